@@ -1,0 +1,156 @@
+#include "keys/certificate_authority.h"
+
+#include <fmt/format.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "absl/strings/str_join.h"
+
+namespace stapel {
+namespace {
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+
+absl::Status OpenSslError(std::string_view what) {
+  char buf[256];
+  ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
+  return absl::InternalError(fmt::format("{}{}{}", what, ": ", buf));
+}
+
+absl::StatusOr<PkeyPtr> NewP256Key() {
+  PkeyPtr key(EVP_EC_gen("P-256"));
+  if (!key) return OpenSslError("generating an EC P-256 key");
+  return key;
+}
+
+absl::Status AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+  if (ext == nullptr) return OpenSslError(fmt::format("{}{}", "certificate extension ", value));
+  const int ok = X509_add_ext(cert, ext, -1);
+  X509_EXTENSION_free(ext);
+  return ok ? absl::OkStatus() : OpenSslError("adding certificate extension");
+}
+
+// A certificate for `key` named `cn`, not yet signed.
+absl::StatusOr<X509Ptr> NewCertificate(std::string_view cn, EVP_PKEY* key, int days) {
+  X509Ptr cert(X509_new());
+  if (!cert) return OpenSslError("X509_new");
+  X509_set_version(cert.get(), 2);
+  unsigned char serial[16];
+  RAND_bytes(serial, sizeof(serial));
+  serial[0] &= 0x7f;  // positive
+  BIGNUM* bn = BN_bin2bn(serial, sizeof(serial), nullptr);
+  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
+  BN_free(bn);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(days) * 86400);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>("Stapel"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(std::string(cn).c_str()), -1,
+                             -1, 0);
+  X509_set_pubkey(cert.get(), key);
+  return cert;
+}
+
+std::string ToPem(X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(bio.get(), cert);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+SecretBytes ToPem(EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_secmem()));
+  PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  SecretBytes out(reinterpret_cast<const uint8_t*>(data), static_cast<size_t>(len));
+  OPENSSL_cleanse(data, static_cast<size_t>(len));
+  return out;
+}
+
+}  // namespace
+
+struct CertificateAuthority::Impl {
+  PkeyPtr key;
+  X509Ptr cert;
+};
+
+CertificateAuthority::CertificateAuthority(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  certificate_pem_ = ToPem(impl_->cert.get());
+  private_key_pem_ = ToPem(impl_->key.get());
+}
+
+CertificateAuthority::~CertificateAuthority() = default;
+
+absl::StatusOr<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Create(
+    std::string_view project_id, int days) {
+  auto impl = std::make_unique<Impl>();
+  auto key = NewP256Key();
+  if (!key.ok()) return key.status();
+  impl->key = std::move(*key);
+  auto cert =
+      NewCertificate(fmt::format("{}{}", project_id, " Stapel project CA"), impl->key.get(), days);
+  if (!cert.ok()) return cert.status();
+  impl->cert = std::move(*cert);
+  X509* c = impl->cert.get();
+  X509_set_issuer_name(c, X509_get_subject_name(c));
+  for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
+                            {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                            {NID_subject_key_identifier, "hash"}}) {
+    if (auto s = AddExtension(c, c, nid, value); !s.ok()) return s;
+  }
+  if (!X509_sign(c, impl->key.get(), EVP_sha256())) return OpenSslError("signing the CA");
+  return std::unique_ptr<CertificateAuthority>(new CertificateAuthority(std::move(impl)));
+}
+
+absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
+    std::string_view identity, bool server, const std::vector<std::string>& extra_dns,
+    int days) const {
+  auto key = NewP256Key();
+  if (!key.ok()) return key.status();
+  auto cert = NewCertificate(identity, key->get(), days);
+  if (!cert.ok()) return cert.status();
+  X509* c = cert->get();
+  X509_set_issuer_name(c, X509_get_subject_name(impl_->cert.get()));
+  std::vector<std::string> san = {fmt::format("{}{}", "DNS:", identity)};
+  for (const auto& dns : extra_dns) san.push_back(fmt::format("{}{}", "DNS:", dns));
+  if (server) san.push_back("IP:127.0.0.1");
+  const std::pair<int, std::string> extensions[] = {
+      {NID_basic_constraints, "critical,CA:FALSE"},
+      {NID_key_usage, "critical,digitalSignature,keyAgreement"},
+      {NID_ext_key_usage, "serverAuth,clientAuth"},
+      {NID_authority_key_identifier, "keyid"},
+      {NID_subject_alt_name, absl::StrJoin(san, ",")}};
+  for (const auto& [nid, value] : extensions) {
+    if (auto s = AddExtension(c, impl_->cert.get(), nid, value); !s.ok()) return s;
+  }
+  if (!X509_sign(c, impl_->key.get(), EVP_sha256())) {
+    return OpenSslError(fmt::format("{}{}", "signing the certificate of ", identity));
+  }
+  return IssuedCertificate{ToPem(c), ToPem(key->get())};
+}
+
+}  // namespace stapel

@@ -1,0 +1,50 @@
+#ifndef STAPEL_KEYS_CERTIFICATE_AUTHORITY_H_
+#define STAPEL_KEYS_CERTIFICATE_AUTHORITY_H_
+
+// The project CA (OpenSSL): an ECDSA P-256 root that issues one TLS certificate per identity
+// (the hub, each party, each requester). The hub authorizes a client by the common name of
+// its certificate, so the CN is the identity named in the project manifest.
+// Thread-safety: a CertificateAuthority is not to be shared between threads.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "keys/secret_bytes.h"
+
+namespace stapel {
+
+struct IssuedCertificate {
+  std::string certificate_pem;
+  SecretBytes private_key_pem;
+};
+
+class CertificateAuthority {
+ public:
+  // A new self-signed CA named "<project_id> Stapel project CA", valid `days` days.
+  static absl::StatusOr<std::unique_ptr<CertificateAuthority>> Create(std::string_view project_id,
+                                                                      int days);
+  ~CertificateAuthority();
+
+  // A leaf certificate with CN = identity and SAN DNS:identity plus `extra_dns` and, for a
+  // server, IP:127.0.0.1. Usable for TLS server and client authentication.
+  absl::StatusOr<IssuedCertificate> Issue(std::string_view identity, bool server,
+                                          const std::vector<std::string>& extra_dns,
+                                          int days) const;
+
+  const std::string& certificate_pem() const { return certificate_pem_; }
+  const SecretBytes& private_key_pem() const { return private_key_pem_; }
+
+ private:
+  struct Impl;
+  explicit CertificateAuthority(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::string certificate_pem_;
+  SecretBytes private_key_pem_;
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_KEYS_CERTIFICATE_AUTHORITY_H_

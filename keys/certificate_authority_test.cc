@@ -1,0 +1,56 @@
+#include "keys/certificate_authority.h"
+
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+namespace stapel {
+namespace {
+
+X509* ParseCert(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  return cert;
+}
+
+bool VerifiesAgainst(const std::string& leaf_pem, const std::string& ca_pem) {
+  X509* leaf = ParseCert(leaf_pem);
+  X509* ca = ParseCert(ca_pem);
+  X509_STORE* store = X509_STORE_new();
+  X509_STORE_add_cert(store, ca);
+  X509_STORE_CTX* ctx = X509_STORE_CTX_new();
+  X509_STORE_CTX_init(ctx, store, leaf, nullptr);
+  const bool ok = X509_verify_cert(ctx) == 1;
+  X509_STORE_CTX_free(ctx);
+  X509_STORE_free(store);
+  X509_free(ca);
+  X509_free(leaf);
+  return ok;
+}
+
+TEST(CertificateAuthorityTest, IssuedCertificateCarriesIdentityAndChainsToCa) {
+  auto ca = CertificateAuthority::Create("proj", 30);
+  ASSERT_TRUE(ca.ok()) << ca.status();
+  auto issued = (*ca)->Issue("municipality", false, {}, 30);
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  X509* cert = ParseCert(issued->certificate_pem);
+  ASSERT_NE(cert, nullptr);
+  char cn[128] = {};
+  X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
+  EXPECT_STREQ(cn, "municipality");
+  X509_free(cert);
+  EXPECT_TRUE(VerifiesAgainst(issued->certificate_pem, (*ca)->certificate_pem()));
+}
+
+TEST(CertificateAuthorityTest, CertificateFromAnotherCaDoesNotVerify) {
+  auto ca1 = CertificateAuthority::Create("proj", 30);
+  auto ca2 = CertificateAuthority::Create("proj", 30);
+  auto issued = (*ca2)->Issue("intruder", false, {}, 30);
+  ASSERT_TRUE(issued.ok());
+  EXPECT_FALSE(VerifiesAgainst(issued->certificate_pem, (*ca1)->certificate_pem()));
+}
+
+}  // namespace
+}  // namespace stapel

@@ -1,0 +1,150 @@
+// stapel-keys: creates every key and certificate of a Stapel project in one folder.
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "keys/certificate_authority.h"
+#include "keys/identity.h"
+#include "keys/key_file.h"
+#include "keys/signing.h"
+
+namespace fs = std::filesystem;
+using stapel::FileMode;
+
+namespace {
+
+struct Options {
+  fs::path out;
+  std::string project;
+  std::string hub = "hub";
+  std::vector<std::string> parties;
+  std::vector<std::string> requesters;
+  int days = 825;
+  bool force = false;
+};
+
+absl::Status Write(const Options& o, const std::string& name, std::string_view contents,
+                   FileMode mode) {
+  return stapel::WriteKeyFile(o.out / name, contents, mode, o.force);
+}
+
+absl::Status WriteSigningPair(const Options& o, const std::string& id) {
+  auto signer = stapel::Ed25519Signer::Generate();
+  const stapel::SecretBytes sk = signer->SecretKeyBase64();
+  if (auto s = Write(o, id + "-signing.key",
+                     std::string_view(reinterpret_cast<const char*>(sk.data()), sk.size()),
+                     FileMode::kPrivate);
+      !s.ok()) {
+    return s;
+  }
+  return Write(o, id + "-signing.pub", signer->PublicKeyBase64() + "\n", FileMode::kPublic);
+}
+
+absl::Status WriteCertificate(const Options& o, const stapel::CertificateAuthority& ca,
+                              const std::string& id, bool server) {
+  auto issued =
+      ca.Issue(id, server,
+               server ? std::vector<std::string>{"localhost"} : std::vector<std::string>{}, o.days);
+  if (!issued.ok()) return issued.status();
+  if (auto s = Write(o, id + ".key",
+                     std::string_view(reinterpret_cast<const char*>(issued->private_key_pem.data()),
+                                      issued->private_key_pem.size()),
+                     FileMode::kPrivate);
+      !s.ok()) {
+    return s;
+  }
+  return Write(o, id + ".crt", issued->certificate_pem, FileMode::kPublic);
+}
+
+absl::Status Init(const Options& o) {
+  std::vector<std::string> all = {o.hub};
+  all.insert(all.end(), o.parties.begin(), o.parties.end());
+  all.insert(all.end(), o.requesters.begin(), o.requesters.end());
+  for (const auto& id : all) {
+    if (auto s = stapel::ValidateIdentity(id); !s.ok()) return s;
+  }
+  if (auto s = stapel::ValidateIdentity(o.project); !s.ok()) return s;
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (ec)
+    return absl::PermissionDeniedError(
+        fmt::format("cannot create {}: {}", o.out.string(), ec.message()));
+  // Refuse before writing anything, so a refused run leaves a consistent folder.
+  if (!o.force && fs::exists(o.out / "ca.key")) {
+    return absl::AlreadyExistsError(fmt::format(
+        "{}{}", (o.out / "ca.key").string(),
+        " already exists: this folder holds a project's keys. "
+        "Use another --out, or pass --force to replace every key (old certificates, signatures "
+        "and pseudonyms stop matching)."));
+  }
+
+  auto ca = stapel::CertificateAuthority::Create(o.project, o.days);
+  if (!ca.ok()) return ca.status();
+  const auto& ca_key = (*ca)->private_key_pem();
+  if (auto s = Write(o, "ca.key",
+                     std::string_view(reinterpret_cast<const char*>(ca_key.data()), ca_key.size()),
+                     FileMode::kPrivate);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = Write(o, "ca.crt", (*ca)->certificate_pem(), FileMode::kPublic); !s.ok()) return s;
+
+  if (auto s = WriteCertificate(o, **ca, o.hub, /*server=*/true); !s.ok()) return s;
+  if (auto s = WriteSigningPair(o, o.hub); !s.ok()) return s;
+  for (const auto& party : o.parties) {
+    if (auto s = WriteCertificate(o, **ca, party, /*server=*/false); !s.ok()) return s;
+    if (auto s = WriteSigningPair(o, party); !s.ok()) return s;
+  }
+  for (const auto& requester : o.requesters) {
+    if (auto s = WriteCertificate(o, **ca, requester, /*server=*/false); !s.ok()) return s;
+  }
+  const stapel::SecretBytes secret = stapel::SecretBytes::Random(32);
+  return Write(o, "linkage.secret", stapel::Base64Encode(secret.data(), secret.size()) + "\n",
+               FileMode::kPrivate);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    std::cerr << "stapel-keys: libsodium failed to initialize\n";
+    return 1;
+  }
+  CLI::App app{"stapel-keys: create the keys and certificates of a Stapel project"};
+  app.require_subcommand(1);
+  Options o;
+  auto* init = app.add_subcommand(
+      "init",
+      "Create a project CA, TLS certificates for the hub, parties and requesters, Ed25519 "
+      "signing keys for the parties and the hub, and the parties' linkage secret");
+  init->add_option("--out", o.out, "Folder to write the keys to")->required();
+  init->add_option("--project", o.project, "Project id, as in the manifest")->required();
+  init->add_option("--hub", o.hub, "The hub's identity (certificate common name)")
+      ->capture_default_str();
+  init->add_option("--party", o.parties, "A party identity (repeat for each party)")->required();
+  init->add_option("--requester", o.requesters, "A requester identity (repeat)");
+  init->add_option("--days", o.days, "Certificate validity in days")->capture_default_str();
+  init->add_flag("--force", o.force, "Replace existing keys in --out");
+  CLI11_PARSE(app, argc, argv);
+
+  if (absl::Status s = Init(o); !s.ok()) {
+    std::cerr << "stapel-keys: " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << "Keys for project '" << o.project << "' written to " << o.out.string() << ":\n"
+            << "  ca.crt                      project CA (give to every participant)\n"
+            << "  ca.key                      CA private key (keep offline)\n"
+            << "  <id>.crt / <id>.key         TLS certificate and key of " << o.hub
+            << ", each party" << (o.requesters.empty() ? "" : " and each requester") << "\n"
+            << "  <party>-signing.key / .pub  Ed25519 batch-signing key of each party\n"
+            << "  " << o.hub
+            << "-signing.key / .pub     Ed25519 release-log signing key of the hub\n"
+            << "  linkage.secret              the parties' shared linkage secret (never give it "
+               "to the hub)\n";
+  return 0;
+}

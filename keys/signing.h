@@ -1,0 +1,59 @@
+#ifndef STAPEL_KEYS_SIGNING_H_
+#define STAPEL_KEYS_SIGNING_H_
+
+// Ed25519 signatures (libsodium). Parties sign their batches, the hub signs release-log
+// entries. Every signature covers a context label and the message, so a signature made for
+// one purpose never verifies for another.
+// Key files: one line of base64, the 64-byte libsodium secret key (mode 0600) or the
+// 32-byte public key. Thread-safety: both classes are immutable and safe to share.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "keys/secret_bytes.h"
+
+namespace stapel {
+
+inline constexpr std::string_view kBatchSignatureContext = "stapel-batch-v1\n";
+inline constexpr std::string_view kSubmissionSignatureContext = "stapel-submission-v1\n";
+inline constexpr std::string_view kReleaseLogSignatureContext = "stapel-release-log-v1\n";
+
+using Ed25519Signature = std::array<uint8_t, 64>;
+
+class Ed25519Signer {
+ public:
+  static std::unique_ptr<Ed25519Signer> Generate();
+  // Errors: NOT_FOUND, PERMISSION_DENIED (file readable by others), INVALID_ARGUMENT.
+  static absl::StatusOr<std::unique_ptr<Ed25519Signer>> FromFile(const std::filesystem::path& path);
+
+  Ed25519Signature Sign(std::string_view context, std::string_view message) const;
+  std::string PublicKeyBase64() const;
+  // The secret key as a base64 line, for writing a key file.
+  SecretBytes SecretKeyBase64() const;
+
+ private:
+  explicit Ed25519Signer(SecretBytes secret_key) : secret_key_(std::move(secret_key)) {}
+  SecretBytes secret_key_;  // 64 bytes
+};
+
+class Ed25519Verifier {
+ public:
+  // Errors: INVALID_ARGUMENT when the text is not a base64 32-byte key.
+  static absl::StatusOr<Ed25519Verifier> FromBase64(std::string_view text);
+  static absl::StatusOr<Ed25519Verifier> FromFile(const std::filesystem::path& path);
+
+  bool Verify(std::string_view context, std::string_view message, std::string_view signature) const;
+
+ private:
+  std::array<uint8_t, 32> public_key_{};
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_KEYS_SIGNING_H_
