@@ -1,0 +1,118 @@
+#include "linker/disclosure.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <map>
+#include <vector>
+
+namespace stapel {
+namespace {
+
+// One additive relation per parent: sum(children) = parent, for each measure.
+struct Relation {
+  size_t parent;
+  std::vector<size_t> children;
+};
+
+std::vector<Relation> Relations(const AreaTable& table) {
+  std::map<std::string_view, size_t> row_of;
+  for (size_t i = 0; i < table.rows.size(); ++i) row_of[table.rows[i].code] = i;
+  std::map<size_t, Relation> by_parent;
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    auto it = row_of.find(table.rows[i].parent);
+    if (it == row_of.end()) continue;
+    Relation& r = by_parent[it->second];
+    r.parent = it->second;
+    r.children.push_back(i);
+  }
+  std::vector<Relation> out;
+  for (auto& [parent, relation] : by_parent) out.push_back(std::move(relation));
+  return out;
+}
+
+// The cell to suppress next to a lone suppressed cell of `r` in measure `m`.
+Cell* Complement(AreaTable* table, const Relation& r, size_t m) {
+  Cell* best = nullptr;
+  auto rank = [](const Cell& c) {  // non-zero cells first, smallest first
+    return c.value == 0 ? std::numeric_limits<int64_t>::max() : c.value;
+  };
+  for (size_t child : r.children) {
+    Cell& c = table->rows[child].cells[m];
+    if (!c.suppressed && (best == nullptr || rank(c) < rank(*best))) best = &c;
+  }
+  if (best != nullptr) return best;
+  Cell& parent = table->rows[r.parent].cells[m];
+  return parent.suppressed ? nullptr : &parent;
+}
+
+int SuppressedIn(const AreaTable& table, const Relation& r, size_t m) {
+  int n = table.rows[r.parent].cells[m].suppressed;
+  for (size_t child : r.children) n += table.rows[child].cells[m].suppressed;
+  return n;
+}
+
+}  // namespace
+
+void ApplySuppression(const DisclosureRules& rules, AreaTable* table) {
+  for (auto& row : table->rows) {
+    for (auto& cell : row.cells) {
+      if (cell.value >= 1 && cell.value < rules.k) cell.suppressed = true;
+    }
+  }
+  const std::vector<Relation> relations = Relations(*table);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Relation& r : relations) {
+      for (size_t m = 0; m < table->measures.size(); ++m) {
+        if (SuppressedIn(*table, r, m) != 1) continue;
+        if (Cell* c = Complement(table, r, m)) {
+          c->suppressed = true;
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& table) {
+  for (const auto& row : table.rows) {
+    if (row.cells.size() != table.measures.size()) {
+      return absl::FailedPreconditionError(fmt::format("area {} has {} values for {} measures",
+                                                       row.code, row.cells.size(),
+                                                       table.measures.size()));
+    }
+    for (size_t m = 0; m < row.cells.size(); ++m) {
+      const Cell& c = row.cells[m];
+      if (!c.suppressed && (c.value < 0 || (c.value >= 1 && c.value < rules.k))) {
+        return absl::FailedPreconditionError(fmt::format(
+            "area {} measure {}: published count {} breaks the threshold rule (k = {})",
+            row.code, table.measures[m], c.value, rules.k));
+      }
+    }
+  }
+  for (const Relation& r : Relations(table)) {
+    const AreaRow& parent = table.rows[r.parent];
+    for (size_t m = 0; m < table.measures.size(); ++m) {
+      const int suppressed = SuppressedIn(table, r, m);
+      if (suppressed == 1) {
+        return absl::FailedPreconditionError(fmt::format(
+            "area {} measure {}: exactly one suppressed cell among {} and its parts, so it can "
+            "be recomputed from the published total",
+            parent.code, table.measures[m], parent.code));
+      }
+      if (suppressed == 0) {
+        int64_t sum = 0;
+        for (size_t child : r.children) sum += table.rows[child].cells[m].value;
+        if (sum != parent.cells[m].value) {
+          return absl::FailedPreconditionError(fmt::format(
+              "area {} measure {}: the parts add up to {}, the total says {}", parent.code,
+              table.measures[m], sum, parent.cells[m].value));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace stapel

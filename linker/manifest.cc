@@ -1,0 +1,222 @@
+#include "linker/manifest.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <toml++/toml.h>
+
+#include "keys/identity.h"
+#include "keys/key_file.h"
+#include "keys/signing.h"
+#include "linker/match_key.h"
+
+namespace stapel {
+namespace {
+
+bool Contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  absl::Status Error(std::string_view where, std::string_view what) const {
+    return absl::InvalidArgumentError(fmt::format("{}: {}: {}", file_, where, what));
+  }
+
+  absl::Status Error(std::string_view where, const absl::Status& cause) const {
+    return Error(where, std::string(cause.message()));
+  }
+
+  absl::StatusOr<std::string> String(const toml::node_view<const toml::node>& node,
+                                     std::string_view where, bool required) const {
+    if (!node) {
+      if (required) return Error(where, "is missing");
+      return std::string();
+    }
+    auto value = node.value<std::string>();
+    if (!value) return Error(where, "must be a string");
+    return *value;
+  }
+
+  absl::StatusOr<std::vector<std::string>> Strings(const toml::node_view<const toml::node>& node,
+                                                   std::string_view where) const {
+    std::vector<std::string> out;
+    if (!node) return out;
+    const toml::array* array = node.as_array();
+    if (array == nullptr) return Error(where, "must be a list of strings");
+    for (const auto& item : *array) {
+      auto value = item.value<std::string>();
+      if (!value) return Error(where, "must be a list of strings");
+      if (Contains(out, *value)) return Error(where, fmt::format("lists '{}' twice", *value));
+      out.push_back(*value);
+    }
+    return out;
+  }
+
+ private:
+  std::string file_;
+};
+
+}  // namespace
+
+bool PartyManifest::AllowsAttribute(std::string_view name) const {
+  return Contains(attributes, name);
+}
+
+bool PartyManifest::AllowsMatchKey(std::string_view kind) const {
+  return Contains(match_keys, kind);
+}
+
+absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  toml::table root;
+  try {
+    root = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(fmt::format("{}:{}:{}: {}", file, e.source().begin.line,
+                                                  e.source().begin.column, e.description()));
+  }
+  Reader r(file);
+  Manifest m;
+  const toml::node_view<const toml::node> top{static_cast<const toml::node&>(root)};
+
+  auto project = r.String(top["project_id"], "project_id", true);
+  if (!project.ok()) return project.status();
+  if (auto s = ValidateIdentity(*project); !s.ok()) return r.Error("project_id", s);
+  m.project_id = *project;
+  auto title = r.String(top["title"], "title", false);
+  if (!title.ok()) return title.status();
+  m.title = *title;
+
+  auto keys = r.Strings(top["match_keys"], "match_keys");
+  if (!keys.ok()) return keys.status();
+  if (keys->empty()) return r.Error("match_keys", "must list at least one match key kind");
+  for (const auto& kind : *keys) {
+    if (!IsKnownMatchKeyKind(kind)) {
+      return r.Error("match_keys", fmt::format("unknown kind '{}' (known: {})", kind,
+                                               fmt::join(KnownMatchKeyKinds(), ", ")));
+    }
+  }
+  m.match_keys = *keys;
+
+  if (auto k = top["disclosure"]["k"]; k) {
+    auto value = k.value<int64_t>();
+    if (!value || *value < 2 || *value > 1000) {
+      return r.Error("disclosure.k", "must be a whole number from 2 to 1000");
+    }
+    m.disclosure.k = static_cast<int>(*value);
+  }
+
+  const toml::array* parties = top["party"].as_array();
+  if (parties == nullptr || parties->empty()) {
+    return r.Error("party", "no [[party]] entries; a project needs a register and sources");
+  }
+  std::set<std::string, std::less<>> attribute_names;
+  for (size_t i = 0; i < parties->size(); ++i) {
+    const toml::node_view<const toml::node> p{(*parties)[i]};
+    const std::string at = fmt::format("party #{}", i + 1);
+    PartyManifest party;
+    auto id = r.String(p["id"], at + ".id", true);
+    if (!id.ok()) return id.status();
+    if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error(at + ".id", s);
+    if (m.FindParty(*id) != nullptr) return r.Error(at, fmt::format("party '{}' is listed twice", *id));
+    party.id = *id;
+    const std::string where = fmt::format("party '{}'", party.id);
+
+    auto role = r.String(p["role"], where + ".role", true);
+    if (!role.ok()) return role.status();
+    if (*role == "register") {
+      party.role = PartyRole::kRegister;
+    } else if (*role == "source") {
+      party.role = PartyRole::kSource;
+    } else {
+      return r.Error(where + ".role", fmt::format("'{}' is not a role (use register or source)", *role));
+    }
+
+    auto key_file = r.String(p["signing_key"], where + ".signing_key", true);
+    if (!key_file.ok()) return key_file.status();
+    const std::filesystem::path key_path = path.parent_path() / *key_file;
+    auto key_text = ReadTextFile(key_path);
+    if (!key_text.ok()) return r.Error(where + ".signing_key", key_text.status());
+    if (auto v = Ed25519Verifier::FromBase64(*key_text); !v.ok()) {
+      return r.Error(where + ".signing_key", fmt::format("{}: {}", key_path.string(), std::string(v.status().message())));
+    }
+    party.signing_public_key = *key_text;
+
+    auto party_keys = r.Strings(p["match_keys"], where + ".match_keys");
+    if (!party_keys.ok()) return party_keys.status();
+    for (const auto& kind : m.match_keys) {  // keep the project's precision order
+      if (Contains(*party_keys, kind)) party.match_keys.push_back(kind);
+    }
+    for (const auto& kind : *party_keys) {
+      if (!Contains(m.match_keys, kind)) {
+        return r.Error(where + ".match_keys",
+                       fmt::format("'{}' is not in the project's match_keys", kind));
+      }
+    }
+    if (party.match_keys.empty()) return r.Error(where + ".match_keys", "must list at least one kind");
+
+    auto attributes = r.Strings(p["attributes"], where + ".attributes");
+    if (!attributes.ok()) return attributes.status();
+    for (const auto& a : *attributes) {
+      if (auto s = ValidateIdentity(a); !s.ok()) return r.Error(where + ".attributes", s);
+      if (!attribute_names.insert(a).second) {
+        return r.Error(where + ".attributes",
+                       fmt::format("attribute '{}' is already sent by another party", a));
+      }
+    }
+    party.attributes = *attributes;
+    m.parties.push_back(std::move(party));
+  }
+  const auto registers = std::count_if(m.parties.begin(), m.parties.end(), [](const auto& p) {
+    return p.role == PartyRole::kRegister;
+  });
+  if (registers != 1) {
+    return r.Error("party", fmt::format("exactly one party must have role = \"register\" (the "
+                                        "population register), found {}", registers));
+  }
+  if (!m.RegisterParty().AllowsMatchKey(m.match_keys.front())) {
+    return r.Error(fmt::format("party '{}'", m.RegisterParty().id),
+                   fmt::format("the register must send the most precise key '{}', which "
+                               "identifies its persons", m.match_keys.front()));
+  }
+
+  if (const toml::array* requesters = top["requester"].as_array()) {
+    for (size_t i = 0; i < requesters->size(); ++i) {
+      const toml::node_view<const toml::node> q{(*requesters)[i]};
+      auto id = r.String(q["id"], fmt::format("requester #{}.id", i + 1), true);
+      if (!id.ok()) return id.status();
+      if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error("requester", s);
+      if (m.FindParty(*id) != nullptr) {
+        return r.Error("requester", fmt::format("'{}' is also a party; use separate identities", *id));
+      }
+      m.requesters.push_back(*id);
+    }
+  }
+  return m;
+}
+
+const PartyManifest* Manifest::FindParty(std::string_view id) const {
+  for (const auto& p : parties) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+const PartyManifest& Manifest::RegisterParty() const {
+  return *std::find_if(parties.begin(), parties.end(),
+                       [](const auto& p) { return p.role == PartyRole::kRegister; });
+}
+
+bool Manifest::IsRequester(std::string_view id) const { return Contains(requesters, id); }
+
+std::vector<std::string> Manifest::Indicators() const {
+  std::vector<std::string> out;
+  for (const auto& p : parties) out.insert(out.end(), p.attributes.begin(), p.attributes.end());
+  return out;
+}
+
+}  // namespace stapel

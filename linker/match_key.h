@@ -1,0 +1,56 @@
+#ifndef STAPEL_LINKER_MATCH_KEY_H_
+#define STAPEL_LINKER_MATCH_KEY_H_
+
+// Match keys: HMAC-SHA256 under the parties' linkage secret over a domain-separated string
+//   "stapel-match-key-v1" 0x00 project_id 0x00 kind 0x00 normalized_value
+// so the same person gives the same key at every party of one project, and another key in
+// another project or for another kind. Without the secret the hub cannot recompute a key
+// from a guessed BSN. Project ids and kinds never contain 0x00 (they are identities), so
+// the encoding is unambiguous.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sodium.h>
+
+#include "absl/status/statusor.h"
+#include "keys/secret_bytes.h"
+
+namespace stapel {
+
+using MatchKey = std::array<uint8_t, 32>;
+
+// The kinds of match key Stapel forms, from most to least precise.
+inline constexpr std::string_view kMatchKeyBsn = "bsn";
+// first initial | folded surname | ISO birth date | postcode
+inline constexpr std::string_view kMatchKeyNameBirthPostcode = "name_birth_postcode";
+const std::vector<std::string_view>& KnownMatchKeyKinds();
+bool IsKnownMatchKeyKind(std::string_view kind);
+
+// Plain HMAC-SHA256 (RFC 2104), exposed for the RFC 4231 known-answer tests.
+MatchKey HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> message);
+
+// Thread-safety: Compute is const and may be called from many threads.
+class MatchKeyer {
+ public:
+  // Errors: INVALID_ARGUMENT when the secret is shorter than 32 bytes.
+  static absl::StatusOr<std::unique_ptr<MatchKeyer>> Create(const SecretBytes& linkage_secret,
+                                                            std::string_view project_id);
+  ~MatchKeyer();
+
+  // Allocation-free: copies a precomputed HMAC state and absorbs kind and value.
+  MatchKey Compute(std::string_view kind, std::string_view normalized_value) const;
+
+ private:
+  MatchKeyer() = default;
+  crypto_auth_hmacsha256_state prefix_state_;  // key and "stapel-match-key-v1\0project\0" absorbed
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_LINKER_MATCH_KEY_H_

@@ -1,0 +1,163 @@
+#include "linker/release_log.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "linker/area_table.h"
+#include "linker/disclosure.h"
+
+namespace stapel {
+namespace {
+
+const std::string kZeroHash(64, '0');
+
+std::string Hex(const uint8_t* data, size_t size) {
+  std::string out(size * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data, size);
+  out.pop_back();
+  return out;
+}
+
+std::string SigningInput(nlohmann::json entry) {
+  entry.erase("signature");
+  return entry.dump();
+}
+
+absl::Status Bad(size_t line, std::string_view what) {
+  return absl::DataLossError(fmt::format("release log entry on line {} is not valid: {}", line, what));
+}
+
+// Checks one line given the hash of the line before it.
+absl::Status VerifyLine(const std::string& line, size_t number, const std::string& prev_hash,
+                        const Ed25519Verifier& key) {
+  nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (entry.is_discarded() || !entry.is_object()) return Bad(number, "not a JSON object");
+  if (entry.dump() != line) return Bad(number, "not in canonical form (edited?)");
+  for (const char* field : {"seq", "prev_sha256", "table_sha256", "signature", "table", "rules"}) {
+    if (!entry.contains(field)) return Bad(number, fmt::format("field '{}' is missing", field));
+  }
+  if (!entry["seq"].is_number_unsigned() || entry["seq"].get<uint64_t>() != number) {
+    return Bad(number, fmt::format("sequence number is not {}", number));
+  }
+  if (entry["prev_sha256"] != prev_hash) {
+    return Bad(number, "prev_sha256 does not match the entry before it (entry removed, "
+                       "reordered or altered)");
+  }
+  if (entry["table_sha256"] != Sha256Hex(entry["table"].dump())) {
+    return Bad(number, "table_sha256 does not match the table");
+  }
+  if (!entry["signature"].is_string()) return Bad(number, "signature is not text");
+  const std::string sig_hex = entry["signature"].get<std::string>();
+  std::string sig(64, '\0');
+  size_t sig_len = 0;
+  if (sig_hex.size() != 128 ||
+      sodium_hex2bin(reinterpret_cast<uint8_t*>(sig.data()), sig.size(), sig_hex.data(),
+                     sig_hex.size(), nullptr, &sig_len, nullptr) != 0 ||
+      sig_len != 64 || Hex(reinterpret_cast<const uint8_t*>(sig.data()), 64) != sig_hex) {
+    return Bad(number, "signature is not 128 lowercase hex digits");
+  }
+  if (!key.Verify(kReleaseLogSignatureContext, SigningInput(entry), sig)) {
+    return Bad(number, "the hub's signature does not verify (altered, or signed by another key)");
+  }
+  auto table = AreaTable::FromJson(entry["table"]);
+  if (!table.ok()) return Bad(number, std::string(table.status().message()));
+  const nlohmann::json& rules = entry["rules"];
+  if (!rules.is_object() || !rules.contains("k") || !rules["k"].is_number_integer()) {
+    return Bad(number, "rules.k is missing");
+  }
+  DisclosureRules r;
+  r.k = rules["k"].get<int>();
+  if (absl::Status s = CheckReleasedTable(r, *table); !s.ok()) {
+    return Bad(number, fmt::format("released table breaks its rules: {}", std::string(s.message())));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  uint8_t digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  return Hex(digest, sizeof(digest));
+}
+
+absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& path,
+                                                 const Ed25519Verifier& hub_key) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(fmt::format("cannot open release log {}", path.string()));
+  LogVerification result{0, kZeroHash};
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t pos = 0;
+  while (pos < content.size()) {
+    const size_t end = content.find('\n', pos);
+    if (end == std::string::npos) return Bad(result.entries + 1, "the last line is not terminated");
+    const std::string line = content.substr(pos, end - pos);
+    if (absl::Status s = VerifyLine(line, result.entries + 1, result.head_sha256, hub_key); !s.ok()) {
+      return s;
+    }
+    ++result.entries;
+    result.head_sha256 = Sha256Hex(line);
+    pos = end + 1;
+  }
+  return result;
+}
+
+ReleaseLogWriter::ReleaseLogWriter(std::filesystem::path path,
+                                   std::unique_ptr<Ed25519Signer> signer, LogVerification state)
+    : path_(std::move(path)), signer_(std::move(signer)), state_(std::move(state)) {}
+
+absl::StatusOr<std::unique_ptr<ReleaseLogWriter>> ReleaseLogWriter::Open(
+    const std::filesystem::path& path, std::unique_ptr<Ed25519Signer> signer) {
+  LogVerification state{0, kZeroHash};
+  if (std::filesystem::exists(path)) {
+    auto own_key = Ed25519Verifier::FromBase64(signer->PublicKeyBase64());
+    if (!own_key.ok()) return own_key.status();
+    auto verified = VerifyReleaseLog(path, *own_key);
+    if (!verified.ok()) {
+      return absl::DataLossError(fmt::format(
+          "refusing to extend {}: {}. Keep the file for the privacy officer and investigate.",
+          path.string(), std::string(verified.status().message())));
+    }
+    state = *verified;
+  }
+  return std::unique_ptr<ReleaseLogWriter>(
+      new ReleaseLogWriter(path, std::move(signer), std::move(state)));
+}
+
+uint64_t ReleaseLogWriter::entries() const {
+  std::lock_guard lock(mu_);
+  return state_.entries;
+}
+
+absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
+  std::lock_guard lock(mu_);
+  entry["seq"] = state_.entries + 1;
+  entry["prev_sha256"] = state_.head_sha256;
+  entry["table_sha256"] = Sha256Hex(entry["table"].dump());
+  entry.erase("signature");
+  const Ed25519Signature sig = signer_->Sign(kReleaseLogSignatureContext, entry.dump());
+  entry["signature"] = Hex(sig.data(), sig.size());
+  const std::string line = entry.dump();
+
+  const int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::InternalError(fmt::format("cannot open {}: {}", path_.string(), std::strerror(errno)));
+  }
+  const std::string data = line + "\n";
+  const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return absl::InternalError(fmt::format("cannot append to {}", path_.string()));
+  ++state_.entries;
+  state_.head_sha256 = Sha256Hex(line);
+  return line;
+}
+
+}  // namespace stapel
