@@ -6,23 +6,9 @@
 #include <map>
 
 #include "linker/area_code.h"
+#include "linker/csv_reader.h"
 
 namespace stapel {
-namespace {
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-}  // namespace
-
 std::string_view AreaLevelName(AreaLevel level) {
   switch (level) {
     case AreaLevel::kGemeente: return "gemeente";
@@ -97,10 +83,10 @@ absl::StatusOr<AreaTable> AreaTable::FromJson(const nlohmann::json& json) {
 
 std::string AreaTable::ToCsv() const {
   std::string out = "level,code,name,parent";
-  for (const auto& m : measures) out += "," + CsvField(m);
+  for (const auto& m : measures) out += "," + EscapeCsvField(m);
   out += "\n";
   for (const auto& row : rows) {
-    out += fmt::format("{},{},{},{}", AreaLevelName(row.level), row.code, CsvField(row.name),
+    out += fmt::format("{},{},{},{}", AreaLevelName(row.level), row.code, EscapeCsvField(row.name),
                        row.parent);
     for (const auto& cell : row.cells) {
       out += cell.suppressed ? std::string(",x") : fmt::format(",{}", cell.value);

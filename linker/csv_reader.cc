@@ -4,6 +4,17 @@
 
 namespace stapel {
 
+std::string EscapeCsvField(std::string_view field) {
+  if (field.find_first_of(",;\"\n\r") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 CsvReader::CsvReader(std::filesystem::path path, char delimiter)
     : path_(std::move(path)), in_(path_, std::ios::binary), delimiter_(delimiter) {
   csv_init(&parser_, CSV_STRICT);

@@ -28,6 +28,9 @@ struct CsvRow {
   std::string error;                // non-empty for a malformed row
 };
 
+// Quotes a field for writing CSV when it holds a comma, semicolon, quote or line break.
+std::string EscapeCsvField(std::string_view field);
+
 class CsvReader {
  public:
   static constexpr size_t kMaxLineBytes = 1 << 20;

@@ -1,0 +1,163 @@
+#include "party-agent/agent.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <fstream>
+#include <thread>
+
+#include "keys/key_file.h"
+#include "linker/csv_reader.h"
+#include "party-agent/record_builder.h"
+
+namespace stapel {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool Retryable(const absl::Status& s) {
+  return s.code() == absl::StatusCode::kUnavailable ||
+         s.code() == absl::StatusCode::kDeadlineExceeded;
+}
+
+}  // namespace
+
+Agent::Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signer> signer,
+             std::unique_ptr<MatchKeyer> keyer)
+    : config_(std::move(config)),
+      manifest_(std::move(manifest)),
+      signer_(std::move(signer)),
+      keyer_(std::move(keyer)) {}
+
+absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) {
+  auto manifest = Manifest::Load(config.manifest);
+  if (!manifest.ok()) return manifest.status();
+  if (manifest->FindParty(config.party_id) == nullptr) {
+    return absl::InvalidArgumentError(fmt::format("{}: party_id '{}' is not a party in {}",
+                                                  config.config_file.string(), config.party_id,
+                                                  config.manifest.string()));
+  }
+  auto signer = Ed25519Signer::FromFile(config.signing_key);
+  if (!signer.ok()) return signer.status();
+  auto secret_text = ReadPrivateFile(config.linkage_secret);
+  if (!secret_text.ok()) return secret_text.status();
+  auto secret = Base64DecodeSecret(*secret_text);
+  if (!secret.ok()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{} is not a linkage secret (one base64 line, as written by stapel-keys)",
+        config.linkage_secret.string()));
+  }
+  auto keyer = MatchKeyer::Create(*secret, manifest->project_id);
+  if (!keyer.ok()) return keyer.status();
+  return std::unique_ptr<Agent>(
+      new Agent(config, std::move(*manifest), std::move(*signer), std::move(*keyer)));
+}
+
+absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch) {
+  const auto give_up = Clock::now() + std::chrono::seconds(config_.retry_seconds);
+  auto wait = std::chrono::milliseconds(200);
+  while (true) {
+    absl::StatusOr<v1::BatchAck> ack = sink->SubmitBatch(batch);
+    if (ack.ok() || !Retryable(ack.status()) || Clock::now() + wait > give_up) return ack;
+    std::this_thread::sleep_for(wait);
+    wait = std::min(wait * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
+                                        const std::function<void(const AgentSummary&)>& progress) {
+  const auto start = Clock::now();
+  AgentSummary summary;
+  auto reader = CsvReader::Open(config_.input, config_.delimiter);
+  if (!reader.ok()) return reader.status();
+  CsvRow row;
+  if (!(*reader)->Next(&row) || !row.error.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: the first line must be a header line", config_.input.string()));
+  }
+  auto builder = RecordBuilder::Create(config_, manifest_, keyer_.get(), row);
+  if (!builder.ok()) return builder.status();
+
+  std::ofstream rejects(config_.reject_file, std::ios::trunc);
+  if (!rejects) {
+    return absl::PermissionDeniedError(
+        fmt::format("cannot write the reject file {}", config_.reject_file.string()));
+  }
+  rejects << "file,line,reason\n";
+
+  std::string submission_id(16, '\0');
+  randombytes_buf(submission_id.data(), submission_id.size());
+  v1::Batch batch;
+  auto new_batch = [&] {
+    batch.Clear();
+    batch.set_project_id(manifest_.project_id);
+    batch.set_party_id(config_.party_id);
+    batch.set_submission_id(submission_id);
+    batch.set_sequence(summary.batches);
+    for (const auto& k : (*builder)->match_key_kinds()) batch.add_match_key_kinds(k);
+    for (const auto& a : (*builder)->attribute_names()) batch.add_attribute_names(a);
+  };
+  auto stopped = [&](const absl::Status& s) {
+    return absl::Status(s.code(), fmt::format("{} (stopped after {} records acknowledged in {} "
+                                              "batches; run the agent again to resend)",
+                                              std::string(s.message()), summary.acknowledged,
+                                              summary.batches));
+  };
+  v1::SignedBatch signed_batch;
+  auto flush = [&]() -> absl::Status {
+    if (batch.records_size() == 0) return absl::OkStatus();
+    signed_batch.Clear();
+    batch.SerializeToString(signed_batch.mutable_batch());
+    const Ed25519Signature sig = signer_->Sign(kBatchSignatureContext, signed_batch.batch());
+    signed_batch.set_signature(sig.data(), sig.size());
+    auto ack = SendWithRetry(sink, signed_batch);
+    if (!ack.ok()) return stopped(ack.status());
+    summary.records_sent += batch.records_size();
+    summary.acknowledged += ack->records_stored();
+    ++summary.batches;
+    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (progress) progress(summary);
+    new_batch();
+    return absl::OkStatus();
+  };
+
+  new_batch();
+  const std::string file_name = config_.input.filename().string();
+  while ((*reader)->Next(&row)) {
+    ++summary.rows_read;
+    v1::PseudonymRecord* record = batch.add_records();
+    if (absl::Status s = (*builder)->Build(row, record); !s.ok()) {
+      batch.mutable_records()->RemoveLast();
+      ++summary.rejected;
+      rejects << EscapeCsvField(file_name) << ',' << row.line << ','
+              << EscapeCsvField(std::string(s.message())) << '\n';
+      continue;
+    }
+    if (static_cast<size_t>(batch.records_size()) >= config_.batch_size) {
+      if (absl::Status s = flush(); !s.ok()) return s;
+    }
+  }
+  if (absl::Status s = flush(); !s.ok()) return s;
+  rejects.flush();
+
+  v1::SubmissionSummary done;
+  done.set_project_id(manifest_.project_id);
+  done.set_party_id(config_.party_id);
+  done.set_submission_id(submission_id);
+  done.set_batch_count(summary.batches);
+  done.set_record_count(summary.records_sent);
+  v1::SignedSubmissionSummary signed_done;
+  done.SerializeToString(signed_done.mutable_summary());
+  const Ed25519Signature sig = signer_->Sign(kSubmissionSignatureContext, signed_done.summary());
+  signed_done.set_signature(sig.data(), sig.size());
+  auto receipt = sink->CompleteSubmission(signed_done);
+  if (!receipt.ok()) return stopped(receipt.status());
+  if (receipt->record_count() != summary.records_sent) {
+    return absl::DataLossError(fmt::format("the hub confirmed {} records, the agent sent {}",
+                                           receipt->record_count(), summary.records_sent));
+  }
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace stapel

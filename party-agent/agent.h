@@ -1,0 +1,56 @@
+#ifndef STAPEL_PARTY_AGENT_AGENT_H_
+#define STAPEL_PARTY_AGENT_AGENT_H_
+
+// One run of a party agent over one export: stream the CSV, build pseudonymized records,
+// send them in signed batches, write rejected rows (line and reason) to the reject file, and
+// complete the submission so the hub uses it in place of the party's earlier one.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "keys/signing.h"
+#include "linker/manifest.h"
+#include "linker/match_key.h"
+#include "party-agent/agent_config.h"
+#include "party-agent/batch_sink.h"
+
+namespace stapel {
+
+struct AgentSummary {
+  uint64_t rows_read = 0;
+  uint64_t records_sent = 0;
+  uint64_t rejected = 0;
+  uint64_t acknowledged = 0;  // records the hub confirmed as durably stored
+  uint64_t batches = 0;
+  double seconds = 0;
+};
+
+class Agent {
+ public:
+  // Loads the manifest and the keys named in the config. Errors name the file at fault.
+  static absl::StatusOr<std::unique_ptr<Agent>> Create(const AgentConfig& config);
+
+  // Sends the export to `sink`. `progress` is called after each acknowledged batch.
+  // Returns the summary, or the error that stopped the run (with what was acknowledged by
+  // then in the message).
+  absl::StatusOr<AgentSummary> Run(BatchSink* sink,
+                                   const std::function<void(const AgentSummary&)>& progress);
+
+ private:
+  Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signer> signer,
+        std::unique_ptr<MatchKeyer> keyer);
+  // Sends with retries while the hub is unavailable, up to config_.retry_seconds.
+  absl::StatusOr<v1::BatchAck> SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch);
+
+  AgentConfig config_;
+  Manifest manifest_;
+  std::unique_ptr<Ed25519Signer> signer_;
+  std::unique_ptr<MatchKeyer> keyer_;
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_PARTY_AGENT_AGENT_H_

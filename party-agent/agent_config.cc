@@ -1,0 +1,100 @@
+#include "party-agent/agent_config.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <toml++/toml.h>
+
+#include "keys/identity.h"
+
+namespace stapel {
+
+absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  toml::table root;
+  try {
+    root = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(fmt::format("{}:{}:{}: {}", file, e.source().begin.line,
+                                                  e.source().begin.column, e.description()));
+  }
+  auto error = [&](std::string_view what) {
+    return absl::InvalidArgumentError(fmt::format("{}: {}", file, what));
+  };
+  auto relative = [&](const std::string& p) { return (path.parent_path() / p).lexically_normal(); };
+
+  AgentConfig c;
+  c.config_file = path;
+  auto party = root["party_id"].value<std::string>();
+  if (!party) return error("party_id is missing (this party's identity in the manifest)");
+  if (auto s = ValidateIdentity(*party); !s.ok()) return error(std::string(s.message()));
+  c.party_id = *party;
+  auto manifest = root["manifest"].value<std::string>();
+  if (!manifest) return error("manifest is missing (path of the project manifest)");
+  c.manifest = relative(*manifest);
+
+  auto hub = ReadHubSection(root, path);
+  if (!hub.ok()) return hub.status();
+  c.hub = *hub;
+  auto tls = ReadTlsSection(root, path);
+  if (!tls.ok()) return tls.status();
+  c.tls = *tls;
+
+  auto signing = root["keys"]["signing_key"].value<std::string>();
+  auto secret = root["keys"]["linkage_secret"].value<std::string>();
+  if (!signing || !secret) {
+    return error("[keys] needs signing_key and linkage_secret (files written by stapel-keys)");
+  }
+  c.signing_key = relative(*signing);
+  c.linkage_secret = relative(*secret);
+
+  auto input = root["input"]["file"].value<std::string>();
+  if (!input) return error("[input] file is missing (the CSV export to send)");
+  c.input = relative(*input);
+  const std::string delimiter = root["input"]["delimiter"].value_or(std::string(","));
+  if (delimiter == "\\t" || delimiter == "tab") {
+    c.delimiter = '\t';
+  } else if (delimiter.size() == 1 && delimiter != "\"") {
+    c.delimiter = delimiter[0];
+  } else {
+    return error("[input] delimiter must be one character, such as \",\" or \";\", or \"tab\"");
+  }
+  const std::string encoding = root["input"]["encoding"].value_or(std::string("UTF-8"));
+  if (encoding != "UTF-8" && encoding != "utf-8") {
+    return error(fmt::format("[input] encoding '{}' is not supported: convert the export to "
+                             "UTF-8 first (iconv -f {} -t UTF-8)", encoding, encoding));
+  }
+  c.reject_file = root["input"]["reject_file"]
+                      ? relative(root["input"]["reject_file"].value_or(std::string()))
+                      : std::filesystem::path(c.input.string() + ".rejects.csv");
+  const int64_t batch = root["input"]["batch_size"].value_or(int64_t{5000});
+  if (batch < 1 || batch > 50000) return error("[input] batch_size must be from 1 to 50000");
+  c.batch_size = static_cast<size_t>(batch);
+  const int64_t retry = root["hub"]["retry_seconds"].value_or(int64_t{60});
+  if (retry < 0 || retry > 86400) return error("[hub] retry_seconds must be from 0 to 86400");
+  c.retry_seconds = static_cast<int>(retry);
+
+  static constexpr std::array<std::string_view, 6> kFields = {
+      kFieldBsn, kFieldFirstNames, kFieldSurname, kFieldBirthDate, kFieldPostcode, kFieldBuurt};
+  if (const toml::table* columns = root["columns"].as_table()) {
+    for (const auto& [key, value] : *columns) {
+      if (std::find(kFields.begin(), kFields.end(), key.str()) == kFields.end()) {
+        return error(fmt::format("[columns] {} is not a field (known: {})", key.str(),
+                                 fmt::join(kFields, ", ")));
+      }
+      auto header = value.value<std::string>();
+      if (!header) return error(fmt::format("[columns] {} must be a header name", key.str()));
+      c.columns[std::string(key.str())] = *header;
+    }
+  }
+  if (const toml::table* attributes = root["attributes"].as_table()) {
+    for (const auto& [key, value] : *attributes) {
+      auto header = value.value<std::string>();
+      if (!header) return error(fmt::format("[attributes] {} must be a header name", key.str()));
+      c.attributes[std::string(key.str())] = *header;
+    }
+  }
+  return c;
+}
+
+}  // namespace stapel

@@ -1,0 +1,50 @@
+#ifndef STAPEL_PARTY_AGENT_AGENT_CONFIG_H_
+#define STAPEL_PARTY_AGENT_AGENT_CONFIG_H_
+
+// The configuration of one party's agent (TOML); see deploy/examples/agent-*.toml. It names
+// the party, the manifest, the hub, the TLS and key files, the export file and how its
+// columns map onto Stapel's fields and the manifest's attributes.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "proto/tls.h"
+
+namespace stapel {
+
+// Identifying fields an export may hold; which are needed depends on the match keys.
+inline constexpr std::string_view kFieldBsn = "bsn";
+inline constexpr std::string_view kFieldFirstNames = "first_names";
+inline constexpr std::string_view kFieldSurname = "surname";
+inline constexpr std::string_view kFieldBirthDate = "birth_date";
+inline constexpr std::string_view kFieldPostcode = "postcode";
+inline constexpr std::string_view kFieldBuurt = "buurt";
+
+struct AgentConfig {
+  std::filesystem::path config_file;
+  std::string party_id;
+  std::filesystem::path manifest;
+  HubEndpoint hub;
+  TlsFiles tls;
+  std::filesystem::path signing_key;
+  std::filesystem::path linkage_secret;
+
+  std::filesystem::path input;
+  char delimiter = ',';
+  std::filesystem::path reject_file;  // default: <input>.rejects.csv
+  size_t batch_size = 5000;
+  int retry_seconds = 60;             // how long to keep retrying an unreachable hub
+
+  std::map<std::string, std::string> columns;     // field -> header name
+  std::map<std::string, std::string> attributes;  // manifest attribute -> header name
+
+  // INVALID_ARGUMENT names the file, the entry and how to fix it.
+  static absl::StatusOr<AgentConfig> Load(const std::filesystem::path& path);
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_PARTY_AGENT_AGENT_CONFIG_H_

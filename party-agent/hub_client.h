@@ -1,0 +1,34 @@
+#ifndef STAPEL_PARTY_AGENT_HUB_CLIENT_H_
+#define STAPEL_PARTY_AGENT_HUB_CLIENT_H_
+
+// BatchSink over gRPC with mutual TLS. Thread-safe.
+
+#include <memory>
+
+#include "party-agent/batch_sink.h"
+#include "proto/stapel.grpc.pb.h"
+#include "proto/tls.h"
+
+namespace stapel {
+
+class HubClient : public BatchSink {
+ public:
+  // Reads the TLS files; connecting happens on the first call.
+  static absl::StatusOr<std::unique_ptr<HubClient>> Create(const HubEndpoint& hub,
+                                                           const TlsFiles& tls);
+
+  absl::StatusOr<v1::BatchAck> SubmitBatch(const v1::SignedBatch& batch) override;
+  absl::StatusOr<v1::SubmissionReceipt> CompleteSubmission(
+      const v1::SignedSubmissionSummary& summary) override;
+
+ private:
+  explicit HubClient(std::unique_ptr<v1::Ingest::Stub> stub, std::string address)
+      : stub_(std::move(stub)), address_(std::move(address)) {}
+  absl::Status Explain(const grpc::Status& status) const;
+  std::unique_ptr<v1::Ingest::Stub> stub_;
+  std::string address_;
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_PARTY_AGENT_HUB_CLIENT_H_

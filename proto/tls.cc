@@ -1,0 +1,101 @@
+#include "proto/tls.h"
+
+#include <fmt/format.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <sodium.h>
+
+#include "keys/key_file.h"
+
+namespace stapel {
+namespace {
+
+absl::StatusOr<std::string> PathEntry(const toml::table& config, std::string_view section,
+                                      std::string_view key, const std::filesystem::path& file) {
+  auto value = config[section][key].value<std::string>();
+  if (!value) {
+    return absl::InvalidArgumentError(fmt::format("{}: [{}] {} is missing (a file path)",
+                                                  file.string(), section, key));
+  }
+  return (file.parent_path() / *value).lexically_normal().string();
+}
+
+struct Pems {
+  std::string ca, certificate;
+  std::string private_key;  // gRPC takes the key as a std::string; wiped after use
+  ~Pems() { sodium_memzero(private_key.data(), private_key.size()); }
+};
+
+absl::Status LoadPems(const TlsFiles& files, Pems* pems) {
+  auto ca = ReadTextFile(files.ca);
+  if (!ca.ok()) return ca.status();
+  auto cert = ReadTextFile(files.certificate);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPrivateFile(files.private_key);
+  if (!key.ok()) return key.status();
+  pems->ca = std::move(*ca);
+  pems->certificate = std::move(*cert);
+  pems->private_key.assign(reinterpret_cast<const char*>(key->data()), key->size());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<TlsFiles> ReadTlsSection(const toml::table& config,
+                                        const std::filesystem::path& config_file) {
+  TlsFiles files;
+  auto ca = PathEntry(config, "tls", "ca", config_file);
+  if (!ca.ok()) return ca.status();
+  auto cert = PathEntry(config, "tls", "certificate", config_file);
+  if (!cert.ok()) return cert.status();
+  auto key = PathEntry(config, "tls", "private_key", config_file);
+  if (!key.ok()) return key.status();
+  return TlsFiles{*ca, *cert, *key};
+}
+
+absl::StatusOr<HubEndpoint> ReadHubSection(const toml::table& config,
+                                           const std::filesystem::path& config_file) {
+  HubEndpoint hub;
+  auto address = config["hub"]["address"].value<std::string>();
+  if (!address) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: [hub] address is missing (host:port of the hub, e.g. \"127.0.0.1:7443\")",
+        config_file.string()));
+  }
+  hub.address = *address;
+  hub.name = config["hub"]["name"].value_or(std::string("hub"));
+  return hub;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoint& hub,
+                                                                const TlsFiles& files) {
+  Pems pems;
+  if (auto s = LoadPems(files, &pems); !s.ok()) return s;
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = pems.ca;
+  options.pem_cert_chain = pems.certificate;
+  options.pem_private_key = pems.private_key;
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride(hub.name);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  auto channel = grpc::CreateCustomChannel(hub.address, grpc::SslCredentials(options), args);
+  sodium_memzero(options.pem_private_key.data(), options.pem_private_key.size());
+  return channel;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredentials(
+    const TlsFiles& files) {
+  Pems pems;
+  if (auto s = LoadPems(files, &pems); !s.ok()) return s;
+  grpc::SslServerCredentialsOptions options(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = pems.ca;
+  options.pem_key_cert_pairs.push_back({pems.private_key, pems.certificate});
+  auto creds = grpc::SslServerCredentials(options);
+  sodium_memzero(options.pem_key_cert_pairs[0].private_key.data(),
+                 options.pem_key_cert_pairs[0].private_key.size());
+  return creds;
+}
+
+}  // namespace stapel

@@ -1,0 +1,62 @@
+#ifndef STAPEL_PROTO_TLS_H_
+#define STAPEL_PROTO_TLS_H_
+
+// Mutual TLS for every Stapel connection: both sides present a certificate issued by the
+// project CA, and nothing else is accepted. The [hub] and [tls] sections of the agent's and
+// the requester's TOML config are read here, so both are written the same way:
+//
+//   [hub]
+//   address = "127.0.0.1:7443"
+//   name = "hub"                       # the hub's certificate identity
+//   [tls]
+//   ca = "keys/ca.crt"
+//   certificate = "keys/analyst.crt"
+//   private_key = "keys/analyst.key"   # mode 0600
+//
+// Paths are relative to the config file's folder.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/security/server_credentials.h>
+#include <toml++/toml.h>
+
+#include "absl/status/statusor.h"
+
+namespace stapel {
+
+struct TlsFiles {
+  std::filesystem::path ca;
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;
+};
+
+struct HubEndpoint {
+  std::string address;
+  std::string name = "hub";
+};
+
+// Reads [tls] (and [hub] for clients) from a parsed config. INVALID_ARGUMENT names the file
+// and the missing entry.
+absl::StatusOr<TlsFiles> ReadTlsSection(const toml::table& config,
+                                        const std::filesystem::path& config_file);
+absl::StatusOr<HubEndpoint> ReadHubSection(const toml::table& config,
+                                           const std::filesystem::path& config_file);
+
+// A channel to the hub that presents the client's certificate and accepts only a hub
+// certificate from the project CA carrying `hub.name`.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoint& hub,
+                                                                const TlsFiles& files);
+
+// Server credentials that require and verify a client certificate from the project CA.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredentials(
+    const TlsFiles& files);
+
+// Largest message either side sends or accepts.
+inline constexpr int kMaxMessageBytes = 32 << 20;
+
+}  // namespace stapel
+
+#endif  // STAPEL_PROTO_TLS_H_
