@@ -1,0 +1,71 @@
+#include "trusted-hub/grpc_services.h"
+
+#include <grpc/grpc_security_constants.h>
+#include <grpcpp/security/auth_context.h>
+#include <grpcpp/server_context.h>
+#include <spdlog/spdlog.h>
+
+#include "proto/grpc_status.h"
+
+namespace stapel {
+namespace {
+
+// The common name of the peer's certificate, which the TLS layer has verified against the
+// project CA; empty when there is none.
+std::string PeerIdentity(const grpc::ServerContext* context) {
+  auto auth = context->auth_context();
+  if (!auth || !auth->IsPeerAuthenticated()) return "";
+  auto names = auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
+  if (names.size() != 1) return "";
+  return std::string(names[0].data(), names[0].size());
+}
+
+template <typename T>
+grpc::Status Finish(std::string_view rpc, std::string_view peer, absl::StatusOr<T> result,
+                    T* response) {
+  if (!result.ok()) {
+    spdlog::warn("{} from '{}' refused: {}", rpc, peer, std::string(result.status().message()));
+    return ToGrpcStatus(result.status());
+  }
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status IngestService::SubmitBatch(grpc::ServerContext* context,
+                                        const v1::SignedBatch* request, v1::BatchAck* response) {
+  const std::string peer = PeerIdentity(context);
+  auto ack = ingest_->SubmitBatch(peer, *request);
+  if (ack.ok()) {
+    spdlog::debug("batch {} from '{}': {} records{}", ack->sequence(), peer,
+                  ack->records_stored(), ack->duplicate() ? " (already stored)" : "");
+  }
+  return Finish("SubmitBatch", peer, std::move(ack), response);
+}
+
+grpc::Status IngestService::CompleteSubmission(grpc::ServerContext* context,
+                                               const v1::SignedSubmissionSummary* request,
+                                               v1::SubmissionReceipt* response) {
+  const std::string peer = PeerIdentity(context);
+  auto receipt = ingest_->CompleteSubmission(peer, *request);
+  if (receipt.ok()) {
+    spdlog::info("submission of '{}' complete: {} records in {} batches (replaces {} records)",
+                 peer, receipt->record_count(), receipt->batch_count(),
+                 receipt->replaced_record_count());
+  }
+  return Finish("CompleteSubmission", peer, std::move(receipt), response);
+}
+
+grpc::Status ReleaseService::RequestTable(grpc::ServerContext* context,
+                                          const v1::TableRequest* request,
+                                          v1::ReleaseReply* response) {
+  const std::string peer = PeerIdentity(context);
+  auto reply = releaser_->Release(peer, *request);
+  if (reply.ok()) {
+    spdlog::info("release {} to '{}' written to the release log", reply->sequence(), peer);
+  }
+  return Finish("RequestTable", peer, std::move(reply), response);
+}
+
+}  // namespace stapel

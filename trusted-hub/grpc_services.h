@@ -1,0 +1,39 @@
+#ifndef STAPEL_TRUSTED_HUB_GRPC_SERVICES_H_
+#define STAPEL_TRUSTED_HUB_GRPC_SERVICES_H_
+
+// The gRPC edge of the hub: takes the caller's identity from its verified client
+// certificate (common name), calls Ingest or Releaser, and maps their absl::Status to the
+// gRPC status of the same code. No logic lives here.
+
+#include "proto/stapel.grpc.pb.h"
+#include "trusted-hub/ingest.h"
+#include "trusted-hub/release.h"
+
+namespace stapel {
+
+class IngestService final : public v1::Ingest::Service {
+ public:
+  explicit IngestService(Ingest* ingest) : ingest_(ingest) {}
+  grpc::Status SubmitBatch(grpc::ServerContext* context, const v1::SignedBatch* request,
+                           v1::BatchAck* response) override;
+  grpc::Status CompleteSubmission(grpc::ServerContext* context,
+                                  const v1::SignedSubmissionSummary* request,
+                                  v1::SubmissionReceipt* response) override;
+
+ private:
+  Ingest* ingest_;
+};
+
+class ReleaseService final : public v1::Release::Service {
+ public:
+  explicit ReleaseService(Releaser* releaser) : releaser_(releaser) {}
+  grpc::Status RequestTable(grpc::ServerContext* context, const v1::TableRequest* request,
+                            v1::ReleaseReply* response) override;
+
+ private:
+  Releaser* releaser_;
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_TRUSTED_HUB_GRPC_SERVICES_H_

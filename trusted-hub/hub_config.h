@@ -1,0 +1,36 @@
+#ifndef STAPEL_TRUSTED_HUB_HUB_CONFIG_H_
+#define STAPEL_TRUSTED_HUB_HUB_CONFIG_H_
+
+// The hub's configuration (TOML); see deploy/examples/hub.toml:
+//
+//   manifest = "manifest.toml"
+//   data_dir = "hub"                 # RocksDB in <data_dir>/db, log in <data_dir>/release.log
+//   listen = "127.0.0.1:7443"
+//   areas = "areas.csv"              # optional: names of buurten, wijken, gemeenten (CBS layout)
+//   [tls]  ca, certificate, private_key
+//   [keys] release_signing_key = "keys/hub-signing.key"
+//
+// Paths are relative to the config file's folder.
+
+#include <filesystem>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "proto/tls.h"
+
+namespace stapel {
+
+struct HubConfig {
+  std::filesystem::path manifest;
+  std::filesystem::path data_dir;
+  std::string listen = "127.0.0.1:7443";
+  std::filesystem::path areas;  // empty: names unknown
+  TlsFiles tls;
+  std::filesystem::path release_signing_key;
+
+  static absl::StatusOr<HubConfig> Load(const std::filesystem::path& path);
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_TRUSTED_HUB_HUB_CONFIG_H_

@@ -1,0 +1,137 @@
+// stapel-hub: the trusted hub's gRPC server.
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <signal.h>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "CLI/CLI.hpp"
+#include "keys/signing.h"
+#include "linker/geography.h"
+#include "linker/manifest.h"
+#include "linker/release_log.h"
+#include "proto/tls.h"
+#include "trusted-hub/grpc_services.h"
+#include "trusted-hub/hub_config.h"
+#include "trusted-hub/ingest.h"
+#include "trusted-hub/release.h"
+#include "trusted-hub/rocksdb_store.h"
+
+namespace {
+
+struct ServeOptions {
+  std::string config;
+  std::string listen;
+  std::string port_file;
+};
+
+absl::Status WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out) return absl::PermissionDeniedError("cannot write the port file " + path);
+  }
+  std::filesystem::rename(tmp, path);
+  return absl::OkStatus();
+}
+
+int Fail(const absl::Status& s) {
+  spdlog::error("{}", std::string(s.message()));
+  return 1;
+}
+
+int Serve(const ServeOptions& o) {
+  auto config = stapel::HubConfig::Load(o.config);
+  if (!config.ok()) return Fail(config.status());
+  if (!o.listen.empty()) config->listen = o.listen;
+  auto manifest = stapel::Manifest::Load(config->manifest);
+  if (!manifest.ok()) return Fail(manifest.status());
+  auto signer = stapel::Ed25519Signer::FromFile(config->release_signing_key);
+  if (!signer.ok()) return Fail(signer.status());
+  stapel::Geography geography;
+  if (!config->areas.empty()) {
+    auto loaded = stapel::Geography::LoadCsv(config->areas);
+    if (!loaded.ok()) return Fail(loaded.status());
+    geography = std::move(*loaded);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  if (ec) return Fail(absl::PermissionDeniedError("cannot create " + config->data_dir.string()));
+  auto log = stapel::ReleaseLogWriter::Open(config->data_dir / "release.log", std::move(*signer));
+  if (!log.ok()) return Fail(log.status());
+  auto store = stapel::RocksDbStore::Open(config->data_dir / "db");
+  if (!store.ok()) return Fail(store.status());
+  stapel::SubmissionStore submissions(store->get());
+  auto ingest = stapel::Ingest::Create(&*manifest, &submissions);
+  if (!ingest.ok()) return Fail(ingest.status());
+  stapel::Releaser releaser(&*manifest, &submissions, log->get(), std::move(geography));
+  auto credentials = stapel::MutualTlsServerCredentials(config->tls);
+  if (!credentials.ok()) return Fail(credentials.status());
+
+  // Block the stop signals in every thread gRPC starts; this thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  stapel::IngestService ingest_service(ingest->get());
+  stapel::ReleaseService release_service(&releaser);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config->listen, *credentials, &port);
+  builder.SetMaxReceiveMessageSize(stapel::kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(stapel::kMaxMessageBytes);
+  builder.RegisterService(&ingest_service);
+  builder.RegisterService(&release_service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    return Fail(absl::UnavailableError("cannot listen on " + config->listen +
+                                       " (address in use, or not an address of this machine?)"));
+  }
+  if (!o.port_file.empty()) {
+    if (absl::Status s = WritePortFile(o.port_file, port); !s.ok()) return Fail(s);
+  }
+  spdlog::info("hub for project '{}' listening on port {} ({}); {} releases in the log",
+               manifest->project_id, port, config->listen, (*log)->entries());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("signal {} received: finishing calls in progress, then stopping",
+               signal_number);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  server->Wait();
+  spdlog::info("hub stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"stapel-hub: the trusted hub. Accepts pseudonymized batches from the parties "
+               "of one project over mutual TLS, stores them in RocksDB, links them and releases "
+               "disclosure-checked neighbourhood tables to requesters, each written to a "
+               "signed release log."};
+  app.require_subcommand(1);
+  ServeOptions o;
+  auto* serve = app.add_subcommand("serve", "Run the hub until SIGINT or SIGTERM");
+  serve->add_option("--config,-c", o.config, "Hub config (TOML), see deploy/examples/hub.toml")
+      ->required()
+      ->check(CLI::ExistingFile);
+  serve->add_option("--listen", o.listen,
+                    "Address to listen on, host:port (overrides listen; port 0 picks a free one)");
+  serve->add_option("--port-file", o.port_file,
+                    "Write the port actually listened on to this file once serving");
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z stapel-hub %l: %v");
+  if (sodium_init() < 0) {
+    spdlog::error("libsodium failed to initialize");
+    return 1;
+  }
+  return Serve(o);
+}

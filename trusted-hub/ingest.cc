@@ -1,0 +1,191 @@
+#include "trusted-hub/ingest.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "linker/area_code.h"
+
+namespace stapel {
+
+absl::StatusOr<std::unique_ptr<Ingest>> Ingest::Create(const Manifest* manifest,
+                                                       SubmissionStore* store) {
+  std::map<std::string, Ed25519Verifier, std::less<>> keys;
+  for (const auto& party : manifest->parties) {
+    auto v = Ed25519Verifier::FromBase64(party.signing_public_key);
+    if (!v.ok()) return v.status();
+    keys.emplace(party.id, *v);
+  }
+  return std::unique_ptr<Ingest>(new Ingest(manifest, store, std::move(keys)));
+}
+
+absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
+                                                          std::string_view context,
+                                                          const std::string& message,
+                                                          const std::string& signature) const {
+  const PartyManifest* party = manifest_->FindParty(peer);
+  if (party == nullptr) {
+    return absl::PermissionDeniedError(fmt::format(
+        "certificate identity '{}' is not a party of project '{}'", peer, manifest_->project_id));
+  }
+  if (!keys_.find(party->id)->second.Verify(context, message, signature)) {
+    return absl::UnauthenticatedError(fmt::format(
+        "signature does not verify with party '{}''s signing key from the manifest (wrong key "
+        "file in the agent config, or the data was altered)", party->id));
+  }
+  return party;
+}
+
+absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& batch) const {
+  const std::string at = fmt::format("batch {}", batch.sequence());
+  if (batch.project_id() != manifest_->project_id) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{} is for project '{}', this hub serves '{}'", at, batch.project_id(), manifest_->project_id));
+  }
+  if (batch.party_id() != party.id) {
+    return absl::PermissionDeniedError(fmt::format(
+        "{}: party '{}' cannot submit as '{}'", at, party.id, batch.party_id()));
+  }
+  if (batch.submission_id().size() != 16) {
+    return absl::InvalidArgumentError(fmt::format("{}: submission id must be 16 bytes", at));
+  }
+  std::set<std::string_view> seen;
+  for (const auto& kind : batch.match_key_kinds()) {
+    if (!party.AllowsMatchKey(kind)) {
+      return absl::PermissionDeniedError(fmt::format(
+          "{}: match key '{}' is not allowed for party '{}' by the manifest", at, kind, party.id));
+    }
+    if (!seen.insert(kind).second) {
+      return absl::InvalidArgumentError(fmt::format("{}: match key '{}' listed twice", at, kind));
+    }
+  }
+  for (const auto& attribute : batch.attribute_names()) {
+    if (!party.AllowsAttribute(attribute)) {
+      return absl::PermissionDeniedError(fmt::format(
+          "{}: attribute '{}' is not allowed for party '{}' by the manifest (allowed: {})", at,
+          attribute, party.id, fmt::join(party.attributes, ", ")));
+    }
+    if (!seen.insert(attribute).second) {
+      return absl::InvalidArgumentError(fmt::format("{}: attribute '{}' listed twice", at, attribute));
+    }
+  }
+  if (batch.records_size() == 0 || batch.records_size() > kMaxRecordsPerBatch) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: must hold 1 to {} records, holds {}", at, kMaxRecordsPerBatch, batch.records_size()));
+  }
+  const bool is_register = party.role == PartyRole::kRegister;
+  for (int i = 0; i < batch.records_size(); ++i) {
+    const v1::PseudonymRecord& r = batch.records(i);
+    auto bad = [&](std::string_view what) {
+      return absl::InvalidArgumentError(fmt::format("{} record {}: {}", at, i, what));
+    };
+    if (r.match_keys_size() != batch.match_key_kinds_size()) {
+      return bad("number of match keys differs from the batch's match_key_kinds");
+    }
+    bool any_key = false;
+    for (const auto& key : r.match_keys()) {
+      if (!key.empty() && key.size() != 32) return bad("a match key is not 32 bytes");
+      any_key = any_key || !key.empty();
+    }
+    if (!any_key) return bad("no match key");
+    if (is_register) {
+      if (r.match_keys(0).empty()) return bad("the register's first match key is missing");
+      if (!NormalizeBuurtCode(r.buurt()).ok() || r.buurt() != *NormalizeBuurtCode(r.buurt())) {
+        return bad("buurt is not a CBS buurt code (BU + 8 digits)");
+      }
+    } else if (!r.buurt().empty()) {
+      return absl::PermissionDeniedError(fmt::format(
+          "{} record {}: only the population register may send a buurt", at, i));
+    }
+    if (r.attribute_values_size() != batch.attribute_names_size()) {
+      return bad("number of attribute values differs from the batch's attribute_names");
+    }
+    for (uint32_t v : r.attribute_values()) {
+      if (v > 1) return bad("an indicator value is not 0 or 1");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
+                                                 const v1::SignedBatch& signed_batch) {
+  auto party = Authenticate(peer, kBatchSignatureContext, signed_batch.batch(),
+                            signed_batch.signature());
+  if (!party.ok()) return party.status();
+  v1::Batch batch;
+  if (!batch.ParseFromString(signed_batch.batch())) {
+    return absl::InvalidArgumentError("the signed batch does not parse as a stapel.v1.Batch");
+  }
+  if (absl::Status s = CheckBatch(**party, batch); !s.ok()) return s;
+
+  v1::BatchAck ack;
+  ack.set_sequence(batch.sequence());
+  ack.set_records_stored(batch.records_size());
+  const std::string bytes = signed_batch.SerializeAsString();
+  std::lock_guard lock(mu_);
+  auto existing = store_->GetBatch(batch.party_id(), batch.submission_id(), batch.sequence());
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    v1::SignedBatch stored;
+    if (!stored.ParseFromString(**existing) || stored.batch() != signed_batch.batch()) {
+      return absl::AlreadyExistsError(fmt::format(
+          "batch {} of this submission was already stored with other content; start a new "
+          "submission (run the agent again)", batch.sequence()));
+    }
+    ack.set_duplicate(true);
+    return ack;
+  }
+  if (absl::Status s = store_->PutBatch(batch.party_id(), batch.submission_id(), batch.sequence(), bytes);
+      !s.ok()) {
+    return s;
+  }
+  return ack;
+}
+
+absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
+    std::string_view peer, const v1::SignedSubmissionSummary& signed_summary) {
+  auto party = Authenticate(peer, kSubmissionSignatureContext, signed_summary.summary(),
+                            signed_summary.signature());
+  if (!party.ok()) return party.status();
+  v1::SubmissionSummary summary;
+  if (!summary.ParseFromString(signed_summary.summary())) {
+    return absl::InvalidArgumentError("the signed summary does not parse as a SubmissionSummary");
+  }
+  if (summary.project_id() != manifest_->project_id) {
+    return absl::FailedPreconditionError(fmt::format("summary is for project '{}'", summary.project_id()));
+  }
+  if (summary.party_id() != (*party)->id) {
+    return absl::PermissionDeniedError(fmt::format("party '{}' cannot complete a submission of '{}'",
+                                                   (*party)->id, summary.party_id()));
+  }
+  std::lock_guard lock(mu_);
+  uint64_t batches = 0, records = 0;
+  absl::Status scan = store_->ForEachBatch(
+      summary.party_id(), summary.submission_id(), [&](uint64_t sequence, const v1::Batch& b) {
+        if (sequence != batches) {
+          return absl::FailedPreconditionError(fmt::format(
+              "batch {} of the submission never arrived; run the agent again", batches));
+        }
+        ++batches;
+        records += b.records_size();
+        return absl::OkStatus();
+      });
+  if (!scan.ok()) return scan;
+  if (batches != summary.batch_count() || records != summary.record_count()) {
+    return absl::FailedPreconditionError(fmt::format(
+        "the hub holds {} batches with {} records of this submission, the agent announced {} "
+        "with {}; run the agent again", batches, records, summary.batch_count(), summary.record_count()));
+  }
+  auto previous = store_->Current(summary.party_id());
+  if (!previous.ok()) return previous.status();
+  if (absl::Status s = store_->MakeCurrent(signed_summary, summary); !s.ok()) return s;
+  v1::SubmissionReceipt receipt;
+  receipt.set_batch_count(batches);
+  receipt.set_record_count(records);
+  if (previous->has_value() && (*previous)->submission_id() != summary.submission_id()) {
+    receipt.set_replaced_record_count((*previous)->record_count());
+  }
+  return receipt;
+}
+
+}  // namespace stapel

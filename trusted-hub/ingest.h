@@ -1,0 +1,61 @@
+#ifndef STAPEL_TRUSTED_HUB_INGEST_H_
+#define STAPEL_TRUSTED_HUB_INGEST_H_
+
+// Accepts parties' batches. Every batch is untrusted: the caller's certificate identity must
+// be a party of the manifest and the batch's party; the signature must verify with that
+// party's key from the manifest; the project, match key kinds, attributes and every record
+// must be what the manifest allows. A batch is acknowledged only after a synced write, and a
+// batch sent again (an agent retrying) is recognized and not stored twice.
+// Thread-safe.
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "keys/signing.h"
+#include "linker/manifest.h"
+#include "proto/stapel.pb.h"
+#include "trusted-hub/submission_store.h"
+
+namespace stapel {
+
+class Ingest {
+ public:
+  static constexpr int kMaxRecordsPerBatch = 50000;
+
+  // INVALID_ARGUMENT when a party's key in the manifest does not parse.
+  static absl::StatusOr<std::unique_ptr<Ingest>> Create(const Manifest* manifest,
+                                                        SubmissionStore* store);
+
+  // `peer` is the common name of the caller's verified certificate. Errors:
+  // PERMISSION_DENIED (not a party, submitting as another party, a match key kind, attribute
+  // or field the manifest does not allow), UNAUTHENTICATED (bad signature),
+  // INVALID_ARGUMENT (malformed batch; names the record), FAILED_PRECONDITION (another
+  // project), ALREADY_EXISTS (same sequence number, different content).
+  absl::StatusOr<v1::BatchAck> SubmitBatch(std::string_view peer, const v1::SignedBatch& signed_batch);
+
+  // FAILED_PRECONDITION when batches are missing or counts differ from the summary.
+  absl::StatusOr<v1::SubmissionReceipt> CompleteSubmission(
+      std::string_view peer, const v1::SignedSubmissionSummary& signed_summary);
+
+ private:
+  Ingest(const Manifest* manifest, SubmissionStore* store,
+         std::map<std::string, Ed25519Verifier, std::less<>> keys)
+      : manifest_(manifest), store_(store), keys_(std::move(keys)) {}
+  // Checks the caller and the signature; returns the caller's manifest entry.
+  absl::StatusOr<const PartyManifest*> Authenticate(std::string_view peer, std::string_view context,
+                                                    const std::string& message,
+                                                    const std::string& signature) const;
+  absl::Status CheckBatch(const PartyManifest& party, const v1::Batch& batch) const;
+
+  const Manifest* manifest_;
+  SubmissionStore* store_;
+  std::map<std::string, Ed25519Verifier, std::less<>> keys_;
+  std::mutex mu_;  // serializes check-and-store so a retried batch is never stored twice
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_TRUSTED_HUB_INGEST_H_

@@ -1,0 +1,154 @@
+#include "trusted-hub/release.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "linker/disclosure.h"
+#include "linker/linkage.h"
+
+namespace stapel {
+namespace {
+
+// Per batch: where each of its key kinds and attributes sits in the project's order.
+struct BatchLayout {
+  std::vector<int> kind_slot;  // batch key i -> project kind index
+  std::vector<int> indicator_bit;
+};
+
+BatchLayout Layout(const v1::Batch& batch, const Manifest& manifest,
+                   const std::vector<std::string>& indicators) {
+  BatchLayout layout;
+  for (const auto& kind : batch.match_key_kinds()) {
+    layout.kind_slot.push_back(static_cast<int>(
+        std::find(manifest.match_keys.begin(), manifest.match_keys.end(), kind) -
+        manifest.match_keys.begin()));
+  }
+  for (const auto& name : batch.attribute_names()) {
+    layout.indicator_bit.push_back(
+        static_cast<int>(std::find(indicators.begin(), indicators.end(), name) - indicators.begin()));
+  }
+  return layout;
+}
+
+// Points `keys` at the record's keys in project order; absent kinds stay nullptr.
+void RecordKeys(const v1::PseudonymRecord& r, const BatchLayout& layout,
+                std::vector<const MatchKey*>* keys) {
+  std::fill(keys->begin(), keys->end(), nullptr);
+  for (int i = 0; i < r.match_keys_size(); ++i) {
+    if (r.match_keys(i).size() == sizeof(MatchKey)) {
+      (*keys)[layout.kind_slot[i]] = reinterpret_cast<const MatchKey*>(r.match_keys(i).data());
+    }
+  }
+}
+
+uint64_t RecordIndicators(const v1::PseudonymRecord& r, const BatchLayout& layout) {
+  uint64_t bits = 0;
+  for (int i = 0; i < r.attribute_values_size(); ++i) {
+    if (r.attribute_values(i) != 0) bits |= uint64_t{1} << layout.indicator_bit[i];
+  }
+  return bits;
+}
+
+nlohmann::json StatsJson(const LinkStats& s, bool is_register) {
+  if (is_register) {
+    return {{"records", s.records}, {"persons", s.linked}, {"duplicates", s.duplicates}};
+  }
+  return {{"records", s.records}, {"linked", s.linked}, {"ambiguous", s.ambiguous},
+          {"unlinked", s.unlinked}};
+}
+
+}  // namespace
+
+absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
+  const std::vector<std::string> indicators = manifest_->Indicators();
+  Linker linker(manifest_->match_keys.size());
+  std::vector<const MatchKey*> keys(manifest_->match_keys.size());
+  std::vector<std::string> buurt_codes;
+  std::map<std::string, uint32_t, std::less<>> buurt_index;
+
+  // The register first: it defines the persons every other record links onto.
+  std::vector<const PartyManifest*> order = {&manifest_->RegisterParty()};
+  for (const auto& p : manifest_->parties) {
+    if (p.role != PartyRole::kRegister) order.push_back(&p);
+  }
+  for (const PartyManifest* party : order) {
+    const bool is_register = party->role == PartyRole::kRegister;
+    auto current = store_->Current(party->id);
+    if (!current.ok()) return current.status();
+    if (!current->has_value()) {
+      if (is_register) {
+        return absl::FailedPreconditionError(fmt::format(
+            "the population register '{}' has not completed a submission yet; run its agent "
+            "first", party->id));
+      }
+      (*linkage)[party->id] = {{"submitted", false}};
+      continue;
+    }
+    LinkStats stats;
+    absl::Status s = store_->ForEachBatch(
+        party->id, (*current)->submission_id(), [&](uint64_t, const v1::Batch& batch) {
+          const BatchLayout layout = Layout(batch, *manifest_, indicators);
+          for (const auto& r : batch.records()) {
+            RecordKeys(r, layout, &keys);
+            if (is_register) {
+              auto [it, fresh] = buurt_index.try_emplace(r.buurt(), buurt_codes.size());
+              if (fresh) buurt_codes.push_back(r.buurt());
+              linker.AddRegisterRecord(keys, it->second, RecordIndicators(r, layout), &stats);
+            } else {
+              linker.AddSourceRecord(keys, RecordIndicators(r, layout), &stats);
+            }
+          }
+          return absl::OkStatus();
+        });
+    if (!s.ok()) return s;
+    (*linkage)[party->id] = StatsJson(stats, is_register);
+  }
+  return BuildStackingTable(linker.persons(), buurt_codes, indicators, geography_);
+}
+
+absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
+                                                   const v1::TableRequest& request) {
+  if (!manifest_->IsRequester(requester)) {
+    return absl::PermissionDeniedError(fmt::format(
+        "'{}' is not a requester of project '{}'; the manifest lists: {}", requester,
+        manifest_->project_id, fmt::join(manifest_->requesters, ", ")));
+  }
+  if (request.purpose().size() > 1000) {
+    return absl::InvalidArgumentError("purpose is longer than 1000 characters");
+  }
+  std::lock_guard lock(mu_);
+  nlohmann::json linkage = nlohmann::json::object();
+  auto table = BuildTable(&linkage);
+  if (!table.ok()) return table.status();
+  ApplySuppression(manifest_->disclosure, &*table);
+
+  const nlohmann::json table_json = table->ToJson();
+  nlohmann::json entry = {
+      {"time", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
+                                                          std::chrono::system_clock::now())))},
+      {"project_id", manifest_->project_id},
+      {"requester", std::string(requester)},
+      {"request", {{"table", "stacking"}, {"purpose", request.purpose()}}},
+      {"rules",
+       {{"k", manifest_->disclosure.k},
+        {"primary", "counts from 1 to k-1 suppressed"},
+        {"secondary", "no additive relation (buurten to wijk, wijken to gemeente) with exactly "
+                      "one suppressed cell"}}},
+      {"linkage", linkage},
+      {"table", table_json}};
+  auto line = log_->Append(std::move(entry));
+  if (!line.ok()) return line.status();
+
+  v1::ReleaseReply reply;
+  reply.set_sequence(log_->entries());
+  reply.set_table_json(table_json.dump(2));
+  reply.set_table_csv(table->ToCsv());
+  reply.set_table_sha256(Sha256Hex(table_json.dump()));
+  reply.set_log_entry(*line);
+  return reply;
+}
+
+}  // namespace stapel

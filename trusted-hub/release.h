@@ -1,0 +1,49 @@
+#ifndef STAPEL_TRUSTED_HUB_RELEASE_H_
+#define STAPEL_TRUSTED_HUB_RELEASE_H_
+
+// Produces a release for a requester: links every party's current submission onto the
+// population register, builds the stacking table per buurt with wijk and gemeente totals,
+// applies disclosure control, and appends the signed entry to the release log before the
+// table is handed out. Thread-safe (releases are serialized).
+
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "linker/area_table.h"
+#include "linker/geography.h"
+#include "linker/manifest.h"
+#include "linker/release_log.h"
+#include "proto/stapel.pb.h"
+#include "trusted-hub/submission_store.h"
+
+namespace stapel {
+
+class Releaser {
+ public:
+  Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
+           Geography geography)
+      : manifest_(manifest), store_(store), log_(log), geography_(std::move(geography)) {}
+
+  // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
+  // FAILED_PRECONDITION when the register has not completed a submission.
+  absl::StatusOr<v1::ReleaseReply> Release(std::string_view requester,
+                                           const v1::TableRequest& request);
+
+ private:
+  // Links all current submissions; fills per-party linkage statistics into `linkage`.
+  absl::StatusOr<AreaTable> BuildTable(nlohmann::json* linkage);
+
+  const Manifest* manifest_;
+  SubmissionStore* store_;
+  ReleaseLogWriter* log_;
+  const Geography geography_;
+  std::mutex mu_;
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_TRUSTED_HUB_RELEASE_H_

@@ -1,0 +1,108 @@
+// stapel-request: a requester asks the hub for the stacking table and saves the release.
+#include <grpcpp/client_context.h>
+#include <sodium.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "CLI/CLI.hpp"
+#include "linker/area_table.h"
+#include "proto/grpc_status.h"
+#include "proto/stapel.grpc.pb.h"
+#include "proto/tls.h"
+
+namespace {
+
+// Prints the table with aligned columns, "x" for suppressed cells.
+void PrintTable(const stapel::AreaTable& t) {
+  std::vector<std::vector<std::string>> lines;
+  std::vector<std::string> header = {"area", "name"};
+  header.insert(header.end(), t.measures.begin(), t.measures.end());
+  lines.push_back(header);
+  for (const auto& row : t.rows) {
+    const std::string indent = row.level == stapel::AreaLevel::kGemeente ? ""
+                               : row.level == stapel::AreaLevel::kWijk   ? "  "
+                                                                         : "    ";
+    std::vector<std::string> line = {indent + row.code, row.name};
+    for (const auto& c : row.cells) line.push_back(c.suppressed ? "x" : std::to_string(c.value));
+    lines.push_back(line);
+  }
+  std::vector<size_t> width(header.size(), 0);
+  for (const auto& l : lines) {
+    for (size_t i = 0; i < l.size(); ++i) width[i] = std::max(width[i], l[i].size());
+  }
+  for (const auto& l : lines) {
+    std::string out;
+    for (size_t i = 0; i < l.size(); ++i) {
+      out += i < 2 ? fmt::format("{:<{}}  ", l[i], width[i]) : fmt::format("{:>{}}  ", l[i], width[i]);
+    }
+    std::cout << out << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"stapel-request: ask the Stapel hub for the stacking table (residents per buurt "
+               "with wijk and gemeente totals, per indicator, and with 2+ and 3+ indicators) "
+               "and save the disclosure-checked release as CSV and JSON"};
+  std::string config_path, hub_override, out_dir = "release", purpose;
+  app.add_option("--config,-c", config_path, "Requester config (TOML) with [hub] and [tls]")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
+  app.add_option("--out", out_dir, "Folder for the released tables")->capture_default_str();
+  app.add_option("--purpose", purpose, "Why the table is requested (kept in the release log)");
+  CLI11_PARSE(app, argc, argv);
+  if (sodium_init() < 0) return 1;
+
+  toml::table config;
+  try {
+    config = toml::parse_file(config_path);
+  } catch (const toml::parse_error& e) {
+    std::cerr << "stapel-request: " << config_path << ":" << e.source().begin.line << ": "
+              << e.description() << "\n";
+    return 1;
+  }
+  auto hub = stapel::ReadHubSection(config, config_path);
+  auto tls = stapel::ReadTlsSection(config, config_path);
+  if (!hub.ok() || !tls.ok()) {
+    std::cerr << "stapel-request: " << (hub.ok() ? tls.status() : hub.status()).message() << "\n";
+    return 1;
+  }
+  if (!hub_override.empty()) hub->address = hub_override;
+  auto channel = stapel::MutualTlsChannel(*hub, *tls);
+  if (!channel.ok()) {
+    std::cerr << "stapel-request: " << channel.status().message() << "\n";
+    return 1;
+  }
+  auto stub = stapel::v1::Release::NewStub(*channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  stapel::v1::TableRequest request;
+  request.set_purpose(purpose);
+  stapel::v1::ReleaseReply reply;
+  grpc::Status status = stub->RequestTable(&context, request, &reply);
+  if (!status.ok()) {
+    std::cerr << "stapel-request: the hub refused: " << status.error_message() << "\n";
+    return 1;
+  }
+  std::filesystem::create_directories(out_dir);
+  const std::string base = fmt::format("{}/stacking-{:04d}", out_dir, reply.sequence());
+  std::ofstream(base + ".csv") << reply.table_csv();
+  std::ofstream(base + ".json") << reply.table_json() << "\n";
+  auto table = stapel::AreaTable::FromJson(nlohmann::json::parse(reply.table_json()));
+  if (!table.ok()) {
+    std::cerr << "stapel-request: " << table.status().message() << "\n";
+    return 1;
+  }
+  PrintTable(*table);
+  std::cout << "\nRelease " << reply.sequence() << " (table sha256 " << reply.table_sha256()
+            << ")\nSaved " << base << ".csv and " << base << ".json; x = suppressed.\n";
+  return 0;
+}

@@ -1,0 +1,87 @@
+#include "trusted-hub/submission_store.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+namespace stapel {
+namespace {
+
+std::string Hex(std::string_view bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const uint8_t*>(bytes.data()),
+                 bytes.size());
+  out.pop_back();
+  return out;
+}
+
+std::string SubmissionPrefix(std::string_view party, std::string_view submission_id) {
+  return fmt::format("batch/{}/{}/", party, Hex(submission_id));
+}
+
+}  // namespace
+
+std::string SubmissionStore::BatchKey(std::string_view party, std::string_view submission_id,
+                                      uint64_t sequence) {
+  return fmt::format("{}{:016x}", SubmissionPrefix(party, submission_id), sequence);
+}
+
+absl::StatusOr<std::optional<std::string>> SubmissionStore::GetBatch(
+    std::string_view party, std::string_view submission_id, uint64_t sequence) {
+  return store_->Get(BatchKey(party, submission_id, sequence));
+}
+
+absl::Status SubmissionStore::PutBatch(std::string_view party, std::string_view submission_id,
+                                       uint64_t sequence, const std::string& signed_batch) {
+  return store_->Apply({{BatchKey(party, submission_id, sequence), signed_batch}}, /*sync=*/true);
+}
+
+absl::Status SubmissionStore::ForEachBatch(
+    std::string_view party, std::string_view submission_id,
+    const std::function<absl::Status(uint64_t, const v1::Batch&)>& fn) {
+  absl::Status result;
+  const std::string prefix = SubmissionPrefix(party, submission_id);
+  v1::SignedBatch signed_batch;
+  v1::Batch batch;
+  absl::Status scan = store_->Scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (!signed_batch.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+        !batch.ParseFromString(signed_batch.batch())) {
+      result = absl::DataLossError(fmt::format("stored batch {} does not parse", key));
+      return false;
+    }
+    result = fn(batch.sequence(), batch);
+    return result.ok();
+  });
+  return scan.ok() ? result : scan;
+}
+
+absl::StatusOr<std::optional<v1::SubmissionSummary>> SubmissionStore::Current(
+    std::string_view party) {
+  auto value = store_->Get(fmt::format("current/{}", party));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::nullopt;
+  v1::SignedSubmissionSummary signed_summary;
+  v1::SubmissionSummary summary;
+  if (!signed_summary.ParseFromString(**value) || !summary.ParseFromString(signed_summary.summary())) {
+    return absl::DataLossError(fmt::format("stored current submission of {} does not parse", party));
+  }
+  return summary;
+}
+
+absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
+                                          const v1::SubmissionSummary& summary) {
+  std::vector<Store::Write> writes;
+  writes.push_back({fmt::format("current/{}", summary.party_id()),
+                    signed_summary.SerializeAsString()});
+  const std::string keep = SubmissionPrefix(summary.party_id(), summary.submission_id());
+  absl::Status s = store_->Scan(fmt::format("batch/{}/", summary.party_id()),
+                                [&](std::string_view key, std::string_view) {
+                                  if (!key.starts_with(keep)) {
+                                    writes.push_back({std::string(key), "", /*erase=*/true});
+                                  }
+                                  return true;
+                                });
+  if (!s.ok()) return s;
+  return store_->Apply(writes, /*sync=*/true);
+}
+
+}  // namespace stapel

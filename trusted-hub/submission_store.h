@@ -1,0 +1,52 @@
+#ifndef STAPEL_TRUSTED_HUB_SUBMISSION_STORE_H_
+#define STAPEL_TRUSTED_HUB_SUBMISSION_STORE_H_
+
+// The layout of parties' submissions in the hub's Store:
+//   batch/<party>/<submission hex>/<sequence, 16 hex digits>  -> SignedBatch as received
+//   current/<party>                                            -> SignedSubmissionSummary
+// A party's data is the complete submission named by current/<party>; batches of a
+// submission that was never completed are not used. Thread-safe as its Store.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "proto/stapel.pb.h"
+#include "trusted-hub/store.h"
+
+namespace stapel {
+
+class SubmissionStore {
+ public:
+  explicit SubmissionStore(Store* store) : store_(store) {}
+
+  static std::string BatchKey(std::string_view party, std::string_view submission_id,
+                              uint64_t sequence);
+
+  // The stored signed batch, if any.
+  absl::StatusOr<std::optional<std::string>> GetBatch(std::string_view party,
+                                                      std::string_view submission_id,
+                                                      uint64_t sequence);
+  // Stores a batch durably (synced) before returning.
+  absl::Status PutBatch(std::string_view party, std::string_view submission_id,
+                        uint64_t sequence, const std::string& signed_batch);
+  // Calls `fn` with each batch of a submission in sequence order; stops at the first error.
+  absl::Status ForEachBatch(std::string_view party, std::string_view submission_id,
+                            const std::function<absl::Status(uint64_t sequence,
+                                                             const v1::Batch& batch)>& fn);
+  // The party's current complete submission.
+  absl::StatusOr<std::optional<v1::SubmissionSummary>> Current(std::string_view party);
+  // Makes `summary` the party's current submission and drops every other batch of the party
+  // (the submission it replaces, and runs that were abandoned), in one synced write.
+  absl::Status MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
+                           const v1::SubmissionSummary& summary);
+
+ private:
+  Store* store_;
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_TRUSTED_HUB_SUBMISSION_STORE_H_
