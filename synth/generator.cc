@@ -1,0 +1,384 @@
+#include "synth/generator.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "linker/area_table.h"
+#include "linker/csv_reader.h"
+#include "linker/geography.h"
+#include "linker/linkage.h"
+#include "linker/text_normalize.h"
+
+namespace stapel {
+namespace {
+
+constexpr std::string_view kGemeente = "GM9999";
+constexpr std::string_view kGemeenteName = "Stapeldorp";
+
+struct BuurtSpec {
+  const char* name;
+  int wijk;            // 1-based
+  double weight;       // share of residents
+  double deprivation;  // 0..1: poverty, debts, social housing
+  double price;        // 0..1: expensive owner-occupied housing (mortgage stress)
+};
+
+constexpr std::array<const char*, 5> kWijken = {"Centrum", "Noord", "Oost", "Zuid", "Buitengebied"};
+
+// 24 buurten in 5 wijken; a few are tiny, so their small counts must be suppressed.
+constexpr std::array<BuurtSpec, 24> kBuurten = {{
+    {"Oude Kern", 1, 4, 0.35, 0.6},        {"Marktkwartier", 1, 5, 0.25, 0.7},
+    {"Stationsbuurt", 1, 6, 0.55, 0.2},    {"Havenfront", 1, 3, 0.15, 0.95},
+    {"Molenwijk", 2, 8, 0.85, 0.05},       {"De Akkers", 2, 7, 0.75, 0.1},
+    {"Kastanjehof", 2, 5, 0.60, 0.15},     {"Noorderpark", 2, 4, 0.40, 0.3},
+    {"Bedrijventerrein Noord", 2, 0.15, 0.5, 0.1},
+    {"Vogelbuurt", 3, 6, 0.30, 0.5},       {"Bloemenbuurt", 3, 6, 0.20, 0.6},
+    {"Schildersbuurt", 3, 5, 0.65, 0.1},   {"Beekdal", 3, 4, 0.10, 0.9},
+    {"Villapark", 3, 2, 0.05, 1.0},
+    {"Zuiderhof", 4, 6, 0.45, 0.3},        {"Het Ven", 4, 5, 0.35, 0.4},
+    {"Lindenlaan", 4, 4, 0.15, 0.85},      {"'t Hoogveld", 4, 5, 0.50, 0.25},
+    {"Nieuw-Zuid", 4, 7, 0.30, 0.75},
+    {"Kerkdorp", 5, 2.5, 0.20, 0.4},       {"Heidehoek", 5, 1.2, 0.15, 0.5},
+    {"Broekhuizen", 5, 0.9, 0.25, 0.3},    {"Eikelenbosch", 5, 0.4, 0.10, 0.6},
+    {"Veldzicht", 5, 0.12, 0.30, 0.3},
+}};
+
+constexpr std::array<const char*, 40> kFirstNames = {
+    "Daan", "Sem", "Lucas", "Noah", "Finn", "Levi", "Liam", "Milan", "Bram", "Thijs",
+    "Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Anouk", "Sanne", "Fleur", "Noor",
+    "Mohamed", "Ayşe", "Fatima", "Yusuf", "Elif", "Mücahit", "Sören", "José", "Chloë", "Inès",
+    "Jan", "Piet", "Kees", "Henk", "Gerrit", "Maria", "Johanna", "Cornelia", "Wilhelmina", "Anna"};
+
+constexpr std::array<const char*, 40> kSurnames = {
+    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser",
+    "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks",
+    "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer",
+    "van 't Hof", "Müller", "Çelik", "Yılmaz", "El Amrani", "Nguyen", "Öztürk", "Kuijpers",
+    "van der Linden", "Jansen-de Vries", "Schröder", "Ter Horst", "Verbeek", "Willems", "Coşkun"};
+
+class Random {
+ public:
+  explicit Random(uint64_t seed) : rng_(seed) {}
+  // Portable draws (std:: distributions differ between standard libraries).
+  uint64_t Below(uint64_t n) { return rng_() % n; }
+  double Unit() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
+  bool Chance(double p) { return Unit() < p; }
+  template <typename T, size_t N>
+  const T& Pick(const std::array<T, N>& a) { return a[Below(N)]; }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+struct Person {
+  std::string bsn;
+  std::string first_names, surname;
+  int year, month, day;
+  int buurt;  // index into kBuurten
+  std::string postcode;
+  int house_number;
+  bool tenant = false;  // named tenant of a housing corporation
+  // indicators, in manifest order
+  bool youth_care = false, wmo = false, social_assistance = false, rent_arrears = false,
+       debts = false;
+  bool in_register = false;  // has at least one valid register row
+  bool valid_tenant_row = false, valid_credit_row = false;
+};
+
+std::string MakeBsn(Random& rng, std::set<std::string>& used) {
+  while (true) {
+    std::string d(9, '0');
+    int sum = 0;
+    for (int i = 0; i < 8; ++i) {
+      d[i] = static_cast<char>('0' + rng.Below(10));
+      sum += (9 - i) * (d[i] - '0');
+    }
+    const int check = sum % 11;
+    if (check == 10) continue;
+    d[8] = static_cast<char>('0' + check);
+    if (d == "000000000" || !used.insert(d).second) continue;
+    return d;
+  }
+}
+
+// A BSN with one digit changed: never passes the eleven-test.
+std::string Mistype(Random& rng, const std::string& bsn) {
+  std::string bad = bsn;
+  const size_t i = rng.Below(9);
+  bad[i] = static_cast<char>('0' + (bad[i] - '0' + 1 + rng.Below(9)) % 10);
+  return bad;
+}
+
+std::string BuurtCode(int b) {
+  return fmt::format("BU9999{:02d}{:02d}", kBuurten[b].wijk, b + 1);
+}
+
+std::string Flag(bool v) { return v ? "1" : "0"; }
+
+std::string DateVariant(Random& rng, const Person& p) {
+  switch (rng.Below(4)) {
+    case 0: return fmt::format("{:02d}-{:02d}-{:04d}", p.day, p.month, p.year);
+    case 1: return fmt::format("{:04d}-{:02d}-{:02d}", p.year, p.month, p.day);
+    case 2: return fmt::format("{}-{}-{:04d}", p.day, p.month, p.year);
+    default: return fmt::format("{:04d}{:02d}{:02d}", p.year, p.month, p.day);
+  }
+}
+
+std::string PostcodeVariant(Random& rng, const std::string& pc) {
+  switch (rng.Below(3)) {
+    case 0: return pc;
+    case 1: return pc.substr(0, 4) + " " + pc.substr(4);
+    default: return pc.substr(0, 4) + " " + std::string{char(pc[4] + 32), char(pc[5] + 32)};
+  }
+}
+
+std::string NameVariant(Random& rng, const std::string& name) {
+  if (rng.Chance(0.15)) {  // typed in capitals, without accents where a form drops them
+    std::string upper;
+    for (char c : name) upper.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+    return upper;
+  }
+  return name;
+}
+
+// The linkage identity of the exact name key: first initial, surname, date, postcode.
+std::string NameKeyTuple(const Person& p) {
+  return fmt::format("{}|{}|{:04d}{:02d}{:02d}|{}", FoldName(p.first_names)->substr(0, 1),
+                     *FoldName(p.surname), p.year, p.month, p.day, p.postcode);
+}
+
+std::string Csv(std::initializer_list<std::string> fields, char sep) {
+  std::string line;
+  for (const auto& f : fields) {
+    if (!line.empty()) line.push_back(sep);
+    line += EscapeCsvField(f);
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
+  if (o.residents < 1000 || o.residents > 5000000) {
+    return absl::InvalidArgumentError("residents must be from 1000 to 5000000");
+  }
+  Random rng(o.seed);
+  const std::filesystem::path input = o.out / "input", truth = o.out / "truth";
+  std::filesystem::create_directories(input);
+  std::filesystem::create_directories(truth);
+  SynthSummary summary;
+  summary.buurten = static_cast<int>(kBuurten.size());
+  summary.wijken = static_cast<int>(kWijken.size());
+
+  {  // Geography in CBS's layout.
+    std::ofstream areas(input / "areas.csv");
+    areas << "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
+    for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) {
+      areas << Csv({BuurtCode(b), kBuurten[b].name, fmt::format("WK9999{:02d}", kBuurten[b].wijk),
+                    kWijken[kBuurten[b].wijk - 1], std::string(kGemeente), std::string(kGemeenteName)},
+                   ',');
+    }
+  }
+
+  double total_weight = 0;
+  for (const auto& b : kBuurten) total_weight += b.weight;
+  std::vector<Person> persons;
+  persons.reserve(o.residents);
+  std::set<std::string> bsns, name_keys;
+  std::vector<std::vector<size_t>> households;
+  for (int b = 0; b < static_cast<int>(kBuurten.size()) && static_cast<int>(persons.size()) < o.residents; ++b) {
+    const BuurtSpec& spec = kBuurten[b];
+    const int target = b + 1 == static_cast<int>(kBuurten.size())
+                           ? o.residents - static_cast<int>(persons.size())
+                           : static_cast<int>(o.residents * spec.weight / total_weight);
+    const int pc_number = 5400 + 10 * b + static_cast<int>(rng.Below(10));
+    int placed = 0;
+    while (placed < target) {
+      // One household: an address, one or two adults, maybe children.
+      const std::string postcode = fmt::format("{}{}{}", pc_number, char('A' + rng.Below(18)),
+                                               char('A' + rng.Below(26)));
+      const int house_number = 1 + static_cast<int>(rng.Below(180));
+      const int adults = rng.Chance(0.55) ? 2 : 1;
+      const int children = rng.Chance(0.4) ? 1 + static_cast<int>(rng.Below(3)) : 0;
+      const bool debts = rng.Chance(0.03 + 0.30 * spec.deprivation + 0.10 * spec.price);
+      const bool tenant = rng.Chance(0.15 + 0.65 * spec.deprivation * (1 - spec.price));
+      const char* family = rng.Pick(kSurnames);
+      std::vector<size_t> members;
+      for (int m = 0; m < adults + children && placed < target; ++m, ++placed) {
+        Person p;
+        const bool child = m >= adults;
+        p.bsn = MakeBsn(rng, bsns);
+        p.first_names = rng.Pick(kFirstNames);
+        p.surname = (m == 1 && !child && rng.Chance(0.5)) ? rng.Pick(kSurnames) : family;
+        p.buurt = b;
+        p.postcode = postcode;
+        p.house_number = house_number;
+        const int age = child ? static_cast<int>(rng.Below(18)) : 18 + static_cast<int>(rng.Below(72));
+        do {  // the exact name key must identify one person (no ambiguous twins here)
+          p.year = 2026 - age - (rng.Chance(0.5) ? 1 : 0);
+          p.month = 1 + static_cast<int>(rng.Below(12));
+          p.day = 1 + static_cast<int>(rng.Below(28));
+        } while (!name_keys.insert(NameKeyTuple(p)).second);
+        p.tenant = m == 0 && tenant;
+        p.debts = !child && debts && (m == 0 || rng.Chance(0.6));
+        p.rent_arrears = p.tenant && rng.Chance(0.03 + (debts ? 0.35 : 0.0));
+        p.youth_care = child && rng.Chance(0.04 + 0.10 * debts + 0.05 * spec.deprivation);
+        p.wmo = (!child && age >= 65 && rng.Chance(0.08 + 0.10 * spec.deprivation)) ||
+                (!child && rng.Chance(0.01));
+        p.social_assistance =
+            !child && age < 67 && rng.Chance(0.01 + 0.12 * spec.deprivation + 0.08 * debts);
+        members.push_back(persons.size());
+        persons.push_back(std::move(p));
+      }
+      households.push_back(std::move(members));
+    }
+  }
+  summary.residents = static_cast<int>(persons.size());
+
+  // The municipality's population register with youth care, Wmo and social assistance.
+  std::ofstream reg(input / "municipality.csv"), reg_truth(truth / "municipality_rows.csv");
+  reg << "bsn;voornamen;achternaam;geboortedatum;postcode;huisnummer;buurtcode;jeugdzorg;wmo;bijstand\n";
+  reg_truth << "line,person,valid\n";
+  int line = 1;
+  for (size_t i = 0; i < persons.size(); ++i) {
+    Person& p = persons[i];
+    const int copies = rng.Chance(0.01) ? 2 : 1;
+    summary.duplicate_rows += copies - 1;
+    for (int c = 0; c < copies; ++c) {
+      std::string bsn = p.bsn, date = DateVariant(rng, p), buurt = BuurtCode(p.buurt),
+                  youth = Flag(p.youth_care);
+      bool valid = true;
+      if (rng.Chance(0.015)) {  // a few per cent invalid rows, of four kinds
+        valid = false;
+        switch (rng.Below(4)) {
+          case 0: bsn = Mistype(rng, bsn); break;
+          case 1: date = fmt::format("31-02-{}", p.year); break;
+          case 2: buurt = buurt.substr(0, 9); break;
+          default: youth = "?"; break;
+        }
+      }
+      p.in_register = p.in_register || valid;
+      ++line;
+      reg << Csv({bsn, NameVariant(rng, p.first_names), p.surname, date, PostcodeVariant(rng, p.postcode),
+                  std::to_string(p.house_number), buurt, youth, Flag(p.wmo), Flag(p.social_assistance)},
+                 ';');
+      reg_truth << fmt::format("{},{},{}\n", line, i, valid ? 1 : 0);
+      summary.invalid_rows += !valid;
+      ++summary.register_rows;
+    }
+  }
+
+  // The housing corporation: its tenants, no BSN, with rent arrears.
+  std::ofstream housing(input / "housing.csv"), housing_truth(truth / "housing_rows.csv");
+  housing << "voornaam,achternaam,geboortedatum,postcode,huisnummer,huurachterstand\n";
+  housing_truth << "line,person,valid\n";
+  line = 1;
+  auto tenant_row = [&](const Person& p, long person, bool arrears) {
+    std::string date = DateVariant(rng, p), pc = PostcodeVariant(rng, p.postcode);
+    bool valid = true;
+    if (rng.Chance(0.01)) {
+      valid = false;
+      if (rng.Chance(0.5)) {
+        pc = "12345";
+      } else {
+        date = fmt::format("{}-13-{}", p.day, p.year);
+      }
+    }
+    ++line;
+    housing << Csv({NameVariant(rng, p.first_names), NameVariant(rng, p.surname), date, pc,
+                    std::to_string(p.house_number), arrears ? "ja" : "nee"},
+                   ',');
+    housing_truth << fmt::format("{},{},{}\n", line, person, valid ? 1 : 0);
+    summary.invalid_rows += !valid;
+    ++summary.housing_rows;
+    return valid;
+  };
+  for (size_t i = 0; i < persons.size(); ++i) {
+    Person& p = persons[i];
+    if (!p.tenant) continue;
+    p.valid_tenant_row = tenant_row(p, static_cast<long>(i), p.rent_arrears);
+  }
+  for (int extra = 0; extra < summary.housing_rows / 50; ++extra) {  // tenants who moved away
+    Person away;
+    away.first_names = rng.Pick(kFirstNames);
+    away.surname = rng.Pick(kSurnames);
+    away.year = 1950 + static_cast<int>(rng.Below(50));
+    away.month = 1 + static_cast<int>(rng.Below(12));
+    away.day = 1 + static_cast<int>(rng.Below(28));
+    away.postcode = fmt::format("{}ZZ", 6000 + rng.Below(3000));
+    away.house_number = 1;
+    tenant_row(away, -1, rng.Chance(0.3));
+  }
+
+  // The credit registry: one row per debt registration, by BSN.
+  std::ofstream credit(input / "credit.csv"), credit_truth(truth / "credit_rows.csv");
+  credit << "bsn,registratiedatum,schuld\n";
+  credit_truth << "line,person,valid\n";
+  line = 1;
+  auto credit_row = [&](const std::string& bsn, long person) {
+    std::string shown = bsn;
+    bool valid = true;
+    if (rng.Chance(0.01)) {
+      valid = false;
+      shown = Mistype(rng, bsn);
+    } else if (rng.Chance(0.2)) {
+      shown = bsn.substr(0, 4) + "." + bsn.substr(4, 2) + "." + bsn.substr(6);
+    } else if (bsn[0] == '0' && rng.Chance(0.5)) {
+      shown = bsn.substr(1);  // a spreadsheet dropped the leading zero
+    }
+    ++line;
+    credit << Csv({shown, fmt::format("20{:02d}-{:02d}-01", 15 + rng.Below(11), 1 + rng.Below(12)), "1"}, ',');
+    credit_truth << fmt::format("{},{},{}\n", line, person, valid ? 1 : 0);
+    summary.invalid_rows += !valid;
+    ++summary.credit_rows;
+    return valid;
+  };
+  for (size_t i = 0; i < persons.size(); ++i) {
+    Person& p = persons[i];
+    if (!p.debts) continue;
+    const int registrations = 1 + static_cast<int>(rng.Below(3));
+    summary.duplicate_rows += registrations - 1;
+    for (int r = 0; r < registrations; ++r) {
+      p.valid_credit_row = credit_row(p.bsn, static_cast<long>(i)) || p.valid_credit_row;
+    }
+  }
+  for (int extra = 0; extra < summary.credit_rows / 30; ++extra) {  // debtors living elsewhere
+    credit_row(MakeBsn(rng, bsns), -1);
+  }
+
+  // Ground truth: every resident, and the table a correct system computes from valid rows.
+  std::ofstream persons_out(truth / "persons.csv");
+  persons_out << "person,bsn,buurt,in_register,youth_care,wmo,social_assistance,rent_arrears,debts\n";
+  std::vector<LinkedPerson> linked;
+  std::vector<std::string> buurt_codes;
+  for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) buurt_codes.push_back(BuurtCode(b));
+  for (size_t i = 0; i < persons.size(); ++i) {
+    const Person& p = persons[i];
+    persons_out << fmt::format("{},{},{},{},{},{},{},{},{}\n", i, p.bsn, BuurtCode(p.buurt),
+                               int(p.in_register), int(p.youth_care), int(p.wmo),
+                               int(p.social_assistance), int(p.rent_arrears), int(p.debts));
+    if (!p.in_register) continue;
+    const bool arrears = p.rent_arrears && p.valid_tenant_row;
+    const bool debts = p.debts && p.valid_credit_row;
+    linked.push_back({static_cast<uint32_t>(p.buurt),
+                      uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
+                          uint64_t(p.social_assistance) << 2 | uint64_t(arrears) << 3 |
+                          uint64_t(debts) << 4});
+  }
+  auto geography = Geography::LoadCsv(input / "areas.csv");
+  if (!geography.ok()) return geography.status();
+  const AreaTable table = BuildStackingTable(
+      linked, buurt_codes, {"youth_care", "wmo", "social_assistance", "rent_arrears", "debts"},
+      *geography);
+  std::ofstream(truth / "true_table.json") << table.ToJson().dump(1) << "\n";
+  std::ofstream(truth / "true_table.csv") << table.ToCsv();
+  return summary;
+}
+
+}  // namespace stapel
