@@ -26,6 +26,9 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::file
   rocksdb::Options options;
   options.create_if_missing = true;
   options.paranoid_checks = true;
+  // Stored values are HMAC outputs and signatures, which do not compress; storing them as
+  // they are also keeps the data folder open to the audit that no identifier is in it.
+  options.compression = rocksdb::kNoCompression;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir.string(), &raw);
   if (!s.ok()) return FromRocks(s, fmt::format("open {}", dir.string()));

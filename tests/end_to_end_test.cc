@@ -1,0 +1,328 @@
+// End-to-end tests: keys, demo data, a hub and party agents as real processes talking gRPC
+// with mutual TLS on 127.0.0.1, a requester, and the privacy officer's audit.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "linker/area_table.h"
+#include "linker/csv_reader.h"
+#include "linker/disclosure.h"
+#include "tests/process.h"
+#include "tests/temp_dir.h"
+
+namespace stapel {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_util::FreshTempDir;
+using testing_util::Process;
+using testing_util::ReadFile;
+using testing_util::Run;
+using testing_util::WriteFile;
+
+const fs::path kBin = STAPEL_BIN_DIR;
+const fs::path kExamples = fs::path(STAPEL_SOURCE_DIR) / "deploy" / "examples";
+constexpr int kResidents = 20000;
+
+std::string Replace(std::string text, std::string_view from, std::string_view to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// A demo project in a temporary folder laid out like the quickstart's: config/, keys/,
+// input/, truth/, hub/, release/, logs/.
+class World {
+ public:
+  World() : dir_(FreshTempDir()) {
+    fs::create_directories(dir_ / "config");
+    fs::create_directories(dir_ / "logs");
+    EXPECT_EQ(Run({(kBin / "stapel-synth").string(), "--out", dir_.string(), "--seed", "7",
+                   "--residents", std::to_string(kResidents)},
+                  Log("synth")),
+              0);
+    EXPECT_EQ(Run({(kBin / "stapel-keys").string(), "init", "--out", (dir_ / "keys").string(),
+                   "--project", "stapeldorp-2026", "--party", "municipality", "--party", "housing",
+                   "--party", "credit", "--requester", "analyst"},
+                  Log("keys")),
+              0);
+    for (const auto& entry : fs::directory_iterator(kExamples)) {
+      // Give up quickly on an unreachable hub: the tests that expect refusals must not wait.
+      std::string text = ReadFile(entry.path());
+      if (entry.path().filename().string().starts_with("agent-")) {
+        text = Replace(text, "name = \"hub\"", "name = \"hub\"\nretry_seconds = 1");
+      }
+      WriteFile(dir_ / "config" / entry.path().filename(), text);
+    }
+  }
+  ~World() {
+    if (hub_) hub_->Stop();
+  }
+
+  const fs::path& dir() const { return dir_; }
+  fs::path Log(std::string_view name) const { return dir_ / "logs" / (std::string(name) + ".log"); }
+
+  void StartHub() {
+    hub_ = std::make_unique<Process>(
+        std::vector<std::string>{(kBin / "stapel-hub").string(), "serve", "--config",
+                                 (dir_ / "config" / "hub.toml").string(), "--listen",
+                                 "127.0.0.1:0", "--port-file", (dir_ / "hub.port").string()},
+        Log("hub"));
+    for (int i = 0; i < 200 && !fs::exists(dir_ / "hub.port"); ++i) {
+      ASSERT_TRUE(hub_->Running()) << ReadFile(Log("hub"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(fs::exists(dir_ / "hub.port")) << ReadFile(Log("hub"));
+    hub_address_ = "127.0.0.1:" + std::to_string(std::stoi(ReadFile(dir_ / "hub.port")));
+  }
+  int StopHub() { return hub_->Stop(); }
+
+  // Runs the agent of `config` (a file in config/) against the hub; extra args appended.
+  int RunAgent(std::string_view config, std::vector<std::string> extra = {},
+               std::string_view log = "") {
+    std::vector<std::string> argv = {(kBin / "stapel-agent").string(), "--config",
+                                     (dir_ / "config" / config).string(), "--hub", hub_address_};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return Run(argv, Log(log.empty() ? config : log));
+  }
+  void RunAllAgents() {
+    for (const char* party : {"municipality", "housing", "credit"}) {
+      ASSERT_EQ(RunAgent(fmt::format("agent-{}.toml", party)), 0)
+          << ReadFile(Log(fmt::format("agent-{}.toml", party)));
+    }
+  }
+  int Request(std::string_view config = "requester.toml") {
+    return Run({(kBin / "stapel-request").string(), "--config", (dir_ / "config" / config).string(),
+                "--hub", hub_address_, "--out", (dir_ / "release").string(), "--purpose", "test"},
+               Log("request"));
+  }
+  int Audit(std::string_view log_name = "audit") {
+    return Run({(kBin / "stapel-audit").string(), "verify", "--log",
+                (dir_ / "hub" / "release.log").string(), "--hub-key",
+                (dir_ / "keys" / "hub-signing.pub").string()},
+               Log(log_name));
+  }
+
+ private:
+  fs::path dir_;
+  std::unique_ptr<Process> hub_;
+  std::string hub_address_;
+};
+
+AreaTable LoadTable(const fs::path& json_file) {
+  auto table = AreaTable::FromJson(nlohmann::json::parse(ReadFile(json_file)));
+  EXPECT_TRUE(table.ok()) << table.status();
+  return *table;
+}
+
+void ExpectSameTable(const AreaTable& released, const AreaTable& expected) {
+  ASSERT_EQ(released.measures, expected.measures);
+  ASSERT_EQ(released.rows.size(), expected.rows.size());
+  for (size_t r = 0; r < released.rows.size(); ++r) {
+    const AreaRow& a = released.rows[r];
+    const AreaRow& b = expected.rows[r];
+    ASSERT_EQ(a.code, b.code);
+    EXPECT_EQ(a.name, b.name);
+    for (size_t m = 0; m < a.cells.size(); ++m) {
+      EXPECT_EQ(a.cells[m].suppressed, b.cells[m].suppressed) << a.code << " " << released.measures[m];
+      if (!b.cells[m].suppressed) {
+        EXPECT_EQ(a.cells[m].value, b.cells[m].value) << a.code << " " << released.measures[m];
+      }
+    }
+  }
+}
+
+// Every file below `dir`, read whole.
+std::vector<std::pair<fs::path, std::string>> AllFiles(const fs::path& dir) {
+  std::vector<std::pair<fs::path, std::string>> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files.emplace_back(e.path(), ReadFile(e.path()));
+  }
+  return files;
+}
+
+TEST(EndToEndTest, ThreePartiesLinkAndTheReleasedTableEqualsTheSuppressedGroundTruth) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  AreaTable released = LoadTable(w.dir() / "release" / "stacking-0001.json");
+  AreaTable expected = LoadTable(w.dir() / "truth" / "true_table.json");
+  ApplySuppression({.k = 10}, &expected);
+  ExpectSameTable(released, expected);
+  int suppressed = 0;
+  for (const auto& row : released.rows) {
+    for (const auto& c : row.cells) suppressed += c.suppressed;
+  }
+  EXPECT_GT(suppressed, 0) << "the demo should exercise suppression";
+  // The CSV says the same, with x for suppressed cells.
+  const std::string csv = ReadFile(w.dir() / "release" / "stacking-0001.csv");
+  EXPECT_EQ(csv, released.ToCsv());
+
+  EXPECT_EQ(w.StopHub(), 0) << "SIGTERM must stop the hub cleanly";
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+  EXPECT_NE(ReadFile(w.Log("audit")).find("OK: 1 release verified"), std::string::npos);
+
+  // Any edit of the log is caught by the privacy officer's tool.
+  const fs::path log = w.dir() / "hub" / "release.log";
+  std::string text = ReadFile(log);
+  const size_t at = text.find("\"residents\"");
+  ASSERT_NE(at, std::string::npos);
+  text[at + 1] = 'R';
+  WriteFile(log, text);
+  EXPECT_EQ(w.Audit("audit-tampered"), 1);
+  EXPECT_NE(ReadFile(w.Log("audit-tampered")).find("line 1"), std::string::npos);
+}
+
+TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0);
+  ASSERT_EQ(w.StopHub(), 0);
+
+  // What must never be found: every BSN, surname, and birth date as the exports write it.
+  std::set<std::string> needles;
+  for (const char* file : {"municipality.csv", "housing.csv", "credit.csv"}) {
+    auto reader = CsvReader::Open(w.dir() / "input" / file, std::string_view(file) == "municipality.csv" ? ';' : ',');
+    ASSERT_TRUE(reader.ok());
+    CsvRow row;
+    (*reader)->Next(&row);  // header
+    while ((*reader)->Next(&row)) {
+      for (size_t i = 0; i < row.size; ++i) {
+        const std::string& v = row.fields[i];
+        const bool bsn = v.size() == 9 && v.find_first_not_of("0123456789") == std::string::npos;
+        const bool dashed_date = v.size() == 10 && v[2] == '-' && v[5] == '-';
+        const bool long_name = v.size() >= 6 && v.find_first_of("0123456789") == std::string::npos;
+        if (bsn || dashed_date || long_name) needles.insert(v);
+      }
+    }
+  }
+  ASSERT_GT(needles.size(), 1000u);
+  std::string secret = ReadFile(w.dir() / "keys" / "linkage.secret");
+  secret.pop_back();  // the newline
+  auto hub_files = AllFiles(w.dir() / "hub");
+  hub_files.emplace_back(w.Log("hub"), ReadFile(w.Log("hub")));
+  ASSERT_GT(hub_files.size(), 3u);
+  auto first_leak = [&](const std::string& content) -> std::string {
+    if (content.find(secret) != std::string::npos) return "the linkage secret";
+    for (const auto& needle : needles) {
+      if (content.find(needle) != std::string::npos) return needle;
+    }
+    return "";
+  };
+  // Positive control: the scan finds an identifier where there is one.
+  ASSERT_NE(first_leak(ReadFile(w.dir() / "input" / "credit.csv")), "");
+  ASSERT_EQ(first_leak("x" + secret + "x"), "the linkage secret");
+  for (const auto& [path, content] : hub_files) {
+    EXPECT_EQ(first_leak(content), "") << "found in " << path;
+  }
+}
+
+TEST(EndToEndTest, ClientWithACertificateFromAnotherCaIsRefused) {
+  World w;
+  w.StartHub();
+  ASSERT_EQ(testing_util::Run({(kBin / "stapel-keys").string(), "init", "--out", (w.dir() / "intruder").string(),
+                 "--project", "stapeldorp-2026", "--party", "credit"},
+                w.Log("intruder-keys")),
+            0);
+  // The intruder trusts the real CA (so it would accept the hub) but holds a certificate for
+  // "credit" from its own CA, and the real party's signing key.
+  std::string config = ReadFile(w.dir() / "config" / "agent-credit.toml");
+  config = Replace(config, "certificate = \"../keys/credit.crt\"", "certificate = \"../intruder/credit.crt\"");
+  config = Replace(config, "private_key = \"../keys/credit.key\"", "private_key = \"../intruder/credit.key\"");
+  WriteFile(w.dir() / "config" / "agent-intruder.toml", config);
+  EXPECT_EQ(w.RunAgent("agent-intruder.toml"), 1);
+  EXPECT_NE(ReadFile(w.Log("agent-intruder.toml")).find("unreachable"), std::string::npos)
+      << ReadFile(w.Log("agent-intruder.toml"));
+  // Nothing of it was stored: a release has no credit data.
+  w.RunAgent("agent-municipality.toml");
+  ASSERT_EQ(w.Request(), 0);
+  auto entry = nlohmann::json::parse(ReadFile(w.dir() / "hub" / "release.log"));
+  EXPECT_EQ(entry["linkage"]["credit"]["submitted"], false);
+}
+
+TEST(EndToEndTest, AttributeOutsideTheManifestIsRefusedByTheHub) {
+  World w;
+  w.StartHub();
+  // The credit registry's agent holds an outdated manifest that lets it send "income".
+  std::string manifest = ReadFile(w.dir() / "config" / "manifest.toml");
+  manifest = Replace(manifest, "attributes = [\"debts\"]", "attributes = [\"debts\", \"income\"]");
+  WriteFile(w.dir() / "config" / "manifest-outdated.toml", manifest);
+  std::string config = ReadFile(w.dir() / "config" / "agent-credit.toml");
+  config = Replace(config, "manifest = \"manifest.toml\"", "manifest = \"manifest-outdated.toml\"");
+  config = Replace(config, "debts = \"schuld\"", "debts = \"schuld\"\nincome = \"schuld\"");
+  WriteFile(w.dir() / "config" / "agent-credit-income.toml", config);
+  EXPECT_EQ(w.RunAgent("agent-credit-income.toml"), 1);
+  const std::string agent_log = ReadFile(w.Log("agent-credit-income.toml"));
+  EXPECT_NE(agent_log.find("attribute 'income' is not allowed for party 'credit'"), std::string::npos)
+      << agent_log;
+  EXPECT_NE(ReadFile(w.Log("hub")).find("refused"), std::string::npos);
+}
+
+TEST(EndToEndTest, RowWithABadBsnIsRejectedWithItsLineWhileTheRestGoesThrough) {
+  World w;
+  w.StartHub();
+  const fs::path input = w.dir() / "input" / "credit-small.csv";
+  WriteFile(input,
+            "bsn,registratiedatum,schuld\n"
+            "123456782,2020-01-01,1\n"
+            "123456781,2020-01-01,1\n"  // fails the eleven-test
+            "111222333,2020-01-01,1\n");
+  ASSERT_EQ(w.RunAgent("agent-credit.toml", {"--input", input.string()}), 0)
+      << ReadFile(w.Log("agent-credit.toml"));
+  const std::string log = ReadFile(w.Log("agent-credit.toml"));
+  EXPECT_NE(log.find("read 3 rows, sent 2 records in 1 batches, rejected 1, acknowledged 2"),
+            std::string::npos) << log;
+  const std::string rejects = ReadFile(input.string() + ".rejects.csv");
+  EXPECT_NE(rejects.find("credit-small.csv,3,column bsn: BSN '123456781' fails the eleven-test"),
+            std::string::npos) << rejects;
+}
+
+TEST(EndToEndTest, SendingAnExportAgainReplacesItAndCountsNothingTwice) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-again"), 0);
+  ASSERT_EQ(w.RunAgent("agent-municipality.toml", {}, "municipality-again"), 0);
+  EXPECT_NE(ReadFile(w.Log("hub")).find("replaces"), std::string::npos);
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  AreaTable released = LoadTable(w.dir() / "release" / "stacking-0001.json");
+  AreaTable expected = LoadTable(w.dir() / "truth" / "true_table.json");
+  ApplySuppression({.k = 10}, &expected);
+  ExpectSameTable(released, expected);
+}
+
+TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  // A party's own certificate is valid for the project but is not a requester's.
+  std::string config = ReadFile(w.dir() / "config" / "requester.toml");
+  config = Replace(config, "../keys/analyst.crt", "../keys/housing.crt");
+  config = Replace(config, "../keys/analyst.key", "../keys/housing.key");
+  WriteFile(w.dir() / "config" / "requester-housing.toml", config);
+  EXPECT_EQ(w.Request("requester-housing.toml"), 1);
+  EXPECT_NE(ReadFile(w.Log("request")).find("'housing' is not a requester"), std::string::npos)
+      << ReadFile(w.Log("request"));
+  EXPECT_FALSE(fs::exists(w.dir() / "hub" / "release.log") &&
+               !ReadFile(w.dir() / "hub" / "release.log").empty());
+}
+
+TEST(EndToEndTest, ReleaseBeforeTheRegisterHasSubmittedIsRefusedWithAReason) {
+  World w;
+  w.StartHub();
+  ASSERT_EQ(w.RunAgent("agent-credit.toml"), 0);
+  EXPECT_EQ(w.Request(), 1);
+  EXPECT_NE(ReadFile(w.Log("request")).find("has not completed a submission"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stapel
