@@ -1,1 +1,114 @@
+#include "party-agent/record_builder.h"
+
 #include <gtest/gtest.h>
+
+#include "keys/key_file.h"
+#include "party-agent/test_project.h"
+
+namespace stapel {
+namespace {
+
+using testing_util::MakeTestProject;
+
+class RecordBuilderTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    project_ = MakeTestProject("municipality", "");
+    manifest_ = *Manifest::Load(project_.config.manifest);
+    auto text = ReadPrivateFile(project_.config.linkage_secret);
+    keyer_ = *MatchKeyer::Create(*Base64DecodeSecret(*text), "test");
+  }
+  std::unique_ptr<RecordBuilder> Builder(const std::vector<std::string>& header) {
+    CsvRow row{1, header, header.size(), ""};
+    auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), row);
+    EXPECT_TRUE(b.ok()) << b.status();
+    return b.ok() ? std::move(*b) : nullptr;
+  }
+  static CsvRow Row(std::vector<std::string> fields) {
+    const size_t n = fields.size();
+    return CsvRow{2, std::move(fields), n, ""};
+  }
+  const std::vector<std::string> header_ = {"bsn", "voornaam", "achternaam", "geboren",
+                                            "postcode", "buurt", "jeugdzorg", "notes"};
+  testing_util::TestProject project_;
+  Manifest manifest_;
+  std::unique_ptr<MatchKeyer> keyer_;
+};
+
+TEST_F(RecordBuilderTest, RegisterRecordCarriesKeysBuurtAndFlagsOnly) {
+  auto b = Builder(header_);
+  v1::PseudonymRecord r;
+  ASSERT_TRUE(b->Build(Row({"123456782", "Émile", "Müller", "12-02-1980", "5401 ab",
+                            "bu99990101", "ja", "lives with his mother"}),
+                       &r)
+                  .ok());
+  EXPECT_EQ(b->match_key_kinds(), (std::vector<std::string>{"bsn", "name_birth_postcode"}));
+  ASSERT_EQ(r.match_keys_size(), 2);
+  const MatchKey bsn = keyer_->Compute("bsn", "123456782");
+  const MatchKey name = keyer_->Compute("name_birth_postcode", "e|muller|1980-02-12|5401AB");
+  EXPECT_EQ(r.match_keys(0), std::string(bsn.begin(), bsn.end()));
+  EXPECT_EQ(r.match_keys(1), std::string(name.begin(), name.end()));
+  EXPECT_EQ(r.buurt(), "BU99990101");
+  EXPECT_EQ(r.attribute_values(0), 1u);
+  const std::string wire = r.SerializeAsString();
+  for (const char* plain : {"123456782", "ller", "1980", "5401", "mother"}) {
+    EXPECT_EQ(wire.find(plain), std::string::npos) << plain;
+  }
+}
+
+TEST_F(RecordBuilderTest, FormattingVariantsGiveTheSameKey) {
+  auto b = Builder(header_);
+  v1::PseudonymRecord a, c;
+  ASSERT_TRUE(b->Build(Row({"123456782", "Emile", "MULLER", "1980-02-12", "5401AB", "BU99990101", "0", ""}), &a).ok());
+  ASSERT_TRUE(b->Build(Row({"1234.56.782", " émile ", "Müller", "12/02/1980", " 5401 AB", "BU99990101", "nee", ""}), &c).ok());
+  EXPECT_EQ(a.match_keys(0), c.match_keys(0));
+  EXPECT_EQ(a.match_keys(1), c.match_keys(1));
+}
+
+TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
+  auto b = Builder(header_);
+  v1::PseudonymRecord r;
+  struct Case {
+    std::vector<std::string> row;
+    std::string expect;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"123456781", "A", "B", "12-02-1980", "5401AB", "BU99990101", "1", ""}, "column bsn"},
+           {{"123456782", "A", "B", "31-02-1980", "5401AB", "BU99990101", "1", ""}, "column geboren"},
+           {{"123456782", "A", "B", "12-02-1980", "540AB", "BU99990101", "1", ""}, "column postcode"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "BU999901", "1", ""}, "column buurt"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "BU99990101", "soms", ""}, "column jeugdzorg"},
+           {{"", "A", "B", "12-02-1980", "5401AB", "BU99990101", "1", ""}, "identifies every person"},
+           {{"123456782", "A", "B"}, "row has 3 fields, the header has 8"},
+       }) {
+    absl::Status s = b->Build(Row(c.row), &r);
+    ASSERT_FALSE(s.ok()) << c.expect;
+    EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
+  }
+}
+
+TEST_F(RecordBuilderTest, MissingNameFieldsLeaveOnlyThatKeyOut) {
+  auto b = Builder(header_);
+  v1::PseudonymRecord r;
+  ASSERT_TRUE(b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "BU99990101", "1", ""}), &r).ok());
+  EXPECT_EQ(r.match_keys(0).size(), 32u);
+  EXPECT_TRUE(r.match_keys(1).empty());
+}
+
+TEST_F(RecordBuilderTest, HeaderWithoutAConfiguredColumnIsExplained) {
+  CsvRow header{1, {"bsn", "voornaam"}, 2, ""};
+  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), header);
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find("no column 'achternaam'"), std::string::npos) << b.status();
+}
+
+TEST_F(RecordBuilderTest, AttributeTheManifestDoesNotAllowIsRefused) {
+  project_.config.attributes["debts"] = "notes";
+  CsvRow header{1, header_, header_.size(), ""};
+  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), header);
+  ASSERT_EQ(b.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(b.status().message().find("debts"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stapel

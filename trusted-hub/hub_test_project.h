@@ -1,0 +1,109 @@
+#ifndef STAPEL_TRUSTED_HUB_HUB_TEST_PROJECT_H_
+#define STAPEL_TRUSTED_HUB_HUB_TEST_PROJECT_H_
+
+// Test-only: a manifest with a register and a source party, their signing keys, a RocksDB
+// store in a fresh folder, and helpers to make signed batches.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "keys/signing.h"
+#include "linker/manifest.h"
+#include "proto/stapel.pb.h"
+#include "tests/temp_dir.h"
+#include "trusted-hub/rocksdb_store.h"
+#include "trusted-hub/submission_store.h"
+
+namespace stapel::testing_util {
+
+struct HubTestProject {
+  std::filesystem::path dir;
+  Manifest manifest;
+  std::unique_ptr<Ed25519Signer> register_key, source_key;
+  std::unique_ptr<RocksDbStore> store;
+  std::unique_ptr<SubmissionStore> submissions;
+
+  HubTestProject() : dir(FreshTempDir()) {
+    register_key = Ed25519Signer::Generate();
+    source_key = Ed25519Signer::Generate();
+    WriteFile(dir / "register.pub", register_key->PublicKeyBase64());
+    WriteFile(dir / "source.pub", source_key->PublicKeyBase64());
+    WriteFile(dir / "manifest.toml", R"(
+project_id = "test"
+match_keys = ["bsn", "name_birth_postcode"]
+[[party]]
+id = "municipality"
+role = "register"
+signing_key = "register.pub"
+match_keys = ["bsn", "name_birth_postcode"]
+attributes = ["youth_care"]
+[[party]]
+id = "credit"
+role = "source"
+signing_key = "source.pub"
+match_keys = ["bsn"]
+attributes = ["debts"]
+[[requester]]
+id = "analyst"
+)");
+    manifest = *Manifest::Load(dir / "manifest.toml");
+    store = *RocksDbStore::Open(dir / "db");
+    submissions = std::make_unique<SubmissionStore>(store.get());
+  }
+
+  static std::string Key(uint8_t tag) { return std::string(32, static_cast<char>(tag)); }
+
+  // A batch of `n` records: register records carry bsn key `first_tag + i`, a name key,
+  // buurt BU99990101 and youth_care = i % 2; credit records carry the bsn key and debts = 1.
+  static v1::Batch MakeBatch(const std::string& party, std::string submission, uint64_t seq,
+                             int n, uint8_t first_tag) {
+    v1::Batch b;
+    b.set_project_id("test");
+    b.set_party_id(party);
+    b.set_submission_id(submission);
+    b.set_sequence(seq);
+    const bool reg = party == "municipality";
+    b.add_match_key_kinds("bsn");
+    if (reg) b.add_match_key_kinds("name_birth_postcode");
+    b.add_attribute_names(reg ? "youth_care" : "debts");
+    for (int i = 0; i < n; ++i) {
+      auto* r = b.add_records();
+      r->add_match_keys(Key(static_cast<uint8_t>(first_tag + i)));
+      if (reg) {
+        r->add_match_keys(Key(static_cast<uint8_t>(200 - i)));
+        r->set_buurt("BU99990101");
+      }
+      r->add_attribute_values(reg ? i % 2 : 1);
+    }
+    return b;
+  }
+
+  static v1::SignedBatch Sign(const v1::Batch& b, const Ed25519Signer& key) {
+    v1::SignedBatch s;
+    b.SerializeToString(s.mutable_batch());
+    auto sig = key.Sign(kBatchSignatureContext, s.batch());
+    s.set_signature(sig.data(), sig.size());
+    return s;
+  }
+
+  static v1::SignedSubmissionSummary Summary(const std::string& party, std::string submission,
+                                             uint64_t batches, uint64_t records,
+                                             const Ed25519Signer& key) {
+    v1::SubmissionSummary s;
+    s.set_project_id("test");
+    s.set_party_id(party);
+    s.set_submission_id(submission);
+    s.set_batch_count(batches);
+    s.set_record_count(records);
+    v1::SignedSubmissionSummary out;
+    s.SerializeToString(out.mutable_summary());
+    auto sig = key.Sign(kSubmissionSignatureContext, out.summary());
+    out.set_signature(sig.data(), sig.size());
+    return out;
+  }
+};
+
+}  // namespace stapel::testing_util
+
+#endif  // STAPEL_TRUSTED_HUB_HUB_TEST_PROJECT_H_
