@@ -4,6 +4,11 @@ namespace stapel {
 
 Linker::Linker(size_t kind_count) : index_(kind_count) {}
 
+void Linker::Reserve(size_t register_records) {
+  for (auto& index : index_) index.reserve(register_records);
+  persons_.reserve(register_records);
+}
+
 void Linker::AddRegisterRecord(std::span<const MatchKey* const> keys, uint32_t buurt,
                                uint64_t indicators, LinkStats* stats) {
   ++stats->records;

@@ -38,6 +38,9 @@ class Linker {
   // `kind_count` match key kinds in precision order; kind 0 identifies register persons.
   explicit Linker(size_t kind_count);
 
+  // Sizes the index for this many register records up front (optional; avoids rehashing).
+  void Reserve(size_t register_records);
+
   // keys[i] is the record's key of kind i, or nullptr. A register record without a key of
   // kind 0 cannot be a person and is counted as unlinked.
   void AddRegisterRecord(std::span<const MatchKey* const> keys, uint32_t buurt,

@@ -87,6 +87,7 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
       (*linkage)[party->id] = {{"submitted", false}};
       continue;
     }
+    if (is_register) linker.Reserve((*current)->record_count());
     LinkStats stats;
     absl::Status s = store_->ForEachBatch(
         party->id, (*current)->submission_id(), [&](uint64_t, const v1::Batch& batch) {

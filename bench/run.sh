@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmarks: the linker kernels (Google Benchmark, medians of 5 repetitions) and an
+# end-to-end run of the quickstart's pipeline on a larger municipality, repeated; prints
+# medians. Usage: bench/run.sh [residents, default 500000] [runs, default 3]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RESIDENTS="${1:-500000}"
+RUNS="${2:-3}"
+BIN="$ROOT/build/release/bin"
+cmake --preset release -S "$ROOT" >/dev/null
+cmake --build --preset release >/dev/null
+
+echo "== Kernels (median of 5 repetitions)"
+"$BIN/linker_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  2>/dev/null | grep -E 'median|Benchmark'
+
+WORK="$(mktemp -d)"
+HUB_PID=""
+trap '[ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+"$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1 >/dev/null
+"$BIN/stapel-keys" init --out "$WORK/keys" --project stapeldorp-2026 --party municipality \
+  --party housing --party credit --requester analyst >/dev/null
+mkdir -p "$WORK/config" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
+
+echo "== End to end, $RESIDENTS residents, $RUNS runs"
+now() { date +%s%N; }
+results=()
+for run in $(seq 1 "$RUNS"); do
+  rm -rf "$WORK/hub" && mkdir -p "$WORK/hub"
+  "$BIN/stapel-hub" serve --config "$WORK/config/hub.toml" --listen 127.0.0.1:0 \
+    --port-file "$WORK/hub/port" >"$WORK/hub.log" 2>&1 &
+  HUB_PID=$!
+  while [ ! -s "$WORK/hub/port" ]; do sleep 0.05; done
+  HUB="127.0.0.1:$(cat "$WORK/hub/port")"
+  t0=$(now)
+  "$BIN/stapel-agent" --config "$WORK/config/agent-municipality.toml" --hub "$HUB" >"$WORK/agent.log" 2>&1
+  t1=$(now)
+  "$BIN/stapel-agent" --config "$WORK/config/agent-housing.toml" --hub "$HUB" >>"$WORK/agent.log" 2>&1
+  "$BIN/stapel-agent" --config "$WORK/config/agent-credit.toml" --hub "$HUB" >>"$WORK/agent.log" 2>&1
+  t2=$(now)
+  "$BIN/stapel-request" --config "$WORK/config/requester.toml" --hub "$HUB" --out "$WORK/release" >/dev/null
+  t3=$(now)
+  kill -TERM "$HUB_PID"; wait "$HUB_PID" || true; HUB_PID=""
+  rows=$(grep -c '' "$WORK/input/municipality.csv")
+  results+=("$(( (t1 - t0) / 1000000 )) $(( (t2 - t0) / 1000000 )) $(( (t3 - t2) / 1000000 )) $(( rows * 1000000000 / (t1 - t0) ))")
+  echo "run $run: register agent $(( (t1 - t0) / 1000000 )) ms ($(( rows * 1000000000 / (t1 - t0) )) rows/s), all agents $(( (t2 - t0) / 1000000 )) ms, release $(( (t3 - t2) / 1000000 )) ms"
+done
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "median: register agent $(printf '%s\n' "${results[@]}" | awk '{print $1}' | median) ms," \
+  "$(printf '%s\n' "${results[@]}" | awk '{print $4}' | median) rows/s;" \
+  "all agents $(printf '%s\n' "${results[@]}" | awk '{print $2}' | median) ms;" \
+  "link + aggregate + suppress + log $(printf '%s\n' "${results[@]}" | awk '{print $3}' | median) ms"
