@@ -113,7 +113,10 @@ void BM_LinkRegisterAndSource(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 2 * n);
 }
-BENCHMARK(BM_LinkRegisterAndSource)->Args({1 << 20, 0})->Args({1 << 20, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LinkRegisterAndSource)
+    ->Args({1 << 20, 0})
+    ->Args({1 << 20, 1})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace stapel

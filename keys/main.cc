@@ -34,15 +34,8 @@ absl::Status Write(const Options& o, const std::string& name, std::string_view c
 }
 
 absl::Status WriteSigningPair(const Options& o, const std::string& id) {
-  auto signer = stapel::Ed25519Signer::Generate();
-  const stapel::SecretBytes sk = signer->SecretKeyBase64();
-  if (auto s = Write(o, id + "-signing.key",
-                     std::string_view(reinterpret_cast<const char*>(sk.data()), sk.size()),
-                     FileMode::kPrivate);
-      !s.ok()) {
-    return s;
-  }
-  return Write(o, id + "-signing.pub", signer->PublicKeyBase64() + "\n", FileMode::kPublic);
+  return stapel::Ed25519Signer::Generate()->WriteKeyFiles(o.out / (id + "-signing.key"),
+                                                          o.out / (id + "-signing.pub"), o.force);
 }
 
 absl::Status WriteCertificate(const Options& o, const stapel::CertificateAuthority& ca,

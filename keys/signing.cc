@@ -56,13 +56,18 @@ std::string Ed25519Signer::PublicKeyBase64() const {
   return Base64Encode(secret_key_.data() + crypto_sign_SEEDBYTES, crypto_sign_PUBLICKEYBYTES);
 }
 
-SecretBytes Ed25519Signer::SecretKeyBase64() const {
+absl::Status Ed25519Signer::WriteKeyFiles(const std::filesystem::path& secret_file,
+                                          const std::filesystem::path& public_file,
+                                          bool overwrite) const {
   const size_t len = sodium_base64_encoded_len(secret_key_.size(), sodium_base64_VARIANT_ORIGINAL);
   SecretBytes text(len);
   sodium_bin2base64(reinterpret_cast<char*>(text.mutable_data()), len, secret_key_.data(),
                     secret_key_.size(), sodium_base64_VARIANT_ORIGINAL);
-  // Drop the terminating NUL so the buffer is exactly the text.
-  return SecretBytes(text.data(), std::strlen(reinterpret_cast<const char*>(text.data())));
+  const std::string_view line(reinterpret_cast<const char*>(text.data()), len - 1);  // no NUL
+  if (absl::Status s = WriteKeyFile(secret_file, line, FileMode::kPrivate, overwrite); !s.ok()) {
+    return s;
+  }
+  return WriteKeyFile(public_file, PublicKeyBase64() + "\n", FileMode::kPublic, overwrite);
 }
 
 absl::StatusOr<Ed25519Verifier> Ed25519Verifier::FromBase64(std::string_view text) {

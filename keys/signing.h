@@ -34,8 +34,10 @@ class Ed25519Signer {
 
   Ed25519Signature Sign(std::string_view context, std::string_view message) const;
   std::string PublicKeyBase64() const;
-  // The secret key as a base64 line, for writing a key file.
-  SecretBytes SecretKeyBase64() const;
+  // Writes the secret key (mode 0600) and the public key as stapel-keys does. Errors as
+  // WriteKeyFile: ALREADY_EXISTS unless `overwrite`.
+  absl::Status WriteKeyFiles(const std::filesystem::path& secret_file,
+                             const std::filesystem::path& public_file, bool overwrite) const;
 
  private:
   explicit Ed25519Signer(SecretBytes secret_key) : secret_key_(std::move(secret_key)) {}

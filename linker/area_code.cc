@@ -14,8 +14,8 @@ absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text) {
     ok = absl::ascii_isdigit(static_cast<unsigned char>(code[i]));
   }
   if (!ok) {
-    return absl::InvalidArgumentError(
-        fmt::format("'{}' is not a CBS buurt code (expected BU and 8 digits, like BU19910101)", text));
+    return absl::InvalidArgumentError(fmt::format(
+        "'{}' is not a CBS buurt code (expected BU and 8 digits, like BU19910101)", text));
   }
   return code;
 }

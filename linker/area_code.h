@@ -14,8 +14,8 @@ namespace stapel {
 // "bu19910101 " -> "BU19910101"; INVALID_ARGUMENT unless BU + 8 digits.
 absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text);
 
-std::string WijkOfBuurt(std::string_view buurt_code);      // requires a valid buurt code
-std::string GemeenteOfWijk(std::string_view wijk_code);    // requires a valid wijk code
+std::string WijkOfBuurt(std::string_view buurt_code);    // requires a valid buurt code
+std::string GemeenteOfWijk(std::string_view wijk_code);  // requires a valid wijk code
 
 }  // namespace stapel
 

@@ -11,9 +11,12 @@
 namespace stapel {
 std::string_view AreaLevelName(AreaLevel level) {
   switch (level) {
-    case AreaLevel::kGemeente: return "gemeente";
-    case AreaLevel::kWijk: return "wijk";
-    case AreaLevel::kBuurt: return "buurt";
+    case AreaLevel::kGemeente:
+      return "gemeente";
+    case AreaLevel::kWijk:
+      return "wijk";
+    case AreaLevel::kBuurt:
+      return "buurt";
   }
   return "";
 }
@@ -56,10 +59,14 @@ absl::StatusOr<AreaTable> AreaTable::FromJson(const nlohmann::json& json) {
       }
     }
     const std::string level = r["level"].get<std::string>();
-    if (level == "gemeente") row.level = AreaLevel::kGemeente;
-    else if (level == "wijk") row.level = AreaLevel::kWijk;
-    else if (level == "buurt") row.level = AreaLevel::kBuurt;
-    else return bad(fmt::format("unknown level '{}'", level));
+    if (level == "gemeente")
+      row.level = AreaLevel::kGemeente;
+    else if (level == "wijk")
+      row.level = AreaLevel::kWijk;
+    else if (level == "buurt")
+      row.level = AreaLevel::kBuurt;
+    else
+      return bad(fmt::format("unknown level '{}'", level));
     row.code = r["code"].get<std::string>();
     row.name = r["name"].get<std::string>();
     row.parent = r["parent"].get<std::string>();
@@ -73,7 +80,8 @@ absl::StatusOr<AreaTable> AreaTable::FromJson(const nlohmann::json& json) {
       } else if (v.is_number_integer()) {
         row.cells.push_back({v.get<int64_t>(), false});
       } else {
-        return bad(fmt::format("row {} has a value that is neither a whole number nor null", row.code));
+        return bad(
+            fmt::format("row {} has a value that is neither a whole number nor null", row.code));
       }
     }
     table.rows.push_back(std::move(row));
@@ -128,8 +136,8 @@ AreaTable BuildStackingTable(const std::vector<LinkedPerson>& persons,
   }
 
   auto add_row = [&](AreaLevel level, const std::string& code, const std::string& parent) {
-    table.rows.push_back({level, code, std::string(geography.Name(code)), parent,
-                          std::vector<Cell>(n)});
+    table.rows.push_back(
+        {level, code, std::string(geography.Name(code)), parent, std::vector<Cell>(n)});
     return table.rows.size() - 1;
   };
   auto add_to = [&](size_t row, const std::vector<int64_t>& counts) {

@@ -8,11 +8,10 @@
 // primary cell (1..k-1) from a secondary one.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "linker/geography.h"

@@ -20,8 +20,8 @@ Geography DemoGeography() {
 TEST(StackingTableTest, CountsResidentsIndicatorsAndStacking) {
   // buurt 0 = BU99990101, 1 = BU99990102
   std::vector<LinkedPerson> persons = {{0, 0b000}, {0, 0b011}, {0, 0b111}, {1, 0b100}};
-  AreaTable t = BuildStackingTable(persons, {"BU99990101", "BU99990102"}, {"a", "b", "c"},
-                                   DemoGeography());
+  AreaTable t =
+      BuildStackingTable(persons, {"BU99990101", "BU99990102"}, {"a", "b", "c"}, DemoGeography());
   EXPECT_EQ(t.measures, (std::vector<std::string>{"residents", "a", "b", "c", "stacked_2plus",
                                                   "stacked_3plus"}));
   ASSERT_EQ(t.rows.size(), 6u);  // gemeente, wijk 01, two buurten, wijk 02, its empty buurt
@@ -45,8 +45,10 @@ TEST(StackingTableTest, CountsResidentsIndicatorsAndStacking) {
 TEST(AreaTableTest, SuppressedCellsAreNeverWrittenAsNumbers) {
   AreaTable t;
   t.measures = {"residents", "a"};
-  t.rows.push_back({AreaLevel::kBuurt, "BU99990102", "Zuid, oud", "WK999901", {{120, false}, {3, true}}});
-  EXPECT_EQ(t.ToCsv(), "level,code,name,parent,residents,a\nbuurt,BU99990102,\"Zuid, oud\",WK999901,120,x\n");
+  t.rows.push_back(
+      {AreaLevel::kBuurt, "BU99990102", "Zuid, oud", "WK999901", {{120, false}, {3, true}}});
+  EXPECT_EQ(t.ToCsv(),
+            "level,code,name,parent,residents,a\nbuurt,BU99990102,\"Zuid, oud\",WK999901,120,x\n");
   nlohmann::json j = t.ToJson();
   EXPECT_TRUE(j["rows"][0]["values"][1].is_null());
   EXPECT_EQ(j.dump().find('3'), std::string::npos);

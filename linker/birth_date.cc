@@ -45,11 +45,19 @@ std::vector<std::string_view> Split(std::string_view s, char sep, bool skip_empt
 int DutchMonth(std::string_view name) {
   std::string n = absl::AsciiStrToLower(std::string(name));
   if (!n.empty() && n.back() == '.') n.pop_back();
-  static constexpr std::array<std::array<std::string_view, 3>, 12> kNames = {{
-      {"januari", "jan", ""}, {"februari", "feb", ""}, {"maart", "mrt", "mar"},
-      {"april", "apr", ""}, {"mei", "", ""}, {"juni", "jun", ""},
-      {"juli", "jul", ""}, {"augustus", "aug", ""}, {"september", "sep", "sept"},
-      {"oktober", "okt", "oct"}, {"november", "nov", ""}, {"december", "dec", ""}}};
+  static constexpr std::array<std::array<std::string_view, 3>, 12> kNames = {
+      {{"januari", "jan", ""},
+       {"februari", "feb", ""},
+       {"maart", "mrt", "mar"},
+       {"april", "apr", ""},
+       {"mei", "", ""},
+       {"juni", "jun", ""},
+       {"juli", "jul", ""},
+       {"augustus", "aug", ""},
+       {"september", "sep", "sept"},
+       {"oktober", "okt", "oct"},
+       {"november", "nov", ""},
+       {"december", "dec", ""}}};
   for (int m = 0; m < 12; ++m) {
     for (std::string_view candidate : kNames[m]) {
       if (!candidate.empty() && n == candidate) return m + 1;
@@ -60,7 +68,8 @@ int DutchMonth(std::string_view name) {
 
 absl::StatusOr<Date> Checked(std::string_view text, int y, int m, int d) {
   if (y < 1880 || y > 2100) {
-    return absl::InvalidArgumentError(fmt::format("date '{}' has year {} outside 1880..2100", text, y));
+    return absl::InvalidArgumentError(
+        fmt::format("date '{}' has year {} outside 1880..2100", text, y));
   }
   if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
     return absl::InvalidArgumentError(fmt::format("date '{}' is not a calendar date", text));
@@ -97,8 +106,8 @@ absl::StatusOr<Date> ParseDate(std::string_view raw) {
       }
       return Unrecognized(text);
     }
-    if (ParseNumber(parts[0], 2, &d) && ParseNumber(parts[1], 2, &m) &&
-        parts[2].size() == 4 && ParseNumber(parts[2], 4, &y)) {
+    if (ParseNumber(parts[0], 2, &d) && ParseNumber(parts[1], 2, &m) && parts[2].size() == 4 &&
+        ParseNumber(parts[2], 4, &y)) {
       return Checked(text, y, m, d);
     }
     return Unrecognized(text);

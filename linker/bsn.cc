@@ -25,7 +25,8 @@ absl::StatusOr<std::string> NormalizeBsn(std::string_view text) {
   for (char c : text) {
     if (c == ' ' || c == '.') continue;
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError(fmt::format("BSN '{}' contains a character other than a digit", text));
+      return absl::InvalidArgumentError(
+          fmt::format("BSN '{}' contains a character other than a digit", text));
     }
     digits.push_back(c);
   }
@@ -35,7 +36,8 @@ absl::StatusOr<std::string> NormalizeBsn(std::string_view text) {
     return absl::InvalidArgumentError(fmt::format("BSN '{}' does not have 9 digits", text));
   }
   if (!PassesElevenTest(digits)) {
-    return absl::InvalidArgumentError(fmt::format("BSN '{}' fails the eleven-test (mistyped digit?)", text));
+    return absl::InvalidArgumentError(
+        fmt::format("BSN '{}' fails the eleven-test (mistyped digit?)", text));
   }
   return digits;
 }

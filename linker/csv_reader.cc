@@ -27,7 +27,8 @@ absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Open(const std::filesystem
                                                            char delimiter) {
   std::unique_ptr<CsvReader> reader(new CsvReader(path, delimiter));
   if (!reader->in_) {
-    return absl::NotFoundError(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+    return absl::NotFoundError(
+        fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
   }
   return reader;
 }
@@ -71,8 +72,10 @@ bool CsvReader::Next(CsvRow* row) {
     if (parsed != line_.size()) {
       ResetParser();
       row->size = 0;
-      row->error = fmt::format("malformed quoting near column {} (a quote inside an unquoted "
-                               "field, or text after a closing quote)", parsed + 1);
+      row->error = fmt::format(
+          "malformed quoting near column {} (a quote inside an unquoted "
+          "field, or text after a closing quote)",
+          parsed + 1);
       return true;
     }
     if (row_done_) return true;

@@ -25,7 +25,7 @@ struct CsvRow {
   size_t line = 0;                  // 1-based line number in the file
   std::vector<std::string> fields;  // only the first `size` are this row's
   size_t size = 0;
-  std::string error;                // non-empty for a malformed row
+  std::string error;  // non-empty for a malformed row
 };
 
 // Quotes a field for writing CSV when it holds a comma, semicolon, quote or line break.

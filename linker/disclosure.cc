@@ -85,9 +85,9 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t
     for (size_t m = 0; m < row.cells.size(); ++m) {
       const Cell& c = row.cells[m];
       if (!c.suppressed && (c.value < 0 || (c.value >= 1 && c.value < rules.k))) {
-        return absl::FailedPreconditionError(fmt::format(
-            "area {} measure {}: published count {} breaks the threshold rule (k = {})",
-            row.code, table.measures[m], c.value, rules.k));
+        return absl::FailedPreconditionError(
+            fmt::format("area {} measure {}: published count {} breaks the threshold rule (k = {})",
+                        row.code, table.measures[m], c.value, rules.k));
       }
     }
   }
@@ -105,9 +105,9 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t
         int64_t sum = 0;
         for (size_t child : r.children) sum += table.rows[child].cells[m].value;
         if (sum != parent.cells[m].value) {
-          return absl::FailedPreconditionError(fmt::format(
-              "area {} measure {}: the parts add up to {}, the total says {}", parent.code,
-              table.measures[m], sum, parent.cells[m].value));
+          return absl::FailedPreconditionError(
+              fmt::format("area {} measure {}: the parts add up to {}, the total says {}",
+                          parent.code, table.measures[m], sum, parent.cells[m].value));
         }
       }
     }

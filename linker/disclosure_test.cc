@@ -17,8 +17,11 @@ AreaTable Hierarchy(const std::vector<std::vector<int64_t>>& wijken) {
     const size_t wijk_row = t.rows.size();
     t.rows.push_back({AreaLevel::kWijk, wijk, "", "GM9999", {{0, false}}});
     for (size_t b = 0; b < wijken[w].size(); ++b) {
-      t.rows.push_back({AreaLevel::kBuurt, "BU9999" + std::to_string(10 + w) + std::to_string(10 + b),
-                        "", wijk, {{wijken[w][b], false}}});
+      t.rows.push_back({AreaLevel::kBuurt,
+                        "BU9999" + std::to_string(10 + w) + std::to_string(10 + b),
+                        "",
+                        wijk,
+                        {{wijken[w][b], false}}});
       t.rows[wijk_row].cells[0].value += wijken[w][b];
       t.rows[0].cells[0].value += wijken[w][b];
     }
@@ -90,7 +93,8 @@ TEST(DisclosureTest, RandomTablesAreAlwaysSafe) {
     std::vector<std::vector<int64_t>> wijken(1 + rng() % 5);
     for (auto& w : wijken) {
       w.resize(1 + rng() % 6);
-      for (auto& v : w) v = (rng() % 3 == 0) ? static_cast<int64_t>(rng() % 12) : static_cast<int64_t>(rng() % 400);
+      for (auto& v : w)
+        v = (rng() % 3 == 0) ? static_cast<int64_t>(rng() % 12) : static_cast<int64_t>(rng() % 400);
     }
     AreaTable t = Hierarchy(wijken);
     ApplySuppression({.k = 10}, &t);

@@ -33,21 +33,25 @@ absl::StatusOr<Geography> Geography::LoadCsv(const std::filesystem::path& path) 
   Geography geo;
   while ((*reader)->Next(&row)) {
     auto where = [&] { return fmt::format("{}:{}", path.string(), row.line); };
-    if (!row.error.empty()) return absl::InvalidArgumentError(fmt::format("{}: {}", where(), row.error));
+    if (!row.error.empty())
+      return absl::InvalidArgumentError(fmt::format("{}: {}", where(), row.error));
     std::array<std::string_view, 6> v;
     for (size_t c = 0; c < v.size(); ++c) {
       if (index[c] >= row.size) {
-        return absl::InvalidArgumentError(fmt::format("{}: row has only {} columns", where(), row.size));
+        return absl::InvalidArgumentError(
+            fmt::format("{}: row has only {} columns", where(), row.size));
       }
       v[c] = Trim(row.fields[index[c]]);
     }
     auto buurt = NormalizeBuurtCode(v[0]);
-    if (!buurt.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", where(), std::string(buurt.status().message())));
+    if (!buurt.ok())
+      return absl::InvalidArgumentError(
+          fmt::format("{}: {}", where(), std::string(buurt.status().message())));
     const std::string wijk = WijkOfBuurt(*buurt);
     if (v[2] != wijk || v[4] != GemeenteOfWijk(wijk)) {
-      return absl::InvalidArgumentError(fmt::format(
-          "{}: buurt {} must lie in wijk {} and gemeente {}, the file says {} and {}", where(),
-          *buurt, wijk, GemeenteOfWijk(wijk), v[2], v[4]));
+      return absl::InvalidArgumentError(
+          fmt::format("{}: buurt {} must lie in wijk {} and gemeente {}, the file says {} and {}",
+                      where(), *buurt, wijk, GemeenteOfWijk(wijk), v[2], v[4]));
     }
     geo.names_[*buurt] = std::string(v[1]);
     geo.names_[wijk] = std::string(v[3]);

@@ -27,10 +27,10 @@ struct LinkedPerson {
 
 struct LinkStats {
   uint64_t records = 0;
-  uint64_t linked = 0;       // source: linked to a person; register: became a person
-  uint64_t duplicates = 0;   // register: a second record of a person already seen
-  uint64_t ambiguous = 0;    // source: only ambiguous keys matched
-  uint64_t unlinked = 0;     // source: no key matched
+  uint64_t linked = 0;      // source: linked to a person; register: became a person
+  uint64_t duplicates = 0;  // register: a second record of a person already seen
+  uint64_t ambiguous = 0;   // source: only ambiguous keys matched
+  uint64_t unlinked = 0;    // source: no key matched
 };
 
 class Linker {
@@ -43,8 +43,8 @@ class Linker {
 
   // keys[i] is the record's key of kind i, or nullptr. A register record without a key of
   // kind 0 cannot be a person and is counted as unlinked.
-  void AddRegisterRecord(std::span<const MatchKey* const> keys, uint32_t buurt,
-                         uint64_t indicators, LinkStats* stats);
+  void AddRegisterRecord(std::span<const MatchKey* const> keys, uint32_t buurt, uint64_t indicators,
+                         LinkStats* stats);
   // Call only after every register record has been added.
   void AddSourceRecord(std::span<const MatchKey* const> keys, uint64_t indicators,
                        LinkStats* stats);

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <set>
-#include <toml++/toml.h>
 
 #include "keys/identity.h"
 #include "keys/key_file.h"
 #include "keys/signing.h"
 #include "linker/match_key.h"
+#include "linker/toml_file.h"
 
 namespace stapel {
 namespace {
@@ -72,13 +72,9 @@ bool PartyManifest::AllowsMatchKey(std::string_view kind) const {
 
 absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
   const std::string file = path.string();
-  toml::table root;
-  try {
-    root = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(fmt::format("{}:{}:{}: {}", file, e.source().begin.line,
-                                                  e.source().begin.column, e.description()));
-  }
+  auto parsed = ParseTomlFile(path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table& root = *parsed;
   Reader r(file);
   Manifest m;
   const toml::node_view<const toml::node> top{static_cast<const toml::node&>(root)};
@@ -122,7 +118,8 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     auto id = r.String(p["id"], at + ".id", true);
     if (!id.ok()) return id.status();
     if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error(at + ".id", s);
-    if (m.FindParty(*id) != nullptr) return r.Error(at, fmt::format("party '{}' is listed twice", *id));
+    if (m.FindParty(*id) != nullptr)
+      return r.Error(at, fmt::format("party '{}' is listed twice", *id));
     party.id = *id;
     const std::string where = fmt::format("party '{}'", party.id);
 
@@ -133,7 +130,8 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     } else if (*role == "source") {
       party.role = PartyRole::kSource;
     } else {
-      return r.Error(where + ".role", fmt::format("'{}' is not a role (use register or source)", *role));
+      return r.Error(where + ".role",
+                     fmt::format("'{}' is not a role (use register or source)", *role));
     }
 
     auto key_file = r.String(p["signing_key"], where + ".signing_key", true);
@@ -142,7 +140,8 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     auto key_text = ReadTextFile(key_path);
     if (!key_text.ok()) return r.Error(where + ".signing_key", key_text.status());
     if (auto v = Ed25519Verifier::FromBase64(*key_text); !v.ok()) {
-      return r.Error(where + ".signing_key", fmt::format("{}: {}", key_path.string(), std::string(v.status().message())));
+      return r.Error(where + ".signing_key",
+                     fmt::format("{}: {}", key_path.string(), std::string(v.status().message())));
     }
     party.signing_public_key = *key_text;
 
@@ -157,7 +156,8 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
                        fmt::format("'{}' is not in the project's match_keys", kind));
       }
     }
-    if (party.match_keys.empty()) return r.Error(where + ".match_keys", "must list at least one kind");
+    if (party.match_keys.empty())
+      return r.Error(where + ".match_keys", "must list at least one kind");
 
     auto attributes = r.Strings(p["attributes"], where + ".attributes");
     if (!attributes.ok()) return attributes.status();
@@ -176,12 +176,14 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
   });
   if (registers != 1) {
     return r.Error("party", fmt::format("exactly one party must have role = \"register\" (the "
-                                        "population register), found {}", registers));
+                                        "population register), found {}",
+                                        registers));
   }
   if (!m.RegisterParty().AllowsMatchKey(m.match_keys.front())) {
     return r.Error(fmt::format("party '{}'", m.RegisterParty().id),
                    fmt::format("the register must send the most precise key '{}', which "
-                               "identifies its persons", m.match_keys.front()));
+                               "identifies its persons",
+                               m.match_keys.front()));
   }
 
   if (const toml::array* requesters = top["requester"].as_array()) {
@@ -191,7 +193,8 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
       if (!id.ok()) return id.status();
       if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error("requester", s);
       if (m.FindParty(*id) != nullptr) {
-        return r.Error("requester", fmt::format("'{}' is also a party; use separate identities", *id));
+        return r.Error("requester",
+                       fmt::format("'{}' is also a party; use separate identities", *id));
       }
       m.requesters.push_back(*id);
     }

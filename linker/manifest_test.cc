@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "keys/signing.h"
-#include "tests/temp_dir.h"
+#include "tests/test_project.h"
 
 namespace stapel {
 namespace {
@@ -11,37 +10,11 @@ namespace {
 using testing_util::FreshTempDir;
 using testing_util::WriteFile;
 
-constexpr std::string_view kManifest = R"(
-project_id = "demo"
-title = "Demo"
-match_keys = ["bsn", "name_birth_postcode"]
-
-[disclosure]
-k = 15
-
-[[party]]
-id = "municipality"
-role = "register"
-signing_key = "municipality.pub"
-match_keys = ["name_birth_postcode", "bsn"]
-attributes = ["youth_care", "wmo"]
-
-[[party]]
-id = "credit"
-role = "source"
-signing_key = "credit.pub"
-match_keys = ["bsn"]
-attributes = ["debts"]
-
-[[requester]]
-id = "analyst"
-)";
+using testing_util::kTestManifest;
 
 std::filesystem::path WriteProject(std::string_view manifest) {
   auto dir = FreshTempDir();
-  WriteFile(dir / "municipality.pub", Ed25519Signer::Generate()->PublicKeyBase64() + "\n");
-  WriteFile(dir / "credit.pub", Ed25519Signer::Generate()->PublicKeyBase64() + "\n");
-  WriteFile(dir / "manifest.toml", manifest);
+  testing_util::WriteTestProject(dir, manifest);
   return dir / "manifest.toml";
 }
 
@@ -52,22 +25,24 @@ std::string Replace(std::string_view text, std::string_view from, std::string_vi
 }
 
 TEST(ManifestTest, LoadsPartiesRolesKeysAndRules) {
-  auto m = Manifest::Load(WriteProject(kManifest));
+  auto m = Manifest::Load(WriteProject(kTestManifest));
   ASSERT_TRUE(m.ok()) << m.status();
-  EXPECT_EQ(m->project_id, "demo");
+  EXPECT_EQ(m->project_id, "test");
   EXPECT_EQ(m->disclosure.k, 15);
   EXPECT_EQ(m->RegisterParty().id, "municipality");
   // Party keys follow the project's precision order, whatever order the party lists them in.
-  EXPECT_EQ(m->RegisterParty().match_keys, (std::vector<std::string>{"bsn", "name_birth_postcode"}));
+  EXPECT_EQ(m->RegisterParty().match_keys,
+            (std::vector<std::string>{"bsn", "name_birth_postcode"}));
   EXPECT_TRUE(m->FindParty("credit")->AllowsAttribute("debts"));
   EXPECT_FALSE(m->FindParty("credit")->AllowsAttribute("wmo"));
   EXPECT_TRUE(m->IsRequester("analyst"));
   EXPECT_FALSE(m->IsRequester("credit"));
-  EXPECT_EQ(m->Indicators(), (std::vector<std::string>{"youth_care", "wmo", "debts"}));
+  EXPECT_EQ(m->Indicators(),
+            (std::vector<std::string>{"youth_care", "wmo", "rent_arrears", "debts"}));
 }
 
 TEST(ManifestTest, DefaultThresholdIsTen) {
-  auto m = Manifest::Load(WriteProject(Replace(kManifest, "k = 15", "")));
+  auto m = Manifest::Load(WriteProject(Replace(kTestManifest, "k = 15", "")));
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->disclosure.k, 10);
 }
@@ -77,16 +52,17 @@ TEST(ManifestTest, ErrorsNameTheFileAndTheEntry) {
     std::string_view from, to, expect;
   };
   for (const Case& c : std::vector<Case>{
-           {"role = \"source\"", "role = \"watcher\"", "party 'credit'.role"},
+           {"role = \"source\"", "role = \"watcher\"", "party 'housing'.role"},
            {"attributes = [\"debts\"]", "attributes = [\"wmo\"]", "already sent by another party"},
-           {"match_keys = [\"bsn\"]", "match_keys = [\"iris_scan\"]", "not in the project's match_keys"},
+           {"match_keys = [\"bsn\"]", "match_keys = [\"iris_scan\"]",
+            "not in the project's match_keys"},
            {"role = \"source\"", "role = \"register\"", "exactly one party"},
            {"k = 15", "k = 1", "disclosure.k"},
            {"signing_key = \"credit.pub\"", "signing_key = \"missing.pub\"", "missing.pub"},
-           {"project_id = \"demo\"", "project_id = \"Demo Project\"", "project_id"},
-           {"title = \"Demo\"", "title = ", "manifest.toml:3"},
+           {"project_id = \"test\"", "project_id = \"Test Project\"", "project_id"},
+           {"title = \"Test project\"", "title = ", "manifest.toml:3"},
        }) {
-    auto m = Manifest::Load(WriteProject(Replace(kManifest, c.from, c.to)));
+    auto m = Manifest::Load(WriteProject(Replace(kTestManifest, c.from, c.to)));
     ASSERT_FALSE(m.ok()) << c.to;
     EXPECT_NE(m.status().message().find("manifest.toml"), std::string::npos) << m.status();
     EXPECT_NE(m.status().message().find(std::string(c.expect)), std::string::npos) << m.status();
@@ -94,7 +70,7 @@ TEST(ManifestTest, ErrorsNameTheFileAndTheEntry) {
 }
 
 TEST(ManifestTest, MalformedPublicKeyIsRefused) {
-  auto path = WriteProject(kManifest);
+  auto path = WriteProject(kTestManifest);
   WriteFile(path.parent_path() / "credit.pub", "not a key\n");
   auto m = Manifest::Load(path);
   ASSERT_FALSE(m.ok());

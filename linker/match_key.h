@@ -8,6 +8,8 @@
 // from a guessed BSN. Project ids and kinds never contain 0x00 (they are identities), so
 // the encoding is unambiguous.
 
+#include <sodium.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -15,8 +17,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <sodium.h>
 
 #include "absl/status/statusor.h"
 #include "keys/secret_bytes.h"

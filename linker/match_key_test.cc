@@ -12,7 +12,8 @@ namespace {
 std::vector<uint8_t> FromHex(const std::string& hex) {
   std::vector<uint8_t> out(hex.size() / 2);
   size_t len = 0;
-  EXPECT_EQ(sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr), 0);
+  EXPECT_EQ(sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr),
+            0);
   out.resize(len);
   return out;
 }
@@ -71,8 +72,8 @@ TEST_F(MatchKeyerTest, EqualsHmacOverTheDocumentedDomainString) {
   auto keyer = MatchKeyer::Create(secret_, "proj");
   std::string message = "stapel-match-key-v1";
   for (std::string_view part : {"proj", "bsn", "123456782"}) (message += '\0') += part;
-  const MatchKey want = HmacSha256(secret_.span(), {reinterpret_cast<const uint8_t*>(message.data()),
-                                                    message.size()});
+  const MatchKey want = HmacSha256(
+      secret_.span(), {reinterpret_cast<const uint8_t*>(message.data()), message.size()});
   EXPECT_EQ((*keyer)->Compute(kMatchKeyBsn, "123456782"), want);
 }
 

@@ -1,14 +1,13 @@
 #include "linker/release_log.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sodium.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "linker/area_table.h"
 #include "linker/disclosure.h"
@@ -31,7 +30,8 @@ std::string SigningInput(nlohmann::json entry) {
 }
 
 absl::Status Bad(size_t line, std::string_view what) {
-  return absl::DataLossError(fmt::format("release log entry on line {} is not valid: {}", line, what));
+  return absl::DataLossError(
+      fmt::format("release log entry on line {} is not valid: {}", line, what));
 }
 
 // Checks one line given the hash of the line before it.
@@ -47,8 +47,9 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
     return Bad(number, fmt::format("sequence number is not {}", number));
   }
   if (entry["prev_sha256"] != prev_hash) {
-    return Bad(number, "prev_sha256 does not match the entry before it (entry removed, "
-                       "reordered or altered)");
+    return Bad(number,
+               "prev_sha256 does not match the entry before it (entry removed, "
+               "reordered or altered)");
   }
   if (entry["table_sha256"] != Sha256Hex(entry["table"].dump())) {
     return Bad(number, "table_sha256 does not match the table");
@@ -75,7 +76,8 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   DisclosureRules r;
   r.k = rules["k"].get<int>();
   if (absl::Status s = CheckReleasedTable(r, *table); !s.ok()) {
-    return Bad(number, fmt::format("released table breaks its rules: {}", std::string(s.message())));
+    return Bad(number,
+               fmt::format("released table breaks its rules: {}", std::string(s.message())));
   }
   return absl::OkStatus();
 }
@@ -99,7 +101,8 @@ absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& pa
     const size_t end = content.find('\n', pos);
     if (end == std::string::npos) return Bad(result.entries + 1, "the last line is not terminated");
     const std::string line = content.substr(pos, end - pos);
-    if (absl::Status s = VerifyLine(line, result.entries + 1, result.head_sha256, hub_key); !s.ok()) {
+    if (absl::Status s = VerifyLine(line, result.entries + 1, result.head_sha256, hub_key);
+        !s.ok()) {
       return s;
     }
     ++result.entries;
@@ -148,7 +151,8 @@ absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
 
   const int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return absl::InternalError(fmt::format("cannot open {}: {}", path_.string(), std::strerror(errno)));
+    return absl::InternalError(
+        fmt::format("cannot open {}: {}", path_.string(), std::strerror(errno)));
   }
   const std::string data = line + "\n";
   const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "keys/key_file.h"
 #include "linker/area_table.h"
 #include "tests/temp_dir.h"
 
@@ -18,7 +17,9 @@ nlohmann::json Entry(int64_t value) {
   t.measures = {"residents"};
   t.rows.push_back({AreaLevel::kGemeente, "GM9999", "Demo", "", {{value, false}}});
   t.rows.push_back({AreaLevel::kWijk, "WK999901", "Oost", "GM9999", {{value, false}}});
-  return {{"requester", "analyst"}, {"rules", {{"k", 10}}}, {"table", t.ToJson()},
+  return {{"requester", "analyst"},
+          {"rules", {{"k", 10}}},
+          {"table", t.ToJson()},
           {"time", "2026-11-22T10:00:00Z"}};
 }
 
@@ -52,7 +53,8 @@ TEST(ReleaseLogTest, ChangingAnyByteIsDetected) {
     std::string edited = original;
     edited[i] = static_cast<char>(edited[i] ^ 0x01);
     WriteFile(path, edited);
-    EXPECT_FALSE(VerifyReleaseLog(path, verifier).ok()) << "byte " << i << " of " << original.size();
+    EXPECT_FALSE(VerifyReleaseLog(path, verifier).ok())
+        << "byte " << i << " of " << original.size();
   }
 }
 
@@ -101,16 +103,11 @@ TEST(ReleaseLogTest, ABrokenRuleInASignedEntryIsReported) {
 TEST(ReleaseLogTest, WriterContinuesAnExistingLogAndRefusesATamperedOne) {
   const auto dir = FreshTempDir();
   const auto key_file = dir / "hub-signing.key";
-  {
-    auto signer = Ed25519Signer::Generate();
-    const SecretBytes text = signer->SecretKeyBase64();
-    ASSERT_TRUE(WriteKeyFile(key_file,
-                             std::string_view(reinterpret_cast<const char*>(text.data()), text.size()),
-                             FileMode::kPrivate, false)
-                    .ok());
-  }
+  ASSERT_TRUE(
+      Ed25519Signer::Generate()->WriteKeyFiles(key_file, dir / "hub-signing.pub", false).ok());
   const auto path = dir / "release.log";
-  ASSERT_TRUE((*ReleaseLogWriter::Open(path, *Ed25519Signer::FromFile(key_file)))->Append(Entry(100)).ok());
+  ASSERT_TRUE(
+      (*ReleaseLogWriter::Open(path, *Ed25519Signer::FromFile(key_file)))->Append(Entry(100)).ok());
   // The hub restarts with the same key: the chain goes on.
   auto reopened = ReleaseLogWriter::Open(path, *Ed25519Signer::FromFile(key_file));
   ASSERT_TRUE(reopened.ok()) << reopened.status();

@@ -14,15 +14,24 @@ namespace {
 // Letters that do not decompose into a base letter plus a mark.
 std::string_view LatinReplacement(utf8proc_int32_t c) {
   switch (c) {
-    case 0x00F8: return "o";   // ø
-    case 0x00E6: return "ae";  // æ
-    case 0x0153: return "oe";  // œ
-    case 0x0142: return "l";   // ł
-    case 0x0111: return "d";   // đ
-    case 0x0131: return "i";   // dotless ı
-    case 0x00FE: return "th";  // þ
-    case 0x00F0: return "d";   // ð
-    default: return {};
+    case 0x00F8:
+      return "o";  // ø
+    case 0x00E6:
+      return "ae";  // æ
+    case 0x0153:
+      return "oe";  // œ
+    case 0x0142:
+      return "l";  // ł
+    case 0x0111:
+      return "d";  // đ
+    case 0x0131:
+      return "i";  // dotless ı
+    case 0x00FE:
+      return "th";  // þ
+    case 0x00F0:
+      return "d";  // ð
+    default:
+      return {};
   }
 }
 
@@ -51,8 +60,8 @@ absl::StatusOr<std::string> FoldName(std::string_view text) {
   }
   utf8proc_uint8_t* folded = nullptr;
   const utf8proc_ssize_t n = utf8proc_map(
-      reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
-      &folded,
+      reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+      static_cast<utf8proc_ssize_t>(text.size()), &folded,
       static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
                                      UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
   if (n < 0) {
@@ -93,8 +102,8 @@ absl::StatusOr<std::string> NormalizePostcode(std::string_view text) {
     ok = letters != "SA" && letters != "SD" && letters != "SS";
   }
   if (!ok) {
-    return absl::InvalidArgumentError(
-        fmt::format("'{}' is not a Dutch postcode (expected 4 digits and 2 letters, like 1234 AB)", text));
+    return absl::InvalidArgumentError(fmt::format(
+        "'{}' is not a Dutch postcode (expected 4 digits and 2 letters, like 1234 AB)", text));
   }
   return pc;
 }

@@ -23,9 +23,7 @@ TEST(FoldNameTest, FoldsLettersWithoutDecomposition) {
   EXPECT_EQ(*FoldName("Æbelø"), "aebelo");
 }
 
-TEST(FoldNameTest, KeepsLettersOfOtherScripts) {
-  EXPECT_EQ(*FoldName("Юлия"), "юлия");
-}
+TEST(FoldNameTest, KeepsLettersOfOtherScripts) { EXPECT_EQ(*FoldName("Юлия"), "юлия"); }
 
 TEST(FoldNameTest, RejectsInvalidUtf8) {
   auto r = FoldName("M\xfcller");  // Latin-1 ü

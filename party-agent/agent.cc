@@ -43,9 +43,9 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
   if (!secret_text.ok()) return secret_text.status();
   auto secret = Base64DecodeSecret(*secret_text);
   if (!secret.ok()) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{} is not a linkage secret (one base64 line, as written by stapel-keys)",
-        config.linkage_secret.string()));
+    return absl::InvalidArgumentError(
+        fmt::format("{} is not a linkage secret (one base64 line, as written by stapel-keys)",
+                    config.linkage_secret.string()));
   }
   auto keyer = MatchKeyer::Create(*secret, manifest->project_id);
   if (!keyer.ok()) return keyer.status();
@@ -98,10 +98,10 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
     for (const auto& a : (*builder)->attribute_names()) batch.add_attribute_names(a);
   };
   auto stopped = [&](const absl::Status& s) {
-    return absl::Status(s.code(), fmt::format("{} (stopped after {} records acknowledged in {} "
-                                              "batches; run the agent again to resend)",
-                                              std::string(s.message()), summary.acknowledged,
-                                              summary.batches));
+    return absl::Status(
+        s.code(), fmt::format("{} (stopped after {} records acknowledged in {} "
+                              "batches; run the agent again to resend)",
+                              std::string(s.message()), summary.acknowledged, summary.batches));
   };
   v1::SignedBatch signed_batch;
   auto flush = [&]() -> absl::Status {

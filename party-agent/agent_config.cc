@@ -3,21 +3,17 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <toml++/toml.h>
 
 #include "keys/identity.h"
+#include "linker/toml_file.h"
 
 namespace stapel {
 
 absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path) {
   const std::string file = path.string();
-  toml::table root;
-  try {
-    root = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(fmt::format("{}:{}:{}: {}", file, e.source().begin.line,
-                                                  e.source().begin.column, e.description()));
-  }
+  auto parsed = ParseTomlFile(path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table& root = *parsed;
   auto error = [&](std::string_view what) {
     return absl::InvalidArgumentError(fmt::format("{}: {}", file, what));
   };
@@ -61,8 +57,10 @@ absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path)
   }
   const std::string encoding = root["input"]["encoding"].value_or(std::string("UTF-8"));
   if (encoding != "UTF-8" && encoding != "utf-8") {
-    return error(fmt::format("[input] encoding '{}' is not supported: convert the export to "
-                             "UTF-8 first (iconv -f {} -t UTF-8)", encoding, encoding));
+    return error(
+        fmt::format("[input] encoding '{}' is not supported: convert the export to "
+                    "UTF-8 first (iconv -f {} -t UTF-8)",
+                    encoding, encoding));
   }
   c.reject_file = root["input"]["reject_file"]
                       ? relative(root["input"]["reject_file"].value_or(std::string()))

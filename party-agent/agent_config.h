@@ -36,7 +36,7 @@ struct AgentConfig {
   char delimiter = ',';
   std::filesystem::path reject_file;  // default: <input>.rejects.csv
   size_t batch_size = 5000;
-  int retry_seconds = 60;             // how long to keep retrying an unreachable hub
+  int retry_seconds = 60;  // how long to keep retrying an unreachable hub
 
   std::map<std::string, std::string> columns;     // field -> header name
   std::map<std::string, std::string> attributes;  // manifest attribute -> header name

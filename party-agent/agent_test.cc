@@ -90,8 +90,9 @@ TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
   EXPECT_TRUE(verifier.Verify(kSubmissionSignatureContext, sink.completions[0].summary(),
                               sink.completions[0].signature()));
   const std::string rejects = ReadFile(project.config.reject_file);
-  EXPECT_EQ(rejects,
-            "file,line,reason\nexport.csv,5,column geboren: date '31-02-1980' is not a calendar date\n");
+  EXPECT_EQ(
+      rejects,
+      "file,line,reason\nexport.csv,5,column geboren: date '31-02-1980' is not a calendar date\n");
 }
 
 TEST(AgentTest, RetriesWhileTheHubIsUnavailable) {
@@ -112,7 +113,8 @@ TEST(AgentTest, StopsOnARefusalAndSaysWhatWasAcknowledged) {
   auto summary = (*agent)->Run(&sink, nullptr);
   ASSERT_EQ(summary.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(summary.status().message().find("stopped after 0 records acknowledged"),
-            std::string::npos) << summary.status();
+            std::string::npos)
+      << summary.status();
   EXPECT_TRUE(sink.completions.empty());
 }
 

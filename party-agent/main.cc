@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   auto summary = (*agent)->Run(client->get(), [](const stapel::AgentSummary& s) {
     if (s.batches % 10 == 0) {
       spdlog::info("progress: {} rows read, {} records acknowledged, {} rejected ({:.0f} rows/s)",
-                   s.rows_read, s.acknowledged, s.rejected, s.rows_read / std::max(s.seconds, 1e-9));
+                   s.rows_read, s.acknowledged, s.rejected,
+                   s.rows_read / std::max(s.seconds, 1e-9));
     }
   });
   if (!summary.ok()) {

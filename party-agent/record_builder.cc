@@ -38,9 +38,9 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   const std::string cfg = config.config_file.string();
   const PartyManifest* party = manifest.FindParty(config.party_id);
   if (party == nullptr) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: party_id '{}' is not a party in the manifest {}", cfg, config.party_id,
-        config.manifest.string()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: party_id '{}' is not a party in the manifest {}", cfg, config.party_id,
+                    config.manifest.string()));
   }
   std::unique_ptr<RecordBuilder> b(new RecordBuilder());
   b->keyer_ = keyer;
@@ -65,10 +65,10 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   for (std::string_view field : needed) {
     auto it = config.columns.find(std::string(field));
     if (it == config.columns.end()) {
-      return absl::InvalidArgumentError(fmt::format(
-          "{}: [columns] {} is missing; party '{}' needs it for its match keys ({}){}", cfg,
-          field, party->id, fmt::join(party->match_keys, ", "),
-          field == kFieldBuurt ? " and as the population register" : ""));
+      return absl::InvalidArgumentError(
+          fmt::format("{}: [columns] {} is missing; party '{}' needs it for its match keys ({}){}",
+                      cfg, field, party->id, fmt::join(party->match_keys, ", "),
+                      field == kFieldBuurt ? " and as the population register" : ""));
     }
     auto c = column(fmt::format("[columns] {}", field), it->second);
     if (!c.ok()) return c.status();
@@ -114,8 +114,8 @@ absl::StatusOr<std::optional<std::string>> RecordBuilder::KeyValue(std::string_v
   auto pc = NormalizePostcode(row.fields[postcode.index]);
   if (!pc.ok()) return InColumn(postcode.header, pc.status());
   if (first_folded->empty() || surname_folded->empty()) {
-    return absl::InvalidArgumentError(fmt::format("columns {} and {} must both hold a name",
-                                                  first.header, surname.header));
+    return absl::InvalidArgumentError(
+        fmt::format("columns {} and {} must both hold a name", first.header, surname.header));
   }
   // The first character of the folded first names (a whole UTF-8 sequence if not ASCII).
   size_t initial_len = 1;
@@ -140,9 +140,9 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
     if (!value.ok()) return value.status();
     if (!value->has_value()) {
       if (is_register_ && kind == kinds_.front()) {
-        return absl::InvalidArgumentError(fmt::format(
-            "{} is empty; the population register identifies every person by it",
-            fields_.find(FieldsOf(kind).front())->second.header));
+        return absl::InvalidArgumentError(
+            fmt::format("{} is empty; the population register identifies every person by it",
+                        fields_.find(FieldsOf(kind).front())->second.header));
       }
       out->add_match_keys();
       continue;
@@ -152,8 +152,8 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
     ++formed;
   }
   if (formed == 0) {
-    return absl::InvalidArgumentError(
-        fmt::format("no match key can be formed: the fields of {} are empty", fmt::join(kinds_, ", ")));
+    return absl::InvalidArgumentError(fmt::format(
+        "no match key can be formed: the fields of {} are empty", fmt::join(kinds_, ", ")));
   }
   if (is_register_) {
     const Column& c = fields_.find(kFieldBuurt)->second;

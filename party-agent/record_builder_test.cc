@@ -28,8 +28,8 @@ class RecordBuilderTest : public testing::Test {
     const size_t n = fields.size();
     return CsvRow{2, std::move(fields), n, ""};
   }
-  const std::vector<std::string> header_ = {"bsn", "voornaam", "achternaam", "geboren",
-                                            "postcode", "buurt", "jeugdzorg", "notes"};
+  const std::vector<std::string> header_ = {"bsn",      "voornaam", "achternaam", "geboren",
+                                            "postcode", "buurt",    "jeugdzorg",  "notes"};
   testing_util::TestProject project_;
   Manifest manifest_;
   std::unique_ptr<MatchKeyer> keyer_;
@@ -38,8 +38,8 @@ class RecordBuilderTest : public testing::Test {
 TEST_F(RecordBuilderTest, RegisterRecordCarriesKeysBuurtAndFlagsOnly) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
-  ASSERT_TRUE(b->Build(Row({"123456782", "Émile", "Müller", "12-02-1980", "5401 ab",
-                            "bu99990101", "ja", "lives with his mother"}),
+  ASSERT_TRUE(b->Build(Row({"123456782", "Émile", "Müller", "12-02-1980", "5401 ab", "bu99990101",
+                            "ja", "lives with his mother"}),
                        &r)
                   .ok());
   EXPECT_EQ(b->match_key_kinds(), (std::vector<std::string>{"bsn", "name_birth_postcode"}));
@@ -59,8 +59,14 @@ TEST_F(RecordBuilderTest, RegisterRecordCarriesKeysBuurtAndFlagsOnly) {
 TEST_F(RecordBuilderTest, FormattingVariantsGiveTheSameKey) {
   auto b = Builder(header_);
   v1::PseudonymRecord a, c;
-  ASSERT_TRUE(b->Build(Row({"123456782", "Emile", "MULLER", "1980-02-12", "5401AB", "BU99990101", "0", ""}), &a).ok());
-  ASSERT_TRUE(b->Build(Row({"1234.56.782", " émile ", "Müller", "12/02/1980", " 5401 AB", "BU99990101", "nee", ""}), &c).ok());
+  ASSERT_TRUE(
+      b->Build(Row({"123456782", "Emile", "MULLER", "1980-02-12", "5401AB", "BU99990101", "0", ""}),
+               &a)
+          .ok());
+  ASSERT_TRUE(b->Build(Row({"1234.56.782", " émile ", "Müller", "12/02/1980", " 5401 AB",
+                            "BU99990101", "nee", ""}),
+                       &c)
+                  .ok());
   EXPECT_EQ(a.match_keys(0), c.match_keys(0));
   EXPECT_EQ(a.match_keys(1), c.match_keys(1));
 }
@@ -74,11 +80,15 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
   };
   for (const Case& c : std::vector<Case>{
            {{"123456781", "A", "B", "12-02-1980", "5401AB", "BU99990101", "1", ""}, "column bsn"},
-           {{"123456782", "A", "B", "31-02-1980", "5401AB", "BU99990101", "1", ""}, "column geboren"},
-           {{"123456782", "A", "B", "12-02-1980", "540AB", "BU99990101", "1", ""}, "column postcode"},
+           {{"123456782", "A", "B", "31-02-1980", "5401AB", "BU99990101", "1", ""},
+            "column geboren"},
+           {{"123456782", "A", "B", "12-02-1980", "540AB", "BU99990101", "1", ""},
+            "column postcode"},
            {{"123456782", "A", "B", "12-02-1980", "5401AB", "BU999901", "1", ""}, "column buurt"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "BU99990101", "soms", ""}, "column jeugdzorg"},
-           {{"", "A", "B", "12-02-1980", "5401AB", "BU99990101", "1", ""}, "identifies every person"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "BU99990101", "soms", ""},
+            "column jeugdzorg"},
+           {{"", "A", "B", "12-02-1980", "5401AB", "BU99990101", "1", ""},
+            "identifies every person"},
            {{"123456782", "A", "B"}, "row has 3 fields, the header has 8"},
        }) {
     absl::Status s = b->Build(Row(c.row), &r);
@@ -90,7 +100,8 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
 TEST_F(RecordBuilderTest, MissingNameFieldsLeaveOnlyThatKeyOut) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
-  ASSERT_TRUE(b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "BU99990101", "1", ""}), &r).ok());
+  ASSERT_TRUE(
+      b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "BU99990101", "1", ""}), &r).ok());
   EXPECT_EQ(r.match_keys(0).size(), 32u);
   EXPECT_TRUE(r.match_keys(1).empty());
 }

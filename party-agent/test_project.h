@@ -10,7 +10,7 @@
 #include "keys/key_file.h"
 #include "keys/signing.h"
 #include "party-agent/agent_config.h"
-#include "tests/temp_dir.h"
+#include "tests/test_project.h"
 
 namespace stapel::testing_util {
 
@@ -21,48 +21,26 @@ struct TestProject {
 };
 
 // `party` is "municipality" (register: bsn + name key, buurt, youth_care) or "housing"
-// (source: name key, rent_arrears). `csv` is the export's content.
+// (source: name key, rent_arrears) of tests/test_project.h. `csv` is the export's content.
 inline TestProject MakeTestProject(const std::string& party, const std::string& csv) {
   TestProject p;
   p.dir = FreshTempDir();
-  for (const char* id : {"municipality", "housing"}) {
-    auto signer = Ed25519Signer::Generate();
-    const SecretBytes sk = signer->SecretKeyBase64();
-    WriteKeyFile(p.dir / (std::string(id) + ".key"),
-                 std::string_view(reinterpret_cast<const char*>(sk.data()), sk.size()),
-                 FileMode::kPrivate, true);
-    WriteFile(p.dir / (std::string(id) + ".pub"), signer->PublicKeyBase64() + "\n");
-    if (party == id) p.party_public_key = signer->PublicKeyBase64();
-  }
+  auto signers = WriteTestProject(p.dir);
+  p.party_public_key = signers.at(party)->PublicKeyBase64();
   WriteKeyFile(p.dir / "linkage.secret", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
                FileMode::kPrivate, true);
-  WriteFile(p.dir / "manifest.toml", R"(
-project_id = "test"
-match_keys = ["bsn", "name_birth_postcode"]
-[[party]]
-id = "municipality"
-role = "register"
-signing_key = "municipality.pub"
-match_keys = ["bsn", "name_birth_postcode"]
-attributes = ["youth_care"]
-[[party]]
-id = "housing"
-role = "source"
-signing_key = "housing.pub"
-match_keys = ["name_birth_postcode"]
-attributes = ["rent_arrears"]
-[[requester]]
-id = "analyst"
-)");
   WriteFile(p.dir / "export.csv", csv);
   const bool reg = party == "municipality";
   WriteFile(p.dir / "agent.toml",
-            "party_id = \"" + party + "\"\nmanifest = \"manifest.toml\"\n"
-            "[hub]\naddress = \"127.0.0.1:1\"\nretry_seconds = 1\n"
-            "[tls]\nca = \"ca.crt\"\ncertificate = \"c.crt\"\nprivate_key = \"c.key\"\n"
-            "[keys]\nsigning_key = \"" + party + ".key\"\nlinkage_secret = \"linkage.secret\"\n"
-            "[input]\nfile = \"export.csv\"\ndelimiter = \";\"\nbatch_size = 5\n"
-            "[columns]\n" +
+            "party_id = \"" + party +
+                "\"\nmanifest = \"manifest.toml\"\n"
+                "[hub]\naddress = \"127.0.0.1:1\"\nretry_seconds = 1\n"
+                "[tls]\nca = \"ca.crt\"\ncertificate = \"c.crt\"\nprivate_key = \"c.key\"\n"
+                "[keys]\nsigning_key = \"" +
+                party +
+                ".key\"\nlinkage_secret = \"linkage.secret\"\n"
+                "[input]\nfile = \"export.csv\"\ndelimiter = \";\"\nbatch_size = 5\n"
+                "[columns]\n" +
                 std::string(reg ? "bsn = \"bsn\"\nbuurt = \"buurt\"\n" : "") +
                 "first_names = \"voornaam\"\nsurname = \"achternaam\"\n"
                 "birth_date = \"geboren\"\npostcode = \"postcode\"\n"

@@ -14,8 +14,8 @@ absl::StatusOr<std::string> PathEntry(const toml::table& config, std::string_vie
                                       std::string_view key, const std::filesystem::path& file) {
   auto value = config[section][key].value<std::string>();
   if (!value) {
-    return absl::InvalidArgumentError(fmt::format("{}: [{}] {} is missing (a file path)",
-                                                  file.string(), section, key));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: [{}] {} is missing (a file path)", file.string(), section, key));
   }
   return (file.parent_path() / *value).lexically_normal().string();
 }
@@ -58,9 +58,9 @@ absl::StatusOr<HubEndpoint> ReadHubSection(const toml::table& config,
   HubEndpoint hub;
   auto address = config["hub"]["address"].value<std::string>();
   if (!address) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: [hub] address is missing (host:port of the hub, e.g. \"127.0.0.1:7443\")",
-        config_file.string()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: [hub] address is missing (host:port of the hub, e.g. \"127.0.0.1:7443\")",
+                    config_file.string()));
   }
   hub.address = *address;
   hub.name = config["hub"]["name"].value_or(std::string("hub"));

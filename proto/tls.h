@@ -15,13 +15,13 @@
 //
 // Paths are relative to the config file's folder.
 
-#include <filesystem>
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/security/server_credentials.h>
 #include <toml++/toml.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 

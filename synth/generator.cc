@@ -33,34 +33,47 @@ constexpr std::array<const char*, 5> kWijken = {"Centrum", "Noord", "Oost", "Zui
 
 // 24 buurten in 5 wijken; a few are tiny, so their small counts must be suppressed.
 constexpr std::array<BuurtSpec, 24> kBuurten = {{
-    {"Oude Kern", 1, 4, 0.35, 0.6},        {"Marktkwartier", 1, 5, 0.25, 0.7},
-    {"Stationsbuurt", 1, 6, 0.55, 0.2},    {"Havenfront", 1, 3, 0.15, 0.95},
-    {"Molenwijk", 2, 8, 0.85, 0.05},       {"De Akkers", 2, 7, 0.75, 0.1},
-    {"Kastanjehof", 2, 5, 0.60, 0.15},     {"Noorderpark", 2, 4, 0.40, 0.3},
+    {"Oude Kern", 1, 4, 0.35, 0.6},
+    {"Marktkwartier", 1, 5, 0.25, 0.7},
+    {"Stationsbuurt", 1, 6, 0.55, 0.2},
+    {"Havenfront", 1, 3, 0.15, 0.95},
+    {"Molenwijk", 2, 8, 0.85, 0.05},
+    {"De Akkers", 2, 7, 0.75, 0.1},
+    {"Kastanjehof", 2, 5, 0.60, 0.15},
+    {"Noorderpark", 2, 4, 0.40, 0.3},
     {"Bedrijventerrein Noord", 2, 0.15, 0.5, 0.1},
-    {"Vogelbuurt", 3, 6, 0.30, 0.5},       {"Bloemenbuurt", 3, 6, 0.20, 0.6},
-    {"Schildersbuurt", 3, 5, 0.65, 0.1},   {"Beekdal", 3, 4, 0.10, 0.9},
+    {"Vogelbuurt", 3, 6, 0.30, 0.5},
+    {"Bloemenbuurt", 3, 6, 0.20, 0.6},
+    {"Schildersbuurt", 3, 5, 0.65, 0.1},
+    {"Beekdal", 3, 4, 0.10, 0.9},
     {"Villapark", 3, 2, 0.05, 1.0},
-    {"Zuiderhof", 4, 6, 0.45, 0.3},        {"Het Ven", 4, 5, 0.35, 0.4},
-    {"Lindenlaan", 4, 4, 0.15, 0.85},      {"'t Hoogveld", 4, 5, 0.50, 0.25},
+    {"Zuiderhof", 4, 6, 0.45, 0.3},
+    {"Het Ven", 4, 5, 0.35, 0.4},
+    {"Lindenlaan", 4, 4, 0.15, 0.85},
+    {"'t Hoogveld", 4, 5, 0.50, 0.25},
     {"Nieuw-Zuid", 4, 7, 0.30, 0.75},
-    {"Kerkdorp", 5, 2.5, 0.20, 0.4},       {"Heidehoek", 5, 1.2, 0.15, 0.5},
-    {"Broekhuizen", 5, 0.9, 0.25, 0.3},    {"Eikelenbosch", 5, 0.4, 0.10, 0.6},
+    {"Kerkdorp", 5, 2.5, 0.20, 0.4},
+    {"Heidehoek", 5, 1.2, 0.15, 0.5},
+    {"Broekhuizen", 5, 0.9, 0.25, 0.3},
+    {"Eikelenbosch", 5, 0.4, 0.10, 0.6},
     {"Veldzicht", 5, 0.12, 0.30, 0.3},
 }};
 
 constexpr std::array<const char*, 40> kFirstNames = {
-    "Daan", "Sem", "Lucas", "Noah", "Finn", "Levi", "Liam", "Milan", "Bram", "Thijs",
-    "Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Anouk", "Sanne", "Fleur", "Noor",
-    "Mohamed", "Ayşe", "Fatima", "Yusuf", "Elif", "Mücahit", "Sören", "José", "Chloë", "Inès",
-    "Jan", "Piet", "Kees", "Henk", "Gerrit", "Maria", "Johanna", "Cornelia", "Wilhelmina", "Anna"};
+    "Daan",  "Sem",     "Lucas",  "Noah",  "Finn",    "Levi",     "Liam",       "Milan",
+    "Bram",  "Thijs",   "Emma",   "Julia", "Mila",    "Tess",     "Sophie",     "Zoë",
+    "Anouk", "Sanne",   "Fleur",  "Noor",  "Mohamed", "Ayşe",     "Fatima",     "Yusuf",
+    "Elif",  "Mücahit", "Sören",  "José",  "Chloë",   "Inès",     "Jan",        "Piet",
+    "Kees",  "Henk",    "Gerrit", "Maria", "Johanna", "Cornelia", "Wilhelmina", "Anna"};
 
 constexpr std::array<const char*, 40> kSurnames = {
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser",
-    "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks",
-    "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer",
-    "van 't Hof", "Müller", "Çelik", "Yılmaz", "El Amrani", "Nguyen", "Öztürk", "Kuijpers",
-    "van der Linden", "Jansen-de Vries", "Schröder", "Ter Horst", "Verbeek", "Willems", "Coşkun"};
+    "de Jong",      "Jansen",     "de Vries", "van den Berg",   "van Dijk",        "Bakker",
+    "Janssen",      "Visser",     "Smit",     "Meijer",         "de Boer",         "Mulder",
+    "de Groot",     "Bos",        "Vos",      "Peters",         "Hendriks",        "van Leeuwen",
+    "Dekker",       "Brouwer",    "de Wit",   "Dijkstra",       "Smits",           "de Graaf",
+    "van der Meer", "van 't Hof", "Müller",   "Çelik",          "Yılmaz",          "El Amrani",
+    "Nguyen",       "Öztürk",     "Kuijpers", "van der Linden", "Jansen-de Vries", "Schröder",
+    "Ter Horst",    "Verbeek",    "Willems",  "Coşkun"};
 
 class Random {
  public:
@@ -70,7 +83,9 @@ class Random {
   double Unit() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
   bool Chance(double p) { return Unit() < p; }
   template <typename T, size_t N>
-  const T& Pick(const std::array<T, N>& a) { return a[Below(N)]; }
+  const T& Pick(const std::array<T, N>& a) {
+    return a[Below(N)];
+  }
 
  private:
   std::mt19937_64 rng_;
@@ -115,26 +130,31 @@ std::string Mistype(Random& rng, const std::string& bsn) {
   return bad;
 }
 
-std::string BuurtCode(int b) {
-  return fmt::format("BU9999{:02d}{:02d}", kBuurten[b].wijk, b + 1);
-}
+std::string BuurtCode(int b) { return fmt::format("BU9999{:02d}{:02d}", kBuurten[b].wijk, b + 1); }
 
 std::string Flag(bool v) { return v ? "1" : "0"; }
 
 std::string DateVariant(Random& rng, const Person& p) {
   switch (rng.Below(4)) {
-    case 0: return fmt::format("{:02d}-{:02d}-{:04d}", p.day, p.month, p.year);
-    case 1: return fmt::format("{:04d}-{:02d}-{:02d}", p.year, p.month, p.day);
-    case 2: return fmt::format("{}-{}-{:04d}", p.day, p.month, p.year);
-    default: return fmt::format("{:04d}{:02d}{:02d}", p.year, p.month, p.day);
+    case 0:
+      return fmt::format("{:02d}-{:02d}-{:04d}", p.day, p.month, p.year);
+    case 1:
+      return fmt::format("{:04d}-{:02d}-{:02d}", p.year, p.month, p.day);
+    case 2:
+      return fmt::format("{}-{}-{:04d}", p.day, p.month, p.year);
+    default:
+      return fmt::format("{:04d}{:02d}{:02d}", p.year, p.month, p.day);
   }
 }
 
 std::string PostcodeVariant(Random& rng, const std::string& pc) {
   switch (rng.Below(3)) {
-    case 0: return pc;
-    case 1: return pc.substr(0, 4) + " " + pc.substr(4);
-    default: return pc.substr(0, 4) + " " + std::string{char(pc[4] + 32), char(pc[5] + 32)};
+    case 0:
+      return pc;
+    case 1:
+      return pc.substr(0, 4) + " " + pc.substr(4);
+    default:
+      return pc.substr(0, 4) + " " + std::string{char(pc[4] + 32), char(pc[5] + 32)};
   }
 }
 
@@ -180,9 +200,10 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
     std::ofstream areas(input / "areas.csv");
     areas << "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
     for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) {
-      areas << Csv({BuurtCode(b), kBuurten[b].name, fmt::format("WK9999{:02d}", kBuurten[b].wijk),
-                    kWijken[kBuurten[b].wijk - 1], std::string(kGemeente), std::string(kGemeenteName)},
-                   ',');
+      areas << Csv(
+          {BuurtCode(b), kBuurten[b].name, fmt::format("WK9999{:02d}", kBuurten[b].wijk),
+           kWijken[kBuurten[b].wijk - 1], std::string(kGemeente), std::string(kGemeenteName)},
+          ',');
     }
   }
 
@@ -192,7 +213,9 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   persons.reserve(o.residents);
   std::set<std::string> bsns, name_keys;
   std::vector<std::vector<size_t>> households;
-  for (int b = 0; b < static_cast<int>(kBuurten.size()) && static_cast<int>(persons.size()) < o.residents; ++b) {
+  for (int b = 0;
+       b < static_cast<int>(kBuurten.size()) && static_cast<int>(persons.size()) < o.residents;
+       ++b) {
     const BuurtSpec& spec = kBuurten[b];
     const int target = b + 1 == static_cast<int>(kBuurten.size())
                            ? o.residents - static_cast<int>(persons.size())
@@ -201,8 +224,8 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
     int placed = 0;
     while (placed < target) {
       // One household: an address, one or two adults, maybe children.
-      const std::string postcode = fmt::format("{}{}{}", pc_number, char('A' + rng.Below(18)),
-                                               char('A' + rng.Below(26)));
+      const std::string postcode =
+          fmt::format("{}{}{}", pc_number, char('A' + rng.Below(18)), char('A' + rng.Below(26)));
       const int house_number = 1 + static_cast<int>(rng.Below(180));
       const int adults = rng.Chance(0.55) ? 2 : 1;
       const int children = rng.Chance(0.4) ? 1 + static_cast<int>(rng.Below(3)) : 0;
@@ -219,7 +242,8 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
         p.buurt = b;
         p.postcode = postcode;
         p.house_number = house_number;
-        const int age = child ? static_cast<int>(rng.Below(18)) : 18 + static_cast<int>(rng.Below(72));
+        const int age =
+            child ? static_cast<int>(rng.Below(18)) : 18 + static_cast<int>(rng.Below(72));
         do {  // the exact name key must identify one person (no ambiguous twins here)
           p.year = 2026 - age - (rng.Chance(0.5) ? 1 : 0);
           p.month = 1 + static_cast<int>(rng.Below(12));
@@ -243,7 +267,8 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
 
   // The municipality's population register with youth care, Wmo and social assistance.
   std::ofstream reg(input / "municipality.csv"), reg_truth(truth / "municipality_rows.csv");
-  reg << "bsn;voornamen;achternaam;geboortedatum;postcode;huisnummer;buurtcode;jeugdzorg;wmo;bijstand\n";
+  reg << "bsn;voornamen;achternaam;geboortedatum;postcode;huisnummer;buurtcode;jeugdzorg;wmo;"
+         "bijstand\n";
   reg_truth << "line,person,valid\n";
   int line = 1;
   for (size_t i = 0; i < persons.size(); ++i) {
@@ -257,17 +282,26 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       if (rng.Chance(0.015)) {  // a few per cent invalid rows, of four kinds
         valid = false;
         switch (rng.Below(4)) {
-          case 0: bsn = Mistype(rng, bsn); break;
-          case 1: date = fmt::format("31-02-{}", p.year); break;
-          case 2: buurt = buurt.substr(0, 9); break;
-          default: youth = "?"; break;
+          case 0:
+            bsn = Mistype(rng, bsn);
+            break;
+          case 1:
+            date = fmt::format("31-02-{}", p.year);
+            break;
+          case 2:
+            buurt = buurt.substr(0, 9);
+            break;
+          default:
+            youth = "?";
+            break;
         }
       }
       p.in_register = p.in_register || valid;
       ++line;
-      reg << Csv({bsn, NameVariant(rng, p.first_names), p.surname, date, PostcodeVariant(rng, p.postcode),
-                  std::to_string(p.house_number), buurt, youth, Flag(p.wmo), Flag(p.social_assistance)},
-                 ';');
+      reg << Csv(
+          {bsn, NameVariant(rng, p.first_names), p.surname, date, PostcodeVariant(rng, p.postcode),
+           std::to_string(p.house_number), buurt, youth, Flag(p.wmo), Flag(p.social_assistance)},
+          ';');
       reg_truth << fmt::format("{},{},{}\n", line, i, valid ? 1 : 0);
       summary.invalid_rows += !valid;
       ++summary.register_rows;
@@ -333,7 +367,9 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       shown = bsn.substr(1);  // a spreadsheet dropped the leading zero
     }
     ++line;
-    credit << Csv({shown, fmt::format("20{:02d}-{:02d}-01", 15 + rng.Below(11), 1 + rng.Below(12)), "1"}, ',');
+    credit << Csv(
+        {shown, fmt::format("20{:02d}-{:02d}-01", 15 + rng.Below(11), 1 + rng.Below(12)), "1"},
+        ',');
     credit_truth << fmt::format("{},{},{}\n", line, person, valid ? 1 : 0);
     summary.invalid_rows += !valid;
     ++summary.credit_rows;
@@ -354,7 +390,8 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
 
   // Ground truth: every resident, and the table a correct system computes from valid rows.
   std::ofstream persons_out(truth / "persons.csv");
-  persons_out << "person,bsn,buurt,in_register,youth_care,wmo,social_assistance,rent_arrears,debts\n";
+  persons_out
+      << "person,bsn,buurt,in_register,youth_care,wmo,social_assistance,rent_arrears,debts\n";
   std::vector<LinkedPerson> linked;
   std::vector<std::string> buurt_codes;
   for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) buurt_codes.push_back(BuurtCode(b));
@@ -366,10 +403,10 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
     if (!p.in_register) continue;
     const bool arrears = p.rent_arrears && p.valid_tenant_row;
     const bool debts = p.debts && p.valid_credit_row;
-    linked.push_back({static_cast<uint32_t>(p.buurt),
-                      uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
-                          uint64_t(p.social_assistance) << 2 | uint64_t(arrears) << 3 |
-                          uint64_t(debts) << 4});
+    linked.push_back(
+        {static_cast<uint32_t>(p.buurt), uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
+                                             uint64_t(p.social_assistance) << 2 |
+                                             uint64_t(arrears) << 3 | uint64_t(debts) << 4});
   }
   auto geography = Geography::LoadCsv(input / "areas.csv");
   if (!geography.ok()) return geography.status();

@@ -5,9 +5,10 @@
 #include "synth/generator.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"stapel-synth: generate a fictional municipality (24 buurten in 5 wijken) as the "
-               "CSV exports of a municipality, a housing corporation and a credit registry, plus "
-               "the ground truth for tests. The same seed always gives the same files."};
+  CLI::App app{
+      "stapel-synth: generate a fictional municipality (24 buurten in 5 wijken) as the "
+      "CSV exports of a municipality, a housing corporation and a credit registry, plus "
+      "the ground truth for tests. The same seed always gives the same files."};
   stapel::SynthOptions o;
   app.add_option("--out", o.out, "Folder to write input/ and truth/ into")->required();
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();

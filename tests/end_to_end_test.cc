@@ -72,8 +72,8 @@ class World {
   void StartHub() {
     hub_ = std::make_unique<Process>(
         std::vector<std::string>{(kBin / "stapel-hub").string(), "serve", "--config",
-                                 (dir_ / "config" / "hub.toml").string(), "--listen",
-                                 "127.0.0.1:0", "--port-file", (dir_ / "hub.port").string()},
+                                 (dir_ / "config" / "hub.toml").string(), "--listen", "127.0.0.1:0",
+                                 "--port-file", (dir_ / "hub.port").string()},
         Log("hub"));
     for (int i = 0; i < 200 && !fs::exists(dir_ / "hub.port"); ++i) {
       ASSERT_TRUE(hub_->Running()) << ReadFile(Log("hub"));
@@ -131,7 +131,8 @@ void ExpectSameTable(const AreaTable& released, const AreaTable& expected) {
     ASSERT_EQ(a.code, b.code);
     EXPECT_EQ(a.name, b.name);
     for (size_t m = 0; m < a.cells.size(); ++m) {
-      EXPECT_EQ(a.cells[m].suppressed, b.cells[m].suppressed) << a.code << " " << released.measures[m];
+      EXPECT_EQ(a.cells[m].suppressed, b.cells[m].suppressed)
+          << a.code << " " << released.measures[m];
       if (!b.cells[m].suppressed) {
         EXPECT_EQ(a.cells[m].value, b.cells[m].value) << a.code << " " << released.measures[m];
       }
@@ -191,7 +192,8 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
   // What must never be found: every BSN, surname, and birth date as the exports write it.
   std::set<std::string> needles;
   for (const char* file : {"municipality.csv", "housing.csv", "credit.csv"}) {
-    auto reader = CsvReader::Open(w.dir() / "input" / file, std::string_view(file) == "municipality.csv" ? ';' : ',');
+    auto reader = CsvReader::Open(w.dir() / "input" / file,
+                                  std::string_view(file) == "municipality.csv" ? ';' : ',');
     ASSERT_TRUE(reader.ok());
     CsvRow row;
     (*reader)->Next(&row);  // header
@@ -229,15 +231,18 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
 TEST(EndToEndTest, ClientWithACertificateFromAnotherCaIsRefused) {
   World w;
   w.StartHub();
-  ASSERT_EQ(testing_util::Run({(kBin / "stapel-keys").string(), "init", "--out", (w.dir() / "intruder").string(),
+  ASSERT_EQ(testing_util::Run(
+                {(kBin / "stapel-keys").string(), "init", "--out", (w.dir() / "intruder").string(),
                  "--project", "stapeldorp-2026", "--party", "credit"},
                 w.Log("intruder-keys")),
             0);
   // The intruder trusts the real CA (so it would accept the hub) but holds a certificate for
   // "credit" from its own CA, and the real party's signing key.
   std::string config = ReadFile(w.dir() / "config" / "agent-credit.toml");
-  config = Replace(config, "certificate = \"../keys/credit.crt\"", "certificate = \"../intruder/credit.crt\"");
-  config = Replace(config, "private_key = \"../keys/credit.key\"", "private_key = \"../intruder/credit.key\"");
+  config = Replace(config, "certificate = \"../keys/credit.crt\"",
+                   "certificate = \"../intruder/credit.crt\"");
+  config = Replace(config, "private_key = \"../keys/credit.key\"",
+                   "private_key = \"../intruder/credit.key\"");
   WriteFile(w.dir() / "config" / "agent-intruder.toml", config);
   EXPECT_EQ(w.RunAgent("agent-intruder.toml"), 1);
   EXPECT_NE(ReadFile(w.Log("agent-intruder.toml")).find("unreachable"), std::string::npos)
@@ -262,7 +267,8 @@ TEST(EndToEndTest, AttributeOutsideTheManifestIsRefusedByTheHub) {
   WriteFile(w.dir() / "config" / "agent-credit-income.toml", config);
   EXPECT_EQ(w.RunAgent("agent-credit-income.toml"), 1);
   const std::string agent_log = ReadFile(w.Log("agent-credit-income.toml"));
-  EXPECT_NE(agent_log.find("attribute 'income' is not allowed for party 'credit'"), std::string::npos)
+  EXPECT_NE(agent_log.find("attribute 'income' is not allowed for party 'credit'"),
+            std::string::npos)
       << agent_log;
   EXPECT_NE(ReadFile(w.Log("hub")).find("refused"), std::string::npos);
 }
@@ -280,10 +286,12 @@ TEST(EndToEndTest, RowWithABadBsnIsRejectedWithItsLineWhileTheRestGoesThrough) {
       << ReadFile(w.Log("agent-credit.toml"));
   const std::string log = ReadFile(w.Log("agent-credit.toml"));
   EXPECT_NE(log.find("read 3 rows, sent 2 records in 1 batches, rejected 1, acknowledged 2"),
-            std::string::npos) << log;
+            std::string::npos)
+      << log;
   const std::string rejects = ReadFile(input.string() + ".rejects.csv");
   EXPECT_NE(rejects.find("credit-small.csv,3,column bsn: BSN '123456781' fails the eleven-test"),
-            std::string::npos) << rejects;
+            std::string::npos)
+      << rejects;
 }
 
 TEST(EndToEndTest, SendingAnExportAgainReplacesItAndCountsNothingTwice) {

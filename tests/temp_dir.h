@@ -15,9 +15,9 @@ namespace stapel::testing_util {
 
 inline std::filesystem::path FreshTempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                              ("stapel-" + std::to_string(::getpid()) + "-" +
-                               info->test_suite_name() + "-" + info->name());
+  std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) /
+      ("stapel-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
       "first bad entry otherwise.");
   verify->add_option("--log", log_path, "The release log (release.log in the hub's data folder)")
       ->required();
-  verify->add_option("--hub-key", key_path, "The hub's public release-signing key (hub-signing.pub)")
+  verify
+      ->add_option("--hub-key", key_path, "The hub's public release-signing key (hub-signing.pub)")
       ->required();
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;

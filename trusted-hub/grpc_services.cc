@@ -38,8 +38,8 @@ grpc::Status IngestService::SubmitBatch(grpc::ServerContext* context,
   const std::string peer = PeerIdentity(context);
   auto ack = ingest_->SubmitBatch(peer, *request);
   if (ack.ok()) {
-    spdlog::debug("batch {} from '{}': {} records{}", ack->sequence(), peer,
-                  ack->records_stored(), ack->duplicate() ? " (already stored)" : "");
+    spdlog::debug("batch {} from '{}': {} records{}", ack->sequence(), peer, ack->records_stored(),
+                  ack->duplicate() ? " (already stored)" : "");
   }
   return Finish("SubmitBatch", peer, std::move(ack), response);
 }

@@ -2,27 +2,23 @@
 
 #include <fmt/format.h>
 
-#include <toml++/toml.h>
+#include "linker/toml_file.h"
 
 namespace stapel {
 
 absl::StatusOr<HubConfig> HubConfig::Load(const std::filesystem::path& path) {
   const std::string file = path.string();
-  toml::table root;
-  try {
-    root = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    return absl::InvalidArgumentError(fmt::format("{}:{}:{}: {}", file, e.source().begin.line,
-                                                  e.source().begin.column, e.description()));
-  }
+  auto parsed = ParseTomlFile(path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table& root = *parsed;
   auto relative = [&](const std::string& p) { return (path.parent_path() / p).lexically_normal(); };
   HubConfig c;
   auto manifest = root["manifest"].value<std::string>();
   auto data_dir = root["data_dir"].value<std::string>();
   auto signing = root["keys"]["release_signing_key"].value<std::string>();
   if (!manifest || !data_dir || !signing) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: manifest, data_dir and [keys] release_signing_key are required", file));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: manifest, data_dir and [keys] release_signing_key are required", file));
   }
   c.manifest = relative(*manifest);
   c.data_dir = relative(*data_dir);

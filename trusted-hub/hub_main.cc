@@ -102,8 +102,7 @@ int Serve(const ServeOptions& o) {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  spdlog::info("signal {} received: finishing calls in progress, then stopping",
-               signal_number);
+  spdlog::info("signal {} received: finishing calls in progress, then stopping", signal_number);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
   spdlog::info("hub stopped");
@@ -113,10 +112,11 @@ int Serve(const ServeOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"stapel-hub: the trusted hub. Accepts pseudonymized batches from the parties "
-               "of one project over mutual TLS, stores them in RocksDB, links them and releases "
-               "disclosure-checked neighbourhood tables to requesters, each written to a "
-               "signed release log."};
+  CLI::App app{
+      "stapel-hub: the trusted hub. Accepts pseudonymized batches from the parties "
+      "of one project over mutual TLS, stores them in RocksDB, links them and releases "
+      "disclosure-checked neighbourhood tables to requesters, each written to a "
+      "signed release log."};
   app.require_subcommand(1);
   ServeOptions o;
   auto* serve = app.add_subcommand("serve", "Run the hub until SIGINT or SIGTERM");

@@ -1,8 +1,8 @@
 #ifndef STAPEL_TRUSTED_HUB_HUB_TEST_PROJECT_H_
 #define STAPEL_TRUSTED_HUB_HUB_TEST_PROJECT_H_
 
-// Test-only: a manifest with a register and a source party, their signing keys, a RocksDB
-// store in a fresh folder, and helpers to make signed batches.
+// Test-only: the project of tests/test_project.h (register "municipality", source "credit"),
+// a RocksDB store in a fresh folder, and helpers to make signed batches.
 
 #include <filesystem>
 #include <memory>
@@ -11,7 +11,7 @@
 #include "keys/signing.h"
 #include "linker/manifest.h"
 #include "proto/stapel.pb.h"
-#include "tests/temp_dir.h"
+#include "tests/test_project.h"
 #include "trusted-hub/rocksdb_store.h"
 #include "trusted-hub/submission_store.h"
 
@@ -25,28 +25,9 @@ struct HubTestProject {
   std::unique_ptr<SubmissionStore> submissions;
 
   HubTestProject() : dir(FreshTempDir()) {
-    register_key = Ed25519Signer::Generate();
-    source_key = Ed25519Signer::Generate();
-    WriteFile(dir / "register.pub", register_key->PublicKeyBase64());
-    WriteFile(dir / "source.pub", source_key->PublicKeyBase64());
-    WriteFile(dir / "manifest.toml", R"(
-project_id = "test"
-match_keys = ["bsn", "name_birth_postcode"]
-[[party]]
-id = "municipality"
-role = "register"
-signing_key = "register.pub"
-match_keys = ["bsn", "name_birth_postcode"]
-attributes = ["youth_care"]
-[[party]]
-id = "credit"
-role = "source"
-signing_key = "source.pub"
-match_keys = ["bsn"]
-attributes = ["debts"]
-[[requester]]
-id = "analyst"
-)");
+    auto signers = WriteTestProject(dir);
+    register_key = std::move(signers.at("municipality"));
+    source_key = std::move(signers.at("credit"));
     manifest = *Manifest::Load(dir / "manifest.toml");
     store = *RocksDbStore::Open(dir / "db");
     submissions = std::make_unique<SubmissionStore>(store.get());
@@ -56,8 +37,8 @@ id = "analyst"
 
   // A batch of `n` records: register records carry bsn key `first_tag + i`, a name key,
   // buurt BU99990101 and youth_care = i % 2; credit records carry the bsn key and debts = 1.
-  static v1::Batch MakeBatch(const std::string& party, std::string submission, uint64_t seq,
-                             int n, uint8_t first_tag) {
+  static v1::Batch MakeBatch(const std::string& party, std::string submission, uint64_t seq, int n,
+                             uint8_t first_tag) {
     v1::Batch b;
     b.set_project_id("test");
     b.set_party_id(party);

@@ -31,7 +31,8 @@ absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
   if (!keys_.find(party->id)->second.Verify(context, message, signature)) {
     return absl::UnauthenticatedError(fmt::format(
         "signature does not verify with party '{}''s signing key from the manifest (wrong key "
-        "file in the agent config, or the data was altered)", party->id));
+        "file in the agent config, or the data was altered)",
+        party->id));
   }
   return party;
 }
@@ -39,12 +40,13 @@ absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
 absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& batch) const {
   const std::string at = fmt::format("batch {}", batch.sequence());
   if (batch.project_id() != manifest_->project_id) {
-    return absl::FailedPreconditionError(fmt::format(
-        "{} is for project '{}', this hub serves '{}'", at, batch.project_id(), manifest_->project_id));
+    return absl::FailedPreconditionError(fmt::format("{} is for project '{}', this hub serves '{}'",
+                                                     at, batch.project_id(),
+                                                     manifest_->project_id));
   }
   if (batch.party_id() != party.id) {
-    return absl::PermissionDeniedError(fmt::format(
-        "{}: party '{}' cannot submit as '{}'", at, party.id, batch.party_id()));
+    return absl::PermissionDeniedError(
+        fmt::format("{}: party '{}' cannot submit as '{}'", at, party.id, batch.party_id()));
   }
   if (batch.submission_id().size() != 16) {
     return absl::InvalidArgumentError(fmt::format("{}: submission id must be 16 bytes", at));
@@ -66,12 +68,13 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
           attribute, party.id, fmt::join(party.attributes, ", ")));
     }
     if (!seen.insert(attribute).second) {
-      return absl::InvalidArgumentError(fmt::format("{}: attribute '{}' listed twice", at, attribute));
+      return absl::InvalidArgumentError(
+          fmt::format("{}: attribute '{}' listed twice", at, attribute));
     }
   }
   if (batch.records_size() == 0 || batch.records_size() > kMaxRecordsPerBatch) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: must hold 1 to {} records, holds {}", at, kMaxRecordsPerBatch, batch.records_size()));
+    return absl::InvalidArgumentError(fmt::format("{}: must hold 1 to {} records, holds {}", at,
+                                                  kMaxRecordsPerBatch, batch.records_size()));
   }
   const bool is_register = party.role == PartyRole::kRegister;
   for (int i = 0; i < batch.records_size(); ++i) {
@@ -94,8 +97,8 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
         return bad("buurt is not a CBS buurt code (BU + 8 digits)");
       }
     } else if (!r.buurt().empty()) {
-      return absl::PermissionDeniedError(fmt::format(
-          "{} record {}: only the population register may send a buurt", at, i));
+      return absl::PermissionDeniedError(
+          fmt::format("{} record {}: only the population register may send a buurt", at, i));
     }
     if (r.attribute_values_size() != batch.attribute_names_size()) {
       return bad("number of attribute values differs from the batch's attribute_names");
@@ -109,8 +112,8 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
 
 absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
                                                  const v1::SignedBatch& signed_batch) {
-  auto party = Authenticate(peer, kBatchSignatureContext, signed_batch.batch(),
-                            signed_batch.signature());
+  auto party =
+      Authenticate(peer, kBatchSignatureContext, signed_batch.batch(), signed_batch.signature());
   if (!party.ok()) return party.status();
   v1::Batch batch;
   if (!batch.ParseFromString(signed_batch.batch())) {
@@ -130,12 +133,14 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
     if (!stored.ParseFromString(**existing) || stored.batch() != signed_batch.batch()) {
       return absl::AlreadyExistsError(fmt::format(
           "batch {} of this submission was already stored with other content; start a new "
-          "submission (run the agent again)", batch.sequence()));
+          "submission (run the agent again)",
+          batch.sequence()));
     }
     ack.set_duplicate(true);
     return ack;
   }
-  if (absl::Status s = store_->PutBatch(batch.party_id(), batch.submission_id(), batch.sequence(), bytes);
+  if (absl::Status s =
+          store_->PutBatch(batch.party_id(), batch.submission_id(), batch.sequence(), bytes);
       !s.ok()) {
     return s;
   }
@@ -152,11 +157,12 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
     return absl::InvalidArgumentError("the signed summary does not parse as a SubmissionSummary");
   }
   if (summary.project_id() != manifest_->project_id) {
-    return absl::FailedPreconditionError(fmt::format("summary is for project '{}'", summary.project_id()));
+    return absl::FailedPreconditionError(
+        fmt::format("summary is for project '{}'", summary.project_id()));
   }
   if (summary.party_id() != (*party)->id) {
-    return absl::PermissionDeniedError(fmt::format("party '{}' cannot complete a submission of '{}'",
-                                                   (*party)->id, summary.party_id()));
+    return absl::PermissionDeniedError(fmt::format(
+        "party '{}' cannot complete a submission of '{}'", (*party)->id, summary.party_id()));
   }
   std::lock_guard lock(mu_);
   uint64_t batches = 0, records = 0;
@@ -174,7 +180,8 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   if (batches != summary.batch_count() || records != summary.record_count()) {
     return absl::FailedPreconditionError(fmt::format(
         "the hub holds {} batches with {} records of this submission, the agent announced {} "
-        "with {}; run the agent again", batches, records, summary.batch_count(), summary.record_count()));
+        "with {}; run the agent again",
+        batches, records, summary.batch_count(), summary.record_count()));
   }
   auto previous = store_->Current(summary.party_id());
   if (!previous.ok()) return previous.status();

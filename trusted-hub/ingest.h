@@ -34,7 +34,8 @@ class Ingest {
   // or field the manifest does not allow), UNAUTHENTICATED (bad signature),
   // INVALID_ARGUMENT (malformed batch; names the record), FAILED_PRECONDITION (another
   // project), ALREADY_EXISTS (same sequence number, different content).
-  absl::StatusOr<v1::BatchAck> SubmitBatch(std::string_view peer, const v1::SignedBatch& signed_batch);
+  absl::StatusOr<v1::BatchAck> SubmitBatch(std::string_view peer,
+                                           const v1::SignedBatch& signed_batch);
 
   // FAILED_PRECONDITION when batches are missing or counts differ from the summary.
   absl::StatusOr<v1::SubmissionReceipt> CompleteSubmission(

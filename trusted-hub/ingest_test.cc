@@ -16,7 +16,8 @@ class IngestTest : public testing::Test {
   void SetUp() override { ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get()); }
   int StoredBatches() {
     int n = 0;
-    EXPECT_TRUE(p_.store->Scan("batch/", [&](std::string_view, std::string_view) { return ++n; }).ok());
+    EXPECT_TRUE(
+        p_.store->Scan("batch/", [&](std::string_view, std::string_view) { return ++n; }).ok());
     return n;
   }
   HubTestProject p_;
@@ -24,7 +25,8 @@ class IngestTest : public testing::Test {
 };
 
 TEST_F(IngestTest, StoresAValidBatchAndRecognizesARetry) {
-  auto batch = HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 3, 1), *p_.source_key);
+  auto batch =
+      HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 3, 1), *p_.source_key);
   auto ack = ingest_->SubmitBatch("credit", batch);
   ASSERT_TRUE(ack.ok()) << ack.status();
   EXPECT_EQ(ack->records_stored(), 3u);
@@ -36,30 +38,44 @@ TEST_F(IngestTest, StoresAValidBatchAndRecognizesARetry) {
 }
 
 TEST_F(IngestTest, SameSequenceWithOtherContentIsRefused) {
-  ASSERT_TRUE(ingest_->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 3, 1), *p_.source_key)).ok());
-  auto other = ingest_->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 4, 1), *p_.source_key));
+  ASSERT_TRUE(ingest_
+                  ->SubmitBatch("credit", HubTestProject::Sign(
+                                              HubTestProject::MakeBatch("credit", kSub, 0, 3, 1),
+                                              *p_.source_key))
+                  .ok());
+  auto other = ingest_->SubmitBatch(
+      "credit",
+      HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 4, 1), *p_.source_key));
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(IngestTest, CallerMustBeThePartyItSubmitsAs) {
-  auto batch = HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key);
-  EXPECT_EQ(ingest_->SubmitBatch("analyst", batch).status().code(), absl::StatusCode::kPermissionDenied);
+  auto batch =
+      HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key);
+  EXPECT_EQ(ingest_->SubmitBatch("analyst", batch).status().code(),
+            absl::StatusCode::kPermissionDenied);
   // The register's certificate with a batch claiming to be the credit registry's.
-  auto as_other = HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.register_key);
+  auto as_other =
+      HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.register_key);
   auto s = ingest_->SubmitBatch("municipality", as_other).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(s.message().find("cannot submit as 'credit'"), std::string::npos) << s;
 }
 
 TEST_F(IngestTest, SignatureMustVerifyWithTheManifestKey) {
-  auto batch = HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *Ed25519Signer::Generate());
-  EXPECT_EQ(ingest_->SubmitBatch("credit", batch).status().code(), absl::StatusCode::kUnauthenticated);
-  auto tampered = HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key);
+  auto batch = HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1),
+                                    *Ed25519Signer::Generate());
+  EXPECT_EQ(ingest_->SubmitBatch("credit", batch).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  auto tampered =
+      HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key);
   tampered.mutable_batch()->back() ^= 1;
-  EXPECT_EQ(ingest_->SubmitBatch("credit", tampered).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ingest_->SubmitBatch("credit", tampered).status().code(),
+            absl::StatusCode::kUnauthenticated);
   v1::SignedBatch garbage;
   garbage.set_batch("\xff\xff garbage");
-  EXPECT_EQ(ingest_->SubmitBatch("credit", garbage).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ingest_->SubmitBatch("credit", garbage).status().code(),
+            absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(StoredBatches(), 0);
 }
 
@@ -68,7 +84,8 @@ TEST_F(IngestTest, SignedGarbageIsInvalid) {
   garbage.set_batch("\xff\xff\xff not a protobuf");
   auto sig = p_.source_key->Sign(kBatchSignatureContext, garbage.batch());
   garbage.set_signature(sig.data(), sig.size());
-  EXPECT_EQ(ingest_->SubmitBatch("credit", garbage).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ingest_->SubmitBatch("credit", garbage).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
@@ -78,19 +95,32 @@ TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
     std::string expect;
   };
   for (const Case& c : std::vector<Case>{
-           {[](v1::Batch* b) { b->set_attribute_names(0, "income"); }, absl::StatusCode::kPermissionDenied, "attribute 'income'"},
-           {[](v1::Batch* b) { b->add_match_key_kinds("name_birth_postcode"); for (auto& r : *b->mutable_records()) r.add_match_keys(HubTestProject::Key(9)); }, absl::StatusCode::kPermissionDenied, "match key 'name_birth_postcode'"},
-           {[](v1::Batch* b) { b->mutable_records(1)->set_buurt("BU99990101"); }, absl::StatusCode::kPermissionDenied, "record 1: only the population register"},
-           {[](v1::Batch* b) { b->mutable_records(1)->set_match_keys(0, "short"); }, absl::StatusCode::kInvalidArgument, "record 1: a match key is not 32 bytes"},
-           {[](v1::Batch* b) { b->mutable_records(0)->set_attribute_values(0, 7); }, absl::StatusCode::kInvalidArgument, "record 0: an indicator value"},
-           {[](v1::Batch* b) { b->mutable_records(0)->clear_attribute_values(); }, absl::StatusCode::kInvalidArgument, "record 0: number of attribute values"},
-           {[](v1::Batch* b) { b->set_project_id("other"); }, absl::StatusCode::kFailedPrecondition, "project 'other'"},
-           {[](v1::Batch* b) { b->set_submission_id("x"); }, absl::StatusCode::kInvalidArgument, "submission id"},
-           {[](v1::Batch* b) { b->clear_records(); }, absl::StatusCode::kInvalidArgument, "1 to 50000 records"},
+           {[](v1::Batch* b) { b->set_attribute_names(0, "income"); },
+            absl::StatusCode::kPermissionDenied, "attribute 'income'"},
+           {[](v1::Batch* b) {
+              b->add_match_key_kinds("name_birth_postcode");
+              for (auto& r : *b->mutable_records()) r.add_match_keys(HubTestProject::Key(9));
+            },
+            absl::StatusCode::kPermissionDenied, "match key 'name_birth_postcode'"},
+           {[](v1::Batch* b) { b->mutable_records(1)->set_buurt("BU99990101"); },
+            absl::StatusCode::kPermissionDenied, "record 1: only the population register"},
+           {[](v1::Batch* b) { b->mutable_records(1)->set_match_keys(0, "short"); },
+            absl::StatusCode::kInvalidArgument, "record 1: a match key is not 32 bytes"},
+           {[](v1::Batch* b) { b->mutable_records(0)->set_attribute_values(0, 7); },
+            absl::StatusCode::kInvalidArgument, "record 0: an indicator value"},
+           {[](v1::Batch* b) { b->mutable_records(0)->clear_attribute_values(); },
+            absl::StatusCode::kInvalidArgument, "record 0: number of attribute values"},
+           {[](v1::Batch* b) { b->set_project_id("other"); }, absl::StatusCode::kFailedPrecondition,
+            "project 'other'"},
+           {[](v1::Batch* b) { b->set_submission_id("x"); }, absl::StatusCode::kInvalidArgument,
+            "submission id"},
+           {[](v1::Batch* b) { b->clear_records(); }, absl::StatusCode::kInvalidArgument,
+            "1 to 50000 records"},
        }) {
     v1::Batch b = HubTestProject::MakeBatch("credit", kSub, 0, 2, 1);
     c.edit(&b);
-    absl::Status s = ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status();
+    absl::Status s =
+        ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status();
     EXPECT_EQ(s.code(), c.code) << c.expect << ": " << s;
     EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
   }
@@ -107,21 +137,37 @@ TEST_F(IngestTest, RegisterRecordsNeedAValidBuurt) {
 
 TEST_F(IngestTest, CompletionNeedsEveryBatchAndReplacesTheEarlierSubmission) {
   for (uint64_t seq : {0, 2}) {
-    ASSERT_TRUE(ingest_->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, seq, 2, 1), *p_.source_key)).ok());
+    ASSERT_TRUE(ingest_
+                    ->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch(
+                                                                     "credit", kSub, seq, 2, 1),
+                                                                 *p_.source_key))
+                    .ok());
   }
-  auto missing = ingest_->CompleteSubmission("credit", HubTestProject::Summary("credit", kSub, 3, 6, *p_.source_key));
+  auto missing = ingest_->CompleteSubmission(
+      "credit", HubTestProject::Summary("credit", kSub, 3, 6, *p_.source_key));
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(missing.status().message().find("batch 1"), std::string::npos) << missing.status();
-  ASSERT_TRUE(ingest_->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 1, 2, 1), *p_.source_key)).ok());
-  auto wrong_count = ingest_->CompleteSubmission("credit", HubTestProject::Summary("credit", kSub, 3, 7, *p_.source_key));
+  ASSERT_TRUE(ingest_
+                  ->SubmitBatch("credit", HubTestProject::Sign(
+                                              HubTestProject::MakeBatch("credit", kSub, 1, 2, 1),
+                                              *p_.source_key))
+                  .ok());
+  auto wrong_count = ingest_->CompleteSubmission(
+      "credit", HubTestProject::Summary("credit", kSub, 3, 7, *p_.source_key));
   EXPECT_EQ(wrong_count.status().code(), absl::StatusCode::kFailedPrecondition);
-  auto receipt = ingest_->CompleteSubmission("credit", HubTestProject::Summary("credit", kSub, 3, 6, *p_.source_key));
+  auto receipt = ingest_->CompleteSubmission(
+      "credit", HubTestProject::Summary("credit", kSub, 3, 6, *p_.source_key));
   ASSERT_TRUE(receipt.ok()) << receipt.status();
   EXPECT_EQ(receipt->record_count(), 6u);
 
   const std::string second(16, 't');
-  ASSERT_TRUE(ingest_->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch("credit", second, 0, 1, 1), *p_.source_key)).ok());
-  auto replaced = ingest_->CompleteSubmission("credit", HubTestProject::Summary("credit", second, 1, 1, *p_.source_key));
+  ASSERT_TRUE(ingest_
+                  ->SubmitBatch("credit", HubTestProject::Sign(
+                                              HubTestProject::MakeBatch("credit", second, 0, 1, 1),
+                                              *p_.source_key))
+                  .ok());
+  auto replaced = ingest_->CompleteSubmission(
+      "credit", HubTestProject::Summary("credit", second, 1, 1, *p_.source_key));
   ASSERT_TRUE(replaced.ok());
   EXPECT_EQ(replaced->replaced_record_count(), 6u);
   EXPECT_EQ(StoredBatches(), 1);  // the earlier submission's batches are gone
@@ -135,7 +181,9 @@ class FailingStore : public Store {
   absl::Status Apply(const std::vector<Write>&, bool) override {
     return absl::UnavailableError("disk full");
   }
-  absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override { return inner_->Get(key); }
+  absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override {
+    return inner_->Get(key);
+  }
   absl::Status Scan(std::string_view prefix,
                     const std::function<bool(std::string_view, std::string_view)>& fn) override {
     return inner_->Scan(prefix, fn);
@@ -149,7 +197,9 @@ TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
   FailingStore failing(p_.store.get());
   SubmissionStore submissions(&failing);
   auto ingest = *Ingest::Create(&p_.manifest, &submissions);
-  auto ack = ingest->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key));
+  auto ack = ingest->SubmitBatch(
+      "credit",
+      HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key));
   EXPECT_EQ(ack.status().code(), absl::StatusCode::kUnavailable);
 }
 

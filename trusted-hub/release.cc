@@ -22,13 +22,13 @@ BatchLayout Layout(const v1::Batch& batch, const Manifest& manifest,
                    const std::vector<std::string>& indicators) {
   BatchLayout layout;
   for (const auto& kind : batch.match_key_kinds()) {
-    layout.kind_slot.push_back(static_cast<int>(
-        std::find(manifest.match_keys.begin(), manifest.match_keys.end(), kind) -
-        manifest.match_keys.begin()));
+    layout.kind_slot.push_back(
+        static_cast<int>(std::find(manifest.match_keys.begin(), manifest.match_keys.end(), kind) -
+                         manifest.match_keys.begin()));
   }
   for (const auto& name : batch.attribute_names()) {
-    layout.indicator_bit.push_back(
-        static_cast<int>(std::find(indicators.begin(), indicators.end(), name) - indicators.begin()));
+    layout.indicator_bit.push_back(static_cast<int>(
+        std::find(indicators.begin(), indicators.end(), name) - indicators.begin()));
   }
   return layout;
 }
@@ -56,7 +56,9 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register) {
   if (is_register) {
     return {{"records", s.records}, {"persons", s.linked}, {"duplicates", s.duplicates}};
   }
-  return {{"records", s.records}, {"linked", s.linked}, {"ambiguous", s.ambiguous},
+  return {{"records", s.records},
+          {"linked", s.linked},
+          {"ambiguous", s.ambiguous},
           {"unlinked", s.unlinked}};
 }
 
@@ -82,7 +84,8 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
       if (is_register) {
         return absl::FailedPreconditionError(fmt::format(
             "the population register '{}' has not completed a submission yet; run its agent "
-            "first", party->id));
+            "first",
+            party->id));
       }
       (*linkage)[party->id] = {{"submitted", false}};
       continue;
@@ -113,9 +116,9 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
                                                    const v1::TableRequest& request) {
   if (!manifest_->IsRequester(requester)) {
-    return absl::PermissionDeniedError(fmt::format(
-        "'{}' is not a requester of project '{}'; the manifest lists: {}", requester,
-        manifest_->project_id, fmt::join(manifest_->requesters, ", ")));
+    return absl::PermissionDeniedError(
+        fmt::format("'{}' is not a requester of project '{}'; the manifest lists: {}", requester,
+                    manifest_->project_id, fmt::join(manifest_->requesters, ", ")));
   }
   if (request.purpose().size() > 1000) {
     return absl::InvalidArgumentError("purpose is longer than 1000 characters");
@@ -128,16 +131,18 @@ absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
 
   const nlohmann::json table_json = table->ToJson();
   nlohmann::json entry = {
-      {"time", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                                          std::chrono::system_clock::now())))},
+      {"time",
+       fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
+                                                std::chrono::system_clock::now())))},
       {"project_id", manifest_->project_id},
       {"requester", std::string(requester)},
       {"request", {{"table", "stacking"}, {"purpose", request.purpose()}}},
       {"rules",
        {{"k", manifest_->disclosure.k},
         {"primary", "counts from 1 to k-1 suppressed"},
-        {"secondary", "no additive relation (buurten to wijk, wijken to gemeente) with exactly "
-                      "one suppressed cell"}}},
+        {"secondary",
+         "no additive relation (buurten to wijk, wijken to gemeente) with exactly "
+         "one suppressed cell"}}},
       {"linkage", linkage},
       {"table", table_json}};
   auto line = log_->Append(std::move(entry));

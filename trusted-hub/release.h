@@ -7,10 +7,9 @@
 // table is handed out. Thread-safe (releases are serialized).
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "linker/area_table.h"

@@ -18,12 +18,18 @@ class ReleaseTest : public testing::Test {
     const std::string pub = signer_pub_->PublicKeyBase64();
     verifier_ = std::make_unique<Ed25519Verifier>(*Ed25519Verifier::FromBase64(pub));
     log_ = *ReleaseLogWriter::Open(p_.dir / "release.log", std::move(signer_pub_));
-    releaser_ = std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), log_.get(), Geography());
+    releaser_ =
+        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), log_.get(), Geography());
   }
   void Submit(const std::string& party, int n, uint8_t first_tag, const Ed25519Signer& key) {
     const std::string sub(16, static_cast<char>(first_tag));
-    ASSERT_TRUE(ingest_->SubmitBatch(party, HubTestProject::Sign(HubTestProject::MakeBatch(party, sub, 0, n, first_tag), key)).ok());
-    ASSERT_TRUE(ingest_->CompleteSubmission(party, HubTestProject::Summary(party, sub, 1, n, key)).ok());
+    ASSERT_TRUE(
+        ingest_
+            ->SubmitBatch(party, HubTestProject::Sign(
+                                     HubTestProject::MakeBatch(party, sub, 0, n, first_tag), key))
+            .ok());
+    ASSERT_TRUE(
+        ingest_->CompleteSubmission(party, HubTestProject::Summary(party, sub, 1, n, key)).ok());
   }
   HubTestProject p_;
   std::unique_ptr<Ingest> ingest_;
@@ -34,26 +40,42 @@ class ReleaseTest : public testing::Test {
 };
 
 TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
-  Submit("municipality", 40, 1, *p_.register_key);  // bsn keys 1..40, youth care for odd i
-  Submit("credit", 25, 21, *p_.source_key);         // bsn keys 21..45: 20 link, 5 live elsewhere
+  Submit("municipality", 60, 1, *p_.register_key);  // bsn keys 1..60, youth care for odd i
+  Submit("credit", 40, 31, *p_.source_key);         // bsn keys 31..70: 30 link, 10 live elsewhere
   auto reply = releaser_->Release("analyst", v1::TableRequest());
   ASSERT_TRUE(reply.ok()) << reply.status();
   auto table = *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()));
   ASSERT_EQ(table.rows.size(), 3u);  // gemeente, wijk, buurt
   const auto& buurt = table.rows[2];
   EXPECT_EQ(buurt.code, "BU99990101");
-  // residents, youth_care, debts, 2+, 3+
-  EXPECT_EQ(buurt.cells[0].value, 40);
-  EXPECT_EQ(buurt.cells[1].value, 20);
-  EXPECT_EQ(buurt.cells[2].value, 20);
-  EXPECT_EQ(buurt.cells[3].value, 10);  // i in 20..39 odd: youth care and debts
-  EXPECT_EQ(buurt.cells[4].value, 0);
+  EXPECT_EQ(table.measures,
+            (std::vector<std::string>{"residents", "youth_care", "wmo", "rent_arrears", "debts",
+                                      "stacked_2plus", "stacked_3plus"}));
+  EXPECT_EQ(buurt.cells[0].value, 60);
+  EXPECT_EQ(buurt.cells[1].value, 30);
+  EXPECT_EQ(buurt.cells[4].value, 30);
+  EXPECT_EQ(buurt.cells[5].value, 15);  // odd i in 30..59: youth care and debts
+  EXPECT_EQ(buurt.cells[6].value, 0);
+  for (const auto& cell : buurt.cells) EXPECT_FALSE(cell.suppressed);
   auto entry = nlohmann::json::parse(reply->log_entry());
   EXPECT_EQ(entry["requester"], "analyst");
-  EXPECT_EQ(entry["linkage"]["credit"]["linked"], 20);
-  EXPECT_EQ(entry["linkage"]["credit"]["unlinked"], 5);
-  EXPECT_EQ(entry["linkage"]["municipality"]["persons"], 40);
+  EXPECT_EQ(entry["linkage"]["credit"]["linked"], 30);
+  EXPECT_EQ(entry["linkage"]["credit"]["unlinked"], 10);
+  EXPECT_EQ(entry["linkage"]["municipality"]["persons"], 60);
+  EXPECT_EQ(entry["rules"]["k"], 15);
   EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *verifier_).ok());
+}
+
+TEST_F(ReleaseTest, SmallCountsAreSuppressedWithTheManifestThreshold) {
+  Submit("municipality", 20, 1, *p_.register_key);  // 10 with youth care: below k = 15
+  auto reply = releaser_->Release("analyst", v1::TableRequest());
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  auto table = *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()));
+  for (const auto& row : table.rows) {
+    EXPECT_FALSE(row.cells[0].suppressed);  // 20 residents
+    EXPECT_TRUE(row.cells[1].suppressed);   // 10 with youth care
+  }
+  EXPECT_NE(reply->table_csv().find(",20,x,0,"), std::string::npos) << reply->table_csv();
 }
 
 TEST_F(ReleaseTest, RefusesNonRequestersAndAMissingRegister) {

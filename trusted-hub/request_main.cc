@@ -1,4 +1,5 @@
 // stapel-request: a requester asks the hub for the stacking table and saves the release.
+#include <fmt/format.h>
 #include <grpcpp/client_context.h>
 #include <sodium.h>
 
@@ -7,11 +8,9 @@
 #include <fstream>
 #include <iostream>
 
-#include <fmt/format.h>
-#include <toml++/toml.h>
-
 #include "CLI/CLI.hpp"
 #include "linker/area_table.h"
+#include "linker/toml_file.h"
 #include "proto/grpc_status.h"
 #include "proto/stapel.grpc.pb.h"
 #include "proto/tls.h"
@@ -39,7 +38,8 @@ void PrintTable(const stapel::AreaTable& t) {
   for (const auto& l : lines) {
     std::string out;
     for (size_t i = 0; i < l.size(); ++i) {
-      out += i < 2 ? fmt::format("{:<{}}  ", l[i], width[i]) : fmt::format("{:>{}}  ", l[i], width[i]);
+      out +=
+          i < 2 ? fmt::format("{:<{}}  ", l[i], width[i]) : fmt::format("{:>{}}  ", l[i], width[i]);
     }
     std::cout << out << "\n";
   }
@@ -48,9 +48,10 @@ void PrintTable(const stapel::AreaTable& t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"stapel-request: ask the Stapel hub for the stacking table (residents per buurt "
-               "with wijk and gemeente totals, per indicator, and with 2+ and 3+ indicators) "
-               "and save the disclosure-checked release as CSV and JSON"};
+  CLI::App app{
+      "stapel-request: ask the Stapel hub for the stacking table (residents per buurt "
+      "with wijk and gemeente totals, per indicator, and with 2+ and 3+ indicators) "
+      "and save the disclosure-checked release as CSV and JSON"};
   std::string config_path, hub_override, out_dir = "release", purpose;
   app.add_option("--config,-c", config_path, "Requester config (TOML) with [hub] and [tls]")
       ->required()
@@ -61,14 +62,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
 
-  toml::table config;
-  try {
-    config = toml::parse_file(config_path);
-  } catch (const toml::parse_error& e) {
-    std::cerr << "stapel-request: " << config_path << ":" << e.source().begin.line << ": "
-              << e.description() << "\n";
+  auto parsed = stapel::ParseTomlFile(config_path);
+  if (!parsed.ok()) {
+    std::cerr << "stapel-request: " << parsed.status().message() << "\n";
     return 1;
   }
+  const toml::table& config = *parsed;
   auto hub = stapel::ReadHubSection(config, config_path);
   auto tls = stapel::ReadTlsSection(config, config_path);
   if (!hub.ok() || !tls.ok()) {

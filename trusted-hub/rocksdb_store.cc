@@ -51,7 +51,8 @@ absl::Status RocksDbStore::Apply(const std::vector<Write>& writes, bool sync) {
 
 absl::StatusOr<std::optional<std::string>> RocksDbStore::Get(std::string_view key) {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "read");
   return value;

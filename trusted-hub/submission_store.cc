@@ -25,8 +25,9 @@ std::string SubmissionStore::BatchKey(std::string_view party, std::string_view s
   return fmt::format("{}{:016x}", SubmissionPrefix(party, submission_id), sequence);
 }
 
-absl::StatusOr<std::optional<std::string>> SubmissionStore::GetBatch(
-    std::string_view party, std::string_view submission_id, uint64_t sequence) {
+absl::StatusOr<std::optional<std::string>> SubmissionStore::GetBatch(std::string_view party,
+                                                                     std::string_view submission_id,
+                                                                     uint64_t sequence) {
   return store_->Get(BatchKey(party, submission_id, sequence));
 }
 
@@ -61,8 +62,10 @@ absl::StatusOr<std::optional<v1::SubmissionSummary>> SubmissionStore::Current(
   if (!value->has_value()) return std::nullopt;
   v1::SignedSubmissionSummary signed_summary;
   v1::SubmissionSummary summary;
-  if (!signed_summary.ParseFromString(**value) || !summary.ParseFromString(signed_summary.summary())) {
-    return absl::DataLossError(fmt::format("stored current submission of {} does not parse", party));
+  if (!signed_summary.ParseFromString(**value) ||
+      !summary.ParseFromString(signed_summary.summary())) {
+    return absl::DataLossError(
+        fmt::format("stored current submission of {} does not parse", party));
   }
   return summary;
 }
@@ -70,8 +73,8 @@ absl::StatusOr<std::optional<v1::SubmissionSummary>> SubmissionStore::Current(
 absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                                           const v1::SubmissionSummary& summary) {
   std::vector<Store::Write> writes;
-  writes.push_back({fmt::format("current/{}", summary.party_id()),
-                    signed_summary.SerializeAsString()});
+  writes.push_back(
+      {fmt::format("current/{}", summary.party_id()), signed_summary.SerializeAsString()});
   const std::string keep = SubmissionPrefix(summary.party_id(), summary.submission_id());
   absl::Status s = store_->Scan(fmt::format("batch/{}/", summary.party_id()),
                                 [&](std::string_view key, std::string_view) {

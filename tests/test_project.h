@@ -1,0 +1,73 @@
+#ifndef STAPEL_TESTS_TEST_PROJECT_H_
+#define STAPEL_TESTS_TEST_PROJECT_H_
+
+// Test-only: the manifest of a small project and the parties' signing keys on disk.
+//   municipality  register  bsn + name_birth_postcode  youth_care, wmo
+//   housing       source    name_birth_postcode        rent_arrears
+//   credit        source    bsn                        debts
+//   requester: analyst; k = 15
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "keys/signing.h"
+#include "tests/temp_dir.h"
+
+namespace stapel::testing_util {
+
+inline constexpr std::string_view kTestManifest = R"(
+project_id = "test"
+title = "Test project"
+match_keys = ["bsn", "name_birth_postcode"]
+
+[disclosure]
+k = 15
+
+[[party]]
+id = "municipality"
+role = "register"
+signing_key = "municipality.pub"
+match_keys = ["name_birth_postcode", "bsn"]
+attributes = ["youth_care", "wmo"]
+
+[[party]]
+id = "housing"
+role = "source"
+signing_key = "housing.pub"
+match_keys = ["name_birth_postcode"]
+attributes = ["rent_arrears"]
+
+[[party]]
+id = "credit"
+role = "source"
+signing_key = "credit.pub"
+match_keys = ["bsn"]
+attributes = ["debts"]
+
+[[requester]]
+id = "analyst"
+)";
+
+// Writes <party>.key (mode 0600) and <party>.pub for every party and `manifest` as
+// manifest.toml into `dir`; returns the parties' signers.
+inline std::map<std::string, std::unique_ptr<Ed25519Signer>> WriteTestProject(
+    const std::filesystem::path& dir, std::string_view manifest = kTestManifest) {
+  std::map<std::string, std::unique_ptr<Ed25519Signer>> signers;
+  for (const char* party : {"municipality", "housing", "credit"}) {
+    auto signer = Ed25519Signer::Generate();
+    EXPECT_TRUE(signer
+                    ->WriteKeyFiles(dir / (std::string(party) + ".key"),
+                                    dir / (std::string(party) + ".pub"), true)
+                    .ok());
+    signers[party] = std::move(signer);
+  }
+  WriteFile(dir / "manifest.toml", manifest);
+  return signers;
+}
+
+}  // namespace stapel::testing_util
+
+#endif  // STAPEL_TESTS_TEST_PROJECT_H_
