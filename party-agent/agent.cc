@@ -139,6 +139,15 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
   }
   if (absl::Status s = flush(); !s.ok()) return s;
   rejects.flush();
+  if (summary.rows_read > 0 && summary.records_sent == 0) {
+    // Almost always a wrong delimiter or column mapping. Not completing the submission keeps
+    // the party's earlier data at the hub instead of replacing it with nothing.
+    return absl::InvalidArgumentError(fmt::format(
+        "all {} rows of {} were rejected, so nothing was submitted; check the delimiter and "
+        "[columns] in {} against the reasons in {}",
+        summary.rows_read, config_.input.string(), config_.config_file.string(),
+        config_.reject_file.string()));
+  }
 
   v1::SubmissionSummary done;
   done.set_project_id(manifest_.project_id);

@@ -118,6 +118,20 @@ TEST(AgentTest, StopsOnARefusalAndSaysWhatWasAcknowledged) {
   EXPECT_TRUE(sink.completions.empty());
 }
 
+TEST(AgentTest, AnExportWithEveryRowRejectedIsNotSubmitted) {
+  auto project = MakeTestProject("housing",
+                                 "voornaam;achternaam;geboren;postcode;achterstand\n"
+                                 "Jan,Jansen,10-03-1980,5401AB,ja\n"  // ',' where ';' is configured
+                                 "Piet,Jansen,11-03-1980,5401AB,nee\n");
+  auto agent = Agent::Create(project.config);
+  ASSERT_TRUE(agent.ok()) << agent.status();
+  FakeSink sink;
+  auto summary = (*agent)->Run(&sink, nullptr);
+  ASSERT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(summary.status().message().find("all 2 rows"), std::string::npos) << summary.status();
+  EXPECT_TRUE(sink.completions.empty());
+}
+
 TEST(AgentTest, MissingInputFileIsNotFound) {
   auto project = MakeTestProject("housing", "");
   std::filesystem::remove(project.config.input);

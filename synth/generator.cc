@@ -75,6 +75,11 @@ constexpr std::array<const char*, 40> kSurnames = {
     "Nguyen",       "Öztürk",     "Kuijpers", "van der Linden", "Jansen-de Vries", "Schröder",
     "Ter Horst",    "Verbeek",    "Willems",  "Coşkun"};
 
+constexpr std::array<const char*, 16> kStreets = {
+    "Kerkstraat", "Molenweg", "Schoolstraat", "Dorpsstraat", "Stationsweg", "Beukenlaan",
+    "Julianastraat", "Wilhelminalaan", "Marktplein", "Eikenlaan", "Sint Janstraat",
+    "Burgemeester de Kockstraat", "'t Zand", "Heuvelrug", "Lindenhof", "Kastanjelaan"};
+
 class Random {
  public:
   explicit Random(uint64_t seed) : rng_(seed) {}
@@ -97,6 +102,7 @@ struct Person {
   int year, month, day;
   int buurt;  // index into kBuurten
   std::string postcode;
+  std::string street;
   int house_number;
   bool tenant = false;  // named tenant of a housing corporation
   // indicators, in manifest order
@@ -226,6 +232,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       // One household: an address, one or two adults, maybe children.
       const std::string postcode =
           fmt::format("{}{}{}", pc_number, char('A' + rng.Below(18)), char('A' + rng.Below(26)));
+      const std::string street = rng.Pick(kStreets);
       const int house_number = 1 + static_cast<int>(rng.Below(180));
       const int adults = rng.Chance(0.55) ? 2 : 1;
       const int children = rng.Chance(0.4) ? 1 + static_cast<int>(rng.Below(3)) : 0;
@@ -241,6 +248,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
         p.surname = (m == 1 && !child && rng.Chance(0.5)) ? rng.Pick(kSurnames) : family;
         p.buurt = b;
         p.postcode = postcode;
+        p.street = street;
         p.house_number = house_number;
         const int age =
             child ? static_cast<int>(rng.Below(18)) : 18 + static_cast<int>(rng.Below(72));
@@ -267,7 +275,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
 
   // The municipality's population register with youth care, Wmo and social assistance.
   std::ofstream reg(input / "municipality.csv"), reg_truth(truth / "municipality_rows.csv");
-  reg << "bsn;voornamen;achternaam;geboortedatum;postcode;huisnummer;buurtcode;jeugdzorg;wmo;"
+  reg << "bsn;voornamen;achternaam;geboortedatum;straat;huisnummer;postcode;buurtcode;jeugdzorg;wmo;"
          "bijstand\n";
   reg_truth << "line,person,valid\n";
   int line = 1;
@@ -299,8 +307,9 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       p.in_register = p.in_register || valid;
       ++line;
       reg << Csv(
-          {bsn, NameVariant(rng, p.first_names), p.surname, date, PostcodeVariant(rng, p.postcode),
-           std::to_string(p.house_number), buurt, youth, Flag(p.wmo), Flag(p.social_assistance)},
+          {bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
+           std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt, youth,
+           Flag(p.wmo), Flag(p.social_assistance)},
           ';');
       reg_truth << fmt::format("{},{},{}\n", line, i, valid ? 1 : 0);
       summary.invalid_rows += !valid;

@@ -58,7 +58,7 @@ int Process::Stop() {
   return Wait();
 }
 
-int Run(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+int RunProcess(const std::vector<std::string>& argv, const std::filesystem::path& log) {
   Process p(argv, log);
   return p.Wait();
 }

@@ -32,7 +32,7 @@ class Process {
 };
 
 // Runs to completion; returns the exit code.
-int Run(const std::vector<std::string>& argv, const std::filesystem::path& log);
+int RunProcess(const std::vector<std::string>& argv, const std::filesystem::path& log);
 
 }  // namespace stapel::testing_util
 
