@@ -227,6 +227,18 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
   for (const auto& [path, content] : hub_files) {
     EXPECT_EQ(first_leak(content), "") << "found in " << path;
   }
+  // No process logs a secret: not the linkage secret, not a private key.
+  std::vector<std::string> secrets = {secret};
+  for (const auto& e : fs::directory_iterator(w.dir() / "keys")) {
+    if (e.path().extension() != ".key") continue;
+    std::string key = ReadFile(e.path());
+    if (key.starts_with("-----BEGIN")) key = key.substr(key.find('\n') + 1, 40);  // PEM body
+    secrets.push_back(key.substr(0, 40));
+  }
+  for (const auto& e : fs::directory_iterator(w.dir() / "logs")) {
+    const std::string log = ReadFile(e.path());
+    for (const auto& s : secrets) EXPECT_EQ(log.find(s), std::string::npos) << e.path();
+  }
 }
 
 TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
