@@ -102,11 +102,11 @@ void BM_LinkRegisterAndSource(benchmark::State& state) {
     if (state.range(1)) linker.Reserve(n);
     LinkStats reg, src;
     for (size_t i = 0; i < n; ++i) {
-      const MatchKey* keys[] = {&bsn[i]};
+      const KeyRef keys[] = {{0, &bsn[i]}};
       linker.AddRegisterRecord(keys, static_cast<uint32_t>(i % 24), 0, &reg);
     }
     for (size_t i = 0; i < n; ++i) {
-      const MatchKey* keys[] = {&bsn[(i * 7919) % n]};
+      const KeyRef keys[] = {{0, &bsn[(i * 7919) % n]}};
       linker.AddSourceRecord(keys, 1, &src);
     }
     benchmark::DoNotOptimize(src.linked);

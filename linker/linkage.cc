@@ -9,46 +9,65 @@ void Linker::Reserve(size_t register_records) {
   persons_.reserve(register_records);
 }
 
-void Linker::AddRegisterRecord(std::span<const MatchKey* const> keys, uint32_t buurt,
-                               uint64_t indicators, LinkStats* stats) {
+int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
+                                  uint64_t indicators, LinkStats* stats) {
   ++stats->records;
-  if (keys.empty() || keys[0] == nullptr) {
-    ++stats->unlinked;
-    return;
+  const KeyRef* identity = nullptr;
+  for (const KeyRef& k : keys) {
+    if (k.kind == 0) identity = &k;
   }
-  auto [it, inserted] = index_[0].try_emplace(*keys[0], static_cast<uint32_t>(persons_.size()));
+  if (identity == nullptr) {
+    ++stats->unlinked;
+    return kNotLinked;
+  }
+  auto [it, inserted] = index_[0].try_emplace(*identity->key, static_cast<uint32_t>(persons_.size()));
+  const uint32_t person = it->second;
   if (!inserted) {  // the same person twice in the register: one person, flags combined
     ++stats->duplicates;
-    persons_[it->second].indicators |= indicators;
-    return;
+    persons_[person].indicators |= indicators;
+  } else {
+    persons_.push_back({buurt, indicators});
+    ++stats->linked;
   }
-  const uint32_t person = it->second;
-  persons_.push_back({buurt, indicators});
-  ++stats->linked;
-  for (size_t kind = 1; kind < keys.size() && kind < index_.size(); ++kind) {
-    if (keys[kind] == nullptr) continue;
-    auto [other, fresh] = index_[kind].try_emplace(*keys[kind], person);
+  for (const KeyRef& k : keys) {
+    if (k.kind == 0 || k.kind >= index_.size()) continue;
+    auto [other, fresh] = index_[k.kind].try_emplace(*k.key, person);
     if (!fresh && other->second != person) other->second = kAmbiguous;
   }
+  return person;
 }
 
-void Linker::AddSourceRecord(std::span<const MatchKey* const> keys, uint64_t indicators,
-                             LinkStats* stats) {
+int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators,
+                                LinkStats* stats) {
   ++stats->records;
+  if (stats->linked_by_kind.size() < index_.size()) stats->linked_by_kind.resize(index_.size());
   bool ambiguous = false;
-  for (size_t kind = 0; kind < keys.size() && kind < index_.size(); ++kind) {
-    if (keys[kind] == nullptr) continue;
-    auto it = index_[kind].find(*keys[kind]);
-    if (it == index_[kind].end()) continue;
-    if (it->second == kAmbiguous) {
+  for (uint32_t kind = 0; kind < index_.size(); ++kind) {
+    uint32_t candidate = kAmbiguous;
+    bool conflict = false, any = false;
+    for (const KeyRef& k : keys) {
+      if (k.kind != kind) continue;
+      auto it = index_[kind].find(*k.key);
+      if (it == index_[kind].end()) continue;
+      any = true;
+      if (it->second == kAmbiguous || (candidate != kAmbiguous && candidate != it->second)) {
+        conflict = true;
+      } else {
+        candidate = it->second;
+      }
+    }
+    if (!any) continue;
+    if (conflict) {
       ambiguous = true;
       continue;
     }
-    persons_[it->second].indicators |= indicators;
+    persons_[candidate].indicators |= indicators;
     ++stats->linked;
-    return;
+    ++stats->linked_by_kind[kind];
+    return candidate;
   }
   ++(ambiguous ? stats->ambiguous : stats->unlinked);
+  return kNotLinked;
 }
 
 }  // namespace stapel

@@ -11,63 +11,90 @@ MatchKey Key(uint8_t tag) {
   return k;
 }
 
-TEST(LinkerTest, LinksOnTheMostPreciseKeyAndCombinesIndicators) {
+TEST(LinkerTest, LinksInTheMostPrecisePassAndCombinesIndicators) {
   Linker linker(2);
   LinkStats reg, src;
   const MatchKey bsn1 = Key(1), name1 = Key(11), bsn2 = Key(2), name2 = Key(12);
-  const MatchKey* p1[] = {&bsn1, &name1};
-  const MatchKey* p2[] = {&bsn2, &name2};
-  linker.AddRegisterRecord(p1, 0, 0b001, &reg);
-  linker.AddRegisterRecord(p2, 1, 0, &reg);
-  const MatchKey* by_bsn[] = {&bsn2, nullptr};
-  const MatchKey* by_name[] = {nullptr, &name1};
-  linker.AddSourceRecord(by_bsn, 0b010, &src);
-  linker.AddSourceRecord(by_name, 0b100, &src);
+  const KeyRef p1[] = {{0, &bsn1}, {1, &name1}};
+  const KeyRef p2[] = {{0, &bsn2}, {1, &name2}};
+  EXPECT_EQ(linker.AddRegisterRecord(p1, 0, 0b001, &reg), 0);
+  EXPECT_EQ(linker.AddRegisterRecord(p2, 1, 0, &reg), 1);
+  const KeyRef by_bsn[] = {{0, &bsn2}};
+  const KeyRef by_name[] = {{1, &name1}};
+  EXPECT_EQ(linker.AddSourceRecord(by_bsn, 0b010, &src), 1);
+  EXPECT_EQ(linker.AddSourceRecord(by_name, 0b100, &src), 0);
   ASSERT_EQ(linker.persons().size(), 2u);
   EXPECT_EQ(linker.persons()[0].indicators, 0b101u);
   EXPECT_EQ(linker.persons()[1].indicators, 0b010u);
   EXPECT_EQ(linker.persons()[1].buurt, 1u);
   EXPECT_EQ(src.linked, 2u);
+  EXPECT_EQ(src.linked_by_kind, (std::vector<uint64_t>{1, 1}));
 }
 
 TEST(LinkerTest, RegisterDuplicatesBecomeOnePerson) {
   Linker linker(1);
   LinkStats reg;
   const MatchKey bsn = Key(1);
-  const MatchKey* p[] = {&bsn};
+  const KeyRef p[] = {{0, &bsn}};
   linker.AddRegisterRecord(p, 0, 0b01, &reg);
-  linker.AddRegisterRecord(p, 0, 0b10, &reg);
+  EXPECT_EQ(linker.AddRegisterRecord(p, 0, 0b10, &reg), 0);
   ASSERT_EQ(linker.persons().size(), 1u);
   EXPECT_EQ(linker.persons()[0].indicators, 0b11u);
   EXPECT_EQ(reg.duplicates, 1u);
 }
 
-TEST(LinkerTest, AmbiguousKeyLinksNothingButAPreciseKeyStillDoes) {
-  Linker linker(2);
+TEST(LinkerTest, AmbiguousPassLinksNothingButALaterPassStillCan) {
+  Linker linker(3);
   LinkStats reg, src;
-  const MatchKey bsn1 = Key(1), bsn2 = Key(2), twin = Key(9);
-  const MatchKey* a[] = {&bsn1, &twin};
-  const MatchKey* b[] = {&bsn2, &twin};  // twins: same initial, surname, birth date, postcode
+  const MatchKey bsn1 = Key(1), bsn2 = Key(2), twin = Key(9), house1 = Key(21), house2 = Key(22);
+  // Twins: same initial, surname, birth date and postcode; different house numbers.
+  const KeyRef a[] = {{0, &bsn1}, {1, &twin}, {2, &house1}};
+  const KeyRef b[] = {{0, &bsn2}, {1, &twin}, {2, &house2}};
   linker.AddRegisterRecord(a, 0, 0, &reg);
   linker.AddRegisterRecord(b, 0, 0, &reg);
-  const MatchKey* only_name[] = {nullptr, &twin};
-  linker.AddSourceRecord(only_name, 1, &src);
+  const KeyRef only_twin[] = {{1, &twin}};
+  EXPECT_EQ(linker.AddSourceRecord(only_twin, 1, &src), Linker::kNotLinked);
   EXPECT_EQ(src.ambiguous, 1u);
-  EXPECT_EQ(linker.persons()[0].indicators | linker.persons()[1].indicators, 0u);
-  const MatchKey* with_bsn[] = {&bsn2, &twin};
-  linker.AddSourceRecord(with_bsn, 1, &src);
-  EXPECT_EQ(linker.persons()[1].indicators, 1u);
+  const KeyRef twin_and_house[] = {{1, &twin}, {2, &house2}};
+  EXPECT_EQ(linker.AddSourceRecord(twin_and_house, 1, &src), 1);
   EXPECT_EQ(linker.persons()[0].indicators, 0u);
+  EXPECT_EQ(src.linked_by_kind, (std::vector<uint64_t>{0, 0, 1}));
+}
+
+TEST(LinkerTest, KeysOfOnePassPointingToTwoPersonsLinkNothingInThatPass) {
+  Linker linker(2);
+  LinkStats reg, src;
+  const MatchKey bsn1 = Key(1), bsn2 = Key(2), jansen = Key(31), devries = Key(32);
+  const KeyRef a[] = {{0, &bsn1}, {1, &jansen}};
+  const KeyRef b[] = {{0, &bsn2}, {1, &devries}};
+  linker.AddRegisterRecord(a, 0, 0, &reg);
+  linker.AddRegisterRecord(b, 0, 0, &reg);
+  // "Jansen-de Vries": one part matches each of two different persons.
+  const KeyRef both[] = {{1, &jansen}, {1, &devries}};
+  EXPECT_EQ(linker.AddSourceRecord(both, 1, &src), Linker::kNotLinked);
+  EXPECT_EQ(src.ambiguous, 1u);
+}
+
+TEST(LinkerTest, SeveralPartsOfOnePersonLink) {
+  Linker linker(2);
+  LinkStats reg, src;
+  const MatchKey bsn = Key(1), jansen = Key(31), devries = Key(32), other = Key(33);
+  const KeyRef married[] = {{0, &bsn}, {1, &jansen}, {1, &devries}};
+  linker.AddRegisterRecord(married, 0, 0, &reg);
+  const KeyRef own_name[] = {{1, &devries}};
+  const KeyRef with_unknown[] = {{1, &other}, {1, &jansen}};
+  EXPECT_EQ(linker.AddSourceRecord(own_name, 1, &src), 0);
+  EXPECT_EQ(linker.AddSourceRecord(with_unknown, 1, &src), 0);
 }
 
 TEST(LinkerTest, UnknownKeysAreCountedAsUnlinked) {
   Linker linker(1);
   LinkStats reg, src;
   const MatchKey bsn = Key(1), other = Key(3);
-  const MatchKey* p[] = {&bsn};
+  const KeyRef p[] = {{0, &bsn}};
   linker.AddRegisterRecord(p, 0, 0, &reg);
-  const MatchKey* q[] = {&other};
-  linker.AddSourceRecord(q, 1, &src);
+  const KeyRef q[] = {{0, &other}};
+  EXPECT_EQ(linker.AddSourceRecord(q, 1, &src), Linker::kNotLinked);
   EXPECT_EQ(src.unlinked, 1u);
   EXPECT_EQ(linker.persons()[0].indicators, 0u);
 }

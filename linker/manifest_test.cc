@@ -32,7 +32,8 @@ TEST(ManifestTest, LoadsPartiesRolesKeysAndRules) {
   EXPECT_EQ(m->RegisterParty().id, "municipality");
   // Party keys follow the project's precision order, whatever order the party lists them in.
   EXPECT_EQ(m->RegisterParty().match_keys,
-            (std::vector<std::string>{"bsn", "name_birth_postcode"}));
+            (std::vector<std::string>{"bsn", "surname_birth_postcode", "initial_surname_birth",
+                                      "birth_postcode_house", "initial_surname_postcode_house"}));
   EXPECT_TRUE(m->FindParty("credit")->AllowsAttribute("debts"));
   EXPECT_FALSE(m->FindParty("credit")->AllowsAttribute("wmo"));
   EXPECT_TRUE(m->IsRequester("analyst"));

@@ -16,7 +16,9 @@ constexpr uint8_t kSeparator = 0;
 }  // namespace
 
 const std::vector<std::string_view>& KnownMatchKeyKinds() {
-  static const std::vector<std::string_view> kKinds = {kMatchKeyBsn, kMatchKeyNameBirthPostcode};
+  static const std::vector<std::string_view> kKinds = {
+      kMatchKeyBsn, kMatchKeySurnameBirthPostcode, kMatchKeyInitialSurnameBirth,
+      kMatchKeyBirthPostcodeHouse, kMatchKeyInitialSurnamePostcodeHouse};
   return kKinds;
 }
 

@@ -25,10 +25,19 @@ namespace stapel {
 
 using MatchKey = std::array<uint8_t, 32>;
 
-// The kinds of match key Stapel forms, from most to least precise.
+// The kinds of match key Stapel forms, roughly from most to least precise. "surname" is one
+// part of the surname without its prefix (ParseSurname): a double or married surname gives
+// one key per part. Each kind survives a different error in the other fields:
 inline constexpr std::string_view kMatchKeyBsn = "bsn";
-// first initial | folded surname | ISO birth date | postcode
-inline constexpr std::string_view kMatchKeyNameBirthPostcode = "name_birth_postcode";
+// surname | ISO birth date | postcode: initials that differ, a house number typed wrong.
+inline constexpr std::string_view kMatchKeySurnameBirthPostcode = "surname_birth_postcode";
+// initial | surname | ISO birth date: a household that moved.
+inline constexpr std::string_view kMatchKeyInitialSurnameBirth = "initial_surname_birth";
+// ISO birth date | postcode | house number: a surname misspelled, or a married name.
+inline constexpr std::string_view kMatchKeyBirthPostcodeHouse = "birth_postcode_house";
+// initial | surname | postcode | house number: a birth date mistyped or day and month swapped.
+inline constexpr std::string_view kMatchKeyInitialSurnamePostcodeHouse =
+    "initial_surname_postcode_house";
 const std::vector<std::string_view>& KnownMatchKeyKinds();
 bool IsKnownMatchKeyKind(std::string_view kind);
 

@@ -58,7 +58,7 @@ TEST_F(MatchKeyerTest, DifferentProjectsGiveDifferentKeys) {
 
 TEST_F(MatchKeyerTest, DifferentKindsGiveDifferentKeys) {
   auto a = MatchKeyer::Create(secret_, "p");
-  EXPECT_NE((*a)->Compute(kMatchKeyBsn, "x"), (*a)->Compute(kMatchKeyNameBirthPostcode, "x"));
+  EXPECT_NE((*a)->Compute(kMatchKeyBsn, "x"), (*a)->Compute(kMatchKeyBirthPostcodeHouse, "x"));
 }
 
 TEST_F(MatchKeyerTest, DifferentSecretsGiveDifferentKeys) {

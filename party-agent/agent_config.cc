@@ -72,8 +72,9 @@ absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path)
   if (retry < 0 || retry > 86400) return error("[hub] retry_seconds must be from 0 to 86400");
   c.retry_seconds = static_cast<int>(retry);
 
-  static constexpr std::array<std::string_view, 6> kFields = {
-      kFieldBsn, kFieldFirstNames, kFieldSurname, kFieldBirthDate, kFieldPostcode, kFieldBuurt};
+  static constexpr std::array<std::string_view, 8> kFields = {
+      kFieldBsn,      kFieldFirstNames,   kFieldSurname,       kFieldBirthDate,
+      kFieldPostcode, kFieldHouseNumber, kFieldSurnamePrefix, kFieldBuurt};
   if (const toml::table* columns = root["columns"].as_table()) {
     for (const auto& [key, value] : *columns) {
       if (std::find(kFields.begin(), kFields.end(), key.str()) == kFields.end()) {

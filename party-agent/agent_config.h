@@ -21,6 +21,8 @@ inline constexpr std::string_view kFieldFirstNames = "first_names";
 inline constexpr std::string_view kFieldSurname = "surname";
 inline constexpr std::string_view kFieldBirthDate = "birth_date";
 inline constexpr std::string_view kFieldPostcode = "postcode";
+inline constexpr std::string_view kFieldHouseNumber = "house_number";
+inline constexpr std::string_view kFieldSurnamePrefix = "surname_prefix";  // optional voorvoegsel
 inline constexpr std::string_view kFieldBuurt = "buurt";
 
 struct AgentConfig {

@@ -49,10 +49,10 @@ class FakeSink : public BatchSink {
 };
 
 std::string HousingExport(int rows, int bad_row) {
-  std::string csv = "voornaam;achternaam;geboren;postcode;achterstand\n";
+  std::string csv = "voornaam;achternaam;geboren;postcode;huisnummer;achterstand\n";
   for (int i = 0; i < rows; ++i) {
-    csv += i == bad_row ? "Jan;Jansen;31-02-1980;5401AB;ja\n"
-                        : "Jan;Jansen;" + std::to_string(10 + i) + "-03-1980;5401AB;nee\n";
+    csv += i == bad_row ? "Jan;Jansen;31-02-1980;5401AB;1;ja\n"
+                        : "Jan;Jansen;" + std::to_string(10 + i) + "-03-1980;5401AB;1;nee\n";
   }
   return csv;
 }
@@ -120,9 +120,9 @@ TEST(AgentTest, StopsOnARefusalAndSaysWhatWasAcknowledged) {
 
 TEST(AgentTest, AnExportWithEveryRowRejectedIsNotSubmitted) {
   auto project = MakeTestProject("housing",
-                                 "voornaam;achternaam;geboren;postcode;achterstand\n"
-                                 "Jan,Jansen,10-03-1980,5401AB,ja\n"  // ',' where ';' is configured
-                                 "Piet,Jansen,11-03-1980,5401AB,nee\n");
+                                 "voornaam;achternaam;geboren;postcode;huisnummer;achterstand\n"
+                                 "Jan,Jansen,10-03-1980,5401AB,1,ja\n"  // ',' where ';' is set
+                                 "Piet,Jansen,11-03-1980,5401AB,2,nee\n");
   auto agent = Agent::Create(project.config);
   ASSERT_TRUE(agent.ok()) << agent.status();
   FakeSink sink;

@@ -14,7 +14,10 @@ namespace {
 // The identifying fields each match key kind is made of.
 std::vector<std::string_view> FieldsOf(std::string_view kind) {
   if (kind == kMatchKeyBsn) return {kFieldBsn};
-  return {kFieldFirstNames, kFieldSurname, kFieldBirthDate, kFieldPostcode};
+  if (kind == kMatchKeySurnameBirthPostcode) return {kFieldSurname, kFieldBirthDate, kFieldPostcode};
+  if (kind == kMatchKeyInitialSurnameBirth) return {kFieldFirstNames, kFieldSurname, kFieldBirthDate};
+  if (kind == kMatchKeyBirthPostcodeHouse) return {kFieldBirthDate, kFieldPostcode, kFieldHouseNumber};
+  return {kFieldFirstNames, kFieldSurname, kFieldPostcode, kFieldHouseNumber};
 }
 
 absl::StatusOr<uint32_t> ParseFlag(std::string_view text) {
@@ -38,9 +41,9 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   const std::string cfg = config.config_file.string();
   const PartyManifest* party = manifest.FindParty(config.party_id);
   if (party == nullptr) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: party_id '{}' is not a party in the manifest {}", cfg, config.party_id,
-                    config.manifest.string()));
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: party_id '{}' is not a party in the manifest {}", cfg, config.party_id,
+        config.manifest.string()));
   }
   std::unique_ptr<RecordBuilder> b(new RecordBuilder());
   b->keyer_ = keyer;
@@ -51,8 +54,8 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
       if (Trim(header.fields[i]) == name) return Column{name, i};
     }
     return absl::InvalidArgumentError(fmt::format(
-        "{}: the header of {} has no column '{}' (configured for {} in {}); the header is: {}",
-        config.input.string(), config.input.filename().string(), name, what, cfg,
+        "{}: the header has no column '{}' (configured for {} in {}); the header is: {}",
+        config.input.string(), name, what, cfg,
         fmt::join(header.fields.begin(), header.fields.begin() + header.size, ", ")));
   };
 
@@ -62,13 +65,15 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
     b->kinds_.push_back(kind);
   }
   if (b->is_register_) needed.push_back(kFieldBuurt);
+  if (config.columns.contains(std::string(kFieldSurnamePrefix))) needed.push_back(kFieldSurnamePrefix);
   for (std::string_view field : needed) {
+    if (b->fields_.contains(field)) continue;
     auto it = config.columns.find(std::string(field));
     if (it == config.columns.end()) {
-      return absl::InvalidArgumentError(
-          fmt::format("{}: [columns] {} is missing; party '{}' needs it for its match keys ({}){}",
-                      cfg, field, party->id, fmt::join(party->match_keys, ", "),
-                      field == kFieldBuurt ? " and as the population register" : ""));
+      return absl::InvalidArgumentError(fmt::format(
+          "{}: [columns] {} is missing; party '{}' needs it for its match keys ({}){}", cfg,
+          field, party->id, fmt::join(party->match_keys, ", "),
+          field == kFieldBuurt ? " and as the population register" : ""));
     }
     auto c = column(fmt::format("[columns] {}", field), it->second);
     if (!c.ok()) return c.status();
@@ -89,42 +94,67 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   return b;
 }
 
-absl::StatusOr<std::optional<std::string>> RecordBuilder::KeyValue(std::string_view kind,
-                                                                   const CsvRow& row) const {
-  const std::vector<std::string_view> fields = FieldsOf(kind);
-  for (std::string_view f : fields) {
-    if (Trim(row.fields[fields_.find(f)->second.index]).empty()) return std::nullopt;
+absl::Status RecordBuilder::ParseFields(const CsvRow& row, Fields* f) const {
+  auto text = [&](std::string_view field) -> std::optional<std::string_view> {
+    auto it = fields_.find(field);
+    if (it == fields_.end()) return std::nullopt;
+    const std::string_view v = Trim(row.fields[it->second.index]);
+    if (v.empty()) return std::nullopt;
+    return v;
+  };
+  auto header = [&](std::string_view field) { return fields_.find(field)->second.header; };
+  if (auto v = text(kFieldBsn)) {
+    auto bsn = NormalizeBsn(*v);
+    if (!bsn.ok()) return InColumn(header(kFieldBsn), bsn.status());
+    f->bsn = std::move(*bsn);
   }
+  if (auto v = text(kFieldFirstNames)) {
+    auto initial = FirstInitial(*v);
+    if (!initial.ok()) return InColumn(header(kFieldFirstNames), initial.status());
+    f->initial = std::move(*initial);
+  }
+  if (auto v = text(kFieldSurname)) {
+    auto parts = ParseSurname(*v, text(kFieldSurnamePrefix).value_or(""));
+    if (!parts.ok()) return InColumn(header(kFieldSurname), parts.status());
+    f->surname = std::move(*parts);
+  }
+  if (auto v = text(kFieldBirthDate)) {
+    auto date = ParseDate(*v);
+    if (!date.ok()) return InColumn(header(kFieldBirthDate), date.status());
+    f->birth = date->Iso();
+  }
+  if (auto v = text(kFieldPostcode)) {
+    auto pc = NormalizePostcode(*v);
+    if (!pc.ok()) return InColumn(header(kFieldPostcode), pc.status());
+    f->postcode = std::move(*pc);
+  }
+  if (auto v = text(kFieldHouseNumber)) {
+    auto house = ParseHouseNumber(*v);
+    if (!house.ok()) return InColumn(header(kFieldHouseNumber), house.status());
+    f->house = house->Key();
+  }
+  return absl::OkStatus();
+}
+
+void RecordBuilder::KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out) {
+  out->clear();
   if (kind == kMatchKeyBsn) {
-    const Column& c = fields_.find(kFieldBsn)->second;
-    auto bsn = NormalizeBsn(row.fields[c.index]);
-    if (!bsn.ok()) return InColumn(c.header, bsn.status());
-    return *bsn;
+    if (f.bsn) out->push_back(*f.bsn);
+  } else if (kind == kMatchKeyBirthPostcodeHouse) {
+    if (f.birth && f.postcode && f.house) {
+      out->push_back(fmt::format("{}|{}|{}", *f.birth, *f.postcode, *f.house));
+    }
+  } else if (f.surname) {
+    for (const SurnamePart& part : *f.surname) {
+      if (kind == kMatchKeySurnameBirthPostcode && f.birth && f.postcode) {
+        out->push_back(fmt::format("{}|{}|{}", part.name, *f.birth, *f.postcode));
+      } else if (kind == kMatchKeyInitialSurnameBirth && f.initial && f.birth) {
+        out->push_back(fmt::format("{}|{}|{}", *f.initial, part.name, *f.birth));
+      } else if (kind == kMatchKeyInitialSurnamePostcodeHouse && f.initial && f.postcode && f.house) {
+        out->push_back(fmt::format("{}|{}|{}|{}", *f.initial, part.name, *f.postcode, *f.house));
+      }
+    }
   }
-  const Column& first = fields_.find(kFieldFirstNames)->second;
-  const Column& surname = fields_.find(kFieldSurname)->second;
-  const Column& birth = fields_.find(kFieldBirthDate)->second;
-  const Column& postcode = fields_.find(kFieldPostcode)->second;
-  auto first_folded = FoldName(row.fields[first.index]);
-  if (!first_folded.ok()) return InColumn(first.header, first_folded.status());
-  auto surname_folded = FoldName(row.fields[surname.index]);
-  if (!surname_folded.ok()) return InColumn(surname.header, surname_folded.status());
-  auto date = ParseDate(row.fields[birth.index]);
-  if (!date.ok()) return InColumn(birth.header, date.status());
-  auto pc = NormalizePostcode(row.fields[postcode.index]);
-  if (!pc.ok()) return InColumn(postcode.header, pc.status());
-  if (first_folded->empty() || surname_folded->empty()) {
-    return absl::InvalidArgumentError(
-        fmt::format("columns {} and {} must both hold a name", first.header, surname.header));
-  }
-  // The first character of the folded first names (a whole UTF-8 sequence if not ASCII).
-  size_t initial_len = 1;
-  while (initial_len < first_folded->size() &&
-         (static_cast<unsigned char>((*first_folded)[initial_len]) & 0xC0) == 0x80) {
-    ++initial_len;
-  }
-  return fmt::format("{}|{}|{}|{}", first_folded->substr(0, initial_len), *surname_folded,
-                     date->Iso(), *pc);
 }
 
 absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) const {
@@ -134,24 +164,24 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
     return absl::InvalidArgumentError(
         fmt::format("row has {} fields, the header has {}", row.size, header_size_));
   }
-  size_t formed = 0;
-  for (const auto& kind : kinds_) {
-    auto value = KeyValue(kind, row);
-    if (!value.ok()) return value.status();
-    if (!value->has_value()) {
-      if (is_register_ && kind == kinds_.front()) {
-        return absl::InvalidArgumentError(
-            fmt::format("{} is empty; the population register identifies every person by it",
-                        fields_.find(FieldsOf(kind).front())->second.header));
-      }
-      out->add_match_keys();
-      continue;
+  Fields fields;
+  if (absl::Status s = ParseFields(row, &fields); !s.ok()) return s;
+  std::vector<std::string> values;
+  for (uint32_t k = 0; k < kinds_.size(); ++k) {
+    KeyValues(kinds_[k], fields, &values);
+    if (values.empty() && k == 0 && is_register_) {
+      return absl::InvalidArgumentError(fmt::format(
+          "the fields of {} ({}) are empty; the population register identifies every person by it",
+          kinds_[0], fmt::join(FieldsOf(kinds_[0]), ", ")));
     }
-    const MatchKey key = keyer_->Compute(kind, **value);
-    out->add_match_keys(key.data(), key.size());
-    ++formed;
+    for (const std::string& value : values) {
+      const MatchKey key = keyer_->Compute(kinds_[k], value);
+      v1::MatchKeyEntry* entry = out->add_keys();
+      entry->set_kind(k);
+      entry->set_key(key.data(), key.size());
+    }
   }
-  if (formed == 0) {
+  if (out->keys_size() == 0) {
     return absl::InvalidArgumentError(fmt::format(
         "no match key can be formed: the fields of {} are empty", fmt::join(kinds_, ", ")));
   }

@@ -2,9 +2,10 @@
 #define STAPEL_PARTY_AGENT_RECORD_BUILDER_H_
 
 // Turns one CSV row of a party's export into the pseudonymized record that leaves the
-// building: it validates and normalizes the identifying fields, computes the match keys the
-// manifest allows this party, and copies the buurt code (register only) and the allowed
-// indicator flags. Nothing else of the row is kept. Thread-compatible.
+// building: it validates and normalizes the identifying fields, computes every match key the
+// manifest allows this party and the row's fields can form (one per surname part where the
+// kind has a surname), and copies the buurt code (register only) and the allowed indicator
+// flags. Nothing else of the row is kept. Thread-compatible.
 
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "linker/csv_reader.h"
+#include "linker/dutch_name.h"
 #include "linker/manifest.h"
 #include "linker/match_key.h"
 #include "party-agent/agent_config.h"
@@ -25,8 +27,8 @@ namespace stapel {
 class RecordBuilder {
  public:
   // Resolves the configured header names against the export's header row. INVALID_ARGUMENT
-  // when a needed column is not mapped or not in the header, or when the config maps an
-  // attribute the manifest does not allow this party to send.
+  // when a column a match key needs is not mapped or not in the header; PERMISSION_DENIED
+  // when the config maps an attribute the manifest does not allow this party to send.
   static absl::StatusOr<std::unique_ptr<RecordBuilder>> Create(const AgentConfig& config,
                                                                const Manifest& manifest,
                                                                const MatchKeyer* keyer,
@@ -34,8 +36,8 @@ class RecordBuilder {
 
   // Fills `out`, or returns INVALID_ARGUMENT with the reason the row is rejected (it names
   // the column; the offending value appears only in this local message). A key whose fields
-  // are empty is sent as absent; a row is rejected when a filled field is invalid, when no
-  // key can be formed, or (register) when the first, person-identifying key is absent.
+  // are empty is not sent; a row is rejected when a filled field is invalid, when no key can
+  // be formed, or (register) when the first, person-identifying key cannot be formed.
   absl::Status Build(const CsvRow& row, v1::PseudonymRecord* out) const;
 
   const std::vector<std::string>& match_key_kinds() const { return kinds_; }
@@ -46,11 +48,16 @@ class RecordBuilder {
     std::string header;
     size_t index;
   };
+  // The identifying fields of one row, normalized; absent when the row leaves them empty.
+  struct Fields {
+    std::optional<std::string> bsn, initial, birth, postcode, house;
+    std::optional<std::vector<SurnamePart>> surname;
+  };
   RecordBuilder() = default;
-  // The normalized value a key of `kind` is computed over; nullopt when the row leaves a
-  // field of it empty (the key is then not sent), an error when a field is filled but invalid.
-  absl::StatusOr<std::optional<std::string>> KeyValue(std::string_view kind,
-                                                      const CsvRow& row) const;
+  absl::Status ParseFields(const CsvRow& row, Fields* f) const;
+  // Appends the normalized values a key of `kind` is computed over (none when a field is
+  // absent, several for a surname with several parts).
+  static void KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out);
 
   const MatchKeyer* keyer_ = nullptr;
   bool is_register_ = false;

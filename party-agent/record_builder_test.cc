@@ -28,47 +28,68 @@ class RecordBuilderTest : public testing::Test {
     const size_t n = fields.size();
     return CsvRow{2, std::move(fields), n, ""};
   }
-  const std::vector<std::string> header_ = {"bsn",      "voornaam", "achternaam", "geboren",
-                                            "postcode", "buurt",    "jeugdzorg",  "notes"};
+  const std::vector<std::string> header_ = {"bsn",        "voornaam", "achternaam",
+                                            "geboren",    "postcode", "huisnummer",
+                                            "buurt",      "jeugdzorg", "notes"};
   testing_util::TestProject project_;
   Manifest manifest_;
   std::unique_ptr<MatchKeyer> keyer_;
 };
 
+std::string KeyOf(const MatchKey& k) { return std::string(k.begin(), k.end()); }
+
+// The record's keys of one kind (by index in match_key_kinds).
+std::vector<std::string> KeysOfKind(const v1::PseudonymRecord& r, uint32_t kind) {
+  std::vector<std::string> out;
+  for (const auto& e : r.keys()) {
+    if (e.kind() == kind) out.push_back(e.key());
+  }
+  return out;
+}
+
 TEST_F(RecordBuilderTest, RegisterRecordCarriesKeysBuurtAndFlagsOnly) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
-  ASSERT_TRUE(b->Build(Row({"123456782", "Émile", "Müller", "12-02-1980", "5401 ab", "bu99990101",
-                            "ja", "lives with his mother"}),
+  ASSERT_TRUE(b->Build(Row({"123456782", "Émile", "Müller-de Vries", "12-02-1980", "5401 ab",
+                            "12a", "bu99990101", "ja", "lives with his mother"}),
                        &r)
                   .ok());
-  EXPECT_EQ(b->match_key_kinds(), (std::vector<std::string>{"bsn", "name_birth_postcode"}));
-  ASSERT_EQ(r.match_keys_size(), 2);
-  const MatchKey bsn = keyer_->Compute("bsn", "123456782");
-  const MatchKey name = keyer_->Compute("name_birth_postcode", "e|muller|1980-02-12|5401AB");
-  EXPECT_EQ(r.match_keys(0), std::string(bsn.begin(), bsn.end()));
-  EXPECT_EQ(r.match_keys(1), std::string(name.begin(), name.end()));
+  EXPECT_EQ(b->match_key_kinds(),
+            (std::vector<std::string>{"bsn", "surname_birth_postcode", "initial_surname_birth",
+                                      "birth_postcode_house", "initial_surname_postcode_house"}));
+  EXPECT_EQ(KeysOfKind(r, 0), (std::vector<std::string>{KeyOf(keyer_->Compute("bsn", "123456782"))}));
+  // One key per surname part, prefixes left out.
+  EXPECT_EQ(KeysOfKind(r, 1),
+            (std::vector<std::string>{
+                KeyOf(keyer_->Compute("surname_birth_postcode", "muller|1980-02-12|5401AB")),
+                KeyOf(keyer_->Compute("surname_birth_postcode", "vries|1980-02-12|5401AB"))}));
+  EXPECT_EQ(KeysOfKind(r, 2)[0], KeyOf(keyer_->Compute("initial_surname_birth", "e|muller|1980-02-12")));
+  EXPECT_EQ(KeysOfKind(r, 3),
+            (std::vector<std::string>{KeyOf(keyer_->Compute("birth_postcode_house", "1980-02-12|5401AB|12-a"))}));
+  EXPECT_EQ(KeysOfKind(r, 4)[1],
+            KeyOf(keyer_->Compute("initial_surname_postcode_house", "e|vries|5401AB|12-a")));
+  EXPECT_EQ(r.keys_size(), 8);
   EXPECT_EQ(r.buurt(), "BU99990101");
   EXPECT_EQ(r.attribute_values(0), 1u);
   const std::string wire = r.SerializeAsString();
-  for (const char* plain : {"123456782", "ller", "1980", "5401", "mother"}) {
+  for (const char* plain : {"123456782", "ller", "Vries", "1980", "5401", "mother"}) {
     EXPECT_EQ(wire.find(plain), std::string::npos) << plain;
   }
 }
 
-TEST_F(RecordBuilderTest, FormattingVariantsGiveTheSameKey) {
+TEST_F(RecordBuilderTest, FormattingVariantsGiveTheSameKeys) {
   auto b = Builder(header_);
   v1::PseudonymRecord a, c;
-  ASSERT_TRUE(
-      b->Build(Row({"123456782", "Emile", "MULLER", "1980-02-12", "5401AB", "BU99990101", "0", ""}),
-               &a)
-          .ok());
-  ASSERT_TRUE(b->Build(Row({"1234.56.782", " émile ", "Müller", "12/02/1980", " 5401 AB",
+  ASSERT_TRUE(b->Build(Row({"123456782", "Emile", "MULLER", "1980-02-12", "5401AB", "12A",
+                            "BU99990101", "0", ""}),
+                       &a)
+                  .ok());
+  ASSERT_TRUE(b->Build(Row({"1234.56.782", " émile ", "Müller", "12/02/1980", " 5401 AB", "12-a",
                             "BU99990101", "nee", ""}),
                        &c)
                   .ok());
-  EXPECT_EQ(a.match_keys(0), c.match_keys(0));
-  EXPECT_EQ(a.match_keys(1), c.match_keys(1));
+  ASSERT_EQ(a.keys_size(), c.keys_size());
+  for (int i = 0; i < a.keys_size(); ++i) EXPECT_EQ(a.keys(i).key(), c.keys(i).key()) << i;
 }
 
 TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
@@ -79,17 +100,14 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
     std::string expect;
   };
   for (const Case& c : std::vector<Case>{
-           {{"123456781", "A", "B", "12-02-1980", "5401AB", "BU99990101", "1", ""}, "column bsn"},
-           {{"123456782", "A", "B", "31-02-1980", "5401AB", "BU99990101", "1", ""},
-            "column geboren"},
-           {{"123456782", "A", "B", "12-02-1980", "540AB", "BU99990101", "1", ""},
-            "column postcode"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "BU999901", "1", ""}, "column buurt"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "BU99990101", "soms", ""},
-            "column jeugdzorg"},
-           {{"", "A", "B", "12-02-1980", "5401AB", "BU99990101", "1", ""},
-            "identifies every person"},
-           {{"123456782", "A", "B"}, "row has 3 fields, the header has 8"},
+           {{"123456781", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "column bsn"},
+           {{"123456782", "A", "B", "31-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "column geboren"},
+           {{"123456782", "A", "B", "12-02-1980", "540AB", "1", "BU99990101", "1", ""}, "column postcode"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "a1", "BU99990101", "1", ""}, "column huisnummer"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU999901", "1", ""}, "column buurt"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "soms", ""}, "column jeugdzorg"},
+           {{"", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "identifies every person"},
+           {{"123456782", "A", "B"}, "row has 3 fields, the header has 9"},
        }) {
     absl::Status s = b->Build(Row(c.row), &r);
     ASSERT_FALSE(s.ok()) << c.expect;
@@ -97,13 +115,15 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
   }
 }
 
-TEST_F(RecordBuilderTest, MissingNameFieldsLeaveOnlyThatKeyOut) {
+TEST_F(RecordBuilderTest, EmptyFieldsLeaveOnlyTheKeysThatNeedThemOut) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
-  ASSERT_TRUE(
-      b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "BU99990101", "1", ""}), &r).ok());
-  EXPECT_EQ(r.match_keys(0).size(), 32u);
-  EXPECT_TRUE(r.match_keys(1).empty());
+  ASSERT_TRUE(b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "", "BU99990101", "1", ""}), &r).ok());
+  EXPECT_EQ(KeysOfKind(r, 0).size(), 1u);
+  EXPECT_TRUE(KeysOfKind(r, 1).empty());  // needs the postcode
+  EXPECT_EQ(KeysOfKind(r, 2).size(), 1u);  // initial, surname, birth date
+  EXPECT_TRUE(KeysOfKind(r, 3).empty());
+  EXPECT_TRUE(KeysOfKind(r, 4).empty());
 }
 
 TEST_F(RecordBuilderTest, HeaderWithoutAConfiguredColumnIsExplained) {

@@ -43,7 +43,7 @@ inline TestProject MakeTestProject(const std::string& party, const std::string& 
                 "[columns]\n" +
                 std::string(reg ? "bsn = \"bsn\"\nbuurt = \"buurt\"\n" : "") +
                 "first_names = \"voornaam\"\nsurname = \"achternaam\"\n"
-                "birth_date = \"geboren\"\npostcode = \"postcode\"\n"
+                "birth_date = \"geboren\"\npostcode = \"postcode\"\nhouse_number = \"huisnummer\"\n"
                 "[attributes]\n" +
                 (reg ? "youth_care = \"jeugdzorg\"\n" : "rent_arrears = \"achterstand\"\n"));
   p.config = *AgentConfig::Load(p.dir / "agent.toml");

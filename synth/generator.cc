@@ -11,6 +11,7 @@
 
 #include "linker/area_table.h"
 #include "linker/csv_reader.h"
+#include "linker/dutch_name.h"
 #include "linker/geography.h"
 #include "linker/linkage.h"
 #include "linker/text_normalize.h"
@@ -109,6 +110,7 @@ struct Person {
   bool youth_care = false, wmo = false, social_assistance = false, rent_arrears = false,
        debts = false;
   bool in_register = false;  // has at least one valid register row
+  int register_line = 0;     // line of the first valid register row
   bool valid_tenant_row = false, valid_credit_row = false;
 };
 
@@ -173,10 +175,43 @@ std::string NameVariant(Random& rng, const std::string& name) {
   return name;
 }
 
-// The linkage identity of the exact name key: first initial, surname, date, postcode.
-std::string NameKeyTuple(const Person& p) {
-  return fmt::format("{}|{}|{:04d}{:02d}{:02d}|{}", FoldName(p.first_names)->substr(0, 1),
-                     *FoldName(p.surname), p.year, p.month, p.day, p.postcode);
+// What the name-based match keys are made of, for every surname part. The generator keeps
+// these unique across persons, so the ground truth is what a correct linker finds: a record
+// links to its own person and to no other.
+std::vector<std::string> KeyTuples(const Person& p) {
+  const std::string dob = fmt::format("{:04d}{:02d}{:02d}", p.year, p.month, p.day);
+  const std::string initial = *FirstInitial(p.first_names);
+  std::vector<std::string> tuples = {fmt::format("3|{}|{}|{}", dob, p.postcode, p.house_number)};
+  const std::vector<SurnamePart> parts = *ParseSurname(p.surname);
+  for (const SurnamePart& part : parts) {
+    tuples.push_back(fmt::format("1|{}|{}|{}", part.name, dob, p.postcode));
+    tuples.push_back(fmt::format("2|{}|{}|{}", initial, part.name, dob));
+    tuples.push_back(fmt::format("4|{}|{}|{}|{}", initial, part.name, p.postcode, p.house_number));
+  }
+  return tuples;
+}
+
+// Takes the person's key tuples if none is taken yet.
+bool ClaimKeys(const Person& p, std::set<std::string>* taken) {
+  const std::vector<std::string> tuples = KeyTuples(p);
+  for (const auto& t : tuples) {
+    if (taken->contains(t)) return false;
+  }
+  taken->insert(tuples.begin(), tuples.end());
+  return true;
+}
+
+// Half from the common Dutch (and other) surnames, half composed, for a realistic spread.
+std::string DrawSurname(Random& rng) {
+  static constexpr std::array<const char*, 6> kPrefixes = {"", "", "van ", "de ", "van der ", "ter "};
+  static constexpr std::array<const char*, 24> kStems = {
+      "Berg", "Bos", "Dijk", "Meer", "Veen", "Hof", "Broek", "Kamp", "Heuvel", "Linde",
+      "Wijk", "Beek", "Haar", "Donk", "Laar", "Gaal", "Hoek", "Molen", "Schouw", "Kruis",
+      "Velde", "Brink", "Hulst", "Roo"};
+  static constexpr std::array<const char*, 10> kSuffixes = {"", "s", "man", "er", "ink",
+                                                             "huis", "stra", "ing", "sma", "en"};
+  if (rng.Chance(0.5)) return rng.Pick(kSurnames);
+  return fmt::format("{}{}{}", rng.Pick(kPrefixes), rng.Pick(kStems), rng.Pick(kSuffixes));
 }
 
 std::string Csv(std::initializer_list<std::string> fields, char sep) {
@@ -217,7 +252,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   for (const auto& b : kBuurten) total_weight += b.weight;
   std::vector<Person> persons;
   persons.reserve(o.residents);
-  std::set<std::string> bsns, name_keys;
+  std::set<std::string> bsns, key_tuples;
   std::vector<std::vector<size_t>> households;
   for (int b = 0;
        b < static_cast<int>(kBuurten.size()) && static_cast<int>(persons.size()) < o.residents;
@@ -238,25 +273,27 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       const int children = rng.Chance(0.4) ? 1 + static_cast<int>(rng.Below(3)) : 0;
       const bool debts = rng.Chance(0.03 + 0.30 * spec.deprivation + 0.10 * spec.price);
       const bool tenant = rng.Chance(0.15 + 0.65 * spec.deprivation * (1 - spec.price));
-      const char* family = rng.Pick(kSurnames);
+      const std::string family = DrawSurname(rng);
       std::vector<size_t> members;
       for (int m = 0; m < adults + children && placed < target; ++m, ++placed) {
         Person p;
         const bool child = m >= adults;
         p.bsn = MakeBsn(rng, bsns);
         p.first_names = rng.Pick(kFirstNames);
-        p.surname = (m == 1 && !child && rng.Chance(0.5)) ? rng.Pick(kSurnames) : family;
+        p.surname = (m == 1 && !child && rng.Chance(0.5)) ? DrawSurname(rng) : family;
         p.buurt = b;
         p.postcode = postcode;
         p.street = street;
         p.house_number = house_number;
         const int age =
             child ? static_cast<int>(rng.Below(18)) : 18 + static_cast<int>(rng.Below(72));
-        do {  // the exact name key must identify one person (no ambiguous twins here)
+        for (int attempt = 0;; ++attempt) {  // keys must identify one person (see KeyTuples)
           p.year = 2026 - age - (rng.Chance(0.5) ? 1 : 0);
           p.month = 1 + static_cast<int>(rng.Below(12));
           p.day = 1 + static_cast<int>(rng.Below(28));
-        } while (!name_keys.insert(NameKeyTuple(p)).second);
+          if (ClaimKeys(p, &key_tuples)) break;
+          if (attempt % 4 == 3) p.first_names = rng.Pick(kFirstNames);
+        }
         p.tenant = m == 0 && tenant;
         p.debts = !child && debts && (m == 0 || rng.Chance(0.6));
         p.rent_arrears = p.tenant && rng.Chance(0.03 + (debts ? 0.35 : 0.0));
@@ -306,6 +343,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       }
       p.in_register = p.in_register || valid;
       ++line;
+      if (valid && p.register_line == 0) p.register_line = line;
       reg << Csv(
           {bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
            std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt, youth,
@@ -318,7 +356,9 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   }
 
   // The housing corporation: its tenants, no BSN, with rent arrears.
-  std::ofstream housing(input / "housing.csv"), housing_truth(truth / "housing_rows.csv");
+  std::ofstream housing(input / "housing.csv"), housing_truth(truth / "housing_rows.csv"),
+      housing_pairs(truth / "housing_pairs.csv");
+  housing_pairs << "source_line,register_line\n";
   housing << "voornaam,achternaam,geboortedatum,postcode,huisnummer,huurachterstand\n";
   housing_truth << "line,person,valid\n";
   line = 1;
@@ -338,6 +378,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
                     std::to_string(p.house_number), arrears ? "ja" : "nee"},
                    ',');
     housing_truth << fmt::format("{},{},{}\n", line, person, valid ? 1 : 0);
+    if (valid && p.register_line > 0) housing_pairs << fmt::format("{},{}\n", line, p.register_line);
     summary.invalid_rows += !valid;
     ++summary.housing_rows;
     return valid;
@@ -349,13 +390,15 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   }
   for (int extra = 0; extra < summary.housing_rows / 50; ++extra) {  // tenants who moved away
     Person away;
-    away.first_names = rng.Pick(kFirstNames);
-    away.surname = rng.Pick(kSurnames);
-    away.year = 1950 + static_cast<int>(rng.Below(50));
-    away.month = 1 + static_cast<int>(rng.Below(12));
-    away.day = 1 + static_cast<int>(rng.Below(28));
-    away.postcode = fmt::format("{}ZZ", 6000 + rng.Below(3000));
-    away.house_number = 1;
+    do {
+      away.first_names = rng.Pick(kFirstNames);
+      away.surname = DrawSurname(rng);
+      away.year = 1950 + static_cast<int>(rng.Below(50));
+      away.month = 1 + static_cast<int>(rng.Below(12));
+      away.day = 1 + static_cast<int>(rng.Below(28));
+      away.postcode = fmt::format("{}ZZ", 6000 + rng.Below(3000));
+      away.house_number = 1 + static_cast<int>(rng.Below(100));
+    } while (!ClaimKeys(away, &key_tuples));
     tenant_row(away, -1, rng.Chance(0.3));
   }
 

@@ -2,9 +2,9 @@
 #define STAPEL_TESTS_TEST_PROJECT_H_
 
 // Test-only: the manifest of a small project and the parties' signing keys on disk.
-//   municipality  register  bsn + name_birth_postcode  youth_care, wmo
-//   housing       source    name_birth_postcode        rent_arrears
-//   credit        source    bsn                        debts
+//   municipality  register  every match key kind  youth_care, wmo
+//   housing       source    the name-based kinds  rent_arrears
+//   credit        source    bsn                   debts
 //   requester: analyst; k = 15
 
 #include <filesystem>
@@ -21,7 +21,8 @@ namespace stapel::testing_util {
 inline constexpr std::string_view kTestManifest = R"(
 project_id = "test"
 title = "Test project"
-match_keys = ["bsn", "name_birth_postcode"]
+match_keys = ["bsn", "surname_birth_postcode", "initial_surname_birth", "birth_postcode_house",
+              "initial_surname_postcode_house"]
 
 [disclosure]
 k = 15
@@ -30,14 +31,16 @@ k = 15
 id = "municipality"
 role = "register"
 signing_key = "municipality.pub"
-match_keys = ["name_birth_postcode", "bsn"]
+match_keys = ["initial_surname_postcode_house", "birth_postcode_house", "initial_surname_birth",
+              "surname_birth_postcode", "bsn"]
 attributes = ["youth_care", "wmo"]
 
 [[party]]
 id = "housing"
 role = "source"
 signing_key = "housing.pub"
-match_keys = ["name_birth_postcode"]
+match_keys = ["surname_birth_postcode", "initial_surname_birth", "birth_postcode_house",
+              "initial_surname_postcode_house"]
 attributes = ["rent_arrears"]
 
 [[party]]

@@ -35,7 +35,7 @@ struct HubTestProject {
 
   static std::string Key(uint8_t tag) { return std::string(32, static_cast<char>(tag)); }
 
-  // A batch of `n` records: register records carry bsn key `first_tag + i`, a name key,
+  // A batch of `n` records: register records carry bsn key `first_tag + i`, a surname key,
   // buurt BU99990101 and youth_care = i % 2; credit records carry the bsn key and debts = 1.
   static v1::Batch MakeBatch(const std::string& party, std::string submission, uint64_t seq, int n,
                              uint8_t first_tag) {
@@ -46,18 +46,24 @@ struct HubTestProject {
     b.set_sequence(seq);
     const bool reg = party == "municipality";
     b.add_match_key_kinds("bsn");
-    if (reg) b.add_match_key_kinds("name_birth_postcode");
+    if (reg) b.add_match_key_kinds("surname_birth_postcode");
     b.add_attribute_names(reg ? "youth_care" : "debts");
     for (int i = 0; i < n; ++i) {
       auto* r = b.add_records();
-      r->add_match_keys(Key(static_cast<uint8_t>(first_tag + i)));
+      AddKey(r, 0, Key(static_cast<uint8_t>(first_tag + i)));
       if (reg) {
-        r->add_match_keys(Key(static_cast<uint8_t>(200 - i)));
+        AddKey(r, 1, Key(static_cast<uint8_t>(200 - i)));
         r->set_buurt("BU99990101");
       }
       r->add_attribute_values(reg ? i % 2 : 1);
     }
     return b;
+  }
+
+  static void AddKey(v1::PseudonymRecord* r, uint32_t kind, const std::string& key) {
+    auto* e = r->add_keys();
+    e->set_kind(kind);
+    e->set_key(key);
   }
 
   static v1::SignedBatch Sign(const v1::Batch& b, const Ed25519Signer& key) {

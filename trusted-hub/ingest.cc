@@ -5,6 +5,7 @@
 #include <set>
 
 #include "linker/area_code.h"
+#include "linker/match_key.h"
 
 namespace stapel {
 
@@ -77,28 +78,39 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
                                                   kMaxRecordsPerBatch, batch.records_size()));
   }
   const bool is_register = party.role == PartyRole::kRegister;
+  // The register identifies persons by the project's first kind; find it in this batch.
+  int identity_kind = -1;
+  for (int k = 0; k < batch.match_key_kinds_size(); ++k) {
+    if (batch.match_key_kinds(k) == manifest_->match_keys.front()) identity_kind = k;
+  }
   for (int i = 0; i < batch.records_size(); ++i) {
     const v1::PseudonymRecord& r = batch.records(i);
     auto bad = [&](std::string_view what) {
       return absl::InvalidArgumentError(fmt::format("{} record {}: {}", at, i, what));
     };
-    if (r.match_keys_size() != batch.match_key_kinds_size()) {
-      return bad("number of match keys differs from the batch's match_key_kinds");
+    if (r.keys_size() == 0) return bad("no match key");
+    if (r.keys_size() > kMaxKeysPerRecord) {
+      return bad(fmt::format("more than {} match keys", kMaxKeysPerRecord));
     }
-    bool any_key = false;
-    for (const auto& key : r.match_keys()) {
-      if (!key.empty() && key.size() != 32) return bad("a match key is not 32 bytes");
-      any_key = any_key || !key.empty();
+    int identities = 0;
+    for (const auto& entry : r.keys()) {
+      if (entry.kind() >= static_cast<uint32_t>(batch.match_key_kinds_size())) {
+        return bad("a match key's kind is not in the batch's match_key_kinds");
+      }
+      if (entry.key().size() != sizeof(MatchKey)) return bad("a match key is not 32 bytes");
+      identities += static_cast<int>(entry.kind()) == identity_kind;
     }
-    if (!any_key) return bad("no match key");
     if (is_register) {
-      if (r.match_keys(0).empty()) return bad("the register's first match key is missing");
+      if (identities != 1) {
+        return bad(fmt::format("a register record needs exactly one '{}' key",
+                               manifest_->match_keys.front()));
+      }
       if (!NormalizeBuurtCode(r.buurt()).ok() || r.buurt() != *NormalizeBuurtCode(r.buurt())) {
         return bad("buurt is not a CBS buurt code (BU + 8 digits)");
       }
     } else if (!r.buurt().empty()) {
-      return absl::PermissionDeniedError(
-          fmt::format("{} record {}: only the population register may send a buurt", at, i));
+      return absl::PermissionDeniedError(fmt::format(
+          "{} record {}: only the population register may send a buurt", at, i));
     }
     if (r.attribute_values_size() != batch.attribute_names_size()) {
       return bad("number of attribute values differs from the batch's attribute_names");

@@ -97,15 +97,16 @@ TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
   for (const Case& c : std::vector<Case>{
            {[](v1::Batch* b) { b->set_attribute_names(0, "income"); },
             absl::StatusCode::kPermissionDenied, "attribute 'income'"},
-           {[](v1::Batch* b) {
-              b->add_match_key_kinds("name_birth_postcode");
-              for (auto& r : *b->mutable_records()) r.add_match_keys(HubTestProject::Key(9));
-            },
-            absl::StatusCode::kPermissionDenied, "match key 'name_birth_postcode'"},
+           {[](v1::Batch* b) { b->add_match_key_kinds("birth_postcode_house"); },
+            absl::StatusCode::kPermissionDenied, "match key 'birth_postcode_house'"},
            {[](v1::Batch* b) { b->mutable_records(1)->set_buurt("BU99990101"); },
             absl::StatusCode::kPermissionDenied, "record 1: only the population register"},
-           {[](v1::Batch* b) { b->mutable_records(1)->set_match_keys(0, "short"); },
+           {[](v1::Batch* b) { b->mutable_records(1)->mutable_keys(0)->set_key("short"); },
             absl::StatusCode::kInvalidArgument, "record 1: a match key is not 32 bytes"},
+           {[](v1::Batch* b) { b->mutable_records(1)->mutable_keys(0)->set_kind(5); },
+            absl::StatusCode::kInvalidArgument, "record 1: a match key's kind"},
+           {[](v1::Batch* b) { b->mutable_records(0)->clear_keys(); },
+            absl::StatusCode::kInvalidArgument, "record 0: no match key"},
            {[](v1::Batch* b) { b->mutable_records(0)->set_attribute_values(0, 7); },
             absl::StatusCode::kInvalidArgument, "record 0: an indicator value"},
            {[](v1::Batch* b) { b->mutable_records(0)->clear_attribute_values(); },
@@ -127,12 +128,17 @@ TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
   EXPECT_EQ(StoredBatches(), 0);
 }
 
-TEST_F(IngestTest, RegisterRecordsNeedAValidBuurt) {
+TEST_F(IngestTest, RegisterRecordsNeedAValidBuurtAndOneIdentifyingKey) {
   v1::Batch b = HubTestProject::MakeBatch("municipality", kSub, 0, 2, 1);
   b.mutable_records(1)->set_buurt("BU1");
   auto s = ingest_->SubmitBatch("municipality", HubTestProject::Sign(b, *p_.register_key)).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("record 1: buurt"), std::string::npos) << s;
+  v1::Batch twice = HubTestProject::MakeBatch("municipality", kSub, 0, 2, 1);
+  HubTestProject::AddKey(twice.mutable_records(0), 0, HubTestProject::Key(99));
+  s = ingest_->SubmitBatch("municipality", HubTestProject::Sign(twice, *p_.register_key)).status();
+  EXPECT_NE(s.message().find("record 0: a register record needs exactly one 'bsn' key"),
+            std::string::npos) << s;
 }
 
 TEST_F(IngestTest, CompletionNeedsEveryBatchAndReplacesTheEarlierSubmission) {

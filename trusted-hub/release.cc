@@ -33,14 +33,12 @@ BatchLayout Layout(const v1::Batch& batch, const Manifest& manifest,
   return layout;
 }
 
-// Points `keys` at the record's keys in project order; absent kinds stay nullptr.
-void RecordKeys(const v1::PseudonymRecord& r, const BatchLayout& layout,
-                std::vector<const MatchKey*>* keys) {
-  std::fill(keys->begin(), keys->end(), nullptr);
-  for (int i = 0; i < r.match_keys_size(); ++i) {
-    if (r.match_keys(i).size() == sizeof(MatchKey)) {
-      (*keys)[layout.kind_slot[i]] = reinterpret_cast<const MatchKey*>(r.match_keys(i).data());
-    }
+// Points `keys` at the record's keys, with kinds in the project's precision order.
+void RecordKeys(const v1::PseudonymRecord& r, const BatchLayout& layout, std::vector<KeyRef>* keys) {
+  keys->clear();
+  for (const auto& entry : r.keys()) {
+    keys->push_back({static_cast<uint32_t>(layout.kind_slot[entry.kind()]),
+                     reinterpret_cast<const MatchKey*>(entry.key().data())});
   }
 }
 
@@ -52,22 +50,27 @@ uint64_t RecordIndicators(const v1::PseudonymRecord& r, const BatchLayout& layou
   return bits;
 }
 
-nlohmann::json StatsJson(const LinkStats& s, bool is_register) {
+// Counts only: per party, and for sources per pass, how many records linked.
+nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& manifest) {
   if (is_register) {
     return {{"records", s.records}, {"persons", s.linked}, {"duplicates", s.duplicates}};
   }
-  return {{"records", s.records},
-          {"linked", s.linked},
-          {"ambiguous", s.ambiguous},
-          {"unlinked", s.unlinked}};
+  nlohmann::json by_pass = nlohmann::json::object();
+  for (size_t k = 0; k < s.linked_by_kind.size(); ++k) {
+    if (s.linked_by_kind[k] > 0) by_pass[manifest.match_keys[k]] = s.linked_by_kind[k];
+  }
+  return {{"records", s.records},   {"linked", s.linked},
+          {"ambiguous", s.ambiguous}, {"unlinked", s.unlinked},
+          {"linked_by_pass", std::move(by_pass)}};
 }
+
 
 }  // namespace
 
 absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
   const std::vector<std::string> indicators = manifest_->Indicators();
   Linker linker(manifest_->match_keys.size());
-  std::vector<const MatchKey*> keys(manifest_->match_keys.size());
+  std::vector<KeyRef> keys;
   std::vector<std::string> buurt_codes;
   std::map<std::string, uint32_t, std::less<>> buurt_index;
 
@@ -108,7 +111,7 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
           return absl::OkStatus();
         });
     if (!s.ok()) return s;
-    (*linkage)[party->id] = StatsJson(stats, is_register);
+    (*linkage)[party->id] = StatsJson(stats, is_register, *manifest_);
   }
   return BuildStackingTable(linker.persons(), buurt_codes, indicators, geography_);
 }

@@ -1,0 +1,119 @@
+#include "party-agent/linkage_eval.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+
+#include "linker/csv_reader.h"
+#include "linker/linkage.h"
+#include "linker/manifest.h"
+#include "linker/match_key.h"
+#include "party-agent/record_builder.h"
+
+namespace stapel {
+namespace {
+
+// Streams an export through a RecordBuilder; calls `fn` with each accepted record and its line.
+absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
+                           const MatchKeyer& keyer, LinkageEvaluation* eval,
+                           const std::function<void(size_t line, const v1::PseudonymRecord&,
+                                                    const std::vector<std::string>& kinds)>& fn) {
+  auto reader = CsvReader::Open(config.input, config.delimiter);
+  if (!reader.ok()) return reader.status();
+  CsvRow row;
+  if (!(*reader)->Next(&row)) {
+    return absl::InvalidArgumentError(fmt::format("{} has no header line", config.input.string()));
+  }
+  auto builder = RecordBuilder::Create(config, manifest, &keyer, row);
+  if (!builder.ok()) return builder.status();
+  v1::PseudonymRecord record;
+  while ((*reader)->Next(&row)) {
+    if (!(*builder)->Build(row, &record).ok()) {
+      ++eval->rejected_rows;
+      continue;
+    }
+    fn(row.line, record, (*builder)->match_key_kinds());
+  }
+  return absl::OkStatus();
+}
+
+void ToKeyRefs(const v1::PseudonymRecord& r, const std::vector<std::string>& kinds,
+               const Manifest& manifest, std::vector<KeyRef>* out) {
+  out->clear();
+  for (const auto& e : r.keys()) {
+    const auto slot = std::find(manifest.match_keys.begin(), manifest.match_keys.end(),
+                                kinds[e.kind()]) - manifest.match_keys.begin();
+    out->push_back({static_cast<uint32_t>(slot), reinterpret_cast<const MatchKey*>(e.key().data())});
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_config,
+                                                  const AgentConfig& source_config,
+                                                  const std::filesystem::path& truth) {
+  auto manifest = Manifest::Load(register_config.manifest);
+  if (!manifest.ok()) return manifest.status();
+  const SecretBytes secret = SecretBytes::Random(32);
+  auto keyer = MatchKeyer::Create(secret, manifest->project_id);
+  if (!keyer.ok()) return keyer.status();
+
+  std::map<size_t, size_t> true_register_line;  // source line -> register line
+  {
+    auto reader = CsvReader::Open(truth, ',');
+    if (!reader.ok()) return reader.status();
+    CsvRow row;
+    (*reader)->Next(&row);  // header
+    while ((*reader)->Next(&row)) {
+      if (row.size != 2 || !row.error.empty()) {
+        return absl::InvalidArgumentError(
+            fmt::format("{}:{}: expected source_line,register_line", truth.string(), row.line));
+      }
+      true_register_line[std::stoul(row.fields[0])] = std::stoul(row.fields[1]);
+    }
+  }
+
+  LinkageEvaluation eval;
+  eval.true_pairs = true_register_line.size();
+  const auto start = std::chrono::steady_clock::now();
+  Linker linker(manifest->match_keys.size());
+  std::vector<size_t> person_line;  // person -> first register line
+  std::vector<KeyRef> keys;
+  LinkStats register_stats, source_stats;
+  absl::Status s = ForEachRecord(
+      register_config, *manifest, **keyer, &eval,
+      [&](size_t line, const v1::PseudonymRecord& r, const std::vector<std::string>& kinds) {
+        ToKeyRefs(r, kinds, *manifest, &keys);
+        const int64_t person = linker.AddRegisterRecord(keys, 0, 0, &register_stats);
+        if (person >= static_cast<int64_t>(person_line.size())) person_line.push_back(line);
+      });
+  if (!s.ok()) return s;
+  s = ForEachRecord(
+      source_config, *manifest, **keyer, &eval,
+      [&](size_t line, const v1::PseudonymRecord& r, const std::vector<std::string>& kinds) {
+        ToKeyRefs(r, kinds, *manifest, &keys);
+        const int64_t person = linker.AddSourceRecord(keys, 1, &source_stats);
+        if (person == Linker::kNotLinked) return;
+        ++eval.links;
+        auto it = true_register_line.find(line);
+        const size_t truth_line = it == true_register_line.end() ? 0 : it->second;
+        if (truth_line == person_line[person]) {
+          ++eval.correct_links;
+        } else if (eval.wrong_links.size() < 100) {
+          eval.wrong_links.push_back({line, person_line[person], truth_line});
+        }
+      });
+  if (!s.ok()) return s;
+  eval.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  eval.register_records = register_stats.records;
+  eval.source_records = source_stats.records;
+  eval.ambiguous = source_stats.ambiguous;
+  for (size_t k = 0; k < source_stats.linked_by_kind.size(); ++k) {
+    eval.links_by_pass.emplace_back(manifest->match_keys[k], source_stats.linked_by_kind[k]);
+  }
+  return eval;
+}
+
+}  // namespace stapel

@@ -1,0 +1,46 @@
+#ifndef STAPEL_PARTY_AGENT_LINKAGE_EVAL_H_
+#define STAPEL_PARTY_AGENT_LINKAGE_EVAL_H_
+
+// Measures linkage quality on plaintext test data: runs the real path in-process (the
+// agents' validation, normalization and HMAC match keys under a fresh random secret, then the
+// hub's Linker) over a register export and a source export, and compares the links with a
+// truth file of true pairs. For test data only: it reads plaintext identifiers.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "party-agent/agent_config.h"
+
+namespace stapel {
+
+struct LinkageEvaluation {
+  uint64_t register_records = 0, source_records = 0;  // accepted rows
+  uint64_t rejected_rows = 0;
+  uint64_t links = 0, correct_links = 0, true_pairs = 0;
+  uint64_t ambiguous = 0;
+  std::vector<std::pair<std::string, uint64_t>> links_by_pass;
+  struct WrongLink {
+    size_t source_line, linked_register_line, true_register_line;  // 0: none
+  };
+  std::vector<WrongLink> wrong_links;  // the first 100
+  double seconds = 0;  // normalize + key + link, both files
+
+  double precision() const { return links == 0 ? 1.0 : double(correct_links) / links; }
+  double recall() const { return true_pairs == 0 ? 1.0 : double(correct_links) / true_pairs; }
+  double f1() const {
+    const double p = precision(), r = recall();
+    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+  }
+};
+
+// `truth` is a CSV with header source_line,register_line: the line of each source row and
+// the line of its person's row in the register export. Errors name the file at fault.
+absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_config,
+                                                  const AgentConfig& source_config,
+                                                  const std::filesystem::path& truth);
+
+}  // namespace stapel
+
+#endif  // STAPEL_PARTY_AGENT_LINKAGE_EVAL_H_
