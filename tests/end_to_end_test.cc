@@ -208,6 +208,9 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
       }
     }
   }
+  // Public words are no identifiers: a surname such as "Broek" is also part of a buurt name.
+  const std::string public_text = ReadFile(w.dir() / "input" / "areas.csv");
+  std::erase_if(needles, [&](const std::string& n) { return public_text.find(n) != std::string::npos; });
   ASSERT_GT(needles.size(), 1000u);
   std::string secret = ReadFile(w.dir() / "keys" / "linkage.secret");
   secret.pop_back();  // the newline
