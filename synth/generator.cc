@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <fstream>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "linker/area_table.h"
 #include "linker/csv_reader.h"
 #include "linker/dutch_name.h"
@@ -214,6 +217,77 @@ std::string DrawSurname(Random& rng) {
   return fmt::format("{}{}{}", rng.Pick(kPrefixes), rng.Pick(kStems), rng.Pick(kSuffixes));
 }
 
+std::string RandomLetter(Random& rng) { return std::string(1, static_cast<char>('a' + rng.Below(26))); }
+
+// Positions of ASCII letters in `s`.
+std::vector<size_t> Letters(const std::string& s) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (absl::ascii_isalpha(static_cast<unsigned char>(s[i]))) at.push_back(i);
+  }
+  return at;
+}
+
+// A housing row as typed, before formatting.
+struct TypedRow {
+  std::string first_names, surname, date, postcode, house;
+};
+
+// Types one error of a kind drawn from `mix` into `row` (person `p` is the truth).
+void TypeError(Random& rng, const ErrorMix& mix, const Person& p, TypedRow* row) {
+  const double weights[] = {mix.typo, mix.transposition, mix.dropped_prefix, mix.swapped_day_month,
+                            mix.missing_field, mix.married_name, mix.moved};
+  double total = 0;
+  for (double w : weights) total += w;
+  if (total <= 0) return;
+  double pick = rng.Unit() * total;
+  int kind = 0;
+  while (kind < 6 && pick >= weights[kind]) pick -= weights[kind++];
+  switch (kind) {
+    case 0: {  // typo in the surname
+      const auto at = Letters(row->surname);
+      if (!at.empty()) row->surname[at[rng.Below(at.size())]] = RandomLetter(rng)[0];
+      break;
+    }
+    case 1: {  // transposed letters in the surname or the first name
+      std::string& s = rng.Chance(0.5) ? row->surname : row->first_names;
+      const auto at = Letters(s);
+      if (at.size() >= 2) {
+        const size_t i = rng.Below(at.size() - 1);
+        if (at[i] + 1 == at[i + 1]) std::swap(s[at[i]], s[at[i + 1]]);
+      }
+      break;
+    }
+    case 2: {  // dropped prefix
+      for (const char* prefix : {"van der ", "van den ", "van 't ", "van ", "de ", "ter ", "ten "}) {
+        if (row->surname.starts_with(prefix)) {
+          row->surname.erase(0, std::string_view(prefix).size());
+          break;
+        }
+      }
+      break;
+    }
+    case 3:  // day and month swapped
+      if (p.day <= 12 && p.day != p.month) {
+        row->date = fmt::format("{:02d}-{:02d}-{:04d}", p.month, p.day, p.year);
+      }
+      break;
+    case 4: {  // a field left empty
+      std::string* fields[] = {&row->date, &row->postcode, &row->house};
+      fields[rng.Below(3)]->clear();
+      break;
+    }
+    case 5:  // married name: the partner's name before the own one
+      row->surname = fmt::format("{}-{}", DrawSurname(rng), row->surname);
+      break;
+    default:  // moved: a new address
+      row->postcode = fmt::format("{}{}{}", 5400 + rng.Below(240), char('A' + rng.Below(18)),
+                                  char('A' + rng.Below(26)));
+      row->house = std::to_string(1 + rng.Below(180));
+      break;
+  }
+}
+
 std::string Csv(std::initializer_list<std::string> fields, char sep) {
   std::string line;
   for (const auto& f : fields) {
@@ -224,6 +298,37 @@ std::string Csv(std::initializer_list<std::string> fields, char sep) {
 }
 
 }  // namespace
+
+absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
+  ErrorMix mix{0, 0, 0, 0, 0, 0, 0};
+  const std::pair<std::string_view, double*> kinds[] = {
+      {"typo", &mix.typo}, {"transposition", &mix.transposition},
+      {"dropped_prefix", &mix.dropped_prefix}, {"swapped_day_month", &mix.swapped_day_month},
+      {"missing_field", &mix.missing_field}, {"married_name", &mix.married_name},
+      {"moved", &mix.moved}};
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view item = text.substr(start, end - start);
+    const size_t eq = item.find('=');
+    double weight = -1;
+    const std::string_view name = item.substr(0, eq);
+    if (eq != std::string_view::npos) {
+      std::from_chars(item.data() + eq + 1, item.data() + item.size(), weight);
+    }
+    auto it = std::find_if(std::begin(kinds), std::end(kinds),
+                           [&](const auto& k) { return k.first == name; });
+    if (it == std::end(kinds) || weight < 0) {
+      return absl::InvalidArgumentError(fmt::format(
+          "'{}' is not kind=weight with a kind of typo, transposition, dropped_prefix, "
+          "swapped_day_month, missing_field, married_name, moved", item));
+    }
+    *it->second = weight;
+    start = end + 1;
+  }
+  return mix;
+}
 
 absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   if (o.residents < 1000 || o.residents > 5000000) {
@@ -363,19 +468,25 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   housing_truth << "line,person,valid\n";
   line = 1;
   auto tenant_row = [&](const Person& p, long person, bool arrears) {
-    std::string date = DateVariant(rng, p), pc = PostcodeVariant(rng, p.postcode);
+    TypedRow typed{NameVariant(rng, p.first_names), NameVariant(rng, p.surname),
+                   DateVariant(rng, p), PostcodeVariant(rng, p.postcode),
+                   std::to_string(p.house_number)};
     bool valid = true;
     if (rng.Chance(0.01)) {
       valid = false;
       if (rng.Chance(0.5)) {
-        pc = "12345";
+        typed.postcode = "12345";
       } else {
-        date = fmt::format("{}-13-{}", p.day, p.year);
+        typed.date = fmt::format("{}-13-{}", p.day, p.year);
       }
+    } else if (person >= 0 && rng.Chance(o.error_rate)) {
+      TypeError(rng, o.error_mix, p, &typed);
+      if (rng.Chance(0.1)) TypeError(rng, o.error_mix, p, &typed);
+      ++summary.rows_with_errors;
     }
     ++line;
-    housing << Csv({NameVariant(rng, p.first_names), NameVariant(rng, p.surname), date, pc,
-                    std::to_string(p.house_number), arrears ? "ja" : "nee"},
+    housing << Csv({typed.first_names, typed.surname, typed.date, typed.postcode, typed.house,
+                    arrears ? "ja" : "nee"},
                    ',');
     housing_truth << fmt::format("{},{},{}\n", line, person, valid ? 1 : 0);
     if (valid && p.register_line > 0) housing_pairs << fmt::format("{},{}\n", line, p.register_line);

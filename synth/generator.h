@@ -11,16 +11,35 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
 namespace stapel {
 
+// The kinds of error typed into the housing corporation's export (it has no BSN, so these
+// test the name-based linkage), with their relative weights.
+struct ErrorMix {
+  double typo = 1;               // a letter of the surname replaced
+  double transposition = 1;      // two adjacent letters of the surname or first name swapped
+  double dropped_prefix = 1;     // "van der Berg" written "Berg"
+  double swapped_day_month = 1;  // 03-12-1980 for 12-03-1980
+  double missing_field = 1;      // birth date, postcode or house number left empty
+  double married_name = 1;       // "Jansen-de Vries" where the register has "de Vries"
+  double moved = 1;              // the household's new address, not the register's
+};
+
 struct SynthOptions {
   uint64_t seed = 1;
   int residents = 50000;
+  // Share of the housing rows of residents with at least one error (a tenth of those get two).
+  double error_rate = 0.2;
+  ErrorMix error_mix;
   std::filesystem::path out;  // writes out/input/*.csv and out/truth/*
 };
+
+// Parses "typo=2,moved=0.5": weights for the named kinds, 0 for the kinds not named.
+absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text);
 
 struct SynthSummary {
   int residents = 0;
@@ -28,6 +47,7 @@ struct SynthSummary {
   int wijken = 0;
   int register_rows = 0, housing_rows = 0, credit_rows = 0;
   int invalid_rows = 0, duplicate_rows = 0;
+  int rows_with_errors = 0;  // housing rows with typed errors (still valid, harder to link)
 };
 
 absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& options);

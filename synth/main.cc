@@ -13,7 +13,24 @@ int main(int argc, char** argv) {
   app.add_option("--out", o.out, "Folder to write input/ and truth/ into")->required();
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app.add_option("--residents", o.residents, "Number of residents")->capture_default_str();
+  app.add_option("--error-rate", o.error_rate,
+                 "Share of the housing corporation's rows of residents with typed errors")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  std::string mix;
+  app.add_option("--error-mix", mix,
+                 "Weights of the error kinds, e.g. typo=2,moved=1 (kinds not named get 0): typo, "
+                 "transposition, dropped_prefix, swapped_day_month, missing_field, married_name, "
+                 "moved. Default: all 1");
   CLI11_PARSE(app, argc, argv);
+  if (!mix.empty()) {
+    auto parsed = stapel::ParseErrorMix(mix);
+    if (!parsed.ok()) {
+      std::cerr << "stapel-synth: --error-mix: " << parsed.status().message() << "\n";
+      return 1;
+    }
+    o.error_mix = *parsed;
+  }
   auto summary = stapel::GenerateMunicipality(o);
   if (!summary.ok()) {
     std::cerr << "stapel-synth: " << summary.status().message() << "\n";
@@ -23,7 +40,8 @@ int main(int argc, char** argv) {
   std::cout << "stapel-synth: " << s.residents << " residents in " << s.buurten << " buurten and "
             << s.wijken << " wijken; rows: municipality " << s.register_rows << ", housing "
             << s.housing_rows << ", credit " << s.credit_rows << " (" << s.invalid_rows
-            << " invalid, " << s.duplicate_rows << " duplicate)\n"
+            << " invalid, " << s.duplicate_rows << " duplicate, " << s.rows_with_errors
+            << " with typed errors)\n"
             << "  exports in " << (o.out / "input").string() << ", ground truth in "
             << (o.out / "truth").string() << "\n";
   return 0;

@@ -44,9 +44,10 @@ class World {
   World() : dir_(FreshTempDir()) {
     fs::create_directories(dir_ / "config");
     fs::create_directories(dir_ / "logs");
+    // Without typed errors every valid row links, so the table must equal the ground truth.
     EXPECT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", dir_.string(), "--seed", "7",
-                   "--residents", std::to_string(kResidents)},
-                  Log("synth")),
+                          "--residents", std::to_string(kResidents), "--error-rate", "0"},
+                         Log("synth")),
               0);
     EXPECT_EQ(RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir_ / "keys").string(),
                    "--project", "stapeldorp-2026", "--party", "municipality", "--party", "housing",
@@ -373,6 +374,44 @@ TEST(EndToEndTest, ReleaseBeforeTheRegisterHasSubmittedIsRefusedWithAReason) {
   ASSERT_EQ(w.RunAgent("agent-credit.toml"), 0);
   EXPECT_EQ(w.Request(), 1);
   EXPECT_NE(ReadFile(w.Log("request")).find("has not completed a submission"), std::string::npos);
+}
+
+TEST(LinkageQualityTest, DeterministicPassesMeetTheTargetsOnDirtyData) {
+  // 20% of the housing corporation's rows of residents carry typed errors of every kind.
+  const fs::path dir = FreshTempDir();
+  ASSERT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", dir.string(), "--seed", "11",
+                        "--residents", "30000", "--error-rate", "0.2"},
+                       dir / "synth.log"),
+            0);
+  ASSERT_EQ(RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir / "keys").string(),
+                        "--project", "stapeldorp-2026", "--party", "municipality", "--party",
+                        "housing", "--party", "credit"},
+                       dir / "keys.log"),
+            0);
+  fs::create_directories(dir / "config");
+  for (const auto& entry : fs::directory_iterator(kExamples)) {
+    fs::copy_file(entry.path(), dir / "config" / entry.path().filename());
+  }
+  ASSERT_EQ(RunProcess({(kBin / "stapel-linkage-eval").string(), "--register-config",
+                        (dir / "config" / "agent-municipality.toml").string(), "--source-config",
+                        (dir / "config" / "agent-housing.toml").string(), "--truth",
+                        (dir / "truth" / "housing_pairs.csv").string()},
+                       dir / "eval.log"),
+            0);
+  const std::string out = ReadFile(dir / "eval.log");
+  double precision = 0, recall = 0;
+  const size_t at = out.find("precision ");
+  ASSERT_NE(at, std::string::npos) << out;
+  ASSERT_EQ(std::sscanf(out.c_str() + at, "precision %lf recall %lf", &precision, &recall), 2) << out;
+  EXPECT_GE(precision, 0.995) << out;
+  EXPECT_GE(recall, 0.98) << out;
+  // Every fallback pass did some of the work.
+  for (const char* pass : {"initial_surname_birth", "birth_postcode_house",
+                           "initial_surname_postcode_house"}) {
+    const size_t p = out.find(pass);
+    ASSERT_NE(p, std::string::npos);
+    EXPECT_GT(std::stoi(out.substr(p + std::string_view(pass).size())), 0) << pass;
+  }
 }
 
 }  // namespace
