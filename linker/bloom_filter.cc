@@ -1,0 +1,96 @@
+#include "linker/bloom_filter.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace stapel {
+
+absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
+    const SecretBytes& linkage_secret, std::string_view project_id,
+    const BloomSettings& settings) {
+  if (settings.bits < 64 || settings.bits > 8192 || settings.bits % 64 != 0) {
+    return absl::InvalidArgumentError("fuzzy.bits must be a multiple of 64 from 64 to 8192");
+  }
+  if (settings.hashes < 1 || settings.hashes > 100) {
+    return absl::InvalidArgumentError("fuzzy.hashes must be from 1 to 100");
+  }
+  if (linkage_secret.size() < 32) {
+    return absl::InvalidArgumentError("the linkage secret needs at least 32 bytes");
+  }
+  if (sodium_init() < 0) return absl::InternalError("libsodium failed to initialize");
+  std::unique_ptr<BloomEncoder> e(new BloomEncoder(settings));
+  for (const BloomField& f : settings.fields) {
+    // field key = HMAC(secret, "stapel-bloom-v1" 0 project 0 field)
+    std::string label = "stapel-bloom-v1";
+    (((label += '\0') += project_id) += '\0') += f.name;
+    SecretBytes key(crypto_auth_hmacsha256_BYTES);
+    crypto_auth_hmacsha256_state state;
+    crypto_auth_hmacsha256_init(&state, linkage_secret.data(), linkage_secret.size());
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(label.data()), label.size());
+    crypto_auth_hmacsha256_final(&state, key.mutable_data());
+    sodium_memzero(&state, sizeof(state));
+    e->field_keys_.push_back(std::move(key));
+  }
+  return e;
+}
+
+void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_t> filter) const {
+  std::fill(filter.begin(), filter.end(), 0);
+  const uint64_t bits = static_cast<uint64_t>(settings_.bits);
+  for (size_t f = 0; f < settings_.fields.size() && f < values.size(); ++f) {
+    const std::string& value = values[f];
+    if (value.empty()) continue;
+    const int k = std::max(1, static_cast<int>(std::lround(settings_.hashes * settings_.fields[f].weight)));
+    const std::string padded = "_" + value + "_";
+    crypto_auth_hmacsha256_state keyed;
+    crypto_auth_hmacsha256_init(&keyed, field_keys_[f].data(), field_keys_[f].size());
+    for (size_t i = 0; i + 2 <= padded.size(); ++i) {
+      crypto_auth_hmacsha256_state state = keyed;
+      crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(padded.data() + i), 2);
+      uint8_t digest[crypto_auth_hmacsha256_BYTES];
+      crypto_auth_hmacsha256_final(&state, digest);
+      uint64_t h1, h2;  // double hashing: position j = h1 + j * h2
+      std::memcpy(&h1, digest, 8);
+      std::memcpy(&h2, digest + 8, 8);
+      h2 |= 1;
+      for (int j = 0; j < k; ++j) {
+        const uint64_t bit = (h1 + static_cast<uint64_t>(j) * h2) % bits;
+        filter[bit / 64] |= uint64_t{1} << (bit % 64);
+      }
+    }
+    sodium_memzero(&keyed, sizeof(keyed));
+  }
+}
+
+uint32_t PopCount(std::span<const uint64_t> filter) {
+  uint32_t n = 0;
+  for (uint64_t w : filter) n += static_cast<uint32_t>(std::popcount(w));
+  return n;
+}
+
+double Dice(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+  uint32_t both = 0;
+  for (size_t i = 0; i < a.size(); ++i) both += static_cast<uint32_t>(std::popcount(a[i] & b[i]));
+  const uint32_t total = PopCount(a) + PopCount(b);
+  return total == 0 ? 0.0 : 2.0 * both / total;
+}
+
+// Compiled twice, with and without the POPCNT instruction; the loader picks the one the
+// processor supports.
+__attribute__((target_clones("popcnt", "default"))) void DiceMany(
+    const uint64_t* query, uint32_t query_ones, const uint64_t* filters, const uint32_t* ones,
+    const uint32_t* ids, size_t count, size_t words, float* scores) {
+  for (size_t c = 0; c < count; ++c) {
+    const uint64_t* f = filters + static_cast<size_t>(ids[c]) * words;
+    uint32_t both = 0;
+    for (size_t i = 0; i < words; ++i) both += static_cast<uint32_t>(__builtin_popcountll(query[i] & f[i]));
+    const uint32_t total = query_ones + ones[ids[c]];
+    scores[c] = total == 0 ? 0.0f : 2.0f * static_cast<float>(both) / static_cast<float>(total);
+  }
+}
+
+}  // namespace stapel

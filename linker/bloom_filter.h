@@ -1,0 +1,69 @@
+#ifndef STAPEL_LINKER_BLOOM_FILTER_H_
+#define STAPEL_LINKER_BLOOM_FILTER_H_
+
+// Keyed Bloom-filter encodings of identifying fields for fuzzy linkage (the cryptographic
+// long-term key, CLK, of Schnell et al.): each field's padded bigrams are hashed into one
+// filter of `bits` bits with a number of hash functions proportional to the field's weight.
+// Every hash is an HMAC under a key derived from the linkage secret, the project and the
+// field, so the hub cannot build a dictionary of filters. Dice similarity
+// 2|A∩B| / (|A| + |B|) is computed with popcount on 64-bit words.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "keys/secret_bytes.h"
+
+namespace stapel {
+
+struct BloomField {
+  std::string name;   // first_names, surname, birth_date, postcode, house_number
+  double weight = 1;  // hash functions per bigram = round(hashes * weight)
+};
+
+struct BloomSettings {
+  int bits = 1024;       // a multiple of 64, 64..8192
+  int hashes = 20;       // hash functions per bigram at weight 1
+  double threshold = 0.85;  // Dice similarity needed to link
+  std::vector<BloomField> fields;
+};
+
+// Thread-safety: Encode is const and may be called from many threads.
+class BloomEncoder {
+ public:
+  // INVALID_ARGUMENT for settings out of range or a secret shorter than 32 bytes.
+  static absl::StatusOr<std::unique_ptr<BloomEncoder>> Create(const SecretBytes& linkage_secret,
+                                                              std::string_view project_id,
+                                                              const BloomSettings& settings);
+
+  // Encodes normalized field values (aligned with settings.fields; "" = field missing) into
+  // `filter` of settings.bits / 64 words.
+  void Encode(std::span<const std::string> values, std::span<uint64_t> filter) const;
+
+  size_t words() const { return static_cast<size_t>(settings_.bits) / 64; }
+
+ private:
+  explicit BloomEncoder(BloomSettings settings) : settings_(std::move(settings)) {}
+  BloomSettings settings_;
+  std::vector<SecretBytes> field_keys_;
+};
+
+// Dice similarity of two filters of equal length.
+double Dice(std::span<const uint64_t> a, std::span<const uint64_t> b);
+
+// Dice of `query` (with `query_ones` bits set) against the filters `ids[0..count)` of a table
+// of filters stored back to back (filter i at filters + i * words, with ones[i] bits set);
+// writes scores[0..count). The kernel of the fuzzy pass.
+void DiceMany(const uint64_t* query, uint32_t query_ones, const uint64_t* filters,
+              const uint32_t* ones, const uint32_t* ids, size_t count, size_t words,
+              float* scores);
+
+uint32_t PopCount(std::span<const uint64_t> filter);
+
+}  // namespace stapel
+
+#endif  // STAPEL_LINKER_BLOOM_FILTER_H_

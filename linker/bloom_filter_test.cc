@@ -1,0 +1,78 @@
+#include "linker/bloom_filter.h"
+
+#include <gtest/gtest.h>
+
+namespace stapel {
+namespace {
+
+BloomSettings Settings() {
+  return {1024, 20, 0.85, {{"first_names", 0.5}, {"surname", 1}, {"birth_date", 1}, {"postcode", 0.5}}};
+}
+
+std::vector<uint64_t> Encode(const BloomEncoder& e, std::vector<std::string> values) {
+  std::vector<uint64_t> f(e.words());
+  e.Encode(values, f);
+  return f;
+}
+
+TEST(BloomFilterTest, SimilarRecordsScoreHigherThanDifferentOnes) {
+  SecretBytes secret = SecretBytes::Random(32);
+  auto e = *BloomEncoder::Create(secret, "p", Settings());
+  auto a = Encode(*e, {"jan", "jansen", "1980-02-12", "5401AB"});
+  auto typo = Encode(*e, {"jan", "jansne", "1980-02-12", "5401AB"});
+  auto swapped = Encode(*e, {"jan", "jansen", "1980-12-02", "5401AB"});
+  auto other = Encode(*e, {"piet", "bakker", "1975-07-30", "5622KX"});
+  EXPECT_DOUBLE_EQ(Dice(a, a), 1.0);
+  EXPECT_GT(Dice(a, typo), 0.85);
+  EXPECT_GT(Dice(a, swapped), 0.85);
+  EXPECT_LT(Dice(a, other), 0.5);
+}
+
+TEST(BloomFilterTest, FiltersAreKeyedBySecretAndProject) {
+  SecretBytes s1 = SecretBytes::Random(32), s2 = SecretBytes::Random(32);
+  const std::vector<std::string> v = {"jan", "jansen", "1980-02-12", "5401AB"};
+  auto a = Encode(**BloomEncoder::Create(s1, "p", Settings()), v);
+  SecretBytes copy(s1.data(), s1.size());
+  EXPECT_EQ(a, Encode(**BloomEncoder::Create(copy, "p", Settings()), v));
+  EXPECT_LT(Dice(a, Encode(**BloomEncoder::Create(s2, "p", Settings()), v)), 0.6);
+  EXPECT_LT(Dice(a, Encode(**BloomEncoder::Create(s1, "q", Settings()), v)), 0.6);
+}
+
+TEST(BloomFilterTest, MissingFieldsSetNoBits) {
+  SecretBytes secret = SecretBytes::Random(32);
+  auto e = *BloomEncoder::Create(secret, "p", Settings());
+  EXPECT_EQ(PopCount(Encode(*e, {"", "", "", ""})), 0u);
+  EXPECT_GT(PopCount(Encode(*e, {"", "jansen", "", ""})), 0u);
+}
+
+TEST(BloomFilterTest, DiceManyMatchesDice) {
+  SecretBytes secret = SecretBytes::Random(32);
+  auto e = *BloomEncoder::Create(secret, "p", Settings());
+  auto q = Encode(*e, {"jan", "jansen", "1980-02-12", "5401AB"});
+  std::vector<std::vector<uint64_t>> rows = {Encode(*e, {"jan", "jansen", "1980-02-12", "5401AB"}),
+                                             Encode(*e, {"piet", "jansen", "1980-02-12", "5401AB"}),
+                                             Encode(*e, {"kees", "bos", "1990-01-01", "1234AB"})};
+  std::vector<uint64_t> table;
+  std::vector<uint32_t> ones;
+  for (const auto& r : rows) {
+    table.insert(table.end(), r.begin(), r.end());
+    ones.push_back(PopCount(r));
+  }
+  const uint32_t ids[] = {2, 0, 1};
+  float scores[3];
+  DiceMany(q.data(), PopCount(q), table.data(), ones.data(), ids, 3, e->words(), scores);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(scores[i], Dice(q, rows[ids[i]]), 1e-6);
+}
+
+TEST(BloomFilterTest, SettingsOutOfRangeAreRefused) {
+  SecretBytes secret = SecretBytes::Random(32);
+  BloomSettings s = Settings();
+  s.bits = 1000;
+  EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
+  s = Settings();
+  s.hashes = 0;
+  EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
+}
+
+}  // namespace
+}  // namespace stapel
