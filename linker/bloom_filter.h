@@ -4,8 +4,8 @@
 // Keyed Bloom-filter encodings of identifying fields for fuzzy linkage (the cryptographic
 // long-term key, CLK, of Schnell et al.): each field's padded bigrams are hashed into one
 // filter of `bits` bits with a number of hash functions proportional to the field's weight.
-// Every hash is an HMAC under a key derived from the linkage secret, the project and the
-// field, so the hub cannot build a dictionary of filters. Dice similarity
+// Every hash is SipHash-2-4 (128-bit output) under a key derived (HMAC-SHA256) from the linkage
+// secret, the project and the field, so the hub cannot build a dictionary of filters. Dice similarity
 // 2|A∩B| / (|A| + |B|) is computed with popcount on 64-bit words.
 
 #include <cstdint>
@@ -28,7 +28,7 @@ struct BloomField {
 struct BloomSettings {
   int bits = 1024;       // a multiple of 64, 64..8192
   int hashes = 20;       // hash functions per bigram at weight 1
-  double threshold = 0.85;  // Dice similarity needed to link
+  double threshold = 0.8;  // Dice similarity needed to link
   std::vector<BloomField> fields;
 };
 

@@ -4,13 +4,16 @@ namespace stapel {
 
 Linker::Linker(size_t kind_count) : index_(kind_count) {}
 
+void Linker::EnableFuzzy(size_t words, double threshold) { fuzzy_.emplace(words, threshold); }
+
 void Linker::Reserve(size_t register_records) {
   for (auto& index : index_) index.reserve(register_records);
   persons_.reserve(register_records);
 }
 
 int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
-                                  uint64_t indicators, LinkStats* stats) {
+                                  uint64_t indicators, LinkStats* stats,
+                                  const FuzzyInput* fuzzy) {
   ++stats->records;
   const KeyRef* identity = nullptr;
   for (const KeyRef& k : keys) {
@@ -28,6 +31,7 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
   } else {
     persons_.push_back({buurt, indicators});
     ++stats->linked;
+    if (fuzzy_ && fuzzy != nullptr) fuzzy_->AddPerson(person, fuzzy->filter, fuzzy->block_keys);
   }
   for (const KeyRef& k : keys) {
     if (k.kind == 0 || k.kind >= index_.size()) continue;
@@ -38,7 +42,7 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
 }
 
 int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators,
-                                LinkStats* stats) {
+                                LinkStats* stats, const FuzzyInput* fuzzy, uint64_t record_id) {
   ++stats->records;
   if (stats->linked_by_kind.size() < index_.size()) stats->linked_by_kind.resize(index_.size());
   bool ambiguous = false;
@@ -64,10 +68,32 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
     persons_[candidate].indicators |= indicators;
     ++stats->linked;
     ++stats->linked_by_kind[kind];
+    if (fuzzy_) taken_.insert(candidate);
     return candidate;
   }
   ++(ambiguous ? stats->ambiguous : stats->unlinked);
+  if (fuzzy_ && fuzzy != nullptr && !ambiguous) {
+    fuzzy_->AddQuery(waiting_.size(), fuzzy->filter, fuzzy->block_keys);
+    waiting_.emplace_back(record_id, indicators);
+  }
   return kNotLinked;
+}
+
+std::vector<std::pair<uint64_t, uint32_t>> Linker::FinishSource(LinkStats* stats) {
+  std::vector<std::pair<uint64_t, uint32_t>> links;
+  if (fuzzy_) {
+    for (const FuzzyMatch& m : fuzzy_->Assign(taken_)) {
+      const auto& [record_id, indicators] = waiting_[m.query];
+      persons_[m.person].indicators |= indicators;
+      ++stats->linked;
+      ++stats->linked_fuzzy;
+      --stats->unlinked;
+      links.emplace_back(record_id, m.person);
+    }
+  }
+  taken_.clear();
+  waiting_.clear();
+  return links;
 }
 
 }  // namespace stapel

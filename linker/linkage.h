@@ -7,14 +7,19 @@
 // first pass whose keys point to exactly one person; a pass whose keys point to two or more
 // persons (twins at one address, say) is ambiguous and links nothing, and the next pass is
 // tried. A record is never linked to two persons. Hash joins over fixed-width keys; no
-// allocation per record beyond the index. Thread-compatible.
+// allocation per record beyond the index. After the deterministic passes an optional fuzzy
+// pass (FuzzyMatcher) compares keyed Bloom filters of the records still unlinked.
+// Thread-compatible.
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <utility>
 #include <span>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "linker/fuzzy_linkage.h"
 #include "linker/match_key.h"
 
 namespace stapel {
@@ -37,6 +42,13 @@ struct LinkStats {
   uint64_t ambiguous = 0;   // source: only ambiguous passes matched
   uint64_t unlinked = 0;    // source: no key matched
   std::vector<uint64_t> linked_by_kind;  // source: links made in each pass
+  uint64_t linked_fuzzy = 0;             // source: links made by the fuzzy pass (FinishSource)
+};
+
+// A record's Bloom filter and blocking keys, for the fuzzy pass.
+struct FuzzyInput {
+  std::span<const uint64_t> filter;
+  std::span<const MatchKey* const> block_keys;
 };
 
 class Linker {
@@ -45,16 +57,26 @@ class Linker {
 
   explicit Linker(size_t kind_count);
 
+  // Turns on the fuzzy pass for filters of `words` 64-bit words; call before adding records.
+  void EnableFuzzy(size_t words, double threshold);
+
   // Sizes the index for this many register records up front (optional; avoids rehashing).
   void Reserve(size_t register_records);
 
   // Returns the person the record became or was merged into (same kind-0 key), or kNotLinked
-  // when it has no key of kind 0.
+  // when it has no key of kind 0. `fuzzy`: the new person's filter, when the pass is on.
   int64_t AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt, uint64_t indicators,
-                            LinkStats* stats);
-  // Call only after every register record has been added. Returns the linked person or
-  // kNotLinked.
-  int64_t AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators, LinkStats* stats);
+                            LinkStats* stats, const FuzzyInput* fuzzy = nullptr);
+  // Call only after every register record has been added, and FinishSource after each
+  // source party. Returns the person linked by a deterministic pass, or kNotLinked; with
+  // `fuzzy`, an unlinked record (not an ambiguous one) waits for the fuzzy pass as `record_id`.
+  int64_t AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators, LinkStats* stats,
+                          const FuzzyInput* fuzzy = nullptr, uint64_t record_id = 0);
+  // Runs the fuzzy pass over the waiting records of the current source party: one to one, by
+  // best Dice score, never onto a person the party already linked to by a deterministic key.
+  // Returns (record_id, person) of each link made.
+  std::vector<std::pair<uint64_t, uint32_t>> FinishSource(LinkStats* stats);
+  uint64_t fuzzy_comparisons() const { return fuzzy_ ? fuzzy_->comparisons() : 0; }
 
   const std::vector<LinkedPerson>& persons() const { return persons_; }
 
@@ -69,6 +91,9 @@ class Linker {
   static constexpr uint32_t kAmbiguous = UINT32_MAX;
   std::vector<absl::flat_hash_map<MatchKey, uint32_t, KeyHash>> index_;  // per kind
   std::vector<LinkedPerson> persons_;
+  std::optional<FuzzyMatcher> fuzzy_;
+  absl::flat_hash_set<uint32_t> taken_;                   // persons the current source linked
+  std::vector<std::pair<uint64_t, uint64_t>> waiting_;  // (record id, indicators) per query
 };
 
 }  // namespace stapel

@@ -99,5 +99,32 @@ TEST(LinkerTest, UnknownKeysAreCountedAsUnlinked) {
   EXPECT_EQ(linker.persons()[0].indicators, 0u);
 }
 
+TEST(LinkerTest, FuzzyPassLinksWhatNoKeyLinkedOneToOne) {
+  Linker linker(1);
+  linker.EnableFuzzy(1, 0.8);
+  LinkStats reg, src;
+  const MatchKey bsn1 = Key(1), bsn2 = Key(2), block = Key(50), unknown = Key(9);
+  const MatchKey* blocks[] = {&block};
+  const std::vector<uint64_t> f1 = {0xFF}, f2 = {0xFF00}, near_f1 = {0x7F}, near_f2 = {0xFE00};
+  const KeyRef p1[] = {{0, &bsn1}}, p2[] = {{0, &bsn2}};
+  const FuzzyInput in1{f1, blocks}, in2{f2, blocks}, q1{near_f1, blocks}, q2{near_f2, blocks};
+  linker.AddRegisterRecord(p1, 0, 0, &reg, &in1);
+  linker.AddRegisterRecord(p2, 0, 0, &reg, &in2);
+  const KeyRef by_bsn[] = {{0, &bsn2}};
+  const KeyRef none[] = {{0, &unknown}};
+  EXPECT_EQ(linker.AddSourceRecord(by_bsn, 0b01, &src, &q2, 7), 1);
+  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q1, 8), Linker::kNotLinked);
+  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q2, 9), Linker::kNotLinked);
+  const auto links = linker.FinishSource(&src);
+  // Record 8 is close to person 0; record 9 is close to person 1, whom this source already
+  // linked by BSN, so it links nothing.
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0], (std::pair<uint64_t, uint32_t>{8, 0}));
+  EXPECT_EQ(linker.persons()[0].indicators, 0b10u);
+  EXPECT_EQ(src.linked, 2u);
+  EXPECT_EQ(src.linked_fuzzy, 1u);
+  EXPECT_EQ(src.unlinked, 1u);
+}
+
 }  // namespace
 }  // namespace stapel

@@ -106,6 +106,39 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     m.disclosure.k = static_cast<int>(*value);
   }
 
+  if (const toml::table* fuzzy = top["fuzzy"].as_table()) {
+    BloomSettings b;
+    b.bits = static_cast<int>((*fuzzy)["bits"].value_or(int64_t{1024}));
+    b.hashes = static_cast<int>((*fuzzy)["hashes"].value_or(int64_t{20}));
+    b.threshold = (*fuzzy)["threshold"].value_or(0.8);
+    if (b.bits < 64 || b.bits > 8192 || b.bits % 64 != 0) {
+      return r.Error("fuzzy.bits", "must be a multiple of 64 from 64 to 8192");
+    }
+    if (b.hashes < 1 || b.hashes > 100) return r.Error("fuzzy.hashes", "must be from 1 to 100");
+    if (b.threshold <= 0 || b.threshold > 1) {
+      return r.Error("fuzzy.threshold", "must be a Dice similarity above 0 and at most 1");
+    }
+    const toml::table* weights = (*fuzzy)["weights"].as_table();
+    if (weights == nullptr || weights->empty()) {
+      return r.Error("fuzzy.weights", "must name the fields to encode and their weights");
+    }
+    for (const auto& [name, weight] : *weights) {  // toml++ keeps keys in name order
+      static constexpr std::string_view kFuzzyFields[] = {"birth_date", "first_names",
+                                                          "house_number", "postcode", "surname"};
+      if (std::find(std::begin(kFuzzyFields), std::end(kFuzzyFields), name.str()) ==
+          std::end(kFuzzyFields)) {
+        return r.Error("fuzzy.weights", fmt::format("'{}' is not a field (use {})", name.str(),
+                                                    fmt::join(kFuzzyFields, ", ")));
+      }
+      auto w = weight.value<double>();
+      if (!w || *w <= 0 || *w > 10) {
+        return r.Error("fuzzy.weights", fmt::format("{} must be a weight above 0 and at most 10", name.str()));
+      }
+      b.fields.push_back({std::string(name.str()), *w});
+    }
+    m.fuzzy = b;
+  }
+
   const toml::array* parties = top["party"].as_array();
   if (parties == nullptr || parties->empty()) {
     return r.Error("party", "no [[party]] entries; a project needs a register and sources");
@@ -169,6 +202,10 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
       }
     }
     party.attributes = *attributes;
+    party.fuzzy = p["fuzzy"].value_or(false);
+    if (party.fuzzy && !m.fuzzy) {
+      return r.Error(where + ".fuzzy", "needs a [fuzzy] section with the filter settings");
+    }
     m.parties.push_back(std::move(party));
   }
   const auto registers = std::count_if(m.parties.begin(), m.parties.end(), [](const auto& p) {
@@ -184,6 +221,15 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
                    fmt::format("the register must send the most precise key '{}', which "
                                "identifies its persons",
                                m.match_keys.front()));
+  }
+
+  const bool any_fuzzy_source = std::any_of(m.parties.begin(), m.parties.end(), [](const auto& p) {
+    return p.fuzzy && p.role == PartyRole::kSource;
+  });
+  if (any_fuzzy_source && !m.RegisterParty().fuzzy) {
+    return r.Error(fmt::format("party '{}'", m.RegisterParty().id),
+                   "fuzzy = true is needed: sources use the fuzzy pass, which compares with the "
+                   "register's filters");
   }
 
   if (const toml::array* requesters = top["requester"].as_array()) {

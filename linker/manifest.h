@@ -7,11 +7,13 @@
 // disclosure rules. See deploy/examples/manifest.toml for an annotated example.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "linker/bloom_filter.h"
 
 namespace stapel {
 
@@ -23,6 +25,7 @@ struct PartyManifest {
   std::string signing_public_key;       // base64 Ed25519 public key
   std::vector<std::string> match_keys;  // in the project's precision order
   std::vector<std::string> attributes;  // indicator flags the party may send
+  bool fuzzy = false;                   // sends Bloom filters for the fuzzy pass
 
   bool AllowsAttribute(std::string_view name) const;
   bool AllowsMatchKey(std::string_view kind) const;
@@ -39,6 +42,8 @@ struct Manifest {
   std::vector<PartyManifest> parties;
   std::vector<std::string> requesters;
   DisclosureRules disclosure;
+  // The fuzzy pass ([fuzzy]); fields in name order, used when a party has fuzzy = true.
+  std::optional<BloomSettings> fuzzy;
 
   // Reads and validates a manifest; key files named in it are resolved relative to the
   // manifest's folder. INVALID_ARGUMENT names the file, the entry and what is wrong.

@@ -23,11 +23,12 @@ bool Retryable(const absl::Status& s) {
 }  // namespace
 
 Agent::Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signer> signer,
-             std::unique_ptr<MatchKeyer> keyer)
+             std::unique_ptr<MatchKeyer> keyer, std::unique_ptr<BloomEncoder> bloom)
     : config_(std::move(config)),
       manifest_(std::move(manifest)),
       signer_(std::move(signer)),
-      keyer_(std::move(keyer)) {}
+      keyer_(std::move(keyer)),
+      bloom_(std::move(bloom)) {}
 
 absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) {
   auto manifest = Manifest::Load(config.manifest);
@@ -49,8 +50,14 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
   }
   auto keyer = MatchKeyer::Create(*secret, manifest->project_id);
   if (!keyer.ok()) return keyer.status();
-  return std::unique_ptr<Agent>(
-      new Agent(config, std::move(*manifest), std::move(*signer), std::move(*keyer)));
+  std::unique_ptr<BloomEncoder> bloom;
+  if (manifest->FindParty(config.party_id)->fuzzy) {
+    auto encoder = BloomEncoder::Create(*secret, manifest->project_id, *manifest->fuzzy);
+    if (!encoder.ok()) return encoder.status();
+    bloom = std::move(*encoder);
+  }
+  return std::unique_ptr<Agent>(new Agent(config, std::move(*manifest), std::move(*signer),
+                                          std::move(*keyer), std::move(bloom)));
 }
 
 absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch) {
@@ -75,7 +82,7 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
     return absl::InvalidArgumentError(
         fmt::format("{}: the first line must be a header line", config_.input.string()));
   }
-  auto builder = RecordBuilder::Create(config_, manifest_, keyer_.get(), row);
+  auto builder = RecordBuilder::Create(config_, manifest_, keyer_.get(), bloom_.get(), row);
   if (!builder.ok()) return builder.status();
 
   std::ofstream rejects(config_.reject_file, std::ios::trunc);

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "keys/signing.h"
+#include "linker/bloom_filter.h"
 #include "linker/manifest.h"
 #include "linker/match_key.h"
 #include "party-agent/agent_config.h"
@@ -41,7 +42,7 @@ class Agent {
 
  private:
   Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signer> signer,
-        std::unique_ptr<MatchKeyer> keyer);
+        std::unique_ptr<MatchKeyer> keyer, std::unique_ptr<BloomEncoder> bloom);
   // Sends with retries while the hub is unavailable, up to config_.retry_seconds.
   absl::StatusOr<v1::BatchAck> SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch);
 
@@ -49,6 +50,7 @@ class Agent {
   Manifest manifest_;
   std::unique_ptr<Ed25519Signer> signer_;
   std::unique_ptr<MatchKeyer> keyer_;
+  std::unique_ptr<BloomEncoder> bloom_;  // null unless the party sends Bloom filters
 };
 
 }  // namespace stapel

@@ -11,13 +11,15 @@
 #include "linker/manifest.h"
 #include "linker/match_key.h"
 #include "party-agent/record_builder.h"
+#include "proto/record_view.h"
 
 namespace stapel {
 namespace {
 
 // Streams an export through a RecordBuilder; calls `fn` with each accepted record and its line.
 absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
-                           const MatchKeyer& keyer, LinkageEvaluation* eval,
+                           const MatchKeyer& keyer, const BloomEncoder* bloom,
+                           LinkageEvaluation* eval,
                            const std::function<void(size_t line, const v1::PseudonymRecord&,
                                                     const std::vector<std::string>& kinds)>& fn) {
   auto reader = CsvReader::Open(config.input, config.delimiter);
@@ -26,7 +28,7 @@ absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
   if (!(*reader)->Next(&row)) {
     return absl::InvalidArgumentError(fmt::format("{} has no header line", config.input.string()));
   }
-  auto builder = RecordBuilder::Create(config, manifest, &keyer, row);
+  auto builder = RecordBuilder::Create(config, manifest, &keyer, bloom, row);
   if (!builder.ok()) return builder.status();
   v1::PseudonymRecord record;
   while ((*reader)->Next(&row)) {
@@ -39,26 +41,38 @@ absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
   return absl::OkStatus();
 }
 
-void ToKeyRefs(const v1::PseudonymRecord& r, const std::vector<std::string>& kinds,
-               const Manifest& manifest, std::vector<KeyRef>* out) {
-  out->clear();
-  for (const auto& e : r.keys()) {
-    const auto slot = std::find(manifest.match_keys.begin(), manifest.match_keys.end(),
-                                kinds[e.kind()]) - manifest.match_keys.begin();
-    out->push_back({static_cast<uint32_t>(slot), reinterpret_cast<const MatchKey*>(e.key().data())});
+// Where each of a builder's kinds sits in the project's precision order.
+std::vector<int> KindSlots(const std::vector<std::string>& kinds, const Manifest& manifest) {
+  std::vector<int> slots;
+  for (const auto& kind : kinds) {
+    slots.push_back(static_cast<int>(
+        std::find(manifest.match_keys.begin(), manifest.match_keys.end(), kind) -
+        manifest.match_keys.begin()));
   }
+  return slots;
 }
 
 }  // namespace
 
 absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_config,
                                                   const AgentConfig& source_config,
-                                                  const std::filesystem::path& truth) {
+                                                  const std::filesystem::path& truth,
+                                                  bool fuzzy) {
   auto manifest = Manifest::Load(register_config.manifest);
   if (!manifest.ok()) return manifest.status();
+  if (!fuzzy) {
+    manifest->fuzzy.reset();
+    for (auto& party : manifest->parties) party.fuzzy = false;
+  }
   const SecretBytes secret = SecretBytes::Random(32);
   auto keyer = MatchKeyer::Create(secret, manifest->project_id);
   if (!keyer.ok()) return keyer.status();
+  std::unique_ptr<BloomEncoder> bloom;
+  if (manifest->fuzzy) {
+    auto encoder = BloomEncoder::Create(secret, manifest->project_id, *manifest->fuzzy);
+    if (!encoder.ok()) return encoder.status();
+    bloom = std::move(*encoder);
+  }
 
   std::map<size_t, size_t> true_register_line;  // source line -> register line
   {
@@ -79,33 +93,40 @@ absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_co
   eval.true_pairs = true_register_line.size();
   const auto start = std::chrono::steady_clock::now();
   Linker linker(manifest->match_keys.size());
+  if (bloom) linker.EnableFuzzy(bloom->words(), manifest->fuzzy->threshold);
   std::vector<size_t> person_line;  // person -> first register line
-  std::vector<KeyRef> keys;
+  RecordView view;
   LinkStats register_stats, source_stats;
   absl::Status s = ForEachRecord(
-      register_config, *manifest, **keyer, &eval,
+      register_config, *manifest, **keyer, bloom.get(), &eval,
       [&](size_t line, const v1::PseudonymRecord& r, const std::vector<std::string>& kinds) {
-        ToKeyRefs(r, kinds, *manifest, &keys);
-        const int64_t person = linker.AddRegisterRecord(keys, 0, 0, &register_stats);
+        view.Read(r, KindSlots(kinds, *manifest));
+        const int64_t person =
+            linker.AddRegisterRecord(view.keys(), 0, 0, &register_stats, view.fuzzy());
         if (person >= static_cast<int64_t>(person_line.size())) person_line.push_back(line);
       });
   if (!s.ok()) return s;
+  auto judge = [&](size_t line, uint32_t person) {
+    ++eval.links;
+    auto it = true_register_line.find(line);
+    const size_t truth_line = it == true_register_line.end() ? 0 : it->second;
+    if (truth_line == person_line[person]) {
+      ++eval.correct_links;
+    } else if (eval.wrong_links.size() < 100) {
+      eval.wrong_links.push_back({line, person_line[person], truth_line});
+    }
+  };
   s = ForEachRecord(
-      source_config, *manifest, **keyer, &eval,
+      source_config, *manifest, **keyer, bloom.get(), &eval,
       [&](size_t line, const v1::PseudonymRecord& r, const std::vector<std::string>& kinds) {
-        ToKeyRefs(r, kinds, *manifest, &keys);
-        const int64_t person = linker.AddSourceRecord(keys, 1, &source_stats);
-        if (person == Linker::kNotLinked) return;
-        ++eval.links;
-        auto it = true_register_line.find(line);
-        const size_t truth_line = it == true_register_line.end() ? 0 : it->second;
-        if (truth_line == person_line[person]) {
-          ++eval.correct_links;
-        } else if (eval.wrong_links.size() < 100) {
-          eval.wrong_links.push_back({line, person_line[person], truth_line});
-        }
+        view.Read(r, KindSlots(kinds, *manifest));
+        const int64_t person =
+            linker.AddSourceRecord(view.keys(), 1, &source_stats, view.fuzzy(), line);
+        if (person != Linker::kNotLinked) judge(line, static_cast<uint32_t>(person));
       });
   if (!s.ok()) return s;
+  for (const auto& [line, person] : linker.FinishSource(&source_stats)) judge(line, person);
+  eval.fuzzy_comparisons = linker.fuzzy_comparisons();
   eval.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   eval.register_records = register_stats.records;
   eval.source_records = source_stats.records;
@@ -113,6 +134,7 @@ absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_co
   for (size_t k = 0; k < source_stats.linked_by_kind.size(); ++k) {
     eval.links_by_pass.emplace_back(manifest->match_keys[k], source_stats.linked_by_kind[k]);
   }
+  if (bloom) eval.links_by_pass.emplace_back("fuzzy", source_stats.linked_fuzzy);
   return eval;
 }
 

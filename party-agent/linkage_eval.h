@@ -20,6 +20,7 @@ struct LinkageEvaluation {
   uint64_t rejected_rows = 0;
   uint64_t links = 0, correct_links = 0, true_pairs = 0;
   uint64_t ambiguous = 0;
+  uint64_t fuzzy_comparisons = 0;  // Dice comparisons made by the fuzzy pass
   std::vector<std::pair<std::string, uint64_t>> links_by_pass;
   struct WrongLink {
     size_t source_line, linked_register_line, true_register_line;  // 0: none
@@ -37,9 +38,10 @@ struct LinkageEvaluation {
 
 // `truth` is a CSV with header source_line,register_line: the line of each source row and
 // the line of its person's row in the register export. Errors name the file at fault.
+// With `fuzzy` false the manifest's fuzzy pass is left out (deterministic passes only).
 absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_config,
                                                   const AgentConfig& source_config,
-                                                  const std::filesystem::path& truth);
+                                                  const std::filesystem::path& truth, bool fuzzy);
 
 }  // namespace stapel
 

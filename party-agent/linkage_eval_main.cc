@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
       ->required()->check(CLI::ExistingFile);
   app.add_option("--register", register_input, "Register export (overrides the config's file)");
   app.add_option("--source", source_input, "Source export (overrides the config's file)");
+  bool no_fuzzy = false;
+  app.add_flag("--no-fuzzy", no_fuzzy, "Leave out the fuzzy pass: deterministic passes only");
   size_t show_wrong = 0;
   app.add_option("--show-wrong", show_wrong, "List up to this many wrong links (line numbers)");
   CLI11_PARSE(app, argc, argv);
@@ -34,7 +36,7 @@ int main(int argc, char** argv) {
   }
   if (!register_input.empty()) reg->input = register_input;
   if (!source_input.empty()) src->input = source_input;
-  auto eval = stapel::EvaluateLinkage(*reg, *src, truth);
+  auto eval = stapel::EvaluateLinkage(*reg, *src, truth, !no_fuzzy);
   if (!eval.ok()) {
     std::cerr << "stapel-linkage-eval: " << eval.status().message() << "\n";
     return 1;
@@ -44,10 +46,11 @@ int main(int argc, char** argv) {
       "register records {}, source records {}, rejected rows {}\n"
       "links {}, correct {}, true pairs {}, ambiguous {}\n"
       "precision {:.4f}  recall {:.4f}  F1 {:.4f}\n"
-      "{:.0f} records/s ({:.3f} s)\nlinks per pass:\n",
+      "{:.0f} records/s ({:.3f} s), {} fuzzy comparisons\nlinks per pass:\n",
       e.register_records, e.source_records, e.rejected_rows, e.links, e.correct_links,
       e.true_pairs, e.ambiguous, e.precision(), e.recall(), e.f1(),
-      (e.register_records + e.source_records) / std::max(e.seconds, 1e-9), e.seconds);
+      (e.register_records + e.source_records) / std::max(e.seconds, 1e-9), e.seconds,
+      e.fuzzy_comparisons);
   for (const auto& [pass, n] : e.links_by_pass) std::cout << fmt::format("  {:<32} {}\n", pass, n);
   if (show_wrong > 0 && !e.wrong_links.empty()) {
     std::cout << "wrong links (source line -> linked register line, true register line):\n";

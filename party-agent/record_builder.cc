@@ -37,6 +37,7 @@ absl::Status InColumn(const std::string& header, const absl::Status& s) {
 absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const AgentConfig& config,
                                                                      const Manifest& manifest,
                                                                      const MatchKeyer* keyer,
+                                                                     const BloomEncoder* bloom,
                                                                      const CsvRow& header) {
   const std::string cfg = config.config_file.string();
   const PartyManifest* party = manifest.FindParty(config.party_id);
@@ -65,6 +66,14 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
     b->kinds_.push_back(kind);
   }
   if (b->is_register_) needed.push_back(kFieldBuurt);
+  if (party->fuzzy) {
+    if (bloom == nullptr) return absl::InternalError("the fuzzy pass needs a Bloom encoder");
+    b->bloom_ = bloom;
+    for (const BloomField& f : manifest.fuzzy->fields) {
+      b->bloom_fields_.push_back(f.name);
+      if (config.columns.contains(f.name)) needed.push_back(f.name);
+    }
+  }
   if (config.columns.contains(std::string(kFieldSurnamePrefix))) needed.push_back(kFieldSurnamePrefix);
   for (std::string_view field : needed) {
     if (b->fields_.contains(field)) continue;
@@ -112,6 +121,7 @@ absl::Status RecordBuilder::ParseFields(const CsvRow& row, Fields* f) const {
     auto initial = FirstInitial(*v);
     if (!initial.ok()) return InColumn(header(kFieldFirstNames), initial.status());
     f->initial = std::move(*initial);
+    f->first = *FoldName(*v);  // valid: FirstInitial folded it already
   }
   if (auto v = text(kFieldSurname)) {
     auto parts = ParseSurname(*v, text(kFieldSurnamePrefix).value_or(""));
@@ -157,6 +167,41 @@ void RecordBuilder::KeyValues(std::string_view kind, const Fields& f, std::vecto
   }
 }
 
+void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
+  std::string surname;  // the parts without prefixes
+  if (f.surname) {
+    for (const SurnamePart& part : *f.surname) surname += part.name;
+  }
+  std::vector<std::string> values;
+  for (const std::string& field : bloom_fields_) {
+    const std::optional<std::string>* v = field == kFieldFirstNames ? &f.first
+                                          : field == kFieldBirthDate ? &f.birth
+                                          : field == kFieldPostcode  ? &f.postcode
+                                          : field == kFieldHouseNumber ? &f.house
+                                                                       : nullptr;
+    values.push_back(v != nullptr ? v->value_or("") : surname);
+  }
+  std::vector<uint64_t> filter(bloom_->words());
+  bloom_->Encode(values, filter);
+  out->set_bloom(reinterpret_cast<const char*>(filter.data()), filter.size() * sizeof(uint64_t));
+  // Blocking: records are compared only with register persons sharing one of these.
+  std::vector<std::pair<std::string_view, std::string>> blocks;
+  if (f.birth && f.postcode) {
+    blocks.emplace_back("block_birth_year_pc4", f.birth->substr(0, 4) + "|" + f.postcode->substr(0, 4));
+  }
+  if (f.birth && !surname.empty()) {
+    blocks.emplace_back("block_birth_monthday_surname", f.birth->substr(5) + "|" + surname.substr(0, 1));
+  }
+  if (f.postcode && f.initial && surname.size() >= 2) {
+    blocks.emplace_back("block_pc4_initial_surname",
+                        f.postcode->substr(0, 4) + "|" + *f.initial + "|" + surname.substr(0, 2));
+  }
+  for (const auto& [kind, value] : blocks) {
+    const MatchKey key = keyer_->Compute(kind, value);
+    out->add_block_keys(key.data(), key.size());
+  }
+}
+
 absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) const {
   out->Clear();
   if (!row.error.empty()) return absl::InvalidArgumentError(row.error);
@@ -185,6 +230,7 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
     return absl::InvalidArgumentError(fmt::format(
         "no match key can be formed: the fields of {} are empty", fmt::join(kinds_, ", ")));
   }
+  if (bloom_ != nullptr) AddFuzzy(fields, out);
   if (is_register_) {
     const Column& c = fields_.find(kFieldBuurt)->second;
     auto buurt = NormalizeBuurtCode(row.fields[c.index]);

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "linker/bloom_filter.h"
 #include "linker/csv_reader.h"
 #include "linker/dutch_name.h"
 #include "linker/manifest.h"
@@ -29,9 +30,12 @@ class RecordBuilder {
   // Resolves the configured header names against the export's header row. INVALID_ARGUMENT
   // when a column a match key needs is not mapped or not in the header; PERMISSION_DENIED
   // when the config maps an attribute the manifest does not allow this party to send.
+  // `bloom` encodes the filters of the fuzzy pass; required when the manifest gives the
+  // party fuzzy = true, ignored otherwise.
   static absl::StatusOr<std::unique_ptr<RecordBuilder>> Create(const AgentConfig& config,
                                                                const Manifest& manifest,
                                                                const MatchKeyer* keyer,
+                                                               const BloomEncoder* bloom,
                                                                const CsvRow& header);
 
   // Fills `out`, or returns INVALID_ARGUMENT with the reason the row is rejected (it names
@@ -50,7 +54,7 @@ class RecordBuilder {
   };
   // The identifying fields of one row, normalized; absent when the row leaves them empty.
   struct Fields {
-    std::optional<std::string> bsn, initial, birth, postcode, house;
+    std::optional<std::string> bsn, first, initial, birth, postcode, house;
     std::optional<std::vector<SurnamePart>> surname;
   };
   RecordBuilder() = default;
@@ -58,8 +62,12 @@ class RecordBuilder {
   // Appends the normalized values a key of `kind` is computed over (none when a field is
   // absent, several for a surname with several parts).
   static void KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out);
+  // The Bloom filter and blocking keys of the fuzzy pass.
+  void AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const;
 
   const MatchKeyer* keyer_ = nullptr;
+  const BloomEncoder* bloom_ = nullptr;  // null unless the party sends filters
+  std::vector<std::string> bloom_fields_;
   bool is_register_ = false;
   std::vector<std::string> kinds_;
   std::vector<std::string> attribute_names_;

@@ -20,7 +20,7 @@ class RecordBuilderTest : public testing::Test {
   }
   std::unique_ptr<RecordBuilder> Builder(const std::vector<std::string>& header) {
     CsvRow row{1, header, header.size(), ""};
-    auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), row);
+    auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), nullptr, row);
     EXPECT_TRUE(b.ok()) << b.status();
     return b.ok() ? std::move(*b) : nullptr;
   }
@@ -128,7 +128,7 @@ TEST_F(RecordBuilderTest, EmptyFieldsLeaveOnlyTheKeysThatNeedThemOut) {
 
 TEST_F(RecordBuilderTest, HeaderWithoutAConfiguredColumnIsExplained) {
   CsvRow header{1, {"bsn", "voornaam"}, 2, ""};
-  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), header);
+  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), nullptr, header);
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.status().message().find("no column 'achternaam'"), std::string::npos) << b.status();
 }
@@ -136,7 +136,7 @@ TEST_F(RecordBuilderTest, HeaderWithoutAConfiguredColumnIsExplained) {
 TEST_F(RecordBuilderTest, AttributeTheManifestDoesNotAllowIsRefused) {
   project_.config.attributes["debts"] = "notes";
   CsvRow header{1, header_, header_.size(), ""};
-  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), header);
+  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), nullptr, header);
   ASSERT_EQ(b.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(b.status().message().find("debts"), std::string::npos);
 }

@@ -392,25 +392,33 @@ TEST(LinkageQualityTest, DeterministicPassesMeetTheTargetsOnDirtyData) {
   for (const auto& entry : fs::directory_iterator(kExamples)) {
     fs::copy_file(entry.path(), dir / "config" / entry.path().filename());
   }
-  ASSERT_EQ(RunProcess({(kBin / "stapel-linkage-eval").string(), "--register-config",
-                        (dir / "config" / "agent-municipality.toml").string(), "--source-config",
-                        (dir / "config" / "agent-housing.toml").string(), "--truth",
-                        (dir / "truth" / "housing_pairs.csv").string()},
-                       dir / "eval.log"),
-            0);
-  const std::string out = ReadFile(dir / "eval.log");
-  double precision = 0, recall = 0;
-  const size_t at = out.find("precision ");
-  ASSERT_NE(at, std::string::npos) << out;
-  ASSERT_EQ(std::sscanf(out.c_str() + at, "precision %lf recall %lf", &precision, &recall), 2) << out;
-  EXPECT_GE(precision, 0.995) << out;
-  EXPECT_GE(recall, 0.98) << out;
-  // Every fallback pass did some of the work.
-  for (const char* pass : {"initial_surname_birth", "birth_postcode_house",
-                           "initial_surname_postcode_house"}) {
-    const size_t p = out.find(pass);
-    ASSERT_NE(p, std::string::npos);
-    EXPECT_GT(std::stoi(out.substr(p + std::string_view(pass).size())), 0) << pass;
+  // Deterministic passes alone, and with the fuzzy pass: both meet the targets.
+  for (const bool fuzzy : {false, true}) {
+    std::vector<std::string> argv = {(kBin / "stapel-linkage-eval").string(), "--register-config",
+                                     (dir / "config" / "agent-municipality.toml").string(),
+                                     "--source-config",
+                                     (dir / "config" / "agent-housing.toml").string(), "--truth",
+                                     (dir / "truth" / "housing_pairs.csv").string()};
+    if (!fuzzy) argv.push_back("--no-fuzzy");
+    const fs::path log = dir / (fuzzy ? "eval-fuzzy.log" : "eval.log");
+    ASSERT_EQ(RunProcess(argv, log), 0) << ReadFile(log);
+    const std::string out = ReadFile(log);
+    double precision = 0, recall = 0;
+    const size_t at = out.find("precision ");
+    ASSERT_NE(at, std::string::npos) << out;
+    ASSERT_EQ(std::sscanf(out.c_str() + at, "precision %lf recall %lf", &precision, &recall), 2)
+        << out;
+    EXPECT_GE(precision, 0.995) << out;
+    EXPECT_GE(recall, 0.98) << out;
+    // Every fallback pass did some of the work.
+    std::vector<std::string> passes = {"initial_surname_birth", "birth_postcode_house",
+                                       "initial_surname_postcode_house"};
+    if (fuzzy) passes.push_back("fuzzy  ");
+    for (const std::string& pass : passes) {
+      const size_t p = out.find(pass);
+      ASSERT_NE(p, std::string::npos) << pass << "\n" << out;
+      EXPECT_GT(std::stoi(out.substr(p + pass.size())), 0) << pass << "\n" << out;
+    }
   }
 }
 

@@ -112,6 +112,21 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
       return absl::PermissionDeniedError(fmt::format(
           "{} record {}: only the population register may send a buurt", at, i));
     }
+    if (party.fuzzy) {
+      const size_t bytes = static_cast<size_t>(manifest_->fuzzy->bits) / 8;
+      if (!r.bloom().empty() && r.bloom().size() != bytes) {
+        return bad(fmt::format("the Bloom filter must be {} bytes", bytes));
+      }
+      if (r.block_keys_size() > kMaxBlockKeysPerRecord) {
+        return bad(fmt::format("more than {} blocking keys", kMaxBlockKeysPerRecord));
+      }
+      for (const auto& key : r.block_keys()) {
+        if (key.size() != sizeof(MatchKey)) return bad("a blocking key is not 32 bytes");
+      }
+    } else if (!r.bloom().empty() || r.block_keys_size() > 0) {
+      return absl::PermissionDeniedError(fmt::format(
+          "{} record {}: Bloom filters are accepted only from parties with fuzzy = true", at, i));
+    }
     if (r.attribute_values_size() != batch.attribute_names_size()) {
       return bad("number of attribute values differs from the batch's attribute_names");
     }

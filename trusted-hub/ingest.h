@@ -25,6 +25,7 @@ class Ingest {
  public:
   static constexpr int kMaxRecordsPerBatch = 50000;
   static constexpr int kMaxKeysPerRecord = 64;
+  static constexpr int kMaxBlockKeysPerRecord = 8;
 
   // INVALID_ARGUMENT when a party's key in the manifest does not parse.
   static absl::StatusOr<std::unique_ptr<Ingest>> Create(const Manifest* manifest,

@@ -8,6 +8,7 @@
 
 #include "linker/disclosure.h"
 #include "linker/linkage.h"
+#include "proto/record_view.h"
 
 namespace stapel {
 namespace {
@@ -33,15 +34,6 @@ BatchLayout Layout(const v1::Batch& batch, const Manifest& manifest,
   return layout;
 }
 
-// Points `keys` at the record's keys, with kinds in the project's precision order.
-void RecordKeys(const v1::PseudonymRecord& r, const BatchLayout& layout, std::vector<KeyRef>* keys) {
-  keys->clear();
-  for (const auto& entry : r.keys()) {
-    keys->push_back({static_cast<uint32_t>(layout.kind_slot[entry.kind()]),
-                     reinterpret_cast<const MatchKey*>(entry.key().data())});
-  }
-}
-
 uint64_t RecordIndicators(const v1::PseudonymRecord& r, const BatchLayout& layout) {
   uint64_t bits = 0;
   for (int i = 0; i < r.attribute_values_size(); ++i) {
@@ -59,6 +51,7 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
   for (size_t k = 0; k < s.linked_by_kind.size(); ++k) {
     if (s.linked_by_kind[k] > 0) by_pass[manifest.match_keys[k]] = s.linked_by_kind[k];
   }
+  if (s.linked_fuzzy > 0) by_pass["fuzzy"] = s.linked_fuzzy;
   return {{"records", s.records},   {"linked", s.linked},
           {"ambiguous", s.ambiguous}, {"unlinked", s.unlinked},
           {"linked_by_pass", std::move(by_pass)}};
@@ -70,7 +63,8 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
 absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
   const std::vector<std::string> indicators = manifest_->Indicators();
   Linker linker(manifest_->match_keys.size());
-  std::vector<KeyRef> keys;
+  if (manifest_->fuzzy) linker.EnableFuzzy(manifest_->fuzzy->bits / 64, manifest_->fuzzy->threshold);
+  RecordView view;
   std::vector<std::string> buurt_codes;
   std::map<std::string, uint32_t, std::less<>> buurt_index;
 
@@ -99,18 +93,21 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
         party->id, (*current)->submission_id(), [&](uint64_t, const v1::Batch& batch) {
           const BatchLayout layout = Layout(batch, *manifest_, indicators);
           for (const auto& r : batch.records()) {
-            RecordKeys(r, layout, &keys);
+            view.Read(r, layout.kind_slot);
             if (is_register) {
               auto [it, fresh] = buurt_index.try_emplace(r.buurt(), buurt_codes.size());
               if (fresh) buurt_codes.push_back(r.buurt());
-              linker.AddRegisterRecord(keys, it->second, RecordIndicators(r, layout), &stats);
+              linker.AddRegisterRecord(view.keys(), it->second, RecordIndicators(r, layout),
+                                       &stats, view.fuzzy());
             } else {
-              linker.AddSourceRecord(keys, RecordIndicators(r, layout), &stats);
+              linker.AddSourceRecord(view.keys(), RecordIndicators(r, layout), &stats,
+                                     view.fuzzy());
             }
           }
           return absl::OkStatus();
         });
     if (!s.ok()) return s;
+    if (!is_register) linker.FinishSource(&stats);
     (*linkage)[party->id] = StatsJson(stats, is_register, *manifest_);
   }
   return BuildStackingTable(linker.persons(), buurt_codes, indicators, geography_);

@@ -1,0 +1,22 @@
+#include "proto/record_view.h"
+
+#include <cstring>
+
+namespace stapel {
+
+void RecordView::Read(const v1::PseudonymRecord& r, std::span<const int> kind_slot) {
+  keys_.clear();
+  for (const auto& entry : r.keys()) {
+    keys_.push_back({static_cast<uint32_t>(kind_slot[entry.kind()]),
+                     reinterpret_cast<const MatchKey*>(entry.key().data())});
+  }
+  has_fuzzy_ = !r.bloom().empty();
+  if (!has_fuzzy_) return;
+  filter_.resize(r.bloom().size() / sizeof(uint64_t));
+  std::memcpy(filter_.data(), r.bloom().data(), filter_.size() * sizeof(uint64_t));
+  blocks_.clear();
+  for (const auto& key : r.block_keys()) blocks_.push_back(reinterpret_cast<const MatchKey*>(key.data()));
+  fuzzy_ = {filter_, blocks_};
+}
+
+}  // namespace stapel
