@@ -113,6 +113,24 @@ AreaTable BuildStackingTable(const std::vector<LinkedPerson>& persons,
   table.measures.insert(table.measures.end(), indicators.begin(), indicators.end());
   table.measures.push_back("stacked_2plus");
   table.measures.push_back("stacked_3plus");
+  const size_t person_measures = table.measures.size();
+  // Households: the indicators of their members together, and the buurt of their address.
+  std::vector<uint64_t> household_indicators;
+  std::vector<uint32_t> household_buurt;
+  for (const auto& person : persons) {
+    if (person.household == LinkedPerson::kNoHousehold) continue;
+    if (person.household >= household_indicators.size()) {
+      household_indicators.resize(person.household + 1, 0);
+      household_buurt.resize(person.household + 1, 0);
+    }
+    household_indicators[person.household] |= person.indicators;
+    household_buurt[person.household] = person.buurt;
+  }
+  if (!household_indicators.empty()) {
+    table.measures.push_back("households");
+    table.measures.push_back("households_2plus");
+    table.measures.push_back("households_3plus");
+  }
   const size_t n = table.measures.size();
 
   // Counts per buurt, ordered by code so every wijk's buurten follow one another.
@@ -131,8 +149,15 @@ AreaTable BuildStackingTable(const std::vector<LinkedPerson>& persons,
     c[0] += 1;
     for (size_t i = 0; i < indicators.size(); ++i) c[1 + i] += (person.indicators >> i) & 1;
     const int stacked = std::popcount(person.indicators);
-    c[n - 2] += stacked >= 2;
-    c[n - 1] += stacked >= 3;
+    c[person_measures - 2] += stacked >= 2;
+    c[person_measures - 1] += stacked >= 3;
+  }
+  for (size_t h = 0; h < household_indicators.size(); ++h) {
+    std::vector<int64_t>& c = *by_index[household_buurt[h]];
+    const int stacked = std::popcount(household_indicators[h]);
+    c[person_measures] += 1;
+    c[person_measures + 1] += stacked >= 2;
+    c[person_measures + 2] += stacked >= 3;
   }
 
   auto add_row = [&](AreaLevel level, const std::string& code, const std::string& parent) {

@@ -49,8 +49,11 @@ struct AreaTable {
 };
 
 // The stacking table: per area the residents, the residents with each indicator, and the
-// residents with two or more and three or more indicators. `buurt_codes[i]` is the code of
-// buurt index i used in `persons`; buurten listed in `geography` appear even when empty.
+// residents with two or more and three or more indicators; when persons carry households,
+// also the households and the households whose members together have two or more and three
+// or more different indicators (counted in the buurt of their address).
+// `buurt_codes[i]` is the code of buurt index i used in `persons`; buurten listed in
+// `geography` appear even when empty.
 AreaTable BuildStackingTable(const std::vector<LinkedPerson>& persons,
                              const std::vector<std::string>& buurt_codes,
                              const std::vector<std::string>& indicators,

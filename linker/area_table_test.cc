@@ -42,6 +42,24 @@ TEST(StackingTableTest, CountsResidentsIndicatorsAndStacking) {
   EXPECT_EQ(values(5), (std::vector<int64_t>(6, 0)));
 }
 
+TEST(StackingTableTest, CountsHouseholdsByTheIndicatorsOfAllTheirMembers) {
+  // Household 0 in buurt 0: a parent with rent arrears (bit 1), a child with youth care (bit 0).
+  // Household 1 in buurt 0: one person with nothing. Household 2 in buurt 1: bits 0 and 2.
+  std::vector<LinkedPerson> persons = {{0, 0b010, 0}, {0, 0b001, 0}, {0, 0, 1}, {1, 0b101, 2}};
+  AreaTable t = BuildStackingTable(persons, {"BU99990101", "BU99990102"}, {"a", "b", "c"},
+                                   DemoGeography());
+  ASSERT_EQ(t.measures.size(), 9u);
+  EXPECT_EQ(t.measures[6], "households");
+  auto cell = [&](size_t row, size_t m) { return t.rows[row].cells[m].value; };
+  EXPECT_EQ(cell(2, 6), 2);  // BU99990101: two households
+  EXPECT_EQ(cell(2, 7), 1);  // one with two different indicators among its members
+  EXPECT_EQ(cell(2, 8), 0);
+  EXPECT_EQ(cell(2, 4), 0);  // while no single person there has two
+  EXPECT_EQ(cell(3, 6), 1);
+  EXPECT_EQ(cell(3, 7), 1);
+  EXPECT_EQ(cell(1, 6), 3);  // the wijk total
+}
+
 TEST(AreaTableTest, SuppressedCellsAreNeverWrittenAsNumbers) {
   AreaTable t;
   t.measures = {"residents", "a"};

@@ -13,7 +13,7 @@ void Linker::Reserve(size_t register_records) {
 
 int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
                                   uint64_t indicators, LinkStats* stats,
-                                  const FuzzyInput* fuzzy) {
+                                  const FuzzyInput* fuzzy, const MatchKey* household) {
   ++stats->records;
   const KeyRef* identity = nullptr;
   for (const KeyRef& k : keys) {
@@ -29,7 +29,11 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
     ++stats->duplicates;
     persons_[person].indicators |= indicators;
   } else {
-    persons_.push_back({buurt, indicators});
+    uint32_t h = LinkedPerson::kNoHousehold;
+    if (household != nullptr) {
+      h = households_.try_emplace(*household, static_cast<uint32_t>(households_.size())).first->second;
+    }
+    persons_.push_back({buurt, indicators, h});
     ++stats->linked;
     if (fuzzy_ && fuzzy != nullptr) fuzzy_->AddPerson(person, fuzzy->filter, fuzzy->block_keys);
   }

@@ -25,8 +25,10 @@
 namespace stapel {
 
 struct LinkedPerson {
+  static constexpr uint32_t kNoHousehold = UINT32_MAX;
   uint32_t buurt = 0;       // index into the caller's buurt list
   uint64_t indicators = 0;  // bit i = indicator i
+  uint32_t household = kNoHousehold;  // persons at one address share a household
 };
 
 // One key of a record: `kind` indexes the project's kinds in precision order.
@@ -64,9 +66,11 @@ class Linker {
   void Reserve(size_t register_records);
 
   // Returns the person the record became or was merged into (same kind-0 key), or kNotLinked
-  // when it has no key of kind 0. `fuzzy`: the new person's filter, when the pass is on.
+  // when it has no key of kind 0. `fuzzy`: the new person's filter, when the pass is on;
+  // `household`: the pseudonymized address key that groups persons into households.
   int64_t AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt, uint64_t indicators,
-                            LinkStats* stats, const FuzzyInput* fuzzy = nullptr);
+                            LinkStats* stats, const FuzzyInput* fuzzy = nullptr,
+                            const MatchKey* household = nullptr);
   // Call only after every register record has been added, and FinishSource after each
   // source party. Returns the person linked by a deterministic pass, or kNotLinked; with
   // `fuzzy`, an unlinked record (not an ambiguous one) waits for the fuzzy pass as `record_id`.
@@ -91,6 +95,7 @@ class Linker {
   static constexpr uint32_t kAmbiguous = UINT32_MAX;
   std::vector<absl::flat_hash_map<MatchKey, uint32_t, KeyHash>> index_;  // per kind
   std::vector<LinkedPerson> persons_;
+  absl::flat_hash_map<MatchKey, uint32_t, KeyHash> households_;  // address key -> household
   std::optional<FuzzyMatcher> fuzzy_;
   absl::flat_hash_set<uint32_t> taken_;                   // persons the current source linked
   std::vector<std::pair<uint64_t, uint64_t>> waiting_;  // (record id, indicators) per query

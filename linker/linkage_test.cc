@@ -31,6 +31,18 @@ TEST(LinkerTest, LinksInTheMostPrecisePassAndCombinesIndicators) {
   EXPECT_EQ(src.linked_by_kind, (std::vector<uint64_t>{1, 1}));
 }
 
+TEST(LinkerTest, PersonsAtOneAddressShareAHousehold) {
+  Linker linker(1);
+  LinkStats reg;
+  const MatchKey b1 = Key(1), b2 = Key(2), b3 = Key(3), home = Key(40), elsewhere = Key(41);
+  const KeyRef p1[] = {{0, &b1}}, p2[] = {{0, &b2}}, p3[] = {{0, &b3}};
+  linker.AddRegisterRecord(p1, 0, 0, &reg, nullptr, &home);
+  linker.AddRegisterRecord(p2, 0, 0, &reg, nullptr, &elsewhere);
+  linker.AddRegisterRecord(p3, 0, 0, &reg, nullptr, &home);
+  EXPECT_EQ(linker.persons()[0].household, linker.persons()[2].household);
+  EXPECT_NE(linker.persons()[0].household, linker.persons()[1].household);
+}
+
 TEST(LinkerTest, RegisterDuplicatesBecomeOnePerson) {
   Linker linker(1);
   LinkStats reg;

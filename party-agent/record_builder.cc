@@ -20,6 +20,9 @@ std::vector<std::string_view> FieldsOf(std::string_view kind) {
   return {kFieldFirstNames, kFieldSurname, kFieldPostcode, kFieldHouseNumber};
 }
 
+// Domain of the register's address key, which groups persons into households.
+constexpr std::string_view kHouseholdKind = "household_address";
+
 absl::StatusOr<uint32_t> ParseFlag(std::string_view text) {
   const std::string v = absl::AsciiStrToLower(std::string(Trim(text)));
   if (v == "1" || v == "ja" || v == "j" || v == "true" || v == "yes" || v == "y") return 1;
@@ -231,6 +234,10 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
         "no match key can be formed: the fields of {} are empty", fmt::join(kinds_, ", ")));
   }
   if (bloom_ != nullptr) AddFuzzy(fields, out);
+  if (is_register_ && fields.postcode && fields.house) {
+    const MatchKey household = keyer_->Compute(kHouseholdKind, *fields.postcode + "|" + *fields.house);
+    out->set_household(household.data(), household.size());
+  }
   if (is_register_) {
     const Column& c = fields_.find(kFieldBuurt)->second;
     auto buurt = NormalizeBuurtCode(row.fields[c.index]);

@@ -4,8 +4,10 @@
 // Turns one CSV row of a party's export into the pseudonymized record that leaves the
 // building: it validates and normalizes the identifying fields, computes every match key the
 // manifest allows this party and the row's fields can form (one per surname part where the
-// kind has a surname), and copies the buurt code (register only) and the allowed indicator
-// flags. Nothing else of the row is kept. Thread-compatible.
+// kind has a surname), the Bloom filter of the fuzzy pass where the manifest asks for it, and
+// for the register a pseudonymized address key (households); it copies the buurt code
+// (register only) and the allowed indicator flags. Nothing else of the row is kept.
+// Thread-compatible.
 
 #include <map>
 #include <memory>

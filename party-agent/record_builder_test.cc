@@ -69,6 +69,7 @@ TEST_F(RecordBuilderTest, RegisterRecordCarriesKeysBuurtAndFlagsOnly) {
   EXPECT_EQ(KeysOfKind(r, 4)[1],
             KeyOf(keyer_->Compute("initial_surname_postcode_house", "e|vries|5401AB|12-a")));
   EXPECT_EQ(r.keys_size(), 8);
+  EXPECT_EQ(r.household(), KeyOf(keyer_->Compute("household_address", "5401AB|12-a")));
   EXPECT_EQ(r.buurt(), "BU99990101");
   EXPECT_EQ(r.attribute_values(0), 1u);
   const std::string wire = r.SerializeAsString();

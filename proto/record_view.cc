@@ -10,6 +10,9 @@ void RecordView::Read(const v1::PseudonymRecord& r, std::span<const int> kind_sl
     keys_.push_back({static_cast<uint32_t>(kind_slot[entry.kind()]),
                      reinterpret_cast<const MatchKey*>(entry.key().data())});
   }
+  household_ = r.household().size() == sizeof(MatchKey)
+                   ? reinterpret_cast<const MatchKey*>(r.household().data())
+                   : nullptr;
   has_fuzzy_ = !r.bloom().empty();
   if (!has_fuzzy_) return;
   filter_.resize(r.bloom().size() / sizeof(uint64_t));

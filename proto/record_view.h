@@ -22,6 +22,8 @@ class RecordView {
   std::span<const KeyRef> keys() const { return keys_; }
   // Null when the record carries no filter.
   const FuzzyInput* fuzzy() const { return has_fuzzy_ ? &fuzzy_ : nullptr; }
+  // Null when the record carries no household key.
+  const MatchKey* household() const { return household_; }
 
  private:
   std::vector<KeyRef> keys_;
@@ -29,6 +31,7 @@ class RecordView {
   std::vector<const MatchKey*> blocks_;
   FuzzyInput fuzzy_;
   bool has_fuzzy_ = false;
+  const MatchKey* household_ = nullptr;
 };
 
 }  // namespace stapel

@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -556,6 +557,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   persons_out
       << "person,bsn,buurt,in_register,youth_care,wmo,social_assistance,rent_arrears,debts\n";
   std::vector<LinkedPerson> linked;
+  std::map<std::string, uint32_t> household_of_address;  // as the hub groups them
   std::vector<std::string> buurt_codes;
   for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) buurt_codes.push_back(BuurtCode(b));
   for (size_t i = 0; i < persons.size(); ++i) {
@@ -566,10 +568,15 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
     if (!p.in_register) continue;
     const bool arrears = p.rent_arrears && p.valid_tenant_row;
     const bool debts = p.debts && p.valid_credit_row;
-    linked.push_back(
-        {static_cast<uint32_t>(p.buurt), uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
-                                             uint64_t(p.social_assistance) << 2 |
-                                             uint64_t(arrears) << 3 | uint64_t(debts) << 4});
+    const uint32_t household =
+        household_of_address
+            .try_emplace(fmt::format("{}|{}", p.postcode, p.house_number),
+                         static_cast<uint32_t>(household_of_address.size()))
+            .first->second;
+    const uint64_t indicators = uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
+                                uint64_t(p.social_assistance) << 2 | uint64_t(arrears) << 3 |
+                                uint64_t(debts) << 4;
+    linked.push_back({static_cast<uint32_t>(p.buurt), indicators, household});
   }
   auto geography = Geography::LoadCsv(input / "areas.csv");
   if (!geography.ok()) return geography.status();

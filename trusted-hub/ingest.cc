@@ -112,6 +112,13 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
       return absl::PermissionDeniedError(fmt::format(
           "{} record {}: only the population register may send a buurt", at, i));
     }
+    if (!r.household().empty()) {
+      if (!is_register) {
+        return absl::PermissionDeniedError(fmt::format(
+            "{} record {}: only the population register may send a household key", at, i));
+      }
+      if (r.household().size() != sizeof(MatchKey)) return bad("the household key is not 32 bytes");
+    }
     if (party.fuzzy) {
       const size_t bytes = static_cast<size_t>(manifest_->fuzzy->bits) / 8;
       if (!r.bloom().empty() && r.bloom().size() != bytes) {

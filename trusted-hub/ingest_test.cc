@@ -107,6 +107,8 @@ TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
             absl::StatusCode::kInvalidArgument, "record 1: a match key's kind"},
            {[](v1::Batch* b) { b->mutable_records(0)->set_bloom(std::string(128, 'x')); },
             absl::StatusCode::kPermissionDenied, "record 0: Bloom filters are accepted only"},
+           {[](v1::Batch* b) { b->mutable_records(0)->set_household(std::string(32, 'h')); },
+            absl::StatusCode::kPermissionDenied, "record 0: only the population register may send a household"},
            {[](v1::Batch* b) { b->mutable_records(0)->clear_keys(); },
             absl::StatusCode::kInvalidArgument, "record 0: no match key"},
            {[](v1::Batch* b) { b->mutable_records(0)->set_attribute_values(0, 7); },

@@ -98,7 +98,7 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
               auto [it, fresh] = buurt_index.try_emplace(r.buurt(), buurt_codes.size());
               if (fresh) buurt_codes.push_back(r.buurt());
               linker.AddRegisterRecord(view.keys(), it->second, RecordIndicators(r, layout),
-                                       &stats, view.fuzzy());
+                                       &stats, view.fuzzy(), view.household());
             } else {
               linker.AddSourceRecord(view.keys(), RecordIndicators(r, layout), &stats,
                                      view.fuzzy());
