@@ -1,6 +1,9 @@
 #include "party-agent/record_builder.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "absl/strings/ascii.h"
 #include "linker/area_code.h"
@@ -51,6 +54,7 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   }
   std::unique_ptr<RecordBuilder> b(new RecordBuilder());
   b->keyer_ = keyer;
+  b->today_ = fmt::format("{:%Y-%m-%d}", fmt::gmtime(std::time(nullptr)));
   b->is_register_ = party->role == PartyRole::kRegister;
   b->header_size_ = header.size;
   auto column = [&](std::string_view what, const std::string& name) -> absl::StatusOr<Column> {
@@ -135,6 +139,10 @@ absl::Status RecordBuilder::ParseFields(const CsvRow& row, Fields* f) const {
     auto date = ParseDate(*v);
     if (!date.ok()) return InColumn(header(kFieldBirthDate), date.status());
     f->birth = date->Iso();
+    if (*f->birth > today_) {
+      return InColumn(header(kFieldBirthDate),
+                      absl::InvalidArgumentError(fmt::format("birth date '{}' lies in the future", *v)));
+    }
   }
   if (auto v = text(kFieldPostcode)) {
     auto pc = NormalizePostcode(*v);

@@ -76,6 +76,7 @@ class RecordBuilder {
   std::vector<Column> attribute_columns_;
   std::map<std::string, Column, std::less<>> fields_;  // identifying field -> column
   size_t header_size_ = 0;
+  std::string today_;  // ISO date: later birth dates are rejected
 };
 
 }  // namespace stapel

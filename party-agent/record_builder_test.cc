@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "keys/key_file.h"
+#include "linker/linkage.h"
 #include "party-agent/test_project.h"
 
 namespace stapel {
@@ -125,6 +126,60 @@ TEST_F(RecordBuilderTest, EmptyFieldsLeaveOnlyTheKeysThatNeedThemOut) {
   EXPECT_EQ(KeysOfKind(r, 2).size(), 1u);  // initial, surname, birth date
   EXPECT_TRUE(KeysOfKind(r, 3).empty());
   EXPECT_TRUE(KeysOfKind(r, 4).empty());
+}
+
+TEST_F(RecordBuilderTest, SurvivesHostileInputs) {
+  auto b = Builder(header_);
+  v1::PseudonymRecord r;
+  const std::string long_name(200, 'x');
+  struct Case {
+    std::vector<std::string> row;
+    bool accepted;
+    std::string expect;  // in the reason when rejected
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"", "", "", "", "", "", "", "", ""}, false, "identifies every person"},
+           {{"123456782", "M\xfcller", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
+            false, "UTF-8"},
+           {{"123456782", "A", "O", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, true, ""},
+           {{"123456782", long_name, long_name, "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
+            true, ""},
+           {{"123456782", "A", "B", "29-02-2023", "5401AB", "1", "BU99990101", "1", ""}, false,
+            "not a calendar date"},
+           {{"123456782", "A", "B", "01-01-2099", "5401AB", "1", "BU99990101", "1", ""}, false,
+            "in the future"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", "\xff\xfe"},
+            true, ""},  // a column Stapel does not read may hold anything
+       }) {
+    absl::Status s = b->Build(Row(c.row), &r);
+    EXPECT_EQ(s.ok(), c.accepted) << c.row[1] << ": " << s;
+    if (!c.accepted) EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
+  }
+}
+
+TEST_F(RecordBuilderTest, TwinsAreAmbiguousAndNeverMerged) {
+  auto b = Builder(header_);
+  // Twins: one address, one birth date, same initial and surname; only the BSN differs.
+  v1::PseudonymRecord twin1, twin2;
+  ASSERT_TRUE(b->Build(Row({"123456782", "Anna", "Bos", "01-05-2001", "5401AB", "3", "BU99990101", "1", ""}), &twin1).ok());
+  ASSERT_TRUE(b->Build(Row({"111222333", "Anouk", "Bos", "01-05-2001", "5401AB", "3", "BU99990101", "0", ""}), &twin2).ok());
+  Linker linker(5);
+  LinkStats reg, src;
+  auto refs = [](const v1::PseudonymRecord& r) {
+    std::vector<KeyRef> keys;
+    for (const auto& e : r.keys()) keys.push_back({e.kind(), reinterpret_cast<const MatchKey*>(e.key().data())});
+    return keys;
+  };
+  linker.AddRegisterRecord(refs(twin1), 0, 0, &reg);
+  linker.AddRegisterRecord(refs(twin2), 0, 0, &reg);
+  EXPECT_EQ(linker.persons().size(), 2u);  // never merged
+  // A source that knows only name, birth date and address cannot tell them apart.
+  std::vector<KeyRef> without_bsn;
+  for (const KeyRef& k : refs(twin1)) {
+    if (k.kind != 0) without_bsn.push_back(k);
+  }
+  EXPECT_EQ(linker.AddSourceRecord(without_bsn, 1, &src), Linker::kNotLinked);
+  EXPECT_EQ(src.ambiguous, 1u);
 }
 
 TEST_F(RecordBuilderTest, HeaderWithoutAConfiguredColumnIsExplained) {
