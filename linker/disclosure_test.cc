@@ -48,7 +48,9 @@ void ExpectSafe(const AreaTable& t, int k) {
         ++children;
         suppressed += child.cells[m].suppressed;
       }
-      if (children > 0) EXPECT_NE(suppressed, 1) << parent.code;
+      if (children > 0) {
+        EXPECT_NE(suppressed, 1) << parent.code;
+      }
       EXPECT_FALSE(!parent.cells[m].suppressed && parent.cells[m].value > 0 &&
                    parent.cells[m].value < k)
           << parent.code;

@@ -8,7 +8,7 @@
 // from a guessed BSN. Project ids and kinds never contain 0x00 (they are identities), so
 // the encoding is unambiguous.
 
-#include <sodium.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <cstdint>
@@ -52,12 +52,14 @@ class MatchKeyer {
                                                             std::string_view project_id);
   ~MatchKeyer();
 
-  // Allocation-free: copies a precomputed HMAC state and absorbs kind and value.
+  // Allocation-free: copies precomputed SHA-256 states and absorbs kind and value. HMAC
+  // (RFC 2104) over OpenSSL's SHA-256, which uses the processor's SHA instructions.
   MatchKey Compute(std::string_view kind, std::string_view normalized_value) const;
 
  private:
   MatchKeyer() = default;
-  crypto_auth_hmacsha256_state prefix_state_;  // key and "stapel-match-key-v1\0project\0" absorbed
+  SHA256_CTX inner_;  // key ^ ipad and "stapel-match-key-v1\0project\0" absorbed
+  SHA256_CTX outer_;  // key ^ opad absorbed
 };
 
 }  // namespace stapel

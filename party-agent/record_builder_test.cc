@@ -153,7 +153,9 @@ TEST_F(RecordBuilderTest, SurvivesHostileInputs) {
        }) {
     absl::Status s = b->Build(Row(c.row), &r);
     EXPECT_EQ(s.ok(), c.accepted) << c.row[1] << ": " << s;
-    if (!c.accepted) EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
+    if (!c.accepted) {
+      EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
+    }
   }
 }
 

@@ -27,8 +27,10 @@ inline TestProject MakeTestProject(const std::string& party, const std::string& 
   p.dir = FreshTempDir();
   auto signers = WriteTestProject(p.dir);
   p.party_public_key = signers.at(party)->PublicKeyBase64();
-  WriteKeyFile(p.dir / "linkage.secret", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
-               FileMode::kPrivate, true);
+  EXPECT_TRUE(WriteKeyFile(p.dir / "linkage.secret",
+                           "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n", FileMode::kPrivate,
+                           true)
+                  .ok());
   WriteFile(p.dir / "export.csv", csv);
   const bool reg = party == "municipality";
   WriteFile(p.dir / "agent.toml",
