@@ -394,7 +394,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
         const int age =
             child ? static_cast<int>(rng.Below(18)) : 18 + static_cast<int>(rng.Below(72));
         for (int attempt = 0;; ++attempt) {  // keys must identify one person (see KeyTuples)
-          p.year = 2026 - age - (rng.Chance(0.5) ? 1 : 0);
+          p.year = 2025 - age - (rng.Chance(0.5) ? 1 : 0);  // born by the end of 2025
           p.month = 1 + static_cast<int>(rng.Below(12));
           p.day = 1 + static_cast<int>(rng.Below(28));
           if (ClaimKeys(p, &key_tuples)) break;
