@@ -43,20 +43,29 @@ uint64_t RecordIndicators(const v1::PseudonymRecord& r, const BatchLayout& layou
 }
 
 // Counts only: per party, and for sources per pass, how many records linked.
+// A share as text ("99.52%"): the log's canonical encoding holds whole numbers only.
+std::string Share(uint64_t part, uint64_t whole) {
+  return whole == 0 ? "-" : fmt::format("{:.2f}%", 100.0 * static_cast<double>(part) / whole);
+}
+
+// The linkage report: counts and shares only, per party and, for sources, per pass.
 nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& manifest) {
   if (is_register) {
     return {{"records", s.records}, {"persons", s.linked}, {"duplicates", s.duplicates}};
   }
-  nlohmann::json by_pass = nlohmann::json::object();
-  for (size_t k = 0; k < s.linked_by_kind.size(); ++k) {
-    if (s.linked_by_kind[k] > 0) by_pass[manifest.match_keys[k]] = s.linked_by_kind[k];
-  }
-  if (s.linked_fuzzy > 0) by_pass["fuzzy"] = s.linked_fuzzy;
-  return {{"records", s.records},   {"linked", s.linked},
-          {"ambiguous", s.ambiguous}, {"unlinked", s.unlinked},
-          {"linked_by_pass", std::move(by_pass)}};
+  nlohmann::json by_pass = nlohmann::json::array();  // in pass order
+  auto add_pass = [&](const std::string& pass, uint64_t n) {
+    if (n > 0) by_pass.push_back({{"pass", pass}, {"linked", n}, {"share", Share(n, s.records)}});
+  };
+  for (size_t k = 0; k < s.linked_by_kind.size(); ++k) add_pass(manifest.match_keys[k], s.linked_by_kind[k]);
+  add_pass("fuzzy", s.linked_fuzzy);
+  return {{"records", s.records},
+          {"linked", s.linked},
+          {"linked_share", Share(s.linked, s.records)},
+          {"ambiguous", s.ambiguous},
+          {"unlinked", s.unlinked},
+          {"passes", std::move(by_pass)}};
 }
-
 
 }  // namespace
 

@@ -61,6 +61,9 @@ TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
   EXPECT_EQ(entry["requester"], "analyst");
   EXPECT_EQ(entry["linkage"]["credit"]["linked"], 30);
   EXPECT_EQ(entry["linkage"]["credit"]["unlinked"], 10);
+  EXPECT_EQ(entry["linkage"]["credit"]["linked_share"], "75.00%");
+  EXPECT_EQ(entry["linkage"]["credit"]["passes"][0]["pass"], "bsn");
+  EXPECT_EQ(entry["linkage"]["credit"]["passes"][0]["linked"], 30);
   EXPECT_EQ(entry["linkage"]["municipality"]["persons"], 60);
   EXPECT_EQ(entry["rules"]["k"], 15);
   EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *verifier_).ok());

@@ -45,6 +45,30 @@ void PrintTable(const stapel::AreaTable& t) {
   }
 }
 
+// The release's linkage report: how each party's records found the register's persons.
+void PrintLinkage(const nlohmann::json& linkage) {
+  std::cout << "\nLinkage:\n";
+  for (const auto& [party, stats] : linkage.items()) {
+    if (stats.contains("persons")) {
+      std::cout << fmt::format("  {:<14} register: {} records, {} persons, {} duplicates\n", party,
+                               stats["records"].get<uint64_t>(), stats["persons"].get<uint64_t>(),
+                               stats["duplicates"].get<uint64_t>());
+    } else if (!stats.contains("records")) {
+      std::cout << fmt::format("  {:<14} has not submitted\n", party);
+    } else {
+      std::string passes;
+      for (const auto& p : stats["passes"]) {
+        passes += fmt::format("{}{} {}", passes.empty() ? "" : ", ", p["pass"].get<std::string>(),
+                              p["linked"].get<uint64_t>());
+      }
+      std::cout << fmt::format("  {:<14} {} of {} records linked ({}): {}; {} ambiguous, {} not found\n",
+                               party, stats["linked"].get<uint64_t>(), stats["records"].get<uint64_t>(),
+                               stats["linked_share"].get<std::string>(), passes,
+                               stats["ambiguous"].get<uint64_t>(), stats["unlinked"].get<uint64_t>());
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,6 +125,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   PrintTable(*table);
+  PrintLinkage(nlohmann::json::parse(reply.log_entry())["linkage"]);
   std::cout << "\nRelease " << reply.sequence() << " (table sha256 " << reply.table_sha256()
             << ")\nSaved " << base << ".csv and " << base << ".json; x = suppressed.\n";
   return 0;
