@@ -28,7 +28,7 @@ struct BloomField {
 struct BloomSettings {
   int bits = 1024;       // a multiple of 64, 64..8192
   int hashes = 20;       // hash functions per bigram at weight 1
-  double threshold = 0.8;  // Dice similarity needed to link
+  double threshold = 0.85;  // Dice similarity needed to link
   std::vector<BloomField> fields;
 };
 

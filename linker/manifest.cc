@@ -110,7 +110,7 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     BloomSettings b;
     b.bits = static_cast<int>((*fuzzy)["bits"].value_or(int64_t{1024}));
     b.hashes = static_cast<int>((*fuzzy)["hashes"].value_or(int64_t{20}));
-    b.threshold = (*fuzzy)["threshold"].value_or(0.8);
+    b.threshold = (*fuzzy)["threshold"].value_or(0.85);
     if (b.bits < 64 || b.bits > 8192 || b.bits % 64 != 0) {
       return r.Error("fuzzy.bits", "must be a multiple of 64 from 64 to 8192");
     }

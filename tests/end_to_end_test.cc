@@ -380,7 +380,7 @@ TEST(LinkageQualityTest, DeterministicPassesMeetTheTargetsOnDirtyData) {
   // 20% of the housing corporation's rows of residents carry typed errors of every kind.
   const fs::path dir = FreshTempDir();
   ASSERT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", dir.string(), "--seed", "11",
-                        "--residents", "30000", "--error-rate", "0.2"},
+                        "--residents", "50000", "--error-rate", "0.2"},
                        dir / "synth.log"),
             0);
   ASSERT_EQ(RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir / "keys").string(),
