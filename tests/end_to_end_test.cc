@@ -376,7 +376,7 @@ TEST(EndToEndTest, ReleaseBeforeTheRegisterHasSubmittedIsRefusedWithAReason) {
   EXPECT_NE(ReadFile(w.Log("request")).find("has not completed a submission"), std::string::npos);
 }
 
-TEST(LinkageQualityTest, DeterministicPassesMeetTheTargetsOnDirtyData) {
+TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
   // 20% of the housing corporation's rows of residents carry typed errors of every kind.
   const fs::path dir = FreshTempDir();
   ASSERT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", dir.string(), "--seed", "11",
