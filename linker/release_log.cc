@@ -1,7 +1,10 @@
 #include "linker/release_log.h"
 
 #include <fcntl.h>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <chrono>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -82,7 +85,65 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   return absl::OkStatus();
 }
 
+// Appends `line` and a newline to `path` and fsyncs.
+absl::Status AppendLine(const std::filesystem::path& path, const std::string& line) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::InternalError(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+  }
+  const std::string data = line + "\n";
+  const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return absl::InternalError(fmt::format("cannot append to {}", path.string()));
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+std::filesystem::path TreeHeadsPath(const std::filesystem::path& log) {
+  return std::filesystem::path(log.string() + ".heads");
+}
+
+namespace {
+
+absl::Status BadHead(size_t line, std::string_view what) {
+  return absl::DataLossError(fmt::format("tree head on line {} is not valid: {}", line, what));
+}
+
+// Decodes exactly 2 * out.size() lowercase hex digits.
+bool FromHex(std::string_view hex, std::span<uint8_t> out) {
+  size_t len = 0;
+  return hex.size() == out.size() * 2 &&
+         sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
+         len == out.size() && Hex(out.data(), out.size()) == hex;
+}
+
+}  // namespace
+
+absl::StatusOr<TreeHead> ParseTreeHead(std::string_view line, const Ed25519Verifier& hub_key) {
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || j.dump() != line) {
+    return absl::DataLossError("a tree head is not a JSON object in canonical form");
+  }
+  TreeHead head;
+  uint8_t sig[64];
+  if (!j.contains("size") || !j["size"].is_number_unsigned() || !j.contains("root") ||
+      !j["root"].is_string() || !j.contains("time") || !j["time"].is_string() ||
+      !j.contains("signature") || !j["signature"].is_string() ||
+      !FromHex(j["root"].get<std::string>(), head.root) ||
+      !FromHex(j["signature"].get<std::string>(), sig)) {
+    return absl::DataLossError("a tree head lacks size, root, time or signature");
+  }
+  if (!hub_key.Verify(kTreeHeadSignatureContext, SigningInput(j),
+                      std::string_view(reinterpret_cast<const char*>(sig), sizeof(sig)))) {
+    return absl::DataLossError("a tree head's signature does not verify with the hub's key");
+  }
+  head.size = j["size"].get<uint64_t>();
+  head.time = j["time"].get<std::string>();
+  head.line = std::string(line);
+  return head;
+}
 
 std::string Sha256Hex(std::string_view data) {
   uint8_t digest[crypto_hash_sha256_BYTES];
@@ -107,7 +168,28 @@ absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& pa
     }
     ++result.entries;
     result.head_sha256 = Sha256Hex(line);
+    result.tree.Append(line);
+    result.lines.push_back(line);
     pos = end + 1;
+  }
+  std::ifstream heads(TreeHeadsPath(path), std::ios::binary);
+  std::string line;
+  for (size_t number = 1; heads && std::getline(heads, line); ++number) {
+    auto head = ParseTreeHead(line, hub_key);
+    if (!head.ok()) return BadHead(number, std::string(head.status().message()));
+    if (head->size > result.entries) {
+      return BadHead(number, fmt::format("it covers {} entries, the log has {} (entries removed?)",
+                                         head->size, result.entries));
+    }
+    if (result.latest_head && head->size < result.latest_head->size) {
+      return BadHead(number, "the log shrank");
+    }
+    if (head->root != result.tree.Root(head->size)) {
+      return BadHead(number, fmt::format("its root is not the root of the log's first {} entries "
+                                         "(history rewritten)", head->size));
+    }
+    ++result.tree_heads;
+    result.latest_head = std::move(*head);
   }
   return result;
 }
@@ -128,10 +210,16 @@ absl::StatusOr<std::unique_ptr<ReleaseLogWriter>> ReleaseLogWriter::Open(
           "refusing to extend {}: {}. Keep the file for the privacy officer and investigate.",
           path.string(), std::string(verified.status().message())));
     }
-    state = *verified;
+    state = std::move(*verified);
   }
-  return std::unique_ptr<ReleaseLogWriter>(
+  std::unique_ptr<ReleaseLogWriter> writer(
       new ReleaseLogWriter(path, std::move(signer), std::move(state)));
+  // A stop between writing an entry and its head leaves the newest entries without one.
+  const uint64_t covered = writer->state_.latest_head ? writer->state_.latest_head->size : 0;
+  if (writer->state_.entries > covered) {
+    if (absl::Status s = writer->AppendTreeHead(); !s.ok()) return s;
+  }
+  return writer;
 }
 
 uint64_t ReleaseLogWriter::entries() const {
@@ -149,19 +237,25 @@ absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
   entry["signature"] = Hex(sig.data(), sig.size());
   const std::string line = entry.dump();
 
-  const int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::InternalError(
-        fmt::format("cannot open {}: {}", path_.string(), std::strerror(errno)));
-  }
-  const std::string data = line + "\n";
-  const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return absl::InternalError(fmt::format("cannot append to {}", path_.string()));
+  if (absl::Status s = AppendLine(path_, line); !s.ok()) return s;
   ++state_.entries;
   state_.head_sha256 = Sha256Hex(line);
+  state_.tree.Append(line);
+  if (absl::Status s = AppendTreeHead(); !s.ok()) return s;
   return line;
+}
+
+absl::Status ReleaseLogWriter::AppendTreeHead() {
+  const Hash256 root = state_.tree.Root(state_.tree.size());
+  nlohmann::json head = {
+      {"size", state_.tree.size()},
+      {"root", Hex(root.data(), root.size())},
+      {"time", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                           fmt::gmtime(std::chrono::system_clock::to_time_t(
+                               std::chrono::system_clock::now())))}};
+  const Ed25519Signature sig = signer_->Sign(kTreeHeadSignatureContext, head.dump());
+  head["signature"] = Hex(sig.data(), sig.size());
+  return AppendLine(TreeHeadsPath(path_), head.dump());
 }
 
 }  // namespace stapel

@@ -11,30 +11,60 @@
 // Canonical encoding: JSON with object keys sorted, no white space, whole numbers only and
 // strings as UTF-8 (nlohmann::json::dump()). A line must be exactly the canonical encoding
 // of itself, so any edit of any byte breaks a hash, a signature or that check.
+//
+// The lines are also the leaves of an RFC 6962 Merkle tree. After every append the hub writes
+// a signed tree head to "<log>.heads", one JSON line {"root", "size", "time", "signature"} with
+// the signature over "stapel-tree-head-v1\n" and the head without "signature". A head saved by
+// a privacy officer proves later, with a consistency proof, that no earlier entry was altered
+// or removed since (see stapel-audit prove-consistency).
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "keys/signing.h"
+#include "linker/merkle_tree.h"
 
 namespace stapel {
 
 std::string Sha256Hex(std::string_view data);
 
+inline constexpr std::string_view kTreeHeadSignatureContext = "stapel-tree-head-v1\n";
+
+struct TreeHead {
+  uint64_t size = 0;
+  Hash256 root{};
+  std::string time;
+  std::string line;  // the signed JSON line as written
+};
+
+// The heads file beside a log.
+std::filesystem::path TreeHeadsPath(const std::filesystem::path& log);
+
+// Parses and checks one signed tree head line (canonical form, signature). DATA_LOSS otherwise.
+absl::StatusOr<TreeHead> ParseTreeHead(std::string_view line, const Ed25519Verifier& hub_key);
+
 struct LogVerification {
   uint64_t entries = 0;
   std::string head_sha256;  // SHA-256 of the last line; 64 zeros for an empty log
+  MerkleTree tree;          // over every line
+  std::vector<std::string> lines;
+  uint64_t tree_heads = 0;  // signed heads checked against the tree
+  std::optional<TreeHead> latest_head;
 };
 
 // Checks every line: canonical form, sequence, hash chain, table hash, signature, and that
-// the released table keeps the rules recorded in the entry (CheckReleasedTable). DATA_LOSS
-// names the first bad entry by line number; NOT_FOUND when the file is missing.
+// the released table keeps the rules recorded in the entry (CheckReleasedTable); then every
+// signed tree head in "<log>.heads" (when the file exists): signature, sizes that never shrink,
+// and the root of the log's first `size` lines. DATA_LOSS names the first bad entry or head by
+// line number; NOT_FOUND when the log is missing.
 absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& path,
                                                  const Ed25519Verifier& hub_key);
 
@@ -55,10 +85,11 @@ class ReleaseLogWriter {
  private:
   ReleaseLogWriter(std::filesystem::path path, std::unique_ptr<Ed25519Signer> signer,
                    LogVerification state);
+  absl::Status AppendTreeHead();  // for the tree as it is now; callers hold mu_
   const std::filesystem::path path_;
   const std::unique_ptr<Ed25519Signer> signer_;
   mutable std::mutex mu_;
-  LogVerification state_;
+  LogVerification state_;  // also holds the Merkle tree of every line
 };
 
 }  // namespace stapel

@@ -70,15 +70,55 @@ TEST(ReleaseLogTest, RemovedReorderedOrAppendedEntriesAreDetected) {
                                     first + second, original + third, original + "x"}) {
     WriteFile(path, edited);
     auto r = VerifyReleaseLog(path, verifier);
-    // Truncating the tail keeps a valid shorter log; that is caught by comparing the head
-    // with one saved earlier, which the verifier reports.
-    if (edited == first + second) {
-      ASSERT_TRUE(r.ok());
-      EXPECT_EQ(r->entries, 2u);
-    } else {
-      EXPECT_FALSE(r.ok());
-    }
+    // Cutting off the last entry leaves a valid chain, but the signed tree head of size 3
+    // no longer fits.
+    EXPECT_FALSE(r.ok()) << edited.size();
   }
+}
+
+TEST(ReleaseLogTest, EveryAppendWritesASignedTreeHeadThatVerifies) {
+  auto [path, verifier] = WriteLog(3);
+  auto result = VerifyReleaseLog(path, verifier);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->tree_heads, 3u);
+  ASSERT_TRUE(result->latest_head.has_value());
+  EXPECT_EQ(result->latest_head->size, 3u);
+  EXPECT_EQ(result->latest_head->root, result->tree.Root(3));
+  // An edited head (here: another size) no longer carries a valid signature.
+  std::string heads = ReadFile(TreeHeadsPath(path));
+  heads[heads.find("\"size\":2") + 7] = '1';
+  WriteFile(TreeHeadsPath(path), heads);
+  EXPECT_FALSE(VerifyReleaseLog(path, verifier).ok());
+}
+
+TEST(ReleaseLogTest, AHeadSavedEarlierProvesThatHistoryWasNotRewritten) {
+  const auto dir = FreshTempDir();
+  ASSERT_TRUE(Ed25519Signer::Generate()->WriteKeyFiles(dir / "hub.key", dir / "hub.pub", false).ok());
+  const auto verifier = *Ed25519Verifier::FromFile(dir / "hub.pub");
+  const auto path = dir / "release.log";
+  {
+    auto log = *ReleaseLogWriter::Open(path, *Ed25519Signer::FromFile(dir / "hub.key"));
+    ASSERT_TRUE(log->Append(Entry(100)).ok());
+    ASSERT_TRUE(log->Append(Entry(101)).ok());
+  }
+  const TreeHead saved = *VerifyReleaseLog(path, verifier)->latest_head;  // the officer keeps it
+  {
+    auto log = *ReleaseLogWriter::Open(path, *Ed25519Signer::FromFile(dir / "hub.key"));
+    ASSERT_TRUE(log->Append(Entry(102)).ok());
+    ASSERT_TRUE(log->Append(Entry(103)).ok());
+  }
+  auto after = VerifyReleaseLog(path, verifier);
+  ASSERT_TRUE(after.ok()) << after.status();
+  const uint64_t n = after->tree.size();
+  EXPECT_EQ(n, 4u);
+  EXPECT_TRUE(VerifyConsistency(saved.size, n, saved.root, after->latest_head->root,
+                                after->tree.ConsistencyProof(saved.size, n)));
+  // Whoever rewrites entry 1 cannot produce a tree consistent with the saved head.
+  MerkleTree rewritten;
+  rewritten.Append("{}");
+  for (uint64_t i = 1; i < n; ++i) rewritten.Append(after->lines[i]);
+  EXPECT_FALSE(VerifyConsistency(saved.size, n, saved.root, rewritten.Root(n),
+                                 rewritten.ConsistencyProof(saved.size, n)));
 }
 
 TEST(ReleaseLogTest, AnotherHubKeyDoesNotVerify) {
