@@ -71,6 +71,7 @@ class World {
   fs::path Log(std::string_view name) const { return dir_ / "logs" / (std::string(name) + ".log"); }
 
   void StartHub() {
+    fs::remove(dir_ / "hub.port");  // a restarted hub listens on another free port
     hub_ = std::make_unique<Process>(
         std::vector<std::string>{(kBin / "stapel-hub").string(), "serve", "--config",
                                  (dir_ / "config" / "hub.toml").string(), "--listen", "127.0.0.1:0",
@@ -104,11 +105,15 @@ class World {
                 "--hub", hub_address_, "--out", (dir_ / "release").string(), "--purpose", "test"},
                Log("request"));
   }
-  int Audit(std::string_view log_name = "audit") {
-    return RunProcess({(kBin / "stapel-audit").string(), "verify", "--log",
-                (dir_ / "hub" / "release.log").string(), "--hub-key",
-                (dir_ / "keys" / "hub-signing.pub").string()},
-               Log(log_name));
+  int Audit(std::string_view log_name = "audit") { return AuditCommand("verify", {}, log_name); }
+  // stapel-audit <command> --log … --hub-key … <extra>
+  int AuditCommand(std::string_view command, std::vector<std::string> extra,
+                   std::string_view log_name) {
+    std::vector<std::string> argv = {(kBin / "stapel-audit").string(), std::string(command),
+                                     "--log", (dir_ / "hub" / "release.log").string(),
+                                     "--hub-key", (dir_ / "keys" / "hub-signing.pub").string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunProcess(argv, Log(log_name));
   }
 
  private:
@@ -181,6 +186,44 @@ TEST(EndToEndTest, ThreePartiesLinkAndTheReleasedTableEqualsTheSuppressedGroundT
   WriteFile(log, text);
   EXPECT_EQ(w.Audit("audit-tampered"), 1);
   EXPECT_NE(ReadFile(w.Log("audit-tampered")).find("line 1"), std::string::npos);
+}
+
+TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0);
+  const std::string head = (w.dir() / "head-1.json").string();
+  ASSERT_EQ(w.AuditCommand("verify", {"--save-head", head}, "audit-1"), 0) << ReadFile(w.Log("audit-1"));
+  // The hub restarts and releases again: the log only grows.
+  ASSERT_EQ(w.StopHub(), 0);
+  w.StartHub();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  ASSERT_EQ(w.StopHub(), 0);
+  ASSERT_EQ(w.AuditCommand("verify", {}, "audit-2"), 0) << ReadFile(w.Log("audit-2"));
+  EXPECT_NE(ReadFile(w.Log("audit-2")).find("OK: 2 releases verified"), std::string::npos);
+  EXPECT_NE(ReadFile(w.Log("audit-2")).find("2 signed tree heads"), std::string::npos);
+  EXPECT_EQ(w.AuditCommand("prove-consistency", {"--old-head", head}, "consistency"), 0)
+      << ReadFile(w.Log("consistency"));
+  EXPECT_EQ(w.AuditCommand("prove-inclusion", {"--seq", "1", "--head", head}, "inclusion"), 0)
+      << ReadFile(w.Log("inclusion"));
+  EXPECT_EQ(w.AuditCommand("show", {}, "show"), 0);
+  EXPECT_NE(ReadFile(w.Log("show")).find("#2 "), std::string::npos) << ReadFile(w.Log("show"));
+  // A saved head that was edited is refused.
+  std::string edited = ReadFile(head);
+  edited[edited.find("\"root\":\"") + 8] ^= 1;
+  WriteFile(w.dir() / "head-edited.json", edited);
+  EXPECT_EQ(w.AuditCommand("prove-consistency", {"--old-head", (w.dir() / "head-edited.json").string()},
+                           "consistency-edited"),
+            1);
+  // Removing the newest release is caught: a signed head covers it.
+  const fs::path log = w.dir() / "hub" / "release.log";
+  std::string text = ReadFile(log);
+  text.erase(text.find('\n') + 1);
+  WriteFile(log, text);
+  EXPECT_EQ(w.Audit("audit-cut"), 1);
+  EXPECT_NE(ReadFile(w.Log("audit-cut")).find("entries removed"), std::string::npos)
+      << ReadFile(w.Log("audit-cut"));
 }
 
 TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {

@@ -1,43 +1,194 @@
-// stapel-audit: for privacy officers. Verifies a release log offline with only the log and
-// the hub's public release-signing key.
+// stapel-audit: for privacy officers. Checks a release log offline with only the log, its
+// tree heads ("<log>.heads") and the hub's public release-signing key.
 #include <sodium.h>
 
+#include <fstream>
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "CLI/CLI.hpp"
+#include "keys/key_file.h"
 #include "keys/signing.h"
+#include "linker/area_table.h"
 #include "linker/release_log.h"
 
+namespace {
+
+std::string Hex(const stapel::Hash256& h) {
+  char out[65];
+  sodium_bin2hex(out, sizeof(out), h.data(), h.size());
+  return out;
+}
+
+struct Options {
+  std::string log, hub_key, head_file, save_head;
+  uint64_t seq = 0;
+};
+
+int Fail(const std::string& what) {
+  std::cerr << "stapel-audit: FAILED: " << what << "\n";
+  return 1;
+}
+
+int Fail(const absl::Status& status) { return Fail(std::string(status.message())); }
+
+// Verifies the whole log; every command starts with this.
+absl::StatusOr<stapel::LogVerification> Load(const Options& o, stapel::Ed25519Verifier* key) {
+  auto k = stapel::Ed25519Verifier::FromFile(o.hub_key);
+  if (!k.ok()) return k.status();
+  *key = *k;
+  return stapel::VerifyReleaseLog(o.log, *key);
+}
+
+absl::StatusOr<stapel::TreeHead> ReadHead(const std::string& file, const stapel::Ed25519Verifier& key) {
+  auto text = stapel::ReadTextFile(file);
+  if (!text.ok()) return text.status();
+  std::string line = *text;
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return stapel::ParseTreeHead(line, key);
+}
+
+int Verify(const Options& o) {
+  stapel::Ed25519Verifier key;  // set by Load
+  auto v = Load(o, &key);
+  if (!v.ok()) return Fail(v.status());
+  std::cout << fmt::format("stapel-audit: OK: {} release{} verified in {} ({} signed tree heads)\n",
+                           v->entries, v->entries == 1 ? "" : "s", o.log, v->tree_heads);
+  std::cout << "log head sha256: " << v->head_sha256 << "\n";
+  if (v->latest_head) {
+    std::cout << "latest tree head: " << v->latest_head->line << "\n";
+    if (!o.save_head.empty()) {
+      std::ofstream(o.save_head) << v->latest_head->line << "\n";
+      std::cout << "saved to " << o.save_head
+                << "; later, `stapel-audit prove-consistency --old-head " << o.save_head
+                << "` shows that nothing before it was altered or removed\n";
+    }
+  }
+  return 0;
+}
+
+int ProveInclusion(const Options& o) {
+  stapel::Ed25519Verifier key;  // set by Load
+  auto v = Load(o, &key);
+  if (!v.ok()) return Fail(v.status());
+  auto head = o.head_file.empty() ? absl::StatusOr<stapel::TreeHead>(
+                                        v->latest_head ? *v->latest_head : stapel::TreeHead())
+                                  : ReadHead(o.head_file, key);
+  if (!head.ok()) return Fail(head.status());
+  if (o.seq < 1 || o.seq > head->size) {
+    return Fail(fmt::format("entry {} is not covered by the head (size {})", o.seq, head->size));
+  }
+  const auto proof = v->tree.InclusionProof(o.seq - 1, head->size);
+  const stapel::Hash256 leaf = stapel::MerkleLeafHash(v->lines[o.seq - 1]);
+  std::cout << fmt::format("entry {}: leaf hash {}\ninclusion proof in the tree of size {} (root {}):\n",
+                           o.seq, Hex(leaf), head->size, Hex(head->root));
+  for (const auto& h : proof) std::cout << "  " << Hex(h) << "\n";
+  if (!stapel::VerifyInclusion(leaf, o.seq - 1, head->size, proof, head->root)) {
+    return Fail("the proof does not lead to the head's root");
+  }
+  std::cout << "stapel-audit: OK: entry " << o.seq << " is in the log the hub signed\n";
+  return 0;
+}
+
+int ProveConsistency(const Options& o) {
+  stapel::Ed25519Verifier key;  // set by Load
+  auto old_head = [&]() -> absl::StatusOr<stapel::TreeHead> {
+    auto k = stapel::Ed25519Verifier::FromFile(o.hub_key);
+    if (!k.ok()) return k.status();
+    return ReadHead(o.head_file, *k);
+  }();
+  if (!old_head.ok()) return Fail(fmt::format("the saved head: {}", std::string(old_head.status().message())));
+  auto v = Load(o, &key);
+  if (!v.ok()) return Fail(v.status());
+  if (!v->latest_head) return Fail("the log has no signed tree head");
+  const stapel::TreeHead& now = *v->latest_head;
+  if (old_head->size > now.size) {
+    return Fail(fmt::format("the saved head covers {} entries, the log now {}: entries were removed",
+                            old_head->size, now.size));
+  }
+  const auto proof = v->tree.ConsistencyProof(old_head->size, now.size);
+  std::cout << fmt::format("consistency proof from size {} (root {}) to size {} (root {}):\n",
+                           old_head->size, Hex(old_head->root), now.size, Hex(now.root));
+  for (const auto& h : proof) std::cout << "  " << Hex(h) << "\n";
+  if (!stapel::VerifyConsistency(old_head->size, now.size, old_head->root, now.root, proof)) {
+    return Fail("the log is not an extension of the saved head: its history was rewritten");
+  }
+  std::cout << "stapel-audit: OK: the first " << old_head->size
+            << " entries are unchanged; the log only grew since the saved head\n";
+  return 0;
+}
+
+int Show(const Options& o) {
+  stapel::Ed25519Verifier key;  // set by Load
+  auto v = Load(o, &key);
+  if (!v.ok()) return Fail(v.status());
+  for (const std::string& line : v->lines) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    const auto table = stapel::AreaTable::FromJson(e["table"]);
+    size_t cells = 0, suppressed = 0;
+    for (const auto& row : table->rows) {
+      for (const auto& c : row.cells) {
+        ++cells;
+        suppressed += c.suppressed;
+      }
+    }
+    std::cout << fmt::format(
+        "#{} {} to '{}' ({}): stacking table, {} areas × {} measures, {} of {} cells suppressed, "
+        "rules k = {}\n",
+        e["seq"].get<uint64_t>(), e["time"].get<std::string>(), e["requester"].get<std::string>(),
+        e["request"].value("purpose", std::string()).empty() ? "no purpose given"
+                                                             : e["request"]["purpose"].get<std::string>(),
+        table->rows.size(), table->measures.size(), suppressed, cells, e["rules"]["k"].get<int>());
+  }
+  std::cout << fmt::format("{} release{}, all verified\n", v->entries, v->entries == 1 ? "" : "s");
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"stapel-audit: check a Stapel release log offline"};
+  CLI::App app{"stapel-audit: check a Stapel release log offline, with only the log, its tree "
+               "heads (<log>.heads) and the hub's public release-signing key"};
   app.require_subcommand(1);
-  std::string log_path, key_path;
+  Options o;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--log", o.log, "The release log (release.log in the hub's data folder)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--hub-key", o.hub_key, "The hub's public release-signing key (hub-signing.pub)")
+        ->required()
+        ->check(CLI::ExistingFile);
+  };
   auto* verify = app.add_subcommand(
       "verify",
-      "Check the hash chain, every hub signature, and that every released table keeps the "
-      "disclosure rules recorded with it. Exits 0 when all entries are valid, 1 naming the "
-      "first bad entry otherwise.");
-  verify->add_option("--log", log_path, "The release log (release.log in the hub's data folder)")
-      ->required();
-  verify
-      ->add_option("--hub-key", key_path, "The hub's public release-signing key (hub-signing.pub)")
-      ->required();
+      "Check the hash chain, every signature, every signed tree head, and that every released "
+      "table keeps the disclosure rules recorded with it. Exits 0 when all is valid, 1 naming "
+      "the first bad entry otherwise.");
+  add_common(verify);
+  verify->add_option("--save-head", o.save_head,
+                     "Write the latest signed tree head to this file, to check later that "
+                     "history was not rewritten");
+  auto* inclusion = app.add_subcommand(
+      "prove-inclusion", "Prove that one release is in the log under a signed tree head");
+  add_common(inclusion);
+  inclusion->add_option("--seq", o.seq, "The release's entry number")->required();
+  inclusion->add_option("--head", o.head_file, "A saved tree head (default: the latest)");
+  auto* consistency = app.add_subcommand(
+      "prove-consistency",
+      "Prove that the log now is an append-only extension of a tree head saved earlier; fails "
+      "if any entry before it was altered or removed");
+  add_common(consistency);
+  consistency->add_option("--old-head", o.head_file, "The saved tree head (from verify --save-head)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* show = app.add_subcommand(
+      "show", "List every release: when, to whom, why, how large, how much suppressed, which rules");
+  add_common(show);
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
-
-  auto key = stapel::Ed25519Verifier::FromFile(key_path);
-  if (!key.ok()) {
-    std::cerr << "stapel-audit: " << key.status().message() << "\n";
-    return 2;
-  }
-  auto result = stapel::VerifyReleaseLog(log_path, *key);
-  if (!result.ok()) {
-    std::cerr << "stapel-audit: FAILED: " << result.status().message() << "\n";
-    return 1;
-  }
-  std::cout << "stapel-audit: OK: " << result->entries << " release"
-            << (result->entries == 1 ? "" : "s") << " verified in " << log_path
-            << "\nlog head sha256: " << result->head_sha256
-            << "\n(save the head: a later audit must show it as an earlier state of the log)\n";
-  return 0;
+  if (*verify) return Verify(o);
+  if (*inclusion) return ProveInclusion(o);
+  if (*consistency) return ProveConsistency(o);
+  return Show(o);
 }
