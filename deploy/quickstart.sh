@@ -105,7 +105,7 @@ Done in $((ELAPSED_MS / 1000)).$(printf '%03d' $((ELAPSED_MS % 1000))) s. Everyt
   keys/      project CA, certificates, signing keys, linkage secret; hub-signing.pub for auditors
   config/    manifest.toml, hub.toml, agent-*.toml, requester.toml
   hub/       the hub's RocksDB (db/) and release.log
-  release/   the released tables (stacking-0001.csv, stacking-0001.json); x = suppressed
+  release/   the released tables (stacking-<release-log entry>.csv and .json); x = suppressed
   logs/      hub and agent logs
   truth/     the generator's ground truth (for tests only; a real hub never has it)
 TXT

@@ -43,8 +43,18 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (entry.is_discarded() || !entry.is_object()) return Bad(number, "not a JSON object");
   if (entry.dump() != line) return Bad(number, "not in canonical form (edited?)");
-  for (const char* field : {"seq", "prev_sha256", "table_sha256", "signature", "table", "rules"}) {
+  for (const char* field : {"seq", "type", "prev_sha256", "signature"}) {
     if (!entry.contains(field)) return Bad(number, fmt::format("field '{}' is missing", field));
+  }
+  const bool release = entry["type"] == kEntryRelease;
+  if (!release && entry["type"] != kEntrySubmission && entry["type"] != kEntryRefusal &&
+      entry["type"] != kEntryManifest) {
+    return Bad(number, "unknown entry type");
+  }
+  if (release) {
+    for (const char* field : {"table_sha256", "table", "rules"}) {
+      if (!entry.contains(field)) return Bad(number, fmt::format("field '{}' is missing", field));
+    }
   }
   if (!entry["seq"].is_number_unsigned() || entry["seq"].get<uint64_t>() != number) {
     return Bad(number, fmt::format("sequence number is not {}", number));
@@ -54,7 +64,7 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
                "prev_sha256 does not match the entry before it (entry removed, "
                "reordered or altered)");
   }
-  if (entry["table_sha256"] != Sha256Hex(entry["table"].dump())) {
+  if (release && entry["table_sha256"] != Sha256Hex(entry["table"].dump())) {
     return Bad(number, "table_sha256 does not match the table");
   }
   if (!entry["signature"].is_string()) return Bad(number, "signature is not text");
@@ -70,6 +80,7 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   if (!key.Verify(kReleaseLogSignatureContext, SigningInput(entry), sig)) {
     return Bad(number, "the hub's signature does not verify (altered, or signed by another key)");
   }
+  if (!release) return absl::OkStatus();
   auto table = AreaTable::FromJson(entry["table"]);
   if (!table.ok()) return Bad(number, std::string(table.status().message()));
   const nlohmann::json& rules = entry["rules"];
@@ -143,6 +154,11 @@ absl::StatusOr<TreeHead> ParseTreeHead(std::string_view line, const Ed25519Verif
   head.time = j["time"].get<std::string>();
   head.line = std::string(line);
   return head;
+}
+
+std::string UtcNow() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 std::string Sha256Hex(std::string_view data) {
@@ -231,7 +247,7 @@ absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
   std::lock_guard lock(mu_);
   entry["seq"] = state_.entries + 1;
   entry["prev_sha256"] = state_.head_sha256;
-  entry["table_sha256"] = Sha256Hex(entry["table"].dump());
+  if (entry.contains("table")) entry["table_sha256"] = Sha256Hex(entry["table"].dump());
   entry.erase("signature");
   const Ed25519Signature sig = signer_->Sign(kReleaseLogSignatureContext, entry.dump());
   entry["signature"] = Hex(sig.data(), sig.size());
@@ -241,8 +257,18 @@ absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
   ++state_.entries;
   state_.head_sha256 = Sha256Hex(line);
   state_.tree.Append(line);
+  state_.lines.push_back(line);
   if (absl::Status s = AppendTreeHead(); !s.ok()) return s;
   return line;
+}
+
+std::optional<nlohmann::json> ReleaseLogWriter::LastEntryOfType(std::string_view type) const {
+  std::lock_guard lock(mu_);
+  for (auto it = state_.lines.rbegin(); it != state_.lines.rend(); ++it) {
+    nlohmann::json entry = nlohmann::json::parse(*it);
+    if (entry["type"] == type) return entry;
+  }
+  return std::nullopt;
 }
 
 absl::Status ReleaseLogWriter::AppendTreeHead() {
@@ -250,9 +276,7 @@ absl::Status ReleaseLogWriter::AppendTreeHead() {
   nlohmann::json head = {
       {"size", state_.tree.size()},
       {"root", Hex(root.data(), root.size())},
-      {"time", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                           fmt::gmtime(std::chrono::system_clock::to_time_t(
-                               std::chrono::system_clock::now())))}};
+      {"time", UtcNow()}};
   const Ed25519Signature sig = signer_->Sign(kTreeHeadSignatureContext, head.dump());
   head["signature"] = Hex(sig.data(), sig.size());
   return AppendLine(TreeHeadsPath(path_), head.dump());

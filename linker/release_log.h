@@ -1,10 +1,14 @@
 #ifndef STAPEL_LINKER_RELEASE_LOG_H_
 #define STAPEL_LINKER_RELEASE_LOG_H_
 
-// The release log: an append-only file with one signed JSON entry per line. Each entry holds
-// what the caller records (time, requester, request, rules, the released table) plus
+// The release log: an append-only file with one signed JSON entry per line, of one "type":
+//   "release"     a table released: time, requester, request, rules, linkage report, table
+//   "submission"  a party's completed submission: party, counts and a digest of what was stored
+//   "refusal"     a request the hub refused, and why
+//   "manifest"    the manifest (with the parties' keys) the hub started with, when it changed
+// Each entry holds what the caller records plus
 //   "seq"          1, 2, 3, ...
-//   "table_sha256" SHA-256 of the canonical encoding of "table"
+//   "table_sha256" SHA-256 of the canonical encoding of "table" (releases)
 //   "prev_sha256"  SHA-256 of the previous line (64 zeros for the first)
 //   "signature"    the hub's Ed25519 signature over "stapel-release-log-v1\n" followed by the
 //                  canonical encoding of the entry without "signature"
@@ -34,7 +38,14 @@
 
 namespace stapel {
 
+inline constexpr std::string_view kEntryRelease = "release";
+inline constexpr std::string_view kEntrySubmission = "submission";
+inline constexpr std::string_view kEntryRefusal = "refusal";
+inline constexpr std::string_view kEntryManifest = "manifest";
+
 std::string Sha256Hex(std::string_view data);
+// The current time as the log writes it: "2026-11-22T10:00:00Z".
+std::string UtcNow();
 
 inline constexpr std::string_view kTreeHeadSignatureContext = "stapel-tree-head-v1\n";
 
@@ -76,11 +87,14 @@ class ReleaseLogWriter {
   static absl::StatusOr<std::unique_ptr<ReleaseLogWriter>> Open(
       const std::filesystem::path& path, std::unique_ptr<Ed25519Signer> signer);
 
-  // Completes `entry` (which must contain "table" and "rules") with seq, table_sha256,
-  // prev_sha256 and signature, appends it and fsyncs. Returns the written line.
+  // Completes `entry` (a "type" and its fields; a release holds "table" and "rules") with seq,
+  // table_sha256, prev_sha256 and signature, appends it and its tree head, and fsyncs.
+  // Returns the written line.
   absl::StatusOr<std::string> Append(nlohmann::json entry);
 
   uint64_t entries() const;
+  // The newest entry of `type`, if any.
+  std::optional<nlohmann::json> LastEntryOfType(std::string_view type) const;
 
  private:
   ReleaseLogWriter(std::filesystem::path path, std::unique_ptr<Ed25519Signer> signer,

@@ -17,7 +17,8 @@ nlohmann::json Entry(int64_t value) {
   t.measures = {"residents"};
   t.rows.push_back({AreaLevel::kGemeente, "GM9999", "Demo", "", {{value, false}}});
   t.rows.push_back({AreaLevel::kWijk, "WK999901", "Oost", "GM9999", {{value, false}}});
-  return {{"requester", "analyst"},
+  return {{"type", "release"},
+          {"requester", "analyst"},
           {"rules", {{"k", 10}}},
           {"table", t.ToJson()},
           {"time", "2026-11-22T10:00:00Z"}};
@@ -119,6 +120,23 @@ TEST(ReleaseLogTest, AHeadSavedEarlierProvesThatHistoryWasNotRewritten) {
   for (uint64_t i = 1; i < n; ++i) rewritten.Append(after->lines[i]);
   EXPECT_FALSE(VerifyConsistency(saved.size, n, saved.root, rewritten.Root(n),
                                  rewritten.ConsistencyProof(saved.size, n)));
+}
+
+TEST(ReleaseLogTest, OtherEntryTypesAreChainedAndSignedToo) {
+  auto signer = Ed25519Signer::Generate();
+  auto verifier = Ed25519Verifier::FromBase64(signer->PublicKeyBase64());
+  auto path = FreshTempDir() / "release.log";
+  auto log = *ReleaseLogWriter::Open(path, std::move(signer));
+  ASSERT_TRUE(log->Append({{"type", "submission"}, {"party", "credit"}, {"records", 12}}).ok());
+  ASSERT_TRUE(log->Append(Entry(100)).ok());
+  ASSERT_TRUE(log->Append({{"type", "refusal"}, {"requester", "x"}, {"reason", "not a requester"}}).ok());
+  auto r = VerifyReleaseLog(path, *verifier);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->entries, 3u);
+  std::string text = ReadFile(path);
+  text.replace(text.find("\"records\":12"), 13, "\"records\":13");
+  WriteFile(path, text);
+  EXPECT_FALSE(VerifyReleaseLog(path, *verifier).ok());
 }
 
 TEST(ReleaseLogTest, AnotherHubKeyDoesNotVerify) {

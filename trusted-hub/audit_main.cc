@@ -3,9 +3,11 @@
 #include <sodium.h>
 
 #include <fstream>
+#include <map>
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "CLI/CLI.hpp"
 #include "keys/key_file.h"
@@ -53,8 +55,16 @@ int Verify(const Options& o) {
   stapel::Ed25519Verifier key;  // set by Load
   auto v = Load(o, &key);
   if (!v.ok()) return Fail(v.status());
-  std::cout << fmt::format("stapel-audit: OK: {} release{} verified in {} ({} signed tree heads)\n",
-                           v->entries, v->entries == 1 ? "" : "s", o.log, v->tree_heads);
+  std::map<std::string, int> types;
+  for (const auto& line : v->lines) ++types[nlohmann::json::parse(line)["type"].get<std::string>()];
+  auto count = [&](const std::string& type, const char* one, const char* many) {
+    return fmt::format("{} {}", types[type], types[type] == 1 ? one : many);
+  };
+  std::cout << fmt::format(
+      "stapel-audit: OK: {} entries verified in {}: {}, {}, {}, {}; {} signed tree heads\n",
+      v->entries, o.log, count("release", "release", "releases"),
+      count("submission", "submission", "submissions"), count("refusal", "refusal", "refusals"),
+      count("manifest", "manifest change", "manifest changes"), v->tree_heads);
   std::cout << "log head sha256: " << v->head_sha256 << "\n";
   if (v->latest_head) {
     std::cout << "latest tree head: " << v->latest_head->line << "\n";
@@ -119,29 +129,54 @@ int ProveConsistency(const Options& o) {
   return 0;
 }
 
+// One readable line per entry.
+std::string Describe(const nlohmann::json& e) {
+  const std::string head = fmt::format("#{} {} ", e["seq"].get<uint64_t>(), e["time"].get<std::string>());
+  const std::string type = e["type"].get<std::string>();
+  if (type == "submission") {
+    return head + fmt::format("submission of '{}': {} records in {} batches (replacing {}), stored "
+                              "data sha256 {}",
+                              e["party"].get<std::string>(), e["records"].get<uint64_t>(),
+                              e["batches"].get<uint64_t>(), e["replaced_records"].get<uint64_t>(),
+                              e["stored_sha256"].get<std::string>().substr(0, 16));
+  }
+  if (type == "refusal") {
+    return head + fmt::format("REFUSED '{}': {}", e["requester"].get<std::string>(),
+                              e["reason"].get<std::string>());
+  }
+  if (type == "manifest") {
+    std::string parties;
+    for (const auto& p : e["parties"]) {
+      parties += fmt::format("{}{} ({}: {})", parties.empty() ? "" : ", ", p["id"].get<std::string>(),
+                             p["role"].get<std::string>(), fmt::join(p["attributes"], " "));
+    }
+    return head + fmt::format("manifest of '{}' in force (k = {}): {}; requesters: {}",
+                              e["project_id"].get<std::string>(), e["k"].get<int>(), parties,
+                              fmt::join(e["requesters"], ", "));
+  }
+  const auto table = stapel::AreaTable::FromJson(e["table"]);
+  size_t cells = 0, suppressed = 0;
+  for (const auto& row : table->rows) {
+    for (const auto& c : row.cells) {
+      ++cells;
+      suppressed += c.suppressed;
+    }
+  }
+  const std::string purpose = e["request"].value("purpose", std::string());
+  return head + fmt::format(
+                    "release to '{}' ({}): stacking table, {} areas × {} measures, {} of {} cells "
+                    "suppressed, rules k = {}",
+                    e["requester"].get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
+                    table->rows.size(), table->measures.size(), suppressed, cells,
+                    e["rules"]["k"].get<int>());
+}
+
 int Show(const Options& o) {
   stapel::Ed25519Verifier key;  // set by Load
   auto v = Load(o, &key);
   if (!v.ok()) return Fail(v.status());
-  for (const std::string& line : v->lines) {
-    const nlohmann::json e = nlohmann::json::parse(line);
-    const auto table = stapel::AreaTable::FromJson(e["table"]);
-    size_t cells = 0, suppressed = 0;
-    for (const auto& row : table->rows) {
-      for (const auto& c : row.cells) {
-        ++cells;
-        suppressed += c.suppressed;
-      }
-    }
-    std::cout << fmt::format(
-        "#{} {} to '{}' ({}): stacking table, {} areas × {} measures, {} of {} cells suppressed, "
-        "rules k = {}\n",
-        e["seq"].get<uint64_t>(), e["time"].get<std::string>(), e["requester"].get<std::string>(),
-        e["request"].value("purpose", std::string()).empty() ? "no purpose given"
-                                                             : e["request"]["purpose"].get<std::string>(),
-        table->rows.size(), table->measures.size(), suppressed, cells, e["rules"]["k"].get<int>());
-  }
-  std::cout << fmt::format("{} release{}, all verified\n", v->entries, v->entries == 1 ? "" : "s");
+  for (const std::string& line : v->lines) std::cout << Describe(nlohmann::json::parse(line)) << "\n";
+  std::cout << fmt::format("{} entr{}, all verified\n", v->entries, v->entries == 1 ? "y" : "ies");
   return 0;
 }
 
@@ -183,7 +218,9 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   auto* show = app.add_subcommand(
-      "show", "List every release: when, to whom, why, how large, how much suppressed, which rules");
+      "show",
+      "List every entry: releases (when, to whom, why, how much suppressed, which rules), "
+      "submissions received, refusals and manifest changes");
   add_common(show);
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;

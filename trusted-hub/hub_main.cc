@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "CLI/CLI.hpp"
+#include "keys/key_file.h"
 #include "keys/signing.h"
 #include "linker/geography.h"
 #include "linker/manifest.h"
@@ -18,6 +19,7 @@
 #include "trusted-hub/grpc_services.h"
 #include "trusted-hub/hub_config.h"
 #include "trusted-hub/ingest.h"
+#include "trusted-hub/manifest_record.h"
 #include "trusted-hub/release.h"
 #include "trusted-hub/rocksdb_store.h"
 
@@ -64,10 +66,18 @@ int Serve(const ServeOptions& o) {
   if (ec) return Fail(absl::PermissionDeniedError("cannot create " + config->data_dir.string()));
   auto log = stapel::ReleaseLogWriter::Open(config->data_dir / "release.log", std::move(*signer));
   if (!log.ok()) return Fail(log.status());
+  if (auto text = stapel::ReadTextFile(config->manifest); !text.ok()) {
+    return Fail(text.status());
+  } else if (auto recorded = stapel::RecordManifestIfChanged(*manifest, *text, log->get());
+             !recorded.ok()) {
+    return Fail(recorded.status());
+  } else if (*recorded) {
+    spdlog::info("manifest of project '{}' recorded in the release log", manifest->project_id);
+  }
   auto store = stapel::RocksDbStore::Open(config->data_dir / "db");
   if (!store.ok()) return Fail(store.status());
   stapel::SubmissionStore submissions(store->get());
-  auto ingest = stapel::Ingest::Create(&*manifest, &submissions);
+  auto ingest = stapel::Ingest::Create(&*manifest, &submissions, log->get());
   if (!ingest.ok()) return Fail(ingest.status());
   stapel::Releaser releaser(&*manifest, &submissions, log->get(), std::move(geography));
   auto credentials = stapel::MutualTlsServerCredentials(config->tls);

@@ -2,7 +2,7 @@
 #define STAPEL_TRUSTED_HUB_HUB_TEST_PROJECT_H_
 
 // Test-only: the project of tests/test_project.h (register "municipality", source "credit"),
-// a RocksDB store in a fresh folder, and helpers to make signed batches.
+// a RocksDB store and a release log in a fresh folder, and helpers to make signed batches.
 
 #include <filesystem>
 #include <memory>
@@ -10,6 +10,7 @@
 
 #include "keys/signing.h"
 #include "linker/manifest.h"
+#include "linker/release_log.h"
 #include "proto/stapel.pb.h"
 #include "tests/test_project.h"
 #include "trusted-hub/rocksdb_store.h"
@@ -23,6 +24,8 @@ struct HubTestProject {
   std::unique_ptr<Ed25519Signer> register_key, source_key;
   std::unique_ptr<RocksDbStore> store;
   std::unique_ptr<SubmissionStore> submissions;
+  std::unique_ptr<Ed25519Verifier> hub_key;  // verifies `log`
+  std::unique_ptr<ReleaseLogWriter> log;     // the hub's log, in the same folder
 
   HubTestProject() : dir(FreshTempDir()) {
     auto signers = WriteTestProject(dir);
@@ -31,6 +34,9 @@ struct HubTestProject {
     manifest = *Manifest::Load(dir / "manifest.toml");
     store = *RocksDbStore::Open(dir / "db");
     submissions = std::make_unique<SubmissionStore>(store.get());
+    auto hub_signer = Ed25519Signer::Generate();
+    hub_key = std::make_unique<Ed25519Verifier>(*Ed25519Verifier::FromBase64(hub_signer->PublicKeyBase64()));
+    log = *ReleaseLogWriter::Open(dir / "release.log", std::move(hub_signer));
   }
 
   static std::string Key(uint8_t tag) { return std::string(32, static_cast<char>(tag)); }

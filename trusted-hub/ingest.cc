@@ -1,6 +1,7 @@
 #include "trusted-hub/ingest.h"
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <set>
 
@@ -10,14 +11,15 @@
 namespace stapel {
 
 absl::StatusOr<std::unique_ptr<Ingest>> Ingest::Create(const Manifest* manifest,
-                                                       SubmissionStore* store) {
+                                                       SubmissionStore* store,
+                                                       ReleaseLogWriter* log) {
   std::map<std::string, Ed25519Verifier, std::less<>> keys;
   for (const auto& party : manifest->parties) {
     auto v = Ed25519Verifier::FromBase64(party.signing_public_key);
     if (!v.ok()) return v.status();
     keys.emplace(party.id, *v);
   }
-  return std::unique_ptr<Ingest>(new Ingest(manifest, store, std::move(keys)));
+  return std::unique_ptr<Ingest>(new Ingest(manifest, store, log, std::move(keys)));
 }
 
 absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
@@ -200,8 +202,13 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   }
   std::lock_guard lock(mu_);
   uint64_t batches = 0, records = 0;
+  crypto_hash_sha256_state digest;  // over the stored batches, in order
+  crypto_hash_sha256_init(&digest);
   absl::Status scan = store_->ForEachBatch(
-      summary.party_id(), summary.submission_id(), [&](uint64_t sequence, const v1::Batch& b) {
+      summary.party_id(), summary.submission_id(),
+      [&](uint64_t sequence, const v1::Batch& b, std::string_view stored) {
+        crypto_hash_sha256_update(&digest, reinterpret_cast<const uint8_t*>(stored.data()),
+                                  stored.size());
         if (sequence != batches) {
           return absl::FailedPreconditionError(fmt::format(
               "batch {} of the submission never arrived; run the agent again", batches));
@@ -226,6 +233,22 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   if (previous->has_value() && (*previous)->submission_id() != summary.submission_id()) {
     receipt.set_replaced_record_count((*previous)->record_count());
   }
+  uint8_t sha[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&digest, sha);
+  char sha_hex[2 * crypto_hash_sha256_BYTES + 1];
+  sodium_bin2hex(sha_hex, sizeof(sha_hex), sha, sizeof(sha));
+  char id_hex[33];
+  sodium_bin2hex(id_hex, sizeof(id_hex), reinterpret_cast<const uint8_t*>(summary.submission_id().data()),
+                 16);
+  auto logged = log_->Append({{"type", kEntrySubmission},
+                              {"time", UtcNow()},
+                              {"party", summary.party_id()},
+                              {"submission_id", id_hex},
+                              {"batches", batches},
+                              {"records", records},
+                              {"replaced_records", receipt.replaced_record_count()},
+                              {"stored_sha256", sha_hex}});
+  if (!logged.ok()) return logged.status();
   return receipt;
 }
 

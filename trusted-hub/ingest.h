@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "keys/signing.h"
 #include "linker/manifest.h"
+#include "linker/release_log.h"
 #include "proto/stapel.pb.h"
 #include "trusted-hub/submission_store.h"
 
@@ -27,9 +28,11 @@ class Ingest {
   static constexpr int kMaxKeysPerRecord = 64;
   static constexpr int kMaxBlockKeysPerRecord = 8;
 
-  // INVALID_ARGUMENT when a party's key in the manifest does not parse.
+  // INVALID_ARGUMENT when a party's key in the manifest does not parse. Completed
+  // submissions are recorded in `log` (party, counts, digest of the stored batches).
   static absl::StatusOr<std::unique_ptr<Ingest>> Create(const Manifest* manifest,
-                                                        SubmissionStore* store);
+                                                        SubmissionStore* store,
+                                                        ReleaseLogWriter* log);
 
   // `peer` is the common name of the caller's verified certificate. Errors:
   // PERMISSION_DENIED (not a party, submitting as another party, a match key kind, attribute
@@ -44,9 +47,9 @@ class Ingest {
       std::string_view peer, const v1::SignedSubmissionSummary& signed_summary);
 
  private:
-  Ingest(const Manifest* manifest, SubmissionStore* store,
+  Ingest(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
          std::map<std::string, Ed25519Verifier, std::less<>> keys)
-      : manifest_(manifest), store_(store), keys_(std::move(keys)) {}
+      : manifest_(manifest), store_(store), log_(log), keys_(std::move(keys)) {}
   // Checks the caller and the signature; returns the caller's manifest entry.
   absl::StatusOr<const PartyManifest*> Authenticate(std::string_view peer, std::string_view context,
                                                     const std::string& message,
@@ -55,6 +58,7 @@ class Ingest {
 
   const Manifest* manifest_;
   SubmissionStore* store_;
+  ReleaseLogWriter* log_;
   std::map<std::string, Ed25519Verifier, std::less<>> keys_;
   std::mutex mu_;  // serializes check-and-store so a retried batch is never stored twice
 };

@@ -13,7 +13,7 @@ const std::string kSub(16, 's');
 
 class IngestTest : public testing::Test {
  protected:
-  void SetUp() override { ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get()); }
+  void SetUp() override { ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get()); }
   int StoredBatches() {
     int n = 0;
     EXPECT_TRUE(
@@ -182,6 +182,16 @@ TEST_F(IngestTest, CompletionNeedsEveryBatchAndReplacesTheEarlierSubmission) {
   EXPECT_EQ(replaced->replaced_record_count(), 6u);
   EXPECT_EQ(StoredBatches(), 1);  // the earlier submission's batches are gone
   EXPECT_EQ((*p_.submissions->Current("credit"))->submission_id(), second);
+  // Both completions are in the log, with what was stored.
+  auto log = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->entries, 2u);
+  const auto entry = nlohmann::json::parse(log->lines[1]);
+  EXPECT_EQ(entry["type"], "submission");
+  EXPECT_EQ(entry["party"], "credit");
+  EXPECT_EQ(entry["records"], 1);
+  EXPECT_EQ(entry["replaced_records"], 6);
+  EXPECT_EQ(entry["stored_sha256"].get<std::string>().size(), 64u);
 }
 
 // Wraps a store and fails every write: nothing may be acknowledged then.
@@ -206,7 +216,7 @@ class FailingStore : public Store {
 TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
   FailingStore failing(p_.store.get());
   SubmissionStore submissions(&failing);
-  auto ingest = *Ingest::Create(&p_.manifest, &submissions);
+  auto ingest = *Ingest::Create(&p_.manifest, &submissions, p_.log.get());
   auto ack = ingest->SubmitBatch(
       "credit",
       HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key));

@@ -99,7 +99,7 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
     if (is_register) linker.Reserve((*current)->record_count());
     LinkStats stats;
     absl::Status s = store_->ForEachBatch(
-        party->id, (*current)->submission_id(), [&](uint64_t, const v1::Batch& batch) {
+        party->id, (*current)->submission_id(), [&](uint64_t, const v1::Batch& batch, std::string_view) {
           const BatchLayout layout = Layout(batch, *manifest_, indicators);
           for (const auto& r : batch.records()) {
             view.Read(r, layout.kind_slot);
@@ -124,6 +124,22 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
 
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
                                                    const v1::TableRequest& request) {
+  absl::StatusOr<v1::ReleaseReply> reply = TryRelease(requester, request);
+  if (!reply.ok() && reply.status().code() != absl::StatusCode::kInternal &&
+      reply.status().code() != absl::StatusCode::kDataLoss) {
+    // The privacy officer sees what was asked and refused, too.
+    auto logged = log_->Append({{"type", kEntryRefusal},
+                                {"time", UtcNow()},
+                                {"requester", std::string(requester)},
+                                {"purpose", request.purpose().substr(0, 1000)},
+                                {"reason", std::string(reply.status().message())}});
+    if (!logged.ok()) return logged.status();
+  }
+  return reply;
+}
+
+absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester,
+                                                      const v1::TableRequest& request) {
   if (!manifest_->IsRequester(requester)) {
     return absl::PermissionDeniedError(
         fmt::format("'{}' is not a requester of project '{}'; the manifest lists: {}", requester,
@@ -140,9 +156,8 @@ absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
 
   const nlohmann::json table_json = table->ToJson();
   nlohmann::json entry = {
-      {"time",
-       fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                                std::chrono::system_clock::now())))},
+      {"type", kEntryRelease},
+      {"time", UtcNow()},
       {"project_id", manifest_->project_id},
       {"requester", std::string(requester)},
       {"request", {{"table", "stacking"}, {"purpose", request.purpose()}}},

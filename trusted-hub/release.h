@@ -28,11 +28,14 @@ class Releaser {
       : manifest_(manifest), store_(store), log_(log), geography_(std::move(geography)) {}
 
   // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
-  // FAILED_PRECONDITION when the register has not completed a submission.
+  // FAILED_PRECONDITION when the register has not completed a submission. A refused request
+  // is recorded in the log as a refusal with its reason.
   absl::StatusOr<v1::ReleaseReply> Release(std::string_view requester,
                                            const v1::TableRequest& request);
 
  private:
+  absl::StatusOr<v1::ReleaseReply> TryRelease(std::string_view requester,
+                                              const v1::TableRequest& request);
   // Links all current submissions; fills per-party linkage statistics into `linkage`.
   absl::StatusOr<AreaTable> BuildTable(nlohmann::json* linkage);
 

@@ -13,13 +13,9 @@ using testing_util::HubTestProject;
 class ReleaseTest : public testing::Test {
  protected:
   void SetUp() override {
-    ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get());
-    signer_pub_ = Ed25519Signer::Generate();
-    const std::string pub = signer_pub_->PublicKeyBase64();
-    verifier_ = std::make_unique<Ed25519Verifier>(*Ed25519Verifier::FromBase64(pub));
-    log_ = *ReleaseLogWriter::Open(p_.dir / "release.log", std::move(signer_pub_));
+    ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get());
     releaser_ =
-        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), log_.get(), Geography());
+        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(), Geography());
   }
   void Submit(const std::string& party, int n, uint8_t first_tag, const Ed25519Signer& key) {
     const std::string sub(16, static_cast<char>(first_tag));
@@ -33,9 +29,6 @@ class ReleaseTest : public testing::Test {
   }
   HubTestProject p_;
   std::unique_ptr<Ingest> ingest_;
-  std::unique_ptr<Ed25519Signer> signer_pub_;
-  std::unique_ptr<Ed25519Verifier> verifier_;
-  std::unique_ptr<ReleaseLogWriter> log_;
   std::unique_ptr<Releaser> releaser_;
 };
 
@@ -66,7 +59,7 @@ TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
   EXPECT_EQ(entry["linkage"]["credit"]["passes"][0]["linked"], 30);
   EXPECT_EQ(entry["linkage"]["municipality"]["persons"], 60);
   EXPECT_EQ(entry["rules"]["k"], 15);
-  EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *verifier_).ok());
+  EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key).ok());
 }
 
 TEST_F(ReleaseTest, SmallCountsAreSuppressedWithTheManifestThreshold) {
@@ -87,7 +80,16 @@ TEST_F(ReleaseTest, RefusesNonRequestersAndAMissingRegister) {
   auto s = releaser_->Release("analyst", v1::TableRequest()).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("'municipality' has not completed"), std::string::npos);
-  EXPECT_EQ(log_->entries(), 0u);
+  // Both refusals are in the log, with their reasons; no table was released.
+  auto log = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_EQ(log->entries, 2u);
+  for (const auto& line : log->lines) {
+    const auto entry = nlohmann::json::parse(line);
+    EXPECT_EQ(entry["type"], "refusal");
+    EXPECT_FALSE(entry.contains("table"));
+  }
+  EXPECT_NE(log->lines[1].find("has not completed a submission"), std::string::npos);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ absl::Status SubmissionStore::PutBatch(std::string_view party, std::string_view 
 
 absl::Status SubmissionStore::ForEachBatch(
     std::string_view party, std::string_view submission_id,
-    const std::function<absl::Status(uint64_t, const v1::Batch&)>& fn) {
+    const std::function<absl::Status(uint64_t, const v1::Batch&, std::string_view)>& fn) {
   absl::Status result;
   const std::string prefix = SubmissionPrefix(party, submission_id);
   v1::SignedBatch signed_batch;
@@ -49,7 +49,7 @@ absl::Status SubmissionStore::ForEachBatch(
       result = absl::DataLossError(fmt::format("stored batch {} does not parse", key));
       return false;
     }
-    result = fn(batch.sequence(), batch);
+    result = fn(batch.sequence(), batch, value);
     return result.ok();
   });
   return scan.ok() ? result : scan;

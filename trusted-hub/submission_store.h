@@ -32,10 +32,11 @@ class SubmissionStore {
   // Stores a batch durably (synced) before returning.
   absl::Status PutBatch(std::string_view party, std::string_view submission_id, uint64_t sequence,
                         const std::string& signed_batch);
-  // Calls `fn` with each batch of a submission in sequence order; stops at the first error.
-  absl::Status ForEachBatch(
-      std::string_view party, std::string_view submission_id,
-      const std::function<absl::Status(uint64_t sequence, const v1::Batch& batch)>& fn);
+  // Calls `fn` with each batch of a submission in sequence order, and the stored bytes (the
+  // SignedBatch as received); stops at the first error.
+  absl::Status ForEachBatch(std::string_view party, std::string_view submission_id,
+                            const std::function<absl::Status(uint64_t sequence, const v1::Batch& batch,
+                                                             std::string_view stored)>& fn);
   // The party's current complete submission.
   absl::StatusOr<std::optional<v1::SubmissionSummary>> Current(std::string_view party);
   // Makes `summary` the party's current submission and drops every other batch of the party

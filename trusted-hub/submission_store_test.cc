@@ -28,7 +28,7 @@ TEST(SubmissionStoreTest, BatchesComeBackInSequenceOrderAfterReopening) {
   std::vector<uint64_t> seen;
   ASSERT_TRUE(reopened
                   .ForEachBatch("credit", sub,
-                                [&](uint64_t seq, const v1::Batch&) {
+                                [&](uint64_t seq, const v1::Batch&, std::string_view) {
                                   seen.push_back(seq);
                                   return absl::OkStatus();
                                 })

@@ -1,0 +1,35 @@
+#include "trusted-hub/manifest_record.h"
+
+namespace stapel {
+
+absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
+                                             std::string_view manifest_text,
+                                             ReleaseLogWriter* log) {
+  nlohmann::json parties = nlohmann::json::array();
+  for (const auto& p : manifest.parties) {
+    parties.push_back({{"id", p.id},
+                       {"role", p.role == PartyRole::kRegister ? "register" : "source"},
+                       {"signing_key", p.signing_public_key},
+                       {"match_keys", p.match_keys},
+                       {"attributes", p.attributes},
+                       {"fuzzy", p.fuzzy}});
+  }
+  const nlohmann::json described = {{"manifest_sha256", Sha256Hex(manifest_text)},
+                                    {"parties", parties},
+                                    {"requesters", manifest.requesters},
+                                    {"k", manifest.disclosure.k}};
+  const std::string digest = Sha256Hex(described.dump());
+  if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {
+    return false;
+  }
+  nlohmann::json entry = described;
+  entry["type"] = kEntryManifest;
+  entry["time"] = UtcNow();
+  entry["project_id"] = manifest.project_id;
+  entry["digest"] = digest;
+  auto appended = log->Append(std::move(entry));
+  if (!appended.ok()) return appended.status();
+  return true;
+}
+
+}  // namespace stapel

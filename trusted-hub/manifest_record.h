@@ -1,0 +1,23 @@
+#ifndef STAPEL_TRUSTED_HUB_MANIFEST_RECORD_H_
+#define STAPEL_TRUSTED_HUB_MANIFEST_RECORD_H_
+
+// Records in the log which manifest (and which parties' keys) the hub works under, so a
+// privacy officer sees every change of rules, parties, attributes or keys.
+
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "linker/manifest.h"
+#include "linker/release_log.h"
+
+namespace stapel {
+
+// Appends a "manifest" entry unless the newest one in `log` describes the same manifest text
+// and keys. Returns whether it appended.
+absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
+                                             std::string_view manifest_text,
+                                             ReleaseLogWriter* log);
+
+}  // namespace stapel
+
+#endif  // STAPEL_TRUSTED_HUB_MANIFEST_RECORD_H_
