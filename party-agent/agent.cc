@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <thread>
@@ -63,9 +64,13 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
 absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch) {
   const auto give_up = Clock::now() + std::chrono::seconds(config_.retry_seconds);
   auto wait = std::chrono::milliseconds(200);
-  while (true) {
+  for (int attempt = 1;; ++attempt) {
     absl::StatusOr<v1::BatchAck> ack = sink->SubmitBatch(batch);
     if (ack.ok() || !Retryable(ack.status()) || Clock::now() + wait > give_up) return ack;
+    if (attempt == 1 || attempt % 5 == 0) {
+      spdlog::warn("{}; retrying for up to {} s ([hub] retry_seconds)",
+                   std::string(ack.status().message()), config_.retry_seconds);
+    }
     std::this_thread::sleep_for(wait);
     wait = std::min(wait * 2, std::chrono::milliseconds(5000));
   }
