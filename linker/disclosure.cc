@@ -46,6 +46,22 @@ Cell* Complement(AreaTable* table, const Relation& r, size_t m) {
   return parent.suppressed ? nullptr : &parent;
 }
 
+// The column holding the population a measure counts within: "households" for household
+// measures, "residents" for the others; -1 for the population columns themselves.
+int PopulationColumn(const AreaTable& table, size_t m) {
+  const std::string& name = table.measures[m];
+  if (name == "residents" || name == "households") return -1;
+  const std::string population = name.starts_with("households_") ? "households" : "residents";
+  for (size_t i = 0; i < table.measures.size(); ++i) {
+    if (table.measures[i] == population) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool GroupDisclosive(const DisclosureRules& rules, int64_t value, int64_t population) {
+  return rules.group_disclosure && value > 0 && population - value < rules.k;
+}
+
 int SuppressedIn(const AreaTable& table, const Relation& r, size_t m) {
   int n = table.rows[r.parent].cells[m].suppressed;
   for (size_t child : r.children) n += table.rows[child].cells[m].suppressed;
@@ -55,9 +71,20 @@ int SuppressedIn(const AreaTable& table, const Relation& r, size_t m) {
 }  // namespace
 
 void ApplySuppression(const DisclosureRules& rules, AreaTable* table) {
+  int residents = -1;
+  for (size_t i = 0; i < table->measures.size(); ++i) {
+    if (table->measures[i] == "residents") residents = static_cast<int>(i);
+  }
   for (auto& row : table->rows) {
-    for (auto& cell : row.cells) {
-      if (cell.value >= 1 && cell.value < rules.k) cell.suppressed = true;
+    const bool tiny_area = residents >= 0 && row.cells[residents].value > 0 &&
+                           row.cells[residents].value < rules.min_area_population;
+    for (size_t m = 0; m < row.cells.size(); ++m) {
+      Cell& cell = row.cells[m];
+      const int p = PopulationColumn(*table, m);
+      if (tiny_area || (cell.value >= 1 && cell.value < rules.k) ||
+          (p >= 0 && GroupDisclosive(rules, cell.value, row.cells[p].value))) {
+        cell.suppressed = true;
+      }
     }
   }
   const std::vector<Relation> relations = Relations(*table);
@@ -84,10 +111,23 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t
     }
     for (size_t m = 0; m < row.cells.size(); ++m) {
       const Cell& c = row.cells[m];
-      if (!c.suppressed && (c.value < 0 || (c.value >= 1 && c.value < rules.k))) {
+      if (c.suppressed) continue;
+      if (c.value < 0 || (c.value >= 1 && c.value < rules.k)) {
         return absl::FailedPreconditionError(
             fmt::format("area {} measure {}: published count {} breaks the threshold rule (k = {})",
                         row.code, table.measures[m], c.value, rules.k));
+      }
+      if (table.measures[m] == "residents" && c.value > 0 && c.value < rules.min_area_population) {
+        return absl::FailedPreconditionError(fmt::format(
+            "area {}: {} residents published, below the minimum area population of {}", row.code,
+            c.value, rules.min_area_population));
+      }
+      const int p = PopulationColumn(table, m);
+      if (p >= 0 && !row.cells[p].suppressed && GroupDisclosive(rules, c.value, row.cells[p].value)) {
+        return absl::FailedPreconditionError(fmt::format(
+            "area {} measure {}: published count {} is within k - 1 of its population {} (group "
+            "disclosure)",
+            row.code, table.measures[m], c.value, row.cells[p].value));
       }
     }
   }

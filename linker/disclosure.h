@@ -3,8 +3,11 @@
 
 // Disclosure control of an AreaTable, first version.
 //
-// Primary: every count from 1 to k-1 is suppressed (zero is published: it discloses nothing
-// about a person).
+// Primary: an area with 1 to min_area_population - 1 residents publishes no cell at all; every
+// count from 1 to k-1 is suppressed (zero is published: it discloses nothing about a person);
+// with group disclosure, a count equal to or within k-1 of its population (the residents, or
+// the households for the household measures) is suppressed too, since it would tell the
+// attribute of (nearly) everyone in the area.
 // Secondary: the table's additive relations are, per measure, "the buurten of a wijk add up
 // to the wijk" and "the wijken of a gemeente add up to the gemeente". A relation with exactly
 // one suppressed cell would give that cell away by subtraction, so another cell of the
@@ -19,9 +22,10 @@ namespace stapel {
 
 void ApplySuppression(const DisclosureRules& rules, AreaTable* table);
 
-// Re-checks a released table using only what it publishes: no published count in 1..k-1,
-// no relation with exactly one suppressed cell, and every fully published relation adds
-// up. FAILED_PRECONDITION names the first area and measure that break a rule.
+// Re-checks a released table using only what it publishes: no published count in 1..k-1, no
+// published area population below the minimum, no published count within k-1 of its published
+// population, no relation with exactly one suppressed cell, and every fully published relation
+// adds up. FAILED_PRECONDITION names the first area and measure that break a rule.
 absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& table);
 
 }  // namespace stapel

@@ -7,6 +7,9 @@
 namespace stapel {
 namespace {
 
+// The threshold rule alone, for the tests of secondary suppression.
+const DisclosureRules kThresholdOnly{.k = 10, .min_area_population = 0, .group_disclosure = false};
+
 // A gemeente with `wijken.size()` wijken; wijken[w] lists the buurt values of one measure.
 AreaTable Hierarchy(const std::vector<std::vector<int64_t>>& wijken) {
   AreaTable t;
@@ -60,7 +63,7 @@ void ExpectSafe(const AreaTable& t, int k) {
 
 TEST(DisclosureTest, SmallCountsAreSuppressedAndZeroIsNot) {
   AreaTable t = Hierarchy({{0, 5, 40, 30}});
-  ApplySuppression({.k = 10}, &t);
+  ApplySuppression(kThresholdOnly, &t);
   EXPECT_FALSE(Suppressed(t, "BU99991010"));  // 0
   EXPECT_TRUE(Suppressed(t, "BU99991011"));   // 5: primary
   ExpectSafe(t, 10);
@@ -68,7 +71,7 @@ TEST(DisclosureTest, SmallCountsAreSuppressedAndZeroIsNot) {
 
 TEST(DisclosureTest, LoneSuppressionGetsTheSmallestNonZeroComplement) {
   AreaTable t = Hierarchy({{0, 5, 40, 30}, {100, 200}});
-  ApplySuppression({.k = 10}, &t);
+  ApplySuppression(kThresholdOnly, &t);
   EXPECT_TRUE(Suppressed(t, "BU99991013"));   // 30, the smallest non-zero neighbour
   EXPECT_FALSE(Suppressed(t, "BU99991012"));  // 40 stays
   EXPECT_FALSE(Suppressed(t, "WK999910"));    // totals stay published
@@ -80,13 +83,13 @@ TEST(DisclosureTest, SuppressionPropagatesUpTheHierarchy) {
   // A wijk with a single small buurt: the wijk total equals the buurt, so it must go too,
   // and then a second wijk must be suppressed so the gemeente total does not give it away.
   AreaTable t = Hierarchy({{4}, {100, 200}, {300, 50}});
-  ApplySuppression({.k = 10}, &t);
+  ApplySuppression(kThresholdOnly, &t);
   EXPECT_TRUE(Suppressed(t, "BU99991010"));
   EXPECT_TRUE(Suppressed(t, "WK999910"));
   EXPECT_TRUE(Suppressed(t, "WK999911"));  // 300: the smallest other wijk total
   EXPECT_FALSE(Suppressed(t, "WK999912"));
   ExpectSafe(t, 10);
-  EXPECT_TRUE(CheckReleasedTable({.k = 10}, t).ok());
+  EXPECT_TRUE(CheckReleasedTable(kThresholdOnly, t).ok());
 }
 
 TEST(DisclosureTest, RandomTablesAreAlwaysSafe) {
@@ -99,15 +102,15 @@ TEST(DisclosureTest, RandomTablesAreAlwaysSafe) {
         v = (rng() % 3 == 0) ? static_cast<int64_t>(rng() % 12) : static_cast<int64_t>(rng() % 400);
     }
     AreaTable t = Hierarchy(wijken);
-    ApplySuppression({.k = 10}, &t);
+    ApplySuppression(kThresholdOnly, &t);
     ExpectSafe(t, 10);
-    EXPECT_TRUE(CheckReleasedTable({.k = 10}, t).ok()) << CheckReleasedTable({.k = 10}, t);
+    EXPECT_TRUE(CheckReleasedTable(kThresholdOnly, t).ok()) << CheckReleasedTable(kThresholdOnly, t);
   }
 }
 
 TEST(DisclosureTest, CheckFindsAPublishedSmallCount) {
   AreaTable t = Hierarchy({{5, 40}});
-  auto s = CheckReleasedTable({.k = 10}, t);
+  auto s = CheckReleasedTable(kThresholdOnly, t);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("BU99991010"), std::string::npos) << s;
 }
@@ -115,7 +118,7 @@ TEST(DisclosureTest, CheckFindsAPublishedSmallCount) {
 TEST(DisclosureTest, CheckFindsACellRecoverableFromItsTotal) {
   AreaTable t = Hierarchy({{15, 40}});
   t.rows[2].cells[0].suppressed = true;  // 15 = wijk total - 40
-  auto s = CheckReleasedTable({.k = 10}, t);
+  auto s = CheckReleasedTable(kThresholdOnly, t);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("recomputed"), std::string::npos) << s;
 }
@@ -123,7 +126,46 @@ TEST(DisclosureTest, CheckFindsACellRecoverableFromItsTotal) {
 TEST(DisclosureTest, CheckFindsTotalsThatDoNotAddUp) {
   AreaTable t = Hierarchy({{15, 40}});
   t.rows[2].cells[0].value = 16;
-  EXPECT_NE(CheckReleasedTable({.k = 10}, t).message().find("add up"), std::string::npos);
+  EXPECT_NE(CheckReleasedTable(kThresholdOnly, t).message().find("add up"), std::string::npos);
+}
+
+// A table with residents and one measure per buurt, under one wijk and the gemeente.
+AreaTable WithResidents(const std::vector<std::pair<int64_t, int64_t>>& buurten) {
+  AreaTable t;
+  t.measures = {"residents", "debts"};
+  t.rows.push_back({AreaLevel::kGemeente, "GM9999", "", "", {{0, false}, {0, false}}});
+  t.rows.push_back({AreaLevel::kWijk, "WK999910", "", "GM9999", {{0, false}, {0, false}}});
+  for (size_t b = 0; b < buurten.size(); ++b) {
+    t.rows.push_back({AreaLevel::kBuurt, "BU999910" + std::to_string(10 + b), "", "WK999910",
+                      {{buurten[b].first, false}, {buurten[b].second, false}}});
+    for (int r : {0, 1}) {
+      t.rows[r].cells[0].value += buurten[b].first;
+      t.rows[r].cells[1].value += buurten[b].second;
+    }
+  }
+  return t;
+}
+
+TEST(DisclosureTest, AnAreaBelowTheMinimumPopulationPublishesNothing) {
+  AreaTable t = WithResidents({{30, 12}, {400, 60}, {500, 80}});
+  ApplySuppression({.k = 10, .min_area_population = 50, .group_disclosure = true}, &t);
+  EXPECT_TRUE(t.rows[2].cells[0].suppressed);  // 30 residents
+  EXPECT_TRUE(t.rows[2].cells[1].suppressed);  // 12 would be published by the threshold rule
+  EXPECT_TRUE(CheckReleasedTable({.k = 10, .min_area_population = 50}, t).ok());
+  AreaTable leaked = WithResidents({{30, 12}, {400, 60}, {500, 80}});
+  auto s = CheckReleasedTable({.k = 10, .min_area_population = 50, .group_disclosure = false}, leaked);
+  EXPECT_NE(s.message().find("minimum area population"), std::string::npos) << s;
+}
+
+TEST(DisclosureTest, ACountCloseToItsPopulationIsSuppressed) {
+  // 395 of 400 residents have debts: publishing it says nearly everyone there has debts.
+  AreaTable t = WithResidents({{400, 395}, {500, 80}, {300, 40}});
+  ApplySuppression({.k = 10, .min_area_population = 50, .group_disclosure = true}, &t);
+  EXPECT_TRUE(t.rows[2].cells[1].suppressed);
+  EXPECT_FALSE(t.rows[2].cells[0].suppressed);
+  auto s = CheckReleasedTable({.k = 10, .group_disclosure = true},
+                              WithResidents({{400, 395}, {500, 80}, {300, 40}}));
+  EXPECT_NE(s.message().find("group disclosure"), std::string::npos) << s;
 }
 
 }  // namespace

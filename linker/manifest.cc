@@ -105,6 +105,18 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     }
     m.disclosure.k = static_cast<int>(*value);
   }
+  if (auto min = top["disclosure"]["min_area_population"]; min) {
+    auto value = min.value<int64_t>();
+    if (!value || *value < 0 || *value > 100000) {
+      return r.Error("disclosure.min_area_population", "must be a whole number from 0 to 100000");
+    }
+    m.disclosure.min_area_population = static_cast<int>(*value);
+  }
+  if (auto group = top["disclosure"]["group_disclosure"]; group) {
+    auto value = group.value<bool>();
+    if (!value) return r.Error("disclosure.group_disclosure", "must be true or false");
+    m.disclosure.group_disclosure = *value;
+  }
 
   if (const toml::table* fuzzy = top["fuzzy"].as_table()) {
     BloomSettings b;

@@ -33,6 +33,11 @@ struct PartyManifest {
 
 struct DisclosureRules {
   int k = 10;  // threshold: counts 1..k-1 are never published
+  // An area with fewer residents (but at least one) publishes nothing at all; 0 disables.
+  int min_area_population = 50;
+  // A count equal to, or within k-1 of, its population (residents, or households for the
+  // household measures) would tell the attribute of (nearly) everyone in the area.
+  bool group_disclosure = true;
 };
 
 struct Manifest {

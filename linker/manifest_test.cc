@@ -29,6 +29,8 @@ TEST(ManifestTest, LoadsPartiesRolesKeysAndRules) {
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->project_id, "test");
   EXPECT_EQ(m->disclosure.k, 15);
+  EXPECT_EQ(m->disclosure.min_area_population, 10);
+  EXPECT_TRUE(m->disclosure.group_disclosure);  // the default
   EXPECT_EQ(m->RegisterParty().id, "municipality");
   // Party keys follow the project's precision order, whatever order the party lists them in.
   EXPECT_EQ(m->RegisterParty().match_keys,

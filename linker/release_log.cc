@@ -87,8 +87,10 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   if (!rules.is_object() || !rules.contains("k") || !rules["k"].is_number_integer()) {
     return Bad(number, "rules.k is missing");
   }
-  DisclosureRules r;
+  DisclosureRules r;  // a rule the entry does not record was not applied
   r.k = rules["k"].get<int>();
+  r.min_area_population = rules.value("min_area_population", 0);
+  r.group_disclosure = rules.value("group_disclosure", false);
   if (absl::Status s = CheckReleasedTable(r, *table); !s.ok()) {
     return Bad(number,
                fmt::format("released table breaks its rules: {}", std::string(s.message())));

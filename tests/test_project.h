@@ -5,7 +5,7 @@
 //   municipality  register  every match key kind  youth_care, wmo
 //   housing       source    the name-based kinds  rent_arrears
 //   credit        source    bsn                   debts
-//   requester: analyst; k = 15
+//   requester: analyst; k = 15, minimum area population 10
 
 #include <filesystem>
 #include <map>
@@ -26,6 +26,7 @@ match_keys = ["bsn", "surname_birth_postcode", "initial_surname_birth", "birth_p
 
 [disclosure]
 k = 15
+min_area_population = 10
 
 [[party]]
 id = "municipality"

@@ -163,7 +163,10 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
       {"request", {{"table", "stacking"}, {"purpose", request.purpose()}}},
       {"rules",
        {{"k", manifest_->disclosure.k},
-        {"primary", "counts from 1 to k-1 suppressed"},
+        {"min_area_population", manifest_->disclosure.min_area_population},
+        {"group_disclosure", manifest_->disclosure.group_disclosure},
+        {"primary", "areas below the minimum population publish nothing; counts from 1 to k-1, "
+                    "and counts within k-1 of their population, suppressed"},
         {"secondary",
          "no additive relation (buurten to wijk, wijken to gemeente) with exactly "
          "one suppressed cell"}}},
