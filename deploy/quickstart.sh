@@ -95,7 +95,9 @@ wait "$HUB_PID" || true
 PIDS=()
 
 step "The privacy officer verifies the release log offline"
-"$BIN/stapel-audit" verify --log "$DEMO/hub/release.log" --hub-key "$DEMO/keys/hub-signing.pub"
+"$BIN/stapel-audit" show --log "$DEMO/hub/release.log" --hub-key "$DEMO/keys/hub-signing.pub"
+"$BIN/stapel-audit" verify --log "$DEMO/hub/release.log" --hub-key "$DEMO/keys/hub-signing.pub" \
+  --save-head "$DEMO/audit-head.json"
 
 ELAPSED_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
 cat <<TXT
@@ -107,5 +109,6 @@ Done in $((ELAPSED_MS / 1000)).$(printf '%03d' $((ELAPSED_MS % 1000))) s. Everyt
   hub/       the hub's RocksDB (db/) and release.log
   release/   the released tables (stacking-<release-log entry>.csv and .json); x = suppressed
   logs/      hub and agent logs
+  audit-head.json  the privacy officer's saved tree head (stapel-audit prove-consistency --old-head)
   truth/     the generator's ground truth (for tests only; a real hub never has it)
 TXT
