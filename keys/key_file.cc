@@ -107,6 +107,17 @@ std::string Base64Encode(const uint8_t* data, size_t size) {
   return out;
 }
 
+std::string HexEncode(std::span<const uint8_t> data) {
+  std::string out(data.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), data.data(), data.size());
+  out.pop_back();
+  return out;
+}
+
+std::string HexEncode(std::string_view bytes) {
+  return HexEncode({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+}
+
 namespace {
 
 // Decodes into `out` (capacity `cap`); returns the decoded length or an error.

@@ -6,6 +6,7 @@
 // read them. Nothing here logs key material.
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,9 @@ absl::StatusOr<std::string> ReadTextFile(const std::filesystem::path& path);
 absl::StatusOr<SecretBytes> ReadPrivateFile(const std::filesystem::path& path);
 
 std::string Base64Encode(const uint8_t* data, size_t size);
+// Lowercase hex, as the release log and the stores write hashes and ids.
+std::string HexEncode(std::span<const uint8_t> data);
+std::string HexEncode(std::string_view bytes);
 // Ignores surrounding whitespace; INVALID_ARGUMENT on anything that is not base64.
 absl::StatusOr<std::string> Base64Decode(std::string_view text);
 // Decodes base64 held in a secret buffer straight into another secret buffer.

@@ -21,6 +21,13 @@ std::string_view AreaLevelName(AreaLevel level) {
   return "";
 }
 
+int AreaTable::MeasureIndex(std::string_view name) const {
+  for (size_t i = 0; i < measures.size(); ++i) {
+    if (measures[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 nlohmann::json AreaTable::ToJson() const {
   nlohmann::json rows_json = nlohmann::json::array();
   for (const auto& row : rows) {

@@ -39,6 +39,9 @@ struct AreaTable {
   std::vector<std::string> measures;
   std::vector<AreaRow> rows;
 
+  // The column of a measure, or -1.
+  int MeasureIndex(std::string_view name) const;
+
   // JSON of the released view: {"measures": [...], "rows": [{"level", "code", "name",
   // "parent", "values": [n | null, ...]}]}.
   nlohmann::json ToJson() const;

@@ -51,11 +51,7 @@ Cell* Complement(AreaTable* table, const Relation& r, size_t m) {
 int PopulationColumn(const AreaTable& table, size_t m) {
   const std::string& name = table.measures[m];
   if (name == "residents" || name == "households") return -1;
-  const std::string population = name.starts_with("households_") ? "households" : "residents";
-  for (size_t i = 0; i < table.measures.size(); ++i) {
-    if (table.measures[i] == population) return static_cast<int>(i);
-  }
-  return -1;
+  return table.MeasureIndex(name.starts_with("households_") ? "households" : "residents");
 }
 
 bool GroupDisclosive(const DisclosureRules& rules, int64_t value, int64_t population) {
@@ -71,10 +67,7 @@ int SuppressedIn(const AreaTable& table, const Relation& r, size_t m) {
 }  // namespace
 
 void ApplySuppression(const DisclosureRules& rules, AreaTable* table) {
-  int residents = -1;
-  for (size_t i = 0; i < table->measures.size(); ++i) {
-    if (table->measures[i] == "residents") residents = static_cast<int>(i);
-  }
+  const int residents = table->MeasureIndex("residents");
   for (auto& row : table->rows) {
     const bool tiny_area = residents >= 0 && row.cells[residents].value > 0 &&
                            row.cells[residents].value < rules.min_area_population;
@@ -118,12 +111,13 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t
                         row.code, table.measures[m], c.value, rules.k));
       }
       if (table.measures[m] == "residents" && c.value > 0 && c.value < rules.min_area_population) {
-        return absl::FailedPreconditionError(fmt::format(
-            "area {}: {} residents published, below the minimum area population of {}", row.code,
-            c.value, rules.min_area_population));
+        return absl::FailedPreconditionError(
+            fmt::format("area {}: {} residents published, below the minimum area population of {}",
+                        row.code, c.value, rules.min_area_population));
       }
       const int p = PopulationColumn(table, m);
-      if (p >= 0 && !row.cells[p].suppressed && GroupDisclosive(rules, c.value, row.cells[p].value)) {
+      if (p >= 0 && !row.cells[p].suppressed &&
+          GroupDisclosive(rules, c.value, row.cells[p].value)) {
         return absl::FailedPreconditionError(fmt::format(
             "area {} measure {}: published count {} is within k - 1 of its population {} (group "
             "disclosure)",

@@ -15,9 +15,10 @@ namespace {
 // Lowercase words that open a Dutch surname (the BRP's voorvoegsel table, common entries).
 bool IsPrefixWord(std::string_view w) {
   static constexpr std::array<std::string_view, 40> kPrefixes = {
-      "van", "de", "der", "den", "het", "'t", "t", "ter", "ten", "te", "in", "op", "onder",
-      "over", "uit", "aan", "bij", "d'", "l'", "la", "le", "les", "von", "vom", "zu", "zum",
-      "zur", "du", "des", "da", "di", "dos", "do", "del", "della", "el", "al", "'s", "s", "v."};
+      "van", "de",  "der",   "den",  "het",   "'t",  "t",   "ter", "ten", "te",
+      "in",  "op",  "onder", "over", "uit",   "aan", "bij", "d'",  "l'",  "la",
+      "le",  "les", "von",   "vom",  "zu",    "zum", "zur", "du",  "des", "da",
+      "di",  "dos", "do",    "del",  "della", "el",  "al",  "'s",  "s",   "v."};
   return std::find(kPrefixes.begin(), kPrefixes.end(), w) != kPrefixes.end();
 }
 
@@ -69,8 +70,8 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
     }
     std::vector<std::string> words = Words(text);
     size_t first_name_word = 0;
-    std::string prefix_text = p == 0 ? std::string(prefix_column) + " " + trailing_prefix
-                                     : trailing_prefix;
+    std::string prefix_text =
+        p == 0 ? std::string(prefix_column) + " " + trailing_prefix : trailing_prefix;
     while (first_name_word + 1 < words.size() && IsPrefixWord(words[first_name_word])) {
       prefix_text += " " + words[first_name_word++];
     }
@@ -89,7 +90,7 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
   return out;
 }
 
-absl::StatusOr<std::string> FirstInitial(std::string_view first_names) {
+absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::string* folded_out) {
   auto folded = FoldName(first_names);
   if (!folded.ok()) return folded.status();
   if (folded->empty()) {
@@ -97,7 +98,9 @@ absl::StatusOr<std::string> FirstInitial(std::string_view first_names) {
   }
   size_t len = 1;  // a whole UTF-8 sequence when the letter is not ASCII
   while (len < folded->size() && (static_cast<unsigned char>((*folded)[len]) & 0xC0) == 0x80) ++len;
-  return folded->substr(0, len);
+  std::string initial = folded->substr(0, len);
+  if (folded_out != nullptr) *folded_out = std::move(*folded);
+  return initial;
 }
 
 std::string HouseNumber::Key() const {

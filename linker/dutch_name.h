@@ -27,11 +27,13 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
                                                       std::string_view prefix_column = "");
 
 // The first letter of the folded first names or initials ("J.P." -> "j", "Émile" -> "e").
-absl::StatusOr<std::string> FirstInitial(std::string_view first_names);
+// `folded`, when given, receives FoldName(first_names), so callers need not fold twice.
+absl::StatusOr<std::string> FirstInitial(std::string_view first_names,
+                                         std::string* folded = nullptr);
 
 struct HouseNumber {
   int number = 0;
-  std::string addition;  // folded: "12a", "12 A", "12-a" all give "a"; "12-II" gives "ii"
+  std::string addition;     // folded: "12a", "12 A", "12-a" all give "a"; "12-II" gives "ii"
   std::string Key() const;  // "12" or "12-a"
 };
 

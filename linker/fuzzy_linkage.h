@@ -7,7 +7,6 @@
 // record used at most once. Thread-compatible.
 
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <vector>
 
@@ -43,19 +42,12 @@ class FuzzyMatcher {
   uint64_t comparisons() const { return comparisons_; }
 
  private:
-  struct KeyHash {
-    size_t operator()(const MatchKey& k) const {
-      size_t h;
-      std::memcpy(&h, k.data(), sizeof(h));
-      return h;
-    }
-  };
   size_t words_;
   double threshold_;
   std::vector<uint64_t> filters_;  // slot i at i * words_
   std::vector<uint32_t> ones_;     // bits set per slot
   std::vector<uint32_t> person_;   // slot -> person
-  absl::flat_hash_map<MatchKey, std::vector<uint32_t>, KeyHash> blocks_;  // key -> slots
+  absl::flat_hash_map<MatchKey, std::vector<uint32_t>, MatchKeyHash> blocks_;  // key -> slots
   std::vector<FuzzyMatch> pairs_;
   std::vector<uint32_t> candidates_;
   std::vector<float> scores_;

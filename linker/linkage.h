@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <utility>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -26,8 +26,8 @@ namespace stapel {
 
 struct LinkedPerson {
   static constexpr uint32_t kNoHousehold = UINT32_MAX;
-  uint32_t buurt = 0;       // index into the caller's buurt list
-  uint64_t indicators = 0;  // bit i = indicator i
+  uint32_t buurt = 0;                 // index into the caller's buurt list
+  uint64_t indicators = 0;            // bit i = indicator i
   uint32_t household = kNoHousehold;  // persons at one address share a household
 };
 
@@ -39,10 +39,10 @@ struct KeyRef {
 
 struct LinkStats {
   uint64_t records = 0;
-  uint64_t linked = 0;      // source: linked to a person; register: became a person
-  uint64_t duplicates = 0;  // register: a second record of a person already seen
-  uint64_t ambiguous = 0;   // source: only ambiguous passes matched
-  uint64_t unlinked = 0;    // source: no key matched
+  uint64_t linked = 0;                   // source: linked to a person; register: became a person
+  uint64_t duplicates = 0;               // register: a second record of a person already seen
+  uint64_t ambiguous = 0;                // source: only ambiguous passes matched
+  uint64_t unlinked = 0;                 // source: no key matched
   std::vector<uint64_t> linked_by_kind;  // source: links made in each pass
   uint64_t linked_fuzzy = 0;             // source: links made by the fuzzy pass (FinishSource)
 };
@@ -85,19 +85,12 @@ class Linker {
   const std::vector<LinkedPerson>& persons() const { return persons_; }
 
  private:
-  struct KeyHash {
-    size_t operator()(const MatchKey& k) const {  // HMAC output is uniform: any 8 bytes do
-      size_t h;
-      std::memcpy(&h, k.data(), sizeof(h));
-      return h;
-    }
-  };
   static constexpr uint32_t kAmbiguous = UINT32_MAX;
-  std::vector<absl::flat_hash_map<MatchKey, uint32_t, KeyHash>> index_;  // per kind
+  std::vector<absl::flat_hash_map<MatchKey, uint32_t, MatchKeyHash>> index_;  // per kind
   std::vector<LinkedPerson> persons_;
-  absl::flat_hash_map<MatchKey, uint32_t, KeyHash> households_;  // address key -> household
+  absl::flat_hash_map<MatchKey, uint32_t, MatchKeyHash> households_;  // address key -> household
   std::optional<FuzzyMatcher> fuzzy_;
-  absl::flat_hash_set<uint32_t> taken_;                   // persons the current source linked
+  absl::flat_hash_set<uint32_t> taken_;                 // persons the current source linked
   std::vector<std::pair<uint64_t, uint64_t>> waiting_;  // (record id, indicators) per query
 };
 

@@ -144,7 +144,8 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
       }
       auto w = weight.value<double>();
       if (!w || *w <= 0 || *w > 10) {
-        return r.Error("fuzzy.weights", fmt::format("{} must be a weight above 0 and at most 10", name.str()));
+        return r.Error("fuzzy.weights",
+                       fmt::format("{} must be a weight above 0 and at most 10", name.str()));
       }
       b.fields.push_back({std::string(name.str()), *w});
     }
@@ -270,6 +271,11 @@ const PartyManifest* Manifest::FindParty(std::string_view id) const {
 const PartyManifest& Manifest::RegisterParty() const {
   return *std::find_if(parties.begin(), parties.end(),
                        [](const auto& p) { return p.role == PartyRole::kRegister; });
+}
+
+size_t Manifest::MatchKeyIndex(std::string_view kind) const {
+  return static_cast<size_t>(std::find(match_keys.begin(), match_keys.end(), kind) -
+                             match_keys.begin());
 }
 
 bool Manifest::IsRequester(std::string_view id) const { return Contains(requesters, id); }

@@ -55,6 +55,8 @@ struct Manifest {
   static absl::StatusOr<Manifest> Load(const std::filesystem::path& path);
 
   const PartyManifest* FindParty(std::string_view id) const;
+  // The position of a match key kind in the precision order; match_keys.size() if unknown.
+  size_t MatchKeyIndex(std::string_view kind) const;
   const PartyManifest& RegisterParty() const;  // exactly one exists after Load
   bool IsRequester(std::string_view id) const;
   // Every party's attributes in manifest order: the indicators of the stacking table.

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -24,6 +25,15 @@
 namespace stapel {
 
 using MatchKey = std::array<uint8_t, 32>;
+
+// Hash-table hash of a match key: HMAC output is uniform, so its first 8 bytes will do.
+struct MatchKeyHash {
+  size_t operator()(const MatchKey& k) const {
+    size_t h;
+    std::memcpy(&h, k.data(), sizeof(h));
+    return h;
+  }
+};
 
 // The kinds of match key Stapel forms, roughly from most to least precise. "surname" is one
 // part of the surname without its prefix (ParseSurname): a double or married surname gives

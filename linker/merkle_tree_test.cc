@@ -6,14 +6,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "keys/key_file.h"
+
 namespace stapel {
 namespace {
-
-std::string Hex(const Hash256& h) {
-  char out[65];
-  sodium_bin2hex(out, sizeof(out), h.data(), h.size());
-  return out;
-}
 
 std::string Unhex(const std::string& hex) {
   std::string out(hex.size() / 2, '\0');
@@ -51,9 +47,10 @@ TEST(MerkleTreeTest, RootsMatchTheRfc6962ReferenceVectors) {
   ASSERT_EQ(v.leaves.size(), 8u);
   ASSERT_EQ(v.roots.size(), 8u);
   MerkleTree tree;
-  EXPECT_EQ(Hex(tree.Root(0)), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(HexEncode(tree.Root(0)),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   for (const auto& leaf : v.leaves) tree.Append(leaf);
-  for (uint64_t n = 1; n <= 8; ++n) EXPECT_EQ(Hex(tree.Root(n)), v.roots[n - 1]) << n;
+  for (uint64_t n = 1; n <= 8; ++n) EXPECT_EQ(HexEncode(tree.Root(n)), v.roots[n - 1]) << n;
 }
 
 TEST(MerkleTreeTest, EveryInclusionProofVerifiesAndABitFlipBreaksIt) {

@@ -3,15 +3,15 @@
 #include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-
-#include <chrono>
 #include <sodium.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 
+#include "keys/key_file.h"
 #include "linker/area_table.h"
 #include "linker/disclosure.h"
 
@@ -20,16 +20,18 @@ namespace {
 
 const std::string kZeroHash(64, '0');
 
-std::string Hex(const uint8_t* data, size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, size);
-  out.pop_back();
-  return out;
-}
-
 std::string SigningInput(nlohmann::json entry) {
   entry.erase("signature");
   return entry.dump();
+}
+
+// Decodes exactly 2 * out.size() lowercase hex digits.
+bool FromHex(std::string_view hex, std::span<uint8_t> out) {
+  size_t len = 0;
+  return hex.size() == out.size() * 2 &&
+         sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr) ==
+             0 &&
+         len == out.size() && HexEncode(out) == hex;
 }
 
 absl::Status Bad(size_t line, std::string_view what) {
@@ -68,16 +70,12 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
     return Bad(number, "table_sha256 does not match the table");
   }
   if (!entry["signature"].is_string()) return Bad(number, "signature is not text");
-  const std::string sig_hex = entry["signature"].get<std::string>();
-  std::string sig(64, '\0');
-  size_t sig_len = 0;
-  if (sig_hex.size() != 128 ||
-      sodium_hex2bin(reinterpret_cast<uint8_t*>(sig.data()), sig.size(), sig_hex.data(),
-                     sig_hex.size(), nullptr, &sig_len, nullptr) != 0 ||
-      sig_len != 64 || Hex(reinterpret_cast<const uint8_t*>(sig.data()), 64) != sig_hex) {
+  uint8_t sig[64];
+  if (!FromHex(entry["signature"].get<std::string>(), sig)) {
     return Bad(number, "signature is not 128 lowercase hex digits");
   }
-  if (!key.Verify(kReleaseLogSignatureContext, SigningInput(entry), sig)) {
+  if (!key.Verify(kReleaseLogSignatureContext, SigningInput(entry),
+                  std::string_view(reinterpret_cast<const char*>(sig), sizeof(sig)))) {
     return Bad(number, "the hub's signature does not verify (altered, or signed by another key)");
   }
   if (!release) return absl::OkStatus();
@@ -102,7 +100,8 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
 absl::Status AppendLine(const std::filesystem::path& path, const std::string& line) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return absl::InternalError(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+    return absl::InternalError(
+        fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
   }
   const std::string data = line + "\n";
   const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
@@ -122,14 +121,6 @@ namespace {
 
 absl::Status BadHead(size_t line, std::string_view what) {
   return absl::DataLossError(fmt::format("tree head on line {} is not valid: {}", line, what));
-}
-
-// Decodes exactly 2 * out.size() lowercase hex digits.
-bool FromHex(std::string_view hex, std::span<uint8_t> out) {
-  size_t len = 0;
-  return hex.size() == out.size() * 2 &&
-         sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
-         len == out.size() && Hex(out.data(), out.size()) == hex;
 }
 
 }  // namespace
@@ -159,14 +150,15 @@ absl::StatusOr<TreeHead> ParseTreeHead(std::string_view line, const Ed25519Verif
 }
 
 std::string UtcNow() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 std::string Sha256Hex(std::string_view data) {
   uint8_t digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const uint8_t*>(data.data()), data.size());
-  return Hex(digest, sizeof(digest));
+  return HexEncode(digest);
 }
 
 absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& path,
@@ -204,7 +196,8 @@ absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& pa
     }
     if (head->root != result.tree.Root(head->size)) {
       return BadHead(number, fmt::format("its root is not the root of the log's first {} entries "
-                                         "(history rewritten)", head->size));
+                                         "(history rewritten)",
+                                         head->size));
     }
     ++result.tree_heads;
     result.latest_head = std::move(*head);
@@ -252,7 +245,7 @@ absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
   if (entry.contains("table")) entry["table_sha256"] = Sha256Hex(entry["table"].dump());
   entry.erase("signature");
   const Ed25519Signature sig = signer_->Sign(kReleaseLogSignatureContext, entry.dump());
-  entry["signature"] = Hex(sig.data(), sig.size());
+  entry["signature"] = HexEncode(sig);
   const std::string line = entry.dump();
 
   if (absl::Status s = AppendLine(path_, line); !s.ok()) return s;
@@ -276,11 +269,9 @@ std::optional<nlohmann::json> ReleaseLogWriter::LastEntryOfType(std::string_view
 absl::Status ReleaseLogWriter::AppendTreeHead() {
   const Hash256 root = state_.tree.Root(state_.tree.size());
   nlohmann::json head = {
-      {"size", state_.tree.size()},
-      {"root", Hex(root.data(), root.size())},
-      {"time", UtcNow()}};
+      {"size", state_.tree.size()}, {"root", HexEncode(root)}, {"time", UtcNow()}};
   const Ed25519Signature sig = signer_->Sign(kTreeHeadSignatureContext, head.dump());
-  head["signature"] = Hex(sig.data(), sig.size());
+  head["signature"] = HexEncode(sig);
   return AppendLine(TreeHeadsPath(path_), head.dump());
 }
 

@@ -16,12 +16,13 @@
 namespace stapel {
 namespace {
 
-// Streams an export through a RecordBuilder; calls `fn` with each accepted record and its line.
+// Streams an export through a RecordBuilder; calls `fn` with each accepted record, its line,
+// and where the record's kinds sit in the project's precision order.
 absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
                            const MatchKeyer& keyer, const BloomEncoder* bloom,
                            LinkageEvaluation* eval,
                            const std::function<void(size_t line, const v1::PseudonymRecord&,
-                                                    const std::vector<std::string>& kinds)>& fn) {
+                                                    std::span<const int> kind_slots)>& fn) {
   auto reader = CsvReader::Open(config.input, config.delimiter);
   if (!reader.ok()) return reader.status();
   CsvRow row;
@@ -30,34 +31,27 @@ absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
   }
   auto builder = RecordBuilder::Create(config, manifest, &keyer, bloom, row);
   if (!builder.ok()) return builder.status();
+  // Where each of the builder's kinds sits in the project's precision order.
+  std::vector<int> slots;
+  for (const auto& kind : (*builder)->match_key_kinds()) {
+    slots.push_back(static_cast<int>(manifest.MatchKeyIndex(kind)));
+  }
   v1::PseudonymRecord record;
   while ((*reader)->Next(&row)) {
     if (!(*builder)->Build(row, &record).ok()) {
       ++eval->rejected_rows;
       continue;
     }
-    fn(row.line, record, (*builder)->match_key_kinds());
+    fn(row.line, record, slots);
   }
   return absl::OkStatus();
-}
-
-// Where each of a builder's kinds sits in the project's precision order.
-std::vector<int> KindSlots(const std::vector<std::string>& kinds, const Manifest& manifest) {
-  std::vector<int> slots;
-  for (const auto& kind : kinds) {
-    slots.push_back(static_cast<int>(
-        std::find(manifest.match_keys.begin(), manifest.match_keys.end(), kind) -
-        manifest.match_keys.begin()));
-  }
-  return slots;
 }
 
 }  // namespace
 
 absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_config,
                                                   const AgentConfig& source_config,
-                                                  const std::filesystem::path& truth,
-                                                  bool fuzzy) {
+                                                  const std::filesystem::path& truth, bool fuzzy) {
   auto manifest = Manifest::Load(register_config.manifest);
   if (!manifest.ok()) return manifest.status();
   if (!fuzzy) {
@@ -97,14 +91,15 @@ absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_co
   std::vector<size_t> person_line;  // person -> first register line
   RecordView view;
   LinkStats register_stats, source_stats;
-  absl::Status s = ForEachRecord(
-      register_config, *manifest, **keyer, bloom.get(), &eval,
-      [&](size_t line, const v1::PseudonymRecord& r, const std::vector<std::string>& kinds) {
-        view.Read(r, KindSlots(kinds, *manifest));
-        const int64_t person =
-            linker.AddRegisterRecord(view.keys(), 0, 0, &register_stats, view.fuzzy());
-        if (person >= static_cast<int64_t>(person_line.size())) person_line.push_back(line);
-      });
+  absl::Status s =
+      ForEachRecord(register_config, *manifest, **keyer, bloom.get(), &eval,
+                    [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
+                      view.Read(r, slots);
+                      const int64_t person = linker.AddRegisterRecord(
+                          view.keys(), 0, 0, &register_stats, view.fuzzy());
+                      if (person >= static_cast<int64_t>(person_line.size()))
+                        person_line.push_back(line);
+                    });
   if (!s.ok()) return s;
   auto judge = [&](size_t line, uint32_t person) {
     ++eval.links;
@@ -116,14 +111,13 @@ absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_co
       eval.wrong_links.push_back({line, person_line[person], truth_line});
     }
   };
-  s = ForEachRecord(
-      source_config, *manifest, **keyer, bloom.get(), &eval,
-      [&](size_t line, const v1::PseudonymRecord& r, const std::vector<std::string>& kinds) {
-        view.Read(r, KindSlots(kinds, *manifest));
-        const int64_t person =
-            linker.AddSourceRecord(view.keys(), 1, &source_stats, view.fuzzy(), line);
-        if (person != Linker::kNotLinked) judge(line, static_cast<uint32_t>(person));
-      });
+  s = ForEachRecord(source_config, *manifest, **keyer, bloom.get(), &eval,
+                    [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
+                      view.Read(r, slots);
+                      const int64_t person =
+                          linker.AddSourceRecord(view.keys(), 1, &source_stats, view.fuzzy(), line);
+                      if (person != Linker::kNotLinked) judge(line, static_cast<uint32_t>(person));
+                    });
   if (!s.ok()) return s;
   for (const auto& [line, person] : linker.FinishSource(&source_stats)) judge(line, person);
   eval.fuzzy_comparisons = linker.fuzzy_comparisons();

@@ -17,9 +17,12 @@ namespace {
 // The identifying fields each match key kind is made of.
 std::vector<std::string_view> FieldsOf(std::string_view kind) {
   if (kind == kMatchKeyBsn) return {kFieldBsn};
-  if (kind == kMatchKeySurnameBirthPostcode) return {kFieldSurname, kFieldBirthDate, kFieldPostcode};
-  if (kind == kMatchKeyInitialSurnameBirth) return {kFieldFirstNames, kFieldSurname, kFieldBirthDate};
-  if (kind == kMatchKeyBirthPostcodeHouse) return {kFieldBirthDate, kFieldPostcode, kFieldHouseNumber};
+  if (kind == kMatchKeySurnameBirthPostcode)
+    return {kFieldSurname, kFieldBirthDate, kFieldPostcode};
+  if (kind == kMatchKeyInitialSurnameBirth)
+    return {kFieldFirstNames, kFieldSurname, kFieldBirthDate};
+  if (kind == kMatchKeyBirthPostcodeHouse)
+    return {kFieldBirthDate, kFieldPostcode, kFieldHouseNumber};
   return {kFieldFirstNames, kFieldSurname, kFieldPostcode, kFieldHouseNumber};
 }
 
@@ -48,9 +51,9 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   const std::string cfg = config.config_file.string();
   const PartyManifest* party = manifest.FindParty(config.party_id);
   if (party == nullptr) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: party_id '{}' is not a party in the manifest {}", cfg, config.party_id,
-        config.manifest.string()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: party_id '{}' is not a party in the manifest {}", cfg, config.party_id,
+                    config.manifest.string()));
   }
   std::unique_ptr<RecordBuilder> b(new RecordBuilder());
   b->keyer_ = keyer;
@@ -81,15 +84,16 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
       if (config.columns.contains(f.name)) needed.push_back(f.name);
     }
   }
-  if (config.columns.contains(std::string(kFieldSurnamePrefix))) needed.push_back(kFieldSurnamePrefix);
+  if (config.columns.contains(std::string(kFieldSurnamePrefix)))
+    needed.push_back(kFieldSurnamePrefix);
   for (std::string_view field : needed) {
     if (b->fields_.contains(field)) continue;
     auto it = config.columns.find(std::string(field));
     if (it == config.columns.end()) {
-      return absl::InvalidArgumentError(fmt::format(
-          "{}: [columns] {} is missing; party '{}' needs it for its match keys ({}){}", cfg,
-          field, party->id, fmt::join(party->match_keys, ", "),
-          field == kFieldBuurt ? " and as the population register" : ""));
+      return absl::InvalidArgumentError(
+          fmt::format("{}: [columns] {} is missing; party '{}' needs it for its match keys ({}){}",
+                      cfg, field, party->id, fmt::join(party->match_keys, ", "),
+                      field == kFieldBuurt ? " and as the population register" : ""));
     }
     auto c = column(fmt::format("[columns] {}", field), it->second);
     if (!c.ok()) return c.status();
@@ -125,10 +129,11 @@ absl::Status RecordBuilder::ParseFields(const CsvRow& row, Fields* f) const {
     f->bsn = std::move(*bsn);
   }
   if (auto v = text(kFieldFirstNames)) {
-    auto initial = FirstInitial(*v);
+    std::string folded;
+    auto initial = FirstInitial(*v, &folded);
     if (!initial.ok()) return InColumn(header(kFieldFirstNames), initial.status());
     f->initial = std::move(*initial);
-    f->first = *FoldName(*v);  // valid: FirstInitial folded it already
+    f->first = std::move(folded);
   }
   if (auto v = text(kFieldSurname)) {
     auto parts = ParseSurname(*v, text(kFieldSurnamePrefix).value_or(""));
@@ -140,8 +145,8 @@ absl::Status RecordBuilder::ParseFields(const CsvRow& row, Fields* f) const {
     if (!date.ok()) return InColumn(header(kFieldBirthDate), date.status());
     f->birth = date->Iso();
     if (*f->birth > today_) {
-      return InColumn(header(kFieldBirthDate),
-                      absl::InvalidArgumentError(fmt::format("birth date '{}' lies in the future", *v)));
+      return InColumn(header(kFieldBirthDate), absl::InvalidArgumentError(fmt::format(
+                                                   "birth date '{}' lies in the future", *v)));
     }
   }
   if (auto v = text(kFieldPostcode)) {
@@ -157,7 +162,8 @@ absl::Status RecordBuilder::ParseFields(const CsvRow& row, Fields* f) const {
   return absl::OkStatus();
 }
 
-void RecordBuilder::KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out) {
+void RecordBuilder::KeyValues(std::string_view kind, const Fields& f,
+                              std::vector<std::string>* out) {
   out->clear();
   if (kind == kMatchKeyBsn) {
     if (f.bsn) out->push_back(*f.bsn);
@@ -171,7 +177,8 @@ void RecordBuilder::KeyValues(std::string_view kind, const Fields& f, std::vecto
         out->push_back(fmt::format("{}|{}|{}", part.name, *f.birth, *f.postcode));
       } else if (kind == kMatchKeyInitialSurnameBirth && f.initial && f.birth) {
         out->push_back(fmt::format("{}|{}|{}", *f.initial, part.name, *f.birth));
-      } else if (kind == kMatchKeyInitialSurnamePostcodeHouse && f.initial && f.postcode && f.house) {
+      } else if (kind == kMatchKeyInitialSurnamePostcodeHouse && f.initial && f.postcode &&
+                 f.house) {
         out->push_back(fmt::format("{}|{}|{}|{}", *f.initial, part.name, *f.postcode, *f.house));
       }
     }
@@ -185,9 +192,9 @@ void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   }
   std::vector<std::string> values;
   for (const std::string& field : bloom_fields_) {
-    const std::optional<std::string>* v = field == kFieldFirstNames ? &f.first
-                                          : field == kFieldBirthDate ? &f.birth
-                                          : field == kFieldPostcode  ? &f.postcode
+    const std::optional<std::string>* v = field == kFieldFirstNames    ? &f.first
+                                          : field == kFieldBirthDate   ? &f.birth
+                                          : field == kFieldPostcode    ? &f.postcode
                                           : field == kFieldHouseNumber ? &f.house
                                                                        : nullptr;
     values.push_back(v != nullptr ? v->value_or("") : surname);
@@ -198,10 +205,12 @@ void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   // Blocking: records are compared only with register persons sharing one of these.
   std::vector<std::pair<std::string_view, std::string>> blocks;
   if (f.birth && f.postcode) {
-    blocks.emplace_back("block_birth_year_pc4", f.birth->substr(0, 4) + "|" + f.postcode->substr(0, 4));
+    blocks.emplace_back("block_birth_year_pc4",
+                        f.birth->substr(0, 4) + "|" + f.postcode->substr(0, 4));
   }
   if (f.birth && !surname.empty()) {
-    blocks.emplace_back("block_birth_monthday_surname", f.birth->substr(5) + "|" + surname.substr(0, 1));
+    blocks.emplace_back("block_birth_monthday_surname",
+                        f.birth->substr(5) + "|" + surname.substr(0, 1));
   }
   if (f.postcode && f.initial && surname.size() >= 2) {
     blocks.emplace_back("block_pc4_initial_surname",
@@ -243,7 +252,8 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
   }
   if (bloom_ != nullptr) AddFuzzy(fields, out);
   if (is_register_ && fields.postcode && fields.house) {
-    const MatchKey household = keyer_->Compute(kHouseholdKind, *fields.postcode + "|" + *fields.house);
+    const MatchKey household =
+        keyer_->Compute(kHouseholdKind, *fields.postcode + "|" + *fields.house);
     out->set_household(household.data(), household.size());
   }
   if (is_register_) {

@@ -1,13 +1,12 @@
 // stapel-audit: for privacy officers. Checks a release log offline with only the log, its
 // tree heads ("<log>.heads") and the hub's public release-signing key.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sodium.h>
 
 #include <fstream>
-#include <map>
 #include <iostream>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
+#include <map>
 
 #include "CLI/CLI.hpp"
 #include "keys/key_file.h"
@@ -16,12 +15,6 @@
 #include "linker/release_log.h"
 
 namespace {
-
-std::string Hex(const stapel::Hash256& h) {
-  char out[65];
-  sodium_bin2hex(out, sizeof(out), h.data(), h.size());
-  return out;
-}
 
 struct Options {
   std::string log, hub_key, head_file, save_head;
@@ -43,7 +36,8 @@ absl::StatusOr<stapel::LogVerification> Load(const Options& o, stapel::Ed25519Ve
   return stapel::VerifyReleaseLog(o.log, *key);
 }
 
-absl::StatusOr<stapel::TreeHead> ReadHead(const std::string& file, const stapel::Ed25519Verifier& key) {
+absl::StatusOr<stapel::TreeHead> ReadHead(const std::string& file,
+                                          const stapel::Ed25519Verifier& key) {
   auto text = stapel::ReadTextFile(file);
   if (!text.ok()) return text.status();
   std::string line = *text;
@@ -82,18 +76,20 @@ int ProveInclusion(const Options& o) {
   stapel::Ed25519Verifier key;  // set by Load
   auto v = Load(o, &key);
   if (!v.ok()) return Fail(v.status());
-  auto head = o.head_file.empty() ? absl::StatusOr<stapel::TreeHead>(
-                                        v->latest_head ? *v->latest_head : stapel::TreeHead())
-                                  : ReadHead(o.head_file, key);
+  auto head =
+      o.head_file.empty()
+          ? absl::StatusOr<stapel::TreeHead>(v->latest_head ? *v->latest_head : stapel::TreeHead())
+          : ReadHead(o.head_file, key);
   if (!head.ok()) return Fail(head.status());
   if (o.seq < 1 || o.seq > head->size) {
     return Fail(fmt::format("entry {} is not covered by the head (size {})", o.seq, head->size));
   }
   const auto proof = v->tree.InclusionProof(o.seq - 1, head->size);
   const stapel::Hash256 leaf = stapel::MerkleLeafHash(v->lines[o.seq - 1]);
-  std::cout << fmt::format("entry {}: leaf hash {}\ninclusion proof in the tree of size {} (root {}):\n",
-                           o.seq, Hex(leaf), head->size, Hex(head->root));
-  for (const auto& h : proof) std::cout << "  " << Hex(h) << "\n";
+  std::cout << fmt::format(
+      "entry {}: leaf hash {}\ninclusion proof in the tree of size {} (root {}):\n", o.seq,
+      stapel::HexEncode(leaf), head->size, stapel::HexEncode(head->root));
+  for (const auto& h : proof) std::cout << "  " << stapel::HexEncode(h) << "\n";
   if (!stapel::VerifyInclusion(leaf, o.seq - 1, head->size, proof, head->root)) {
     return Fail("the proof does not lead to the head's root");
   }
@@ -108,19 +104,22 @@ int ProveConsistency(const Options& o) {
     if (!k.ok()) return k.status();
     return ReadHead(o.head_file, *k);
   }();
-  if (!old_head.ok()) return Fail(fmt::format("the saved head: {}", std::string(old_head.status().message())));
+  if (!old_head.ok())
+    return Fail(fmt::format("the saved head: {}", std::string(old_head.status().message())));
   auto v = Load(o, &key);
   if (!v.ok()) return Fail(v.status());
   if (!v->latest_head) return Fail("the log has no signed tree head");
   const stapel::TreeHead& now = *v->latest_head;
   if (old_head->size > now.size) {
-    return Fail(fmt::format("the saved head covers {} entries, the log now {}: entries were removed",
-                            old_head->size, now.size));
+    return Fail(
+        fmt::format("the saved head covers {} entries, the log now {}: entries were removed",
+                    old_head->size, now.size));
   }
   const auto proof = v->tree.ConsistencyProof(old_head->size, now.size);
   std::cout << fmt::format("consistency proof from size {} (root {}) to size {} (root {}):\n",
-                           old_head->size, Hex(old_head->root), now.size, Hex(now.root));
-  for (const auto& h : proof) std::cout << "  " << Hex(h) << "\n";
+                           old_head->size, stapel::HexEncode(old_head->root), now.size,
+                           stapel::HexEncode(now.root));
+  for (const auto& h : proof) std::cout << "  " << stapel::HexEncode(h) << "\n";
   if (!stapel::VerifyConsistency(old_head->size, now.size, old_head->root, now.root, proof)) {
     return Fail("the log is not an extension of the saved head: its history was rewritten");
   }
@@ -131,14 +130,16 @@ int ProveConsistency(const Options& o) {
 
 // One readable line per entry.
 std::string Describe(const nlohmann::json& e) {
-  const std::string head = fmt::format("#{} {} ", e["seq"].get<uint64_t>(), e["time"].get<std::string>());
+  const std::string head =
+      fmt::format("#{} {} ", e["seq"].get<uint64_t>(), e["time"].get<std::string>());
   const std::string type = e["type"].get<std::string>();
   if (type == "submission") {
-    return head + fmt::format("submission of '{}': {} records in {} batches (replacing {}), stored "
-                              "data sha256 {}",
-                              e["party"].get<std::string>(), e["records"].get<uint64_t>(),
-                              e["batches"].get<uint64_t>(), e["replaced_records"].get<uint64_t>(),
-                              e["stored_sha256"].get<std::string>().substr(0, 16));
+    return head + fmt::format(
+                      "submission of '{}': {} records in {} batches (replacing {}), stored "
+                      "data sha256 {}",
+                      e["party"].get<std::string>(), e["records"].get<uint64_t>(),
+                      e["batches"].get<uint64_t>(), e["replaced_records"].get<uint64_t>(),
+                      e["stored_sha256"].get<std::string>().substr(0, 16));
   }
   if (type == "refusal") {
     return head + fmt::format("REFUSED '{}': {}", e["requester"].get<std::string>(),
@@ -147,8 +148,9 @@ std::string Describe(const nlohmann::json& e) {
   if (type == "manifest") {
     std::string parties;
     for (const auto& p : e["parties"]) {
-      parties += fmt::format("{}{} ({}: {})", parties.empty() ? "" : ", ", p["id"].get<std::string>(),
-                             p["role"].get<std::string>(), fmt::join(p["attributes"], " "));
+      parties +=
+          fmt::format("{}{} ({}: {})", parties.empty() ? "" : ", ", p["id"].get<std::string>(),
+                      p["role"].get<std::string>(), fmt::join(p["attributes"], " "));
     }
     return head + fmt::format("manifest of '{}' in force (k = {}): {}; requesters: {}",
                               e["project_id"].get<std::string>(), e["k"].get<int>(), parties,
@@ -166,16 +168,17 @@ std::string Describe(const nlohmann::json& e) {
   return head + fmt::format(
                     "release to '{}' ({}): stacking table, {} areas × {} measures, {} of {} cells "
                     "suppressed, rules k = {}",
-                    e["requester"].get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
-                    table->rows.size(), table->measures.size(), suppressed, cells,
-                    e["rules"]["k"].get<int>());
+                    e["requester"].get<std::string>(),
+                    purpose.empty() ? "no purpose given" : purpose, table->rows.size(),
+                    table->measures.size(), suppressed, cells, e["rules"]["k"].get<int>());
 }
 
 int Show(const Options& o) {
   stapel::Ed25519Verifier key;  // set by Load
   auto v = Load(o, &key);
   if (!v.ok()) return Fail(v.status());
-  for (const std::string& line : v->lines) std::cout << Describe(nlohmann::json::parse(line)) << "\n";
+  for (const std::string& line : v->lines)
+    std::cout << Describe(nlohmann::json::parse(line)) << "\n";
   std::cout << fmt::format("{} entr{}, all verified\n", v->entries, v->entries == 1 ? "y" : "ies");
   return 0;
 }
@@ -183,15 +186,17 @@ int Show(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"stapel-audit: check a Stapel release log offline, with only the log, its tree "
-               "heads (<log>.heads) and the hub's public release-signing key"};
+  CLI::App app{
+      "stapel-audit: check a Stapel release log offline, with only the log, its tree "
+      "heads (<log>.heads) and the hub's public release-signing key"};
   app.require_subcommand(1);
   Options o;
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--log", o.log, "The release log (release.log in the hub's data folder)")
         ->required()
         ->check(CLI::ExistingFile);
-    cmd->add_option("--hub-key", o.hub_key, "The hub's public release-signing key (hub-signing.pub)")
+    cmd->add_option("--hub-key", o.hub_key,
+                    "The hub's public release-signing key (hub-signing.pub)")
         ->required()
         ->check(CLI::ExistingFile);
   };
@@ -214,7 +219,8 @@ int main(int argc, char** argv) {
       "Prove that the log now is an append-only extension of a tree head saved earlier; fails "
       "if any entry before it was altered or removed");
   add_common(consistency);
-  consistency->add_option("--old-head", o.head_file, "The saved tree head (from verify --save-head)")
+  consistency
+      ->add_option("--old-head", o.head_file, "The saved tree head (from verify --save-head)")
       ->required()
       ->check(CLI::ExistingFile);
   auto* show = app.add_subcommand(

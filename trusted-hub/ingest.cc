@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "keys/key_file.h"
 #include "linker/area_code.h"
 #include "linker/match_key.h"
 
@@ -111,8 +112,8 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
         return bad("buurt is not a CBS buurt code (BU + 8 digits)");
       }
     } else if (!r.buurt().empty()) {
-      return absl::PermissionDeniedError(fmt::format(
-          "{} record {}: only the population register may send a buurt", at, i));
+      return absl::PermissionDeniedError(
+          fmt::format("{} record {}: only the population register may send a buurt", at, i));
     }
     if (!r.household().empty()) {
       if (!is_register) {
@@ -235,19 +236,14 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   }
   uint8_t sha[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&digest, sha);
-  char sha_hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(sha_hex, sizeof(sha_hex), sha, sizeof(sha));
-  char id_hex[33];
-  sodium_bin2hex(id_hex, sizeof(id_hex), reinterpret_cast<const uint8_t*>(summary.submission_id().data()),
-                 16);
   auto logged = log_->Append({{"type", kEntrySubmission},
                               {"time", UtcNow()},
                               {"party", summary.party_id()},
-                              {"submission_id", id_hex},
+                              {"submission_id", HexEncode(summary.submission_id())},
                               {"batches", batches},
                               {"records", records},
                               {"replaced_records", receipt.replaced_record_count()},
-                              {"stored_sha256", sha_hex}});
+                              {"stored_sha256", HexEncode(sha)}});
   if (!logged.ok()) return logged.status();
   return receipt;
 }

@@ -23,9 +23,7 @@ BatchLayout Layout(const v1::Batch& batch, const Manifest& manifest,
                    const std::vector<std::string>& indicators) {
   BatchLayout layout;
   for (const auto& kind : batch.match_key_kinds()) {
-    layout.kind_slot.push_back(
-        static_cast<int>(std::find(manifest.match_keys.begin(), manifest.match_keys.end(), kind) -
-                         manifest.match_keys.begin()));
+    layout.kind_slot.push_back(static_cast<int>(manifest.MatchKeyIndex(kind)));
   }
   for (const auto& name : batch.attribute_names()) {
     layout.indicator_bit.push_back(static_cast<int>(
@@ -57,7 +55,8 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
   auto add_pass = [&](const std::string& pass, uint64_t n) {
     if (n > 0) by_pass.push_back({{"pass", pass}, {"linked", n}, {"share", Share(n, s.records)}});
   };
-  for (size_t k = 0; k < s.linked_by_kind.size(); ++k) add_pass(manifest.match_keys[k], s.linked_by_kind[k]);
+  for (size_t k = 0; k < s.linked_by_kind.size(); ++k)
+    add_pass(manifest.match_keys[k], s.linked_by_kind[k]);
   add_pass("fuzzy", s.linked_fuzzy);
   return {{"records", s.records},
           {"linked", s.linked},
@@ -72,7 +71,8 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
 absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
   const std::vector<std::string> indicators = manifest_->Indicators();
   Linker linker(manifest_->match_keys.size());
-  if (manifest_->fuzzy) linker.EnableFuzzy(manifest_->fuzzy->bits / 64, manifest_->fuzzy->threshold);
+  if (manifest_->fuzzy)
+    linker.EnableFuzzy(manifest_->fuzzy->bits / 64, manifest_->fuzzy->threshold);
   RecordView view;
   std::vector<std::string> buurt_codes;
   std::map<std::string, uint32_t, std::less<>> buurt_index;
@@ -99,15 +99,16 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
     if (is_register) linker.Reserve((*current)->record_count());
     LinkStats stats;
     absl::Status s = store_->ForEachBatch(
-        party->id, (*current)->submission_id(), [&](uint64_t, const v1::Batch& batch, std::string_view) {
+        party->id, (*current)->submission_id(),
+        [&](uint64_t, const v1::Batch& batch, std::string_view) {
           const BatchLayout layout = Layout(batch, *manifest_, indicators);
           for (const auto& r : batch.records()) {
             view.Read(r, layout.kind_slot);
             if (is_register) {
               auto [it, fresh] = buurt_index.try_emplace(r.buurt(), buurt_codes.size());
               if (fresh) buurt_codes.push_back(r.buurt());
-              linker.AddRegisterRecord(view.keys(), it->second, RecordIndicators(r, layout),
-                                       &stats, view.fuzzy(), view.household());
+              linker.AddRegisterRecord(view.keys(), it->second, RecordIndicators(r, layout), &stats,
+                                       view.fuzzy(), view.household());
             } else {
               linker.AddSourceRecord(view.keys(), RecordIndicators(r, layout), &stats,
                                      view.fuzzy());
@@ -165,8 +166,9 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
        {{"k", manifest_->disclosure.k},
         {"min_area_population", manifest_->disclosure.min_area_population},
         {"group_disclosure", manifest_->disclosure.group_disclosure},
-        {"primary", "areas below the minimum population publish nothing; counts from 1 to k-1, "
-                    "and counts within k-1 of their population, suppressed"},
+        {"primary",
+         "areas below the minimum population publish nothing; counts from 1 to k-1, "
+         "and counts within k-1 of their population, suppressed"},
         {"secondary",
          "no additive relation (buurten to wijk, wijken to gemeente) with exactly "
          "one suppressed cell"}}},

@@ -1,21 +1,14 @@
 #include "trusted-hub/submission_store.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
+
+#include "keys/key_file.h"
 
 namespace stapel {
 namespace {
 
-std::string Hex(std::string_view bytes) {
-  std::string out(bytes.size() * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const uint8_t*>(bytes.data()),
-                 bytes.size());
-  out.pop_back();
-  return out;
-}
-
 std::string SubmissionPrefix(std::string_view party, std::string_view submission_id) {
-  return fmt::format("batch/{}/{}/", party, Hex(submission_id));
+  return fmt::format("batch/{}/{}/", party, HexEncode(submission_id));
 }
 
 }  // namespace
