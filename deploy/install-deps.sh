@@ -9,7 +9,7 @@ PACKAGES=(
   librocksdb-dev libsodium-dev libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libutf8proc-dev libcsv-dev
+  libutf8proc-dev libcsv-dev libglpk-dev
   openssl python3
 )
 

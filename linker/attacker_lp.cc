@@ -1,0 +1,89 @@
+#include "linker/attacker_lp.h"
+
+#include <glpk.h>
+
+#include <cmath>
+
+namespace stapel {
+
+struct AttackerLp::Problem {
+  glp_prob* lp = glp_create_prob();
+  ~Problem() { glp_delete_prob(lp); }
+};
+
+AttackerLp::AttackerLp(int unknowns) : unknowns_(unknowns), problem_(std::make_unique<Problem>()) {
+  glp_prob* lp = problem_->lp;
+  if (unknowns > 0) glp_add_cols(lp, unknowns);
+  for (int j = 1; j <= unknowns; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
+}
+
+AttackerLp::~AttackerLp() = default;
+
+int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
+  glp_prob* lp = problem_->lp;
+  const int row = glp_add_rows(lp, 1);
+  std::vector<int> index(1, 0);  // GLPK arrays start at 1
+  std::vector<double> value(1, 0.0);
+  for (const auto& [unknown, coefficient] : terms) {
+    index.push_back(unknown + 1);
+    value.push_back(coefficient);
+  }
+  glp_set_mat_row(lp, row, static_cast<int>(terms.size()), index.data(), value.data());
+  glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+  return row;
+}
+
+void AttackerLp::Forget(int id) { glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0, 0.0); }
+
+absl::StatusOr<double> AttackerLp::Optimize(const LinearTerms& terms, bool maximize,
+                                            bool* unbounded) {
+  glp_prob* lp = problem_->lp;
+  for (const auto& [unknown, coefficient] : objective_) glp_set_obj_coef(lp, unknown + 1, 0.0);
+  for (const auto& [unknown, coefficient] : terms) {
+    glp_set_obj_coef(lp, unknown + 1, coefficient);
+  }
+  objective_ = terms;
+  glp_set_obj_dir(lp, maximize ? GLP_MAX : GLP_MIN);
+  glp_smcp parm;
+  glp_init_smcp(&parm);
+  parm.msg_lev = GLP_MSG_OFF;
+  int rc = glp_simplex(lp, &parm);
+  if (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND) {  // a stale basis: start afresh
+    glp_std_basis(lp);
+    rc = glp_simplex(lp, &parm);
+  }
+  if (rc != 0) return absl::InternalError("the LP solver failed on the attacker's program");
+  switch (glp_get_status(lp)) {
+    case GLP_OPT:
+      return glp_get_obj_val(lp);
+    case GLP_UNBND:
+      *unbounded = true;
+      return 0.0;
+    case GLP_NOFEAS:
+    case GLP_INFEAS:
+      return absl::FailedPreconditionError(
+          "the published values contradict each other: no non-negative counts fit them");
+    default:
+      return absl::InternalError("the LP solver did not reach an optimum");
+  }
+}
+
+absl::StatusOr<CountRange> AttackerLp::Range(const LinearTerms& terms) {
+  CountRange range;
+  bool unbounded = false;
+  auto lo = Optimize(terms, /*maximize=*/false, &unbounded);
+  if (!lo.ok()) return lo.status();
+  auto hi = Optimize(terms, /*maximize=*/true, &range.unbounded);
+  if (!hi.ok()) return hi.status();
+  constexpr double kTolerance = 1e-6;  // counts are whole numbers
+  range.lo = static_cast<int64_t>(std::ceil(*lo - kTolerance));
+  range.hi = range.unbounded ? 0 : static_cast<int64_t>(std::floor(*hi + kTolerance));
+  return range;
+}
+
+bool IsProtected(const CountRange& range, int k, int min_width) {
+  if (range.unbounded) return true;
+  return (range.lo <= 0 && range.hi >= k) || range.hi - range.lo >= min_width;
+}
+
+}  // namespace stapel

@@ -1,0 +1,62 @@
+#ifndef STAPEL_LINKER_ATTACKER_LP_H_
+#define STAPEL_LINKER_ATTACKER_LP_H_
+
+// The attacker's linear program (the "audit" of table protection, as in tau-ARGUS): unknown
+// non-negative counts, the linear relations a reader of the released tables knows about them
+// (every published value, every additive relation), and for any linear expression of the
+// unknowns the narrowest interval those relations allow. Solved with GLPK's simplex; the
+// basis is kept between questions, so asking many ranges of one program is cheap.
+
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace stapel {
+
+// sum of coefficient * unknown
+using LinearTerms = std::vector<std::pair<int, double>>;
+
+struct CountRange {
+  int64_t lo = 0;
+  int64_t hi = 0;
+  bool unbounded = false;  // hi is then meaningless: the relations do not bound it above
+};
+
+class AttackerLp {
+ public:
+  explicit AttackerLp(int unknowns);
+  ~AttackerLp();
+  AttackerLp(const AttackerLp&) = delete;
+  AttackerLp& operator=(const AttackerLp&) = delete;
+
+  int unknowns() const { return unknowns_; }
+
+  // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
+  int AddRelation(const LinearTerms& terms, double lo, double hi);
+  // The attacker no longer knows relation `id` (a cell that is now suppressed).
+  void Forget(int id);
+
+  // The smallest and largest whole value of `terms` consistent with every relation (LP bounds,
+  // rounded inwards to whole numbers). FAILED_PRECONDITION when the relations contradict each
+  // other, which a table computed from real counts never does.
+  absl::StatusOr<CountRange> Range(const LinearTerms& terms);
+
+ private:
+  absl::StatusOr<double> Optimize(const LinearTerms& terms, bool maximize, bool* unbounded);
+
+  int unknowns_;
+  struct Problem;
+  std::unique_ptr<Problem> problem_;
+  LinearTerms objective_;  // the last objective set, to clear it cheaply
+};
+
+// Whether a suppressed cell is protected when the attacker can narrow it
+// to `range`: the interval must hold both 0 and k, or be at least `min_width` wide.
+bool IsProtected(const CountRange& range, int k, int min_width);
+
+}  // namespace stapel
+
+#endif  // STAPEL_LINKER_ATTACKER_LP_H_
