@@ -2,24 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <bit>
 #include <map>
 
 #include "linker/area_code.h"
 #include "linker/csv_reader.h"
 
 namespace stapel {
-std::string_view AreaLevelName(AreaLevel level) {
-  switch (level) {
-    case AreaLevel::kGemeente:
-      return "gemeente";
-    case AreaLevel::kWijk:
-      return "wijk";
-    case AreaLevel::kBuurt:
-      return "buurt";
-  }
-  return "";
-}
 
 int AreaTable::MeasureIndex(std::string_view name) const {
   for (size_t i = 0; i < measures.size(); ++i) {
@@ -65,15 +53,9 @@ absl::StatusOr<AreaTable> AreaTable::FromJson(const nlohmann::json& json) {
         return bad(fmt::format("a row has no text field '{}'", field));
       }
     }
-    const std::string level = r["level"].get<std::string>();
-    if (level == "gemeente")
-      row.level = AreaLevel::kGemeente;
-    else if (level == "wijk")
-      row.level = AreaLevel::kWijk;
-    else if (level == "buurt")
-      row.level = AreaLevel::kBuurt;
-    else
-      return bad(fmt::format("unknown level '{}'", level));
+    auto level = ParseAreaLevel(r["level"].get<std::string>());
+    if (!level.ok()) return bad(std::string(level.status().message()));
+    row.level = *level;
     row.code = r["code"].get<std::string>();
     row.name = r["name"].get<std::string>();
     row.parent = r["parent"].get<std::string>();
@@ -111,85 +93,102 @@ std::string AreaTable::ToCsv() const {
   return out;
 }
 
-AreaTable BuildStackingTable(const std::vector<LinkedPerson>& persons,
-                             const std::vector<std::string>& buurt_codes,
-                             const std::vector<std::string>& indicators,
-                             const Geography& geography) {
-  AreaTable table;
-  table.measures.push_back("residents");
-  table.measures.insert(table.measures.end(), indicators.begin(), indicators.end());
-  table.measures.push_back("stacked_2plus");
-  table.measures.push_back("stacked_3plus");
-  const size_t person_measures = table.measures.size();
-  // Households: the indicators of their members together, and the buurt of their address.
-  std::vector<uint64_t> household_indicators;
+BuurtCounts CountByBuurt(const std::vector<LinkedPerson>& persons,
+                         const std::vector<std::string>& buurt_codes, const Geography& geography) {
+  BuurtCounts counts;
+  for (const auto& [code, name] : geography.names()) {
+    if (code.starts_with("BU")) counts.buurten[code];
+  }
+  std::vector<AttributeCounts*> by_index;
+  for (const auto& code : buurt_codes) by_index.push_back(&counts.buurten[code]);
+  // Households: the attributes of their members together, and the buurt of their address.
+  std::vector<uint64_t> household_bits;
   std::vector<uint32_t> household_buurt;
   for (const auto& person : persons) {
+    by_index[person.buurt]->persons[person.indicators] += 1;
     if (person.household == LinkedPerson::kNoHousehold) continue;
-    if (person.household >= household_indicators.size()) {
-      household_indicators.resize(person.household + 1, 0);
-      household_buurt.resize(person.household + 1, 0);
+    if (person.household >= household_bits.size()) {
+      household_bits.resize(person.household + 1, 0);
+      household_buurt.resize(person.household + 1, UINT32_MAX);
     }
-    household_indicators[person.household] |= person.indicators;
+    household_bits[person.household] |= person.indicators;
     household_buurt[person.household] = person.buurt;
   }
-  if (!household_indicators.empty()) {
-    table.measures.push_back("households");
-    table.measures.push_back("households_2plus");
-    table.measures.push_back("households_3plus");
+  for (size_t h = 0; h < household_bits.size(); ++h) {
+    if (household_buurt[h] == UINT32_MAX) continue;  // a number no person carries
+    by_index[household_buurt[h]]->households[household_bits[h]] += 1;
+    counts.has_households = true;
   }
-  const size_t n = table.measures.size();
+  return counts;
+}
 
-  // Counts per buurt, ordered by code so every wijk's buurten follow one another.
-  std::map<std::string, std::vector<int64_t>> buurt_counts;
-  for (const auto& [code, name] : geography.names()) {
-    if (code.starts_with("BU")) buurt_counts[code].assign(n, 0);
+nlohmann::json BuurtCountsToJson(const BuurtCounts& counts) {
+  nlohmann::json buurten = nlohmann::json::object();
+  for (const auto& [code, c] : counts.buurten) {
+    nlohmann::json& b = buurten[code];
+    b["persons"] = nlohmann::json::object();
+    b["households"] = nlohmann::json::object();
+    for (const auto& [bits, n] : c.persons) b["persons"][std::to_string(bits)] = n;
+    for (const auto& [bits, n] : c.households) b["households"][std::to_string(bits)] = n;
   }
-  std::vector<std::vector<int64_t>*> by_index(buurt_codes.size());
-  for (size_t i = 0; i < buurt_codes.size(); ++i) {
-    auto& counts = buurt_counts[buurt_codes[i]];
-    counts.resize(n, 0);
-    by_index[i] = &counts;
-  }
-  for (const auto& person : persons) {
-    std::vector<int64_t>& c = *by_index[person.buurt];
-    c[0] += 1;
-    for (size_t i = 0; i < indicators.size(); ++i) c[1 + i] += (person.indicators >> i) & 1;
-    const int stacked = std::popcount(person.indicators);
-    c[person_measures - 2] += stacked >= 2;
-    c[person_measures - 1] += stacked >= 3;
-  }
-  for (size_t h = 0; h < household_indicators.size(); ++h) {
-    std::vector<int64_t>& c = *by_index[household_buurt[h]];
-    const int stacked = std::popcount(household_indicators[h]);
-    c[person_measures] += 1;
-    c[person_measures + 1] += stacked >= 2;
-    c[person_measures + 2] += stacked >= 3;
-  }
+  return {{"has_households", counts.has_households}, {"buurten", buurten}};
+}
 
+absl::StatusOr<BuurtCounts> BuurtCountsFromJson(const nlohmann::json& json) {
+  BuurtCounts counts;
+  try {
+    counts.has_households = json.at("has_households").get<bool>();
+    for (const auto& [code, c] : json.at("buurten").items()) {
+      AttributeCounts& out = counts.buurten[code];
+      for (const auto& [bits, n] : c.at("persons").items()) out.persons[std::stoull(bits)] = n;
+      for (const auto& [bits, n] : c.at("households").items()) {
+        out.households[std::stoull(bits)] = n;
+      }
+    }
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(fmt::format("buurt counts: {}", e.what()));
+  }
+  return counts;
+}
+
+AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geography& geography) {
+  AreaTable table;
+  for (const auto& c : spec.columns) table.measures.push_back(c.name);
+  const size_t n = spec.columns.size();
   auto add_row = [&](AreaLevel level, const std::string& code, const std::string& parent) {
     table.rows.push_back(
-        {level, code, std::string(geography.Name(code)), parent, std::vector<Cell>(n)});
+        {level, code, std::string(geography.Name(code)), parent, std::vector<Cell>(n), 0});
     return table.rows.size() - 1;
-  };
-  auto add_to = [&](size_t row, const std::vector<int64_t>& counts) {
-    for (size_t m = 0; m < n; ++m) table.rows[row].cells[m].value += counts[m];
   };
   std::map<std::string, size_t> gemeente_rows;
   std::string current_wijk;
   size_t wijk_row = 0;
-  for (const auto& [buurt, counts] : buurt_counts) {
+  for (const auto& [buurt, by_bits] : counts.buurten) {
+    std::vector<size_t> rows;  // the rows this buurt adds to
     const std::string wijk = WijkOfBuurt(buurt);
     const std::string gemeente = GemeenteOfWijk(wijk);
     auto [g, new_gemeente] = gemeente_rows.try_emplace(gemeente, 0);
     if (new_gemeente) g->second = add_row(AreaLevel::kGemeente, gemeente, "");
-    if (wijk != current_wijk) {
-      wijk_row = add_row(AreaLevel::kWijk, wijk, gemeente);
-      current_wijk = wijk;
+    rows.push_back(g->second);
+    if (spec.level != AreaLevel::kGemeente) {
+      if (wijk != current_wijk) {
+        wijk_row = add_row(AreaLevel::kWijk, wijk, gemeente);
+        current_wijk = wijk;
+      }
+      rows.push_back(wijk_row);
     }
-    add_to(add_row(AreaLevel::kBuurt, buurt, wijk), counts);
-    add_to(wijk_row, counts);
-    add_to(g->second, counts);
+    if (spec.level == AreaLevel::kBuurt) rows.push_back(add_row(AreaLevel::kBuurt, buurt, wijk));
+    int64_t residents = 0;
+    for (const auto& [bits, number] : by_bits.persons) residents += number;
+    for (size_t row : rows) table.rows[row].residents += residents;
+    for (size_t m = 0; m < n; ++m) {
+      const TableColumn& column = spec.columns[m];
+      int64_t count = 0;
+      for (const auto& [bits, number] : by_bits.of(column.unit)) {
+        if (column.Counts(bits)) count += number;
+      }
+      for (size_t row : rows) table.rows[row].cells[m].value += count;
+    }
   }
   return table;
 }

@@ -8,6 +8,7 @@
 // primary cell (1..k-1) from a secondary one.
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -16,11 +17,9 @@
 #include "absl/status/statusor.h"
 #include "linker/geography.h"
 #include "linker/linkage.h"
+#include "linker/table_spec.h"
 
 namespace stapel {
-
-enum class AreaLevel { kGemeente, kWijk, kBuurt };
-std::string_view AreaLevelName(AreaLevel level);
 
 struct Cell {
   int64_t value = 0;  // meaningless once suppressed, and never released
@@ -33,6 +32,7 @@ struct AreaRow {
   std::string name;
   std::string parent;  // code of the enclosing area, "" for the gemeente
   std::vector<Cell> cells;
+  int64_t residents = 0;  // all residents of the area, for the minimum population; not released
 };
 
 struct AreaTable {
@@ -51,16 +51,36 @@ struct AreaTable {
   std::string ToCsv() const;
 };
 
-// The stacking table: per area the residents, the residents with each indicator, and the
-// residents with two or more and three or more indicators; when persons carry households,
-// also the households and the households whose members together have two or more and three
-// or more different indicators (counted in the buurt of their address).
-// `buurt_codes[i]` is the code of buurt index i used in `persons`; buurten listed in
-// `geography` appear even when empty.
-AreaTable BuildStackingTable(const std::vector<LinkedPerson>& persons,
-                             const std::vector<std::string>& buurt_codes,
-                             const std::vector<std::string>& indicators,
-                             const Geography& geography);
+// Per buurt, how many persons and how many households have each combination of attribute
+// bits (a household has the bits of all its members). Every table of a release is computed
+// from these, and so is the truth the differencing guard compares with.
+struct AttributeCounts {
+  std::map<uint64_t, int64_t> persons;
+  std::map<uint64_t, int64_t> households;
+
+  const std::map<uint64_t, int64_t>& of(CountUnit unit) const {
+    return unit == CountUnit::kPersons ? persons : households;
+  }
+};
+
+struct BuurtCounts {
+  std::map<std::string, AttributeCounts, std::less<>> buurten;  // every buurt of the geography
+  bool has_households = false;
+};
+
+// {"has_households": bool, "buurten": {code: {"persons": {bits: n}, "households": {...}}}}
+// with bits in decimal: the generator's ground truth, so tests can compute any table from it.
+nlohmann::json BuurtCountsToJson(const BuurtCounts& counts);
+absl::StatusOr<BuurtCounts> BuurtCountsFromJson(const nlohmann::json& json);
+
+// `buurt_codes[i]` is the code of buurt index i used in `persons`; a household is counted in
+// the buurt of its address.
+BuurtCounts CountByBuurt(const std::vector<LinkedPerson>& persons,
+                         const std::vector<std::string>& buurt_codes, const Geography& geography);
+
+// The table of `spec`: the gemeente, then each wijk followed by its buurten, down to the
+// spec's level (buurten in code order, so every wijk's buurten follow one another).
+AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geography& geography);
 
 }  // namespace stapel
 

@@ -35,8 +35,11 @@ int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
 
 void AttackerLp::Forget(int id) { glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0, 0.0); }
 
-absl::StatusOr<double> AttackerLp::Optimize(const LinearTerms& terms, bool maximize,
-                                            bool* unbounded) {
+void AttackerLp::Restore(int id, double lo, double hi) {
+  glp_set_row_bnds(problem_->lp, id, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+}
+
+absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& terms, bool maximize) {
   glp_prob* lp = problem_->lp;
   for (const auto& [unknown, coefficient] : objective_) glp_set_obj_coef(lp, unknown + 1, 0.0);
   for (const auto& [unknown, coefficient] : terms) {
@@ -54,11 +57,14 @@ absl::StatusOr<double> AttackerLp::Optimize(const LinearTerms& terms, bool maxim
   }
   if (rc != 0) return absl::InternalError("the LP solver failed on the attacker's program");
   switch (glp_get_status(lp)) {
-    case GLP_OPT:
-      return glp_get_obj_val(lp);
+    case GLP_OPT: {
+      constexpr double kTolerance = 1e-6;  // counts are whole numbers: round inwards
+      const double value = glp_get_obj_val(lp);
+      return static_cast<int64_t>(maximize ? std::floor(value + kTolerance)
+                                           : std::ceil(value - kTolerance));
+    }
     case GLP_UNBND:
-      *unbounded = true;
-      return 0.0;
+      return std::nullopt;
     case GLP_NOFEAS:
     case GLP_INFEAS:
       return absl::FailedPreconditionError(
@@ -69,16 +75,11 @@ absl::StatusOr<double> AttackerLp::Optimize(const LinearTerms& terms, bool maxim
 }
 
 absl::StatusOr<CountRange> AttackerLp::Range(const LinearTerms& terms) {
-  CountRange range;
-  bool unbounded = false;
-  auto lo = Optimize(terms, /*maximize=*/false, &unbounded);
+  auto lo = Bound(terms, /*maximize=*/false);
   if (!lo.ok()) return lo.status();
-  auto hi = Optimize(terms, /*maximize=*/true, &range.unbounded);
+  auto hi = Bound(terms, /*maximize=*/true);
   if (!hi.ok()) return hi.status();
-  constexpr double kTolerance = 1e-6;  // counts are whole numbers
-  range.lo = static_cast<int64_t>(std::ceil(*lo - kTolerance));
-  range.hi = range.unbounded ? 0 : static_cast<int64_t>(std::floor(*hi + kTolerance));
-  return range;
+  return CountRange{lo->value_or(0), hi->value_or(0), !hi->has_value()};
 }
 
 bool IsProtected(const CountRange& range, int k, int min_width) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -36,16 +37,19 @@ class AttackerLp {
 
   // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
   int AddRelation(const LinearTerms& terms, double lo, double hi);
-  // The attacker no longer knows relation `id` (a cell that is now suppressed).
+  // The attacker no longer knows relation `id` (a cell that is now suppressed) ...
   void Forget(int id);
+  // ... or knows it again (a suppression that was only tried).
+  void Restore(int id, double lo, double hi);
 
   // The smallest and largest whole value of `terms` consistent with every relation (LP bounds,
   // rounded inwards to whole numbers). FAILED_PRECONDITION when the relations contradict each
   // other, which a table computed from real counts never does.
   absl::StatusOr<CountRange> Range(const LinearTerms& terms);
+  // One end of the range: the largest (or smallest) whole value; nullopt when unbounded above.
+  absl::StatusOr<std::optional<int64_t>> Bound(const LinearTerms& terms, bool maximize);
 
  private:
-  absl::StatusOr<double> Optimize(const LinearTerms& terms, bool maximize, bool* unbounded);
 
   int unknowns_;
   struct Problem;

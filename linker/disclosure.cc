@@ -46,16 +46,9 @@ Cell* Complement(AreaTable* table, const Relation& r, size_t m) {
   return parent.suppressed ? nullptr : &parent;
 }
 
-// The column holding the population a measure counts within: "households" for household
-// measures, "residents" for the others; -1 for the population columns themselves.
-int PopulationColumn(const AreaTable& table, size_t m) {
-  const std::string& name = table.measures[m];
-  if (name == "residents" || name == "households") return -1;
-  return table.MeasureIndex(name.starts_with("households_") ? "households" : "residents");
-}
-
-bool GroupDisclosive(const DisclosureRules& rules, int64_t value, int64_t population) {
-  return rules.group_disclosure && value > 0 && population - value < rules.k;
+bool GroupDisclosive(const DisclosureRules& rules, int64_t value, int64_t population,
+                     int slack = 0) {
+  return rules.group_disclosure && value > 0 && population - value + slack < rules.k;
 }
 
 int SuppressedIn(const AreaTable& table, const Relation& r, size_t m) {
@@ -66,20 +59,25 @@ int SuppressedIn(const AreaTable& table, const Relation& r, size_t m) {
 
 }  // namespace
 
-void ApplySuppression(const DisclosureRules& rules, AreaTable* table) {
-  const int residents = table->MeasureIndex("residents");
+int ApplyPrimaryRules(const DisclosureRules& rules, const TableSpec& spec, AreaTable* table) {
+  int primary = 0;
   for (auto& row : table->rows) {
-    const bool tiny_area = residents >= 0 && row.cells[residents].value > 0 &&
-                           row.cells[residents].value < rules.min_area_population;
+    const bool tiny_area = row.residents > 0 && row.residents < rules.min_area_population;
     for (size_t m = 0; m < row.cells.size(); ++m) {
       Cell& cell = row.cells[m];
-      const int p = PopulationColumn(*table, m);
+      const int p = spec.columns[m].population_column;
       if (tiny_area || (cell.value >= 1 && cell.value < rules.k) ||
           (p >= 0 && GroupDisclosive(rules, cell.value, row.cells[p].value))) {
         cell.suppressed = true;
+        ++primary;
       }
     }
   }
+  CoverLoneSuppressions(table);
+  return primary;
+}
+
+void CoverLoneSuppressions(AreaTable* table) {
   const std::vector<Relation> relations = Relations(*table);
   for (bool changed = true; changed;) {
     changed = false;
@@ -95,7 +93,26 @@ void ApplySuppression(const DisclosureRules& rules, AreaTable* table) {
   }
 }
 
-absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& table) {
+RoundingSlack SlackOf(int base) {
+  if (base <= 1) return {};
+  return {base / 2, (base - 1) / 2};  // halves round up: 5 -> [-2, +2], 10 -> [-5, +4]
+}
+
+void ApplyRounding(int base, AreaTable* table) {
+  if (base <= 1) return;
+  for (auto& row : table->rows) {
+    for (auto& cell : row.cells) {
+      if (!cell.suppressed) cell.value = (cell.value + base / 2) / base * base;
+    }
+  }
+}
+
+absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& spec,
+                                const AreaTable& table) {
+  if (spec.columns.size() != table.measures.size()) {
+    return absl::FailedPreconditionError("the table does not have one column per spec column");
+  }
+  const RoundingSlack slack = SlackOf(rules.rounding_base);
   for (const auto& row : table.rows) {
     if (row.cells.size() != table.measures.size()) {
       return absl::FailedPreconditionError(fmt::format("area {} has {} values for {} measures",
@@ -105,19 +122,20 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t
     for (size_t m = 0; m < row.cells.size(); ++m) {
       const Cell& c = row.cells[m];
       if (c.suppressed) continue;
-      if (c.value < 0 || (c.value >= 1 && c.value < rules.k)) {
+      if (c.value < 0 || (c.value >= 1 && c.value + slack.above < rules.k)) {
         return absl::FailedPreconditionError(
             fmt::format("area {} measure {}: published count {} breaks the threshold rule (k = {})",
                         row.code, table.measures[m], c.value, rules.k));
       }
-      if (table.measures[m] == "residents" && c.value > 0 && c.value < rules.min_area_population) {
+      if (table.measures[m] == "residents" && c.value > 0 &&
+          c.value + slack.above < rules.min_area_population) {
         return absl::FailedPreconditionError(
             fmt::format("area {}: {} residents published, below the minimum area population of {}",
                         row.code, c.value, rules.min_area_population));
       }
-      const int p = PopulationColumn(table, m);
+      const int p = spec.columns[m].population_column;
       if (p >= 0 && !row.cells[p].suppressed &&
-          GroupDisclosive(rules, c.value, row.cells[p].value)) {
+          GroupDisclosive(rules, c.value, row.cells[p].value, slack.below + slack.above)) {
         return absl::FailedPreconditionError(fmt::format(
             "area {} measure {}: published count {} is within k - 1 of its population {} (group "
             "disclosure)",
@@ -135,7 +153,7 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t
             "be recomputed from the published total",
             parent.code, table.measures[m], parent.code));
       }
-      if (suppressed == 0) {
+      if (suppressed == 0 && rules.rounding_base <= 1) {
         int64_t sum = 0;
         for (size_t child : r.children) sum += table.rows[child].cells[m].value;
         if (sum != parent.cells[m].value) {

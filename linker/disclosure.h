@@ -1,32 +1,49 @@
 #ifndef STAPEL_LINKER_DISCLOSURE_H_
 #define STAPEL_LINKER_DISCLOSURE_H_
 
-// Disclosure control of an AreaTable, first version.
+// The primary rules and rounding of a table, and their re-check on a released table.
 //
 // Primary: an area with 1 to min_area_population - 1 residents publishes no cell at all; every
 // count from 1 to k-1 is suppressed (zero is published: it discloses nothing about a person);
-// with group disclosure, a count equal to or within k-1 of its population (the residents, or
-// the households for the household measures) is suppressed too, since it would tell the
+// with group disclosure, a count equal to or within k-1 of its population count (the column
+// counting the population it is measured in) is suppressed too, since it would tell the
 // attribute of (nearly) everyone in the area.
-// Secondary: the table's additive relations are, per measure, "the buurten of a wijk add up
-// to the wijk" and "the wijken of a gemeente add up to the gemeente". A relation with exactly
-// one suppressed cell would give that cell away by subtraction, so another cell of the
-// relation is suppressed: the smallest non-zero child (least information lost), else any
-// child, else the parent total; repeated until no relation has exactly one suppressed cell.
+// A first, cheap secondary step: an additive relation (buurten to wijk, wijken to gemeente)
+// with exactly one suppressed cell would give it away by subtraction, so the smallest non-zero
+// other cell of the relation is suppressed too, until no relation has exactly one. The full
+// secondary suppression, over every relation of the table and earlier releases, is
+// ProtectTable (table_protection.h).
+// Rounding, after all suppression: each published count to the nearest multiple of the base
+// (halves up). Parts and totals are rounded on their own and need not add up.
 
 #include "absl/status/status.h"
 #include "linker/area_table.h"
 #include "linker/manifest.h"
+#include "linker/table_spec.h"
 
 namespace stapel {
 
-void ApplySuppression(const DisclosureRules& rules, AreaTable* table);
+// Primary suppression plus the lone-cell step; returns the number of primary cells.
+int ApplyPrimaryRules(const DisclosureRules& rules, const TableSpec& spec, AreaTable* table);
+// Suppresses a complement in every relation with exactly one suppressed cell, to a fixpoint.
+void CoverLoneSuppressions(AreaTable* table);
+void ApplyRounding(int base, AreaTable* table);
 
-// Re-checks a released table using only what it publishes: no published count in 1..k-1, no
-// published area population below the minimum, no published count within k-1 of its published
-// population, no relation with exactly one suppressed cell, and every fully published relation
-// adds up. FAILED_PRECONDITION names the first area and measure that break a rule.
-absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& table);
+// How far a published count may lie from the true one: the true value is within
+// [published - below, published + above].
+struct RoundingSlack {
+  int below = 0;
+  int above = 0;
+};
+RoundingSlack SlackOf(int base);
+
+// Re-checks a released table using only what it publishes: no published count that can be
+// 1..k-1, no published area population below the minimum, no published count that must be
+// within k-1 of its published population, no relation with exactly one suppressed cell, and
+// (without rounding) every fully published relation adds up. FAILED_PRECONDITION names the
+// first area and measure that break a rule.
+absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& spec,
+                                const AreaTable& table);
 
 }  // namespace stapel
 

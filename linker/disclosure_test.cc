@@ -8,7 +8,30 @@ namespace stapel {
 namespace {
 
 // The threshold rule alone, for the tests of secondary suppression.
-const DisclosureRules kThresholdOnly{.k = 10, .min_area_population = 0, .group_disclosure = false};
+const DisclosureRules kThresholdOnly{
+    .k = 10, .min_area_population = 0, .group_disclosure = false, .rounding_base = 1};
+
+TableSpec OneMeasure() {
+  TableSpec spec;
+  spec.columns.push_back({"m", CountUnit::kPersons, {}, {}, -1});
+  return spec;
+}
+
+// Residents, and debts counted within them.
+TableSpec ResidentsAndDebts() {
+  TableSpec spec;
+  spec.columns.push_back({"residents", CountUnit::kPersons, {}, {}, -1});
+  spec.columns.push_back({"debts", CountUnit::kPersons, {}, {}, 0});
+  return spec;
+}
+
+void ApplySuppression(const DisclosureRules& rules, AreaTable* t) {
+  ApplyPrimaryRules(rules, t->measures.size() == 1 ? OneMeasure() : ResidentsAndDebts(), t);
+}
+
+absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t) {
+  return CheckReleasedTable(rules, t.measures.size() == 1 ? OneMeasure() : ResidentsAndDebts(), t);
+}
 
 // A gemeente with `wijken.size()` wijken; wijken[w] lists the buurt values of one measure.
 AreaTable Hierarchy(const std::vector<std::vector<int64_t>>& wijken) {
@@ -137,8 +160,9 @@ AreaTable WithResidents(const std::vector<std::pair<int64_t, int64_t>>& buurten)
   t.rows.push_back({AreaLevel::kWijk, "WK999910", "", "GM9999", {{0, false}, {0, false}}});
   for (size_t b = 0; b < buurten.size(); ++b) {
     t.rows.push_back({AreaLevel::kBuurt, "BU999910" + std::to_string(10 + b), "", "WK999910",
-                      {{buurten[b].first, false}, {buurten[b].second, false}}});
+                      {{buurten[b].first, false}, {buurten[b].second, false}}, buurten[b].first});
     for (int r : {0, 1}) {
+      t.rows[r].residents += buurten[b].first;
       t.rows[r].cells[0].value += buurten[b].first;
       t.rows[r].cells[1].value += buurten[b].second;
     }

@@ -10,6 +10,26 @@
 
 namespace stapel {
 
+std::string_view AreaLevelName(AreaLevel level) {
+  switch (level) {
+    case AreaLevel::kGemeente:
+      return "gemeente";
+    case AreaLevel::kWijk:
+      return "wijk";
+    case AreaLevel::kBuurt:
+      return "buurt";
+  }
+  return "";
+}
+
+absl::StatusOr<AreaLevel> ParseAreaLevel(std::string_view name) {
+  for (AreaLevel level : {AreaLevel::kGemeente, AreaLevel::kWijk, AreaLevel::kBuurt}) {
+    if (name == AreaLevelName(level)) return level;
+  }
+  return absl::InvalidArgumentError(
+      fmt::format("'{}' is not a geography level (use buurt, wijk or gemeente)", name));
+}
+
 absl::StatusOr<Geography> Geography::LoadCsv(const std::filesystem::path& path) {
   auto reader = CsvReader::Open(path, ',');
   if (!reader.ok()) return reader.status();

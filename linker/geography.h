@@ -15,6 +15,12 @@
 
 namespace stapel {
 
+// From coarse to fine; a table at one level also holds every coarser level's totals.
+enum class AreaLevel { kGemeente, kWijk, kBuurt };
+std::string_view AreaLevelName(AreaLevel level);
+// INVALID_ARGUMENT unless `name` is gemeente, wijk or buurt.
+absl::StatusOr<AreaLevel> ParseAreaLevel(std::string_view name);
+
 class Geography {
  public:
   // INVALID_ARGUMENT names the file, line and problem (missing column, bad code, a wijk

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "keys/identity.h"
 #include "keys/key_file.h"
 #include "keys/signing.h"
+#include "linker/indicator_expression.h"
 #include "linker/match_key.h"
 #include "linker/toml_file.h"
 
@@ -63,7 +65,7 @@ class Reader {
 }  // namespace
 
 bool PartyManifest::AllowsAttribute(std::string_view name) const {
-  return Contains(attributes, name);
+  return Contains(attributes, name) || Contains(characteristics, name);
 }
 
 bool PartyManifest::AllowsMatchKey(std::string_view kind) const {
@@ -116,6 +118,19 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     auto value = group.value<bool>();
     if (!value) return r.Error("disclosure.group_disclosure", "must be true or false");
     m.disclosure.group_disclosure = *value;
+  }
+  m.disclosure.protection_width = m.disclosure.k;
+  for (auto [field, target, max] : {std::tuple{"rounding_base", &m.disclosure.rounding_base, 100},
+                                    std::tuple{"protection_width", &m.disclosure.protection_width,
+                                               100000}}) {
+    if (auto node = top["disclosure"][field]; node) {
+      auto value = node.value<int64_t>();
+      if (!value || *value < 1 || *value > max) {
+        return r.Error(fmt::format("disclosure.{}", field),
+                       fmt::format("must be a whole number from 1 to {}", max));
+      }
+      *target = static_cast<int>(*value);
+    }
   }
 
   if (const toml::table* fuzzy = top["fuzzy"].as_table()) {
@@ -205,16 +220,21 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     if (party.match_keys.empty())
       return r.Error(where + ".match_keys", "must list at least one kind");
 
-    auto attributes = r.Strings(p["attributes"], where + ".attributes");
-    if (!attributes.ok()) return attributes.status();
-    for (const auto& a : *attributes) {
-      if (auto s = ValidateIdentity(a); !s.ok()) return r.Error(where + ".attributes", s);
-      if (!attribute_names.insert(a).second) {
-        return r.Error(where + ".attributes",
-                       fmt::format("attribute '{}' is already sent by another party", a));
+    for (auto [field, list] : {std::pair{"attributes", &party.attributes},
+                               std::pair{"characteristics", &party.characteristics}}) {
+      const std::string at_field = fmt::format("{}.{}", where, field);
+      auto names = r.Strings(p[field], at_field);
+      if (!names.ok()) return names.status();
+      for (const auto& a : *names) {
+        if (auto s = ValidateIdentity(a); !s.ok()) return r.Error(at_field, s);
+        if (!attribute_names.insert(a).second) {
+          return r.Error(at_field, fmt::format("'{}' is already sent as an attribute or "
+                                               "characteristic",
+                                               a));
+        }
       }
+      *list = *names;
     }
-    party.attributes = *attributes;
     party.fuzzy = p["fuzzy"].value_or(false);
     if (party.fuzzy && !m.fuzzy) {
       return r.Error(where + ".fuzzy", "needs a [fuzzy] section with the filter settings");
@@ -258,6 +278,31 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
       m.requesters.push_back(*id);
     }
   }
+
+  if (const toml::table* populations = top["populations"].as_table()) {
+    const std::vector<std::string> attributes = m.Attributes();
+    for (const auto& [name, node] : *populations) {
+      const std::string where = fmt::format("populations.{}", name.str());
+      if (auto s = ValidateIdentity(name.str()); !s.ok()) return r.Error(where, s);
+      if (m.FindPopulation(name.str()) != nullptr) {
+        return r.Error(where, "is built in (everyone); choose another name");
+      }
+      const toml::node_view<const toml::node> p{node};
+      auto unit = r.String(p["unit"], where + ".unit", true);
+      if (!unit.ok()) return unit.status();
+      if (*unit != "persons" && *unit != "households") {
+        return r.Error(where + ".unit",
+                       fmt::format("'{}' is not a unit (use persons or households)", *unit));
+      }
+      auto filter = r.String(p["filter"], where + ".filter", true);
+      if (!filter.ok()) return filter.status();
+      auto parsed = IndicatorExpression::Parse(*filter, attributes);
+      if (!parsed.ok()) return r.Error(where + ".filter", parsed.status());
+      m.populations.push_back({std::string(name.str()),
+                               *unit == "persons" ? CountUnit::kPersons : CountUnit::kHouseholds,
+                               parsed->ToString()});
+    }
+  }
   return m;
 }
 
@@ -279,6 +324,21 @@ size_t Manifest::MatchKeyIndex(std::string_view kind) const {
 }
 
 bool Manifest::IsRequester(std::string_view id) const { return Contains(requesters, id); }
+
+const Population* Manifest::FindPopulation(std::string_view name) const {
+  for (const auto& p : populations) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Manifest::Attributes() const {
+  std::vector<std::string> out = Indicators();
+  for (const auto& p : parties) {
+    out.insert(out.end(), p.characteristics.begin(), p.characteristics.end());
+  }
+  return out;
+}
 
 std::vector<std::string> Manifest::Indicators() const {
   std::vector<std::string> out;

@@ -25,6 +25,9 @@ struct PartyManifest {
   std::string signing_public_key;       // base64 Ed25519 public key
   std::vector<std::string> match_keys;  // in the project's precision order
   std::vector<std::string> attributes;  // indicator flags the party may send
+  // Flags that describe who a person is (an age group, say): sent like attributes, used only to
+  // define populations, never counted as an indicator of the stacking table.
+  std::vector<std::string> characteristics;
   bool fuzzy = false;                   // sends Bloom filters for the fuzzy pass
 
   bool AllowsAttribute(std::string_view name) const;
@@ -38,6 +41,23 @@ struct DisclosureRules {
   // A count equal to, or within k-1 of, its population (residents, or households for the
   // household measures) would tell the attribute of (nearly) everyone in the area.
   bool group_disclosure = true;
+  // Published counts are rounded to a multiple of this (after suppression); 1 publishes exact
+  // counts. Totals are rounded on their own, so rounded parts need not add up to the rounded
+  // total.
+  int rounding_base = 5;
+  // A suppressed cell is protected when the attacker's LP over every published relation leaves
+  // it an interval that holds both 0 and k, or is at least this wide (default: k).
+  int protection_width = 10;
+};
+
+enum class CountUnit { kPersons, kHouseholds };
+
+// A population requesters may count within ([populations] in the manifest): persons or
+// households whose attributes (for households: of any member) satisfy the filter.
+struct Population {
+  std::string name;
+  CountUnit unit = CountUnit::kPersons;
+  std::string filter;  // an indicator expression; "true" for everyone
 };
 
 struct Manifest {
@@ -47,6 +67,9 @@ struct Manifest {
   std::vector<PartyManifest> parties;
   std::vector<std::string> requesters;
   DisclosureRules disclosure;
+  // Always "residents" and "households" (everyone), then the manifest's own.
+  std::vector<Population> populations = {{"residents", CountUnit::kPersons, "true"},
+                                         {"households", CountUnit::kHouseholds, "true"}};
   // The fuzzy pass ([fuzzy]); fields in name order, used when a party has fuzzy = true.
   std::optional<BloomSettings> fuzzy;
 
@@ -61,6 +84,9 @@ struct Manifest {
   bool IsRequester(std::string_view id) const;
   // Every party's attributes in manifest order: the indicators of the stacking table.
   std::vector<std::string> Indicators() const;
+  // The indicators, then every party's characteristics: the bit order of a record's attributes.
+  std::vector<std::string> Attributes() const;
+  const Population* FindPopulation(std::string_view name) const;
 };
 
 }  // namespace stapel

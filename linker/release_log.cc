@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -14,6 +17,7 @@
 #include "keys/key_file.h"
 #include "linker/area_table.h"
 #include "linker/disclosure.h"
+#include "linker/table_protection.h"
 
 namespace stapel {
 namespace {
@@ -79,17 +83,11 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
     return Bad(number, "the hub's signature does not verify (altered, or signed by another key)");
   }
   if (!release) return absl::OkStatus();
-  auto table = AreaTable::FromJson(entry["table"]);
-  if (!table.ok()) return Bad(number, std::string(table.status().message()));
-  const nlohmann::json& rules = entry["rules"];
-  if (!rules.is_object() || !rules.contains("k") || !rules["k"].is_number_integer()) {
-    return Bad(number, "rules.k is missing");
-  }
-  DisclosureRules r;  // a rule the entry does not record was not applied
-  r.k = rules["k"].get<int>();
-  r.min_area_population = rules.value("min_area_population", 0);
-  r.group_disclosure = rules.value("group_disclosure", false);
-  if (absl::Status s = CheckReleasedTable(r, *table); !s.ok()) {
+  auto logged = ReadReleaseEntry(entry);
+  if (!logged.ok()) return Bad(number, std::string(logged.status().message()));
+  if (absl::Status s = CheckReleasedTable(logged->rules, logged->released.spec,
+                                          logged->released.table);
+      !s.ok()) {
     return Bad(number,
                fmt::format("released table breaks its rules: {}", std::string(s.message())));
   }
@@ -112,6 +110,60 @@ absl::Status AppendLine(const std::filesystem::path& path, const std::string& li
 }
 
 }  // namespace
+
+absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry) {
+  LoggedRelease out;
+  out.seq = entry.value("seq", uint64_t{0});
+  out.data_version = entry.value("data_version", std::string());
+  auto table = AreaTable::FromJson(entry["table"]);
+  if (!table.ok()) return table.status();
+  out.released.table = *std::move(table);
+  if (!entry.contains("request") || !entry["request"].is_object() ||
+      !entry["request"].contains("spec")) {
+    return absl::InvalidArgumentError("request.spec is missing");
+  }
+  auto spec = TableSpec::FromJson(entry["request"]["spec"]);
+  if (!spec.ok()) return spec.status();
+  out.released.spec = *std::move(spec);
+  const nlohmann::json& rules = entry["rules"];
+  if (!rules.is_object() || !rules.contains("k") || !rules["k"].is_number_integer()) {
+    return absl::InvalidArgumentError("rules.k is missing");
+  }
+  DisclosureRules& r = out.rules;  // a rule the entry does not record was not applied
+  r.k = rules["k"].get<int>();
+  r.min_area_population = rules.value("min_area_population", 0);
+  r.group_disclosure = rules.value("group_disclosure", false);
+  r.rounding_base = rules.value("rounding_base", 1);
+  r.protection_width = rules.value("protection_width", r.k);
+  out.released.rounding_base = r.rounding_base;
+  return out;
+}
+
+absl::Status AuditLoggedReleases(const std::vector<std::string>& lines, size_t* audited) {
+  std::map<std::string, std::vector<LoggedRelease>> by_data;
+  for (const auto& line : lines) {
+    const nlohmann::json entry = nlohmann::json::parse(line);
+    if (entry.value("type", "") != kEntryRelease) continue;
+    auto logged = ReadReleaseEntry(entry);
+    if (!logged.ok()) return logged.status();
+    by_data[logged->data_version].push_back(*std::move(logged));
+  }
+  *audited = 0;
+  for (const auto& [data_version, group] : by_data) {
+    std::vector<ReleasedTable> tables;
+    for (const auto& release : group) tables.push_back(release.released);
+    *audited += tables.size();
+    // The strictest rules of the group (a manifest change may have raised them).
+    if (absl::Status s = AuditReleases(group.back().rules, tables); !s.ok()) {
+      std::vector<uint64_t> seqs;
+      for (const auto& release : group) seqs.push_back(release.seq);
+      return absl::FailedPreconditionError(
+          fmt::format("releases {} (one data state) together: {}", fmt::join(seqs, ", "),
+                      std::string(s.message())));
+    }
+  }
+  return absl::OkStatus();
+}
 
 std::filesystem::path TreeHeadsPath(const std::filesystem::path& log) {
   return std::filesystem::path(log.string() + ".heads");
@@ -264,6 +316,16 @@ std::optional<nlohmann::json> ReleaseLogWriter::LastEntryOfType(std::string_view
     if (entry["type"] == type) return entry;
   }
   return std::nullopt;
+}
+
+std::vector<nlohmann::json> ReleaseLogWriter::EntriesOfType(std::string_view type) const {
+  std::lock_guard lock(mu_);
+  std::vector<nlohmann::json> out;
+  for (const auto& line : state_.lines) {
+    nlohmann::json entry = nlohmann::json::parse(line);
+    if (entry["type"] == type) out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 absl::Status ReleaseLogWriter::AppendTreeHead() {

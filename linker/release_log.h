@@ -34,7 +34,9 @@
 
 #include "absl/status/statusor.h"
 #include "keys/signing.h"
+#include "linker/manifest.h"
 #include "linker/merkle_tree.h"
+#include "linker/table_protection.h"
 
 namespace stapel {
 
@@ -79,6 +81,21 @@ struct LogVerification {
 absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& path,
                                                  const Ed25519Verifier& hub_key);
 
+// A release entry as an auditor reads it: its table, spec and the rules it was released under.
+struct LoggedRelease {
+  uint64_t seq = 0;
+  std::string data_version;  // which submissions the table was computed from
+  DisclosureRules rules;
+  ReleasedTable released;
+};
+// INVALID_ARGUMENT when the entry lacks its table, spec or rules.
+absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry);
+
+// The attacker-LP audit (AuditReleases) of every group of releases computed from the same
+// data, over the log's lines; `audited` = releases covered. FAILED_PRECONDITION names the
+// group and the cell that is not protected.
+absl::Status AuditLoggedReleases(const std::vector<std::string>& lines, size_t* audited);
+
 // Appends entries. Thread-safe.
 class ReleaseLogWriter {
  public:
@@ -95,6 +112,8 @@ class ReleaseLogWriter {
   uint64_t entries() const;
   // The newest entry of `type`, if any.
   std::optional<nlohmann::json> LastEntryOfType(std::string_view type) const;
+  // Every entry of `type`, oldest first.
+  std::vector<nlohmann::json> EntriesOfType(std::string_view type) const;
 
  private:
   ReleaseLogWriter(std::filesystem::path path, std::unique_ptr<Ed25519Signer> signer,

@@ -17,8 +17,11 @@ nlohmann::json Entry(int64_t value) {
   t.measures = {"residents"};
   t.rows.push_back({AreaLevel::kGemeente, "GM9999", "Demo", "", {{value, false}}});
   t.rows.push_back({AreaLevel::kWijk, "WK999901", "Oost", "GM9999", {{value, false}}});
+  TableSpec spec;
+  spec.columns.push_back({"residents", CountUnit::kPersons, {}, {}, -1});
   return {{"type", "release"},
           {"requester", "analyst"},
+          {"request", {{"spec", spec.ToJson()}}},
           {"rules", {{"k", 10}}},
           {"table", t.ToJson()},
           {"time", "2026-11-22T10:00:00Z"}};

@@ -113,6 +113,7 @@ struct Person {
   // indicators, in manifest order
   bool youth_care = false, wmo = false, social_assistance = false, rent_arrears = false,
        debts = false;
+  bool minor = false;  // under 18 on the reference date (a characteristic, not an indicator)
   bool in_register = false;  // has at least one valid register row
   int register_line = 0;     // line of the first valid register row
   bool valid_tenant_row = false, valid_credit_row = false;
@@ -391,6 +392,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
         p.postcode = postcode;
         p.street = street;
         p.house_number = house_number;
+        p.minor = child;
         const int age =
             child ? static_cast<int>(rng.Below(18)) : 18 + static_cast<int>(rng.Below(72));
         for (int attempt = 0;; ++attempt) {  // keys must identify one person (see KeyTuples)
@@ -419,7 +421,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   // The municipality's population register with youth care, Wmo and social assistance.
   std::ofstream reg(input / "municipality.csv"), reg_truth(truth / "municipality_rows.csv");
   reg << "bsn;voornamen;achternaam;geboortedatum;straat;huisnummer;postcode;buurtcode;jeugdzorg;wmo;"
-         "bijstand\n";
+         "bijstand;minderjarig\n";
   reg_truth << "line,person,valid\n";
   int line = 1;
   for (size_t i = 0; i < persons.size(); ++i) {
@@ -453,7 +455,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       reg << Csv(
           {bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
            std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt, youth,
-           Flag(p.wmo), Flag(p.social_assistance)},
+           Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor)},
           ';');
       reg_truth << fmt::format("{},{},{}\n", line, i, valid ? 1 : 0);
       summary.invalid_rows += !valid;
@@ -575,16 +577,21 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
             .first->second;
     const uint64_t indicators = uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
                                 uint64_t(p.social_assistance) << 2 | uint64_t(arrears) << 3 |
-                                uint64_t(debts) << 4;
+                                uint64_t(debts) << 4 | uint64_t(p.minor) << 5;
     linked.push_back({static_cast<uint32_t>(p.buurt), indicators, household});
   }
   auto geography = Geography::LoadCsv(input / "areas.csv");
   if (!geography.ok()) return geography.status();
-  const AreaTable table = BuildStackingTable(
-      linked, buurt_codes, {"youth_care", "wmo", "social_assistance", "rent_arrears", "debts"},
-      *geography);
+  Manifest manifest;  // the demo's attributes, in the demo manifest's order
+  manifest.parties.push_back({.id = "municipality",
+                              .attributes = {"youth_care", "wmo", "social_assistance",
+                                             "rent_arrears", "debts"},
+                              .characteristics = {"minor"}});
+  const BuurtCounts counts = CountByBuurt(linked, buurt_codes, *geography);
+  const AreaTable table = BuildTable(StackingTableSpec(manifest, true), counts, *geography);
   std::ofstream(truth / "true_table.json") << table.ToJson().dump(1) << "\n";
   std::ofstream(truth / "true_table.csv") << table.ToCsv();
+  std::ofstream(truth / "true_counts.json") << BuurtCountsToJson(counts).dump() << "\n";
   return summary;
 }
 

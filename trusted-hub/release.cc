@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 
+#include "keys/key_file.h"
 #include "linker/disclosure.h"
 #include "linker/linkage.h"
 #include "proto/record_view.h"
@@ -68,8 +69,10 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
 
 }  // namespace
 
-absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
-  const std::vector<std::string> indicators = manifest_->Indicators();
+absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
+                                                  std::string* data_version) {
+  const std::vector<std::string> indicators = manifest_->Attributes();
+  std::string submissions;
   Linker linker(manifest_->match_keys.size());
   if (manifest_->fuzzy)
     linker.EnableFuzzy(manifest_->fuzzy->bits / 64, manifest_->fuzzy->threshold);
@@ -96,6 +99,7 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
       (*linkage)[party->id] = {{"submitted", false}};
       continue;
     }
+    submissions += fmt::format("{}:{};", party->id, HexEncode((*current)->submission_id()));
     if (is_register) linker.Reserve((*current)->record_count());
     LinkStats stats;
     absl::Status s = store_->ForEachBatch(
@@ -120,7 +124,19 @@ absl::StatusOr<AreaTable> Releaser::BuildTable(nlohmann::json* linkage) {
     if (!is_register) linker.FinishSource(&stats);
     (*linkage)[party->id] = StatsJson(stats, is_register, *manifest_);
   }
-  return BuildStackingTable(linker.persons(), buurt_codes, indicators, geography_);
+  *data_version = Sha256Hex(submissions);
+  return CountByBuurt(linker.persons(), buurt_codes, geography_);
+}
+
+absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
+    const std::string& data_version) {
+  std::vector<ReleasedTable> out;
+  for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
+    auto logged = ReadReleaseEntry(entry);
+    if (!logged.ok()) return logged.status();
+    if (logged->data_version == data_version) out.push_back(std::move(logged->released));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
@@ -149,29 +165,77 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (request.purpose().size() > 1000) {
     return absl::InvalidArgumentError("purpose is longer than 1000 characters");
   }
+  TableRequest table_request{request.purpose(), request.population(),
+                             request.level().empty() ? "buurt" : request.level(), {}};
+  for (const auto& m : request.measures()) {
+    table_request.measures.push_back({m.name(), m.expression()});
+  }
   std::lock_guard lock(mu_);
   nlohmann::json linkage = nlohmann::json::object();
-  auto table = BuildTable(&linkage);
-  if (!table.ok()) return table.status();
-  ApplySuppression(manifest_->disclosure, &*table);
+  std::string data_version;
+  auto counts = CountLinked(&linkage, &data_version);
+  if (!counts.ok()) return counts.status();
+  auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
+  if (!spec.ok()) return spec.status();
+  auto earlier = EarlierReleases(data_version);
+  if (!earlier.ok()) return earlier.status();
 
-  const nlohmann::json table_json = table->ToJson();
+  const DisclosureRules& rules = manifest_->disclosure;
+  const AreaTable unprotected = BuildTable(*spec, *counts, geography_);
+  // The table protected on its own, to tell what the differencing guard added.
+  AreaTable alone = unprotected;
+  auto alone_result = ProtectTable(rules, *spec, *counts, {}, &alone);
+  if (!alone_result.ok()) return alone_result.status();
+  AreaTable table = unprotected;
+  auto protection = ProtectTable(rules, *spec, *counts, *earlier, &table);
+  if (!protection.ok()) return protection.status();
+  int by_guard = 0;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    for (size_t m = 0; m < table.rows[r].cells.size(); ++m) {
+      by_guard += table.rows[r].cells[m].suppressed && !alone.rows[r].cells[m].suppressed;
+    }
+  }
+  ApplyRounding(rules.rounding_base, &table);
+
+  const nlohmann::json table_json = table.ToJson();
+  nlohmann::json measures = nlohmann::json::array();
+  for (const auto& m : table_request.measures) {
+    measures.push_back({{"name", m.name}, {"expression", m.expression}});
+  }
   nlohmann::json entry = {
       {"type", kEntryRelease},
       {"time", UtcNow()},
       {"project_id", manifest_->project_id},
       {"requester", std::string(requester)},
-      {"request", {{"table", "stacking"}, {"purpose", request.purpose()}}},
+      {"request",
+       {{"purpose", request.purpose()},
+        {"population", table_request.population.empty() ? "stacking table"
+                                                        : table_request.population},
+        {"level", table_request.level},
+        {"measures", measures},
+        {"spec", spec->ToJson()}}},
+      {"data_version", data_version},
       {"rules",
-       {{"k", manifest_->disclosure.k},
-        {"min_area_population", manifest_->disclosure.min_area_population},
-        {"group_disclosure", manifest_->disclosure.group_disclosure},
+       {{"k", rules.k},
+        {"min_area_population", rules.min_area_population},
+        {"group_disclosure", rules.group_disclosure},
+        {"rounding_base", rules.rounding_base},
+        {"protection_width", rules.protection_width},
         {"primary",
          "areas below the minimum population publish nothing; counts from 1 to k-1, "
          "and counts within k-1 of their population, suppressed"},
         {"secondary",
-         "no additive relation (buurten to wijk, wijken to gemeente) with exactly "
-         "one suppressed cell"}}},
+         "every suppressed cell, and every small difference of nested cells, keeps an "
+         "attacker-LP interval holding 0 and k or at least protection_width wide, over this "
+         "table and every earlier release of the same data"},
+        {"rounding", "published counts rounded to the nearest multiple of rounding_base; "
+                     "totals rounded on their own"}}},
+      {"protection",
+       {{"suppressed_primary", protection->primary},
+        {"suppressed_secondary", protection->secondary},
+        {"suppressed_by_guard", by_guard},
+        {"earlier_releases_checked", earlier->size()},
+        {"lp_ranges_solved", protection->ranges_solved}}},
       {"linkage", linkage},
       {"table", table_json}};
   auto line = log_->Append(std::move(entry));
@@ -180,9 +244,13 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   v1::ReleaseReply reply;
   reply.set_sequence(log_->entries());
   reply.set_table_json(table_json.dump(2));
-  reply.set_table_csv(table->ToCsv());
+  reply.set_table_csv(table.ToCsv());
   reply.set_table_sha256(Sha256Hex(table_json.dump()));
   reply.set_log_entry(*line);
+  reply.set_suppressed_primary(protection->primary);
+  reply.set_suppressed_secondary(protection->secondary);
+  reply.set_suppressed_by_guard(by_guard);
+  reply.set_earlier_releases_checked(earlier->size());
   return reply;
 }
 

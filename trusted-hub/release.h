@@ -1,10 +1,12 @@
 #ifndef STAPEL_TRUSTED_HUB_RELEASE_H_
 #define STAPEL_TRUSTED_HUB_RELEASE_H_
 
-// Produces a release for a requester: links every party's current submission onto the
-// population register, builds the stacking table per buurt with wijk and gemeente totals,
-// applies disclosure control, and appends the signed entry to the release log before the
-// table is handed out. Thread-safe (releases are serialized).
+// Produces a release for a requester: validates the table request against the manifest, links
+// every party's current submission onto the population register, builds the requested table
+// per buurt (or wijk) with the coarser totals, protects it (primary rules, secondary
+// suppression proved by the attacker's LP, the differencing guard against every earlier
+// release of the same data), rounds it, and appends the signed entry to the release log before
+// the table is handed out. Thread-safe (releases are serialized).
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include "linker/geography.h"
 #include "linker/manifest.h"
 #include "linker/release_log.h"
+#include "linker/table_protection.h"
 #include "proto/stapel.pb.h"
 #include "trusted-hub/submission_store.h"
 
@@ -36,8 +39,11 @@ class Releaser {
  private:
   absl::StatusOr<v1::ReleaseReply> TryRelease(std::string_view requester,
                                               const v1::TableRequest& request);
-  // Links all current submissions; fills per-party linkage statistics into `linkage`.
-  absl::StatusOr<AreaTable> BuildTable(nlohmann::json* linkage);
+  // Links all current submissions into counts per buurt; fills per-party linkage statistics
+  // into `linkage` and the digest of the submissions used into `data_version`.
+  absl::StatusOr<BuurtCounts> CountLinked(nlohmann::json* linkage, std::string* data_version);
+  // Earlier releases computed from the same submissions: the differencing guard's input.
+  absl::StatusOr<std::vector<ReleasedTable>> EarlierReleases(const std::string& data_version);
 
   const Manifest* manifest_;
   SubmissionStore* store_;

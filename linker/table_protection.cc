@@ -1,0 +1,494 @@
+#include "linker/table_protection.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "linker/area_code.h"
+#include "linker/attacker_lp.h"
+#include "linker/disclosure.h"
+
+namespace stapel {
+namespace {
+
+// Atoms are all combinations of the attributes a unit's columns refer to: 2^12 at most.
+constexpr int kMaxAttributesPerUnit = 12;
+constexpr int kUnits = 2;
+// Complements tried per unprotected cell before taking the one that widens it most.
+constexpr int kCandidatesTried = 8;
+
+int UnitIndex(CountUnit unit) { return unit == CountUnit::kPersons ? 0 : 1; }
+
+// The attribute bits of atom `atom` over the set bits of `mask`, and back.
+uint64_t Deposit(uint64_t atom, uint64_t mask) {
+  uint64_t bits = 0;
+  for (int i = 0; mask != 0; ++i, mask &= mask - 1) {
+    if ((atom >> i) & 1) bits |= mask & -mask;
+  }
+  return bits;
+}
+uint64_t Extract(uint64_t bits, uint64_t mask) {
+  uint64_t atom = 0;
+  for (int i = 0; mask != 0; ++i, mask &= mask - 1) {
+    if (bits & mask & -mask) atom |= uint64_t{1} << i;
+  }
+  return atom;
+}
+
+// A cell of some release: an area and a column function.
+struct CellKey {
+  int area;
+  int function;
+  auto operator<=>(const CellKey&) const = default;
+};
+
+struct CellInfo {
+  bool suppressed_somewhere = false;
+  bool published_earlier = false;  // fixed by an earlier release: suppressing it now is useless
+  int first_suppressed_in = -1;    // release position, for messages
+  Cell* new_cell = nullptr;        // the cell in the table being protected, if any
+  int new_row = -1;                // its relation in the LP while it is published
+  double lo = 0, hi = 0;           // that relation's bounds
+};
+
+struct Target {
+  CellKey cell;          // the suppressed cell, or the larger of a nested pair
+  int inner = -1;        // for a difference: the smaller function of the pair
+  LinearTerms terms;
+  int64_t truth = -1;    // -1 when not known (the auditor)
+};
+
+class ReleaseModel {
+ public:
+  // `tables`: the releases in order; the last one is the table being protected when
+  // `new_table` is set.
+  absl::Status Build(const std::vector<const ReleasedTable*>& tables, AreaTable* new_table) {
+    tables_ = tables;
+    auto rows_of = [&](size_t t) -> const std::vector<AreaRow>& {
+      return new_table != nullptr && t + 1 == tables.size() ? new_table->rows : tables[t]->table.rows;
+    };
+    for (size_t t = 0; t < tables.size(); ++t) {
+      for (const auto& row : rows_of(t)) AreaIndex(row.code, row.parent);
+    }
+    for (size_t a = 0; a < parent_.size(); ++a) {
+      if (parent_[a] >= 0) children_[parent_[a]].push_back(static_cast<int>(a));
+    }
+    for (const ReleasedTable* t : tables) {
+      for (const auto& c : t->spec.columns) {
+        mask_[UnitIndex(c.unit)] |= c.population.ReferencedBits() | c.measure.ReferencedBits();
+      }
+    }
+    for (int u = 0; u < kUnits; ++u) {
+      if (std::popcount(mask_[u]) > kMaxAttributesPerUnit) {
+        return absl::InvalidArgumentError(fmt::format(
+            "the releases together refer to {} attributes of {}; the protection model handles "
+            "at most {}",
+            std::popcount(mask_[u]), u == 0 ? "persons" : "households", kMaxAttributesPerUnit));
+      }
+    }
+    // Column functions, by the atoms they take in.
+    std::map<std::pair<int, std::vector<bool>>, int> function_ids;
+    for (const ReleasedTable* t : tables) {
+      std::vector<int> ids;
+      for (const auto& c : t->spec.columns) {
+        const int u = UnitIndex(c.unit);
+        std::vector<bool> atoms(size_t{1} << std::popcount(mask_[u]));
+        for (uint64_t a = 0; a < atoms.size(); ++a) atoms[a] = c.Counts(Deposit(a, mask_[u]));
+        auto [it, fresh] = function_ids.try_emplace({u, atoms}, function_unit_.size());
+        if (fresh) {
+          function_unit_.push_back(u);
+          function_atoms_.push_back(atoms);
+        }
+        ids.push_back(it->second);
+      }
+      column_function_.push_back(std::move(ids));
+    }
+    // Atoms no column tells apart are one unknown (a class); atoms no column takes in are left
+    // out.
+    function_classes_.resize(function_unit_.size());
+    for (int u = 0; u < kUnits; ++u) {
+      std::map<std::vector<bool>, int> class_ids;
+      atom_class_[u].assign(size_t{1} << std::popcount(mask_[u]), -1);
+      for (uint64_t a = 0; a < atom_class_[u].size(); ++a) {
+        std::vector<bool> signature(function_unit_.size());
+        bool any = false;
+        for (size_t f = 0; f < function_unit_.size(); ++f) {
+          signature[f] = function_unit_[f] == u && function_atoms_[f][a];
+          any = any || signature[f];
+        }
+        if (!any) continue;
+        auto [it, fresh] = class_ids.try_emplace(signature, static_cast<int>(class_ids.size()));
+        atom_class_[u][a] = it->second;
+        if (fresh) {
+          for (size_t f = 0; f < function_unit_.size(); ++f) {
+            if (signature[f]) function_classes_[f].push_back(it->second);
+          }
+        }
+      }
+      classes_[u] = static_cast<int>(class_ids.size());
+    }
+    offset_[1] = static_cast<int>(parent_.size()) * classes_[0];
+    lp_ = std::make_unique<AttackerLp>(offset_[1] + static_cast<int>(parent_.size()) * classes_[1]);
+    // Every area's unknowns add up to its parent's.
+    for (size_t a = 0; a < parent_.size(); ++a) {
+      if (children_[a].empty()) continue;
+      for (int u = 0; u < kUnits; ++u) {
+        for (int c = 0; c < classes_[u]; ++c) {
+          LinearTerms terms = {{Unknown(static_cast<int>(a), u, c), 1.0}};
+          for (int child : children_[a]) terms.push_back({Unknown(child, u, c), -1.0});
+          lp_->AddRelation(terms, 0, 0);
+        }
+      }
+    }
+    // What the releases publish.
+    std::set<std::tuple<int, int, double, double>> known;
+    for (size_t t = 0; t < tables.size(); ++t) {
+      const bool is_new = new_table != nullptr && t + 1 == tables.size();
+      const RoundingSlack slack = SlackOf(is_new ? 1 : tables[t]->rounding_base);
+      for (size_t r = 0; r < rows_of(t).size(); ++r) {
+        const AreaRow& row = rows_of(t)[r];
+        const int area = area_index_.at(row.code);
+        for (size_t m = 0; m < row.cells.size(); ++m) {
+          const Cell& cell = row.cells[m];
+          const CellKey key{area, column_function_[t][m]};
+          CellInfo& info = cells_[key];
+          if (cell.suppressed) {
+            if (!info.suppressed_somewhere) info.first_suppressed_in = static_cast<int>(t);
+            info.suppressed_somewhere = true;
+          }
+          if (is_new) info.new_cell = &new_table->rows[r].cells[m];
+          if (cell.suppressed) continue;
+          const double lo = static_cast<double>(std::max<int64_t>(0, cell.value - slack.below));
+          const double hi = static_cast<double>(cell.value + slack.above);
+          if (is_new) {
+            info.new_row = lp_->AddRelation(Terms(key), lo, hi);
+            info.lo = lo;
+            info.hi = hi;
+          } else {
+            info.published_earlier = true;
+            if (known.insert({key.area, key.function, lo, hi}).second) {
+              lp_->AddRelation(Terms(key), lo, hi);
+            }
+          }
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // True counts per unknown, from the linked persons.
+  void SetTruth(const BuurtCounts& counts) {
+    truth_.assign(lp_->unknowns(), 0);
+    for (const auto& [buurt, by_bits] : counts.buurten) {
+      const int leaf = LeafOf(buurt);
+      if (leaf < 0) continue;
+      for (int u = 0; u < kUnits; ++u) {
+        for (const auto& [bits, n] : by_bits.of(u == 0 ? CountUnit::kPersons : CountUnit::kHouseholds)) {
+          const int c = atom_class_[u][Extract(bits, mask_[u])];
+          if (c >= 0) truth_[Unknown(leaf, u, c)] += n;
+        }
+      }
+    }
+    for (size_t a = 0; a < parent_.size(); ++a) {
+      if (parent_[a] < 0) AddUp(static_cast<int>(a));
+    }
+  }
+
+  std::vector<Target> Targets(int k) const {
+    std::vector<Target> targets;
+    for (const auto& [key, info] : cells_) {
+      if (info.suppressed_somewhere) targets.push_back(MakeTarget(key, -1));
+    }
+    AddDifferenceTargets(k, &targets);
+    return targets;
+  }
+
+  Target MakeTarget(CellKey key, int inner) const {
+    Target t{key, inner, Terms(key, inner), -1};
+    if (!truth_.empty()) t.truth = TrueValue(t.terms);
+    return t;
+  }
+
+  void AddDifferenceTargets(int k, std::vector<Target>* targets) const {
+    const size_t n = function_unit_.size();
+    for (size_t inner = 0; inner < n; ++inner) {
+      for (size_t outer = 0; outer < n; ++outer) {
+        if (inner == outer || !StrictlyWithin(inner, outer)) continue;
+        for (size_t area = 0; area < parent_.size(); ++area) {
+          const CellKey key{static_cast<int>(area), static_cast<int>(outer)};
+          if (!cells_.contains(key) || !cells_.contains({key.area, static_cast<int>(inner)})) continue;
+          Target t = MakeTarget(key, static_cast<int>(inner));
+          if (!truth_.empty() && (t.truth < 1 || t.truth >= k)) continue;  // not sensitive
+          targets->push_back(std::move(t));
+        }
+      }
+    }
+  }
+
+  // Whether the hub may publish this: see the header for the two rules.
+  absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out) {
+    ++solved_;
+    if (t.truth >= 0) {  // the hub knows the value: one end may already show enough room
+      auto hi = lp_->Bound(t.terms, true);
+      if (!hi.ok()) return hi.status();
+      if (!hi->has_value() || **hi - t.truth >= rules.protection_width) return true;
+    }
+    auto range = lp_->Range(t.terms);
+    if (!range.ok()) return range.status();
+    *out = *range;
+    if (t.inner >= 0 && t.truth < 0) {
+      return range->unbounded || range->lo < 1 || range->hi >= rules.k;
+    }
+    return IsProtected(*range, rules.k, rules.protection_width);
+  }
+
+  // Published cells of the new table whose suppression could widen target `t`, cheapest first.
+  std::vector<CellKey> Candidates(const Target& t) const {
+    std::vector<CellKey> out;
+    std::set<int> functions = {t.cell.function};
+    if (t.inner >= 0) functions.insert(t.inner);
+    auto consider = [&](CellKey key) {
+      auto it = cells_.find(key);
+      if (it == cells_.end() || it->second.new_cell == nullptr || it->second.new_cell->suppressed ||
+          it->second.published_earlier || std::find(out.begin(), out.end(), key) != out.end()) {
+        return;
+      }
+      out.push_back(key);
+    };
+    for (const auto& [key, info] : cells_) {  // linked columns of the same area
+      if (key.area == t.cell.area && Overlaps(key.function, t.cell.function)) consider(key);
+    }
+    std::vector<int> areas = children_[t.cell.area];
+    if (const int p = parent_[t.cell.area]; p >= 0) {
+      areas.push_back(p);
+      areas.insert(areas.end(), children_[p].begin(), children_[p].end());
+    }
+    for (int f : functions) {
+      for (int a : areas) consider({a, f});
+    }
+    std::stable_sort(out.begin(), out.end(), [&](CellKey a, CellKey b) {
+      const int64_t va = cells_.at(a).new_cell->value, vb = cells_.at(b).new_cell->value;
+      return std::pair(va == 0, va) < std::pair(vb == 0, vb);
+    });
+    return out;
+  }
+
+  void Suppress(CellKey key, bool on) {
+    CellInfo& info = cells_.at(key);
+    if (on) {
+      lp_->Forget(info.new_row);
+    } else {
+      lp_->Restore(info.new_row, info.lo, info.hi);
+    }
+  }
+
+  void MarkSuppressed(CellKey key) {
+    CellInfo& info = cells_.at(key);
+    info.new_cell->suppressed = true;
+    info.suppressed_somewhere = true;
+  }
+
+  std::string Describe(const Target& t) const {
+    const std::string& area = codes_[t.cell.area];
+    if (t.inner < 0) {
+      return fmt::format("the suppressed count of '{}' in {}", FunctionName(t.cell.function), area);
+    }
+    return fmt::format("the difference '{}' minus '{}' in {}", FunctionName(t.cell.function),
+                       FunctionName(t.inner), area);
+  }
+
+  int FirstSuppressedIn(CellKey key) const { return cells_.at(key).first_suppressed_in; }
+  int solved() const { return solved_; }
+
+ private:
+  int AreaIndex(const std::string& code, const std::string& parent_code) {
+    auto [it, fresh] = area_index_.try_emplace(code, static_cast<int>(codes_.size()));
+    if (fresh) {
+      codes_.push_back(code);
+      parent_.push_back(-1);
+      children_.emplace_back();
+    }
+    if (!parent_code.empty()) {
+      auto p = area_index_.find(parent_code);
+      if (p != area_index_.end()) parent_[it->second] = p->second;
+    }
+    return it->second;
+  }
+
+  int LeafOf(const std::string& buurt) const {
+    for (const std::string& code : {buurt, WijkOfBuurt(buurt), GemeenteOfWijk(WijkOfBuurt(buurt))}) {
+      auto it = area_index_.find(code);
+      if (it != area_index_.end()) return children_[it->second].empty() ? it->second : -1;
+    }
+    return -1;
+  }
+
+  void AddUp(int area) {
+    for (int child : children_[area]) {
+      AddUp(child);
+      for (int u = 0; u < kUnits; ++u) {
+        for (int c = 0; c < classes_[u]; ++c) truth_[Unknown(area, u, c)] += truth_[Unknown(child, u, c)];
+      }
+    }
+  }
+
+  int Unknown(int area, int unit, int cls) const {
+    return offset_[unit] + area * classes_[unit] + cls;
+  }
+
+  // The cell's sum, or for a nested pair the classes of `function` outside `inner`.
+  LinearTerms Terms(CellKey key, int inner = -1) const {
+    LinearTerms terms;
+    const int u = function_unit_[key.function];
+    for (int c : function_classes_[key.function]) {
+      if (inner >= 0 && std::binary_search(function_classes_[inner].begin(),
+                                           function_classes_[inner].end(), c)) {
+        continue;
+      }
+      terms.push_back({Unknown(key.area, u, c), 1.0});
+    }
+    return terms;
+  }
+
+  int64_t TrueValue(const LinearTerms& terms) const {
+    int64_t sum = 0;
+    for (const auto& [unknown, coefficient] : terms) sum += truth_[unknown];
+    return sum;
+  }
+
+  bool StrictlyWithin(size_t inner, size_t outer) const {
+    if (function_unit_[inner] != function_unit_[outer]) return false;
+    const auto& a = function_classes_[inner];
+    const auto& b = function_classes_[outer];
+    return a.size() < b.size() && std::includes(b.begin(), b.end(), a.begin(), a.end());
+  }
+
+  bool Overlaps(int f, int g) const {
+    if (function_unit_[f] != function_unit_[g]) return false;
+    const auto& a = function_classes_[f];
+    const auto& b = function_classes_[g];
+    for (int c : a) {
+      if (std::binary_search(b.begin(), b.end(), c)) return true;
+    }
+    return false;
+  }
+
+  std::string FunctionName(int f) const {
+    for (size_t t = 0; t < tables_.size(); ++t) {
+      for (size_t m = 0; m < column_function_[t].size(); ++m) {
+        if (column_function_[t][m] == f) return tables_[t]->spec.columns[m].name;
+      }
+    }
+    return "?";
+  }
+
+  std::vector<const ReleasedTable*> tables_;
+  std::map<std::string, int> area_index_;
+  std::vector<std::string> codes_;
+  std::vector<int> parent_;
+  std::vector<std::vector<int>> children_;
+  uint64_t mask_[kUnits] = {0, 0};
+  std::vector<int> atom_class_[kUnits];
+  int classes_[kUnits] = {0, 0};
+  int offset_[kUnits] = {0, 0};
+  std::vector<int> function_unit_;
+  std::vector<std::vector<bool>> function_atoms_;
+  std::vector<std::vector<int>> function_classes_;  // sorted
+  std::vector<std::vector<int>> column_function_;   // per release, per column
+  std::map<CellKey, CellInfo> cells_;
+  std::vector<int64_t> truth_;
+  std::unique_ptr<AttackerLp> lp_;
+  int solved_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
+                                              const BuurtCounts& truth,
+                                              const std::vector<ReleasedTable>& earlier,
+                                              AreaTable* table) {
+  ProtectionResult result;
+  result.primary = ApplyPrimaryRules(rules, spec, table);
+  const ReleasedTable current{spec, AreaTable{}, 1};  // its cells are read from `table`
+  std::vector<const ReleasedTable*> tables;
+  for (const auto& e : earlier) tables.push_back(&e);
+  tables.push_back(&current);
+  ReleaseModel model;
+  if (auto s = model.Build(tables, table); !s.ok()) return s;
+  model.SetTruth(truth);
+  std::deque<Target> queue;
+  for (auto& t : model.Targets(rules.k)) queue.push_back(std::move(t));
+  // Suppressing more only widens ranges, so a target found protected stays protected.
+  while (!queue.empty()) {
+    const Target target = std::move(queue.front());
+    queue.pop_front();
+    CountRange range;
+    auto ok = model.Protected(target, rules, &range);
+    if (!ok.ok()) return ok.status();
+    while (!*ok) {
+      std::optional<CellKey> best;
+      int64_t best_width = -1;
+      int tried = 0;
+      for (const CellKey& candidate : model.Candidates(target)) {
+        if (tried++ == kCandidatesTried) break;
+        model.Suppress(candidate, true);
+        CountRange widened;
+        auto protects = model.Protected(target, rules, &widened);
+        if (!protects.ok()) return protects.status();
+        model.Suppress(candidate, false);
+        const int64_t width = *protects ? INT64_MAX : widened.hi - widened.lo;
+        if (width > best_width) {
+          best = candidate;
+          best_width = width;
+        }
+        if (*protects) break;
+      }
+      if (!best) {
+        return absl::FailedPreconditionError(fmt::format(
+            "{} cannot be protected by suppressing more of this table", model.Describe(target)));
+      }
+      model.Suppress(*best, true);
+      model.MarkSuppressed(*best);
+      queue.push_back(model.MakeTarget(*best, -1));
+      ok = model.Protected(target, rules, &range);
+      if (!ok.ok()) return ok.status();
+    }
+  }
+  int suppressed_after = 0;
+  for (const auto& row : table->rows) {
+    for (const auto& c : row.cells) suppressed_after += c.suppressed;
+  }
+  result.secondary = suppressed_after - result.primary;
+  result.ranges_solved = model.solved();
+  return result;
+}
+
+absl::Status AuditReleases(const DisclosureRules& rules,
+                           const std::vector<ReleasedTable>& releases) {
+  std::vector<const ReleasedTable*> tables;
+  for (const auto& r : releases) tables.push_back(&r);
+  ReleaseModel model;
+  if (auto s = model.Build(tables, nullptr); !s.ok()) return s;
+  for (const Target& target : model.Targets(rules.k)) {
+    CountRange range;
+    auto ok = model.Protected(target, rules, &range);
+    if (!ok.ok()) return ok.status();
+    if (!*ok) {
+      const std::string where =
+          target.inner < 0 ? fmt::format(" (suppressed in release #{})",
+                                         model.FirstSuppressedIn(target.cell) + 1)
+                           : "";
+      return absl::FailedPreconditionError(fmt::format(
+          "{}{} can be narrowed to [{}, {}] from what was published (k = {}, protection width "
+          "{})",
+          model.Describe(target), where, range.lo, range.hi, rules.k, rules.protection_width));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace stapel
