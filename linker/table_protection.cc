@@ -201,7 +201,9 @@ class ReleaseModel {
   std::vector<Target> Targets(int k) const {
     std::vector<Target> targets;
     for (const auto& [key, info] : cells_) {
-      if (info.suppressed_somewhere) targets.push_back(MakeTarget(key, -1));
+      if (!info.suppressed_somewhere) continue;
+      Target t = MakeTarget(key, -1);
+      if (t.truth != 0) targets.push_back(std::move(t));  // a zero tells nothing about anyone
     }
     AddDifferenceTargets(k, &targets);
     return targets;
@@ -240,40 +242,47 @@ class ReleaseModel {
     auto range = lp_->Range(t.terms);
     if (!range.ok()) return range.status();
     *out = *range;
-    if (t.inner >= 0 && t.truth < 0) {
-      return range->unbounded || range->lo < 1 || range->hi >= rules.k;
+    if (t.truth < 0) {  // the auditor: a zero tells nothing; a small count must stay unknown
+      if (!range->unbounded && range->hi == 0) return true;
+      if (t.inner >= 0) return range->unbounded || range->lo < 1 || range->hi >= rules.k;
     }
     return IsProtected(*range, rules.k, rules.protection_width);
   }
 
-  // Published cells of the new table whose suppression could widen target `t`, cheapest first.
+  // Published cells of the new table whose suppression could widen target `t`: first the
+  // linked columns of its own area, then its columns in the enclosing, sibling and contained
+  // areas, then their linked columns, then linked columns anywhere else; cheapest (smallest
+  // non-zero count) first in each group.
   std::vector<CellKey> Candidates(const Target& t) const {
-    std::vector<CellKey> out;
-    std::set<int> functions = {t.cell.function};
-    if (t.inner >= 0) functions.insert(t.inner);
-    auto consider = [&](CellKey key) {
-      auto it = cells_.find(key);
-      if (it == cells_.end() || it->second.new_cell == nullptr || it->second.new_cell->suppressed ||
-          it->second.published_earlier || std::find(out.begin(), out.end(), key) != out.end()) {
-        return;
-      }
-      out.push_back(key);
-    };
-    for (const auto& [key, info] : cells_) {  // linked columns of the same area
-      if (key.area == t.cell.area && Overlaps(key.function, t.cell.function)) consider(key);
-    }
     std::vector<int> areas = children_[t.cell.area];
     if (const int p = parent_[t.cell.area]; p >= 0) {
-      areas.push_back(p);
       areas.insert(areas.end(), children_[p].begin(), children_[p].end());
     }
-    for (int f : functions) {
-      for (int a : areas) consider({a, f});
+    for (int a = parent_[t.cell.area]; a >= 0; a = parent_[a]) areas.push_back(a);
+    std::set<int> functions = {t.cell.function};
+    if (t.inner >= 0) functions.insert(t.inner);
+    std::vector<CellKey> groups[4];
+    for (const auto& [key, info] : cells_) {
+      if (info.new_cell == nullptr || info.new_cell->suppressed || info.published_earlier ||
+          !Overlaps(key.function, t.cell.function)) {
+        continue;
+      }
+      if (key.area == t.cell.area) {
+        groups[0].push_back(key);
+      } else if (std::find(areas.begin(), areas.end(), key.area) != areas.end()) {
+        groups[functions.contains(key.function) ? 1 : 2].push_back(key);
+      } else {
+        groups[3].push_back(key);
+      }
     }
-    std::stable_sort(out.begin(), out.end(), [&](CellKey a, CellKey b) {
-      const int64_t va = cells_.at(a).new_cell->value, vb = cells_.at(b).new_cell->value;
-      return std::pair(va == 0, va) < std::pair(vb == 0, vb);
-    });
+    std::vector<CellKey> out;
+    for (auto& group : groups) {
+      std::stable_sort(group.begin(), group.end(), [&](CellKey a, CellKey b) {
+        const int64_t va = cells_.at(a).new_cell->value, vb = cells_.at(b).new_cell->value;
+        return std::pair(va == 0, va) < std::pair(vb == 0, vb);
+      });
+      out.insert(out.end(), group.begin(), group.end());
+    }
     return out;
   }
 
@@ -430,11 +439,17 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
     auto ok = model.Protected(target, rules, &range);
     if (!ok.ok()) return ok.status();
     while (!*ok) {
+      // The first candidate that protects the target; else, of the first few, the one that
+      // widens its range most; else the first that widens it at all; else (it takes two
+      // suppressions, as a cell and its complement in a total) the cheapest, and go on.
+      const int64_t width_now = range.hi - range.lo;
+      const std::vector<CellKey> candidates = model.Candidates(target);
       std::optional<CellKey> best;
-      int64_t best_width = -1;
+      int64_t best_width = width_now;
       int tried = 0;
-      for (const CellKey& candidate : model.Candidates(target)) {
-        if (tried++ == kCandidatesTried) break;
+      for (const CellKey& candidate : candidates) {
+        if (best && tried >= kCandidatesTried) break;
+        ++tried;
         model.Suppress(candidate, true);
         CountRange widened;
         auto protects = model.Protected(target, rules, &widened);
@@ -447,6 +462,7 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
         }
         if (*protects) break;
       }
+      if (!best && !candidates.empty()) best = candidates.front();
       if (!best) {
         return absl::FailedPreconditionError(fmt::format(
             "{} cannot be protected by suppressing more of this table", model.Describe(target)));

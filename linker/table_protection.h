@@ -13,8 +13,9 @@
 //
 // What must stay protected, for the new table together with every earlier release of the
 // same data:
-//  - every suppressed cell: the attacker's LP range must hold both 0 and k, or be at least
-//    protection_width wide;
+//  - every suppressed cell that is not zero: the attacker's LP range must hold both 0 and k,
+//    or be at least protection_width wide (a zero, like a published zero, tells nothing about
+//    anyone; the auditor, who does not know true values, accepts a range of [0, 0]);
 //  - every difference of two nested cells of one area (adults within residents, "A AND B"
 //    within A, ...): when its true value is 1..k-1, the same (for the auditor, who does not
 //    know true values: its range must not lie within 1..k-1).

@@ -1,0 +1,162 @@
+#include "linker/table_protection.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "linker/disclosure.h"
+#include "tests/temp_dir.h"
+
+namespace stapel {
+namespace {
+
+// Attribute bits: a, b (indicators), minor (a characteristic).
+const std::vector<std::string> kAttributes = {"a", "b", "minor"};
+constexpr uint64_t kA = 1, kB = 2, kMinor = 4;
+
+Manifest TestManifest() {
+  Manifest m;
+  m.parties.push_back({.id = "register", .attributes = {"a", "b"}, .characteristics = {"minor"}});
+  m.populations.push_back({"adults", CountUnit::kPersons, "NOT minor"});
+  return m;
+}
+
+const DisclosureRules kRules{.k = 10, .min_area_population = 0, .group_disclosure = true,
+                             .rounding_base = 1, .protection_width = 10};
+
+// A gemeente of `buurten_per_wijk.size()` wijken; persons[b] = bits -> count for buurt b.
+struct World {
+  Geography geography;
+  BuurtCounts counts;
+};
+
+World MakeWorld(const std::vector<int>& buurten_per_wijk,
+                const std::vector<std::map<uint64_t, int64_t>>& persons) {
+  std::string csv = "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
+  World w;
+  size_t b = 0;
+  for (size_t wijk = 0; wijk < buurten_per_wijk.size(); ++wijk) {
+    for (int i = 0; i < buurten_per_wijk[wijk]; ++i, ++b) {
+      const std::string code = fmt::format("BU9999{:02}{:02}", wijk + 1, i + 1);
+      csv += fmt::format("{},B{},WK9999{:02},W{},GM9999,G\n", code, b, wijk + 1, wijk);
+      w.counts.buurten[code].persons.insert(persons[b].begin(), persons[b].end());
+    }
+  }
+  const auto path = testing_util::FreshTempDir() / "areas.csv";
+  testing_util::WriteFile(path, csv);
+  w.geography = *Geography::LoadCsv(path);
+  return w;
+}
+
+TableSpec Spec(const TableRequest& request) {
+  auto spec = ResolveRequest(request, TestManifest(), false);
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  return *spec;
+}
+
+// Protects and returns the table as released.
+ReleasedTable Release(const World& w, const TableSpec& spec,
+                      const std::vector<ReleasedTable>& earlier, ProtectionResult* result = nullptr) {
+  AreaTable table = BuildTable(spec, w.counts, w.geography);
+  auto r = ProtectTable(kRules, spec, w.counts, earlier, &table);
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (result != nullptr && r.ok()) *result = *r;
+  return {spec, table, 1};
+}
+
+const Cell& CellOf(const ReleasedTable& r, std::string_view code, size_t column) {
+  for (const auto& row : r.table.rows) {
+    if (row.code == code) return row.cells[column];
+  }
+  ADD_FAILURE() << code;
+  static Cell none;
+  return none;
+}
+
+TEST(TableProtectionTest, AdultsAfterAllResidentsCannotRevealTheFewMinors) {
+  // Buurt 0102 has 3 minors among 60 residents; the others have many.
+  const World w = MakeWorld({3, 2}, {{{0, 80}, {kMinor, 30}},
+                                     {{0, 57}, {kMinor, 3}},
+                                     {{0, 90}, {kMinor, 40}},
+                                     {{0, 70}, {kMinor, 25}},
+                                     {{0, 65}, {kMinor, 20}}});
+  const ReleasedTable residents = Release(w, Spec({.population = "residents"}), {});
+  EXPECT_FALSE(CellOf(residents, "BU99990102", 0).suppressed);
+  const TableSpec adults_spec = Spec({.population = "adults"});
+
+  // On its own, the adults table is fine; together with the first release it gives the minors
+  // of BU99990102 away (60 - 57 = 3), and the audit over both releases says so.
+  const ReleasedTable alone = Release(w, adults_spec, {});
+  EXPECT_FALSE(CellOf(alone, "BU99990102", 0).suppressed);
+  EXPECT_TRUE(AuditReleases(kRules, {alone}).ok());
+  const absl::Status leak = AuditReleases(kRules, {residents, alone});
+  EXPECT_EQ(leak.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(leak.message().find("'residents' minus 'adults' in BU99990102"), std::string::npos)
+      << leak;
+
+  // The guard suppresses more in the second release, and the LP over both confirms it.
+  ProtectionResult result;
+  const ReleasedTable guarded = Release(w, adults_spec, {residents}, &result);
+  EXPECT_TRUE(CellOf(guarded, "BU99990102", 0).suppressed);
+  EXPECT_GT(result.secondary, 0);
+  EXPECT_TRUE(AuditReleases(kRules, {residents, guarded}).ok())
+      << AuditReleases(kRules, {residents, guarded});
+}
+
+TEST(TableProtectionTest, LinkedMeasuresAreRelationsToo) {
+  // A AND B and A published next to A would give A AND NOT B = 2 in buurt 0101.
+  const World w = MakeWorld({2, 2}, {{{0, 50}, {kA, 2}, {kA | kB, 30}},
+                                     {{0, 60}, {kA, 20}, {kA | kB, 25}},
+                                     {{0, 40}, {kA, 15}, {kA | kB, 12}},
+                                     {{0, 70}, {kA, 30}, {kA | kB, 14}}});
+  const TableSpec spec = Spec({.population = "residents",
+                               .measures = {{"a", "a"}, {"a_and_b", "a AND b"}}});
+  AreaTable naive = BuildTable(spec, w.counts, w.geography);
+  ApplyPrimaryRules(kRules, spec, &naive);  // the hierarchy alone does not see it
+  EXPECT_FALSE(naive.rows[2].cells[1].suppressed);
+  EXPECT_FALSE(AuditReleases(kRules, {{spec, naive, 1}}).ok());
+  const ReleasedTable protected_table = Release(w, spec, {});
+  EXPECT_TRUE(AuditReleases(kRules, {protected_table}).ok());
+}
+
+// Thousands of random hierarchies and counts, many small: after protection, the LP audit
+// proves every suppressed cell protected and no published cell breaks a primary rule.
+TEST(TableProtectionTest, RandomHierarchicalTablesAreAlwaysProtected) {
+  std::mt19937_64 rng(2026);
+  const TableSpec spec = Spec({.population = "residents",
+                               .measures = {{"a", "a"},
+                                            {"b", "b"},
+                                            {"a_and_b", "a AND b"},
+                                            {"a_or_b", "a OR b"},
+                                            {"minor_a", "minor AND a"}}});
+  int suppressed = 0;
+  for (int trial = 0; trial < 1000; ++trial) {
+    std::vector<int> wijken(1 + rng() % 3);
+    size_t buurten = 0;
+    for (int& n : wijken) {
+      n = 1 + static_cast<int>(rng() % 4);
+      buurten += n;
+    }
+    std::vector<std::map<uint64_t, int64_t>> persons(buurten);
+    for (auto& p : persons) {
+      for (uint64_t bits = 0; bits < 8; ++bits) {
+        const auto draw = rng() % 4;
+        if (draw > 0) p[bits] = draw == 1 ? static_cast<int64_t>(rng() % 5) : rng() % 40;
+      }
+    }
+    const World w = MakeWorld(wijken, persons);
+    const ReleasedTable r = Release(w, spec, {});
+    for (const auto& row : r.table.rows) {
+      for (const auto& c : row.cells) suppressed += c.suppressed;
+    }
+    ASSERT_TRUE(AuditReleases(kRules, {r}).ok()) << "trial " << trial << ": "
+                                                 << AuditReleases(kRules, {r});
+    ASSERT_TRUE(CheckReleasedTable(kRules, spec, r.table).ok())
+        << "trial " << trial << ": " << CheckReleasedTable(kRules, spec, r.table);
+  }
+  EXPECT_GT(suppressed, 1000) << "the generated tables should need protection";
+}
+
+}  // namespace
+}  // namespace stapel
