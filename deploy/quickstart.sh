@@ -89,6 +89,12 @@ step "The analyst requests the stacking table"
 "$BIN/stapel-request" --config "$DEMO/config/requester.toml" --hub "$HUB" \
   --out "$DEMO/release" --purpose "quickstart demo"
 
+step "Two overlapping tables: Wmo for all residents, then for adults (the guard steps in)"
+"$BIN/stapel-request" --config "$DEMO/config/requester.toml" --hub "$HUB" \
+  --out "$DEMO/release" --request "$DEMO/config/request-wmo-residents.toml" | tail -4
+"$BIN/stapel-request" --config "$DEMO/config/requester.toml" --hub "$HUB" \
+  --out "$DEMO/release" --request "$DEMO/config/request-wmo-adults.toml"
+
 step "Stop the hub"
 kill -TERM "$HUB_PID"
 wait "$HUB_PID" || true
@@ -107,7 +113,7 @@ Done in $((ELAPSED_MS / 1000)).$(printf '%03d' $((ELAPSED_MS % 1000))) s. Everyt
   keys/      project CA, certificates, signing keys, linkage secret; hub-signing.pub for auditors
   config/    manifest.toml, hub.toml, agent-*.toml, requester.toml
   hub/       the hub's RocksDB (db/) and release.log
-  release/   the released tables (stacking-<release-log entry>.csv and .json); x = suppressed
+  release/   the released tables (<population>-<release-log entry>.csv and .json); x = suppressed
   logs/      hub and agent logs
   audit-head.json  the privacy officer's saved tree head (stapel-audit prove-consistency --old-head)
   truth/     the generator's ground truth (for tests only; a real hub never has it)

@@ -407,7 +407,8 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
         p.rent_arrears = p.tenant && rng.Chance(0.03 + (debts ? 0.35 : 0.0));
         p.youth_care = child && rng.Chance(0.04 + 0.10 * debts + 0.05 * spec.deprivation);
         p.wmo = (!child && age >= 65 && rng.Chance(0.08 + 0.10 * spec.deprivation)) ||
-                (!child && rng.Chance(0.01));
+                (!child && rng.Chance(0.01)) ||
+                (child && rng.Chance(0.006));  // aids or a home adaptation for a child
         p.social_assistance =
             !child && age < 67 && rng.Chance(0.01 + 0.12 * spec.deprivation + 0.08 * debts);
         members.push_back(persons.size());

@@ -54,11 +54,21 @@ int Verify(const Options& o) {
   auto count = [&](const std::string& type, const char* one, const char* many) {
     return fmt::format("{} {}", types[type], types[type] == 1 ? one : many);
   };
+  // Re-prove every released table with the attacker's LP, together with every other release
+  // of the same data (the differencing guard's check, from published values only).
+  size_t audited = 0;
+  if (absl::Status s = stapel::AuditLoggedReleases(v->lines, &audited); !s.ok()) {
+    return Fail(fmt::format("LP audit: {}", std::string(s.message())));
+  }
   std::cout << fmt::format(
       "stapel-audit: OK: {} entries verified in {}: {}, {}, {}, {}; {} signed tree heads\n",
       v->entries, o.log, count("release", "release", "releases"),
       count("submission", "submission", "submissions"), count("refusal", "refusal", "refusals"),
       count("manifest", "manifest change", "manifest changes"), v->tree_heads);
+  std::cout << fmt::format(
+      "LP audit: every suppressed cell of the {} released tables is protected, also against "
+      "differences with the other releases of the same data\n",
+      audited);
   std::cout << "log head sha256: " << v->head_sha256 << "\n";
   if (v->latest_head) {
     std::cout << "latest tree head: " << v->latest_head->line << "\n";
@@ -164,13 +174,24 @@ std::string Describe(const nlohmann::json& e) {
       suppressed += c.suppressed;
     }
   }
-  const std::string purpose = e["request"].value("purpose", std::string());
-  return head + fmt::format(
-                    "release to '{}' ({}): stacking table, {} areas × {} measures, {} of {} cells "
-                    "suppressed, rules k = {}",
-                    e["requester"].get<std::string>(),
-                    purpose.empty() ? "no purpose given" : purpose, table->rows.size(),
-                    table->measures.size(), suppressed, cells, e["rules"]["k"].get<int>());
+  const nlohmann::json& request = e["request"];
+  const std::string purpose = request.value("purpose", std::string());
+  std::string measures;
+  for (const auto& m : request.value("measures", nlohmann::json::array())) {
+    measures += fmt::format("{}{} = {}", measures.empty() ? "; measures: " : ", ",
+                            m["name"].get<std::string>(), m["expression"].get<std::string>());
+  }
+  const nlohmann::json protection = e.value("protection", nlohmann::json::object());
+  return head +
+         fmt::format(
+             "release to '{}' ({}): {} per {}{}; {} areas × {} columns, {} of {} cells "
+             "suppressed ({} by the differencing guard against {} earlier releases); rules "
+             "k = {}, rounding base {}",
+             e["requester"].get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
+             request.value("population", std::string("?")), request.value("level", std::string("?")),
+             measures, table->rows.size(), table->measures.size(), suppressed, cells,
+             protection.value("suppressed_by_guard", 0), protection.value("earlier_releases_checked", 0),
+             e["rules"]["k"].get<int>(), e["rules"].value("rounding_base", 1));
 }
 
 int Show(const Options& o) {

@@ -1,4 +1,5 @@
-// stapel-request: a requester asks the hub for the stacking table and saves the release.
+// stapel-request: a requester asks the hub for a table (the stacking table, or one described by
+// a request file) and saves the release.
 #include <fmt/format.h>
 #include <grpcpp/client_context.h>
 #include <sodium.h>
@@ -10,6 +11,7 @@
 
 #include "CLI/CLI.hpp"
 #include "linker/area_table.h"
+#include "linker/table_spec.h"
 #include "linker/toml_file.h"
 #include "proto/grpc_status.h"
 #include "proto/stapel.grpc.pb.h"
@@ -73,16 +75,23 @@ void PrintLinkage(const nlohmann::json& linkage) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "stapel-request: ask the Stapel hub for the stacking table (residents per buurt "
-      "with wijk and gemeente totals, per indicator, and with 2+ and 3+ indicators) "
-      "and save the disclosure-checked release as CSV and JSON"};
-  std::string config_path, hub_override, out_dir = "release", purpose;
+      "stapel-request: ask the Stapel hub for a table and save the disclosure-checked release "
+      "as CSV and JSON. Without --request: the stacking table (residents per buurt with wijk "
+      "and gemeente totals, per indicator, and with 2+ and 3+ indicators). With --request: "
+      "a TOML or JSON file naming a population of the manifest, a level (buurt, wijk, "
+      "gemeente) and measures such as \"youth_care AND debts\" (see "
+      "deploy/examples/request-*.toml)"};
+  std::string config_path, hub_override, out_dir = "release", purpose, request_path;
   app.add_option("--config,-c", config_path, "Requester config (TOML) with [hub] and [tls]")
       ->required()
       ->check(CLI::ExistingFile);
   app.add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
   app.add_option("--out", out_dir, "Folder for the released tables")->capture_default_str();
-  app.add_option("--purpose", purpose, "Why the table is requested (kept in the release log)");
+  app.add_option("--purpose", purpose,
+                 "Why the table is requested (kept in the release log; overrides the request "
+                 "file's purpose)");
+  app.add_option("--request,-r", request_path, "Table request file (.toml or .json)")
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
 
@@ -108,7 +117,24 @@ int main(int argc, char** argv) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
   stapel::v1::TableRequest request;
-  request.set_purpose(purpose);
+  std::string name = "stacking";
+  if (!request_path.empty()) {
+    auto loaded = stapel::TableRequest::Load(request_path);
+    if (!loaded.ok()) {
+      std::cerr << "stapel-request: " << loaded.status().message() << "\n";
+      return 1;
+    }
+    request.set_purpose(loaded->purpose);
+    request.set_population(loaded->population);
+    request.set_level(loaded->level);
+    for (const auto& m : loaded->measures) {
+      auto* measure = request.add_measures();
+      measure->set_name(m.name);
+      measure->set_expression(m.expression);
+    }
+    if (!loaded->population.empty()) name = loaded->population;
+  }
+  if (!purpose.empty()) request.set_purpose(purpose);
   stapel::v1::ReleaseReply reply;
   grpc::Status status = stub->RequestTable(&context, request, &reply);
   if (!status.ok()) {
@@ -116,7 +142,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::filesystem::create_directories(out_dir);
-  const std::string base = fmt::format("{}/stacking-{:04d}", out_dir, reply.sequence());
+  const std::string base = fmt::format("{}/{}-{:04d}", out_dir, name, reply.sequence());
   std::ofstream(base + ".csv") << reply.table_csv();
   std::ofstream(base + ".json") << reply.table_json() << "\n";
   auto table = stapel::AreaTable::FromJson(nlohmann::json::parse(reply.table_json()));
@@ -126,6 +152,12 @@ int main(int argc, char** argv) {
   }
   PrintTable(*table);
   PrintLinkage(nlohmann::json::parse(reply.log_entry())["linkage"]);
+  std::cout << fmt::format(
+      "\nProtection: {} cells suppressed by the primary rules, {} complementary suppressions, "
+      "of which {} because of earlier releases of the same data ({} checked by the "
+      "differencing guard).\n",
+      reply.suppressed_primary(), reply.suppressed_secondary(), reply.suppressed_by_guard(),
+      reply.earlier_releases_checked());
   std::cout << "\nRelease " << reply.sequence() << " (table sha256 " << reply.table_sha256()
             << ")\nSaved " << base << ".csv and " << base << ".json; x = suppressed.\n";
   return 0;
