@@ -102,10 +102,13 @@ class World {
           << ReadFile(Log(fmt::format("agent-{}.toml", party)));
     }
   }
-  int Request(std::string_view config = "requester.toml") {
-    return RunProcess({(kBin / "stapel-request").string(), "--config", (dir_ / "config" / config).string(),
-                "--hub", hub_address_, "--out", (dir_ / "release").string(), "--purpose", "test"},
-               Log("request"));
+  int Request(std::string_view config = "requester.toml", std::vector<std::string> extra = {},
+              std::string_view log_name = "request") {
+    std::vector<std::string> argv = {(kBin / "stapel-request").string(), "--config",
+                                     (dir_ / "config" / config).string(), "--hub", hub_address_,
+                                     "--out", (dir_ / "release").string(), "--purpose", "test"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunProcess(argv, Log(log_name));
   }
   int Audit(std::string_view log_name = "audit") { return AuditCommand("verify", {}, log_name); }
   // stapel-audit <command> --log … --hub-key … <extra>
@@ -433,6 +436,41 @@ TEST(EndToEndTest, SendingAnExportAgainReplacesItAndCountsNothingTwice) {
   AreaTable released = LoadTable(ReleasedFile(w.dir() / "release", ".json"));
   AreaTable expected = ExpectedStackingTable(w.dir());
   ExpectSameTable(released, expected);
+}
+
+// The differencing guard with real processes: Wmo for all residents, then for adults. Most
+// buurten have a few minors with Wmo support, which the difference would reveal.
+TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  const std::string examples = kExamples.string();
+  ASSERT_EQ(w.Request("requester.toml", {"--request", examples + "/request-wmo-residents.toml"},
+                      "request-residents"),
+            0)
+      << ReadFile(w.Log("request-residents"));
+  ASSERT_EQ(w.Request("requester.toml", {"--request", examples + "/request-wmo-adults.toml"},
+                      "request-adults"),
+            0)
+      << ReadFile(w.Log("request-adults"));
+  const std::string out = ReadFile(w.Log("request-adults"));
+  EXPECT_NE(out.find("1 checked by the differencing guard"), std::string::npos) << out;
+  const std::string log = ReadFile(w.dir() / "hub" / "release.log");
+  const size_t last = log.rfind("\n{", log.size() - 2) + 1;
+  const auto entry = nlohmann::json::parse(log.substr(last));
+  EXPECT_EQ(entry["request"]["population"], "adults");
+  EXPECT_GT(entry["protection"]["suppressed_by_guard"].get<int>(), 0);
+  // An unknown attribute is refused with the reason, and the refusal is logged.
+  testing_util::WriteFile(w.dir() / "bad.json",
+                          R"({"population": "adults", "measures": [{"name": "x", "expression": "income"}]})");
+  EXPECT_EQ(w.Request("requester.toml", {"--request", (w.dir() / "bad.json").string()}, "bad"), 1);
+  EXPECT_NE(ReadFile(w.Log("bad")).find("'income' is not an attribute"), std::string::npos)
+      << ReadFile(w.Log("bad"));
+  EXPECT_EQ(w.StopHub(), 0);
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+  EXPECT_NE(ReadFile(w.Log("audit")).find("LP audit: every suppressed cell of the 2 released"),
+            std::string::npos)
+      << ReadFile(w.Log("audit"));
 }
 
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
