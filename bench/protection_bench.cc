@@ -75,7 +75,8 @@ void BM_ProtectWithEarlierReleases(benchmark::State& state) {
     AreaTable t = BuildTable(spec, counts, geography);
     auto r = ProtectTable(manifest.disclosure, spec, counts, earlier, &t);
     if (!r.ok()) {
-      state.SkipWithError(std::string(r.status().message()).c_str());
+      state.SkipWithError(
+          fmt::format("earlier release {}: {}", i, std::string(r.status().message())).c_str());
       return;
     }
     earlier_suppressed += r->primary + r->secondary;

@@ -74,6 +74,16 @@ absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& term
   }
 }
 
+std::vector<int> AttackerLp::BindingRelations() const {
+  std::vector<int> out;
+  glp_prob* lp = problem_->lp;
+  const int rows = glp_get_num_rows(lp);
+  for (int i = 1; i <= rows; ++i) {
+    if (std::abs(glp_get_row_dual(lp, i)) > 1e-9) out.push_back(i);
+  }
+  return out;
+}
+
 absl::StatusOr<CountRange> AttackerLp::Range(const LinearTerms& terms) {
   auto lo = Bound(terms, /*maximize=*/false);
   if (!lo.ok()) return lo.status();

@@ -48,6 +48,9 @@ class AttackerLp {
   absl::StatusOr<CountRange> Range(const LinearTerms& terms);
   // One end of the range: the largest (or smallest) whole value; nullopt when unbounded above.
   absl::StatusOr<std::optional<int64_t>> Bound(const LinearTerms& terms, bool maximize);
+  // The relations that limit the last bound found (non-zero dual value): forgetting one of
+  // them is what can move that bound.
+  std::vector<int> BindingRelations() const;
 
  private:
 

@@ -147,12 +147,6 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& s
     const AreaRow& parent = table.rows[r.parent];
     for (size_t m = 0; m < table.measures.size(); ++m) {
       const int suppressed = SuppressedIn(table, r, m);
-      if (suppressed == 1) {
-        return absl::FailedPreconditionError(fmt::format(
-            "area {} measure {}: exactly one suppressed cell among {} and its parts, so it can "
-            "be recomputed from the published total",
-            parent.code, table.measures[m], parent.code));
-      }
       if (suppressed == 0 && rules.rounding_base <= 1) {
         int64_t sum = 0;
         for (size_t child : r.children) sum += table.rows[child].cells[m].value;

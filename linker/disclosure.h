@@ -39,9 +39,9 @@ RoundingSlack SlackOf(int base);
 
 // Re-checks a released table using only what it publishes: no published count that can be
 // 1..k-1, no published area population below the minimum, no published count that must be
-// within k-1 of its published population, no relation with exactly one suppressed cell, and
-// (without rounding) every fully published relation adds up. FAILED_PRECONDITION names the
-// first area and measure that break a rule.
+// within k-1 of its published population, and (without rounding) every fully published
+// relation adds up. FAILED_PRECONDITION names the first area and measure that break a rule.
+// Whether a suppressed cell can be worked out is the LP audit's question (AuditReleases).
 absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& spec,
                                 const AreaTable& table);
 

@@ -50,6 +50,7 @@ struct CellInfo {
   bool suppressed_somewhere = false;
   bool published_earlier = false;  // fixed by an earlier release: suppressing it now is useless
   int first_suppressed_in = -1;    // release position, for messages
+  int population_function = -1;    // the function counting the cell's population, if any
   Cell* new_cell = nullptr;        // the cell in the table being protected, if any
   int new_row = -1;                // its relation in the LP while it is published
   double lo = 0, hi = 0;           // that relation's bounds
@@ -156,6 +157,9 @@ class ReleaseModel {
           const Cell& cell = row.cells[m];
           const CellKey key{area, column_function_[t][m]};
           CellInfo& info = cells_[key];
+          if (const int p = tables[t]->spec.columns[m].population_column; p >= 0) {
+            info.population_function = column_function_[t][p];
+          }
           if (cell.suppressed) {
             if (!info.suppressed_somewhere) info.first_suppressed_in = static_cast<int>(t);
             info.suppressed_somewhere = true;
@@ -166,6 +170,7 @@ class ReleaseModel {
           const double hi = static_cast<double>(cell.value + slack.above);
           if (is_new) {
             info.new_row = lp_->AddRelation(Terms(key), lo, hi);
+            row_cell_[info.new_row] = key;
             info.lo = lo;
             info.hi = hi;
           } else {
@@ -183,9 +188,11 @@ class ReleaseModel {
   // True counts per unknown, from the linked persons.
   void SetTruth(const BuurtCounts& counts) {
     truth_.assign(lp_->unknowns(), 0);
+    residents_.assign(parent_.size(), 0);
     for (const auto& [buurt, by_bits] : counts.buurten) {
       const int leaf = LeafOf(buurt);
       if (leaf < 0) continue;
+      for (const auto& [bits, n] : by_bits.persons) residents_[leaf] += n;
       for (int u = 0; u < kUnits; ++u) {
         for (const auto& [bits, n] : by_bits.of(u == 0 ? CountUnit::kPersons : CountUnit::kHouseholds)) {
           const int c = atom_class_[u][Extract(bits, mask_[u])];
@@ -198,15 +205,30 @@ class ReleaseModel {
     }
   }
 
-  std::vector<Target> Targets(int k) const {
+  // With the truth: the suppressed cells that the primary rules protect (a count of 1..k-1,
+  // a count within k-1 of its population, any count of an area below the minimum population)
+  // and the sensitive differences. Without: every suppressed cell and nested difference.
+  std::vector<Target> Targets(const DisclosureRules& rules) const {
     std::vector<Target> targets;
     for (const auto& [key, info] : cells_) {
       if (!info.suppressed_somewhere) continue;
       Target t = MakeTarget(key, -1);
-      if (t.truth != 0) targets.push_back(std::move(t));  // a zero tells nothing about anyone
+      if (truth_.empty() || Sensitive(t, info, rules)) targets.push_back(std::move(t));
     }
-    AddDifferenceTargets(k, &targets);
+    AddDifferenceTargets(rules.k, &targets);
     return targets;
+  }
+
+  bool Sensitive(const Target& t, const CellInfo& info, const DisclosureRules& rules) const {
+    if (t.truth == 0) return false;  // a zero tells nothing about anyone
+    if (t.truth < rules.k) return true;
+    const int64_t residents = residents_[t.cell.area];
+    if (residents > 0 && residents < rules.min_area_population) return true;
+    if (rules.group_disclosure && info.population_function >= 0) {
+      const int64_t population = TrueValue(Terms({t.cell.area, info.population_function}));
+      return population - t.truth < rules.k;
+    }
+    return false;
   }
 
   Target MakeTarget(CellKey key, int inner) const {
@@ -232,21 +254,35 @@ class ReleaseModel {
   }
 
   // Whether the hub may publish this: see the header for the two rules.
-  absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out) {
+  // `limiting`, when given and the target is not protected, receives the published cells of the
+  // new table that limit its upper bound.
+  absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
+                                 std::vector<CellKey>* limiting = nullptr) {
     ++solved_;
-    if (t.truth >= 0) {  // the hub knows the value: one end may already show enough room
+    if (t.truth >= 0) {  // the hub knows the value: the upper end may show enough room
       auto hi = lp_->Bound(t.terms, true);
       if (!hi.ok()) return hi.status();
       if (!hi->has_value() || **hi - t.truth >= rules.protection_width) return true;
+      if (limiting != nullptr) {
+        limiting->clear();
+        for (int row : lp_->BindingRelations()) {
+          auto it = row_cell_.find(row);
+          if (it != row_cell_.end() && !cells_.at(it->second).new_cell->suppressed) {
+            limiting->push_back(it->second);
+          }
+        }
+      }
+      auto lo = lp_->Bound(t.terms, false);
+      if (!lo.ok()) return lo.status();
+      *out = {lo->value_or(0), **hi, false};
+      return IsProtected(*out, rules.k, rules.protection_width);
     }
     auto range = lp_->Range(t.terms);
     if (!range.ok()) return range.status();
     *out = *range;
-    if (t.truth < 0) {  // the auditor: a zero tells nothing; a small count must stay unknown
-      if (!range->unbounded && range->hi == 0) return true;
-      if (t.inner >= 0) return range->unbounded || range->lo < 1 || range->hi >= rules.k;
-    }
-    return IsProtected(*range, rules.k, rules.protection_width);
+    // The auditor, without true values: no suppressed cell or difference may be known to be a
+    // small count (its range within 1..k-1).
+    return range->unbounded || range->lo < 1 || range->hi >= rules.k;
   }
 
   // Published cells of the new table whose suppression could widen target `t`: first the
@@ -310,6 +346,7 @@ class ReleaseModel {
                        FunctionName(t.inner), area);
   }
 
+  int64_t Value(CellKey key) const { return cells_.at(key).new_cell->value; }
   int FirstSuppressedIn(CellKey key) const { return cells_.at(key).first_suppressed_in; }
   int solved() const { return solved_; }
 
@@ -339,6 +376,7 @@ class ReleaseModel {
   void AddUp(int area) {
     for (int child : children_[area]) {
       AddUp(child);
+      residents_[area] += residents_[child];
       for (int u = 0; u < kUnits; ++u) {
         for (int c = 0; c < classes_[u]; ++c) truth_[Unknown(area, u, c)] += truth_[Unknown(child, u, c)];
       }
@@ -409,7 +447,9 @@ class ReleaseModel {
   std::vector<std::vector<int>> function_classes_;  // sorted
   std::vector<std::vector<int>> column_function_;   // per release, per column
   std::map<CellKey, CellInfo> cells_;
+  std::map<int, CellKey> row_cell_;  // LP relation of a published cell of the new table
   std::vector<int64_t> truth_;
+  std::vector<int64_t> residents_;  // per area, with the truth
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;
 };
@@ -430,21 +470,29 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   if (auto s = model.Build(tables, table); !s.ok()) return s;
   model.SetTruth(truth);
   std::deque<Target> queue;
-  for (auto& t : model.Targets(rules.k)) queue.push_back(std::move(t));
+  for (auto& t : model.Targets(rules)) queue.push_back(std::move(t));
   // Suppressing more only widens ranges, so a target found protected stays protected.
   while (!queue.empty()) {
     const Target target = std::move(queue.front());
     queue.pop_front();
     CountRange range;
-    auto ok = model.Protected(target, rules, &range);
+    std::vector<CellKey> limiting;
+    auto ok = model.Protected(target, rules, &range, &limiting);
     if (!ok.ok()) return ok.status();
     while (!*ok) {
-      // The first candidate that protects the target; else, of the first few, the one that
-      // widens its range most; else the first that widens it at all; else (it takes two
-      // suppressions, as a cell and its complement in a total) the cheapest, and go on.
-      const int64_t width_now = range.hi - range.lo;
-      const std::vector<CellKey> candidates = model.Candidates(target);
       std::optional<CellKey> best;
+      if (!limiting.empty()) {
+        // A published cell that limits the attacker's upper bound: the cheapest of them.
+        best = *std::min_element(limiting.begin(), limiting.end(), [&](CellKey a, CellKey b) {
+          const int64_t va = model.Value(a), vb = model.Value(b);
+          return std::pair(va == 0, va) < std::pair(vb == 0, vb);
+        });
+      }
+      // Otherwise: the first candidate that protects the target; else, of the first few, the
+      // one that widens its range most; else the first that widens it at all; else (it takes
+      // two suppressions, as a cell and its complement in a total) the cheapest, and go on.
+      const int64_t width_now = range.hi - range.lo;
+      const std::vector<CellKey> candidates = best ? std::vector<CellKey>() : model.Candidates(target);
       int64_t best_width = width_now;
       int tried = 0;
       for (const CellKey& candidate : candidates) {
@@ -469,8 +517,7 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
       }
       model.Suppress(*best, true);
       model.MarkSuppressed(*best);
-      queue.push_back(model.MakeTarget(*best, -1));
-      ok = model.Protected(target, rules, &range);
+      ok = model.Protected(target, rules, &range, &limiting);
       if (!ok.ok()) return ok.status();
     }
   }
@@ -483,13 +530,14 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   return result;
 }
 
-absl::Status AuditReleases(const DisclosureRules& rules,
-                           const std::vector<ReleasedTable>& releases) {
+absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
+                           const BuurtCounts* truth) {
   std::vector<const ReleasedTable*> tables;
   for (const auto& r : releases) tables.push_back(&r);
   ReleaseModel model;
   if (auto s = model.Build(tables, nullptr); !s.ok()) return s;
-  for (const Target& target : model.Targets(rules.k)) {
+  if (truth != nullptr) model.SetTruth(*truth);
+  for (const Target& target : model.Targets(rules)) {
     CountRange range;
     auto ok = model.Protected(target, rules, &range);
     if (!ok.ok()) return ok.status();

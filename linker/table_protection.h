@@ -12,13 +12,15 @@
 // count fixes its sum (to an interval when counts are rounded).
 //
 // What must stay protected, for the new table together with every earlier release of the
-// same data:
-//  - every suppressed cell that is not zero: the attacker's LP range must hold both 0 and k,
-//    or be at least protection_width wide (a zero, like a published zero, tells nothing about
-//    anyone; the auditor, who does not know true values, accepts a range of [0, 0]);
+// same data (as in tau-ARGUS, the cells the primary rules protect; complements need no
+// interval of their own):
+//  - every suppressed cell with a count of 1..k-1, within k-1 of its population, or in an
+//    area below the minimum population: the attacker's LP range must hold both 0 and k, or be
+//    at least protection_width wide;
 //  - every difference of two nested cells of one area (adults within residents, "A AND B"
-//    within A, ...): when its true value is 1..k-1, the same (for the auditor, who does not
-//    know true values: its range must not lie within 1..k-1).
+//    within A, ...) whose true value is 1..k-1: the same.
+// An auditor does not know true values; from the published tables alone it checks that no
+// suppressed cell and no such difference is known to be a small count (range within 1..k-1).
 // ProtectTable suppresses more cells of the new table until that holds (earlier releases are
 // never changed); AuditReleases re-proves it from the published tables alone.
 
@@ -55,11 +57,11 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
                                               const std::vector<ReleasedTable>& earlier,
                                               AreaTable* table);
 
-// The auditor's check of releases of one data state, from published values only.
-// FAILED_PRECONDITION names the release (by position), area and cell that an attacker can
-// narrow too far.
-absl::Status AuditReleases(const DisclosureRules& rules,
-                           const std::vector<ReleasedTable>& releases);
+// The audit of releases of one data state. Without `truth`: the auditor's check from published
+// values only; with it: the hub's full rule (for tests). FAILED_PRECONDITION names the
+// release (by position), area and cell that an attacker can narrow too far.
+absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
+                           const BuurtCounts* truth = nullptr);
 
 }  // namespace stapel
 
