@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks: the linker kernels (Google Benchmark, medians of 5 repetitions), linkage quality
+# Benchmarks: the linker kernels (Google Benchmark, medians of 5 repetitions), table protection
+# (time, suppressions and their lower bound by gemeente size and earlier releases), linkage quality
 # (precision and recall against the generator's truth, with and without the fuzzy pass) and an
 # end-to-end run of the quickstart's pipeline on a larger municipality, repeated; prints medians. Usage: bench/run.sh [residents, default 500000] [runs, default 3]
 set -euo pipefail
@@ -13,6 +14,9 @@ cmake --build --preset release >/dev/null
 echo "== Kernels (median of 5 repetitions)"
 "$BIN/linker_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   2>/dev/null | grep -E 'median|Benchmark'
+
+echo "== Table protection (buurten/earlier releases; suppressed vs a lower bound; 100/50 takes minutes)"
+"$BIN/protection_bench" 2>/dev/null | grep BM_
 
 WORK="$(mktemp -d)"
 HUB_PID=""
