@@ -4,7 +4,6 @@
 // Reports time and cells suppressed per release.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
-
 #include <glpk.h>
 
 #include <map>
@@ -60,7 +59,8 @@ TableSpec EarlierSpec(const Manifest& m, int i) {
   TableRequest r{.population = i % 3 == 0 ? "adults" : "residents",
                  .level = i % 4 == 0 ? "wijk" : "buurt"};
   r.measures.push_back({"m1", kIndicators[i % 6]});
-  r.measures.push_back({"m2", fmt::format("{} AND {}", kIndicators[i % 6], kIndicators[(i + 1) % 6])});
+  r.measures.push_back(
+      {"m2", fmt::format("{} AND {}", kIndicators[i % 6], kIndicators[(i + 1) % 6])});
   return *ResolveRequest(r, m, false);
 }
 

@@ -19,7 +19,8 @@ Geography DemoGeography() {
 
 Manifest AbcManifest() {
   Manifest m;
-  m.parties.push_back({.id = "register", .attributes = {"a", "b", "c"}, .characteristics = {"minor"}});
+  m.parties.push_back(
+      {.id = "register", .attributes = {"a", "b", "c"}, .characteristics = {"minor"}});
   return m;
 }
 
@@ -100,8 +101,8 @@ TEST(RequestedTableTest, RefusalsSayWhy) {
   auto bad_measure = ResolveRequest(
       {.population = "residents", .measures = {{"x", "a AND income"}}}, manifest, false);
   EXPECT_NE(bad_measure.status().message().find("measure 'x'"), std::string::npos);
-  auto twice = ResolveRequest(
-      {.population = "residents", .measures = {{"residents", "a"}}}, manifest, false);
+  auto twice = ResolveRequest({.population = "residents", .measures = {{"residents", "a"}}},
+                              manifest, false);
   EXPECT_NE(twice.status().message().find("used twice"), std::string::npos);
   auto households = ResolveRequest({.population = "households"}, manifest, false);
   EXPECT_NE(households.status().message().find("no household links"), std::string::npos);
@@ -109,8 +110,8 @@ TEST(RequestedTableTest, RefusalsSayWhy) {
 
 TEST(RequestedTableTest, SpecRoundTripsThroughJson) {
   Manifest manifest = AbcManifest();
-  auto spec = ResolveRequest({.population = "residents", .measures = {{"two", "atleast(2, a, b, c)"}}},
-                             manifest, false);
+  auto spec = ResolveRequest(
+      {.population = "residents", .measures = {{"two", "atleast(2, a, b, c)"}}}, manifest, false);
   ASSERT_TRUE(spec.ok());
   auto back = TableSpec::FromJson(spec->ToJson());
   ASSERT_TRUE(back.ok()) << back.status();
@@ -133,7 +134,8 @@ TEST(RequestedTableTest, LoadsTomlAndJsonRequests) {
   testing_util::WriteFile(dir / "r.json", R"({"population": "residents", "colour": "red"})");
   auto json = TableRequest::Load(dir / "r.json");
   EXPECT_NE(json.status().message().find("unknown field 'colour'"), std::string::npos);
-  testing_util::WriteFile(dir / "r.json", R"({"population": "residents", "measures": [{"name": 1}]})");
+  testing_util::WriteFile(dir / "r.json",
+                          R"({"population": "residents", "measures": [{"name": 1}]})");
   EXPECT_FALSE(TableRequest::Load(dir / "r.json").ok());
 }
 

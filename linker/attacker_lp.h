@@ -53,7 +53,6 @@ class AttackerLp {
   std::vector<int> BindingRelations() const;
 
  private:
-
   int unknowns_;
   struct Problem;
   std::unique_ptr<Problem> problem_;

@@ -6,7 +6,8 @@ namespace stapel {
 namespace {
 
 BloomSettings Settings() {
-  return {1024, 20, 0.8, {{"first_names", 0.5}, {"surname", 1}, {"birth_date", 1}, {"postcode", 0.5}}};
+  return {
+      1024, 20, 0.8, {{"first_names", 0.5}, {"surname", 1}, {"birth_date", 1}, {"postcode", 0.5}}};
 }
 
 std::vector<uint64_t> Encode(const BloomEncoder& e, std::vector<std::string> values) {

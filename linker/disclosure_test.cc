@@ -1,9 +1,10 @@
 #include "linker/disclosure.h"
-#include "linker/table_protection.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "linker/table_protection.h"
 
 namespace stapel {
 namespace {
@@ -128,7 +129,8 @@ TEST(DisclosureTest, RandomTablesAreAlwaysSafe) {
     AreaTable t = Hierarchy(wijken);
     ApplySuppression(kThresholdOnly, &t);
     ExpectSafe(t, 10);
-    EXPECT_TRUE(CheckReleasedTable(kThresholdOnly, t).ok()) << CheckReleasedTable(kThresholdOnly, t);
+    EXPECT_TRUE(CheckReleasedTable(kThresholdOnly, t).ok())
+        << CheckReleasedTable(kThresholdOnly, t);
   }
 }
 
@@ -161,8 +163,12 @@ AreaTable WithResidents(const std::vector<std::pair<int64_t, int64_t>>& buurten)
   t.rows.push_back({AreaLevel::kGemeente, "GM9999", "", "", {{0, false}, {0, false}}});
   t.rows.push_back({AreaLevel::kWijk, "WK999910", "", "GM9999", {{0, false}, {0, false}}});
   for (size_t b = 0; b < buurten.size(); ++b) {
-    t.rows.push_back({AreaLevel::kBuurt, "BU999910" + std::to_string(10 + b), "", "WK999910",
-                      {{buurten[b].first, false}, {buurten[b].second, false}}, buurten[b].first});
+    t.rows.push_back({AreaLevel::kBuurt,
+                      "BU999910" + std::to_string(10 + b),
+                      "",
+                      "WK999910",
+                      {{buurten[b].first, false}, {buurten[b].second, false}},
+                      buurten[b].first});
     for (int r : {0, 1}) {
       t.rows[r].residents += buurten[b].first;
       t.rows[r].cells[0].value += buurten[b].first;
@@ -179,7 +185,8 @@ TEST(DisclosureTest, AnAreaBelowTheMinimumPopulationPublishesNothing) {
   EXPECT_TRUE(t.rows[2].cells[1].suppressed);  // 12 would be published by the threshold rule
   EXPECT_TRUE(CheckReleasedTable({.k = 10, .min_area_population = 50}, t).ok());
   AreaTable leaked = WithResidents({{30, 12}, {400, 60}, {500, 80}});
-  auto s = CheckReleasedTable({.k = 10, .min_area_population = 50, .group_disclosure = false}, leaked);
+  auto s =
+      CheckReleasedTable({.k = 10, .min_area_population = 50, .group_disclosure = false}, leaked);
   EXPECT_NE(s.message().find("minimum area population"), std::string::npos) << s;
 }
 

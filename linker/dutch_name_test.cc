@@ -52,9 +52,15 @@ TEST(FirstInitialTest, TakesTheFirstLetter) {
 }
 
 TEST(HouseNumberTest, SeparatesNumberAndAddition) {
-  for (auto [text, key] : std::vector<std::pair<const char*, const char*>>{
-           {"12", "12"}, {"12a", "12-a"}, {"12 A", "12-a"}, {"12-a", "12-a"}, {"12-2", "12-2"},
-           {"12/2", "12-2"}, {"12 bis", "12-bis"}, {"12-II", "12-ii"}, {" 7hs ", "7-hs"}}) {
+  for (auto [text, key] : std::vector<std::pair<const char*, const char*>>{{"12", "12"},
+                                                                           {"12a", "12-a"},
+                                                                           {"12 A", "12-a"},
+                                                                           {"12-a", "12-a"},
+                                                                           {"12-2", "12-2"},
+                                                                           {"12/2", "12-2"},
+                                                                           {"12 bis", "12-bis"},
+                                                                           {"12-II", "12-ii"},
+                                                                           {" 7hs ", "7-hs"}}) {
     auto h = ParseHouseNumber(text);
     ASSERT_TRUE(h.ok()) << text << ": " << h.status();
     EXPECT_EQ(h->Key(), key) << text;

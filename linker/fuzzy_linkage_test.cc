@@ -12,11 +12,11 @@ TEST(FuzzyMatcherTest, AssignsOneToOneByBestScore) {
   FuzzyMatcher m(1, 0.7);
   MatchKey block{};
   const MatchKey* blocks[] = {&block};
-  m.AddPerson(10, F(0xFF), blocks);    // 8 bits
-  m.AddPerson(11, F(0xFE), blocks);    // 7 bits
-  m.AddQuery(1, F(0xFF), blocks);      // 1.0 with 10, 0.93 with 11
-  m.AddQuery(2, F(0xFE), blocks);      // 0.93 with 10, 1.0 with 11
-  m.AddQuery(3, F(0xFF00), blocks);    // 0 with both
+  m.AddPerson(10, F(0xFF), blocks);  // 8 bits
+  m.AddPerson(11, F(0xFE), blocks);  // 7 bits
+  m.AddQuery(1, F(0xFF), blocks);    // 1.0 with 10, 0.93 with 11
+  m.AddQuery(2, F(0xFE), blocks);    // 0.93 with 10, 1.0 with 11
+  m.AddQuery(3, F(0xFF00), blocks);  // 0 with both
   auto matches = m.Assign({});
   ASSERT_EQ(matches.size(), 2u);
   EXPECT_EQ(matches[0].person + matches[1].person, 21u);

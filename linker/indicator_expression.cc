@@ -144,8 +144,8 @@ class ExpressionParser {
     }
     if (auto s = Expect(")"); !s.ok()) return s;
     if (n < 1 || n > static_cast<int>(node.children.size())) {
-      return Error(fmt::format("atleast({}, ...) needs from 1 to {} as its count", n,
-                               node.children.size()));
+      return Error(
+          fmt::format("atleast({}, ...) needs from 1 to {} as its count", n, node.children.size()));
     }
     return Add(std::move(node));
   }

@@ -40,9 +40,9 @@ TEST(IndicatorExpressionTest, AndBindsTighterThanOr) {
 }
 
 TEST(IndicatorExpressionTest, CanonicalTextParsesBackToTheSameFunction) {
-  for (const char* text : {"youth_care OR wmo AND debts", "(youth_care OR wmo) AND NOT debts",
-                           "NOT (minor OR wmo)", "atleast(2, youth_care, wmo AND minor, debts)",
-                           "true"}) {
+  for (const char* text :
+       {"youth_care OR wmo AND debts", "(youth_care OR wmo) AND NOT debts", "NOT (minor OR wmo)",
+        "atleast(2, youth_care, wmo AND minor, debts)", "true"}) {
     const auto e = Parse(text);
     const auto again = Parse(e.ToString());
     EXPECT_EQ(again.ToString(), e.ToString());

@@ -120,9 +120,9 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     m.disclosure.group_disclosure = *value;
   }
   m.disclosure.protection_width = m.disclosure.k;
-  for (auto [field, target, max] : {std::tuple{"rounding_base", &m.disclosure.rounding_base, 100},
-                                    std::tuple{"protection_width", &m.disclosure.protection_width,
-                                               100000}}) {
+  for (auto [field, target, max] :
+       {std::tuple{"rounding_base", &m.disclosure.rounding_base, 100},
+        std::tuple{"protection_width", &m.disclosure.protection_width, 100000}}) {
     if (auto node = top["disclosure"][field]; node) {
       auto value = node.value<int64_t>();
       if (!value || *value < 1 || *value > max) {

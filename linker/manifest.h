@@ -28,7 +28,7 @@ struct PartyManifest {
   // Flags that describe who a person is (an age group, say): sent like attributes, used only to
   // define populations, never counted as an indicator of the stacking table.
   std::vector<std::string> characteristics;
-  bool fuzzy = false;                   // sends Bloom filters for the fuzzy pass
+  bool fuzzy = false;  // sends Bloom filters for the fuzzy pass
 
   bool AllowsAttribute(std::string_view name) const;
   bool AllowsMatchKey(std::string_view kind) const;

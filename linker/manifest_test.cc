@@ -56,7 +56,8 @@ TEST(ManifestTest, ErrorsNameTheFileAndTheEntry) {
   };
   for (const Case& c : std::vector<Case>{
            {"role = \"source\"", "role = \"watcher\"", "party 'housing'.role"},
-           {"attributes = [\"debts\"]", "attributes = [\"wmo\"]", "already sent as an attribute or characteristic"},
+           {"attributes = [\"debts\"]", "attributes = [\"wmo\"]",
+            "already sent as an attribute or characteristic"},
            {"match_keys = [\"bsn\"]", "match_keys = [\"iris_scan\"]",
             "not in the project's match_keys"},
            {"role = \"source\"", "role = \"register\"", "exactly one party"},

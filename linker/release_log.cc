@@ -4,8 +4,6 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include <map>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -13,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
 
 #include "keys/key_file.h"
 #include "linker/area_table.h"
@@ -85,8 +84,8 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   if (!release) return absl::OkStatus();
   auto logged = ReadReleaseEntry(entry);
   if (!logged.ok()) return Bad(number, std::string(logged.status().message()));
-  if (absl::Status s = CheckReleasedTable(logged->rules, logged->released.spec,
-                                          logged->released.table);
+  if (absl::Status s =
+          CheckReleasedTable(logged->rules, logged->released.spec, logged->released.table);
       !s.ok()) {
     return Bad(number,
                fmt::format("released table breaks its rules: {}", std::string(s.message())));
@@ -157,9 +156,9 @@ absl::Status AuditLoggedReleases(const std::vector<std::string>& lines, size_t* 
     if (absl::Status s = AuditReleases(group.back().rules, tables); !s.ok()) {
       std::vector<uint64_t> seqs;
       for (const auto& release : group) seqs.push_back(release.seq);
-      return absl::FailedPreconditionError(
-          fmt::format("releases {} (one data state) together: {}", fmt::join(seqs, ", "),
-                      std::string(s.message())));
+      return absl::FailedPreconditionError(fmt::format("releases {} (one data state) together: {}",
+                                                       fmt::join(seqs, ", "),
+                                                       std::string(s.message())));
     }
   }
   return absl::OkStatus();

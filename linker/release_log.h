@@ -26,11 +26,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <vector>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "keys/signing.h"

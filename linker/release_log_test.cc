@@ -19,12 +19,8 @@ nlohmann::json Entry(int64_t value) {
   t.rows.push_back({AreaLevel::kWijk, "WK999901", "Oost", "GM9999", {{value, false}}});
   TableSpec spec;
   spec.columns.push_back({"residents", CountUnit::kPersons, {}, {}, -1});
-  return {{"type", "release"},
-          {"requester", "analyst"},
-          {"request", {{"spec", spec.ToJson()}}},
-          {"rules", {{"k", 10}}},
-          {"table", t.ToJson()},
-          {"time", "2026-11-22T10:00:00Z"}};
+  return {{"type", "release"},    {"requester", "analyst"}, {"request", {{"spec", spec.ToJson()}}},
+          {"rules", {{"k", 10}}}, {"table", t.ToJson()},    {"time", "2026-11-22T10:00:00Z"}};
 }
 
 struct Fixture {
@@ -97,7 +93,8 @@ TEST(ReleaseLogTest, EveryAppendWritesASignedTreeHeadThatVerifies) {
 
 TEST(ReleaseLogTest, AHeadSavedEarlierProvesThatHistoryWasNotRewritten) {
   const auto dir = FreshTempDir();
-  ASSERT_TRUE(Ed25519Signer::Generate()->WriteKeyFiles(dir / "hub.key", dir / "hub.pub", false).ok());
+  ASSERT_TRUE(
+      Ed25519Signer::Generate()->WriteKeyFiles(dir / "hub.key", dir / "hub.pub", false).ok());
   const auto verifier = *Ed25519Verifier::FromFile(dir / "hub.pub");
   const auto path = dir / "release.log";
   {
@@ -132,7 +129,8 @@ TEST(ReleaseLogTest, OtherEntryTypesAreChainedAndSignedToo) {
   auto log = *ReleaseLogWriter::Open(path, std::move(signer));
   ASSERT_TRUE(log->Append({{"type", "submission"}, {"party", "credit"}, {"records", 12}}).ok());
   ASSERT_TRUE(log->Append(Entry(100)).ok());
-  ASSERT_TRUE(log->Append({{"type", "refusal"}, {"requester", "x"}, {"reason", "not a requester"}}).ok());
+  ASSERT_TRUE(
+      log->Append({{"type", "refusal"}, {"requester", "x"}, {"reason", "not a requester"}}).ok());
   auto r = VerifyReleaseLog(path, *verifier);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->entries, 3u);

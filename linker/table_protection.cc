@@ -54,13 +54,18 @@ struct CellInfo {
   Cell* new_cell = nullptr;        // the cell in the table being protected, if any
   int new_row = -1;                // its relation in the LP while it is published
   double lo = 0, hi = 0;           // that relation's bounds
+  struct LocalRow {
+    int local, row;
+    double lo, hi;
+  };
+  std::vector<LocalRow> local_rows;  // the same cell in the per-wijk programs
 };
 
 struct Target {
-  CellKey cell;          // the suppressed cell, or the larger of a nested pair
-  int inner = -1;        // for a difference: the smaller function of the pair
+  CellKey cell;    // the suppressed cell, or the larger of a nested pair
+  int inner = -1;  // for a difference: the smaller function of the pair
   LinearTerms terms;
-  int64_t truth = -1;    // -1 when not known (the auditor)
+  int64_t truth = -1;  // -1 when not known (the auditor)
 };
 
 class ReleaseModel {
@@ -70,7 +75,8 @@ class ReleaseModel {
   absl::Status Build(const std::vector<const ReleasedTable*>& tables, AreaTable* new_table) {
     tables_ = tables;
     auto rows_of = [&](size_t t) -> const std::vector<AreaRow>& {
-      return new_table != nullptr && t + 1 == tables.size() ? new_table->rows : tables[t]->table.rows;
+      return new_table != nullptr && t + 1 == tables.size() ? new_table->rows
+                                                            : tables[t]->table.rows;
     };
     for (size_t t = 0; t < tables.size(); ++t) {
       for (const auto& row : rows_of(t)) AreaIndex(row.code, row.parent);
@@ -173,10 +179,12 @@ class ReleaseModel {
             row_cell_[info.new_row] = key;
             info.lo = lo;
             info.hi = hi;
+            published_.push_back({key, lo, hi, true});
           } else {
             info.published_earlier = true;
             if (known.insert({key.area, key.function, lo, hi}).second) {
               lp_->AddRelation(Terms(key), lo, hi);
+              published_.push_back({key, lo, hi, false});
             }
           }
         }
@@ -194,7 +202,8 @@ class ReleaseModel {
       if (leaf < 0) continue;
       for (const auto& [bits, n] : by_bits.persons) residents_[leaf] += n;
       for (int u = 0; u < kUnits; ++u) {
-        for (const auto& [bits, n] : by_bits.of(u == 0 ? CountUnit::kPersons : CountUnit::kHouseholds)) {
+        for (const auto& [bits, n] :
+             by_bits.of(u == 0 ? CountUnit::kPersons : CountUnit::kHouseholds)) {
           const int c = atom_class_[u][Extract(bits, mask_[u])];
           if (c >= 0) truth_[Unknown(leaf, u, c)] += n;
         }
@@ -202,6 +211,64 @@ class ReleaseModel {
     }
     for (size_t a = 0; a < parent_.size(); ++a) {
       if (parent_[a] < 0) AddUp(static_cast<int>(a));
+    }
+    BuildLocals();
+  }
+
+  // Per wijk (a child of a top area): the attacker's program if he also knew every count
+  // outside that wijk exactly. It is tighter than the full program, so a target it finds
+  // protected is protected; it is small, so most targets are settled cheaply. Needs the truth.
+  void BuildLocals() {
+    local_of_area_.assign(parent_.size(), -1);
+    for (size_t top = 0; top < parent_.size(); ++top) {
+      if (parent_[top] >= 0) continue;
+      for (int wijk : children_[top]) {
+        Local local;
+        local.top = static_cast<int>(top);
+        local.wijk = wijk;
+        std::vector<int> stack = {wijk};
+        while (!stack.empty()) {
+          const int a = stack.back();
+          stack.pop_back();
+          local.owner[a] = static_cast<int>(local.owner.size());
+          local_of_area_[a] = static_cast<int>(locals_.size());
+          stack.insert(stack.end(), children_[a].begin(), children_[a].end());
+        }
+        const int owners = static_cast<int>(local.owner.size());
+        local.offset1 = owners * classes_[0];
+        local.lp = std::make_unique<AttackerLp>(owners * (classes_[0] + classes_[1]));
+        for (const auto& [a, owner] : local.owner) {
+          if (children_[a].empty()) continue;
+          for (int u = 0; u < kUnits; ++u) {
+            for (int c = 0; c < classes_[u]; ++c) {
+              LinearTerms terms = {{LocalUnknown(local, a, u, c), 1.0}};
+              for (int child : children_[a])
+                terms.push_back({LocalUnknown(local, child, u, c), -1.0});
+              local.lp->AddRelation(terms, 0, 0);
+            }
+          }
+        }
+        locals_.push_back(std::move(local));
+      }
+    }
+    for (const Published& p : published_) {
+      for (size_t l = 0; l < locals_.size(); ++l) {
+        Local& local = locals_[l];
+        double shift = 0;  // a top area's count minus this wijk's part is known
+        CellKey key = p.key;
+        if (key.area == local.top) {
+          key.area = local.wijk;
+          shift = static_cast<double>(TrueValue(Terms(p.key)) - TrueValue(Terms(key)));
+        } else if (local_of_area_[key.area] != static_cast<int>(l)) {
+          continue;
+        }
+        const double lo = std::max(0.0, p.lo - shift), hi = p.hi - shift;
+        const int row = local.lp->AddRelation(LocalTerms(local, key, -1), lo, hi);
+        if (p.is_new) {
+          cells_.at(p.key).local_rows.push_back({static_cast<int>(l), row, lo, hi});
+          local.row_cell[row] = p.key;
+        }
+      }
     }
   }
 
@@ -244,7 +311,8 @@ class ReleaseModel {
         if (inner == outer || !StrictlyWithin(inner, outer)) continue;
         for (size_t area = 0; area < parent_.size(); ++area) {
           const CellKey key{static_cast<int>(area), static_cast<int>(outer)};
-          if (!cells_.contains(key) || !cells_.contains({key.area, static_cast<int>(inner)})) continue;
+          if (!cells_.contains(key) || !cells_.contains({key.area, static_cast<int>(inner)}))
+            continue;
           Target t = MakeTarget(key, static_cast<int>(inner));
           if (!truth_.empty() && (t.truth < 1 || t.truth >= k)) continue;  // not sensitive
           targets->push_back(std::move(t));
@@ -259,6 +327,32 @@ class ReleaseModel {
   absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
                                  std::vector<CellKey>* limiting = nullptr) {
     ++solved_;
+    if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter check first
+      Local& local = locals_[local_of_area_[t.cell.area]];
+      const LinearTerms terms = LocalTerms(local, t.cell, t.inner);
+      auto hi = local.lp->Bound(terms, true);
+      if (!hi.ok()) return hi.status();
+      if (!hi->has_value() || **hi - t.truth >= rules.protection_width) return true;
+      std::vector<CellKey> local_limiting;
+      if (limiting != nullptr) {
+        for (int row : local.lp->BindingRelations()) {
+          auto it = local.row_cell.find(row);
+          if (it != local.row_cell.end() && !cells_.at(it->second).new_cell->suppressed) {
+            local_limiting.push_back(it->second);
+          }
+        }
+      }
+      auto lo = local.lp->Bound(terms, false);
+      if (!lo.ok()) return lo.status();
+      *out = {lo->value_or(0), **hi, false};
+      if (IsProtected(*out, rules.k, rules.protection_width)) return true;
+      // Widen it within the wijk where the wijk's own cells limit it; only otherwise ask the
+      // whole program (protection may come from elsewhere, or the cells to suppress lie there).
+      if (!local_limiting.empty()) {
+        *limiting = std::move(local_limiting);
+        return false;
+      }
+    }
     if (t.truth >= 0) {  // the hub knows the value: the upper end may show enough room
       auto hi = lp_->Bound(t.terms, true);
       if (!hi.ok()) return hi.status();
@@ -326,8 +420,10 @@ class ReleaseModel {
     CellInfo& info = cells_.at(key);
     if (on) {
       lp_->Forget(info.new_row);
+      for (const auto& r : info.local_rows) locals_[r.local].lp->Forget(r.row);
     } else {
       lp_->Restore(info.new_row, info.lo, info.hi);
+      for (const auto& r : info.local_rows) locals_[r.local].lp->Restore(r.row, r.lo, r.hi);
     }
   }
 
@@ -366,7 +462,8 @@ class ReleaseModel {
   }
 
   int LeafOf(const std::string& buurt) const {
-    for (const std::string& code : {buurt, WijkOfBuurt(buurt), GemeenteOfWijk(WijkOfBuurt(buurt))}) {
+    for (const std::string& code :
+         {buurt, WijkOfBuurt(buurt), GemeenteOfWijk(WijkOfBuurt(buurt))}) {
       auto it = area_index_.find(code);
       if (it != area_index_.end()) return children_[it->second].empty() ? it->second : -1;
     }
@@ -378,7 +475,8 @@ class ReleaseModel {
       AddUp(child);
       residents_[area] += residents_[child];
       for (int u = 0; u < kUnits; ++u) {
-        for (int c = 0; c < classes_[u]; ++c) truth_[Unknown(area, u, c)] += truth_[Unknown(child, u, c)];
+        for (int c = 0; c < classes_[u]; ++c)
+          truth_[Unknown(area, u, c)] += truth_[Unknown(child, u, c)];
       }
     }
   }
@@ -387,13 +485,36 @@ class ReleaseModel {
     return offset_[unit] + area * classes_[unit] + cls;
   }
 
+  struct Local {
+    int top = -1, wijk = -1;
+    std::map<int, int> owner;  // area of the wijk's subtree -> its index here
+    int offset1 = 0;           // where household unknowns start
+    std::unique_ptr<AttackerLp> lp;
+    std::map<int, CellKey> row_cell;  // relations of the new table's published cells
+  };
+
+  int LocalUnknown(const Local& local, int area, int unit, int cls) const {
+    return (unit == 0 ? 0 : local.offset1) + local.owner.at(area) * classes_[unit] + cls;
+  }
+
+  // Terms(key, inner) over a local program's unknowns; `key.area` must be in its wijk.
+  LinearTerms LocalTerms(const Local& local, CellKey key, int inner) const {
+    LinearTerms terms;
+    for (const auto& [unknown, coefficient] : Terms(key, inner)) {
+      const int u = unknown >= offset_[1] && classes_[1] > 0 ? 1 : 0;
+      const int c = (unknown - offset_[u]) % classes_[u];
+      terms.push_back({LocalUnknown(local, key.area, u, c), coefficient});
+    }
+    return terms;
+  }
+
   // The cell's sum, or for a nested pair the classes of `function` outside `inner`.
   LinearTerms Terms(CellKey key, int inner = -1) const {
     LinearTerms terms;
     const int u = function_unit_[key.function];
     for (int c : function_classes_[key.function]) {
-      if (inner >= 0 && std::binary_search(function_classes_[inner].begin(),
-                                           function_classes_[inner].end(), c)) {
+      if (inner >= 0 &&
+          std::binary_search(function_classes_[inner].begin(), function_classes_[inner].end(), c)) {
         continue;
       }
       terms.push_back({Unknown(key.area, u, c), 1.0});
@@ -448,6 +569,14 @@ class ReleaseModel {
   std::vector<std::vector<int>> column_function_;   // per release, per column
   std::map<CellKey, CellInfo> cells_;
   std::map<int, CellKey> row_cell_;  // LP relation of a published cell of the new table
+  struct Published {
+    CellKey key;
+    double lo, hi;
+    bool is_new;
+  };
+  std::vector<Published> published_;  // every relation a published cell gives
+  std::vector<Local> locals_;         // per wijk, with the truth
+  std::vector<int> local_of_area_;    // per area, its local program, or -1 (a top area)
   std::vector<int64_t> truth_;
   std::vector<int64_t> residents_;  // per area, with the truth
   std::unique_ptr<AttackerLp> lp_;
@@ -492,7 +621,8 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
       // one that widens its range most; else the first that widens it at all; else (it takes
       // two suppressions, as a cell and its complement in a total) the cheapest, and go on.
       const int64_t width_now = range.hi - range.lo;
-      const std::vector<CellKey> candidates = best ? std::vector<CellKey>() : model.Candidates(target);
+      const std::vector<CellKey> candidates =
+          best ? std::vector<CellKey>() : model.Candidates(target);
       int64_t best_width = width_now;
       int tried = 0;
       for (const CellKey& candidate : candidates) {
@@ -542,10 +672,10 @@ absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<Relea
     auto ok = model.Protected(target, rules, &range);
     if (!ok.ok()) return ok.status();
     if (!*ok) {
-      const std::string where =
-          target.inner < 0 ? fmt::format(" (suppressed in release #{})",
-                                         model.FirstSuppressedIn(target.cell) + 1)
-                           : "";
+      const std::string where = target.inner < 0
+                                    ? fmt::format(" (suppressed in release #{})",
+                                                  model.FirstSuppressedIn(target.cell) + 1)
+                                    : "";
       return absl::FailedPreconditionError(fmt::format(
           "{}{} can be narrowed to [{}, {}] from what was published (k = {}, protection width "
           "{})",

@@ -23,6 +23,13 @@
 // suppressed cell and no such difference is known to be a small count (range within 1..k-1).
 // ProtectTable suppresses more cells of the new table until that holds (earlier releases are
 // never changed); AuditReleases re-proves it from the published tables alone.
+//
+// How the hub finds complements: each target is first checked in a small program for its
+// wijk in which the attacker also knows every count outside the wijk exactly. That program is
+// tighter than the real one, so what it finds protected is protected. Where it is not, the
+// published cells of the new table that bind the attacker's upper bound (non-zero LP duals)
+// are the candidates, the smallest non-zero count first; only when the wijk's own cells do not
+// limit it is the whole program (every area, every release) solved.
 
 #include <vector>
 
@@ -41,9 +48,9 @@ struct ReleasedTable {
 };
 
 struct ProtectionResult {
-  int primary = 0;         // cells suppressed by the primary rules
-  int secondary = 0;       // complementary suppressions
-  int ranges_solved = 0;   // attacker LP ranges computed
+  int primary = 0;        // cells suppressed by the primary rules
+  int secondary = 0;      // complementary suppressions
+  int ranges_solved = 0;  // attacker LP ranges computed
 };
 
 // Applies the primary rules to `table` (built from `truth` by `spec`), then suppresses

@@ -22,8 +22,11 @@ Manifest TestManifest() {
   return m;
 }
 
-const DisclosureRules kRules{.k = 10, .min_area_population = 0, .group_disclosure = true,
-                             .rounding_base = 1, .protection_width = 10};
+const DisclosureRules kRules{.k = 10,
+                             .min_area_population = 0,
+                             .group_disclosure = true,
+                             .rounding_base = 1,
+                             .protection_width = 10};
 
 // A gemeente of `buurten_per_wijk.size()` wijken; persons[b] = bits -> count for buurt b.
 struct World {
@@ -57,7 +60,8 @@ TableSpec Spec(const TableRequest& request) {
 
 // Protects and returns the table as released.
 ReleasedTable Release(const World& w, const TableSpec& spec,
-                      const std::vector<ReleasedTable>& earlier, ProtectionResult* result = nullptr) {
+                      const std::vector<ReleasedTable>& earlier,
+                      ProtectionResult* result = nullptr) {
   AreaTable table = BuildTable(spec, w.counts, w.geography);
   auto r = ProtectTable(kRules, spec, w.counts, earlier, &table);
   EXPECT_TRUE(r.ok()) << r.status();
@@ -111,8 +115,8 @@ TEST(TableProtectionTest, LinkedMeasuresAreRelationsToo) {
                                      {{0, 60}, {kA, 20}, {kA | kB, 25}},
                                      {{0, 40}, {kA, 15}, {kA | kB, 12}},
                                      {{0, 70}, {kA, 30}, {kA | kB, 14}}});
-  const TableSpec spec = Spec({.population = "residents",
-                               .measures = {{"a", "a"}, {"a_and_b", "a AND b"}}});
+  const TableSpec spec =
+      Spec({.population = "residents", .measures = {{"a", "a"}, {"a_and_b", "a AND b"}}});
   AreaTable naive = BuildTable(spec, w.counts, w.geography);
   ApplyPrimaryRules(kRules, spec, &naive);  // the hierarchy alone does not see it
   EXPECT_FALSE(naive.rows[2].cells[1].suppressed);

@@ -49,8 +49,8 @@ absl::StatusOr<TableSpec> TableSpec::FromJson(const nlohmann::json& json) {
     return absl::InvalidArgumentError(fmt::format("table spec: {}", what));
   };
   if (!json.is_object() || !json.contains("level") || !json["level"].is_string() ||
-      !json.contains("attributes") || !json["attributes"].is_array() ||
-      !json.contains("columns") || !json["columns"].is_array()) {
+      !json.contains("attributes") || !json["attributes"].is_array() || !json.contains("columns") ||
+      !json["columns"].is_array()) {
     return bad("expected an object with 'level', 'attributes' and 'columns'");
   }
   TableSpec spec;
@@ -72,7 +72,8 @@ absl::StatusOr<TableSpec> TableSpec::FromJson(const nlohmann::json& json) {
     const std::string unit = c["unit"].get<std::string>();
     if (unit != "persons" && unit != "households") return bad("unknown unit " + unit);
     column.unit = unit == "persons" ? CountUnit::kPersons : CountUnit::kHouseholds;
-    auto population = IndicatorExpression::Parse(c["population"].get<std::string>(), spec.attributes);
+    auto population =
+        IndicatorExpression::Parse(c["population"].get<std::string>(), spec.attributes);
     auto measure = IndicatorExpression::Parse(c["measure"].get<std::string>(), spec.attributes);
     if (!population.ok()) return bad(std::string(population.status().message()));
     if (!measure.ok()) return bad(std::string(measure.status().message()));
@@ -127,9 +128,9 @@ absl::StatusOr<TableRequest> TableRequest::Load(const std::filesystem::path& pat
           "{}: unknown field '{}' (fields: purpose, population, level, measures)", file, key));
     }
   }
-  for (auto [field, target] : {std::pair{"purpose", &request.purpose},
-                               std::pair{"population", &request.population},
-                               std::pair{"level", &request.level}}) {
+  for (auto [field, target] :
+       {std::pair{"purpose", &request.purpose}, std::pair{"population", &request.population},
+        std::pair{"level", &request.level}}) {
     auto text = TextField(json, field, file);
     if (!text.ok()) return text.status();
     if (!text->empty()) *target = *text;
@@ -142,7 +143,8 @@ absl::StatusOr<TableRequest> TableRequest::Load(const std::filesystem::path& pat
     for (size_t i = 0; i < json["measures"].size(); ++i) {
       const auto& m = json["measures"][i];
       const std::string where = fmt::format("{}: measure #{}", file, i + 1);
-      if (!m.is_object()) return absl::InvalidArgumentError(where + ": expected name and expression");
+      if (!m.is_object())
+        return absl::InvalidArgumentError(where + ": expected name and expression");
       auto name = TextField(m, "name", where);
       auto expression = TextField(m, "expression", where);
       if (!name.ok()) return name.status();
@@ -178,22 +180,21 @@ absl::StatusOr<TableSpec> ResolveRequest(const TableRequest& request, const Mani
                     request.population, manifest.project_id, fmt::join(names, ", ")));
   }
   if (population->unit == CountUnit::kHouseholds && !households) {
-    return absl::FailedPreconditionError(fmt::format(
-        "population '{}' counts households, but the register sends no household links",
-        population->name));
+    return absl::FailedPreconditionError(
+        fmt::format("population '{}' counts households, but the register sends no household links",
+                    population->name));
   }
   if (request.measures.size() > kMaxMeasures) {
-    return absl::InvalidArgumentError(
-        fmt::format("{} measures asked; a table has at most {}", request.measures.size(),
-                    kMaxMeasures));
+    return absl::InvalidArgumentError(fmt::format("{} measures asked; a table has at most {}",
+                                                  request.measures.size(), kMaxMeasures));
   }
   const IndicatorExpression filter = MustParse(population->filter, spec.attributes);
   spec.columns.push_back({population->name, population->unit, filter, IndicatorExpression(), -1});
   std::set<std::string, std::less<>> names = {population->name};
   for (const auto& m : request.measures) {
     if (auto s = ValidateIdentity(m.name); !s.ok()) {
-      return absl::InvalidArgumentError(fmt::format("measure name '{}': {}", m.name,
-                                                    std::string(s.message())));
+      return absl::InvalidArgumentError(
+          fmt::format("measure name '{}': {}", m.name, std::string(s.message())));
     }
     if (!names.insert(m.name).second) {
       return absl::InvalidArgumentError(
@@ -202,8 +203,8 @@ absl::StatusOr<TableSpec> ResolveRequest(const TableRequest& request, const Mani
     }
     auto expression = IndicatorExpression::Parse(m.expression, spec.attributes);
     if (!expression.ok()) {
-      return absl::InvalidArgumentError(fmt::format("measure '{}': {}", m.name,
-                                                    std::string(expression.status().message())));
+      return absl::InvalidArgumentError(
+          fmt::format("measure '{}': {}", m.name, std::string(expression.status().message())));
     }
     spec.columns.push_back({m.name, population->unit, filter, *expression, 0});
   }

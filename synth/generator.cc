@@ -81,9 +81,10 @@ constexpr std::array<const char*, 40> kSurnames = {
     "Ter Horst",    "Verbeek",    "Willems",  "Coşkun"};
 
 constexpr std::array<const char*, 16> kStreets = {
-    "Kerkstraat", "Molenweg", "Schoolstraat", "Dorpsstraat", "Stationsweg", "Beukenlaan",
-    "Julianastraat", "Wilhelminalaan", "Marktplein", "Eikenlaan", "Sint Janstraat",
-    "Burgemeester de Kockstraat", "'t Zand", "Heuvelrug", "Lindenhof", "Kastanjelaan"};
+    "Kerkstraat",  "Molenweg",   "Schoolstraat",   "Dorpsstraat",
+    "Stationsweg", "Beukenlaan", "Julianastraat",  "Wilhelminalaan",
+    "Marktplein",  "Eikenlaan",  "Sint Janstraat", "Burgemeester de Kockstraat",
+    "'t Zand",     "Heuvelrug",  "Lindenhof",      "Kastanjelaan"};
 
 class Random {
  public:
@@ -113,7 +114,7 @@ struct Person {
   // indicators, in manifest order
   bool youth_care = false, wmo = false, social_assistance = false, rent_arrears = false,
        debts = false;
-  bool minor = false;  // under 18 on the reference date (a characteristic, not an indicator)
+  bool minor = false;        // under 18 on the reference date (a characteristic, not an indicator)
   bool in_register = false;  // has at least one valid register row
   int register_line = 0;     // line of the first valid register row
   bool valid_tenant_row = false, valid_credit_row = false;
@@ -208,18 +209,21 @@ bool ClaimKeys(const Person& p, std::set<std::string>* taken) {
 
 // Half from the common Dutch (and other) surnames, half composed, for a realistic spread.
 std::string DrawSurname(Random& rng) {
-  static constexpr std::array<const char*, 6> kPrefixes = {"", "", "van ", "de ", "van der ", "ter "};
+  static constexpr std::array<const char*, 6> kPrefixes = {"",    "",         "van ",
+                                                           "de ", "van der ", "ter "};
   static constexpr std::array<const char*, 24> kStems = {
-      "Berg", "Bos", "Dijk", "Meer", "Veen", "Hof", "Broek", "Kamp", "Heuvel", "Linde",
-      "Wijk", "Beek", "Haar", "Donk", "Laar", "Gaal", "Hoek", "Molen", "Schouw", "Kruis",
-      "Velde", "Brink", "Hulst", "Roo"};
-  static constexpr std::array<const char*, 10> kSuffixes = {"", "s", "man", "er", "ink",
-                                                             "huis", "stra", "ing", "sma", "en"};
+      "Berg",   "Bos",   "Dijk",   "Meer",  "Veen",  "Hof",   "Broek", "Kamp",
+      "Heuvel", "Linde", "Wijk",   "Beek",  "Haar",  "Donk",  "Laar",  "Gaal",
+      "Hoek",   "Molen", "Schouw", "Kruis", "Velde", "Brink", "Hulst", "Roo"};
+  static constexpr std::array<const char*, 10> kSuffixes = {"",     "s",    "man", "er",  "ink",
+                                                            "huis", "stra", "ing", "sma", "en"};
   if (rng.Chance(0.5)) return rng.Pick(kSurnames);
   return fmt::format("{}{}{}", rng.Pick(kPrefixes), rng.Pick(kStems), rng.Pick(kSuffixes));
 }
 
-std::string RandomLetter(Random& rng) { return std::string(1, static_cast<char>('a' + rng.Below(26))); }
+std::string RandomLetter(Random& rng) {
+  return std::string(1, static_cast<char>('a' + rng.Below(26)));
+}
 
 // Positions of ASCII letters in `s`.
 std::vector<size_t> Letters(const std::string& s) {
@@ -237,8 +241,9 @@ struct TypedRow {
 
 // Types one error of a kind drawn from `mix` into `row` (person `p` is the truth).
 void TypeError(Random& rng, const ErrorMix& mix, const Person& p, TypedRow* row) {
-  const double weights[] = {mix.typo, mix.transposition, mix.dropped_prefix, mix.swapped_day_month,
-                            mix.missing_field, mix.married_name, mix.moved};
+  const double weights[] = {
+      mix.typo,          mix.transposition, mix.dropped_prefix, mix.swapped_day_month,
+      mix.missing_field, mix.married_name,  mix.moved};
   double total = 0;
   for (double w : weights) total += w;
   if (total <= 0) return;
@@ -261,7 +266,8 @@ void TypeError(Random& rng, const ErrorMix& mix, const Person& p, TypedRow* row)
       break;
     }
     case 2: {  // dropped prefix
-      for (const char* prefix : {"van der ", "van den ", "van 't ", "van ", "de ", "ter ", "ten "}) {
+      for (const char* prefix :
+           {"van der ", "van den ", "van 't ", "van ", "de ", "ter ", "ten "}) {
         if (row->surname.starts_with(prefix)) {
           row->surname.erase(0, std::string_view(prefix).size());
           break;
@@ -304,9 +310,12 @@ std::string Csv(std::initializer_list<std::string> fields, char sep) {
 absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
   ErrorMix mix{0, 0, 0, 0, 0, 0, 0};
   const std::pair<std::string_view, double*> kinds[] = {
-      {"typo", &mix.typo}, {"transposition", &mix.transposition},
-      {"dropped_prefix", &mix.dropped_prefix}, {"swapped_day_month", &mix.swapped_day_month},
-      {"missing_field", &mix.missing_field}, {"married_name", &mix.married_name},
+      {"typo", &mix.typo},
+      {"transposition", &mix.transposition},
+      {"dropped_prefix", &mix.dropped_prefix},
+      {"swapped_day_month", &mix.swapped_day_month},
+      {"missing_field", &mix.missing_field},
+      {"married_name", &mix.married_name},
       {"moved", &mix.moved}};
   size_t start = 0;
   while (start < text.size()) {
@@ -322,9 +331,10 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
     auto it = std::find_if(std::begin(kinds), std::end(kinds),
                            [&](const auto& k) { return k.first == name; });
     if (it == std::end(kinds) || weight < 0) {
-      return absl::InvalidArgumentError(fmt::format(
-          "'{}' is not kind=weight with a kind of typo, transposition, dropped_prefix, "
-          "swapped_day_month, missing_field, married_name, moved", item));
+      return absl::InvalidArgumentError(
+          fmt::format("'{}' is not kind=weight with a kind of typo, transposition, dropped_prefix, "
+                      "swapped_day_month, missing_field, married_name, moved",
+                      item));
     }
     *it->second = weight;
     start = end + 1;
@@ -421,7 +431,8 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
 
   // The municipality's population register with youth care, Wmo and social assistance.
   std::ofstream reg(input / "municipality.csv"), reg_truth(truth / "municipality_rows.csv");
-  reg << "bsn;voornamen;achternaam;geboortedatum;straat;huisnummer;postcode;buurtcode;jeugdzorg;wmo;"
+  reg << "bsn;voornamen;achternaam;geboortedatum;straat;huisnummer;postcode;buurtcode;jeugdzorg;"
+         "wmo;"
          "bijstand;minderjarig\n";
   reg_truth << "line,person,valid\n";
   int line = 1;
@@ -453,11 +464,10 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
       p.in_register = p.in_register || valid;
       ++line;
       if (valid && p.register_line == 0) p.register_line = line;
-      reg << Csv(
-          {bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
-           std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt, youth,
-           Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor)},
-          ';');
+      reg << Csv({bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
+                  std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt, youth,
+                  Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor)},
+                 ';');
       reg_truth << fmt::format("{},{},{}\n", line, i, valid ? 1 : 0);
       summary.invalid_rows += !valid;
       ++summary.register_rows;
@@ -493,7 +503,8 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
                     arrears ? "ja" : "nee"},
                    ',');
     housing_truth << fmt::format("{},{},{}\n", line, person, valid ? 1 : 0);
-    if (valid && p.register_line > 0) housing_pairs << fmt::format("{},{}\n", line, p.register_line);
+    if (valid && p.register_line > 0)
+      housing_pairs << fmt::format("{},{}\n", line, p.register_line);
     summary.invalid_rows += !valid;
     ++summary.housing_rows;
     return valid;
@@ -571,11 +582,10 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
     if (!p.in_register) continue;
     const bool arrears = p.rent_arrears && p.valid_tenant_row;
     const bool debts = p.debts && p.valid_credit_row;
-    const uint32_t household =
-        household_of_address
-            .try_emplace(fmt::format("{}|{}", p.postcode, p.house_number),
-                         static_cast<uint32_t>(household_of_address.size()))
-            .first->second;
+    const uint32_t household = household_of_address
+                                   .try_emplace(fmt::format("{}|{}", p.postcode, p.house_number),
+                                                static_cast<uint32_t>(household_of_address.size()))
+                                   .first->second;
     const uint64_t indicators = uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
                                 uint64_t(p.social_assistance) << 2 | uint64_t(arrears) << 3 |
                                 uint64_t(debts) << 4 | uint64_t(p.minor) << 5;
@@ -584,10 +594,10 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   auto geography = Geography::LoadCsv(input / "areas.csv");
   if (!geography.ok()) return geography.status();
   Manifest manifest;  // the demo's attributes, in the demo manifest's order
-  manifest.parties.push_back({.id = "municipality",
-                              .attributes = {"youth_care", "wmo", "social_assistance",
-                                             "rent_arrears", "debts"},
-                              .characteristics = {"minor"}});
+  manifest.parties.push_back(
+      {.id = "municipality",
+       .attributes = {"youth_care", "wmo", "social_assistance", "rent_arrears", "debts"},
+       .characteristics = {"minor"}});
   const BuurtCounts counts = CountByBuurt(linked, buurt_codes, *geography);
   const AreaTable table = BuildTable(StackingTableSpec(manifest, true), counts, *geography);
   std::ofstream(truth / "true_table.json") << table.ToJson().dump(1) << "\n";

@@ -51,11 +51,12 @@ class World {
                           "--residents", std::to_string(kResidents), "--error-rate", "0"},
                          Log("synth")),
               0);
-    EXPECT_EQ(RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir_ / "keys").string(),
-                   "--project", "stapeldorp-2026", "--party", "municipality", "--party", "housing",
-                   "--party", "credit", "--requester", "analyst"},
-                  Log("keys")),
-              0);
+    EXPECT_EQ(
+        RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir_ / "keys").string(),
+                    "--project", "stapeldorp-2026", "--party", "municipality", "--party", "housing",
+                    "--party", "credit", "--requester", "analyst"},
+                   Log("keys")),
+        0);
     for (const auto& entry : fs::directory_iterator(kExamples)) {
       // Give up quickly on an unreachable hub: the tests that expect refusals must not wait.
       std::string text = ReadFile(entry.path());
@@ -104,9 +105,15 @@ class World {
   }
   int Request(std::string_view config = "requester.toml", std::vector<std::string> extra = {},
               std::string_view log_name = "request") {
-    std::vector<std::string> argv = {(kBin / "stapel-request").string(), "--config",
-                                     (dir_ / "config" / config).string(), "--hub", hub_address_,
-                                     "--out", (dir_ / "release").string(), "--purpose", "test"};
+    std::vector<std::string> argv = {(kBin / "stapel-request").string(),
+                                     "--config",
+                                     (dir_ / "config" / config).string(),
+                                     "--hub",
+                                     hub_address_,
+                                     "--out",
+                                     (dir_ / "release").string(),
+                                     "--purpose",
+                                     "test"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunProcess(argv, Log(log_name));
   }
@@ -114,9 +121,12 @@ class World {
   // stapel-audit <command> --log … --hub-key … <extra>
   int AuditCommand(std::string_view command, std::vector<std::string> extra,
                    std::string_view log_name) {
-    std::vector<std::string> argv = {(kBin / "stapel-audit").string(), std::string(command),
-                                     "--log", (dir_ / "hub" / "release.log").string(),
-                                     "--hub-key", (dir_ / "keys" / "hub-signing.pub").string()};
+    std::vector<std::string> argv = {(kBin / "stapel-audit").string(),
+                                     std::string(command),
+                                     "--log",
+                                     (dir_ / "hub" / "release.log").string(),
+                                     "--hub-key",
+                                     (dir_ / "keys" / "hub-signing.pub").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunProcess(argv, Log(log_name));
   }
@@ -148,7 +158,8 @@ AreaTable LoadTable(const fs::path& json_file) {
 AreaTable ExpectedStackingTable(const fs::path& dir) {
   auto manifest = Manifest::Load(dir / "config" / "manifest.toml");
   EXPECT_TRUE(manifest.ok()) << manifest.status();
-  auto counts = BuurtCountsFromJson(nlohmann::json::parse(ReadFile(dir / "truth" / "true_counts.json")));
+  auto counts =
+      BuurtCountsFromJson(nlohmann::json::parse(ReadFile(dir / "truth" / "true_counts.json")));
   EXPECT_TRUE(counts.ok()) << counts.status();
   auto geography = Geography::LoadCsv(dir / "input" / "areas.csv");
   EXPECT_TRUE(geography.ok()) << geography.status();
@@ -207,9 +218,9 @@ TEST(EndToEndTest, ThreePartiesLinkAndTheReleasedTableEqualsTheSuppressedGroundT
   EXPECT_EQ(w.StopHub(), 0) << "SIGTERM must stop the hub cleanly";
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
   // The manifest, three submissions and the release.
-  EXPECT_NE(ReadFile(w.Log("audit")).find(
-                "OK: 5 entries verified in " + (w.dir() / "hub" / "release.log").string() +
-                ": 1 release, 3 submissions, 0 refusals, 1 manifest change"),
+  EXPECT_NE(ReadFile(w.Log("audit"))
+                .find("OK: 5 entries verified in " + (w.dir() / "hub" / "release.log").string() +
+                      ": 1 release, 3 submissions, 0 refusals, 1 manifest change"),
             std::string::npos)
       << ReadFile(w.Log("audit"));
 
@@ -231,7 +242,8 @@ TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
   w.RunAllAgents();
   ASSERT_EQ(w.Request(), 0);
   const std::string head = (w.dir() / "head-1.json").string();
-  ASSERT_EQ(w.AuditCommand("verify", {"--save-head", head}, "audit-1"), 0) << ReadFile(w.Log("audit-1"));
+  ASSERT_EQ(w.AuditCommand("verify", {"--save-head", head}, "audit-1"), 0)
+      << ReadFile(w.Log("audit-1"));
   // The hub restarts and releases again: the log only grows.
   ASSERT_EQ(w.StopHub(), 0);
   w.StartHub();
@@ -239,8 +251,10 @@ TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
   ASSERT_EQ(w.StopHub(), 0);
   ASSERT_EQ(w.AuditCommand("verify", {}, "audit-2"), 0) << ReadFile(w.Log("audit-2"));
   // The restart logged no second manifest entry: the manifest did not change.
-  EXPECT_NE(ReadFile(w.Log("audit-2")).find("2 releases, 3 submissions, 0 refusals, 1 manifest change; 6 signed tree heads"),
-            std::string::npos)
+  EXPECT_NE(
+      ReadFile(w.Log("audit-2"))
+          .find("2 releases, 3 submissions, 0 refusals, 1 manifest change; 6 signed tree heads"),
+      std::string::npos)
       << ReadFile(w.Log("audit-2"));
   EXPECT_EQ(w.AuditCommand("prove-consistency", {"--old-head", head}, "consistency"), 0)
       << ReadFile(w.Log("consistency"));
@@ -254,9 +268,10 @@ TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
   std::string edited = ReadFile(head);
   edited[edited.find("\"root\":\"") + 8] ^= 1;
   WriteFile(w.dir() / "head-edited.json", edited);
-  EXPECT_EQ(w.AuditCommand("prove-consistency", {"--old-head", (w.dir() / "head-edited.json").string()},
-                           "consistency-edited"),
-            1);
+  EXPECT_EQ(
+      w.AuditCommand("prove-consistency", {"--old-head", (w.dir() / "head-edited.json").string()},
+                     "consistency-edited"),
+      1);
   // Removing the newest release is caught: a signed head covers it.
   const fs::path log = w.dir() / "hub" / "release.log";
   std::string text = ReadFile(log);
@@ -295,7 +310,8 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
   }
   // Public words are no identifiers: a surname such as "Broek" is also part of a buurt name.
   const std::string public_text = ReadFile(w.dir() / "input" / "areas.csv");
-  std::erase_if(needles, [&](const std::string& n) { return public_text.find(n) != std::string::npos; });
+  std::erase_if(needles,
+                [&](const std::string& n) { return public_text.find(n) != std::string::npos; });
   ASSERT_GT(needles.size(), 1000u);
   std::string secret = ReadFile(w.dir() / "keys" / "linkage.secret");
   secret.pop_back();  // the newline
@@ -331,9 +347,18 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
 
 TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
   const fs::path dir = FreshTempDir();
-  const std::vector<std::string> init = {(kBin / "stapel-keys").string(), "init", "--out",
-                                         (dir / "keys").string(), "--project", "p", "--party",
-                                         "a", "--party", "b", "--requester", "r"};
+  const std::vector<std::string> init = {(kBin / "stapel-keys").string(),
+                                         "init",
+                                         "--out",
+                                         (dir / "keys").string(),
+                                         "--project",
+                                         "p",
+                                         "--party",
+                                         "a",
+                                         "--party",
+                                         "b",
+                                         "--requester",
+                                         "r"};
   ASSERT_EQ(RunProcess(init, dir / "keys.log"), 0) << ReadFile(dir / "keys.log");
   int private_files = 0;
   for (const auto& e : fs::directory_iterator(dir / "keys")) {
@@ -359,11 +384,11 @@ TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
 TEST(EndToEndTest, ClientWithACertificateFromAnotherCaIsRefused) {
   World w;
   w.StartHub();
-  ASSERT_EQ(RunProcess(
-                {(kBin / "stapel-keys").string(), "init", "--out", (w.dir() / "intruder").string(),
-                 "--project", "stapeldorp-2026", "--party", "credit"},
-                w.Log("intruder-keys")),
-            0);
+  ASSERT_EQ(
+      RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (w.dir() / "intruder").string(),
+                  "--project", "stapeldorp-2026", "--party", "credit"},
+                 w.Log("intruder-keys")),
+      0);
   // The intruder trusts the real CA (so it would accept the hub) but holds a certificate for
   // "credit" from its own CA, and the real party's signing key.
   std::string config = ReadFile(w.dir() / "config" / "agent-credit.toml");
@@ -461,8 +486,9 @@ TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
   EXPECT_EQ(entry["request"]["population"], "adults");
   EXPECT_GT(entry["protection"]["suppressed_by_guard"].get<int>(), 0);
   // An unknown attribute is refused with the reason, and the refusal is logged.
-  testing_util::WriteFile(w.dir() / "bad.json",
-                          R"({"population": "adults", "measures": [{"name": "x", "expression": "income"}]})");
+  testing_util::WriteFile(
+      w.dir() / "bad.json",
+      R"({"population": "adults", "measures": [{"name": "x", "expression": "income"}]})");
   EXPECT_EQ(w.Request("requester.toml", {"--request", (w.dir() / "bad.json").string()}, "bad"), 1);
   EXPECT_NE(ReadFile(w.Log("bad")).find("'income' is not an attribute"), std::string::npos)
       << ReadFile(w.Log("bad"));
@@ -517,10 +543,12 @@ TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
   }
   // Deterministic passes alone, and with the fuzzy pass: both meet the targets.
   for (const bool fuzzy : {false, true}) {
-    std::vector<std::string> argv = {(kBin / "stapel-linkage-eval").string(), "--register-config",
+    std::vector<std::string> argv = {(kBin / "stapel-linkage-eval").string(),
+                                     "--register-config",
                                      (dir / "config" / "agent-municipality.toml").string(),
                                      "--source-config",
-                                     (dir / "config" / "agent-housing.toml").string(), "--truth",
+                                     (dir / "config" / "agent-housing.toml").string(),
+                                     "--truth",
                                      (dir / "truth" / "housing_pairs.csv").string()};
     if (!fuzzy) argv.push_back("--no-fuzzy");
     const fs::path log = dir / (fuzzy ? "eval-fuzzy.log" : "eval.log");

@@ -188,10 +188,11 @@ std::string Describe(const nlohmann::json& e) {
              "suppressed ({} by the differencing guard against {} earlier releases); rules "
              "k = {}, rounding base {}",
              e["requester"].get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
-             request.value("population", std::string("?")), request.value("level", std::string("?")),
-             measures, table->rows.size(), table->measures.size(), suppressed, cells,
-             protection.value("suppressed_by_guard", 0), protection.value("earlier_releases_checked", 0),
-             e["rules"]["k"].get<int>(), e["rules"].value("rounding_base", 1));
+             request.value("population", std::string("?")),
+             request.value("level", std::string("?")), measures, table->rows.size(),
+             table->measures.size(), suppressed, cells, protection.value("suppressed_by_guard", 0),
+             protection.value("earlier_releases_checked", 0), e["rules"]["k"].get<int>(),
+             e["rules"].value("rounding_base", 1));
 }
 
 int Show(const Options& o) {

@@ -165,8 +165,10 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (request.purpose().size() > 1000) {
     return absl::InvalidArgumentError("purpose is longer than 1000 characters");
   }
-  TableRequest table_request{request.purpose(), request.population(),
-                             request.level().empty() ? "buurt" : request.level(), {}};
+  TableRequest table_request{request.purpose(),
+                             request.population(),
+                             request.level().empty() ? "buurt" : request.level(),
+                             {}};
   for (const auto& m : request.measures()) {
     table_request.measures.push_back({m.name(), m.expression()});
   }
@@ -209,8 +211,8 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
       {"requester", std::string(requester)},
       {"request",
        {{"purpose", request.purpose()},
-        {"population", table_request.population.empty() ? "stacking table"
-                                                        : table_request.population},
+        {"population",
+         table_request.population.empty() ? "stacking table" : table_request.population},
         {"level", table_request.level},
         {"measures", measures},
         {"spec", spec->ToJson()}}},
@@ -228,8 +230,9 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
          "every suppressed cell, and every small difference of nested cells, keeps an "
          "attacker-LP interval holding 0 and k or at least protection_width wide, over this "
          "table and every earlier release of the same data"},
-        {"rounding", "published counts rounded to the nearest multiple of rounding_base; "
-                     "totals rounded on their own"}}},
+        {"rounding",
+         "published counts rounded to the nearest multiple of rounding_base; "
+         "totals rounded on their own"}}},
       {"protection",
        {{"suppressed_primary", protection->primary},
         {"suppressed_secondary", protection->secondary},

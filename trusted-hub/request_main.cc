@@ -63,10 +63,11 @@ void PrintLinkage(const nlohmann::json& linkage) {
         passes += fmt::format("{}{} {}", passes.empty() ? "" : ", ", p["pass"].get<std::string>(),
                               p["linked"].get<uint64_t>());
       }
-      std::cout << fmt::format("  {:<14} {} of {} records linked ({}): {}; {} ambiguous, {} not found\n",
-                               party, stats["linked"].get<uint64_t>(), stats["records"].get<uint64_t>(),
-                               stats["linked_share"].get<std::string>(), passes,
-                               stats["ambiguous"].get<uint64_t>(), stats["unlinked"].get<uint64_t>());
+      std::cout << fmt::format(
+          "  {:<14} {} of {} records linked ({}): {}; {} ambiguous, {} not found\n", party,
+          stats["linked"].get<uint64_t>(), stats["records"].get<uint64_t>(),
+          stats["linked_share"].get<std::string>(), passes, stats["ambiguous"].get<uint64_t>(),
+          stats["unlinked"].get<uint64_t>());
     }
   }
 }
