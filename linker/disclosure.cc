@@ -73,7 +73,6 @@ int ApplyPrimaryRules(const DisclosureRules& rules, const TableSpec& spec, AreaT
       }
     }
   }
-  CoverLoneSuppressions(table);
   return primary;
 }
 

@@ -23,7 +23,7 @@
 
 namespace stapel {
 
-// Primary suppression plus the lone-cell step; returns the number of primary cells.
+// Primary suppression; returns the number of primary cells.
 int ApplyPrimaryRules(const DisclosureRules& rules, const TableSpec& spec, AreaTable* table);
 // Suppresses a complement in every relation with exactly one suppressed cell, to a fixpoint.
 void CoverLoneSuppressions(AreaTable* table);

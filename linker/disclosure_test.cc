@@ -29,6 +29,7 @@ TableSpec ResidentsAndDebts() {
 
 void ApplySuppression(const DisclosureRules& rules, AreaTable* t) {
   ApplyPrimaryRules(rules, t->measures.size() == 1 ? OneMeasure() : ResidentsAndDebts(), t);
+  CoverLoneSuppressions(t);
 }
 
 absl::Status CheckReleasedTable(const DisclosureRules& rules, const AreaTable& t) {
