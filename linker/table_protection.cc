@@ -591,7 +591,7 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
                                               AreaTable* table) {
   ProtectionResult result;
   result.primary = ApplyPrimaryRules(rules, spec, table);
-  CoverLoneSuppressions(table);  // a cheap first choice of complements
+  CoverLoneSuppressions(table);                       // a cheap first choice of complements
   const ReleasedTable current{spec, AreaTable{}, 1};  // its cells are read from `table`
   std::vector<const ReleasedTable*> tables;
   for (const auto& e : earlier) tables.push_back(&e);
