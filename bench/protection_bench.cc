@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <glpk.h>
 
+#include <chrono>
 #include <map>
 #include <random>
 
@@ -179,6 +180,18 @@ void BM_ProtectWithEarlierReleases(benchmark::State& state) {
       return;
     }
     result = *r;
+  }
+  // The privacy officer's re-check of all releases from the log (published values only).
+  {
+    AreaTable t = BuildTable(spec, counts, geography);
+    (void)ProtectTable(manifest.disclosure, spec, counts, earlier, &t);
+    std::vector<ReleasedTable> all = earlier;
+    all.push_back({spec, t, 1});
+    const auto start = std::chrono::steady_clock::now();
+    const absl::Status audit = AuditReleases(manifest.disclosure, all);
+    state.counters["audit_ms"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!audit.ok()) state.SkipWithError(std::string(audit.message()).c_str());
   }
   state.counters["cells"] = static_cast<double>(cells);
   state.counters["primary"] = result.primary;
