@@ -84,7 +84,7 @@ absl::StatusOr<LogVerification> VerifyReleaseLog(const std::filesystem::path& pa
 // A release entry as an auditor reads it: its table, spec and the rules it was released under.
 struct LoggedRelease {
   uint64_t seq = 0;
-  std::string data_version;  // which submissions the table was computed from
+  std::string data_version;  // digest of the records the table was computed from
   DisclosureRules rules;
   ReleasedTable released;
 };

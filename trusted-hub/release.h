@@ -40,7 +40,8 @@ class Releaser {
   absl::StatusOr<v1::ReleaseReply> TryRelease(std::string_view requester,
                                               const v1::TableRequest& request);
   // Links all current submissions into counts per buurt; fills per-party linkage statistics
-  // into `linkage` and the digest of the submissions used into `data_version`.
+  // into `linkage` and, into `data_version`, a digest of the records every party's current
+  // submission holds (the same export sent again gives the same data version).
   absl::StatusOr<BuurtCounts> CountLinked(nlohmann::json* linkage, std::string* data_version);
   // Earlier releases computed from the same submissions: the differencing guard's input.
   absl::StatusOr<std::vector<ReleasedTable>> EarlierReleases(const std::string& data_version);
