@@ -371,12 +371,16 @@ class ReleaseModel {
       *out = {lo->value_or(0), **hi, false};
       return IsProtected(*out, rules.k, rules.protection_width);
     }
-    auto range = lp_->Range(t.terms);
-    if (!range.ok()) return range.status();
-    *out = *range;
     // The auditor, without true values: no suppressed cell or difference may be known to be a
-    // small count (its range within 1..k-1).
-    return range->unbounded || range->lo < 1 || range->hi >= rules.k;
+    // small count (its range within 1..k-1). The upper end alone often settles it.
+    auto hi = lp_->Bound(t.terms, true);
+    if (!hi.ok()) return hi.status();
+    *out = {0, hi->value_or(0), !hi->has_value()};
+    if (!hi->has_value() || **hi >= rules.k) return true;
+    auto lo = lp_->Bound(t.terms, false);
+    if (!lo.ok()) return lo.status();
+    out->lo = lo->value_or(0);
+    return out->lo < 1;
   }
 
   // Published cells of the new table whose suppression could widen target `t`: first the
