@@ -322,6 +322,31 @@ class ReleaseModel {
   }
 
   // Whether the hub may publish this: see the header for the two rules.
+  // The hub's rule in one program (the whole one or a wijk's), knowing the true value: the
+  // upper end alone may show enough room; else the new table's cells binding that end go to
+  // `limiting` (rows found through `row_cell`) and the range is checked.
+  absl::StatusOr<bool> HubCheck(AttackerLp& lp, const LinearTerms& terms, int64_t truth,
+                                const DisclosureRules& rules,
+                                const std::map<int, CellKey>& row_cell, CountRange* out,
+                                std::vector<CellKey>* limiting) const {
+    auto hi = lp.Bound(terms, true);
+    if (!hi.ok()) return hi.status();
+    if (!hi->has_value() || **hi - truth >= rules.protection_width) return true;
+    if (limiting != nullptr) {
+      limiting->clear();
+      for (int row : lp.BindingRelations()) {
+        auto it = row_cell.find(row);
+        if (it != row_cell.end() && !cells_.at(it->second).new_cell->suppressed) {
+          limiting->push_back(it->second);
+        }
+      }
+    }
+    auto lo = lp.Bound(terms, false);
+    if (!lo.ok()) return lo.status();
+    *out = {lo->value_or(0), **hi, false};
+    return IsProtected(*out, rules.k, rules.protection_width);
+  }
+
   // `limiting`, when given and the target is not protected, receives the published cells of the
   // new table that limit its upper bound.
   absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
@@ -329,23 +354,10 @@ class ReleaseModel {
     ++solved_;
     if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter check first
       Local& local = locals_[local_of_area_[t.cell.area]];
-      const LinearTerms terms = LocalTerms(local, t.cell, t.inner);
-      auto hi = local.lp->Bound(terms, true);
-      if (!hi.ok()) return hi.status();
-      if (!hi->has_value() || **hi - t.truth >= rules.protection_width) return true;
       std::vector<CellKey> local_limiting;
-      if (limiting != nullptr) {
-        for (int row : local.lp->BindingRelations()) {
-          auto it = local.row_cell.find(row);
-          if (it != local.row_cell.end() && !cells_.at(it->second).new_cell->suppressed) {
-            local_limiting.push_back(it->second);
-          }
-        }
-      }
-      auto lo = local.lp->Bound(terms, false);
-      if (!lo.ok()) return lo.status();
-      *out = {lo->value_or(0), **hi, false};
-      if (IsProtected(*out, rules.k, rules.protection_width)) return true;
+      auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell, t.inner), t.truth, rules,
+                         local.row_cell, out, limiting != nullptr ? &local_limiting : nullptr);
+      if (!ok.ok() || *ok) return ok;
       // Widen it within the wijk where the wijk's own cells limit it; only otherwise ask the
       // whole program (protection may come from elsewhere, or the cells to suppress lie there).
       if (!local_limiting.empty()) {
@@ -353,24 +365,7 @@ class ReleaseModel {
         return false;
       }
     }
-    if (t.truth >= 0) {  // the hub knows the value: the upper end may show enough room
-      auto hi = lp_->Bound(t.terms, true);
-      if (!hi.ok()) return hi.status();
-      if (!hi->has_value() || **hi - t.truth >= rules.protection_width) return true;
-      if (limiting != nullptr) {
-        limiting->clear();
-        for (int row : lp_->BindingRelations()) {
-          auto it = row_cell_.find(row);
-          if (it != row_cell_.end() && !cells_.at(it->second).new_cell->suppressed) {
-            limiting->push_back(it->second);
-          }
-        }
-      }
-      auto lo = lp_->Bound(t.terms, false);
-      if (!lo.ok()) return lo.status();
-      *out = {lo->value_or(0), **hi, false};
-      return IsProtected(*out, rules.k, rules.protection_width);
-    }
+    if (t.truth >= 0) return HubCheck(*lp_, t.terms, t.truth, rules, row_cell_, out, limiting);
     // The auditor, without true values: no suppressed cell or difference may be known to be a
     // small count (its range within 1..k-1). The upper end alone often settles it.
     auto hi = lp_->Bound(t.terms, true);

@@ -207,17 +207,20 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
 
   const DisclosureRules& rules = manifest_->disclosure;
   const AreaTable unprotected = BuildTable(*spec, *counts, geography_);
-  // The table protected on its own, to tell what the differencing guard added.
-  AreaTable alone = unprotected;
-  auto alone_result = ProtectTable(rules, *spec, *counts, {}, &alone);
-  if (!alone_result.ok()) return alone_result.status();
   AreaTable table = unprotected;
   auto protection = ProtectTable(rules, *spec, *counts, *earlier, &table);
   if (!protection.ok()) return protection.status();
+  // What the differencing guard added: the table protected on its own, compared (only needed
+  // when there are earlier releases; without them the two are the same).
   int by_guard = 0;
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    for (size_t m = 0; m < table.rows[r].cells.size(); ++m) {
-      by_guard += table.rows[r].cells[m].suppressed && !alone.rows[r].cells[m].suppressed;
+  if (!earlier->empty()) {
+    AreaTable alone = unprotected;
+    auto alone_result = ProtectTable(rules, *spec, *counts, {}, &alone);
+    if (!alone_result.ok()) return alone_result.status();
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      for (size_t m = 0; m < table.rows[r].cells.size(); ++m) {
+        by_guard += table.rows[r].cells[m].suppressed && !alone.rows[r].cells[m].suppressed;
+      }
     }
   }
   ApplyRounding(rules.rounding_base, &table);
