@@ -31,7 +31,7 @@ step "Dependencies"
 step "Build (cmake --preset release)"
 cmake --preset release -S "$ROOT" >/dev/null
 cmake --build --preset release 2>&1 | grep -E '(error|warning: unused|Built target stapel-)' || true
-for tool in stapel-synth stapel-keys stapel-hub stapel-agent stapel-request stapel-audit; do
+for tool in stapel-synth stapel-keys stapel-hub stapel-agent stapel-request stapel-audit stapel-report; do
   [ -x "$BIN/$tool" ] || { echo "build failed: $BIN/$tool is missing" >&2; exit 1; }
 done
 
@@ -95,6 +95,11 @@ step "Two overlapping tables: Wmo for all residents, then for adults (the guard 
 "$BIN/stapel-request" --config "$DEMO/config/requester.toml" --hub "$HUB" \
   --out "$DEMO/release" --request "$DEMO/config/request-wmo-adults.toml"
 
+step "The stacking map (stapel-report): one HTML file, opens offline"
+"$BIN/stapel-report" --boundaries "$DEMO/input/buurten.geojson" \
+  --release "$(ls "$DEMO"/release/stacking-*.json | head -1)" \
+  --title "Stacking map of Stapeldorp" --out "$DEMO/stacking-map.html"
+
 step "Stop the hub"
 kill -TERM "$HUB_PID"
 wait "$HUB_PID" || true
@@ -108,7 +113,8 @@ step "The privacy officer verifies the release log offline"
 ELAPSED_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
 cat <<TXT
 
-Done in $((ELAPSED_MS / 1000)).$(printf '%03d' $((ELAPSED_MS % 1000))) s. Everything is in $DEMO:
+Done in $((ELAPSED_MS / 1000)).$(printf '%03d' $((ELAPSED_MS % 1000))) s. Open the stacking map: $DEMO/stacking-map.html
+Everything is in $DEMO:
   input/     the parties' CSV exports (+ *.rejects.csv: rejected rows with line and reason)
   keys/      project CA, certificates, signing keys, linkage secret; hub-signing.pub for auditors
   config/    manifest.toml, hub.toml, agent-*.toml, requester.toml
@@ -116,5 +122,6 @@ Done in $((ELAPSED_MS / 1000)).$(printf '%03d' $((ELAPSED_MS % 1000))) s. Everyt
   release/   the released tables (<population>-<release-log entry>.csv and .json); x = suppressed
   logs/      hub and agent logs
   audit-head.json  the privacy officer's saved tree head (stapel-audit prove-consistency --old-head)
+  stacking-map.html  the stacking map: open it in a browser
   truth/     the generator's ground truth (for tests only; a real hub never has it)
 TXT

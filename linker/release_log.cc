@@ -110,6 +110,13 @@ absl::Status AppendLine(const std::filesystem::path& path, const std::string& li
 
 }  // namespace
 
+nlohmann::json ReleaseFile(const nlohmann::json& entry) {
+  nlohmann::json file = entry.value("table", nlohmann::json::object());
+  file["release"] = entry;
+  file["release"].erase("table");
+  return file;
+}
+
 absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry) {
   LoggedRelease out;
   out.seq = entry.value("seq", uint64_t{0});

@@ -91,6 +91,12 @@ struct LoggedRelease {
 // INVALID_ARGUMENT when the entry lacks its table, spec or rules.
 absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry);
 
+// The file a requester keeps of a release (stapel-request's .json): the table ("measures",
+// "rows") and, under "release", the rest of the signed log entry (seq, time, requester, the
+// request with its spec, the rules, table_sha256, signature), so a report knows what each
+// column counts and of which population.
+nlohmann::json ReleaseFile(const nlohmann::json& entry);
+
 // The attacker-LP audit (AuditReleases) of every group of releases computed from the same
 // data, over the log's lines; `audited` = releases covered. FAILED_PRECONDITION names the
 // group and the cell that is not protected.

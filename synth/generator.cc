@@ -18,6 +18,7 @@
 #include "linker/dutch_name.h"
 #include "linker/geography.h"
 #include "linker/linkage.h"
+#include "synth/boundaries.h"
 #include "linker/text_normalize.h"
 
 namespace stapel {
@@ -363,6 +364,12 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
            kWijken[kBuurten[b].wijk - 1], std::string(kGemeente), std::string(kGemeenteName)},
           ',');
     }
+    std::vector<DemoBuurt> demo;
+    for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) {
+      demo.push_back({BuurtCode(b), kBuurten[b].name, kBuurten[b].wijk});
+    }
+    std::ofstream(input / "buurten.geojson")
+        << DemoBuurtBoundaries(demo, static_cast<int>(kWijken.size())).dump() << "\n";
   }
 
   double total_weight = 0;

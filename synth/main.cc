@@ -6,7 +6,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "stapel-synth: generate a fictional municipality (24 buurten in 5 wijken) as the "
+      "stapel-synth: generate a fictional municipality (24 buurten in 5 wijken, with "
+      "their boundaries as GeoJSON) as the "
       "CSV exports of a municipality, a housing corporation and a credit registry, plus "
       "the ground truth for tests. The same seed always gives the same files."};
   stapel::SynthOptions o;

@@ -501,6 +501,67 @@ TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
       << ReadFile(w.Log("audit"));
 }
 
+TEST(EndToEndTest, TheStackingMapOfTwoPeriodsOpensOfflineInABrowserAndMatchesTheRelease) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  fs::rename(w.dir() / "release", w.dir() / "release-2025");
+  // A year later: new exports of the same municipality, sent again by every party.
+  ASSERT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", (w.dir() / "2026").string(),
+                        "--seed", "8", "--residents", std::to_string(kResidents)},
+                       w.Log("synth-2026")),
+            0);
+  for (const char* party : {"municipality", "housing", "credit"}) {
+    ASSERT_EQ(w.RunAgent(fmt::format("agent-{}.toml", party),
+                         {"--input",
+                          (w.dir() / "2026" / "input" / (std::string(party) + ".csv")).string()},
+                         fmt::format("agent-{}-2026", party)),
+              0);
+  }
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  const fs::path json_2025 = ReleasedFile(w.dir() / "release-2025", ".json");
+  const fs::path json_2026 = ReleasedFile(w.dir() / "release", ".json");
+  const fs::path html = w.dir() / "stacking-map.html";
+  const fs::path geojson = w.dir() / "input" / "buurten.geojson";
+  ASSERT_EQ(
+      RunProcess({(kBin / "stapel-report").string(), "--boundaries", geojson.string(), "--release",
+                  "2025=" + json_2025.string(), "--release", "2026=" + json_2026.string(), "--out",
+                  html.string(), "--title", "Stapeldorp"},
+                 w.Log("report")),
+      0)
+      << ReadFile(w.Log("report"));
+  EXPECT_NE(ReadFile(w.Log("report")).find("wrote"), std::string::npos);
+
+  // Headless Chromium, offline: every buurt drawn, layers switch, suppressed buurten hatched,
+  // the tables equal the released CSV files. Screenshots are kept as test artefacts.
+  const int browser = RunProcess(
+      std::vector<std::string>{
+          "/usr/bin/python3",
+          (fs::path(STAPEL_SOURCE_DIR) / "tests" / "browser" / "check_report.py").string(),
+          "--html", html.string(), "--geojson", geojson.string(), "--csv",
+          ReleasedFile(w.dir() / "release-2025", ".csv").string(), "--csv",
+          ReleasedFile(w.dir() / "release", ".csv").string(), "--screenshots",
+          (fs::path(STAPEL_ARTEFACT_DIR) / "report").string()},
+      w.Log("browser"));
+  EXPECT_EQ(browser, 0) << ReadFile(w.Log("browser"));
+
+  // A release file of another municipality is refused, naming what does not fit.
+  auto other = nlohmann::json::parse(ReadFile(json_2026));
+  for (auto& row : other["rows"]) {
+    row["code"] = Replace(row["code"].get<std::string>(), "9999", "1234");
+  }
+  WriteFile(w.dir() / "other.json", other.dump());
+  EXPECT_EQ(
+      RunProcess({(kBin / "stapel-report").string(), "--boundaries", geojson.string(), "--release",
+                  (w.dir() / "other.json").string(), "--out", (w.dir() / "other.html").string()},
+                 w.Log("report-other")),
+      1);
+  EXPECT_NE(ReadFile(w.Log("report-other")).find("are they boundaries of the same municipality"),
+            std::string::npos)
+      << ReadFile(w.Log("report-other"));
+}
+
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
   World w;
   w.StartHub();

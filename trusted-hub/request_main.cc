@@ -11,6 +11,7 @@
 
 #include "CLI/CLI.hpp"
 #include "linker/area_table.h"
+#include "linker/release_log.h"
 #include "linker/table_spec.h"
 #include "linker/toml_file.h"
 #include "proto/grpc_status.h"
@@ -145,7 +146,8 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(out_dir);
   const std::string base = fmt::format("{}/{}-{:04d}", out_dir, name, reply.sequence());
   std::ofstream(base + ".csv") << reply.table_csv();
-  std::ofstream(base + ".json") << reply.table_json() << "\n";
+  std::ofstream(base + ".json")
+      << stapel::ReleaseFile(nlohmann::json::parse(reply.log_entry())).dump(2) << "\n";
   auto table = stapel::AreaTable::FromJson(nlohmann::json::parse(reply.table_json()));
   if (!table.ok()) {
     std::cerr << "stapel-request: " << table.status().message() << "\n";
