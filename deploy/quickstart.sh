@@ -50,7 +50,7 @@ step "Demo data: the municipality of Stapeldorp and its three data holders"
 
 step "Keys and certificates (stapel-keys)"
 "$BIN/stapel-keys" init --out "$DEMO/keys" --project stapeldorp-2026 --hub hub \
-  --party municipality --party housing --party credit --requester analyst >/dev/null
+  --party municipality --party housing --party credit --requester analyst --officer officer >/dev/null
 ls "$DEMO/keys" | tr '\n' ' '; echo
 cp "$ROOT"/deploy/examples/*.toml "$DEMO/config/"
 

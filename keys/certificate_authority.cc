@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -150,7 +151,20 @@ absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
   if (!X509_sign(c, impl_->key.get(), EVP_sha256())) {
     return OpenSslError(fmt::format("{}{}", "signing the certificate of ", identity));
   }
-  return IssuedCertificate{ToPem(c), ToPem(key->get())};
+  // The same key and certificate with the CA's, for importing into a browser.
+  STACK_OF(X509)* chain = sk_X509_new_null();
+  sk_X509_push(chain, impl_->cert.get());
+  const std::string name(identity);
+  PKCS12* p12 = PKCS12_create("", name.c_str(), key->get(), c, chain, 0, 0, 0, 0, 0);
+  sk_X509_free(chain);
+  if (p12 == nullptr) return OpenSslError("creating the PKCS#12 file");
+  unsigned char* der = nullptr;
+  const int der_size = i2d_PKCS12(p12, &der);
+  PKCS12_free(p12);
+  if (der_size <= 0) return OpenSslError("encoding the PKCS#12 file");
+  SecretBytes pkcs12(der, static_cast<size_t>(der_size));
+  OPENSSL_clear_free(der, der_size);
+  return IssuedCertificate{ToPem(c), ToPem(key->get()), std::move(pkcs12)};
 }
 
 }  // namespace stapel

@@ -19,6 +19,9 @@ namespace stapel {
 struct IssuedCertificate {
   std::string certificate_pem;
   SecretBytes private_key_pem;
+  // Key, certificate and the CA certificate as PKCS#12 (DER) with an empty password, for a
+  // person to import into a browser for the portal; as secret as the key.
+  SecretBytes pkcs12;
 };
 
 class CertificateAuthority {

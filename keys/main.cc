@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -24,6 +25,7 @@ struct Options {
   std::string hub = "hub";
   std::vector<std::string> parties;
   std::vector<std::string> requesters;
+  std::vector<std::string> officers;  // privacy officers: the portal shows them the log
   int days = 825;
   bool force = false;
 };
@@ -51,13 +53,25 @@ absl::Status WriteCertificate(const Options& o, const stapel::CertificateAuthori
       !s.ok()) {
     return s;
   }
+  if (!server && std::find(o.parties.begin(), o.parties.end(), id) == o.parties.end()) {
+    // People (requesters, privacy officers) use the portal from a browser.
+    if (auto s = Write(o, id + ".p12",
+                       std::string_view(reinterpret_cast<const char*>(issued->pkcs12.data()),
+                                        issued->pkcs12.size()),
+                       FileMode::kPrivate);
+        !s.ok()) {
+      return s;
+    }
+  }
   return Write(o, id + ".crt", issued->certificate_pem, FileMode::kPublic);
 }
 
 absl::Status Init(const Options& o) {
+  std::vector<std::string> clients = o.requesters;  // TLS certificates only
+  clients.insert(clients.end(), o.officers.begin(), o.officers.end());
   std::vector<std::string> all = {o.hub};
   all.insert(all.end(), o.parties.begin(), o.parties.end());
-  all.insert(all.end(), o.requesters.begin(), o.requesters.end());
+  all.insert(all.end(), clients.begin(), clients.end());
   for (const auto& id : all) {
     if (auto s = stapel::ValidateIdentity(id); !s.ok()) return s;
   }
@@ -93,8 +107,8 @@ absl::Status Init(const Options& o) {
     if (auto s = WriteCertificate(o, **ca, party, /*server=*/false); !s.ok()) return s;
     if (auto s = WriteSigningPair(o, party); !s.ok()) return s;
   }
-  for (const auto& requester : o.requesters) {
-    if (auto s = WriteCertificate(o, **ca, requester, /*server=*/false); !s.ok()) return s;
+  for (const auto& client : clients) {
+    if (auto s = WriteCertificate(o, **ca, client, /*server=*/false); !s.ok()) return s;
   }
   const stapel::SecretBytes secret = stapel::SecretBytes::Random(32);
   return Write(o, "linkage.secret", stapel::Base64Encode(secret.data(), secret.size()) + "\n",
@@ -121,6 +135,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   init->add_option("--party", o.parties, "A party identity (repeat for each party)")->required();
   init->add_option("--requester", o.requesters, "A requester identity (repeat)");
+  init->add_option("--officer", o.officers,
+                   "A privacy officer identity (repeat): a TLS certificate for the portal");
   init->add_option("--days", o.days, "Certificate validity in days")->capture_default_str();
   init->add_flag("--force", o.force, "Replace existing keys in --out");
   CLI11_PARSE(app, argc, argv);
@@ -133,7 +149,9 @@ int main(int argc, char** argv) {
             << "  ca.crt                      project CA (give to every participant)\n"
             << "  ca.key                      CA private key (keep offline)\n"
             << "  <id>.crt / <id>.key         TLS certificate and key of " << o.hub
-            << ", each party" << (o.requesters.empty() ? "" : " and each requester") << "\n"
+            << ", each party, requester and privacy officer\n"
+            << "  <person>.p12                requester's or officer's key and certificate for "
+               "a browser (the portal; empty password)\n"
             << "  <party>-signing.key / .pub  Ed25519 batch-signing key of each party\n"
             << "  " << o.hub
             << "-signing.key / .pub     Ed25519 release-log signing key of the hub\n"

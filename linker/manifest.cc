@@ -279,6 +279,21 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     }
   }
 
+  if (const toml::array* officers = top["privacy_officer"].as_array()) {
+    for (size_t i = 0; i < officers->size(); ++i) {
+      const toml::node_view<const toml::node> q{(*officers)[i]};
+      auto id = r.String(q["id"], fmt::format("privacy_officer #{}.id", i + 1), true);
+      if (!id.ok()) return id.status();
+      if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error("privacy_officer", s);
+      if (m.FindParty(*id) != nullptr || m.IsRequester(*id)) {
+        return r.Error(
+            "privacy_officer",
+            fmt::format("'{}' is also a party or requester; use separate identities", *id));
+      }
+      m.privacy_officers.push_back(*id);
+    }
+  }
+
   if (const toml::table* populations = top["populations"].as_table()) {
     const std::vector<std::string> attributes = m.Attributes();
     for (const auto& [name, node] : *populations) {
@@ -324,6 +339,10 @@ size_t Manifest::MatchKeyIndex(std::string_view kind) const {
 }
 
 bool Manifest::IsRequester(std::string_view id) const { return Contains(requesters, id); }
+
+bool Manifest::IsPrivacyOfficer(std::string_view id) const {
+  return Contains(privacy_officers, id);
+}
 
 const Population* Manifest::FindPopulation(std::string_view name) const {
   for (const auto& p : populations) {

@@ -66,6 +66,8 @@ struct Manifest {
   std::vector<std::string> match_keys;  // most precise first
   std::vector<PartyManifest> parties;
   std::vector<std::string> requesters;
+  // [[privacy_officer]]: may read the release log and its audit in the portal; never tables.
+  std::vector<std::string> privacy_officers;
   DisclosureRules disclosure;
   // Always "residents" and "households" (everyone), then the manifest's own.
   std::vector<Population> populations = {{"residents", CountUnit::kPersons, "true"},
@@ -82,6 +84,7 @@ struct Manifest {
   size_t MatchKeyIndex(std::string_view kind) const;
   const PartyManifest& RegisterParty() const;  // exactly one exists after Load
   bool IsRequester(std::string_view id) const;
+  bool IsPrivacyOfficer(std::string_view id) const;
   // Every party's attributes in manifest order: the indicators of the stacking table.
   std::vector<std::string> Indicators() const;
   // The indicators, then every party's characteristics: the bit order of a record's attributes.

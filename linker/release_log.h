@@ -91,6 +91,9 @@ struct LoggedRelease {
 // INVALID_ARGUMENT when the entry lacks its table, spec or rules.
 absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry);
 
+// One readable line per entry, for a privacy officer: "#5 <time> release to 'analyst' (...)".
+std::string DescribeLogEntry(const nlohmann::json& entry);
+
 // The file a requester keeps of a release (stapel-request's .json): the table ("measures",
 // "rows") and, under "release", the rest of the signed log entry (seq, time, requester, the
 // request with its spec, the rules, table_sha256, signature), so a report knows what each

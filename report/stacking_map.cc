@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include "report/html_escape.h"
+
 namespace stapel {
 namespace {
 
@@ -18,32 +20,6 @@ std::string Count(int64_t n) {
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
     out += digits[i];
-  }
-  return out;
-}
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
   }
   return out;
 }
@@ -210,7 +186,7 @@ std::string LegendHtml(const MapLayer& layer) {
     out += fmt::format(
         "<li><svg class=\"swatch\" viewBox=\"0 0 20 14\" aria-hidden=\"true\"><rect width=\"20\" "
         "height=\"14\" fill=\"{}\"/></svg>{}</li>",
-        c.colour, Escape(c.label));
+        c.colour, HtmlEscape(c.label));
   }
   return out;
 }
@@ -220,16 +196,16 @@ std::string TableHtml(const MapRelease& release) {
       "<table class=\"release-table\" data-period=\"{}\"><caption>{} — release {} of {}{}"
       "</caption><thead><tr><th scope=\"col\">level</th><th scope=\"col\">code</th>"
       "<th scope=\"col\">name</th><th scope=\"col\">parent</th>",
-      Escape(release.label), Escape(release.label), release.seq, Escape(release.time),
-      release.purpose.empty() ? "" : ": " + Escape(release.purpose));
+      HtmlEscape(release.label), HtmlEscape(release.label), release.seq, HtmlEscape(release.time),
+      release.purpose.empty() ? "" : ": " + HtmlEscape(release.purpose));
   for (const auto& m : release.table.measures)
-    out += fmt::format("<th scope=\"col\">{}</th>", Escape(m));
+    out += fmt::format("<th scope=\"col\">{}</th>", HtmlEscape(m));
   out += "</tr></thead><tbody>";
   for (const auto& row : release.table.rows) {
     out +=
         fmt::format("<tr class=\"{}\"><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td>",
-                    AreaLevelName(row.level), AreaLevelName(row.level), Escape(row.code),
-                    Escape(row.name), Escape(row.parent));
+                    AreaLevelName(row.level), AreaLevelName(row.level), HtmlEscape(row.code),
+                    HtmlEscape(row.name), HtmlEscape(row.parent));
     for (const auto& cell : row.cells) {
       out += cell.suppressed ? std::string("<td class=\"x\">x</td>")
                              : fmt::format("<td>{}</td>", cell.value);
@@ -446,18 +422,18 @@ std::string RenderStackingMap(const std::vector<MapRelease>& releases,
     paths += fmt::format(
         "<path d=\"{}\" data-code=\"{}\" data-state=\"{}\" fill=\"{}\" tabindex=\"0\" "
         "role=\"img\" aria-label=\"{}\"><title>{}</title></path>\n",
-        path, Escape(area.code), StateName(shade.kind), shown ? Fill(*shown, shade) : kNoDataFill,
-        Escape(shade.text), Escape(shade.text));
+        path, HtmlEscape(area.code), StateName(shade.kind),
+        shown ? Fill(*shown, shade) : kNoDataFill, HtmlEscape(shade.text), HtmlEscape(shade.text));
     const auto [x, y] = LabelPoint(path);
     marks += fmt::format(
         "<text id=\"mark-{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
         "dominant-baseline=\"middle\" aria-hidden=\"true\"{}>x</text>\n",
-        Escape(area.code), x, y,
+        HtmlEscape(area.code), x, y,
         shade.kind == AreaShade::Kind::kSuppressed ? "" : " style=\"display:none\"");
   }
   std::string options;
   for (size_t i = 0; i < views.size(); ++i) {
-    options += fmt::format("<option value=\"{}\">{}</option>", i, Escape(views[i].label));
+    options += fmt::format("<option value=\"{}\">{}</option>", i, HtmlEscape(views[i].label));
   }
   std::string tables;
   for (const auto& release : releases) {
@@ -520,12 +496,12 @@ shares are computed from the rounded counts.</p>
 </body>
 </html>
 )html",
-      fmt::arg("title", Escape(title)), fmt::arg("style", kStyle),
+      fmt::arg("title", HtmlEscape(title)), fmt::arg("style", kStyle),
       fmt::arg("releases", releases.size()), fmt::arg("plural", releases.size() == 1 ? "" : "s"),
       fmt::arg("rounding", rounding), fmt::arg("options", options), fmt::arg("width", map.width),
       fmt::arg("height", map.height), fmt::arg("paths", paths), fmt::arg("marks", marks),
-      fmt::arg("caption", shown ? Escape(first->label + ": " + shown->title) : ""),
-      fmt::arg("description", shown ? Escape(shown->description) : ""),
+      fmt::arg("caption", shown ? HtmlEscape(first->label + ": " + shown->title) : ""),
+      fmt::arg("description", shown ? HtmlEscape(shown->description) : ""),
       fmt::arg("legend", shown ? LegendHtml(*shown) : ""), fmt::arg("nodata", kNoDataFill),
       fmt::arg("tables", tables), fmt::arg("data", data), fmt::arg("script", kScript));
 }

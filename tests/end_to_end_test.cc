@@ -54,7 +54,7 @@ class World {
     EXPECT_EQ(
         RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir_ / "keys").string(),
                     "--project", "stapeldorp-2026", "--party", "municipality", "--party", "housing",
-                    "--party", "credit", "--requester", "analyst"},
+                    "--party", "credit", "--requester", "analyst", "--officer", "officer"},
                    Log("keys")),
         0);
     for (const auto& entry : fs::directory_iterator(kExamples)) {
@@ -73,13 +73,19 @@ class World {
   const fs::path& dir() const { return dir_; }
   fs::path Log(std::string_view name) const { return dir_ / "logs" / (std::string(name) + ".log"); }
 
-  void StartHub() {
+  // Extra arguments are appended to stapel-hub serve's.
+  void StartHub(std::vector<std::string> extra = {}) {
     fs::remove(dir_ / "hub.port");  // a restarted hub listens on another free port
-    hub_ = std::make_unique<Process>(
-        std::vector<std::string>{(kBin / "stapel-hub").string(), "serve", "--config",
-                                 (dir_ / "config" / "hub.toml").string(), "--listen", "127.0.0.1:0",
-                                 "--port-file", (dir_ / "hub.port").string()},
-        Log("hub"));
+    std::vector<std::string> argv = {(kBin / "stapel-hub").string(),
+                                     "serve",
+                                     "--config",
+                                     (dir_ / "config" / "hub.toml").string(),
+                                     "--listen",
+                                     "127.0.0.1:0",
+                                     "--port-file",
+                                     (dir_ / "hub.port").string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    hub_ = std::make_unique<Process>(argv, Log("hub"));
     for (int i = 0; i < 200 && !fs::exists(dir_ / "hub.port"); ++i) {
       ASSERT_TRUE(hub_->Running()) << ReadFile(Log("hub"));
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -358,19 +364,34 @@ TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
                                          "--party",
                                          "b",
                                          "--requester",
-                                         "r"};
+                                         "r",
+                                         "--officer",
+                                         "o"};
   ASSERT_EQ(RunProcess(init, dir / "keys.log"), 0) << ReadFile(dir / "keys.log");
   int private_files = 0;
   for (const auto& e : fs::directory_iterator(dir / "keys")) {
     const auto perms = fs::status(e.path()).permissions();
-    const bool is_private = e.path().extension() == ".key" || e.path().extension() == ".secret";
+    const bool is_private = e.path().extension() == ".key" || e.path().extension() == ".secret" ||
+                            e.path().extension() == ".p12";
     private_files += is_private;
     EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all),
               is_private ? fs::perms::none : (fs::perms::group_read | fs::perms::others_read))
         << e.path();
   }
-  // ca.key; TLS keys of hub, a, b, r; signing keys of hub, a, b; linkage.secret
-  EXPECT_EQ(private_files, 9);
+  // ca.key; TLS keys of hub, a, b, r, o; signing keys of hub, a, b; linkage.secret; the
+  // browser files (PKCS#12) of the people r and o, not of the parties
+  EXPECT_EQ(private_files, 12);
+  EXPECT_TRUE(fs::exists(dir / "keys" / "r.p12"));
+  EXPECT_FALSE(fs::exists(dir / "keys" / "a.p12"));
+  // A browser can import it: OpenSSL reads the certificate of o and the CA from it.
+  ASSERT_EQ(RunProcess({"/usr/bin/openssl", "pkcs12", "-in", (dir / "keys" / "o.p12").string(),
+                        "-passin", "pass:", "-nokeys", "-out", (dir / "o-certs.pem").string()},
+                       dir / "p12.log"),
+            0)
+      << ReadFile(dir / "p12.log");
+  EXPECT_NE(ReadFile(dir / "o-certs.pem").find("CN = o\n"), std::string::npos)
+      << ReadFile(dir / "o-certs.pem");
+  EXPECT_NE(ReadFile(dir / "o-certs.pem").find("Stapel project CA"), std::string::npos);
   const std::string secret = ReadFile(dir / "keys" / "linkage.secret");
   EXPECT_EQ(RunProcess(init, dir / "again.log"), 1);
   EXPECT_NE(ReadFile(dir / "again.log").find("--force"), std::string::npos);
@@ -560,6 +581,45 @@ TEST(EndToEndTest, TheStackingMapOfTwoPeriodsOpensOfflineInABrowserAndMatchesThe
   EXPECT_NE(ReadFile(w.Log("report-other")).find("are they boundaries of the same municipality"),
             std::string::npos)
       << ReadFile(w.Log("report-other"));
+}
+
+TEST(EndToEndTest, ThePortalRefusesWithoutCertificateComposesLogsAndShowsTheOfficerTheAudit) {
+  World w;
+  const fs::path port_file = w.dir() / "portal.port";
+  w.StartHub({"--portal-listen", "127.0.0.1:0", "--portal-port-file", port_file.string()});
+  w.RunAllAgents();
+  ASSERT_TRUE(fs::exists(port_file)) << ReadFile(w.Log("hub"));
+  const int browser = RunProcess(
+      std::vector<std::string>{
+          "/usr/bin/python3",
+          (fs::path(STAPEL_SOURCE_DIR) / "tests" / "browser" / "check_portal.py").string(),
+          "--port", std::to_string(std::stoi(ReadFile(port_file))), "--keys",
+          (w.dir() / "keys").string(), "--screenshots",
+          (fs::path(STAPEL_ARTEFACT_DIR) / "portal").string()},
+      w.Log("portal"));
+  const std::string output = ReadFile(w.Log("portal"));
+  ASSERT_EQ(browser, 0) << output;
+  // The composed table is in the signed log as a release to the analyst, and the whole log
+  // (with the refusal) still verifies offline.
+  const size_t at = output.find("\nreleased ");
+  ASSERT_NE(at, std::string::npos) << output;
+  const int seq = std::stoi(output.substr(at + 10));
+  ASSERT_EQ(w.StopHub(), 0);
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+  std::ifstream log(w.dir() / "hub" / "release.log");
+  bool found = false;
+  for (std::string line; std::getline(log, line);) {
+    const auto entry = nlohmann::json::parse(line);
+    if (entry["seq"] == seq) {
+      found = true;
+      EXPECT_EQ(entry["type"], "release");
+      EXPECT_EQ(entry["requester"], "analyst");
+      EXPECT_EQ(entry["request"]["purpose"], "portal test");
+      EXPECT_EQ(entry["request"]["measures"][0]["expression"], "wmo AND debts");
+    }
+  }
+  EXPECT_TRUE(found) << "entry " << seq;
+  EXPECT_NE(ReadFile(w.Log("hub")).find("portal on https://127.0.0.1:"), std::string::npos);
 }
 
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {

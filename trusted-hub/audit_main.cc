@@ -138,69 +138,12 @@ int ProveConsistency(const Options& o) {
   return 0;
 }
 
-// One readable line per entry.
-std::string Describe(const nlohmann::json& e) {
-  const std::string head =
-      fmt::format("#{} {} ", e["seq"].get<uint64_t>(), e["time"].get<std::string>());
-  const std::string type = e["type"].get<std::string>();
-  if (type == "submission") {
-    return head + fmt::format(
-                      "submission of '{}': {} records in {} batches (replacing {}), stored "
-                      "data sha256 {}",
-                      e["party"].get<std::string>(), e["records"].get<uint64_t>(),
-                      e["batches"].get<uint64_t>(), e["replaced_records"].get<uint64_t>(),
-                      e["stored_sha256"].get<std::string>().substr(0, 16));
-  }
-  if (type == "refusal") {
-    return head + fmt::format("REFUSED '{}': {}", e["requester"].get<std::string>(),
-                              e["reason"].get<std::string>());
-  }
-  if (type == "manifest") {
-    std::string parties;
-    for (const auto& p : e["parties"]) {
-      parties +=
-          fmt::format("{}{} ({}: {})", parties.empty() ? "" : ", ", p["id"].get<std::string>(),
-                      p["role"].get<std::string>(), fmt::join(p["attributes"], " "));
-    }
-    return head + fmt::format("manifest of '{}' in force (k = {}): {}; requesters: {}",
-                              e["project_id"].get<std::string>(), e["k"].get<int>(), parties,
-                              fmt::join(e["requesters"], ", "));
-  }
-  const auto table = stapel::AreaTable::FromJson(e["table"]);
-  size_t cells = 0, suppressed = 0;
-  for (const auto& row : table->rows) {
-    for (const auto& c : row.cells) {
-      ++cells;
-      suppressed += c.suppressed;
-    }
-  }
-  const nlohmann::json& request = e["request"];
-  const std::string purpose = request.value("purpose", std::string());
-  std::string measures;
-  for (const auto& m : request.value("measures", nlohmann::json::array())) {
-    measures += fmt::format("{}{} = {}", measures.empty() ? "; measures: " : ", ",
-                            m["name"].get<std::string>(), m["expression"].get<std::string>());
-  }
-  const nlohmann::json protection = e.value("protection", nlohmann::json::object());
-  return head +
-         fmt::format(
-             "release to '{}' ({}): {} per {}{}; {} areas × {} columns, {} of {} cells "
-             "suppressed ({} by the differencing guard against {} earlier releases); rules "
-             "k = {}, rounding base {}",
-             e["requester"].get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
-             request.value("population", std::string("?")),
-             request.value("level", std::string("?")), measures, table->rows.size(),
-             table->measures.size(), suppressed, cells, protection.value("suppressed_by_guard", 0),
-             protection.value("earlier_releases_checked", 0), e["rules"]["k"].get<int>(),
-             e["rules"].value("rounding_base", 1));
-}
-
 int Show(const Options& o) {
   stapel::Ed25519Verifier key;  // set by Load
   auto v = Load(o, &key);
   if (!v.ok()) return Fail(v.status());
   for (const std::string& line : v->lines)
-    std::cout << Describe(nlohmann::json::parse(line)) << "\n";
+    std::cout << stapel::DescribeLogEntry(nlohmann::json::parse(line)) << "\n";
   std::cout << fmt::format("{} entr{}, all verified\n", v->entries, v->entries == 1 ? "y" : "ies");
   return 0;
 }

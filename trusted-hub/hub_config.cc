@@ -25,6 +25,10 @@ absl::StatusOr<HubConfig> HubConfig::Load(const std::filesystem::path& path) {
   c.release_signing_key = relative(*signing);
   c.listen = root["listen"].value_or(c.listen);
   if (auto areas = root["areas"].value<std::string>()) c.areas = relative(*areas);
+  if (auto boundaries = root["boundaries"].value<std::string>()) {
+    c.boundaries = relative(*boundaries);
+  }
+  c.portal_listen = root["portal"]["listen"].value_or(std::string());
   auto tls = ReadTlsSection(root, path);
   if (!tls.ok()) return tls.status();
   c.tls = *tls;

@@ -9,6 +9,9 @@
 //   areas = "areas.csv"              # optional: names of buurten, wijken, gemeenten (CBS layout)
 //   [tls]  ca, certificate, private_key
 //   [keys] release_signing_key = "keys/hub-signing.key"
+//   boundaries = "buurten.geojson"   # optional: buurt boundaries (GeoJSON) for the portal's maps
+//   [portal]                         # optional: the HTTPS portal for requesters and officers
+//   listen = "127.0.0.1:8443"
 //
 // Paths are relative to the config file's folder.
 
@@ -27,6 +30,8 @@ struct HubConfig {
   std::filesystem::path areas;  // empty: names unknown
   TlsFiles tls;
   std::filesystem::path release_signing_key;
+  std::filesystem::path boundaries;  // empty: none
+  std::string portal_listen;         // empty: no portal
 
   static absl::StatusOr<HubConfig> Load(const std::filesystem::path& path);
 };

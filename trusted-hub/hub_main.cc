@@ -20,6 +20,7 @@
 #include "trusted-hub/hub_config.h"
 #include "trusted-hub/ingest.h"
 #include "trusted-hub/manifest_record.h"
+#include "trusted-hub/portal.h"
 #include "trusted-hub/release.h"
 #include "trusted-hub/rocksdb_store.h"
 
@@ -29,6 +30,8 @@ struct ServeOptions {
   std::string config;
   std::string listen;
   std::string port_file;
+  std::string portal_listen;
+  std::string portal_port_file;
 };
 
 absl::Status WritePortFile(const std::string& path, int port) {
@@ -53,8 +56,11 @@ int Serve(const ServeOptions& o) {
   if (!o.listen.empty()) config->listen = o.listen;
   auto manifest = stapel::Manifest::Load(config->manifest);
   if (!manifest.ok()) return Fail(manifest.status());
+  if (!o.portal_listen.empty()) config->portal_listen = o.portal_listen;
   auto signer = stapel::Ed25519Signer::FromFile(config->release_signing_key);
   if (!signer.ok()) return Fail(signer.status());
+  auto hub_key = stapel::Ed25519Verifier::FromBase64((*signer)->PublicKeyBase64());
+  if (!hub_key.ok()) return Fail(hub_key.status());
   stapel::Geography geography;
   if (!config->areas.empty()) {
     auto loaded = stapel::Geography::LoadCsv(config->areas);
@@ -110,9 +116,33 @@ int Serve(const ServeOptions& o) {
   spdlog::info("hub for project '{}' listening on port {} ({}); {} releases in the log",
                manifest->project_id, port, config->listen, (*log)->entries());
 
+  std::unique_ptr<stapel::Portal> portal;
+  if (!config->portal_listen.empty()) {
+    if (config->boundaries.empty()) {
+      return Fail(absl::InvalidArgumentError(
+          "the portal draws maps: set boundaries = \"<GeoJSON of the buurten>\" in the hub "
+          "config"));
+    }
+    auto boundaries = stapel::AreaBoundaries::Load(config->boundaries);
+    if (!boundaries.ok()) return Fail(boundaries.status());
+    auto created = stapel::Portal::Create(
+        &*manifest, &releaser, log->get(), *hub_key,
+        {config->data_dir / "release.log", config->tls, *std::move(boundaries)});
+    if (!created.ok()) return Fail(created.status());
+    portal = *std::move(created);
+    auto portal_port = portal->Start(config->portal_listen);
+    if (!portal_port.ok()) return Fail(portal_port.status());
+    if (!o.portal_port_file.empty()) {
+      if (absl::Status s = WritePortFile(o.portal_port_file, *portal_port); !s.ok()) return Fail(s);
+    }
+    spdlog::info("portal on https://{}:{}/ (client certificates of the project CA)",
+                 config->portal_listen.substr(0, config->portal_listen.rfind(':')), *portal_port);
+  }
+
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("signal {} received: finishing calls in progress, then stopping", signal_number);
+  if (portal) portal->Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
   spdlog::info("hub stopped");
@@ -137,6 +167,11 @@ int main(int argc, char** argv) {
                     "Address to listen on, host:port (overrides listen; port 0 picks a free one)");
   serve->add_option("--port-file", o.port_file,
                     "Write the port actually listened on to this file once serving");
+  serve->add_option("--portal-listen", o.portal_listen,
+                    "Serve the HTTPS portal on host:port (overrides [portal] listen; port 0 "
+                    "picks a free one)");
+  serve->add_option("--portal-port-file", o.portal_port_file,
+                    "Write the portal's port to this file once serving");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z stapel-hub %l: %v");
   if (sodium_init() < 0) {

@@ -17,6 +17,7 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
   const nlohmann::json described = {{"manifest_sha256", Sha256Hex(manifest_text)},
                                     {"parties", parties},
                                     {"requesters", manifest.requesters},
+                                    {"privacy_officers", manifest.privacy_officers},
                                     {"k", manifest.disclosure.k}};
   const std::string digest = Sha256Hex(described.dump());
   if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {

@@ -12,6 +12,7 @@
 #include "linker/disclosure.h"
 #include "linker/linkage.h"
 #include "proto/record_view.h"
+#include "proto/table_request.h"
 
 namespace stapel {
 namespace {
@@ -188,13 +189,7 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (request.purpose().size() > 1000) {
     return absl::InvalidArgumentError("purpose is longer than 1000 characters");
   }
-  TableRequest table_request{request.purpose(),
-                             request.population(),
-                             request.level().empty() ? "buurt" : request.level(),
-                             {}};
-  for (const auto& m : request.measures()) {
-    table_request.measures.push_back({m.name(), m.expression()});
-  }
+  const TableRequest table_request = TableRequestFromProto(request);
   std::lock_guard lock(mu_);
   nlohmann::json linkage = nlohmann::json::object();
   std::string data_version;

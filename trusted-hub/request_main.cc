@@ -16,6 +16,7 @@
 #include "linker/toml_file.h"
 #include "proto/grpc_status.h"
 #include "proto/stapel.grpc.pb.h"
+#include "proto/table_request.h"
 #include "proto/tls.h"
 
 namespace {
@@ -126,14 +127,7 @@ int main(int argc, char** argv) {
       std::cerr << "stapel-request: " << loaded.status().message() << "\n";
       return 1;
     }
-    request.set_purpose(loaded->purpose);
-    request.set_population(loaded->population);
-    request.set_level(loaded->level);
-    for (const auto& m : loaded->measures) {
-      auto* measure = request.add_measures();
-      measure->set_name(m.name);
-      measure->set_expression(m.expression);
-    }
+    request = stapel::TableRequestToProto(*loaded);
     if (!loaded->population.empty()) name = loaded->population;
   }
   if (!purpose.empty()) request.set_purpose(purpose);

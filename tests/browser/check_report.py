@@ -22,7 +22,7 @@ import urllib.request
 
 
 class WebDriver:
-    def __init__(self, chromedriver, chromium):
+    def __init__(self, chromedriver, chromium, offline=True, extra_args=()):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -38,9 +38,9 @@ class WebDriver:
         else:
             raise RuntimeError("chromedriver did not start")
         args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1500",
-                # Offline: every request goes to a closed port and no name resolves.
-                "--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
+                "--window-size=1280,1500", *extra_args]
+        if offline:  # every request goes to a closed port and no name resolves
+            args += ["--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"]
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:loggingPrefs": {"browser": "ALL"},
@@ -68,7 +68,7 @@ class WebDriver:
     def screenshot(self, path):
         with open(path, "wb") as f:
             f.write(base64.b64decode(self.do("GET", "/screenshot")))
-        print(f"check_report: screenshot {path}")
+        print(f"screenshot {path}")
 
     def quit(self):
         try:

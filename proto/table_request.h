@@ -1,0 +1,17 @@
+#ifndef STAPEL_PROTO_TABLE_REQUEST_H_
+#define STAPEL_PROTO_TABLE_REQUEST_H_
+
+// A table request (linker/table_spec.h) to and from its wire form, v1::TableRequest.
+
+#include "linker/table_spec.h"
+#include "proto/stapel.pb.h"
+
+namespace stapel {
+
+v1::TableRequest TableRequestToProto(const TableRequest& request);
+// An empty level becomes "buurt".
+TableRequest TableRequestFromProto(const v1::TableRequest& request);
+
+}  // namespace stapel
+
+#endif  // STAPEL_PROTO_TABLE_REQUEST_H_

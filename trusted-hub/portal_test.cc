@@ -1,0 +1,75 @@
+#include "trusted-hub/portal.h"
+
+#include <gtest/gtest.h>
+
+namespace stapel {
+namespace {
+
+using Form = std::multimap<std::string, std::string>;
+
+TEST(ComposedRequestTest, EachChosenIndicatorIsAMeasure) {
+  auto request = ComposedRequest({{"purpose", "council"},
+                                  {"population", "adults"},
+                                  {"level", "wijk"},
+                                  {"indicator", "wmo"},
+                                  {"indicator", "debts"},
+                                  {"combine", "each"}});
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->population, "adults");
+  EXPECT_EQ(request->level, "wijk");
+  ASSERT_EQ(request->measures.size(), 2u);
+  EXPECT_EQ(request->measures[0].name, "wmo");
+  EXPECT_EQ(request->measures[1].expression, "debts");
+}
+
+TEST(ComposedRequestTest, CombinationsBecomeOneExpression) {
+  const Form chosen = {{"purpose", "p"},
+                       {"indicator", "wmo"},
+                       {"indicator", "debts"},
+                       {"indicator", "rent_arrears"}};
+  auto with = [&](const char* combine, const char* n = "2") {
+    Form form = chosen;
+    form.insert({{"combine", combine}, {"n", n}});
+    return ComposedRequest(form);
+  };
+  EXPECT_EQ(with("and")->measures[0].expression, "wmo AND debts AND rent_arrears");
+  EXPECT_EQ(with("and")->measures[0].name, "all_of_wmo_debts_rent_arrears");
+  EXPECT_EQ(with("or")->measures[0].expression, "wmo OR debts OR rent_arrears");
+  EXPECT_EQ(with("atleast")->measures[0].expression, "atleast(2, wmo, debts, rent_arrears)");
+  EXPECT_EQ(with("atleast")->measures[0].name, "atleast_2_of_wmo_debts_rent_arrears");
+  // Measures need a population; without one chosen, all residents.
+  EXPECT_EQ(with("or")->population, "residents");
+  EXPECT_EQ(with("atleast", "4").status().message(),
+            "\"at least n\" needs n from 1 to the 3 indicators chosen");
+  EXPECT_FALSE(with("atleast", "x").ok());
+  EXPECT_FALSE(with("xor").ok());
+}
+
+TEST(ComposedRequestTest, WrittenMeasuresAreReadLineByLine) {
+  auto request = ComposedRequest(
+      {{"purpose", "p"}, {"measures", "young_debts = youth_care AND debts\r\n\r\n  x=NOT wmo "}});
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_EQ(request->measures.size(), 2u);
+  EXPECT_EQ(request->measures[0].name, "young_debts");
+  EXPECT_EQ(request->measures[0].expression, "youth_care AND debts");
+  EXPECT_EQ(request->measures[1].name, "x");
+  EXPECT_EQ(request->measures[1].expression, "NOT wmo");
+
+  auto bad = ComposedRequest({{"purpose", "p"}, {"measures", "a = wmo\nyouth_care AND debts"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "measure line 2 (\"youth_care AND debts\") needs the form name = expression, e.g. "
+            "young_debts = youth_care AND debts");
+}
+
+TEST(ComposedRequestTest, NothingChosenIsTheStackingTableButAPurposeIsNeeded) {
+  auto stacking = ComposedRequest({{"purpose", "overview"}});
+  ASSERT_TRUE(stacking.ok());
+  EXPECT_EQ(stacking->population, "");
+  EXPECT_EQ(stacking->level, "buurt");
+  EXPECT_TRUE(stacking->measures.empty());
+  EXPECT_FALSE(ComposedRequest({{"indicator", "wmo"}}).ok());
+}
+
+}  // namespace
+}  // namespace stapel
