@@ -46,22 +46,20 @@ absl::Status WriteCertificate(const Options& o, const stapel::CertificateAuthori
       ca.Issue(id, server,
                server ? std::vector<std::string>{"localhost"} : std::vector<std::string>{}, o.days);
   if (!issued.ok()) return issued.status();
-  if (auto s = Write(o, id + ".key",
-                     std::string_view(reinterpret_cast<const char*>(issued->private_key_pem.data()),
-                                      issued->private_key_pem.size()),
-                     FileMode::kPrivate);
+  auto secret = [](const stapel::SecretBytes& bytes) {
+    return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  };
+  if (auto s = Write(o, id + ".key", secret(issued->private_key_pem), FileMode::kPrivate);
       !s.ok()) {
     return s;
   }
-  if (!server && std::find(o.parties.begin(), o.parties.end(), id) == o.parties.end()) {
-    // People (requesters, privacy officers) use the portal from a browser.
-    if (auto s = Write(o, id + ".p12",
-                       std::string_view(reinterpret_cast<const char*>(issued->pkcs12.data()),
-                                        issued->pkcs12.size()),
-                       FileMode::kPrivate);
-        !s.ok()) {
-      return s;
-    }
+  // People (requesters, privacy officers) use the portal from a browser.
+  const bool person =
+      !server && std::find(o.parties.begin(), o.parties.end(), id) == o.parties.end();
+  if (auto s = person ? Write(o, id + ".p12", secret(issued->pkcs12), FileMode::kPrivate)
+                      : absl::OkStatus();
+      !s.ok()) {
+    return s;
   }
   return Write(o, id + ".crt", issued->certificate_pem, FileMode::kPublic);
 }

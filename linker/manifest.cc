@@ -265,34 +265,25 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
                    "register's filters");
   }
 
-  if (const toml::array* requesters = top["requester"].as_array()) {
-    for (size_t i = 0; i < requesters->size(); ++i) {
-      const toml::node_view<const toml::node> q{(*requesters)[i]};
-      auto id = r.String(q["id"], fmt::format("requester #{}.id", i + 1), true);
+  // [[requester]] and [[privacy_officer]]: people, each with an identity of its own.
+  auto read_people = [&](const char* section, std::vector<std::string>* ids) -> absl::Status {
+    const toml::array* people = top[section].as_array();
+    for (size_t i = 0; people != nullptr && i < people->size(); ++i) {
+      const toml::node_view<const toml::node> q{(*people)[i]};
+      auto id = r.String(q["id"], fmt::format("{} #{}.id", section, i + 1), true);
       if (!id.ok()) return id.status();
-      if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error("requester", s);
-      if (m.FindParty(*id) != nullptr) {
-        return r.Error("requester",
-                       fmt::format("'{}' is also a party; use separate identities", *id));
-      }
-      m.requesters.push_back(*id);
-    }
-  }
-
-  if (const toml::array* officers = top["privacy_officer"].as_array()) {
-    for (size_t i = 0; i < officers->size(); ++i) {
-      const toml::node_view<const toml::node> q{(*officers)[i]};
-      auto id = r.String(q["id"], fmt::format("privacy_officer #{}.id", i + 1), true);
-      if (!id.ok()) return id.status();
-      if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error("privacy_officer", s);
+      if (auto s = ValidateIdentity(*id); !s.ok()) return r.Error(section, s);
       if (m.FindParty(*id) != nullptr || m.IsRequester(*id)) {
-        return r.Error(
-            "privacy_officer",
-            fmt::format("'{}' is also a party or requester; use separate identities", *id));
+        return r.Error(section, fmt::format("'{}' is also a party or requester; use separate "
+                                            "identities",
+                                            *id));
       }
-      m.privacy_officers.push_back(*id);
+      ids->push_back(*id);
     }
-  }
+    return absl::OkStatus();
+  };
+  if (auto s = read_people("requester", &m.requesters); !s.ok()) return s;
+  if (auto s = read_people("privacy_officer", &m.privacy_officers); !s.ok()) return s;
 
   if (const toml::table* populations = top["populations"].as_table()) {
     const std::vector<std::string> attributes = m.Attributes();

@@ -44,6 +44,22 @@ TEST(ManifestTest, LoadsPartiesRolesKeysAndRules) {
             (std::vector<std::string>{"youth_care", "wmo", "rent_arrears", "debts"}));
 }
 
+TEST(ManifestTest, PrivacyOfficersAreIdentitiesOfTheirOwn) {
+  auto m = Manifest::Load(WriteProject(std::string(kTestManifest) +
+                                       "\n[[privacy_officer]]\nid = \"officer\"\n"));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE(m->IsPrivacyOfficer("officer"));
+  EXPECT_FALSE(m->IsPrivacyOfficer("analyst"));
+  EXPECT_FALSE(m->IsRequester("officer"));
+  auto both = Manifest::Load(WriteProject(std::string(kTestManifest) +
+                                          "\n[[privacy_officer]]\nid = \"analyst\"\n"));
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find(
+                "privacy_officer: 'analyst' is also a party or requester; use separate identities"),
+            std::string::npos)
+      << both.status();
+}
+
 TEST(ManifestTest, DefaultThresholdIsTen) {
   auto m = Manifest::Load(WriteProject(Replace(kTestManifest, "k = 15", "")));
   ASSERT_TRUE(m.ok()) << m.status();
