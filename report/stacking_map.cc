@@ -260,11 +260,14 @@ tr.gemeente { font-weight: 700; background: #eee; } tr.wijk { background: #f6f6f
 td.x { color: #a00; text-align: center; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 @media (max-width: 700px) { .map-area { grid-template-columns: 1fr; } }
+@page { size: A4 landscape; margin: 12mm; }
 @media print {
   .controls, #info { display: none; }
+  table { font-size: 7pt; } th, td { padding: 1px 3px; }
   .table-scroll { overflow: visible; }
   body { max-width: none; }
-  .map-area { grid-template-columns: 3fr 1fr; break-inside: avoid; }
+  .map-area { grid-template-columns: auto 1fr; break-inside: avoid; }
+  #map { height: 130mm; width: auto; max-width: 100%; }
   table { break-inside: auto; } tr { break-inside: avoid; }
 }
 )css";
