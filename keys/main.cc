@@ -108,6 +108,13 @@ absl::Status Init(const Options& o) {
   for (const auto& client : clients) {
     if (auto s = WriteCertificate(o, **ca, client, /*server=*/false); !s.ok()) return s;
   }
+  const stapel::SecretBytes storage = stapel::SecretBytes::Random(32);
+  if (auto s =
+          Write(o, o.hub + "-storage.key",
+                stapel::Base64Encode(storage.data(), storage.size()) + "\n", FileMode::kPrivate);
+      !s.ok()) {
+    return s;
+  }
   const stapel::SecretBytes secret = stapel::SecretBytes::Random(32);
   return Write(o, "linkage.secret", stapel::Base64Encode(secret.data(), secret.size()) + "\n",
                FileMode::kPrivate);
@@ -153,6 +160,9 @@ int main(int argc, char** argv) {
             << "  <party>-signing.key / .pub  Ed25519 batch-signing key of each party\n"
             << "  " << o.hub
             << "-signing.key / .pub     Ed25519 release-log signing key of the hub\n"
+            << "  " << o.hub
+            << "-storage.key            the hub's key for record values at rest (keep it off "
+               "the data volume)\n"
             << "  linkage.secret              the parties' shared linkage secret (never give it "
                "to the hub)\n";
   return 0;

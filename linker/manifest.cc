@@ -88,6 +88,12 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
   auto title = r.String(top["title"], "title", false);
   if (!title.ok()) return title.status();
   m.title = *title;
+  if (const auto* date = top["retention_until"].as_date()) {
+    m.retention_until =
+        fmt::format("{:04d}-{:02d}-{:02d}", date->get().year, date->get().month, date->get().day);
+  } else if (top["retention_until"]) {
+    return r.Error("retention_until", "must be a date such as 2027-12-31 (without quotes)");
+  }
 
   auto keys = r.Strings(top["match_keys"], "match_keys");
   if (!keys.ok()) return keys.status();

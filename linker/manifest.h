@@ -63,6 +63,9 @@ struct Population {
 struct Manifest {
   std::string project_id;
   std::string title;
+  // retention_until: the last day (UTC, "YYYY-MM-DD") the hub may keep the microdata; after
+  // it, stapel-hub purge deletes them and no more releases are made. Empty: not stated.
+  std::string retention_until;
   std::vector<std::string> match_keys;  // most precise first
   std::vector<PartyManifest> parties;
   std::vector<std::string> requesters;

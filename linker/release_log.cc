@@ -53,7 +53,7 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   }
   const bool release = entry["type"] == kEntryRelease;
   if (!release && entry["type"] != kEntrySubmission && entry["type"] != kEntryRefusal &&
-      entry["type"] != kEntryManifest) {
+      entry["type"] != kEntryManifest && entry["type"] != kEntryPurge) {
     return Bad(number, "unknown entry type");
   }
   if (release) {
@@ -125,6 +125,18 @@ std::string DescribeLogEntry(const nlohmann::json& e) {
   if (type == "refusal") {
     return head + fmt::format("REFUSED '{}': {}", e["requester"].get<std::string>(),
                               e["reason"].get<std::string>());
+  }
+  if (type == "purge") {
+    return head + fmt::format(
+                      "PURGE of project '{}' ({}; retention until {}): {} stored entries "
+                      "of {} deleted; no more submissions or releases",
+                      e["project_id"].get<std::string>(), e["reason"].get<std::string>(),
+                      e["retention_until"].get<std::string>().empty()
+                          ? "not stated"
+                          : e["retention_until"].get<std::string>(),
+                      e["stored_entries_deleted"].get<uint64_t>(),
+                      e["parties"].empty() ? "no party"
+                                           : fmt::format("{}", fmt::join(e["parties"], ", ")));
   }
   if (type == "manifest") {
     std::string parties;
@@ -371,9 +383,17 @@ absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
   return line;
 }
 
+namespace {
+// How an entry of `type` says so in its canonical line: a cheap filter before parsing (inside
+// a JSON string the quotes would be escaped, so only a "type" key can match).
+std::string TypeMarker(std::string_view type) { return fmt::format("\"type\":\"{}\"", type); }
+}  // namespace
+
 std::optional<nlohmann::json> ReleaseLogWriter::LastEntryOfType(std::string_view type) const {
   std::lock_guard lock(mu_);
+  const std::string marker = TypeMarker(type);
   for (auto it = state_.lines.rbegin(); it != state_.lines.rend(); ++it) {
+    if (it->find(marker) == std::string::npos) continue;
     nlohmann::json entry = nlohmann::json::parse(*it);
     if (entry["type"] == type) return entry;
   }
@@ -383,7 +403,9 @@ std::optional<nlohmann::json> ReleaseLogWriter::LastEntryOfType(std::string_view
 std::vector<nlohmann::json> ReleaseLogWriter::EntriesOfType(std::string_view type) const {
   std::lock_guard lock(mu_);
   std::vector<nlohmann::json> out;
+  const std::string marker = TypeMarker(type);
   for (const auto& line : state_.lines) {
+    if (line.find(marker) == std::string::npos) continue;
     nlohmann::json entry = nlohmann::json::parse(line);
     if (entry["type"] == type) out.push_back(std::move(entry));
   }

@@ -6,6 +6,8 @@
 //   "submission"  a party's completed submission: party, counts and a digest of what was stored
 //   "refusal"     a request the hub refused, and why
 //   "manifest"    the manifest (with the parties' keys) the hub started with, when it changed
+//   "purge"       the project's microdata deleted (retention ended, or on demand): no more
+//                 submissions or releases
 // Each entry holds what the caller records plus
 //   "seq"          1, 2, 3, ...
 //   "table_sha256" SHA-256 of the canonical encoding of "table" (releases)
@@ -44,6 +46,7 @@ inline constexpr std::string_view kEntryRelease = "release";
 inline constexpr std::string_view kEntrySubmission = "submission";
 inline constexpr std::string_view kEntryRefusal = "refusal";
 inline constexpr std::string_view kEntryManifest = "manifest";
+inline constexpr std::string_view kEntryPurge = "purge";
 
 std::string Sha256Hex(std::string_view data);
 // The current time as the log writes it: "2026-11-22T10:00:00Z".

@@ -378,9 +378,9 @@ TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
               is_private ? fs::perms::none : (fs::perms::group_read | fs::perms::others_read))
         << e.path();
   }
-  // ca.key; TLS keys of hub, a, b, r, o; signing keys of hub, a, b; linkage.secret; the
-  // browser files (PKCS#12) of the people r and o, not of the parties
-  EXPECT_EQ(private_files, 12);
+  // ca.key; TLS keys of hub, a, b, r, o; signing keys of hub, a, b; the hub's storage key;
+  // linkage.secret; the browser files (PKCS#12) of the people r and o, not of the parties
+  EXPECT_EQ(private_files, 13);
   EXPECT_TRUE(fs::exists(dir / "keys" / "r.p12"));
   EXPECT_FALSE(fs::exists(dir / "keys" / "a.p12"));
   // A browser can import it: OpenSSL reads the certificate of o and the CA from it.
@@ -620,6 +620,46 @@ TEST(EndToEndTest, ThePortalRefusesWithoutCertificateComposesLogsAndShowsTheOffi
   }
   EXPECT_TRUE(found) << "entry " << seq;
   EXPECT_NE(ReadFile(w.Log("hub")).find("portal on https://127.0.0.1:"), std::string::npos);
+}
+
+TEST(EndToEndTest, APurgeDeletesTheMicrodataIsLoggedAndEndsReleases) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  const std::vector<std::string> purge = {(kBin / "stapel-hub").string(), "purge", "--config",
+                                          (w.dir() / "config" / "hub.toml").string()};
+  // Not while the hub runs, and not before the manifest's retention date without a reason.
+  EXPECT_EQ(RunProcess(purge, w.Log("purge-running")), 1);
+  EXPECT_NE(ReadFile(w.Log("purge-running")).find("is the hub still running?"), std::string::npos)
+      << ReadFile(w.Log("purge-running"));
+  ASSERT_EQ(w.StopHub(), 0);
+  EXPECT_EQ(RunProcess(purge, w.Log("purge-early")), 1);
+  EXPECT_NE(ReadFile(w.Log("purge-early")).find("runs until 2027-12-31"), std::string::npos)
+      << ReadFile(w.Log("purge-early"));
+  std::vector<std::string> on_demand = purge;
+  on_demand.insert(on_demand.end(), {"--reason", "consent withdrawn by the council"});
+  ASSERT_EQ(RunProcess(on_demand, w.Log("purge")), 0) << ReadFile(w.Log("purge"));
+  EXPECT_NE(ReadFile(w.Log("purge"))
+                .find("stored entries of credit, housing, municipality "
+                      "deleted"),
+            std::string::npos)
+      << ReadFile(w.Log("purge"));
+
+  w.StartHub();
+  EXPECT_EQ(w.Request("requester.toml", {}, "after-purge"), 1);
+  EXPECT_NE(ReadFile(w.Log("after-purge")).find("were purged on"), std::string::npos)
+      << ReadFile(w.Log("after-purge"));
+  EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "agent-after-purge"), 1);
+  ASSERT_EQ(w.StopHub(), 0);
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+  EXPECT_NE(ReadFile(w.Log("audit")).find("the PURGE of the microdata"), std::string::npos);
+  ASSERT_EQ(w.AuditCommand("show", {}, "show"), 0);
+  EXPECT_NE(ReadFile(w.Log("show"))
+                .find("PURGE of project 'stapeldorp-2026' (on demand: consent "
+                      "withdrawn by the council; retention until 2027-12-31)"),
+            std::string::npos)
+      << ReadFile(w.Log("show"));
 }
 
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {

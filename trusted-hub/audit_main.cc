@@ -61,10 +61,11 @@ int Verify(const Options& o) {
     return Fail(fmt::format("LP audit: {}", std::string(s.message())));
   }
   std::cout << fmt::format(
-      "stapel-audit: OK: {} entries verified in {}: {}, {}, {}, {}; {} signed tree heads\n",
+      "stapel-audit: OK: {} entries verified in {}: {}, {}, {}, {}{}; {} signed tree heads\n",
       v->entries, o.log, count("release", "release", "releases"),
       count("submission", "submission", "submissions"), count("refusal", "refusal", "refusals"),
-      count("manifest", "manifest change", "manifest changes"), v->tree_heads);
+      count("manifest", "manifest change", "manifest changes"),
+      types["purge"] > 0 ? ", the PURGE of the microdata" : "", v->tree_heads);
   std::cout << fmt::format(
       "LP audit: every suppressed cell of the {} released tables is protected, also against "
       "differences with the other releases of the same data\n",

@@ -16,10 +16,14 @@ absl::StatusOr<HubConfig> HubConfig::Load(const std::filesystem::path& path) {
   auto manifest = root["manifest"].value<std::string>();
   auto data_dir = root["data_dir"].value<std::string>();
   auto signing = root["keys"]["release_signing_key"].value<std::string>();
-  if (!manifest || !data_dir || !signing) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}: manifest, data_dir and [keys] release_signing_key are required", file));
+  auto storage = root["keys"]["storage_key"].value<std::string>();
+  if (!manifest || !data_dir || !signing || !storage) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: manifest, data_dir, [keys] release_signing_key and [keys] storage_key are required "
+        "(stapel-keys init writes hub-signing.key and hub-storage.key)",
+        file));
   }
+  c.storage_key = relative(*storage);
   c.manifest = relative(*manifest);
   c.data_dir = relative(*data_dir);
   c.release_signing_key = relative(*signing);

@@ -9,6 +9,7 @@
 //   areas = "areas.csv"              # optional: names of buurten, wijken, gemeenten (CBS layout)
 //   [tls]  ca, certificate, private_key
 //   [keys] release_signing_key = "keys/hub-signing.key"
+//          storage_key = "keys/hub-storage.key"   # seals record values at rest
 //   boundaries = "buurten.geojson"   # optional: buurt boundaries (GeoJSON) for the portal's maps
 //   [portal]                         # optional: the HTTPS portal for requesters and officers
 //   listen = "127.0.0.1:8443"
@@ -30,8 +31,9 @@ struct HubConfig {
   std::filesystem::path areas;  // empty: names unknown
   TlsFiles tls;
   std::filesystem::path release_signing_key;
-  std::filesystem::path boundaries;  // empty: none
-  std::string portal_listen;         // empty: no portal
+  std::filesystem::path storage_key;  // base64 of 32 bytes, mode 0600 (see SealedStore)
+  std::filesystem::path boundaries;   // empty: none
+  std::string portal_listen;          // empty: no portal
 
   static absl::StatusOr<HubConfig> Load(const std::filesystem::path& path);
 };

@@ -1,4 +1,5 @@
 // stapel-hub: the trusted hub's gRPC server.
+#include <fmt/format.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
@@ -22,7 +23,9 @@
 #include "trusted-hub/manifest_record.h"
 #include "trusted-hub/portal.h"
 #include "trusted-hub/release.h"
+#include "trusted-hub/retention.h"
 #include "trusted-hub/rocksdb_store.h"
+#include "trusted-hub/sealed_store.h"
 
 namespace {
 
@@ -43,6 +46,19 @@ absl::Status WritePortFile(const std::string& path, int port) {
   }
   std::filesystem::rename(tmp, path);
   return absl::OkStatus();
+}
+
+// The store as the hub uses it: record values sealed under the storage key.
+absl::StatusOr<std::unique_ptr<stapel::SealedStore>> OpenSealed(
+    stapel::Store* store, const std::filesystem::path& key_file) {
+  auto text = stapel::ReadPrivateFile(key_file);
+  if (!text.ok()) return text.status();
+  auto key = stapel::Base64DecodeSecret(*text);
+  if (!key.ok()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{} is not a storage key (one base64 line, as stapel-keys writes it)", key_file.string()));
+  }
+  return stapel::SealedStore::Create(store, *std::move(key));
 }
 
 int Fail(const absl::Status& s) {
@@ -82,7 +98,9 @@ int Serve(const ServeOptions& o) {
   }
   auto store = stapel::RocksDbStore::Open(config->data_dir / "db");
   if (!store.ok()) return Fail(store.status());
-  stapel::SubmissionStore submissions(store->get());
+  auto sealed = OpenSealed(store->get(), config->storage_key);
+  if (!sealed.ok()) return Fail(sealed.status());
+  stapel::SubmissionStore submissions(sealed->get());
   auto ingest = stapel::Ingest::Create(&*manifest, &submissions, log->get());
   if (!ingest.ok()) return Fail(ingest.status());
   stapel::Releaser releaser(&*manifest, &submissions, log->get(), std::move(geography));
@@ -149,6 +167,34 @@ int Serve(const ServeOptions& o) {
   return 0;
 }
 
+struct PurgeOptions {
+  std::string config;
+  std::string reason;
+};
+
+int PurgeMicrodata(const PurgeOptions& o) {
+  auto config = stapel::HubConfig::Load(o.config);
+  if (!config.ok()) return Fail(config.status());
+  auto manifest = stapel::Manifest::Load(config->manifest);
+  if (!manifest.ok()) return Fail(manifest.status());
+  auto signer = stapel::Ed25519Signer::FromFile(config->release_signing_key);
+  if (!signer.ok()) return Fail(signer.status());
+  auto log = stapel::ReleaseLogWriter::Open(config->data_dir / "release.log", std::move(*signer));
+  if (!log.ok()) return Fail(log.status());
+  auto store = stapel::RocksDbStore::Open(config->data_dir / "db");
+  if (!store.ok()) {
+    return Fail(absl::UnavailableError(
+        fmt::format("{} (is the hub still running? stop it with SIGTERM, then purge)",
+                    std::string(store.status().message()))));
+  }
+  stapel::SubmissionStore submissions(store->get());
+  auto entry =
+      stapel::Purge(*manifest, &submissions, log->get(), o.reason, stapel::UtcNow().substr(0, 10));
+  if (!entry.ok()) return Fail(entry.status());
+  spdlog::info("{}", stapel::DescribeLogEntry(*entry));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,11 +218,23 @@ int main(int argc, char** argv) {
                     "picks a free one)");
   serve->add_option("--portal-port-file", o.portal_port_file,
                     "Write the portal's port to this file once serving");
+  PurgeOptions purge_options;
+  auto* purge = app.add_subcommand(
+      "purge",
+      "Delete the project's microdata (every party's submissions) for good, once the "
+      "manifest's retention_until has passed, or earlier with --reason; the purge is written "
+      "to the release log and the hub refuses submissions and releases from then on. Stop the "
+      "hub first");
+  purge->add_option("--config,-c", purge_options.config, "Hub config (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  purge->add_option("--reason", purge_options.reason,
+                    "Why the data are purged before their retention date (goes into the log)");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z stapel-hub %l: %v");
   if (sodium_init() < 0) {
     spdlog::error("libsodium failed to initialize");
     return 1;
   }
-  return Serve(o);
+  return purge->parsed() ? PurgeMicrodata(purge_options) : Serve(o);
 }

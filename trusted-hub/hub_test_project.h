@@ -13,6 +13,8 @@
 #include "linker/release_log.h"
 #include "proto/stapel.pb.h"
 #include "tests/test_project.h"
+#include "trusted-hub/ingest.h"
+#include "trusted-hub/release.h"
 #include "trusted-hub/rocksdb_store.h"
 #include "trusted-hub/submission_store.h"
 
@@ -35,7 +37,8 @@ struct HubTestProject {
     store = *RocksDbStore::Open(dir / "db");
     submissions = std::make_unique<SubmissionStore>(store.get());
     auto hub_signer = Ed25519Signer::Generate();
-    hub_key = std::make_unique<Ed25519Verifier>(*Ed25519Verifier::FromBase64(hub_signer->PublicKeyBase64()));
+    hub_key = std::make_unique<Ed25519Verifier>(
+        *Ed25519Verifier::FromBase64(hub_signer->PublicKeyBase64()));
     log = *ReleaseLogWriter::Open(dir / "release.log", std::move(hub_signer));
   }
 
@@ -94,6 +97,25 @@ struct HubTestProject {
     auto sig = key.Sign(kSubmissionSignatureContext, out.summary());
     out.set_signature(sig.data(), sig.size());
     return out;
+  }
+};
+
+// A test project with the hub's ingest and releaser running on it.
+struct HubServices {
+  HubTestProject p;
+  std::unique_ptr<Ingest> ingest = *Ingest::Create(&p.manifest, p.submissions.get(), p.log.get());
+  std::unique_ptr<Releaser> releaser =
+      std::make_unique<Releaser>(&p.manifest, p.submissions.get(), p.log.get(), Geography());
+
+  // One complete submission of `n` records of `party` (see MakeBatch), signed with `key`.
+  absl::Status Submit(const std::string& party, int n, uint8_t first_tag,
+                      const Ed25519Signer& key) {
+    const std::string sub(16, static_cast<char>(first_tag));
+    auto ack = ingest->SubmitBatch(
+        party, HubTestProject::Sign(HubTestProject::MakeBatch(party, sub, 0, n, first_tag), key));
+    if (!ack.ok()) return ack.status();
+    return ingest->CompleteSubmission(party, HubTestProject::Summary(party, sub, 1, n, key))
+        .status();
   }
 };
 

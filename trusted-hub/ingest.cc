@@ -8,6 +8,7 @@
 #include "keys/key_file.h"
 #include "linker/area_code.h"
 #include "linker/match_key.h"
+#include "trusted-hub/retention.h"
 
 namespace stapel {
 
@@ -152,6 +153,9 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
   auto party =
       Authenticate(peer, kBatchSignatureContext, signed_batch.batch(), signed_batch.signature());
   if (!party.ok()) return party.status();
+  if (absl::Status s = CheckRetention(*manifest_, *log_, UtcNow().substr(0, 10)); !s.ok()) {
+    return s;
+  }
   v1::Batch batch;
   if (!batch.ParseFromString(signed_batch.batch())) {
     return absl::InvalidArgumentError("the signed batch does not parse as a stapel.v1.Batch");
@@ -189,6 +193,9 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   auto party = Authenticate(peer, kSubmissionSignatureContext, signed_summary.summary(),
                             signed_summary.signature());
   if (!party.ok()) return party.status();
+  if (absl::Status s = CheckRetention(*manifest_, *log_, UtcNow().substr(0, 10)); !s.ok()) {
+    return s;
+  }
   v1::SubmissionSummary summary;
   if (!summary.ParseFromString(signed_summary.summary())) {
     return absl::InvalidArgumentError("the signed summary does not parse as a SubmissionSummary");

@@ -13,7 +13,9 @@ const std::string kSub(16, 's');
 
 class IngestTest : public testing::Test {
  protected:
-  void SetUp() override { ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get()); }
+  void SetUp() override {
+    ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get());
+  }
   int StoredBatches() {
     int n = 0;
     EXPECT_TRUE(
@@ -108,7 +110,8 @@ TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
            {[](v1::Batch* b) { b->mutable_records(0)->set_bloom(std::string(128, 'x')); },
             absl::StatusCode::kPermissionDenied, "record 0: Bloom filters are accepted only"},
            {[](v1::Batch* b) { b->mutable_records(0)->set_household(std::string(32, 'h')); },
-            absl::StatusCode::kPermissionDenied, "record 0: only the population register may send a household"},
+            absl::StatusCode::kPermissionDenied,
+            "record 0: only the population register may send a household"},
            {[](v1::Batch* b) { b->mutable_records(0)->clear_keys(); },
             absl::StatusCode::kInvalidArgument, "record 0: no match key"},
            {[](v1::Batch* b) { b->mutable_records(0)->set_attribute_values(0, 7); },
@@ -142,7 +145,8 @@ TEST_F(IngestTest, RegisterRecordsNeedAValidBuurtAndOneIdentifyingKey) {
   HubTestProject::AddKey(twice.mutable_records(0), 0, HubTestProject::Key(99));
   s = ingest_->SubmitBatch("municipality", HubTestProject::Sign(twice, *p_.register_key)).status();
   EXPECT_NE(s.message().find("record 0: a register record needs exactly one 'bsn' key"),
-            std::string::npos) << s;
+            std::string::npos)
+      << s;
 }
 
 TEST_F(IngestTest, CompletionNeedsEveryBatchAndReplacesTheEarlierSubmission) {
@@ -208,6 +212,7 @@ class FailingStore : public Store {
                     const std::function<bool(std::string_view, std::string_view)>& fn) override {
     return inner_->Scan(prefix, fn);
   }
+  absl::Status Compact() override { return absl::UnavailableError("disk full"); }
 
  private:
   Store* inner_;

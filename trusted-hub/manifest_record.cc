@@ -18,6 +18,7 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                                     {"parties", parties},
                                     {"requesters", manifest.requesters},
                                     {"privacy_officers", manifest.privacy_officers},
+                                    {"retention_until", manifest.retention_until},
                                     {"k", manifest.disclosure.k}};
   const std::string digest = Sha256Hex(described.dump());
   if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {

@@ -15,8 +15,7 @@ namespace stapel {
 // Appends a "manifest" entry unless the newest one in `log` describes the same manifest text
 // and keys. Returns whether it appended.
 absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
-                                             std::string_view manifest_text,
-                                             ReleaseLogWriter* log);
+                                             std::string_view manifest_text, ReleaseLogWriter* log);
 
 }  // namespace stapel
 

@@ -9,6 +9,7 @@
 
 #include <sstream>
 
+#include "keys/key_file.h"
 #include "proto/table_request.h"
 #include "report/html_escape.h"
 #include "report/stacking_map.h"
@@ -64,17 +65,10 @@ std::string ClientIdentity(const httplib::Request& req) {
   return n > 0 ? std::string(name, n) : "";
 }
 
-std::string Hex(const unsigned char* data, size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, size);
-  out.pop_back();
-  return out;
-}
-
 std::string Token(const unsigned char* key, const std::string& identity) {
   unsigned char mac[crypto_auth_BYTES];
   crypto_auth(mac, reinterpret_cast<const unsigned char*>(identity.data()), identity.size(), key);
-  return Hex(mac, sizeof(mac));
+  return HexEncode(std::span<const uint8_t>(mac, sizeof(mac)));
 }
 
 std::string FormValue(const std::multimap<std::string, std::string>& form, const std::string& key) {
@@ -404,7 +398,7 @@ void Portal::Routes() {
           "<p class=\"{}\">{} entries verified: signatures, hash chain and {} signed tree heads "
           "(latest root {}). {}</p>",
           audit.ok() ? "ok" : "refused", verified->entries, verified->tree_heads,
-          verified->latest_head ? Hex(verified->latest_head->root.data(), 32) : "none",
+          verified->latest_head ? HexEncode(verified->latest_head->root) : "none",
           audit.ok() ? fmt::format("LP audit: every suppressed cell of the {} releases is "
                                    "protected, also against the other releases of the same data.",
                                    audited)

@@ -13,6 +13,7 @@
 #include "linker/linkage.h"
 #include "proto/record_view.h"
 #include "proto/table_request.h"
+#include "trusted-hub/retention.h"
 
 namespace stapel {
 namespace {
@@ -185,6 +186,9 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
     return absl::PermissionDeniedError(
         fmt::format("'{}' is not a requester of project '{}'; the manifest lists: {}", requester,
                     manifest_->project_id, fmt::join(manifest_->requesters, ", ")));
+  }
+  if (absl::Status s = CheckRetention(*manifest_, *log_, UtcNow().substr(0, 10)); !s.ok()) {
+    return s;
   }
   if (request.purpose().size() > 1000) {
     return absl::InvalidArgumentError("purpose is longer than 1000 characters");

@@ -12,24 +12,13 @@ using testing_util::HubTestProject;
 
 class ReleaseTest : public testing::Test {
  protected:
-  void SetUp() override {
-    ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get());
-    releaser_ =
-        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(), Geography());
-  }
   void Submit(const std::string& party, int n, uint8_t first_tag, const Ed25519Signer& key) {
-    const std::string sub(16, static_cast<char>(first_tag));
-    ASSERT_TRUE(
-        ingest_
-            ->SubmitBatch(party, HubTestProject::Sign(
-                                     HubTestProject::MakeBatch(party, sub, 0, n, first_tag), key))
-            .ok());
-    ASSERT_TRUE(
-        ingest_->CompleteSubmission(party, HubTestProject::Summary(party, sub, 1, n, key)).ok());
+    ASSERT_TRUE(hub_.Submit(party, n, first_tag, key).ok());
   }
-  HubTestProject p_;
-  std::unique_ptr<Ingest> ingest_;
-  std::unique_ptr<Releaser> releaser_;
+  testing_util::HubServices hub_;
+  HubTestProject& p_ = hub_.p;
+  std::unique_ptr<Ingest>& ingest_ = hub_.ingest;
+  std::unique_ptr<Releaser>& releaser_ = hub_.releaser;
 };
 
 TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {

@@ -70,4 +70,13 @@ absl::Status RocksDbStore::Scan(
   return FromRocks(it->status(), "scan");
 }
 
+absl::Status RocksDbStore::Compact() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  if (auto s = FromRocks(db_->Flush(flush), "flush"); !s.ok()) return s;
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(db_->CompactRange(compact, nullptr, nullptr), "compact");
+}
+
 }  // namespace stapel

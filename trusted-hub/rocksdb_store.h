@@ -23,6 +23,9 @@ class RocksDbStore : public Store {
   absl::Status Scan(
       std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& fn) override;
+  // Flushes the memtable and compacts every level, so erased values leave the SST files and
+  // the write-ahead log they were in becomes obsolete and is deleted.
+  absl::Status Compact() override;
 
  private:
   explicit RocksDbStore(std::unique_ptr<rocksdb::DB> db);

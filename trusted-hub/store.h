@@ -32,6 +32,9 @@ class Store {
   virtual absl::Status Scan(
       std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
+  // Rewrites the files on disk so that erased values are gone from them, not only marked
+  // erased (after a purge).
+  virtual absl::Status Compact() = 0;
 };
 
 }  // namespace stapel

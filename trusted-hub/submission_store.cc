@@ -80,4 +80,21 @@ absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& sig
   return store_->Apply(writes, /*sync=*/true);
 }
 
+absl::StatusOr<SubmissionStore::Erased> SubmissionStore::EraseAll() {
+  Erased erased;
+  std::vector<Store::Write> writes;
+  for (const char* prefix : {"batch/", "current/"}) {
+    absl::Status scan = store_->Scan(prefix, [&](std::string_view key, std::string_view) {
+      writes.push_back({std::string(key), "", true});
+      if (key.starts_with("current/")) erased.parties.emplace_back(key.substr(8));
+      return true;
+    });
+    if (!scan.ok()) return scan;
+  }
+  erased.entries = writes.size();
+  if (absl::Status s = store_->Apply(writes, /*sync=*/true); !s.ok()) return s;
+  if (absl::Status s = store_->Compact(); !s.ok()) return s;
+  return erased;
+}
+
 }  // namespace stapel

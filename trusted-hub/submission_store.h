@@ -34,15 +34,25 @@ class SubmissionStore {
                         const std::string& signed_batch);
   // Calls `fn` with each batch of a submission in sequence order, and the stored bytes (the
   // SignedBatch as received); stops at the first error.
-  absl::Status ForEachBatch(std::string_view party, std::string_view submission_id,
-                            const std::function<absl::Status(uint64_t sequence, const v1::Batch& batch,
-                                                             std::string_view stored)>& fn);
+  absl::Status ForEachBatch(
+      std::string_view party, std::string_view submission_id,
+      const std::function<absl::Status(uint64_t sequence, const v1::Batch& batch,
+                                       std::string_view stored)>& fn);
   // The party's current complete submission.
   absl::StatusOr<std::optional<v1::SubmissionSummary>> Current(std::string_view party);
   // Makes `summary` the party's current submission and drops every other batch of the party
   // (the submission it replaces, and runs that were abandoned), in one synced write.
   absl::Status MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                            const v1::SubmissionSummary& summary);
+
+  struct Erased {
+    uint64_t entries = 0;              // batches and current submissions deleted
+    std::vector<std::string> parties;  // that had data
+  };
+  // Deletes every batch and submission of every party in one synced write, then compacts the
+  // store so the values are gone from disk (the purge). It needs the keys only, so the purge
+  // runs it on the plain store, without the storage key.
+  absl::StatusOr<Erased> EraseAll();
 
  private:
   Store* store_;
