@@ -53,6 +53,9 @@ step "Keys and certificates (stapel-keys)"
   --party municipality --party housing --party credit --requester analyst --officer officer >/dev/null
 ls "$DEMO/keys" | tr '\n' ' '; echo
 cp "$ROOT"/deploy/examples/*.toml "$DEMO/config/"
+# The privacy officer approves the manifest by signing it; the hub starts only with it signed.
+"$BIN/stapel-audit" sign-manifest --manifest "$DEMO/config/manifest.toml" \
+  --key "$DEMO/keys/officer-signing.key"
 
 step "Start the hub on a free port of 127.0.0.1"
 "$BIN/stapel-hub" serve --config "$DEMO/config/hub.toml" --listen 127.0.0.1:0 \

@@ -105,6 +105,9 @@ absl::Status Init(const Options& o) {
     if (auto s = WriteCertificate(o, **ca, party, /*server=*/false); !s.ok()) return s;
     if (auto s = WriteSigningPair(o, party); !s.ok()) return s;
   }
+  for (const auto& officer : o.officers) {  // signs the manifest
+    if (auto s = WriteSigningPair(o, officer); !s.ok()) return s;
+  }
   for (const auto& client : clients) {
     if (auto s = WriteCertificate(o, **ca, client, /*server=*/false); !s.ok()) return s;
   }
@@ -157,7 +160,8 @@ int main(int argc, char** argv) {
             << ", each party, requester and privacy officer\n"
             << "  <person>.p12                requester's or officer's key and certificate for "
                "a browser (the portal; empty password)\n"
-            << "  <party>-signing.key / .pub  Ed25519 batch-signing key of each party\n"
+            << "  <party>-signing.key / .pub  Ed25519 batch-signing key of each party, and the "
+               "manifest-signing key of each privacy officer\n"
             << "  " << o.hub
             << "-signing.key / .pub     Ed25519 release-log signing key of the hub\n"
             << "  " << o.hub

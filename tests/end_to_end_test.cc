@@ -65,12 +65,20 @@ class World {
       }
       WriteFile(dir_ / "config" / entry.path().filename(), text);
     }
+    EXPECT_EQ(SignManifest(), 0);
   }
   ~World() {
     if (hub_) hub_->Stop();
   }
 
   const fs::path& dir() const { return dir_; }
+  // The privacy officer signs config/manifest.toml as it is now.
+  int SignManifest() {
+    return RunProcess({(kBin / "stapel-audit").string(), "sign-manifest", "--manifest",
+                       (dir_ / "config" / "manifest.toml").string(), "--key",
+                       (dir_ / "keys" / "officer-signing.key").string()},
+                      Log("sign-manifest"));
+  }
   fs::path Log(std::string_view name) const { return dir_ / "logs" / (std::string(name) + ".log"); }
 
   // Extra arguments are appended to stapel-hub serve's.
@@ -378,9 +386,10 @@ TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
               is_private ? fs::perms::none : (fs::perms::group_read | fs::perms::others_read))
         << e.path();
   }
-  // ca.key; TLS keys of hub, a, b, r, o; signing keys of hub, a, b; the hub's storage key;
-  // linkage.secret; the browser files (PKCS#12) of the people r and o, not of the parties
-  EXPECT_EQ(private_files, 13);
+  // ca.key; TLS keys of hub, a, b, r, o; signing keys of hub, a, b and the officer o; the
+  // hub's storage key; linkage.secret; the browser files (PKCS#12) of the people r and o, not
+  // of the parties
+  EXPECT_EQ(private_files, 14);
   EXPECT_TRUE(fs::exists(dir / "keys" / "r.p12"));
   EXPECT_FALSE(fs::exists(dir / "keys" / "a.p12"));
   // A browser can import it: OpenSSL reads the certificate of o and the CA from it.
@@ -660,6 +669,40 @@ TEST(EndToEndTest, APurgeDeletesTheMicrodataIsLoggedAndEndsReleases) {
                       "withdrawn by the council; retention until 2027-12-31)"),
             std::string::npos)
       << ReadFile(w.Log("show"));
+}
+
+TEST(EndToEndTest, TheHubStartsOnlyWithTheManifestTheOfficerSigned) {
+  World w;
+  const fs::path manifest = w.dir() / "config" / "manifest.toml";
+  const std::string approved = ReadFile(manifest);
+  const std::vector<std::string> serve = {(kBin / "stapel-hub").string(),
+                                          "serve",
+                                          "--config",
+                                          (w.dir() / "config" / "hub.toml").string(),
+                                          "--listen",
+                                          "127.0.0.1:0"};
+  // Someone at the hub lets the credit registry send income too.
+  WriteFile(manifest,
+            Replace(approved, "attributes = [\"debts\"]", "attributes = [\"debts\", \"income\"]"));
+  EXPECT_EQ(RunProcess(serve, w.Log("hub-altered")), 1);
+  EXPECT_NE(ReadFile(w.Log("hub-altered")).find("changed after the privacy officer signed it"),
+            std::string::npos)
+      << ReadFile(w.Log("hub-altered"));
+  fs::remove(manifest.string() + ".sig");
+  EXPECT_EQ(RunProcess(serve, w.Log("hub-unsigned")), 1);
+  EXPECT_NE(ReadFile(w.Log("hub-unsigned")).find("is not signed"), std::string::npos);
+  // The officer approves the change: the hub starts, and the log records the new manifest
+  // with the officer's signature.
+  ASSERT_EQ(w.SignManifest(), 0) << ReadFile(w.Log("sign-manifest"));
+  w.StartHub();
+  ASSERT_EQ(w.StopHub(), 0);
+  std::ifstream log(w.dir() / "hub" / "release.log");
+  std::string line;
+  ASSERT_TRUE(std::getline(log, line));
+  const auto entry = nlohmann::json::parse(line);
+  EXPECT_EQ(entry["type"], "manifest");
+  EXPECT_EQ(entry["officer_signature"].get<std::string>() + "\n",
+            ReadFile(manifest.string() + ".sig"));
 }
 
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {

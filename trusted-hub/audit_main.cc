@@ -12,6 +12,8 @@
 #include "keys/key_file.h"
 #include "keys/signing.h"
 #include "linker/area_table.h"
+#include "linker/manifest.h"
+#include "linker/manifest_signature.h"
 #include "linker/release_log.h"
 
 namespace {
@@ -149,6 +151,22 @@ int Show(const Options& o) {
   return 0;
 }
 
+int SignManifestCommand(const std::string& manifest_path, const std::string& key_path) {
+  // Check that it is a manifest the hub would accept before signing it.
+  auto manifest = stapel::Manifest::Load(manifest_path);
+  if (!manifest.ok()) return Fail(manifest.status());
+  auto key = stapel::Ed25519Signer::FromFile(key_path);
+  if (!key.ok()) return Fail(key.status());
+  if (absl::Status s = stapel::SignManifest(manifest_path, **key); !s.ok()) return Fail(s);
+  std::cout << fmt::format(
+      "stapel-audit: signed the manifest of project '{}' ({} parties, {} requesters, retention "
+      "until {}): {}\n",
+      manifest->project_id, manifest->parties.size(), manifest->requesters.size(),
+      manifest->retention_until.empty() ? "not stated" : manifest->retention_until,
+      stapel::ManifestSignaturePath(manifest_path).string());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -194,8 +212,21 @@ int main(int argc, char** argv) {
       "List every entry: releases (when, to whom, why, how much suppressed, which rules), "
       "submissions received, refusals and manifest changes");
   add_common(show);
+  std::string manifest_path, officer_key;
+  auto* sign = app.add_subcommand(
+      "sign-manifest",
+      "As the privacy officer: sign the project manifest you approved, writing "
+      "<manifest>.sig beside it. The hub starts only with a manifest that carries your "
+      "signature; sign again after every change you approve");
+  sign->add_option("--manifest", manifest_path, "The manifest (TOML) you approved")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sign->add_option("--key", officer_key, "Your signing key (<officer>-signing.key, mode 0600)")
+      ->required()
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
+  if (*sign) return SignManifestCommand(manifest_path, officer_key);
   if (*verify) return Verify(o);
   if (*inclusion) return ProveInclusion(o);
   if (*consistency) return ProveConsistency(o);

@@ -17,12 +17,15 @@ absl::StatusOr<HubConfig> HubConfig::Load(const std::filesystem::path& path) {
   auto data_dir = root["data_dir"].value<std::string>();
   auto signing = root["keys"]["release_signing_key"].value<std::string>();
   auto storage = root["keys"]["storage_key"].value<std::string>();
-  if (!manifest || !data_dir || !signing || !storage) {
+  auto officer = root["keys"]["officer_key"].value<std::string>();
+  if (!manifest || !data_dir || !signing || !storage || !officer) {
     return absl::InvalidArgumentError(fmt::format(
-        "{}: manifest, data_dir, [keys] release_signing_key and [keys] storage_key are required "
-        "(stapel-keys init writes hub-signing.key and hub-storage.key)",
+        "{}: manifest, data_dir and [keys] release_signing_key, storage_key and officer_key are "
+        "required (stapel-keys init writes hub-signing.key, hub-storage.key and "
+        "<officer>-signing.pub)",
         file));
   }
+  c.officer_key = relative(*officer);
   c.storage_key = relative(*storage);
   c.manifest = relative(*manifest);
   c.data_dir = relative(*data_dir);

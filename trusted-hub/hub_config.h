@@ -10,6 +10,7 @@
 //   [tls]  ca, certificate, private_key
 //   [keys] release_signing_key = "keys/hub-signing.key"
 //          storage_key = "keys/hub-storage.key"   # seals record values at rest
+//          officer_key = "keys/officer-signing.pub"  # the manifest must carry its signature
 //   boundaries = "buurten.geojson"   # optional: buurt boundaries (GeoJSON) for the portal's maps
 //   [portal]                         # optional: the HTTPS portal for requesters and officers
 //   listen = "127.0.0.1:8443"
@@ -32,6 +33,7 @@ struct HubConfig {
   TlsFiles tls;
   std::filesystem::path release_signing_key;
   std::filesystem::path storage_key;  // base64 of 32 bytes, mode 0600 (see SealedStore)
+  std::filesystem::path officer_key;  // the privacy officer's Ed25519 public key
   std::filesystem::path boundaries;   // empty: none
   std::string portal_listen;          // empty: no portal
 

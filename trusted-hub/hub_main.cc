@@ -15,6 +15,7 @@
 #include "keys/signing.h"
 #include "linker/geography.h"
 #include "linker/manifest.h"
+#include "linker/manifest_signature.h"
 #include "linker/release_log.h"
 #include "proto/tls.h"
 #include "trusted-hub/grpc_services.h"
@@ -72,6 +73,11 @@ int Serve(const ServeOptions& o) {
   if (!o.listen.empty()) config->listen = o.listen;
   auto manifest = stapel::Manifest::Load(config->manifest);
   if (!manifest.ok()) return Fail(manifest.status());
+  auto officer = stapel::Ed25519Verifier::FromFile(config->officer_key);
+  if (!officer.ok()) return Fail(officer.status());
+  auto officer_signature =
+      stapel::VerifyManifestSignature(config->manifest, *officer, config->officer_key);
+  if (!officer_signature.ok()) return Fail(officer_signature.status());
   if (!o.portal_listen.empty()) config->portal_listen = o.portal_listen;
   auto signer = stapel::Ed25519Signer::FromFile(config->release_signing_key);
   if (!signer.ok()) return Fail(signer.status());
@@ -90,7 +96,8 @@ int Serve(const ServeOptions& o) {
   if (!log.ok()) return Fail(log.status());
   if (auto text = stapel::ReadTextFile(config->manifest); !text.ok()) {
     return Fail(text.status());
-  } else if (auto recorded = stapel::RecordManifestIfChanged(*manifest, *text, log->get());
+  } else if (auto recorded =
+                 stapel::RecordManifestIfChanged(*manifest, *text, *officer_signature, log->get());
              !recorded.ok()) {
     return Fail(recorded.status());
   } else if (*recorded) {

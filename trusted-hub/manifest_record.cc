@@ -4,6 +4,7 @@ namespace stapel {
 
 absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                                              std::string_view manifest_text,
+                                             std::string_view officer_signature,
                                              ReleaseLogWriter* log) {
   nlohmann::json parties = nlohmann::json::array();
   for (const auto& p : manifest.parties) {
@@ -19,6 +20,7 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                                     {"requesters", manifest.requesters},
                                     {"privacy_officers", manifest.privacy_officers},
                                     {"retention_until", manifest.retention_until},
+                                    {"officer_signature", officer_signature},
                                     {"k", manifest.disclosure.k}};
   const std::string digest = Sha256Hex(described.dump());
   if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {

@@ -12,10 +12,12 @@
 
 namespace stapel {
 
-// Appends a "manifest" entry unless the newest one in `log` describes the same manifest text
-// and keys. Returns whether it appended.
+// Appends a "manifest" entry unless the newest one in `log` describes the same manifest text,
+// keys and privacy officer's signature (base64). Returns whether it appended.
 absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
-                                             std::string_view manifest_text, ReleaseLogWriter* log);
+                                             std::string_view manifest_text,
+                                             std::string_view officer_signature,
+                                             ReleaseLogWriter* log);
 
 }  // namespace stapel
 
