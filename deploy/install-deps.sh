@@ -12,6 +12,7 @@ PACKAGES=(
   libutf8proc-dev libcsv-dev libglpk-dev
   openssl python3
   chromium chromium-driver libcpp-httplib-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -127,6 +127,74 @@ absl::StatusOr<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Crea
   return std::unique_ptr<CertificateAuthority>(new CertificateAuthority(std::move(impl)));
 }
 
+absl::StatusOr<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Load(
+    std::string_view cert_pem, const SecretBytes& key_pem) {
+  auto impl = std::make_unique<Impl>();
+  BioPtr cert_bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+  impl->cert.reset(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+  BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  impl->key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  if (!impl->cert || !impl->key || X509_check_private_key(impl->cert.get(), impl->key.get()) != 1) {
+    return absl::InvalidArgumentError("ca.crt and ca.key are not a CA certificate and its key");
+  }
+  return std::unique_ptr<CertificateAuthority>(new CertificateAuthority(std::move(impl)));
+}
+
+absl::StatusOr<std::string> CertificateAuthority::RevocationList(
+    std::string_view previous_crl_pem, const std::vector<std::string>& revoked_cert_pems,
+    int days) const {
+  std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)> crl(X509_CRL_new(), X509_CRL_free);
+  X509_CRL_set_version(crl.get(), 1);  // v2
+  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(impl_->cert.get()));
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> now(ASN1_TIME_new(), ASN1_TIME_free);
+  X509_gmtime_adj(now.get(), 0);
+  auto add = [&](const ASN1_INTEGER* serial, const ASN1_TIME* when) {
+    X509_REVOKED* revoked = X509_REVOKED_new();
+    X509_REVOKED_set_serialNumber(revoked, const_cast<ASN1_INTEGER*>(serial));
+    X509_REVOKED_set_revocationDate(revoked, const_cast<ASN1_TIME*>(when));
+    X509_CRL_add0_revoked(crl.get(), revoked);
+  };
+  if (!previous_crl_pem.empty()) {
+    BioPtr bio(BIO_new_mem_buf(previous_crl_pem.data(), static_cast<int>(previous_crl_pem.size())));
+    std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)> previous(
+        PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr), X509_CRL_free);
+    if (!previous || X509_CRL_verify(previous.get(), impl_->key.get()) != 1) {
+      return absl::InvalidArgumentError("the existing revocation list is not one of this CA");
+    }
+    STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(previous.get());
+    for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
+      const X509_REVOKED* r = sk_X509_REVOKED_value(entries, i);
+      add(X509_REVOKED_get0_serialNumber(r), X509_REVOKED_get0_revocationDate(r));
+    }
+  }
+  for (const auto& pem : revoked_cert_pems) {
+    BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert || X509_verify(cert.get(), impl_->key.get()) != 1) {
+      return absl::InvalidArgumentError("a certificate to revoke was not issued by this CA");
+    }
+    add(X509_get0_serialNumber(cert.get()), now.get());
+  }
+  X509_CRL_set1_lastUpdate(crl.get(), now.get());
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> next(ASN1_TIME_new(), ASN1_TIME_free);
+  X509_gmtime_adj(next.get(), static_cast<long>(days) * 86400);
+  X509_CRL_set1_nextUpdate(crl.get(), next.get());
+  X509_CRL_sort(crl.get());
+  if (!X509_CRL_sign(crl.get(), impl_->key.get(), EVP_sha256())) {
+    return OpenSslError("signing the revocation list");
+  }
+  BioPtr out(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509_CRL(out.get(), crl.get());
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(out.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+std::string CertificateAuthority::RevocationFileName() const {
+  return fmt::format("{:08x}.r0", X509_NAME_hash_ex(X509_get_subject_name(impl_->cert.get()),
+                                                    nullptr, nullptr, nullptr));
+}
+
 absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
     std::string_view identity, bool server, const std::vector<std::string>& extra_dns,
     int days) const {

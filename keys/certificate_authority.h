@@ -37,6 +37,21 @@ class CertificateAuthority {
                                           const std::vector<std::string>& extra_dns,
                                           int days) const;
 
+  // The CA as stapel-keys wrote it (ca.crt and ca.key). INVALID_ARGUMENT when they are not a
+  // certificate and its key.
+  static absl::StatusOr<std::unique_ptr<CertificateAuthority>> Load(std::string_view cert_pem,
+                                                                    const SecretBytes& key_pem);
+
+  // A certificate revocation list signed by the CA: every serial of `previous_crl_pem` (a CRL
+  // of this CA, or empty) plus those of `revoked_cert_pems` (certificates it issued), valid
+  // for `days`. PEM.
+  absl::StatusOr<std::string> RevocationList(std::string_view previous_crl_pem,
+                                             const std::vector<std::string>& revoked_cert_pems,
+                                             int days) const;
+  // The name OpenSSL (and gRPC) look this CA's revocation list up by in a folder:
+  // "<issuer name hash>.r0".
+  std::string RevocationFileName() const;
+
   const std::string& certificate_pem() const { return certificate_pem_; }
   const SecretBytes& private_key_pem() const { return private_key_pem_; }
 

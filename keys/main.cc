@@ -64,6 +64,48 @@ absl::Status WriteCertificate(const Options& o, const stapel::CertificateAuthori
   return Write(o, id + ".crt", issued->certificate_pem, FileMode::kPublic);
 }
 
+// The CA's revocation list in <keys>/revoked/, named as OpenSSL and gRPC look it up.
+absl::Status WriteRevocationList(const fs::path& keys, const stapel::CertificateAuthority& ca,
+                                 std::string_view previous, const std::vector<std::string>& revoked,
+                                 int days) {
+  auto crl = ca.RevocationList(previous, revoked, days);
+  if (!crl.ok()) return crl.status();
+  std::error_code ec;
+  fs::create_directories(keys / "revoked", ec);
+  return stapel::WriteKeyFile(keys / "revoked" / ca.RevocationFileName(), *crl, FileMode::kPublic,
+                              /*overwrite=*/true);
+}
+
+struct RevokeOptions {
+  fs::path keys;
+  std::vector<std::string> identities;
+  int days = 825;
+};
+
+// Adds the certificates of `identities` to the CA's revocation list.
+absl::Status Revoke(const RevokeOptions& o) {
+  auto ca_cert = stapel::ReadTextFile(o.keys / "ca.crt");
+  if (!ca_cert.ok()) return ca_cert.status();
+  auto ca_key = stapel::ReadPrivateFile(o.keys / "ca.key");
+  if (!ca_key.ok()) return ca_key.status();
+  auto ca = stapel::CertificateAuthority::Load(*ca_cert, *ca_key);
+  if (!ca.ok()) return ca.status();
+  std::vector<std::string> certs;
+  for (const auto& id : o.identities) {
+    auto cert = stapel::ReadTextFile(o.keys / (id + ".crt"));
+    if (!cert.ok()) return cert.status();
+    certs.push_back(*std::move(cert));
+  }
+  const fs::path current = o.keys / "revoked" / (*ca)->RevocationFileName();
+  std::string previous;
+  if (fs::exists(current)) {
+    auto text = stapel::ReadTextFile(current);
+    if (!text.ok()) return text.status();
+    previous = *std::move(text);
+  }
+  return WriteRevocationList(o.keys, **ca, previous, certs, o.days);
+}
+
 absl::Status Init(const Options& o) {
   std::vector<std::string> clients = o.requesters;  // TLS certificates only
   clients.insert(clients.end(), o.officers.begin(), o.officers.end());
@@ -111,6 +153,8 @@ absl::Status Init(const Options& o) {
   for (const auto& client : clients) {
     if (auto s = WriteCertificate(o, **ca, client, /*server=*/false); !s.ok()) return s;
   }
+  // An empty revocation list, so a hub that checks revocations finds one for the CA.
+  if (auto s = WriteRevocationList(o.out, **ca, "", {}, o.days); !s.ok()) return s;
   const stapel::SecretBytes storage = stapel::SecretBytes::Random(32);
   if (auto s =
           Write(o, o.hub + "-storage.key",
@@ -147,7 +191,28 @@ int main(int argc, char** argv) {
                    "A privacy officer identity (repeat): a TLS certificate for the portal");
   init->add_option("--days", o.days, "Certificate validity in days")->capture_default_str();
   init->add_flag("--force", o.force, "Replace existing keys in --out");
+  RevokeOptions r;
+  auto* revoke = app.add_subcommand(
+      "revoke",
+      "Revoke the certificates of identities (a stolen laptop, a party that left): adds them "
+      "to the CA's revocation list in <keys>/revoked/, which the hub checks at every TLS "
+      "handshake ([tls] revocation_dir). Restart the hub to load the new list");
+  revoke->add_option("--keys", r.keys, "The project's keys folder (with ca.crt and ca.key)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  revoke->add_option("--identity", r.identities, "Identity to revoke (repeat)")->required();
+  revoke->add_option("--days", r.days, "Days until the list must be renewed")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (revoke->parsed()) {
+    if (absl::Status s = Revoke(r); !s.ok()) {
+      std::cerr << "stapel-keys: " << s.message() << "\n";
+      return 1;
+    }
+    std::cout << "stapel-keys: revoked " << r.identities.size()
+              << " certificate(s); restart the hub to refuse them at the handshake\n";
+    return 0;
+  }
 
   if (absl::Status s = Init(o); !s.ok()) {
     std::cerr << "stapel-keys: " << s.message() << "\n";

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <sodium.h>
 
 #include "keys/key_file.h"
@@ -43,14 +46,17 @@ absl::Status LoadPems(const TlsFiles& files, Pems* pems) {
 
 absl::StatusOr<TlsFiles> ReadTlsSection(const toml::table& config,
                                         const std::filesystem::path& config_file) {
-  TlsFiles files;
   auto ca = PathEntry(config, "tls", "ca", config_file);
   if (!ca.ok()) return ca.status();
   auto cert = PathEntry(config, "tls", "certificate", config_file);
   if (!cert.ok()) return cert.status();
   auto key = PathEntry(config, "tls", "private_key", config_file);
   if (!key.ok()) return key.status();
-  return TlsFiles{*ca, *cert, *key};
+  TlsFiles files{*ca, *cert, *key, {}};
+  if (auto dir = config["tls"]["revocation_dir"].value<std::string>()) {
+    files.revocation_dir = (config_file.parent_path() / *dir).lexically_normal();
+  }
+  return files;
 }
 
 absl::StatusOr<HubEndpoint> ReadHubSection(const toml::table& config,
@@ -88,6 +94,22 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredenti
     const TlsFiles& files) {
   Pems pems;
   if (auto s = LoadPems(files, &pems); !s.ok()) return s;
+  if (!files.revocation_dir.empty()) {
+    if (!std::filesystem::is_directory(files.revocation_dir)) {
+      return absl::NotFoundError(fmt::format(
+          "[tls] revocation_dir {} is not a folder (stapel-keys init writes keys/revoked/)",
+          files.revocation_dir.string()));
+    }
+    namespace tls = grpc::experimental;
+    auto provider = std::make_shared<tls::StaticDataCertificateProvider>(
+        pems.ca, std::vector<tls::IdentityKeyCertPair>{{pems.private_key, pems.certificate}});
+    tls::TlsServerCredentialsOptions options(provider);
+    options.watch_root_certs();
+    options.watch_identity_key_cert_pairs();
+    options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    options.set_crl_directory(files.revocation_dir.string());
+    return grpc::experimental::TlsServerCredentials(options);
+  }
   grpc::SslServerCredentialsOptions options(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   options.pem_root_certs = pems.ca;

@@ -31,6 +31,8 @@ struct TlsFiles {
   std::filesystem::path ca;
   std::filesystem::path certificate;
   std::filesystem::path private_key;
+  // Servers: a folder with the CA's revocation list (stapel-keys revoke); empty: none checked.
+  std::filesystem::path revocation_dir;
 };
 
 struct HubEndpoint {
@@ -50,7 +52,8 @@ absl::StatusOr<HubEndpoint> ReadHubSection(const toml::table& config,
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoint& hub,
                                                                 const TlsFiles& files);
 
-// Server credentials that require and verify a client certificate from the project CA.
+// Server credentials that require and verify a client certificate from the project CA and,
+// with `files.revocation_dir`, refuse a revoked one at the handshake.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredentials(
     const TlsFiles& files);
 

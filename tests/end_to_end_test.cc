@@ -378,6 +378,7 @@ TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
   ASSERT_EQ(RunProcess(init, dir / "keys.log"), 0) << ReadFile(dir / "keys.log");
   int private_files = 0;
   for (const auto& e : fs::directory_iterator(dir / "keys")) {
+    if (e.is_directory()) continue;  // revoked/: the CA's revocation list, public
     const auto perms = fs::status(e.path()).permissions();
     const bool is_private = e.path().extension() == ".key" || e.path().extension() == ".secret" ||
                             e.path().extension() == ".p12";
@@ -703,6 +704,43 @@ TEST(EndToEndTest, TheHubStartsOnlyWithTheManifestTheOfficerSigned) {
   EXPECT_EQ(entry["type"], "manifest");
   EXPECT_EQ(entry["officer_signature"].get<std::string>() + "\n",
             ReadFile(manifest.string() + ".sig"));
+}
+
+TEST(EndToEndTest, ARevokedCertificateIsRefusedAtTheHandshakeOfTheHubAndThePortal) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  ASSERT_EQ(w.StopHub(), 0);
+  // The analyst's laptop is stolen.
+  ASSERT_EQ(RunProcess({(kBin / "stapel-keys").string(), "revoke", "--keys",
+                        (w.dir() / "keys").string(), "--identity", "analyst"},
+                       w.Log("revoke")),
+            0)
+      << ReadFile(w.Log("revoke"));
+  const fs::path port_file = w.dir() / "portal.port";
+  w.StartHub({"--portal-listen", "127.0.0.1:0", "--portal-port-file", port_file.string()});
+  EXPECT_EQ(w.Request("requester.toml", {}, "request-revoked"), 1);
+  // Everyone else still gets in: a party submits again, the officer opens the portal.
+  EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-again"), 0)
+      << ReadFile(w.Log("credit-again"));
+  auto probe = [&](const std::string& who) {
+    return RunProcess(
+        std::vector<std::string>{"/usr/bin/python3",
+                                 (fs::path(STAPEL_SOURCE_DIR) / "tests" / "tls_probe.py").string(),
+                                 "--port", std::to_string(std::stoi(ReadFile(port_file))), "--ca",
+                                 (w.dir() / "keys" / "ca.crt").string(), "--cert",
+                                 (w.dir() / "keys" / (who + ".crt")).string(), "--key",
+                                 (w.dir() / "keys" / (who + ".key")).string()},
+        w.Log("probe-" + who));
+  };
+  EXPECT_EQ(probe("analyst"), 3) << ReadFile(w.Log("probe-analyst"));
+  EXPECT_EQ(probe("officer"), 0) << ReadFile(w.Log("probe-officer"));
+  ASSERT_EQ(w.StopHub(), 0);
+  // The refused request never reached the releaser: one release in the log.
+  ASSERT_EQ(w.AuditCommand("show", {}, "show"), 0);
+  const std::string shown = ReadFile(w.Log("show"));
+  EXPECT_EQ(shown.find("release to 'analyst'"), shown.rfind("release to 'analyst'")) << shown;
 }
 
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {

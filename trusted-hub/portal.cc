@@ -178,6 +178,17 @@ absl::StatusOr<std::unique_ptr<Portal>> Portal::Create(const Manifest* manifest,
         "portal: cannot use the TLS files {}, {} and {} (readable PEM files of the project CA?)",
         tls.certificate.string(), tls.private_key.string(), tls.ca.string()));
   }
+  if (!tls.revocation_dir.empty()) {
+    // The CA's revocation list (<hash>.r0 in the folder), checked at every handshake.
+    X509_STORE* store = SSL_CTX_get_cert_store(portal->server_->ssl_context());
+    X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+    if (lookup == nullptr ||
+        X509_LOOKUP_add_dir(lookup, tls.revocation_dir.c_str(), X509_FILETYPE_PEM) != 1) {
+      return absl::InvalidArgumentError(fmt::format("portal: cannot read the revocation list in {}",
+                                                    tls.revocation_dir.string()));
+    }
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+  }
   portal->server_->set_payload_max_length(64 * 1024);
   portal->server_->set_read_timeout(std::chrono::seconds(10));
   portal->server_->set_write_timeout(std::chrono::seconds(30));
