@@ -6,9 +6,20 @@
 
 namespace stapel {
 
+namespace {
+// GLPK keeps an environment per thread, made by its first call there and never freed by
+// itself; a gRPC worker thread that ends would leak it. So the last problem of a thread to go
+// frees it (GLPK makes a new one when the thread solves again).
+thread_local int live_problems = 0;
+}  // namespace
+
 struct AttackerLp::Problem {
-  glp_prob* lp = glp_create_prob();
-  ~Problem() { glp_delete_prob(lp); }
+  Problem() : lp(glp_create_prob()) { ++live_problems; }
+  ~Problem() {
+    glp_delete_prob(lp);
+    if (--live_problems == 0) glp_free_env();
+  }
+  glp_prob* lp;
 };
 
 AttackerLp::AttackerLp(int unknowns) : unknowns_(unknowns), problem_(std::make_unique<Problem>()) {

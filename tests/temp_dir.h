@@ -13,11 +13,13 @@
 
 namespace stapel::testing_util {
 
+// A new empty folder named after the running test (or "fuzz" outside a test).
 inline std::filesystem::path FreshTempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      ("stapel-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
+  const std::string name =
+      info == nullptr ? "fuzz" : std::string(info->test_suite_name()) + "-" + info->name();
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                              ("stapel-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
