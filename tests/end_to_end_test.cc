@@ -743,6 +743,45 @@ TEST(EndToEndTest, ARevokedCertificateIsRefusedAtTheHandshakeOfTheHubAndThePorta
   EXPECT_EQ(shown.find("release to 'analyst'"), shown.rfind("release to 'analyst'")) << shown;
 }
 
+TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOthers) {
+  World w;
+  const fs::path port_file = w.dir() / "portal.port";
+  w.StartHub({"--portal-listen", "127.0.0.1:0", "--portal-port-file", port_file.string()});
+  w.RunAllAgents();
+  const std::string grpc_port = std::to_string(std::stoi(ReadFile(w.dir() / "hub.port")));
+  const std::string portal_port = std::to_string(std::stoi(ReadFile(port_file)));
+  Process hostile(
+      {"/usr/bin/python3", (fs::path(STAPEL_SOURCE_DIR) / "tests" / "hostile_clients.py").string(),
+       "--port", grpc_port, "--port", portal_port, "--grpc-port", grpc_port, "--ca",
+       (w.dir() / "keys" / "ca.crt").string(), "--cert",
+       (w.dir() / "keys" / "analyst.crt").string(), "--key",
+       (w.dir() / "keys" / "analyst.key").string()},
+      w.Log("hostile"));
+  for (int i = 0; i < 200 && ReadFile(w.Log("hostile")).find("holding") == std::string::npos; ++i) {
+    ASSERT_TRUE(hostile.Running()) << ReadFile(w.Log("hostile"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_NE(ReadFile(w.Log("hostile")).find("holding 25 connections"), std::string::npos)
+      << ReadFile(w.Log("hostile"));
+  // While they are held open: a party submits, the analyst gets a table, the officer the portal.
+  EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-again"), 0)
+      << ReadFile(w.Log("credit-again"));
+  EXPECT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  EXPECT_EQ(RunProcess({"/usr/bin/python3",
+                        (fs::path(STAPEL_SOURCE_DIR) / "tests" / "tls_probe.py").string(), "--port",
+                        portal_port, "--ca", (w.dir() / "keys" / "ca.crt").string(), "--cert",
+                        (w.dir() / "keys" / "officer.crt").string(), "--key",
+                        (w.dir() / "keys" / "officer.key").string()},
+                       w.Log("probe")),
+            0)
+      << ReadFile(w.Log("probe"));
+  // And SIGTERM still stops the hub promptly with them open.
+  const auto stop_started = std::chrono::steady_clock::now();
+  EXPECT_EQ(w.StopHub(), 0) << ReadFile(w.Log("hub"));
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(15));
+  hostile.Stop();
+}
+
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
   World w;
   w.StartHub();

@@ -36,6 +36,8 @@ grpc::Status Finish(std::string_view rpc, std::string_view peer, absl::StatusOr<
 grpc::Status IngestService::SubmitBatch(grpc::ServerContext* context,
                                         const v1::SignedBatch* request, v1::BatchAck* response) {
   const std::string peer = PeerIdentity(context);
+  auto slot = limiter_->Acquire(peer);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   auto ack = ingest_->SubmitBatch(peer, *request);
   if (ack.ok()) {
     spdlog::debug("batch {} from '{}': {} records{}", ack->sequence(), peer, ack->records_stored(),
@@ -48,6 +50,8 @@ grpc::Status IngestService::CompleteSubmission(grpc::ServerContext* context,
                                                const v1::SignedSubmissionSummary* request,
                                                v1::SubmissionReceipt* response) {
   const std::string peer = PeerIdentity(context);
+  auto slot = limiter_->Acquire(peer);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   auto receipt = ingest_->CompleteSubmission(peer, *request);
   if (receipt.ok()) {
     spdlog::info("submission of '{}' complete: {} records in {} batches (replaces {} records)",
@@ -61,6 +65,8 @@ grpc::Status ReleaseService::RequestTable(grpc::ServerContext* context,
                                           const v1::TableRequest* request,
                                           v1::ReleaseReply* response) {
   const std::string peer = PeerIdentity(context);
+  auto slot = limiter_->Acquire(peer);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   auto reply = releaser_->Release(peer, *request);
   if (reply.ok()) {
     spdlog::info("release {} to '{}' written to the release log", reply->sequence(), peer);

@@ -6,6 +6,7 @@
 // gRPC status of the same code. No logic lives here.
 
 #include "proto/stapel.grpc.pb.h"
+#include "trusted-hub/call_limiter.h"
 #include "trusted-hub/ingest.h"
 #include "trusted-hub/release.h"
 
@@ -13,7 +14,7 @@ namespace stapel {
 
 class IngestService final : public v1::Ingest::Service {
  public:
-  explicit IngestService(Ingest* ingest) : ingest_(ingest) {}
+  IngestService(Ingest* ingest, CallLimiter* limiter) : ingest_(ingest), limiter_(limiter) {}
   grpc::Status SubmitBatch(grpc::ServerContext* context, const v1::SignedBatch* request,
                            v1::BatchAck* response) override;
   grpc::Status CompleteSubmission(grpc::ServerContext* context,
@@ -22,16 +23,19 @@ class IngestService final : public v1::Ingest::Service {
 
  private:
   Ingest* ingest_;
+  CallLimiter* limiter_;
 };
 
 class ReleaseService final : public v1::Release::Service {
  public:
-  explicit ReleaseService(Releaser* releaser) : releaser_(releaser) {}
+  ReleaseService(Releaser* releaser, CallLimiter* limiter)
+      : releaser_(releaser), limiter_(limiter) {}
   grpc::Status RequestTable(grpc::ServerContext* context, const v1::TableRequest* request,
                             v1::ReleaseReply* response) override;
 
  private:
   Releaser* releaser_;
+  CallLimiter* limiter_;
 };
 
 }  // namespace stapel

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "CLI/CLI.hpp"
 #include "keys/key_file.h"
@@ -121,8 +122,11 @@ int Serve(const ServeOptions& o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  stapel::IngestService ingest_service(ingest->get());
-  stapel::ReleaseService release_service(&releaser);
+  // A few calls at a time per client: an agent sends one batch at a time, a requester asks for
+  // one table at a time.
+  stapel::CallLimiter limiter(4);
+  stapel::IngestService ingest_service(ingest->get(), &limiter);
+  stapel::ReleaseService release_service(&releaser, &limiter);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config->listen, *credentials, &port);
@@ -167,9 +171,14 @@ int Serve(const ServeOptions& o) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("signal {} received: finishing calls in progress, then stopping", signal_number);
-  if (portal) portal->Stop();
+  // Both drain at once: calls in progress get up to 10 s, connections that never send a
+  // request (or stall in the handshake) are dropped then.
+  std::thread portal_stop([&portal] {
+    if (portal) portal->Stop();
+  });
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server->Wait();
+  portal_stop.join();
   spdlog::info("hub stopped");
   return 0;
 }

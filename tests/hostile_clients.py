@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Opens hostile connections to the hub and holds them open, to show it keeps serving others.
+
+Per port: connections that send garbage bytes, connections that send half a TLS ClientHello
+and stop, and (gRPC port, with a valid client certificate) connections that complete TLS and
+HTTP/2, open a call's stream with its headers and never send the message. Prints
+"holding N connections" once all are open, then holds them until killed.
+"""
+import argparse
+import os
+import socket
+import ssl
+import struct
+import sys
+import time
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--port", type=int, action="append", required=True, help="repeat per port")
+parser.add_argument("--grpc-port", type=int, required=True)
+parser.add_argument("--ca", required=True)
+parser.add_argument("--cert", required=True)
+parser.add_argument("--key", required=True)
+parser.add_argument("--each", type=int, default=5, help="connections of each kind per port")
+args = parser.parse_args()
+
+held = []
+
+
+def connect(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    held.append(s)
+    return s
+
+
+def half_client_hello():
+    context = ssl.create_default_context()
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="hub")
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    hello = outgoing.read()
+    return hello[: len(hello) // 2]
+
+
+def frame(kind, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
+
+
+def literal(name, value):  # HPACK literal header field without indexing, new name
+    return bytes([0, len(name)]) + name + bytes([len(value)]) + value
+
+
+def stalled_call(port):
+    context = ssl.create_default_context(cafile=args.ca)
+    context.check_hostname = False
+    context.load_cert_chain(args.cert, args.key)
+    context.set_alpn_protocols(["h2"])
+    tls = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                              server_hostname="hub")
+    held.append(tls)
+    headers = b"".join(literal(n, v) for n, v in [
+        (b":method", b"POST"), (b":scheme", b"https"), (b":path", b"/stapel.v1.Release/RequestTable"),
+        (b":authority", b"hub"), (b"content-type", b"application/grpc"), (b"te", b"trailers")])
+    tls.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + frame(4, 0, 0) +
+                frame(1, 0x4, 1, headers))  # HEADERS, END_HEADERS, no END_STREAM, no DATA
+
+
+for port in args.port:
+    for _ in range(args.each):
+        connect(port).sendall(os.urandom(4096))
+        connect(port).sendall(half_client_hello())
+for _ in range(args.each):
+    stalled_call(args.grpc_port)
+print(f"holding {len(held)} connections", flush=True)
+while True:
+    time.sleep(3600)
