@@ -72,7 +72,7 @@ absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::Sig
                    std::string(ack.status().message()), config_.retry_seconds);
     }
     std::this_thread::sleep_for(wait);
-    wait = std::min(wait * 2, std::chrono::milliseconds(5000));
+    wait = std::min(wait * 2, std::chrono::milliseconds(2000));
   }
 }
 

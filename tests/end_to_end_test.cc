@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -89,7 +90,7 @@ class World {
                                      "--config",
                                      (dir_ / "config" / "hub.toml").string(),
                                      "--listen",
-                                     "127.0.0.1:0",
+                                     listen_,
                                      "--port-file",
                                      (dir_ / "hub.port").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -102,6 +103,12 @@ class World {
     hub_address_ = "127.0.0.1:" + std::to_string(std::stoi(ReadFile(dir_ / "hub.port")));
   }
   int StopHub() { return hub_->Stop(); }
+  // Kills the hub with SIGKILL; the next StartHub listens on the same port again, so agents
+  // that are retrying find it.
+  int KillHub() {
+    listen_ = hub_address_;
+    return hub_->Kill();
+  }
 
   // Runs the agent of `config` (a file in config/) against the hub; extra args appended.
   int RunAgent(std::string_view config, std::vector<std::string> extra = {},
@@ -149,6 +156,7 @@ class World {
   fs::path dir_;
   std::unique_ptr<Process> hub_;
   std::string hub_address_;
+  std::string listen_ = "127.0.0.1:0";
 };
 
 // The one released table in `dir` (files are named after their release-log entry).
@@ -780,6 +788,67 @@ TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOt
   EXPECT_EQ(w.StopHub(), 0) << ReadFile(w.Log("hub"));
   EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(15));
   hostile.Stop();
+}
+
+// A credit export of `rows` distinct valid BSNs (eleven-test), all with debts.
+void WriteLargeCreditExport(const fs::path& path, int rows) {
+  std::ofstream out(path);
+  out << "bsn,registratiedatum,schuld\n";
+  int written = 0;
+  for (int prefix = 10000000; written < rows; ++prefix) {
+    int sum = 0, rest = prefix;
+    for (int weight = 2; weight <= 9; ++weight, rest /= 10) sum += (rest % 10) * weight;
+    if (sum % 11 == 10) continue;  // no check digit makes this prefix valid
+    out << prefix << sum % 11 << ",2024-01-01,1\n";
+    ++written;
+  }
+}
+
+TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRightCounts) {
+  World w;
+  w.StartHub();
+  ASSERT_EQ(w.RunAgent("agent-municipality.toml"), 0);
+  const fs::path input = w.dir() / "input" / "credit-1m.csv";
+  WriteLargeCreditExport(input, 1000000);
+  // The agent keeps retrying while the hub is down (a minute, the default).
+  WriteFile(w.dir() / "config" / "agent-credit-patient.toml",
+            Replace(ReadFile(w.dir() / "config" / "agent-credit.toml"), "retry_seconds = 1",
+                    "retry_seconds = 120"));
+  Process agent({(kBin / "stapel-agent").string(), "--config",
+                 (w.dir() / "config" / "agent-credit-patient.toml").string(), "--hub",
+                 "127.0.0.1:" + std::to_string(std::stoi(ReadFile(w.dir() / "hub.port"))),
+                 "--input", input.string()},
+                w.Log("agent-credit-1m"));
+  // Kill the hub once some batches are acknowledged, long before the last of 200.
+  for (int i = 0;
+       i < 3000 && ReadFile(w.Log("agent-credit-1m")).find("progress:") == std::string::npos; ++i) {
+    ASSERT_TRUE(agent.Running()) << ReadFile(w.Log("agent-credit-1m"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(w.KillHub(), 128 + SIGKILL);
+  EXPECT_TRUE(agent.Running()) << "the agent finished before the hub was killed";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  w.StartHub();  // same folder, same port
+  ASSERT_EQ(agent.Wait(), 0) << ReadFile(w.Log("agent-credit-1m"));
+  EXPECT_NE(ReadFile(w.Log("agent-credit-1m")).find("retrying"), std::string::npos);
+  EXPECT_NE(ReadFile(w.Log("agent-credit-1m")).find("sent 1000000 records in 200 batches"),
+            std::string::npos)
+      << ReadFile(w.Log("agent-credit-1m"));
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  ASSERT_EQ(w.StopHub(), 0);
+  // The hub stored every record exactly once: the submission it logged and the records the
+  // release linked from.
+  std::ifstream log(w.dir() / "hub" / "release.log");
+  nlohmann::json submission, release;
+  for (std::string line; std::getline(log, line);) {
+    const auto entry = nlohmann::json::parse(line);
+    if (entry["type"] == "submission" && entry["party"] == "credit") submission = entry;
+    if (entry["type"] == "release") release = entry;
+  }
+  EXPECT_EQ(submission["records"], 1000000);
+  EXPECT_EQ(submission["batches"], 200);
+  EXPECT_EQ(release["linkage"]["credit"]["records"], 1000000) << release["linkage"].dump();
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
 }
 
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {

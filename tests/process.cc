@@ -58,6 +58,11 @@ int Process::Stop() {
   return Wait();
 }
 
+int Process::Kill() {
+  if (Running()) ::kill(pid_, SIGKILL);
+  return Wait();
+}
+
 int RunProcess(const std::vector<std::string>& argv, const std::filesystem::path& log) {
   Process p(argv, log);
   return p.Wait();

@@ -25,6 +25,8 @@ class Process {
   int Wait();
   // SIGTERM, then wait.
   int Stop();
+  // SIGKILL (a crash, a power cut), then wait.
+  int Kill();
 
  private:
   pid_t pid_ = -1;
