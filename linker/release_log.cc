@@ -42,6 +42,23 @@ absl::Status Bad(size_t line, std::string_view what) {
       fmt::format("release log entry on line {} is not valid: {}", line, what));
 }
 
+// The hub's signature of a parsed entry.
+absl::Status CheckSignature(const nlohmann::json& entry, const Ed25519Verifier& key) {
+  if (!entry.contains("signature") || !entry["signature"].is_string()) {
+    return absl::DataLossError("signature is missing or not text");
+  }
+  uint8_t sig[64];
+  if (!FromHex(entry["signature"].get<std::string>(), sig)) {
+    return absl::DataLossError("signature is not 128 lowercase hex digits");
+  }
+  if (!key.Verify(kReleaseLogSignatureContext, SigningInput(entry),
+                  std::string_view(reinterpret_cast<const char*>(sig), sizeof(sig)))) {
+    return absl::DataLossError(
+        "the hub's signature does not verify (altered, or signed by another key)");
+  }
+  return absl::OkStatus();
+}
+
 // Checks one line given the hash of the line before it.
 absl::Status VerifyLine(const std::string& line, size_t number, const std::string& prev_hash,
                         const Ed25519Verifier& key) {
@@ -72,14 +89,8 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   if (release && entry["table_sha256"] != Sha256Hex(entry["table"].dump())) {
     return Bad(number, "table_sha256 does not match the table");
   }
-  if (!entry["signature"].is_string()) return Bad(number, "signature is not text");
-  uint8_t sig[64];
-  if (!FromHex(entry["signature"].get<std::string>(), sig)) {
-    return Bad(number, "signature is not 128 lowercase hex digits");
-  }
-  if (!key.Verify(kReleaseLogSignatureContext, SigningInput(entry),
-                  std::string_view(reinterpret_cast<const char*>(sig), sizeof(sig)))) {
-    return Bad(number, "the hub's signature does not verify (altered, or signed by another key)");
+  if (absl::Status s = CheckSignature(entry, key); !s.ok()) {
+    return Bad(number, std::string(s.message()));
   }
   if (!release) return absl::OkStatus();
   auto logged = ReadReleaseEntry(entry);
@@ -176,6 +187,16 @@ std::string DescribeLogEntry(const nlohmann::json& e) {
              table->measures.size(), suppressed, cells, protection.value("suppressed_by_guard", 0),
              protection.value("earlier_releases_checked", 0), e["rules"]["k"].get<int>(),
              e["rules"].value("rounding_base", 1));
+}
+
+absl::StatusOr<nlohmann::json> VerifyEntrySignature(std::string_view line,
+                                                    const Ed25519Verifier& hub_key) {
+  nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (entry.is_discarded() || !entry.is_object() || entry.dump() != line) {
+    return absl::DataLossError("not a release-log entry in canonical form");
+  }
+  if (absl::Status s = CheckSignature(entry, hub_key); !s.ok()) return s;
+  return entry;
 }
 
 nlohmann::json ReleaseFile(const nlohmann::json& entry) {

@@ -94,6 +94,11 @@ struct LoggedRelease {
 // INVALID_ARGUMENT when the entry lacks its table, spec or rules.
 absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry);
 
+// One entry on its own (a receipt a party keeps): canonical form and the hub's signature, not
+// its place in the chain. DATA_LOSS saying what is wrong.
+absl::StatusOr<nlohmann::json> VerifyEntrySignature(std::string_view line,
+                                                    const Ed25519Verifier& hub_key);
+
 // One readable line per entry, for a privacy officer: "#5 <time> release to 'analyst' (...)".
 std::string DescribeLogEntry(const nlohmann::json& entry);
 

@@ -9,6 +9,7 @@
 
 #include "keys/key_file.h"
 #include "linker/csv_reader.h"
+#include "linker/release_log.h"
 #include "party-agent/record_builder.h"
 
 namespace stapel {
@@ -24,10 +25,12 @@ bool Retryable(const absl::Status& s) {
 }  // namespace
 
 Agent::Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signer> signer,
-             std::unique_ptr<MatchKeyer> keyer, std::unique_ptr<BloomEncoder> bloom)
+             Ed25519Verifier hub_key, std::unique_ptr<MatchKeyer> keyer,
+             std::unique_ptr<BloomEncoder> bloom)
     : config_(std::move(config)),
       manifest_(std::move(manifest)),
       signer_(std::move(signer)),
+      hub_key_(std::move(hub_key)),
       keyer_(std::move(keyer)),
       bloom_(std::move(bloom)) {}
 
@@ -41,6 +44,8 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
   }
   auto signer = Ed25519Signer::FromFile(config.signing_key);
   if (!signer.ok()) return signer.status();
+  auto hub_key = Ed25519Verifier::FromFile(config.hub_signing_key);
+  if (!hub_key.ok()) return hub_key.status();
   auto secret_text = ReadPrivateFile(config.linkage_secret);
   if (!secret_text.ok()) return secret_text.status();
   auto secret = Base64DecodeSecret(*secret_text);
@@ -58,7 +63,8 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
     bloom = std::move(*encoder);
   }
   return std::unique_ptr<Agent>(new Agent(config, std::move(*manifest), std::move(*signer),
-                                          std::move(*keyer), std::move(bloom)));
+                                          *std::move(hub_key), std::move(*keyer),
+                                          std::move(bloom)));
 }
 
 absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch) {
@@ -74,6 +80,39 @@ absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::Sig
     std::this_thread::sleep_for(wait);
     wait = std::min(wait * 2, std::chrono::milliseconds(2000));
   }
+}
+
+absl::Status Agent::KeepReceipt(const v1::SubmissionReceipt& receipt,
+                                const v1::SubmissionSummary& sent, std::string_view sent_sha256,
+                                AgentSummary* summary) {
+  auto entry = VerifyEntrySignature(receipt.log_entry(), hub_key_);
+  if (!entry.ok()) {
+    return absl::DataLossError(fmt::format("the hub's receipt does not verify with {}: {}",
+                                           config_.hub_signing_key.string(),
+                                           std::string(entry.status().message())));
+  }
+  const nlohmann::json& e = *entry;
+  const auto differs = [&](const char* what, const nlohmann::json& hub, const nlohmann::json& us) {
+    return absl::DataLossError(fmt::format("the hub's receipt says {} {}, the agent sent {}", what,
+                                           hub.dump(), us.dump()));
+  };
+  if (e.value("type", "") != kEntrySubmission || e.value("party", "") != config_.party_id ||
+      e.value("submission_id", "") != HexEncode(sent.submission_id())) {
+    return differs("submission", e.value("submission_id", ""), HexEncode(sent.submission_id()));
+  }
+  if (e.value("batches", uint64_t{0}) != sent.batch_count()) {
+    return differs("batches", e["batches"], sent.batch_count());
+  }
+  if (e.value("records", uint64_t{0}) != sent.record_count()) {
+    return differs("records", e["records"], sent.record_count());
+  }
+  if (e.value("stored_sha256", "") != sent_sha256) {
+    return differs("stored_sha256", e["stored_sha256"], sent_sha256);
+  }
+  summary->receipt_seq = e.value("seq", uint64_t{0});
+  summary->receipt_file = config_.input.string() + ".receipt.json";
+  std::ofstream(summary->receipt_file, std::ios::trunc) << receipt.log_entry() << "\n";
+  return absl::OkStatus();
 }
 
 absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
@@ -116,12 +155,17 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
                               std::string(s.message()), summary.acknowledged, summary.batches));
   };
   v1::SignedBatch signed_batch;
+  crypto_hash_sha256_state sent_digest;  // over every SignedBatch sent, as the hub stores them
+  crypto_hash_sha256_init(&sent_digest);
   auto flush = [&]() -> absl::Status {
     if (batch.records_size() == 0) return absl::OkStatus();
     signed_batch.Clear();
     batch.SerializeToString(signed_batch.mutable_batch());
     const Ed25519Signature sig = signer_->Sign(kBatchSignatureContext, signed_batch.batch());
     signed_batch.set_signature(sig.data(), sig.size());
+    const std::string bytes = signed_batch.SerializeAsString();
+    crypto_hash_sha256_update(&sent_digest, reinterpret_cast<const uint8_t*>(bytes.data()),
+                              bytes.size());
     auto ack = SendWithRetry(sink, signed_batch);
     if (!ack.ok()) return stopped(ack.status());
     summary.records_sent += batch.records_size();
@@ -173,9 +217,10 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
   signed_done.set_signature(sig.data(), sig.size());
   auto receipt = sink->CompleteSubmission(signed_done);
   if (!receipt.ok()) return stopped(receipt.status());
-  if (receipt->record_count() != summary.records_sent) {
-    return absl::DataLossError(fmt::format("the hub confirmed {} records, the agent sent {}",
-                                           receipt->record_count(), summary.records_sent));
+  uint8_t sent_sha[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sent_digest, sent_sha);
+  if (absl::Status s = KeepReceipt(*receipt, done, HexEncode(sent_sha), &summary); !s.ok()) {
+    return s;
   }
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;

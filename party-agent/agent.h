@@ -6,6 +6,7 @@
 // complete the submission so the hub uses it in place of the party's earlier one.
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,6 +28,8 @@ struct AgentSummary {
   uint64_t acknowledged = 0;  // records the hub confirmed as durably stored
   uint64_t batches = 0;
   double seconds = 0;
+  uint64_t receipt_seq = 0;            // the submission's entry in the hub's release log
+  std::filesystem::path receipt_file;  // where the hub's signed receipt was saved
 };
 
 class Agent {
@@ -36,19 +39,26 @@ class Agent {
 
   // Sends the export to `sink`. `progress` is called after each acknowledged batch.
   // Returns the summary, or the error that stopped the run (with what was acknowledged by
-  // then in the message).
+  // then in the message). The hub's receipt must be signed with the hub's key and name exactly
+  // the batches, records and bytes sent (DATA_LOSS otherwise); it is saved beside the export
+  // as <input>.receipt.json.
   absl::StatusOr<AgentSummary> Run(BatchSink* sink,
                                    const std::function<void(const AgentSummary&)>& progress);
 
  private:
   Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signer> signer,
-        std::unique_ptr<MatchKeyer> keyer, std::unique_ptr<BloomEncoder> bloom);
+        Ed25519Verifier hub_key, std::unique_ptr<MatchKeyer> keyer,
+        std::unique_ptr<BloomEncoder> bloom);
+  // Checks the hub's receipt against what was sent and saves it.
+  absl::Status KeepReceipt(const v1::SubmissionReceipt& receipt, const v1::SubmissionSummary& sent,
+                           std::string_view sent_sha256, AgentSummary* summary);
   // Sends with retries while the hub is unavailable, up to config_.retry_seconds.
   absl::StatusOr<v1::BatchAck> SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch);
 
   AgentConfig config_;
   Manifest manifest_;
   std::unique_ptr<Ed25519Signer> signer_;
+  Ed25519Verifier hub_key_;
   std::unique_ptr<MatchKeyer> keyer_;
   std::unique_ptr<BloomEncoder> bloom_;  // null unless the party sends Bloom filters
 };

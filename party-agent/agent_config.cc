@@ -38,9 +38,13 @@ absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path)
 
   auto signing = root["keys"]["signing_key"].value<std::string>();
   auto secret = root["keys"]["linkage_secret"].value<std::string>();
-  if (!signing || !secret) {
-    return error("[keys] needs signing_key and linkage_secret (files written by stapel-keys)");
+  auto hub_key = root["keys"]["hub_signing_key"].value<std::string>();
+  if (!signing || !secret || !hub_key) {
+    return error(
+        "[keys] needs signing_key, linkage_secret and hub_signing_key (files written by "
+        "stapel-keys; hub_signing_key is the hub's public key, hub-signing.pub)");
   }
+  c.hub_signing_key = relative(*hub_key);
   c.signing_key = relative(*signing);
   c.linkage_secret = relative(*secret);
 
@@ -73,7 +77,7 @@ absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path)
   c.retry_seconds = static_cast<int>(retry);
 
   static constexpr std::array<std::string_view, 8> kFields = {
-      kFieldBsn,      kFieldFirstNames,   kFieldSurname,       kFieldBirthDate,
+      kFieldBsn,      kFieldFirstNames,  kFieldSurname,       kFieldBirthDate,
       kFieldPostcode, kFieldHouseNumber, kFieldSurnamePrefix, kFieldBuurt};
   if (const toml::table* columns = root["columns"].as_table()) {
     for (const auto& [key, value] : *columns) {

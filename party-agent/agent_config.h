@@ -33,6 +33,7 @@ struct AgentConfig {
   TlsFiles tls;
   std::filesystem::path signing_key;
   std::filesystem::path linkage_secret;
+  std::filesystem::path hub_signing_key;  // the hub's public key: receipts must verify with it
 
   std::filesystem::path input;
   char delimiter = ',';

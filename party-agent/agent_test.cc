@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "keys/key_file.h"
+#include "linker/release_log.h"
 #include "party-agent/test_project.h"
 
 namespace stapel {
@@ -10,9 +12,13 @@ namespace {
 using testing_util::MakeTestProject;
 using testing_util::ReadFile;
 
-// Collects what the agent sends; can fail the first calls.
+// Collects what the agent sends; can fail the first calls. Receipts are signed entries of a
+// release log of its own, as the hub makes them (with `tamper` applied first, if set).
 class FakeSink : public BatchSink {
  public:
+  explicit FakeSink(const testing_util::TestProject& project)
+      : log_(*ReleaseLogWriter::Open(project.dir / "hub-release.log",
+                                     *Ed25519Signer::FromFile(project.dir / "hub.key"))) {}
   absl::StatusOr<v1::BatchAck> SubmitBatch(const v1::SignedBatch& batch) override {
     if (failures_left_ > 0) {
       --failures_left_;
@@ -31,9 +37,18 @@ class FakeSink : public BatchSink {
     completions.push_back(summary);
     v1::SubmissionSummary s;
     s.ParseFromString(summary.summary());
+    std::string stored;
+    for (const auto& b : batches) stored += b.SerializeAsString();
+    nlohmann::json entry = {
+        {"type", "submission"},      {"time", UtcNow()},
+        {"party", s.party_id()},     {"submission_id", HexEncode(s.submission_id())},
+        {"batches", batches.size()}, {"records", s.record_count()},
+        {"replaced_records", 0},     {"stored_sha256", Sha256Hex(stored)}};
+    if (tamper) tamper(&entry);
     v1::SubmissionReceipt r;
     r.set_batch_count(s.batch_count());
     r.set_record_count(s.record_count());
+    r.set_log_entry(*log_->Append(entry));
     return r;
   }
   void FailNext(int times, absl::Status status) {
@@ -42,8 +57,10 @@ class FakeSink : public BatchSink {
   }
   std::vector<v1::SignedBatch> batches;
   std::vector<v1::SignedSubmissionSummary> completions;
+  std::function<void(nlohmann::json*)> tamper;
 
  private:
+  std::unique_ptr<ReleaseLogWriter> log_;
   int failures_left_ = 0;
   absl::Status failure_;
 };
@@ -61,7 +78,7 @@ TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
   auto project = MakeTestProject("housing", HousingExport(12, 3));
   auto agent = Agent::Create(project.config);
   ASSERT_TRUE(agent.ok()) << agent.status();
-  FakeSink sink;
+  FakeSink sink(project);
   int progress_calls = 0;
   auto summary = (*agent)->Run(&sink, [&](const AgentSummary&) { ++progress_calls; });
   ASSERT_TRUE(summary.ok()) << summary.status();
@@ -93,12 +110,46 @@ TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
   EXPECT_EQ(
       rejects,
       "file,line,reason\nexport.csv,5,column geboren: date '31-02-1980' is not a calendar date\n");
+  // The hub's signed receipt is kept beside the export.
+  EXPECT_EQ(summary->receipt_file, project.dir / "export.csv.receipt.json");
+  EXPECT_NE(ReadFile(summary->receipt_file).find("\"type\":\"submission\""), std::string::npos);
+}
+
+TEST(AgentTest, AReceiptThatDoesNotMatchWhatWasSentOrIsNotTheHubsIsDataLoss) {
+  auto project = MakeTestProject("housing", HousingExport(12, -1));
+  auto agent = Agent::Create(project.config);
+  struct Case {
+    std::function<void(nlohmann::json*)> tamper;
+    std::string expect;
+  };
+  for (const Case& c : std::vector<Case>{
+           {[](nlohmann::json* e) { (*e)["records"] = 11; }, "receipt says records 11"},
+           {[](nlohmann::json* e) { (*e)["batches"] = 2; }, "receipt says batches 2"},
+           {[](nlohmann::json* e) { (*e)["stored_sha256"] = std::string(64, '0'); },
+            "receipt says stored_sha256"},
+           {[](nlohmann::json* e) { (*e)["party"] = "credit"; }, "receipt says submission"}}) {
+    FakeSink sink(project);
+    sink.tamper = c.tamper;
+    auto summary = (*agent)->Run(&sink, nullptr);
+    EXPECT_EQ(summary.status().code(), absl::StatusCode::kDataLoss) << c.expect;
+    EXPECT_NE(summary.status().message().find(c.expect), std::string::npos) << summary.status();
+  }
+  // A receipt signed with another key than the hub's.
+  std::filesystem::remove(project.dir / "hub-release.log");
+  ASSERT_TRUE(Ed25519Signer::Generate()
+                  ->WriteKeyFiles(project.dir / "hub.key", project.dir / "other.pub", true)
+                  .ok());
+  FakeSink impostor(project);
+  auto summary = (*agent)->Run(&impostor, nullptr);
+  EXPECT_EQ(summary.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(summary.status().message().find("does not verify with"), std::string::npos)
+      << summary.status();
 }
 
 TEST(AgentTest, RetriesWhileTheHubIsUnavailable) {
   auto project = MakeTestProject("housing", HousingExport(3, -1));
   auto agent = Agent::Create(project.config);
-  FakeSink sink;
+  FakeSink sink(project);
   sink.FailNext(2, absl::UnavailableError("hub restarting"));
   auto summary = (*agent)->Run(&sink, nullptr);
   ASSERT_TRUE(summary.ok()) << summary.status();
@@ -108,7 +159,7 @@ TEST(AgentTest, RetriesWhileTheHubIsUnavailable) {
 TEST(AgentTest, StopsOnARefusalAndSaysWhatWasAcknowledged) {
   auto project = MakeTestProject("housing", HousingExport(3, -1));
   auto agent = Agent::Create(project.config);
-  FakeSink sink;
+  FakeSink sink(project);
   sink.FailNext(1, absl::PermissionDeniedError("attribute not allowed"));
   auto summary = (*agent)->Run(&sink, nullptr);
   ASSERT_EQ(summary.status().code(), absl::StatusCode::kPermissionDenied);
@@ -125,7 +176,7 @@ TEST(AgentTest, AnExportWithEveryRowRejectedIsNotSubmitted) {
                                  "Piet,Jansen,11-03-1980,5401AB,2,nee\n");
   auto agent = Agent::Create(project.config);
   ASSERT_TRUE(agent.ok()) << agent.status();
-  FakeSink sink;
+  FakeSink sink(project);
   auto summary = (*agent)->Run(&sink, nullptr);
   ASSERT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(summary.status().message().find("all 2 rows"), std::string::npos) << summary.status();
@@ -136,7 +187,7 @@ TEST(AgentTest, MissingInputFileIsNotFound) {
   auto project = MakeTestProject("housing", "");
   std::filesystem::remove(project.config.input);
   auto agent = Agent::Create(project.config);
-  FakeSink sink;
+  FakeSink sink(project);
   EXPECT_EQ((*agent)->Run(&sink, nullptr).status().code(), absl::StatusCode::kNotFound);
 }
 

@@ -66,6 +66,8 @@ int main(int argc, char** argv) {
       "({:.2f} s, {:.0f} rows/s)",
       s.rows_read, s.records_sent, s.batches, s.rejected, s.acknowledged, s.seconds,
       s.rows_read / std::max(s.seconds, 1e-9));
+  spdlog::info("receipt: entry {} of the hub's release log, signed by the hub, saved in {}",
+               s.receipt_seq, s.receipt_file.string());
   if (s.rejected > 0) {
     spdlog::warn("{} rows were rejected; their line numbers and reasons are in {}", s.rejected,
                  config->reject_file.string());

@@ -32,6 +32,9 @@ inline TestProject MakeTestProject(const std::string& party, const std::string& 
                            true)
                   .ok());
   WriteFile(p.dir / "export.csv", csv);
+  // The hub's release-signing key pair: the fake hub signs receipts with it.
+  EXPECT_TRUE(
+      Ed25519Signer::Generate()->WriteKeyFiles(p.dir / "hub.key", p.dir / "hub.pub", true).ok());
   const bool reg = party == "municipality";
   WriteFile(p.dir / "agent.toml",
             "party_id = \"" + party +
@@ -40,7 +43,7 @@ inline TestProject MakeTestProject(const std::string& party, const std::string& 
                 "[tls]\nca = \"ca.crt\"\ncertificate = \"c.crt\"\nprivate_key = \"c.key\"\n"
                 "[keys]\nsigning_key = \"" +
                 party +
-                ".key\"\nlinkage_secret = \"linkage.secret\"\n"
+                ".key\"\nlinkage_secret = \"linkage.secret\"\nhub_signing_key = \"hub.pub\"\n"
                 "[input]\nfile = \"export.csv\"\ndelimiter = \";\"\nbatch_size = 5\n"
                 "[columns]\n" +
                 std::string(reg ? "bsn = \"bsn\"\nbuurt = \"buurt\"\n" : "") +

@@ -847,6 +847,9 @@ TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRig
   }
   EXPECT_EQ(submission["records"], 1000000);
   EXPECT_EQ(submission["batches"], 200);
+  // The party holds the hub's signed receipt: the same entry, which it checked against what
+  // it sent (counts and the digest of every batch).
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(input.string() + ".receipt.json")), submission);
   EXPECT_EQ(release["linkage"]["credit"]["records"], 1000000) << release["linkage"].dump();
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
 }

@@ -252,6 +252,7 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
                               {"replaced_records", receipt.replaced_record_count()},
                               {"stored_sha256", HexEncode(sha)}});
   if (!logged.ok()) return logged.status();
+  receipt.set_log_entry(*logged);
   return receipt;
 }
 
