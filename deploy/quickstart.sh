@@ -53,6 +53,9 @@ step "Keys and certificates (stapel-keys)"
   --party municipality --party housing --party credit --requester analyst --officer officer >/dev/null
 ls "$DEMO/keys" | tr '\n' ' '; echo
 cp "$ROOT"/deploy/examples/*.toml "$DEMO/config/"
+# The linkage secret's key-check value goes into the manifest (the hub then refuses any other).
+sed -i "s/^# refuses batches made with any other secret\.$/&\nkey_check = \"$(cat "$DEMO/keys/linkage.check")\"/" \
+  "$DEMO/config/manifest.toml"
 # The privacy officer approves the manifest by signing it; the hub starts only with it signed.
 "$BIN/stapel-audit" sign-manifest --manifest "$DEMO/config/manifest.toml" \
   --key "$DEMO/keys/officer-signing.key"

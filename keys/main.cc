@@ -13,6 +13,7 @@
 #include "keys/identity.h"
 #include "keys/key_file.h"
 #include "keys/signing.h"
+#include "linker/match_key.h"
 
 namespace fs = std::filesystem;
 using stapel::FileMode;
@@ -163,8 +164,14 @@ absl::Status Init(const Options& o) {
     return s;
   }
   const stapel::SecretBytes secret = stapel::SecretBytes::Random(32);
-  return Write(o, "linkage.secret", stapel::Base64Encode(secret.data(), secret.size()) + "\n",
-               FileMode::kPrivate);
+  if (auto s = Write(o, "linkage.secret", stapel::Base64Encode(secret.data(), secret.size()) + "\n",
+                     FileMode::kPrivate);
+      !s.ok()) {
+    return s;
+  }
+  // Public: goes into the manifest as key_check, so the hub can refuse another secret.
+  return Write(o, "linkage.check", stapel::KeyCheckValue(secret, o.project) + "\n",
+               FileMode::kPublic);
 }
 
 }  // namespace
@@ -232,6 +239,8 @@ int main(int argc, char** argv) {
             << "  " << o.hub
             << "-storage.key            the hub's key for record values at rest (keep it off "
                "the data volume)\n"
+            << "  linkage.check               its key-check value: put it in the manifest as "
+               "key_check\n"
             << "  linkage.secret              the parties' shared linkage secret (never give it "
                "to the hub)\n";
   return 0;

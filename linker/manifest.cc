@@ -88,6 +88,13 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
   auto title = r.String(top["title"], "title", false);
   if (!title.ok()) return title.status();
   m.title = *title;
+  if (top["key_check"]) {
+    const std::string check = top["key_check"].value_or(std::string());
+    if (check.size() != 64 || check.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return r.Error("key_check", "must be 64 lowercase hex digits (keys/linkage.check)");
+    }
+    m.key_check = check;
+  }
   if (const auto* date = top["retention_until"].as_date()) {
     m.retention_until =
         fmt::format("{:04d}-{:02d}-{:02d}", date->get().year, date->get().month, date->get().day);

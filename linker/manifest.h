@@ -66,6 +66,10 @@ struct Manifest {
   // retention_until: the last day (UTC, "YYYY-MM-DD") the hub may keep the microdata; after
   // it, stapel-hub purge deletes them and no more releases are made. Empty: not stated.
   std::string retention_until;
+  // key_check: the key-check value of the project's linkage secret (KeyCheckValue, 64 hex
+  // digits; stapel-keys writes it to linkage.check). The hub refuses batches made with another
+  // secret. Empty: not stated, and the hub cannot tell.
+  std::string key_check;
   std::vector<std::string> match_keys;  // most precise first
   std::vector<PartyManifest> parties;
   std::vector<std::string> requesters;

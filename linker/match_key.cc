@@ -1,12 +1,13 @@
 #include "linker/match_key.h"
 
 #include <fmt/format.h>
-
 #include <openssl/crypto.h>
 #include <sodium.h>
 
 #include <algorithm>
 #include <cstring>
+
+#include "keys/key_file.h"
 
 namespace stapel {
 namespace {
@@ -35,6 +36,16 @@ MatchKey HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> messa
   crypto_auth_hmacsha256_final(&state, out.data());
   sodium_memzero(&state, sizeof(state));
   return out;
+}
+
+std::string KeyCheckValue(const SecretBytes& linkage_secret, std::string_view project_id) {
+  std::string message = "stapel-key-check-v1";
+  message += static_cast<char>(kSeparator);
+  message += project_id;
+  const MatchKey mac = HmacSha256(
+      std::span<const uint8_t>(linkage_secret.data(), linkage_secret.size()),
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(message.data()), message.size()));
+  return HexEncode(mac);
 }
 
 // OpenSSL 3 deprecates the SHA256_* functions in favour of EVP, whose contexts cannot be

@@ -54,6 +54,12 @@ bool IsKnownMatchKeyKind(std::string_view kind);
 // Plain HMAC-SHA256 (RFC 2104), exposed for the RFC 4231 known-answer tests.
 MatchKey HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> message);
 
+// The key-check value of a linkage secret in a project: HMAC-SHA256(secret,
+// "stapel-key-check-v1" 0 project_id) in lowercase hex. It shows whether two parties hold the
+// same secret without telling the secret (no match key uses that label). The manifest states
+// it, every batch carries it, and the hub refuses a batch whose value differs.
+std::string KeyCheckValue(const SecretBytes& linkage_secret, std::string_view project_id);
+
 // Thread-safety: Compute is const and may be called from many threads.
 class MatchKeyer {
  public:

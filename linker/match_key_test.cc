@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "keys/key_file.h"
+
 namespace stapel {
 namespace {
 
@@ -41,6 +43,16 @@ class MatchKeyerTest : public testing::Test {
  protected:
   SecretBytes secret_ = SecretBytes::Random(32);
 };
+
+TEST_F(MatchKeyerTest, KeyCheckValueTellsSecretsApartWithoutBeingAMatchKey) {
+  const std::string check = KeyCheckValue(secret_, "p");
+  EXPECT_EQ(check.size(), 64u);
+  EXPECT_EQ(check, KeyCheckValue(secret_, "p"));
+  EXPECT_NE(check, KeyCheckValue(SecretBytes::Random(32), "p"));
+  EXPECT_NE(check, KeyCheckValue(secret_, "q"));
+  auto keyer = *MatchKeyer::Create(secret_, "p");
+  EXPECT_NE(check, HexEncode(keyer->Compute("bsn", "stapel-key-check-v1")));
+}
 
 TEST_F(MatchKeyerTest, SameValueSameProjectGivesSameKey) {
   auto a = MatchKeyer::Create(secret_, "project-a");

@@ -62,9 +62,17 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
     if (!encoder.ok()) return encoder.status();
     bloom = std::move(*encoder);
   }
-  return std::unique_ptr<Agent>(new Agent(config, std::move(*manifest), std::move(*signer),
-                                          *std::move(hub_key), std::move(*keyer),
-                                          std::move(bloom)));
+  const std::string key_check = KeyCheckValue(*secret, manifest->project_id);
+  if (!manifest->key_check.empty() && key_check != manifest->key_check) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{} is not the project's linkage secret: its key-check value is not the manifest's "
+        "key_check; use the linkage.secret the project gave this party",
+        config.linkage_secret.string()));
+  }
+  std::unique_ptr<Agent> agent(new Agent(config, std::move(*manifest), std::move(*signer),
+                                         *std::move(hub_key), std::move(*keyer), std::move(bloom)));
+  agent->key_check_ = key_check;
+  return agent;
 }
 
 absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch) {
@@ -145,6 +153,7 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
     batch.set_party_id(config_.party_id);
     batch.set_submission_id(submission_id);
     batch.set_sequence(summary.batches);
+    batch.set_key_check(key_check_);
     for (const auto& k : (*builder)->match_key_kinds()) batch.add_match_key_kinds(k);
     for (const auto& a : (*builder)->attribute_names()) batch.add_attribute_names(a);
   };

@@ -61,6 +61,7 @@ class Agent {
   Ed25519Verifier hub_key_;
   std::unique_ptr<MatchKeyer> keyer_;
   std::unique_ptr<BloomEncoder> bloom_;  // null unless the party sends Bloom filters
+  std::string key_check_;                // KeyCheckValue of the linkage secret, sent with batches
 };
 
 }  // namespace stapel

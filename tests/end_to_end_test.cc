@@ -8,9 +8,11 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <thread>
 
+#include "keys/key_file.h"
 #include "linker/area_table.h"
 #include "linker/csv_reader.h"
 #include "linker/disclosure.h"
@@ -61,6 +63,11 @@ class World {
     for (const auto& entry : fs::directory_iterator(kExamples)) {
       // Give up quickly on an unreachable hub: the tests that expect refusals must not wait.
       std::string text = ReadFile(entry.path());
+      if (entry.path().filename() == "manifest.toml") {  // as the quickstart does
+        text = Replace(text, "project_id = \"stapeldorp-2026\"\n",
+                       "project_id = \"stapeldorp-2026\"\nkey_check = \"" +
+                           ReadFile(dir_ / "keys" / "linkage.check").substr(0, 64) + "\"\n");
+      }
       if (entry.path().filename().string().starts_with("agent-")) {
         text = Replace(text, "name = \"hub\"", "name = \"hub\"\nretry_seconds = 1");
       }
@@ -852,6 +859,35 @@ TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRig
   EXPECT_EQ(nlohmann::json::parse(ReadFile(input.string() + ".receipt.json")), submission);
   EXPECT_EQ(release["linkage"]["credit"]["records"], 1000000) << release["linkage"].dump();
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+}
+
+TEST(EndToEndTest, APartyWithAnotherLinkageSecretIsRefusedSayingSo) {
+  World w;
+  w.StartHub();
+  // The credit registry was given another secret (a typo in a hand-over, an old file).
+  WriteKeyFile(w.dir() / "keys" / "other.secret", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
+               FileMode::kPrivate, true);
+  const std::string config = Replace(ReadFile(w.dir() / "config" / "agent-credit.toml"),
+                                     "linkage_secret = \"../keys/linkage.secret\"",
+                                     "linkage_secret = \"../keys/other.secret\"");
+  WriteFile(w.dir() / "config" / "agent-credit-other.toml", config);
+  // Its agent sees it against the manifest's key_check before sending anything ...
+  EXPECT_EQ(w.RunAgent("agent-credit-other.toml"), 1);
+  EXPECT_NE(ReadFile(w.Log("agent-credit-other.toml")).find("is not the project's linkage secret"),
+            std::string::npos)
+      << ReadFile(w.Log("agent-credit-other.toml"));
+  // ... and with a manifest that does not state it, the hub refuses the batches.
+  WriteFile(w.dir() / "config" / "manifest-without-check.toml",
+            std::regex_replace(ReadFile(w.dir() / "config" / "manifest.toml"),
+                               std::regex("key_check = \"[0-9a-f]+\"\n"), ""));
+  WriteFile(w.dir() / "config" / "agent-credit-other-old.toml",
+            Replace(config, "manifest = \"manifest.toml\"",
+                    "manifest = \"manifest-without-check.toml\""));
+  EXPECT_EQ(w.RunAgent("agent-credit-other-old.toml"), 1);
+  EXPECT_NE(ReadFile(w.Log("agent-credit-other-old.toml"))
+                .find("party 'credit' made its pseudonyms with another linkage secret"),
+            std::string::npos)
+      << ReadFile(w.Log("agent-credit-other-old.toml"));
 }
 
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {

@@ -53,6 +53,14 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
     return absl::PermissionDeniedError(
         fmt::format("{}: party '{}' cannot submit as '{}'", at, party.id, batch.party_id()));
   }
+  if (!manifest_->key_check.empty() && batch.key_check() != manifest_->key_check) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{}: party '{}' made its pseudonyms with another linkage secret than the project's "
+        "(key-check value {}, the manifest states {}); give the party the project's "
+        "linkage.secret",
+        at, party.id, batch.key_check().empty() ? "missing" : batch.key_check().substr(0, 16) + "…",
+        manifest_->key_check.substr(0, 16) + "…"));
+  }
   if (batch.submission_id().size() != 16) {
     return absl::InvalidArgumentError(fmt::format("{}: submission id must be 16 bytes", at));
   }

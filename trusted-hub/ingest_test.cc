@@ -135,6 +135,22 @@ TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
   EXPECT_EQ(StoredBatches(), 0);
 }
 
+TEST_F(IngestTest, ABatchMadeWithAnotherLinkageSecretIsRefused) {
+  p_.manifest.key_check = std::string(64, 'a');
+  v1::Batch b = HubTestProject::MakeBatch("credit", kSub, 0, 2, 1);
+  b.set_key_check(std::string(64, 'b'));
+  absl::Status s = ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("party 'credit' made its pseudonyms with another linkage secret"),
+            std::string::npos)
+      << s;
+  b.clear_key_check();  // an agent that does not say is refused too
+  EXPECT_EQ(ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  b.set_key_check(std::string(64, 'a'));
+  EXPECT_TRUE(ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).ok());
+}
+
 TEST_F(IngestTest, RegisterRecordsNeedAValidBuurtAndOneIdentifyingKey) {
   v1::Batch b = HubTestProject::MakeBatch("municipality", kSub, 0, 2, 1);
   b.mutable_records(1)->set_buurt("BU1");

@@ -118,7 +118,14 @@ absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
     LinkStats stats;
     absl::Status s = store_->ForEachBatch(
         party->id, (*current)->submission_id(),
-        [&](uint64_t, const v1::Batch& batch, std::string_view) {
+        [&](uint64_t, const v1::Batch& batch, std::string_view) -> absl::Status {
+          if (!manifest_->key_check.empty() && batch.key_check() != manifest_->key_check) {
+            return absl::FailedPreconditionError(fmt::format(
+                "the data of party '{}' were made with an earlier linkage secret than the "
+                "manifest's key_check; pseudonyms of different secrets never link, so the party "
+                "must send its export again",
+                party->id));
+          }
           const BatchLayout layout = Layout(batch, *manifest_, indicators);
           add(fmt::format("{}|{}", fmt::join(batch.match_key_kinds(), ","),
                           fmt::join(batch.attribute_names(), ",")));

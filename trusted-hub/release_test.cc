@@ -21,6 +21,17 @@ class ReleaseTest : public testing::Test {
   std::unique_ptr<Releaser>& releaser_ = hub_.releaser;
 };
 
+TEST_F(ReleaseTest, DataOfAnEarlierLinkageSecretAreNeverLinked) {
+  Submit("municipality", 60, 1, *p_.register_key);  // made before the manifest stated a key_check
+  p_.manifest.key_check = std::string(64, 'a');     // the secret was rotated since
+  auto reply = releaser_->Release("analyst", v1::TableRequest());
+  EXPECT_EQ(reply.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(reply.status().message().find("party 'municipality' were made with an earlier linkage "
+                                          "secret"),
+            std::string::npos)
+      << reply.status();
+}
+
 TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
   Submit("municipality", 60, 1, *p_.register_key);  // bsn keys 1..60, youth care for odd i
   Submit("credit", 40, 31, *p_.source_key);         // bsn keys 31..70: 30 link, 10 live elsewhere
