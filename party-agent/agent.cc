@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "keys/key_file.h"
 #include "linker/csv_reader.h"
@@ -90,6 +92,60 @@ absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::Sig
   }
 }
 
+namespace {
+
+// SHA-256 (hex) of a whole file, read in blocks.
+absl::StatusOr<std::string> FileSha256(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(fmt::format("{}: cannot open", path.string()));
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::vector<char> block(1 << 20);
+  while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0) {
+    crypto_hash_sha256_update(&state, reinterpret_cast<const uint8_t*>(block.data()),
+                              static_cast<size_t>(in.gcount()));
+  }
+  uint8_t sha[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, sha);
+  return HexEncode(sha);
+}
+
+// The submission id and acknowledged batches of an earlier run over the same export (same
+// contents, batch size, party, project and secret), if its progress file is there.
+std::optional<std::pair<std::string, uint64_t>> ReadProgress(const std::filesystem::path& file,
+                                                             const nlohmann::json& identity) {
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  const nlohmann::json p = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (p.is_discarded() || !p.is_object() || p.value("identity", nlohmann::json()) != identity) {
+    return std::nullopt;
+  }
+  std::string id(16, '\0');
+  const std::string hex = p.value("submission_id", "");
+  size_t length = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(id.data()), id.size(), hex.data(), hex.size(),
+                     nullptr, &length, nullptr) != 0 ||
+      length != id.size()) {
+    return std::nullopt;
+  }
+  return std::pair{id, p.value("batches_acknowledged", uint64_t{0})};
+}
+
+// Written after every acknowledged batch (atomically, by rename).
+void WriteProgress(const std::filesystem::path& file, const nlohmann::json& identity,
+                   const std::string& submission_id, uint64_t batches) {
+  const std::filesystem::path tmp = file.string() + ".tmp";
+  std::ofstream(tmp, std::ios::trunc) << nlohmann::json{{"identity", identity},
+                                                        {"submission_id", HexEncode(submission_id)},
+                                                        {"batches_acknowledged", batches}}
+                                             .dump()
+                                      << "\n";
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+}
+
+}  // namespace
+
 absl::Status Agent::KeepReceipt(const v1::SubmissionReceipt& receipt,
                                 const v1::SubmissionSummary& sent, std::string_view sent_sha256,
                                 AgentSummary* summary) {
@@ -144,8 +200,27 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
   }
   rejects << "file,line,reason\n";
 
+  // Resume an earlier run over the same export that stopped (its progress file names the
+  // submission and how many batches the hub acknowledged); otherwise start a new submission.
+  auto input_sha256 = FileSha256(config_.input);
+  if (!input_sha256.ok()) return input_sha256.status();
+  const nlohmann::json identity = {{"input_sha256", *input_sha256},
+                                   {"batch_size", config_.batch_size},
+                                   {"party", config_.party_id},
+                                   {"project", manifest_.project_id},
+                                   {"key_check", key_check_}};
+  const std::filesystem::path progress_file = config_.input.string() + ".progress.json";
   std::string submission_id(16, '\0');
   randombytes_buf(submission_id.data(), submission_id.size());
+  uint64_t resume_at = 0;  // batches acknowledged in an earlier run
+  if (auto earlier = ReadProgress(progress_file, identity)) {
+    submission_id = earlier->first;
+    resume_at = earlier->second;
+    spdlog::info(
+        "resuming the submission of {} after batch {}: the hub acknowledged the "
+        "batches before it in an earlier run",
+        config_.input.string(), resume_at);
+  }
   v1::Batch batch;
   auto new_batch = [&] {
     batch.Clear();
@@ -159,9 +234,10 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
   };
   auto stopped = [&](const absl::Status& s) {
     return absl::Status(
-        s.code(), fmt::format("{} (stopped after {} records acknowledged in {} "
-                              "batches; run the agent again to resend)",
-                              std::string(s.message()), summary.acknowledged, summary.batches));
+        s.code(),
+        fmt::format("{} (stopped after {} records acknowledged in {} "
+                    "batches; run the agent again: it resumes after the last acknowledged batch)",
+                    std::string(s.message()), summary.acknowledged, summary.batches));
   };
   v1::SignedBatch signed_batch;
   crypto_hash_sha256_state sent_digest;  // over every SignedBatch sent, as the hub stores them
@@ -175,11 +251,18 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
     const std::string bytes = signed_batch.SerializeAsString();
     crypto_hash_sha256_update(&sent_digest, reinterpret_cast<const uint8_t*>(bytes.data()),
                               bytes.size());
-    auto ack = SendWithRetry(sink, signed_batch);
-    if (!ack.ok()) return stopped(ack.status());
+    if (summary.batches < resume_at) {  // the hub has it from the earlier run
+      summary.acknowledged += batch.records_size();
+    } else {
+      auto ack = SendWithRetry(sink, signed_batch);
+      if (!ack.ok()) return stopped(ack.status());
+      summary.acknowledged += ack->records_stored();
+    }
     summary.records_sent += batch.records_size();
-    summary.acknowledged += ack->records_stored();
     ++summary.batches;
+    if (summary.batches > resume_at) {
+      WriteProgress(progress_file, identity, submission_id, summary.batches);
+    }
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (progress) progress(summary);
     new_batch();
@@ -225,7 +308,14 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
   const Ed25519Signature sig = signer_->Sign(kSubmissionSignatureContext, signed_done.summary());
   signed_done.set_signature(sig.data(), sig.size());
   auto receipt = sink->CompleteSubmission(signed_done);
-  if (!receipt.ok()) return stopped(receipt.status());
+  if (!receipt.ok()) {
+    // The hub lacks batches it once acknowledged (a restored database): start over next time.
+    if (receipt.status().code() == absl::StatusCode::kFailedPrecondition) {
+      std::filesystem::remove(progress_file);
+    }
+    return stopped(receipt.status());
+  }
+  std::filesystem::remove(progress_file);
   uint8_t sent_sha[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&sent_digest, sent_sha);
   if (absl::Status s = KeepReceipt(*receipt, done, HexEncode(sent_sha), &summary); !s.ok()) {

@@ -20,10 +20,11 @@ class FakeSink : public BatchSink {
       : log_(*ReleaseLogWriter::Open(project.dir / "hub-release.log",
                                      *Ed25519Signer::FromFile(project.dir / "hub.key"))) {}
   absl::StatusOr<v1::BatchAck> SubmitBatch(const v1::SignedBatch& batch) override {
-    if (failures_left_ > 0) {
+    if (failures_left_ > 0 && ok_before_failing_ == 0) {
       --failures_left_;
       return failure_;
     }
+    if (ok_before_failing_ > 0) --ok_before_failing_;
     batches.push_back(batch);
     v1::Batch b;
     b.ParseFromString(batch.batch());
@@ -37,13 +38,20 @@ class FakeSink : public BatchSink {
     completions.push_back(summary);
     v1::SubmissionSummary s;
     s.ParseFromString(summary.summary());
-    std::string stored;
-    for (const auto& b : batches) stored += b.SerializeAsString();
+    std::string stored;  // the batches of this submission, as the hub digests them
+    uint64_t count = 0;
+    for (const auto& b : batches) {
+      v1::Batch parsed;
+      parsed.ParseFromString(b.batch());
+      if (parsed.submission_id() != s.submission_id()) continue;
+      stored += b.SerializeAsString();
+      ++count;
+    }
     nlohmann::json entry = {
-        {"type", "submission"},      {"time", UtcNow()},
-        {"party", s.party_id()},     {"submission_id", HexEncode(s.submission_id())},
-        {"batches", batches.size()}, {"records", s.record_count()},
-        {"replaced_records", 0},     {"stored_sha256", Sha256Hex(stored)}};
+        {"type", "submission"},  {"time", UtcNow()},
+        {"party", s.party_id()}, {"submission_id", HexEncode(s.submission_id())},
+        {"batches", count},      {"records", s.record_count()},
+        {"replaced_records", 0}, {"stored_sha256", Sha256Hex(stored)}};
     if (tamper) tamper(&entry);
     v1::SubmissionReceipt r;
     r.set_batch_count(s.batch_count());
@@ -51,7 +59,10 @@ class FakeSink : public BatchSink {
     r.set_log_entry(*log_->Append(entry));
     return r;
   }
-  void FailNext(int times, absl::Status status) {
+  void FailNext(int times, absl::Status status) { FailAfter(0, times, std::move(status)); }
+  // Accepts `ok` batches, then fails `times` calls.
+  void FailAfter(int ok, int times, absl::Status status) {
+    ok_before_failing_ = ok;
     failures_left_ = times;
     failure_ = std::move(status);
   }
@@ -61,6 +72,7 @@ class FakeSink : public BatchSink {
 
  private:
   std::unique_ptr<ReleaseLogWriter> log_;
+  int ok_before_failing_ = 0;
   int failures_left_ = 0;
   absl::Status failure_;
 };
@@ -167,6 +179,42 @@ TEST(AgentTest, StopsOnARefusalAndSaysWhatWasAcknowledged) {
             std::string::npos)
       << summary.status();
   EXPECT_TRUE(sink.completions.empty());
+}
+
+TEST(AgentTest, ARunThatStoppedResumesAfterTheLastAcknowledgedBatch) {
+  auto project = MakeTestProject("housing", HousingExport(12, -1));  // batches of 5, 5 and 2
+  auto agent = Agent::Create(project.config);
+  FakeSink sink(project);
+  sink.FailAfter(2, 1, absl::InternalError("hub crashed"));
+  auto first = (*agent)->Run(&sink, nullptr);
+  ASSERT_FALSE(first.ok());
+  EXPECT_NE(first.status().message().find("it resumes after the last acknowledged batch"),
+            std::string::npos);
+  const auto progress_file = project.dir / "export.csv.progress.json";
+  ASSERT_TRUE(std::filesystem::exists(progress_file));
+  ASSERT_EQ(sink.batches.size(), 2u);
+
+  auto second = (*agent)->Run(&sink, nullptr);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(sink.batches.size(), 3u);  // only the third batch was sent again
+  v1::Batch first_batch, last_batch;
+  first_batch.ParseFromString(sink.batches[0].batch());
+  last_batch.ParseFromString(sink.batches[2].batch());
+  EXPECT_EQ(last_batch.sequence(), 2u);
+  EXPECT_EQ(last_batch.submission_id(), first_batch.submission_id());
+  EXPECT_EQ(second->acknowledged, 12u);
+  EXPECT_EQ(second->batches, 3u);
+  EXPECT_FALSE(std::filesystem::exists(progress_file));  // done: the next run starts afresh
+
+  // A changed export is a new submission, whatever an old progress file says.
+  sink.FailAfter(1, 1, absl::InternalError("hub crashed"));
+  ASSERT_FALSE((*agent)->Run(&sink, nullptr).ok());
+  testing_util::WriteFile(project.dir / "export.csv", HousingExport(11, -1));
+  ASSERT_TRUE((*agent)->Run(&sink, nullptr).ok());
+  v1::Batch restarted;
+  restarted.ParseFromString(sink.batches[4].batch());
+  EXPECT_EQ(restarted.sequence(), 0u);
+  EXPECT_NE(restarted.submission_id(), first_batch.submission_id());
 }
 
 TEST(AgentTest, AnExportWithEveryRowRejectedIsNotSubmitted) {

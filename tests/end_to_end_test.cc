@@ -890,6 +890,39 @@ TEST(EndToEndTest, APartyWithAnotherLinkageSecretIsRefusedSayingSo) {
       << ReadFile(w.Log("agent-credit-other-old.toml"));
 }
 
+TEST(EndToEndTest, AnAgentKilledMidwayResumesAfterTheLastAcknowledgedBatch) {
+  World w;
+  w.StartHub();
+  const fs::path input = w.dir() / "input" / "credit-400k.csv";
+  WriteLargeCreditExport(input, 400000);
+  const std::vector<std::string> agent_argv = {
+      (kBin / "stapel-agent").string(),
+      "--config",
+      (w.dir() / "config" / "agent-credit.toml").string(),
+      "--hub",
+      "127.0.0.1:" + std::to_string(std::stoi(ReadFile(w.dir() / "hub.port"))),
+      "--input",
+      input.string()};
+  {
+    Process agent(agent_argv, w.Log("agent-killed"));
+    for (int i = 0;
+         i < 3000 && ReadFile(w.Log("agent-killed")).find("progress:") == std::string::npos; ++i) {
+      ASSERT_TRUE(agent.Running()) << ReadFile(w.Log("agent-killed"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(agent.Kill(), 128 + SIGKILL);
+  }
+  ASSERT_TRUE(fs::exists(input.string() + ".progress.json"));
+  ASSERT_EQ(RunProcess(agent_argv, w.Log("agent-again")), 0) << ReadFile(w.Log("agent-again"));
+  const std::string again = ReadFile(w.Log("agent-again"));
+  EXPECT_NE(again.find("resuming the submission"), std::string::npos) << again;
+  EXPECT_NE(again.find("sent 400000 records in 80 batches"), std::string::npos) << again;
+  ASSERT_EQ(w.StopHub(), 0);
+  const auto receipt = nlohmann::json::parse(ReadFile(input.string() + ".receipt.json"));
+  EXPECT_EQ(receipt["records"], 400000);
+  EXPECT_EQ(receipt["batches"], 80);
+}
+
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
   World w;
   w.StartHub();
