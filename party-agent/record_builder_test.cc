@@ -29,9 +29,9 @@ class RecordBuilderTest : public testing::Test {
     const size_t n = fields.size();
     return CsvRow{2, std::move(fields), n, ""};
   }
-  const std::vector<std::string> header_ = {"bsn",     "voornaam",  "achternaam",
-                                            "geboren", "postcode",  "huisnummer",
-                                            "buurt",   "jeugdzorg", "notes"};
+  const std::vector<std::string> header_ = {"bsn",        "voornaam", "achternaam",
+                                            "geboren",    "postcode", "huisnummer",
+                                            "buurt",      "jeugdzorg", "notes"};
   testing_util::TestProject project_;
   Manifest manifest_;
   std::unique_ptr<MatchKeyer> keyer_;
@@ -51,24 +51,22 @@ std::vector<std::string> KeysOfKind(const v1::PseudonymRecord& r, uint32_t kind)
 TEST_F(RecordBuilderTest, RegisterRecordCarriesKeysBuurtAndFlagsOnly) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
-  ASSERT_TRUE(b->Build(Row({"123456782", "Émile", "Müller-de Vries", "12-02-1980", "5401 ab", "12a",
-                            "bu99990101", "ja", "lives with his mother"}),
+  ASSERT_TRUE(b->Build(Row({"123456782", "Émile", "Müller-de Vries", "12-02-1980", "5401 ab",
+                            "12a", "bu99990101", "ja", "lives with his mother"}),
                        &r)
                   .ok());
   EXPECT_EQ(b->match_key_kinds(),
             (std::vector<std::string>{"bsn", "surname_birth_postcode", "initial_surname_birth",
                                       "birth_postcode_house", "initial_surname_postcode_house"}));
-  EXPECT_EQ(KeysOfKind(r, 0),
-            (std::vector<std::string>{KeyOf(keyer_->Compute("bsn", "123456782"))}));
+  EXPECT_EQ(KeysOfKind(r, 0), (std::vector<std::string>{KeyOf(keyer_->Compute("bsn", "123456782"))}));
   // One key per surname part, prefixes left out.
   EXPECT_EQ(KeysOfKind(r, 1),
             (std::vector<std::string>{
                 KeyOf(keyer_->Compute("surname_birth_postcode", "muller|1980-02-12|5401AB")),
                 KeyOf(keyer_->Compute("surname_birth_postcode", "vries|1980-02-12|5401AB"))}));
-  EXPECT_EQ(KeysOfKind(r, 2)[0],
-            KeyOf(keyer_->Compute("initial_surname_birth", "e|muller|1980-02-12")));
-  EXPECT_EQ(KeysOfKind(r, 3), (std::vector<std::string>{KeyOf(keyer_->Compute(
-                                  "birth_postcode_house", "1980-02-12|5401AB|12-a"))}));
+  EXPECT_EQ(KeysOfKind(r, 2)[0], KeyOf(keyer_->Compute("initial_surname_birth", "e|muller|1980-02-12")));
+  EXPECT_EQ(KeysOfKind(r, 3),
+            (std::vector<std::string>{KeyOf(keyer_->Compute("birth_postcode_house", "1980-02-12|5401AB|12-a"))}));
   EXPECT_EQ(KeysOfKind(r, 4)[1],
             KeyOf(keyer_->Compute("initial_surname_postcode_house", "e|vries|5401AB|12-a")));
   EXPECT_EQ(r.keys_size(), 8);
@@ -104,20 +102,13 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
     std::string expect;
   };
   for (const Case& c : std::vector<Case>{
-           {{"123456781", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
-            "column bsn"},
-           {{"123456782", "A", "B", "31-02-1980", "5401AB", "1", "BU99990101", "1", ""},
-            "column geboren"},
-           {{"123456782", "A", "B", "12-02-1980", "540AB", "1", "BU99990101", "1", ""},
-            "column postcode"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "a1", "BU99990101", "1", ""},
-            "column huisnummer"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU999901", "1", ""},
-            "column buurt"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "soms", ""},
-            "column jeugdzorg"},
-           {{"", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
-            "identifies every person"},
+           {{"123456781", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "column bsn"},
+           {{"123456782", "A", "B", "31-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "column geboren"},
+           {{"123456782", "A", "B", "12-02-1980", "540AB", "1", "BU99990101", "1", ""}, "column postcode"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "a1", "BU99990101", "1", ""}, "column huisnummer"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU999901", "1", ""}, "column buurt"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "soms", ""}, "column jeugdzorg"},
+           {{"", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "identifies every person"},
            {{"123456782", "A", "B"}, "row has 3 fields, the header has 9"},
        }) {
     absl::Status s = b->Build(Row(c.row), &r);
@@ -129,10 +120,9 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
 TEST_F(RecordBuilderTest, EmptyFieldsLeaveOnlyTheKeysThatNeedThemOut) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
-  ASSERT_TRUE(
-      b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "", "BU99990101", "1", ""}), &r).ok());
+  ASSERT_TRUE(b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "", "BU99990101", "1", ""}), &r).ok());
   EXPECT_EQ(KeysOfKind(r, 0).size(), 1u);
-  EXPECT_TRUE(KeysOfKind(r, 1).empty());   // needs the postcode
+  EXPECT_TRUE(KeysOfKind(r, 1).empty());  // needs the postcode
   EXPECT_EQ(KeysOfKind(r, 2).size(), 1u);  // initial, surname, birth date
   EXPECT_TRUE(KeysOfKind(r, 3).empty());
   EXPECT_TRUE(KeysOfKind(r, 4).empty());
@@ -150,21 +140,16 @@ TEST_F(RecordBuilderTest, SurvivesHostileInputs) {
   for (const Case& c : std::vector<Case>{
            {{"", "", "", "", "", "", "", "", ""}, false, "identifies every person"},
            {{"123456782", "M\xfcller", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
-            false,
-            "UTF-8"},
+            false, "UTF-8"},
            {{"123456782", "A", "O", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, true, ""},
            {{"123456782", long_name, long_name, "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
-            true,
-            ""},
-           {{"123456782", "A", "B", "29-02-2023", "5401AB", "1", "BU99990101", "1", ""},
-            false,
+            true, ""},
+           {{"123456782", "A", "B", "29-02-2023", "5401AB", "1", "BU99990101", "1", ""}, false,
             "not a calendar date"},
-           {{"123456782", "A", "B", "01-01-2099", "5401AB", "1", "BU99990101", "1", ""},
-            false,
+           {{"123456782", "A", "B", "01-01-2099", "5401AB", "1", "BU99990101", "1", ""}, false,
             "in the future"},
            {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", "\xff\xfe"},
-            true,
-            ""},  // a column Stapel does not read may hold anything
+            true, ""},  // a column Stapel does not read may hold anything
        }) {
     absl::Status s = b->Build(Row(c.row), &r);
     EXPECT_EQ(s.ok(), c.accepted) << c.row[1] << ": " << s;
@@ -178,20 +163,13 @@ TEST_F(RecordBuilderTest, TwinsAreAmbiguousAndNeverMerged) {
   auto b = Builder(header_);
   // Twins: one address, one birth date, same initial and surname; only the BSN differs.
   v1::PseudonymRecord twin1, twin2;
-  ASSERT_TRUE(b->Build(Row({"123456782", "Anna", "Bos", "01-05-2001", "5401AB", "3", "BU99990101",
-                            "1", ""}),
-                       &twin1)
-                  .ok());
-  ASSERT_TRUE(b->Build(Row({"111222333", "Anouk", "Bos", "01-05-2001", "5401AB", "3", "BU99990101",
-                            "0", ""}),
-                       &twin2)
-                  .ok());
+  ASSERT_TRUE(b->Build(Row({"123456782", "Anna", "Bos", "01-05-2001", "5401AB", "3", "BU99990101", "1", ""}), &twin1).ok());
+  ASSERT_TRUE(b->Build(Row({"111222333", "Anouk", "Bos", "01-05-2001", "5401AB", "3", "BU99990101", "0", ""}), &twin2).ok());
   Linker linker(5);
   LinkStats reg, src;
   auto refs = [](const v1::PseudonymRecord& r) {
     std::vector<KeyRef> keys;
-    for (const auto& e : r.keys())
-      keys.push_back({e.kind(), reinterpret_cast<const MatchKey*>(e.key().data())});
+    for (const auto& e : r.keys()) keys.push_back({e.kind(), reinterpret_cast<const MatchKey*>(e.key().data())});
     return keys;
   };
   linker.AddRegisterRecord(refs(twin1), 0, 0, &reg);
