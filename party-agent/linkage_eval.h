@@ -26,7 +26,7 @@ struct LinkageEvaluation {
     size_t source_line, linked_register_line, true_register_line;  // 0: none
   };
   std::vector<WrongLink> wrong_links;  // the first 100
-  double seconds = 0;                  // normalize + key + link, both files
+  double seconds = 0;  // normalize + key + link, both files
 
   double precision() const { return links == 0 ? 1.0 : double(correct_links) / links; }
   double recall() const { return true_pairs == 0 ? 1.0 : double(correct_links) / true_pairs; }

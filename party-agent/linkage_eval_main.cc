@@ -1,28 +1,25 @@
 // stapel-linkage-eval: linkage quality on test data with a known truth.
-#include <fmt/format.h>
 #include <sodium.h>
 
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "CLI/CLI.hpp"
 #include "party-agent/linkage_eval.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "stapel-linkage-eval: run the real linkage path in-process (validate, normalize, "
-      "HMAC match keys under a random secret, link in passes) on a register export and "
-      "a source export, and compare the links with the true pairs. Prints precision, "
-      "recall, F1, records per second and the links made per pass. Test data only."};
+  CLI::App app{"stapel-linkage-eval: run the real linkage path in-process (validate, normalize, "
+               "HMAC match keys under a random secret, link in passes) on a register export and "
+               "a source export, and compare the links with the true pairs. Prints precision, "
+               "recall, F1, records per second and the links made per pass. Test data only."};
   std::string register_config, source_config, truth, register_input, source_input;
   app.add_option("--register-config", register_config, "Agent config of the register (TOML)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required()->check(CLI::ExistingFile);
   app.add_option("--source-config", source_config, "Agent config of the source (TOML)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required()->check(CLI::ExistingFile);
   app.add_option("--truth", truth, "CSV source_line,register_line of the true pairs")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required()->check(CLI::ExistingFile);
   app.add_option("--register", register_input, "Register export (overrides the config's file)");
   app.add_option("--source", source_input, "Source export (overrides the config's file)");
   bool no_fuzzy = false;
@@ -34,8 +31,7 @@ int main(int argc, char** argv) {
   auto reg = stapel::AgentConfig::Load(register_config);
   auto src = stapel::AgentConfig::Load(source_config);
   if (!reg.ok() || !src.ok()) {
-    std::cerr << "stapel-linkage-eval: " << (reg.ok() ? src.status() : reg.status()).message()
-              << "\n";
+    std::cerr << "stapel-linkage-eval: " << (reg.ok() ? src.status() : reg.status()).message() << "\n";
     return 1;
   }
   if (!register_input.empty()) reg->input = register_input;
@@ -51,8 +47,8 @@ int main(int argc, char** argv) {
       "links {}, correct {}, true pairs {}, ambiguous {}\n"
       "precision {:.4f}  recall {:.4f}  F1 {:.4f}\n"
       "{:.0f} records/s ({:.3f} s), {} fuzzy comparisons\nlinks per pass:\n",
-      e.register_records, e.source_records, e.rejected_rows, e.links, e.correct_links, e.true_pairs,
-      e.ambiguous, e.precision(), e.recall(), e.f1(),
+      e.register_records, e.source_records, e.rejected_rows, e.links, e.correct_links,
+      e.true_pairs, e.ambiguous, e.precision(), e.recall(), e.f1(),
       (e.register_records + e.source_records) / std::max(e.seconds, 1e-9), e.seconds,
       e.fuzzy_comparisons);
   for (const auto& [pass, n] : e.links_by_pass) std::cout << fmt::format("  {:<32} {}\n", pass, n);
@@ -60,9 +56,8 @@ int main(int argc, char** argv) {
     std::cout << "wrong links (source line -> linked register line, true register line):\n";
     for (size_t i = 0; i < e.wrong_links.size() && i < show_wrong; ++i) {
       const auto& w = e.wrong_links[i];
-      std::cout << fmt::format(
-          "  {} -> {}, {}\n", w.source_line, w.linked_register_line,
-          w.true_register_line == 0 ? "none" : std::to_string(w.true_register_line));
+      std::cout << fmt::format("  {} -> {}, {}\n", w.source_line, w.linked_register_line,
+                               w.true_register_line == 0 ? "none" : std::to_string(w.true_register_line));
     }
   }
   return 0;
