@@ -865,8 +865,10 @@ TEST(EndToEndTest, APartyWithAnotherLinkageSecretIsRefusedSayingSo) {
   World w;
   w.StartHub();
   // The credit registry was given another secret (a typo in a hand-over, an old file).
-  WriteKeyFile(w.dir() / "keys" / "other.secret", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n",
-               FileMode::kPrivate, true);
+  ASSERT_TRUE(WriteKeyFile(w.dir() / "keys" / "other.secret",
+                           "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n", FileMode::kPrivate,
+                           true)
+                  .ok());
   const std::string config = Replace(ReadFile(w.dir() / "config" / "agent-credit.toml"),
                                      "linkage_secret = \"../keys/linkage.secret\"",
                                      "linkage_secret = \"../keys/other.secret\"");
