@@ -12,6 +12,7 @@
 #include "keys/certificate_authority.h"
 #include "keys/identity.h"
 #include "keys/key_file.h"
+#include "keys/protected_secret.h"
 #include "keys/signing.h"
 #include "linker/match_key.h"
 
@@ -75,6 +76,17 @@ absl::Status WriteRevocationList(const fs::path& keys, const stapel::Certificate
   fs::create_directories(keys / "revoked", ec);
   return stapel::WriteKeyFile(keys / "revoked" / ca.RevocationFileName(), *crl, FileMode::kPublic,
                               /*overwrite=*/true);
+}
+
+// Rewrites a plain secret file as a passphrase-protected one (mode 0600).
+absl::Status Protect(const fs::path& secret_file, const fs::path& passphrase_file) {
+  auto secret = stapel::ReadSecretFile(secret_file, "");
+  if (!secret.ok()) return secret.status();
+  auto passphrase = stapel::ReadPrivateFile(passphrase_file);
+  if (!passphrase.ok()) return passphrase.status();
+  auto line = stapel::ProtectSecret(*secret, *passphrase);
+  if (!line.ok()) return line.status();
+  return stapel::WriteKeyFile(secret_file, *line, FileMode::kPrivate, /*overwrite=*/true);
 }
 
 struct RevokeOptions {
@@ -198,6 +210,20 @@ int main(int argc, char** argv) {
                    "A privacy officer identity (repeat): a TLS certificate for the portal");
   init->add_option("--days", o.days, "Certificate validity in days")->capture_default_str();
   init->add_flag("--force", o.force, "Replace existing keys in --out");
+  fs::path protect_secret, protect_passphrase;
+  auto* protect = app.add_subcommand(
+      "protect",
+      "Encrypt a secret file (linkage.secret) with a passphrase (Argon2id + XSalsa20-Poly1305), "
+      "in place: a copy of the disk or a backup no longer gives it away. Agents then need "
+      "[keys] passphrase_file. Without this, the file is protected by its mode 0600 alone");
+  protect->add_option("--secret", protect_secret, "The secret file, e.g. keys/linkage.secret")
+      ->required()
+      ->check(CLI::ExistingFile);
+  protect
+      ->add_option("--passphrase-file", protect_passphrase,
+                   "File with the passphrase on its first line (12 characters or more)")
+      ->required()
+      ->check(CLI::ExistingFile);
   RevokeOptions r;
   auto* revoke = app.add_subcommand(
       "revoke",
@@ -211,6 +237,15 @@ int main(int argc, char** argv) {
   revoke->add_option("--days", r.days, "Days until the list must be renewed")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (protect->parsed()) {
+    if (absl::Status s = Protect(protect_secret, protect_passphrase); !s.ok()) {
+      std::cerr << "stapel-keys: " << s.message() << "\n";
+      return 1;
+    }
+    std::cout << "stapel-keys: " << protect_secret.string()
+              << " is now protected with the passphrase; give agents [keys] passphrase_file\n";
+    return 0;
+  }
   if (revoke->parsed()) {
     if (absl::Status s = Revoke(r); !s.ok()) {
       std::cerr << "stapel-keys: " << s.message() << "\n";

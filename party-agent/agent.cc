@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "keys/key_file.h"
+#include "keys/protected_secret.h"
 #include "linker/csv_reader.h"
 #include "linker/release_log.h"
 #include "party-agent/record_builder.h"
@@ -48,14 +49,8 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
   if (!signer.ok()) return signer.status();
   auto hub_key = Ed25519Verifier::FromFile(config.hub_signing_key);
   if (!hub_key.ok()) return hub_key.status();
-  auto secret_text = ReadPrivateFile(config.linkage_secret);
-  if (!secret_text.ok()) return secret_text.status();
-  auto secret = Base64DecodeSecret(*secret_text);
-  if (!secret.ok()) {
-    return absl::InvalidArgumentError(
-        fmt::format("{} is not a linkage secret (one base64 line, as written by stapel-keys)",
-                    config.linkage_secret.string()));
-  }
+  auto secret = ReadSecretFile(config.linkage_secret, config.passphrase_file);
+  if (!secret.ok()) return secret.status();
   auto keyer = MatchKeyer::Create(*secret, manifest->project_id);
   if (!keyer.ok()) return keyer.status();
   std::unique_ptr<BloomEncoder> bloom;

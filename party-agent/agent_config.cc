@@ -45,6 +45,9 @@ absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path)
         "stapel-keys; hub_signing_key is the hub's public key, hub-signing.pub)");
   }
   c.hub_signing_key = relative(*hub_key);
+  if (auto passphrase = root["keys"]["passphrase_file"].value<std::string>()) {
+    c.passphrase_file = relative(*passphrase);
+  }
   c.signing_key = relative(*signing);
   c.linkage_secret = relative(*secret);
 

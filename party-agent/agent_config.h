@@ -33,7 +33,10 @@ struct AgentConfig {
   TlsFiles tls;
   std::filesystem::path signing_key;
   std::filesystem::path linkage_secret;
-  std::filesystem::path hub_signing_key;  // the hub's public key: receipts must verify with it
+  std::filesystem::path hub_signing_key;
+  // When linkage_secret is protected with a passphrase (stapel-keys protect): the file that
+  // holds the passphrase (mode 0600; e.g. a systemd credential). Empty otherwise.
+  std::filesystem::path passphrase_file;  // the hub's public key: receipts must verify with it
 
   std::filesystem::path input;
   char delimiter = ',';

@@ -925,6 +925,36 @@ TEST(EndToEndTest, AnAgentKilledMidwayResumesAfterTheLastAcknowledgedBatch) {
   EXPECT_EQ(receipt["batches"], 80);
 }
 
+TEST(EndToEndTest, ALinkageSecretProtectedWithAPassphraseNeedsIt) {
+  World w;
+  w.StartHub();
+  const fs::path secret = w.dir() / "keys" / "linkage.secret";
+  const std::string plain = ReadFile(secret);
+  ASSERT_TRUE(WriteKeyFile(w.dir() / "keys" / "passphrase", "the municipality's passphrase\n",
+                           FileMode::kPrivate, true)
+                  .ok());
+  ASSERT_EQ(RunProcess({(kBin / "stapel-keys").string(), "protect", "--secret", secret.string(),
+                        "--passphrase-file", (w.dir() / "keys" / "passphrase").string()},
+                       w.Log("protect")),
+            0)
+      << ReadFile(w.Log("protect"));
+  EXPECT_EQ(ReadFile(secret).find(plain.substr(0, 20)), std::string::npos);  // not in the clear
+  EXPECT_EQ(w.RunAgent("agent-municipality.toml", {}, "without-passphrase"), 1);
+  EXPECT_NE(ReadFile(w.Log("without-passphrase")).find("protected with a passphrase"),
+            std::string::npos)
+      << ReadFile(w.Log("without-passphrase"));
+  WriteFile(w.dir() / "config" / "agent-municipality-protected.toml",
+            Replace(ReadFile(w.dir() / "config" / "agent-municipality.toml"),
+                    "linkage_secret = \"../keys/linkage.secret\"",
+                    "linkage_secret = \"../keys/linkage.secret\"\npassphrase_file = "
+                    "\"../keys/passphrase\""));
+  EXPECT_EQ(w.RunAgent("agent-municipality-protected.toml"), 0)
+      << ReadFile(w.Log("agent-municipality-protected.toml"));
+  ASSERT_EQ(w.StopHub(), 0);
+  // No passphrase and no secret reached the hub's logs.
+  EXPECT_EQ(ReadFile(w.Log("hub")).find("passphrase"), std::string::npos);
+}
+
 TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
   World w;
   w.StartHub();
