@@ -80,6 +80,16 @@ class World {
   }
 
   const fs::path& dir() const { return dir_; }
+  // tests/tls_probe.py against 127.0.0.1:port with the certificate of `who`: 0 when the
+  // server answered, 3 when the handshake was refused.
+  int ProbeTls(int port, const std::string& who) {
+    return RunProcess(
+        {"/usr/bin/python3", (fs::path(STAPEL_SOURCE_DIR) / "tests" / "tls_probe.py").string(),
+         "--port", std::to_string(port), "--ca", (dir_ / "keys" / "ca.crt").string(), "--cert",
+         (dir_ / "keys" / (who + ".crt")).string(), "--key",
+         (dir_ / "keys" / (who + ".key")).string()},
+        Log("probe-" + who));
+  }
   // The privacy officer signs config/manifest.toml as it is now.
   int SignManifest() {
     return RunProcess({(kBin / "stapel-audit").string(), "sign-manifest", "--manifest",
@@ -739,18 +749,9 @@ TEST(EndToEndTest, ARevokedCertificateIsRefusedAtTheHandshakeOfTheHubAndThePorta
   // Everyone else still gets in: a party submits again, the officer opens the portal.
   EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-again"), 0)
       << ReadFile(w.Log("credit-again"));
-  auto probe = [&](const std::string& who) {
-    return RunProcess(
-        std::vector<std::string>{"/usr/bin/python3",
-                                 (fs::path(STAPEL_SOURCE_DIR) / "tests" / "tls_probe.py").string(),
-                                 "--port", std::to_string(std::stoi(ReadFile(port_file))), "--ca",
-                                 (w.dir() / "keys" / "ca.crt").string(), "--cert",
-                                 (w.dir() / "keys" / (who + ".crt")).string(), "--key",
-                                 (w.dir() / "keys" / (who + ".key")).string()},
-        w.Log("probe-" + who));
-  };
-  EXPECT_EQ(probe("analyst"), 3) << ReadFile(w.Log("probe-analyst"));
-  EXPECT_EQ(probe("officer"), 0) << ReadFile(w.Log("probe-officer"));
+  const int portal_port = std::stoi(ReadFile(port_file));
+  EXPECT_EQ(w.ProbeTls(portal_port, "analyst"), 3) << ReadFile(w.Log("probe-analyst"));
+  EXPECT_EQ(w.ProbeTls(portal_port, "officer"), 0) << ReadFile(w.Log("probe-officer"));
   ASSERT_EQ(w.StopHub(), 0);
   // The refused request never reached the releaser: one release in the log.
   ASSERT_EQ(w.AuditCommand("show", {}, "show"), 0);
@@ -782,14 +783,7 @@ TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOt
   EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-again"), 0)
       << ReadFile(w.Log("credit-again"));
   EXPECT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
-  EXPECT_EQ(RunProcess({"/usr/bin/python3",
-                        (fs::path(STAPEL_SOURCE_DIR) / "tests" / "tls_probe.py").string(), "--port",
-                        portal_port, "--ca", (w.dir() / "keys" / "ca.crt").string(), "--cert",
-                        (w.dir() / "keys" / "officer.crt").string(), "--key",
-                        (w.dir() / "keys" / "officer.key").string()},
-                       w.Log("probe")),
-            0)
-      << ReadFile(w.Log("probe"));
+  EXPECT_EQ(w.ProbeTls(std::stoi(portal_port), "officer"), 0) << ReadFile(w.Log("probe-officer"));
   // And SIGTERM still stops the hub promptly with them open.
   const auto stop_started = std::chrono::steady_clock::now();
   EXPECT_EQ(w.StopHub(), 0) << ReadFile(w.Log("hub"));

@@ -13,6 +13,7 @@
 
 #include "CLI/CLI.hpp"
 #include "keys/key_file.h"
+#include "keys/protected_secret.h"
 #include "keys/signing.h"
 #include "linker/geography.h"
 #include "linker/manifest.h"
@@ -48,19 +49,6 @@ absl::Status WritePortFile(const std::string& path, int port) {
   }
   std::filesystem::rename(tmp, path);
   return absl::OkStatus();
-}
-
-// The store as the hub uses it: record values sealed under the storage key.
-absl::StatusOr<std::unique_ptr<stapel::SealedStore>> OpenSealed(
-    stapel::Store* store, const std::filesystem::path& key_file) {
-  auto text = stapel::ReadPrivateFile(key_file);
-  if (!text.ok()) return text.status();
-  auto key = stapel::Base64DecodeSecret(*text);
-  if (!key.ok()) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{} is not a storage key (one base64 line, as stapel-keys writes it)", key_file.string()));
-  }
-  return stapel::SealedStore::Create(store, *std::move(key));
 }
 
 int Fail(const absl::Status& s) {
@@ -106,7 +94,10 @@ int Serve(const ServeOptions& o) {
   }
   auto store = stapel::RocksDbStore::Open(config->data_dir / "db");
   if (!store.ok()) return Fail(store.status());
-  auto sealed = OpenSealed(store->get(), config->storage_key);
+  // Record values sealed under the storage key (one base64 line, as stapel-keys writes it).
+  auto storage_key = stapel::ReadSecretFile(config->storage_key, "");
+  if (!storage_key.ok()) return Fail(storage_key.status());
+  auto sealed = stapel::SealedStore::Create(store->get(), *std::move(storage_key));
   if (!sealed.ok()) return Fail(sealed.status());
   stapel::SubmissionStore submissions(sealed->get());
   auto ingest = stapel::Ingest::Create(&*manifest, &submissions, log->get());
