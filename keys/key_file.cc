@@ -107,6 +107,10 @@ std::string Base64Encode(const uint8_t* data, size_t size) {
   return out;
 }
 
+std::string Base64Encode(std::string_view bytes) {
+  return Base64Encode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+}
+
 std::string HexEncode(std::span<const uint8_t> data) {
   std::string out(data.size() * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), data.data(), data.size());

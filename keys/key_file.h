@@ -30,6 +30,7 @@ absl::StatusOr<std::string> ReadTextFile(const std::filesystem::path& path);
 absl::StatusOr<SecretBytes> ReadPrivateFile(const std::filesystem::path& path);
 
 std::string Base64Encode(const uint8_t* data, size_t size);
+std::string Base64Encode(std::string_view bytes);
 // Lowercase hex, as the release log and the stores write hashes and ids.
 std::string HexEncode(std::span<const uint8_t> data);
 std::string HexEncode(std::string_view bytes);

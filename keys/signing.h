@@ -23,6 +23,7 @@ namespace stapel {
 inline constexpr std::string_view kBatchSignatureContext = "stapel-batch-v1\n";
 inline constexpr std::string_view kSubmissionSignatureContext = "stapel-submission-v1\n";
 inline constexpr std::string_view kReleaseLogSignatureContext = "stapel-release-log-v1\n";
+inline constexpr std::string_view kKeyEnvelopeSignatureContext = "stapel-key-envelope-v1\n";
 
 using Ed25519Signature = std::array<uint8_t, 64>;
 

@@ -7,7 +7,9 @@
 #include <tuple>
 
 #include "keys/identity.h"
+#include "absl/strings/ascii.h"
 #include "keys/key_file.h"
+#include "keys/sealed_secret.h"
 #include "keys/signing.h"
 #include "linker/indicator_expression.h"
 #include "linker/match_key.h"
@@ -88,13 +90,9 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
   auto title = r.String(top["title"], "title", false);
   if (!title.ok()) return title.status();
   m.title = *title;
-  if (top["key_check"]) {
-    const std::string check = top["key_check"].value_or(std::string());
-    if (check.size() != 64 || check.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      return r.Error("key_check", "must be 64 lowercase hex digits (keys/linkage.check)");
-    }
-    m.key_check = check;
-  }
+  auto creator = r.String(top["linkage_secret_creator"], "linkage_secret_creator", false);
+  if (!creator.ok()) return creator.status();
+  m.linkage_secret_creator = *creator;
   if (const auto* date = top["retention_until"].as_date()) {
     m.retention_until =
         fmt::format("{:04d}-{:02d}-{:02d}", date->get().year, date->get().month, date->get().day);
@@ -219,6 +217,23 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
     }
     party.signing_public_key = *key_text;
 
+    auto box_file = r.String(p["box_key"], where + ".box_key", false);
+    if (!box_file.ok()) return box_file.status();
+    if (!box_file->empty()) {
+      const std::filesystem::path box_path = path.parent_path() / *box_file;
+      auto box_text = ReadTextFile(box_path);
+      if (!box_text.ok()) return r.Error(where + ".box_key", box_text.status());
+      if (auto v = DecodeBoxPublicKey(*box_text); !v.ok()) {
+        return r.Error(where + ".box_key", fmt::format("{}: {}", box_path.string(),
+                                                       std::string(v.status().message())));
+      }
+      party.box_public_key = std::string(absl::StripAsciiWhitespace(*box_text));
+    } else if (!m.linkage_secret_creator.empty()) {
+      return r.Error(where + ".box_key",
+                     "is needed: the key ceremony seals the linkage secret to every party's box "
+                     "key (stapel-keys writes <party>-box.pub)");
+    }
+
     auto party_keys = r.Strings(p["match_keys"], where + ".match_keys");
     if (!party_keys.ok()) return party_keys.status();
     for (const auto& kind : m.match_keys) {  // keep the project's precision order
@@ -253,6 +268,10 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
       return r.Error(where + ".fuzzy", "needs a [fuzzy] section with the filter settings");
     }
     m.parties.push_back(std::move(party));
+  }
+  if (!m.linkage_secret_creator.empty() && m.FindParty(m.linkage_secret_creator) == nullptr) {
+    return r.Error("linkage_secret_creator",
+                   fmt::format("'{}' is not a party of the manifest", m.linkage_secret_creator));
   }
   const auto registers = std::count_if(m.parties.begin(), m.parties.end(), [](const auto& p) {
     return p.role == PartyRole::kRegister;

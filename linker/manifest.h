@@ -23,6 +23,8 @@ struct PartyManifest {
   std::string id;
   PartyRole role = PartyRole::kSource;
   std::string signing_public_key;       // base64 Ed25519 public key
+  // box_key: base64 X25519 public key the linkage secret is sealed to in the key ceremony.
+  std::string box_public_key;
   std::vector<std::string> match_keys;  // in the project's precision order
   std::vector<std::string> attributes;  // indicator flags the party may send
   // Flags that describe who a person is (an age group, say): sent like attributes, used only to
@@ -66,10 +68,10 @@ struct Manifest {
   // retention_until: the last day (UTC, "YYYY-MM-DD") the hub may keep the microdata; after
   // it, stapel-hub purge deletes them and no more releases are made. Empty: not stated.
   std::string retention_until;
-  // key_check: the key-check value of the project's linkage secret (KeyCheckValue, 64 hex
-  // digits; stapel-keys writes it to linkage.check). The hub refuses batches made with another
-  // secret. Empty: not stated, and the hub cannot tell.
-  std::string key_check;
+  // linkage_secret_creator: the party that makes the linkage secret in the key ceremony (and
+  // every rotation) and seals it to each party's box_key; every party then needs a box_key.
+  // Empty: no ceremony can be held, and the hub accepts no batches.
+  std::string linkage_secret_creator;
   std::vector<std::string> match_keys;  // most precise first
   std::vector<PartyManifest> parties;
   std::vector<std::string> requesters;

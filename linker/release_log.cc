@@ -70,7 +70,8 @@ absl::Status VerifyLine(const std::string& line, size_t number, const std::strin
   }
   const bool release = entry["type"] == kEntryRelease;
   if (!release && entry["type"] != kEntrySubmission && entry["type"] != kEntryRefusal &&
-      entry["type"] != kEntryManifest && entry["type"] != kEntryPurge) {
+      entry["type"] != kEntryManifest && entry["type"] != kEntryPurge &&
+      entry["type"] != kEntryKeyEpoch) {
     return Bad(number, "unknown entry type");
   }
   if (release) {
@@ -148,6 +149,14 @@ std::string DescribeLogEntry(const nlohmann::json& e) {
                       e["stored_entries_deleted"].get<uint64_t>(),
                       e["parties"].empty() ? "no party"
                                            : fmt::format("{}", fmt::join(e["parties"], ", ")));
+  }
+  if (type == kEntryKeyEpoch) {
+    return head + fmt::format(
+                      "linkage secret of epoch {} made by '{}' (key check {}), sealed for {}; "
+                      "batches of earlier epochs are refused",
+                      e["epoch"].get<uint64_t>(), e["creator"].get<std::string>(),
+                      e["key_check"].get<std::string>().substr(0, 16),
+                      fmt::join(e["sealed_for"], ", "));
   }
   if (type == "manifest") {
     std::string parties;

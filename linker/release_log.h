@@ -8,6 +8,8 @@
 //   "manifest"    the manifest (with the parties' keys) the hub started with, when it changed
 //   "purge"       the project's microdata deleted (retention ended, or on demand): no more
 //                 submissions or releases
+//   "key_epoch"   a linkage secret made in the key ceremony (or rotated): epoch, creator,
+//                 key_check and the creator's signed envelope of sealed boxes
 // Each entry holds what the caller records plus
 //   "seq"          1, 2, 3, ...
 //   "table_sha256" SHA-256 of the canonical encoding of "table" (releases)
@@ -47,6 +49,7 @@ inline constexpr std::string_view kEntrySubmission = "submission";
 inline constexpr std::string_view kEntryRefusal = "refusal";
 inline constexpr std::string_view kEntryManifest = "manifest";
 inline constexpr std::string_view kEntryPurge = "purge";
+inline constexpr std::string_view kEntryKeyEpoch = "key_epoch";
 
 std::string Sha256Hex(std::string_view data);
 // The current time as the log writes it: "2026-11-22T10:00:00Z".

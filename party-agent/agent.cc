@@ -59,13 +59,8 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
     if (!encoder.ok()) return encoder.status();
     bloom = std::move(*encoder);
   }
+  // The hub compares it with the current epoch's and refuses batches of any other secret.
   const std::string key_check = KeyCheckValue(*secret, manifest->project_id);
-  if (!manifest->key_check.empty() && key_check != manifest->key_check) {
-    return absl::FailedPreconditionError(fmt::format(
-        "{} is not the project's linkage secret: its key-check value is not the manifest's "
-        "key_check; use the linkage.secret the project gave this party",
-        config.linkage_secret.string()));
-  }
   std::unique_ptr<Agent> agent(new Agent(config, std::move(*manifest), std::move(*signer),
                                          *std::move(hub_key), std::move(*keyer), std::move(bloom)));
   agent->key_check_ = key_check;

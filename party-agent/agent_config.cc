@@ -48,6 +48,7 @@ absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path)
   if (auto passphrase = root["keys"]["passphrase_file"].value<std::string>()) {
     c.passphrase_file = relative(*passphrase);
   }
+  if (auto box = root["keys"]["box_key"].value<std::string>()) c.box_key = relative(*box);
   c.signing_key = relative(*signing);
   c.linkage_secret = relative(*secret);
 

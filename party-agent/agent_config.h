@@ -32,11 +32,14 @@ struct AgentConfig {
   HubEndpoint hub;
   TlsFiles tls;
   std::filesystem::path signing_key;
+  // Where the key ceremony (stapel-ceremony) writes the secret and the agent reads it.
   std::filesystem::path linkage_secret;
-  std::filesystem::path hub_signing_key;
+  std::filesystem::path hub_signing_key;  // the hub's public key: receipts must verify with it
   // When linkage_secret is protected with a passphrase (stapel-keys protect): the file that
   // holds the passphrase (mode 0600; e.g. a systemd credential). Empty otherwise.
-  std::filesystem::path passphrase_file;  // the hub's public key: receipts must verify with it
+  std::filesystem::path passphrase_file;
+  // The party's X25519 key (<party>-box.key), which opens its box in the key ceremony.
+  std::filesystem::path box_key;
 
   std::filesystem::path input;
   char delimiter = ',';

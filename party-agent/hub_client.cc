@@ -22,7 +22,8 @@ absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(const HubEndpoint& 
                                                              const TlsFiles& tls) {
   auto channel = MutualTlsChannel(hub, tls);
   if (!channel.ok()) return channel.status();
-  return std::unique_ptr<HubClient>(new HubClient(v1::Ingest::NewStub(*channel), hub.address));
+  return std::unique_ptr<HubClient>(
+      new HubClient(v1::Ingest::NewStub(*channel), v1::KeyRelay::NewStub(*channel), hub.address));
 }
 
 absl::Status HubClient::Explain(const grpc::Status& status) const {
@@ -53,6 +54,27 @@ absl::StatusOr<v1::SubmissionReceipt> HubClient::CompleteSubmission(
   grpc::Status status = stub_->CompleteSubmission(&context, summary, &receipt);
   if (!status.ok()) return Explain(status);
   return receipt;
+}
+
+absl::StatusOr<v1::KeyDepositReply> HubClient::DepositKeyEnvelope(
+    const v1::SignedKeyEnvelope& envelope) {
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::KeyDepositReply reply;
+  grpc::Status status = relay_->Deposit(&context, envelope, &reply);
+  if (!status.ok()) return Explain(status);
+  return reply;
+}
+
+absl::StatusOr<v1::SignedKeyEnvelope> HubClient::FetchKeyEnvelope(uint32_t epoch) {
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::KeyFetchRequest request;
+  request.set_epoch(epoch);
+  v1::SignedKeyEnvelope envelope;
+  grpc::Status status = relay_->Fetch(&context, request, &envelope);
+  if (!status.ok()) return Explain(status);
+  return envelope;
 }
 
 }  // namespace stapel

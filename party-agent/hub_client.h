@@ -1,7 +1,8 @@
 #ifndef STAPEL_PARTY_AGENT_HUB_CLIENT_H_
 #define STAPEL_PARTY_AGENT_HUB_CLIENT_H_
 
-// BatchSink over gRPC with mutual TLS. Thread-safe.
+// BatchSink over gRPC with mutual TLS, and the key relay of the linkage-secret ceremony.
+// Thread-safe.
 
 #include <memory>
 
@@ -21,11 +22,16 @@ class HubClient : public BatchSink {
   absl::StatusOr<v1::SubmissionReceipt> CompleteSubmission(
       const v1::SignedSubmissionSummary& summary) override;
 
+  absl::StatusOr<v1::KeyDepositReply> DepositKeyEnvelope(const v1::SignedKeyEnvelope& envelope);
+  absl::StatusOr<v1::SignedKeyEnvelope> FetchKeyEnvelope(uint32_t epoch);  // 0: current
+
  private:
-  explicit HubClient(std::unique_ptr<v1::Ingest::Stub> stub, std::string address)
-      : stub_(std::move(stub)), address_(std::move(address)) {}
+  HubClient(std::unique_ptr<v1::Ingest::Stub> stub, std::unique_ptr<v1::KeyRelay::Stub> relay,
+            std::string address)
+      : stub_(std::move(stub)), relay_(std::move(relay)), address_(std::move(address)) {}
   absl::Status Explain(const grpc::Status& status) const;
   std::unique_ptr<v1::Ingest::Stub> stub_;
+  std::unique_ptr<v1::KeyRelay::Stub> relay_;
   std::string address_;
 };
 

@@ -5,7 +5,8 @@
 //   municipality  register  every match key kind  youth_care, wmo
 //   housing       source    the name-based kinds  rent_arrears
 //   credit        source    bsn                   debts
-//   requester: analyst; k = 15, minimum area population 10
+//   requester: analyst; k = 15, minimum area population 10; municipality makes the linkage
+//   secret
 
 #include <filesystem>
 #include <map>
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "keys/sealed_secret.h"
 #include "keys/signing.h"
 #include "tests/temp_dir.h"
 
@@ -21,6 +23,7 @@ namespace stapel::testing_util {
 inline constexpr std::string_view kTestManifest = R"(
 project_id = "test"
 title = "Test project"
+linkage_secret_creator = "municipality"
 match_keys = ["bsn", "surname_birth_postcode", "initial_surname_birth", "birth_postcode_house",
               "initial_surname_postcode_house"]
 
@@ -32,6 +35,7 @@ min_area_population = 10
 id = "municipality"
 role = "register"
 signing_key = "municipality.pub"
+box_key = "municipality-box.pub"
 match_keys = ["initial_surname_postcode_house", "birth_postcode_house", "initial_surname_birth",
               "surname_birth_postcode", "bsn"]
 attributes = ["youth_care", "wmo"]
@@ -40,6 +44,7 @@ attributes = ["youth_care", "wmo"]
 id = "housing"
 role = "source"
 signing_key = "housing.pub"
+box_key = "housing-box.pub"
 match_keys = ["surname_birth_postcode", "initial_surname_birth", "birth_postcode_house",
               "initial_surname_postcode_house"]
 attributes = ["rent_arrears"]
@@ -48,6 +53,7 @@ attributes = ["rent_arrears"]
 id = "credit"
 role = "source"
 signing_key = "credit.pub"
+box_key = "credit-box.pub"
 match_keys = ["bsn"]
 attributes = ["debts"]
 
@@ -55,8 +61,9 @@ attributes = ["debts"]
 id = "analyst"
 )";
 
-// Writes <party>.key (mode 0600) and <party>.pub for every party and `manifest` as
-// manifest.toml into `dir`; returns the parties' signers.
+// Writes <party>.key (mode 0600) and <party>.pub for every party, their box keys
+// <party>-box.key and <party>-box.pub, and `manifest` as manifest.toml into `dir`; returns the
+// parties' signers.
 inline std::map<std::string, std::unique_ptr<Ed25519Signer>> WriteTestProject(
     const std::filesystem::path& dir, std::string_view manifest = kTestManifest) {
   std::map<std::string, std::unique_ptr<Ed25519Signer>> signers;
@@ -67,6 +74,10 @@ inline std::map<std::string, std::unique_ptr<Ed25519Signer>> WriteTestProject(
                                     dir / (std::string(party) + ".pub"), true)
                     .ok());
     signers[party] = std::move(signer);
+    EXPECT_TRUE(BoxKeyPair::Generate()
+                    .WriteKeyFiles(dir / (std::string(party) + "-box.key"),
+                                   dir / (std::string(party) + "-box.pub"), true)
+                    .ok());
   }
   WriteFile(dir / "manifest.toml", manifest);
   return signers;

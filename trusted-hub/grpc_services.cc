@@ -74,4 +74,27 @@ grpc::Status ReleaseService::RequestTable(grpc::ServerContext* context,
   return Finish("RequestTable", peer, std::move(reply), response);
 }
 
+grpc::Status KeyRelayService::Deposit(grpc::ServerContext* context,
+                                      const v1::SignedKeyEnvelope* request,
+                                      v1::KeyDepositReply* response) {
+  const std::string peer = PeerIdentity(context);
+  auto slot = limiter_->Acquire(peer);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
+  auto reply = relay_->Deposit(peer, *request);
+  if (reply.ok()) {
+    spdlog::info("linkage secret of epoch {} deposited by '{}' (sealed; the hub cannot open it)",
+                 reply->epoch(), peer);
+  }
+  return Finish("Deposit", peer, std::move(reply), response);
+}
+
+grpc::Status KeyRelayService::Fetch(grpc::ServerContext* context,
+                                    const v1::KeyFetchRequest* request,
+                                    v1::SignedKeyEnvelope* response) {
+  const std::string peer = PeerIdentity(context);
+  auto slot = limiter_->Acquire(peer);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
+  return Finish("Fetch", peer, relay_->Fetch(peer, request->epoch()), response);
+}
+
 }  // namespace stapel

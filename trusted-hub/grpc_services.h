@@ -2,12 +2,13 @@
 #define STAPEL_TRUSTED_HUB_GRPC_SERVICES_H_
 
 // The gRPC edge of the hub: takes the caller's identity from its verified client
-// certificate (common name), calls Ingest or Releaser, and maps their absl::Status to the
+// certificate (common name), calls Ingest, Releaser or KeyRelay, and maps their absl::Status to the
 // gRPC status of the same code. No logic lives here.
 
 #include "proto/stapel.grpc.pb.h"
 #include "trusted-hub/call_limiter.h"
 #include "trusted-hub/ingest.h"
+#include "trusted-hub/key_relay.h"
 #include "trusted-hub/release.h"
 
 namespace stapel {
@@ -35,6 +36,19 @@ class ReleaseService final : public v1::Release::Service {
 
  private:
   Releaser* releaser_;
+  CallLimiter* limiter_;
+};
+
+class KeyRelayService final : public v1::KeyRelay::Service {
+ public:
+  KeyRelayService(KeyRelay* relay, CallLimiter* limiter) : relay_(relay), limiter_(limiter) {}
+  grpc::Status Deposit(grpc::ServerContext* context, const v1::SignedKeyEnvelope* request,
+                       v1::KeyDepositReply* response) override;
+  grpc::Status Fetch(grpc::ServerContext* context, const v1::KeyFetchRequest* request,
+                     v1::SignedKeyEnvelope* response) override;
+
+ private:
+  KeyRelay* relay_;
   CallLimiter* limiter_;
 };
 

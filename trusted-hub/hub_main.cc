@@ -100,9 +100,11 @@ int Serve(const ServeOptions& o) {
   auto sealed = stapel::SealedStore::Create(store->get(), *std::move(storage_key));
   if (!sealed.ok()) return Fail(sealed.status());
   stapel::SubmissionStore submissions(sealed->get());
-  auto ingest = stapel::Ingest::Create(&*manifest, &submissions, log->get());
+  stapel::KeyRelay key_relay(&*manifest, log->get());
+  auto ingest = stapel::Ingest::Create(&*manifest, &submissions, log->get(), &key_relay);
   if (!ingest.ok()) return Fail(ingest.status());
-  stapel::Releaser releaser(&*manifest, &submissions, log->get(), std::move(geography));
+  stapel::Releaser releaser(&*manifest, &submissions, log->get(), &key_relay,
+                            std::move(geography));
   auto credentials = stapel::MutualTlsServerCredentials(config->tls);
   if (!credentials.ok()) return Fail(credentials.status());
 
@@ -118,6 +120,7 @@ int Serve(const ServeOptions& o) {
   stapel::CallLimiter limiter(4);
   stapel::IngestService ingest_service(ingest->get(), &limiter);
   stapel::ReleaseService release_service(&releaser, &limiter);
+  stapel::KeyRelayService key_relay_service(&key_relay, &limiter);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config->listen, *credentials, &port);
@@ -125,6 +128,7 @@ int Serve(const ServeOptions& o) {
   builder.SetMaxSendMessageSize(stapel::kMaxMessageBytes);
   builder.RegisterService(&ingest_service);
   builder.RegisterService(&release_service);
+  builder.RegisterService(&key_relay_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     return Fail(absl::UnavailableError("cannot listen on " + config->listen +

@@ -11,9 +11,12 @@
 #include "keys/signing.h"
 #include "linker/manifest.h"
 #include "linker/release_log.h"
+#include "linker/match_key.h"
+#include "proto/key_envelope.h"
 #include "proto/stapel.pb.h"
 #include "tests/test_project.h"
 #include "trusted-hub/ingest.h"
+#include "trusted-hub/key_relay.h"
 #include "trusted-hub/release.h"
 #include "trusted-hub/rocksdb_store.h"
 #include "trusted-hub/submission_store.h"
@@ -28,6 +31,7 @@ struct HubTestProject {
   std::unique_ptr<SubmissionStore> submissions;
   std::unique_ptr<Ed25519Verifier> hub_key;  // verifies `log`
   std::unique_ptr<ReleaseLogWriter> log;     // the hub's log, in the same folder
+  std::unique_ptr<KeyRelay> relay;           // at epoch 1, the secret of TestLinkageSecret()
 
   HubTestProject() : dir(FreshTempDir()) {
     auto signers = WriteTestProject(dir);
@@ -40,6 +44,20 @@ struct HubTestProject {
     hub_key = std::make_unique<Ed25519Verifier>(
         *Ed25519Verifier::FromBase64(hub_signer->PublicKeyBase64()));
     log = *ReleaseLogWriter::Open(dir / "release.log", std::move(hub_signer));
+    relay = std::make_unique<KeyRelay>(&manifest, log.get());
+    EXPECT_TRUE(DepositEpoch(TestLinkageSecret()).ok());
+  }
+
+  // The batches of MakeBatch are made with this secret: 32 bytes of 0x42.
+  static SecretBytes TestLinkageSecret() {
+    const std::string bytes(32, '\x42');
+    return SecretBytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  }
+  // The next epoch, with `secret`, deposited by the creator (municipality).
+  absl::StatusOr<v1::KeyDepositReply> DepositEpoch(const SecretBytes& secret) {
+    auto envelope = SealKeyEnvelope(secret, manifest, relay->Current().number + 1, *register_key);
+    if (!envelope.ok()) return envelope.status();
+    return relay->Deposit("municipality", *envelope);
   }
 
   static std::string Key(uint8_t tag) { return std::string(32, static_cast<char>(tag)); }
@@ -53,6 +71,7 @@ struct HubTestProject {
     b.set_party_id(party);
     b.set_submission_id(submission);
     b.set_sequence(seq);
+    b.set_key_check(KeyCheckValue(TestLinkageSecret(), "test"));
     const bool reg = party == "municipality";
     b.add_match_key_kinds("bsn");
     if (reg) b.add_match_key_kinds("surname_birth_postcode");
@@ -103,9 +122,10 @@ struct HubTestProject {
 // A test project with the hub's ingest and releaser running on it.
 struct HubServices {
   HubTestProject p;
-  std::unique_ptr<Ingest> ingest = *Ingest::Create(&p.manifest, p.submissions.get(), p.log.get());
-  std::unique_ptr<Releaser> releaser =
-      std::make_unique<Releaser>(&p.manifest, p.submissions.get(), p.log.get(), Geography());
+  std::unique_ptr<Ingest> ingest =
+      *Ingest::Create(&p.manifest, p.submissions.get(), p.log.get(), p.relay.get());
+  std::unique_ptr<Releaser> releaser = std::make_unique<Releaser>(
+      &p.manifest, p.submissions.get(), p.log.get(), p.relay.get(), Geography());
 
   // One complete submission of `n` records of `party` (see MakeBatch), signed with `key`.
   absl::Status Submit(const std::string& party, int n, uint8_t first_tag,

@@ -14,14 +14,15 @@ namespace stapel {
 
 absl::StatusOr<std::unique_ptr<Ingest>> Ingest::Create(const Manifest* manifest,
                                                        SubmissionStore* store,
-                                                       ReleaseLogWriter* log) {
+                                                       ReleaseLogWriter* log,
+                                                       const KeyRelay* epochs) {
   std::map<std::string, Ed25519Verifier, std::less<>> keys;
   for (const auto& party : manifest->parties) {
     auto v = Ed25519Verifier::FromBase64(party.signing_public_key);
     if (!v.ok()) return v.status();
     keys.emplace(party.id, *v);
   }
-  return std::unique_ptr<Ingest>(new Ingest(manifest, store, log, std::move(keys)));
+  return std::unique_ptr<Ingest>(new Ingest(manifest, store, log, epochs, std::move(keys)));
 }
 
 absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
@@ -53,13 +54,22 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
     return absl::PermissionDeniedError(
         fmt::format("{}: party '{}' cannot submit as '{}'", at, party.id, batch.party_id()));
   }
-  if (!manifest_->key_check.empty() && batch.key_check() != manifest_->key_check) {
+  const KeyRelay::Epoch epoch = epochs_->Current();
+  if (epoch.number == 0) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{}: project '{}' has no linkage secret yet; the key ceremony comes first: '{}' runs "
+        "`stapel-ceremony create`, every other party `stapel-ceremony fetch`",
+        at, manifest_->project_id,
+        manifest_->linkage_secret_creator.empty() ? "the manifest's linkage_secret_creator"
+                                                  : manifest_->linkage_secret_creator));
+  }
+  if (batch.key_check() != epoch.key_check) {
     return absl::FailedPreconditionError(fmt::format(
         "{}: party '{}' made its pseudonyms with another linkage secret than the project's "
-        "(key-check value {}, the manifest states {}); give the party the project's "
-        "linkage.secret",
+        "(key-check value {}, epoch {} has {}); run `stapel-ceremony fetch` for the current "
+        "secret and send again",
         at, party.id, batch.key_check().empty() ? "missing" : batch.key_check().substr(0, 16) + "…",
-        manifest_->key_check.substr(0, 16) + "…"));
+        epoch.number, epoch.key_check.substr(0, 16) + "…"));
   }
   if (batch.submission_id().size() != 16) {
     return absl::InvalidArgumentError(fmt::format("{}: submission id must be 16 bytes", at));

@@ -18,6 +18,7 @@
 #include "linker/manifest.h"
 #include "linker/release_log.h"
 #include "proto/stapel.pb.h"
+#include "trusted-hub/key_relay.h"
 #include "trusted-hub/submission_store.h"
 
 namespace stapel {
@@ -29,16 +30,18 @@ class Ingest {
   static constexpr int kMaxBlockKeysPerRecord = 8;
 
   // INVALID_ARGUMENT when a party's key in the manifest does not parse. Completed
-  // submissions are recorded in `log` (party, counts, digest of the stored batches).
+  // submissions are recorded in `log` (party, counts, digest of the stored batches). Batches
+  // must carry the key_check of `keys`'s current epoch.
   static absl::StatusOr<std::unique_ptr<Ingest>> Create(const Manifest* manifest,
                                                         SubmissionStore* store,
-                                                        ReleaseLogWriter* log);
+                                                        ReleaseLogWriter* log,
+                                                        const KeyRelay* keys);
 
   // `peer` is the common name of the caller's verified certificate. Errors:
   // PERMISSION_DENIED (not a party, submitting as another party, a match key kind, attribute
   // or field the manifest does not allow), UNAUTHENTICATED (bad signature),
   // INVALID_ARGUMENT (malformed batch; names the record), FAILED_PRECONDITION (another
-  // project), ALREADY_EXISTS (same sequence number, different content).
+  // project, no key ceremony yet, or another epoch's key_check), ALREADY_EXISTS (same sequence number, different content).
   absl::StatusOr<v1::BatchAck> SubmitBatch(std::string_view peer,
                                            const v1::SignedBatch& signed_batch);
 
@@ -48,8 +51,8 @@ class Ingest {
 
  private:
   Ingest(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
-         std::map<std::string, Ed25519Verifier, std::less<>> keys)
-      : manifest_(manifest), store_(store), log_(log), keys_(std::move(keys)) {}
+         const KeyRelay* epochs, std::map<std::string, Ed25519Verifier, std::less<>> keys)
+      : manifest_(manifest), store_(store), log_(log), epochs_(epochs), keys_(std::move(keys)) {}
   // Checks the caller and the signature; returns the caller's manifest entry.
   absl::StatusOr<const PartyManifest*> Authenticate(std::string_view peer, std::string_view context,
                                                     const std::string& message,
@@ -59,6 +62,7 @@ class Ingest {
   const Manifest* manifest_;
   SubmissionStore* store_;
   ReleaseLogWriter* log_;
+  const KeyRelay* epochs_;
   std::map<std::string, Ed25519Verifier, std::less<>> keys_;
   std::mutex mu_;  // serializes check-and-store so a retried batch is never stored twice
 };

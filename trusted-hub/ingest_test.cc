@@ -14,7 +14,7 @@ const std::string kSub(16, 's');
 class IngestTest : public testing::Test {
  protected:
   void SetUp() override {
-    ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get());
+    ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get(), p_.relay.get());
   }
   int StoredBatches() {
     int n = 0;
@@ -136,19 +136,40 @@ TEST_F(IngestTest, OnlyWhatTheManifestAllowsIsAccepted) {
 }
 
 TEST_F(IngestTest, ABatchMadeWithAnotherLinkageSecretIsRefused) {
-  p_.manifest.key_check = std::string(64, 'a');
   v1::Batch b = HubTestProject::MakeBatch("credit", kSub, 0, 2, 1);
+  const std::string current = b.key_check();  // epoch 1's, from the test project's ceremony
   b.set_key_check(std::string(64, 'b'));
   absl::Status s = ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("party 'credit' made its pseudonyms with another linkage secret"),
             std::string::npos)
       << s;
+  EXPECT_NE(s.message().find("stapel-ceremony fetch"), std::string::npos) << s;
   b.clear_key_check();  // an agent that does not say is refused too
   EXPECT_EQ(ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  b.set_key_check(std::string(64, 'a'));
+  b.set_key_check(current);
   EXPECT_TRUE(ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).ok());
+
+  // A rotation: epoch 2's secret is the only one accepted from then on.
+  ASSERT_TRUE(p_.DepositEpoch(SecretBytes::Random(32)).ok());
+  b.set_sequence(1);
+  s = ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("epoch 2"), std::string::npos) << s;
+}
+
+TEST_F(IngestTest, NoBatchIsTakenBeforeTheKeyCeremony) {
+  auto log = *ReleaseLogWriter::Open(p_.dir / "fresh.log", Ed25519Signer::Generate());
+  KeyRelay no_epoch(&p_.manifest, log.get());
+  auto ingest = *Ingest::Create(&p_.manifest, p_.submissions.get(), log.get(), &no_epoch);
+  v1::Batch b = HubTestProject::MakeBatch("credit", kSub, 0, 2, 1);
+  absl::Status s = ingest->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key)).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("no linkage secret yet; the key ceremony comes first: 'municipality' "
+                             "runs `stapel-ceremony create`"),
+            std::string::npos)
+      << s;
 }
 
 TEST_F(IngestTest, RegisterRecordsNeedAValidBuurtAndOneIdentifyingKey) {
@@ -205,8 +226,8 @@ TEST_F(IngestTest, CompletionNeedsEveryBatchAndReplacesTheEarlierSubmission) {
   // Both completions are in the log, with what was stored.
   auto log = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key);
   ASSERT_TRUE(log.ok()) << log.status();
-  ASSERT_EQ(log->entries, 2u);
-  const auto entry = nlohmann::json::parse(log->lines[1]);
+  ASSERT_EQ(log->entries, 3u);  // the test project's key_epoch entry, then the two
+  const auto entry = nlohmann::json::parse(log->lines[2]);
   EXPECT_EQ(entry["type"], "submission");
   EXPECT_EQ(entry["party"], "credit");
   EXPECT_EQ(entry["records"], 1);
@@ -237,7 +258,7 @@ class FailingStore : public Store {
 TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
   FailingStore failing(p_.store.get());
   SubmissionStore submissions(&failing);
-  auto ingest = *Ingest::Create(&p_.manifest, &submissions, p_.log.get());
+  auto ingest = *Ingest::Create(&p_.manifest, &submissions, p_.log.get(), p_.relay.get());
   auto ack = ingest->SubmitBatch(
       "credit",
       HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key));

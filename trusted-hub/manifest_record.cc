@@ -11,6 +11,7 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
     parties.push_back({{"id", p.id},
                        {"role", p.role == PartyRole::kRegister ? "register" : "source"},
                        {"signing_key", p.signing_public_key},
+                       {"box_key", p.box_public_key},
                        {"match_keys", p.match_keys},
                        {"attributes", p.attributes},
                        {"fuzzy", p.fuzzy}});
@@ -20,6 +21,7 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                                     {"requesters", manifest.requesters},
                                     {"privacy_officers", manifest.privacy_officers},
                                     {"retention_until", manifest.retention_until},
+                                    {"linkage_secret_creator", manifest.linkage_secret_creator},
                                     {"officer_signature", officer_signature},
                                     {"k", manifest.disclosure.k}};
   const std::string digest = Sha256Hex(described.dump());

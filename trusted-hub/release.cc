@@ -76,6 +76,7 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
 absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
                                                   std::string* data_version) {
   const std::vector<std::string> indicators = manifest_->Attributes();
+  const KeyRelay::Epoch epoch = keys_->Current();
   std::string submissions;
   Linker linker(manifest_->match_keys.size());
   if (manifest_->fuzzy)
@@ -119,12 +120,13 @@ absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
     absl::Status s = store_->ForEachBatch(
         party->id, (*current)->submission_id(),
         [&](uint64_t, const v1::Batch& batch, std::string_view) -> absl::Status {
-          if (!manifest_->key_check.empty() && batch.key_check() != manifest_->key_check) {
+          if (batch.key_check() != epoch.key_check) {
             return absl::FailedPreconditionError(fmt::format(
-                "the data of party '{}' were made with an earlier linkage secret than the "
-                "manifest's key_check; pseudonyms of different secrets never link, so the party "
-                "must send its export again",
-                party->id));
+                "the data of party '{}' were made with the linkage secret of an earlier epoch "
+                "(the project is at epoch {}); pseudonyms of different epochs never link, so the "
+                "party must fetch the current secret (stapel-ceremony fetch) and send its export "
+                "again",
+                party->id, epoch.number));
           }
           const BatchLayout layout = Layout(batch, *manifest_, indicators);
           add(fmt::format("{}|{}", fmt::join(batch.match_key_kinds(), ","),

@@ -20,15 +20,21 @@
 #include "linker/release_log.h"
 #include "linker/table_protection.h"
 #include "proto/stapel.pb.h"
+#include "trusted-hub/key_relay.h"
 #include "trusted-hub/submission_store.h"
 
 namespace stapel {
 
 class Releaser {
  public:
+  // Links only data made with the linkage secret of `keys`'s current epoch.
   Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
-           Geography geography)
-      : manifest_(manifest), store_(store), log_(log), geography_(std::move(geography)) {}
+           const KeyRelay* keys, Geography geography)
+      : manifest_(manifest),
+        store_(store),
+        log_(log),
+        keys_(keys),
+        geography_(std::move(geography)) {}
 
   // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
   // FAILED_PRECONDITION when the register has not completed a submission. A refused request
@@ -49,6 +55,7 @@ class Releaser {
   const Manifest* manifest_;
   SubmissionStore* store_;
   ReleaseLogWriter* log_;
+  const KeyRelay* keys_;
   const Geography geography_;
   std::mutex mu_;
 };

@@ -1,5 +1,7 @@
 #include "trusted-hub/release.h"
 
+#include <span>
+
 #include <gtest/gtest.h>
 
 #include "trusted-hub/hub_test_project.h"
@@ -21,13 +23,13 @@ class ReleaseTest : public testing::Test {
   std::unique_ptr<Releaser>& releaser_ = hub_.releaser;
 };
 
-TEST_F(ReleaseTest, DataOfAnEarlierLinkageSecretAreNeverLinked) {
-  Submit("municipality", 60, 1, *p_.register_key);  // made before the manifest stated a key_check
-  p_.manifest.key_check = std::string(64, 'a');     // the secret was rotated since
+TEST_F(ReleaseTest, DataOfAnEarlierEpochAreNeverLinked) {
+  Submit("municipality", 60, 1, *p_.register_key);  // made with epoch 1's secret
+  ASSERT_TRUE(p_.DepositEpoch(SecretBytes::Random(32)).ok());  // rotated since: epoch 2
   auto reply = releaser_->Release("analyst", v1::TableRequest());
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(reply.status().message().find("party 'municipality' were made with an earlier linkage "
-                                          "secret"),
+  EXPECT_NE(reply.status().message().find("party 'municipality' were made with the linkage secret "
+                                          "of an earlier epoch (the project is at epoch 2)"),
             std::string::npos)
       << reply.status();
 }
@@ -83,13 +85,13 @@ TEST_F(ReleaseTest, RefusesNonRequestersAndAMissingRegister) {
   // Both refusals are in the log, with their reasons; no table was released.
   auto log = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key);
   ASSERT_TRUE(log.ok()) << log.status();
-  ASSERT_EQ(log->entries, 2u);
-  for (const auto& line : log->lines) {
+  ASSERT_EQ(log->entries, 3u);  // after the test project's key_epoch entry
+  for (const auto& line : std::span(log->lines).subspan(1)) {
     const auto entry = nlohmann::json::parse(line);
     EXPECT_EQ(entry["type"], "refusal");
     EXPECT_FALSE(entry.contains("table"));
   }
-  EXPECT_NE(log->lines[1].find("has not completed a submission"), std::string::npos);
+  EXPECT_NE(log->lines[2].find("has not completed a submission"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,111 @@
+#include "party-agent/key_ceremony.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include "keys/key_file.h"
+#include "keys/protected_secret.h"
+#include "keys/sealed_secret.h"
+#include "keys/signing.h"
+#include "linker/manifest.h"
+#include "linker/match_key.h"
+#include "proto/key_envelope.h"
+
+namespace stapel {
+namespace {
+
+absl::StatusOr<Manifest> LoadManifest(const AgentConfig& config) {
+  auto manifest = Manifest::Load(config.manifest);
+  if (!manifest.ok()) return manifest.status();
+  if (manifest->FindParty(config.party_id) == nullptr) {
+    return absl::FailedPreconditionError(fmt::format("{}: party '{}' is not in the manifest {}",
+                                                     config.config_file.string(), config.party_id,
+                                                     config.manifest.string()));
+  }
+  return manifest;
+}
+
+// Writes the secret as the agent reads it: protected with the passphrase when the config names
+// one, a base64 line otherwise; mode 0600 either way.
+absl::Status WriteLinkageSecret(const AgentConfig& config, const SecretBytes& secret) {
+  std::string line;
+  if (!config.passphrase_file.empty()) {
+    auto passphrase = ReadPrivateFile(config.passphrase_file);
+    if (!passphrase.ok()) return passphrase.status();
+    auto protected_line = ProtectSecret(secret, *passphrase);
+    if (!protected_line.ok()) return protected_line.status();
+    line = *std::move(protected_line);
+  } else {
+    line = Base64Encode(secret.data(), secret.size()) + "\n";
+  }
+  absl::Status s = WriteKeyFile(config.linkage_secret, line, FileMode::kPrivate,
+                                /*overwrite=*/true);
+  sodium_memzero(line.data(), line.size());
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub) {
+  auto manifest = LoadManifest(config);
+  if (!manifest.ok()) return manifest.status();
+  if (manifest->linkage_secret_creator != config.party_id) {
+    return absl::FailedPreconditionError(fmt::format(
+        "party '{}' does not make the linkage secret: the manifest's linkage_secret_creator is "
+        "'{}'. Run `stapel-ceremony fetch` to receive it",
+        config.party_id,
+        manifest->linkage_secret_creator.empty() ? "not named" : manifest->linkage_secret_creator));
+  }
+  auto signer = Ed25519Signer::FromFile(config.signing_key);
+  if (!signer.ok()) return signer.status();
+  uint32_t current = 0;
+  if (auto envelope = hub->FetchKeyEnvelope(0); envelope.ok()) {
+    auto verified = VerifyKeyEnvelope(*envelope, *manifest);
+    if (!verified.ok()) return verified.status();
+    current = verified->epoch();
+  } else if (!absl::IsNotFound(envelope.status())) {
+    return envelope.status();
+  }
+  const SecretBytes secret = SecretBytes::Random(kLinkageSecretBytes);
+  auto envelope = SealKeyEnvelope(secret, *manifest, current + 1, **signer);
+  if (!envelope.ok()) return envelope.status();
+  auto reply = hub->DepositKeyEnvelope(*envelope);
+  if (!reply.ok()) return reply.status();
+  if (auto s = WriteLinkageSecret(config, secret); !s.ok()) {
+    return absl::Status(s.code(), fmt::format("the hub has the secret of epoch {}, but {}; run "
+                                              "`stapel-ceremony fetch` to write it again",
+                                              reply->epoch(), std::string(s.message())));
+  }
+  return CeremonyOutcome{reply->epoch(), KeyCheckValue(secret, manifest->project_id),
+                         reply->log_entry()};
+}
+
+absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, HubClient* hub,
+                                                   uint32_t epoch) {
+  auto manifest = LoadManifest(config);
+  if (!manifest.ok()) return manifest.status();
+  if (config.box_key.empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: [keys] box_key is missing: the party's X25519 key that opens its box "
+        "(<party>-box.key from stapel-keys)",
+        config.config_file.string()));
+  }
+  auto keys = BoxKeyPair::FromFile(config.box_key);
+  if (!keys.ok()) return keys.status();
+  auto envelope = hub->FetchKeyEnvelope(epoch);
+  if (!envelope.ok()) return envelope.status();
+  // Checked against this party's own manifest: a hub that made up an envelope, or swapped a
+  // box for one sealed with a secret of its own, fails here.
+  auto verified = VerifyKeyEnvelope(*envelope, *manifest);
+  if (!verified.ok()) return verified.status();
+  if (epoch != 0 && verified->epoch() != epoch) {
+    return absl::DataLossError(fmt::format("asked the hub for epoch {}, it sent epoch {}", epoch,
+                                           verified->epoch()));
+  }
+  auto secret = OpenKeyEnvelope(*verified, config.party_id, *keys);
+  if (!secret.ok()) return secret.status();
+  if (auto s = WriteLinkageSecret(config, *secret); !s.ok()) return s;
+  return CeremonyOutcome{verified->epoch(), verified->key_check(), ""};
+}
+
+}  // namespace stapel
