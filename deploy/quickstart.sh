@@ -53,9 +53,6 @@ step "Keys and certificates (stapel-keys)"
   --party municipality --party housing --party credit --requester analyst --officer officer >/dev/null
 ls "$DEMO/keys" | tr '\n' ' '; echo
 cp "$ROOT"/deploy/examples/*.toml "$DEMO/config/"
-# The linkage secret's key-check value goes into the manifest (the hub then refuses any other).
-sed -i "s/^# refuses batches made with any other secret\.$/&\nkey_check = \"$(cat "$DEMO/keys/linkage.check")\"/" \
-  "$DEMO/config/manifest.toml"
 # The privacy officer approves the manifest by signing it; the hub starts only with it signed.
 "$BIN/stapel-audit" sign-manifest --manifest "$DEMO/config/manifest.toml" \
   --key "$DEMO/keys/officer-signing.key"
@@ -73,6 +70,14 @@ done
 [ -s "$DEMO/hub/port" ] || { echo "the hub did not start; see $DEMO/logs/hub.log" >&2; exit 1; }
 HUB="127.0.0.1:$(cat "$DEMO/hub/port")"
 echo "hub listening on $HUB (log: $DEMO/logs/hub.log)"
+
+step "Key ceremony: the municipality makes the linkage secret, the hub relays it sealed"
+"$BIN/stapel-ceremony" create --config "$DEMO/config/agent-municipality.toml" --hub "$HUB" 2>&1 |
+  sed 's/^.*stapel-ceremony [a-z]*: //'
+for party in housing credit; do
+  "$BIN/stapel-ceremony" fetch --config "$DEMO/config/agent-$party.toml" --hub "$HUB" 2>&1 |
+    sed 's/^.*stapel-ceremony [a-z]*: //'
+done
 
 step "Three party agents pseudonymize and send their exports"
 AGENT_PIDS=()
@@ -122,7 +127,8 @@ cat <<TXT
 Done in $((ELAPSED_MS / 1000)).$(printf '%03d' $((ELAPSED_MS % 1000))) s. Open the stacking map: $DEMO/stacking-map.html
 Everything is in $DEMO:
   input/     the parties' CSV exports (+ *.rejects.csv: rejected rows with line and reason)
-  keys/      project CA, certificates, signing keys, linkage secret; hub-signing.pub for auditors
+  keys/      project CA, certificates, signing and box keys, each party's copy of the linkage
+             secret (<party>-linkage.secret, from the ceremony); hub-signing.pub for auditors
   config/    manifest.toml, hub.toml, agent-*.toml, requester.toml
   hub/       the hub's RocksDB (db/) and release.log
   release/   the released tables (<population>-<release-log entry>.csv and .json); x = suppressed

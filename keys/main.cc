@@ -13,8 +13,8 @@
 #include "keys/identity.h"
 #include "keys/key_file.h"
 #include "keys/protected_secret.h"
+#include "keys/sealed_secret.h"
 #include "keys/signing.h"
-#include "linker/match_key.h"
 
 namespace fs = std::filesystem;
 using stapel::FileMode;
@@ -175,15 +175,14 @@ absl::Status Init(const Options& o) {
       !s.ok()) {
     return s;
   }
-  const stapel::SecretBytes secret = stapel::SecretBytes::Random(32);
-  if (auto s = Write(o, "linkage.secret", stapel::Base64Encode(secret.data(), secret.size()) + "\n",
-                     FileMode::kPrivate);
-      !s.ok()) {
-    return s;
+  for (const auto& party : o.parties) {  // the linkage secret is sealed to these (ceremony)
+    if (auto s = stapel::BoxKeyPair::Generate().WriteKeyFiles(
+            o.out / (party + "-box.key"), o.out / (party + "-box.pub"), o.force);
+        !s.ok()) {
+      return s;
+    }
   }
-  // Public: goes into the manifest as key_check, so the hub can refuse another secret.
-  return Write(o, "linkage.check", stapel::KeyCheckValue(secret, o.project) + "\n",
-               FileMode::kPublic);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -199,7 +198,8 @@ int main(int argc, char** argv) {
   auto* init = app.add_subcommand(
       "init",
       "Create a project CA, TLS certificates for the hub, parties and requesters, Ed25519 "
-      "signing keys for the parties and the hub, and the parties' linkage secret");
+      "signing keys for the parties and the hub, and the parties' X25519 box keys for the "
+      "linkage-secret ceremony (stapel-ceremony makes the secret itself)");
   init->add_option("--out", o.out, "Folder to write the keys to")->required();
   init->add_option("--project", o.project, "Project id, as in the manifest")->required();
   init->add_option("--hub", o.hub, "The hub's identity (certificate common name)")
@@ -213,10 +213,10 @@ int main(int argc, char** argv) {
   fs::path protect_secret, protect_passphrase;
   auto* protect = app.add_subcommand(
       "protect",
-      "Encrypt a secret file (linkage.secret) with a passphrase (Argon2id + XSalsa20-Poly1305), "
+      "Encrypt a secret file (a linkage secret) with a passphrase (Argon2id + XSalsa20-Poly1305), "
       "in place: a copy of the disk or a backup no longer gives it away. Agents then need "
       "[keys] passphrase_file. Without this, the file is protected by its mode 0600 alone");
-  protect->add_option("--secret", protect_secret, "The secret file, e.g. keys/linkage.secret")
+  protect->add_option("--secret", protect_secret, "The secret file, e.g. keys/housing-linkage.secret")
       ->required()
       ->check(CLI::ExistingFile);
   protect
@@ -274,9 +274,7 @@ int main(int argc, char** argv) {
             << "  " << o.hub
             << "-storage.key            the hub's key for record values at rest (keep it off "
                "the data volume)\n"
-            << "  linkage.check               its key-check value: put it in the manifest as "
-               "key_check\n"
-            << "  linkage.secret              the parties' shared linkage secret (never give it "
-               "to the hub)\n";
+            << "  <party>-box.key / .pub      X25519 key of each party: the linkage secret is "
+               "sealed to its public half (manifest box_key) in stapel-ceremony\n";
   return 0;
 }

@@ -63,17 +63,19 @@ class World {
     for (const auto& entry : fs::directory_iterator(kExamples)) {
       // Give up quickly on an unreachable hub: the tests that expect refusals must not wait.
       std::string text = ReadFile(entry.path());
-      if (entry.path().filename() == "manifest.toml") {  // as the quickstart does
-        text = Replace(text, "project_id = \"stapeldorp-2026\"\n",
-                       "project_id = \"stapeldorp-2026\"\nkey_check = \"" +
-                           ReadFile(dir_ / "keys" / "linkage.check").substr(0, 64) + "\"\n");
-      }
       if (entry.path().filename().string().starts_with("agent-")) {
         text = Replace(text, "name = \"hub\"", "name = \"hub\"\nretry_seconds = 1");
       }
       WriteFile(dir_ / "config" / entry.path().filename(), text);
     }
     EXPECT_EQ(SignManifest(), 0);
+    // The key ceremony, as the quickstart holds it; the hub is started again by each test.
+    StartHub();
+    EXPECT_EQ(Ceremony("create", "municipality"), 0) << ReadFile(Log("ceremony-municipality"));
+    for (const char* party : {"housing", "credit"}) {
+      EXPECT_EQ(Ceremony("fetch", party), 0) << ReadFile(Log(fmt::format("ceremony-{}", party)));
+    }
+    EXPECT_EQ(StopHub(), 0);
   }
   ~World() {
     if (hub_) hub_->Stop();
@@ -120,6 +122,15 @@ class World {
     hub_address_ = "127.0.0.1:" + std::to_string(std::stoi(ReadFile(dir_ / "hub.port")));
   }
   int StopHub() { return hub_->Stop(); }
+  // stapel-ceremony <command> for `party` (its agent config) against the hub.
+  int Ceremony(std::string_view command, std::string_view party,
+               std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {
+        (kBin / "stapel-ceremony").string(), std::string(command), "--config",
+        (dir_ / "config" / fmt::format("agent-{}.toml", party)).string(), "--hub", hub_address_};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunProcess(argv, Log(fmt::format("ceremony-{}", party)));
+  }
   // Kills the hub with SIGKILL; the next StartHub listens on the same port again, so agents
   // that are retrying find it.
   int KillHub() {
@@ -256,10 +267,10 @@ TEST(EndToEndTest, ThreePartiesLinkAndTheReleasedTableEqualsTheSuppressedGroundT
 
   EXPECT_EQ(w.StopHub(), 0) << "SIGTERM must stop the hub cleanly";
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
-  // The manifest, three submissions and the release.
+  // The manifest, the key ceremony's epoch, three submissions and the release.
   EXPECT_NE(ReadFile(w.Log("audit"))
-                .find("OK: 5 entries verified in " + (w.dir() / "hub" / "release.log").string() +
-                      ": 1 release, 3 submissions, 0 refusals, 1 manifest change"),
+                .find("OK: 6 entries verified in " + (w.dir() / "hub" / "release.log").string() +
+                      ": 1 release, 3 submissions, 0 refusals, 1 manifest change, 1 key epoch"),
             std::string::npos)
       << ReadFile(w.Log("audit"));
 
@@ -271,8 +282,8 @@ TEST(EndToEndTest, ThreePartiesLinkAndTheReleasedTableEqualsTheSuppressedGroundT
   text[at + 1] = 'R';
   WriteFile(log, text);
   EXPECT_EQ(w.Audit("audit-tampered"), 1);
-  EXPECT_NE(ReadFile(w.Log("audit-tampered")).find("entry on line 5"), std::string::npos)
-      << ReadFile(w.Log("audit-tampered"));  // the release, after the manifest and 3 submissions
+  EXPECT_NE(ReadFile(w.Log("audit-tampered")).find("entry on line 6"), std::string::npos)
+      << ReadFile(w.Log("audit-tampered"));  // the release, after 5 entries
 }
 
 TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
@@ -292,7 +303,8 @@ TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
   // The restart logged no second manifest entry: the manifest did not change.
   EXPECT_NE(
       ReadFile(w.Log("audit-2"))
-          .find("2 releases, 3 submissions, 0 refusals, 1 manifest change; 6 signed tree heads"),
+          .find("2 releases, 3 submissions, 0 refusals, 1 manifest change, 1 key epoch; 7 "
+                "signed tree heads"),
       std::string::npos)
       << ReadFile(w.Log("audit-2"));
   EXPECT_EQ(w.AuditCommand("prove-consistency", {"--old-head", head}, "consistency"), 0)
@@ -352,8 +364,13 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
   std::erase_if(needles,
                 [&](const std::string& n) { return public_text.find(n) != std::string::npos; });
   ASSERT_GT(needles.size(), 1000u);
-  std::string secret = ReadFile(w.dir() / "keys" / "linkage.secret");
+  // The linkage secret (as the ceremony wrote it for the municipality: base64) must be nowhere
+  // at the hub, though the hub relayed it, sealed, and keeps the envelope in its log.
+  std::string secret = ReadFile(w.dir() / "keys" / "municipality-linkage.secret");
   secret.pop_back();  // the newline
+  ASSERT_EQ(secret, ReadFile(w.dir() / "keys" / "credit-linkage.secret").substr(0, secret.size()));
+  ASSERT_NE(ReadFile(w.dir() / "hub" / "release.log").find("\"type\":\"key_epoch\""),
+            std::string::npos);
   auto hub_files = AllFiles(w.dir() / "hub");
   hub_files.emplace_back(w.Log("hub"), ReadFile(w.Log("hub")));
   ASSERT_GT(hub_files.size(), 3u);
@@ -413,9 +430,10 @@ TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
         << e.path();
   }
   // ca.key; TLS keys of hub, a, b, r, o; signing keys of hub, a, b and the officer o; the
-  // hub's storage key; linkage.secret; the browser files (PKCS#12) of the people r and o, not
-  // of the parties
-  EXPECT_EQ(private_files, 14);
+  // hub's storage key; the box keys of a and b; the browser files (PKCS#12) of the people r
+  // and o, not of the parties. No linkage secret: the ceremony makes it.
+  EXPECT_EQ(private_files, 15);
+  EXPECT_FALSE(fs::exists(dir / "keys" / "linkage.secret"));
   EXPECT_TRUE(fs::exists(dir / "keys" / "r.p12"));
   EXPECT_FALSE(fs::exists(dir / "keys" / "a.p12"));
   // A browser can import it: OpenSSL reads the certificate of o and the CA from it.
@@ -427,14 +445,14 @@ TEST(EndToEndTest, KeysArePrivateAndNeverOverwrittenWithoutForce) {
   EXPECT_NE(ReadFile(dir / "o-certs.pem").find("CN = o\n"), std::string::npos)
       << ReadFile(dir / "o-certs.pem");
   EXPECT_NE(ReadFile(dir / "o-certs.pem").find("Stapel project CA"), std::string::npos);
-  const std::string secret = ReadFile(dir / "keys" / "linkage.secret");
+  const std::string box_key = ReadFile(dir / "keys" / "a-box.key");
   EXPECT_EQ(RunProcess(init, dir / "again.log"), 1);
   EXPECT_NE(ReadFile(dir / "again.log").find("--force"), std::string::npos);
-  EXPECT_EQ(ReadFile(dir / "keys" / "linkage.secret"), secret);
+  EXPECT_EQ(ReadFile(dir / "keys" / "a-box.key"), box_key);
   std::vector<std::string> forced = init;
   forced.push_back("--force");
   ASSERT_EQ(RunProcess(forced, dir / "forced.log"), 0) << ReadFile(dir / "forced.log");
-  EXPECT_NE(ReadFile(dir / "keys" / "linkage.secret"), secret);
+  EXPECT_NE(ReadFile(dir / "keys" / "a-box.key"), box_key);
 }
 
 TEST(EndToEndTest, ClientWithACertificateFromAnotherCaIsRefused) {
@@ -723,10 +741,10 @@ TEST(EndToEndTest, TheHubStartsOnlyWithTheManifestTheOfficerSigned) {
   w.StartHub();
   ASSERT_EQ(w.StopHub(), 0);
   std::ifstream log(w.dir() / "hub" / "release.log");
-  std::string line;
-  ASSERT_TRUE(std::getline(log, line));
-  const auto entry = nlohmann::json::parse(line);
-  EXPECT_EQ(entry["type"], "manifest");
+  nlohmann::json entry;  // the newest manifest entry
+  for (std::string line; std::getline(log, line);) {
+    if (auto e = nlohmann::json::parse(line); e["type"] == "manifest") entry = e;
+  }
   EXPECT_EQ(entry["officer_signature"].get<std::string>() + "\n",
             ReadFile(manifest.string() + ".sig"));
 }
@@ -855,35 +873,73 @@ TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRig
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
 }
 
-TEST(EndToEndTest, APartyWithAnotherLinkageSecretIsRefusedSayingSo) {
-  World w;
+TEST(EndToEndTest, TheKeyCeremonyGivesEveryPartyTheSecretAndRotationMakesANewEpoch) {
+  World w;  // held the ceremony: the municipality made epoch 1, housing and credit fetched it
+  const std::string secret = ReadFile(w.dir() / "keys" / "municipality-linkage.secret");
+  ASSERT_EQ(secret.size(), 45u);  // base64 of 32 bytes and a newline
+  for (const char* party : {"housing", "credit"}) {
+    const fs::path file = w.dir() / "keys" / fmt::format("{}-linkage.secret", party);
+    EXPECT_EQ(ReadFile(file), secret) << party;
+    EXPECT_EQ(fs::status(file).permissions() & (fs::perms::group_all | fs::perms::others_all),
+              fs::perms::none);
+  }
   w.StartHub();
-  // The credit registry was given another secret (a typo in a hand-over, an old file).
+  // Only the manifest's creator makes a secret.
+  EXPECT_EQ(w.Ceremony("create", "housing"), 1);
+  EXPECT_NE(ReadFile(w.Log("ceremony-housing"))
+                .find("the manifest's linkage_secret_creator is 'municipality'"),
+            std::string::npos)
+      << ReadFile(w.Log("ceremony-housing"));
+
+  // A party with another secret (a typo in a hand-over, an old file) is refused by the hub.
   ASSERT_TRUE(WriteKeyFile(w.dir() / "keys" / "other.secret",
                            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n", FileMode::kPrivate,
                            true)
                   .ok());
-  const std::string config = Replace(ReadFile(w.dir() / "config" / "agent-credit.toml"),
-                                     "linkage_secret = \"../keys/linkage.secret\"",
-                                     "linkage_secret = \"../keys/other.secret\"");
-  WriteFile(w.dir() / "config" / "agent-credit-other.toml", config);
-  // Its agent sees it against the manifest's key_check before sending anything ...
+  WriteFile(w.dir() / "config" / "agent-credit-other.toml",
+            Replace(ReadFile(w.dir() / "config" / "agent-credit.toml"),
+                    "linkage_secret = \"../keys/credit-linkage.secret\"",
+                    "linkage_secret = \"../keys/other.secret\""));
   EXPECT_EQ(w.RunAgent("agent-credit-other.toml"), 1);
-  EXPECT_NE(ReadFile(w.Log("agent-credit-other.toml")).find("is not the project's linkage secret"),
-            std::string::npos)
-      << ReadFile(w.Log("agent-credit-other.toml"));
-  // ... and with a manifest that does not state it, the hub refuses the batches.
-  WriteFile(w.dir() / "config" / "manifest-without-check.toml",
-            std::regex_replace(ReadFile(w.dir() / "config" / "manifest.toml"),
-                               std::regex("key_check = \"[0-9a-f]+\"\n"), ""));
-  WriteFile(w.dir() / "config" / "agent-credit-other-old.toml",
-            Replace(config, "manifest = \"manifest.toml\"",
-                    "manifest = \"manifest-without-check.toml\""));
-  EXPECT_EQ(w.RunAgent("agent-credit-other-old.toml"), 1);
-  EXPECT_NE(ReadFile(w.Log("agent-credit-other-old.toml"))
+  EXPECT_NE(ReadFile(w.Log("agent-credit-other.toml"))
                 .find("party 'credit' made its pseudonyms with another linkage secret"),
             std::string::npos)
-      << ReadFile(w.Log("agent-credit-other-old.toml"));
+      << ReadFile(w.Log("agent-credit-other.toml"));
+
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+
+  // Rotation: the next epoch. Data and parties of epoch 1 are refused from now on ...
+  ASSERT_EQ(w.Ceremony("create", "municipality", {}), 0)
+      << ReadFile(w.Log("ceremony-municipality"));
+  EXPECT_NE(ReadFile(w.Log("ceremony-municipality")).find("epoch 2"), std::string::npos);
+  EXPECT_NE(ReadFile(w.dir() / "keys" / "municipality-linkage.secret"), secret);
+  EXPECT_EQ(w.Request("requester.toml", {}, "request-after-rotation"), 1);
+  EXPECT_NE(ReadFile(w.Log("request-after-rotation"))
+                .find("were made with the linkage secret of an earlier epoch"),
+            std::string::npos)
+      << ReadFile(w.Log("request-after-rotation"));
+  EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-epoch-1"), 1);
+  EXPECT_NE(ReadFile(w.Log("credit-epoch-1")).find("epoch 2"), std::string::npos)
+      << ReadFile(w.Log("credit-epoch-1"));
+  // ... until every party has fetched epoch 2 and sent again.
+  for (const char* party : {"housing", "credit"}) {
+    ASSERT_EQ(w.Ceremony("fetch", party), 0) << ReadFile(w.Log(fmt::format("ceremony-{}", party)));
+  }
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request("requester.toml", {}, "request-epoch-2"), 0) << ReadFile(w.Log("request-epoch-2"));
+  // An earlier epoch can still be fetched by number (to read old pseudonyms), not by default.
+  ASSERT_EQ(w.Ceremony("fetch", "credit", {"--epoch", "1"}), 0);
+  EXPECT_EQ(ReadFile(w.dir() / "keys" / "credit-linkage.secret"), secret);
+  ASSERT_EQ(w.StopHub(), 0);
+
+  // Both epochs are on the record, and the privacy officer sees them.
+  ASSERT_EQ(w.AuditCommand("show", {}, "show"), 0) << ReadFile(w.Log("show"));
+  const std::string shown = ReadFile(w.Log("show"));
+  EXPECT_NE(shown.find("linkage secret of epoch 1 made by 'municipality'"), std::string::npos)
+      << shown;
+  EXPECT_NE(shown.find("linkage secret of epoch 2 made by 'municipality'"), std::string::npos);
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
 }
 
 TEST(EndToEndTest, AnAgentKilledMidwayResumesAfterTheLastAcknowledgedBatch) {
@@ -922,7 +978,7 @@ TEST(EndToEndTest, AnAgentKilledMidwayResumesAfterTheLastAcknowledgedBatch) {
 TEST(EndToEndTest, ALinkageSecretProtectedWithAPassphraseNeedsIt) {
   World w;
   w.StartHub();
-  const fs::path secret = w.dir() / "keys" / "linkage.secret";
+  const fs::path secret = w.dir() / "keys" / "municipality-linkage.secret";
   const std::string plain = ReadFile(secret);
   ASSERT_TRUE(WriteKeyFile(w.dir() / "keys" / "passphrase", "the municipality's passphrase\n",
                            FileMode::kPrivate, true)
@@ -939,11 +995,20 @@ TEST(EndToEndTest, ALinkageSecretProtectedWithAPassphraseNeedsIt) {
       << ReadFile(w.Log("without-passphrase"));
   WriteFile(w.dir() / "config" / "agent-municipality-protected.toml",
             Replace(ReadFile(w.dir() / "config" / "agent-municipality.toml"),
-                    "linkage_secret = \"../keys/linkage.secret\"",
-                    "linkage_secret = \"../keys/linkage.secret\"\npassphrase_file = "
+                    "linkage_secret = \"../keys/municipality-linkage.secret\"",
+                    "linkage_secret = \"../keys/municipality-linkage.secret\"\npassphrase_file = "
                     "\"../keys/passphrase\""));
   EXPECT_EQ(w.RunAgent("agent-municipality-protected.toml"), 0)
       << ReadFile(w.Log("agent-municipality-protected.toml"));
+  // A party whose config names a passphrase gets the secret from the ceremony protected.
+  WriteFile(w.dir() / "config" / "agent-credit.toml",
+            Replace(ReadFile(w.dir() / "config" / "agent-credit.toml"),
+                    "linkage_secret = \"../keys/credit-linkage.secret\"",
+                    "linkage_secret = \"../keys/credit-linkage.secret\"\npassphrase_file = "
+                    "\"../keys/passphrase\""));
+  ASSERT_EQ(w.Ceremony("fetch", "credit"), 0) << ReadFile(w.Log("ceremony-credit"));
+  EXPECT_TRUE(ReadFile(w.dir() / "keys" / "credit-linkage.secret").starts_with("stapel-protected-v1 "));
+  EXPECT_EQ(w.RunAgent("agent-credit.toml"), 0) << ReadFile(w.Log("agent-credit.toml"));
   ASSERT_EQ(w.StopHub(), 0);
   // No passphrase and no secret reached the hub's logs.
   EXPECT_EQ(ReadFile(w.Log("hub")).find("passphrase"), std::string::npos);

@@ -63,10 +63,11 @@ int Verify(const Options& o) {
     return Fail(fmt::format("LP audit: {}", std::string(s.message())));
   }
   std::cout << fmt::format(
-      "stapel-audit: OK: {} entries verified in {}: {}, {}, {}, {}{}; {} signed tree heads\n",
+      "stapel-audit: OK: {} entries verified in {}: {}, {}, {}, {}, {}{}; {} signed tree heads\n",
       v->entries, o.log, count("release", "release", "releases"),
       count("submission", "submission", "submissions"), count("refusal", "refusal", "refusals"),
       count("manifest", "manifest change", "manifest changes"),
+      count("key_epoch", "key epoch", "key epochs"),
       types["purge"] > 0 ? ", the PURGE of the microdata" : "", v->tree_heads);
   std::cout << fmt::format(
       "LP audit: every suppressed cell of the {} released tables is protected, also against "
@@ -210,7 +211,7 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand(
       "show",
       "List every entry: releases (when, to whom, why, how much suppressed, which rules), "
-      "submissions received, refusals and manifest changes");
+      "submissions received, refusals, manifest changes and the linkage secret's epochs");
   add_common(show);
   std::string manifest_path, officer_key;
   auto* sign = app.add_subcommand(
