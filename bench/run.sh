@@ -23,8 +23,10 @@ HUB_PID=""
 trap '[ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1 >/dev/null
 "$BIN/stapel-keys" init --out "$WORK/keys" --project stapeldorp-2026 --party municipality \
-  --party housing --party credit --requester analyst >/dev/null
+  --party housing --party credit --requester analyst --officer officer >/dev/null
 mkdir -p "$WORK/config" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
+"$BIN/stapel-audit" sign-manifest --manifest "$WORK/config/manifest.toml" \
+  --key "$WORK/keys/officer-signing.key" >/dev/null
 
 echo "== Linkage quality ($RESIDENTS residents, 20% of the housing rows with typed errors)"
 for mode in --no-fuzzy ""; do
@@ -42,8 +44,16 @@ for run in $(seq 1 "$RUNS"); do
   "$BIN/stapel-hub" serve --config "$WORK/config/hub.toml" --listen 127.0.0.1:0 \
     --port-file "$WORK/hub/port" >"$WORK/hub.log" 2>&1 &
   HUB_PID=$!
-  while [ ! -s "$WORK/hub/port" ]; do sleep 0.05; done
+  while [ ! -s "$WORK/hub/port" ]; do
+    kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; exit 1; }
+    sleep 0.05
+  done
   HUB="127.0.0.1:$(cat "$WORK/hub/port")"
+  # A fresh hub, so a fresh key ceremony (not timed).
+  "$BIN/stapel-ceremony" create --config "$WORK/config/agent-municipality.toml" --hub "$HUB" >/dev/null 2>&1
+  for party in housing credit; do
+    "$BIN/stapel-ceremony" fetch --config "$WORK/config/agent-$party.toml" --hub "$HUB" >/dev/null 2>&1
+  done
   t0=$(now)
   "$BIN/stapel-agent" --config "$WORK/config/agent-municipality.toml" --hub "$HUB" >"$WORK/agent.log" 2>&1
   t1=$(now)

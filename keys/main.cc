@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
       "Encrypt a secret file (a linkage secret) with a passphrase (Argon2id + XSalsa20-Poly1305), "
       "in place: a copy of the disk or a backup no longer gives it away. Agents then need "
       "[keys] passphrase_file. Without this, the file is protected by its mode 0600 alone");
-  protect->add_option("--secret", protect_secret, "The secret file, e.g. keys/housing-linkage.secret")
+  protect
+      ->add_option("--secret", protect_secret, "The secret file, e.g. keys/housing-linkage.secret")
       ->required()
       ->check(CLI::ExistingFile);
   protect

@@ -37,10 +37,7 @@ absl::Status BoxKeyPair::WriteKeyFiles(const std::filesystem::path& secret_file,
   absl::Status s = WriteKeyFile(secret_file, secret, FileMode::kPrivate, overwrite);
   sodium_memzero(secret.data(), secret.size());
   if (!s.ok()) return s;
-  return WriteKeyFile(
-      public_file,
-      Base64Encode(public_key) + "\n",
-      FileMode::kPublic, overwrite);
+  return WriteKeyFile(public_file, Base64Encode(public_key) + "\n", FileMode::kPublic, overwrite);
 }
 
 absl::StatusOr<std::string> DecodeBoxPublicKey(std::string_view base64) {
@@ -64,8 +61,7 @@ absl::StatusOr<SecretBytes> OpenSealedSecret(std::string_view box, const BoxKeyP
   }
   SecretBytes secret(box.size() - crypto_box_SEALBYTES);
   if (crypto_box_seal_open(secret.mutable_data(), reinterpret_cast<const uint8_t*>(box.data()),
-                           box.size(),
-                           reinterpret_cast<const uint8_t*>(keys.public_key.data()),
+                           box.size(), reinterpret_cast<const uint8_t*>(keys.public_key.data()),
                            keys.secret_key.data()) != 0) {
     return absl::PermissionDeniedError(
         "the sealed box does not open with this party's box key: it was sealed for another key "

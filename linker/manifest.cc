@@ -6,8 +6,8 @@
 #include <set>
 #include <tuple>
 
-#include "keys/identity.h"
 #include "absl/strings/ascii.h"
+#include "keys/identity.h"
 #include "keys/key_file.h"
 #include "keys/sealed_secret.h"
 #include "keys/signing.h"
@@ -224,8 +224,8 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
       auto box_text = ReadTextFile(box_path);
       if (!box_text.ok()) return r.Error(where + ".box_key", box_text.status());
       if (auto v = DecodeBoxPublicKey(*box_text); !v.ok()) {
-        return r.Error(where + ".box_key", fmt::format("{}: {}", box_path.string(),
-                                                       std::string(v.status().message())));
+        return r.Error(where + ".box_key",
+                       fmt::format("{}: {}", box_path.string(), std::string(v.status().message())));
       }
       party.box_public_key = std::string(absl::StripAsciiWhitespace(*box_text));
     } else if (!m.linkage_secret_creator.empty()) {

@@ -22,7 +22,7 @@ enum class PartyRole { kRegister, kSource };
 struct PartyManifest {
   std::string id;
   PartyRole role = PartyRole::kSource;
-  std::string signing_public_key;       // base64 Ed25519 public key
+  std::string signing_public_key;  // base64 Ed25519 public key
   // box_key: base64 X25519 public key the linkage secret is sealed to in the key ceremony.
   std::string box_public_key;
   std::vector<std::string> match_keys;  // in the project's precision order

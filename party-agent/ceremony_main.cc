@@ -28,12 +28,14 @@ int main(int argc, char** argv) {
     command->add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
   };
   auto* create = app.add_subcommand(
-      "create", "Make a new linkage secret (the next epoch), deposit it at the hub sealed for "
-                "every party, and write it to [keys] linkage_secret");
+      "create",
+      "Make a new linkage secret (the next epoch), deposit it at the hub sealed for "
+      "every party, and write it to [keys] linkage_secret");
   add_common(create);
   auto* fetch = app.add_subcommand(
-      "fetch", "Fetch the sealed secret from the hub, check the creator's signature against this "
-               "party's manifest, open this party's box and write it to [keys] linkage_secret");
+      "fetch",
+      "Fetch the sealed secret from the hub, check the creator's signature against this "
+      "party's manifest, open this party's box and write it to [keys] linkage_secret");
   add_common(fetch);
   fetch->add_option("--epoch", epoch, "Epoch to fetch (default: the current one)");
   CLI11_PARSE(app, argc, argv);

@@ -85,10 +85,10 @@ absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, Hu
   auto manifest = LoadManifest(config);
   if (!manifest.ok()) return manifest.status();
   if (config.box_key.empty()) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: [keys] box_key is missing: the party's X25519 key that opens its box "
-        "(<party>-box.key from stapel-keys)",
-        config.config_file.string()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: [keys] box_key is missing: the party's X25519 key that opens its box "
+                    "(<party>-box.key from stapel-keys)",
+                    config.config_file.string()));
   }
   auto keys = BoxKeyPair::FromFile(config.box_key);
   if (!keys.ok()) return keys.status();
@@ -99,8 +99,8 @@ absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, Hu
   auto verified = VerifyKeyEnvelope(*envelope, *manifest);
   if (!verified.ok()) return verified.status();
   if (epoch != 0 && verified->epoch() != epoch) {
-    return absl::DataLossError(fmt::format("asked the hub for epoch {}, it sent epoch {}", epoch,
-                                           verified->epoch()));
+    return absl::DataLossError(
+        fmt::format("asked the hub for epoch {}, it sent epoch {}", epoch, verified->epoch()));
   }
   auto secret = OpenKeyEnvelope(*verified, config.party_id, *keys);
   if (!secret.ok()) return secret.status();

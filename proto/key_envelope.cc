@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
+#include "keys/key_file.h"
 #include "linker/match_key.h"
+#include "linker/release_log.h"
 
 namespace stapel {
 
@@ -63,9 +66,9 @@ absl::StatusOr<v1::KeyEnvelope> VerifyKeyEnvelope(const v1::SignedKeyEnvelope& s
     return absl::InvalidArgumentError("the key envelope does not parse");
   }
   if (envelope.project_id() != manifest.project_id) {
-    return absl::FailedPreconditionError(fmt::format(
-        "the key envelope is for project '{}', not '{}'", envelope.project_id(),
-        manifest.project_id));
+    return absl::FailedPreconditionError(
+        fmt::format("the key envelope is for project '{}', not '{}'", envelope.project_id(),
+                    manifest.project_id));
   }
   if (envelope.creator() != creator->id) {
     return absl::InvalidArgumentError(
@@ -118,9 +121,55 @@ absl::StatusOr<SecretBytes> OpenKeyEnvelope(const v1::KeyEnvelope& envelope,
     }
     return secret;
   }
-  return absl::NotFoundError(
-      fmt::format("the key envelope of epoch {} holds no box for '{}'", envelope.epoch(),
-                  party_id));
+  return absl::NotFoundError(fmt::format("the key envelope of epoch {} holds no box for '{}'",
+                                         envelope.epoch(), party_id));
+}
+
+absl::Status VerifyLoggedKeyEpochs(const std::vector<std::string>& lines, size_t* epochs) {
+  *epochs = 0;
+  nlohmann::json manifest;  // the manifest entry in force
+  for (const auto& line : lines) {
+    const nlohmann::json entry = nlohmann::json::parse(line);
+    if (entry["type"] == kEntryManifest) manifest = entry;
+    if (entry["type"] != kEntryKeyEpoch) continue;
+    const uint64_t seq = entry.value("seq", uint64_t{0});
+    auto bad = [&](std::string_view why) {
+      return absl::DataLossError(fmt::format("key_epoch entry #{}: {}", seq, why));
+    };
+    const std::string creator = manifest.value("linkage_secret_creator", std::string());
+    std::string signing_key;
+    for (const auto& party : manifest.value("parties", nlohmann::json::array())) {
+      if (party.value("id", std::string()) == creator) signing_key = party["signing_key"];
+    }
+    if (creator.empty() || signing_key.empty()) {
+      return bad("no manifest entry before it names a linkage_secret_creator with a signing key");
+    }
+    auto verifier = Ed25519Verifier::FromBase64(signing_key);
+    auto bytes = Base64Decode(entry.value("envelope", std::string()));
+    auto signature = Base64Decode(entry.value("envelope_signature", std::string()));
+    if (!verifier.ok() || !bytes.ok() || !signature.ok() ||
+        !verifier->Verify(kKeyEnvelopeSignatureContext, *bytes, *signature)) {
+      return bad(
+          fmt::format("its envelope is not signed by '{}', the manifest's "
+                      "linkage_secret_creator",
+                      creator));
+    }
+    v1::KeyEnvelope envelope;
+    if (!envelope.ParseFromString(*bytes)) return bad("its envelope does not parse");
+    nlohmann::json sealed_for = nlohmann::json::array();
+    for (const auto& sealed : envelope.sealed()) sealed_for.push_back(sealed.party_id());
+    if (envelope.epoch() != *epochs + 1 || entry["epoch"] != envelope.epoch() ||
+        entry["creator"] != envelope.creator() || envelope.creator() != creator ||
+        entry["key_check"] != envelope.key_check() || entry["sealed_for"] != sealed_for ||
+        entry["project_id"] != envelope.project_id()) {
+      return bad(fmt::format(
+          "it states another epoch, creator, key_check or recipients than its signed envelope "
+          "(epoch {}, creator '{}', key check {})",
+          envelope.epoch(), envelope.creator(), envelope.key_check().substr(0, 16)));
+    }
+    ++*epochs;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace stapel

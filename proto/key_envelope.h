@@ -5,7 +5,9 @@
 // the secret for every party's box key from the manifest and signs the whole; the hub checks
 // and relays it, and each party checks it again before it opens its own box.
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "keys/sealed_secret.h"
@@ -33,6 +35,13 @@ absl::StatusOr<v1::KeyEnvelope> VerifyKeyEnvelope(const v1::SignedKeyEnvelope& s
 // (DATA_LOSS otherwise: the creator sealed something else than it announced).
 absl::StatusOr<SecretBytes> OpenKeyEnvelope(const v1::KeyEnvelope& envelope,
                                             std::string_view party_id, const BoxKeyPair& keys);
+
+// For a privacy officer, over the lines of a (verified) release log: every "key_epoch" entry
+// holds an envelope signed by the linkage_secret_creator of the manifest entry in force before
+// it, and states that envelope's epoch, creator, key_check and recipients; epochs count 1, 2, …
+// So the hub cannot have made up an epoch, nor logged another key_check than the creator's.
+// DATA_LOSS naming the entry otherwise. `epochs` = key_epoch entries checked.
+absl::Status VerifyLoggedKeyEpochs(const std::vector<std::string>& lines, size_t* epochs);
 
 }  // namespace stapel
 

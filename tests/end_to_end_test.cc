@@ -126,8 +126,12 @@ class World {
   int Ceremony(std::string_view command, std::string_view party,
                std::vector<std::string> extra = {}) {
     std::vector<std::string> argv = {
-        (kBin / "stapel-ceremony").string(), std::string(command), "--config",
-        (dir_ / "config" / fmt::format("agent-{}.toml", party)).string(), "--hub", hub_address_};
+        (kBin / "stapel-ceremony").string(),
+        std::string(command),
+        "--config",
+        (dir_ / "config" / fmt::format("agent-{}.toml", party)).string(),
+        "--hub",
+        hub_address_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunProcess(argv, Log(fmt::format("ceremony-{}", party)));
   }
@@ -301,11 +305,10 @@ TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
   ASSERT_EQ(w.StopHub(), 0);
   ASSERT_EQ(w.AuditCommand("verify", {}, "audit-2"), 0) << ReadFile(w.Log("audit-2"));
   // The restart logged no second manifest entry: the manifest did not change.
-  EXPECT_NE(
-      ReadFile(w.Log("audit-2"))
-          .find("2 releases, 3 submissions, 0 refusals, 1 manifest change, 1 key epoch; 7 "
-                "signed tree heads"),
-      std::string::npos)
+  EXPECT_NE(ReadFile(w.Log("audit-2"))
+                .find("2 releases, 3 submissions, 0 refusals, 1 manifest change, 1 key epoch; 7 "
+                      "signed tree heads"),
+            std::string::npos)
       << ReadFile(w.Log("audit-2"));
   EXPECT_EQ(w.AuditCommand("prove-consistency", {"--old-head", head}, "consistency"), 0)
       << ReadFile(w.Log("consistency"));
@@ -927,7 +930,8 @@ TEST(EndToEndTest, TheKeyCeremonyGivesEveryPartyTheSecretAndRotationMakesANewEpo
     ASSERT_EQ(w.Ceremony("fetch", party), 0) << ReadFile(w.Log(fmt::format("ceremony-{}", party)));
   }
   w.RunAllAgents();
-  ASSERT_EQ(w.Request("requester.toml", {}, "request-epoch-2"), 0) << ReadFile(w.Log("request-epoch-2"));
+  ASSERT_EQ(w.Request("requester.toml", {}, "request-epoch-2"), 0)
+      << ReadFile(w.Log("request-epoch-2"));
   // An earlier epoch can still be fetched by number (to read old pseudonyms), not by default.
   ASSERT_EQ(w.Ceremony("fetch", "credit", {"--epoch", "1"}), 0);
   EXPECT_EQ(ReadFile(w.dir() / "keys" / "credit-linkage.secret"), secret);
@@ -940,6 +944,11 @@ TEST(EndToEndTest, TheKeyCeremonyGivesEveryPartyTheSecretAndRotationMakesANewEpo
       << shown;
   EXPECT_NE(shown.find("linkage secret of epoch 2 made by 'municipality'"), std::string::npos);
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+  EXPECT_NE(ReadFile(w.Log("audit"))
+                .find("key epochs: each of the 2 was made and signed by the manifest's "
+                      "linkage_secret_creator"),
+            std::string::npos)
+      << ReadFile(w.Log("audit"));
 }
 
 TEST(EndToEndTest, AnAgentKilledMidwayResumesAfterTheLastAcknowledgedBatch) {
@@ -1007,7 +1016,8 @@ TEST(EndToEndTest, ALinkageSecretProtectedWithAPassphraseNeedsIt) {
                     "linkage_secret = \"../keys/credit-linkage.secret\"\npassphrase_file = "
                     "\"../keys/passphrase\""));
   ASSERT_EQ(w.Ceremony("fetch", "credit"), 0) << ReadFile(w.Log("ceremony-credit"));
-  EXPECT_TRUE(ReadFile(w.dir() / "keys" / "credit-linkage.secret").starts_with("stapel-protected-v1 "));
+  EXPECT_TRUE(
+      ReadFile(w.dir() / "keys" / "credit-linkage.secret").starts_with("stapel-protected-v1 "));
   EXPECT_EQ(w.RunAgent("agent-credit.toml"), 0) << ReadFile(w.Log("agent-credit.toml"));
   ASSERT_EQ(w.StopHub(), 0);
   // No passphrase and no secret reached the hub's logs.

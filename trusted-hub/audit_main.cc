@@ -15,6 +15,7 @@
 #include "linker/manifest.h"
 #include "linker/manifest_signature.h"
 #include "linker/release_log.h"
+#include "proto/key_envelope.h"
 
 namespace {
 
@@ -62,6 +63,9 @@ int Verify(const Options& o) {
   if (absl::Status s = stapel::AuditLoggedReleases(v->lines, &audited); !s.ok()) {
     return Fail(fmt::format("LP audit: {}", std::string(s.message())));
   }
+  // Every epoch of the linkage secret was made and signed by the manifest's creator.
+  size_t epochs = 0;
+  if (absl::Status s = stapel::VerifyLoggedKeyEpochs(v->lines, &epochs); !s.ok()) return Fail(s);
   std::cout << fmt::format(
       "stapel-audit: OK: {} entries verified in {}: {}, {}, {}, {}, {}{}; {} signed tree heads\n",
       v->entries, o.log, count("release", "release", "releases"),
@@ -73,6 +77,12 @@ int Verify(const Options& o) {
       "LP audit: every suppressed cell of the {} released tables is protected, also against "
       "differences with the other releases of the same data\n",
       audited);
+  if (epochs > 0) {
+    std::cout << fmt::format(
+        "key epochs: each of the {} was made and signed by the manifest's "
+        "linkage_secret_creator, as logged\n",
+        epochs);
+  }
   std::cout << "log head sha256: " << v->head_sha256 << "\n";
   if (v->latest_head) {
     std::cout << "latest tree head: " << v->latest_head->line << "\n";

@@ -103,8 +103,7 @@ int Serve(const ServeOptions& o) {
   stapel::KeyRelay key_relay(&*manifest, log->get());
   auto ingest = stapel::Ingest::Create(&*manifest, &submissions, log->get(), &key_relay);
   if (!ingest.ok()) return Fail(ingest.status());
-  stapel::Releaser releaser(&*manifest, &submissions, log->get(), &key_relay,
-                            std::move(geography));
+  stapel::Releaser releaser(&*manifest, &submissions, log->get(), &key_relay, std::move(geography));
   auto credentials = stapel::MutualTlsServerCredentials(config->tls);
   if (!credentials.ok()) return Fail(credentials.status());
 

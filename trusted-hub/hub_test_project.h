@@ -10,8 +10,8 @@
 
 #include "keys/signing.h"
 #include "linker/manifest.h"
-#include "linker/release_log.h"
 #include "linker/match_key.h"
+#include "linker/release_log.h"
 #include "proto/key_envelope.h"
 #include "proto/stapel.pb.h"
 #include "tests/test_project.h"

@@ -41,7 +41,8 @@ class Ingest {
   // PERMISSION_DENIED (not a party, submitting as another party, a match key kind, attribute
   // or field the manifest does not allow), UNAUTHENTICATED (bad signature),
   // INVALID_ARGUMENT (malformed batch; names the record), FAILED_PRECONDITION (another
-  // project, no key ceremony yet, or another epoch's key_check), ALREADY_EXISTS (same sequence number, different content).
+  // project, no key ceremony yet, or another epoch's key_check), ALREADY_EXISTS (same sequence
+  // number, different content).
   absl::StatusOr<v1::BatchAck> SubmitBatch(std::string_view peer,
                                            const v1::SignedBatch& signed_batch);
 

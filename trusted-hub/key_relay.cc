@@ -22,11 +22,12 @@ KeyRelay::Epoch KeyRelay::Current() const {
 absl::StatusOr<v1::KeyDepositReply> KeyRelay::Deposit(
     std::string_view peer, const v1::SignedKeyEnvelope& signed_envelope) {
   if (peer != manifest_->linkage_secret_creator) {
-    return absl::PermissionDeniedError(fmt::format(
-        "'{}' may not make the linkage secret of project '{}'; the manifest's "
-        "linkage_secret_creator is '{}'",
-        peer, manifest_->project_id,
-        manifest_->linkage_secret_creator.empty() ? "not named" : manifest_->linkage_secret_creator));
+    return absl::PermissionDeniedError(
+        fmt::format("'{}' may not make the linkage secret of project '{}'; the manifest's "
+                    "linkage_secret_creator is '{}'",
+                    peer, manifest_->project_id,
+                    manifest_->linkage_secret_creator.empty() ? "not named"
+                                                              : manifest_->linkage_secret_creator));
   }
   auto envelope = VerifyKeyEnvelope(signed_envelope, *manifest_);
   if (!envelope.ok()) return envelope.status();
@@ -55,12 +56,11 @@ absl::StatusOr<v1::KeyDepositReply> KeyRelay::Deposit(
   return reply;
 }
 
-absl::StatusOr<v1::SignedKeyEnvelope> KeyRelay::Fetch(std::string_view peer,
-                                                      uint32_t epoch) const {
+absl::StatusOr<v1::SignedKeyEnvelope> KeyRelay::Fetch(std::string_view peer, uint32_t epoch) const {
   if (manifest_->FindParty(peer) == nullptr) {
-    return absl::PermissionDeniedError(fmt::format(
-        "'{}' is not a party of project '{}'; only parties fetch the linkage secret", peer,
-        manifest_->project_id));
+    return absl::PermissionDeniedError(
+        fmt::format("'{}' is not a party of project '{}'; only parties fetch the linkage secret",
+                    peer, manifest_->project_id));
   }
   const uint32_t wanted = epoch == 0 ? Current().number : epoch;
   for (const auto& entry : log_->EntriesOfType(kEntryKeyEpoch)) {
@@ -81,8 +81,9 @@ absl::StatusOr<v1::SignedKeyEnvelope> KeyRelay::Fetch(std::string_view peer,
         "no linkage secret has been made for project '{}' yet; '{}' runs `stapel-ceremony "
         "create` first",
         manifest_->project_id,
-        manifest_->linkage_secret_creator.empty() ? "the manifest's linkage_secret_creator (not named)"
-                                                  : manifest_->linkage_secret_creator));
+        manifest_->linkage_secret_creator.empty()
+            ? "the manifest's linkage_secret_creator (not named)"
+            : manifest_->linkage_secret_creator));
   }
   return absl::NotFoundError(fmt::format("project '{}' has no epoch {} (the current one is {})",
                                          manifest_->project_id, wanted, Current().number));

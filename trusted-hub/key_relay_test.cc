@@ -6,6 +6,7 @@
 #include "linker/match_key.h"
 #include "proto/key_envelope.h"
 #include "trusted-hub/hub_test_project.h"
+#include "trusted-hub/manifest_record.h"
 
 namespace stapel {
 namespace {
@@ -167,6 +168,53 @@ TEST_F(KeyRelayTest, OnlyPartiesFetchAndEpochsSurviveARestart) {
   auto opened = Receive("housing", *first);
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_TRUE(opened->Equals(HubTestProject::TestLinkageSecret()));
+}
+
+TEST_F(KeyRelayTest, TheOfficerChecksEveryLoggedEpochAgainstTheCreatorsSignature) {
+  // A hub's log as it starts: the manifest first, then two epochs.
+  auto signer = Ed25519Signer::Generate();
+  const auto hub_key = *Ed25519Verifier::FromBase64(signer->PublicKeyBase64());
+  auto log = *ReleaseLogWriter::Open(p_.dir / "hub.log", std::move(signer));
+  ASSERT_TRUE(RecordManifestIfChanged(p_.manifest, "manifest", "c2ln", log.get()).ok());
+  KeyRelay relay(&p_.manifest, log.get());
+  for (uint32_t epoch : {1u, 2u}) {
+    ASSERT_TRUE(relay.Deposit("municipality", *Seal(SecretBytes::Random(32), epoch)).ok());
+  }
+  size_t epochs = 0;
+  auto verified = VerifyReleaseLog(p_.dir / "hub.log", hub_key);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_TRUE(VerifyLoggedKeyEpochs(verified->lines, &epochs).ok());
+  EXPECT_EQ(epochs, 2u);
+
+  // The hub logs epoch 3 with a key_check of its own beside the creator's real envelope, or
+  // with an envelope it made itself: both are caught, though the hub signs its log entries.
+  auto logged_epoch_3 = [&](const v1::SignedKeyEnvelope& envelope, const std::string& check) {
+    nlohmann::json entry = nlohmann::json::parse(verified->lines.back());  // epoch 2's
+    for (const char* field : {"prev_sha256", "signature"}) entry.erase(field);
+    entry["seq"] = 4;
+    entry["epoch"] = 3;
+    entry["key_check"] = check;
+    entry["envelope"] = Base64Encode(envelope.envelope());
+    entry["envelope_signature"] = Base64Encode(envelope.signature());
+    return entry;
+  };
+  const v1::SignedKeyEnvelope real = *Seal(SecretBytes::Random(32), 3);
+  const v1::SignedKeyEnvelope forged =
+      *SealKeyEnvelope(SecretBytes::Random(32), p_.manifest, 3, *p_.source_key);
+  const std::string real_check = VerifyKeyEnvelope(real, p_.manifest)->key_check();
+  ASSERT_TRUE(log->Append(logged_epoch_3(real, std::string(64, 'e'))).ok());
+  auto tampered = VerifyReleaseLog(p_.dir / "hub.log", hub_key);
+  ASSERT_TRUE(tampered.ok()) << tampered.status();  // the log itself is intact
+  auto s = VerifyLoggedKeyEpochs(tampered->lines, &epochs);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("key_epoch entry #4: it states another epoch"), std::string::npos)
+      << s;
+  tampered->lines.back() = logged_epoch_3(forged, real_check).dump();
+  s = VerifyLoggedKeyEpochs(tampered->lines, &epochs);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("not signed by 'municipality'"), std::string::npos) << s;
+  tampered->lines.back() = logged_epoch_3(real, real_check).dump();  // positive control
+  EXPECT_TRUE(VerifyLoggedKeyEpochs(tampered->lines, &epochs).ok());
 }
 
 }  // namespace

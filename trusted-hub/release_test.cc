@@ -1,8 +1,8 @@
 #include "trusted-hub/release.h"
 
-#include <span>
-
 #include <gtest/gtest.h>
+
+#include <span>
 
 #include "trusted-hub/hub_test_project.h"
 #include "trusted-hub/ingest.h"
@@ -24,7 +24,7 @@ class ReleaseTest : public testing::Test {
 };
 
 TEST_F(ReleaseTest, DataOfAnEarlierEpochAreNeverLinked) {
-  Submit("municipality", 60, 1, *p_.register_key);  // made with epoch 1's secret
+  Submit("municipality", 60, 1, *p_.register_key);             // made with epoch 1's secret
   ASSERT_TRUE(p_.DepositEpoch(SecretBytes::Random(32)).ok());  // rotated since: epoch 2
   auto reply = releaser_->Release("analyst", v1::TableRequest());
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kFailedPrecondition);
