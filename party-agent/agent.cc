@@ -38,13 +38,8 @@ Agent::Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signe
       bloom_(std::move(bloom)) {}
 
 absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) {
-  auto manifest = Manifest::Load(config.manifest);
+  auto manifest = config.LoadManifest();
   if (!manifest.ok()) return manifest.status();
-  if (manifest->FindParty(config.party_id) == nullptr) {
-    return absl::InvalidArgumentError(fmt::format("{}: party_id '{}' is not a party in {}",
-                                                  config.config_file.string(), config.party_id,
-                                                  config.manifest.string()));
-  }
   auto signer = Ed25519Signer::FromFile(config.signing_key);
   if (!signer.ok()) return signer.status();
   auto hub_key = Ed25519Verifier::FromFile(config.hub_signing_key);

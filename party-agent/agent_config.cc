@@ -104,4 +104,15 @@ absl::StatusOr<AgentConfig> AgentConfig::Load(const std::filesystem::path& path)
   return c;
 }
 
+absl::StatusOr<Manifest> AgentConfig::LoadManifest() const {
+  auto loaded = Manifest::Load(manifest);
+  if (!loaded.ok()) return loaded.status();
+  if (loaded->FindParty(party_id) == nullptr) {
+    return absl::InvalidArgumentError(fmt::format("{}: party_id '{}' is not a party in {}",
+                                                  config_file.string(), party_id,
+                                                  manifest.string()));
+  }
+  return loaded;
+}
+
 }  // namespace stapel

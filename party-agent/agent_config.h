@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "linker/manifest.h"
 #include "proto/tls.h"
 
 namespace stapel {
@@ -52,6 +53,9 @@ struct AgentConfig {
 
   // INVALID_ARGUMENT names the file, the entry and how to fix it.
   static absl::StatusOr<AgentConfig> Load(const std::filesystem::path& path);
+
+  // The manifest this config names; INVALID_ARGUMENT also when party_id is not a party of it.
+  absl::StatusOr<Manifest> LoadManifest() const;
 };
 
 }  // namespace stapel

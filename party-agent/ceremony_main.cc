@@ -1,6 +1,5 @@
 // stapel-ceremony: a party makes or receives the project's linkage secret through the hub,
 // which relays it as sealed boxes it cannot open.
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <string>
@@ -9,6 +8,7 @@
 #include "party-agent/agent_config.h"
 #include "party-agent/hub_client.h"
 #include "party-agent/key_ceremony.h"
+#include "party-agent/party_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -39,17 +39,8 @@ int main(int argc, char** argv) {
   add_common(fetch);
   fetch->add_option("--epoch", epoch, "Epoch to fetch (default: the current one)");
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z stapel-ceremony %l: %v");
-  if (sodium_init() < 0) {
-    spdlog::error("libsodium failed to initialize");
-    return 1;
-  }
-  auto config = stapel::AgentConfig::Load(config_path);
-  if (!config.ok()) {
-    spdlog::error("{}", std::string(config.status().message()));
-    return 1;
-  }
-  if (!hub_override.empty()) config->hub.address = hub_override;
+  auto config = stapel::StartPartyCommand("stapel-ceremony", config_path, hub_override);
+  if (!config) return 1;
   auto client = stapel::HubClient::Create(config->hub, config->tls);
   if (!client.ok()) {
     spdlog::error("{}", std::string(client.status().message()));

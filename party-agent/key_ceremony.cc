@@ -14,17 +14,6 @@
 namespace stapel {
 namespace {
 
-absl::StatusOr<Manifest> LoadManifest(const AgentConfig& config) {
-  auto manifest = Manifest::Load(config.manifest);
-  if (!manifest.ok()) return manifest.status();
-  if (manifest->FindParty(config.party_id) == nullptr) {
-    return absl::FailedPreconditionError(fmt::format("{}: party '{}' is not in the manifest {}",
-                                                     config.config_file.string(), config.party_id,
-                                                     config.manifest.string()));
-  }
-  return manifest;
-}
-
 // Writes the secret as the agent reads it: protected with the passphrase when the config names
 // one, a base64 line otherwise; mode 0600 either way.
 absl::Status WriteLinkageSecret(const AgentConfig& config, const SecretBytes& secret) {
@@ -47,7 +36,7 @@ absl::Status WriteLinkageSecret(const AgentConfig& config, const SecretBytes& se
 }  // namespace
 
 absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub) {
-  auto manifest = LoadManifest(config);
+  auto manifest = config.LoadManifest();
   if (!manifest.ok()) return manifest.status();
   if (manifest->linkage_secret_creator != config.party_id) {
     return absl::FailedPreconditionError(fmt::format(
@@ -82,7 +71,7 @@ absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, H
 
 absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, HubClient* hub,
                                                    uint32_t epoch) {
-  auto manifest = LoadManifest(config);
+  auto manifest = config.LoadManifest();
   if (!manifest.ok()) return manifest.status();
   if (config.box_key.empty()) {
     return absl::InvalidArgumentError(

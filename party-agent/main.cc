@@ -1,5 +1,4 @@
 // stapel-agent: pseudonymizes a party's CSV export on premises and sends it to the hub.
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <string>
@@ -8,6 +7,7 @@
 #include "party-agent/agent.h"
 #include "party-agent/agent_config.h"
 #include "party-agent/hub_client.h"
+#include "party-agent/party_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -21,18 +21,8 @@ int main(int argc, char** argv) {
   app.add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
   app.add_option("--input", input_override, "CSV export to send (overrides [input] file)");
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z stapel-agent %l: %v");
-  if (sodium_init() < 0) {
-    spdlog::error("libsodium failed to initialize");
-    return 1;
-  }
-
-  auto config = stapel::AgentConfig::Load(config_path);
-  if (!config.ok()) {
-    spdlog::error("{}", std::string(config.status().message()));
-    return 1;
-  }
-  if (!hub_override.empty()) config->hub.address = hub_override;
+  auto config = stapel::StartPartyCommand("stapel-agent", config_path, hub_override);
+  if (!config) return 1;
   if (!input_override.empty()) {
     config->input = input_override;
     config->reject_file = input_override + ".rejects.csv";
