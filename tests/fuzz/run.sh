@@ -11,7 +11,7 @@ BIN="$ROOT/build/sanitize/bin"
 WORK="$ROOT/build/sanitize/fuzz-corpus"
 ARTIFACTS="$ROOT/build/sanitize/fuzz-artifacts"
 mkdir -p "$ARTIFACTS"
-for target in csv_reader manifest configs table_request batch; do
+for target in csv_reader manifest configs table_request batch key_envelope; do
   mkdir -p "$WORK/$target"
   cp -n "$ROOT/tests/fuzz/corpus/$target/"* "$WORK/$target/" 2>/dev/null || true
   echo "fuzz_$target: ${SECONDS_EACH} s"
