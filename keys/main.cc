@@ -42,6 +42,13 @@ absl::Status WriteSigningPair(const Options& o, const std::string& id) {
                                                           o.out / (id + "-signing.pub"), o.force);
 }
 
+// A party's own key pairs: Ed25519 to sign its batches, X25519 to receive the linkage secret.
+absl::Status WritePartyKeys(const Options& o, const std::string& party) {
+  if (auto s = WriteSigningPair(o, party); !s.ok()) return s;
+  return stapel::BoxKeyPair::Generate().WriteKeyFiles(o.out / (party + "-box.key"),
+                                                      o.out / (party + "-box.pub"), o.force);
+}
+
 absl::Status WriteCertificate(const Options& o, const stapel::CertificateAuthority& ca,
                               const std::string& id, bool server) {
   auto issued =
@@ -158,7 +165,7 @@ absl::Status Init(const Options& o) {
   if (auto s = WriteSigningPair(o, o.hub); !s.ok()) return s;
   for (const auto& party : o.parties) {
     if (auto s = WriteCertificate(o, **ca, party, /*server=*/false); !s.ok()) return s;
-    if (auto s = WriteSigningPair(o, party); !s.ok()) return s;
+    if (auto s = WritePartyKeys(o, party); !s.ok()) return s;
   }
   for (const auto& officer : o.officers) {  // signs the manifest
     if (auto s = WriteSigningPair(o, officer); !s.ok()) return s;
@@ -174,13 +181,6 @@ absl::Status Init(const Options& o) {
                 stapel::Base64Encode(storage.data(), storage.size()) + "\n", FileMode::kPrivate);
       !s.ok()) {
     return s;
-  }
-  for (const auto& party : o.parties) {  // the linkage secret is sealed to these (ceremony)
-    if (auto s = stapel::BoxKeyPair::Generate().WriteKeyFiles(
-            o.out / (party + "-box.key"), o.out / (party + "-box.pub"), o.force);
-        !s.ok()) {
-      return s;
-    }
   }
   return absl::OkStatus();
 }
@@ -225,6 +225,17 @@ int main(int argc, char** argv) {
                    "File with the passphrase on its first line (12 characters or more)")
       ->required()
       ->check(CLI::ExistingFile);
+  Options own;  // --out and --force
+  std::string own_party;
+  auto* party_keys = app.add_subcommand(
+      "party-keys",
+      "Create one party's own key pairs on its premises: <party>-signing.key/.pub (Ed25519, signs "
+      "its batches) and <party>-box.key/.pub (X25519, receives the linkage secret). The private "
+      "halves never leave; the .pub files go to the privacy officer for the manifest. In "
+      "production use this instead of the keys `init` makes, which whoever ran init also holds");
+  party_keys->add_option("--out", own.out, "Folder to write the keys to")->required();
+  party_keys->add_option("--party", own_party, "The party's identity")->required();
+  party_keys->add_flag("--force", own.force, "Replace existing keys in --out");
   RevokeOptions r;
   auto* revoke = app.add_subcommand(
       "revoke",
@@ -245,6 +256,21 @@ int main(int argc, char** argv) {
     }
     std::cout << "stapel-keys: " << protect_secret.string()
               << " is now protected with the passphrase; give agents [keys] passphrase_file\n";
+    return 0;
+  }
+  if (party_keys->parsed()) {
+    absl::Status s = stapel::ValidateIdentity(own_party);
+    std::error_code ec;
+    std::filesystem::create_directories(own.out, ec);
+    if (s.ok()) s = WritePartyKeys(own, own_party);
+    if (!s.ok()) {
+      std::cerr << "stapel-keys: " << s.message() << "\n";
+      return 1;
+    }
+    std::cout << "stapel-keys: " << own_party << "-signing.key and " << own_party
+              << "-box.key (keep here, mode 0600) and their .pub files (give to the privacy "
+                 "officer for the manifest's signing_key and box_key) written to "
+              << own.out.string() << "\n";
     return 0;
   }
   if (revoke->parsed()) {

@@ -951,6 +951,49 @@ TEST(EndToEndTest, TheKeyCeremonyGivesEveryPartyTheSecretAndRotationMakesANewEpo
       << ReadFile(w.Log("audit"));
 }
 
+TEST(EndToEndTest, APartyWithKeysMadeOnItsPremisesTakesPartAndOnlyItOpensItsBox) {
+  World w;
+  // The credit registry makes its own key pairs; only the public halves leave its premises.
+  const fs::path premises = w.dir() / "credit-premises";
+  ASSERT_EQ(RunProcess({(kBin / "stapel-keys").string(), "party-keys", "--out", premises.string(),
+                        "--party", "credit"},
+                       w.Log("party-keys")),
+            0)
+      << ReadFile(w.Log("party-keys"));
+  // The privacy officer puts them into the manifest (the files it names) and signs it again.
+  for (const char* pub : {"credit-signing.pub", "credit-box.pub"}) {
+    fs::copy_file(premises / pub, w.dir() / "keys" / pub, fs::copy_options::overwrite_existing);
+  }
+  ASSERT_EQ(w.SignManifest(), 0);
+  const std::string old_config = ReadFile(w.dir() / "config" / "agent-credit.toml");
+  WriteFile(w.dir() / "config" / "agent-credit.toml",
+            Replace(Replace(old_config, "../keys/credit-signing.key",
+                            "../credit-premises/credit-signing.key"),
+                    "../keys/credit-box.key", "../credit-premises/credit-box.key"));
+  WriteFile(w.dir() / "config" / "agent-credit-old-keys.toml", old_config);
+  w.StartHub();
+  // The municipality seals a new secret (epoch 2) to the keys the manifest now names.
+  ASSERT_EQ(w.Ceremony("create", "municipality"), 0) << ReadFile(w.Log("ceremony-municipality"));
+  ASSERT_EQ(w.Ceremony("fetch", "housing"), 0) << ReadFile(w.Log("ceremony-housing"));
+  ASSERT_EQ(w.Ceremony("fetch", "credit"), 0) << ReadFile(w.Log("ceremony-credit"));
+  EXPECT_EQ(ReadFile(w.dir() / "keys" / "credit-linkage.secret"),
+            ReadFile(w.dir() / "keys" / "municipality-linkage.secret"));
+  // The box key stapel-keys init made for the credit registry no longer opens its box.
+  std::vector<std::string> old_fetch = {
+      (kBin / "stapel-ceremony").string(),
+      "fetch",
+      "--config",
+      (w.dir() / "config" / "agent-credit-old-keys.toml").string(),
+      "--hub",
+      "127.0.0.1:" + std::to_string(std::stoi(ReadFile(w.dir() / "hub.port")))};
+  EXPECT_EQ(RunProcess(old_fetch, w.Log("ceremony-old-keys")), 1);
+  EXPECT_NE(ReadFile(w.Log("ceremony-old-keys")).find("does not open with this party's box key"),
+            std::string::npos)
+      << ReadFile(w.Log("ceremony-old-keys"));
+  w.RunAllAgents();  // the credit registry's batches are signed with its own key
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+}
+
 TEST(EndToEndTest, AnAgentKilledMidwayResumesAfterTheLastAcknowledgedBatch) {
   World w;
   w.StartHub();
