@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
       "linkage_secret_creator runs `create`: a fresh secret, sealed (X25519 sealed boxes) for "
       "every party's box key in the manifest, signed and relayed through the hub, which cannot "
       "open it and records the epoch in its release log. Every other party then runs `fetch`. "
-      "Running `create` again rotates the secret: the next epoch, whose pseudonyms never link "
-      "with earlier ones."};
+      "`create --rotate` replaces the secret: the next epoch, whose pseudonyms never link with "
+      "earlier ones."};
   app.require_subcommand(1);
   std::string config_path, hub_override;
   uint32_t epoch = 0;
@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
       "Make a new linkage secret (the next epoch), deposit it at the hub sealed for "
       "every party, and write it to [keys] linkage_secret");
   add_common(create);
+  bool rotate = false;
+  create->add_flag("--rotate", rotate,
+                   "Replace the project's current secret with a new one (the next epoch)");
   auto* fetch = app.add_subcommand(
       "fetch",
       "Fetch the sealed secret from the hub, check the creator's signature against this "
@@ -46,7 +49,7 @@ int main(int argc, char** argv) {
     spdlog::error("{}", std::string(client.status().message()));
     return 1;
   }
-  auto outcome = create->parsed() ? stapel::CreateLinkageSecret(*config, client->get())
+  auto outcome = create->parsed() ? stapel::CreateLinkageSecret(*config, client->get(), rotate)
                                   : stapel::FetchLinkageSecret(*config, client->get(), epoch);
   if (!outcome.ok()) {
     spdlog::error("{}", std::string(outcome.status().message()));

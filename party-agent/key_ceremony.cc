@@ -35,7 +35,8 @@ absl::Status WriteLinkageSecret(const AgentConfig& config, const SecretBytes& se
 
 }  // namespace
 
-absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub) {
+absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub,
+                                                    bool rotate) {
   auto manifest = config.LoadManifest();
   if (!manifest.ok()) return manifest.status();
   if (manifest->linkage_secret_creator != config.party_id) {
@@ -52,6 +53,13 @@ absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, H
     auto verified = VerifyKeyEnvelope(*envelope, *manifest);
     if (!verified.ok()) return verified.status();
     current = verified->epoch();
+    if (!rotate) {
+      return absl::FailedPreconditionError(fmt::format(
+          "project '{}' has its linkage secret already (epoch {}); to rotate it pass --rotate: "
+          "every party must then fetch the new one and send its export again, and data of "
+          "epoch {} are no longer linked",
+          manifest->project_id, current, current));
+    }
   } else if (!absl::IsNotFound(envelope.status())) {
     return envelope.status();
   }

@@ -6,7 +6,7 @@
 // the signed envelope at the hub; every party then fetches it, checks the creator's signature
 // against its own copy of the manifest, opens its box and writes the secret where its agent
 // reads it ([keys] linkage_secret: passphrase-protected when [keys] passphrase_file is set,
-// mode 0600 otherwise). Running create again is a rotation: the next epoch.
+// mode 0600 otherwise). Creating again (with rotate) is a rotation: the next epoch.
 
 #include <cstdint>
 #include <string>
@@ -23,10 +23,13 @@ struct CeremonyOutcome {
   std::string log_entry;  // create only: the envelope's entry in the hub's release log
 };
 
-// FAILED_PRECONDITION when this party is not the manifest's linkage_secret_creator; errors of
-// the hub's KeyRelay otherwise. The secret file is written only once the hub has the envelope;
-// should writing fail, `FetchLinkageSecret` recovers it (the creator has a box of its own).
-absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub);
+// FAILED_PRECONDITION when this party is not the manifest's linkage_secret_creator, or when
+// the project has a secret already and `rotate` is false (a rotation makes every party fetch
+// the new secret and send again); errors of the hub's KeyRelay otherwise. The secret file is
+// written only once the hub has the envelope; should writing fail, `FetchLinkageSecret`
+// recovers it (the creator has a box of its own).
+absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub,
+                                                    bool rotate);
 
 // `epoch` 0: the current one.
 absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, HubClient* hub,

@@ -912,8 +912,14 @@ TEST(EndToEndTest, TheKeyCeremonyGivesEveryPartyTheSecretAndRotationMakesANewEpo
   w.RunAllAgents();
   ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
 
-  // Rotation: the next epoch. Data and parties of epoch 1 are refused from now on ...
-  ASSERT_EQ(w.Ceremony("create", "municipality", {}), 0)
+  // Rotation: the next epoch, only when asked for. Data and parties of epoch 1 are refused
+  // from then on ...
+  EXPECT_EQ(w.Ceremony("create", "municipality"), 1);
+  EXPECT_NE(ReadFile(w.Log("ceremony-municipality")).find("to rotate it pass --rotate"),
+            std::string::npos)
+      << ReadFile(w.Log("ceremony-municipality"));
+  EXPECT_EQ(ReadFile(w.dir() / "keys" / "municipality-linkage.secret"), secret);
+  ASSERT_EQ(w.Ceremony("create", "municipality", {"--rotate"}), 0)
       << ReadFile(w.Log("ceremony-municipality"));
   EXPECT_NE(ReadFile(w.Log("ceremony-municipality")).find("epoch 2"), std::string::npos);
   EXPECT_NE(ReadFile(w.dir() / "keys" / "municipality-linkage.secret"), secret);
@@ -973,7 +979,8 @@ TEST(EndToEndTest, APartyWithKeysMadeOnItsPremisesTakesPartAndOnlyItOpensItsBox)
   WriteFile(w.dir() / "config" / "agent-credit-old-keys.toml", old_config);
   w.StartHub();
   // The municipality seals a new secret (epoch 2) to the keys the manifest now names.
-  ASSERT_EQ(w.Ceremony("create", "municipality"), 0) << ReadFile(w.Log("ceremony-municipality"));
+  ASSERT_EQ(w.Ceremony("create", "municipality", {"--rotate"}), 0)
+      << ReadFile(w.Log("ceremony-municipality"));
   ASSERT_EQ(w.Ceremony("fetch", "housing"), 0) << ReadFile(w.Log("ceremony-housing"));
   ASSERT_EQ(w.Ceremony("fetch", "credit"), 0) << ReadFile(w.Log("ceremony-credit"));
   EXPECT_EQ(ReadFile(w.dir() / "keys" / "credit-linkage.secret"),
