@@ -55,9 +55,14 @@ int main(int argc, char** argv) {
     spdlog::error("{}", std::string(outcome.status().message()));
     return 1;
   }
-  spdlog::info("party {}: linkage secret of epoch {} written to {} (key check {}){}",
+  spdlog::info("party {}: linkage secret of epoch {} written to {} (key check {})",
                config->party_id, outcome->epoch, config->linkage_secret.string(),
-               outcome->key_check.substr(0, 16),
-               create->parsed() ? "; the other parties can now run `stapel-ceremony fetch`" : "");
+               outcome->key_check.substr(0, 16));
+  if (create->parsed()) {
+    spdlog::info(
+        "the hub recorded epoch {} as entry {} of its release log (signature checked); the other "
+        "parties can now run `stapel-ceremony fetch`",
+        outcome->epoch, outcome->log_seq);
+  }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "keys/signing.h"
 #include "linker/manifest.h"
 #include "linker/match_key.h"
+#include "linker/release_log.h"
 #include "proto/key_envelope.h"
 
 namespace stapel {
@@ -48,6 +49,8 @@ absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, H
   }
   auto signer = Ed25519Signer::FromFile(config.signing_key);
   if (!signer.ok()) return signer.status();
+  auto hub_key = Ed25519Verifier::FromFile(config.hub_signing_key);
+  if (!hub_key.ok()) return hub_key.status();
   uint32_t current = 0;
   if (auto envelope = hub->FetchKeyEnvelope(0); envelope.ok()) {
     auto verified = VerifyKeyEnvelope(*envelope, *manifest);
@@ -68,13 +71,22 @@ absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, H
   if (!envelope.ok()) return envelope.status();
   auto reply = hub->DepositKeyEnvelope(*envelope);
   if (!reply.ok()) return reply.status();
+  const std::string key_check = KeyCheckValue(secret, manifest->project_id);
+  auto entry = VerifyEntrySignature(reply->log_entry(), *hub_key);
+  if (!entry.ok()) return entry.status();
+  if ((*entry)["type"] != kEntryKeyEpoch || (*entry)["epoch"] != current + 1 ||
+      (*entry)["key_check"] != key_check) {
+    return absl::DataLossError(fmt::format(
+        "the hub answered the deposit of epoch {} with a log entry for something else (entry "
+        "{}, type {}); ask the hub operator to check its release log",
+        current + 1, entry->value("seq", uint64_t{0}), entry->value("type", std::string())));
+  }
   if (auto s = WriteLinkageSecret(config, secret); !s.ok()) {
     return absl::Status(s.code(), fmt::format("the hub has the secret of epoch {}, but {}; run "
                                               "`stapel-ceremony fetch` to write it again",
                                               reply->epoch(), std::string(s.message())));
   }
-  return CeremonyOutcome{reply->epoch(), KeyCheckValue(secret, manifest->project_id),
-                         reply->log_entry()};
+  return CeremonyOutcome{reply->epoch(), key_check, (*entry)["seq"].get<uint64_t>()};
 }
 
 absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, HubClient* hub,
@@ -102,7 +114,7 @@ absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, Hu
   auto secret = OpenKeyEnvelope(*verified, config.party_id, *keys);
   if (!secret.ok()) return secret.status();
   if (auto s = WriteLinkageSecret(config, *secret); !s.ok()) return s;
-  return CeremonyOutcome{verified->epoch(), verified->key_check(), ""};
+  return CeremonyOutcome{verified->epoch(), verified->key_check(), 0};
 }
 
 }  // namespace stapel

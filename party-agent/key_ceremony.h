@@ -20,14 +20,15 @@ namespace stapel {
 struct CeremonyOutcome {
   uint32_t epoch = 0;
   std::string key_check;
-  std::string log_entry;  // create only: the envelope's entry in the hub's release log
+  uint64_t log_seq = 0;  // create only: the epoch's entry in the hub's release log
 };
 
 // FAILED_PRECONDITION when this party is not the manifest's linkage_secret_creator, or when
 // the project has a secret already and `rotate` is false (a rotation makes every party fetch
 // the new secret and send again); errors of the hub's KeyRelay otherwise. The secret file is
-// written only once the hub has the envelope; should writing fail, `FetchLinkageSecret`
-// recovers it (the creator has a box of its own).
+// written only once the hub has the envelope and answered with its signed log entry for it
+// (DATA_LOSS when that entry is not the hub's or not this epoch's); should writing fail,
+// `FetchLinkageSecret` recovers it (the creator has a box of its own).
 absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub,
                                                     bool rotate);
 
