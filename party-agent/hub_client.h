@@ -7,12 +7,13 @@
 #include <memory>
 
 #include "party-agent/batch_sink.h"
+#include "party-agent/key_relay_client.h"
 #include "proto/stapel.grpc.pb.h"
 #include "proto/tls.h"
 
 namespace stapel {
 
-class HubClient : public BatchSink {
+class HubClient : public BatchSink, public KeyRelayClient {
  public:
   // Reads the TLS files; connecting happens on the first call.
   static absl::StatusOr<std::unique_ptr<HubClient>> Create(const HubEndpoint& hub,
@@ -22,8 +23,9 @@ class HubClient : public BatchSink {
   absl::StatusOr<v1::SubmissionReceipt> CompleteSubmission(
       const v1::SignedSubmissionSummary& summary) override;
 
-  absl::StatusOr<v1::KeyDepositReply> DepositKeyEnvelope(const v1::SignedKeyEnvelope& envelope);
-  absl::StatusOr<v1::SignedKeyEnvelope> FetchKeyEnvelope(uint32_t epoch);  // 0: current
+  absl::StatusOr<v1::KeyDepositReply> DepositKeyEnvelope(
+      const v1::SignedKeyEnvelope& envelope) override;
+  absl::StatusOr<v1::SignedKeyEnvelope> FetchKeyEnvelope(uint32_t epoch) override;
 
  private:
   HubClient(std::unique_ptr<v1::Ingest::Stub> stub, std::unique_ptr<v1::KeyRelay::Stub> relay,

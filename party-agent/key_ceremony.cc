@@ -36,7 +36,7 @@ absl::Status WriteLinkageSecret(const AgentConfig& config, const SecretBytes& se
 
 }  // namespace
 
-absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub,
+absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, KeyRelayClient* hub,
                                                     bool rotate) {
   auto manifest = config.LoadManifest();
   if (!manifest.ok()) return manifest.status();
@@ -89,7 +89,7 @@ absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, H
   return CeremonyOutcome{reply->epoch(), key_check, (*entry)["seq"].get<uint64_t>()};
 }
 
-absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, HubClient* hub,
+absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, KeyRelayClient* hub,
                                                    uint32_t epoch) {
   auto manifest = config.LoadManifest();
   if (!manifest.ok()) return manifest.status();

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "party-agent/agent_config.h"
-#include "party-agent/hub_client.h"
+#include "party-agent/key_relay_client.h"
 
 namespace stapel {
 
@@ -29,11 +29,11 @@ struct CeremonyOutcome {
 // written only once the hub has the envelope and answered with its signed log entry for it
 // (DATA_LOSS when that entry is not the hub's or not this epoch's); should writing fail,
 // `FetchLinkageSecret` recovers it (the creator has a box of its own).
-absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, HubClient* hub,
+absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, KeyRelayClient* hub,
                                                     bool rotate);
 
 // `epoch` 0: the current one.
-absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, HubClient* hub,
+absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, KeyRelayClient* hub,
                                                    uint32_t epoch);
 
 }  // namespace stapel

@@ -44,6 +44,9 @@ inline TestProject MakeTestProject(const std::string& party, const std::string& 
                 "[keys]\nsigning_key = \"" +
                 party +
                 ".key\"\nlinkage_secret = \"linkage.secret\"\nhub_signing_key = \"hub.pub\"\n"
+                "box_key = \"" +
+                party +
+                "-box.key\"\n"
                 "[input]\nfile = \"export.csv\"\ndelimiter = \";\"\nbatch_size = 5\n"
                 "[columns]\n" +
                 std::string(reg ? "bsn = \"bsn\"\nbuurt = \"buurt\"\n" : "") +
