@@ -17,8 +17,7 @@ using testing_util::ReadFile;
 class FakeSink : public BatchSink {
  public:
   explicit FakeSink(const testing_util::TestProject& project)
-      : log_(*ReleaseLogWriter::Open(project.dir / "hub-release.log",
-                                     *Ed25519Signer::FromFile(project.dir / "hub.key"))) {}
+      : log_(testing_util::OpenFakeHubLog(project)) {}
   absl::StatusOr<v1::BatchAck> SubmitBatch(const v1::SignedBatch& batch) override {
     if (failures_left_ > 0 && ok_before_failing_ == 0) {
       --failures_left_;

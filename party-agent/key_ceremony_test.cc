@@ -21,8 +21,7 @@ using testing_util::ReadFile;
 class FakeRelay : public KeyRelayClient {
  public:
   explicit FakeRelay(const testing_util::TestProject& project)
-      : log_(*ReleaseLogWriter::Open(project.dir / "hub-release.log",
-                                     *Ed25519Signer::FromFile(project.dir / "hub.key"))) {}
+      : log_(testing_util::OpenFakeHubLog(project)) {}
   absl::StatusOr<v1::KeyDepositReply> DepositKeyEnvelope(
       const v1::SignedKeyEnvelope& signed_envelope) override {
     v1::KeyEnvelope e;

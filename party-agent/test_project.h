@@ -9,6 +9,7 @@
 
 #include "keys/key_file.h"
 #include "keys/signing.h"
+#include "linker/release_log.h"
 #include "party-agent/agent_config.h"
 #include "tests/test_project.h"
 
@@ -56,6 +57,12 @@ inline TestProject MakeTestProject(const std::string& party, const std::string& 
                 (reg ? "youth_care = \"jeugdzorg\"\n" : "rent_arrears = \"achterstand\"\n"));
   p.config = *AgentConfig::Load(p.dir / "agent.toml");
   return p;
+}
+
+// The fake hub's release log, signed with the project's hub key (its receipts and replies).
+inline std::unique_ptr<ReleaseLogWriter> OpenFakeHubLog(const TestProject& project) {
+  return *ReleaseLogWriter::Open(project.dir / "hub-release.log",
+                                 *Ed25519Signer::FromFile(project.dir / "hub.key"));
 }
 
 }  // namespace stapel::testing_util
