@@ -89,11 +89,7 @@ absl::Status WriteRevocationList(const fs::path& keys, const stapel::Certificate
 absl::Status Protect(const fs::path& secret_file, const fs::path& passphrase_file) {
   auto secret = stapel::ReadSecretFile(secret_file, "");
   if (!secret.ok()) return secret.status();
-  auto passphrase = stapel::ReadPrivateFile(passphrase_file);
-  if (!passphrase.ok()) return passphrase.status();
-  auto line = stapel::ProtectSecret(*secret, *passphrase);
-  if (!line.ok()) return line.status();
-  return stapel::WriteKeyFile(secret_file, *line, FileMode::kPrivate, /*overwrite=*/true);
+  return stapel::WriteSecretFile(secret_file, *secret, passphrase_file);
 }
 
 struct RevokeOptions {

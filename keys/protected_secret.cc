@@ -116,4 +116,21 @@ absl::StatusOr<SecretBytes> ReadSecretFile(const std::filesystem::path& path,
   return secret;
 }
 
+absl::Status WriteSecretFile(const std::filesystem::path& path, const SecretBytes& secret,
+                             const std::filesystem::path& passphrase_file) {
+  std::string line;
+  if (!passphrase_file.empty()) {
+    auto passphrase = ReadPrivateFile(passphrase_file);
+    if (!passphrase.ok()) return passphrase.status();
+    auto protected_line = ProtectSecret(secret, *passphrase);
+    if (!protected_line.ok()) return protected_line.status();
+    line = *std::move(protected_line);
+  } else {
+    line = Base64Encode(secret.data(), secret.size()) + "\n";
+  }
+  absl::Status s = WriteKeyFile(path, line, FileMode::kPrivate, /*overwrite=*/true);
+  sodium_memzero(line.data(), line.size());
+  return s;
+}
+
 }  // namespace stapel

@@ -33,6 +33,12 @@ absl::StatusOr<SecretBytes> UnprotectSecret(const SecretBytes& file_text,
 absl::StatusOr<SecretBytes> ReadSecretFile(const std::filesystem::path& path,
                                            const std::filesystem::path& passphrase_file);
 
+// Writes a secret file that ReadSecretFile reads back with the same `passphrase_file`: protected
+// with the passphrase from that file when it is given, one base64 line otherwise; mode 0600,
+// replacing the file.
+absl::Status WriteSecretFile(const std::filesystem::path& path, const SecretBytes& secret,
+                             const std::filesystem::path& passphrase_file);
+
 }  // namespace stapel
 
 #endif  // STAPEL_KEYS_PROTECTED_SECRET_H_

@@ -60,5 +60,23 @@ TEST(ProtectedSecretTest, ReadSecretFileTakesBothFormsAndSaysWhatIsMissing) {
   EXPECT_TRUE(opened->Equals(secret));
 }
 
+TEST(ProtectedSecretTest, WriteSecretFileIsReadBackWithTheSamePassphraseFile) {
+  ASSERT_GE(sodium_init(), 0);
+  const auto dir = testing_util::FreshTempDir();
+  const SecretBytes secret = SecretBytes::Random(32);
+  ASSERT_TRUE(
+      WriteKeyFile(dir / "pass", "a long enough passphrase\n", FileMode::kPrivate, true).ok());
+  ASSERT_TRUE(WriteSecretFile(dir / "plain.secret", secret, "").ok());
+  ASSERT_TRUE(WriteSecretFile(dir / "protected.secret", secret, dir / "pass").ok());
+  EXPECT_FALSE(IsProtectedSecret(*ReadPrivateFile(dir / "plain.secret")));
+  EXPECT_TRUE(IsProtectedSecret(*ReadPrivateFile(dir / "protected.secret")));
+  for (const auto& [file, passphrase] : {std::pair{"plain.secret", std::string()},
+                                         std::pair{"protected.secret", (dir / "pass").string()}}) {
+    auto read = ReadSecretFile(dir / file, passphrase);
+    ASSERT_TRUE(read.ok()) << file << ": " << read.status();
+    EXPECT_TRUE(read->Equals(secret)) << file;
+  }
+}
+
 }  // namespace
 }  // namespace stapel

@@ -1,7 +1,6 @@
 #include "party-agent/key_ceremony.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include "keys/key_file.h"
 #include "keys/protected_secret.h"
@@ -13,29 +12,6 @@
 #include "proto/key_envelope.h"
 
 namespace stapel {
-namespace {
-
-// Writes the secret as the agent reads it: protected with the passphrase when the config names
-// one, a base64 line otherwise; mode 0600 either way.
-absl::Status WriteLinkageSecret(const AgentConfig& config, const SecretBytes& secret) {
-  std::string line;
-  if (!config.passphrase_file.empty()) {
-    auto passphrase = ReadPrivateFile(config.passphrase_file);
-    if (!passphrase.ok()) return passphrase.status();
-    auto protected_line = ProtectSecret(secret, *passphrase);
-    if (!protected_line.ok()) return protected_line.status();
-    line = *std::move(protected_line);
-  } else {
-    line = Base64Encode(secret.data(), secret.size()) + "\n";
-  }
-  absl::Status s = WriteKeyFile(config.linkage_secret, line, FileMode::kPrivate,
-                                /*overwrite=*/true);
-  sodium_memzero(line.data(), line.size());
-  return s;
-}
-
-}  // namespace
-
 absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, KeyRelayClient* hub,
                                                     bool rotate) {
   auto manifest = config.LoadManifest();
@@ -81,7 +57,7 @@ absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, K
         "{}, type {}); ask the hub operator to check its release log",
         current + 1, entry->value("seq", uint64_t{0}), entry->value("type", std::string())));
   }
-  if (auto s = WriteLinkageSecret(config, secret); !s.ok()) {
+  if (auto s = WriteSecretFile(config.linkage_secret, secret, config.passphrase_file); !s.ok()) {
     return absl::Status(s.code(), fmt::format("the hub has the secret of epoch {}, but {}; run "
                                               "`stapel-ceremony fetch` to write it again",
                                               reply->epoch(), std::string(s.message())));
@@ -113,7 +89,8 @@ absl::StatusOr<CeremonyOutcome> FetchLinkageSecret(const AgentConfig& config, Ke
   }
   auto secret = OpenKeyEnvelope(*verified, config.party_id, *keys);
   if (!secret.ok()) return secret.status();
-  if (auto s = WriteLinkageSecret(config, *secret); !s.ok()) return s;
+  if (auto s = WriteSecretFile(config.linkage_secret, *secret, config.passphrase_file); !s.ok())
+    return s;
   return CeremonyOutcome{verified->epoch(), verified->key_check(), 0};
 }
 
