@@ -782,6 +782,9 @@ TEST(EndToEndTest, ARevokedCertificateIsRefusedAtTheHandshakeOfTheHubAndThePorta
 
 TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOthers) {
   World w;
+  // Every call's deadline, short for the test: a stalled call is dropped within 2 x 3 s.
+  WriteFile(w.dir() / "config" / "hub.toml",
+            ReadFile(w.dir() / "config" / "hub.toml") + "\n[limits]\ncall_seconds = 3\n");
   const fs::path port_file = w.dir() / "portal.port";
   w.StartHub({"--portal-listen", "127.0.0.1:0", "--portal-port-file", port_file.string()});
   w.RunAllAgents();
@@ -792,7 +795,7 @@ TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOt
        "--port", grpc_port, "--port", portal_port, "--grpc-port", grpc_port, "--ca",
        (w.dir() / "keys" / "ca.crt").string(), "--cert",
        (w.dir() / "keys" / "analyst.crt").string(), "--key",
-       (w.dir() / "keys" / "analyst.key").string()},
+       (w.dir() / "keys" / "analyst.key").string(), "--expect-closed-within", "30"},
       w.Log("hostile"));
   for (int i = 0; i < 200 && ReadFile(w.Log("hostile")).find("holding") == std::string::npos; ++i) {
     ASSERT_TRUE(hostile.Running()) << ReadFile(w.Log("hostile"));
@@ -805,7 +808,15 @@ TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOt
       << ReadFile(w.Log("credit-again"));
   EXPECT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
   EXPECT_EQ(w.ProbeTls(std::stoi(portal_port), "officer"), 0) << ReadFile(w.Log("probe-officer"));
-  // And SIGTERM still stops the hub promptly with them open.
+  // The stalled calls reach their deadline: the hub closes their connections.
+  for (int i = 0; i < 400 && ReadFile(w.Log("hostile")).find("the hub closed") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(ReadFile(w.Log("hostile")).find("the hub closed 5 of 5 stalled calls"),
+            std::string::npos)
+      << ReadFile(w.Log("hostile"));
+  // And SIGTERM still stops the hub promptly with the other hostile connections open.
   const auto stop_started = std::chrono::steady_clock::now();
   EXPECT_EQ(w.StopHub(), 0) << ReadFile(w.Log("hub"));
   EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(15));

@@ -4,7 +4,9 @@
 Per port: connections that send garbage bytes, connections that send half a TLS ClientHello
 and stop, and (gRPC port, with a valid client certificate) connections that complete TLS and
 HTTP/2, open a call's stream with its headers and never send the message. Prints
-"holding N connections" once all are open, then holds them until killed.
+"holding N connections" once all are open, then holds them until killed. With
+--expect-closed-within S it then also waits up to S seconds for the hub to close the stalled
+calls' connections and prints "the hub closed N of M stalled calls".
 """
 import argparse
 import os
@@ -21,9 +23,12 @@ parser.add_argument("--ca", required=True)
 parser.add_argument("--cert", required=True)
 parser.add_argument("--key", required=True)
 parser.add_argument("--each", type=int, default=5, help="connections of each kind per port")
+parser.add_argument("--expect-closed-within", type=float, default=0,
+                    help="seconds to wait for the hub to close the stalled calls")
 args = parser.parse_args()
 
 held = []
+stalled = []
 
 
 def connect(port):
@@ -60,6 +65,7 @@ def stalled_call(port):
     tls = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
                               server_hostname="hub")
     held.append(tls)
+    stalled.append(tls)
     headers = b"".join(literal(n, v) for n, v in [
         (b":method", b"POST"), (b":scheme", b"https"), (b":path", b"/stapel.v1.Release/RequestTable"),
         (b":authority", b"hub"), (b"content-type", b"application/grpc"), (b"te", b"trailers")])
@@ -74,5 +80,27 @@ for port in args.port:
 for _ in range(args.each):
     stalled_call(args.grpc_port)
 print(f"holding {len(held)} connections", flush=True)
+
+
+def closed_by_peer(conn, deadline):
+    """Reads (and drops) what the hub sends until it closes the connection or time runs out."""
+    while time.monotonic() < deadline:
+        conn.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            if not conn.recv(65536):
+                return True
+        except socket.timeout:
+            return False
+        except (ssl.SSLError, OSError):
+            return True
+    return False
+
+
+if args.expect_closed_within > 0:
+    start = time.monotonic()
+    deadline = start + args.expect_closed_within
+    closed = sum(closed_by_peer(conn, deadline) for conn in stalled)
+    print(f"the hub closed {closed} of {len(stalled)} stalled calls within "
+          f"{time.monotonic() - start:.1f} s", flush=True)
 while True:
     time.sleep(3600)

@@ -14,6 +14,8 @@
 //   boundaries = "buurten.geojson"   # optional: buurt boundaries (GeoJSON) for the portal's maps
 //   [portal]                         # optional: the HTTPS portal for requesters and officers
 //   listen = "127.0.0.1:8443"
+//   [limits]                         # optional
+//   call_seconds = 120               # the deadline every gRPC call gets (see call_seconds below)
 //
 // Paths are relative to the config file's folder.
 
@@ -36,6 +38,10 @@ struct HubConfig {
   std::filesystem::path officer_key;  // the privacy officer's Ed25519 public key
   std::filesystem::path boundaries;   // empty: none
   std::string portal_listen;          // empty: no portal
+  // The hub closes each gRPC connection after this long (clients open a new one for their next
+  // call) and gives the calls in progress on it as long again to finish: no call, not even
+  // one a client opened and never fed, holds the hub for more than twice this.
+  int call_seconds = 120;
 
   static absl::StatusOr<HubConfig> Load(const std::filesystem::path& path);
 };

@@ -1,5 +1,6 @@
 // stapel-hub: the trusted hub's gRPC server.
 #include <fmt/format.h>
+#include <grpc/grpc.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
@@ -125,6 +126,10 @@ int Serve(const ServeOptions& o) {
   builder.AddListeningPort(config->listen, *credentials, &port);
   builder.SetMaxReceiveMessageSize(stapel::kMaxMessageBytes);
   builder.SetMaxSendMessageSize(stapel::kMaxMessageBytes);
+  // A deadline for every call: connections are closed after call_seconds, calls in progress
+  // get as long again (clients reconnect for their next call).
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, config->call_seconds * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, config->call_seconds * 1000);
   builder.RegisterService(&ingest_service);
   builder.RegisterService(&release_service);
   builder.RegisterService(&key_relay_service);
