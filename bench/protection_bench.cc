@@ -4,7 +4,6 @@
 // Reports time and cells suppressed per release.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
-#include <glpk.h>
 
 #include <chrono>
 #include <map>
@@ -67,114 +66,48 @@ TableSpec EarlierSpec(const Manifest& m, int i) {
 
 Geography BenchGeography() { return Geography(); }
 
-// A lower bound on the number of suppressed cells any protection needs: the fewest cells such
-// that every primary cell is suppressed, no additive relation (buurten to wijk, wijken to
-// gemeente, per column) has exactly one suppressed cell, and of two nested cells of an area
-// whose difference is 1..k-1 at least one is suppressed — necessary conditions, solved exactly
-// as an integer program with GLPK. The heuristic's count over this bound is an upper bound on
-// its distance from the optimum.
-int SuppressionLowerBound(const TableSpec& spec, const AreaTable& primary_only, int k) {
-  std::map<std::string, std::vector<size_t>> children;
-  for (size_t r = 0; r < primary_only.rows.size(); ++r) {
-    children[primary_only.rows[r].parent].push_back(r);
-  }
-  const size_t columns = primary_only.measures.size();
-  auto var = [&](size_t row, size_t m) { return static_cast<int>(row * columns + m + 1); };
-  glp_prob* lp = glp_create_prob();
-  glp_set_obj_dir(lp, GLP_MIN);
-  glp_add_cols(lp, static_cast<int>(primary_only.rows.size() * columns));
-  for (size_t r = 0; r < primary_only.rows.size(); ++r) {
-    for (size_t m = 0; m < columns; ++m) {
-      glp_set_col_kind(lp, var(r, m), GLP_BV);
-      glp_set_obj_coef(lp, var(r, m), 1.0);
-      if (primary_only.rows[r].cells[m].suppressed) glp_set_col_bnds(lp, var(r, m), GLP_FX, 1, 1);
+// The benchmark's data: N buurten, E earlier releases of it already protected, and the new table.
+struct Scenario {
+  Manifest manifest = BenchManifest();
+  BuurtCounts counts;
+  Geography geography = BenchGeography();
+  std::vector<ReleasedTable> earlier;
+  int earlier_suppressed = 0;
+  TableSpec spec;
+};
+
+absl::StatusOr<Scenario> MakeScenario(int buurten, int earlier_count) {
+  Scenario s;
+  std::mt19937_64 rng(42);
+  s.counts = Counts(rng, buurten);
+  for (int i = 0; i < earlier_count; ++i) {
+    const TableSpec spec = EarlierSpec(s.manifest, i);
+    AreaTable t = BuildTable(spec, s.counts, s.geography);
+    auto r = ProtectTable(s.manifest.disclosure, spec, s.counts, s.earlier, &t);
+    if (!r.ok()) {
+      return absl::Status(r.status().code(), fmt::format("earlier release {}: {}", i,
+                                                         std::string(r.status().message())));
     }
+    s.earlier_suppressed += r->primary + r->secondary;
+    s.earlier.push_back({spec, t, 1});
   }
-  for (size_t r = 0; r < primary_only.rows.size(); ++r) {
-    auto it = children.find(primary_only.rows[r].code);
-    if (it == children.end()) continue;
-    std::vector<size_t> relation = it->second;
-    relation.push_back(r);
-    for (size_t m = 0; m < columns; ++m) {
-      for (size_t lone : relation) {  // sum of the others >= s_lone
-        std::vector<int> index = {0};
-        std::vector<double> value = {0.0};
-        for (size_t other : relation) {
-          index.push_back(var(other, m));
-          value.push_back(other == lone ? -1.0 : 1.0);
-        }
-        const int row = glp_add_rows(lp, 1);
-        glp_set_mat_row(lp, row, static_cast<int>(index.size() - 1), index.data(), value.data());
-        glp_set_row_bnds(lp, row, GLP_LO, 0, 0);
-      }
-    }
-  }
-  // Nested columns: every attribute combination one counts, the other counts too.
-  for (size_t f = 0; f < columns; ++f) {
-    for (size_t g = 0; g < columns; ++g) {
-      bool within = f != g, strictly = false;
-      for (uint64_t bits = 0; bits < 128 && within; ++bits) {
-        const bool in_f = spec.columns[f].Counts(bits), in_g = spec.columns[g].Counts(bits);
-        within = !in_f || in_g;
-        strictly = strictly || (in_g && !in_f);
-      }
-      if (!within || !strictly) continue;
-      for (size_t r = 0; r < primary_only.rows.size(); ++r) {
-        const int64_t difference =
-            primary_only.rows[r].cells[g].value - primary_only.rows[r].cells[f].value;
-        if (difference < 1 || difference >= k) continue;
-        const int row = glp_add_rows(lp, 1);
-        int index[] = {0, var(r, f), var(r, g)};
-        double value[] = {0, 1.0, 1.0};
-        glp_set_mat_row(lp, row, 2, index, value);
-        glp_set_row_bnds(lp, row, GLP_LO, 1, 0);
-      }
-    }
-  }
-  glp_iocp parm;
-  glp_init_iocp(&parm);
-  parm.presolve = GLP_ON;
-  parm.msg_lev = GLP_MSG_OFF;
-  glp_intopt(lp, &parm);
-  const int bound = static_cast<int>(std::lround(glp_mip_obj_val(lp)));
-  glp_delete_prob(lp);
-  return bound;
+  s.spec = MainSpec(s.manifest);
+  return s;
 }
 
 void BM_ProtectWithEarlierReleases(benchmark::State& state) {
   const int earlier_count = static_cast<int>(state.range(1));
-  std::mt19937_64 rng(42);
-  const Manifest manifest = BenchManifest();
-  const BuurtCounts counts = Counts(rng, static_cast<int>(state.range(0)));
-  const Geography geography = BenchGeography();
-  std::vector<ReleasedTable> earlier;
-  int earlier_suppressed = 0;
-  for (int i = 0; i < earlier_count; ++i) {
-    const TableSpec spec = EarlierSpec(manifest, i);
-    AreaTable t = BuildTable(spec, counts, geography);
-    auto r = ProtectTable(manifest.disclosure, spec, counts, earlier, &t);
-    if (!r.ok()) {
-      state.SkipWithError(
-          fmt::format("earlier release {}: {}", i, std::string(r.status().message())).c_str());
-      return;
-    }
-    earlier_suppressed += r->primary + r->secondary;
-    earlier.push_back({spec, t, 1});
+  auto scenario = MakeScenario(static_cast<int>(state.range(0)), earlier_count);
+  if (!scenario.ok()) {
+    state.SkipWithError(std::string(scenario.status().message()).c_str());
+    return;
   }
-  const TableSpec spec = MainSpec(manifest);
+  const Scenario& s = *scenario;
   ProtectionResult result;
-  size_t cells = 0;
-  int lower_bound = 0;
-  {
-    AreaTable primary_only = BuildTable(spec, counts, geography);
-    DisclosureRules rules = manifest.disclosure;
-    ApplyPrimaryRules(rules, spec, &primary_only);
-    lower_bound = SuppressionLowerBound(spec, primary_only, rules.k);
-  }
+  AreaTable protected_table;
   for (auto _ : state) {
-    AreaTable t = BuildTable(spec, counts, geography);
-    cells = t.rows.size() * t.measures.size();
-    auto r = ProtectTable(manifest.disclosure, spec, counts, earlier, &t);
+    protected_table = BuildTable(s.spec, s.counts, s.geography);
+    auto r = ProtectTable(s.manifest.disclosure, s.spec, s.counts, s.earlier, &protected_table);
     if (!r.ok()) {
       state.SkipWithError(std::string(r.status().message()).c_str());
       return;
@@ -183,24 +116,22 @@ void BM_ProtectWithEarlierReleases(benchmark::State& state) {
   }
   // The privacy officer's re-check of all releases from the log (published values only).
   {
-    AreaTable t = BuildTable(spec, counts, geography);
-    (void)ProtectTable(manifest.disclosure, spec, counts, earlier, &t);
-    std::vector<ReleasedTable> all = earlier;
-    all.push_back({spec, t, 1});
+    std::vector<ReleasedTable> all = s.earlier;
+    all.push_back({s.spec, protected_table, 1});
     const auto start = std::chrono::steady_clock::now();
-    const absl::Status audit = AuditReleases(manifest.disclosure, all);
+    const absl::Status audit = AuditReleases(s.manifest.disclosure, all);
     state.counters["audit_ms"] =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!audit.ok()) state.SkipWithError(std::string(audit.message()).c_str());
   }
-  state.counters["cells"] = static_cast<double>(cells);
+  state.counters["cells"] =
+      static_cast<double>(protected_table.rows.size() * protected_table.measures.size());
   state.counters["primary"] = result.primary;
   state.counters["secondary"] = result.secondary;
   state.counters["lp_ranges"] = result.ranges_solved;
   state.counters["suppressed"] = result.primary + result.secondary;
-  state.counters["lower_bound"] = lower_bound;
   state.counters["earlier_suppressed_avg"] =
-      earlier_count == 0 ? 0.0 : static_cast<double>(earlier_suppressed) / earlier_count;
+      earlier_count == 0 ? 0.0 : static_cast<double>(s.earlier_suppressed) / earlier_count;
 }
 BENCHMARK(BM_ProtectWithEarlierReleases)
     ->Args({10, 0})
@@ -210,6 +141,53 @@ BENCHMARK(BM_ProtectWithEarlierReleases)
     ->Args({30, 20})
     ->Args({100, 50})
     ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// What ProtectTable's count is measured against: the exact model's lower bound on the fewest
+// suppressions (the optimum when it finishes within the third argument, in seconds) and the
+// cells its choice suppresses.
+void BM_FewestSuppressions(benchmark::State& state) {
+  auto scenario = MakeScenario(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+  if (!scenario.ok()) {
+    state.SkipWithError(std::string(scenario.status().message()).c_str());
+    return;
+  }
+  const Scenario& s = *scenario;
+  FewestSuppressions fewest;
+  int heuristic = 0;
+  for (auto _ : state) {
+    AreaTable t = BuildTable(s.spec, s.counts, s.geography);
+    auto r = FindFewestSuppressions(s.manifest.disclosure, s.spec, s.counts, s.earlier, &t,
+                                    static_cast<double>(state.range(2)));
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      return;
+    }
+    fewest = *r;
+    state.PauseTiming();
+    AreaTable h = BuildTable(s.spec, s.counts, s.geography);
+    auto p = ProtectTable(s.manifest.disclosure, s.spec, s.counts, s.earlier, &h);
+    heuristic = p.ok() ? p->primary + p->secondary : -1;
+    std::vector<ReleasedTable> all = s.earlier;
+    all.push_back({s.spec, t, 1});
+    if (const absl::Status audit = AuditReleases(s.manifest.disclosure, all); !audit.ok()) {
+      state.SkipWithError(std::string(audit.message()).c_str());
+    }
+    state.ResumeTiming();
+  }
+  state.counters["lower_bound"] = fewest.lower_bound;
+  state.counters["found"] = fewest.found;
+  state.counters["optimal"] = fewest.optimal;
+  state.counters["rounds"] = fewest.rounds;
+  state.counters["protect_table"] = heuristic;
+  state.counters["protect_table_over_bound"] =
+      static_cast<double>(heuristic) / std::max(1, fewest.lower_bound);
+}
+BENCHMARK(BM_FewestSuppressions)
+    ->Args({10, 0, 120})
+    ->Args({20, 0, 300})
+    ->Args({100, 0, 900})
+    ->Unit(benchmark::kSecond)
     ->Iterations(1);
 
 }  // namespace

@@ -51,6 +51,15 @@ void AttackerLp::Restore(int id, double lo, double hi) {
 }
 
 absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& terms, bool maximize) {
+  auto value = Optimum(terms, maximize);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::nullopt;
+  constexpr double kTolerance = 1e-6;  // counts are whole numbers: round inwards
+  return static_cast<int64_t>(maximize ? std::floor(**value + kTolerance)
+                                       : std::ceil(**value - kTolerance));
+}
+
+absl::StatusOr<std::optional<double>> AttackerLp::Optimum(const LinearTerms& terms, bool maximize) {
   glp_prob* lp = problem_->lp;
   for (const auto& [unknown, coefficient] : objective_) glp_set_obj_coef(lp, unknown + 1, 0.0);
   for (const auto& [unknown, coefficient] : terms) {
@@ -68,12 +77,8 @@ absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& term
   }
   if (rc != 0) return absl::InternalError("the LP solver failed on the attacker's program");
   switch (glp_get_status(lp)) {
-    case GLP_OPT: {
-      constexpr double kTolerance = 1e-6;  // counts are whole numbers: round inwards
-      const double value = glp_get_obj_val(lp);
-      return static_cast<int64_t>(maximize ? std::floor(value + kTolerance)
-                                           : std::ceil(value - kTolerance));
-    }
+    case GLP_OPT:
+      return glp_get_obj_val(lp);
     case GLP_UNBND:
       return std::nullopt;
     case GLP_NOFEAS:
@@ -85,12 +90,13 @@ absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& term
   }
 }
 
-std::vector<int> AttackerLp::BindingRelations() const {
-  std::vector<int> out;
+std::vector<std::pair<int, double>> AttackerLp::BindingRelations() const {
+  std::vector<std::pair<int, double>> out;
   glp_prob* lp = problem_->lp;
   const int rows = glp_get_num_rows(lp);
   for (int i = 1; i <= rows; ++i) {
-    if (std::abs(glp_get_row_dual(lp, i)) > 1e-9) out.push_back(i);
+    const double dual = glp_get_row_dual(lp, i);
+    if (std::abs(dual) > 1e-9) out.push_back({i, dual});
   }
   return out;
 }

@@ -48,9 +48,12 @@ class AttackerLp {
   absl::StatusOr<CountRange> Range(const LinearTerms& terms);
   // One end of the range: the largest (or smallest) whole value; nullopt when unbounded above.
   absl::StatusOr<std::optional<int64_t>> Bound(const LinearTerms& terms, bool maximize);
-  // The relations that limit the last bound found (non-zero dual value): forgetting one of
-  // them is what can move that bound.
-  std::vector<int> BindingRelations() const;
+  // The same end as the LP gives it, not rounded.
+  absl::StatusOr<std::optional<double>> Optimum(const LinearTerms& terms, bool maximize);
+  // The relations that limit the last bound found, with their non-zero dual values (how much
+  // that bound moves per unit the relation's known value moves): forgetting one of them is
+  // what can move it.
+  std::vector<std::pair<int, double>> BindingRelations() const;
 
  private:
   int unknowns_;

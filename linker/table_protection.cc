@@ -1,9 +1,12 @@
 #include "linker/table_protection.h"
 
 #include <fmt/format.h>
+#include <glpk.h>
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <set>
@@ -18,6 +21,8 @@ namespace {
 // Atoms are all combinations of the attributes a unit's columns refer to: 2^12 at most.
 constexpr int kMaxAttributesPerUnit = 12;
 constexpr int kUnits = 2;
+// Longest a master program of FindFewestSuppressions may take before its best choice is used.
+constexpr double kMasterSeconds = 60;
 // Complements tried per unprotected cell before taking the one that widens it most.
 constexpr int kCandidatesTried = 8;
 
@@ -272,6 +277,9 @@ class ReleaseModel {
     }
   }
 
+  // Checks every target in the whole program only.
+  void WholeProgramOnly() { local_of_area_.assign(parent_.size(), -1); }
+
   // With the truth: the suppressed cells that the primary rules protect (a count of 1..k-1,
   // a count within k-1 of its population, any count of an area below the minimum population)
   // and the sensitive differences. Without: every suppressed cell and nested difference.
@@ -334,7 +342,7 @@ class ReleaseModel {
     if (!hi->has_value() || **hi - truth >= rules.protection_width) return true;
     if (limiting != nullptr) {
       limiting->clear();
-      for (int row : lp.BindingRelations()) {
+      for (const auto& [row, dual] : lp.BindingRelations()) {
         auto it = row_cell.find(row);
         if (it != row_cell.end() && !cells_.at(it->second).new_cell->suppressed) {
           limiting->push_back(it->second);
@@ -376,6 +384,57 @@ class ReleaseModel {
     if (!lo.ok()) return lo.status();
     out->lo = lo->value_or(0);
     return out->lo < 1;
+  }
+
+  // For the exact model (FindFewestSuppressions): a constraint on which of the new table's
+  // published cells to suppress that every protection of `t` meets and the present choice
+  // breaks, or nullopt when the present choice leaves the attacker's LP range of `t` at least
+  // `width` wide. From the dual values of both ends: suppressing a published cell c frees its
+  // relation, which moves an end by at most its dual times the cell's count (down to 0) or
+  // without limit (upwards, unbounded above). So the range can reach `width` only if the
+  // published cells now binding it and later suppressed give the width still missing; a
+  // term's weight is capped at what is missing, which keeps the constraint valid for 0/1
+  // choices and makes it tighter.
+  struct Cut {
+    std::vector<std::pair<CellKey, double>> terms;
+    double missing = 0;
+  };
+  absl::StatusOr<std::optional<Cut>> CutFor(const Target& t, int width) {
+    ++solved_;
+    std::map<CellKey, double> weight;
+    double ends[2];
+    for (int maximize = 1; maximize >= 0; --maximize) {
+      auto end = lp_->Optimum(t.terms, maximize != 0);
+      if (!end.ok()) return end.status();
+      if (!end->has_value()) return std::nullopt;  // unbounded above: protected
+      ends[maximize] = **end;
+      for (const auto& [row, dual] : lp_->BindingRelations()) {
+        auto it = row_cell_.find(row);
+        if (it == row_cell_.end()) continue;
+        const double gain = maximize != 0 ? dual : -dual;  // > 0: moves the end outwards as
+        weight[it->second] += gain > 0 ? width             //  the count grows, without limit
+                                       : std::abs(dual) * cells_.at(it->second).lo;
+      }
+    }
+    Cut cut;
+    cut.missing = width - (ends[1] - ends[0]);
+    if (cut.missing <= 1e-6) return std::nullopt;
+    for (const auto& [key, w] : weight) {
+      if (w > 1e-9) cut.terms.push_back({key, std::min(w, cut.missing)});
+    }
+    return cut;
+  }
+
+  // The new table's cells a protection may still choose to suppress: published so far and not
+  // already known from an earlier release.
+  std::vector<CellKey> Choosable() const {
+    std::vector<CellKey> out;
+    for (const auto& [key, info] : cells_) {
+      if (info.new_cell != nullptr && !info.new_cell->suppressed && !info.published_earlier) {
+        out.push_back(key);
+      }
+    }
+    return out;
   }
 
   // Published cells of the new table whose suppression could widen target `t`: first the
@@ -582,24 +641,11 @@ class ReleaseModel {
   int solved_ = 0;
 };
 
-}  // namespace
-
-absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
-                                              const BuurtCounts& truth,
-                                              const std::vector<ReleasedTable>& earlier,
-                                              AreaTable* table) {
-  ProtectionResult result;
-  result.primary = ApplyPrimaryRules(rules, spec, table);
-  CoverLoneSuppressions(table);                       // a cheap first choice of complements
-  const ReleasedTable current{spec, AreaTable{}, 1};  // its cells are read from `table`
-  std::vector<const ReleasedTable*> tables;
-  for (const auto& e : earlier) tables.push_back(&e);
-  tables.push_back(&current);
-  ReleaseModel model;
-  if (auto s = model.Build(tables, table); !s.ok()) return s;
-  model.SetTruth(truth);
-  std::deque<Target> queue;
-  for (auto& t : model.Targets(rules)) queue.push_back(std::move(t));
+// Suppresses more cells of the new table until every target is protected.
+absl::Status ProtectTargets(const DisclosureRules& rules, ReleaseModel& model,
+                            std::vector<Target> targets) {
+  std::deque<Target> queue(std::make_move_iterator(targets.begin()),
+                           std::make_move_iterator(targets.end()));
   // Suppressing more only widens ranges, so a target found protected stays protected.
   while (!queue.empty()) {
     const Target target = std::move(queue.front());
@@ -651,12 +697,174 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
       if (!ok.ok()) return ok.status();
     }
   }
-  int suppressed_after = 0;
-  for (const auto& row : table->rows) {
-    for (const auto& c : row.cells) suppressed_after += c.suppressed;
+  return absl::OkStatus();
+}
+
+int SuppressedCells(const AreaTable& table) {
+  int n = 0;
+  for (const auto& row : table.rows) {
+    for (const auto& c : row.cells) n += c.suppressed;
   }
-  result.secondary = suppressed_after - result.primary;
+  return n;
+}
+
+// The master program of FindFewestSuppressions: 0/1 per choosable cell, fewest suppressions,
+// subject to the cuts found so far. Returns the chosen cells and a lower bound on its optimum
+// (the optimum itself unless the time ran out).
+struct MasterChoice {
+  std::vector<CellKey> chosen;
+  double lower_bound = 0;
+  bool solved = false;
+};
+
+class MasterProgram {
+ public:
+  explicit MasterProgram(std::vector<CellKey> choosable)
+      : choosable_(std::move(choosable)), lp_(glp_create_prob()) {
+    glp_set_obj_dir(lp_, GLP_MIN);
+    if (!choosable_.empty()) glp_add_cols(lp_, static_cast<int>(choosable_.size()));
+    for (size_t i = 0; i < choosable_.size(); ++i) {
+      column_[choosable_[i]] = static_cast<int>(i) + 1;
+      glp_set_col_kind(lp_, static_cast<int>(i) + 1, GLP_BV);
+      glp_set_obj_coef(lp_, static_cast<int>(i) + 1, 1.0);
+    }
+  }
+  ~MasterProgram() { glp_delete_prob(lp_); }
+  MasterProgram(const MasterProgram&) = delete;
+  MasterProgram& operator=(const MasterProgram&) = delete;
+
+  // False when the cut cannot be met by any choice (the target cannot be protected).
+  bool Add(const ReleaseModel::Cut& cut) {
+    std::vector<int> index = {0};
+    std::vector<double> value = {0.0};
+    for (const auto& [key, weight] : cut.terms) {
+      auto it = column_.find(key);
+      if (it == column_.end()) continue;
+      index.push_back(it->second);
+      value.push_back(weight);
+    }
+    if (index.size() == 1) return false;
+    const int row = glp_add_rows(lp_, 1);
+    glp_set_mat_row(lp_, row, static_cast<int>(index.size()) - 1, index.data(), value.data());
+    glp_set_row_bnds(lp_, row, GLP_LO, cut.missing, 0.0);
+    return true;
+  }
+
+  MasterChoice Solve(double seconds) {
+    glp_iocp parm;
+    glp_init_iocp(&parm);
+    parm.presolve = GLP_ON;
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.mir_cuts = GLP_ON;
+    parm.tm_lim = static_cast<int>(std::max(1.0, seconds * 1000));
+    parm.cb_func = [](glp_tree* tree, void* info) {
+      const int node = glp_ios_best_node(tree);
+      if (node != 0) *static_cast<double*>(info) = glp_ios_node_bound(tree, node);
+    };
+    double best_bound = 0;
+    parm.cb_info = &best_bound;
+    const int rc = glp_intopt(lp_, &parm);
+    MasterChoice out;
+    const int status = glp_mip_status(lp_);
+    out.solved = rc == 0 && status == GLP_OPT;
+    if (status == GLP_OPT || status == GLP_FEAS) {
+      for (size_t i = 0; i < choosable_.size(); ++i) {
+        if (glp_mip_col_val(lp_, static_cast<int>(i) + 1) > 0.5)
+          out.chosen.push_back(choosable_[i]);
+      }
+    }
+    out.lower_bound = out.solved ? glp_mip_obj_val(lp_) : best_bound;
+    return out;
+  }
+
+ private:
+  std::vector<CellKey> choosable_;
+  std::map<CellKey, int> column_;
+  glp_prob* lp_;
+};
+
+}  // namespace
+
+absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
+                                              const BuurtCounts& truth,
+                                              const std::vector<ReleasedTable>& earlier,
+                                              AreaTable* table) {
+  ProtectionResult result;
+  result.primary = ApplyPrimaryRules(rules, spec, table);
+  CoverLoneSuppressions(table);                       // a cheap first choice of complements
+  const ReleasedTable current{spec, AreaTable{}, 1};  // its cells are read from `table`
+  std::vector<const ReleasedTable*> tables;
+  for (const auto& e : earlier) tables.push_back(&e);
+  tables.push_back(&current);
+  ReleaseModel model;
+  if (auto s = model.Build(tables, table); !s.ok()) return s;
+  model.SetTruth(truth);
+  if (auto s = ProtectTargets(rules, model, model.Targets(rules)); !s.ok()) return s;
+  result.secondary = SuppressedCells(*table) - result.primary;
   result.ranges_solved = model.solved();
+  return result;
+}
+
+absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules& rules,
+                                                          const TableSpec& spec,
+                                                          const BuurtCounts& truth,
+                                                          const std::vector<ReleasedTable>& earlier,
+                                                          AreaTable* table, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  auto left = [&] {
+    return std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+  };
+  FewestSuppressions result;
+  const int primary = ApplyPrimaryRules(rules, spec, table);
+  const ReleasedTable current{spec, AreaTable{}, 1};
+  std::vector<const ReleasedTable*> tables;
+  for (const auto& e : earlier) tables.push_back(&e);
+  tables.push_back(&current);
+  ReleaseModel model;
+  if (auto s = model.Build(tables, table); !s.ok()) return s;
+  model.SetTruth(truth);
+  model.WholeProgramOnly();  // the wijk programs are tighter: they would ask for more
+  const std::vector<Target> targets = model.Targets(rules);
+  // The LP range must be at least this wide: both ways of protecting a cell imply it.
+  const int width = std::min(rules.k, rules.protection_width);
+  MasterProgram master(model.Choosable());
+  std::vector<CellKey> chosen;
+  bool last_solved = true;  // the choice is the master's optimum (no cuts at first)
+  while (left() > 0) {
+    ++result.rounds;
+    int cuts = 0;
+    for (const Target& t : targets) {
+      auto cut = model.CutFor(t, width);
+      if (!cut.ok()) return cut.status();
+      if (!cut->has_value()) continue;
+      if (!master.Add(**cut)) {
+        return absl::FailedPreconditionError(fmt::format(
+            "{} cannot be protected by suppressing more of this table", model.Describe(t)));
+      }
+      ++cuts;
+    }
+    if (cuts == 0) break;  // the choice protects every target (in the LP sense)
+    last_solved = false;
+    // A master that takes too long is cut short: its best choice so far still yields cuts.
+    const MasterChoice choice = master.Solve(std::min(left(), kMasterSeconds));
+    result.lower_bound = std::max(result.lower_bound,
+                                  primary + static_cast<int>(std::ceil(choice.lower_bound - 1e-6)));
+    if (choice.chosen.empty() && !choice.solved) break;
+    last_solved = choice.solved;
+    for (const CellKey& key : chosen) model.Suppress(key, false);
+    chosen = choice.chosen;
+    for (const CellKey& key : chosen) model.Suppress(key, true);
+  }
+  // Complete the last choice with ProtectTable's method where it falls short (rounding, or
+  // the time ran out), which makes it a protection.
+  for (const CellKey& key : chosen) model.MarkSuppressed(key);
+  if (auto s = ProtectTargets(rules, model, targets); !s.ok()) return s;
+  result.found = SuppressedCells(*table);
+  result.lower_bound = std::max(result.lower_bound, primary);
+  if (last_solved && result.found == primary + static_cast<int>(chosen.size())) {
+    result.lower_bound = result.found;  // the master's optimum protects: nothing fewer does
+  }
+  result.optimal = result.found == result.lower_bound;
   return result;
 }
 

@@ -164,5 +164,63 @@ TEST(TableProtectionTest, RandomHierarchicalTablesAreAlwaysProtected) {
   EXPECT_GT(suppressed, 2000) << "the generated tables should need protection";
 }
 
+// The exact model against brute force: on small random tables, the fewest suppressions found
+// by trying every choice of complements, smallest first, is what FindFewestSuppressions proves
+// and finds; ProtectTable never suppresses fewer than that bound.
+TEST(TableProtectionTest, TheExactModelFindsTheFewestSuppressions) {
+  std::mt19937_64 rng(7);
+  const TableSpec spec =
+      Spec({.population = "residents", .measures = {{"a", "a"}, {"a_and_b", "a AND b"}}});
+  int needed_complements = 0;
+  for (int trial = 0; trial < 25; ++trial) {
+    std::vector<std::map<uint64_t, int64_t>> persons(3);
+    for (auto& p : persons) {
+      for (uint64_t bits = 0; bits < 4; ++bits) p[bits] = static_cast<int64_t>(rng() % 25);
+    }
+    const World w = MakeWorld({2, 1}, persons);
+    AreaTable exact = BuildTable(spec, w.counts, w.geography);
+    auto fewest = FindFewestSuppressions(kRules, spec, w.counts, {}, &exact, 60);
+    ASSERT_TRUE(fewest.ok()) << fewest.status();
+    EXPECT_TRUE(AuditReleases(kRules, {{spec, exact, 1}}, &w.counts).ok()) << "trial " << trial;
+
+    AreaTable primary = BuildTable(spec, w.counts, w.geography);
+    const int primaries = ApplyPrimaryRules(kRules, spec, &primary);
+    std::vector<Cell*> published;
+    for (auto& row : primary.rows) {
+      for (auto& c : row.cells) {
+        if (!c.suppressed) published.push_back(&c);
+      }
+    }
+    ASSERT_LE(published.size(), 20u);
+    int brute = -1;
+    for (size_t extra = 0; brute < 0 && extra <= published.size(); ++extra) {
+      std::vector<bool> pick(published.size(), false);
+      std::fill(pick.end() - static_cast<long>(extra), pick.end(), true);
+      do {
+        AreaTable t = primary;
+        for (size_t i = 0, cell = 0; i < t.rows.size(); ++i) {
+          for (auto& c : t.rows[i].cells) {
+            if (!c.suppressed && pick[cell++]) c.suppressed = true;
+          }
+        }
+        if (AuditReleases(kRules, {{spec, t, 1}}, &w.counts).ok()) {
+          brute = primaries + static_cast<int>(extra);
+          break;
+        }
+      } while (std::next_permutation(pick.begin(), pick.end()));
+    }
+    needed_complements += brute - primaries;
+    EXPECT_EQ(fewest->lower_bound, brute) << "trial " << trial;
+    EXPECT_EQ(fewest->found, brute) << "trial " << trial;
+    EXPECT_TRUE(fewest->optimal) << "trial " << trial;
+
+    AreaTable heuristic = BuildTable(spec, w.counts, w.geography);
+    auto r = ProtectTable(kRules, spec, w.counts, {}, &heuristic);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_GE(r->primary + r->secondary, fewest->lower_bound) << "trial " << trial;
+  }
+  EXPECT_GT(needed_complements, 10) << "the generated tables should need complements";
+}
+
 }  // namespace
 }  // namespace stapel
