@@ -825,6 +825,10 @@ absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules&
   model.SetTruth(truth);
   model.WholeProgramOnly();  // the wijk programs are tighter: they would ask for more
   const std::vector<Target> targets = model.Targets(rules);
+  // A target protected while only the primary cells are suppressed stays protected (suppressing
+  // more only widens ranges): after the first round, only the others are asked again.
+  std::vector<const Target*> open;
+  for (const Target& t : targets) open.push_back(&t);
   // The LP range must be at least this wide: both ways of protecting a cell imply it.
   const int width = std::min(rules.k, rules.protection_width);
   MasterProgram master(model.Choosable());
@@ -833,16 +837,19 @@ absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules&
   while (left() > 0) {
     ++result.rounds;
     int cuts = 0;
-    for (const Target& t : targets) {
-      auto cut = model.CutFor(t, width);
+    std::vector<const Target*> unprotected;
+    for (const Target* t : open) {
+      auto cut = model.CutFor(*t, width);
       if (!cut.ok()) return cut.status();
       if (!cut->has_value()) continue;
       if (!master.Add(**cut)) {
         return absl::FailedPreconditionError(fmt::format(
-            "{} cannot be protected by suppressing more of this table", model.Describe(t)));
+            "{} cannot be protected by suppressing more of this table", model.Describe(*t)));
       }
+      unprotected.push_back(t);
       ++cuts;
     }
+    if (result.rounds == 1) open = std::move(unprotected);
     if (cuts == 0) break;  // the choice protects every target (in the LP sense)
     last_solved = false;
     // A master that takes too long is cut short: its best choice so far still yields cuts.
