@@ -30,6 +30,8 @@ AttackerLp::AttackerLp(int unknowns) : unknowns_(unknowns), problem_(std::make_u
 
 AttackerLp::~AttackerLp() = default;
 
+int AttackerLp::relations() const { return glp_get_num_rows(problem_->lp); }
+
 int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
   glp_prob* lp = problem_->lp;
   const int row = glp_add_rows(lp, 1);

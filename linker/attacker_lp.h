@@ -34,6 +34,7 @@ class AttackerLp {
   AttackerLp& operator=(const AttackerLp&) = delete;
 
   int unknowns() const { return unknowns_; }
+  int relations() const;
 
   // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
   int AddRelation(const LinearTerms& terms, double lo, double hi);

@@ -7,7 +7,6 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
-#include <deque>
 #include <map>
 #include <set>
 
@@ -23,6 +22,10 @@ constexpr int kMaxAttributesPerUnit = 12;
 constexpr int kUnits = 2;
 // Longest a master program of FindFewestSuppressions may take before its best choice is used.
 constexpr double kMasterSeconds = 60;
+// The clean-up stops after checking targets in programs of this many relations in all (each
+// check counts its program's relations): about 1.5 s at 100 buurten on the benchmark machine,
+// whatever the machine, so the same data always gives the same table.
+constexpr int64_t kCleanUpWork = 600'000;
 // Complements tried per unprotected cell before taking the one that widens it most.
 constexpr int kCandidatesTried = 8;
 
@@ -176,11 +179,14 @@ class ReleaseModel {
             info.suppressed_somewhere = true;
           }
           if (is_new) info.new_cell = &new_table->rows[r].cells[m];
-          if (cell.suppressed) continue;
+          if (cell.suppressed && !is_new) continue;
           const double lo = static_cast<double>(std::max<int64_t>(0, cell.value - slack.below));
           const double hi = static_cast<double>(cell.value + slack.above);
           if (is_new) {
+            // Suppressed cells of the new table too: the relation is there to be forgotten
+            // (below) and known again when a complement is published after all.
             info.new_row = lp_->AddRelation(Terms(key), lo, hi);
+            if (cell.suppressed) lp_->Forget(info.new_row);
             row_cell_[info.new_row] = key;
             info.lo = lo;
             info.hi = hi;
@@ -270,12 +276,16 @@ class ReleaseModel {
         const double lo = std::max(0.0, p.lo - shift), hi = p.hi - shift;
         const int row = local.lp->AddRelation(LocalTerms(local, key, -1), lo, hi);
         if (p.is_new) {
+          if (cells_.at(p.key).new_cell->suppressed) local.lp->Forget(row);
           cells_.at(p.key).local_rows.push_back({static_cast<int>(l), row, lo, hi});
           local.row_cell[row] = p.key;
         }
       }
     }
   }
+
+  // Whether the last target Protected found protected was so in its wijk program.
+  bool LastProvenInWijk() const { return last_in_wijk_; }
 
   // Checks every target in the whole program only.
   void WholeProgramOnly() { local_of_area_.assign(parent_.size(), -1); }
@@ -360,11 +370,13 @@ class ReleaseModel {
   absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
                                  std::vector<CellKey>* limiting = nullptr) {
     ++solved_;
+    last_in_wijk_ = false;
     if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter check first
       Local& local = locals_[local_of_area_[t.cell.area]];
       std::vector<CellKey> local_limiting;
       auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell, t.inner), t.truth, rules,
                          local.row_cell, out, limiting != nullptr ? &local_limiting : nullptr);
+      last_in_wijk_ = ok.ok() && *ok;
       if (!ok.ok() || *ok) return ok;
       // Widen it within the wijk where the wijk's own cells limit it; only otherwise ask the
       // whole program (protection may come from elsewhere, or the cells to suppress lie there).
@@ -490,6 +502,60 @@ class ReleaseModel {
     info.new_cell->suppressed = true;
     info.suppressed_somewhere = true;
   }
+
+  // Publishes a complement of the new table again (in the table and in every program).
+  void Republish(CellKey key) {
+    CellInfo& info = cells_.at(key);
+    Suppress(key, false);
+    info.new_cell->suppressed = false;
+    info.suppressed_somewhere =
+        info.first_suppressed_in >= 0 && info.first_suppressed_in + 1 < std::ssize(tables_);
+  }
+
+  // The new table's suppressed cells other than `primary` (not already published earlier),
+  // largest count first.
+  std::vector<CellKey> Complements(const std::set<const Cell*>& primary) const {
+    std::vector<CellKey> out;
+    for (const auto& [key, info] : cells_) {
+      if (info.new_cell != nullptr && info.new_cell->suppressed &&
+          !primary.contains(info.new_cell) && !info.published_earlier) {
+        out.push_back(key);
+      }
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [&](CellKey a, CellKey b) { return Value(a) > Value(b); });
+    return out;
+  }
+
+  // The wijk program a cell's relation is in, or -1 (a top area's cell is in all of them).
+  int WijkOf(CellKey key) const { return local_of_area_[key.area]; }
+  int WijkOf(const Target& t) const { return WijkOf(t.cell); }
+  int Wijken() const { return static_cast<int>(locals_.size()); }
+
+  // How a target is protected: in its wijk program (which holds only the wijk's cells and the
+  // top area's), only in the whole program, or not.
+  enum class Proof { kWijk, kWhole, kNone };
+  // `whole`: whether to ask the whole program when the wijk program does not protect it.
+  absl::StatusOr<Proof> ProofOf(const Target& t, const DisclosureRules& rules, bool whole = true) {
+    ++solved_;
+    CountRange range;
+    if (local_of_area_[t.cell.area] >= 0) {
+      Local& local = locals_[local_of_area_[t.cell.area]];
+      check_work_ += local.lp->relations();
+      auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell, t.inner), t.truth, rules,
+                         local.row_cell, &range, nullptr);
+      if (!ok.ok()) return ok.status();
+      if (*ok) return Proof::kWijk;
+      if (!whole) return Proof::kNone;
+    }
+    check_work_ += lp_->relations();
+    auto ok = HubCheck(*lp_, t.terms, t.truth, rules, row_cell_, &range, nullptr);
+    if (!ok.ok()) return ok.status();
+    return *ok ? Proof::kWhole : Proof::kNone;
+  }
+  // The relations of the programs ProofOf has checked targets in, summed over its checks: a
+  // measure of its work that does not depend on the machine.
+  int64_t check_work() const { return check_work_; }
 
   std::string Describe(const Target& t) const {
     const std::string& area = codes_[t.cell.area];
@@ -639,17 +705,19 @@ class ReleaseModel {
   std::vector<int64_t> residents_;  // per area, with the truth
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;
+  int64_t check_work_ = 0;
+  bool last_in_wijk_ = false;
 };
 
 // Suppresses more cells of the new table until every target is protected.
-absl::Status ProtectTargets(const DisclosureRules& rules, ReleaseModel& model,
-                            std::vector<Target> targets) {
-  std::deque<Target> queue(std::make_move_iterator(targets.begin()),
-                           std::make_move_iterator(targets.end()));
-  // Suppressing more only widens ranges, so a target found protected stays protected.
-  while (!queue.empty()) {
-    const Target target = std::move(queue.front());
-    queue.pop_front();
+// Returns the targets only the whole program protects (the others their wijk program).
+absl::StatusOr<std::set<const Target*>> ProtectTargets(const DisclosureRules& rules,
+                                                       ReleaseModel& model,
+                                                       const std::vector<Target>& targets) {
+  std::set<const Target*> whole;
+  // Suppressing more only widens ranges, so a target found protected stays protected, in the
+  // same program.
+  for (const Target& target : targets) {
     CountRange range;
     std::vector<CellKey> limiting;
     auto ok = model.Protected(target, rules, &range, &limiting);
@@ -695,6 +763,51 @@ absl::Status ProtectTargets(const DisclosureRules& rules, ReleaseModel& model,
       model.MarkSuppressed(*best);
       ok = model.Protected(target, rules, &range, &limiting);
       if (!ok.ok()) return ok.status();
+    }
+    if (!model.LastProvenInWijk()) whole.insert(&target);
+  }
+  return whole;
+}
+
+// The clean-up after ProtectTargets (as tau-ARGUS's): publishes each complement again, largest
+// count first, where every target stays protected. A complement's relation is in its own wijk's
+// program only (a top area's in all), so a target its wijk program protects needs checking again
+// only for complements in that wijk (or in the top area), and stays protected there; a target
+// only the whole program protects is checked again there for each complement. Stops when those
+// checks, which grow with the releases, reach their budget (kCleanUpWork).
+absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
+                               const std::vector<Target>& targets,
+                               const std::set<const Target*>& whole,
+                               const std::set<const Cell*>& primary) {
+  std::vector<std::vector<const Target*>> by_wijk(model.Wijken());
+  for (const Target& t : targets) {
+    if (model.WijkOf(t) >= 0) by_wijk[model.WijkOf(t)].push_back(&t);
+  }
+  const int64_t budget = model.check_work() + kCleanUpWork;
+  for (const CellKey& complement : model.Complements(primary)) {
+    if (model.check_work() >= budget) break;
+    const int wijk = model.WijkOf(complement);
+    std::set<const Target*> recheck = whole;
+    for (int w = 0; w < model.Wijken(); ++w) {
+      if (wijk < 0 || w == wijk) recheck.insert(by_wijk[w].begin(), by_wijk[w].end());
+    }
+    // The targets of the complement's own area first: they are the likeliest to need it.
+    std::vector<const Target*> order(recheck.begin(), recheck.end());
+    std::stable_partition(order.begin(), order.end(),
+                          [&](const Target* t) { return t->cell.area == complement.area; });
+    model.Republish(complement);
+    bool needed = false;
+    for (const Target* t : order) {
+      auto proof = model.ProofOf(*t, rules, whole.contains(t));
+      if (!proof.ok()) return proof.status();
+      if (*proof == ReleaseModel::Proof::kNone) {
+        needed = true;
+        break;
+      }
+    }
+    if (needed) {
+      model.Suppress(complement, true);
+      model.MarkSuppressed(complement);
     }
   }
   return absl::OkStatus();
@@ -791,6 +904,12 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
                                               AreaTable* table) {
   ProtectionResult result;
   result.primary = ApplyPrimaryRules(rules, spec, table);
+  std::set<const Cell*> primary;
+  for (const auto& row : table->rows) {
+    for (const auto& c : row.cells) {
+      if (c.suppressed) primary.insert(&c);
+    }
+  }
   CoverLoneSuppressions(table);                       // a cheap first choice of complements
   const ReleasedTable current{spec, AreaTable{}, 1};  // its cells are read from `table`
   std::vector<const ReleasedTable*> tables;
@@ -799,7 +918,10 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   ReleaseModel model;
   if (auto s = model.Build(tables, table); !s.ok()) return s;
   model.SetTruth(truth);
-  if (auto s = ProtectTargets(rules, model, model.Targets(rules)); !s.ok()) return s;
+  const std::vector<Target> targets = model.Targets(rules);
+  auto whole = ProtectTargets(rules, model, targets);
+  if (!whole.ok()) return whole.status();
+  if (auto s = RepublishUnneeded(rules, model, targets, *whole, primary); !s.ok()) return s;
   result.secondary = SuppressedCells(*table) - result.primary;
   result.ranges_solved = model.solved();
   return result;
@@ -865,7 +987,7 @@ absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules&
   // Complete the last choice with ProtectTable's method where it falls short (rounding, or
   // the time ran out), which makes it a protection.
   for (const CellKey& key : chosen) model.MarkSuppressed(key);
-  if (auto s = ProtectTargets(rules, model, targets); !s.ok()) return s;
+  if (auto s = ProtectTargets(rules, model, targets); !s.ok()) return s.status();
   result.found = SuppressedCells(*table);
   result.lower_bound = std::max(result.lower_bound, primary);
   if (last_solved && result.found == primary + static_cast<int>(chosen.size())) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <random>
 
 #include "linker/disclosure.h"
@@ -172,7 +173,7 @@ TEST(TableProtectionTest, TheExactModelFindsTheFewestSuppressions) {
   std::mt19937_64 rng(7);
   const TableSpec spec =
       Spec({.population = "residents", .measures = {{"a", "a"}, {"a_and_b", "a AND b"}}});
-  int needed_complements = 0;
+  int needed_complements = 0, fewest_total = 0, protect_table_total = 0;
   for (int trial = 0; trial < 30; ++trial) {
     std::vector<std::map<uint64_t, int64_t>> persons(3);
     for (auto& p : persons) {
@@ -225,8 +226,15 @@ TEST(TableProtectionTest, TheExactModelFindsTheFewestSuppressions) {
     auto r = ProtectTable(kRules, spec, w.counts, earlier, &heuristic);
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_GE(r->primary + r->secondary, fewest->lower_bound) << "trial " << trial;
+    fewest_total += brute;
+    protect_table_total += r->primary + r->secondary;
   }
   EXPECT_GT(needed_complements, 15) << "the generated tables should need complements";
+  // The target for ProtectTable: within 10% of the fewest.
+  EXPECT_LE(protect_table_total, 1.1 * fewest_total)
+      << protect_table_total << " suppressed, at least " << fewest_total << " needed";
+  std::cout << "ProtectTable: " << protect_table_total << " suppressed, at least " << fewest_total
+            << " needed\n";
 }
 
 }  // namespace
