@@ -185,6 +185,7 @@ void BM_FewestSuppressions(benchmark::State& state) {
 }
 BENCHMARK(BM_FewestSuppressions)
     ->Args({10, 0, 120})
+    ->Args({10, 10, 300})
     ->Args({20, 0, 300})
     ->Args({100, 0, 900})
     ->Unit(benchmark::kSecond)
