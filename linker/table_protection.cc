@@ -204,6 +204,19 @@ class ReleaseModel {
     return absl::OkStatus();
   }
 
+  // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`),
+  // with the truth.
+  absl::Status BuildForNewTable(const TableSpec& spec, const std::vector<ReleasedTable>& earlier,
+                                AreaTable* table, const BuurtCounts& truth) {
+    new_spec_ = {spec, AreaTable{}, 1};
+    std::vector<const ReleasedTable*> tables;
+    for (const auto& e : earlier) tables.push_back(&e);
+    tables.push_back(&new_spec_);
+    if (auto s = Build(tables, table); !s.ok()) return s;
+    SetTruth(truth);
+    return absl::OkStatus();
+  }
+
   // True counts per unknown, from the linked persons.
   void SetTruth(const BuurtCounts& counts) {
     truth_.assign(lp_->unknowns(), 0);
@@ -679,6 +692,7 @@ class ReleaseModel {
   }
 
   std::vector<const ReleasedTable*> tables_;
+  ReleasedTable new_spec_;  // BuildForNewTable's: the new table's spec
   std::map<std::string, int> area_index_;
   std::vector<std::string> codes_;
   std::vector<int> parent_;
@@ -910,14 +924,9 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
       if (c.suppressed) primary.insert(&c);
     }
   }
-  CoverLoneSuppressions(table);                       // a cheap first choice of complements
-  const ReleasedTable current{spec, AreaTable{}, 1};  // its cells are read from `table`
-  std::vector<const ReleasedTable*> tables;
-  for (const auto& e : earlier) tables.push_back(&e);
-  tables.push_back(&current);
+  CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
-  if (auto s = model.Build(tables, table); !s.ok()) return s;
-  model.SetTruth(truth);
+  if (auto s = model.BuildForNewTable(spec, earlier, table, truth); !s.ok()) return s;
   const std::vector<Target> targets = model.Targets(rules);
   auto whole = ProtectTargets(rules, model, targets);
   if (!whole.ok()) return whole.status();
@@ -938,13 +947,8 @@ absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules&
   };
   FewestSuppressions result;
   const int primary = ApplyPrimaryRules(rules, spec, table);
-  const ReleasedTable current{spec, AreaTable{}, 1};
-  std::vector<const ReleasedTable*> tables;
-  for (const auto& e : earlier) tables.push_back(&e);
-  tables.push_back(&current);
   ReleaseModel model;
-  if (auto s = model.Build(tables, table); !s.ok()) return s;
-  model.SetTruth(truth);
+  if (auto s = model.BuildForNewTable(spec, earlier, table, truth); !s.ok()) return s;
   model.WholeProgramOnly();  // the wijk programs are tighter: they would ask for more
   const std::vector<Target> targets = model.Targets(rules);
   // A target protected while only the primary cells are suppressed stays protected (suppressing
