@@ -225,6 +225,7 @@ TEST(TableProtectionTest, TheExactModelFindsTheFewestSuppressions) {
     AreaTable heuristic = BuildTable(spec, w.counts, w.geography);
     auto r = ProtectTable(kRules, spec, w.counts, earlier, &heuristic);
     ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(audit(heuristic).ok()) << "trial " << trial << ": " << audit(heuristic);
     EXPECT_GE(r->primary + r->secondary, fewest->lower_bound) << "trial " << trial;
     fewest_total += brute;
     protect_table_total += r->primary + r->secondary;
