@@ -957,6 +957,8 @@ absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules&
   for (const Target& t : targets) open.push_back(&t);
   // The LP range must be at least this wide: both ways of protecting a cell imply it.
   const int width = std::min(rules.k, rules.protection_width);
+  // After the model: GLPK's environment goes with the model's last program, so the master's
+  // must go first.
   MasterProgram master(model.Choosable());
   std::vector<CellKey> chosen;
   bool last_solved = true;  // the choice is the master's optimum (no cuts at first)
