@@ -380,17 +380,19 @@ class ReleaseModel {
 
   // `limiting`, when given and the target is not protected, receives the published cells of the
   // new table that limit its upper bound.
+  // `wijk_only`: a target of a wijk counts as protected only if its wijk program protects it.
   absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
-                                 std::vector<CellKey>* limiting = nullptr) {
+                                 std::vector<CellKey>* limiting = nullptr, bool wijk_only = false) {
     ++solved_;
     last_in_wijk_ = false;
     if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter check first
       Local& local = locals_[local_of_area_[t.cell.area]];
       std::vector<CellKey> local_limiting;
+      check_work_ += local.lp->relations();
       auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell, t.inner), t.truth, rules,
                          local.row_cell, out, limiting != nullptr ? &local_limiting : nullptr);
       last_in_wijk_ = ok.ok() && *ok;
-      if (!ok.ok() || *ok) return ok;
+      if (!ok.ok() || *ok || wijk_only) return ok;
       // Widen it within the wijk where the wijk's own cells limit it; only otherwise ask the
       // whole program (protection may come from elsewhere, or the cells to suppress lie there).
       if (!local_limiting.empty()) {
@@ -398,6 +400,7 @@ class ReleaseModel {
         return false;
       }
     }
+    check_work_ += lp_->relations();
     if (t.truth >= 0) return HubCheck(*lp_, t.terms, t.truth, rules, row_cell_, out, limiting);
     // The auditor, without true values: no suppressed cell or difference may be known to be a
     // small count (its range within 1..k-1). The upper end alone often settles it.
@@ -545,28 +548,7 @@ class ReleaseModel {
   int WijkOf(const Target& t) const { return WijkOf(t.cell); }
   int Wijken() const { return static_cast<int>(locals_.size()); }
 
-  // How a target is protected: in its wijk program (which holds only the wijk's cells and the
-  // top area's), only in the whole program, or not.
-  enum class Proof { kWijk, kWhole, kNone };
-  // `whole`: whether to ask the whole program when the wijk program does not protect it.
-  absl::StatusOr<Proof> ProofOf(const Target& t, const DisclosureRules& rules, bool whole = true) {
-    ++solved_;
-    CountRange range;
-    if (local_of_area_[t.cell.area] >= 0) {
-      Local& local = locals_[local_of_area_[t.cell.area]];
-      check_work_ += local.lp->relations();
-      auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell, t.inner), t.truth, rules,
-                         local.row_cell, &range, nullptr);
-      if (!ok.ok()) return ok.status();
-      if (*ok) return Proof::kWijk;
-      if (!whole) return Proof::kNone;
-    }
-    check_work_ += lp_->relations();
-    auto ok = HubCheck(*lp_, t.terms, t.truth, rules, row_cell_, &range, nullptr);
-    if (!ok.ok()) return ok.status();
-    return *ok ? Proof::kWhole : Proof::kNone;
-  }
-  // The relations of the programs ProofOf has checked targets in, summed over its checks: a
+  // The relations of the programs Protected has checked targets in, summed over its checks: a
   // measure of its work that does not depend on the machine.
   int64_t check_work() const { return check_work_; }
 
@@ -812,9 +794,10 @@ absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model
     model.Republish(complement);
     bool needed = false;
     for (const Target* t : order) {
-      auto proof = model.ProofOf(*t, rules, whole.contains(t));
-      if (!proof.ok()) return proof.status();
-      if (*proof == ReleaseModel::Proof::kNone) {
+      CountRange range;
+      auto ok = model.Protected(*t, rules, &range, nullptr, !whole.contains(t));
+      if (!ok.ok()) return ok.status();
+      if (!*ok) {
         needed = true;
         break;
       }
