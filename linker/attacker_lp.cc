@@ -2,6 +2,7 @@
 
 #include <glpk.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace stapel {
@@ -11,6 +12,17 @@ namespace {
 // itself; a gRPC worker thread that ends would leak it. So the last problem of a thread to go
 // frees it (GLPK makes a new one when the thread solves again).
 thread_local int live_problems = 0;
+
+// Solutions kept for Reaches: enough to cover the targets of one area, few enough to check fast.
+constexpr size_t kSolutionsKept = 64;
+// How far a kept solution may break a relation (GLPK's own bound tolerance is 1e-7, relative).
+constexpr double kFeasibility = 1e-7;
+
+double Value(const LinearTerms& terms, const std::vector<double>& x) {
+  double sum = 0;
+  for (const auto& [unknown, coefficient] : terms) sum += coefficient * x[unknown];
+  return sum;
+}
 }  // namespace
 
 struct AttackerLp::Problem {
@@ -43,6 +55,8 @@ int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
   }
   glp_set_mat_row(lp, row, static_cast<int>(terms.size()), index.data(), value.data());
   glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+  relations_.push_back({terms, lo, hi});
+  KeepSolutionsWithin(relations_.back());
   return row;
 }
 
@@ -50,6 +64,25 @@ void AttackerLp::Forget(int id) { glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0
 
 void AttackerLp::Restore(int id, double lo, double hi) {
   glp_set_row_bnds(problem_->lp, id, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+  Relation& r = relations_[id - 1];
+  r.lo = lo;
+  r.hi = hi;
+  KeepSolutionsWithin(r);
+}
+
+void AttackerLp::KeepSolutionsWithin(const Relation& r) {
+  std::erase_if(solved_, [&](const std::vector<double>& x) {
+    const double v = Value(r.terms, x);
+    return v < r.lo - kFeasibility * (1 + std::abs(r.lo)) ||
+           v > r.hi + kFeasibility * (1 + std::abs(r.hi));
+  });
+}
+
+bool AttackerLp::Reaches(const LinearTerms& terms, double value, bool maximize) const {
+  return std::any_of(solved_.begin(), solved_.end(), [&](const std::vector<double>& x) {
+    constexpr double kSlack = 1e-9;  // well within the rounding Bound allows
+    return maximize ? Value(terms, x) >= value - kSlack : Value(terms, x) <= value + kSlack;
+  });
 }
 
 absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& terms, bool maximize) {
@@ -79,8 +112,13 @@ absl::StatusOr<std::optional<double>> AttackerLp::Optimum(const LinearTerms& ter
   }
   if (rc != 0) return absl::InternalError("the LP solver failed on the attacker's program");
   switch (glp_get_status(lp)) {
-    case GLP_OPT:
+    case GLP_OPT: {
+      std::vector<double> x(unknowns_);
+      for (int j = 0; j < unknowns_; ++j) x[j] = glp_get_col_prim(lp, j + 1);
+      solved_.push_front(std::move(x));
+      if (solved_.size() > kSolutionsKept) solved_.pop_back();
       return glp_get_obj_val(lp);
+    }
     case GLP_UNBND:
       return std::nullopt;
     case GLP_NOFEAS:

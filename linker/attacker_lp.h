@@ -8,6 +8,7 @@
 // basis is kept between questions, so asking many ranges of one program is cheap.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -56,11 +57,25 @@ class AttackerLp {
   // what can move it.
   std::vector<std::pair<int, double>> BindingRelations() const;
 
+  // Whether a solution found earlier, which satisfies every relation known now, gives `terms`
+  // a value of at least `value` (maximize) or at most it (else): then the bound Bound would
+  // find lies at or beyond `value`. False says nothing; ask Bound.
+  bool Reaches(const LinearTerms& terms, double value, bool maximize) const;
+
  private:
+  struct Relation {
+    LinearTerms terms;
+    double lo = 0, hi = 0;
+  };
+  // Drops the kept solutions that break `r`.
+  void KeepSolutionsWithin(const Relation& r);
+
   int unknowns_;
   struct Problem;
   std::unique_ptr<Problem> problem_;
-  LinearTerms objective_;  // the last objective set, to clear it cheaply
+  LinearTerms objective_;                   // the last objective set, to clear it cheaply
+  std::vector<Relation> relations_;         // by id - 1, as GLPK's rows
+  std::deque<std::vector<double>> solved_;  // the last solutions found, newest first
 };
 
 // Whether a suppressed cell is protected when the attacker can narrow it

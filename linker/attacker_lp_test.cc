@@ -35,6 +35,28 @@ TEST(AttackerLpTest, ForgettingARelationWidensTheRange) {
   EXPECT_EQ(range->hi, 20);
 }
 
+// Reaches answers from solutions found earlier, and only from those that still satisfy every
+// relation: a solution a restored or new relation rules out no longer counts.
+TEST(AttackerLpTest, ReachesUsesOnlySolutionsThatStillFit) {
+  AttackerLp lp(2);
+  lp.AddRelation({{0, 1}, {1, 1}}, 20, 20);
+  const int known = lp.AddRelation({{1, 1}}, 17, 17);
+  EXPECT_FALSE(lp.Reaches({{0, 1}}, 3, true));  // nothing solved yet
+  lp.Forget(known);
+  EXPECT_EQ(*lp.Bound({{0, 1}}, true), 20);  // the solution x = (20, 0)
+  EXPECT_TRUE(lp.Reaches({{0, 1}}, 20, true));
+  EXPECT_TRUE(lp.Reaches({{1, 1}}, 0, false));
+  EXPECT_FALSE(lp.Reaches({{0, 1}}, 21, true));
+  EXPECT_FALSE(lp.Reaches({{1, 1}}, 1, true));
+  lp.Restore(known, 17, 17);  // (20, 0) breaks y = 17
+  EXPECT_FALSE(lp.Reaches({{0, 1}}, 3, true));
+  EXPECT_EQ(*lp.Bound({{0, 1}}, true), 3);  // the solution (3, 17)
+  EXPECT_TRUE(lp.Reaches({{0, 1}}, 3, true));
+  lp.Forget(known);
+  lp.AddRelation({{1, 1}}, 0, 16);  // and (3, 17) breaks y <= 16
+  EXPECT_FALSE(lp.Reaches({{0, 1}}, 3, true));
+}
+
 TEST(AttackerLpTest, DifferenceOfTwoPublishedTotalsIsExact) {
   AttackerLp lp(2);  // minors, adults
   lp.AddRelation({{0, 1}, {1, 1}}, 60, 60);
