@@ -13,8 +13,10 @@ namespace {
 // frees it (GLPK makes a new one when the thread solves again).
 thread_local int live_problems = 0;
 
-// Solutions kept for Reaches: enough to cover the targets of one area, few enough to check fast.
+// Solutions kept for Spanned: enough to cover the targets of one area, few enough to check fast.
 constexpr size_t kSolutionsKept = 64;
+// Counts are whole numbers: LP bounds are rounded inwards, allowing for this much error.
+constexpr double kTolerance = 1e-6;
 // How far a kept solution may break a relation (GLPK's own bound tolerance is 1e-7, relative).
 constexpr double kFeasibility = 1e-7;
 
@@ -78,18 +80,22 @@ void AttackerLp::KeepSolutionsWithin(const Relation& r) {
   });
 }
 
-bool AttackerLp::Reaches(const LinearTerms& terms, double value, bool maximize) const {
-  return std::any_of(solved_.begin(), solved_.end(), [&](const std::vector<double>& x) {
-    constexpr double kSlack = 1e-9;  // well within the rounding Bound allows
-    return maximize ? Value(terms, x) >= value - kSlack : Value(terms, x) <= value + kSlack;
-  });
+std::optional<CountRange> AttackerLp::Spanned(const LinearTerms& terms) const {
+  if (solved_.empty()) return std::nullopt;
+  double lo = INFINITY, hi = -INFINITY;
+  for (const std::vector<double>& x : solved_) {
+    const double v = Value(terms, x);
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  return CountRange{static_cast<int64_t>(std::ceil(lo - kTolerance)),
+                    static_cast<int64_t>(std::floor(hi + kTolerance)), false};
 }
 
 absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& terms, bool maximize) {
   auto value = Optimum(terms, maximize);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::nullopt;
-  constexpr double kTolerance = 1e-6;  // counts are whole numbers: round inwards
   return static_cast<int64_t>(maximize ? std::floor(**value + kTolerance)
                                        : std::ceil(**value - kTolerance));
 }

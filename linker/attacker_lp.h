@@ -57,10 +57,10 @@ class AttackerLp {
   // what can move it.
   std::vector<std::pair<int, double>> BindingRelations() const;
 
-  // Whether a solution found earlier, which satisfies every relation known now, gives `terms`
-  // a value of at least `value` (maximize) or at most it (else): then the bound Bound would
-  // find lies at or beyond `value`. False says nothing; ask Bound.
-  bool Reaches(const LinearTerms& terms, double value, bool maximize) const;
+  // The whole-number range of `terms` over the solutions found earlier that satisfy every
+  // relation known now: part of the range Range would find, so what it shows needs no solving.
+  // nullopt when no such solution is kept.
+  std::optional<CountRange> Spanned(const LinearTerms& terms) const;
 
  private:
   struct Relation {

@@ -35,26 +35,27 @@ TEST(AttackerLpTest, ForgettingARelationWidensTheRange) {
   EXPECT_EQ(range->hi, 20);
 }
 
-// Reaches answers from solutions found earlier, and only from those that still satisfy every
+// Spanned answers from solutions found earlier, and only from those that still satisfy every
 // relation: a solution a restored or new relation rules out no longer counts.
-TEST(AttackerLpTest, ReachesUsesOnlySolutionsThatStillFit) {
+TEST(AttackerLpTest, SpannedUsesOnlySolutionsThatStillFit) {
   AttackerLp lp(2);
   lp.AddRelation({{0, 1}, {1, 1}}, 20, 20);
   const int known = lp.AddRelation({{1, 1}}, 17, 17);
-  EXPECT_FALSE(lp.Reaches({{0, 1}}, 3, true));  // nothing solved yet
+  EXPECT_FALSE(lp.Spanned({{0, 1}}).has_value());  // nothing solved yet
+  EXPECT_EQ(*lp.Bound({{0, 1}}, true), 3);         // the solution (3, 17)
+  EXPECT_EQ(lp.Spanned({{0, 1}})->lo, 3);
+  EXPECT_EQ(lp.Spanned({{0, 1}})->hi, 3);
   lp.Forget(known);
-  EXPECT_EQ(*lp.Bound({{0, 1}}, true), 20);  // the solution x = (20, 0)
-  EXPECT_TRUE(lp.Reaches({{0, 1}}, 20, true));
-  EXPECT_TRUE(lp.Reaches({{1, 1}}, 0, false));
-  EXPECT_FALSE(lp.Reaches({{0, 1}}, 21, true));
-  EXPECT_FALSE(lp.Reaches({{1, 1}}, 1, true));
-  lp.Restore(known, 17, 17);  // (20, 0) breaks y = 17
-  EXPECT_FALSE(lp.Reaches({{0, 1}}, 3, true));
-  EXPECT_EQ(*lp.Bound({{0, 1}}, true), 3);  // the solution (3, 17)
-  EXPECT_TRUE(lp.Reaches({{0, 1}}, 3, true));
-  lp.Forget(known);
-  lp.AddRelation({{1, 1}}, 0, 16);  // and (3, 17) breaks y <= 16
-  EXPECT_FALSE(lp.Reaches({{0, 1}}, 3, true));
+  EXPECT_EQ(*lp.Bound({{0, 1}}, true), 20);  // and (20, 0)
+  EXPECT_EQ(lp.Spanned({{0, 1}})->lo, 3);
+  EXPECT_EQ(lp.Spanned({{0, 1}})->hi, 20);
+  EXPECT_EQ(lp.Spanned({{1, 1}})->lo, 0);
+  EXPECT_EQ(lp.Spanned({{1, 1}})->hi, 17);
+  const int at_most_16 = lp.AddRelation({{1, 1}}, 0, 16);  // (3, 17) breaks it
+  EXPECT_EQ(lp.Spanned({{0, 1}})->lo, 20);
+  lp.Forget(at_most_16);
+  lp.Restore(known, 17, 17);  // and (20, 0) breaks this
+  EXPECT_FALSE(lp.Spanned({{0, 1}}).has_value());
 }
 
 TEST(AttackerLpTest, DifferenceOfTwoPublishedTotalsIsExact) {

@@ -360,8 +360,16 @@ class ReleaseModel {
                                 const DisclosureRules& rules,
                                 const std::map<int, CellKey>& row_cell, CountRange* out,
                                 std::vector<CellKey>* limiting) const {
-    // A solution found for an earlier question often settles it without solving.
-    if (lp.Reaches(terms, static_cast<double>(truth + rules.protection_width), true)) return true;
+    // The solutions found for earlier questions, and the truth, span part of the attacker's
+    // range: if that part is wide enough, so is the range. It often settles it without solving.
+    // (The solution Bound finds is kept too.)
+    auto protected_by_seen = [&] {
+      const std::optional<CountRange> span = lp.Spanned(terms);
+      if (!span.has_value()) return false;
+      const CountRange seen = {std::min(span->lo, truth), std::max(span->hi, truth), false};
+      return IsProtected(seen, rules.k, rules.protection_width);
+    };
+    if (protected_by_seen()) return true;
     auto hi = lp.Bound(terms, true);
     if (!hi.ok()) return hi.status();
     if (!hi->has_value() || **hi - truth >= rules.protection_width) return true;
@@ -374,10 +382,7 @@ class ReleaseModel {
         }
       }
     }
-    // Protected when the lower end is at most this (IsProtected's rule, the upper end known).
-    const int64_t enough = **hi >= rules.k ? std::max<int64_t>(0, **hi - rules.protection_width)
-                                           : **hi - rules.protection_width;
-    if (lp.Reaches(terms, static_cast<double>(enough), false)) return true;
+    if (protected_by_seen()) return true;
     auto lo = lp.Bound(terms, false);
     if (!lo.ok()) return lo.status();
     *out = {lo->value_or(0), **hi, false};
@@ -410,7 +415,10 @@ class ReleaseModel {
     if (t.truth >= 0) return HubCheck(*lp_, t.terms, t.truth, rules, row_cell_, out, limiting);
     // The auditor, without true values: no suppressed cell or difference may be known to be a
     // small count (its range within 1..k-1). The upper end alone often settles it.
-    if (lp_->Reaches(t.terms, rules.k, true) || lp_->Reaches(t.terms, 0, false)) return true;
+    if (const std::optional<CountRange> span = lp_->Spanned(t.terms);
+        span.has_value() && (span->hi >= rules.k || span->lo < 1)) {
+      return true;
+    }
     auto hi = lp_->Bound(t.terms, true);
     if (!hi.ok()) return hi.status();
     *out = {0, hi->value_or(0), !hi->has_value()};
