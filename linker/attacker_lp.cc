@@ -15,6 +15,11 @@ thread_local int live_problems = 0;
 
 // Solutions kept for Spanned: enough to cover the targets of one area, few enough to check fast.
 constexpr size_t kSolutionsKept = 64;
+// A program of this many relations is first solved from GLPK's advanced basis (a triangular one
+// built from its relations) rather than from all slack, which takes long to become feasible: the
+// whole program at 100 buurten with 50 earlier releases, 2.2 -> 0.9 s. Smaller programs solve
+// fast from either start.
+constexpr int kAdvancedBasisFrom = 2'000;
 // Counts are whole numbers: LP bounds are rounded inwards, allowing for this much error.
 constexpr double kTolerance = 1e-6;
 // How far a kept solution may break a relation (GLPK's own bound tolerance is 1e-7, relative).
@@ -108,6 +113,8 @@ absl::StatusOr<std::optional<double>> AttackerLp::Optimum(const LinearTerms& ter
   }
   objective_ = terms;
   glp_set_obj_dir(lp, maximize ? GLP_MAX : GLP_MIN);
+  if (work_ == 0 && glp_get_num_rows(lp) >= kAdvancedBasisFrom) glp_adv_basis(lp, 0);
+  work_ += glp_get_num_rows(lp);
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;

@@ -36,6 +36,9 @@ class AttackerLp {
 
   int unknowns() const { return unknowns_; }
   int relations() const;
+  // The relations of the program at each solve, summed over every solve: a measure of the work
+  // done that does not depend on the machine.
+  int64_t work() const { return work_; }
 
   // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
   int AddRelation(const LinearTerms& terms, double lo, double hi);
@@ -73,6 +76,7 @@ class AttackerLp {
   int unknowns_;
   struct Problem;
   std::unique_ptr<Problem> problem_;
+  int64_t work_ = 0;
   LinearTerms objective_;                   // the last objective set, to clear it cheaply
   std::vector<Relation> relations_;         // by id - 1, as GLPK's rows
   std::deque<std::vector<double>> solved_;  // the last solutions found, newest first
