@@ -62,26 +62,29 @@ int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
   }
   glp_set_mat_row(lp, row, static_cast<int>(terms.size()), index.data(), value.data());
   glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
-  relations_.push_back({terms, lo, hi});
-  KeepSolutionsWithin(relations_.back());
+  KeepSolutionsWithin(terms, lo, hi);
   return row;
 }
 
 void AttackerLp::Forget(int id) { glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0, 0.0); }
 
 void AttackerLp::Restore(int id, double lo, double hi) {
-  glp_set_row_bnds(problem_->lp, id, lo == hi ? GLP_FX : GLP_DB, lo, hi);
-  Relation& r = relations_[id - 1];
-  r.lo = lo;
-  r.hi = hi;
-  KeepSolutionsWithin(r);
+  glp_prob* lp = problem_->lp;
+  glp_set_row_bnds(lp, id, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+  if (solved_.empty()) return;
+  const int length = glp_get_mat_row(lp, id, nullptr, nullptr);
+  std::vector<int> index(length + 1);  // GLPK arrays start at 1
+  std::vector<double> value(length + 1);
+  glp_get_mat_row(lp, id, index.data(), value.data());
+  LinearTerms terms;
+  for (int i = 1; i <= length; ++i) terms.push_back({index[i] - 1, value[i]});
+  KeepSolutionsWithin(terms, lo, hi);
 }
 
-void AttackerLp::KeepSolutionsWithin(const Relation& r) {
+void AttackerLp::KeepSolutionsWithin(const LinearTerms& terms, double lo, double hi) {
   std::erase_if(solved_, [&](const std::vector<double>& x) {
-    const double v = Value(r.terms, x);
-    return v < r.lo - kFeasibility * (1 + std::abs(r.lo)) ||
-           v > r.hi + kFeasibility * (1 + std::abs(r.hi));
+    const double v = Value(terms, x);
+    return v < lo - kFeasibility * (1 + std::abs(lo)) || v > hi + kFeasibility * (1 + std::abs(hi));
   });
 }
 

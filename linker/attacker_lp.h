@@ -66,19 +66,14 @@ class AttackerLp {
   std::optional<CountRange> Spanned(const LinearTerms& terms) const;
 
  private:
-  struct Relation {
-    LinearTerms terms;
-    double lo = 0, hi = 0;
-  };
-  // Drops the kept solutions that break `r`.
-  void KeepSolutionsWithin(const Relation& r);
+  // Drops the kept solutions that break lo <= terms <= hi.
+  void KeepSolutionsWithin(const LinearTerms& terms, double lo, double hi);
 
   int unknowns_;
   struct Problem;
   std::unique_ptr<Problem> problem_;
   int64_t work_ = 0;
   LinearTerms objective_;                   // the last objective set, to clear it cheaply
-  std::vector<Relation> relations_;         // by id - 1, as GLPK's rows
   std::deque<std::vector<double>> solved_;  // the last solutions found, newest first
 };
 

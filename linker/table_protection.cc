@@ -784,8 +784,8 @@ absl::StatusOr<std::set<const Target*>> ProtectTargets(const DisclosureRules& ru
 // count first, where every target stays protected. A complement's relation is in its own wijk's
 // program only (a top area's in all), so a target its wijk program protects needs checking again
 // only for complements in that wijk (or in the top area), and stays protected there; a target
-// only the whole program protects is checked again there for each complement. Stops when those
-// checks, which grow with the releases, reach their budget (kCleanUpWork).
+// only the whole program protects is checked again there for each complement. Stops when the LP
+// work of those checks, which grows with the releases, reaches its budget (kCleanUpWork).
 absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
                                const std::vector<Target>& targets,
                                const std::set<const Target*>& whole,
