@@ -442,6 +442,11 @@ class ReleaseModel {
   };
   absl::StatusOr<std::optional<Cut>> CutFor(const Target& t, int width) {
     ++solved_;
+    // As in HubCheck: the solutions found earlier, and the truth, may already span the width.
+    if (const std::optional<CountRange> span = lp_->Spanned(t.terms);
+        span.has_value() && std::max(span->hi, t.truth) - std::min(span->lo, t.truth) >= width) {
+      return std::nullopt;
+    }
     std::map<CellKey, double> weight;
     double ends[2];
     for (int maximize = 1; maximize >= 0; --maximize) {
