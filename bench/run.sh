@@ -27,7 +27,7 @@ echo "== Kernels (median of 5 repetitions)"
 "$BIN/linker_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   2>/dev/null | grep -E 'median|Benchmark'
 
-echo "== Table protection (buurten/earlier releases; audit_ms: the officer's audit of all releases)"
+echo "== Table protection (buurten/earlier releases; audit_ms: the officer's audit of all releases; series_suppressed: all releases together)"
 "$BIN/protection_bench" --benchmark_filter=ProtectWithEarlierReleases 2>/dev/null | grep BM_
 if [ -n "$EXACT" ]; then
   echo "== Fewest suppressions: the exact model (buurten/earlier releases/seconds allowed)"
