@@ -47,6 +47,17 @@ uint64_t Extract(uint64_t bits, uint64_t mask) {
   return atom;
 }
 
+// The whole-number range of `terms` over the LP's kept solutions and the true value (also a
+// solution): part of the attacker's range, known without solving; nullopt when none is kept.
+std::optional<CountRange> SeenRange(const AttackerLp& lp, const LinearTerms& terms, int64_t truth) {
+  std::optional<CountRange> seen = lp.Spanned(terms);
+  if (seen.has_value()) {
+    seen->lo = std::min(seen->lo, truth);
+    seen->hi = std::max(seen->hi, truth);
+  }
+  return seen;
+}
+
 // A cell of some release: an area and a column function.
 struct CellKey {
   int area;
@@ -364,10 +375,8 @@ class ReleaseModel {
     // range: if that part is wide enough, so is the range. It often settles it without solving.
     // (The solution Bound finds is kept too.)
     auto protected_by_seen = [&] {
-      const std::optional<CountRange> span = lp.Spanned(terms);
-      if (!span.has_value()) return false;
-      const CountRange seen = {std::min(span->lo, truth), std::max(span->hi, truth), false};
-      return IsProtected(seen, rules.k, rules.protection_width);
+      const std::optional<CountRange> seen = SeenRange(lp, terms, truth);
+      return seen.has_value() && IsProtected(*seen, rules.k, rules.protection_width);
     };
     if (protected_by_seen()) return true;
     auto hi = lp.Bound(terms, true);
@@ -443,8 +452,8 @@ class ReleaseModel {
   absl::StatusOr<std::optional<Cut>> CutFor(const Target& t, int width) {
     ++solved_;
     // As in HubCheck: the solutions found earlier, and the truth, may already span the width.
-    if (const std::optional<CountRange> span = lp_->Spanned(t.terms);
-        span.has_value() && std::max(span->hi, t.truth) - std::min(span->lo, t.truth) >= width) {
+    if (const std::optional<CountRange> seen = SeenRange(*lp_, t.terms, t.truth);
+        seen.has_value() && seen->hi - seen->lo >= width) {
       return std::nullopt;
     }
     std::map<CellKey, double> weight;
