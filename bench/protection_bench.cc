@@ -190,6 +190,7 @@ BENCHMARK(BM_FewestSuppressions)
     ->Args({10, 10, 300})
     ->Args({20, 0, 300})
     ->Args({100, 0, 900})
+    ->Args({30, 20, 600})
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
 

@@ -28,6 +28,9 @@ constexpr double kMasterSeconds = 60;
 constexpr int64_t kCleanUpWork = 300'000;
 // Complements tried per unprotected cell before taking the one that widens it most.
 constexpr int kCandidatesTried = 8;
+// Partner wijken tried for a target its own wijk's program does not protect
+// (ReleaseModel::Partners).
+constexpr size_t kPartnersTried = 3;
 
 int UnitIndex(CountUnit unit) { return unit == CountUnit::kPersons ? 0 : 1; }
 
@@ -68,6 +71,7 @@ struct CellKey {
 struct CellInfo {
   bool suppressed_somewhere = false;
   bool published_earlier = false;  // fixed by an earlier release: suppressing it now is useless
+  bool primary = false;            // suppressed in the new table by a primary rule
   int first_suppressed_in = -1;    // release position, for messages
   int population_function = -1;    // the function counting the cell's population, if any
   Cell* new_cell = nullptr;        // the cell in the table being protected, if any
@@ -157,6 +161,13 @@ class ReleaseModel {
       }
       classes_[u] = static_cast<int>(class_ids.size());
     }
+    overlapping_.resize(function_unit_.size());
+    for (size_t f = 0; f < function_unit_.size(); ++f) {
+      for (size_t g = 0; g < function_unit_.size(); ++g) {
+        if (Overlaps(static_cast<int>(f), static_cast<int>(g)))
+          overlapping_[f].push_back(static_cast<int>(g));
+      }
+    }
     offset_[1] = static_cast<int>(parent_.size()) * classes_[0];
     lp_ = std::make_unique<AttackerLp>(offset_[1] + static_cast<int>(parent_.size()) * classes_[1]);
     // Every area's unknowns add up to its parent's.
@@ -215,15 +226,17 @@ class ReleaseModel {
     return absl::OkStatus();
   }
 
-  // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`),
-  // with the truth.
+  // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`,
+  // `primary` its cells the primary rules suppress), with the truth.
   absl::Status BuildForNewTable(const TableSpec& spec, const std::vector<ReleasedTable>& earlier,
-                                AreaTable* table, const BuurtCounts& truth) {
+                                AreaTable* table, const std::set<const Cell*>& primary,
+                                const BuurtCounts& truth) {
     new_spec_ = {spec, AreaTable{}, 1};
     std::vector<const ReleasedTable*> tables;
     for (const auto& e : earlier) tables.push_back(&e);
     tables.push_back(&new_spec_);
     if (auto s = Build(tables, table); !s.ok()) return s;
+    for (auto& [key, info] : cells_) info.primary = primary.contains(info.new_cell);
     SetTruth(truth);
     return absl::OkStatus();
   }
@@ -253,63 +266,22 @@ class ReleaseModel {
   // Per wijk (a child of a top area): the attacker's program if he also knew every count
   // outside that wijk exactly. It is tighter than the full program, so a target it finds
   // protected is protected; it is small, so most targets are settled cheaply. Needs the truth.
+  // Programs for a wijk and a partner wijk are made when needed (PairLocal).
   void BuildLocals() {
     local_of_area_.assign(parent_.size(), -1);
     for (size_t top = 0; top < parent_.size(); ++top) {
       if (parent_[top] >= 0) continue;
       for (int wijk : children_[top]) {
-        Local local;
-        local.top = static_cast<int>(top);
-        local.wijk = wijk;
-        std::vector<int> stack = {wijk};
-        while (!stack.empty()) {
-          const int a = stack.back();
-          stack.pop_back();
-          local.owner[a] = static_cast<int>(local.owner.size());
-          local_of_area_[a] = static_cast<int>(locals_.size());
-          stack.insert(stack.end(), children_[a].begin(), children_[a].end());
-        }
-        const int owners = static_cast<int>(local.owner.size());
-        local.offset1 = owners * classes_[0];
-        local.lp = std::make_unique<AttackerLp>(owners * (classes_[0] + classes_[1]));
-        for (const auto& [a, owner] : local.owner) {
-          if (children_[a].empty()) continue;
-          for (int u = 0; u < kUnits; ++u) {
-            for (int c = 0; c < classes_[u]; ++c) {
-              LinearTerms terms = {{LocalUnknown(local, a, u, c), 1.0}};
-              for (int child : children_[a])
-                terms.push_back({LocalUnknown(local, child, u, c), -1.0});
-              local.lp->AddRelation(terms, 0, 0);
-            }
-          }
-        }
-        locals_.push_back(std::move(local));
+        for (int a : Subtree(wijk)) local_of_area_[a] = static_cast<int>(locals_.size());
+        MakeLocal(static_cast<int>(top), {wijk}, {static_cast<int>(locals_.size())});
       }
     }
-    for (const Published& p : published_) {
-      for (size_t l = 0; l < locals_.size(); ++l) {
-        Local& local = locals_[l];
-        double shift = 0;  // a top area's count minus this wijk's part is known
-        CellKey key = p.key;
-        if (key.area == local.top) {
-          key.area = local.wijk;
-          shift = static_cast<double>(TrueValue(Terms(p.key)) - TrueValue(Terms(key)));
-        } else if (local_of_area_[key.area] != static_cast<int>(l)) {
-          continue;
-        }
-        const double lo = std::max(0.0, p.lo - shift), hi = p.hi - shift;
-        const int row = local.lp->AddRelation(LocalTerms(local, key, -1), lo, hi);
-        if (p.is_new) {
-          if (cells_.at(p.key).new_cell->suppressed) local.lp->Forget(row);
-          cells_.at(p.key).local_rows.push_back({static_cast<int>(l), row, lo, hi});
-          local.row_cell[row] = p.key;
-        }
-      }
-    }
+    singles_ = static_cast<int>(locals_.size());
   }
 
-  // Whether the last target Protected found protected was so in its wijk program.
-  bool LastProvenInWijk() const { return last_in_wijk_; }
+  // The wijk programs of the program that proved the last target Protected found protected:
+  // its own wijk's, its and a partner's, or none (the whole program).
+  const std::vector<int>& LastProof() const { return last_proof_; }
 
   // Checks every target in the whole program only.
   void WholeProgramOnly() { local_of_area_.assign(parent_.size(), -1); }
@@ -364,8 +336,8 @@ class ReleaseModel {
   }
 
   // Whether the hub may publish this: see the header for the two rules.
-  // The hub's rule in one program (the whole one or a wijk's), knowing the true value: the
-  // upper end alone may show enough room; else the new table's cells binding that end go to
+  // The hub's rule in one program (the whole one, a wijk's or a pair's), knowing the true value:
+  // the upper end alone may show enough room; else the new table's cells binding that end go to
   // `limiting` (rows found through `row_cell`) and the range is checked.
   absl::StatusOr<bool> HubCheck(AttackerLp& lp, const LinearTerms& terms, int64_t truth,
                                 const DisclosureRules& rules,
@@ -400,21 +372,54 @@ class ReleaseModel {
 
   // `limiting`, when given and the target is not protected, receives the published cells of the
   // new table that limit its upper bound.
-  // `wijk_only`: a target of a wijk counts as protected only if its wijk program protects it.
+  // `wijk_only`: a target of a wijk counts as protected only if its wijk program, or that of
+  // its wijk and a partner, protects it.
   absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
                                  std::vector<CellKey>* limiting = nullptr, bool wijk_only = false) {
     ++solved_;
-    last_in_wijk_ = false;
-    if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter check first
-      Local& local = locals_[local_of_area_[t.cell.area]];
+    last_proof_.clear();
+    if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter checks first
+      const int single = local_of_area_[t.cell.area];
+      // A target a pair's program protected before is likeliest to be so there again.
+      const auto hint = pair_proof_.find({t.cell, t.inner});
+      const int hinted = hint == pair_proof_.end() ? -1 : hint->second;
+      if (hinted >= 0) {
+        auto ok = InPair(t, rules, hinted);
+        if (!ok.ok() || *ok) return ok;
+      }
       std::vector<CellKey> local_limiting;
-      auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell, t.inner), t.truth, rules,
-                         local.row_cell, out, limiting != nullptr ? &local_limiting : nullptr);
-      last_in_wijk_ = ok.ok() && *ok;
-      if (!ok.ok() || *ok || wijk_only) return ok;
+      auto ok = HubCheck(*locals_[single].lp, LocalTerms(locals_[single], t.cell, t.inner), t.truth,
+                         rules, locals_[single].row_cell, out, &local_limiting);
+      if (!ok.ok()) return ok;
+      if (*ok) {
+        last_proof_ = {single};
+        return true;
+      }
+      // Where only the top area's counts pin it down (the new table's, or else earlier
+      // releases'), a partner wijk may leave it room.
+      std::vector<int> pinning;
+      if (local_limiting.empty()) {
+        for (int g : overlapping_[t.cell.function]) {
+          if (!Free({locals_[single].top, g})) pinning.push_back(g);
+        }
+      }
+      for (CellKey key : local_limiting) {
+        if (local_of_area_[key.area] >= 0) {
+          pinning.clear();
+          break;
+        }
+        pinning.push_back(key.function);
+      }
+      for (int partner : wijk_only ? std::vector<int>() : Partners(single, pinning)) {
+        const int l = PairLocal(single, partner);
+        if (l == hinted) continue;
+        auto ok = InPair(t, rules, l);
+        if (!ok.ok() || *ok) return ok;
+      }
+      if (wijk_only) return false;
       // Widen it within the wijk where the wijk's own cells limit it; only otherwise ask the
       // whole program (protection may come from elsewhere, or the cells to suppress lie there).
-      if (!local_limiting.empty()) {
+      if (limiting != nullptr && !local_limiting.empty()) {
         *limiting = std::move(local_limiting);
         return false;
       }
@@ -434,6 +439,20 @@ class ReleaseModel {
     if (!lo.ok()) return lo.status();
     out->lo = lo->value_or(0);
     return out->lo < 1;
+  }
+
+  // For a target of a wijk that only the whole program protects: tries every sibling wijk as its
+  // partner, so that the clean-up's checks of it are cheap where one of them protects it too.
+  absl::StatusOr<bool> ProtectedWithAnyPartner(const Target& t, const DisclosureRules& rules) {
+    last_proof_.clear();
+    if (t.truth < 0 || local_of_area_[t.cell.area] < 0) return false;
+    const int single = local_of_area_[t.cell.area];
+    for (int sibling : children_[locals_[single].top]) {
+      if (local_of_area_[sibling] == single) continue;
+      auto ok = InPair(t, rules, PairLocal(single, local_of_area_[sibling]));
+      if (!ok.ok() || *ok) return ok;
+    }
+    return false;
   }
 
   // For the exact model (FindFewestSuppressions): a constraint on which of the new table's
@@ -573,7 +592,7 @@ class ReleaseModel {
   // The wijk program a cell's relation is in, or -1 (a top area's cell is in all of them).
   int WijkOf(CellKey key) const { return local_of_area_[key.area]; }
   int WijkOf(const Target& t) const { return WijkOf(t.cell); }
-  int Wijken() const { return static_cast<int>(locals_.size()); }
+  int Wijken() const { return singles_; }
 
   // The work of every program solved so far (AttackerLp::work).
   int64_t work() const {
@@ -635,12 +654,148 @@ class ReleaseModel {
   }
 
   struct Local {
-    int top = -1, wijk = -1;
-    std::map<int, int> owner;  // area of the wijk's subtree -> its index here
+    int top = -1;
+    std::vector<int> wijken;   // the top area's children it leaves free
+    std::vector<int> parts;    // their own (single-wijk) programs
+    std::map<int, int> owner;  // area of their subtrees -> its index here
     int offset1 = 0;           // where household unknowns start
     std::unique_ptr<AttackerLp> lp;
     std::map<int, CellKey> row_cell;  // relations of the new table's published cells
   };
+
+  // Whether pair program `l` protects target `t` (the hub's rule); remembers it if so.
+  absl::StatusOr<bool> InPair(const Target& t, const DisclosureRules& rules, int l) {
+    const Local& pair = locals_[l];
+    CountRange range;
+    auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell, t.inner), t.truth, rules, pair.row_cell,
+                       &range, nullptr);
+    if (ok.ok() && *ok) {
+      last_proof_ = pair.parts;
+      pair_proof_[{t.cell, t.inner}] = l;
+    }
+    return ok;
+  }
+
+  std::vector<int> Subtree(int area) const {
+    std::vector<int> out, stack = {area};
+    while (!stack.empty()) {
+      const int a = stack.back();
+      stack.pop_back();
+      out.push_back(a);
+      stack.insert(stack.end(), children_[a].begin(), children_[a].end());
+    }
+    return out;
+  }
+
+  // Makes the program of `wijken` (children of `top`, whose own programs are `parts`): every
+  // count outside them known. Returns its index.
+  int MakeLocal(int top, std::vector<int> wijken, std::vector<int> parts) {
+    const int l = static_cast<int>(locals_.size());
+    Local local;
+    local.top = top;
+    local.wijken = std::move(wijken);
+    local.parts = std::move(parts);
+    for (int wijk : local.wijken) {
+      for (int a : Subtree(wijk)) local.owner.emplace(a, static_cast<int>(local.owner.size()));
+    }
+    const int owners = static_cast<int>(local.owner.size());
+    local.offset1 = owners * classes_[0];
+    local.lp = std::make_unique<AttackerLp>(owners * (classes_[0] + classes_[1]));
+    for (const auto& [a, owner] : local.owner) {
+      if (children_[a].empty()) continue;
+      for (int u = 0; u < kUnits; ++u) {
+        for (int c = 0; c < classes_[u]; ++c) {
+          LinearTerms terms = {{LocalUnknown(local, a, u, c), 1.0}};
+          for (int child : children_[a]) terms.push_back({LocalUnknown(local, child, u, c), -1.0});
+          local.lp->AddRelation(terms, 0, 0);
+        }
+      }
+    }
+    for (const Published& p : published_) {
+      LinearTerms terms;
+      double shift = 0;  // the top area's count minus these wijken's part of it is known
+      if (p.key.area == top) {
+        shift = static_cast<double>(TrueValue(Terms(p.key)));
+        for (int wijk : local.wijken) {
+          const CellKey part{wijk, p.key.function};
+          shift -= static_cast<double>(TrueValue(Terms(part)));
+          const LinearTerms part_terms = LocalTerms(local, part, -1);
+          terms.insert(terms.end(), part_terms.begin(), part_terms.end());
+        }
+      } else if (local.owner.contains(p.key.area)) {
+        terms = LocalTerms(local, p.key, -1);
+      } else {
+        continue;
+      }
+      const double lo = std::max(0.0, p.lo - shift), hi = p.hi - shift;
+      const int row = local.lp->AddRelation(terms, lo, hi);
+      if (p.is_new) {
+        CellInfo& info = cells_.at(p.key);
+        if (info.new_cell->suppressed) local.lp->Forget(row);
+        info.local_rows.push_back({l, row, lo, hi});
+        local.row_cell[row] = p.key;
+      }
+    }
+    locals_.push_back(std::move(local));
+    return l;
+  }
+
+  // The program of wijk programs `a` and `b` together, made the first time it is asked for.
+  int PairLocal(int a, int b) {
+    const std::pair<int, int> key = std::minmax(a, b);
+    if (auto it = pairs_.find(key); it != pairs_.end()) return it->second;
+    const int l = MakeLocal(locals_[a].top, {locals_[a].wijken[0], locals_[b].wijken[0]}, {a, b});
+    pairs_[key] = l;
+    return l;
+  }
+
+  // Whether no release fixes the cell: it is suppressed in the new table and was never
+  // published before (or the new table lacks it).
+  bool Free(CellKey key) const {
+    auto it = cells_.find(key);
+    return it == cells_.end() ||
+           (!it->second.published_earlier &&
+            (it->second.new_cell == nullptr || it->second.new_cell->suppressed));
+  }
+
+  // Whether some cell of `function` in the subtree of `area` is suppressed for its own sake: by
+  // a primary rule of the new table, or in an earlier release.
+  bool Anchored(int area, int function) const {
+    for (int a : Subtree(area)) {
+      auto it = cells_.find({a, function});
+      if (it == cells_.end()) continue;
+      const CellInfo& info = it->second;
+      if (info.primary ||
+          (info.first_suppressed_in >= 0 && info.first_suppressed_in + 1 < std::ssize(tables_))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Partners for a target of wijk program `single` that the top area's published counts in
+  // `functions` pin down: the wijk programs of sibling wijken whose own count in one of them is
+  // free, so that in their pair's program the top area fixes only the two wijken's sum. Only
+  // where that count stays free anyway (Anchored): a pair that relies on a complement keeps the
+  // clean-up from choosing a cheaper one (such as the top area's count). Most such counts first;
+  // at most kPartnersTried.
+  std::vector<int> Partners(int single, const std::vector<int>& functions) const {
+    std::vector<std::pair<int, int>> ranked;  // (-free counts, wijk program)
+    const Local& local = locals_[single];
+    for (int sibling : children_[local.top]) {
+      if (sibling == local.wijken[0]) continue;
+      const int free =
+          static_cast<int>(std::count_if(functions.begin(), functions.end(), [&](int f) {
+            return Free({sibling, f}) && Anchored(sibling, f);
+          }));
+      if (free > 0) ranked.push_back({-free, local_of_area_[sibling]});
+    }
+    std::sort(ranked.begin(), ranked.end());
+    std::vector<int> out;
+    for (size_t i = 0; i < ranked.size() && i < kPartnersTried; ++i)
+      out.push_back(ranked[i].second);
+    return out;
+  }
 
   int LocalUnknown(const Local& local, int area, int unit, int cls) const {
     return (unit == 0 ? 0 : local.offset1) + local.owner.at(area) * classes_[unit] + cls;
@@ -724,22 +879,26 @@ class ReleaseModel {
     double lo, hi;
     bool is_new;
   };
-  std::vector<Published> published_;  // every relation a published cell gives
-  std::vector<Local> locals_;         // per wijk, with the truth
-  std::vector<int> local_of_area_;    // per area, its local program, or -1 (a top area)
+  std::vector<Published> published_;           // every relation a published cell gives
+  std::vector<Local> locals_;                  // per wijk, then per pair of wijken; with the truth
+  int singles_ = 0;                            // how many of them are per wijk
+  std::map<std::pair<int, int>, int> pairs_;   // two wijk programs -> their pair's program
+  std::vector<std::vector<int>> overlapping_;  // per function, the functions overlapping it
+  std::vector<int> local_of_area_;             // per area, its local program, or -1 (a top area)
   std::vector<int64_t> truth_;
   std::vector<int64_t> residents_;  // per area, with the truth
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;
-  bool last_in_wijk_ = false;
+  std::map<std::pair<CellKey, int>, int> pair_proof_;  // target -> the pair program proving it
+  std::vector<int> last_proof_;  // the wijk programs whose program proved the last target
 };
 
 // Suppresses more cells of the new table until every target is protected.
-// Returns the targets only the whole program protects (the others their wijk program).
-absl::StatusOr<std::set<const Target*>> ProtectTargets(const DisclosureRules& rules,
-                                                       ReleaseModel& model,
-                                                       const std::vector<Target>& targets) {
-  std::set<const Target*> whole;
+// Returns, per target, the wijk programs of the program that proved it (ReleaseModel::LastProof).
+absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRules& rules,
+                                                             ReleaseModel& model,
+                                                             const std::vector<Target>& targets) {
+  std::vector<std::vector<int>> proofs;
   // Suppressing more only widens ranges, so a target found protected stays protected, in the
   // same program.
   for (const Target& target : targets) {
@@ -789,24 +948,32 @@ absl::StatusOr<std::set<const Target*>> ProtectTargets(const DisclosureRules& ru
       ok = model.Protected(target, rules, &range, &limiting);
       if (!ok.ok()) return ok.status();
     }
-    if (!model.LastProvenInWijk()) whole.insert(&target);
+    if (model.LastProof().empty()) {
+      if (auto ok = model.ProtectedWithAnyPartner(target, rules); !ok.ok()) return ok.status();
+    }
+    proofs.push_back(model.LastProof());
   }
-  return whole;
+  return proofs;
 }
 
 // The clean-up after ProtectTargets (as tau-ARGUS's): publishes each complement again, largest
-// count first, where every target stays protected. A complement's relation is in its own wijk's
-// program only (a top area's in all), so a target its wijk program protects needs checking again
-// only for complements in that wijk (or in the top area), and stays protected there; a target
-// only the whole program protects is checked again there for each complement. Stops when the LP
-// work of those checks, which grows with the releases, reaches its budget (kCleanUpWork).
+// count first, where every target stays protected. A complement's relation is in the programs of
+// its own wijk only (a top area's in all), so a target a wijk program (or a pair's) protects needs
+// checking again only for complements in that wijk (or those wijken, or the top area), and stays
+// protected in such a program; a target only the whole program protects is checked again there
+// for each complement. Stops when the LP work of those checks, which grows with the releases,
+// reaches its budget (kCleanUpWork). `proofs`: ProtectTargets's.
 absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
                                const std::vector<Target>& targets,
-                               const std::set<const Target*>& whole,
+                               const std::vector<std::vector<int>>& proofs,
                                const std::set<const Cell*>& primary) {
-  std::vector<std::vector<const Target*>> by_wijk(model.Wijken());
-  for (const Target& t : targets) {
-    if (model.WijkOf(t) >= 0) by_wijk[model.WijkOf(t)].push_back(&t);
+  std::set<const Target*> whole;
+  std::vector<std::set<const Target*>> by_wijk(model.Wijken());  // targets proven there
+  std::map<const Target*, int> proven_in;  // how many wijk programs the last proof took
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (proofs[i].empty()) whole.insert(&targets[i]);
+    for (int w : proofs[i]) by_wijk[w].insert(&targets[i]);
+    proven_in[&targets[i]] = static_cast<int>(proofs[i].size());
   }
   const int64_t budget = model.work() + kCleanUpWork;
   for (const CellKey& complement : model.Complements(primary)) {
@@ -816,10 +983,14 @@ absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model
     for (int w = 0; w < model.Wijken(); ++w) {
       if (wijk < 0 || w == wijk) recheck.insert(by_wijk[w].begin(), by_wijk[w].end());
     }
-    // The targets of the complement's own area first: they are the likeliest to need it.
+    // The targets of the complement's own area first: they are the likeliest to need it; then
+    // the cheaper checks (a wijk's program, a pair's, the whole program).
     std::vector<const Target*> order(recheck.begin(), recheck.end());
-    std::stable_partition(order.begin(), order.end(),
-                          [&](const Target* t) { return t->cell.area == complement.area; });
+    auto rank = [&](const Target* t) {
+      return std::pair(t->cell.area != complement.area, whole.contains(t) ? 3 : proven_in[t]);
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const Target* a, const Target* b) { return rank(a) < rank(b); });
     model.Republish(complement);
     bool needed = false;
     for (const Target* t : order) {
@@ -830,6 +1001,8 @@ absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model
         needed = true;
         break;
       }
+      for (int w : model.LastProof()) by_wijk[w].insert(t);
+      proven_in[t] = static_cast<int>(model.LastProof().size());
     }
     if (needed) {
       model.Suppress(complement, true);
@@ -938,11 +1111,11 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   }
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
-  if (auto s = model.BuildForNewTable(spec, earlier, table, truth); !s.ok()) return s;
+  if (auto s = model.BuildForNewTable(spec, earlier, table, primary, truth); !s.ok()) return s;
   const std::vector<Target> targets = model.Targets(rules);
-  auto whole = ProtectTargets(rules, model, targets);
-  if (!whole.ok()) return whole.status();
-  if (auto s = RepublishUnneeded(rules, model, targets, *whole, primary); !s.ok()) return s;
+  auto proofs = ProtectTargets(rules, model, targets);
+  if (!proofs.ok()) return proofs.status();
+  if (auto s = RepublishUnneeded(rules, model, targets, *proofs, primary); !s.ok()) return s;
   result.secondary = SuppressedCells(*table) - result.primary;
   result.ranges_solved = model.solved();
   return result;
@@ -960,7 +1133,7 @@ absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules&
   FewestSuppressions result;
   const int primary = ApplyPrimaryRules(rules, spec, table);
   ReleaseModel model;
-  if (auto s = model.BuildForNewTable(spec, earlier, table, truth); !s.ok()) return s;
+  if (auto s = model.BuildForNewTable(spec, earlier, table, {}, truth); !s.ok()) return s;
   model.WholeProgramOnly();  // the wijk programs are tighter: they would ask for more
   const std::vector<Target> targets = model.Targets(rules);
   // A target protected while only the primary cells are suppressed stays protected (suppressing
