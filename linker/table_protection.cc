@@ -372,8 +372,8 @@ class ReleaseModel {
 
   // `limiting`, when given and the target is not protected, receives the published cells of the
   // new table that limit its upper bound.
-  // `wijk_only`: a target of a wijk counts as protected only if its wijk program, or that of
-  // its wijk and a partner, protects it.
+  // `wijk_only`: a target of a wijk counts as protected only if its wijk program, or the pair's
+  // program that protected it before, protects it.
   absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
                                  std::vector<CellKey>* limiting = nullptr, bool wijk_only = false) {
     ++solved_;
@@ -395,22 +395,9 @@ class ReleaseModel {
         last_proof_ = {single};
         return true;
       }
-      // Where only the top area's counts pin it down (the new table's, or else earlier
-      // releases'), a partner wijk may leave it room.
-      std::vector<int> pinning;
-      if (local_limiting.empty()) {
-        for (int g : overlapping_[t.cell.function]) {
-          if (!Free({locals_[single].top, g})) pinning.push_back(g);
-        }
-      }
-      for (CellKey key : local_limiting) {
-        if (local_of_area_[key.area] >= 0) {
-          pinning.clear();
-          break;
-        }
-        pinning.push_back(key.function);
-      }
-      for (int partner : wijk_only ? std::vector<int>() : Partners(single, pinning)) {
+      // Where only the top area's counts pin it down, a partner wijk may leave it room.
+      for (int partner :
+           wijk_only ? std::vector<int>() : Partners(single, Pinning(single, t, local_limiting))) {
         const int l = PairLocal(single, partner);
         if (l == hinted) continue;
         auto ok = InPair(t, rules, l);
@@ -756,6 +743,25 @@ class ReleaseModel {
     return it == cells_.end() ||
            (!it->second.published_earlier &&
             (it->second.new_cell == nullptr || it->second.new_cell->suppressed));
+  }
+
+  // The top area's columns that pin target `t` down in wijk program `single`, where
+  // `limiting` are the new table's cells that limit it there: their columns if all are the top
+  // area's, none if a cell of the wijk is among them; if none of the new table's cells limits
+  // it (earlier releases do), the top area's published columns overlapping the target's.
+  std::vector<int> Pinning(int single, const Target& t,
+                           const std::vector<CellKey>& limiting) const {
+    std::vector<int> out;
+    for (CellKey key : limiting) {
+      if (local_of_area_[key.area] >= 0) return {};
+      out.push_back(key.function);
+    }
+    if (limiting.empty()) {
+      for (int g : overlapping_[t.cell.function]) {
+        if (!Free({locals_[single].top, g})) out.push_back(g);
+      }
+    }
+    return out;
   }
 
   // Whether some cell of `function` in the subtree of `area` is suppressed for its own sake: by
