@@ -191,6 +191,7 @@ BENCHMARK(BM_FewestSuppressions)
     ->Args({20, 0, 300})
     ->Args({100, 0, 900})
     ->Args({30, 20, 600})
+    ->Args({100, 50, 900})
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
 

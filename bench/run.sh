@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks: the linker kernels (Google Benchmark, medians of 5 repetitions), table protection
 # (time and suppressions by gemeente size and earlier releases; `--exact` also runs the exact
-# model, the fewest suppressions ProtectTable's count is measured against: about 25 minutes),
+# model, the fewest suppressions ProtectTable's count is measured against: about 35 minutes),
 # linkage quality (precision and recall against the generator's truth, with and without the
 # fuzzy pass) and an end-to-end run of the quickstart's pipeline on a larger municipality,
 # repeated; prints medians.
