@@ -578,7 +578,6 @@ class ReleaseModel {
 
   // The wijk program a cell's relation is in, or -1 (a top area's cell is in all of them).
   int WijkOf(CellKey key) const { return local_of_area_[key.area]; }
-  int WijkOf(const Target& t) const { return WijkOf(t.cell); }
   int Wijken() const { return singles_; }
 
   // The work of every program solved so far (AttackerLp::work).
