@@ -273,7 +273,7 @@ class ReleaseModel {
       if (parent_[top] >= 0) continue;
       for (int wijk : children_[top]) {
         for (int a : Subtree(wijk)) local_of_area_[a] = static_cast<int>(locals_.size());
-        MakeLocal(static_cast<int>(top), {wijk}, {static_cast<int>(locals_.size())});
+        MakeLocal(static_cast<int>(top), {wijk});
       }
     }
     singles_ = static_cast<int>(locals_.size());
@@ -642,7 +642,6 @@ class ReleaseModel {
   struct Local {
     int top = -1;
     std::vector<int> wijken;   // the top area's children it leaves free
-    std::vector<int> parts;    // their own (single-wijk) programs
     std::map<int, int> owner;  // area of their subtrees -> its index here
     int offset1 = 0;           // where household unknowns start
     std::unique_ptr<AttackerLp> lp;
@@ -656,7 +655,8 @@ class ReleaseModel {
     auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell, t.inner), t.truth, rules, pair.row_cell,
                        &range, nullptr);
     if (ok.ok() && *ok) {
-      last_proof_ = pair.parts;
+      last_proof_.clear();
+      for (int wijk : pair.wijken) last_proof_.push_back(local_of_area_[wijk]);
       pair_proof_[{t.cell, t.inner}] = l;
     }
     return ok;
@@ -673,14 +673,13 @@ class ReleaseModel {
     return out;
   }
 
-  // Makes the program of `wijken` (children of `top`, whose own programs are `parts`): every
-  // count outside them known. Returns its index.
-  int MakeLocal(int top, std::vector<int> wijken, std::vector<int> parts) {
+  // Makes the program of `wijken` (children of `top`): every count outside them known. Returns
+  // its index.
+  int MakeLocal(int top, std::vector<int> wijken) {
     const int l = static_cast<int>(locals_.size());
     Local local;
     local.top = top;
     local.wijken = std::move(wijken);
-    local.parts = std::move(parts);
     for (int wijk : local.wijken) {
       for (int a : Subtree(wijk)) local.owner.emplace(a, static_cast<int>(local.owner.size()));
     }
@@ -730,7 +729,7 @@ class ReleaseModel {
   int PairLocal(int a, int b) {
     const std::pair<int, int> key = std::minmax(a, b);
     if (auto it = pairs_.find(key); it != pairs_.end()) return it->second;
-    const int l = MakeLocal(locals_[a].top, {locals_[a].wijken[0], locals_[b].wijken[0]}, {a, b});
+    const int l = MakeLocal(locals_[a].top, {locals_[a].wijken[0], locals_[b].wijken[0]});
     pairs_[key] = l;
     return l;
   }
