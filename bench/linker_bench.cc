@@ -9,14 +9,14 @@
 #include <random>
 
 #include "absl/container/flat_hash_set.h"
-#include "linker/area_table.h"
-#include "linker/birth_date.h"
+#include "tables/area_table.h"
+#include "records/birth_date.h"
 #include "linker/bloom_filter.h"
-#include "linker/bsn.h"
-#include "linker/disclosure.h"
+#include "records/bsn.h"
+#include "disclosure/disclosure.h"
 #include "linker/linkage.h"
 #include "linker/match_key.h"
-#include "linker/text_normalize.h"
+#include "records/text_normalize.h"
 
 namespace stapel {
 namespace {

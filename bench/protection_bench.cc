@@ -10,8 +10,9 @@
 #include <map>
 #include <random>
 
-#include "linker/disclosure.h"
-#include "linker/table_protection.h"
+#include "disclosure/disclosure.h"
+#include "disclosure/exact_model.h"
+#include "disclosure/table_protection.h"
 
 namespace stapel {
 namespace {

@@ -111,17 +111,6 @@ std::string Base64Encode(std::string_view bytes) {
   return Base64Encode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
 }
 
-std::string HexEncode(std::span<const uint8_t> data) {
-  std::string out(data.size() * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data.data(), data.size());
-  out.pop_back();
-  return out;
-}
-
-std::string HexEncode(std::string_view bytes) {
-  return HexEncode({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
-}
-
 namespace {
 
 // Decodes into `out` (capacity `cap`); returns the decoded length or an error.

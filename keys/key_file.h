@@ -31,9 +31,6 @@ absl::StatusOr<SecretBytes> ReadPrivateFile(const std::filesystem::path& path);
 
 std::string Base64Encode(const uint8_t* data, size_t size);
 std::string Base64Encode(std::string_view bytes);
-// Lowercase hex, as the release log and the stores write hashes and ids.
-std::string HexEncode(std::span<const uint8_t> data);
-std::string HexEncode(std::string_view bytes);
 // Ignores surrounding whitespace; INVALID_ARGUMENT on anything that is not base64.
 absl::StatusOr<std::string> Base64Decode(std::string_view text);
 // Decodes base64 held in a secret buffer straight into another secret buffer.

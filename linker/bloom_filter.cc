@@ -7,11 +7,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "encoding/hmac_sha256.h"
+
 namespace stapel {
 
 absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
-    const SecretBytes& linkage_secret, std::string_view project_id,
-    const BloomSettings& settings) {
+    const SecretBytes& linkage_secret, std::string_view project_id, const BloomSettings& settings) {
   if (settings.bits < 64 || settings.bits > 8192 || settings.bits % 64 != 0) {
     return absl::InvalidArgumentError("fuzzy.bits must be a multiple of 64 from 64 to 8192");
   }
@@ -27,12 +28,11 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
     // field key = HMAC(secret, "stapel-bloom-v1" 0 project 0 field)
     std::string label = "stapel-bloom-v1";
     (((label += '\0') += project_id) += '\0') += f.name;
-    SecretBytes key(crypto_auth_hmacsha256_BYTES);
-    crypto_auth_hmacsha256_state state;
-    crypto_auth_hmacsha256_init(&state, linkage_secret.data(), linkage_secret.size());
-    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(label.data()), label.size());
-    crypto_auth_hmacsha256_final(&state, key.mutable_data());
-    sodium_memzero(&state, sizeof(state));
+    Sha256Digest mac = HmacSha256(
+        std::span<const uint8_t>(linkage_secret.data(), linkage_secret.size()),
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(label.data()), label.size()));
+    SecretBytes key(mac.data(), mac.size());
+    sodium_memzero(mac.data(), mac.size());
     e->field_keys_.push_back(std::move(key));
   }
   return e;
@@ -44,11 +44,12 @@ void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_
   for (size_t f = 0; f < settings_.fields.size() && f < values.size(); ++f) {
     const std::string& value = values[f];
     if (value.empty()) continue;
-    const int k = std::max(1, static_cast<int>(std::lround(settings_.hashes * settings_.fields[f].weight)));
+    const int k =
+        std::max(1, static_cast<int>(std::lround(settings_.hashes * settings_.fields[f].weight)));
     const std::string padded = "_" + value + "_";
     // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of the field key: a PRF
     // that is fast on inputs of two bytes.
-    static_assert(crypto_shorthash_siphashx24_KEYBYTES <= crypto_auth_hmacsha256_BYTES);
+    static_assert(crypto_shorthash_siphashx24_KEYBYTES <= sizeof(Sha256Digest));
     for (size_t i = 0; i + 2 <= padded.size(); ++i) {
       uint8_t digest[crypto_shorthash_siphashx24_BYTES];
       crypto_shorthash_siphashx24(digest, reinterpret_cast<const uint8_t*>(padded.data() + i), 2,
@@ -60,7 +61,8 @@ void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_
       for (int j = 0; j < k; ++j) {
         // Maps the 64-bit hash onto [0, bits) by multiplication rather than a slow division.
         const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
-        const uint64_t bit = static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64);
+        const uint64_t bit =
+            static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64);
         filter[bit / 64] |= uint64_t{1} << (bit % 64);
       }
     }
@@ -91,7 +93,8 @@ inline void DiceLoop(const uint64_t* query, uint32_t query_ones, const uint64_t*
   for (size_t c = 0; c < count; ++c) {
     const uint64_t* f = filters + static_cast<size_t>(ids[c]) * n;
     uint32_t both = 0;
-    for (size_t i = 0; i < n; ++i) both += static_cast<uint32_t>(__builtin_popcountll(query[i] & f[i]));
+    for (size_t i = 0; i < n; ++i)
+      both += static_cast<uint32_t>(__builtin_popcountll(query[i] & f[i]));
     const uint32_t total = query_ones + ones[ids[c]];
     scores[c] = total == 0 ? 0.0f : 2.0f * static_cast<float>(both) / static_cast<float>(total);
   }

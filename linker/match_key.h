@@ -8,8 +8,6 @@
 // from a guessed BSN. Project ids and kinds never contain 0x00 (they are identities), so
 // the encoding is unambiguous.
 
-#include <openssl/sha.h>
-
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -20,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "encoding/hmac_sha256.h"
 #include "keys/secret_bytes.h"
 
 namespace stapel {
@@ -51,9 +50,6 @@ inline constexpr std::string_view kMatchKeyInitialSurnamePostcodeHouse =
 const std::vector<std::string_view>& KnownMatchKeyKinds();
 bool IsKnownMatchKeyKind(std::string_view kind);
 
-// Plain HMAC-SHA256 (RFC 2104), exposed for the RFC 4231 known-answer tests.
-MatchKey HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> message);
-
 // The key-check value of a linkage secret in a project: HMAC-SHA256(secret,
 // "stapel-key-check-v1" 0 project_id) in lowercase hex. It shows whether two parties hold the
 // same secret without telling the secret (no match key uses that label). The manifest states
@@ -66,16 +62,13 @@ class MatchKeyer {
   // Errors: INVALID_ARGUMENT when the secret is shorter than 32 bytes.
   static absl::StatusOr<std::unique_ptr<MatchKeyer>> Create(const SecretBytes& linkage_secret,
                                                             std::string_view project_id);
-  ~MatchKeyer();
 
-  // Allocation-free: copies precomputed SHA-256 states and absorbs kind and value. HMAC
-  // (RFC 2104) over OpenSSL's SHA-256, which uses the processor's SHA instructions.
+  // Allocation-free (PrefixedHmacSha256 with "stapel-match-key-v1\0project\0" absorbed).
   MatchKey Compute(std::string_view kind, std::string_view normalized_value) const;
 
  private:
-  MatchKeyer() = default;
-  SHA256_CTX inner_;  // key ^ ipad and "stapel-match-key-v1\0project\0" absorbed
-  SHA256_CTX outer_;  // key ^ opad absorbed
+  explicit MatchKeyer(std::unique_ptr<PrefixedHmacSha256> mac) : mac_(std::move(mac)) {}
+  const std::unique_ptr<PrefixedHmacSha256> mac_;
 };
 
 }  // namespace stapel

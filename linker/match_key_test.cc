@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "keys/key_file.h"
+#include "encoding/hex.h"
 
 namespace stapel {
 namespace {

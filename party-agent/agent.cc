@@ -9,11 +9,13 @@
 #include <thread>
 #include <vector>
 
-#include "keys/key_file.h"
+#include "encoding/hex.h"
+#include "encoding/sha256.h"
 #include "keys/protected_secret.h"
-#include "linker/csv_reader.h"
-#include "linker/release_log.h"
+#include "ledger/log_format.h"
+#include "ledger/log_reader.h"
 #include "party-agent/record_builder.h"
+#include "records/csv_reader.h"
 
 namespace stapel {
 namespace {
@@ -83,16 +85,12 @@ namespace {
 absl::StatusOr<std::string> FileSha256(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(fmt::format("{}: cannot open", path.string()));
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  Sha256Stream digest;
   std::vector<char> block(1 << 20);
   while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0) {
-    crypto_hash_sha256_update(&state, reinterpret_cast<const uint8_t*>(block.data()),
-                              static_cast<size_t>(in.gcount()));
+    digest.Update(std::string_view(block.data(), static_cast<size_t>(in.gcount())));
   }
-  uint8_t sha[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, sha);
-  return HexEncode(sha);
+  return digest.FinalHex();
 }
 
 // The submission id and acknowledged batches of an earlier run over the same export (same
@@ -105,15 +103,10 @@ std::optional<std::pair<std::string, uint64_t>> ReadProgress(const std::filesyst
   if (p.is_discarded() || !p.is_object() || p.value("identity", nlohmann::json()) != identity) {
     return std::nullopt;
   }
-  std::string id(16, '\0');
-  const std::string hex = p.value("submission_id", "");
-  size_t length = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(id.data()), id.size(), hex.data(), hex.size(),
-                     nullptr, &length, nullptr) != 0 ||
-      length != id.size()) {
-    return std::nullopt;
-  }
-  return std::pair{id, p.value("batches_acknowledged", uint64_t{0})};
+  uint8_t id[16];
+  if (!HexDecode(p.value("submission_id", ""), id)) return std::nullopt;
+  return std::pair{std::string(reinterpret_cast<const char*>(id), sizeof(id)),
+                   p.value("batches_acknowledged", uint64_t{0})};
 }
 
 // Written after every acknowledged batch (atomically, by rename).
@@ -164,114 +157,148 @@ absl::Status Agent::KeepReceipt(const v1::SubmissionReceipt& receipt,
   return absl::OkStatus();
 }
 
-absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
-                                        const std::function<void(const AgentSummary&)>& progress) {
-  const auto start = Clock::now();
+// One run over the export: the open export, what identifies the submission for resuming, the
+// batch being filled and what was sent so far.
+struct Agent::Submission {
+  Clock::time_point start;
   AgentSummary summary;
+  std::unique_ptr<CsvReader> reader;
+  std::unique_ptr<RecordBuilder> builder;
+  std::ofstream rejects;
+  nlohmann::json identity;
+  std::filesystem::path progress_file;
+  std::string submission_id;
+  uint64_t resume_at = 0;  // batches acknowledged in an earlier run
+  v1::Batch batch;
+  v1::SignedBatch signed_batch;
+  Sha256Stream sent_digest;  // over every SignedBatch sent, as the hub stores them
+};
+
+namespace {
+
+// The error that stops a run, with what was acknowledged by then.
+absl::Status Stopped(const absl::Status& s, const AgentSummary& summary) {
+  return absl::Status(
+      s.code(),
+      fmt::format("{} (stopped after {} records acknowledged in {} "
+                  "batches; run the agent again: it resumes after the last acknowledged batch)",
+                  std::string(s.message()), summary.acknowledged, summary.batches));
+}
+
+}  // namespace
+
+absl::Status Agent::OpenExport(Submission* run) {
   auto reader = CsvReader::Open(config_.input, config_.delimiter);
   if (!reader.ok()) return reader.status();
+  run->reader = *std::move(reader);
   CsvRow row;
-  if (!(*reader)->Next(&row) || !row.error.empty()) {
+  if (!run->reader->Next(&row) || !row.error.empty()) {
     return absl::InvalidArgumentError(
         fmt::format("{}: the first line must be a header line", config_.input.string()));
   }
   auto builder = RecordBuilder::Create(config_, manifest_, keyer_.get(), bloom_.get(), row);
   if (!builder.ok()) return builder.status();
+  run->builder = *std::move(builder);
 
-  std::ofstream rejects(config_.reject_file, std::ios::trunc);
-  if (!rejects) {
+  run->rejects.open(config_.reject_file, std::ios::trunc);
+  if (!run->rejects) {
     return absl::PermissionDeniedError(
         fmt::format("cannot write the reject file {}", config_.reject_file.string()));
   }
-  rejects << "file,line,reason\n";
+  run->rejects << "file,line,reason\n";
+  return absl::OkStatus();
+}
 
+absl::Status Agent::ResumeOrStart(Submission* run) {
   // Resume an earlier run over the same export that stopped (its progress file names the
   // submission and how many batches the hub acknowledged); otherwise start a new submission.
   auto input_sha256 = FileSha256(config_.input);
   if (!input_sha256.ok()) return input_sha256.status();
-  const nlohmann::json identity = {{"input_sha256", *input_sha256},
-                                   {"batch_size", config_.batch_size},
-                                   {"party", config_.party_id},
-                                   {"project", manifest_.project_id},
-                                   {"key_check", key_check_}};
-  const std::filesystem::path progress_file = config_.input.string() + ".progress.json";
-  std::string submission_id(16, '\0');
-  randombytes_buf(submission_id.data(), submission_id.size());
-  uint64_t resume_at = 0;  // batches acknowledged in an earlier run
-  if (auto earlier = ReadProgress(progress_file, identity)) {
-    submission_id = earlier->first;
-    resume_at = earlier->second;
+  run->identity = {{"input_sha256", *input_sha256},
+                   {"batch_size", config_.batch_size},
+                   {"party", config_.party_id},
+                   {"project", manifest_.project_id},
+                   {"key_check", key_check_}};
+  run->progress_file = config_.input.string() + ".progress.json";
+  run->submission_id.assign(16, '\0');
+  randombytes_buf(run->submission_id.data(), run->submission_id.size());
+  if (auto earlier = ReadProgress(run->progress_file, run->identity)) {
+    run->submission_id = earlier->first;
+    run->resume_at = earlier->second;
     spdlog::info(
         "resuming the submission of {} after batch {}: the hub acknowledged the "
         "batches before it in an earlier run",
-        config_.input.string(), resume_at);
+        config_.input.string(), run->resume_at);
   }
-  v1::Batch batch;
-  auto new_batch = [&] {
-    batch.Clear();
-    batch.set_project_id(manifest_.project_id);
-    batch.set_party_id(config_.party_id);
-    batch.set_submission_id(submission_id);
-    batch.set_sequence(summary.batches);
-    batch.set_key_check(key_check_);
-    for (const auto& k : (*builder)->match_key_kinds()) batch.add_match_key_kinds(k);
-    for (const auto& a : (*builder)->attribute_names()) batch.add_attribute_names(a);
-  };
-  auto stopped = [&](const absl::Status& s) {
-    return absl::Status(
-        s.code(),
-        fmt::format("{} (stopped after {} records acknowledged in {} "
-                    "batches; run the agent again: it resumes after the last acknowledged batch)",
-                    std::string(s.message()), summary.acknowledged, summary.batches));
-  };
-  v1::SignedBatch signed_batch;
-  crypto_hash_sha256_state sent_digest;  // over every SignedBatch sent, as the hub stores them
-  crypto_hash_sha256_init(&sent_digest);
-  auto flush = [&]() -> absl::Status {
-    if (batch.records_size() == 0) return absl::OkStatus();
-    signed_batch.Clear();
-    batch.SerializeToString(signed_batch.mutable_batch());
-    const Ed25519Signature sig = signer_->Sign(kBatchSignatureContext, signed_batch.batch());
-    signed_batch.set_signature(sig.data(), sig.size());
-    const std::string bytes = signed_batch.SerializeAsString();
-    crypto_hash_sha256_update(&sent_digest, reinterpret_cast<const uint8_t*>(bytes.data()),
-                              bytes.size());
-    if (summary.batches < resume_at) {  // the hub has it from the earlier run
-      summary.acknowledged += batch.records_size();
-    } else {
-      auto ack = SendWithRetry(sink, signed_batch);
-      if (!ack.ok()) return stopped(ack.status());
-      summary.acknowledged += ack->records_stored();
-    }
-    summary.records_sent += batch.records_size();
-    ++summary.batches;
-    if (summary.batches > resume_at) {
-      WriteProgress(progress_file, identity, submission_id, summary.batches);
-    }
-    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (progress) progress(summary);
-    new_batch();
-    return absl::OkStatus();
-  };
+  return absl::OkStatus();
+}
 
-  new_batch();
+void Agent::NewBatch(Submission* run) {
+  v1::Batch& batch = run->batch;
+  batch.Clear();
+  batch.set_project_id(manifest_.project_id);
+  batch.set_party_id(config_.party_id);
+  batch.set_submission_id(run->submission_id);
+  batch.set_sequence(run->summary.batches);
+  batch.set_key_check(key_check_);
+  for (const auto& k : run->builder->match_key_kinds()) batch.add_match_key_kinds(k);
+  for (const auto& a : run->builder->attribute_names()) batch.add_attribute_names(a);
+}
+
+absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentSummary&)>& progress,
+                          Submission* run) {
+  const v1::Batch& batch = run->batch;
+  v1::SignedBatch& signed_batch = run->signed_batch;
+  AgentSummary& summary = run->summary;
+  if (batch.records_size() == 0) return absl::OkStatus();
+  signed_batch.Clear();
+  batch.SerializeToString(signed_batch.mutable_batch());
+  const Ed25519Signature sig = signer_->Sign(kBatchSignatureContext, signed_batch.batch());
+  signed_batch.set_signature(sig.data(), sig.size());
+  const std::string bytes = signed_batch.SerializeAsString();
+  run->sent_digest.Update(bytes);
+  if (summary.batches < run->resume_at) {  // the hub has it from the earlier run
+    summary.acknowledged += batch.records_size();
+  } else {
+    auto ack = SendWithRetry(sink, signed_batch);
+    if (!ack.ok()) return Stopped(ack.status(), summary);
+    summary.acknowledged += ack->records_stored();
+  }
+  summary.records_sent += batch.records_size();
+  ++summary.batches;
+  if (summary.batches > run->resume_at) {
+    WriteProgress(run->progress_file, run->identity, run->submission_id, summary.batches);
+  }
+  summary.seconds = std::chrono::duration<double>(Clock::now() - run->start).count();
+  if (progress) progress(summary);
+  NewBatch(run);
+  return absl::OkStatus();
+}
+
+absl::Status Agent::SendRecords(BatchSink* sink,
+                                const std::function<void(const AgentSummary&)>& progress,
+                                Submission* run) {
+  run->sent_digest = Sha256Stream();
+  NewBatch(run);
+  AgentSummary& summary = run->summary;
   const std::string file_name = config_.input.filename().string();
-  while ((*reader)->Next(&row)) {
+  CsvRow row;
+  while (run->reader->Next(&row)) {
     ++summary.rows_read;
-    v1::PseudonymRecord* record = batch.add_records();
-    if (absl::Status s = (*builder)->Build(row, record); !s.ok()) {
-      batch.mutable_records()->RemoveLast();
+    v1::PseudonymRecord* record = run->batch.add_records();
+    if (absl::Status s = run->builder->Build(row, record); !s.ok()) {
+      run->batch.mutable_records()->RemoveLast();
       ++summary.rejected;
-      rejects << EscapeCsvField(file_name) << ',' << row.line << ','
-              << EscapeCsvField(std::string(s.message())) << '\n';
+      run->rejects << EscapeCsvField(file_name) << ',' << row.line << ','
+                   << EscapeCsvField(std::string(s.message())) << '\n';
       continue;
     }
-    if (static_cast<size_t>(batch.records_size()) >= config_.batch_size) {
-      if (absl::Status s = flush(); !s.ok()) return s;
+    if (static_cast<size_t>(run->batch.records_size()) >= config_.batch_size) {
+      if (absl::Status s = Flush(sink, progress, run); !s.ok()) return s;
     }
   }
-  if (absl::Status s = flush(); !s.ok()) return s;
-  rejects.flush();
+  if (absl::Status s = Flush(sink, progress, run); !s.ok()) return s;
+  run->rejects.flush();
   if (summary.rows_read > 0 && summary.records_sent == 0) {
     // Almost always a wrong delimiter or column mapping. Not completing the submission keeps
     // the party's earlier data at the hub instead of replacing it with nothing.
@@ -281,13 +308,16 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
         summary.rows_read, config_.input.string(), config_.config_file.string(),
         config_.reject_file.string()));
   }
+  return absl::OkStatus();
+}
 
+absl::Status Agent::CompleteSubmission(BatchSink* sink, Submission* run) {
   v1::SubmissionSummary done;
   done.set_project_id(manifest_.project_id);
   done.set_party_id(config_.party_id);
-  done.set_submission_id(submission_id);
-  done.set_batch_count(summary.batches);
-  done.set_record_count(summary.records_sent);
+  done.set_submission_id(run->submission_id);
+  done.set_batch_count(run->summary.batches);
+  done.set_record_count(run->summary.records_sent);
   v1::SignedSubmissionSummary signed_done;
   done.SerializeToString(signed_done.mutable_summary());
   const Ed25519Signature sig = signer_->Sign(kSubmissionSignatureContext, signed_done.summary());
@@ -296,18 +326,24 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
   if (!receipt.ok()) {
     // The hub lacks batches it once acknowledged (a restored database): start over next time.
     if (receipt.status().code() == absl::StatusCode::kFailedPrecondition) {
-      std::filesystem::remove(progress_file);
+      std::filesystem::remove(run->progress_file);
     }
-    return stopped(receipt.status());
+    return Stopped(receipt.status(), run->summary);
   }
-  std::filesystem::remove(progress_file);
-  uint8_t sent_sha[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&sent_digest, sent_sha);
-  if (absl::Status s = KeepReceipt(*receipt, done, HexEncode(sent_sha), &summary); !s.ok()) {
-    return s;
-  }
-  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return summary;
+  std::filesystem::remove(run->progress_file);
+  return KeepReceipt(*receipt, done, run->sent_digest.FinalHex(), &run->summary);
+}
+
+absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
+                                        const std::function<void(const AgentSummary&)>& progress) {
+  Submission run;
+  run.start = Clock::now();
+  if (absl::Status s = OpenExport(&run); !s.ok()) return s;
+  if (absl::Status s = ResumeOrStart(&run); !s.ok()) return s;
+  if (absl::Status s = SendRecords(sink, progress, &run); !s.ok()) return s;
+  if (absl::Status s = CompleteSubmission(sink, &run); !s.ok()) return s;
+  run.summary.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+  return run.summary;
 }
 
 }  // namespace stapel

@@ -14,10 +14,10 @@
 #include "absl/status/statusor.h"
 #include "keys/signing.h"
 #include "linker/bloom_filter.h"
-#include "linker/manifest.h"
 #include "linker/match_key.h"
 #include "party-agent/agent_config.h"
 #include "party-agent/batch_sink.h"
+#include "project/manifest.h"
 
 namespace stapel {
 
@@ -54,6 +54,26 @@ class Agent {
                            std::string_view sent_sha256, AgentSummary* summary);
   // Sends with retries while the hub is unavailable, up to config_.retry_seconds.
   absl::StatusOr<v1::BatchAck> SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch);
+
+  // The steps of Run, in order, over the state of one run (defined in agent.cc).
+  struct Submission;
+  // Opens the export, reads its header line and creates the reject file.
+  absl::Status OpenExport(Submission* run);
+  // Takes the submission id and acknowledged batches from the progress file of an earlier run
+  // over the same export, or starts a new submission.
+  absl::Status ResumeOrStart(Submission* run);
+  // Reads, validates and sends the rows in batches, writing rejected rows to the reject file.
+  // INVALID_ARGUMENT when every row was rejected.
+  absl::Status SendRecords(BatchSink* sink,
+                           const std::function<void(const AgentSummary&)>& progress,
+                           Submission* run);
+  // Signs and sends the batch being filled (if it holds records), unless the hub acknowledged
+  // it in an earlier run; records the progress and starts the next batch.
+  absl::Status Flush(BatchSink* sink, const std::function<void(const AgentSummary&)>& progress,
+                     Submission* run);
+  void NewBatch(Submission* run);
+  // Completes the submission at the hub and checks and keeps its receipt.
+  absl::Status CompleteSubmission(BatchSink* sink, Submission* run);
 
   AgentConfig config_;
   Manifest manifest_;

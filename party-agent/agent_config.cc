@@ -5,7 +5,7 @@
 #include <array>
 
 #include "keys/identity.h"
-#include "linker/toml_file.h"
+#include "project/toml_file.h"
 
 namespace stapel {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "linker/manifest.h"
+#include "project/manifest.h"
 #include "proto/tls.h"
 
 namespace stapel {

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "keys/key_file.h"
-#include "linker/release_log.h"
+#include "encoding/hex.h"
+#include "encoding/sha256.h"
+#include "encoding/utc_time.h"
+#include "ledger/log_writer.h"
 #include "party-agent/test_project.h"
 
 namespace stapel {

@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "keys/key_file.h"
 #include "keys/protected_secret.h"
 #include "keys/sealed_secret.h"
 #include "keys/signing.h"
-#include "linker/manifest.h"
+#include "project/manifest.h"
 #include "linker/match_key.h"
-#include "linker/release_log.h"
+#include "ledger/log_format.h"
+#include "ledger/log_reader.h"
 #include "proto/key_envelope.h"
 
 namespace stapel {

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <map>
 
-#include "keys/key_file.h"
-#include "linker/release_log.h"
+#include "encoding/utc_time.h"
+#include "ledger/log_writer.h"
 #include "party-agent/test_project.h"
 #include "proto/key_envelope.h"
 

@@ -6,9 +6,9 @@
 #include <functional>
 #include <map>
 
-#include "linker/csv_reader.h"
+#include "records/csv_reader.h"
 #include "linker/linkage.h"
-#include "linker/manifest.h"
+#include "project/manifest.h"
 #include "linker/match_key.h"
 #include "party-agent/record_builder.h"
 #include "proto/record_view.h"

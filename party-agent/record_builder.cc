@@ -6,10 +6,10 @@
 #include <ctime>
 
 #include "absl/strings/ascii.h"
-#include "linker/area_code.h"
-#include "linker/birth_date.h"
-#include "linker/bsn.h"
-#include "linker/text_normalize.h"
+#include "records/area_code.h"
+#include "records/birth_date.h"
+#include "records/bsn.h"
+#include "records/text_normalize.h"
 
 namespace stapel {
 namespace {

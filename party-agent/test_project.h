@@ -9,7 +9,7 @@
 
 #include "keys/key_file.h"
 #include "keys/signing.h"
-#include "linker/release_log.h"
+#include "ledger/log_writer.h"
 #include "party-agent/agent_config.h"
 #include "tests/test_project.h"
 

@@ -6,9 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "encoding/json.h"
 #include "keys/key_file.h"
+#include "ledger/log_format.h"
 #include "linker/match_key.h"
-#include "linker/release_log.h"
 
 namespace stapel {
 
@@ -129,7 +130,9 @@ absl::Status VerifyLoggedKeyEpochs(const std::vector<std::string>& lines, size_t
   *epochs = 0;
   nlohmann::json manifest;  // the manifest entry in force
   for (const auto& line : lines) {
-    const nlohmann::json entry = nlohmann::json::parse(line);
+    auto parsed = ParseJsonObject(line, "a release-log line");
+    if (!parsed.ok()) return parsed.status();
+    const nlohmann::json& entry = *parsed;
     if (entry["type"] == kEntryManifest) manifest = entry;
     if (entry["type"] != kEntryKeyEpoch) continue;
     const uint64_t seq = entry.value("seq", uint64_t{0});

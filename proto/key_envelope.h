@@ -13,7 +13,7 @@
 #include "keys/sealed_secret.h"
 #include "keys/secret_bytes.h"
 #include "keys/signing.h"
-#include "linker/manifest.h"
+#include "project/manifest.h"
 #include "proto/stapel.pb.h"
 
 namespace stapel {

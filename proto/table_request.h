@@ -3,7 +3,7 @@
 
 // A table request (linker/table_spec.h) to and from its wire form, v1::TableRequest.
 
-#include "linker/table_spec.h"
+#include "tables/table_spec.h"
 #include "proto/stapel.pb.h"
 
 namespace stapel {

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "linker/area_table.h"
-#include "linker/table_spec.h"
+#include "tables/area_table.h"
+#include "tables/table_spec.h"
 #include "nlohmann/json.hpp"
 #include "report/area_boundaries.h"
 #include "report/colour_scale.h"

@@ -15,11 +15,11 @@
 #include <thread>
 
 #include "keys/key_file.h"
-#include "linker/area_table.h"
-#include "linker/csv_reader.h"
-#include "linker/disclosure.h"
-#include "linker/manifest.h"
-#include "linker/table_protection.h"
+#include "tables/area_table.h"
+#include "records/csv_reader.h"
+#include "disclosure/disclosure.h"
+#include "project/manifest.h"
+#include "disclosure/table_protection.h"
 #include "tests/process.h"
 #include "tests/temp_dir.h"
 

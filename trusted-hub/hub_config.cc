@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "linker/toml_file.h"
+#include "project/toml_file.h"
 
 namespace stapel {
 

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "keys/signing.h"
-#include "linker/manifest.h"
+#include "project/manifest.h"
 #include "linker/match_key.h"
-#include "linker/release_log.h"
+#include "ledger/log_writer.h"
 #include "proto/key_envelope.h"
 #include "proto/stapel.pb.h"
 #include "tests/test_project.h"

@@ -5,12 +5,35 @@
 
 #include <set>
 
-#include "keys/key_file.h"
-#include "linker/area_code.h"
+#include "encoding/hex.h"
+#include "encoding/sha256.h"
+#include "encoding/utc_time.h"
+#include "ledger/log_entry.h"
+#include "ledger/log_format.h"
 #include "linker/match_key.h"
+#include "proto/unknown_fields.h"
+#include "records/area_code.h"
 #include "trusted-hub/retention.h"
 
 namespace stapel {
+
+namespace {
+
+// Only what the schema names is stored: the signed message and its wrapper hold nothing else.
+absl::Status RefuseUnknownFields(const google::protobuf::Message& signed_message,
+                                 const google::protobuf::Message& wrapper) {
+  for (const google::protobuf::Message* message : {&signed_message, &wrapper}) {
+    if (const std::string field = FirstUnknownField(*message); !field.empty()) {
+      return absl::InvalidArgumentError(fmt::format(
+          "the {} holds field {}, which the protocol does not name; the hub stores nothing it "
+          "does not know (an agent of another version? update it)",
+          message->GetDescriptor()->name(), field));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Ingest>> Ingest::Create(const Manifest* manifest,
                                                        SubmissionStore* store,
@@ -22,7 +45,23 @@ absl::StatusOr<std::unique_ptr<Ingest>> Ingest::Create(const Manifest* manifest,
     if (!v.ok()) return v.status();
     keys.emplace(party.id, *v);
   }
-  return std::unique_ptr<Ingest>(new Ingest(manifest, store, log, epochs, std::move(keys)));
+  std::unique_ptr<Ingest> ingest(new Ingest(manifest, store, log, epochs, std::move(keys)));
+  for (const auto& entry : log->EntriesOfType(kEntrySubmission)) {
+    ingest->completed_.insert({entry.value("party", ""), entry.value("submission_id", "")});
+  }
+  return ingest;
+}
+
+std::optional<nlohmann::json> Ingest::CompletedEntry(std::string_view party,
+                                                     const std::string& submission_id) const {
+  if (!completed_.contains({std::string(party), HexEncode(submission_id)})) return std::nullopt;
+  for (auto& entry : log_->EntriesOfType(kEntrySubmission)) {
+    if (entry.value("party", "") == party &&
+        entry.value("submission_id", "") == HexEncode(submission_id)) {
+      return std::move(entry);
+    }
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
@@ -178,6 +217,7 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
   if (!batch.ParseFromString(signed_batch.batch())) {
     return absl::InvalidArgumentError("the signed batch does not parse as a stapel.v1.Batch");
   }
+  if (absl::Status s = RefuseUnknownFields(batch, signed_batch); !s.ok()) return s;
   if (absl::Status s = CheckBatch(**party, batch); !s.ok()) return s;
 
   v1::BatchAck ack;
@@ -185,6 +225,13 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
   ack.set_records_stored(batch.records_size());
   const std::string bytes = signed_batch.SerializeAsString();
   std::lock_guard lock(mu_);
+  if (completed_.contains({batch.party_id(), HexEncode(batch.submission_id())})) {
+    return absl::FailedPreconditionError(fmt::format(
+        "submission {} of '{}' is complete (its receipt is in the release log); the hub takes "
+        "no more batches for it. To send data again, run the agent again: it starts a new "
+        "submission",
+        HexEncode(batch.submission_id()).substr(0, 16), batch.party_id()));
+  }
   auto existing = store_->GetBatch(batch.party_id(), batch.submission_id(), batch.sequence());
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {
@@ -218,6 +265,7 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   if (!summary.ParseFromString(signed_summary.summary())) {
     return absl::InvalidArgumentError("the signed summary does not parse as a SubmissionSummary");
   }
+  if (absl::Status s = RefuseUnknownFields(summary, signed_summary); !s.ok()) return s;
   if (summary.project_id() != manifest_->project_id) {
     return absl::FailedPreconditionError(
         fmt::format("summary is for project '{}'", summary.project_id()));
@@ -227,14 +275,21 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
         "party '{}' cannot complete a submission of '{}'", (*party)->id, summary.party_id()));
   }
   std::lock_guard lock(mu_);
+  if (auto done = CompletedEntry(summary.party_id(), summary.submission_id())) {
+    return ReceiptAgain(summary, *done);
+  }
+  if (summary.batch_count() == 0) {
+    return absl::FailedPreconditionError(fmt::format(
+        "a submission of no batches would replace the data of '{}' with nothing; the hub "
+        "refuses it (check the export: it has no valid rows)",
+        summary.party_id()));
+  }
   uint64_t batches = 0, records = 0;
-  crypto_hash_sha256_state digest;  // over the stored batches, in order
-  crypto_hash_sha256_init(&digest);
+  Sha256Stream digest;  // over the stored batches, in order
   absl::Status scan = store_->ForEachBatch(
       summary.party_id(), summary.submission_id(),
       [&](uint64_t sequence, const v1::Batch& b, std::string_view stored) {
-        crypto_hash_sha256_update(&digest, reinterpret_cast<const uint8_t*>(stored.data()),
-                                  stored.size());
+        digest.Update(stored);
         if (sequence != batches) {
           return absl::FailedPreconditionError(fmt::format(
               "batch {} of the submission never arrived; run the agent again", batches));
@@ -259,18 +314,39 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   if (previous->has_value() && (*previous)->submission_id() != summary.submission_id()) {
     receipt.set_replaced_record_count((*previous)->record_count());
   }
-  uint8_t sha[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&digest, sha);
-  auto logged = log_->Append({{"type", kEntrySubmission},
-                              {"time", UtcNow()},
-                              {"party", summary.party_id()},
-                              {"submission_id", HexEncode(summary.submission_id())},
-                              {"batches", batches},
-                              {"records", records},
-                              {"replaced_records", receipt.replaced_record_count()},
-                              {"stored_sha256", HexEncode(sha)}});
+  auto logged = log_->Append(SubmissionEntry{.party = summary.party_id(),
+                                             .submission_id = HexEncode(summary.submission_id()),
+                                             .batches = batches,
+                                             .records = records,
+                                             .replaced_records = receipt.replaced_record_count(),
+                                             .stored_sha256 = digest.FinalHex()}
+                                 .ToEntry());
   if (!logged.ok()) return logged.status();
+  completed_.insert({summary.party_id(), HexEncode(summary.submission_id())});
   receipt.set_log_entry(*logged);
+  return receipt;
+}
+
+absl::StatusOr<v1::SubmissionReceipt> Ingest::ReceiptAgain(const v1::SubmissionSummary& summary,
+                                                           const nlohmann::json& entry) const {
+  auto current = store_->Current(summary.party_id());
+  if (!current.ok()) return current.status();
+  if (!current->has_value() || (*current)->submission_id() != summary.submission_id()) {
+    // Signed batches and summaries carry no freshness of their own: without this, replaying an
+    // old submission's messages would make its data current again.
+    return absl::FailedPreconditionError(fmt::format(
+        "submission {} of '{}' was completed before (release log entry #{}) and has been "
+        "replaced since; an old submission cannot be made current again. Run the agent again "
+        "to send the data as a new submission",
+        HexEncode(summary.submission_id()).substr(0, 16), summary.party_id(),
+        entry.value("seq", uint64_t{0})));
+  }
+  // The agent asks again (its reply was lost): the same receipt.
+  v1::SubmissionReceipt receipt;
+  receipt.set_batch_count(entry.value("batches", uint64_t{0}));
+  receipt.set_record_count(entry.value("records", uint64_t{0}));
+  receipt.set_replaced_record_count(entry.value("replaced_records", uint64_t{0}));
+  receipt.set_log_entry(entry.dump());
   return receipt;
 }
 

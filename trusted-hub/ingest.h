@@ -10,13 +10,16 @@
 
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "keys/signing.h"
-#include "linker/manifest.h"
-#include "linker/release_log.h"
+#include "ledger/log_writer.h"
+#include "project/manifest.h"
 #include "proto/stapel.pb.h"
 #include "trusted-hub/key_relay.h"
 #include "trusted-hub/submission_store.h"
@@ -46,7 +49,10 @@ class Ingest {
   absl::StatusOr<v1::BatchAck> SubmitBatch(std::string_view peer,
                                            const v1::SignedBatch& signed_batch);
 
-  // FAILED_PRECONDITION when batches are missing or counts differ from the summary.
+  // FAILED_PRECONDITION when batches are missing, counts differ from the summary, the
+  // submission has no batches, or it was completed before and replaced since (a replay).
+  // Completing the current submission again returns its receipt again. Batches for a
+  // completed submission are refused (FAILED_PRECONDITION).
   absl::StatusOr<v1::SubmissionReceipt> CompleteSubmission(
       std::string_view peer, const v1::SignedSubmissionSummary& signed_summary);
 
@@ -59,6 +65,11 @@ class Ingest {
                                                     const std::string& message,
                                                     const std::string& signature) const;
   absl::Status CheckBatch(const PartyManifest& party, const v1::Batch& batch) const;
+  // The release-log entry of a completed submission, if it was completed. Callers hold mu_.
+  std::optional<nlohmann::json> CompletedEntry(std::string_view party,
+                                               const std::string& submission_id) const;
+  absl::StatusOr<v1::SubmissionReceipt> ReceiptAgain(const v1::SubmissionSummary& summary,
+                                                     const nlohmann::json& entry) const;
 
   const Manifest* manifest_;
   SubmissionStore* store_;
@@ -66,6 +77,7 @@ class Ingest {
   const KeyRelay* epochs_;
   std::map<std::string, Ed25519Verifier, std::less<>> keys_;
   std::mutex mu_;  // serializes check-and-store so a retried batch is never stored twice
+  std::set<std::pair<std::string, std::string>> completed_;  // (party, hex submission id)
 };
 
 }  // namespace stapel

@@ -235,6 +235,70 @@ TEST_F(IngestTest, CompletionNeedsEveryBatchAndReplacesTheEarlierSubmission) {
   EXPECT_EQ(entry["stored_sha256"].get<std::string>().size(), 64u);
 }
 
+TEST_F(IngestTest, ACompletedSubmissionTakesNoMoreBatchesAndCannotBeReplayed) {
+  auto batch = [&](const std::string& sub, uint64_t seq) {
+    return HubTestProject::Sign(HubTestProject::MakeBatch("credit", sub, seq, 2, 1),
+                                *p_.source_key);
+  };
+  const std::string first(16, 'a'), second(16, 'b');
+  // Nothing to complete: an empty submission would wipe the party's data.
+  auto empty = ingest_->CompleteSubmission(
+      "credit", HubTestProject::Summary("credit", first, 0, 0, *p_.source_key));
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(empty.status().message().find("no batches"), std::string::npos) << empty.status();
+
+  ASSERT_TRUE(ingest_->SubmitBatch("credit", batch(first, 0)).ok());
+  const auto first_summary = HubTestProject::Summary("credit", first, 1, 2, *p_.source_key);
+  auto receipt = ingest_->CompleteSubmission("credit", first_summary);
+  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  // The agent's reply was lost and it asks again: the same receipt, nothing logged twice.
+  auto again = ingest_->CompleteSubmission("credit", first_summary);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->log_entry(), receipt->log_entry());
+  EXPECT_EQ(p_.log->entries(), 2u);
+  // Batches after the receipt would be counted in releases the receipt never covered.
+  auto late = ingest_->SubmitBatch("credit", batch(first, 1));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(late.status().message().find("is complete"), std::string::npos) << late.status();
+
+  ASSERT_TRUE(ingest_->SubmitBatch("credit", batch(second, 0)).ok());
+  ASSERT_TRUE(ingest_
+                  ->CompleteSubmission(
+                      "credit", HubTestProject::Summary("credit", second, 1, 2, *p_.source_key))
+                  .ok());
+  // Replaying the first submission's signed messages does not make it current again, also
+  // after a restart of the hub (the completed submissions are read from the log).
+  for (int restart = 0; restart < 2; ++restart) {
+    if (restart == 1) {
+      ingest_ = *Ingest::Create(&p_.manifest, p_.submissions.get(), p_.log.get(), p_.relay.get());
+    }
+    EXPECT_EQ(ingest_->SubmitBatch("credit", batch(first, 0)).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+    auto replay = ingest_->CompleteSubmission("credit", first_summary);
+    EXPECT_EQ(replay.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(replay.status().message().find("cannot be made current again"), std::string::npos)
+        << replay.status();
+    EXPECT_EQ((*p_.submissions->Current("credit"))->submission_id(), second);
+  }
+}
+
+TEST_F(IngestTest, FieldsTheProtocolDoesNotNameAreRefused) {
+  // A batch that is valid and signed, but carries plaintext in a field the schema lacks.
+  v1::Batch in_batch = HubTestProject::MakeBatch("credit", kSub, 0, 2, 1);
+  in_batch.GetReflection()->MutableUnknownFields(&in_batch)->AddLengthDelimited(99, "123456782");
+  auto refused = ingest_->SubmitBatch("credit", HubTestProject::Sign(in_batch, *p_.source_key));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("field 99"), std::string::npos) << refused.status();
+  v1::Batch in_record = HubTestProject::MakeBatch("credit", kSub, 0, 2, 1);
+  v1::PseudonymRecord* record = in_record.mutable_records(1);
+  record->GetReflection()->MutableUnknownFields(record)->AddVarint(42, 7);
+  refused = ingest_->SubmitBatch("credit", HubTestProject::Sign(in_record, *p_.source_key));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("records[1].42"), std::string::npos)
+      << refused.status();
+  EXPECT_EQ(StoredBatches(), 0);
+}
+
 // Wraps a store and fails every write: nothing may be acknowledged then.
 class FailingStore : public Store {
  public:

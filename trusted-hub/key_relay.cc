@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "keys/key_file.h"
+#include "ledger/log_entry.h"
+#include "ledger/log_format.h"
 #include "proto/key_envelope.h"
 
 namespace stapel {
@@ -37,17 +39,15 @@ absl::StatusOr<v1::KeyDepositReply> KeyRelay::Deposit(
         "epoch {} is not the next one: the project is at epoch {}, so a new secret is epoch {}",
         envelope->epoch(), current_.number, current_.number + 1));
   }
-  nlohmann::json sealed_for = nlohmann::json::array();
-  for (const auto& sealed : envelope->sealed()) sealed_for.push_back(sealed.party_id());
-  auto line = log_->Append({{"type", kEntryKeyEpoch},
-                            {"time", UtcNow()},
-                            {"project_id", envelope->project_id()},
-                            {"epoch", envelope->epoch()},
-                            {"creator", envelope->creator()},
-                            {"key_check", envelope->key_check()},
-                            {"sealed_for", sealed_for},
-                            {"envelope", Base64Encode(signed_envelope.envelope())},
-                            {"envelope_signature", Base64Encode(signed_envelope.signature())}});
+  KeyEpochEntry logged{.project_id = envelope->project_id(),
+                       .epoch = envelope->epoch(),
+                       .creator = envelope->creator(),
+                       .key_check = envelope->key_check(),
+                       .sealed_for = {},
+                       .envelope = Base64Encode(signed_envelope.envelope()),
+                       .envelope_signature = Base64Encode(signed_envelope.signature())};
+  for (const auto& sealed : envelope->sealed()) logged.sealed_for.push_back(sealed.party_id());
+  auto line = log_->Append(logged.ToEntry());
   if (!line.ok()) return line.status();
   current_ = {envelope->epoch(), envelope->key_check()};
   v1::KeyDepositReply reply;

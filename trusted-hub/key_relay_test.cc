@@ -1,3 +1,4 @@
+#include "encoding/hex.h"
 #include "trusted-hub/key_relay.h"
 
 #include <gtest/gtest.h>

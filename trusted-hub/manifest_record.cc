@@ -1,5 +1,9 @@
 #include "trusted-hub/manifest_record.h"
 
+#include "encoding/sha256.h"
+#include "ledger/log_entry.h"
+#include "ledger/log_format.h"
+
 namespace stapel {
 
 absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
@@ -28,12 +32,9 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
   if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {
     return false;
   }
-  nlohmann::json entry = described;
-  entry["type"] = kEntryManifest;
-  entry["time"] = UtcNow();
-  entry["project_id"] = manifest.project_id;
-  entry["digest"] = digest;
-  auto appended = log->Append(std::move(entry));
+  auto appended = log->Append(
+      ManifestEntry{.project_id = manifest.project_id, .described = described, .digest = digest}
+          .ToEntry());
   if (!appended.ok()) return appended.status();
   return true;
 }

@@ -13,33 +13,30 @@
 //                                  (signatures, hash chain, tree heads, the LP audit)
 //   anyone else                    403
 // Forms carry a token bound to the client's identity, so another site cannot post them.
-// Pages are self-contained (no script or style from elsewhere; a strict Content-Security-Policy).
+// Pages are self-contained (no script or style from elsewhere; a strict Content-Security-Policy);
+// their HTML is in trusted-hub/portal_pages.h.
 
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
 #include "keys/signing.h"
-#include "linker/manifest.h"
-#include "linker/release_log.h"
-#include "linker/table_spec.h"
+#include "ledger/log_writer.h"
+#include "project/manifest.h"
 #include "proto/tls.h"
 #include "report/area_boundaries.h"
+#include "trusted-hub/portal_form.h"  // ComposedRequest, what the compose form posts
 #include "trusted-hub/release.h"
 
 namespace httplib {
 class SSLServer;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace stapel {
-
-// A composed table as the form sends it: "purpose", "population" ("" for the stacking table),
-// "level", "indicator" (repeated), "combine" (each | and | or | atleast), "n", and "measures"
-// (lines "name = expression"). INVALID_ARGUMENT says what to fix.
-absl::StatusOr<TableRequest> ComposedRequest(const std::multimap<std::string, std::string>& form);
 
 class Portal {
  public:
@@ -63,7 +60,22 @@ class Portal {
  private:
   Portal(const Manifest* manifest, Releaser* releaser, ReleaseLogWriter* log,
          Ed25519Verifier hub_key, Options options);
+  // Each address to its handler below.
   void Routes();
+  // The identity of the client certificate, and whether it is a privacy officer. Empty after
+  // answering 403 when it is neither a requester nor an officer.
+  std::string Identify(const httplib::Request& req, httplib::Response& res, bool* officer) const;
+  // A requester's releases and the compose form, `message_html` above the form.
+  std::string RequesterHomeHtml(const std::string& id, const std::string& message_html) const;
+
+  // GET /: a requester's home page; officers are sent on to /log.
+  void ServeHome(const httplib::Request& req, httplib::Response& res) const;
+  // POST /compose: the composed table through the Releaser, then to its page; refused: why.
+  void ServeCompose(const httplib::Request& req, httplib::Response& res) const;
+  // GET /releases/<seq>[.csv|.json]: one of the requester's own releases.
+  void ServeRelease(const httplib::Request& req, httplib::Response& res) const;
+  // GET /log: the release log and its audit, for privacy officers.
+  void ServeLog(const httplib::Request& req, httplib::Response& res) const;
 
   const Manifest* manifest_;
   Releaser* releaser_;

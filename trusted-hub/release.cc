@@ -8,8 +8,14 @@
 #include <chrono>
 #include <map>
 
-#include "keys/key_file.h"
-#include "linker/disclosure.h"
+#include "audit/officer_audit.h"
+#include "disclosure/disclosure.h"
+#include "encoding/hex.h"
+#include "encoding/sha256.h"
+#include "encoding/utc_time.h"
+#include "encoding/utf8.h"
+#include "ledger/log_entry.h"
+#include "ledger/log_format.h"
 #include "linker/linkage.h"
 #include "proto/record_view.h"
 #include "proto/table_request.h"
@@ -106,14 +112,12 @@ absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
     }
     // What the party sent, not which submission carried it: sending the same export again
     // keeps the data state, so the differencing guard still sees the earlier releases.
-    crypto_hash_sha256_state content;
-    crypto_hash_sha256_init(&content);
+    Sha256Stream content;
     std::string bytes;
     auto add = [&](std::string_view data) {
       const uint64_t size = data.size();
-      crypto_hash_sha256_update(&content, reinterpret_cast<const uint8_t*>(&size), sizeof(size));
-      crypto_hash_sha256_update(&content, reinterpret_cast<const uint8_t*>(data.data()),
-                                data.size());
+      content.Update(std::string_view(reinterpret_cast<const char*>(&size), sizeof(size)));
+      content.Update(data);
     };
     if (is_register) linker.Reserve((*current)->record_count());
     LinkStats stats;
@@ -150,11 +154,7 @@ absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
           return absl::OkStatus();
         });
     if (!s.ok()) return s;
-    uint8_t digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&content, digest);
-    submissions += fmt::format(
-        "{}:{};", party->id,
-        HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof(digest))));
+    submissions += fmt::format("{}:{};", party->id, content.FinalHex());
     if (!is_register) linker.FinishSource(&stats);
     (*linkage)[party->id] = StatsJson(stats, is_register, *manifest_);
   }
@@ -179,11 +179,10 @@ absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
   if (!reply.ok() && reply.status().code() != absl::StatusCode::kInternal &&
       reply.status().code() != absl::StatusCode::kDataLoss) {
     // The privacy officer sees what was asked and refused, too.
-    auto logged = log_->Append({{"type", kEntryRefusal},
-                                {"time", UtcNow()},
-                                {"requester", std::string(requester)},
-                                {"purpose", request.purpose().substr(0, 1000)},
-                                {"reason", std::string(reply.status().message())}});
+    auto logged = log_->Append(RefusalEntry{.requester = std::string(requester),
+                                            .purpose = request.purpose(),
+                                            .reason = std::string(reply.status().message())}
+                                   .ToEntry());
     if (!logged.ok()) return logged.status();
   }
   return reply;
@@ -238,44 +237,25 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   for (const auto& m : table_request.measures) {
     measures.push_back({{"name", m.name}, {"expression", m.expression}});
   }
-  nlohmann::json entry = {
-      {"type", kEntryRelease},
-      {"time", UtcNow()},
-      {"project_id", manifest_->project_id},
-      {"requester", std::string(requester)},
-      {"request",
-       {{"purpose", request.purpose()},
-        {"population",
-         table_request.population.empty() ? "stacking table" : table_request.population},
-        {"level", table_request.level},
-        {"measures", measures},
-        {"spec", spec->ToJson()}}},
-      {"data_version", data_version},
-      {"rules",
-       {{"k", rules.k},
-        {"min_area_population", rules.min_area_population},
-        {"group_disclosure", rules.group_disclosure},
-        {"rounding_base", rules.rounding_base},
-        {"protection_width", rules.protection_width},
-        {"primary",
-         "areas below the minimum population publish nothing; counts from 1 to k-1, "
-         "and counts within k-1 of their population, suppressed"},
-        {"secondary",
-         "every suppressed cell, and every small difference of nested cells, keeps an "
-         "attacker-LP interval holding 0 and k or at least protection_width wide, over this "
-         "table and every earlier release of the same data"},
-        {"rounding",
-         "published counts rounded to the nearest multiple of rounding_base; "
-         "totals rounded on their own"}}},
-      {"protection",
-       {{"suppressed_primary", protection->primary},
-        {"suppressed_secondary", protection->secondary},
-        {"suppressed_by_guard", by_guard},
-        {"earlier_releases_checked", earlier->size()},
-        {"lp_ranges_solved", protection->ranges_solved}}},
-      {"linkage", linkage},
-      {"table", table_json}};
-  auto line = log_->Append(std::move(entry));
+  ReleaseEntry entry{
+      .project_id = manifest_->project_id,
+      .requester = std::string(requester),
+      .request = {{"purpose", BoundedUtf8(request.purpose(), kMaxPurposeBytes)},
+                  {"population",
+                   table_request.population.empty() ? "stacking table" : table_request.population},
+                  {"level", table_request.level},
+                  {"measures", measures},
+                  {"spec", spec->ToJson()}},
+      .data_version = data_version,
+      .rules = RulesToJson(rules),
+      .protection = {{"suppressed_primary", protection->primary},
+                     {"suppressed_secondary", protection->secondary},
+                     {"suppressed_by_guard", by_guard},
+                     {"earlier_releases_checked", earlier->size()},
+                     {"lp_ranges_solved", protection->ranges_solved}},
+      .linkage = linkage,
+      .table = table_json};
+  auto line = log_->Append(entry.ToEntry());
   if (!line.ok()) return line.status();
 
   v1::ReleaseReply reply;

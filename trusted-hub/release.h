@@ -14,11 +14,11 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "linker/area_table.h"
-#include "linker/geography.h"
-#include "linker/manifest.h"
-#include "linker/release_log.h"
-#include "linker/table_protection.h"
+#include "tables/area_table.h"
+#include "tables/geography.h"
+#include "project/manifest.h"
+#include "ledger/log_writer.h"
+#include "disclosure/table_protection.h"
 #include "proto/stapel.pb.h"
 #include "trusted-hub/key_relay.h"
 #include "trusted-hub/submission_store.h"

@@ -10,14 +10,15 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "linker/area_table.h"
-#include "linker/release_log.h"
-#include "linker/table_spec.h"
-#include "linker/toml_file.h"
+#include "encoding/json.h"
+#include "ledger/log_entry.h"
+#include "project/toml_file.h"
 #include "proto/grpc_status.h"
 #include "proto/stapel.grpc.pb.h"
 #include "proto/table_request.h"
 #include "proto/tls.h"
+#include "tables/area_table.h"
+#include "tables/table_spec.h"
 
 namespace {
 
@@ -137,18 +138,24 @@ int main(int argc, char** argv) {
     std::cerr << "stapel-request: the hub refused: " << status.error_message() << "\n";
     return 1;
   }
-  std::filesystem::create_directories(out_dir);
-  const std::string base = fmt::format("{}/{}-{:04d}", out_dir, name, reply.sequence());
-  std::ofstream(base + ".csv") << reply.table_csv();
-  std::ofstream(base + ".json")
-      << stapel::ReleaseFile(nlohmann::json::parse(reply.log_entry())).dump(2) << "\n";
-  auto table = stapel::AreaTable::FromJson(nlohmann::json::parse(reply.table_json()));
+  auto entry = stapel::ParseJsonObject(reply.log_entry(), "the hub's release entry");
+  auto table_json = stapel::ParseJson(reply.table_json(), "the hub's table");
+  if (!entry.ok() || !table_json.ok()) {
+    std::cerr << "stapel-request: " << (entry.ok() ? table_json.status() : entry.status()).message()
+              << "\n";
+    return 1;
+  }
+  auto table = stapel::AreaTable::FromJson(*table_json);
   if (!table.ok()) {
     std::cerr << "stapel-request: " << table.status().message() << "\n";
     return 1;
   }
+  std::filesystem::create_directories(out_dir);
+  const std::string base = fmt::format("{}/{}-{:04d}", out_dir, name, reply.sequence());
+  std::ofstream(base + ".csv") << reply.table_csv();
+  std::ofstream(base + ".json") << stapel::ReleaseFile(*entry).dump(2) << "\n";
   PrintTable(*table);
-  PrintLinkage(nlohmann::json::parse(reply.log_entry())["linkage"]);
+  PrintLinkage(entry->value("linkage", nlohmann::json::object()));
   std::cout << fmt::format(
       "\nProtection: {} cells suppressed by the primary rules, {} complementary suppressions, "
       "of which {} because of earlier releases of the same data ({} checked by the "

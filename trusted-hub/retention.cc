@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "encoding/json.h"
+#include "ledger/log_entry.h"
+#include "ledger/log_format.h"
+
 namespace stapel {
 
 absl::Status CheckRetention(const Manifest& manifest, const ReleaseLogWriter& log,
@@ -40,18 +44,16 @@ absl::StatusOr<nlohmann::json> Purge(const Manifest& manifest, SubmissionStore* 
   }
   auto erased = submissions->EraseAll();
   if (!erased.ok()) return erased.status();
-  nlohmann::json entry = {
-      {"type", kEntryPurge},
-      {"time", UtcNow()},
-      {"project_id", manifest.project_id},
-      {"retention_until", manifest.retention_until},
-      {"reason", expired ? fmt::format("retention ended on {}", manifest.retention_until)
-                         : fmt::format("on demand: {}", reason)},
-      {"parties", erased->parties},
-      {"stored_entries_deleted", erased->entries}};
-  auto line = log->Append(entry);
+  const PurgeEntry entry{
+      .project_id = manifest.project_id,
+      .retention_until = manifest.retention_until,
+      .reason = expired ? fmt::format("retention ended on {}", manifest.retention_until)
+                        : fmt::format("on demand: {}", reason),
+      .parties = erased->parties,
+      .stored_entries_deleted = erased->entries};
+  auto line = log->Append(entry.ToEntry());
   if (!line.ok()) return line.status();
-  return nlohmann::json::parse(*line);
+  return ParseJson(*line, "the purge entry");
 }
 
 }  // namespace stapel

@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "linker/manifest.h"
-#include "linker/release_log.h"
+#include "project/manifest.h"
+#include "ledger/log_writer.h"
 #include "trusted-hub/submission_store.h"
 
 namespace stapel {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/entry_text.h"
+#include "ledger/log_format.h"
 #include "tests/temp_dir.h"
 #include "trusted-hub/hub_test_project.h"
 #include "trusted-hub/ingest.h"

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <shared_mutex>
 
 #include "trusted-hub/store.h"
 
@@ -14,8 +15,18 @@ namespace stapel {
 
 class RocksDbStore : public Store {
  public:
-  // Opens or creates the database in `dir`. UNAVAILABLE when another process holds it.
-  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(const std::filesystem::path& dir);
+  // Opens or creates the database in `dir`. UNAVAILABLE when another process holds it,
+  // DATA_LOSS when its files or write-ahead log are corrupt (never a silent roll-back).
+  // Writes are refused with RESOURCE_EXHAUSTED, nothing stored, while the disk has less than
+  // kReserveBytes free (plus the write), so RocksDB itself never meets a full disk; they work
+  // again by themselves once space is back. Should a write fail all the same (another program
+  // filled the disk in between), the next write reopens the database first.
+  // Thread-safe: writes are serialized, reads run beside each other.
+  // Room kept free on the data folder's disk: a memtable flush (64 MiB) and a compaction.
+  // 0 checks nothing (tests of what RocksDB does on its own).
+  static constexpr uint64_t kReserveBytes = 192ull << 20;
+  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(const std::filesystem::path& dir,
+                                                            uint64_t reserve_bytes = kReserveBytes);
   ~RocksDbStore() override;
 
   absl::Status Apply(const std::vector<Write>& writes, bool sync) override;
@@ -28,8 +39,14 @@ class RocksDbStore : public Store {
   absl::Status Compact() override;
 
  private:
-  explicit RocksDbStore(std::unique_ptr<rocksdb::DB> db);
+  RocksDbStore(std::filesystem::path dir, uint64_t reserve_bytes, std::unique_ptr<rocksdb::DB> db);
+  absl::Status CheckSpace(uint64_t bytes) const;
+  absl::Status ReopenAfterWriteError();
+  const std::filesystem::path dir_;
+  const uint64_t reserve_bytes_;
+  std::shared_mutex mu_;  // exclusive for writes and the reopen, shared for reads
   std::unique_ptr<rocksdb::DB> db_;
+  bool write_failed_ = false;
 };
 
 }  // namespace stapel

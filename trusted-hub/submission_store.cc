@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "keys/key_file.h"
+#include "encoding/hex.h"
 
 namespace stapel {
 namespace {

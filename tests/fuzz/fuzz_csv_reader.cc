@@ -1,5 +1,5 @@
 // libFuzzer: the streaming CSV reader on any bytes (quoting, line ends, huge lines, NULs).
-#include "linker/csv_reader.h"
+#include "records/csv_reader.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

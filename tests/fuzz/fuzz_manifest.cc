@@ -1,6 +1,6 @@
 // libFuzzer: the project manifest parser and validator (TOML), with the test project's key
 // files beside it so valid inputs get past the key checks.
-#include "linker/manifest.h"
+#include "project/manifest.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,8 +1,8 @@
 // libFuzzer: a requester's table request (TOML or JSON by the first byte), resolved against
 // the test manifest, and the indicator expression parser on the raw text.
-#include "linker/indicator_expression.h"
-#include "linker/manifest.h"
-#include "linker/table_spec.h"
+#include "project/indicator_expression.h"
+#include "project/manifest.h"
+#include "tables/table_spec.h"
 #include "tests/fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

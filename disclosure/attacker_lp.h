@@ -1,0 +1,86 @@
+#ifndef STAPEL_DISCLOSURE_ATTACKER_LP_H_
+#define STAPEL_DISCLOSURE_ATTACKER_LP_H_
+
+// The attacker's linear program (the "audit" of table protection, as in tau-ARGUS): unknown
+// non-negative counts, the linear relations a reader of the released tables knows about them
+// (every published value, every additive relation), and for any linear expression of the
+// unknowns the narrowest interval those relations allow. Solved with GLPK's simplex; the
+// basis is kept between questions, so asking many ranges of one program is cheap.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace stapel {
+
+// sum of coefficient * unknown
+using LinearTerms = std::vector<std::pair<int, double>>;
+
+struct CountRange {
+  int64_t lo = 0;
+  int64_t hi = 0;
+  bool unbounded = false;  // hi is then meaningless: the relations do not bound it above
+};
+
+class AttackerLp {
+ public:
+  explicit AttackerLp(int unknowns);
+  ~AttackerLp();
+  AttackerLp(const AttackerLp&) = delete;
+  AttackerLp& operator=(const AttackerLp&) = delete;
+
+  int unknowns() const { return unknowns_; }
+  int relations() const;
+  // The relations of the program at each solve, summed over every solve: a measure of the work
+  // done that does not depend on the machine.
+  int64_t work() const { return work_; }
+
+  // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
+  int AddRelation(const LinearTerms& terms, double lo, double hi);
+  // The attacker no longer knows relation `id` (a cell that is now suppressed) ...
+  void Forget(int id);
+  // ... or knows it again (a suppression that was only tried).
+  void Restore(int id, double lo, double hi);
+
+  // The smallest and largest whole value of `terms` consistent with every relation (LP bounds,
+  // rounded inwards to whole numbers). FAILED_PRECONDITION when the relations contradict each
+  // other, which a table computed from real counts never does.
+  absl::StatusOr<CountRange> Range(const LinearTerms& terms);
+  // One end of the range: the largest (or smallest) whole value; nullopt when unbounded above.
+  absl::StatusOr<std::optional<int64_t>> Bound(const LinearTerms& terms, bool maximize);
+  // The same end as the LP gives it, not rounded.
+  absl::StatusOr<std::optional<double>> Optimum(const LinearTerms& terms, bool maximize);
+  // The relations that limit the last bound found, with their non-zero dual values (how much
+  // that bound moves per unit the relation's known value moves): forgetting one of them is
+  // what can move it.
+  std::vector<std::pair<int, double>> BindingRelations() const;
+
+  // The whole-number range of `terms` over the solutions found earlier that satisfy every
+  // relation known now: part of the range Range would find, so what it shows needs no solving.
+  // nullopt when no such solution is kept.
+  std::optional<CountRange> Spanned(const LinearTerms& terms) const;
+
+ private:
+  // Drops the kept solutions that break lo <= terms <= hi.
+  void KeepSolutionsWithin(const LinearTerms& terms, double lo, double hi);
+
+  int unknowns_;
+  struct Problem;
+  std::unique_ptr<Problem> problem_;
+  int64_t work_ = 0;
+  LinearTerms objective_;                   // the last objective set, to clear it cheaply
+  std::deque<std::vector<double>> solved_;  // the last solutions found, newest first
+};
+
+// Whether a suppressed cell is protected when the attacker can narrow it
+// to `range`: the interval must hold both 0 and k, or be at least `min_width` wide.
+bool IsProtected(const CountRange& range, int k, int min_width);
+
+}  // namespace stapel
+
+#endif  // STAPEL_DISCLOSURE_ATTACKER_LP_H_

@@ -1,0 +1,267 @@
+#ifndef STAPEL_DISCLOSURE_RELEASE_MODEL_H_
+#define STAPEL_DISCLOSURE_RELEASE_MODEL_H_
+
+// INTERNAL to disclosure/: not a public API. Include it only from the implementation of table
+// protection (table_protection.cc, secondary_suppression.cc, exact_model.cc); everything here
+// may change without notice. The public functions are in table_protection.h and exact_model.h.
+//
+// ReleaseModel: the attacker's model of a series of releases of one data state (see
+// table_protection.h): the unknowns per area and atom class, the relations of the area
+// hierarchy and of every published count, the whole program over all of them (AttackerLp), and
+// with the truth the smaller per-wijk and pair programs that settle most targets cheaply.
+// Implemented in release_model.cc (building the model, truth, targets, candidates,
+// suppress/republish) and wijk_programs.cc (the per-wijk and pair programs and the protection
+// checks that use them).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "disclosure/attacker_lp.h"
+#include "disclosure/disclosure.h"
+#include "disclosure/table_protection.h"
+#include "project/manifest.h"
+#include "tables/area_table.h"
+#include "tables/table_spec.h"
+
+namespace stapel::internal {
+
+// Atoms are all combinations of the attributes a unit's columns refer to: 2^12 at most.
+constexpr int kMaxAttributesPerUnit = 12;
+constexpr int kUnits = 2;
+// Partner wijken tried for a target its own wijk's program does not protect
+// (ReleaseModel::Partners).
+constexpr size_t kPartnersTried = 3;
+
+// A cell of some release: an area and a column function.
+struct CellKey {
+  int area;
+  int function;
+  auto operator<=>(const CellKey&) const = default;
+};
+
+struct CellInfo {
+  bool suppressed_somewhere = false;
+  bool published_earlier = false;  // fixed by an earlier release: suppressing it now is useless
+  bool primary = false;            // suppressed in the new table by a primary rule
+  int first_suppressed_in = -1;    // release position, for messages
+  int population_function = -1;    // the function counting the cell's population, if any
+  // The cell in the table being protected, if any: not owned, it points into the `new_table`
+  // given to ReleaseModel::Build, which must outlive the model.
+  Cell* new_cell = nullptr;
+  int new_row = -1;       // its relation in the LP while it is published
+  double lo = 0, hi = 0;  // that relation's bounds
+  struct LocalRow {
+    int local, row;
+    double lo, hi;
+  };
+  std::vector<LocalRow> local_rows;  // the same cell in the per-wijk programs
+};
+
+struct Target {
+  CellKey cell;    // the suppressed cell, or the larger of a nested pair
+  int inner = -1;  // for a difference: the smaller function of the pair
+  LinearTerms terms;
+  int64_t truth = -1;  // -1 when not known (the auditor)
+};
+
+// The whole-number range of `terms` over the LP's kept solutions and the true value (also a
+// solution): part of the attacker's range, known without solving; nullopt when none is kept.
+std::optional<CountRange> SeenRange(const AttackerLp& lp, const LinearTerms& terms, int64_t truth);
+
+class CutFinder;  // exact_model.cc
+
+class ReleaseModel {
+ public:
+  ReleaseModel() = default;
+  // Not copyable or movable: it points into itself (new_spec_) and its cells into the table.
+  ReleaseModel(const ReleaseModel&) = delete;
+  ReleaseModel& operator=(const ReleaseModel&) = delete;
+
+  // `tables`: the releases in order; the last one is the table being protected when
+  // `new_table` is set. Neither is owned: the releases and `new_table` must outlive the model,
+  // which reads the releases' specs later and suppresses or publishes cells of `new_table`.
+  // INVALID_ARGUMENT when the releases together refer to more than kMaxAttributesPerUnit
+  // attributes of one unit.
+  absl::Status Build(const std::vector<const ReleasedTable*>& tables, AreaTable* new_table);
+
+  // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`,
+  // `primary` its cells the primary rules suppress), with the truth. As Build: `earlier` and
+  // `table` are not owned and must outlive the model.
+  absl::Status BuildForNewTable(const TableSpec& spec, const std::vector<ReleasedTable>& earlier,
+                                AreaTable* table, const std::set<const Cell*>& primary,
+                                const BuurtCounts& truth);
+
+  // True counts per unknown, from the linked persons. Builds the wijk programs (BuildLocals).
+  void SetTruth(const BuurtCounts& counts);
+
+  // The wijk programs of the program that proved the last target Protected found protected:
+  // its own wijk's, its and a partner's, or none (the whole program).
+  const std::vector<int>& LastProof() const { return last_proof_; }
+
+  // Checks every target in the whole program only.
+  void WholeProgramOnly() { local_of_area_.assign(parent_.size(), -1); }
+
+  // With the truth: the suppressed cells that the primary rules protect (a count of 1..k-1,
+  // a count within k-1 of its population, any count of an area below the minimum population)
+  // and the sensitive differences. Without: every suppressed cell and nested difference.
+  std::vector<Target> Targets(const DisclosureRules& rules) const;
+
+  // Whether `t` is protected (with the truth: the hub's rule; without: the auditor's, see
+  // table_protection.h); `out` receives the range found when it is not.
+  // `limiting`, when given and the target is not protected, receives the published cells of the
+  // new table that limit its upper bound.
+  // `wijk_only`: a target of a wijk counts as protected only if its wijk program, or the pair's
+  // program that protected it before, protects it.
+  absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
+                                 std::vector<CellKey>* limiting = nullptr, bool wijk_only = false);
+
+  // For a target of a wijk that only the whole program protects: tries every sibling wijk as its
+  // partner, so that the clean-up's checks of it are cheap where one of them protects it too.
+  absl::StatusOr<bool> ProtectedWithAnyPartner(const Target& t, const DisclosureRules& rules);
+
+  // Published cells of the new table whose suppression could widen target `t`: first the
+  // linked columns of its own area, then its columns in the enclosing, sibling and contained
+  // areas, then their linked columns, then linked columns anywhere else; cheapest (smallest
+  // non-zero count) first in each group.
+  std::vector<CellKey> Candidates(const Target& t) const;
+
+  // Forgets (`on`) or restores the relation of the new table's cell `key` in every program; the
+  // table itself is not changed (MarkSuppressed, Republish).
+  void Suppress(CellKey key, bool on);
+
+  // Marks the new table's cell `key` suppressed in the table (after Suppress(key, true)).
+  void MarkSuppressed(CellKey key);
+
+  // Publishes a complement of the new table again (in the table and in every program).
+  void Republish(CellKey key);
+
+  // The new table's suppressed cells other than `primary` (not already published earlier),
+  // largest count first.
+  std::vector<CellKey> Complements(const std::set<const Cell*>& primary) const;
+
+  // The wijk program a cell's relation is in, or -1 (a top area's cell is in all of them).
+  int WijkOf(CellKey key) const { return local_of_area_[key.area]; }
+  // How many wijk programs there are (the first of the local programs).
+  int Wijken() const { return singles_; }
+
+  // The work of every program solved so far (AttackerLp::work).
+  int64_t work() const;
+
+  // A target in words, for messages.
+  std::string Describe(const Target& t) const;
+
+  // The count of the new table's cell `key`.
+  int64_t Value(CellKey key) const { return cells_.at(key).new_cell->value; }
+  // The position of the first release that suppressed the cell, or -1.
+  int FirstSuppressedIn(CellKey key) const { return cells_.at(key).first_suppressed_in; }
+  // How many protection checks (and cuts) were asked for.
+  int solved() const { return solved_; }
+
+ private:
+  // The exact model's cuts (exact_model.cc) read the whole program and the cells.
+  friend class CutFinder;
+
+  struct Local {
+    int top = -1;
+    std::vector<int> wijken;   // the top area's children it leaves free
+    std::map<int, int> owner;  // area of their subtrees -> its index here
+    int offset1 = 0;           // where household unknowns start
+    std::unique_ptr<AttackerLp> lp;
+    std::map<int, CellKey> row_cell;  // relations of the new table's published cells
+  };
+
+  struct Published {
+    CellKey key;
+    double lo, hi;
+    bool is_new;
+  };
+
+  // The steps of Build (release_model.cc).
+  const std::vector<AreaRow>& RowsOf(size_t t, const AreaTable* new_table) const;
+  void IndexAreas(const AreaTable* new_table);
+  absl::Status CollectAttributes();
+  void AddColumnFunctions();
+  void AddAtomClasses();
+  void FindOverlappingFunctions();
+  void AddHierarchyRelations();
+  void AddPublishedRelations(AreaTable* new_table);
+  CellInfo& NoteCell(size_t t, size_t m, CellKey key, const Cell& cell);
+  void AddCellRelation(CellKey key, const Cell& cell, bool is_new, RoundingSlack slack,
+                       CellInfo* info, std::set<std::tuple<int, int, double, double>>* known);
+
+  // The model's areas, truth and targets (release_model.cc).
+  int AreaIndex(const std::string& code, const std::string& parent_code);
+  int LeafOf(const std::string& buurt) const;
+  void AddUp(int area);
+  int Unknown(int area, int unit, int cls) const {
+    return offset_[unit] + area * classes_[unit] + cls;
+  }
+  bool Sensitive(const Target& t, const CellInfo& info, const DisclosureRules& rules) const;
+  Target MakeTarget(CellKey key, int inner) const;
+  void AddDifferenceTargets(int k, std::vector<Target>* targets) const;
+  // The cell's sum, or for a nested pair the classes of `function` outside `inner`.
+  LinearTerms Terms(CellKey key, int inner = -1) const;
+  int64_t TrueValue(const LinearTerms& terms) const;
+  bool StrictlyWithin(size_t inner, size_t outer) const;
+  bool Overlaps(int f, int g) const;
+  std::string FunctionName(int f) const;
+
+  // The per-wijk and pair programs (wijk_programs.cc).
+  void BuildLocals();
+  absl::StatusOr<bool> HubCheck(AttackerLp& lp, const LinearTerms& terms, int64_t truth,
+                                const DisclosureRules& rules,
+                                const std::map<int, CellKey>& row_cell, CountRange* out,
+                                std::vector<CellKey>* limiting) const;
+  absl::StatusOr<bool> InPair(const Target& t, const DisclosureRules& rules, int l);
+  std::vector<int> Subtree(int area) const;
+  int MakeLocal(int top, std::vector<int> wijken);
+  int PairLocal(int a, int b);
+  bool Free(CellKey key) const;
+  std::vector<int> Pinning(int single, const Target& t, const std::vector<CellKey>& limiting) const;
+  bool Anchored(int area, int function) const;
+  std::vector<int> Partners(int single, const std::vector<int>& functions) const;
+  int LocalUnknown(const Local& local, int area, int unit, int cls) const;
+  LinearTerms LocalTerms(const Local& local, CellKey key, int inner) const;
+
+  std::vector<const ReleasedTable*> tables_;  // not owned
+  ReleasedTable new_spec_;                    // BuildForNewTable's: the new table's spec
+  std::map<std::string, int> area_index_;
+  std::vector<std::string> codes_;
+  std::vector<int> parent_;
+  std::vector<std::vector<int>> children_;
+  uint64_t mask_[kUnits] = {0, 0};
+  std::vector<int> atom_class_[kUnits];
+  int classes_[kUnits] = {0, 0};
+  int offset_[kUnits] = {0, 0};
+  std::vector<int> function_unit_;
+  std::vector<std::vector<bool>> function_atoms_;
+  std::vector<std::vector<int>> function_classes_;  // sorted
+  std::vector<std::vector<int>> column_function_;   // per release, per column
+  std::map<CellKey, CellInfo> cells_;
+  std::map<int, CellKey> row_cell_;            // LP relation of a published cell of the new table
+  std::vector<Published> published_;           // every relation a published cell gives
+  std::vector<Local> locals_;                  // per wijk, then per pair of wijken; with the truth
+  int singles_ = 0;                            // how many of them are per wijk
+  std::map<std::pair<int, int>, int> pairs_;   // two wijk programs -> their pair's program
+  std::vector<std::vector<int>> overlapping_;  // per function, the functions overlapping it
+  std::vector<int> local_of_area_;             // per area, its local program, or -1 (a top area)
+  std::vector<int64_t> truth_;
+  std::vector<int64_t> residents_;  // per area, with the truth
+  std::unique_ptr<AttackerLp> lp_;
+  int solved_ = 0;
+  std::map<std::pair<CellKey, int>, int> pair_proof_;  // target -> the pair program proving it
+  std::vector<int> last_proof_;  // the wijk programs whose program proved the last target
+};
+
+}  // namespace stapel::internal
+
+#endif  // STAPEL_DISCLOSURE_RELEASE_MODEL_H_

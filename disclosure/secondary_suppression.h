@@ -1,0 +1,43 @@
+#ifndef STAPEL_DISCLOSURE_SECONDARY_SUPPRESSION_H_
+#define STAPEL_DISCLOSURE_SECONDARY_SUPPRESSION_H_
+
+// INTERNAL to disclosure/: not a public API (see release_model.h). ProtectTable's heuristic
+// for the secondary suppressions: complements are added until every target is protected
+// (ProtectTargets), then those no target needs are published again (RepublishUnneeded).
+
+#include <set>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "disclosure/release_model.h"
+#include "project/manifest.h"
+#include "tables/area_table.h"
+
+namespace stapel::internal {
+
+// Suppresses more cells of the new table until every target is protected.
+// Returns, per target, the wijk programs of the program that proved it (ReleaseModel::LastProof).
+// FAILED_PRECONDITION when suppressing more of the new table cannot protect a target.
+absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRules& rules,
+                                                             ReleaseModel& model,
+                                                             const std::vector<Target>& targets);
+
+// The clean-up after ProtectTargets (as tau-ARGUS's): publishes each complement again, largest
+// count first (the top area's last), where every target stays protected. A complement's relation is
+// in the programs of its own wijk only (a top area's in all), so a target a wijk program (or a
+// pair's) protects needs checking again only for complements in that wijk (or those wijken, or the
+// top area), and stays protected in such a program; a target only the whole program protects is
+// checked again there for each complement. Stops when the LP work of those checks, which grows with
+// the releases, reaches its budget (kCleanUpWork). `proofs`: ProtectTargets's.
+absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
+                               const std::vector<Target>& targets,
+                               const std::vector<std::vector<int>>& proofs,
+                               const std::set<const Cell*>& primary);
+
+// The number of suppressed cells of `table`.
+int SuppressedCells(const AreaTable& table);
+
+}  // namespace stapel::internal
+
+#endif  // STAPEL_DISCLOSURE_SECONDARY_SUPPRESSION_H_

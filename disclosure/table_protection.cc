@@ -1,0 +1,72 @@
+// ProtectTable and AuditReleases (table_protection.h). The attacker's model of the releases is
+// ReleaseModel (release_model.h); the choice of complements is secondary_suppression.h's.
+#include "disclosure/table_protection.h"
+
+#include <fmt/format.h>
+
+#include <set>
+#include <string>
+
+#include "disclosure/attacker_lp.h"
+#include "disclosure/disclosure.h"
+#include "disclosure/release_model.h"
+#include "disclosure/secondary_suppression.h"
+
+namespace stapel {
+
+using internal::ProtectTargets;
+using internal::ReleaseModel;
+using internal::RepublishUnneeded;
+using internal::SuppressedCells;
+using internal::Target;
+
+absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
+                                              const BuurtCounts& truth,
+                                              const std::vector<ReleasedTable>& earlier,
+                                              AreaTable* table) {
+  ProtectionResult result;
+  result.primary = ApplyPrimaryRules(rules, spec, table);
+  std::set<const Cell*> primary;
+  for (const auto& row : table->rows) {
+    for (const auto& c : row.cells) {
+      if (c.suppressed) primary.insert(&c);
+    }
+  }
+  CoverLoneSuppressions(table);  // a cheap first choice of complements
+  ReleaseModel model;
+  if (auto s = model.BuildForNewTable(spec, earlier, table, primary, truth); !s.ok()) return s;
+  const std::vector<Target> targets = model.Targets(rules);
+  auto proofs = ProtectTargets(rules, model, targets);
+  if (!proofs.ok()) return proofs.status();
+  if (auto s = RepublishUnneeded(rules, model, targets, *proofs, primary); !s.ok()) return s;
+  result.secondary = SuppressedCells(*table) - result.primary;
+  result.ranges_solved = model.solved();
+  return result;
+}
+
+absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
+                           const BuurtCounts* truth) {
+  std::vector<const ReleasedTable*> tables;
+  for (const auto& r : releases) tables.push_back(&r);
+  ReleaseModel model;
+  if (auto s = model.Build(tables, nullptr); !s.ok()) return s;
+  if (truth != nullptr) model.SetTruth(*truth);
+  for (const Target& target : model.Targets(rules)) {
+    CountRange range;
+    auto ok = model.Protected(target, rules, &range);
+    if (!ok.ok()) return ok.status();
+    if (!*ok) {
+      const std::string where = target.inner < 0
+                                    ? fmt::format(" (suppressed in release #{})",
+                                                  model.FirstSuppressedIn(target.cell) + 1)
+                                    : "";
+      return absl::FailedPreconditionError(fmt::format(
+          "{}{} can be narrowed to [{}, {}] from what was published (k = {}, protection width "
+          "{})",
+          model.Describe(target), where, range.lo, range.hi, rules.k, rules.protection_width));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace stapel

@@ -1,0 +1,78 @@
+#ifndef STAPEL_DISCLOSURE_TABLE_PROTECTION_H_
+#define STAPEL_DISCLOSURE_TABLE_PROTECTION_H_
+
+// Secondary suppression with proof, and the differencing guard across releases.
+//
+// The attacker's model: every count of every released table is a sum of unknown non-negative
+// numbers of persons (or households) per area and per combination of attributes (an "atom":
+// which of the referenced attributes they have). Buurten add up to their wijk and wijken to
+// the gemeente; every column is the sum of the atoms its population and measure take in, so
+// linked measures (A, B, A AND B, A OR B, at least 2 of ...) and nested populations (all
+// residents, adults) are relations too, within one table and across releases. A published
+// count fixes its sum (to an interval when counts are rounded).
+//
+// What must stay protected, for the new table together with every earlier release of the
+// same data (as in tau-ARGUS, the cells the primary rules protect; complements need no
+// interval of their own):
+//  - every suppressed cell with a count of 1..k-1, within k-1 of its population, or in an
+//    area below the minimum population: the attacker's LP range must hold both 0 and k, or be
+//    at least protection_width wide;
+//  - every difference of two nested cells of one area (adults within residents, "A AND B"
+//    within A, ...) whose true value is 1..k-1: the same.
+// An auditor does not know true values; from the published tables alone it checks that no
+// suppressed cell and no such difference is known to be a small count (range within 1..k-1).
+// ProtectTable suppresses more cells of the new table until that holds (earlier releases are
+// never changed); AuditReleases re-proves it from the published tables alone.
+//
+// How the hub finds complements: each target is first checked in a small program for its
+// wijk in which the attacker also knows every count outside the wijk exactly. That program is
+// tighter than the real one, so what it finds protected is protected. Where it is not, the
+// published cells of the new table that bind the attacker's upper bound (non-zero LP duals)
+// are the candidates, the smallest non-zero count first; only when the wijk's own cells do not
+// limit it is the whole program (every area, every release) solved.
+//
+// How few suppressions ProtectTable's choice is from the fewest possible is measured by the
+// exact model (exact_model.h, library stapel_disclosure_exact).
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "project/manifest.h"
+#include "tables/area_table.h"
+#include "tables/table_spec.h"
+
+namespace stapel {
+
+// A table as released: what the attacker knows.
+struct ReleasedTable {
+  TableSpec spec;
+  AreaTable table;
+  int rounding_base = 1;
+};
+
+struct ProtectionResult {
+  int primary = 0;        // cells suppressed by the primary rules
+  int secondary = 0;      // complementary suppressions
+  int ranges_solved = 0;  // attacker LP ranges computed
+};
+
+// Applies the primary rules to `table` (built from `truth` by `spec`), then suppresses
+// complements until every suppressed cell and every sensitive difference is protected
+// against the new table combined with `earlier`. Does not round. FAILED_PRECONDITION when no
+// choice of suppressions in the new table can protect it (not expected: suppressing the whole
+// new table always restores the earlier, protected state); INVALID_ARGUMENT when the releases
+// together refer to more attributes than the model handles.
+absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
+                                              const BuurtCounts& truth,
+                                              const std::vector<ReleasedTable>& earlier,
+                                              AreaTable* table);
+
+// The audit of releases of one data state. Without `truth`: the auditor's check from published
+// values only; with it: the hub's full rule (for tests). FAILED_PRECONDITION names the
+// release (by position), area and cell that an attacker can narrow too far.
+absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
+                           const BuurtCounts* truth = nullptr);
+
+}  // namespace stapel
+
+#endif  // STAPEL_DISCLOSURE_TABLE_PROTECTION_H_

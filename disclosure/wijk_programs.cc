@@ -1,0 +1,294 @@
+// ReleaseModel (release_model.h): the per-wijk and pair programs, in which the attacker also
+// knows every count outside one or two wijken exactly, and the protection checks that ask them
+// first and the whole program only where they do not settle a target (Protected, HubCheck).
+#include <algorithm>
+
+#include "disclosure/release_model.h"
+
+namespace stapel::internal {
+
+// Per wijk (a child of a top area): the attacker's program if he also knew every count
+// outside that wijk exactly. It is tighter than the full program, so a target it finds
+// protected is protected; it is small, so most targets are settled cheaply. Needs the truth.
+// Programs for a wijk and a partner wijk are made when needed (PairLocal).
+void ReleaseModel::BuildLocals() {
+  local_of_area_.assign(parent_.size(), -1);
+  for (size_t top = 0; top < parent_.size(); ++top) {
+    if (parent_[top] >= 0) continue;
+    for (int wijk : children_[top]) {
+      for (int a : Subtree(wijk)) local_of_area_[a] = static_cast<int>(locals_.size());
+      MakeLocal(static_cast<int>(top), {wijk});
+    }
+  }
+  singles_ = static_cast<int>(locals_.size());
+}
+
+std::vector<int> ReleaseModel::Subtree(int area) const {
+  std::vector<int> out, stack = {area};
+  while (!stack.empty()) {
+    const int a = stack.back();
+    stack.pop_back();
+    out.push_back(a);
+    stack.insert(stack.end(), children_[a].begin(), children_[a].end());
+  }
+  return out;
+}
+
+// Makes the program of `wijken` (children of `top`): every count outside them known. Returns
+// its index.
+int ReleaseModel::MakeLocal(int top, std::vector<int> wijken) {
+  const int l = static_cast<int>(locals_.size());
+  Local local;
+  local.top = top;
+  local.wijken = std::move(wijken);
+  for (int wijk : local.wijken) {
+    for (int a : Subtree(wijk)) local.owner.emplace(a, static_cast<int>(local.owner.size()));
+  }
+  const int owners = static_cast<int>(local.owner.size());
+  local.offset1 = owners * classes_[0];
+  local.lp = std::make_unique<AttackerLp>(owners * (classes_[0] + classes_[1]));
+  for (const auto& [a, owner] : local.owner) {
+    if (children_[a].empty()) continue;
+    for (int u = 0; u < kUnits; ++u) {
+      for (int c = 0; c < classes_[u]; ++c) {
+        LinearTerms terms = {{LocalUnknown(local, a, u, c), 1.0}};
+        for (int child : children_[a]) terms.push_back({LocalUnknown(local, child, u, c), -1.0});
+        local.lp->AddRelation(terms, 0, 0);
+      }
+    }
+  }
+  for (const Published& p : published_) {
+    LinearTerms terms;
+    double shift = 0;  // the top area's count minus these wijken's part of it is known
+    if (p.key.area == top) {
+      shift = static_cast<double>(TrueValue(Terms(p.key)));
+      for (int wijk : local.wijken) {
+        const CellKey part{wijk, p.key.function};
+        shift -= static_cast<double>(TrueValue(Terms(part)));
+        const LinearTerms part_terms = LocalTerms(local, part, -1);
+        terms.insert(terms.end(), part_terms.begin(), part_terms.end());
+      }
+    } else if (local.owner.contains(p.key.area)) {
+      terms = LocalTerms(local, p.key, -1);
+    } else {
+      continue;
+    }
+    const double lo = std::max(0.0, p.lo - shift), hi = p.hi - shift;
+    const int row = local.lp->AddRelation(terms, lo, hi);
+    if (p.is_new) {
+      CellInfo& info = cells_.at(p.key);
+      if (info.new_cell->suppressed) local.lp->Forget(row);
+      info.local_rows.push_back({l, row, lo, hi});
+      local.row_cell[row] = p.key;
+    }
+  }
+  locals_.push_back(std::move(local));
+  return l;
+}
+
+// The program of wijk programs `a` and `b` together, made the first time it is asked for.
+int ReleaseModel::PairLocal(int a, int b) {
+  const std::pair<int, int> key = std::minmax(a, b);
+  if (auto it = pairs_.find(key); it != pairs_.end()) return it->second;
+  const int l = MakeLocal(locals_[a].top, {locals_[a].wijken[0], locals_[b].wijken[0]});
+  pairs_[key] = l;
+  return l;
+}
+
+int ReleaseModel::LocalUnknown(const Local& local, int area, int unit, int cls) const {
+  return (unit == 0 ? 0 : local.offset1) + local.owner.at(area) * classes_[unit] + cls;
+}
+
+// Terms(key, inner) over a local program's unknowns; `key.area` must be in its wijk.
+LinearTerms ReleaseModel::LocalTerms(const Local& local, CellKey key, int inner) const {
+  LinearTerms terms;
+  for (const auto& [unknown, coefficient] : Terms(key, inner)) {
+    const int u = unknown >= offset_[1] && classes_[1] > 0 ? 1 : 0;
+    const int c = (unknown - offset_[u]) % classes_[u];
+    terms.push_back({LocalUnknown(local, key.area, u, c), coefficient});
+  }
+  return terms;
+}
+
+absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRules& rules,
+                                             CountRange* out, std::vector<CellKey>* limiting,
+                                             bool wijk_only) {
+  ++solved_;
+  last_proof_.clear();
+  if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter checks first
+    const int single = local_of_area_[t.cell.area];
+    // A target a pair's program protected before is likeliest to be so there again.
+    const auto hint = pair_proof_.find({t.cell, t.inner});
+    const int hinted = hint == pair_proof_.end() ? -1 : hint->second;
+    if (hinted >= 0) {
+      auto ok = InPair(t, rules, hinted);
+      if (!ok.ok() || *ok) return ok;
+    }
+    std::vector<CellKey> local_limiting;
+    auto ok = HubCheck(*locals_[single].lp, LocalTerms(locals_[single], t.cell, t.inner), t.truth,
+                       rules, locals_[single].row_cell, out, &local_limiting);
+    if (!ok.ok()) return ok;
+    if (*ok) {
+      last_proof_ = {single};
+      return true;
+    }
+    // Where only the top area's counts pin it down, a partner wijk may leave it room.
+    for (int partner :
+         wijk_only ? std::vector<int>() : Partners(single, Pinning(single, t, local_limiting))) {
+      const int l = PairLocal(single, partner);
+      if (l == hinted) continue;
+      auto ok = InPair(t, rules, l);
+      if (!ok.ok() || *ok) return ok;
+    }
+    if (wijk_only) return false;
+    // Widen it within the wijk where the wijk's own cells limit it; only otherwise ask the
+    // whole program (protection may come from elsewhere, or the cells to suppress lie there).
+    if (limiting != nullptr && !local_limiting.empty()) {
+      *limiting = std::move(local_limiting);
+      return false;
+    }
+  }
+  if (t.truth >= 0) return HubCheck(*lp_, t.terms, t.truth, rules, row_cell_, out, limiting);
+  // The auditor, without true values: no suppressed cell or difference may be known to be a
+  // small count (its range within 1..k-1). The upper end alone often settles it.
+  if (const std::optional<CountRange> span = lp_->Spanned(t.terms);
+      span.has_value() && (span->hi >= rules.k || span->lo < 1)) {
+    return true;
+  }
+  auto hi = lp_->Bound(t.terms, true);
+  if (!hi.ok()) return hi.status();
+  *out = {0, hi->value_or(0), !hi->has_value()};
+  if (!hi->has_value() || **hi >= rules.k) return true;
+  auto lo = lp_->Bound(t.terms, false);
+  if (!lo.ok()) return lo.status();
+  out->lo = lo->value_or(0);
+  return out->lo < 1;
+}
+
+// Whether the hub may publish this: see table_protection.h for the two rules.
+// The hub's rule in one program (the whole one, a wijk's or a pair's), knowing the true value:
+// the upper end alone may show enough room; else the new table's cells binding that end go to
+// `limiting` (rows found through `row_cell`) and the range is checked.
+absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& terms, int64_t truth,
+                                            const DisclosureRules& rules,
+                                            const std::map<int, CellKey>& row_cell, CountRange* out,
+                                            std::vector<CellKey>* limiting) const {
+  // The solutions found for earlier questions, and the truth, span part of the attacker's
+  // range: if that part is wide enough, so is the range. It often settles it without solving.
+  // (The solution Bound finds is kept too.)
+  auto protected_by_seen = [&] {
+    const std::optional<CountRange> seen = SeenRange(lp, terms, truth);
+    return seen.has_value() && IsProtected(*seen, rules.k, rules.protection_width);
+  };
+  if (protected_by_seen()) return true;
+  auto hi = lp.Bound(terms, true);
+  if (!hi.ok()) return hi.status();
+  if (!hi->has_value() || **hi - truth >= rules.protection_width) return true;
+  if (limiting != nullptr) {
+    limiting->clear();
+    for (const auto& [row, dual] : lp.BindingRelations()) {
+      auto it = row_cell.find(row);
+      if (it != row_cell.end() && !cells_.at(it->second).new_cell->suppressed) {
+        limiting->push_back(it->second);
+      }
+    }
+  }
+  if (protected_by_seen()) return true;
+  auto lo = lp.Bound(terms, false);
+  if (!lo.ok()) return lo.status();
+  *out = {lo->value_or(0), **hi, false};
+  return IsProtected(*out, rules.k, rules.protection_width);
+}
+
+// Whether pair program `l` protects target `t` (the hub's rule); remembers it if so.
+absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules& rules, int l) {
+  const Local& pair = locals_[l];
+  CountRange range;
+  auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell, t.inner), t.truth, rules, pair.row_cell,
+                     &range, nullptr);
+  if (ok.ok() && *ok) {
+    last_proof_.clear();
+    for (int wijk : pair.wijken) last_proof_.push_back(local_of_area_[wijk]);
+    pair_proof_[{t.cell, t.inner}] = l;
+  }
+  return ok;
+}
+
+absl::StatusOr<bool> ReleaseModel::ProtectedWithAnyPartner(const Target& t,
+                                                           const DisclosureRules& rules) {
+  last_proof_.clear();
+  if (t.truth < 0 || local_of_area_[t.cell.area] < 0) return false;
+  const int single = local_of_area_[t.cell.area];
+  for (int sibling : children_[locals_[single].top]) {
+    if (local_of_area_[sibling] == single) continue;
+    auto ok = InPair(t, rules, PairLocal(single, local_of_area_[sibling]));
+    if (!ok.ok() || *ok) return ok;
+  }
+  return false;
+}
+
+// The top area's columns that pin target `t` down in wijk program `single`, where
+// `limiting` are the new table's cells that limit it there: their columns if all are the top
+// area's, none if a cell of the wijk is among them; if none of the new table's cells limits
+// it (earlier releases do), the top area's published columns overlapping the target's.
+std::vector<int> ReleaseModel::Pinning(int single, const Target& t,
+                                       const std::vector<CellKey>& limiting) const {
+  std::vector<int> out;
+  for (CellKey key : limiting) {
+    if (local_of_area_[key.area] >= 0) return {};
+    out.push_back(key.function);
+  }
+  if (limiting.empty()) {
+    for (int g : overlapping_[t.cell.function]) {
+      if (!Free({locals_[single].top, g})) out.push_back(g);
+    }
+  }
+  return out;
+}
+
+// Whether no release fixes the cell: it is suppressed in the new table and was never
+// published before (or the new table lacks it).
+bool ReleaseModel::Free(CellKey key) const {
+  auto it = cells_.find(key);
+  return it == cells_.end() || (!it->second.published_earlier && (it->second.new_cell == nullptr ||
+                                                                  it->second.new_cell->suppressed));
+}
+
+// Whether some cell of `function` in the subtree of `area` is suppressed for its own sake: by
+// a primary rule of the new table, or in an earlier release.
+bool ReleaseModel::Anchored(int area, int function) const {
+  for (int a : Subtree(area)) {
+    auto it = cells_.find({a, function});
+    if (it == cells_.end()) continue;
+    const CellInfo& info = it->second;
+    if (info.primary ||
+        (info.first_suppressed_in >= 0 && info.first_suppressed_in + 1 < std::ssize(tables_))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Partners for a target of wijk program `single` that the top area's published counts in
+// `functions` pin down: the wijk programs of sibling wijken whose own count in one of them is
+// free, so that in their pair's program the top area fixes only the two wijken's sum. Only
+// where that count stays free anyway (Anchored): a pair that relies on a complement keeps the
+// clean-up from choosing a cheaper one (such as the top area's count). Most such counts first;
+// at most kPartnersTried.
+std::vector<int> ReleaseModel::Partners(int single, const std::vector<int>& functions) const {
+  std::vector<std::pair<int, int>> ranked;  // (-free counts, wijk program)
+  const Local& local = locals_[single];
+  for (int sibling : children_[local.top]) {
+    if (sibling == local.wijken[0]) continue;
+    const int free = static_cast<int>(std::count_if(functions.begin(), functions.end(), [&](int f) {
+      return Free({sibling, f}) && Anchored(sibling, f);
+    }));
+    if (free > 0) ranked.push_back({-free, local_of_area_[sibling]});
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<int> out;
+  for (size_t i = 0; i < ranked.size() && i < kPartnersTried; ++i) out.push_back(ranked[i].second);
+  return out;
+}
+
+}  // namespace stapel::internal

@@ -1,0 +1,25 @@
+# Fails when a party-agent program links GLPK (ldd) or any table or disclosure code (its
+# symbols). Run by ctest as AgentLinksNoDisclosureCode with -DPROGRAMS=<path>;<path>.
+foreach(program IN LISTS PROGRAMS)
+  execute_process(COMMAND ldd ${program} OUTPUT_VARIABLE libraries RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "ldd ${program} failed")
+  endif()
+  if(libraries MATCHES "libglpk")
+    message(FATAL_ERROR "${program} links GLPK:\n${libraries}")
+  endif()
+  execute_process(COMMAND nm -C ${program} OUTPUT_VARIABLE symbols RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "nm ${program} failed")
+  endif()
+  string(REGEX MATCH
+         "stapel::(AreaTable|TableSpec|Geography|ProtectTable|CheckReleasedTable|AttackerLp|AuditReleases|ApplyPrimaryRules|ReadReleaseEntry)[^\n]*"
+         found "${symbols}")
+  if(found)
+    message(FATAL_ERROR "${program} links table or disclosure code: ${found}")
+  endif()
+  if(NOT symbols MATCHES "stapel::VerifyEntrySignature")
+    message(FATAL_ERROR "${program}: the symbol check found no Stapel code at all (stripped?)")
+  endif()
+  message(STATUS "${program}: no GLPK, no table or disclosure code")
+endforeach()

@@ -1,0 +1,101 @@
+#include "project/manifest.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_project.h"
+
+namespace stapel {
+namespace {
+
+using testing_util::FreshTempDir;
+using testing_util::WriteFile;
+
+using testing_util::kTestManifest;
+
+std::filesystem::path WriteProject(std::string_view manifest) {
+  auto dir = FreshTempDir();
+  testing_util::WriteTestProject(dir, manifest);
+  return dir / "manifest.toml";
+}
+
+std::string Replace(std::string_view text, std::string_view from, std::string_view to) {
+  std::string s(text);
+  s.replace(s.find(from), from.size(), to);
+  return s;
+}
+
+TEST(ManifestTest, LoadsPartiesRolesKeysAndRules) {
+  auto m = Manifest::Load(WriteProject(kTestManifest));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->project_id, "test");
+  EXPECT_EQ(m->disclosure.k, 15);
+  EXPECT_EQ(m->disclosure.min_area_population, 10);
+  EXPECT_TRUE(m->disclosure.group_disclosure);  // the default
+  EXPECT_EQ(m->RegisterParty().id, "municipality");
+  // Party keys follow the project's precision order, whatever order the party lists them in.
+  EXPECT_EQ(m->RegisterParty().match_keys,
+            (std::vector<std::string>{"bsn", "surname_birth_postcode", "initial_surname_birth",
+                                      "birth_postcode_house", "initial_surname_postcode_house"}));
+  EXPECT_TRUE(m->FindParty("credit")->AllowsAttribute("debts"));
+  EXPECT_FALSE(m->FindParty("credit")->AllowsAttribute("wmo"));
+  EXPECT_TRUE(m->IsRequester("analyst"));
+  EXPECT_FALSE(m->IsRequester("credit"));
+  EXPECT_EQ(m->Indicators(),
+            (std::vector<std::string>{"youth_care", "wmo", "rent_arrears", "debts"}));
+}
+
+TEST(ManifestTest, PrivacyOfficersAreIdentitiesOfTheirOwn) {
+  auto m = Manifest::Load(WriteProject(std::string(kTestManifest) +
+                                       "\n[[privacy_officer]]\nid = \"officer\"\n"));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_TRUE(m->IsPrivacyOfficer("officer"));
+  EXPECT_FALSE(m->IsPrivacyOfficer("analyst"));
+  EXPECT_FALSE(m->IsRequester("officer"));
+  auto both = Manifest::Load(WriteProject(std::string(kTestManifest) +
+                                          "\n[[privacy_officer]]\nid = \"analyst\"\n"));
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find(
+                "privacy_officer: 'analyst' is also a party or requester; use separate identities"),
+            std::string::npos)
+      << both.status();
+}
+
+TEST(ManifestTest, DefaultThresholdIsTen) {
+  auto m = Manifest::Load(WriteProject(Replace(kTestManifest, "k = 15", "")));
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->disclosure.k, 10);
+}
+
+TEST(ManifestTest, ErrorsNameTheFileAndTheEntry) {
+  struct Case {
+    std::string_view from, to, expect;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"role = \"source\"", "role = \"watcher\"", "party 'housing'.role"},
+           {"attributes = [\"debts\"]", "attributes = [\"wmo\"]",
+            "already sent as an attribute or characteristic"},
+           {"match_keys = [\"bsn\"]", "match_keys = [\"iris_scan\"]",
+            "not in the project's match_keys"},
+           {"role = \"source\"", "role = \"register\"", "exactly one party"},
+           {"k = 15", "k = 1", "disclosure.k"},
+           {"signing_key = \"credit.pub\"", "signing_key = \"missing.pub\"", "missing.pub"},
+           {"project_id = \"test\"", "project_id = \"Test Project\"", "project_id"},
+           {"title = \"Test project\"", "title = ", "manifest.toml:3"},
+       }) {
+    auto m = Manifest::Load(WriteProject(Replace(kTestManifest, c.from, c.to)));
+    ASSERT_FALSE(m.ok()) << c.to;
+    EXPECT_NE(m.status().message().find("manifest.toml"), std::string::npos) << m.status();
+    EXPECT_NE(m.status().message().find(std::string(c.expect)), std::string::npos) << m.status();
+  }
+}
+
+TEST(ManifestTest, MalformedPublicKeyIsRefused) {
+  auto path = WriteProject(kTestManifest);
+  WriteFile(path.parent_path() / "credit.pub", "not a key\n");
+  auto m = Manifest::Load(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("signing_key"), std::string::npos) << m.status();
+}
+
+}  // namespace
+}  // namespace stapel

@@ -1,0 +1,22 @@
+#ifndef STAPEL_RECORDS_AREA_CODE_H_
+#define STAPEL_RECORDS_AREA_CODE_H_
+
+// CBS area codes: gemeente GMgggg, wijk WKggggww, buurt BUggggwwbb. A buurt's wijk is
+// "WK" + code[2:8], its gemeente "GM" + code[2:6].
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace stapel {
+
+// "bu19910101 " -> "BU19910101"; INVALID_ARGUMENT unless BU + 8 digits.
+absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text);
+
+std::string WijkOfBuurt(std::string_view buurt_code);    // requires a valid buurt code
+std::string GemeenteOfWijk(std::string_view wijk_code);  // requires a valid wijk code
+
+}  // namespace stapel
+
+#endif  // STAPEL_RECORDS_AREA_CODE_H_

@@ -1,0 +1,21 @@
+#include "records/area_code.h"
+
+#include <gtest/gtest.h>
+
+namespace stapel {
+namespace {
+
+TEST(AreaCodeTest, NormalizesBuurtCodes) {
+  EXPECT_EQ(*NormalizeBuurtCode(" bu19910101 "), "BU19910101");
+  EXPECT_FALSE(NormalizeBuurtCode("BU1991010").ok());
+  EXPECT_FALSE(NormalizeBuurtCode("WK19910101").ok());
+  EXPECT_FALSE(NormalizeBuurtCode("BU1991O101").ok());
+}
+
+TEST(AreaCodeTest, DerivesWijkAndGemeenteFromTheCode) {
+  EXPECT_EQ(WijkOfBuurt("BU19910203"), "WK199102");
+  EXPECT_EQ(GemeenteOfWijk("WK199102"), "GM1991");
+}
+
+}  // namespace
+}  // namespace stapel

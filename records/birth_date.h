@@ -1,0 +1,32 @@
+#ifndef STAPEL_RECORDS_BIRTH_DATE_H_
+#define STAPEL_RECORDS_BIRTH_DATE_H_
+
+// Dates as Dutch exports write them.
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace stapel {
+
+struct Date {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  std::string Iso() const;  // YYYY-MM-DD
+  bool operator==(const Date&) const = default;
+};
+
+// Accepts, with surrounding spaces ignored:
+//   12-02-1980, 12/02/1980, 12.02.1980, 2-2-1980   (day first, the Dutch order)
+//   1980-02-12                                      (ISO 8601)
+//   19800212                                        (yyyymmdd, as in the BRP)
+//   12 februari 1980, 12 feb 1980, 12 mrt. 1980     (Dutch month names)
+// Years 1880..2100. INVALID_ARGUMENT naming the problem for anything else, including dates
+// that do not exist (31-02-1980).
+absl::StatusOr<Date> ParseDate(std::string_view text);
+
+}  // namespace stapel
+
+#endif  // STAPEL_RECORDS_BIRTH_DATE_H_

@@ -1,0 +1,40 @@
+#include "records/birth_date.h"
+
+#include <gtest/gtest.h>
+
+namespace stapel {
+namespace {
+
+TEST(ParseDateTest, AcceptsCommonDutchAndIsoFormats) {
+  const Date expected{1980, 2, 12};
+  for (const char* text : {"12-02-1980", "12/02/1980", "12.02.1980", "1980-02-12", "19800212",
+                           "12 februari 1980", "12 feb 1980", "12 Feb. 1980", " 12-2-1980 "}) {
+    auto d = ParseDate(text);
+    ASSERT_TRUE(d.ok()) << text << ": " << d.status();
+    EXPECT_EQ(*d, expected) << text;
+  }
+  EXPECT_EQ(ParseDate("1-3-2001")->Iso(), "2001-03-01");
+  EXPECT_EQ(ParseDate("3 mrt 2001")->Iso(), "2001-03-03");
+}
+
+TEST(ParseDateTest, RejectsDatesThatDoNotExist) {
+  EXPECT_FALSE(ParseDate("31-02-1980").ok());
+  EXPECT_FALSE(ParseDate("29-02-1900").ok());  // not a leap year
+  EXPECT_TRUE(ParseDate("29-02-2000").ok());   // a leap year
+  EXPECT_FALSE(ParseDate("00-01-1980").ok());
+  EXPECT_FALSE(ParseDate("12-13-1980").ok());
+  EXPECT_NE(ParseDate("31-04-1980").status().message().find("not a calendar date"),
+            std::string::npos);
+}
+
+TEST(ParseDateTest, RejectsOtherShapesWithAReason) {
+  for (const char* text : {"", "1980", "12-02-80", "1980/02/12", "12-02/1980", "12 foo 1980",
+                           "12-02-1780", "yesterday"}) {
+    auto d = ParseDate(text);
+    EXPECT_FALSE(d.ok()) << text;
+    EXPECT_FALSE(d.status().message().empty());
+  }
+}
+
+}  // namespace
+}  // namespace stapel

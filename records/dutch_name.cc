@@ -1,0 +1,129 @@
+#include "records/dutch_name.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "absl/strings/ascii.h"
+#include "records/text_normalize.h"
+
+namespace stapel {
+namespace {
+
+// Lowercase words that open a Dutch surname (the BRP's voorvoegsel table, common entries).
+bool IsPrefixWord(std::string_view w) {
+  static constexpr std::array<std::string_view, 40> kPrefixes = {
+      "van", "de",  "der",   "den",  "het",   "'t",  "t",   "ter", "ten", "te",
+      "in",  "op",  "onder", "over", "uit",   "aan", "bij", "d'",  "l'",  "la",
+      "le",  "les", "von",   "vom",  "zu",    "zum", "zur", "du",  "des", "da",
+      "di",  "dos", "do",    "del",  "della", "el",  "al",  "'s",  "s",   "v."};
+  return std::find(kPrefixes.begin(), kPrefixes.end(), w) != kPrefixes.end();
+}
+
+// Splits on ASCII white space.
+std::vector<std::string> Words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string current;
+  for (char c : text) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      if (!current.empty()) words.push_back(std::move(current));
+      current.clear();
+    } else {
+      current.push_back(c);
+    }
+  }
+  if (!current.empty()) words.push_back(std::move(current));
+  return words;
+}
+
+// Splits a surname into its parts on the separators of double and married names.
+std::vector<std::string> SplitParts(std::string_view surname) {
+  std::string s = absl::AsciiStrToLower(std::string(surname));
+  for (std::string_view sep : {" e/v ", " ev ", " geb. ", " geb ", " x "}) {
+    for (size_t at; (at = s.find(sep)) != std::string::npos;) s.replace(at, sep.size(), "-");
+  }
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '-') {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
+                                                      std::string_view prefix_column) {
+  std::vector<SurnamePart> out;
+  std::vector<std::string> parts = SplitParts(surname);
+  for (size_t p = 0; p < parts.size(); ++p) {
+    std::string text = parts[p];
+    std::string trailing_prefix;
+    if (const size_t comma = text.find(','); comma != std::string::npos) {  // "Vries, de"
+      trailing_prefix = text.substr(comma + 1);
+      text.resize(comma);
+    }
+    std::vector<std::string> words = Words(text);
+    size_t first_name_word = 0;
+    std::string prefix_text =
+        p == 0 ? std::string(prefix_column) + " " + trailing_prefix : trailing_prefix;
+    while (first_name_word + 1 < words.size() && IsPrefixWord(words[first_name_word])) {
+      prefix_text += " " + words[first_name_word++];
+    }
+    std::string rest;
+    for (size_t w = first_name_word; w < words.size(); ++w) rest += words[w] + " ";
+    auto name = FoldName(rest);
+    if (!name.ok()) return name.status();
+    if (name->empty()) continue;  // "Jansen-" or a stray separator
+    auto prefix = FoldName(prefix_text);
+    if (!prefix.ok()) return prefix.status();
+    out.push_back({std::move(*prefix), std::move(*name)});
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError(fmt::format("surname '{}' has no letters", surname));
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::string* folded_out) {
+  auto folded = FoldName(first_names);
+  if (!folded.ok()) return folded.status();
+  if (folded->empty()) {
+    return absl::InvalidArgumentError(fmt::format("first names '{}' have no letters", first_names));
+  }
+  size_t len = 1;  // a whole UTF-8 sequence when the letter is not ASCII
+  while (len < folded->size() && (static_cast<unsigned char>((*folded)[len]) & 0xC0) == 0x80) ++len;
+  std::string initial = folded->substr(0, len);
+  if (folded_out != nullptr) *folded_out = std::move(*folded);
+  return initial;
+}
+
+std::string HouseNumber::Key() const {
+  return addition.empty() ? std::to_string(number) : fmt::format("{}-{}", number, addition);
+}
+
+absl::StatusOr<HouseNumber> ParseHouseNumber(std::string_view raw) {
+  const std::string_view text = Trim(raw);
+  size_t digits = 0;
+  while (digits < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[digits]))) {
+    ++digits;
+  }
+  HouseNumber h;
+  if (digits == 0 || digits > 5 ||
+      std::from_chars(text.data(), text.data() + digits, h.number).ec != std::errc() ||
+      h.number < 1) {
+    return absl::InvalidArgumentError(
+        fmt::format("house number '{}' does not start with a number from 1 to 99999", raw));
+  }
+  auto addition = FoldName(text.substr(digits));
+  if (!addition.ok()) return addition.status();
+  h.addition = std::move(*addition);
+  return h;
+}
+
+}  // namespace stapel

@@ -1,0 +1,46 @@
+#ifndef STAPEL_RECORDS_DUTCH_NAME_H_
+#define STAPEL_RECORDS_DUTCH_NAME_H_
+
+// Dutch-aware parsing of names and house numbers, on top of FoldName.
+//
+// Surnames: prefixes (tussenvoegsels: van, de, van der, ter, 't, ...) are kept apart from the
+// surname itself, and double or married surnames are split into their parts, so that
+// "Jansen-de Vries", "de Vries", "Vries, de" and "JANSEN - DE VRIES" share the part "vries".
+// Recognized separators of parts: '-', " e/v " (echtgenote van), " geb. " (geboren).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace stapel {
+
+struct SurnamePart {
+  std::string prefix;  // folded, words joined without spaces: "vander", "" when none
+  std::string name;    // folded surname without its prefix: "berg"
+};
+
+// INVALID_ARGUMENT for invalid UTF-8 or a surname with no letters. `prefix_column` is the
+// separate voorvoegsel field some exports have ("" when absent); it belongs to the first part.
+absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
+                                                      std::string_view prefix_column = "");
+
+// The first letter of the folded first names or initials ("J.P." -> "j", "Émile" -> "e").
+// `folded`, when given, receives FoldName(first_names), so callers need not fold twice.
+absl::StatusOr<std::string> FirstInitial(std::string_view first_names,
+                                         std::string* folded = nullptr);
+
+struct HouseNumber {
+  int number = 0;
+  std::string addition;     // folded: "12a", "12 A", "12-a" all give "a"; "12-II" gives "ii"
+  std::string Key() const;  // "12" or "12-a"
+};
+
+// "12", "12a", "12 A", "12-2", "12/2", "12 bis", "12-II", "12hs". INVALID_ARGUMENT when it does
+// not start with a number from 1 to 99999.
+absl::StatusOr<HouseNumber> ParseHouseNumber(std::string_view text);
+
+}  // namespace stapel
+
+#endif  // STAPEL_RECORDS_DUTCH_NAME_H_

@@ -1,0 +1,77 @@
+#include "records/dutch_name.h"
+
+#include <gtest/gtest.h>
+
+namespace stapel {
+namespace {
+
+std::vector<std::string> Names(std::string_view surname, std::string_view prefix = "") {
+  auto parts = ParseSurname(surname, prefix);
+  EXPECT_TRUE(parts.ok()) << surname << ": " << parts.status();
+  std::vector<std::string> names;
+  for (const auto& p : *parts) names.push_back(p.prefix + "|" + p.name);
+  return names;
+}
+
+TEST(ParseSurnameTest, KeepsPrefixesApartFromTheSurname) {
+  EXPECT_EQ(Names("de Vries"), (std::vector<std::string>{"de|vries"}));
+  EXPECT_EQ(Names("van der Berg"), (std::vector<std::string>{"vander|berg"}));
+  EXPECT_EQ(Names("Van Der BERG"), (std::vector<std::string>{"vander|berg"}));
+  EXPECT_EQ(Names("van 't Hof"), (std::vector<std::string>{"vant|hof"}));
+  EXPECT_EQ(Names("ter Horst"), (std::vector<std::string>{"ter|horst"}));
+  EXPECT_EQ(Names("Vries, de"), (std::vector<std::string>{"de|vries"}));
+  EXPECT_EQ(Names("Berg", "van den"), (std::vector<std::string>{"vanden|berg"}));
+  EXPECT_EQ(Names("Vries"), (std::vector<std::string>{"|vries"}));
+}
+
+TEST(ParseSurnameTest, AWordThatIsOnlyAPrefixIsTheSurname) {
+  EXPECT_EQ(Names("Van"), (std::vector<std::string>{"|van"}));
+  EXPECT_EQ(Names("de la Rie"), (std::vector<std::string>{"dela|rie"}));
+}
+
+TEST(ParseSurnameTest, SplitsDoubleAndMarriedNames) {
+  EXPECT_EQ(Names("Jansen-de Vries"), (std::vector<std::string>{"|jansen", "de|vries"}));
+  EXPECT_EQ(Names("JANSEN - DE VRIES"), (std::vector<std::string>{"|jansen", "de|vries"}));
+  EXPECT_EQ(Names("de Vries e/v Jansen"), (std::vector<std::string>{"de|vries", "|jansen"}));
+  EXPECT_EQ(Names("Jansen geb. de Vries"), (std::vector<std::string>{"|jansen", "de|vries"}));
+  EXPECT_EQ(Names("Müller-Lüdenscheidt"), (std::vector<std::string>{"|muller", "|ludenscheidt"}));
+}
+
+TEST(ParseSurnameTest, RejectsSurnamesWithoutLetters) {
+  EXPECT_FALSE(ParseSurname(" - ").ok());
+  EXPECT_FALSE(ParseSurname("").ok());
+  EXPECT_FALSE(ParseSurname("M\xfcller").ok());  // Latin-1, not UTF-8
+}
+
+TEST(FirstInitialTest, TakesTheFirstLetter) {
+  EXPECT_EQ(*FirstInitial("Jan Pieter"), "j");
+  EXPECT_EQ(*FirstInitial("J.P."), "j");
+  EXPECT_EQ(*FirstInitial("Émile"), "e");
+  EXPECT_EQ(*FirstInitial("Юлия"), "ю");
+  EXPECT_FALSE(FirstInitial("..").ok());
+}
+
+TEST(HouseNumberTest, SeparatesNumberAndAddition) {
+  for (auto [text, key] : std::vector<std::pair<const char*, const char*>>{{"12", "12"},
+                                                                           {"12a", "12-a"},
+                                                                           {"12 A", "12-a"},
+                                                                           {"12-a", "12-a"},
+                                                                           {"12-2", "12-2"},
+                                                                           {"12/2", "12-2"},
+                                                                           {"12 bis", "12-bis"},
+                                                                           {"12-II", "12-ii"},
+                                                                           {" 7hs ", "7-hs"}}) {
+    auto h = ParseHouseNumber(text);
+    ASSERT_TRUE(h.ok()) << text << ": " << h.status();
+    EXPECT_EQ(h->Key(), key) << text;
+  }
+}
+
+TEST(HouseNumberTest, RejectsWhatIsNotAHouseNumber) {
+  for (const char* text : {"", "a12", "0", "123456", "-3"}) {
+    EXPECT_FALSE(ParseHouseNumber(text).ok()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace stapel

@@ -1,0 +1,87 @@
+#ifndef STAPEL_TABLES_AREA_TABLE_H_
+#define STAPEL_TABLES_AREA_TABLE_H_
+
+// A neighbourhood table: one row per area (the gemeente, its wijken, their buurten, each
+// parent before its children), one column per measure. A suppressed cell is kept apart from
+// its value and is never written out as a number: "x" in CSV (as in CBS tables), null in
+// JSON. Released tables do not say why a cell is suppressed, since that would tell a
+// primary cell (1..k-1) from a secondary one.
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tables/geography.h"
+#include "linker/linkage.h"
+#include "tables/table_spec.h"
+
+namespace stapel {
+
+struct Cell {
+  int64_t value = 0;  // meaningless once suppressed, and never released
+  bool suppressed = false;
+};
+
+struct AreaRow {
+  AreaLevel level = AreaLevel::kBuurt;
+  std::string code;
+  std::string name;
+  std::string parent;  // code of the enclosing area, "" for the gemeente
+  std::vector<Cell> cells;
+  int64_t residents = 0;  // all residents of the area, for the minimum population; not released
+};
+
+struct AreaTable {
+  std::vector<std::string> measures;
+  std::vector<AreaRow> rows;
+
+  // The column of a measure, or -1.
+  int MeasureIndex(std::string_view name) const;
+
+  // JSON of the released view: {"measures": [...], "rows": [{"level", "code", "name",
+  // "parent", "values": [n | null, ...]}]}.
+  nlohmann::json ToJson() const;
+  // INVALID_ARGUMENT when the JSON does not have that shape.
+  static absl::StatusOr<AreaTable> FromJson(const nlohmann::json& json);
+  // CSV with header level,code,name,parent,<measures...>.
+  std::string ToCsv() const;
+};
+
+// Per buurt, how many persons and how many households have each combination of attribute
+// bits (a household has the bits of all its members). Every table of a release is computed
+// from these, and so is the truth the differencing guard compares with.
+struct AttributeCounts {
+  std::map<uint64_t, int64_t> persons;
+  std::map<uint64_t, int64_t> households;
+
+  const std::map<uint64_t, int64_t>& of(CountUnit unit) const {
+    return unit == CountUnit::kPersons ? persons : households;
+  }
+};
+
+struct BuurtCounts {
+  std::map<std::string, AttributeCounts, std::less<>> buurten;  // every buurt of the geography
+  bool has_households = false;
+};
+
+// {"has_households": bool, "buurten": {code: {"persons": {bits: n}, "households": {...}}}}
+// with bits in decimal: the generator's ground truth, so tests can compute any table from it.
+nlohmann::json BuurtCountsToJson(const BuurtCounts& counts);
+absl::StatusOr<BuurtCounts> BuurtCountsFromJson(const nlohmann::json& json);
+
+// `buurt_codes[i]` is the code of buurt index i used in `persons`; a household is counted in
+// the buurt of its address.
+BuurtCounts CountByBuurt(const std::vector<LinkedPerson>& persons,
+                         const std::vector<std::string>& buurt_codes, const Geography& geography);
+
+// The table of `spec`: the gemeente, then each wijk followed by its buurten, down to the
+// spec's level (buurten in code order, so every wijk's buurten follow one another).
+AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geography& geography);
+
+}  // namespace stapel
+
+#endif  // STAPEL_TABLES_AREA_TABLE_H_

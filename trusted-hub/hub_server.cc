@@ -1,0 +1,228 @@
+#include "trusted-hub/hub_server.h"
+
+#include <fmt/format.h>
+#include <grpc/grpc.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "audit/entry_text.h"
+#include "audit/officer_audit.h"
+#include "encoding/utc_time.h"
+#include "keys/key_file.h"
+#include "keys/protected_secret.h"
+#include "keys/signing.h"
+#include "ledger/log_writer.h"
+#include "project/manifest_signature.h"
+#include "proto/tls.h"
+#include "tables/geography.h"
+#include "trusted-hub/call_limiter.h"
+#include "trusted-hub/grpc_services.h"
+#include "trusted-hub/ingest.h"
+#include "trusted-hub/key_relay.h"
+#include "trusted-hub/manifest_record.h"
+#include "trusted-hub/portal.h"
+#include "trusted-hub/receipt_check.h"
+#include "trusted-hub/release.h"
+#include "trusted-hub/retention.h"
+#include "trusted-hub/rocksdb_store.h"
+#include "trusted-hub/sealed_store.h"
+#include "trusted-hub/submission_store.h"
+
+namespace stapel {
+namespace {
+
+absl::Status WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return absl::OkStatus();
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out) return absl::PermissionDeniedError("cannot write the port file " + path);
+  }
+  std::filesystem::rename(tmp, path);
+  return absl::OkStatus();
+}
+
+// The release log as the hub keeps it: verified with its own key, every release re-checked
+// against the rules recorded with it.
+// `own_key`, when given, receives the hub's public key.
+absl::StatusOr<std::unique_ptr<ReleaseLogWriter>> OpenLog(const HubConfig& config,
+                                                          Ed25519Verifier* own_key = nullptr) {
+  auto signer = Ed25519Signer::FromFile(config.release_signing_key);
+  if (!signer.ok()) return signer.status();
+  if (own_key != nullptr) {
+    auto key = Ed25519Verifier::FromBase64((*signer)->PublicKeyBase64());
+    if (!key.ok()) return key.status();
+    *own_key = *key;
+  }
+  return ReleaseLogWriter::Open(config.data_dir / "release.log", *std::move(signer),
+                                CheckReleaseKeepsItsRules);
+}
+
+absl::StatusOr<Geography> LoadGeography(const HubConfig& config) {
+  if (config.areas.empty()) return Geography();
+  return Geography::LoadCsv(config.areas);
+}
+
+}  // namespace
+
+HubServer::~HubServer() = default;
+
+absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Create(const HubServerOptions& options) {
+  std::unique_ptr<HubServer> hub(new HubServer());
+  if (absl::Status s = hub->Open(options); !s.ok()) return s;
+  // Block the stop signals in every thread gRPC and the portal start; Run waits for them.
+  sigemptyset(&hub->stop_signals_);
+  sigaddset(&hub->stop_signals_, SIGINT);
+  sigaddset(&hub->stop_signals_, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &hub->stop_signals_, nullptr);
+  if (absl::Status s = hub->StartGrpc(options); !s.ok()) return s;
+  if (absl::Status s = hub->StartPortal(options); !s.ok()) return s;
+  return hub;
+}
+
+absl::Status HubServer::Open(const HubServerOptions& options) {
+  auto config = HubConfig::Load(options.config);
+  if (!config.ok()) return config.status();
+  config_ = *std::move(config);
+  if (!options.listen.empty()) config_.listen = options.listen;
+  if (!options.portal_listen.empty()) config_.portal_listen = options.portal_listen;
+  auto manifest = Manifest::Load(config_.manifest);
+  if (!manifest.ok()) return manifest.status();
+  manifest_ = *std::move(manifest);
+  auto officer = Ed25519Verifier::FromFile(config_.officer_key);
+  if (!officer.ok()) return officer.status();
+  auto officer_signature = VerifyManifestSignature(config_.manifest, *officer, config_.officer_key);
+  if (!officer_signature.ok()) return officer_signature.status();
+  auto geography = LoadGeography(config_);
+  if (!geography.ok()) return geography.status();
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) return absl::PermissionDeniedError("cannot create " + config_.data_dir.string());
+  auto log = OpenLog(config_, &hub_key_);
+  if (!log.ok()) return log.status();
+  log_ = *std::move(log);
+  auto text = ReadTextFile(config_.manifest);
+  if (!text.ok()) return text.status();
+  auto recorded = RecordManifestIfChanged(manifest_, *text, *officer_signature, log_.get());
+  if (!recorded.ok()) return recorded.status();
+  if (*recorded) {
+    spdlog::info("manifest of project '{}' recorded in the release log", manifest_.project_id);
+  }
+  auto store = RocksDbStore::Open(config_.data_dir / "db");
+  if (!store.ok()) return store.status();
+  store_ = *std::move(store);
+  // Record values sealed under the storage key (one base64 line, as stapel-keys writes it).
+  auto storage_key = ReadSecretFile(config_.storage_key, "");
+  if (!storage_key.ok()) return storage_key.status();
+  auto sealed = SealedStore::Create(store_.get(), *std::move(storage_key));
+  if (!sealed.ok()) return sealed.status();
+  sealed_ = *std::move(sealed);
+  submissions_ = std::make_unique<SubmissionStore>(sealed_.get());
+  if (absl::Status s = CheckStoreHoldsReceipted(manifest_, *log_, submissions_.get()); !s.ok()) {
+    return s;
+  }
+  key_relay_ = std::make_unique<KeyRelay>(&manifest_, log_.get());
+  auto ingest = Ingest::Create(&manifest_, submissions_.get(), log_.get(), key_relay_.get());
+  if (!ingest.ok()) return ingest.status();
+  ingest_ = *std::move(ingest);
+  releaser_ = std::make_unique<Releaser>(&manifest_, submissions_.get(), log_.get(),
+                                         key_relay_.get(), *std::move(geography));
+  return absl::OkStatus();
+}
+
+absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
+  auto credentials = MutualTlsServerCredentials(config_.tls);
+  if (!credentials.ok()) return credentials.status();
+  // A few calls at a time per client: an agent sends one batch at a time, a requester asks for
+  // one table at a time.
+  limiter_ = std::make_unique<CallLimiter>(4);
+  ingest_service_ = std::make_unique<IngestService>(ingest_.get(), limiter_.get());
+  release_service_ = std::make_unique<ReleaseService>(releaser_.get(), limiter_.get());
+  key_relay_service_ = std::make_unique<KeyRelayService>(key_relay_.get(), limiter_.get());
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.listen, *credentials, &port);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  // A deadline for every call: connections are closed after call_seconds, calls in progress
+  // get as long again (clients reconnect for their next call).
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, config_.call_seconds * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, config_.call_seconds * 1000);
+  builder.RegisterService(ingest_service_.get());
+  builder.RegisterService(release_service_.get());
+  builder.RegisterService(key_relay_service_.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    return absl::UnavailableError("cannot listen on " + config_.listen +
+                                  " (address in use, or not an address of this machine?)");
+  }
+  if (absl::Status s = WritePortFile(options.port_file, port); !s.ok()) return s;
+  spdlog::info("hub for project '{}' listening on port {} ({}); {} releases in the log",
+               manifest_.project_id, port, config_.listen, log_->entries());
+  return absl::OkStatus();
+}
+
+absl::Status HubServer::StartPortal(const HubServerOptions& options) {
+  if (config_.portal_listen.empty()) return absl::OkStatus();
+  if (config_.boundaries.empty()) {
+    return absl::InvalidArgumentError(
+        "the portal draws maps: set boundaries = \"<GeoJSON of the buurten>\" in the hub config");
+  }
+  auto boundaries = AreaBoundaries::Load(config_.boundaries);
+  if (!boundaries.ok()) return boundaries.status();
+  auto created =
+      Portal::Create(&manifest_, releaser_.get(), log_.get(), hub_key_,
+                     {config_.data_dir / "release.log", config_.tls, *std::move(boundaries)});
+  if (!created.ok()) return created.status();
+  portal_ = *std::move(created);
+  auto portal_port = portal_->Start(config_.portal_listen);
+  if (!portal_port.ok()) return portal_port.status();
+  if (absl::Status s = WritePortFile(options.portal_port_file, *portal_port); !s.ok()) return s;
+  spdlog::info("portal on https://{}:{}/ (client certificates of the project CA)",
+               config_.portal_listen.substr(0, config_.portal_listen.rfind(':')), *portal_port);
+  return absl::OkStatus();
+}
+
+void HubServer::Run() {
+  int signal_number = 0;
+  sigwait(&stop_signals_, &signal_number);
+  spdlog::info("signal {} received: finishing calls in progress, then stopping", signal_number);
+  // Both drain at once: calls in progress get up to 10 s, connections that never send a
+  // request (or stall in the handshake) are dropped then.
+  std::thread portal_stop([this] {
+    if (portal_) portal_->Stop();
+  });
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  server_->Wait();
+  portal_stop.join();
+  spdlog::info("hub stopped");
+}
+
+absl::StatusOr<std::string> PurgeMicrodata(const std::string& config_path,
+                                           const std::string& reason) {
+  auto config = HubConfig::Load(config_path);
+  if (!config.ok()) return config.status();
+  auto manifest = Manifest::Load(config->manifest);
+  if (!manifest.ok()) return manifest.status();
+  auto log = OpenLog(*config);
+  if (!log.ok()) return log.status();
+  auto store = RocksDbStore::Open(config->data_dir / "db");
+  if (!store.ok()) {
+    return absl::UnavailableError(
+        fmt::format("{} (is the hub still running? stop it with SIGTERM, then purge)",
+                    std::string(store.status().message())));
+  }
+  SubmissionStore submissions(store->get());
+  auto entry = Purge(*manifest, &submissions, log->get(), reason, UtcNow().substr(0, 10));
+  if (!entry.ok()) return entry.status();
+  return DescribeLogEntry(*entry);
+}
+
+}  // namespace stapel
