@@ -90,9 +90,7 @@ std::string ReleaseText(const nlohmann::json& e) {
       e["rules"].value("rounding_base", 1));
 }
 
-}  // namespace
-
-std::string DescribeLogEntry(const nlohmann::json& e) {
+std::string Describe(const nlohmann::json& e) {
   const std::string head =
       fmt::format("#{} {} ", e["seq"].get<uint64_t>(), e["time"].get<std::string>());
   const std::string type = e["type"].get<std::string>();
@@ -103,6 +101,19 @@ std::string DescribeLogEntry(const nlohmann::json& e) {
   if (type == kEntryManifest) return head + ManifestText(e);
   if (type == kEntryRepair) return head + RepairText(e);
   return head + ReleaseText(e);
+}
+
+}  // namespace
+
+std::string DescribeLogEntry(const nlohmann::json& e) {
+  // Entries are verified and signed, but a field of an unexpected type (an older or a hostile
+  // hub) makes an unreadable line, not an exception in the officer's tools.
+  try {
+    return Describe(e);
+  } catch (const nlohmann::json::exception& error) {
+    return fmt::format("#{} (an entry this version cannot describe: {})",
+                       e.is_object() ? e.value("seq", nlohmann::json()).dump() : "?", error.what());
+  }
 }
 
 }  // namespace stapel

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/entry_text.h"
 #include "ledger/log_writer.h"
+#include "proto/key_envelope.h"
 #include "tables/area_table.h"
 #include "tests/temp_dir.h"
 
@@ -52,6 +54,21 @@ TEST(OfficerAuditTest, CountsEntriesAndAuditsAProtectedRelease) {
   EXPECT_EQ(r->entries_by_type["release"], 1);
   EXPECT_EQ(r->releases_audited, 1u);
   EXPECT_EQ(r->key_epochs_checked, 0u);
+}
+
+TEST(OfficerAuditTest, EntriesWithFieldsOfTheWrongTypeAreReportedNotThrown) {
+  // A key epoch before any manifest, and fields of the wrong type: signed by the hub's key, so
+  // only the officer's reading of them can catch them.
+  const std::vector<std::string> lines = {
+      R"({"epoch":1,"seq":1,"type":"key_epoch"})",
+      R"({"parties":[{"id":"x","signing_key":7}],"linkage_secret_creator":"x","seq":1,"type":"manifest"})"};
+  size_t epochs = 0;
+  EXPECT_EQ(VerifyLoggedKeyEpochs({lines[0]}, &epochs).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(VerifyLoggedKeyEpochs({lines[1], lines[0]}, &epochs).code(),
+            absl::StatusCode::kDataLoss);
+  const std::string text =
+      DescribeLogEntry(nlohmann::json{{"seq", 4}, {"time", 5}, {"type", "refusal"}});
+  EXPECT_NE(text.find("#4 (an entry this version cannot describe"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -8,6 +8,11 @@
 
 namespace stapel {
 
+void SafeZeroString(std::string* text) {
+  sodium_memzero(text->data(), text->size());
+  text->clear();
+}
+
 SecretBytes::SecretBytes(size_t size) : data_(new uint8_t[size]()), size_(size) {}
 
 SecretBytes::SecretBytes(const uint8_t* data, size_t size) : SecretBytes(size) {

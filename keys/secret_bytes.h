@@ -9,8 +9,14 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 namespace stapel {
+
+// Wipes a std::string that held secret text and empties it: for the copies a library insists
+// on (gRPC takes a TLS private key as std::string), made as late and wiped as early as
+// possible. (Tink's SafeZeroString.)
+void SafeZeroString(std::string* text);
 
 class SecretBytes {
  public:
@@ -30,6 +36,10 @@ class SecretBytes {
   uint8_t* mutable_data() { return data_.get(); }
   size_t size() const { return size_; }
   std::span<const uint8_t> span() const { return {data_.get(), size_}; }
+  // A std::string copy for a library that takes nothing else; wipe it with SafeZeroString.
+  std::string CopyForLibrary() const {
+    return std::string(reinterpret_cast<const char*>(data_.get()), size_);
+  }
 
   // Constant-time comparison (sodium_memcmp); different sizes are unequal.
   bool Equals(const SecretBytes& other) const;

@@ -41,7 +41,7 @@ class Agent {
   // Returns the summary, or the error that stopped the run (with what was acknowledged by
   // then in the message). The hub's receipt must be signed with the hub's key and name exactly
   // the batches, records and bytes sent (DATA_LOSS otherwise); it is saved beside the export
-  // as <input>.receipt.json.
+  // as <input>.receipt.json. `sink` is borrowed for the call only.
   absl::StatusOr<AgentSummary> Run(BatchSink* sink,
                                    const std::function<void(const AgentSummary&)>& progress);
 

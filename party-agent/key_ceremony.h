@@ -28,7 +28,8 @@ struct CeremonyOutcome {
 // the new secret and send again); errors of the hub's KeyRelay otherwise. The secret file is
 // written only once the hub has the envelope and answered with its signed log entry for it
 // (DATA_LOSS when that entry is not the hub's or not this epoch's); should writing fail,
-// `FetchLinkageSecret` recovers it (the creator has a box of its own).
+// `FetchLinkageSecret` recovers it (the creator has a box of its own). `hub` is borrowed for
+// the call only (here and in FetchLinkageSecret).
 absl::StatusOr<CeremonyOutcome> CreateLinkageSecret(const AgentConfig& config, KeyRelayClient* hub,
                                                     bool rotate);
 

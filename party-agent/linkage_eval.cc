@@ -6,12 +6,12 @@
 #include <functional>
 #include <map>
 
-#include "records/csv_reader.h"
 #include "linker/linkage.h"
-#include "project/manifest.h"
 #include "linker/match_key.h"
 #include "party-agent/record_builder.h"
+#include "project/manifest.h"
 #include "proto/record_view.h"
+#include "records/csv_reader.h"
 
 namespace stapel {
 namespace {
@@ -47,89 +47,145 @@ absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_config,
-                                                  const AgentConfig& source_config,
-                                                  const std::filesystem::path& truth, bool fuzzy) {
-  auto manifest = Manifest::Load(register_config.manifest);
+// The project's manifest; without its fuzzy pass when `fuzzy` is false.
+absl::StatusOr<Manifest> LoadManifest(const std::filesystem::path& path, bool fuzzy) {
+  auto manifest = Manifest::Load(path);
   if (!manifest.ok()) return manifest.status();
   if (!fuzzy) {
     manifest->fuzzy.reset();
     for (auto& party : manifest->parties) party.fuzzy = false;
   }
+  return manifest;
+}
+
+// The match keyer and, when the manifest has a fuzzy pass, the Bloom encoder, both under one
+// fresh random secret.
+struct Keyers {
+  std::unique_ptr<MatchKeyer> match;
+  std::unique_ptr<BloomEncoder> bloom;  // null without a fuzzy pass
+};
+absl::StatusOr<Keyers> MakeKeyers(const Manifest& manifest) {
   const SecretBytes secret = SecretBytes::Random(32);
-  auto keyer = MatchKeyer::Create(secret, manifest->project_id);
+  auto keyer = MatchKeyer::Create(secret, manifest.project_id);
   if (!keyer.ok()) return keyer.status();
-  std::unique_ptr<BloomEncoder> bloom;
-  if (manifest->fuzzy) {
-    auto encoder = BloomEncoder::Create(secret, manifest->project_id, *manifest->fuzzy);
+  Keyers keyers{.match = *std::move(keyer), .bloom = nullptr};
+  if (manifest.fuzzy) {
+    auto encoder = BloomEncoder::Create(secret, manifest.project_id, *manifest.fuzzy);
     if (!encoder.ok()) return encoder.status();
-    bloom = std::move(*encoder);
+    keyers.bloom = std::move(*encoder);
   }
+  return keyers;
+}
 
+// The truth file: source line -> register line.
+absl::StatusOr<std::map<size_t, size_t>> ReadTruth(const std::filesystem::path& truth) {
   std::map<size_t, size_t> true_register_line;  // source line -> register line
-  {
-    auto reader = CsvReader::Open(truth, ',');
-    if (!reader.ok()) return reader.status();
-    CsvRow row;
-    (*reader)->Next(&row);  // header
-    while ((*reader)->Next(&row)) {
-      if (row.size != 2 || !row.error.empty()) {
-        return absl::InvalidArgumentError(
-            fmt::format("{}:{}: expected source_line,register_line", truth.string(), row.line));
-      }
-      true_register_line[std::stoul(row.fields[0])] = std::stoul(row.fields[1]);
+  auto reader = CsvReader::Open(truth, ',');
+  if (!reader.ok()) return reader.status();
+  CsvRow row;
+  (*reader)->Next(&row);  // header
+  while ((*reader)->Next(&row)) {
+    if (row.size != 2 || !row.error.empty()) {
+      return absl::InvalidArgumentError(
+          fmt::format("{}:{}: expected source_line,register_line", truth.string(), row.line));
+    }
+    true_register_line[std::stoul(row.fields[0])] = std::stoul(row.fields[1]);
+  }
+  return true_register_line;
+}
+
+// One evaluation's linking: the register export first, then the source export, each link
+// judged against the truth as it is made.
+class LinkageRun {
+ public:
+  // `manifest` and `keyers` are borrowed: they must outlive the run.
+  LinkageRun(const Manifest& manifest, const Keyers& keyers,
+             std::map<size_t, size_t> true_register_line)
+      : manifest_(manifest),
+        keyers_(keyers),
+        true_register_line_(std::move(true_register_line)),
+        linker_(manifest.match_keys.size()) {
+    eval_.true_pairs = true_register_line_.size();
+    if (keyers.bloom) linker_.EnableFuzzy(keyers.bloom->words(), manifest.fuzzy->threshold);
+  }
+
+  absl::Status LinkRegister(const AgentConfig& config) {
+    return ForEachRecord(
+        config, manifest_, *keyers_.match, keyers_.bloom.get(), &eval_,
+        [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
+          view_.Read(r, slots);
+          const int64_t person =
+              linker_.AddRegisterRecord(view_.keys(), 0, 0, &register_stats_, view_.fuzzy());
+          if (person >= static_cast<int64_t>(person_line_.size())) person_line_.push_back(line);
+        });
+  }
+
+  absl::Status LinkSource(const AgentConfig& config) {
+    return ForEachRecord(
+        config, manifest_, *keyers_.match, keyers_.bloom.get(), &eval_,
+        [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
+          view_.Read(r, slots);
+          const int64_t person =
+              linker_.AddSourceRecord(view_.keys(), 1, &source_stats_, view_.fuzzy(), line);
+          if (person != Linker::kNotLinked) Judge(line, static_cast<uint32_t>(person));
+        });
+  }
+
+  // Makes the fuzzy pass's links and returns the evaluation, timed from `start`.
+  LinkageEvaluation Finish(std::chrono::steady_clock::time_point start) {
+    for (const auto& [line, person] : linker_.FinishSource(&source_stats_)) Judge(line, person);
+    eval_.fuzzy_comparisons = linker_.fuzzy_comparisons();
+    eval_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    eval_.register_records = register_stats_.records;
+    eval_.source_records = source_stats_.records;
+    eval_.ambiguous = source_stats_.ambiguous;
+    for (size_t k = 0; k < source_stats_.linked_by_kind.size(); ++k) {
+      eval_.links_by_pass.emplace_back(manifest_.match_keys[k], source_stats_.linked_by_kind[k]);
+    }
+    if (keyers_.bloom) eval_.links_by_pass.emplace_back("fuzzy", source_stats_.linked_fuzzy);
+    return std::move(eval_);
+  }
+
+ private:
+  // Counts the link of source `line` to `person`: correct, or one of the first 100 wrong ones.
+  void Judge(size_t line, uint32_t person) {
+    ++eval_.links;
+    auto it = true_register_line_.find(line);
+    const size_t truth_line = it == true_register_line_.end() ? 0 : it->second;
+    if (truth_line == person_line_[person]) {
+      ++eval_.correct_links;
+    } else if (eval_.wrong_links.size() < 100) {
+      eval_.wrong_links.push_back({line, person_line_[person], truth_line});
     }
   }
 
-  LinkageEvaluation eval;
-  eval.true_pairs = true_register_line.size();
+  const Manifest& manifest_;
+  const Keyers& keyers_;
+  const std::map<size_t, size_t> true_register_line_;  // source line -> register line
+  Linker linker_;
+  std::vector<size_t> person_line_;  // person -> first register line
+  RecordView view_;
+  LinkStats register_stats_, source_stats_;
+  LinkageEvaluation eval_;
+};
+
+}  // namespace
+
+absl::StatusOr<LinkageEvaluation> EvaluateLinkage(const AgentConfig& register_config,
+                                                  const AgentConfig& source_config,
+                                                  const std::filesystem::path& truth, bool fuzzy) {
+  auto manifest = LoadManifest(register_config.manifest, fuzzy);
+  if (!manifest.ok()) return manifest.status();
+  auto keyers = MakeKeyers(*manifest);
+  if (!keyers.ok()) return keyers.status();
+  auto true_register_line = ReadTruth(truth);
+  if (!true_register_line.ok()) return true_register_line.status();
+
   const auto start = std::chrono::steady_clock::now();
-  Linker linker(manifest->match_keys.size());
-  if (bloom) linker.EnableFuzzy(bloom->words(), manifest->fuzzy->threshold);
-  std::vector<size_t> person_line;  // person -> first register line
-  RecordView view;
-  LinkStats register_stats, source_stats;
-  absl::Status s =
-      ForEachRecord(register_config, *manifest, **keyer, bloom.get(), &eval,
-                    [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
-                      view.Read(r, slots);
-                      const int64_t person = linker.AddRegisterRecord(
-                          view.keys(), 0, 0, &register_stats, view.fuzzy());
-                      if (person >= static_cast<int64_t>(person_line.size()))
-                        person_line.push_back(line);
-                    });
-  if (!s.ok()) return s;
-  auto judge = [&](size_t line, uint32_t person) {
-    ++eval.links;
-    auto it = true_register_line.find(line);
-    const size_t truth_line = it == true_register_line.end() ? 0 : it->second;
-    if (truth_line == person_line[person]) {
-      ++eval.correct_links;
-    } else if (eval.wrong_links.size() < 100) {
-      eval.wrong_links.push_back({line, person_line[person], truth_line});
-    }
-  };
-  s = ForEachRecord(source_config, *manifest, **keyer, bloom.get(), &eval,
-                    [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
-                      view.Read(r, slots);
-                      const int64_t person =
-                          linker.AddSourceRecord(view.keys(), 1, &source_stats, view.fuzzy(), line);
-                      if (person != Linker::kNotLinked) judge(line, static_cast<uint32_t>(person));
-                    });
-  if (!s.ok()) return s;
-  for (const auto& [line, person] : linker.FinishSource(&source_stats)) judge(line, person);
-  eval.fuzzy_comparisons = linker.fuzzy_comparisons();
-  eval.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  eval.register_records = register_stats.records;
-  eval.source_records = source_stats.records;
-  eval.ambiguous = source_stats.ambiguous;
-  for (size_t k = 0; k < source_stats.linked_by_kind.size(); ++k) {
-    eval.links_by_pass.emplace_back(manifest->match_keys[k], source_stats.linked_by_kind[k]);
-  }
-  if (bloom) eval.links_by_pass.emplace_back("fuzzy", source_stats.linked_fuzzy);
-  return eval;
+  LinkageRun run(*manifest, *keyers, *std::move(true_register_line));
+  if (auto s = run.LinkRegister(register_config); !s.ok()) return s;
+  if (auto s = run.LinkSource(source_config); !s.ok()) return s;
+  return run.Finish(start);
 }
 
 }  // namespace stapel

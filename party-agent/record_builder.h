@@ -33,7 +33,9 @@ class RecordBuilder {
   // when a column a match key needs is not mapped or not in the header; PERMISSION_DENIED
   // when the config maps an attribute the manifest does not allow this party to send.
   // `bloom` encodes the filters of the fuzzy pass; required when the manifest gives the
-  // party fuzzy = true, ignored otherwise.
+  // party fuzzy = true, ignored otherwise. `keyer` and `bloom` are borrowed, not owned: the
+  // builder keeps them, so they must outlive it. `config`, `manifest` and `header` are read
+  // during the call only.
   static absl::StatusOr<std::unique_ptr<RecordBuilder>> Create(const AgentConfig& config,
                                                                const Manifest& manifest,
                                                                const MatchKeyer* keyer,

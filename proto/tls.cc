@@ -6,7 +6,6 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
-#include <sodium.h>
 
 #include "keys/key_file.h"
 
@@ -25,8 +24,7 @@ absl::StatusOr<std::string> PathEntry(const toml::table& config, std::string_vie
 
 struct Pems {
   std::string ca, certificate;
-  std::string private_key;  // gRPC takes the key as a std::string; wiped after use
-  ~Pems() { sodium_memzero(private_key.data(), private_key.size()); }
+  SecretBytes private_key;  // copied into gRPC's options only where they are built
 };
 
 absl::Status LoadPems(const TlsFiles& files, Pems* pems) {
@@ -38,7 +36,7 @@ absl::Status LoadPems(const TlsFiles& files, Pems* pems) {
   if (!key.ok()) return key.status();
   pems->ca = std::move(*ca);
   pems->certificate = std::move(*cert);
-  pems->private_key.assign(reinterpret_cast<const char*>(key->data()), key->size());
+  pems->private_key = *std::move(key);
   return absl::OkStatus();
 }
 
@@ -80,7 +78,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoin
   grpc::SslCredentialsOptions options;
   options.pem_root_certs = pems.ca;
   options.pem_cert_chain = pems.certificate;
-  options.pem_private_key = pems.private_key;
+  options.pem_private_key = pems.private_key.CopyForLibrary();
   grpc::ChannelArguments args;
   args.SetSslTargetNameOverride(hub.name);
   // A restarted hub is found again within 2 s (gRPC's default waits up to 2 minutes).
@@ -88,7 +86,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoin
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   auto channel = grpc::CreateCustomChannel(hub.address, grpc::SslCredentials(options), args);
-  sodium_memzero(options.pem_private_key.data(), options.pem_private_key.size());
+  SafeZeroString(&options.pem_private_key);
   return channel;
 }
 
@@ -104,7 +102,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredenti
     }
     namespace tls = grpc::experimental;
     auto provider = std::make_shared<tls::StaticDataCertificateProvider>(
-        pems.ca, std::vector<tls::IdentityKeyCertPair>{{pems.private_key, pems.certificate}});
+        pems.ca, std::vector<tls::IdentityKeyCertPair>{
+                     {pems.private_key.CopyForLibrary(), pems.certificate}});
     tls::TlsServerCredentialsOptions options(provider);
     options.watch_root_certs();
     options.watch_identity_key_cert_pairs();
@@ -115,10 +114,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredenti
   grpc::SslServerCredentialsOptions options(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   options.pem_root_certs = pems.ca;
-  options.pem_key_cert_pairs.push_back({pems.private_key, pems.certificate});
+  options.pem_key_cert_pairs.push_back({pems.private_key.CopyForLibrary(), pems.certificate});
   auto creds = grpc::SslServerCredentials(options);
-  sodium_memzero(options.pem_key_cert_pairs[0].private_key.data(),
-                 options.pem_key_cert_pairs[0].private_key.size());
+  SafeZeroString(&options.pem_key_cert_pairs[0].private_key);
   return creds;
 }
 

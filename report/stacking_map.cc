@@ -322,6 +322,127 @@ constexpr const char* kScript = R"js(
 })();
 )js";
 
+// The map's data for the script: every view's layers, their legends and area shades.
+std::string MapDataJson(const std::vector<MapView>& views) {
+  nlohmann::json data_views = nlohmann::json::array();
+  for (const auto& view : views) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& layer : view.layers) layers.push_back(LayerJson(layer));
+    data_views.push_back(
+        {{"label", view.label}, {"layers", layers}, {"default_layer", DefaultLayer(view)}});
+  }
+  std::string data = nlohmann::json{{"views", data_views}}.dump();
+  // Inside <script>, "</" could end the element early.
+  for (size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at)) {
+    data.replace(at, 2, "<\\/");
+  }
+  return data;
+}
+
+// The SVG of the areas: one path per area code and its "suppressed" mark.
+struct AreaSvg {
+  std::string paths, marks;
+};
+
+// Each area drawn as `shown` colours it (no data for all when it is null).
+AreaSvg DrawAreas(const AreaBoundaries& boundaries, const ProjectedMap& map,
+                  const MapLayer* shown) {
+  AreaSvg svg;
+  std::set<std::string> drawn;  // a code in several features has one path for all its parts
+  for (const auto& area : boundaries.areas) {
+    if (!drawn.insert(area.code).second) continue;
+    const std::string& path = map.paths.at(area.code);
+    const AreaShade fallback{.text = AreaName(area) + ": no data"};
+    const AreaShade& shade = shown ? shown->areas.at(area.code) : fallback;
+    svg.paths += fmt::format(
+        "<path d=\"{}\" data-code=\"{}\" data-state=\"{}\" fill=\"{}\" tabindex=\"0\" "
+        "role=\"img\" aria-label=\"{}\"><title>{}</title></path>\n",
+        path, HtmlEscape(area.code), StateName(shade.kind),
+        shown ? Fill(*shown, shade) : kNoDataFill, HtmlEscape(shade.text), HtmlEscape(shade.text));
+    const auto [x, y] = LabelPoint(path);
+    svg.marks += fmt::format(
+        "<text id=\"mark-{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
+        "dominant-baseline=\"middle\" aria-hidden=\"true\"{}>x</text>\n",
+        HtmlEscape(area.code), x, y,
+        shade.kind == AreaShade::Kind::kSuppressed ? "" : " style=\"display:none\"");
+  }
+  return svg;
+}
+
+// The period switch: one option per view.
+std::string PeriodOptions(const std::vector<MapView>& views) {
+  std::string options;
+  for (size_t i = 0; i < views.size(); ++i) {
+    options += fmt::format("<option value=\"{}\">{}</option>", i, HtmlEscape(views[i].label));
+  }
+  return options;
+}
+
+// The released tables below the map, each in its own scroll box.
+std::string ReleaseTables(const std::vector<MapRelease>& releases) {
+  std::string tables;
+  for (const auto& release : releases) {
+    tables += "<div class=\"table-scroll\">" + TableHtml(release) + "</div>\n";
+  }
+  return tables;
+}
+
+// The page shell: header and note, controls, map with legend, tables, data and script.
+constexpr const char* kPage = R"html(<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<p class="note">Made by stapel-report from {releases} released, disclosure-checked table{plural}.
+Hatched buurten with an <strong>x</strong> are suppressed to protect privacy — their number is
+not zero, it is not published. Grey: no data. Counts are rounded to multiples of {rounding};
+shares are computed from the rounded counts.</p>
+</header>
+<main>
+<section class="controls" aria-label="Map controls">
+<label for="period">Period<select id="period">{options}</select></label>
+<label for="layer">Layer<select id="layer"></select></label>
+</section>
+<div class="map-area">
+<figure>
+<svg id="map" viewBox="0 0 {width:.0f} {height:.0f}" role="group" aria-labelledby="map-title">
+<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="10" height="10" patternTransform="rotate(45)"><rect width="10" height="10" fill="#fff"/><line x1="0" y1="0" x2="0" y2="10" stroke="#666" stroke-width="4"/></pattern></defs>
+<g id="areas">
+{paths}</g>
+<g id="marks">
+{marks}</g>
+</svg>
+<figcaption id="map-title">{caption}</figcaption>
+<p id="layer-description" class="note">{description}</p>
+</figure>
+<aside aria-label="Legend">
+<h2>Legend</h2>
+<ul id="legend-classes">{legend}</ul>
+<ul id="legend-fixed">
+<li><svg class="swatch" viewBox="0 0 20 14" aria-hidden="true"><rect width="20" height="14" fill="url(#hatch)"/></svg>suppressed (x)</li>
+<li><svg class="swatch" viewBox="0 0 20 14" aria-hidden="true"><rect width="20" height="14" fill="{nodata}"/></svg>no data</li>
+</ul>
+<div id="info" role="status" aria-live="polite">Hover, tap or tab to a buurt for its numbers.</div>
+</aside>
+</div>
+<section id="tables" aria-label="Released tables">
+<h2>Released tables</h2>
+<p class="note">x = suppressed.</p>
+{tables}
+</section>
+</main>
+<script type="application/json" id="map-data">{data}</script>
+<script>{script}</script>
+</body>
+</html>
+)html";
+
 }  // namespace
 
 absl::StatusOr<MapRelease> MapRelease::FromReleaseFile(const nlohmann::json& file,
@@ -398,115 +519,26 @@ std::string RenderStackingMap(const std::vector<MapRelease>& releases,
                               const AreaBoundaries& boundaries, const std::string& title) {
   const std::vector<MapView> views = BuildMapViews(releases, boundaries);
   const ProjectedMap map = Project(boundaries, 1000);
-  nlohmann::json data_views = nlohmann::json::array();
-  for (const auto& view : views) {
-    nlohmann::json layers = nlohmann::json::array();
-    for (const auto& layer : view.layers) layers.push_back(LayerJson(layer));
-    data_views.push_back(
-        {{"label", view.label}, {"layers", layers}, {"default_layer", DefaultLayer(view)}});
-  }
-  std::string data = nlohmann::json{{"views", data_views}}.dump();
-  // Inside <script>, "</" could end the element early.
-  for (size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at)) {
-    data.replace(at, 2, "<\\/");
-  }
+  const std::string data = MapDataJson(views);
 
   // Drawn as the first period's default layer, so the map shows without script too.
   const MapView* first = views.empty() ? nullptr : &views.front();
   const MapLayer* shown =
       first && !first->layers.empty() ? &first->layers[DefaultLayer(*first)] : nullptr;
-  std::string paths, marks;
-  std::set<std::string> drawn;  // a code in several features has one path for all its parts
-  for (const auto& area : boundaries.areas) {
-    if (!drawn.insert(area.code).second) continue;
-    const std::string& path = map.paths.at(area.code);
-    const AreaShade fallback{.text = AreaName(area) + ": no data"};
-    const AreaShade& shade = shown ? shown->areas.at(area.code) : fallback;
-    paths += fmt::format(
-        "<path d=\"{}\" data-code=\"{}\" data-state=\"{}\" fill=\"{}\" tabindex=\"0\" "
-        "role=\"img\" aria-label=\"{}\"><title>{}</title></path>\n",
-        path, HtmlEscape(area.code), StateName(shade.kind),
-        shown ? Fill(*shown, shade) : kNoDataFill, HtmlEscape(shade.text), HtmlEscape(shade.text));
-    const auto [x, y] = LabelPoint(path);
-    marks += fmt::format(
-        "<text id=\"mark-{}\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
-        "dominant-baseline=\"middle\" aria-hidden=\"true\"{}>x</text>\n",
-        HtmlEscape(area.code), x, y,
-        shade.kind == AreaShade::Kind::kSuppressed ? "" : " style=\"display:none\"");
-  }
-  std::string options;
-  for (size_t i = 0; i < views.size(); ++i) {
-    options += fmt::format("<option value=\"{}\">{}</option>", i, HtmlEscape(views[i].label));
-  }
-  std::string tables;
-  for (const auto& release : releases) {
-    tables += "<div class=\"table-scroll\">" + TableHtml(release) + "</div>\n";
-  }
+  const AreaSvg areas = DrawAreas(boundaries, map, shown);
   const int rounding = releases.empty() ? 1 : releases.back().rounding_base;
 
   return fmt::format(
-      R"html(<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<p class="note">Made by stapel-report from {releases} released, disclosure-checked table{plural}.
-Hatched buurten with an <strong>x</strong> are suppressed to protect privacy — their number is
-not zero, it is not published. Grey: no data. Counts are rounded to multiples of {rounding};
-shares are computed from the rounded counts.</p>
-</header>
-<main>
-<section class="controls" aria-label="Map controls">
-<label for="period">Period<select id="period">{options}</select></label>
-<label for="layer">Layer<select id="layer"></select></label>
-</section>
-<div class="map-area">
-<figure>
-<svg id="map" viewBox="0 0 {width:.0f} {height:.0f}" role="group" aria-labelledby="map-title">
-<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="10" height="10" patternTransform="rotate(45)"><rect width="10" height="10" fill="#fff"/><line x1="0" y1="0" x2="0" y2="10" stroke="#666" stroke-width="4"/></pattern></defs>
-<g id="areas">
-{paths}</g>
-<g id="marks">
-{marks}</g>
-</svg>
-<figcaption id="map-title">{caption}</figcaption>
-<p id="layer-description" class="note">{description}</p>
-</figure>
-<aside aria-label="Legend">
-<h2>Legend</h2>
-<ul id="legend-classes">{legend}</ul>
-<ul id="legend-fixed">
-<li><svg class="swatch" viewBox="0 0 20 14" aria-hidden="true"><rect width="20" height="14" fill="url(#hatch)"/></svg>suppressed (x)</li>
-<li><svg class="swatch" viewBox="0 0 20 14" aria-hidden="true"><rect width="20" height="14" fill="{nodata}"/></svg>no data</li>
-</ul>
-<div id="info" role="status" aria-live="polite">Hover, tap or tab to a buurt for its numbers.</div>
-</aside>
-</div>
-<section id="tables" aria-label="Released tables">
-<h2>Released tables</h2>
-<p class="note">x = suppressed.</p>
-{tables}
-</section>
-</main>
-<script type="application/json" id="map-data">{data}</script>
-<script>{script}</script>
-</body>
-</html>
-)html",
-      fmt::arg("title", HtmlEscape(title)), fmt::arg("style", kStyle),
+      kPage, fmt::arg("title", HtmlEscape(title)), fmt::arg("style", kStyle),
       fmt::arg("releases", releases.size()), fmt::arg("plural", releases.size() == 1 ? "" : "s"),
-      fmt::arg("rounding", rounding), fmt::arg("options", options), fmt::arg("width", map.width),
-      fmt::arg("height", map.height), fmt::arg("paths", paths), fmt::arg("marks", marks),
+      fmt::arg("rounding", rounding), fmt::arg("options", PeriodOptions(views)),
+      fmt::arg("width", map.width), fmt::arg("height", map.height), fmt::arg("paths", areas.paths),
+      fmt::arg("marks", areas.marks),
       fmt::arg("caption", shown ? HtmlEscape(first->label + ": " + shown->title) : ""),
       fmt::arg("description", shown ? HtmlEscape(shown->description) : ""),
       fmt::arg("legend", shown ? LegendHtml(*shown) : ""), fmt::arg("nodata", kNoDataFill),
-      fmt::arg("tables", tables), fmt::arg("data", data), fmt::arg("script", kScript));
+      fmt::arg("tables", ReleaseTables(releases)), fmt::arg("data", data),
+      fmt::arg("script", kScript));
 }
 
 }  // namespace stapel

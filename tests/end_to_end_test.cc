@@ -160,6 +160,13 @@ class World {
   }
   int Request(std::string_view config = "requester.toml", std::vector<std::string> extra = {},
               std::string_view log_name = "request") {
+    return RunProcess(RequestArgv(config, std::move(extra)), Log(log_name));
+  }
+  // The same, running beside the test.
+  std::unique_ptr<Process> StartRequest(std::string_view log_name) {
+    return std::make_unique<Process>(RequestArgv("requester.toml", {}), Log(log_name));
+  }
+  std::vector<std::string> RequestArgv(std::string_view config, std::vector<std::string> extra) {
     std::vector<std::string> argv = {(kBin / "stapel-request").string(),
                                      "--config",
                                      (dir_ / "config" / config).string(),
@@ -170,7 +177,7 @@ class World {
                                      "--purpose",
                                      "test"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return RunProcess(argv, Log(log_name));
+    return argv;
   }
   int Audit(std::string_view log_name = "audit") { return AuditCommand("verify", {}, log_name); }
   // stapel-audit <command> --log … --hub-key … <extra>
@@ -911,6 +918,24 @@ TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRig
   EXPECT_EQ(nlohmann::json::parse(ReadFile(input.string() + ".receipt.json")), submission);
   EXPECT_EQ(release["linkage"]["credit"]["records"], 1000000) << release["linkage"].dump();
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+}
+
+TEST(EndToEndTest, AHubKilledDuringReleasesRestartsWithALogTheOfficerVerifies) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  // SIGKILL at different moments of a release: while it links, protects, or writes the log.
+  for (int kill = 0; kill < 6; ++kill) {
+    auto request = w.StartRequest(fmt::format("request-killed-{}", kill));
+    std::this_thread::sleep_for(std::chrono::milliseconds(15 + 45 * kill));
+    EXPECT_EQ(w.KillHub(), 128 + SIGKILL);
+    request->Wait();
+    w.StartHub();  // repairs a torn end of the log, if the kill left one
+  }
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  ASSERT_EQ(w.StopHub(), 0);
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+  ASSERT_EQ(w.AuditCommand("show", {}, "audit-show"), 0) << ReadFile(w.Log("audit-show"));
 }
 
 TEST(EndToEndTest, TheKeyCeremonyGivesEveryPartyTheSecretAndRotationMakesANewEpoch) {

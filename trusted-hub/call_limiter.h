@@ -31,6 +31,7 @@ class CallLimiter {
 
    private:
     friend class CallLimiter;
+    // `limiter` is not owned and must outlive the Slot.
     Slot(CallLimiter* limiter, std::string peer) : limiter_(limiter), peer_(std::move(peer)) {}
     CallLimiter* limiter_;
     std::string peer_;

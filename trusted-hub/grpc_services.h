@@ -15,6 +15,7 @@ namespace stapel {
 
 class IngestService final : public v1::Ingest::Service {
  public:
+  // `ingest` and `limiter` are not owned and must outlive the service.
   IngestService(Ingest* ingest, CallLimiter* limiter) : ingest_(ingest), limiter_(limiter) {}
   grpc::Status SubmitBatch(grpc::ServerContext* context, const v1::SignedBatch* request,
                            v1::BatchAck* response) override;
@@ -29,6 +30,7 @@ class IngestService final : public v1::Ingest::Service {
 
 class ReleaseService final : public v1::Release::Service {
  public:
+  // `releaser` and `limiter` are not owned and must outlive the service.
   ReleaseService(Releaser* releaser, CallLimiter* limiter)
       : releaser_(releaser), limiter_(limiter) {}
   grpc::Status RequestTable(grpc::ServerContext* context, const v1::TableRequest* request,
@@ -41,6 +43,7 @@ class ReleaseService final : public v1::Release::Service {
 
 class KeyRelayService final : public v1::KeyRelay::Service {
  public:
+  // `relay` and `limiter` are not owned and must outlive the service.
   KeyRelayService(KeyRelay* relay, CallLimiter* limiter) : relay_(relay), limiter_(limiter) {}
   grpc::Status Deposit(grpc::ServerContext* context, const v1::SignedKeyEnvelope* request,
                        v1::KeyDepositReply* response) override;

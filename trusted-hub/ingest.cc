@@ -33,6 +33,146 @@ absl::Status RefuseUnknownFields(const google::protobuf::Message& signed_message
   return absl::OkStatus();
 }
 
+// The batch's match key kinds and attribute names: each allowed for the party by the manifest,
+// and none listed twice (kinds and attributes share one set of names).
+absl::Status CheckBatchNames(const PartyManifest& party, const v1::Batch& batch,
+                             std::string_view at) {
+  std::set<std::string_view> seen;
+  for (const auto& kind : batch.match_key_kinds()) {
+    if (!party.AllowsMatchKey(kind)) {
+      return absl::PermissionDeniedError(fmt::format(
+          "{}: match key '{}' is not allowed for party '{}' by the manifest", at, kind, party.id));
+    }
+    if (!seen.insert(kind).second) {
+      return absl::InvalidArgumentError(fmt::format("{}: match key '{}' listed twice", at, kind));
+    }
+  }
+  for (const auto& attribute : batch.attribute_names()) {
+    if (!party.AllowsAttribute(attribute)) {
+      return absl::PermissionDeniedError(fmt::format(
+          "{}: attribute '{}' is not allowed for party '{}' by the manifest (allowed: {})", at,
+          attribute, party.id, fmt::join(party.attributes, ", ")));
+    }
+    if (!seen.insert(attribute).second) {
+      return absl::InvalidArgumentError(
+          fmt::format("{}: attribute '{}' listed twice", at, attribute));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// What every record of one batch is checked against. Refers to, and must not outlive, the
+// batch, the manifest and the party it is made from.
+struct RecordRules {
+  std::string_view at;  // "batch <sequence>", the start of every message
+  const Manifest& manifest;
+  const PartyManifest& party;
+  const v1::Batch& batch;
+  int identity_kind;  // where the project's first kind is in the batch's kinds; -1: absent
+};
+
+// INVALID_ARGUMENT "<batch> record <i>: <what>".
+absl::Status BadRecord(const RecordRules& rules, int i, std::string_view what) {
+  return absl::InvalidArgumentError(fmt::format("{} record {}: {}", rules.at, i, what));
+}
+
+// The record's match keys: 1 to kMaxKeysPerRecord keys of 32 bytes, each of a kind the batch
+// lists. Sets `*identities` to the number of keys of the identity kind.
+absl::Status CheckRecordKeys(const RecordRules& rules, const v1::PseudonymRecord& r, int i,
+                             int* identities) {
+  if (r.keys_size() == 0) return BadRecord(rules, i, "no match key");
+  if (r.keys_size() > Ingest::kMaxKeysPerRecord) {
+    return BadRecord(rules, i, fmt::format("more than {} match keys", Ingest::kMaxKeysPerRecord));
+  }
+  *identities = 0;
+  for (const auto& entry : r.keys()) {
+    if (entry.kind() >= static_cast<uint32_t>(rules.batch.match_key_kinds_size())) {
+      return BadRecord(rules, i, "a match key's kind is not in the batch's match_key_kinds");
+    }
+    if (entry.key().size() != sizeof(MatchKey)) {
+      return BadRecord(rules, i, "a match key is not 32 bytes");
+    }
+    *identities += static_cast<int>(entry.kind()) == rules.identity_kind;
+  }
+  return absl::OkStatus();
+}
+
+// A register record: exactly one identity key, a CBS buurt code, a 32-byte household key if any.
+absl::Status CheckRegisterRecord(const RecordRules& rules, const v1::PseudonymRecord& r, int i,
+                                 int identities) {
+  if (identities != 1) {
+    return BadRecord(rules, i,
+                     fmt::format("a register record needs exactly one '{}' key",
+                                 rules.manifest.match_keys.front()));
+  }
+  if (!NormalizeBuurtCode(r.buurt()).ok() || r.buurt() != *NormalizeBuurtCode(r.buurt())) {
+    return BadRecord(rules, i, "buurt is not a CBS buurt code (BU + 8 digits)");
+  }
+  if (!r.household().empty() && r.household().size() != sizeof(MatchKey)) {
+    return BadRecord(rules, i, "the household key is not 32 bytes");
+  }
+  return absl::OkStatus();
+}
+
+// A source record: neither a buurt nor a household key.
+absl::Status CheckSourceRecord(const RecordRules& rules, const v1::PseudonymRecord& r, int i) {
+  if (!r.buurt().empty()) {
+    return absl::PermissionDeniedError(
+        fmt::format("{} record {}: only the population register may send a buurt", rules.at, i));
+  }
+  if (!r.household().empty()) {
+    return absl::PermissionDeniedError(fmt::format(
+        "{} record {}: only the population register may send a household key", rules.at, i));
+  }
+  return absl::OkStatus();
+}
+
+// Bloom filter and blocking keys: only from fuzzy parties, and of the manifest's sizes.
+absl::Status CheckRecordFuzzy(const RecordRules& rules, const v1::PseudonymRecord& r, int i) {
+  if (!rules.party.fuzzy) {
+    if (!r.bloom().empty() || r.block_keys_size() > 0) {
+      return absl::PermissionDeniedError(fmt::format(
+          "{} record {}: Bloom filters are accepted only from parties with fuzzy = true", rules.at,
+          i));
+    }
+    return absl::OkStatus();
+  }
+  const size_t bytes = static_cast<size_t>(rules.manifest.fuzzy->bits) / 8;
+  if (!r.bloom().empty() && r.bloom().size() != bytes) {
+    return BadRecord(rules, i, fmt::format("the Bloom filter must be {} bytes", bytes));
+  }
+  if (r.block_keys_size() > Ingest::kMaxBlockKeysPerRecord) {
+    return BadRecord(rules, i,
+                     fmt::format("more than {} blocking keys", Ingest::kMaxBlockKeysPerRecord));
+  }
+  for (const auto& key : r.block_keys()) {
+    if (key.size() != sizeof(MatchKey)) {
+      return BadRecord(rules, i, "a blocking key is not 32 bytes");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// One record: its keys, the register's or a source's fields, fuzzy fields, indicator values.
+absl::Status CheckRecord(const RecordRules& rules, int i) {
+  const v1::PseudonymRecord& r = rules.batch.records(i);
+  int identities = 0;
+  if (absl::Status s = CheckRecordKeys(rules, r, i, &identities); !s.ok()) return s;
+  absl::Status fields = rules.party.role == PartyRole::kRegister
+                            ? CheckRegisterRecord(rules, r, i, identities)
+                            : CheckSourceRecord(rules, r, i);
+  if (!fields.ok()) return fields;
+  if (absl::Status s = CheckRecordFuzzy(rules, r, i); !s.ok()) return s;
+  if (r.attribute_values_size() != rules.batch.attribute_names_size()) {
+    return BadRecord(rules, i,
+                     "number of attribute values differs from the batch's attribute_names");
+  }
+  for (uint32_t v : r.attribute_values()) {
+    if (v > 1) return BadRecord(rules, i, "an indicator value is not 0 or 1");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Ingest>> Ingest::Create(const Manifest* manifest,
@@ -82,8 +222,8 @@ absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
   return party;
 }
 
-absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& batch) const {
-  const std::string at = fmt::format("batch {}", batch.sequence());
+absl::Status Ingest::CheckBatchHeader(const PartyManifest& party, const v1::Batch& batch,
+                                      std::string_view at) const {
   if (batch.project_id() != manifest_->project_id) {
     return absl::FailedPreconditionError(fmt::format("{} is for project '{}', this hub serves '{}'",
                                                      at, batch.project_id(),
@@ -113,94 +253,29 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
   if (batch.submission_id().size() != 16) {
     return absl::InvalidArgumentError(fmt::format("{}: submission id must be 16 bytes", at));
   }
-  std::set<std::string_view> seen;
-  for (const auto& kind : batch.match_key_kinds()) {
-    if (!party.AllowsMatchKey(kind)) {
-      return absl::PermissionDeniedError(fmt::format(
-          "{}: match key '{}' is not allowed for party '{}' by the manifest", at, kind, party.id));
-    }
-    if (!seen.insert(kind).second) {
-      return absl::InvalidArgumentError(fmt::format("{}: match key '{}' listed twice", at, kind));
-    }
-  }
-  for (const auto& attribute : batch.attribute_names()) {
-    if (!party.AllowsAttribute(attribute)) {
-      return absl::PermissionDeniedError(fmt::format(
-          "{}: attribute '{}' is not allowed for party '{}' by the manifest (allowed: {})", at,
-          attribute, party.id, fmt::join(party.attributes, ", ")));
-    }
-    if (!seen.insert(attribute).second) {
-      return absl::InvalidArgumentError(
-          fmt::format("{}: attribute '{}' listed twice", at, attribute));
-    }
-  }
+  return absl::OkStatus();
+}
+
+absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& batch) const {
+  const std::string at = fmt::format("batch {}", batch.sequence());
+  if (absl::Status s = CheckBatchHeader(party, batch, at); !s.ok()) return s;
+  if (absl::Status s = CheckBatchNames(party, batch, at); !s.ok()) return s;
   if (batch.records_size() == 0 || batch.records_size() > kMaxRecordsPerBatch) {
     return absl::InvalidArgumentError(fmt::format("{}: must hold 1 to {} records, holds {}", at,
                                                   kMaxRecordsPerBatch, batch.records_size()));
   }
-  const bool is_register = party.role == PartyRole::kRegister;
   // The register identifies persons by the project's first kind; find it in this batch.
   int identity_kind = -1;
   for (int k = 0; k < batch.match_key_kinds_size(); ++k) {
     if (batch.match_key_kinds(k) == manifest_->match_keys.front()) identity_kind = k;
   }
+  const RecordRules rules{.at = at,
+                          .manifest = *manifest_,
+                          .party = party,
+                          .batch = batch,
+                          .identity_kind = identity_kind};
   for (int i = 0; i < batch.records_size(); ++i) {
-    const v1::PseudonymRecord& r = batch.records(i);
-    auto bad = [&](std::string_view what) {
-      return absl::InvalidArgumentError(fmt::format("{} record {}: {}", at, i, what));
-    };
-    if (r.keys_size() == 0) return bad("no match key");
-    if (r.keys_size() > kMaxKeysPerRecord) {
-      return bad(fmt::format("more than {} match keys", kMaxKeysPerRecord));
-    }
-    int identities = 0;
-    for (const auto& entry : r.keys()) {
-      if (entry.kind() >= static_cast<uint32_t>(batch.match_key_kinds_size())) {
-        return bad("a match key's kind is not in the batch's match_key_kinds");
-      }
-      if (entry.key().size() != sizeof(MatchKey)) return bad("a match key is not 32 bytes");
-      identities += static_cast<int>(entry.kind()) == identity_kind;
-    }
-    if (is_register) {
-      if (identities != 1) {
-        return bad(fmt::format("a register record needs exactly one '{}' key",
-                               manifest_->match_keys.front()));
-      }
-      if (!NormalizeBuurtCode(r.buurt()).ok() || r.buurt() != *NormalizeBuurtCode(r.buurt())) {
-        return bad("buurt is not a CBS buurt code (BU + 8 digits)");
-      }
-    } else if (!r.buurt().empty()) {
-      return absl::PermissionDeniedError(
-          fmt::format("{} record {}: only the population register may send a buurt", at, i));
-    }
-    if (!r.household().empty()) {
-      if (!is_register) {
-        return absl::PermissionDeniedError(fmt::format(
-            "{} record {}: only the population register may send a household key", at, i));
-      }
-      if (r.household().size() != sizeof(MatchKey)) return bad("the household key is not 32 bytes");
-    }
-    if (party.fuzzy) {
-      const size_t bytes = static_cast<size_t>(manifest_->fuzzy->bits) / 8;
-      if (!r.bloom().empty() && r.bloom().size() != bytes) {
-        return bad(fmt::format("the Bloom filter must be {} bytes", bytes));
-      }
-      if (r.block_keys_size() > kMaxBlockKeysPerRecord) {
-        return bad(fmt::format("more than {} blocking keys", kMaxBlockKeysPerRecord));
-      }
-      for (const auto& key : r.block_keys()) {
-        if (key.size() != sizeof(MatchKey)) return bad("a blocking key is not 32 bytes");
-      }
-    } else if (!r.bloom().empty() || r.block_keys_size() > 0) {
-      return absl::PermissionDeniedError(fmt::format(
-          "{} record {}: Bloom filters are accepted only from parties with fuzzy = true", at, i));
-    }
-    if (r.attribute_values_size() != batch.attribute_names_size()) {
-      return bad("number of attribute values differs from the batch's attribute_names");
-    }
-    for (uint32_t v : r.attribute_values()) {
-      if (v > 1) return bad("an indicator value is not 0 or 1");
-    }
+    if (absl::Status s = CheckRecord(rules, i); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -34,7 +34,8 @@ class Ingest {
 
   // INVALID_ARGUMENT when a party's key in the manifest does not parse. Completed
   // submissions are recorded in `log` (party, counts, digest of the stored batches). Batches
-  // must carry the key_check of `keys`'s current epoch.
+  // must carry the key_check of `keys`'s current epoch. `manifest`, `store`, `log` and `keys`
+  // are not owned and must remain live while the Ingest is in use.
   static absl::StatusOr<std::unique_ptr<Ingest>> Create(const Manifest* manifest,
                                                         SubmissionStore* store,
                                                         ReleaseLogWriter* log,
@@ -57,6 +58,7 @@ class Ingest {
       std::string_view peer, const v1::SignedSubmissionSummary& signed_summary);
 
  private:
+  // The pointees are not owned and must outlive the Ingest (as for Create).
   Ingest(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
          const KeyRelay* epochs, std::map<std::string, Ed25519Verifier, std::less<>> keys)
       : manifest_(manifest), store_(store), log_(log), epochs_(epochs), keys_(std::move(keys)) {}
@@ -64,7 +66,13 @@ class Ingest {
   absl::StatusOr<const PartyManifest*> Authenticate(std::string_view peer, std::string_view context,
                                                     const std::string& message,
                                                     const std::string& signature) const;
+  // Checks a parsed batch of `party` against the manifest: its header, its match key kinds
+  // and attribute names, and every record. The errors of SubmitBatch.
   absl::Status CheckBatch(const PartyManifest& party, const v1::Batch& batch) const;
+  // The batch's project, party, the current epoch's key_check and the submission id's size;
+  // `at` ("batch <sequence>") starts every message.
+  absl::Status CheckBatchHeader(const PartyManifest& party, const v1::Batch& batch,
+                                std::string_view at) const;
   // The release-log entry of a completed submission, if it was completed. Callers hold mu_.
   std::optional<nlohmann::json> CompletedEntry(std::string_view party,
                                                const std::string& submission_id) const;

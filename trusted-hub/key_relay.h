@@ -12,15 +12,16 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "project/manifest.h"
 #include "ledger/log_writer.h"
+#include "project/manifest.h"
 #include "proto/stapel.pb.h"
 
 namespace stapel {
 
 class KeyRelay {
  public:
-  // Reads the epochs recorded in `log`.
+  // Reads the epochs recorded in `log`. `manifest` and `log` are not owned and must remain live
+  // while the KeyRelay is in use (deposits are appended to `log`).
   KeyRelay(const Manifest* manifest, ReleaseLogWriter* log);
 
   // `peer` is the caller's certificate identity. PERMISSION_DENIED unless it is the manifest's

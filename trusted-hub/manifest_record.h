@@ -7,13 +7,14 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "project/manifest.h"
 #include "ledger/log_writer.h"
+#include "project/manifest.h"
 
 namespace stapel {
 
 // Appends a "manifest" entry unless the newest one in `log` describes the same manifest text,
-// keys and privacy officer's signature (base64). Returns whether it appended.
+// keys and privacy officer's signature (base64). Returns whether it appended. `log` is used
+// during the call only.
 absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                                              std::string_view manifest_text,
                                              std::string_view officer_signature,

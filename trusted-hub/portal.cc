@@ -12,6 +12,7 @@
 
 #include "audit/officer_audit.h"
 #include "encoding/hex.h"
+#include "encoding/hmac_sha256.h"
 #include "ledger/log_entry.h"
 #include "ledger/log_format.h"
 #include "proto/table_request.h"
@@ -49,10 +50,9 @@ std::string ClientIdentity(const httplib::Request& req) {
   return n > 0 ? std::string(name, n) : "";
 }
 
-std::string Token(const unsigned char* key, const std::string& identity) {
-  unsigned char mac[crypto_auth_BYTES];
-  crypto_auth(mac, reinterpret_cast<const unsigned char*>(identity.data()), identity.size(), key);
-  return HexEncode(std::span<const uint8_t>(mac, sizeof(mac)));
+std::string Token(const SecretBytes& key, const std::string& identity) {
+  return HexEncode(HmacSha256(
+      key.span(), {reinterpret_cast<const uint8_t*>(identity.data()), identity.size()}));
 }
 
 // Whether the posted form carries `expected` as its token (compared in constant time).
@@ -101,14 +101,10 @@ Portal::Portal(const Manifest* manifest, Releaser* releaser, ReleaseLogWriter* l
       releaser_(releaser),
       log_(log),
       hub_key_(std::move(hub_key)),
-      options_(std::move(options)) {
-  randombytes_buf(token_key_, sizeof(token_key_));
-}
+      options_(std::move(options)),
+      token_key_(SecretBytes::Random(32)) {}
 
-Portal::~Portal() {
-  Stop();
-  sodium_memzero(token_key_, sizeof(token_key_));
-}
+Portal::~Portal() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<Portal>> Portal::Create(const Manifest* manifest, Releaser* releaser,
                                                        ReleaseLogWriter* log,

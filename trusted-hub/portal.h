@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "keys/secret_bytes.h"
 #include "keys/signing.h"
 #include "ledger/log_writer.h"
 #include "project/manifest.h"
@@ -58,6 +59,7 @@ class Portal {
   void Stop();
 
  private:
+  // As Create: the pointees are not owned and must outlive the portal.
   Portal(const Manifest* manifest, Releaser* releaser, ReleaseLogWriter* log,
          Ed25519Verifier hub_key, Options options);
   // Each address to its handler below.
@@ -82,7 +84,7 @@ class Portal {
   ReleaseLogWriter* log_;
   const Ed25519Verifier hub_key_;
   const Options options_;
-  unsigned char token_key_[32];  // per process; forms are tokened with a MAC of the identity
+  const SecretBytes token_key_;  // per process; forms are tokened with a MAC of the identity
   std::unique_ptr<httplib::SSLServer> server_;
   std::thread thread_;
 };

@@ -15,7 +15,7 @@ namespace stapel {
 
 // DATA_LOSS naming the party, both submissions and what to do. A current submission that the
 // log does not know yet (a stop between storing and logging its completion) passes: the
-// agent's retry of the completion logs it.
+// agent's retry of the completion logs it. `submissions` is used during the call only.
 absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLogWriter& log,
                                       SubmissionStore* submissions);
 

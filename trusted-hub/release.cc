@@ -77,31 +77,200 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
           {"passes", std::move(by_pass)}};
 }
 
+// The register first: it defines the persons every other record links onto.
+std::vector<const PartyManifest*> LinkOrder(const Manifest& manifest) {
+  std::vector<const PartyManifest*> order = {&manifest.RegisterParty()};
+  for (const auto& p : manifest.parties) {
+    if (p.role != PartyRole::kRegister) order.push_back(&p);
+  }
+  return order;
+}
+
+// One linkage of every party's current submission onto the register: the linker and the
+// buurten seen so far. Refers to `manifest`, which must outlive it.
+struct LinkRun {
+  LinkRun(const Manifest& manifest, KeyRelay::Epoch current)
+      : manifest(manifest),
+        indicators(manifest.Attributes()),
+        epoch(std::move(current)),
+        linker(manifest.match_keys.size()) {
+    if (manifest.fuzzy) linker.EnableFuzzy(manifest.fuzzy->bits / 64, manifest.fuzzy->threshold);
+  }
+
+  const Manifest& manifest;
+  const std::vector<std::string> indicators;
+  const KeyRelay::Epoch epoch;
+  Linker linker;
+  RecordView view;
+  std::vector<std::string> buurt_codes;
+  std::map<std::string, uint32_t, std::less<>> buurt_index;
+};
+
+// A digest of the content of a party's batches: their kinds and attributes, and their
+// records, each piece with its length.
+class ContentDigest {
+ public:
+  void AddBatch(const v1::Batch& batch) {
+    Add(fmt::format("{}|{}", fmt::join(batch.match_key_kinds(), ","),
+                    fmt::join(batch.attribute_names(), ",")));
+    for (const auto& r : batch.records()) {
+      r.SerializeToString(&bytes_);
+      Add(bytes_);
+    }
+  }
+  // Call once, at the end.
+  std::string FinalHex() { return content_.FinalHex(); }
+
+ private:
+  void Add(std::string_view data) {
+    const uint64_t size = data.size();
+    content_.Update(std::string_view(reinterpret_cast<const char*>(&size), sizeof(size)));
+    content_.Update(data);
+  }
+
+  Sha256Stream content_;
+  std::string bytes_;
+};
+
+// Links the records of one batch: the register's become persons (their buurten numbered in
+// the order met), a source's link onto those persons.
+void LinkBatch(const v1::Batch& batch, bool is_register, LinkRun* run, LinkStats* stats) {
+  const BatchLayout layout = Layout(batch, run->manifest, run->indicators);
+  for (const auto& r : batch.records()) {
+    run->view.Read(r, layout.kind_slot);
+    if (is_register) {
+      auto [it, fresh] = run->buurt_index.try_emplace(r.buurt(), run->buurt_codes.size());
+      if (fresh) run->buurt_codes.push_back(r.buurt());
+      run->linker.AddRegisterRecord(run->view.keys(), it->second, RecordIndicators(r, layout),
+                                    stats, run->view.fuzzy(), run->view.household());
+    } else {
+      run->linker.AddSourceRecord(run->view.keys(), RecordIndicators(r, layout), stats,
+                                  run->view.fuzzy());
+    }
+  }
+}
+
+// Reads the batches of `party`'s current submission from `store` and links them; refuses
+// batches of another epoch than the run's. Puts the party's statistics into `*linkage` and
+// returns the digest of the content it sent.
+absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifest& party,
+                                      const v1::SubmissionSummary& current, LinkRun* run,
+                                      nlohmann::json* linkage) {
+  const bool is_register = party.role == PartyRole::kRegister;
+  // What the party sent, not which submission carried it: sending the same export again
+  // keeps the data state, so the differencing guard still sees the earlier releases.
+  ContentDigest content;
+  if (is_register) run->linker.Reserve(current.record_count());
+  LinkStats stats;
+  absl::Status s = store->ForEachBatch(
+      party.id, current.submission_id(),
+      [&](uint64_t, const v1::Batch& batch, std::string_view) -> absl::Status {
+        if (batch.key_check() != run->epoch.key_check) {
+          return absl::FailedPreconditionError(fmt::format(
+              "the data of party '{}' were made with the linkage secret of an earlier epoch "
+              "(the project is at epoch {}); pseudonyms of different epochs never link, so the "
+              "party must fetch the current secret (stapel-ceremony fetch) and send its export "
+              "again",
+              party.id, run->epoch.number));
+        }
+        content.AddBatch(batch);
+        LinkBatch(batch, is_register, run, &stats);
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  if (!is_register) run->linker.FinishSource(&stats);
+  (*linkage)[party.id] = StatsJson(stats, is_register, run->manifest);
+  return content.FinalHex();
+}
+
+// A table protected for release, and what protecting it took.
+struct ProtectedTable {
+  AreaTable table;  // suppressed and rounded
+  ProtectionResult protection;
+  int by_guard = 0;            // suppressions the differencing guard added
+  size_t earlier_checked = 0;  // earlier releases of the same data checked
+};
+
+// Builds the table of `spec` from `counts`, protects it against `earlier` and rounds it.
+absl::StatusOr<ProtectedTable> ProtectForRelease(const DisclosureRules& rules,
+                                                 const TableSpec& spec, const BuurtCounts& counts,
+                                                 const Geography& geography,
+                                                 const std::vector<ReleasedTable>& earlier) {
+  const AreaTable unprotected = BuildTable(spec, counts, geography);
+  ProtectedTable out{
+      .table = unprotected, .protection = {}, .by_guard = 0, .earlier_checked = earlier.size()};
+  auto protection = ProtectTable(rules, spec, counts, earlier, &out.table);
+  if (!protection.ok()) return protection.status();
+  out.protection = *protection;
+  // What the differencing guard added: the table protected on its own, compared (only needed
+  // when there are earlier releases; without them the two are the same).
+  if (!earlier.empty()) {
+    AreaTable alone = unprotected;
+    auto alone_result = ProtectTable(rules, spec, counts, {}, &alone);
+    if (!alone_result.ok()) return alone_result.status();
+    const AreaTable& table = out.table;
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      for (size_t m = 0; m < table.rows[r].cells.size(); ++m) {
+        out.by_guard += table.rows[r].cells[m].suppressed && !alone.rows[r].cells[m].suppressed;
+      }
+    }
+  }
+  ApplyRounding(rules.rounding_base, &out.table);
+  return out;
+}
+
+// The release entry's "request": purpose, population, level, measures and the resolved spec.
+nlohmann::json RequestJson(const v1::TableRequest& request, const TableRequest& table_request,
+                           const TableSpec& spec) {
+  nlohmann::json measures = nlohmann::json::array();
+  for (const auto& m : table_request.measures) {
+    measures.push_back({{"name", m.name}, {"expression", m.expression}});
+  }
+  return {{"purpose", BoundedUtf8(request.purpose(), kMaxPurposeBytes)},
+          {"population",
+           table_request.population.empty() ? "stacking table" : table_request.population},
+          {"level", table_request.level},
+          {"measures", measures},
+          {"spec", spec.ToJson()}};
+}
+
+// The release entry's "protection": the suppressions and what was checked.
+nlohmann::json ProtectionJson(const ProtectedTable& t) {
+  return {{"suppressed_primary", t.protection.primary},
+          {"suppressed_secondary", t.protection.secondary},
+          {"suppressed_by_guard", t.by_guard},
+          {"earlier_releases_checked", t.earlier_checked},
+          {"lp_ranges_solved", t.protection.ranges_solved}};
+}
+
+// The reply of a logged release: the table as JSON and CSV, its digest, the log entry
+// (`log_line`, at `sequence`) and the protection counts.
+v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_json,
+                         uint64_t sequence, const std::string& log_line) {
+  v1::ReleaseReply reply;
+  reply.set_sequence(sequence);
+  reply.set_table_json(table_json.dump(2));
+  reply.set_table_csv(t.table.ToCsv());
+  reply.set_table_sha256(Sha256Hex(table_json.dump()));
+  reply.set_log_entry(log_line);
+  reply.set_suppressed_primary(t.protection.primary);
+  reply.set_suppressed_secondary(t.protection.secondary);
+  reply.set_suppressed_by_guard(t.by_guard);
+  reply.set_earlier_releases_checked(t.earlier_checked);
+  return reply;
+}
+
 }  // namespace
 
 absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
                                                   std::string* data_version) {
-  const std::vector<std::string> indicators = manifest_->Attributes();
-  const KeyRelay::Epoch epoch = keys_->Current();
+  LinkRun run(*manifest_, keys_->Current());
   std::string submissions;
-  Linker linker(manifest_->match_keys.size());
-  if (manifest_->fuzzy)
-    linker.EnableFuzzy(manifest_->fuzzy->bits / 64, manifest_->fuzzy->threshold);
-  RecordView view;
-  std::vector<std::string> buurt_codes;
-  std::map<std::string, uint32_t, std::less<>> buurt_index;
-
-  // The register first: it defines the persons every other record links onto.
-  std::vector<const PartyManifest*> order = {&manifest_->RegisterParty()};
-  for (const auto& p : manifest_->parties) {
-    if (p.role != PartyRole::kRegister) order.push_back(&p);
-  }
-  for (const PartyManifest* party : order) {
-    const bool is_register = party->role == PartyRole::kRegister;
+  for (const PartyManifest* party : LinkOrder(*manifest_)) {
     auto current = store_->Current(party->id);
     if (!current.ok()) return current.status();
     if (!current->has_value()) {
-      if (is_register) {
+      if (party->role == PartyRole::kRegister) {
         return absl::FailedPreconditionError(fmt::format(
             "the population register '{}' has not completed a submission yet; run its agent "
             "first",
@@ -110,56 +279,12 @@ absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
       (*linkage)[party->id] = {{"submitted", false}};
       continue;
     }
-    // What the party sent, not which submission carried it: sending the same export again
-    // keeps the data state, so the differencing guard still sees the earlier releases.
-    Sha256Stream content;
-    std::string bytes;
-    auto add = [&](std::string_view data) {
-      const uint64_t size = data.size();
-      content.Update(std::string_view(reinterpret_cast<const char*>(&size), sizeof(size)));
-      content.Update(data);
-    };
-    if (is_register) linker.Reserve((*current)->record_count());
-    LinkStats stats;
-    absl::Status s = store_->ForEachBatch(
-        party->id, (*current)->submission_id(),
-        [&](uint64_t, const v1::Batch& batch, std::string_view) -> absl::Status {
-          if (batch.key_check() != epoch.key_check) {
-            return absl::FailedPreconditionError(fmt::format(
-                "the data of party '{}' were made with the linkage secret of an earlier epoch "
-                "(the project is at epoch {}); pseudonyms of different epochs never link, so the "
-                "party must fetch the current secret (stapel-ceremony fetch) and send its export "
-                "again",
-                party->id, epoch.number));
-          }
-          const BatchLayout layout = Layout(batch, *manifest_, indicators);
-          add(fmt::format("{}|{}", fmt::join(batch.match_key_kinds(), ","),
-                          fmt::join(batch.attribute_names(), ",")));
-          for (const auto& r : batch.records()) {
-            r.SerializeToString(&bytes);
-            add(bytes);
-          }
-          for (const auto& r : batch.records()) {
-            view.Read(r, layout.kind_slot);
-            if (is_register) {
-              auto [it, fresh] = buurt_index.try_emplace(r.buurt(), buurt_codes.size());
-              if (fresh) buurt_codes.push_back(r.buurt());
-              linker.AddRegisterRecord(view.keys(), it->second, RecordIndicators(r, layout), &stats,
-                                       view.fuzzy(), view.household());
-            } else {
-              linker.AddSourceRecord(view.keys(), RecordIndicators(r, layout), &stats,
-                                     view.fuzzy());
-            }
-          }
-          return absl::OkStatus();
-        });
-    if (!s.ok()) return s;
-    submissions += fmt::format("{}:{};", party->id, content.FinalHex());
-    if (!is_register) linker.FinishSource(&stats);
-    (*linkage)[party->id] = StatsJson(stats, is_register, *manifest_);
+    auto content = LinkParty(store_, *party, **current, &run, linkage);
+    if (!content.ok()) return content.status();
+    submissions += fmt::format("{}:{};", party->id, *content);
   }
   *data_version = Sha256Hex(submissions);
-  return CountByBuurt(linker.persons(), buurt_codes, geography_);
+  return CountByBuurt(run.linker.persons(), run.buurt_codes, geography_);
 }
 
 absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
@@ -188,8 +313,8 @@ absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
   return reply;
 }
 
-absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester,
-                                                      const v1::TableRequest& request) {
+absl::Status Releaser::CheckRequest(std::string_view requester,
+                                    const v1::TableRequest& request) const {
   if (!manifest_->IsRequester(requester)) {
     return absl::PermissionDeniedError(
         fmt::format("'{}' is not a requester of project '{}'; the manifest lists: {}", requester,
@@ -201,6 +326,12 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (request.purpose().size() > 1000) {
     return absl::InvalidArgumentError("purpose is longer than 1000 characters");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester,
+                                                      const v1::TableRequest& request) {
+  if (absl::Status s = CheckRequest(requester, request); !s.ok()) return s;
   const TableRequest table_request = TableRequestFromProto(request);
   std::lock_guard lock(mu_);
   nlohmann::json linkage = nlohmann::json::object();
@@ -213,62 +344,21 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (!earlier.ok()) return earlier.status();
 
   const DisclosureRules& rules = manifest_->disclosure;
-  const AreaTable unprotected = BuildTable(*spec, *counts, geography_);
-  AreaTable table = unprotected;
-  auto protection = ProtectTable(rules, *spec, *counts, *earlier, &table);
-  if (!protection.ok()) return protection.status();
-  // What the differencing guard added: the table protected on its own, compared (only needed
-  // when there are earlier releases; without them the two are the same).
-  int by_guard = 0;
-  if (!earlier->empty()) {
-    AreaTable alone = unprotected;
-    auto alone_result = ProtectTable(rules, *spec, *counts, {}, &alone);
-    if (!alone_result.ok()) return alone_result.status();
-    for (size_t r = 0; r < table.rows.size(); ++r) {
-      for (size_t m = 0; m < table.rows[r].cells.size(); ++m) {
-        by_guard += table.rows[r].cells[m].suppressed && !alone.rows[r].cells[m].suppressed;
-      }
-    }
-  }
-  ApplyRounding(rules.rounding_base, &table);
+  auto released = ProtectForRelease(rules, *spec, *counts, geography_, *earlier);
+  if (!released.ok()) return released.status();
 
-  const nlohmann::json table_json = table.ToJson();
-  nlohmann::json measures = nlohmann::json::array();
-  for (const auto& m : table_request.measures) {
-    measures.push_back({{"name", m.name}, {"expression", m.expression}});
-  }
-  ReleaseEntry entry{
-      .project_id = manifest_->project_id,
-      .requester = std::string(requester),
-      .request = {{"purpose", BoundedUtf8(request.purpose(), kMaxPurposeBytes)},
-                  {"population",
-                   table_request.population.empty() ? "stacking table" : table_request.population},
-                  {"level", table_request.level},
-                  {"measures", measures},
-                  {"spec", spec->ToJson()}},
-      .data_version = data_version,
-      .rules = RulesToJson(rules),
-      .protection = {{"suppressed_primary", protection->primary},
-                     {"suppressed_secondary", protection->secondary},
-                     {"suppressed_by_guard", by_guard},
-                     {"earlier_releases_checked", earlier->size()},
-                     {"lp_ranges_solved", protection->ranges_solved}},
-      .linkage = linkage,
-      .table = table_json};
+  const nlohmann::json table_json = released->table.ToJson();
+  ReleaseEntry entry{.project_id = manifest_->project_id,
+                     .requester = std::string(requester),
+                     .request = RequestJson(request, table_request, *spec),
+                     .data_version = data_version,
+                     .rules = RulesToJson(rules),
+                     .protection = ProtectionJson(*released),
+                     .linkage = linkage,
+                     .table = table_json};
   auto line = log_->Append(entry.ToEntry());
   if (!line.ok()) return line.status();
-
-  v1::ReleaseReply reply;
-  reply.set_sequence(log_->entries());
-  reply.set_table_json(table_json.dump(2));
-  reply.set_table_csv(table.ToCsv());
-  reply.set_table_sha256(Sha256Hex(table_json.dump()));
-  reply.set_log_entry(*line);
-  reply.set_suppressed_primary(protection->primary);
-  reply.set_suppressed_secondary(protection->secondary);
-  reply.set_suppressed_by_guard(by_guard);
-  reply.set_earlier_releases_checked(earlier->size());
-  return reply;
+  return ReplyOf(*released, table_json, log_->entries(), *line);
 }
 
 }  // namespace stapel

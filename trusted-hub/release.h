@@ -14,12 +14,12 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "disclosure/table_protection.h"
+#include "ledger/log_writer.h"
+#include "project/manifest.h"
+#include "proto/stapel.pb.h"
 #include "tables/area_table.h"
 #include "tables/geography.h"
-#include "project/manifest.h"
-#include "ledger/log_writer.h"
-#include "disclosure/table_protection.h"
-#include "proto/stapel.pb.h"
 #include "trusted-hub/key_relay.h"
 #include "trusted-hub/submission_store.h"
 
@@ -27,7 +27,8 @@ namespace stapel {
 
 class Releaser {
  public:
-  // Links only data made with the linkage secret of `keys`'s current epoch.
+  // Links only data made with the linkage secret of `keys`'s current epoch. `manifest`,
+  // `store`, `log` and `keys` are not owned and must remain live while the Releaser is in use.
   Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
            const KeyRelay* keys, Geography geography)
       : manifest_(manifest),
@@ -43,6 +44,11 @@ class Releaser {
                                            const v1::TableRequest& request);
 
  private:
+  // The checks before any data is read: the requester is one of the manifest, the microdata
+  // may still be used (retention), the purpose is at most 1000 characters.
+  absl::Status CheckRequest(std::string_view requester, const v1::TableRequest& request) const;
+  // Release without logging a refusal: checks the request, links, resolves the request to a
+  // table spec, protects and rounds the table, and logs the release before replying.
   absl::StatusOr<v1::ReleaseReply> TryRelease(std::string_view requester,
                                               const v1::TableRequest& request);
   // Links all current submissions into counts per buurt; fills per-party linkage statistics

@@ -12,8 +12,8 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "project/manifest.h"
 #include "ledger/log_writer.h"
+#include "project/manifest.h"
 #include "trusted-hub/submission_store.h"
 
 namespace stapel {
@@ -25,7 +25,7 @@ absl::Status CheckRetention(const Manifest& manifest, const ReleaseLogWriter& lo
 
 // Deletes every submission and logs the purge. Before the retention date (or when the manifest
 // states none) only with a `reason` (on demand). FAILED_PRECONDITION when refused or already
-// purged. Returns the log entry written.
+// purged. Returns the log entry written. `submissions` and `log` are used during the call only.
 absl::StatusOr<nlohmann::json> Purge(const Manifest& manifest, SubmissionStore* submissions,
                                      ReleaseLogWriter* log, std::string_view reason,
                                      std::string_view today);

@@ -39,6 +39,7 @@ class RocksDbStore : public Store {
   absl::Status Compact() override;
 
  private:
+  // Takes ownership of the open database `db` in `dir`.
   RocksDbStore(std::filesystem::path dir, uint64_t reserve_bytes, std::unique_ptr<rocksdb::DB> db);
   absl::Status CheckSpace(uint64_t bytes) const;
   absl::Status ReopenAfterWriteError();

@@ -34,6 +34,7 @@ class SealedStore : public Store {
   absl::Status Compact() override { return inner_->Compact(); }
 
  private:
+  // `inner` is not owned and must outlive the SealedStore.
   SealedStore(Store* inner, SecretBytes key) : inner_(inner), key_(std::move(key)) {}
   std::string Seal(std::string_view key, std::string_view value) const;
   absl::StatusOr<std::string> Open(std::string_view key, std::string_view sealed) const;

@@ -20,6 +20,7 @@ namespace stapel {
 
 class SubmissionStore {
  public:
+  // `store` is not owned and must outlive the SubmissionStore.
   explicit SubmissionStore(Store* store) : store_(store) {}
 
   static std::string BatchKey(std::string_view party, std::string_view submission_id,

@@ -1,0 +1,168 @@
+#include "trusted-hub/request_client.h"
+
+#include <fmt/format.h>
+#include <grpcpp/client_context.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "encoding/json.h"
+#include "ledger/log_entry.h"
+#include "project/toml_file.h"
+#include "proto/grpc_status.h"
+#include "proto/stapel.grpc.pb.h"
+#include "proto/table_request.h"
+#include "proto/tls.h"
+#include "tables/area_table.h"
+#include "tables/table_spec.h"
+
+namespace stapel {
+namespace {
+
+// Prints the table with aligned columns, "x" for suppressed cells.
+void PrintTable(const AreaTable& t) {
+  std::vector<std::vector<std::string>> lines;
+  std::vector<std::string> header = {"area", "name"};
+  header.insert(header.end(), t.measures.begin(), t.measures.end());
+  lines.push_back(header);
+  for (const auto& row : t.rows) {
+    const std::string indent = row.level == AreaLevel::kGemeente ? ""
+                               : row.level == AreaLevel::kWijk   ? "  "
+                                                                 : "    ";
+    std::vector<std::string> line = {indent + row.code, row.name};
+    for (const auto& c : row.cells) line.push_back(c.suppressed ? "x" : std::to_string(c.value));
+    lines.push_back(line);
+  }
+  std::vector<size_t> width(header.size(), 0);
+  for (const auto& l : lines) {
+    for (size_t i = 0; i < l.size(); ++i) width[i] = std::max(width[i], l[i].size());
+  }
+  for (const auto& l : lines) {
+    std::string out;
+    for (size_t i = 0; i < l.size(); ++i) {
+      out +=
+          i < 2 ? fmt::format("{:<{}}  ", l[i], width[i]) : fmt::format("{:>{}}  ", l[i], width[i]);
+    }
+    std::cout << out << "\n";
+  }
+}
+
+// The release's linkage report: how each party's records found the register's persons.
+void PrintLinkage(const nlohmann::json& linkage) {
+  std::cout << "\nLinkage:\n";
+  for (const auto& [party, stats] : linkage.items()) {
+    if (stats.contains("persons")) {
+      std::cout << fmt::format("  {:<14} register: {} records, {} persons, {} duplicates\n", party,
+                               stats["records"].get<uint64_t>(), stats["persons"].get<uint64_t>(),
+                               stats["duplicates"].get<uint64_t>());
+    } else if (!stats.contains("records")) {
+      std::cout << fmt::format("  {:<14} has not submitted\n", party);
+    } else {
+      std::string passes;
+      for (const auto& p : stats["passes"]) {
+        passes += fmt::format("{}{} {}", passes.empty() ? "" : ", ", p["pass"].get<std::string>(),
+                              p["linked"].get<uint64_t>());
+      }
+      std::cout << fmt::format(
+          "  {:<14} {} of {} records linked ({}): {}; {} ambiguous, {} not found\n", party,
+          stats["linked"].get<uint64_t>(), stats["records"].get<uint64_t>(),
+          stats["linked_share"].get<std::string>(), passes, stats["ambiguous"].get<uint64_t>(),
+          stats["unlinked"].get<uint64_t>());
+    }
+  }
+}
+
+// The protection counts and where the release was saved (`base`.csv and `base`.json).
+void PrintSummary(const v1::ReleaseReply& reply, const std::string& base) {
+  std::cout << fmt::format(
+      "\nProtection: {} cells suppressed by the primary rules, {} complementary suppressions, "
+      "of which {} because of earlier releases of the same data ({} checked by the "
+      "differencing guard).\n",
+      reply.suppressed_primary(), reply.suppressed_secondary(), reply.suppressed_by_guard(),
+      reply.earlier_releases_checked());
+  std::cout << "\nRelease " << reply.sequence() << " (table sha256 " << reply.table_sha256()
+            << ")\nSaved " << base << ".csv and " << base << ".json; x = suppressed.\n";
+}
+
+// A channel to the hub of the requester config ([hub], its address overridden when
+// `options.hub_override` is set, and [tls]).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToHub(const RequestOptions& options) {
+  auto parsed = ParseTomlFile(options.config_path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table& config = *parsed;
+  auto hub = ReadHubSection(config, options.config_path);
+  auto tls = ReadTlsSection(config, options.config_path);
+  if (!hub.ok() || !tls.ok()) return hub.ok() ? tls.status() : hub.status();
+  if (!options.hub_override.empty()) hub->address = options.hub_override;
+  return MutualTlsChannel(*hub, *tls);
+}
+
+// The request to send, and the name its files get.
+struct NamedRequest {
+  v1::TableRequest request;
+  std::string name = "stacking";
+};
+
+// The stacking table, or the request file's table named by its population; --purpose
+// overrides the file's purpose.
+absl::StatusOr<NamedRequest> BuildRequest(const RequestOptions& options) {
+  NamedRequest named;
+  if (!options.request_path.empty()) {
+    auto loaded = TableRequest::Load(options.request_path);
+    if (!loaded.ok()) return loaded.status();
+    named.request = TableRequestToProto(*loaded);
+    if (!loaded->population.empty()) named.name = loaded->population;
+  }
+  if (!options.purpose.empty()) named.request.set_purpose(options.purpose);
+  return named;
+}
+
+// Asks the hub for the table; a refusal keeps the hub's code, its message prefixed with
+// "the hub refused: ".
+absl::StatusOr<v1::ReleaseReply> CallHub(const std::shared_ptr<grpc::Channel>& channel,
+                                         const v1::TableRequest& request) {
+  auto stub = v1::Release::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  v1::ReleaseReply reply;
+  grpc::Status status = stub->RequestTable(&context, request, &reply);
+  if (!status.ok()) {
+    return absl::Status(FromGrpcStatus(status).code(),
+                        "the hub refused: " + status.error_message());
+  }
+  return reply;
+}
+
+// Checks the reply's entry and table parse, then saves and prints the release.
+absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name,
+                          const v1::ReleaseReply& reply) {
+  auto entry = ParseJsonObject(reply.log_entry(), "the hub's release entry");
+  auto table_json = ParseJson(reply.table_json(), "the hub's table");
+  if (!entry.ok() || !table_json.ok()) return entry.ok() ? table_json.status() : entry.status();
+  auto table = AreaTable::FromJson(*table_json);
+  if (!table.ok()) return table.status();
+  std::filesystem::create_directories(options.out_dir);
+  const std::string base = fmt::format("{}/{}-{:04d}", options.out_dir, name, reply.sequence());
+  std::ofstream(base + ".csv") << reply.table_csv();
+  std::ofstream(base + ".json") << ReleaseFile(*entry).dump(2) << "\n";
+  PrintTable(*table);
+  PrintLinkage(entry->value("linkage", nlohmann::json::object()));
+  PrintSummary(reply, base);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunRequest(const RequestOptions& options) {
+  auto channel = ConnectToHub(options);
+  if (!channel.ok()) return channel.status();
+  auto named = BuildRequest(options);
+  if (!named.ok()) return named.status();
+  auto reply = CallHub(*channel, named->request);
+  if (!reply.ok()) return reply.status();
+  return SaveAndPrint(options, named->name, *reply);
+}
+
+}  // namespace stapel

@@ -1,0 +1,33 @@
+#ifndef STAPEL_TRUSTED_HUB_REQUEST_CLIENT_H_
+#define STAPEL_TRUSTED_HUB_REQUEST_CLIENT_H_
+
+// What stapel-request does behind its command line: asks the hub for a table over mutual TLS
+// (the stacking table, or one described by a request file), saves the release as CSV and JSON
+// and prints it.
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace stapel {
+
+struct RequestOptions {
+  std::string config_path;          // requester config (TOML) with [hub] and [tls]
+  std::string hub_override;         // "host:port"; empty: the config's [hub] address
+  std::string out_dir = "release";  // folder for the released tables
+  std::string purpose;              // empty: the request file's purpose
+  std::string request_path;         // table request (.toml or .json); empty: the stacking table
+};
+
+// Reads the config and the request file, asks the hub (deadline 10 minutes), writes
+// <out_dir>/<name>-<sequence, 4 digits>.csv (the table) and .json (the release file), where
+// <name> is the request's population or "stacking", and prints the table, the linkage report
+// and the protection summary to stdout. Libsodium must be initialized. On error nothing is
+// written or printed; the status's message says what failed (config, TLS, request file,
+// "the hub refused: <why>", or a reply that does not parse) and its code is the failing
+// step's, the hub's for a refusal.
+absl::Status RunRequest(const RequestOptions& options);
+
+}  // namespace stapel
+
+#endif  // STAPEL_TRUSTED_HUB_REQUEST_CLIENT_H_
