@@ -3,9 +3,10 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <sodium.h>
 
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <map>
 
 #include "audit/officer_audit.h"
@@ -106,29 +107,52 @@ struct LinkRun {
   std::map<std::string, uint32_t, std::less<>> buurt_index;
 };
 
-// A digest of the content of a party's batches: their kinds and attributes, and their
-// records, each piece with its length.
+// A digest of the content of a party's batches that does not depend on how it was cut into
+// batches or in which order the records came: each record (with its batch's kinds and
+// attributes, which give its fields their meaning) is hashed, and the hashes are added up
+// modulo 2^256 (a multiset hash: the same records, however sent, give the same sum; a record
+// sent twice counts twice). Sending the same export again with another batch size, or resuming
+// it, keeps the data state, so the differencing guard still sees the earlier releases. The
+// records are pseudonyms, so the published digest lets nobody test guesses of the counts.
 class ContentDigest {
  public:
   void AddBatch(const v1::Batch& batch) {
-    Add(fmt::format("{}|{}", fmt::join(batch.match_key_kinds(), ","),
-                    fmt::join(batch.attribute_names(), ",")));
+    const std::string header = fmt::format("{}|{}|", fmt::join(batch.match_key_kinds(), ","),
+                                           fmt::join(batch.attribute_names(), ","));
     for (const auto& r : batch.records()) {
       r.SerializeToString(&bytes_);
-      Add(bytes_);
+      Sha256Stream record;
+      record.Update(header);
+      record.Update(bytes_);
+      AddToSum(record.Final());
+      ++records_;
     }
   }
   // Call once, at the end.
-  std::string FinalHex() { return content_.FinalHex(); }
-
- private:
-  void Add(std::string_view data) {
-    const uint64_t size = data.size();
-    content_.Update(std::string_view(reinterpret_cast<const char*>(&size), sizeof(size)));
-    content_.Update(data);
+  std::string FinalHex() const {
+    Sha256Stream final;
+    for (uint64_t lane : sum_) {
+      final.Update(std::string_view(reinterpret_cast<const char*>(&lane), sizeof(lane)));
+    }
+    final.Update(std::string_view(reinterpret_cast<const char*>(&records_), sizeof(records_)));
+    return final.FinalHex();
   }
 
-  Sha256Stream content_;
+ private:
+  void AddToSum(const Sha256Digest& digest) {
+    unsigned carry = 0;
+    for (size_t lane = 0; lane < sum_.size(); ++lane) {
+      uint64_t part;
+      std::memcpy(&part, digest.data() + 8 * lane, sizeof(part));
+      const uint64_t with_part = sum_[lane] + part;
+      const unsigned overflow = with_part < part;
+      sum_[lane] = with_part + carry;
+      carry = overflow | (sum_[lane] < with_part);
+    }
+  }
+
+  std::array<uint64_t, 4> sum_{};  // little-endian lanes of a 256-bit number
+  uint64_t records_ = 0;
   std::string bytes_;
 };
 

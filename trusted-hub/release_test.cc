@@ -94,5 +94,52 @@ TEST_F(ReleaseTest, RefusesNonRequestersAndAMissingRegister) {
   EXPECT_NE(log->lines[2].find("has not completed a submission"), std::string::npos);
 }
 
+TEST_F(ReleaseTest, TheSameRecordsSentInOtherBatchesAreTheSameDataState) {
+  // The register as one batch, released once.
+  const v1::Batch whole = HubTestProject::MakeBatch("municipality", std::string(16, 'a'), 0, 60, 1);
+  auto send = [&](const std::string& submission, const std::vector<std::pair<int, int>>& parts) {
+    for (size_t b = 0; b < parts.size(); ++b) {
+      v1::Batch batch = whole;
+      batch.set_submission_id(submission);
+      batch.set_sequence(b);
+      batch.clear_records();
+      for (int i = parts[b].first; i < parts[b].second; ++i)
+        *batch.add_records() = whole.records(i);
+      ASSERT_TRUE(
+          ingest_->SubmitBatch("municipality", HubTestProject::Sign(batch, *p_.register_key)).ok());
+    }
+    ASSERT_TRUE(ingest_
+                    ->CompleteSubmission(
+                        "municipality", HubTestProject::Summary("municipality", submission,
+                                                                parts.size(), 60, *p_.register_key))
+                    .ok());
+  };
+  auto release = [&] {
+    auto reply = releaser_->Release("analyst", v1::TableRequest());
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return nlohmann::json::parse(reply->log_entry());
+  };
+  send(std::string(16, 'a'), {{0, 60}});
+  const auto first = release();
+  // Sent again in three batches, in another order: the same data state, so the differencing
+  // guard keeps the first release in view.
+  send(std::string(16, 'b'), {{40, 60}, {0, 25}, {25, 40}});
+  const auto again = release();
+  EXPECT_EQ(again["data_version"], first["data_version"]);
+  EXPECT_EQ(again["protection"]["earlier_releases_checked"], 1);
+  // One record changed: another data state.
+  v1::Batch changed = whole;
+  changed.set_submission_id(std::string(16, 'c'));
+  changed.mutable_records(7)->set_attribute_values(0, 1 - whole.records(7).attribute_values(0));
+  ASSERT_TRUE(
+      ingest_->SubmitBatch("municipality", HubTestProject::Sign(changed, *p_.register_key)).ok());
+  ASSERT_TRUE(ingest_
+                  ->CompleteSubmission("municipality",
+                                       HubTestProject::Summary("municipality", std::string(16, 'c'),
+                                                               1, 60, *p_.register_key))
+                  .ok());
+  EXPECT_NE(release()["data_version"], first["data_version"]);
+}
+
 }  // namespace
 }  // namespace stapel
