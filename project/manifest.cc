@@ -96,6 +96,22 @@ absl::Status ReadProject(const Reader& r, const Node& top, Manifest* m) {
   } else if (top["retention_until"]) {
     return r.Error("retention_until", "must be a date such as 2027-12-31 (without quotes)");
   }
+  if (top["gemeenten"]) {
+    auto gemeenten = r.Strings(top["gemeenten"], "gemeenten");
+    if (!gemeenten.ok()) return gemeenten.status();
+    for (const std::string& code : *gemeenten) {
+      const bool valid =
+          code.size() == 6 && code.starts_with("GM") &&
+          std::all_of(code.begin() + 2, code.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!valid) {
+        return r.Error("gemeenten",
+                       fmt::format("'{}' is not a CBS gemeente code (GM and 4 digits, e.g. "
+                                   "\"GM0363\")",
+                                   code));
+      }
+    }
+    m->gemeenten = *gemeenten;
+  }
   return absl::OkStatus();
 }
 

@@ -68,6 +68,10 @@ struct Manifest {
   // retention_until: the last day (UTC, "YYYY-MM-DD") the hub may keep the microdata; after
   // it, stapel-hub purge deletes them and no more releases are made. Empty: not stated.
   std::string retention_until;
+  // gemeenten: the CBS codes (GM + 4 digits) of the gemeenten the project covers. The hub
+  // refuses register records of a buurt elsewhere (it would be published as a gemeente of its
+  // own). Empty: not restricted (the hub warns at start).
+  std::vector<std::string> gemeenten;
   // linkage_secret_creator: the party that makes the linkage secret in the key ceremony (and
   // every rotation) and seals it to each party's box_key; every party then needs a box_key.
   // Empty: no ceremony can be held, and the hub accepts no batches.

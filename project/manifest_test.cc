@@ -97,5 +97,20 @@ TEST(ManifestTest, MalformedPublicKeyIsRefused) {
   EXPECT_NE(m.status().message().find("signing_key"), std::string::npos) << m.status();
 }
 
+TEST(ManifestTest, GemeentenAreCbsCodes) {
+  auto none = Manifest::Load(WriteProject(kTestManifest));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->gemeenten.empty());
+  auto two = Manifest::Load(WriteProject(
+      Replace(kTestManifest, "title = ", "gemeenten = [\"GM9999\", \"GM0363\"]\ntitle = ")));
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->gemeenten, (std::vector<std::string>{"GM9999", "GM0363"}));
+  auto bad = Manifest::Load(
+      WriteProject(Replace(kTestManifest, "title = ", "gemeenten = [\"GM99\"]\ntitle = ")));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("'GM99' is not a CBS gemeente code"), std::string::npos)
+      << bad.status();
+}
+
 }  // namespace
 }  // namespace stapel

@@ -1,8 +1,10 @@
 #include "trusted-hub/ingest.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <set>
 
 #include "encoding/hex.h"
@@ -107,6 +109,15 @@ absl::Status CheckRegisterRecord(const RecordRules& rules, const v1::PseudonymRe
   }
   if (!NormalizeBuurtCode(r.buurt()).ok() || r.buurt() != *NormalizeBuurtCode(r.buurt())) {
     return BadRecord(rules, i, "buurt is not a CBS buurt code (BU + 8 digits)");
+  }
+  const auto& gemeenten = rules.manifest.gemeenten;
+  if (const std::string gemeente = GemeenteOfWijk(WijkOfBuurt(r.buurt()));
+      !gemeenten.empty() &&
+      std::find(gemeenten.begin(), gemeenten.end(), gemeente) == gemeenten.end()) {
+    return BadRecord(rules, i,
+                     fmt::format("buurt {} lies in gemeente {}, which the manifest does not "
+                                 "name (gemeenten = [{}]); the hub publishes only those",
+                                 r.buurt(), gemeente, fmt::join(gemeenten, ", ")));
   }
   if (!r.household().empty() && r.household().size() != sizeof(MatchKey)) {
     return BadRecord(rules, i, "the household key is not 32 bytes");

@@ -299,6 +299,20 @@ TEST_F(IngestTest, FieldsTheProtocolDoesNotNameAreRefused) {
   EXPECT_EQ(StoredBatches(), 0);
 }
 
+TEST_F(IngestTest, RegisterRecordsOfABuurtOutsideTheManifestsGemeentenAreRefused) {
+  auto batch = HubTestProject::Sign(HubTestProject::MakeBatch("municipality", kSub, 0, 3, 1),
+                                    *p_.register_key);  // buurt BU99990101, gemeente GM9999
+  p_.manifest.gemeenten = {"GM0363"};
+  auto refused = ingest_->SubmitBatch("municipality", batch);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("buurt BU99990101 lies in gemeente GM9999, which the "
+                                            "manifest does not name (gemeenten = [GM0363])"),
+            std::string::npos)
+      << refused.status();
+  p_.manifest.gemeenten = {"GM0363", "GM9999"};
+  EXPECT_TRUE(ingest_->SubmitBatch("municipality", batch).ok());
+}
+
 // Wraps a store and fails every write: nothing may be acknowledged then.
 class FailingStore : public Store {
  public:

@@ -20,14 +20,15 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                        {"attributes", p.attributes},
                        {"fuzzy", p.fuzzy}});
   }
-  const nlohmann::json described = {{"manifest_sha256", Sha256Hex(manifest_text)},
-                                    {"parties", parties},
-                                    {"requesters", manifest.requesters},
-                                    {"privacy_officers", manifest.privacy_officers},
-                                    {"retention_until", manifest.retention_until},
-                                    {"linkage_secret_creator", manifest.linkage_secret_creator},
-                                    {"officer_signature", officer_signature},
-                                    {"k", manifest.disclosure.k}};
+  nlohmann::json described = {{"manifest_sha256", Sha256Hex(manifest_text)},
+                              {"parties", parties},
+                              {"requesters", manifest.requesters},
+                              {"privacy_officers", manifest.privacy_officers},
+                              {"retention_until", manifest.retention_until},
+                              {"linkage_secret_creator", manifest.linkage_secret_creator},
+                              {"officer_signature", officer_signature},
+                              {"k", manifest.disclosure.k}};
+  if (!manifest.gemeenten.empty()) described["gemeenten"] = manifest.gemeenten;
   const std::string digest = Sha256Hex(described.dump());
   if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {
     return false;
