@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "absl/strings/ascii.h"
+#include "encoding/utf8.h"
 
 namespace stapel {
 
@@ -15,7 +16,7 @@ absl::Status ValidateIdentity(std::string_view id) {
   }
   if (ok) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      fmt::format("{}{}{}", "'", id,
+      fmt::format("{}{}{}", "'", BoundedUtf8(id, 80),
                   "' is not a valid identity: use 1-64 lowercase letters, digits, '-' or '_', "
                   "starting with a letter or digit"));
 }

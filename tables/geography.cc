@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "encoding/utf8.h"
 #include "records/area_code.h"
 #include "records/csv_reader.h"
 #include "records/text_normalize.h"
@@ -26,8 +27,8 @@ absl::StatusOr<AreaLevel> ParseAreaLevel(std::string_view name) {
   for (AreaLevel level : {AreaLevel::kGemeente, AreaLevel::kWijk, AreaLevel::kBuurt}) {
     if (name == AreaLevelName(level)) return level;
   }
-  return absl::InvalidArgumentError(
-      fmt::format("'{}' is not a geography level (use buurt, wijk or gemeente)", name));
+  return absl::InvalidArgumentError(fmt::format(
+      "'{}' is not a geography level (use buurt, wijk or gemeente)", BoundedUtf8(name, 80)));
 }
 
 absl::StatusOr<Geography> Geography::LoadCsv(const std::filesystem::path& path) {

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "encoding/utf8.h"
 #include "keys/identity.h"
 #include "project/toml_file.h"
 
@@ -175,9 +176,9 @@ absl::StatusOr<TableSpec> ResolveRequest(const TableRequest& request, const Mani
   if (population == nullptr) {
     std::vector<std::string> names;
     for (const auto& p : manifest.populations) names.push_back(p.name);
-    return absl::InvalidArgumentError(
-        fmt::format("'{}' is not a population of project '{}'; the manifest offers: {}",
-                    request.population, manifest.project_id, fmt::join(names, ", ")));
+    return absl::InvalidArgumentError(fmt::format(
+        "'{}' is not a population of project '{}'; the manifest offers: {}",
+        BoundedUtf8(request.population, 80), manifest.project_id, fmt::join(names, ", ")));
   }
   if (population->unit == CountUnit::kHouseholds && !households) {
     return absl::FailedPreconditionError(
@@ -194,7 +195,7 @@ absl::StatusOr<TableSpec> ResolveRequest(const TableRequest& request, const Mani
   for (const auto& m : request.measures) {
     if (auto s = ValidateIdentity(m.name); !s.ok()) {
       return absl::InvalidArgumentError(
-          fmt::format("measure name '{}': {}", m.name, std::string(s.message())));
+          fmt::format("measure name '{}': {}", BoundedUtf8(m.name, 80), std::string(s.message())));
     }
     if (!names.insert(m.name).second) {
       return absl::InvalidArgumentError(

@@ -141,5 +141,32 @@ TEST_F(ReleaseTest, TheSameRecordsSentInOtherBatchesAreTheSameDataState) {
   EXPECT_NE(release()["data_version"], first["data_version"]);
 }
 
+TEST_F(ReleaseTest, OversizedRequestsAreRefusedWithBoundedMessagesAndLogEntries) {
+  Submit("municipality", 60, 1, *p_.register_key);
+  const uint64_t log_size = std::filesystem::file_size(p_.dir / "release.log");
+  v1::TableRequest unknown_population;
+  unknown_population.set_population(std::string(8 << 20, 'x'));
+  unknown_population.set_purpose(std::string(2 << 20, 'p') + "\xc3");  // and a split character
+  v1::TableRequest long_name;
+  long_name.set_population("residents");
+  auto* measure = long_name.add_measures();
+  measure->set_name(std::string(1 << 20, 'm'));
+  measure->set_expression("wmo");
+  v1::TableRequest long_expression;
+  long_expression.set_population("residents");
+  measure = long_expression.add_measures();
+  measure->set_name("deep");
+  measure->set_expression(std::string(5 << 20, '(') + "wmo" + std::string(5 << 20, ')'));
+  for (const auto* request : {&unknown_population, &long_name, &long_expression}) {
+    auto reply = releaser_->Release("analyst", *request);
+    ASSERT_EQ(reply.status().code(), absl::StatusCode::kInvalidArgument) << reply.status();
+    EXPECT_LT(reply.status().message().size(), 1000u);
+  }
+  // Three refusals logged, each a few kilobytes at most.
+  EXPECT_LT(std::filesystem::file_size(p_.dir / "release.log") - log_size, 3 * 5000u);
+  auto log = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key);
+  ASSERT_TRUE(log.ok()) << log.status();
+}
+
 }  // namespace
 }  // namespace stapel
