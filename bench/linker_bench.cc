@@ -9,14 +9,14 @@
 #include <random>
 
 #include "absl/container/flat_hash_set.h"
-#include "tables/area_table.h"
-#include "records/birth_date.h"
-#include "linker/bloom_filter.h"
-#include "records/bsn.h"
 #include "disclosure/disclosure.h"
+#include "linker/bloom_filter.h"
 #include "linker/linkage.h"
 #include "linker/match_key.h"
+#include "records/birth_date.h"
+#include "records/bsn.h"
 #include "records/text_normalize.h"
+#include "tables/area_table.h"
 
 namespace stapel {
 namespace {
@@ -108,20 +108,24 @@ void BM_LinkRegisterAndSource(benchmark::State& state) {
     if (state.range(1)) linker.Reserve(n);
     LinkStats reg, src;
     for (size_t i = 0; i < n; ++i) {
-      const KeyRef refs[] = {{0, &keys[0][i]}, {1, &keys[1][i]}, {2, &keys[2][i]},
-                             {3, &keys[3][i]}, {4, &keys[4][i]}};
+      const KeyRef refs[] = {
+          {0, &keys[0][i]}, {1, &keys[1][i]}, {2, &keys[2][i]}, {3, &keys[3][i]}, {4, &keys[4][i]}};
       linker.AddRegisterRecord(refs, static_cast<uint32_t>(i % 24), 0, &reg);
     }
     for (size_t i = 0; i < n; ++i) {
       const size_t j = (i * 7919) % n;
-      const KeyRef refs[] = {{1, &keys[1][j]}, {2, &keys[2][j]}, {3, &keys[3][j]}, {4, &keys[4][j]}};
+      const KeyRef refs[] = {
+          {1, &keys[1][j]}, {2, &keys[2][j]}, {3, &keys[3][j]}, {4, &keys[4][j]}};
       linker.AddSourceRecord(refs, 1, &src);
     }
     benchmark::DoNotOptimize(src.linked);
   }
   state.SetItemsProcessed(state.iterations() * 2 * n);
 }
-BENCHMARK(BM_LinkRegisterAndSource)->Args({1 << 20, 0})->Args({1 << 20, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LinkRegisterAndSource)
+    ->Args({1 << 20, 0})
+    ->Args({1 << 20, 1})
+    ->Unit(benchmark::kMillisecond);
 
 // The fuzzy pass's kernel: Dice of one 1024-bit filter against many (items = comparisons).
 // Baseline: the same loop reading the filters without popcount (memory bandwidth alone).
@@ -168,9 +172,14 @@ BENCHMARK(BM_XorScanBaseline1024);
 
 void BM_BloomEncode(benchmark::State& state) {
   SecretBytes secret = SecretBytes::Random(32);
-  BloomSettings settings{1024, 20, 0.8,
-                         {{"birth_date", 1}, {"first_names", 0.5}, {"house_number", 0.5},
-                          {"postcode", 0.5}, {"surname", 1}}};
+  BloomSettings settings{1024,
+                         20,
+                         0.8,
+                         {{"birth_date", 1},
+                          {"first_names", 0.5},
+                          {"house_number", 0.5},
+                          {"postcode", 0.5},
+                          {"surname", 1}}};
   auto encoder = *BloomEncoder::Create(secret, "p", settings);
   const std::vector<std::string> values = {"1980-02-12", "jan", "12-a", "5401AB", "jansen"};
   std::vector<uint64_t> filter(encoder->words());

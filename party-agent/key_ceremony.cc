@@ -5,10 +5,10 @@
 #include "keys/protected_secret.h"
 #include "keys/sealed_secret.h"
 #include "keys/signing.h"
-#include "project/manifest.h"
-#include "linker/match_key.h"
 #include "ledger/log_format.h"
 #include "ledger/log_reader.h"
+#include "linker/match_key.h"
+#include "project/manifest.h"
 #include "proto/key_envelope.h"
 
 namespace stapel {

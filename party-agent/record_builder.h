@@ -18,12 +18,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "linker/bloom_filter.h"
-#include "records/csv_reader.h"
-#include "records/dutch_name.h"
-#include "project/manifest.h"
 #include "linker/match_key.h"
 #include "party-agent/agent_config.h"
+#include "project/manifest.h"
 #include "proto/stapel.pb.h"
+#include "records/csv_reader.h"
+#include "records/dutch_name.h"
 
 namespace stapel {
 

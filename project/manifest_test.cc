@@ -45,14 +45,14 @@ TEST(ManifestTest, LoadsPartiesRolesKeysAndRules) {
 }
 
 TEST(ManifestTest, PrivacyOfficersAreIdentitiesOfTheirOwn) {
-  auto m = Manifest::Load(WriteProject(std::string(kTestManifest) +
-                                       "\n[[privacy_officer]]\nid = \"officer\"\n"));
+  auto m = Manifest::Load(
+      WriteProject(std::string(kTestManifest) + "\n[[privacy_officer]]\nid = \"officer\"\n"));
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_TRUE(m->IsPrivacyOfficer("officer"));
   EXPECT_FALSE(m->IsPrivacyOfficer("analyst"));
   EXPECT_FALSE(m->IsRequester("officer"));
-  auto both = Manifest::Load(WriteProject(std::string(kTestManifest) +
-                                          "\n[[privacy_officer]]\nid = \"analyst\"\n"));
+  auto both = Manifest::Load(
+      WriteProject(std::string(kTestManifest) + "\n[[privacy_officer]]\nid = \"analyst\"\n"));
   ASSERT_FALSE(both.ok());
   EXPECT_NE(both.status().message().find(
                 "privacy_officer: 'analyst' is also a party or requester; use separate identities"),

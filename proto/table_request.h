@@ -3,8 +3,8 @@
 
 // A table request (linker/table_spec.h) to and from its wire form, v1::TableRequest.
 
-#include "tables/table_spec.h"
 #include "proto/stapel.pb.h"
+#include "tables/table_spec.h"
 
 namespace stapel {
 

@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tables/area_table.h"
-#include "tables/table_spec.h"
 #include "nlohmann/json.hpp"
 #include "report/area_boundaries.h"
 #include "report/colour_scale.h"
+#include "tables/area_table.h"
+#include "tables/table_spec.h"
 
 namespace stapel {
 

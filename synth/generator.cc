@@ -212,9 +212,8 @@ void WriteGeography(const std::filesystem::path& input) {
 // The residents, and what the exports must keep unique.
 struct Town {
   std::vector<Person> persons;
-  std::vector<std::vector<size_t>> households;  // indexes into persons
-  std::set<std::string> bsns;                   // given out, also to people living elsewhere
-  std::set<std::string> key_tuples;             // taken (see ClaimKeys)
+  std::set<std::string> bsns;        // given out, also to people living elsewhere
+  std::set<std::string> key_tuples;  // taken (see ClaimKeys)
 };
 
 // One household: an address, one or two adults, maybe children.
@@ -291,13 +290,10 @@ Town DrawResidents(Random& rng, int residents) {
     int placed = 0;
     while (placed < target) {
       const Household h = DrawHousehold(rng, pc_number, spec);
-      std::vector<size_t> members;
       for (int m = 0; m < h.adults + h.children && placed < target; ++m, ++placed) {
         Person p = DrawMember(rng, h, b, m, &town);
-        members.push_back(persons.size());
         persons.push_back(std::move(p));
       }
-      town.households.push_back(std::move(members));
     }
   }
   return town;

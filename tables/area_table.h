@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tables/geography.h"
 #include "linker/linkage.h"
+#include "tables/geography.h"
 #include "tables/table_spec.h"
 
 namespace stapel {

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tables/geography.h"
 #include "project/indicator_expression.h"
 #include "project/manifest.h"
+#include "tables/geography.h"
 
 namespace stapel {
 

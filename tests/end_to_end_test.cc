@@ -14,12 +14,12 @@
 #include <set>
 #include <thread>
 
-#include "keys/key_file.h"
-#include "tables/area_table.h"
-#include "records/csv_reader.h"
 #include "disclosure/disclosure.h"
-#include "project/manifest.h"
 #include "disclosure/table_protection.h"
+#include "keys/key_file.h"
+#include "project/manifest.h"
+#include "records/csv_reader.h"
+#include "tables/area_table.h"
 #include "tests/process.h"
 #include "tests/temp_dir.h"
 

@@ -97,8 +97,9 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   if (!manifest.ok()) return manifest.status();
   manifest_ = *std::move(manifest);
   if (manifest_.gemeenten.empty()) {
-    spdlog::warn("the manifest names no gemeenten: register records of a buurt in any gemeente "
-                 "are taken and published; set gemeenten = [\"GM....\"] and have it signed");
+    spdlog::warn(
+        "the manifest names no gemeenten: register records of a buurt in any gemeente "
+        "are taken and published; set gemeenten = [\"GM....\"] and have it signed");
   }
   auto officer = Ed25519Verifier::FromFile(config_.officer_key);
   if (!officer.ok()) return officer.status();

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "keys/signing.h"
-#include "project/manifest.h"
-#include "linker/match_key.h"
 #include "ledger/log_writer.h"
+#include "linker/match_key.h"
+#include "project/manifest.h"
 #include "proto/key_envelope.h"
 #include "proto/stapel.pb.h"
 #include "tests/test_project.h"

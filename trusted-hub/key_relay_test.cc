@@ -1,8 +1,8 @@
-#include "encoding/hex.h"
 #include "trusted-hub/key_relay.h"
 
 #include <gtest/gtest.h>
 
+#include "encoding/hex.h"
 #include "keys/key_file.h"
 #include "linker/match_key.h"
 #include "proto/key_envelope.h"

@@ -51,8 +51,8 @@ std::string ClientIdentity(const httplib::Request& req) {
 }
 
 std::string Token(const SecretBytes& key, const std::string& identity) {
-  return HexEncode(HmacSha256(
-      key.span(), {reinterpret_cast<const uint8_t*>(identity.data()), identity.size()}));
+  return HexEncode(
+      HmacSha256(key.span(), {reinterpret_cast<const uint8_t*>(identity.data()), identity.size()}));
 }
 
 // Whether the posted form carries `expected` as its token (compared in constant time).

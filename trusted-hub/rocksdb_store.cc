@@ -68,6 +68,8 @@ rocksdb::Options StoreOptions() {
 }
 
 absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDb(const std::filesystem::path& dir) {
+  std::error_code ec;  // made here, so RocksDB does not report a missing folder as an error
+  std::filesystem::create_directories(dir, ec);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(StoreOptions(), dir.string(), &raw);
   if (!s.ok()) return FromRocks(s, fmt::format("open {}", dir.string()));

@@ -4,8 +4,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const char delimiter = size > 0 && data[0] % 2 ? ';' : ',';
-  auto reader = stapel::CsvReader::Open(stapel::fuzz::WriteInput("input.csv", data, size),
-                                        delimiter);
+  auto reader =
+      stapel::CsvReader::Open(stapel::fuzz::WriteInput("input.csv", data, size), delimiter);
   if (!reader.ok()) return 0;
   stapel::CsvRow row;
   for (int rows = 0; rows < 100000 && (*reader)->Next(&row); ++rows) {
