@@ -12,43 +12,46 @@ namespace {
 std::string SubmissionText(const nlohmann::json& e) {
   return fmt::format(
       "submission of '{}': {} records in {} batches (replacing {}), stored data sha256 {}",
-      e["party"].get<std::string>(), e["records"].get<uint64_t>(), e["batches"].get<uint64_t>(),
-      e["replaced_records"].get<uint64_t>(), e["stored_sha256"].get<std::string>().substr(0, 16));
+      e.at("party").get<std::string>(), e.at("records").get<uint64_t>(),
+      e.at("batches").get<uint64_t>(), e.at("replaced_records").get<uint64_t>(),
+      e.at("stored_sha256").get<std::string>().substr(0, 16));
 }
 
 std::string RefusalText(const nlohmann::json& e) {
-  return fmt::format("REFUSED '{}': {}", e["requester"].get<std::string>(),
-                     e["reason"].get<std::string>());
+  return fmt::format("REFUSED '{}': {}", e.at("requester").get<std::string>(),
+                     e.at("reason").get<std::string>());
 }
 
 std::string PurgeText(const nlohmann::json& e) {
   return fmt::format(
       "PURGE of project '{}' ({}; retention until {}): {} stored entries of {} deleted; no more "
       "submissions or releases",
-      e["project_id"].get<std::string>(), e["reason"].get<std::string>(),
-      e["retention_until"].get<std::string>().empty() ? "not stated"
-                                                      : e["retention_until"].get<std::string>(),
-      e["stored_entries_deleted"].get<uint64_t>(),
-      e["parties"].empty() ? "no party" : fmt::format("{}", fmt::join(e["parties"], ", ")));
+      e.at("project_id").get<std::string>(), e.at("reason").get<std::string>(),
+      e.at("retention_until").get<std::string>().empty()
+          ? "not stated"
+          : e.at("retention_until").get<std::string>(),
+      e.at("stored_entries_deleted").get<uint64_t>(),
+      e.at("parties").empty() ? "no party" : fmt::format("{}", fmt::join(e.at("parties"), ", ")));
 }
 
 std::string KeyEpochText(const nlohmann::json& e) {
   return fmt::format(
       "linkage secret of epoch {} made by '{}' (key check {}), sealed for {}; batches of "
       "earlier epochs are refused",
-      e["epoch"].get<uint64_t>(), e["creator"].get<std::string>(),
-      e["key_check"].get<std::string>().substr(0, 16), fmt::join(e["sealed_for"], ", "));
+      e.at("epoch").get<uint64_t>(), e.at("creator").get<std::string>(),
+      e.at("key_check").get<std::string>().substr(0, 16), fmt::join(e.at("sealed_for"), ", "));
 }
 
 std::string ManifestText(const nlohmann::json& e) {
   std::string parties;
-  for (const auto& p : e["parties"]) {
-    parties += fmt::format("{}{} ({}: {})", parties.empty() ? "" : ", ", p["id"].get<std::string>(),
-                           p["role"].get<std::string>(), fmt::join(p["attributes"], " "));
+  for (const auto& p : e.at("parties")) {
+    parties +=
+        fmt::format("{}{} ({}: {})", parties.empty() ? "" : ", ", p.at("id").get<std::string>(),
+                    p.at("role").get<std::string>(), fmt::join(p.at("attributes"), " "));
   }
   return fmt::format("manifest of '{}' in force (k = {}): {}; requesters: {}",
-                     e["project_id"].get<std::string>(), e["k"].get<int>(), parties,
-                     fmt::join(e["requesters"], ", "));
+                     e.at("project_id").get<std::string>(), e.at("k").get<int>(), parties,
+                     fmt::join(e.at("requesters"), ", "));
 }
 
 std::string RepairText(const nlohmann::json& e) {
@@ -60,7 +63,7 @@ std::string RepairText(const nlohmann::json& e) {
 }
 
 std::string ReleaseText(const nlohmann::json& e) {
-  const auto table = AreaTable::FromJson(e["table"]);
+  const auto table = AreaTable::FromJson(e.at("table"));
   size_t cells = 0, suppressed = 0, rows = 0, columns = 0;
   if (table.ok()) {
     rows = table->rows.size();
@@ -72,28 +75,28 @@ std::string ReleaseText(const nlohmann::json& e) {
       }
     }
   }
-  const nlohmann::json& request = e["request"];
+  const nlohmann::json& request = e.at("request");
   const std::string purpose = request.value("purpose", std::string());
   std::string measures;
   for (const auto& m : request.value("measures", nlohmann::json::array())) {
     measures += fmt::format("{}{} = {}", measures.empty() ? "; measures: " : ", ",
-                            m["name"].get<std::string>(), m["expression"].get<std::string>());
+                            m.at("name").get<std::string>(), m.at("expression").get<std::string>());
   }
   const nlohmann::json protection = e.value("protection", nlohmann::json::object());
   return fmt::format(
       "release to '{}' ({}): {} per {}{}; {} areas × {} columns, {} of {} cells suppressed ({} "
       "by the differencing guard against {} earlier releases); rules k = {}, rounding base {}",
-      e["requester"].get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
+      e.at("requester").get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
       request.value("population", std::string("?")), request.value("level", std::string("?")),
       measures, rows, columns, suppressed, cells, protection.value("suppressed_by_guard", 0),
-      protection.value("earlier_releases_checked", 0), e["rules"]["k"].get<int>(),
-      e["rules"].value("rounding_base", 1));
+      protection.value("earlier_releases_checked", 0), e.at("rules").at("k").get<int>(),
+      e.at("rules").value("rounding_base", 1));
 }
 
 std::string Describe(const nlohmann::json& e) {
   const std::string head =
-      fmt::format("#{} {} ", e["seq"].get<uint64_t>(), e["time"].get<std::string>());
-  const std::string type = e["type"].get<std::string>();
+      fmt::format("#{} {} ", e.at("seq").get<uint64_t>(), e.at("time").get<std::string>());
+  const std::string type = e.at("type").get<std::string>();
   if (type == kEntrySubmission) return head + SubmissionText(e);
   if (type == kEntryRefusal) return head + RefusalText(e);
   if (type == kEntryPurge) return head + PurgeText(e);

@@ -31,7 +31,9 @@ absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry) {
   return out;
 }
 
-absl::Status CheckReleaseKeepsItsRules(const nlohmann::json& entry) {
+namespace {
+
+absl::Status CheckRelease(const nlohmann::json& entry) {
   if (entry.value("type", "") != kEntryRelease) return absl::OkStatus();
   auto logged = ReadReleaseEntry(entry);
   if (!logged.ok()) return logged.status();
@@ -44,7 +46,7 @@ absl::Status CheckReleaseKeepsItsRules(const nlohmann::json& entry) {
   return absl::OkStatus();
 }
 
-absl::Status AuditLoggedReleases(const std::vector<std::string>& lines, size_t* audited) {
+absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited) {
   std::map<std::string, std::vector<LoggedRelease>> by_data;
   for (const auto& line : lines) {
     const nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -68,6 +70,27 @@ absl::Status AuditLoggedReleases(const std::vector<std::string>& lines, size_t* 
     }
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckReleaseKeepsItsRules(const nlohmann::json& entry) {
+  // Signed by the hub, but no field's type is taken on trust: a field of another type is a bad
+  // entry, not an exception.
+  try {
+    return CheckRelease(entry);
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(fmt::format("a field has the wrong type: {}", e.what()));
+  }
+}
+
+absl::Status AuditLoggedReleases(const std::vector<std::string>& lines, size_t* audited) {
+  try {
+    return AuditGroups(lines, audited);
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(
+        fmt::format("a release entry has a field of the wrong type: {}", e.what()));
+  }
 }
 
 absl::StatusOr<OfficerAudit> AuditReleaseLog(const std::filesystem::path& log,

@@ -165,6 +165,11 @@ absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
   // The entry is written and synced: it stands. A head that failed is written on the next
   // append or at the next start (Open adds one for entries without).
   if (absl::Status s = AppendTreeHead(); !s.ok()) {
+    if (s.code() == absl::StatusCode::kDataLoss) {  // a fragment stays in the heads file
+      broken_ = absl::DataLossError(fmt::format(
+          "{}; the hub appends nothing more until it is restarted (which repairs the end)",
+          std::string(s.message())));
+    }
     spdlog::warn("release log entry {} written, its tree head not yet: {}", state_.entries,
                  std::string(s.message()));
   }

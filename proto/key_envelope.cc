@@ -145,7 +145,7 @@ absl::Status VerifyKeyEpochEntries(const std::vector<std::string>& lines, size_t
     const std::string creator = manifest.value("linkage_secret_creator", std::string());
     std::string signing_key;
     for (const auto& party : manifest.value("parties", nlohmann::json::array())) {
-      if (party.value("id", std::string()) == creator) signing_key = party["signing_key"];
+      if (party.value("id", std::string()) == creator) signing_key = party.at("signing_key");
     }
     if (creator.empty() || signing_key.empty()) {
       return bad("no manifest entry before it names a linkage_secret_creator with a signing key");
@@ -164,10 +164,10 @@ absl::Status VerifyKeyEpochEntries(const std::vector<std::string>& lines, size_t
     if (!envelope.ParseFromString(*bytes)) return bad("its envelope does not parse");
     nlohmann::json sealed_for = nlohmann::json::array();
     for (const auto& sealed : envelope.sealed()) sealed_for.push_back(sealed.party_id());
-    if (envelope.epoch() != *epochs + 1 || entry["epoch"] != envelope.epoch() ||
-        entry["creator"] != envelope.creator() || envelope.creator() != creator ||
-        entry["key_check"] != envelope.key_check() || entry["sealed_for"] != sealed_for ||
-        entry["project_id"] != envelope.project_id()) {
+    if (envelope.epoch() != *epochs + 1 || entry.at("epoch") != envelope.epoch() ||
+        entry.at("creator") != envelope.creator() || envelope.creator() != creator ||
+        entry.at("key_check") != envelope.key_check() || entry.at("sealed_for") != sealed_for ||
+        entry.at("project_id") != envelope.project_id()) {
       return bad(fmt::format(
           "it states another epoch, creator, key_check or recipients than its signed envelope "
           "(epoch {}, creator '{}', key check {})",

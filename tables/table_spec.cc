@@ -203,6 +203,16 @@ absl::StatusOr<TableSpec> ResolveRequest(const TableRequest& request, const Mani
                       m.name, population->name));
     }
     auto expression = IndicatorExpression::Parse(m.expression, spec.attributes);
+    // The canonical text goes into the release log and is parsed again from there (the next
+    // request's guard, the hub's start, the audit): it must be within the limits too.
+    if (expression.ok()) {
+      if (auto again = IndicatorExpression::Parse(expression->ToString(), spec.attributes);
+          !again.ok()) {
+        expression = absl::InvalidArgumentError(
+            fmt::format("written out in full ({} characters) it exceeds the limits: {}",
+                        expression->ToString().size(), std::string(again.status().message())));
+      }
+    }
     if (!expression.ok()) {
       return absl::InvalidArgumentError(
           fmt::format("measure '{}': {}", m.name, std::string(expression.status().message())));

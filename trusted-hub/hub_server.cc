@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <grpc/grpc.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
@@ -76,12 +77,13 @@ HubServer::~HubServer() = default;
 
 absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Create(const HubServerOptions& options) {
   std::unique_ptr<HubServer> hub(new HubServer());
-  if (absl::Status s = hub->Open(options); !s.ok()) return s;
-  // Block the stop signals in every thread gRPC and the portal start; Run waits for them.
+  // Block the stop signals before any thread starts (RocksDB's, gRPC's, the portal's), so
+  // that all of them inherit the mask and Run alone takes the signal.
   sigemptyset(&hub->stop_signals_);
   sigaddset(&hub->stop_signals_, SIGINT);
   sigaddset(&hub->stop_signals_, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &hub->stop_signals_, nullptr);
+  if (absl::Status s = hub->Open(options); !s.ok()) return s;
   if (absl::Status s = hub->StartGrpc(options); !s.ok()) return s;
   if (absl::Status s = hub->StartPortal(options); !s.ok()) return s;
   return hub;
@@ -152,6 +154,12 @@ absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
   release_service_ = std::make_unique<ReleaseService>(releaser_.get(), limiter_.get());
   key_relay_service_ = std::make_unique<KeyRelayService>(key_relay_.get(), limiter_.get());
   grpc::ServerBuilder builder;
+  // All that clients' calls may hold in memory together, messages still arriving included:
+  // beyond it gRPC stops reading from sockets, so many large calls (from anyone with a
+  // certificate of the CA, before the hub knows who may send what) cannot grow the hub.
+  grpc::ResourceQuota quota("stapel-hub calls");
+  quota.Resize(kCallMemoryBytes);
+  builder.SetResourceQuota(quota);
   int port = 0;
   builder.AddListeningPort(config_.listen, *credentials, &port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);

@@ -44,6 +44,10 @@ struct HubServerOptions {
 
 class HubServer {
  public:
+  // The memory all gRPC calls together may hold (grpc::ResourceQuota): a few of the largest
+  // messages (kMaxMessageBytes) at a time.
+  static constexpr size_t kCallMemoryBytes = 256 << 20;
+
   // Loads and checks everything, then serves on the gRPC port (and the portal, when
   // configured). Blocks SIGINT and SIGTERM in the calling thread and every thread it starts,
   // so Run can wait for them. Errors name what is wrong and how to fix it.

@@ -4,6 +4,7 @@
 
 #include <span>
 
+#include "audit/officer_audit.h"
 #include "trusted-hub/hub_test_project.h"
 #include "trusted-hub/ingest.h"
 
@@ -166,6 +167,28 @@ TEST_F(ReleaseTest, OversizedRequestsAreRefusedWithBoundedMessagesAndLogEntries)
   EXPECT_LT(std::filesystem::file_size(p_.dir / "release.log") - log_size, 3 * 5000u);
   auto log = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key);
   ASSERT_TRUE(log.ok()) << log.status();
+}
+
+TEST_F(ReleaseTest, AMeasureLongerWrittenOutThanTheLimitIsRefusedAndTheLogStaysReadable) {
+  Submit("municipality", 60, 1, *p_.register_key);
+  // Within the limit as sent, but its canonical text (", " between operands), which the log
+  // keeps and later requests, the hub's start and the audit parse again, is not.
+  std::string expression = "atleast(1";
+  while (expression.size() < IndicatorExpression::kMaxLength - 5) expression += ",wmo";
+  expression += ")";
+  v1::TableRequest request;
+  request.set_population("residents");
+  auto* measure = request.add_measures();
+  measure->set_name("many");
+  measure->set_expression(expression);
+  auto refused = releaser_->Release("analyst", request);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_NE(refused.status().message().find("written out in full"), std::string::npos)
+      << refused.status();
+  EXPECT_TRUE(releaser_->Release("analyst", v1::TableRequest()).ok());
+  // What the hub checks at its next start.
+  auto verified = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key, CheckReleaseKeepsItsRules);
+  EXPECT_TRUE(verified.ok()) << verified.status();
 }
 
 }  // namespace
