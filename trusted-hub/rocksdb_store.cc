@@ -117,6 +117,21 @@ absl::Status RocksDbStore::ReopenAfterWriteError() {
   return absl::OkStatus();
 }
 
+absl::Status RocksDbStore::ReopenIfClosed() {
+  {
+    std::shared_lock lock(mu_);
+    if (db_ != nullptr) return absl::OkStatus();
+  }
+  std::unique_lock lock(mu_);
+  if (db_ != nullptr) return absl::OkStatus();
+  if (absl::Status s = CheckSpace(0); !s.ok()) {
+    return absl::UnavailableError(
+        fmt::format("the database is closed after a write error and cannot open again yet: {}",
+                    std::string(s.message())));
+  }
+  return ReopenAfterWriteError();
+}
+
 absl::Status RocksDbStore::Apply(const std::vector<Write>& writes, bool sync) {
   rocksdb::WriteBatch batch;
   uint64_t bytes = 0;
@@ -142,6 +157,7 @@ absl::Status RocksDbStore::Apply(const std::vector<Write>& writes, bool sync) {
 }
 
 absl::StatusOr<std::optional<std::string>> RocksDbStore::Get(std::string_view key) {
+  if (absl::Status s = ReopenIfClosed(); !s.ok()) return s;
   std::shared_lock lock(mu_);
   if (db_ == nullptr) return absl::UnavailableError("the database is closed after a write error");
   std::string value;
@@ -155,6 +171,7 @@ absl::StatusOr<std::optional<std::string>> RocksDbStore::Get(std::string_view ke
 absl::Status RocksDbStore::Scan(
     std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& fn) {
+  if (absl::Status s = ReopenIfClosed(); !s.ok()) return s;
   std::shared_lock lock(mu_);
   if (db_ == nullptr) return absl::UnavailableError("the database is closed after a write error");
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));

@@ -43,6 +43,9 @@ class RocksDbStore : public Store {
   RocksDbStore(std::filesystem::path dir, uint64_t reserve_bytes, std::unique_ptr<rocksdb::DB> db);
   absl::Status CheckSpace(uint64_t bytes) const;
   absl::Status ReopenAfterWriteError();
+  // For reads: when a reopen after a write error failed (no room then), tries again, so reads
+  // come back with the space and do not wait for the next write.
+  absl::Status ReopenIfClosed();
   const std::filesystem::path dir_;
   const uint64_t reserve_bytes_;
   std::shared_mutex mu_;  // exclusive for writes and the reopen, shared for reads

@@ -96,9 +96,15 @@ TEST(RocksDbStoreTest, AWriteThatFailsInsideRocksDbIsFollowedByAReopen) {
   }
   ASSERT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
   EXPECT_NE(failed.message().find("RocksDB write"), std::string::npos) << failed;
-  // Still full: refused again, without RocksDB writing to its failed log (which would abort).
+  // Still full: refused again, without RocksDB writing to its failed log (which would abort);
+  // the database could not open anew on the full disk, so reads wait for space too.
   EXPECT_FALSE((*store)->Apply({{"again", value}}, true).ok());
+  EXPECT_FALSE((*store)->Get("before").ok());
   disk.Free();
+  // Space is back: a read opens the database again, without waiting for a write.
+  auto read = (*store)->Get("before");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(**read, value);
   const absl::Status after = (*store)->Apply({{"after", value}}, true);
   ASSERT_TRUE(after.ok()) << after;
   EXPECT_EQ(**(*store)->Get("before"), value);
