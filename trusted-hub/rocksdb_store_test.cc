@@ -114,5 +114,29 @@ TEST(RocksDbStoreTest, AWriteThatFailsInsideRocksDbIsFollowedByAReopen) {
   }
 }
 
+// One flipped byte in the middle of the write-ahead log: the database does not open (DATA_LOSS)
+// instead of dropping that write and every later one, acknowledged as they were.
+TEST(RocksDbStoreTest, AFlippedByteInTheWriteAheadLogStopsTheOpenInsteadOfRollingBack) {
+  const auto dir = FreshTempDir() / "db";
+  {
+    auto store = RocksDbStore::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE((*store)->Apply({{"k" + std::to_string(i), std::string(4000, 'v')}}, true).ok());
+    }
+  }
+  std::filesystem::path wal;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log" && entry.file_size() > 0) wal = entry.path();
+  }
+  ASSERT_FALSE(wal.empty()) << "no write-ahead log with records in " << dir;
+  std::string bytes = testing_util::ReadFile(wal);
+  bytes[bytes.size() / 3] ^= 0x01;  // a record in the middle, not the torn tail of a kill
+  testing_util::WriteFile(wal, bytes);
+  auto reopened = RocksDbStore::Open(dir);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), absl::StatusCode::kDataLoss) << reopened.status();
+}
+
 }  // namespace
 }  // namespace stapel
