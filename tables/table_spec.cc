@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "encoding/json.h"
 #include "encoding/utf8.h"
 #include "keys/identity.h"
 #include "project/toml_file.h"
@@ -107,7 +108,9 @@ absl::StatusOr<TableRequest> TableRequest::Load(const std::filesystem::path& pat
     if (!toml.ok()) return toml.status();
     std::stringstream as_json;
     as_json << toml::json_formatter{*toml};
-    json = nlohmann::json::parse(as_json.str());
+    auto converted = ParseJson(as_json.str(), file);
+    if (!converted.ok()) return converted.status();
+    json = *std::move(converted);
   } else if (path.extension() == ".json") {
     std::ifstream in(path);
     if (!in) return absl::NotFoundError(fmt::format("{}: cannot be read", file));
