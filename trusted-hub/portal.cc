@@ -130,7 +130,7 @@ absl::StatusOr<std::unique_ptr<Portal>> Portal::Create(const Manifest* manifest,
     }
     X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
   }
-  portal->server_->set_payload_max_length(64 * 1024);
+  portal->server_->set_payload_max_length(kMaxBodyBytes);
   portal->server_->set_read_timeout(std::chrono::seconds(10));
   portal->server_->set_write_timeout(std::chrono::seconds(30));
   portal->Routes();
@@ -162,7 +162,26 @@ void Portal::Stop() {
 
 void Portal::Routes() {
   server_->Get("/", [this](const Request& req, Response& res) { ServeHome(req, res); });
-  server_->Post("/compose", [this](const Request& req, Response& res) { ServeCompose(req, res); });
+  // The form is read here, not by httplib, whose compiled-in limit for url-encoded forms is
+  // 8 KiB: the portal's limit is its body limit, kMaxBodyBytes (larger bodies get 413 before
+  // they are read).
+  server_->Post("/compose",
+                [this](const Request& req, Response& res, const httplib::ContentReader& read) {
+                  std::string body;
+                  const bool whole = read([&](const char* data, size_t length) {
+                    body.append(data, length);
+                    return body.size() <= kMaxBodyBytes;
+                  });
+                  // Over the limit, httplib reads nothing (set_payload_max_length) or the reader
+                  // stops.
+                  if (!whole || body.size() > kMaxBodyBytes) {
+                    res.status = 413;
+                    return;
+                  }
+                  Request form = req;
+                  httplib::detail::parse_query_text(body, form.params);
+                  ServeCompose(form, res);
+                });
   server_->Get(R"(/releases/(\d+)(\.csv|\.json)?)",
                [this](const Request& req, Response& res) { ServeRelease(req, res); });
   server_->Get("/log", [this](const Request& req, Response& res) { ServeLog(req, res); });

@@ -41,6 +41,8 @@ namespace stapel {
 
 class Portal {
  public:
+  // The largest request body the portal reads (a composed table's form); larger get 413.
+  static constexpr size_t kMaxBodyBytes = 64 * 1024;
   struct Options {
     std::filesystem::path log_path;
     TlsFiles tls;

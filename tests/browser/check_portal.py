@@ -114,6 +114,13 @@ def main():
     status, _, page, _ = analyst.request("POST", "/compose", refused)
     expect(status == 422 and "The hub refused this table" in page and "pensioners" in page,
            f"unknown population: {status}")
+    # Forms up to the portal's 64 KiB body limit are read and answered with the reason (here: a
+    # purpose over 1,000 characters); larger ones get 413 before anything is read.
+    status, _, page, _ = analyst.request("POST", "/compose", dict(form, purpose="p" * (40 * 1024)))
+    expect(status == 422 and "purpose is longer than 1000 characters" in page,
+           f"a 40 KiB form got {status}: {page[page.find('refused this'):][:200]!r}")
+    status, _, _, _ = analyst.request("POST", "/compose", dict(refused, purpose="p" * (80 * 1024)))
+    expect(status == 413, f"an 80 KiB form got {status}")
     status, _, _, _ = analyst.request("POST", "/compose", dict(form, token="00" * 32))
     expect(status == 403, f"a form with a wrong token was accepted ({status})")
     status, _, _, _ = analyst.request("GET", "/log")
@@ -124,7 +131,8 @@ def main():
     status, _, page, _ = outsider.request("GET", "/")
     expect(status == 403 and "not a requester or privacy officer" in page,
            f"a party's certificate got {status}")
-    print("check_portal: refusals: unknown population (422, with the reason), wrong form token, "
+    print("check_portal: refusals: unknown population (422, with the reason), a 40 KiB form "
+          "read and refused with the reason (422), an 80 KiB form (413), wrong form token, "
           "log for a requester, another's entry, a party's certificate (403)")
 
     # 4. The privacy officer reads the verified log.
