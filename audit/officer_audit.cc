@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "disclosure/disclosure.h"
+#include "encoding/json.h"
 #include "ledger/log_format.h"
 #include "proto/key_envelope.h"
 
@@ -75,22 +76,11 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
 }  // namespace
 
 absl::Status CheckReleaseKeepsItsRules(const nlohmann::json& entry) {
-  // Signed by the hub, but no field's type is taken on trust: a field of another type is a bad
-  // entry, not an exception.
-  try {
-    return CheckRelease(entry);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(fmt::format("a field has the wrong type: {}", e.what()));
-  }
+  return WithUntrustedJson("the entry", [&] { return CheckRelease(entry); });
 }
 
 absl::Status AuditLoggedReleases(const std::vector<std::string>& lines, size_t* audited) {
-  try {
-    return AuditGroups(lines, audited);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(
-        fmt::format("a release entry has a field of the wrong type: {}", e.what()));
-  }
+  return WithUntrustedJson("a release entry", [&] { return AuditGroups(lines, audited); });
 }
 
 absl::StatusOr<OfficerAudit> AuditReleaseLog(const std::filesystem::path& log,

@@ -181,14 +181,8 @@ absl::Status VerifyKeyEpochEntries(const std::vector<std::string>& lines, size_t
 }  // namespace
 
 absl::Status VerifyLoggedKeyEpochs(const std::vector<std::string>& lines, size_t* epochs) {
-  // The log's entries are signed by the hub, but an auditor trusts no field's type: a field of
-  // another type is reported as a bad entry, never thrown at the caller.
-  try {
-    return VerifyKeyEpochEntries(lines, epochs);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(
-        fmt::format("a key_epoch or manifest entry has a field of the wrong type: {}", e.what()));
-  }
+  return WithUntrustedJson("a key_epoch or manifest entry",
+                           [&] { return VerifyKeyEpochEntries(lines, epochs); });
 }
 
 }  // namespace stapel

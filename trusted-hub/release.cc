@@ -117,12 +117,12 @@ struct LinkRun {
 class ContentDigest {
  public:
   void AddBatch(const v1::Batch& batch) {
-    const std::string header = fmt::format("{}|{}|", fmt::join(batch.match_key_kinds(), ","),
-                                           fmt::join(batch.attribute_names(), ","));
+    Sha256Stream with_header;  // absorbed once per batch, copied per record
+    with_header.Update(fmt::format("{}|{}|", fmt::join(batch.match_key_kinds(), ","),
+                                   fmt::join(batch.attribute_names(), ",")));
     for (const auto& r : batch.records()) {
       r.SerializeToString(&bytes_);
-      Sha256Stream record;
-      record.Update(header);
+      Sha256Stream record = with_header;
       record.Update(bytes_);
       AddToSum(record.Final());
       ++records_;
