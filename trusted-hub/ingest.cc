@@ -291,19 +291,27 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
-                                                 const v1::SignedBatch& signed_batch) {
-  auto party =
-      Authenticate(peer, kBatchSignatureContext, signed_batch.batch(), signed_batch.signature());
+absl::StatusOr<const PartyManifest*> Ingest::OpenSigned(
+    std::string_view peer, std::string_view context, const std::string& bytes,
+    const std::string& signature, const google::protobuf::Message& wrapper,
+    std::string_view parse_error, google::protobuf::Message* out) const {
+  auto party = Authenticate(peer, context, bytes, signature);
   if (!party.ok()) return party.status();
   if (absl::Status s = CheckRetention(*manifest_, *log_, UtcNow().substr(0, 10)); !s.ok()) {
     return s;
   }
+  if (!out->ParseFromString(bytes)) return absl::InvalidArgumentError(std::string(parse_error));
+  if (absl::Status s = RefuseUnknownFields(*out, wrapper); !s.ok()) return s;
+  return party;
+}
+
+absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
+                                                 const v1::SignedBatch& signed_batch) {
   v1::Batch batch;
-  if (!batch.ParseFromString(signed_batch.batch())) {
-    return absl::InvalidArgumentError("the signed batch does not parse as a stapel.v1.Batch");
-  }
-  if (absl::Status s = RefuseUnknownFields(batch, signed_batch); !s.ok()) return s;
+  auto party =
+      OpenSigned(peer, kBatchSignatureContext, signed_batch.batch(), signed_batch.signature(),
+                 signed_batch, "the signed batch does not parse as a stapel.v1.Batch", &batch);
+  if (!party.ok()) return party.status();
   if (absl::Status s = CheckBatch(**party, batch); !s.ok()) return s;
 
   v1::BatchAck ack;
@@ -341,17 +349,11 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
 
 absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
     std::string_view peer, const v1::SignedSubmissionSummary& signed_summary) {
-  auto party = Authenticate(peer, kSubmissionSignatureContext, signed_summary.summary(),
-                            signed_summary.signature());
-  if (!party.ok()) return party.status();
-  if (absl::Status s = CheckRetention(*manifest_, *log_, UtcNow().substr(0, 10)); !s.ok()) {
-    return s;
-  }
   v1::SubmissionSummary summary;
-  if (!summary.ParseFromString(signed_summary.summary())) {
-    return absl::InvalidArgumentError("the signed summary does not parse as a SubmissionSummary");
-  }
-  if (absl::Status s = RefuseUnknownFields(summary, signed_summary); !s.ok()) return s;
+  auto party = OpenSigned(peer, kSubmissionSignatureContext, signed_summary.summary(),
+                          signed_summary.signature(), signed_summary,
+                          "the signed summary does not parse as a SubmissionSummary", &summary);
+  if (!party.ok()) return party.status();
   if (summary.project_id() != manifest_->project_id) {
     return absl::FailedPreconditionError(
         fmt::format("summary is for project '{}'", summary.project_id()));

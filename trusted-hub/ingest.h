@@ -68,6 +68,15 @@ class Ingest {
                                                     const std::string& signature) const;
   // Checks a parsed batch of `party` against the manifest: its header, its match key kinds
   // and attribute names, and every record. The errors of SubmitBatch.
+  // The start of both calls: the caller and the signature (Authenticate), the retention, and
+  // `bytes` parsed into `*out` (INVALID_ARGUMENT `parse_error` otherwise) with nothing the
+  // schema does not name, in it or in its `wrapper`.
+  absl::StatusOr<const PartyManifest*> OpenSigned(std::string_view peer, std::string_view context,
+                                                  const std::string& bytes,
+                                                  const std::string& signature,
+                                                  const google::protobuf::Message& wrapper,
+                                                  std::string_view parse_error,
+                                                  google::protobuf::Message* out) const;
   absl::Status CheckBatch(const PartyManifest& party, const v1::Batch& batch) const;
   // The batch's project, party, the current epoch's key_check and the submission id's size;
   // `at` ("batch <sequence>") starts every message.
