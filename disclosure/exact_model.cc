@@ -56,14 +56,15 @@ class CutFinder {
 absl::StatusOr<std::optional<Cut>> CutFinder::CutFor(const Target& t, int width) {
   ++model_.solved_;
   // As in HubCheck: the solutions found earlier, and the truth, may already span the width.
-  if (const std::optional<CountRange> seen = SeenRange(*model_.lp_, t.terms, t.truth);
-      seen.has_value() && seen->hi - seen->lo >= width) {
+  if (const std::optional<CountRange> low = SeenRange(*model_.lp_, t.terms, t.truth),
+      high = SeenRange(*model_.lp_, t.Upper(), t.truth);
+      low.has_value() && high->hi - low->lo >= width) {
     return std::nullopt;
   }
   std::map<CellKey, double> weight;
   double ends[2];
   for (int maximize = 1; maximize >= 0; --maximize) {
-    auto end = model_.lp_->Optimum(t.terms, maximize != 0);
+    auto end = model_.lp_->Optimum(maximize != 0 ? t.Upper() : t.terms, maximize != 0);
     if (!end.ok()) return end.status();
     if (!end->has_value()) return std::nullopt;  // unbounded above: protected
     ends[maximize] = **end;

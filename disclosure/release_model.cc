@@ -5,6 +5,7 @@
 #include "disclosure/release_model.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <bit>
@@ -52,7 +53,6 @@ absl::Status ReleaseModel::Build(const std::vector<const ReleasedTable*>& tables
   if (auto s = CollectAttributes(); !s.ok()) return s;
   AddColumnFunctions();
   AddAtomClasses();
-  FindOverlappingFunctions();
   AddHierarchyRelations();
   AddPublishedRelations(new_table);
   return absl::OkStatus();
@@ -138,17 +138,6 @@ void ReleaseModel::AddAtomClasses() {
   }
 }
 
-// Per function, the functions sharing a class with it (overlapping_).
-void ReleaseModel::FindOverlappingFunctions() {
-  overlapping_.resize(function_unit_.size());
-  for (size_t f = 0; f < function_unit_.size(); ++f) {
-    for (size_t g = 0; g < function_unit_.size(); ++g) {
-      if (Overlaps(static_cast<int>(f), static_cast<int>(g)))
-        overlapping_[f].push_back(static_cast<int>(g));
-    }
-  }
-}
-
 // The whole program's unknowns (per area and class, persons first), and its first relations:
 // every area's unknowns add up to its parent's.
 void ReleaseModel::AddHierarchyRelations() {
@@ -179,6 +168,15 @@ void ReleaseModel::AddPublishedRelations(AreaTable* new_table) {
         const Cell& cell = row.cells[m];
         const CellKey key{area, column_function_[t][m]};
         CellInfo& info = NoteCell(t, m, key, cell);
+        if (is_new && info.new_cell != nullptr) {
+          // Another column of the new table counts the same (a measure asked twice under two
+          // names): one cell of the model, published or suppressed together.
+          Cell* twin = &new_table->rows[r].cells[m];
+          if (twin->suppressed && !info.new_cell->suppressed) lp_->Forget(info.new_row);
+          twin->suppressed = info.new_cell->suppressed = twin->suppressed || info.new_cell->suppressed;
+          info.twins.push_back(twin);
+          continue;
+        }
         if (is_new) info.new_cell = &new_table->rows[r].cells[m];
         if (cell.suppressed && !is_new) continue;
         AddCellRelation(key, cell, is_new, slack, &info, &known);
@@ -243,6 +241,7 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec,
 void ReleaseModel::SetTruth(const BuurtCounts& counts) {
   truth_.assign(lp_->unknowns(), 0);
   residents_.assign(parent_.size(), 0);
+  for (int u = 0; u < kUnits; ++u) atom_truth_[u].assign(parent_.size() * atom_class_[u].size(), 0);
   for (const auto& [buurt, by_bits] : counts.buurten) {
     const int leaf = LeafOf(buurt);
     if (leaf < 0) continue;
@@ -250,7 +249,9 @@ void ReleaseModel::SetTruth(const BuurtCounts& counts) {
     for (int u = 0; u < kUnits; ++u) {
       for (const auto& [bits, n] :
            by_bits.of(u == 0 ? CountUnit::kPersons : CountUnit::kHouseholds)) {
-        const int c = atom_class_[u][Extract(bits, mask_[u])];
+        const uint64_t atom = Extract(bits, mask_[u]);
+        atom_truth_[u][leaf * atom_class_[u].size() + atom] += n;
+        const int c = atom_class_[u][atom];
         if (c >= 0) truth_[Unknown(leaf, u, c)] += n;
       }
     }
@@ -269,6 +270,13 @@ std::vector<Target> ReleaseModel::Targets(const DisclosureRules& rules) const {
     if (truth_.empty() || Sensitive(t, info, rules)) targets.push_back(std::move(t));
   }
   AddDifferenceTargets(rules.k, &targets);
+  AddConjunctionTargets(rules.k, &targets);
+  // Each count once: a conjunction may be a suppressed cell or a difference too.
+  std::set<std::tuple<LinearTerms, LinearTerms, int64_t>> seen;
+  std::erase_if(targets, [&](const Target& t) {
+    return !seen.insert({t.terms, t.upper, t.truth}).second;
+  });
+  for (size_t i = 0; i < targets.size(); ++i) targets[i].id = static_cast<int>(i);
   return targets;
 }
 
@@ -286,7 +294,7 @@ bool ReleaseModel::Sensitive(const Target& t, const CellInfo& info,
 }
 
 Target ReleaseModel::MakeTarget(CellKey key, int inner) const {
-  Target t{key, inner, Terms(key, inner), -1};
+  Target t{key, inner, Terms(key, inner), {}, -1};
   if (!truth_.empty()) t.truth = TrueValue(t.terms);
   return t;
 }
@@ -308,18 +316,89 @@ void ReleaseModel::AddDifferenceTargets(int k, std::vector<Target>* targets) con
   }
 }
 
+// Every conjunction of the unit's attributes, per area: the attributes it fixes are `care`, their
+// values `values` (a ternary digit per attribute: 0, 1, or 2 for "either"). With the truth,
+// only those with a count of 1..k-1, found by summing atoms digit by digit (3^n per area).
+void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) const {
+  for (int u = 0; u < kUnits; ++u) {
+    const int n = std::popcount(mask_[u]);
+    if (classes_[u] == 0) continue;
+    int conjunctions = 1;
+    for (int i = 0; i < n; ++i) conjunctions *= 3;
+    const size_t atoms = atom_class_[u].size();
+    std::vector<int64_t> count(conjunctions);
+    for (size_t area = 0; area < parent_.size(); ++area) {
+      for (int c = 0; c < conjunctions; ++c) {
+        uint64_t care = 0, values = 0;
+        int either = -1, power = 1;
+        for (int i = 0, rest = c; i < n; ++i, rest /= 3, power *= 3) {
+          const int digit = rest % 3;
+          if (digit == 2 && either < 0) either = power;
+          if (digit != 2) care |= uint64_t{1} << i;
+          if (digit == 1) values |= uint64_t{1} << i;
+        }
+        if (!truth_.empty()) {
+          count[c] = either < 0 ? atom_truth_[u][area * atoms + values]
+                                : count[c - 2 * either] + count[c - either];
+          if (count[c] < 1 || count[c] >= k) continue;
+        }
+        std::optional<Target> t = ConjunctionTarget(static_cast<int>(area), u, care, values);
+        if (!t.has_value()) continue;
+        if (truth_.empty() && t->terms.empty()) continue;  // the auditor: it can be 0
+        if (!truth_.empty()) t->truth = count[c];
+        targets->push_back(std::move(*t));
+      }
+    }
+  }
+}
+
+std::optional<Target> ReleaseModel::ConjunctionTarget(int area, int u, uint64_t care,
+                                                      uint64_t values) const {
+  std::map<int, int> taken;  // class -> atoms of it the conjunction takes in
+  const uint64_t free = (atom_class_[u].size() - 1) & ~care;
+  for (uint64_t sub = free;; sub = (sub - 1) & free) {
+    const int c = atom_class_[u][values | sub];
+    if (c < 0) return std::nullopt;
+    ++taken[c];
+    if (sub == 0) break;
+  }
+  Target t{{area, -1}, -1, {}, {}, -1, -1, u, care, values};
+  bool partial = false;
+  for (const auto& [c, n] : taken) {
+    const bool whole = n == std::count(atom_class_[u].begin(), atom_class_[u].end(), c);
+    partial = partial || !whole;
+    if (whole) t.terms.push_back({Unknown(area, u, c), 1.0});
+  }
+  if (partial) {
+    for (const auto& [c, n] : taken) t.upper.push_back({Unknown(area, u, c), 1.0});
+  }
+  return t;
+}
+
+bool ReleaseModel::Touches(int g, const Target& t) const {
+  if (!t.IsConjunction()) return Overlaps(g, t.cell.function);
+  if (function_unit_[g] != t.unit) return false;
+  for (const auto& [unknown, coefficient] : t.Upper()) {
+    const int c = unknown - Unknown(t.cell.area, t.unit, 0);
+    if (std::binary_search(function_classes_[g].begin(), function_classes_[g].end(), c))
+      return true;
+  }
+  return false;
+}
+
 std::vector<CellKey> ReleaseModel::Candidates(const Target& t) const {
   std::vector<int> areas = children_[t.cell.area];
   if (const int p = parent_[t.cell.area]; p >= 0) {
     areas.insert(areas.end(), children_[p].begin(), children_[p].end());
   }
   for (int a = parent_[t.cell.area]; a >= 0; a = parent_[a]) areas.push_back(a);
-  std::set<int> functions = {t.cell.function};
+  std::set<int> functions;
+  if (!t.IsConjunction()) functions.insert(t.cell.function);
   if (t.inner >= 0) functions.insert(t.inner);
   std::vector<CellKey> groups[4];
   for (const auto& [key, info] : cells_) {
     if (info.new_cell == nullptr || info.new_cell->suppressed || info.published_earlier ||
-        !Overlaps(key.function, t.cell.function)) {
+        !Touches(key.function, t)) {
       continue;
     }
     if (key.area == t.cell.area) {
@@ -355,6 +434,7 @@ void ReleaseModel::Suppress(CellKey key, bool on) {
 void ReleaseModel::MarkSuppressed(CellKey key) {
   CellInfo& info = cells_.at(key);
   info.new_cell->suppressed = true;
+  for (Cell* twin : info.twins) twin->suppressed = true;
   info.suppressed_somewhere = true;
 }
 
@@ -362,21 +442,34 @@ void ReleaseModel::Republish(CellKey key) {
   CellInfo& info = cells_.at(key);
   Suppress(key, false);
   info.new_cell->suppressed = false;
+  for (Cell* twin : info.twins) twin->suppressed = false;
   info.suppressed_somewhere =
       info.first_suppressed_in >= 0 && info.first_suppressed_in + 1 < std::ssize(tables_);
 }
 
-std::vector<CellKey> ReleaseModel::Complements(const std::set<const Cell*>& primary) const {
+std::vector<CellKey> ReleaseModel::Complements(const std::set<const Cell*>& primary,
+                                               bool published) const {
   std::vector<CellKey> out;
   for (const auto& [key, info] : cells_) {
-    if (info.new_cell != nullptr && info.new_cell->suppressed && !primary.contains(info.new_cell) &&
-        !info.published_earlier) {
+    if (info.new_cell != nullptr && info.new_cell->suppressed != published &&
+        !primary.contains(info.new_cell) && !info.published_earlier) {
       out.push_back(key);
     }
   }
   std::stable_sort(out.begin(), out.end(),
                    [&](CellKey a, CellKey b) { return Value(a) > Value(b); });
   return out;
+}
+
+absl::StatusOr<bool> ReleaseModel::NarrowedByEarlierAlone(const Target& t,
+                                                          const DisclosureRules& rules) {
+  const std::vector<CellKey> published = Complements({}, /*published=*/true);
+  for (CellKey key : published) Suppress(key, true);
+  CountRange range;
+  auto ok = Protected(t, rules, &range);
+  for (CellKey key : published) Suppress(key, false);
+  if (!ok.ok()) return ok.status();
+  return !*ok;
 }
 
 int64_t ReleaseModel::work() const {
@@ -387,6 +480,20 @@ int64_t ReleaseModel::work() const {
 
 std::string ReleaseModel::Describe(const Target& t) const {
   const std::string& area = codes_[t.cell.area];
+  if (t.IsConjunction()) {
+    std::vector<std::string> parts;
+    const std::vector<std::string>& names = tables_.back()->spec.attributes;
+    uint64_t mask = mask_[t.unit];
+    for (int i = 0; mask != 0; ++i, mask &= mask - 1) {
+      if (!((t.care >> i) & 1)) continue;
+      const auto bit = static_cast<size_t>(std::countr_zero(mask));
+      const std::string name = bit < names.size() ? names[bit] : fmt::format("#{}", bit);
+      parts.push_back(((t.values >> i) & 1) ? name : "NOT " + name);
+    }
+    return fmt::format("the count of {} with '{}' in {}", t.unit == 0 ? "persons" : "households",
+                       parts.empty() ? "true" : fmt::format("{}", fmt::join(parts, " AND ")),
+                       area);
+  }
   if (t.inner < 0) {
     return fmt::format("the suppressed count of '{}' in {}", FunctionName(t.cell.function), area);
   }
@@ -421,6 +528,9 @@ void ReleaseModel::AddUp(int area) {
     AddUp(child);
     residents_[area] += residents_[child];
     for (int u = 0; u < kUnits; ++u) {
+      const size_t atoms = atom_class_[u].size();
+      for (size_t a = 0; a < atoms; ++a)
+        atom_truth_[u][area * atoms + a] += atom_truth_[u][child * atoms + a];
       for (int c = 0; c < classes_[u]; ++c)
         truth_[Unknown(area, u, c)] += truth_[Unknown(child, u, c)];
     }

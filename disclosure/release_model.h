@@ -34,7 +34,8 @@
 
 namespace stapel::internal {
 
-// Atoms are all combinations of the attributes a unit's columns refer to: 2^12 at most.
+// Atoms are all combinations of the attributes a unit's columns refer to: 2^12 at most (and
+// 3^12 conjunctions of them per area).
 constexpr int kMaxAttributesPerUnit = 12;
 constexpr int kUnits = 2;
 // Partner wijken tried for a target its own wijk's program does not protect
@@ -57,6 +58,7 @@ struct CellInfo {
   // The cell in the table being protected, if any: not owned, it points into the `new_table`
   // given to ReleaseModel::Build, which must outlive the model.
   Cell* new_cell = nullptr;
+  std::vector<Cell*> twins;  // other cells of the new table counting the same, as `new_cell`
   int new_row = -1;       // its relation in the LP while it is published
   double lo = 0, hi = 0;  // that relation's bounds
   struct LocalRow {
@@ -66,11 +68,27 @@ struct CellInfo {
   std::vector<LocalRow> local_rows;  // the same cell in the per-wijk programs
 };
 
+// A count that must stay protected: a suppressed cell, a difference of two nested cells, or a
+// conjunction of attributes and their negations (a cell of the cross-classification of every
+// attribute the releases use, at any marginal level), whether or not anyone asked for it.
 struct Target {
-  CellKey cell;    // the suppressed cell, or the larger of a nested pair
+  CellKey cell;    // the suppressed cell, or the larger of a nested pair; a conjunction: its
+                   // area, function -1
   int inner = -1;  // for a difference: the smaller function of the pair
+  // The classes the count takes in wholly. A conjunction may take in only some atoms of a class
+  // (atoms no column tells apart): then `upper` lists every class it touches, and the
+  // attacker's range is [min of terms, max of upper]. Empty `upper`: the same as `terms`.
   LinearTerms terms;
+  LinearTerms upper;
   int64_t truth = -1;  // -1 when not known (the auditor)
+  int id = -1;         // its position in Targets()
+  // A conjunction's unit and, over the unit's attribute mask, the attributes it fixes (`care`)
+  // and their values.
+  int unit = 0;
+  uint64_t care = 0, values = 0;
+
+  bool IsConjunction() const { return cell.function < 0; }
+  const LinearTerms& Upper() const { return upper.empty() ? terms : upper; }
 };
 
 // The whole-number range of `terms` over the LP's kept solutions and the true value (also a
@@ -111,8 +129,11 @@ class ReleaseModel {
   void WholeProgramOnly() { local_of_area_.assign(parent_.size(), -1); }
 
   // With the truth: the suppressed cells that the primary rules protect (a count of 1..k-1,
-  // a count within k-1 of its population, any count of an area below the minimum population)
-  // and the sensitive differences. Without: every suppressed cell and nested difference.
+  // a count within k-1 of its population, any count of an area below the minimum population),
+  // the sensitive differences and every conjunction of the attributes the releases use with a
+  // count of 1..k-1, per area and unit. Without: every suppressed cell, nested difference and
+  // conjunction an attacker could know to be at least 1 (one taking in a whole class).
+  // Targets with the same terms are listed once.
   std::vector<Target> Targets(const DisclosureRules& rules) const;
 
   // Whether `t` is protected (with the truth: the hub's rule; without: the auditor's, see
@@ -144,9 +165,14 @@ class ReleaseModel {
   // Publishes a complement of the new table again (in the table and in every program).
   void Republish(CellKey key);
 
-  // The new table's suppressed cells other than `primary` (not already published earlier),
-  // largest count first.
-  std::vector<CellKey> Complements(const std::set<const Cell*>& primary) const;
+  // The new table's suppressed cells other than `primary` (or with `published`, its published
+  // cells), not already published earlier; largest count first.
+  std::vector<CellKey> Complements(const std::set<const Cell*>& primary,
+                                   bool published = false) const;
+
+  // Whether target `t` is narrowed (the hub's rule) even with every cell of the new table
+  // suppressed: then the earlier releases alone narrow it. The table is left as it was.
+  absl::StatusOr<bool> NarrowedByEarlierAlone(const Target& t, const DisclosureRules& rules);
 
   // The wijk program a cell's relation is in, or -1 (a top area's cell is in all of them).
   int WijkOf(CellKey key) const { return local_of_area_[key.area]; }
@@ -191,7 +217,6 @@ class ReleaseModel {
   absl::Status CollectAttributes();
   void AddColumnFunctions();
   void AddAtomClasses();
-  void FindOverlappingFunctions();
   void AddHierarchyRelations();
   void AddPublishedRelations(AreaTable* new_table);
   CellInfo& NoteCell(size_t t, size_t m, CellKey key, const Cell& cell);
@@ -208,6 +233,13 @@ class ReleaseModel {
   bool Sensitive(const Target& t, const CellInfo& info, const DisclosureRules& rules) const;
   Target MakeTarget(CellKey key, int inner) const;
   void AddDifferenceTargets(int k, std::vector<Target>* targets) const;
+  void AddConjunctionTargets(int k, std::vector<Target>* targets) const;
+  // A conjunction of unit `u` in `area` (attributes `care` of the unit's mask fixed to
+  // `values`) as a target, or nullopt when some atom it takes in is in no column (the
+  // attacker cannot bound it above).
+  std::optional<Target> ConjunctionTarget(int area, int u, uint64_t care, uint64_t values) const;
+  // Whether function `g` counts some of the persons or households target `t` counts.
+  bool Touches(int g, const Target& t) const;
   // The cell's sum, or for a nested pair the classes of `function` outside `inner`.
   LinearTerms Terms(CellKey key, int inner = -1) const;
   int64_t TrueValue(const LinearTerms& terms) const;
@@ -217,7 +249,8 @@ class ReleaseModel {
 
   // The per-wijk and pair programs (wijk_programs.cc).
   void BuildLocals();
-  absl::StatusOr<bool> HubCheck(AttackerLp& lp, const LinearTerms& terms, int64_t truth,
+  absl::StatusOr<bool> HubCheck(AttackerLp& lp, const LinearTerms& terms,
+                                const LinearTerms& upper, int64_t truth,
                                 const DisclosureRules& rules,
                                 const std::map<int, CellKey>& row_cell, CountRange* out,
                                 std::vector<CellKey>* limiting) const;
@@ -230,7 +263,9 @@ class ReleaseModel {
   bool Anchored(int area, int function) const;
   std::vector<int> Partners(int single, const std::vector<int>& functions) const;
   int LocalUnknown(const Local& local, int area, int unit, int cls) const;
-  LinearTerms LocalTerms(const Local& local, CellKey key, int inner) const;
+  // Terms of the whole program's unknowns of `area` over a local program's; `area` must be in
+  // its wijk.
+  LinearTerms LocalTerms(const Local& local, int area, const LinearTerms& terms) const;
 
   std::vector<const ReleasedTable*> tables_;  // not owned
   ReleasedTable new_spec_;                    // BuildForNewTable's: the new table's spec
@@ -252,13 +287,13 @@ class ReleaseModel {
   std::vector<Local> locals_;                  // per wijk, then per pair of wijken; with the truth
   int singles_ = 0;                            // how many of them are per wijk
   std::map<std::pair<int, int>, int> pairs_;   // two wijk programs -> their pair's program
-  std::vector<std::vector<int>> overlapping_;  // per function, the functions overlapping it
   std::vector<int> local_of_area_;             // per area, its local program, or -1 (a top area)
   std::vector<int64_t> truth_;
+  std::vector<int64_t> atom_truth_[kUnits];  // per area and atom, with the truth
   std::vector<int64_t> residents_;  // per area, with the truth
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;
-  std::map<std::pair<CellKey, int>, int> pair_proof_;  // target -> the pair program proving it
+  std::map<int, int> pair_proof_;  // target id -> the pair program proving it
   std::vector<int> last_proof_;  // the wijk programs whose program proved the last target
 };
 

@@ -20,10 +20,10 @@ constexpr int kCandidatesTried = 8;
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRules& rules,
-                                                             ReleaseModel& model,
-                                                             const std::vector<Target>& targets) {
-  std::vector<std::vector<int>> proofs;
+absl::StatusOr<std::vector<Proof>> ProtectTargets(const DisclosureRules& rules,
+                                                   ReleaseModel& model,
+                                                   const std::vector<Target>& targets) {
+  std::vector<Proof> proofs;
   // Suppressing more only widens ranges, so a target found protected stays protected, in the
   // same program.
   for (const Target& target : targets) {
@@ -44,8 +44,15 @@ absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRul
       // one that widens its range most; else the first that widens it at all; else (it takes
       // two suppressions, as a cell and its complement in a total) the cheapest, and go on.
       const int64_t width_now = range.hi - range.lo;
-      const std::vector<CellKey> candidates =
-          best ? std::vector<CellKey>() : model.Candidates(target);
+      std::vector<CellKey> candidates = best ? std::vector<CellKey>() : model.Candidates(target);
+      if (!best && candidates.empty()) {
+        // No published cell of the new table counts anyone the target counts; others may
+        // still limit it through the relations, unless the earlier releases alone do.
+        auto inherited = model.NarrowedByEarlierAlone(target, rules);
+        if (!inherited.ok()) return inherited.status();
+        if (*inherited) break;
+        candidates = model.Complements({}, /*published=*/true);
+      }
       int64_t best_width = width_now;
       int tried = 0;
       for (const CellKey& candidate : candidates) {
@@ -65,13 +72,19 @@ absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRul
       }
       if (!best && !candidates.empty()) best = candidates.front();
       if (!best) {
-        return absl::FailedPreconditionError(fmt::format(
-            "{} cannot be protected by suppressing more of this table", model.Describe(target)));
+        return absl::InternalError(fmt::format(
+            "{} is protected with every cell of this table suppressed, but no single "
+            "suppression was found to widen it",
+            model.Describe(target)));
       }
       model.Suppress(*best, true);
       model.MarkSuppressed(*best);
       ok = model.Protected(target, rules, &range, &limiting);
       if (!ok.ok()) return ok.status();
+    }
+    if (!*ok) {  // what the earlier releases already tell: no suppression here changes it
+      proofs.push_back(std::nullopt);
+      continue;
     }
     if (model.LastProof().empty()) {
       if (auto ok = model.ProtectedWithAnyPartner(target, rules); !ok.ok()) return ok.status();
@@ -83,15 +96,16 @@ absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRul
 
 absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
                                const std::vector<Target>& targets,
-                               const std::vector<std::vector<int>>& proofs,
+                               const std::vector<Proof>& proofs,
                                const std::set<const Cell*>& primary) {
   std::set<const Target*> whole;
   std::vector<std::set<const Target*>> by_wijk(model.Wijken());  // targets proven there
   std::map<const Target*, int> proven_in;  // how many wijk programs the last proof took
   for (size_t i = 0; i < targets.size(); ++i) {
-    if (proofs[i].empty()) whole.insert(&targets[i]);
-    for (int w : proofs[i]) by_wijk[w].insert(&targets[i]);
-    proven_in[&targets[i]] = static_cast<int>(proofs[i].size());
+    if (!proofs[i].has_value()) continue;  // the earlier releases narrow it; nothing to keep
+    if (proofs[i]->empty()) whole.insert(&targets[i]);
+    for (int w : *proofs[i]) by_wijk[w].insert(&targets[i]);
+    proven_in[&targets[i]] = static_cast<int>(proofs[i]->size());
   }
   const int64_t budget = model.work() + kCleanUpWork;
   // The top area's complements last: each is in every wijk's program, so its check asks every
@@ -133,6 +147,10 @@ absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model
     }
   }
   return absl::OkStatus();
+}
+
+int Inherited(const std::vector<Proof>& proofs) {
+  return static_cast<int>(std::count(proofs.begin(), proofs.end(), std::nullopt));
 }
 
 int SuppressedCells(const AreaTable& table) {

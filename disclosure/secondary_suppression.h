@@ -5,6 +5,7 @@
 // for the secondary suppressions: complements are added until every target is protected
 // (ProtectTargets), then those no target needs are published again (RepublishUnneeded).
 
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -16,12 +17,20 @@
 
 namespace stapel::internal {
 
-// Suppresses more cells of the new table until every target is protected.
-// Returns, per target, the wijk programs of the program that proved it (ReleaseModel::LastProof).
-// FAILED_PRECONDITION when suppressing more of the new table cannot protect a target.
-absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRules& rules,
-                                                             ReleaseModel& model,
-                                                             const std::vector<Target>& targets);
+// Per target: the wijk programs of the program that proved it protected
+// (ReleaseModel::LastProof), or nullopt when the earlier releases alone already narrow it, so
+// that no suppression in the new table can protect it (a release logged before the rule that
+// made it a target).
+using Proof = std::optional<std::vector<int>>;
+
+// Suppresses more cells of the new table until every target is protected, or is one the
+// earlier releases alone narrow. Returns a proof per target.
+absl::StatusOr<std::vector<Proof>> ProtectTargets(const DisclosureRules& rules,
+                                                   ReleaseModel& model,
+                                                   const std::vector<Target>& targets);
+
+// How many targets the earlier releases alone narrow.
+int Inherited(const std::vector<Proof>& proofs);
 
 // The clean-up after ProtectTargets (as tau-ARGUS's): publishes each complement again, largest
 // count first (the top area's last), where every target stays protected. A complement's relation is
@@ -32,7 +41,7 @@ absl::StatusOr<std::vector<std::vector<int>>> ProtectTargets(const DisclosureRul
 // the releases, reaches its budget (kCleanUpWork). `proofs`: ProtectTargets's.
 absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
                                const std::vector<Target>& targets,
-                               const std::vector<std::vector<int>>& proofs,
+                               const std::vector<Proof>& proofs,
                                const std::set<const Cell*>& primary);
 
 // The number of suppressed cells of `table`.

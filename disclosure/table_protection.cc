@@ -40,6 +40,7 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   if (!proofs.ok()) return proofs.status();
   if (auto s = RepublishUnneeded(rules, model, targets, *proofs, primary); !s.ok()) return s;
   result.secondary = SuppressedCells(*table) - result.primary;
+  result.narrowed_by_earlier = internal::Inherited(*proofs);
   result.ranges_solved = model.solved();
   return result;
 }

@@ -18,9 +18,14 @@
 //    area below the minimum population: the attacker's LP range must hold both 0 and k, or be
 //    at least protection_width wide;
 //  - every difference of two nested cells of one area (adults within residents, "A AND B"
-//    within A, ...) whose true value is 1..k-1: the same.
-// An auditor does not know true values; from the published tables alone it checks that no
-// suppressed cell and no such difference is known to be a small count (range within 1..k-1).
+//    within A, ...) whose true value is 1..k-1: the same;
+//  - every conjunction of the attributes the releases use and their negations ("A AND NOT B
+//    AND C", at every marginal level, asked for or not: the cells of the whole
+//    cross-classification), per area and unit, whose true value is 1..k-1: the same. Counts
+//    composed from unions, "halving" requests or inclusion-exclusion over several releases
+//    narrow one of these, so they are protected too.
+// An auditor does not know true values; from the published tables alone it checks that none
+// of these is known to be a small count (range within 1..k-1).
 // ProtectTable suppresses more cells of the new table until that holds (earlier releases are
 // never changed); AuditReleases re-proves it from the published tables alone.
 //
@@ -54,6 +59,9 @@ struct ProtectionResult {
   int primary = 0;        // cells suppressed by the primary rules
   int secondary = 0;      // complementary suppressions
   int ranges_solved = 0;  // attacker LP ranges computed
+  // Small counts the earlier releases alone already narrow (released before the rule that
+  // protects them): no suppression in this table can widen them, and it does not narrow them.
+  int narrowed_by_earlier = 0;
 };
 
 // Applies the primary rules to `table` (built from `truth` by `spec`), then suppresses

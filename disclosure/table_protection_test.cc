@@ -8,10 +8,14 @@
 
 #include "disclosure/disclosure.h"
 #include "disclosure/exact_model.h"
-#include "tests/temp_dir.h"
+#include "disclosure/test_world.h"
 
 namespace stapel {
 namespace {
+
+using testing_util::MakeWorld;
+using testing_util::SpecFor;
+using testing_util::World;
 
 // Attribute bits: a, b (indicators), minor (a characteristic).
 const std::vector<std::string> kAttributes = {"a", "b", "minor"};
@@ -30,35 +34,7 @@ const DisclosureRules kRules{.k = 10,
                              .rounding_base = 1,
                              .protection_width = 10};
 
-// A gemeente of `buurten_per_wijk.size()` wijken; persons[b] = bits -> count for buurt b.
-struct World {
-  Geography geography;
-  BuurtCounts counts;
-};
-
-World MakeWorld(const std::vector<int>& buurten_per_wijk,
-                const std::vector<std::map<uint64_t, int64_t>>& persons) {
-  std::string csv = "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
-  World w;
-  size_t b = 0;
-  for (size_t wijk = 0; wijk < buurten_per_wijk.size(); ++wijk) {
-    for (int i = 0; i < buurten_per_wijk[wijk]; ++i, ++b) {
-      const std::string code = fmt::format("BU9999{:02}{:02}", wijk + 1, i + 1);
-      csv += fmt::format("{},B{},WK9999{:02},W{},GM9999,G\n", code, b, wijk + 1, wijk);
-      w.counts.buurten[code].persons.insert(persons[b].begin(), persons[b].end());
-    }
-  }
-  const auto path = testing_util::FreshTempDir() / "areas.csv";
-  testing_util::WriteFile(path, csv);
-  w.geography = *Geography::LoadCsv(path);
-  return w;
-}
-
-TableSpec Spec(const TableRequest& request) {
-  auto spec = ResolveRequest(request, TestManifest(), false);
-  EXPECT_TRUE(spec.ok()) << spec.status();
-  return *spec;
-}
+TableSpec Spec(const TableRequest& request) { return SpecFor(request, TestManifest()); }
 
 // Protects and returns the table as released.
 ReleasedTable Release(const World& w, const TableSpec& spec,

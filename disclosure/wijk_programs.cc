@@ -65,11 +65,11 @@ int ReleaseModel::MakeLocal(int top, std::vector<int> wijken) {
       for (int wijk : local.wijken) {
         const CellKey part{wijk, p.key.function};
         shift -= static_cast<double>(TrueValue(Terms(part)));
-        const LinearTerms part_terms = LocalTerms(local, part, -1);
+        const LinearTerms part_terms = LocalTerms(local, wijk, Terms(part));
         terms.insert(terms.end(), part_terms.begin(), part_terms.end());
       }
     } else if (local.owner.contains(p.key.area)) {
-      terms = LocalTerms(local, p.key, -1);
+      terms = LocalTerms(local, p.key.area, Terms(p.key));
     } else {
       continue;
     }
@@ -99,15 +99,15 @@ int ReleaseModel::LocalUnknown(const Local& local, int area, int unit, int cls) 
   return (unit == 0 ? 0 : local.offset1) + local.owner.at(area) * classes_[unit] + cls;
 }
 
-// Terms(key, inner) over a local program's unknowns; `key.area` must be in its wijk.
-LinearTerms ReleaseModel::LocalTerms(const Local& local, CellKey key, int inner) const {
-  LinearTerms terms;
-  for (const auto& [unknown, coefficient] : Terms(key, inner)) {
+LinearTerms ReleaseModel::LocalTerms(const Local& local, int area,
+                                     const LinearTerms& terms) const {
+  LinearTerms out;
+  for (const auto& [unknown, coefficient] : terms) {
     const int u = unknown >= offset_[1] && classes_[1] > 0 ? 1 : 0;
     const int c = (unknown - offset_[u]) % classes_[u];
-    terms.push_back({LocalUnknown(local, key.area, u, c), coefficient});
+    out.push_back({LocalUnknown(local, area, u, c), coefficient});
   }
-  return terms;
+  return out;
 }
 
 absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRules& rules,
@@ -118,15 +118,17 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
   if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter checks first
     const int single = local_of_area_[t.cell.area];
     // A target a pair's program protected before is likeliest to be so there again.
-    const auto hint = pair_proof_.find({t.cell, t.inner});
+    const auto hint = pair_proof_.find(t.id);
     const int hinted = hint == pair_proof_.end() ? -1 : hint->second;
     if (hinted >= 0) {
       auto ok = InPair(t, rules, hinted);
       if (!ok.ok() || *ok) return ok;
     }
     std::vector<CellKey> local_limiting;
-    auto ok = HubCheck(*locals_[single].lp, LocalTerms(locals_[single], t.cell, t.inner), t.truth,
-                       rules, locals_[single].row_cell, out, &local_limiting);
+    const Local& local = locals_[single];
+    auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell.area, t.terms),
+                       LocalTerms(local, t.cell.area, t.Upper()), t.truth, rules, local.row_cell,
+                       out, &local_limiting);
     if (!ok.ok()) return ok;
     if (*ok) {
       last_proof_ = {single};
@@ -148,14 +150,14 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
       return false;
     }
   }
-  if (t.truth >= 0) return HubCheck(*lp_, t.terms, t.truth, rules, row_cell_, out, limiting);
-  // The auditor, without true values: no suppressed cell or difference may be known to be a
-  // small count (its range within 1..k-1). The upper end alone often settles it.
-  if (const std::optional<CountRange> span = lp_->Spanned(t.terms);
-      span.has_value() && (span->hi >= rules.k || span->lo < 1)) {
-    return true;
+  if (t.truth >= 0) {
+    return HubCheck(*lp_, t.terms, t.Upper(), t.truth, rules, row_cell_, out, limiting);
   }
-  auto hi = lp_->Bound(t.terms, true);
+  // The auditor, without true values: no count may be known to be a small one (its range
+  // within 1..k-1). One end alone often settles it.
+  const std::optional<CountRange> low = lp_->Spanned(t.terms), high = lp_->Spanned(t.Upper());
+  if ((high.has_value() && high->hi >= rules.k) || (low.has_value() && low->lo < 1)) return true;
+  auto hi = lp_->Bound(t.Upper(), true);
   if (!hi.ok()) return hi.status();
   *out = {0, hi->value_or(0), !hi->has_value()};
   if (!hi->has_value() || **hi >= rules.k) return true;
@@ -169,19 +171,22 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
 // The hub's rule in one program (the whole one, a wijk's or a pair's), knowing the true value:
 // the upper end alone may show enough room; else the new table's cells binding that end go to
 // `limiting` (rows found through `row_cell`) and the range is checked.
-absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& terms, int64_t truth,
+absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& terms,
+                                            const LinearTerms& upper, int64_t truth,
                                             const DisclosureRules& rules,
                                             const std::map<int, CellKey>& row_cell, CountRange* out,
                                             std::vector<CellKey>* limiting) const {
   // The solutions found for earlier questions, and the truth, span part of the attacker's
   // range: if that part is wide enough, so is the range. It often settles it without solving.
-  // (The solution Bound finds is kept too.)
+  // (The solution Bound finds is kept too.) The lower end is the minimum of `terms`, the upper
+  // the maximum of `upper`, over the same solutions.
   auto protected_by_seen = [&] {
-    const std::optional<CountRange> seen = SeenRange(lp, terms, truth);
-    return seen.has_value() && IsProtected(*seen, rules.k, rules.protection_width);
+    const std::optional<CountRange> low = SeenRange(lp, terms, truth),
+                                    high = SeenRange(lp, upper, truth);
+    return low.has_value() && IsProtected({low->lo, high->hi}, rules.k, rules.protection_width);
   };
   if (protected_by_seen()) return true;
-  auto hi = lp.Bound(terms, true);
+  auto hi = lp.Bound(upper, true);
   if (!hi.ok()) return hi.status();
   if (!hi->has_value() || **hi - truth >= rules.protection_width) return true;
   if (limiting != nullptr) {
@@ -204,12 +209,13 @@ absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& t
 absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules& rules, int l) {
   const Local& pair = locals_[l];
   CountRange range;
-  auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell, t.inner), t.truth, rules, pair.row_cell,
+  auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell.area, t.terms),
+                     LocalTerms(pair, t.cell.area, t.Upper()), t.truth, rules, pair.row_cell,
                      &range, nullptr);
   if (ok.ok() && *ok) {
     last_proof_.clear();
     for (int wijk : pair.wijken) last_proof_.push_back(local_of_area_[wijk]);
-    pair_proof_[{t.cell, t.inner}] = l;
+    pair_proof_[t.id] = l;
   }
   return ok;
 }
@@ -239,8 +245,9 @@ std::vector<int> ReleaseModel::Pinning(int single, const Target& t,
     out.push_back(key.function);
   }
   if (limiting.empty()) {
-    for (int g : overlapping_[t.cell.function]) {
-      if (!Free({locals_[single].top, g})) out.push_back(g);
+    for (size_t g = 0; g < function_unit_.size(); ++g) {
+      const int f = static_cast<int>(g);
+      if (Touches(f, t) && !Free({locals_[single].top, f})) out.push_back(f);
     }
   }
   return out;

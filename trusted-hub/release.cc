@@ -264,7 +264,8 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
           {"suppressed_secondary", t.protection.secondary},
           {"suppressed_by_guard", t.by_guard},
           {"earlier_releases_checked", t.earlier_checked},
-          {"lp_ranges_solved", t.protection.ranges_solved}};
+          {"lp_ranges_solved", t.protection.ranges_solved},
+          {"narrowed_by_earlier_releases", t.protection.narrowed_by_earlier}};
 }
 
 // The reply of a logged release: the table as JSON and CSV, its digest, the log entry
