@@ -13,8 +13,9 @@ namespace {
 // frees it (GLPK makes a new one when the thread solves again).
 thread_local int live_problems = 0;
 
-// Solutions kept for Spanned: enough to cover the targets of one area, few enough to check fast.
-constexpr size_t kSolutionsKept = 64;
+// Solutions kept for Spanned: enough to cover the targets of a wijk (every small conjunction of
+// its areas), few enough to check fast.
+constexpr size_t kSolutionsKept = 512;
 // A program of this many relations is first solved from GLPK's advanced basis (a triangular one
 // built from its relations) rather than from all slack, which takes long to become feasible: the
 // whole program at 100 buurten with 50 earlier releases, 2.2 -> 0.9 s. Smaller programs solve

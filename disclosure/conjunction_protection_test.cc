@@ -192,5 +192,40 @@ TEST(ConjunctionProtectionTest, RandomComposedRequestsNeverNarrowASmallConjuncti
   EXPECT_GT(guarded_leaks, 15) << "most random series should leak without the guard";
 }
 
+// Losing less: after composed requests, the stacking table asked again is the first one again
+// (the same cells suppressed), and no later table suppresses a value an earlier one published.
+TEST(ConjunctionProtectionTest, AValuePublishedBeforeIsNeverSuppressedAndARepeatIsTheSameTable) {
+  const World w = SmallOverlaps(9);
+  const TableSpec stacking = Spec("residents", kStacking);
+  const std::vector<ReleasedTable> releases = ReleaseAll(
+      w, {stacking, Spec("residents", {{"a_or_b", "a OR b"}, {"c_or_d", "c OR d"}}),
+          Spec("adults", {{"a", "a"}, {"a_and_b", "a AND b"}}),
+          Spec("residents", {{"b", "b"}, {"a_and_b", "a AND b"}, {"a_or_b", "a OR b"}}), stacking});
+  const AreaTable& first = releases.front().table;
+  const AreaTable& again = releases.back().table;
+  int published = 0;
+  for (size_t r = 0; r < first.rows.size(); ++r) {
+    for (size_t m = 0; m < first.rows[r].cells.size(); ++m) {
+      EXPECT_EQ(again.rows[r].cells[m].suppressed, first.rows[r].cells[m].suppressed)
+          << first.rows[r].code << " " << first.measures[m];
+      published += !first.rows[r].cells[m].suppressed;
+    }
+  }
+  EXPECT_GT(published, 0);
+  // Release 3 repeats 'b' (published in the stacking table) and 'a OR b' (release 1).
+  const std::pair<size_t, size_t> repeats[] = {{0, 2}, {1, 1}};
+  const AreaTable& later = releases[3].table;
+  for (const auto& [earlier, column] : repeats) {
+    const AreaTable& before = releases[earlier].table;
+    const size_t later_column = earlier == 0 ? 1 : 3;
+    for (size_t r = 0; r < later.rows.size(); ++r) {
+      if (!before.rows[r].cells[column].suppressed) {
+        EXPECT_FALSE(later.rows[r].cells[later_column].suppressed)
+            << later.rows[r].code << " " << later.measures[later_column];
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stapel

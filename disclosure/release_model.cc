@@ -233,7 +233,15 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec,
   for (const auto& e : earlier) tables.push_back(&e);
   tables.push_back(&new_spec_);
   if (auto s = Build(tables, table); !s.ok()) return s;
-  for (auto& [key, info] : cells_) info.primary = primary.contains(info.new_cell);
+  for (auto& [key, info] : cells_) {
+    info.primary = primary.contains(info.new_cell);
+    // Suppressing a value an earlier release published protects nothing: the cheap first
+    // complements (CoverLoneSuppressions) publish it again.
+    if (info.new_cell != nullptr && info.new_cell->suppressed && info.published_earlier &&
+        !info.primary) {
+      Republish(key);
+    }
+  }
   SetTruth(truth);
   return absl::OkStatus();
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -20,12 +21,39 @@ using internal::RepublishUnneeded;
 using internal::SuppressedCells;
 using internal::Target;
 
+namespace {
+
+// The earlier release of the same table (spec and areas), if any.
+const ReleasedTable* SameTableReleased(const TableSpec& spec, const AreaTable& table,
+                                       const std::vector<ReleasedTable>& earlier) {
+  const nlohmann::json asked = spec.ToJson();
+  for (const ReleasedTable& e : earlier) {
+    if (e.table.rows.size() != table.rows.size() || e.spec.ToJson() != asked) continue;
+    if (std::equal(table.rows.begin(), table.rows.end(), e.table.rows.begin(),
+                   [](const AreaRow& a, const AreaRow& b) { return a.code == b.code; })) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
                                               const BuurtCounts& truth,
                                               const std::vector<ReleasedTable>& earlier,
                                               AreaTable* table) {
   ProtectionResult result;
   result.primary = ApplyPrimaryRules(rules, spec, table);
+  if (const ReleasedTable* same = SameTableReleased(spec, *table, earlier); same != nullptr) {
+    // Asked again: the same cells as then, which tells nothing new.
+    for (size_t r = 0; r < table->rows.size(); ++r) {
+      for (size_t m = 0; m < table->rows[r].cells.size(); ++m)
+        table->rows[r].cells[m].suppressed = same->table.rows[r].cells[m].suppressed;
+    }
+    result.secondary = SuppressedCells(*table) - result.primary;
+    return result;
+  }
   std::set<const Cell*> primary;
   for (const auto& row : table->rows) {
     for (const auto& c : row.cells) {

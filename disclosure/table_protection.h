@@ -65,8 +65,10 @@ struct ProtectionResult {
 };
 
 // Applies the primary rules to `table` (built from `truth` by `spec`), then suppresses
-// complements until every suppressed cell and every sensitive difference is protected
-// against the new table combined with `earlier`. Does not round. FAILED_PRECONDITION when no
+// complements until every suppressed cell, every sensitive difference and every small
+// conjunction is protected against the new table combined with `earlier`. A cell an earlier
+// release published is never suppressed (it would protect nothing), and a table released
+// before (the same spec and areas) gets the same cells suppressed as then. Does not round. FAILED_PRECONDITION when no
 // choice of suppressions in the new table can protect it (not expected: suppressing the whole
 // new table always restores the earlier, protected state); INVALID_ARGUMENT when the releases
 // together refer to more attributes than the model handles.

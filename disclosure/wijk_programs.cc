@@ -193,7 +193,10 @@ absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& t
     limiting->clear();
     for (const auto& [row, dual] : lp.BindingRelations()) {
       auto it = row_cell.find(row);
-      if (it != row_cell.end() && !cells_.at(it->second).new_cell->suppressed) {
+      if (it == row_cell.end()) continue;
+      // A cell an earlier release published stays known however this table shows it.
+      const CellInfo& info = cells_.at(it->second);
+      if (!info.new_cell->suppressed && !info.published_earlier) {
         limiting->push_back(it->second);
       }
     }
