@@ -5,6 +5,7 @@
 
 #include <bit>
 #include <map>
+#include <optional>
 
 #include "disclosure/disclosure.h"
 #include "records/area_code.h"
@@ -177,6 +178,12 @@ absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
           value += true_count[unknown(u, a, atom)];
         }
         if (value < 1 || value >= rules.k) continue;
+        // Solutions found before (and the truth) show part of the range without solving.
+        if (std::optional<CountRange> seen = lp.Spanned(terms); seen.has_value()) {
+          seen->lo = std::min(seen->lo, value);
+          seen->hi = std::max(seen->hi, value);
+          if (IsProtected(*seen, rules.k, rules.protection_width)) continue;
+        }
         auto range = lp.Range(terms);
         if (!range.ok()) return range.status();
         if (IsProtected(*range, rules.k, rules.protection_width)) continue;

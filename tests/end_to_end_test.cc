@@ -12,8 +12,11 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
+#include "audit/officer_audit.h"
+#include "disclosure/atom_attacker.h"
 #include "disclosure/disclosure.h"
 #include "disclosure/table_protection.h"
 #include "keys/key_file.h"
@@ -609,6 +612,64 @@ TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
   EXPECT_NE(ReadFile(w.Log("audit")).find("LP audit: every suppressed cell of the 2 released"),
             std::string::npos)
       << ReadFile(w.Log("audit"));
+}
+
+// The issue's three kinds of composed request (pairwise unions on top of the stacking table,
+// "halving" with decoys, inclusion-exclusion over three indicators), sent to a running hub:
+// over everything the log holds, an attacker LP over every atom narrows no small count of any
+// conjunction, and the officer's audit passes.
+TEST(EndToEndTest, ComposedRequestsNarrowNoSmallCountOfAnyConjunction) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  const std::string x = "(wmo AND social_assistance)", d1 = "(youth_care AND NOT wmo)",
+                    d2 = "(rent_arrears AND NOT youth_care AND NOT wmo)",
+                    d3 = "(wmo AND NOT social_assistance AND NOT youth_care)";
+  const std::vector<std::string> requests = {
+      R"json({"population": "residents", "measures": [
+           {"name": "wmo_or_arrears", "expression": "wmo OR rent_arrears"},
+           {"name": "sa_or_arrears", "expression": "social_assistance OR rent_arrears"},
+           {"name": "wmo_or_sa", "expression": "wmo OR social_assistance"},
+           {"name": "youth_or_wmo", "expression": "youth_care OR wmo"}]})json",
+      fmt::format(R"json({{"population": "residents", "measures": [
+           {{"name": "u1", "expression": "{0} OR {1}"}}, {{"name": "u2", "expression": "{0} OR {2}"}},
+           {{"name": "u3", "expression": "{0} OR {3}"}}, {{"name": "u4", "expression": "{1} OR {2}"}},
+           {{"name": "u5", "expression": "{1} OR {3}"}}, {{"name": "u6", "expression": "{2} OR {3}"}}]}})json",
+                  x, d1, d2, d3),
+      R"json({"population": "adults", "measures": [
+           {"name": "wmo_or_debts", "expression": "wmo OR debts"},
+           {"name": "wmo_or_youth", "expression": "wmo OR youth_care"},
+           {"name": "debts_or_youth", "expression": "debts OR youth_care"},
+           {"name": "any", "expression": "atleast(1, wmo, debts, youth_care)"},
+           {"name": "wmo", "expression": "wmo"}, {"name": "debts", "expression": "debts"},
+           {"name": "youth", "expression": "youth_care"}]})json"};
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const fs::path file = w.dir() / fmt::format("composed-{}.json", i);
+    WriteFile(file, requests[i]);
+    ASSERT_EQ(w.Request("requester.toml", {"--request", file.string()}, file.stem().string()), 0)
+        << ReadFile(w.Log(file.stem().string()));
+  }
+  EXPECT_EQ(w.StopHub(), 0);
+  std::vector<ReleasedTable> releases;
+  DisclosureRules rules;
+  std::istringstream log(ReadFile(w.dir() / "hub" / "release.log"));
+  for (std::string line; std::getline(log, line);) {
+    const auto entry = nlohmann::json::parse(line);
+    if (entry["type"] != "release") continue;
+    auto logged = ReadReleaseEntry(entry);
+    ASSERT_TRUE(logged.ok()) << logged.status();
+    releases.push_back(logged->released);
+    rules = logged->rules;
+  }
+  ASSERT_EQ(releases.size(), 4u);
+  auto truth =
+      BuurtCountsFromJson(nlohmann::json::parse(ReadFile(w.dir() / "truth" / "true_counts.json")));
+  ASSERT_TRUE(truth.ok()) << truth.status();
+  auto narrowed = testing_util::NarrowedConjunctions(rules, releases, *truth);
+  ASSERT_TRUE(narrowed.ok()) << narrowed.status();
+  for (const auto& n : *narrowed) ADD_FAILURE() << n.ToString();
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
 }
 
 TEST(EndToEndTest, TheStackingMapOfTwoPeriodsOpensOfflineInABrowserAndMatchesTheRelease) {
