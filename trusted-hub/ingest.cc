@@ -15,6 +15,7 @@
 #include "linker/match_key.h"
 #include "proto/unknown_fields.h"
 #include "records/area_code.h"
+#include "trusted-hub/receipt_check.h"
 #include "trusted-hub/retention.h"
 
 namespace stapel {
@@ -395,7 +396,9 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   }
   auto previous = store_->Current(summary.party_id());
   if (!previous.ok()) return previous.status();
-  if (absl::Status s = store_->MakeCurrent(signed_summary, summary); !s.ok()) return s;
+  // Staged, receipted, then current: what releases count is always receipted in the log, and
+  // a failed append (a full disk) leaves the party's data as it was.
+  if (absl::Status s = store_->StagePending(signed_summary, summary); !s.ok()) return s;
   v1::SubmissionReceipt receipt;
   receipt.set_batch_count(batches);
   receipt.set_record_count(records);
@@ -411,12 +414,19 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
                                  .ToEntry());
   if (!logged.ok()) return logged.status();
   completed_.insert({summary.party_id(), HexEncode(summary.submission_id())});
+  if (absl::Status s = store_->MakeCurrent(signed_summary, summary); !s.ok()) {
+    return absl::Status(s.code(), fmt::format("the submission is receipted in the release log "
+                                              "but could not be made current ({}); run the "
+                                              "agent again to finish it",
+                                              std::string(s.message())));
+  }
   receipt.set_log_entry(*logged);
   return receipt;
 }
 
 absl::StatusOr<v1::SubmissionReceipt> Ingest::ReceiptAgain(const v1::SubmissionSummary& summary,
                                                            const nlohmann::json& entry) const {
+  if (absl::Status s = RollForward(*store_, summary.party_id(), entry); !s.ok()) return s;
   auto current = store_->Current(summary.party_id());
   if (!current.ok()) return current.status();
   if (!current->has_value() || (*current)->submission_id() != summary.submission_id()) {

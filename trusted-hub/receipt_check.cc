@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <set>
 
 #include "encoding/hex.h"
 #include "ledger/log_format.h"
@@ -18,14 +17,15 @@ absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLog
     return purge ? purge->value("seq", uint64_t{0}) : 0;
   }();
   std::map<std::string, nlohmann::json> newest;
-  std::set<std::pair<std::string, std::string>> receipted;  // (party, hex submission id)
   for (auto& entry : log.EntriesOfType(kEntrySubmission)) {
     if (entry.value("seq", uint64_t{0}) < purged_at) continue;
     const std::string party = entry.value("party", "");
-    receipted.insert({party, entry.value("submission_id", "")});
     newest[party] = std::move(entry);
   }
   for (const auto& party : manifest.parties) {
+    if (auto it = newest.find(party.id); it != newest.end()) {
+      if (absl::Status s = RollForward(*submissions, party.id, it->second); !s.ok()) return s;
+    }
     auto current = submissions->Current(party.id);
     if (!current.ok()) return current.status();
     auto it = newest.find(party.id);
@@ -36,7 +36,6 @@ absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLog
         (*current)->record_count() == it->second.value("records", uint64_t{0})) {
       continue;
     }
-    if (!held.empty() && !receipted.contains({party.id, held})) continue;  // not logged yet
     return absl::DataLossError(fmt::format(
         "the database does not hold what the release log receipted for party '{}': the log's "
         "entry #{} receipted submission {} ({} records), the database holds {}. It lost "
@@ -51,6 +50,21 @@ absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLog
                                    (*current)->record_count())));
   }
   return absl::OkStatus();
+}
+
+absl::Status RollForward(SubmissionStore& submissions, std::string_view party,
+                         const nlohmann::json& receipt) {
+  auto pending = submissions.Pending(party);
+  if (!pending.ok()) return pending.status();
+  if (!pending->has_value()) return absl::OkStatus();
+  v1::SubmissionSummary summary;
+  if (!summary.ParseFromString((*pending)->summary())) {
+    return absl::DataLossError(fmt::format("the staged submission of {} does not parse", party));
+  }
+  if (HexEncode(summary.submission_id()) != receipt.value("submission_id", "")) {
+    return absl::OkStatus();  // staged but never receipted: its agent completes it again
+  }
+  return submissions.MakeCurrent(**pending, summary);
 }
 
 }  // namespace stapel

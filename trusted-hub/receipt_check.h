@@ -6,6 +6,9 @@
 // lost acknowledged writes (a corrupt or restored write-ahead log, a restored backup) and the
 // hub would silently release counts of older data.
 
+#include <nlohmann/json.hpp>
+#include <string_view>
+
 #include "absl/status/status.h"
 #include "ledger/log_writer.h"
 #include "project/manifest.h"
@@ -13,11 +16,18 @@
 
 namespace stapel {
 
-// DATA_LOSS naming the party, both submissions and what to do. A current submission that the
-// log does not know yet (a stop between storing and logging its completion) passes: the
-// agent's retry of the completion logs it. `submissions` is used during the call only.
+// First rolls forward every party's receipted completion that a stop (or a failed write) left
+// staged but not current (RollForward). Then DATA_LOSS, naming the party, both submissions and
+// what to do, when a party's current submission is not its newest receipted one: a database
+// never makes current what the log has not receipted. `submissions` is used during the call
+// only.
 absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLogWriter& log,
                                       SubmissionStore* submissions);
+
+// Makes the party's staged completion current when it is the submission `receipt` (a
+// submission entry of the log, the party's newest) receipted.
+absl::Status RollForward(SubmissionStore& submissions, std::string_view party,
+                         const nlohmann::json& receipt);
 
 }  // namespace stapel
 

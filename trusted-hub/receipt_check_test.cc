@@ -50,9 +50,11 @@ TEST_F(ReceiptCheckTest, ADatabaseThatRolledBackToAnOlderSubmissionStopsTheHub) 
   EXPECT_NE(s.message().find("the older submission"), std::string::npos) << s;
 }
 
-TEST_F(ReceiptCheckTest, ASubmissionStoredButNotYetLoggedPasses) {
+// A completion is staged, receipted, then made current. Each stop along the way ends in a
+// database that holds what the log receipted: a staged completion the log never receipted is
+// not used; one it receipted is made current at start, or when the agent asks again.
+TEST_F(ReceiptCheckTest, ACompletionStoppedAfterItsReceiptIsRolledForward) {
   Submit(std::string(16, 'a'), 3);
-  // A stop between storing a completion and logging it: the agent's retry logs it.
   const std::string id(16, 'c');
   ASSERT_TRUE(ingest_
                   ->SubmitBatch("credit", HubTestProject::Sign(
@@ -62,10 +64,41 @@ TEST_F(ReceiptCheckTest, ASubmissionStoredButNotYetLoggedPasses) {
   auto summary = HubTestProject::Summary("credit", id, 1, 1, *p_.source_key);
   v1::SubmissionSummary parsed;
   ASSERT_TRUE(parsed.ParseFromString(summary.summary()));
+  // Stopped after staging: the old submission stays current, the check passes.
+  ASSERT_TRUE(p_.submissions->StagePending(summary, parsed).ok());
+  EXPECT_TRUE(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).ok());
+  EXPECT_EQ((*p_.submissions->Current("credit"))->submission_id(), std::string(16, 'a'));
+  // Completed (receipted and current), then the database loses the switch: what a stop between
+  // the receipt and making it current leaves. The check at start rolls it forward.
+  ASSERT_TRUE(ingest_->CompleteSubmission("credit", summary).ok());
+  const auto old_summary = HubTestProject::Summary("credit", std::string(16, 'a'), 1, 3,
+                                                   *p_.source_key);
+  v1::SubmissionSummary old;
+  ASSERT_TRUE(old.ParseFromString(old_summary.summary()));
+  ASSERT_TRUE(p_.submissions->StagePending(summary, parsed).ok());
+  ASSERT_TRUE(p_.store->Apply({{"current/credit", old_summary.SerializeAsString()}}, true).ok());
+  EXPECT_TRUE(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).ok());
+  EXPECT_EQ((*p_.submissions->Current("credit"))->submission_id(), id);
+  EXPECT_FALSE(p_.submissions->Pending("credit")->has_value());
+  // The same through the agent asking again for its receipt.
+  ASSERT_TRUE(p_.submissions->StagePending(summary, parsed).ok());
+  ASSERT_TRUE(p_.store->Apply({{"current/credit", old_summary.SerializeAsString()}}, true).ok());
+  auto again = ingest_->CompleteSubmission("credit", summary);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ((*p_.submissions->Current("credit"))->submission_id(), id);
+}
+
+// A database whose current submission the log never receipted (a restored backup, a
+// hand-edited store) stops the hub like a rolled-back one.
+TEST_F(ReceiptCheckTest, ACurrentSubmissionTheLogNeverReceiptedStopsTheHub) {
+  Submit(std::string(16, 'a'), 3);
+  const std::string id(16, 'd');
+  auto summary = HubTestProject::Summary("credit", id, 1, 1, *p_.source_key);
+  v1::SubmissionSummary parsed;
+  ASSERT_TRUE(parsed.ParseFromString(summary.summary()));
   ASSERT_TRUE(p_.submissions->MakeCurrent(summary, parsed).ok());
-  EXPECT_TRUE(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).ok());
-  EXPECT_TRUE(ingest_->CompleteSubmission("credit", summary).ok());
-  EXPECT_TRUE(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).ok());
+  EXPECT_EQ(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).code(),
+            absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

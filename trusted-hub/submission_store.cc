@@ -63,11 +63,31 @@ absl::StatusOr<std::optional<v1::SubmissionSummary>> SubmissionStore::Current(
   return summary;
 }
 
+absl::Status SubmissionStore::StagePending(const v1::SignedSubmissionSummary& signed_summary,
+                                           const v1::SubmissionSummary& summary) {
+  return store_->Apply(
+      {{fmt::format("pending/{}", summary.party_id()), signed_summary.SerializeAsString()}},
+      /*sync=*/true);
+}
+
+absl::StatusOr<std::optional<v1::SignedSubmissionSummary>> SubmissionStore::Pending(
+    std::string_view party) {
+  auto value = store_->Get(fmt::format("pending/{}", party));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::nullopt;
+  v1::SignedSubmissionSummary signed_summary;
+  if (!signed_summary.ParseFromString(**value)) {
+    return absl::DataLossError(fmt::format("stored pending submission of {} does not parse", party));
+  }
+  return signed_summary;
+}
+
 absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                                           const v1::SubmissionSummary& summary) {
   std::vector<Store::Write> writes;
   writes.push_back(
       {fmt::format("current/{}", summary.party_id()), signed_summary.SerializeAsString()});
+  writes.push_back({fmt::format("pending/{}", summary.party_id()), "", /*erase=*/true});
   const std::string keep = SubmissionPrefix(summary.party_id(), summary.submission_id());
   absl::Status s = store_->Scan(fmt::format("batch/{}/", summary.party_id()),
                                 [&](std::string_view key, std::string_view) {
@@ -83,7 +103,7 @@ absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& sig
 absl::StatusOr<SubmissionStore::Erased> SubmissionStore::EraseAll() {
   Erased erased;
   std::vector<Store::Write> writes;
-  for (const char* prefix : {"batch/", "current/"}) {
+  for (const char* prefix : {"batch/", "current/", "pending/"}) {
     absl::Status scan = store_->Scan(prefix, [&](std::string_view key, std::string_view) {
       writes.push_back({std::string(key), "", true});
       if (key.starts_with("current/")) erased.parties.emplace_back(key.substr(8));

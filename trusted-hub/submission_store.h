@@ -4,8 +4,11 @@
 // The layout of parties' submissions in the hub's Store:
 //   batch/<party>/<submission hex>/<sequence, 16 hex digits>  -> SignedBatch as received
 //   current/<party>                                            -> SignedSubmissionSummary
+//   pending/<party>                                            -> SignedSubmissionSummary
 // A party's data is the complete submission named by current/<party>; batches of a
-// submission that was never completed are not used. Thread-safe as its Store.
+// submission that was never completed are not used. A completion is staged (pending/), then
+// receipted in the release log, then made current: the log never lacks what the database
+// uses, and a stop after the receipt is rolled forward from pending/. Thread-safe as its Store.
 
 #include <functional>
 #include <optional>
@@ -41,8 +44,14 @@ class SubmissionStore {
                                        std::string_view stored)>& fn);
   // The party's current complete submission.
   absl::StatusOr<std::optional<v1::SubmissionSummary>> Current(std::string_view party);
-  // Makes `summary` the party's current submission and drops every other batch of the party
-  // (the submission it replaces, and runs that were abandoned), in one synced write.
+  // Stages a checked completion, synced, before its receipt is logged.
+  absl::Status StagePending(const v1::SignedSubmissionSummary& signed_summary,
+                            const v1::SubmissionSummary& summary);
+  // The party's staged completion, if any.
+  absl::StatusOr<std::optional<v1::SignedSubmissionSummary>> Pending(std::string_view party);
+  // Makes `summary` the party's current submission and drops the staged one and every other
+  // batch of the party (the submission it replaces, and runs that were abandoned), in one
+  // synced write.
   absl::Status MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                            const v1::SubmissionSummary& summary);
 
