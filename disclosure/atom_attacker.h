@@ -10,6 +10,12 @@
 // level) whose true count is 1..k-1, it asks its LP for the narrowest range, and reports the
 // ones narrower than the hub's rule allows (the range must hold 0 and k, or be at least
 // protection_width wide).
+//
+// Over several data states (an update or correction: ReleasedTable::state, with the truth of
+// earlier state s in `earlier_states[s - 1]`, oldest first), each state's atoms are unknowns
+// of their own and the attacker knows, per area, how much changed between consecutive states
+// (the L1 distance of their atom counts). Then it also reports, in every area where 1..k-1
+// changed, each conjunction (but "anything") whose change it narrows below that number.
 
 #include <string>
 #include <vector>
@@ -36,7 +42,8 @@ struct NarrowedCount {
 // of a unit (the attacker's program grows as 2^attributes).
 absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
     const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
-    const BuurtCounts& truth, size_t limit = 10);
+    const BuurtCounts& truth, size_t limit = 10,
+    const std::vector<BuurtCounts>& earlier_states = {});
 
 }  // namespace stapel::testing_util
 

@@ -50,6 +50,16 @@ AttackerLp::AttackerLp(int unknowns) : unknowns_(unknowns), problem_(std::make_u
 
 AttackerLp::~AttackerLp() = default;
 
+int AttackerLp::AddUnknowns(int n) {
+  const int first = unknowns_;
+  glp_prob* lp = problem_->lp;
+  if (n > 0) glp_add_cols(lp, n);
+  for (int j = first + 1; j <= first + n; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
+  unknowns_ += n;
+  for (std::vector<double>& x : solved_) x.resize(unknowns_, 0.0);  // still solutions
+  return first;
+}
+
 int AttackerLp::relations() const { return glp_get_num_rows(problem_->lp); }
 
 int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {

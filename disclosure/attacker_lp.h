@@ -35,6 +35,8 @@ class AttackerLp {
   AttackerLp& operator=(const AttackerLp&) = delete;
 
   int unknowns() const { return unknowns_; }
+  // Adds `n` unknowns (non-negative, in no relation yet); returns the first one's index.
+  int AddUnknowns(int n);
   int relations() const;
   // The relations of the program at each solve, summed over every solve: a measure of the work
   // done that does not depend on the machine.

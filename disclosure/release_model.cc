@@ -27,6 +27,11 @@ uint64_t Deposit(uint64_t atom, uint64_t mask) {
   }
   return bits;
 }
+// An area's key in the model: its code, marked with its data state when earlier.
+std::string StateCode(const std::string& code, int state) {
+  return state == 0 ? code : fmt::format("{}@{}", code, state);
+}
+
 uint64_t Extract(uint64_t bits, uint64_t mask) {
   uint64_t atom = 0;
   for (int i = 0; mask != 0; ++i, mask &= mask - 1) {
@@ -66,7 +71,8 @@ const std::vector<AreaRow>& ReleaseModel::RowsOf(size_t t, const AreaTable* new_
 // Every area of every release, with its parent and children.
 void ReleaseModel::IndexAreas(const AreaTable* new_table) {
   for (size_t t = 0; t < tables_.size(); ++t) {
-    for (const auto& row : RowsOf(t, new_table)) AreaIndex(row.code, row.parent);
+    states_ = std::max(states_, tables_[t]->state + 1);
+    for (const auto& row : RowsOf(t, new_table)) AreaIndex(row.code, row.parent, tables_[t]->state);
   }
   for (size_t a = 0; a < parent_.size(); ++a) {
     if (parent_[a] >= 0) children_[parent_[a]].push_back(static_cast<int>(a));
@@ -163,7 +169,7 @@ void ReleaseModel::AddPublishedRelations(AreaTable* new_table) {
     const RoundingSlack slack = SlackOf(is_new ? 1 : tables_[t]->rounding_base);
     for (size_t r = 0; r < RowsOf(t, new_table).size(); ++r) {
       const AreaRow& row = RowsOf(t, new_table)[r];
-      const int area = area_index_.at(row.code);
+      const int area = area_index_.at(StateCode(row.code, tables_[t]->state));
       for (size_t m = 0; m < row.cells.size(); ++m) {
         const Cell& cell = row.cells[m];
         const CellKey key{area, column_function_[t][m]};
@@ -227,8 +233,9 @@ void ReleaseModel::AddCellRelation(CellKey key, const Cell& cell, bool is_new, R
 absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec,
                                             const std::vector<ReleasedTable>& earlier,
                                             AreaTable* table, const std::set<const Cell*>& primary,
-                                            const BuurtCounts& truth) {
-  new_spec_ = {spec, AreaTable{}, 1};
+                                            const BuurtCounts& truth,
+                                            const std::vector<BuurtCounts>& earlier_states) {
+  new_spec_ = {spec, AreaTable{}, 1, 0};
   std::vector<const ReleasedTable*> tables;
   for (const auto& e : earlier) tables.push_back(&e);
   tables.push_back(&new_spec_);
@@ -242,16 +249,19 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec,
       Republish(key);
     }
   }
-  SetTruth(truth);
+  std::vector<const BuurtCounts*> states = {&truth};
+  for (const BuurtCounts& earlier_state : earlier_states) states.push_back(&earlier_state);
+  SetTruth(states);
   return absl::OkStatus();
 }
 
-void ReleaseModel::SetTruth(const BuurtCounts& counts) {
+void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states) {
   truth_.assign(lp_->unknowns(), 0);
   residents_.assign(parent_.size(), 0);
   for (int u = 0; u < kUnits; ++u) atom_truth_[u].assign(parent_.size() * atom_class_[u].size(), 0);
-  for (const auto& [buurt, by_bits] : counts.buurten) {
-    const int leaf = LeafOf(buurt);
+  for (size_t state = 0; state < states.size(); ++state) {
+   for (const auto& [buurt, by_bits] : states[state]->buurten) {
+    const int leaf = LeafOf(buurt, static_cast<int>(state));
     if (leaf < 0) continue;
     for (const auto& [bits, n] : by_bits.persons) residents_[leaf] += n;
     for (int u = 0; u < kUnits; ++u) {
@@ -263,11 +273,55 @@ void ReleaseModel::SetTruth(const BuurtCounts& counts) {
         if (c >= 0) truth_[Unknown(leaf, u, c)] += n;
       }
     }
+   }
   }
   for (size_t a = 0; a < parent_.size(); ++a) {
     if (parent_[a] < 0) AddUp(static_cast<int>(a));
   }
-  BuildLocals();
+  if (states_ > 1) {
+    AddLinks();
+    WholeProgramOnly();  // the wijk programs know nothing of the links
+  } else {
+    BuildLocals();
+  }
+}
+
+void ReleaseModel::AddLinks() {
+  // States in order of time: 1 (the oldest), 2, ..., states_ - 1, then 0 (the one released now).
+  for (int later_state = 2; later_state <= states_; ++later_state) {
+    const int earlier = later_state - 1, later = later_state % states_;
+    for (size_t a = 0; a < parent_.size(); ++a) {
+      if (area_state_[a] != later) continue;
+      const std::string code = codes_[a].substr(0, codes_[a].find('@'));
+      auto it = area_index_.find(StateCode(code, earlier));
+      if (it == area_index_.end()) continue;
+      const int b = it->second;
+      if (!children_[a].empty() && !children_[b].empty()) continue;  // the leaves link them
+      Link link{b, static_cast<int>(a), {0, 0}};
+      for (int u = 0; u < kUnits; ++u) {
+        for (int c = 0; c < classes_[u]; ++c) {
+          link.changed[u] += std::abs(truth_[Unknown(link.later, u, c)] -
+                                      truth_[Unknown(link.earlier, u, c)]);
+        }
+        // later - earlier = p - q per class, with the sum of p and q at most what changed.
+        const int first = link.changed[u] == 0 ? -1 : lp_->AddUnknowns(2 * classes_[u]);
+        LinearTerms budget;
+        for (int c = 0; c < classes_[u]; ++c) {
+          LinearTerms terms = {{Unknown(link.later, u, c), 1.0}, {Unknown(link.earlier, u, c), -1.0}};
+          if (first >= 0) {
+            terms.push_back({first + 2 * c, -1.0});
+            terms.push_back({first + 2 * c + 1, 1.0});
+            budget.push_back({first + 2 * c, 1.0});
+            budget.push_back({first + 2 * c + 1, 1.0});
+          }
+          lp_->AddRelation(terms, 0, 0);
+        }
+        if (first >= 0) lp_->AddRelation(budget, 0, static_cast<double>(link.changed[u]));
+      }
+      links_.push_back(link);
+    }
+  }
+  truth_.resize(lp_->unknowns(), 0);
 }
 
 std::vector<Target> ReleaseModel::Targets(const DisclosureRules& rules) const {
@@ -279,6 +333,7 @@ std::vector<Target> ReleaseModel::Targets(const DisclosureRules& rules) const {
   }
   AddDifferenceTargets(rules.k, &targets);
   AddConjunctionTargets(rules.k, &targets);
+  AddChangeTargets(rules.k, &targets);
   // Each count once: a conjunction may be a suppressed cell or a difference too.
   std::set<std::tuple<LinearTerms, LinearTerms, int64_t>> seen;
   std::erase_if(targets, [&](const Target& t) {
@@ -360,6 +415,34 @@ void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) co
   }
 }
 
+// Per link where 1..k-1 changed: every conjunction (but "everyone", whose change the attacker
+// is assumed to know) of the classes of the later state minus those of the earlier.
+void ReleaseModel::AddChangeTargets(int k, std::vector<Target>* targets) const {
+  if (truth_.empty()) return;
+  for (const Link& link : links_) {
+    for (int u = 0; u < kUnits; ++u) {
+      if (link.changed[u] < 1 || link.changed[u] >= k) continue;
+      const int n = std::popcount(mask_[u]);
+      for (uint64_t care = 1; care < (uint64_t{1} << n); ++care) {
+        for (uint64_t values = care;; values = (values - 1) & care) {
+          std::optional<Target> later = ConjunctionTarget(link.later, u, care, values);
+          std::optional<Target> earlier = ConjunctionTarget(link.earlier, u, care, values);
+          if (later.has_value() && earlier.has_value() && later->upper.empty() &&
+              earlier->upper.empty() && !later->terms.empty()) {
+            Target t = *later;
+            t.truth = TrueValue(later->terms) - TrueValue(earlier->terms);
+            for (const auto& [unknown, coefficient] : earlier->terms)
+              t.terms.push_back({unknown, -coefficient});
+            t.change_width = static_cast<int>(link.changed[u]);
+            targets->push_back(std::move(t));
+          }
+          if (values == 0) break;
+        }
+      }
+    }
+  }
+}
+
 std::optional<Target> ReleaseModel::ConjunctionTarget(int area, int u, uint64_t care,
                                                       uint64_t values) const {
   std::map<int, int> taken;  // class -> atoms of it the conjunction takes in
@@ -388,8 +471,10 @@ bool ReleaseModel::Touches(int g, const Target& t) const {
   if (function_unit_[g] != t.unit) return false;
   for (const auto& [unknown, coefficient] : t.Upper()) {
     const int c = unknown - Unknown(t.cell.area, t.unit, 0);
-    if (std::binary_search(function_classes_[g].begin(), function_classes_[g].end(), c))
+    if (coefficient > 0 && c >= 0 && c < classes_[t.unit] &&
+        std::binary_search(function_classes_[g].begin(), function_classes_[g].end(), c)) {
       return true;
+    }
   }
   return false;
 }
@@ -498,7 +583,8 @@ std::string ReleaseModel::Describe(const Target& t) const {
       const std::string name = bit < names.size() ? names[bit] : fmt::format("#{}", bit);
       parts.push_back(((t.values >> i) & 1) ? name : "NOT " + name);
     }
-    return fmt::format("the count of {} with '{}' in {}", t.unit == 0 ? "persons" : "households",
+    return fmt::format("the {} of {} with '{}' in {}", t.change_width > 0 ? "change" : "count",
+                       t.unit == 0 ? "persons" : "households",
                        parts.empty() ? "true" : fmt::format("{}", fmt::join(parts, " AND ")),
                        area);
   }
@@ -509,23 +595,26 @@ std::string ReleaseModel::Describe(const Target& t) const {
                      FunctionName(t.inner), area);
 }
 
-int ReleaseModel::AreaIndex(const std::string& code, const std::string& parent_code) {
-  auto [it, fresh] = area_index_.try_emplace(code, static_cast<int>(codes_.size()));
+int ReleaseModel::AreaIndex(const std::string& code, const std::string& parent_code,
+                            int state) {
+  auto [it, fresh] =
+      area_index_.try_emplace(StateCode(code, state), static_cast<int>(codes_.size()));
   if (fresh) {
-    codes_.push_back(code);
+    codes_.push_back(StateCode(code, state));
+    area_state_.push_back(state);
     parent_.push_back(-1);
     children_.emplace_back();
   }
   if (!parent_code.empty()) {
-    auto p = area_index_.find(parent_code);
+    auto p = area_index_.find(StateCode(parent_code, state));
     if (p != area_index_.end()) parent_[it->second] = p->second;
   }
   return it->second;
 }
 
-int ReleaseModel::LeafOf(const std::string& buurt) const {
+int ReleaseModel::LeafOf(const std::string& buurt, int state) const {
   for (const std::string& code : {buurt, WijkOfBuurt(buurt), GemeenteOfWijk(WijkOfBuurt(buurt))}) {
-    auto it = area_index_.find(code);
+    auto it = area_index_.find(StateCode(code, state));
     if (it != area_index_.end()) return children_[it->second].empty() ? it->second : -1;
   }
   return -1;

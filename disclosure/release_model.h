@@ -86,6 +86,10 @@ struct Target {
   // and their values.
   int unit = 0;
   uint64_t care = 0, values = 0;
+  // For the change of a conjunction between an earlier data state and a later one in an area
+  // where 1..k-1 changed (`terms` holds the later state's classes and, negated, the earlier's;
+  // `truth` may be negative): the width the attacker's range must keep, the number changed.
+  int change_width = 0;
 
   bool IsConjunction() const { return cell.function < 0; }
   const LinearTerms& Upper() const { return upper.empty() ? terms : upper; }
@@ -114,12 +118,18 @@ class ReleaseModel {
   // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`,
   // `primary` its cells the primary rules suppress), with the truth. As Build: `earlier` and
   // `table` are not owned and must outlive the model.
+  // `earlier_states`: the truth of the earlier data states some of `earlier` were released
+  // from (ReleasedTable::state).
   absl::Status BuildForNewTable(const TableSpec& spec, const std::vector<ReleasedTable>& earlier,
                                 AreaTable* table, const std::set<const Cell*>& primary,
-                                const BuurtCounts& truth);
+                                const BuurtCounts& truth,
+                                const std::vector<BuurtCounts>& earlier_states = {});
 
-  // True counts per unknown, from the linked persons. Builds the wijk programs (BuildLocals).
-  void SetTruth(const BuurtCounts& counts);
+  // True counts per unknown, from the linked persons: `states[0]` of the data state being
+  // released, `states[s]` of earlier state s. With more than one state, links consecutive
+  // states by what changed (AddLinks), and checks every target in the whole program; else
+  // builds the wijk programs (BuildLocals).
+  void SetTruth(const std::vector<const BuurtCounts*>& states);
 
   // The wijk programs of the program that proved the last target Protected found protected:
   // its own wijk's, its and a partner's, or none (the whole program).
@@ -223,9 +233,14 @@ class ReleaseModel {
   void AddCellRelation(CellKey key, const Cell& cell, bool is_new, RoundingSlack slack,
                        CellInfo* info, std::set<std::tuple<int, int, double, double>>* known);
 
-  // The model's areas, truth and targets (release_model.cc).
-  int AreaIndex(const std::string& code, const std::string& parent_code);
-  int LeafOf(const std::string& buurt) const;
+  // The model's areas, truth and targets (release_model.cc). An area of an earlier data
+  // state is an area of its own (StateCode).
+  int AreaIndex(const std::string& code, const std::string& parent_code, int state);
+  int LeafOf(const std::string& buurt, int state) const;
+  // Between consecutive data states: per area in both (at the finest level either has), the
+  // attacker knows at most how many persons (households) changed, the L1 distance of their
+  // counts; an unchanged area's counts are the same.
+  void AddLinks();
   void AddUp(int area);
   int Unknown(int area, int unit, int cls) const {
     return offset_[unit] + area * classes_[unit] + cls;
@@ -234,6 +249,7 @@ class ReleaseModel {
   Target MakeTarget(CellKey key, int inner) const;
   void AddDifferenceTargets(int k, std::vector<Target>* targets) const;
   void AddConjunctionTargets(int k, std::vector<Target>* targets) const;
+  void AddChangeTargets(int k, std::vector<Target>* targets) const;
   // A conjunction of unit `u` in `area` (attributes `care` of the unit's mask fixed to
   // `values`) as a target, or nullopt when some atom it takes in is in no column (the
   // attacker cannot bound it above).
@@ -250,7 +266,7 @@ class ReleaseModel {
   // The per-wijk and pair programs (wijk_programs.cc).
   void BuildLocals();
   absl::StatusOr<bool> HubCheck(AttackerLp& lp, const LinearTerms& terms,
-                                const LinearTerms& upper, int64_t truth,
+                                const LinearTerms& upper, int64_t truth, int change_width,
                                 const DisclosureRules& rules,
                                 const std::map<int, CellKey>& row_cell, CountRange* out,
                                 std::vector<CellKey>* limiting) const;
@@ -271,6 +287,7 @@ class ReleaseModel {
   ReleasedTable new_spec_;                    // BuildForNewTable's: the new table's spec
   std::map<std::string, int> area_index_;
   std::vector<std::string> codes_;
+  std::vector<int> area_state_;  // the data state of each area
   std::vector<int> parent_;
   std::vector<std::vector<int>> children_;
   uint64_t mask_[kUnits] = {0, 0};
@@ -291,6 +308,12 @@ class ReleaseModel {
   std::vector<int64_t> truth_;
   std::vector<int64_t> atom_truth_[kUnits];  // per area and atom, with the truth
   std::vector<int64_t> residents_;  // per area, with the truth
+  int states_ = 1;                  // data states in the model
+  struct Link {
+    int earlier, later;        // an area in two consecutive states
+    int64_t changed[kUnits];   // the L1 distance of their true counts
+  };
+  std::vector<Link> links_;
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;
   std::map<int, int> pair_proof_;  // target id -> the pair program proving it

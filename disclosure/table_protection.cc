@@ -28,7 +28,8 @@ const ReleasedTable* SameTableReleased(const TableSpec& spec, const AreaTable& t
                                        const std::vector<ReleasedTable>& earlier) {
   const nlohmann::json asked = spec.ToJson();
   for (const ReleasedTable& e : earlier) {
-    if (e.table.rows.size() != table.rows.size() || e.spec.ToJson() != asked) continue;
+    if (e.state != 0 || e.table.rows.size() != table.rows.size() || e.spec.ToJson() != asked)
+      continue;
     if (std::equal(table.rows.begin(), table.rows.end(), e.table.rows.begin(),
                    [](const AreaRow& a, const AreaRow& b) { return a.code == b.code; })) {
       return &e;
@@ -42,7 +43,8 @@ const ReleasedTable* SameTableReleased(const TableSpec& spec, const AreaTable& t
 absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
                                               const BuurtCounts& truth,
                                               const std::vector<ReleasedTable>& earlier,
-                                              AreaTable* table) {
+                                              AreaTable* table,
+                                              const std::vector<BuurtCounts>& earlier_states) {
   ProtectionResult result;
   result.primary = ApplyPrimaryRules(rules, spec, table);
   if (const ReleasedTable* same = SameTableReleased(spec, *table, earlier); same != nullptr) {
@@ -62,7 +64,7 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   }
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
-  if (auto s = model.BuildForNewTable(spec, earlier, table, primary, truth); !s.ok()) return s;
+  if (auto s = model.BuildForNewTable(spec, earlier, table, primary, truth, earlier_states); !s.ok()) return s;
   const std::vector<Target> targets = model.Targets(rules);
   auto proofs = ProtectTargets(rules, model, targets);
   if (!proofs.ok()) return proofs.status();
@@ -79,7 +81,7 @@ absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<Relea
   for (const auto& r : releases) tables.push_back(&r);
   ReleaseModel model;
   if (auto s = model.Build(tables, nullptr); !s.ok()) return s;
-  if (truth != nullptr) model.SetTruth(*truth);
+  if (truth != nullptr) model.SetTruth({truth});
   for (const Target& target : model.Targets(rules)) {
     CountRange range;
     auto ok = model.Protected(target, rules, &range);

@@ -53,6 +53,9 @@ struct ReleasedTable {
   TableSpec spec;
   AreaTable table;
   int rounding_base = 1;
+  // The data state it was computed from: 0 the one being released now (or audited), s > 0 the
+  // earlier state `s` of ProtectTable's `earlier_states` (an update or correction since).
+  int state = 0;
 };
 
 struct ProtectionResult {
@@ -72,10 +75,21 @@ struct ProtectionResult {
 // choice of suppressions in the new table can protect it (not expected: suppressing the whole
 // new table always restores the earlier, protected state); INVALID_ARGUMENT when the releases
 // together refer to more attributes than the model handles.
+//
+// Updates and corrections: `earlier` may hold releases of earlier data states of the same
+// period (ReleasedTable::state s > 0, computed from `earlier_states[s - 1]`, oldest first).
+// The attacker's program then spans every state: each state's persons are unknowns of their
+// own, and the attacker is assumed to know how many persons changed in each buurt between
+// consecutive states (the L1 distance of their counts, which the hub knows exactly). Then
+// also protected: every small conjunction of every state, and in every area where 1..k-1
+// changed, what the changed persons have: for each conjunction of attributes, the attacker's
+// range of its change must stay as wide as the number changed (one person left: the releases
+// must not tell whether that person had Wmo).
 absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
                                               const BuurtCounts& truth,
                                               const std::vector<ReleasedTable>& earlier,
-                                              AreaTable* table);
+                                              AreaTable* table,
+                                              const std::vector<BuurtCounts>& earlier_states = {});
 
 // The audit of releases of one data state. Without `truth`: the auditor's check from published
 // values only; with it: the hub's full rule (for tests). FAILED_PRECONDITION names the

@@ -115,7 +115,7 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
                                              bool wijk_only) {
   ++solved_;
   last_proof_.clear();
-  if (t.truth >= 0 && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter checks first
+  if (!truth_.empty() && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter checks first
     const int single = local_of_area_[t.cell.area];
     // A target a pair's program protected before is likeliest to be so there again.
     const auto hint = pair_proof_.find(t.id);
@@ -127,7 +127,8 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
     std::vector<CellKey> local_limiting;
     const Local& local = locals_[single];
     auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell.area, t.terms),
-                       LocalTerms(local, t.cell.area, t.Upper()), t.truth, rules, local.row_cell,
+                       LocalTerms(local, t.cell.area, t.Upper()), t.truth, t.change_width, rules,
+                       local.row_cell,
                        out, &local_limiting);
     if (!ok.ok()) return ok;
     if (*ok) {
@@ -150,8 +151,9 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
       return false;
     }
   }
-  if (t.truth >= 0) {
-    return HubCheck(*lp_, t.terms, t.Upper(), t.truth, rules, row_cell_, out, limiting);
+  if (!truth_.empty()) {
+    return HubCheck(*lp_, t.terms, t.Upper(), t.truth, t.change_width, rules, row_cell_, out,
+                    limiting);
   }
   // The auditor, without true values: no count may be known to be a small one (its range
   // within 1..k-1). One end alone often settles it.
@@ -173,22 +175,30 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
 // `limiting` (rows found through `row_cell`) and the range is checked.
 absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& terms,
                                             const LinearTerms& upper, int64_t truth,
-                                            const DisclosureRules& rules,
+                                            int change_width, const DisclosureRules& rules,
                                             const std::map<int, CellKey>& row_cell, CountRange* out,
                                             std::vector<CellKey>* limiting) const {
   // The solutions found for earlier questions, and the truth, span part of the attacker's
   // range: if that part is wide enough, so is the range. It often settles it without solving.
   // (The solution Bound finds is kept too.) The lower end is the minimum of `terms`, the upper
   // the maximum of `upper`, over the same solutions.
+  // A change must keep its width; a count the rule's range (IsProtected).
+  auto enough = [&](const CountRange& range) {
+    return change_width > 0 ? range.hi - range.lo >= change_width
+                            : IsProtected(range, rules.k, rules.protection_width);
+  };
   auto protected_by_seen = [&] {
     const std::optional<CountRange> low = SeenRange(lp, terms, truth),
                                     high = SeenRange(lp, upper, truth);
-    return low.has_value() && IsProtected({low->lo, high->hi}, rules.k, rules.protection_width);
+    return low.has_value() && enough({low->lo, high->hi});
   };
   if (protected_by_seen()) return true;
   auto hi = lp.Bound(upper, true);
   if (!hi.ok()) return hi.status();
-  if (!hi->has_value() || **hi - truth >= rules.protection_width) return true;
+  if (!hi->has_value() ||
+      **hi - truth >= (change_width > 0 ? change_width : rules.protection_width)) {
+    return true;
+  }
   if (limiting != nullptr) {
     limiting->clear();
     for (const auto& [row, dual] : lp.BindingRelations()) {
@@ -205,7 +215,7 @@ absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& t
   auto lo = lp.Bound(terms, false);
   if (!lo.ok()) return lo.status();
   *out = {lo->value_or(0), **hi, false};
-  return IsProtected(*out, rules.k, rules.protection_width);
+  return enough(*out);
 }
 
 // Whether pair program `l` protects target `t` (the hub's rule); remembers it if so.
@@ -213,7 +223,8 @@ absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules
   const Local& pair = locals_[l];
   CountRange range;
   auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell.area, t.terms),
-                     LocalTerms(pair, t.cell.area, t.Upper()), t.truth, rules, pair.row_cell,
+                     LocalTerms(pair, t.cell.area, t.Upper()), t.truth, t.change_width, rules,
+                     pair.row_cell,
                      &range, nullptr);
   if (ok.ok() && *ok) {
     last_proof_.clear();
@@ -226,7 +237,7 @@ absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules
 absl::StatusOr<bool> ReleaseModel::ProtectedWithAnyPartner(const Target& t,
                                                            const DisclosureRules& rules) {
   last_proof_.clear();
-  if (t.truth < 0 || local_of_area_[t.cell.area] < 0) return false;
+  if (truth_.empty() || local_of_area_[t.cell.area] < 0) return false;
   const int single = local_of_area_[t.cell.area];
   for (int sibling : children_[locals_[single].top]) {
     if (local_of_area_[sibling] == single) continue;
