@@ -212,18 +212,23 @@ struct ProtectedTable {
   AreaTable table;  // suppressed and rounded
   ProtectionResult protection;
   int by_guard = 0;            // suppressions the differencing guard added
-  size_t earlier_checked = 0;  // earlier releases of the same data checked
+  size_t earlier_checked = 0;  // earlier releases checked, of this data state and earlier ones
+  size_t earlier_states = 0;   // earlier data states (updates) they were released from
 };
 
 // Builds the table of `spec` from `counts`, protects it against `earlier` and rounds it.
 absl::StatusOr<ProtectedTable> ProtectForRelease(const DisclosureRules& rules,
                                                  const TableSpec& spec, const BuurtCounts& counts,
                                                  const Geography& geography,
-                                                 const std::vector<ReleasedTable>& earlier) {
+                                                 const std::vector<ReleasedTable>& earlier,
+                                                 const std::vector<BuurtCounts>& earlier_states) {
   const AreaTable unprotected = BuildTable(spec, counts, geography);
-  ProtectedTable out{
-      .table = unprotected, .protection = {}, .by_guard = 0, .earlier_checked = earlier.size()};
-  auto protection = ProtectTable(rules, spec, counts, earlier, &out.table);
+  ProtectedTable out{.table = unprotected,
+                     .protection = {},
+                     .by_guard = 0,
+                     .earlier_checked = earlier.size(),
+                     .earlier_states = earlier_states.size()};
+  auto protection = ProtectTable(rules, spec, counts, earlier, &out.table, earlier_states);
   if (!protection.ok()) return protection.status();
   out.protection = *protection;
   // What the differencing guard added: the table protected on its own, compared (only needed
@@ -264,6 +269,7 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
           {"suppressed_secondary", t.protection.secondary},
           {"suppressed_by_guard", t.by_guard},
           {"earlier_releases_checked", t.earlier_checked},
+          {"earlier_data_states", t.earlier_states},
           {"lp_ranges_solved", t.protection.ranges_solved},
           {"narrowed_by_earlier_releases", t.protection.narrowed_by_earlier}};
 }
@@ -318,12 +324,25 @@ absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
 }
 
 absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
-    const std::string& data_version) {
+    const std::string& data_version, std::vector<BuurtCounts>* earlier_states) {
   std::vector<ReleasedTable> out;
+  std::map<std::string, int> state_of;  // data version -> state (-1: counts not kept)
   for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
     auto logged = ReadReleaseEntry(entry);
     if (!logged.ok()) return logged.status();
-    if (logged->data_version == data_version) out.push_back(std::move(logged->released));
+    auto [it, fresh] = state_of.try_emplace(logged->data_version, 0);
+    if (fresh && logged->data_version != data_version) {
+      auto stored = store_->StateCounts(logged->data_version);
+      if (!stored.ok()) return stored.status();
+      auto counts = stored->has_value()
+                        ? BuurtCountsFromJson(nlohmann::json::parse(**stored, nullptr, false))
+                        : absl::NotFoundError("not kept");
+      it->second = counts.ok() ? static_cast<int>(earlier_states->size()) + 1 : -1;
+      if (counts.ok()) earlier_states->push_back(*std::move(counts));
+    }
+    if (it->second < 0) continue;
+    logged->released.state = it->second;
+    out.push_back(std::move(logged->released));
   }
   return out;
 }
@@ -370,12 +389,23 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (!counts.ok()) return counts.status();
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
-  auto earlier = EarlierReleases(data_version);
+  std::vector<BuurtCounts> earlier_states;
+  auto earlier = EarlierReleases(data_version, &earlier_states);
   if (!earlier.ok()) return earlier.status();
 
   const DisclosureRules& rules = manifest_->disclosure;
-  auto released = ProtectForRelease(rules, *spec, *counts, geography_, *earlier);
+  auto released =
+      ProtectForRelease(rules, *spec, *counts, geography_, *earlier, earlier_states);
   if (!released.ok()) return released.status();
+  // Kept before the release is logged: a later update's guard needs this state's counts.
+  auto kept = store_->StateCounts(data_version);
+  if (!kept.ok()) return kept.status();
+  if (!kept->has_value()) {
+    if (absl::Status s = store_->PutStateCounts(data_version, BuurtCountsToJson(*counts).dump());
+        !s.ok()) {
+      return s;
+    }
+  }
 
   const nlohmann::json table_json = released->table.ToJson();
   ReleaseEntry entry{.project_id = manifest_->project_id,

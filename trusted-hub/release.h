@@ -55,8 +55,12 @@ class Releaser {
   // into `linkage` and, into `data_version`, a digest of the records every party's current
   // submission holds (the same export sent again gives the same data version).
   absl::StatusOr<BuurtCounts> CountLinked(nlohmann::json* linkage, std::string* data_version);
-  // Earlier releases computed from the same submissions: the differencing guard's input.
-  absl::StatusOr<std::vector<ReleasedTable>> EarlierReleases(const std::string& data_version);
+  // The differencing guard's input: every earlier release, of the data state `data_version`
+  // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
+  // true counts of those earlier states into `earlier_states`. A state whose counts the hub
+  // did not keep (released by a version before it kept them) is left out.
+  absl::StatusOr<std::vector<ReleasedTable>> EarlierReleases(
+      const std::string& data_version, std::vector<BuurtCounts>* earlier_states);
 
   const Manifest* manifest_;
   SubmissionStore* store_;

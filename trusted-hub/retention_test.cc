@@ -53,8 +53,9 @@ TEST_F(RetentionTest, PurgeOnDemandDeletesEverythingFromDiskLogsItAndEndsTheProj
   EXPECT_EQ((*purged)["type"], "purge");
   EXPECT_EQ((*purged)["reason"], "on demand: the council ended the project");
   EXPECT_EQ((*purged)["parties"], nlohmann::json({"credit", "municipality"}));
-  EXPECT_EQ((*purged)["stored_entries_deleted"], 4);  // two batches, two current submissions
-  EXPECT_FALSE(OnDisk(pseudonym));                    // compacted away, not only marked deleted
+  // Two batches, two current submissions and the released data state's counts.
+  EXPECT_EQ((*purged)["stored_entries_deleted"], 5);
+  EXPECT_FALSE(OnDisk(pseudonym));  // compacted away, not only marked deleted
 
   // A release, a new batch and a second purge are refused, saying why; the refusal is logged.
   auto release = releaser_->Release("analyst", v1::TableRequest());

@@ -100,10 +100,20 @@ absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& sig
   return store_->Apply(writes, /*sync=*/true);
 }
 
+absl::Status SubmissionStore::PutStateCounts(std::string_view data_version,
+                                             const std::string& counts_json) {
+  return store_->Apply({{fmt::format("state/{}", data_version), counts_json}}, /*sync=*/true);
+}
+
+absl::StatusOr<std::optional<std::string>> SubmissionStore::StateCounts(
+    std::string_view data_version) {
+  return store_->Get(fmt::format("state/{}", data_version));
+}
+
 absl::StatusOr<SubmissionStore::Erased> SubmissionStore::EraseAll() {
   Erased erased;
   std::vector<Store::Write> writes;
-  for (const char* prefix : {"batch/", "current/", "pending/"}) {
+  for (const char* prefix : {"batch/", "current/", "pending/", "state/"}) {
     absl::Status scan = store_->Scan(prefix, [&](std::string_view key, std::string_view) {
       writes.push_back({std::string(key), "", true});
       if (key.starts_with("current/")) erased.parties.emplace_back(key.substr(8));

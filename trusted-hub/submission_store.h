@@ -5,6 +5,7 @@
 //   batch/<party>/<submission hex>/<sequence, 16 hex digits>  -> SignedBatch as received
 //   current/<party>                                            -> SignedSubmissionSummary
 //   pending/<party>                                            -> SignedSubmissionSummary
+//   state/<data version>                                       -> counts of a released state
 // A party's data is the complete submission named by current/<party>; batches of a
 // submission that was never completed are not used. A completion is staged (pending/), then
 // receipted in the release log, then made current: the log never lacks what the database
@@ -54,6 +55,11 @@ class SubmissionStore {
   // synced write.
   absl::Status MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                            const v1::SubmissionSummary& summary);
+
+  // The true counts per buurt (BuurtCountsToJson) of a data state tables were released from:
+  // the guard needs them after an update replaced the state's submissions. Stored synced.
+  absl::Status PutStateCounts(std::string_view data_version, const std::string& counts_json);
+  absl::StatusOr<std::optional<std::string>> StateCounts(std::string_view data_version);
 
   struct Erased {
     uint64_t entries = 0;              // batches and current submissions deleted
