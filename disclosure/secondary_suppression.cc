@@ -15,6 +15,10 @@ namespace {
 // about 1.6 s at 100 buurten with 50 earlier releases on the benchmark machine, and the same
 // table from the same data on any machine.
 constexpr int64_t kCleanUpWork = 400'000;
+// What one protection check costs against that budget when kept solutions settle it without
+// solving (about as long as solving a program of this many relations): with every small
+// conjunction a target, a complement can have thousands of targets to check again.
+constexpr int64_t kCheckWork = 10;
 // Complements tried per unprotected cell before taking the one that widens it most.
 constexpr int kCandidatesTried = 8;
 
@@ -108,13 +112,15 @@ absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model
     proven_in[&targets[i]] = static_cast<int>(proofs[i]->size());
   }
   const int64_t budget = model.work() + kCleanUpWork;
+  int64_t checks = 0;
+  auto spent = [&] { return model.work() + kCheckWork * checks >= budget; };
   // The top area's complements last: each is in every wijk's program, so its check asks every
   // target again, and the budget goes further on the others.
   std::vector<CellKey> complements = model.Complements(primary);
   std::stable_partition(complements.begin(), complements.end(),
                         [&](CellKey c) { return model.WijkOf(c) >= 0; });
   for (const CellKey& complement : complements) {
-    if (model.work() >= budget) break;
+    if (spent()) break;
     const int wijk = model.WijkOf(complement);
     std::set<const Target*> recheck = whole;
     for (int w = 0; w < model.Wijken(); ++w) {
@@ -131,6 +137,11 @@ absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model
     model.Republish(complement);
     bool needed = false;
     for (const Target* t : order) {
+      if (spent()) {  // not shown unneeded within the budget: it stays suppressed
+        needed = true;
+        break;
+      }
+      ++checks;
       CountRange range;
       auto ok = model.Protected(*t, rules, &range, nullptr, !whole.contains(t));
       if (!ok.ok()) return ok.status();

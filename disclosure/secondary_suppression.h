@@ -38,7 +38,8 @@ int Inherited(const std::vector<Proof>& proofs);
 // pair's) protects needs checking again only for complements in that wijk (or those wijken, or the
 // top area), and stays protected in such a program; a target only the whole program protects is
 // checked again there for each complement. Stops when the LP work of those checks, which grows with
-// the releases, reaches its budget (kCleanUpWork). `proofs`: ProtectTargets's.
+// the releases, and their number reach its budget (kCleanUpWork); a complement not shown
+// unneeded by then stays suppressed. `proofs`: ProtectTargets's.
 absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
                                const std::vector<Target>& targets,
                                const std::vector<Proof>& proofs,
