@@ -32,11 +32,7 @@ Manifest TestManifest() {
   return m;
 }
 
-const DisclosureRules kRules{.k = 10,
-                             .min_area_population = 0,
-                             .group_disclosure = true,
-                             .rounding_base = 1,
-                             .protection_width = 10};
+const DisclosureRules& kRules = testing_util::kTestRules;
 
 // Three wijken of three buurten, 150..400 residents each; the indicators are rare and go
 // together (as problems do), so their pairwise and threefold overlaps are often 1..9.

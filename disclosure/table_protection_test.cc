@@ -28,11 +28,7 @@ Manifest TestManifest() {
   return m;
 }
 
-const DisclosureRules kRules{.k = 10,
-                             .min_area_population = 0,
-                             .group_disclosure = true,
-                             .rounding_base = 1,
-                             .protection_width = 10};
+const DisclosureRules& kRules = testing_util::kTestRules;
 
 TableSpec Spec(const TableRequest& request) { return SpecFor(request, TestManifest()); }
 

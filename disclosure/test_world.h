@@ -10,12 +10,20 @@
 #include <map>
 #include <vector>
 
+#include "project/manifest.h"
 #include "tables/area_table.h"
 #include "tables/geography.h"
 #include "tables/table_spec.h"
 #include "tests/temp_dir.h"
 
 namespace stapel::testing_util {
+
+// The rules the disclosure tests protect with: exact counts, so nothing hides behind rounding.
+inline const DisclosureRules kTestRules{.k = 10,
+                                        .min_area_population = 0,
+                                        .group_disclosure = true,
+                                        .rounding_base = 1,
+                                        .protection_width = 10};
 
 struct World {
   Geography geography;

@@ -614,6 +614,17 @@ TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
       << ReadFile(w.Log("audit"));
 }
 
+// The release entries of the project's release log, in order.
+std::vector<nlohmann::json> ReleaseEntries(const fs::path& dir) {
+  std::vector<nlohmann::json> out;
+  std::istringstream log(ReadFile(dir / "hub" / "release.log"));
+  for (std::string line; std::getline(log, line);) {
+    auto entry = nlohmann::json::parse(line);
+    if (entry["type"] == "release") out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 // The three kinds of composed request (pairwise unions on top of the stacking table,
 // "halving" with decoys, inclusion-exclusion over three indicators), sent to a running hub:
 // over everything the log holds, an attacker LP over every atom narrows no small count of any
@@ -653,10 +664,7 @@ TEST(EndToEndTest, ComposedRequestsNarrowNoSmallCountOfAnyConjunction) {
   EXPECT_EQ(w.StopHub(), 0);
   std::vector<ReleasedTable> releases;
   DisclosureRules rules;
-  std::istringstream log(ReadFile(w.dir() / "hub" / "release.log"));
-  for (std::string line; std::getline(log, line);) {
-    const auto entry = nlohmann::json::parse(line);
-    if (entry["type"] != "release") continue;
+  for (const nlohmann::json& entry : ReleaseEntries(w.dir())) {
     auto logged = ReadReleaseEntry(entry);
     ASSERT_TRUE(logged.ok()) << logged.status();
     releases.push_back(logged->released);
@@ -761,10 +769,7 @@ TEST(EndToEndTest, AOnePersonUpdateDisclosesNothingAboutThatPerson) {
   std::vector<ReleasedTable> releases;
   DisclosureRules rules;
   std::string first_state;
-  std::istringstream log(ReadFile(w.dir() / "hub" / "release.log"));
-  for (std::string line; std::getline(log, line);) {
-    const auto entry = nlohmann::json::parse(line);
-    if (entry["type"] != "release") continue;
+  for (const nlohmann::json& entry : ReleaseEntries(w.dir())) {
     auto logged = ReadReleaseEntry(entry);
     ASSERT_TRUE(logged.ok()) << logged.status();
     if (first_state.empty()) first_state = logged->data_version;
