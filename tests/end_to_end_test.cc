@@ -587,7 +587,10 @@ TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
                       "request-residents"),
             0)
       << ReadFile(w.Log("request-residents"));
-  // Sending the same export again keeps the data the same: the guard still counts release 1.
+  // Sending the same export again, in batches of another size, keeps the data state the same:
+  // the guard still counts release 1.
+  const fs::path config = w.dir() / "config" / "agent-municipality.toml";
+  WriteFile(config, Replace(ReadFile(config), "batch_size = 5000", "batch_size = 777"));
   ASSERT_EQ(w.RunAgent("agent-municipality.toml", {}, "municipality-again"), 0);
   ASSERT_EQ(w.Request("requester.toml", {"--request", examples + "/request-wmo-adults.toml"},
                       "request-adults"),
