@@ -266,11 +266,16 @@ class ReleaseModel {
   // The per-wijk and pair programs (wijk_programs.cc).
   void BuildLocals();
   absl::StatusOr<bool> HubCheck(AttackerLp& lp, const LinearTerms& terms,
-                                const LinearTerms& upper, int64_t truth, int change_width,
+                                const LinearTerms& upper, int64_t truth, int64_t shift,
+                                int change_width,
                                 const DisclosureRules& rules,
                                 const std::map<int, CellKey>& row_cell, CountRange* out,
                                 std::vector<CellKey>* limiting) const;
   absl::StatusOr<bool> InPair(const Target& t, const DisclosureRules& rules, int l);
+  // A target of a top area (the gemeente) in the programs of the wijk or two wijken holding
+  // most of it, where the attacker also knows the other wijken's part: what they prove holds,
+  // and they are far smaller than the whole program. Sets LastProof.
+  absl::StatusOr<bool> TopInWijken(const Target& t, const DisclosureRules& rules);
   std::vector<int> Subtree(int area) const;
   int MakeLocal(int top, std::vector<int> wijken);
   int PairLocal(int a, int b);

@@ -127,9 +127,8 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
     std::vector<CellKey> local_limiting;
     const Local& local = locals_[single];
     auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell.area, t.terms),
-                       LocalTerms(local, t.cell.area, t.Upper()), t.truth, t.change_width, rules,
-                       local.row_cell,
-                       out, &local_limiting);
+                       LocalTerms(local, t.cell.area, t.Upper()), t.truth, 0, t.change_width,
+                       rules, local.row_cell, out, &local_limiting);
     if (!ok.ok()) return ok;
     if (*ok) {
       last_proof_ = {single};
@@ -151,8 +150,12 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
       return false;
     }
   }
+  if (!truth_.empty() && parent_[t.cell.area] < 0) {
+    auto ok = TopInWijken(t, rules);
+    if (!ok.ok() || *ok) return ok;
+  }
   if (!truth_.empty()) {
-    return HubCheck(*lp_, t.terms, t.Upper(), t.truth, t.change_width, rules, row_cell_, out,
+    return HubCheck(*lp_, t.terms, t.Upper(), t.truth, 0, t.change_width, rules, row_cell_, out,
                     limiting);
   }
   // The auditor, without true values: no count may be known to be a small one (its range
@@ -175,7 +178,8 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
 // `limiting` (rows found through `row_cell`) and the range is checked.
 absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& terms,
                                             const LinearTerms& upper, int64_t truth,
-                                            int change_width, const DisclosureRules& rules,
+                                            int64_t shift, int change_width,
+                                            const DisclosureRules& rules,
                                             const std::map<int, CellKey>& row_cell, CountRange* out,
                                             std::vector<CellKey>* limiting) const {
   // The solutions found for earlier questions, and the truth, span part of the attacker's
@@ -183,20 +187,22 @@ absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& t
   // (The solution Bound finds is kept too.) The lower end is the minimum of `terms`, the upper
   // the maximum of `upper`, over the same solutions.
   // A change must keep its width; a count the rule's range (IsProtected).
+  // The count is `shift` plus the terms' sum (a top area's count in a wijk's program).
   auto enough = [&](const CountRange& range) {
     return change_width > 0 ? range.hi - range.lo >= change_width
-                            : IsProtected(range, rules.k, rules.protection_width);
+                            : IsProtected({range.lo + shift, range.hi + shift}, rules.k,
+                                          rules.protection_width);
   };
   auto protected_by_seen = [&] {
-    const std::optional<CountRange> low = SeenRange(lp, terms, truth),
-                                    high = SeenRange(lp, upper, truth);
+    const std::optional<CountRange> low = SeenRange(lp, terms, truth - shift),
+                                    high = SeenRange(lp, upper, truth - shift);
     return low.has_value() && enough({low->lo, high->hi});
   };
   if (protected_by_seen()) return true;
   auto hi = lp.Bound(upper, true);
   if (!hi.ok()) return hi.status();
   if (!hi->has_value() ||
-      **hi - truth >= (change_width > 0 ? change_width : rules.protection_width)) {
+      **hi + shift - truth >= (change_width > 0 ? change_width : rules.protection_width)) {
     return true;
   }
   if (limiting != nullptr) {
@@ -215,7 +221,9 @@ absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& t
   auto lo = lp.Bound(terms, false);
   if (!lo.ok()) return lo.status();
   *out = {lo->value_or(0), **hi, false};
-  return enough(*out);
+  const bool ok = enough(*out);
+  *out = {out->lo + shift, out->hi + shift, false};
+  return ok;
 }
 
 // Whether pair program `l` protects target `t` (the hub's rule); remembers it if so.
@@ -223,7 +231,7 @@ absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules
   const Local& pair = locals_[l];
   CountRange range;
   auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell.area, t.terms),
-                     LocalTerms(pair, t.cell.area, t.Upper()), t.truth, t.change_width, rules,
+                     LocalTerms(pair, t.cell.area, t.Upper()), t.truth, 0, t.change_width, rules,
                      pair.row_cell,
                      &range, nullptr);
   if (ok.ok() && *ok) {
@@ -232,6 +240,52 @@ absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules
     pair_proof_[t.id] = l;
   }
   return ok;
+}
+
+absl::StatusOr<bool> ReleaseModel::TopInWijken(const Target& t, const DisclosureRules& rules) {
+  const int top = t.cell.area;
+  if (!t.upper.empty() || t.change_width > 0 || children_[top].empty()) return false;
+  // The target's part in wijk `w`: its classes there.
+  auto part = [&](int w) {
+    LinearTerms moved;
+    for (const auto& [unknown, coefficient] : t.terms) {
+      const int u = unknown >= offset_[1] && classes_[1] > 0 ? 1 : 0;
+      moved.push_back({unknown + (w - top) * classes_[u], coefficient});
+    }
+    return moved;
+  };
+  std::vector<std::pair<int64_t, int>> holding;  // (-true part, wijk)
+  for (int w : children_[top]) {
+    if (local_of_area_[w] < 0) return false;
+    holding.push_back({-TrueValue(part(w)), w});
+  }
+  std::sort(holding.begin(), holding.end());
+  std::vector<int> programs = {local_of_area_[holding[0].second]};
+  if (holding.size() > 1) {
+    programs.push_back(local_of_area_[holding[1].second]);
+    programs.push_back(PairLocal(programs[0], programs[1]));
+  }
+  for (int l : programs) {
+    const Local& local = locals_[l];
+    LinearTerms terms;
+    int64_t shift = t.truth;  // what the program's attacker knows: the other wijken's part
+    for (int w : local.wijken) {
+      const LinearTerms moved = part(w);
+      shift -= TrueValue(moved);
+      const LinearTerms in_local = LocalTerms(local, w, moved);
+      terms.insert(terms.end(), in_local.begin(), in_local.end());
+    }
+    CountRange range;
+    auto ok = HubCheck(*local.lp, terms, terms, t.truth, shift, 0, rules, local.row_cell, &range,
+                       nullptr);
+    if (!ok.ok()) return ok.status();
+    if (*ok) {
+      last_proof_.clear();
+      for (int w : local.wijken) last_proof_.push_back(local_of_area_[w]);
+      return true;
+    }
+  }
+  return false;
 }
 
 absl::StatusOr<bool> ReleaseModel::ProtectedWithAnyPartner(const Target& t,
