@@ -141,6 +141,10 @@ void ReleaseModel::AddAtomClasses() {
       }
     }
     classes_[u] = static_cast<int>(class_ids.size());
+    class_atoms_[u].assign(classes_[u], 0);
+    for (int c : atom_class_[u]) {
+      if (c >= 0) ++class_atoms_[u][c];
+    }
   }
 }
 
@@ -241,7 +245,9 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec,
   tables.push_back(&new_spec_);
   if (auto s = Build(tables, table); !s.ok()) return s;
   for (auto& [key, info] : cells_) {
-    info.primary = primary.contains(info.new_cell);
+    info.primary = primary.contains(info.new_cell) ||
+                   std::any_of(info.twins.begin(), info.twins.end(),
+                               [&](const Cell* twin) { return primary.contains(twin); });
     // Suppressing a value an earlier release published protects nothing: the cheap first
     // complements (CoverLoneSuppressions) publish it again.
     if (info.new_cell != nullptr && info.new_cell->suppressed && info.published_earlier &&
@@ -456,7 +462,7 @@ std::optional<Target> ReleaseModel::ConjunctionTarget(int area, int u, uint64_t 
   Target t{{area, -1}, -1, {}, {}, -1, -1, u, care, values};
   bool partial = false;
   for (const auto& [c, n] : taken) {
-    const bool whole = n == std::count(atom_class_[u].begin(), atom_class_[u].end(), c);
+    const bool whole = n == class_atoms_[u][c];
     partial = partial || !whole;
     if (whole) t.terms.push_back({Unknown(area, u, c), 1.0});
   }

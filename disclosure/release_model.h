@@ -5,8 +5,8 @@
 // protection (table_protection.cc, secondary_suppression.cc, exact_model.cc); everything here
 // may change without notice. The public functions are in table_protection.h and exact_model.h.
 //
-// ReleaseModel: the attacker's model of a series of releases of one data state (see
-// table_protection.h): the unknowns per area and atom class, the relations of the area
+// ReleaseModel: the attacker's model of a series of releases of one data state, and of the
+// earlier states it updated (see table_protection.h): the unknowns per area and atom class, the relations of the area
 // hierarchy and of every published count, the whole program over all of them (AttackerLp), and
 // with the truth the smaller per-wijk and pair programs that settle most targets cheaply.
 // Implemented in release_model.cc (building the model, truth, targets, candidates,
@@ -297,6 +297,7 @@ class ReleaseModel {
   std::vector<std::vector<int>> children_;
   uint64_t mask_[kUnits] = {0, 0};
   std::vector<int> atom_class_[kUnits];
+  std::vector<int> class_atoms_[kUnits];  // how many atoms each class has
   int classes_[kUnits] = {0, 0};
   int offset_[kUnits] = {0, 0};
   std::vector<int> function_unit_;

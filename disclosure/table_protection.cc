@@ -47,14 +47,24 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
                                               const std::vector<BuurtCounts>& earlier_states) {
   ProtectionResult result;
   result.primary = ApplyPrimaryRules(rules, spec, table);
-  if (const ReleasedTable* same = SameTableReleased(spec, *table, earlier); same != nullptr) {
-    // Asked again: the same cells as then, which tells nothing new.
+  if (const ReleasedTable* same = SameTableReleased(spec, *table, earlier);
+      same != nullptr && same->rounding_base == rules.rounding_base) {
+    // Asked again: the same cells as then, which tells nothing new, unless the primary rules
+    // now suppress a cell it published (the rules changed); then it is protected anew.
+    bool covers = true;
     for (size_t r = 0; r < table->rows.size(); ++r) {
       for (size_t m = 0; m < table->rows[r].cells.size(); ++m)
-        table->rows[r].cells[m].suppressed = same->table.rows[r].cells[m].suppressed;
+        covers = covers && (!table->rows[r].cells[m].suppressed ||
+                            same->table.rows[r].cells[m].suppressed);
     }
-    result.secondary = SuppressedCells(*table) - result.primary;
-    return result;
+    if (covers) {
+      for (size_t r = 0; r < table->rows.size(); ++r) {
+        for (size_t m = 0; m < table->rows[r].cells.size(); ++m)
+          table->rows[r].cells[m].suppressed = same->table.rows[r].cells[m].suppressed;
+      }
+      result.secondary = SuppressedCells(*table) - result.primary;
+      return result;
+    }
   }
   std::set<const Cell*> primary;
   for (const auto& row : table->rows) {
@@ -68,7 +78,11 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   const std::vector<Target> targets = model.Targets(rules);
   auto proofs = ProtectTargets(rules, model, targets);
   if (!proofs.ok()) return proofs.status();
-  if (auto s = RepublishUnneeded(rules, model, targets, *proofs, primary); !s.ok()) return s;
+  // The clean-up checks again only what it proved; a count the earlier releases already
+  // narrow could be narrowed further by publishing a complement again, so then none is.
+  if (internal::Inherited(*proofs) == 0) {
+    if (auto s = RepublishUnneeded(rules, model, targets, *proofs, primary); !s.ok()) return s;
+  }
   result.secondary = SuppressedCells(*table) - result.primary;
   result.narrowed_by_earlier = internal::Inherited(*proofs);
   result.ranges_solved = model.solved();

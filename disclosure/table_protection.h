@@ -63,7 +63,8 @@ struct ProtectionResult {
   int secondary = 0;      // complementary suppressions
   int ranges_solved = 0;  // attacker LP ranges computed
   // Small counts the earlier releases alone already narrow (released before the rule that
-  // protects them): no suppression in this table can widen them, and it does not narrow them.
+  // protects them): no suppression in this table can widen them; its complements then all stay
+  // suppressed (no clean-up), so it does not narrow them further.
   int narrowed_by_earlier = 0;
 };
 
@@ -71,18 +72,19 @@ struct ProtectionResult {
 // complements until every suppressed cell, every sensitive difference and every small
 // conjunction is protected against the new table combined with `earlier`. A cell an earlier
 // release published is never suppressed (it would protect nothing), and a table released
-// before (the same spec and areas) gets the same cells suppressed as then. Does not round. FAILED_PRECONDITION when no
-// choice of suppressions in the new table can protect it (not expected: suppressing the whole
-// new table always restores the earlier, protected state); INVALID_ARGUMENT when the releases
-// together refer to more attributes than the model handles.
+// before (the same spec and areas) gets the same cells suppressed as then. Does not round.
+// A target the earlier releases alone already narrow is not an error: it is counted in
+// narrowed_by_earlier. INVALID_ARGUMENT when the releases together refer to more attributes
+// than the model handles.
 //
 // Updates and corrections: `earlier` may hold releases of earlier data states of the same
 // period (ReleasedTable::state s > 0, computed from `earlier_states[s - 1]`, oldest first).
 // The attacker's program then spans every state: each state's persons are unknowns of their
-// own, and the attacker is assumed to know how many persons changed in each buurt between
-// consecutive states (the L1 distance of their counts, which the hub knows exactly). Then
-// also protected: every small conjunction of every state, and in every area where 1..k-1
-// changed, what the changed persons have: for each conjunction of attributes, the attacker's
+// own, and the attacker is assumed to know how much changed in each buurt between
+// consecutive states: the L1 distance of their counts per class (a person who left counts
+// 1, one whose attributes changed 2), which the hub knows exactly. Then
+// also protected: every small conjunction of every state, and in every linked area where that
+// distance is 1..k-1, what the changed persons have: for each conjunction of attributes, the attacker's
 // range of its change must stay as wide as the number changed (one person left: the releases
 // must not tell whether that person had Wmo).
 absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,

@@ -152,7 +152,8 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
   }
   if (!truth_.empty() && parent_[t.cell.area] < 0) {
     auto ok = TopInWijken(t, rules);
-    if (!ok.ok() || *ok) return ok;
+    // `wijk_only`: the clean-up counts on the wijk programs that proved it before.
+    if (!ok.ok() || *ok || wijk_only) return ok;
   }
   if (!truth_.empty()) {
     return HubCheck(*lp_, t.terms, t.Upper(), t.truth, 0, t.change_width, rules, row_cell_, out,

@@ -394,6 +394,17 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
         "with {}; run the agent again",
         batches, records, summary.batch_count(), summary.record_count()));
   }
+  // A completion receipted before but not made current (a failed write) is finished first,
+  // so that staging this one does not lose it.
+  auto pending = store_->Pending(summary.party_id());
+  if (!pending.ok()) return pending.status();
+  if (pending->has_value()) {
+    v1::SubmissionSummary staged;
+    if (staged.ParseFromString((*pending)->summary()) &&
+        completed_.contains({summary.party_id(), HexEncode(staged.submission_id())})) {
+      if (absl::Status s = store_->MakeCurrent(**pending, staged); !s.ok()) return s;
+    }
+  }
   auto previous = store_->Current(summary.party_id());
   if (!previous.ok()) return previous.status();
   // Staged, receipted, then current: what releases count is always receipted in the log, and
@@ -425,7 +436,7 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
 }
 
 absl::StatusOr<v1::SubmissionReceipt> Ingest::ReceiptAgain(const v1::SubmissionSummary& summary,
-                                                           const nlohmann::json& entry) const {
+                                                           const nlohmann::json& entry) {
   if (absl::Status s = RollForward(*store_, summary.party_id(), entry); !s.ok()) return s;
   auto current = store_->Current(summary.party_id());
   if (!current.ok()) return current.status();

@@ -86,7 +86,7 @@ class Ingest {
   std::optional<nlohmann::json> CompletedEntry(std::string_view party,
                                                const std::string& submission_id) const;
   absl::StatusOr<v1::SubmissionReceipt> ReceiptAgain(const v1::SubmissionSummary& summary,
-                                                     const nlohmann::json& entry) const;
+                                                     const nlohmann::json& entry);
 
   const Manifest* manifest_;
   SubmissionStore* store_;

@@ -88,6 +88,28 @@ TEST_F(ReceiptCheckTest, ACompletionStoppedAfterItsReceiptIsRolledForward) {
   EXPECT_EQ((*p_.submissions->Current("credit"))->submission_id(), id);
 }
 
+// A receipted completion left staged (making it current failed) is finished before the party's
+// next completion is staged, so that one cannot push it out: the next receipt replaces it.
+TEST_F(ReceiptCheckTest, TheNextCompletionFinishesAReceiptedStagedOneFirst) {
+  const auto old_summary = Submit(std::string(16, 'a'), 3);
+  const auto staged = Submit(std::string(16, 'b'), 2);
+  v1::SubmissionSummary parsed;
+  ASSERT_TRUE(parsed.ParseFromString(staged.summary()));
+  ASSERT_TRUE(p_.submissions->StagePending(staged, parsed).ok());
+  ASSERT_TRUE(p_.store->Apply({{"current/credit", old_summary.SerializeAsString()}}, true).ok());
+  const std::string id(16, 'e');
+  ASSERT_TRUE(ingest_
+                  ->SubmitBatch("credit", HubTestProject::Sign(
+                                              HubTestProject::MakeBatch("credit", id, 0, 4, 1),
+                                              *p_.source_key))
+                  .ok());
+  auto receipt =
+      ingest_->CompleteSubmission("credit", HubTestProject::Summary("credit", id, 1, 4, *p_.source_key));
+  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  EXPECT_EQ(receipt->replaced_record_count(), 2u);  // 'b', rolled forward, not 'a'
+  EXPECT_TRUE(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).ok());
+}
+
 // A database whose current submission the log never receipted (a restored backup, a
 // hand-edited store) stops the hub like a rolled-back one.
 TEST_F(ReceiptCheckTest, ACurrentSubmissionTheLogNeverReceiptedStopsTheHub) {

@@ -334,11 +334,19 @@ absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
     if (fresh && logged->data_version != data_version) {
       auto stored = store_->StateCounts(logged->data_version);
       if (!stored.ok()) return stored.status();
-      auto counts = stored->has_value()
-                        ? BuurtCountsFromJson(nlohmann::json::parse(**stored, nullptr, false))
-                        : absl::NotFoundError("not kept");
-      it->second = counts.ok() ? static_cast<int>(earlier_states->size()) + 1 : -1;
-      if (counts.ok()) earlier_states->push_back(*std::move(counts));
+      if (!stored->has_value()) {
+        it->second = -1;  // released by a version that did not keep the counts
+      } else {
+        auto counts = BuurtCountsFromJson(nlohmann::json::parse(**stored, nullptr, false));
+        if (!counts.ok()) {
+          return absl::DataLossError(fmt::format(
+              "the kept counts of data state {} do not parse ({}); the guard cannot check "
+              "against its releases: restore the data folder from a backup",
+              logged->data_version.substr(0, 16), std::string(counts.status().message())));
+        }
+        it->second = static_cast<int>(earlier_states->size()) + 1;
+        earlier_states->push_back(*std::move(counts));
+      }
     }
     if (it->second < 0) continue;
     logged->released.state = it->second;
