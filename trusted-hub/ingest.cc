@@ -396,14 +396,12 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   }
   // A completion receipted before but not made current (a failed write) is finished first,
   // so that staging this one does not lose it.
-  auto pending = store_->Pending(summary.party_id());
-  if (!pending.ok()) return pending.status();
-  if (pending->has_value()) {
-    v1::SubmissionSummary staged;
-    if (staged.ParseFromString((*pending)->summary()) &&
-        completed_.contains({summary.party_id(), HexEncode(staged.submission_id())})) {
-      if (absl::Status s = store_->MakeCurrent(**pending, staged); !s.ok()) return s;
-    }
+  if (absl::Status s = RollForward(*store_, summary.party_id(),
+                                   [&](const std::string& id) {
+                                     return completed_.contains({summary.party_id(), id});
+                                   });
+      !s.ok()) {
+    return s;
   }
   auto previous = store_->Current(summary.party_id());
   if (!previous.ok()) return previous.status();
@@ -437,7 +435,12 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
 
 absl::StatusOr<v1::SubmissionReceipt> Ingest::ReceiptAgain(const v1::SubmissionSummary& summary,
                                                            const nlohmann::json& entry) {
-  if (absl::Status s = RollForward(*store_, summary.party_id(), entry); !s.ok()) return s;
+  const std::string id = HexEncode(summary.submission_id());
+  if (absl::Status s = RollForward(*store_, summary.party_id(),
+                                   [&](const std::string& staged) { return staged == id; });
+      !s.ok()) {
+    return s;
+  }
   auto current = store_->Current(summary.party_id());
   if (!current.ok()) return current.status();
   if (!current->has_value() || (*current)->submission_id() != summary.submission_id()) {

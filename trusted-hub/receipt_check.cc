@@ -24,7 +24,12 @@ absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLog
   }
   for (const auto& party : manifest.parties) {
     if (auto it = newest.find(party.id); it != newest.end()) {
-      if (absl::Status s = RollForward(*submissions, party.id, it->second); !s.ok()) return s;
+      const std::string newest_id = it->second.value("submission_id", "");
+      if (absl::Status s = RollForward(*submissions, party.id,
+                                       [&](const std::string& id) { return id == newest_id; });
+          !s.ok()) {
+        return s;
+      }
     }
     auto current = submissions->Current(party.id);
     if (!current.ok()) return current.status();
@@ -53,7 +58,7 @@ absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLog
 }
 
 absl::Status RollForward(SubmissionStore& submissions, std::string_view party,
-                         const nlohmann::json& receipt) {
+                         const std::function<bool(const std::string&)>& receipted) {
   auto pending = submissions.Pending(party);
   if (!pending.ok()) return pending.status();
   if (!pending->has_value()) return absl::OkStatus();
@@ -61,7 +66,7 @@ absl::Status RollForward(SubmissionStore& submissions, std::string_view party,
   if (!summary.ParseFromString((*pending)->summary())) {
     return absl::DataLossError(fmt::format("the staged submission of {} does not parse", party));
   }
-  if (HexEncode(summary.submission_id()) != receipt.value("submission_id", "")) {
+  if (!receipted(HexEncode(summary.submission_id()))) {
     return absl::OkStatus();  // staged but never receipted: its agent completes it again
   }
   return submissions.MakeCurrent(**pending, summary);

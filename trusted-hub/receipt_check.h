@@ -6,7 +6,8 @@
 // lost acknowledged writes (a corrupt or restored write-ahead log, a restored backup) and the
 // hub would silently release counts of older data.
 
-#include <nlohmann/json.hpp>
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -24,10 +25,10 @@ namespace stapel {
 absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLogWriter& log,
                                       SubmissionStore* submissions);
 
-// Makes the party's staged completion current when it is the submission `receipt` (a
-// submission entry of the log, the party's newest) receipted.
+// Makes the party's staged completion current when the log receipted it: `receipted` tells
+// whether a submission (hex id) of the party was receipted.
 absl::Status RollForward(SubmissionStore& submissions, std::string_view party,
-                         const nlohmann::json& receipt);
+                         const std::function<bool(const std::string&)>& receipted);
 
 }  // namespace stapel
 
