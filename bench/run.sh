@@ -29,9 +29,11 @@ echo "== Kernels (median of 5 repetitions)"
 
 echo "== Table protection (buurten/earlier releases; audit_ms: the officer's audit of all releases; series_suppressed: all releases together)"
 "$BIN/protection_bench" --benchmark_filter=ProtectWithEarlierReleases 2>/dev/null | grep BM_
+echo "== Composed requests (24 releases: time per request, suppressed share, small counts the atom attacker narrows)"
+"$BIN/protection_bench" --benchmark_filter='ComposedSeries/0' 2>/dev/null | grep BM_
 if [ -n "$EXACT" ]; then
-  echo "== Fewest suppressions: the exact model (buurten/earlier releases/seconds allowed)"
-  "$BIN/protection_bench" --benchmark_filter=FewestSuppressions 2>/dev/null | grep BM_
+  echo "== Fewest suppressions: the exact model (buurten/earlier releases/seconds allowed; composed: per request)"
+  "$BIN/protection_bench" --benchmark_filter='FewestSuppressions|ComposedSeries/120' 2>/dev/null | grep BM_
 fi
 
 WORK="$(mktemp -d)"

@@ -97,11 +97,14 @@ RoundingSlack SlackOf(int base) {
   return {base / 2, (base - 1) / 2};  // halves round up: 5 -> [-2, +2], 10 -> [-5, +4]
 }
 
+int64_t Rounded(int base, int64_t value) {
+  return base <= 1 ? value : (value + base / 2) / base * base;
+}
+
 void ApplyRounding(int base, AreaTable* table) {
-  if (base <= 1) return;
   for (auto& row : table->rows) {
     for (auto& cell : row.cells) {
-      if (!cell.suppressed) cell.value = (cell.value + base / 2) / base * base;
+      if (!cell.suppressed) cell.value = Rounded(base, cell.value);
     }
   }
 }

@@ -30,6 +30,8 @@ namespace stapel {
 int ApplyPrimaryRules(const DisclosureRules& rules, const TableSpec& spec, AreaTable* table);
 // Suppresses a complement in every relation with exactly one suppressed cell, to a fixpoint.
 void CoverLoneSuppressions(AreaTable* table);
+// A count as published: rounded to a multiple of `base` (halves up); `value` when base <= 1.
+int64_t Rounded(int base, int64_t value);
 void ApplyRounding(int base, AreaTable* table);
 
 // How far a published count may lie from the true one: the true value is within

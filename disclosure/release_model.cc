@@ -170,7 +170,8 @@ void ReleaseModel::AddPublishedRelations(AreaTable* new_table) {
   std::set<std::tuple<int, int, double, double>> known;  // earlier releases' relations
   for (size_t t = 0; t < tables_.size(); ++t) {
     const bool is_new = new_table != nullptr && t + 1 == tables_.size();
-    const RoundingSlack slack = SlackOf(is_new ? 1 : tables_[t]->rounding_base);
+    const int base = tables_[t]->rounding_base;
+    const RoundingSlack slack = SlackOf(base);
     for (size_t r = 0; r < RowsOf(t, new_table).size(); ++r) {
       const AreaRow& row = RowsOf(t, new_table)[r];
       const int area = area_index_.at(StateCode(row.code, tables_[t]->state));
@@ -189,7 +190,9 @@ void ReleaseModel::AddPublishedRelations(AreaTable* new_table) {
         }
         if (is_new) info.new_cell = &new_table->rows[r].cells[m];
         if (cell.suppressed && !is_new) continue;
-        AddCellRelation(key, cell, is_new, slack, &info, &known);
+        // The new table's cells hold true values; the attacker will see them rounded.
+        const int64_t value = is_new ? Rounded(base, cell.value) : cell.value;
+        AddCellRelation(key, value, is_new, slack, &info, &known);
       }
     }
   }
@@ -211,16 +214,16 @@ CellInfo& ReleaseModel::NoteCell(size_t t, size_t m, CellKey key, const Cell& ce
 
 // The relation a published cell gives: `known` holds the earlier releases' relations, each is
 // added once.
-void ReleaseModel::AddCellRelation(CellKey key, const Cell& cell, bool is_new, RoundingSlack slack,
+void ReleaseModel::AddCellRelation(CellKey key, int64_t value, bool is_new, RoundingSlack slack,
                                    CellInfo* info,
                                    std::set<std::tuple<int, int, double, double>>* known) {
-  const double lo = static_cast<double>(std::max<int64_t>(0, cell.value - slack.below));
-  const double hi = static_cast<double>(cell.value + slack.above);
+  const double lo = static_cast<double>(std::max<int64_t>(0, value - slack.below));
+  const double hi = static_cast<double>(value + slack.above);
   if (is_new) {
     // Suppressed cells of the new table too: the relation is there to be forgotten
     // (below) and known again when a complement is published after all.
     info->new_row = lp_->AddRelation(Terms(key), lo, hi);
-    if (cell.suppressed) lp_->Forget(info->new_row);
+    if (info->new_cell->suppressed) lp_->Forget(info->new_row);
     row_cell_[info->new_row] = key;
     info->lo = lo;
     info->hi = hi;
@@ -234,12 +237,12 @@ void ReleaseModel::AddCellRelation(CellKey key, const Cell& cell, bool is_new, R
   }
 }
 
-absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec,
+absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec, int rounding_base,
                                             const std::vector<ReleasedTable>& earlier,
                                             AreaTable* table, const std::set<const Cell*>& primary,
                                             const BuurtCounts& truth,
                                             const std::vector<BuurtCounts>& earlier_states) {
-  new_spec_ = {spec, AreaTable{}, 1, 0};
+  new_spec_ = {spec, AreaTable{}, rounding_base, 0};
   std::vector<const ReleasedTable*> tables;
   for (const auto& e : earlier) tables.push_back(&e);
   tables.push_back(&new_spec_);

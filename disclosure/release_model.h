@@ -118,11 +118,13 @@ class ReleaseModel {
   // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`,
   // `primary` its cells the primary rules suppress), with the truth. As Build: `earlier` and
   // `table` are not owned and must outlive the model.
+  // `rounding_base`: the new table is published rounded to it, so the attacker learns of each
+  // of its published cells what every release tells: the interval its rounded value stands for.
   // `earlier_states`: the truth of the earlier data states some of `earlier` were released
   // from (ReleasedTable::state).
-  absl::Status BuildForNewTable(const TableSpec& spec, const std::vector<ReleasedTable>& earlier,
-                                AreaTable* table, const std::set<const Cell*>& primary,
-                                const BuurtCounts& truth,
+  absl::Status BuildForNewTable(const TableSpec& spec, int rounding_base,
+                                const std::vector<ReleasedTable>& earlier, AreaTable* table,
+                                const std::set<const Cell*>& primary, const BuurtCounts& truth,
                                 const std::vector<BuurtCounts>& earlier_states = {});
 
   // True counts per unknown, from the linked persons: `states[0]` of the data state being
@@ -230,7 +232,7 @@ class ReleaseModel {
   void AddHierarchyRelations();
   void AddPublishedRelations(AreaTable* new_table);
   CellInfo& NoteCell(size_t t, size_t m, CellKey key, const Cell& cell);
-  void AddCellRelation(CellKey key, const Cell& cell, bool is_new, RoundingSlack slack,
+  void AddCellRelation(CellKey key, int64_t value, bool is_new, RoundingSlack slack,
                        CellInfo* info, std::set<std::tuple<int, int, double, double>>* known);
 
   // The model's areas, truth and targets (release_model.cc). An area of an earlier data
