@@ -1,11 +1,16 @@
 #include "proto/tls.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
+
+#include <algorithm>
+#include <utility>
 
 #include "keys/key_file.h"
 
@@ -21,6 +26,33 @@ absl::StatusOr<std::string> PathEntry(const toml::table& config, std::string_vie
   }
   return (file.parent_path() / *value).lexically_normal().string();
 }
+
+// After the CA's own checks, admits a client certificate only if its common name is one of
+// `names`.
+class AdmittedNames : public grpc::experimental::ExternalCertificateVerifier {
+ public:
+  explicit AdmittedNames(std::set<std::string> names) : names_(std::move(names)) {}
+
+  bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
+              std::function<void(grpc::Status)> /*callback*/, grpc::Status* status) override {
+    const grpc::string_ref name = request->common_name();
+    if (names_.contains(std::string(name.data(), name.size()))) {
+      *status = grpc::Status::OK;
+    } else {
+      // Bounded: the name comes from the client.
+      const std::string shown(name.data(), std::min<size_t>(name.size(), 64));
+      spdlog::warn("refused a certificate of '{}' at the handshake: not an identity of the manifest",
+                   shown);
+      *status = grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                             "the certificate's identity is not named in the project manifest");
+    }
+    return true;  // decided at once
+  }
+  void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest* /*request*/) override {}
+
+ private:
+  const std::set<std::string> names_;
+};
 
 struct Pems {
   std::string ca, certificate;
@@ -91,33 +123,30 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoin
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredentials(
-    const TlsFiles& files) {
+    const TlsFiles& files, std::set<std::string> admitted) {
   Pems pems;
   if (auto s = LoadPems(files, &pems); !s.ok()) return s;
+  namespace tls = grpc::experimental;
+  auto provider = std::make_shared<tls::StaticDataCertificateProvider>(
+      pems.ca, std::vector<tls::IdentityKeyCertPair>{
+                   {pems.private_key.CopyForLibrary(), pems.certificate}});
+  tls::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   if (!files.revocation_dir.empty()) {
     if (!std::filesystem::is_directory(files.revocation_dir)) {
       return absl::NotFoundError(fmt::format(
           "[tls] revocation_dir {} is not a folder (stapel-keys init writes keys/revoked/)",
           files.revocation_dir.string()));
     }
-    namespace tls = grpc::experimental;
-    auto provider = std::make_shared<tls::StaticDataCertificateProvider>(
-        pems.ca, std::vector<tls::IdentityKeyCertPair>{
-                     {pems.private_key.CopyForLibrary(), pems.certificate}});
-    tls::TlsServerCredentialsOptions options(provider);
-    options.watch_root_certs();
-    options.watch_identity_key_cert_pairs();
-    options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     options.set_crl_directory(files.revocation_dir.string());
-    return grpc::experimental::TlsServerCredentials(options);
   }
-  grpc::SslServerCredentialsOptions options(
-      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  options.pem_root_certs = pems.ca;
-  options.pem_key_cert_pairs.push_back({pems.private_key.CopyForLibrary(), pems.certificate});
-  auto creds = grpc::SslServerCredentials(options);
-  SafeZeroString(&options.pem_key_cert_pairs[0].private_key);
-  return creds;
+  if (!admitted.empty()) {
+    options.set_certificate_verifier(
+        tls::ExternalCertificateVerifier::Create<AdmittedNames>(std::move(admitted)));
+  }
+  return tls::TlsServerCredentials(options);
 }
 
 }  // namespace stapel

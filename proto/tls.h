@@ -20,6 +20,7 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -52,10 +53,12 @@ absl::StatusOr<HubEndpoint> ReadHubSection(const toml::table& config,
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoint& hub,
                                                                 const TlsFiles& files);
 
-// Server credentials that require and verify a client certificate from the project CA and,
-// with `files.revocation_dir`, refuse a revoked one at the handshake.
+// Server credentials that require and verify a client certificate from the project CA and
+// refuse at the handshake: with `files.revocation_dir`, a revoked one; when `admitted` is not
+// empty, one whose common name is not in it (an identity of the CA that the project does not
+// name never gets to send a message, so it cannot hold the server's memory either).
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredentials(
-    const TlsFiles& files);
+    const TlsFiles& files, std::set<std::string> admitted = {});
 
 // Largest message either side sends or accepts.
 inline constexpr int kMaxMessageBytes = 32 << 20;

@@ -62,7 +62,9 @@ class World {
     EXPECT_EQ(
         RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir_ / "keys").string(),
                     "--project", "stapeldorp-2026", "--party", "municipality", "--party", "housing",
-                    "--party", "credit", "--requester", "analyst", "--officer", "officer"},
+                    "--party", "credit", "--requester", "analyst", "--officer", "officer",
+                    // A certificate of the project CA for an identity the manifest does not name.
+                    "--requester", "visitor"},
                    Log("keys")),
         0);
     for (const auto& entry : fs::directory_iterator(kExamples)) {
@@ -1339,6 +1341,29 @@ TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
   const std::string log = ReadFile(w.dir() / "hub" / "release.log");
   EXPECT_EQ(log.find("\"type\":\"release\""), std::string::npos);
   EXPECT_NE(log.find("\"type\":\"refusal\""), std::string::npos);
+}
+
+TEST(EndToEndTest, AnIdentityTheManifestDoesNotNameIsRefusedAtTheHandshake) {
+  World w;
+  w.StartHub();
+  w.RunAllAgents();
+  // The project CA signed a certificate for "visitor", but the manifest names no such identity:
+  // the hub refuses it before any message is read (so its calls hold none of the hub's memory).
+  std::string config = ReadFile(w.dir() / "config" / "requester.toml");
+  config = Replace(config, "../keys/analyst.crt", "../keys/visitor.crt");
+  config = Replace(config, "../keys/analyst.key", "../keys/visitor.key");
+  WriteFile(w.dir() / "config" / "requester-visitor.toml", config);
+  EXPECT_EQ(w.Request("requester-visitor.toml", {}, "request-visitor"), 1);
+  EXPECT_EQ(ReadFile(w.Log("request-visitor")).find("is not a requester"), std::string::npos)
+      << "the call reached the hub: " << ReadFile(w.Log("request-visitor"));
+  // Everyone the manifest names still gets in.
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  ASSERT_EQ(w.StopHub(), 0);
+  EXPECT_NE(ReadFile(w.Log("hub")).find("refused a certificate of 'visitor' at the handshake"),
+            std::string::npos)
+      << ReadFile(w.Log("hub"));
+  // No call of the visitor's reached the releaser: no refusal of it is on the record.
+  EXPECT_EQ(ReadFile(w.dir() / "hub" / "release.log").find("visitor"), std::string::npos);
 }
 
 TEST(EndToEndTest, ReleaseBeforeTheRegisterHasSubmittedIsRefusedWithAReason) {

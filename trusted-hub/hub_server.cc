@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "audit/entry_text.h"
@@ -145,7 +146,11 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
 }
 
 absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
-  auto credentials = MutualTlsServerCredentials(config_.tls);
+  // Only the identities the manifest names complete the handshake.
+  std::set<std::string> admitted(manifest_.requesters.begin(), manifest_.requesters.end());
+  admitted.insert(manifest_.privacy_officers.begin(), manifest_.privacy_officers.end());
+  for (const PartyManifest& party : manifest_.parties) admitted.insert(party.id);
+  auto credentials = MutualTlsServerCredentials(config_.tls, std::move(admitted));
   if (!credentials.ok()) return credentials.status();
   // A few calls at a time per client: an agent sends one batch at a time, a requester asks for
   // one table at a time.
