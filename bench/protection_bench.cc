@@ -368,6 +368,46 @@ void BM_ComposedSeries(benchmark::State& state) {
 }
 BENCHMARK(BM_ComposedSeries)->Arg(0)->Arg(120)->Unit(benchmark::kSecond)->Iterations(1);
 
+// An update: the stacking table released while only the register had submitted (every
+// indicator 0), then again once the sources arrived. The second is protected against both data
+// states (ProtectTable's earlier_states): the time of that one.
+void BM_ReleaseAfterTheSourcesArrive(benchmark::State& state) {
+  const Manifest manifest = DemoManifest();
+  const BuurtCounts after = DemoCounts();
+  BuurtCounts before = after;
+  for (auto& [code, c] : before.buurten) {
+    AttributeCounts register_only;
+    register_only.persons.clear();
+    for (const auto& [bits, n] : c.persons) register_only.persons[bits & (uint64_t{1} << 5)] += n;
+    for (const auto& [bits, n] : c.households) register_only.households[bits & (uint64_t{1} << 5)] += n;
+    c = register_only;
+  }
+  const Geography geography = BenchGeography();
+  const TableSpec spec = StackingTableSpec(manifest, true);
+  AreaTable first = BuildTable(spec, before, geography);
+  if (auto r = ProtectTable(manifest.disclosure, spec, before, {}, &first); !r.ok()) {
+    state.SkipWithError(std::string(r.status().message()).c_str());
+    return;
+  }
+  ApplyRounding(manifest.disclosure.rounding_base, &first);
+  const std::vector<ReleasedTable> earlier = {
+      {spec, first, manifest.disclosure.rounding_base, /*state=*/1}};
+  ProtectionResult result;
+  for (auto _ : state) {
+    AreaTable table = BuildTable(spec, after, geography);
+    auto r = ProtectTable(manifest.disclosure, spec, after, earlier, &table, {before});
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      return;
+    }
+    result = *r;
+  }
+  state.counters["primary"] = result.primary;
+  state.counters["secondary"] = result.secondary;
+  state.counters["lp_ranges"] = result.ranges_solved;
+}
+BENCHMARK(BM_ReleaseAfterTheSourcesArrive)->Unit(benchmark::kSecond)->Iterations(1);
+
 // What ProtectTable's count is measured against: the exact model's lower bound on the fewest
 // suppressions (the optimum when it finishes within the third argument, in seconds) and the
 // cells its choice suppresses.

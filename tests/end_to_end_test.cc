@@ -15,6 +15,9 @@
 #include <sstream>
 #include <thread>
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include "audit/officer_audit.h"
 #include "disclosure/atom_attacker.h"
 #include "disclosure/disclosure.h"
@@ -1125,6 +1128,92 @@ TEST(EndToEndTest, AHubKilledDuringReleasesRestartsWithALogTheOfficerVerifies) {
   ASSERT_EQ(w.StopHub(), 0);
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
   ASSERT_EQ(w.AuditCommand("show", {}, "audit-show"), 0) << ReadFile(w.Log("audit-show"));
+}
+
+// The hub's data folder on a disk of its own (a tmpfs of `mib` MiB), holding what is there
+// now; unmounted (lazily, the hub may still hold it) when it goes. Empty when this machine
+// does not let the test mount (not root, or a container without the right).
+class SmallDisk {
+ public:
+  static std::unique_ptr<SmallDisk> Mount(const fs::path& dir, int mib, const fs::path& log) {
+    if (::geteuid() != 0) return nullptr;
+    const fs::path saved = dir.string() + "-saved";
+    fs::rename(dir, saved);
+    fs::create_directories(dir);
+    if (RunProcess({"/usr/bin/mount", "-t", "tmpfs", "-o", fmt::format("size={}m", mib), "tmpfs",
+                    dir.string()},
+                   log) != 0) {
+      fs::remove(dir);
+      fs::rename(saved, dir);
+      return nullptr;
+    }
+    fs::copy(saved, dir, fs::copy_options::recursive);
+    return std::unique_ptr<SmallDisk>(new SmallDisk(dir));
+  }
+  ~SmallDisk() { RunProcess({"/usr/bin/umount", "-l", dir_.string()}, dir_.string() + ".umount"); }
+  // Fills the disk with a file of its own until `free_bytes` are left (0: until writes fail).
+  void FillLeaving(uint64_t free_bytes) {
+    std::ofstream filler(dir_ / "filler", std::ios::binary | std::ios::app);
+    const std::string chunk(1 << 16, 'x');
+    for (;;) {
+      struct statvfs disk;
+      ASSERT_EQ(::statvfs(dir_.c_str(), &disk), 0);
+      const uint64_t free = static_cast<uint64_t>(disk.f_bavail) * disk.f_frsize;
+      if (free <= free_bytes) break;
+      filler.write(chunk.data(), static_cast<std::streamsize>(
+                                     std::min<uint64_t>(chunk.size(), free - free_bytes)));
+      filler.flush();
+      if (!filler) break;  // full
+    }
+  }
+  void Empty() { fs::remove(dir_ / "filler"); }
+
+ private:
+  explicit SmallDisk(fs::path dir) : dir_(std::move(dir)) {}
+  fs::path dir_;
+};
+
+TEST(EndToEndTest, AFullDiskRefusesWithAReasonKeepsServingAndResumesWhenSpaceReturns) {
+  World w;
+  auto disk = SmallDisk::Mount(w.dir() / "hub", 512, w.Log("mount"));
+  if (!disk) GTEST_SKIP() << "needs to mount a small tmpfs (root): " << ReadFile(w.Log("mount"));
+  w.StartHub();
+  ASSERT_EQ(w.RunAgent("agent-municipality.toml"), 0)
+      << ReadFile(w.Log("agent-municipality.toml"));
+  ASSERT_EQ(w.Request("requester.toml", {}, "request-before"), 0) << ReadFile(w.Log("request-before"));
+  // Below the database's reserve: batches are refused with what to do, tables still come.
+  disk->FillLeaving(64 << 20);
+  EXPECT_NE(w.RunAgent("agent-housing.toml", {}, "housing-reserve"), 0);
+  EXPECT_NE(ReadFile(w.Log("housing-reserve")).find("disk is full"), std::string::npos)
+      << ReadFile(w.Log("housing-reserve"));
+  // Full to the last byte: a release cannot be logged, so none is made; the hub says why.
+  disk->FillLeaving(0);
+  EXPECT_NE(w.Request("requester.toml", {}, "request-full"), 0);
+  EXPECT_NE(w.RunAgent("agent-credit.toml", {}, "credit-full"), 0);
+  EXPECT_NE(ReadFile(w.Log("credit-full")).find("disk is full"), std::string::npos)
+      << ReadFile(w.Log("credit-full"));
+  // Space returns: the same hub, never restarted, takes everything again.
+  disk->Empty();
+  ASSERT_EQ(w.RunAgent("agent-housing.toml", {}, "housing-after"), 0)
+      << ReadFile(w.Log("housing-after"));
+  ASSERT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-after"), 0)
+      << ReadFile(w.Log("credit-after"));
+  ASSERT_EQ(w.Request("requester.toml", {}, "request-after"), 0) << ReadFile(w.Log("request-after"));
+  ASSERT_EQ(w.StopHub(), 0) << ReadFile(w.Log("hub"));
+  // The log holds whole entries only, and every party's records were counted once.
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
+  std::ifstream log(w.dir() / "hub" / "release.log");
+  nlohmann::json release;
+  std::map<std::string, int64_t> receipted;
+  for (std::string line; std::getline(log, line);) {
+    const auto entry = nlohmann::json::parse(line);
+    if (entry["type"] == "submission") receipted[entry["party"]] = entry["records"];
+    if (entry["type"] == "release") release = entry;
+  }
+  ASSERT_EQ(receipted.size(), 3u);
+  for (const auto& [party, records] : receipted) {
+    EXPECT_EQ(release["linkage"][party]["records"], records) << party;
+  }
 }
 
 TEST(EndToEndTest, TheKeyCeremonyGivesEveryPartyTheSecretAndRotationMakesANewEpoch) {
