@@ -287,12 +287,8 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states) {
   for (size_t a = 0; a < parent_.size(); ++a) {
     if (parent_[a] < 0) AddUp(static_cast<int>(a));
   }
-  if (states_ > 1) {
-    AddLinks();
-    WholeProgramOnly();  // the wijk programs know nothing of the links
-  } else {
-    BuildLocals();
-  }
+  if (states_ > 1) AddLinks();
+  BuildLocals();
 }
 
 void ReleaseModel::AddLinks() {

@@ -129,8 +129,8 @@ class ReleaseModel {
 
   // True counts per unknown, from the linked persons: `states[0]` of the data state being
   // released, `states[s]` of earlier state s. With more than one state, links consecutive
-  // states by what changed (AddLinks), and checks every target in the whole program; else
-  // builds the wijk programs (BuildLocals).
+  // states by what changed (AddLinks). Builds the wijk programs (BuildLocals), a wijk's in
+  // every state with the links between them.
   void SetTruth(const std::vector<const BuurtCounts*>& states);
 
   // The wijk programs of the program that proved the last target Protected found protected:
@@ -209,8 +209,8 @@ class ReleaseModel {
   friend class CutFinder;
 
   struct Local {
-    int top = -1;
-    std::vector<int> wijken;   // the top area's children it leaves free
+    int top = -1;              // the first wijk's top area
+    std::vector<int> wijken;   // children of top areas it leaves free (a wijk in every state)
     std::map<int, int> owner;  // area of their subtrees -> its index here
     int offset1 = 0;           // where household unknowns start
     std::unique_ptr<AttackerLp> lp;
@@ -279,7 +279,8 @@ class ReleaseModel {
   // and they are far smaller than the whole program. Sets LastProof.
   absl::StatusOr<bool> TopInWijken(const Target& t, const DisclosureRules& rules);
   std::vector<int> Subtree(int area) const;
-  int MakeLocal(int top, std::vector<int> wijken);
+  int MakeLocal(std::vector<int> wijken);
+  void AddLocalLinks(Local* local) const;
   int PairLocal(int a, int b);
   bool Free(CellKey key) const;
   std::vector<int> Pinning(int single, const Target& t, const std::vector<CellKey>& limiting) const;
@@ -288,7 +289,9 @@ class ReleaseModel {
   int LocalUnknown(const Local& local, int area, int unit, int cls) const;
   // Terms of the whole program's unknowns of `area` over a local program's; `area` must be in
   // its wijk.
-  LinearTerms LocalTerms(const Local& local, int area, const LinearTerms& terms) const;
+  // `terms` (of the whole program) in `local`, whose areas must be its own (Owns).
+  LinearTerms LocalTerms(const Local& local, const LinearTerms& terms) const;
+  bool Owns(const Local& local, const LinearTerms& terms) const;
 
   std::vector<const ReleasedTable*> tables_;  // not owned
   ReleasedTable new_spec_;                    // BuildForNewTable's: the new table's spec

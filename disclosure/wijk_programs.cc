@@ -10,15 +10,26 @@ namespace stapel::internal {
 // Per wijk (a child of a top area): the attacker's program if he also knew every count
 // outside that wijk exactly. It is tighter than the full program, so a target it finds
 // protected is protected; it is small, so most targets are settled cheaply. Needs the truth.
-// Programs for a wijk and a partner wijk are made when needed (PairLocal).
+// Over several data states a wijk's program holds the wijk in every state (the same code) and
+// the links between them (AddLinks). Programs for a wijk and a partner wijk are made when
+// needed (PairLocal).
 void ReleaseModel::BuildLocals() {
   local_of_area_.assign(parent_.size(), -1);
+  std::map<std::string, std::vector<int>> by_code;  // a wijk's areas, one per state
+  std::vector<std::string> order;
   for (size_t top = 0; top < parent_.size(); ++top) {
     if (parent_[top] >= 0) continue;
     for (int wijk : children_[top]) {
-      for (int a : Subtree(wijk)) local_of_area_[a] = static_cast<int>(locals_.size());
-      MakeLocal(static_cast<int>(top), {wijk});
+      const std::string code = codes_[wijk].substr(0, codes_[wijk].find('@'));
+      if (!by_code.contains(code)) order.push_back(code);
+      by_code[code].push_back(wijk);
     }
+  }
+  for (const std::string& code : order) {
+    for (int wijk : by_code[code]) {
+      for (int a : Subtree(wijk)) local_of_area_[a] = static_cast<int>(locals_.size());
+    }
+    MakeLocal(by_code[code]);
   }
   singles_ = static_cast<int>(locals_.size());
 }
@@ -34,12 +45,12 @@ std::vector<int> ReleaseModel::Subtree(int area) const {
   return out;
 }
 
-// Makes the program of `wijken` (children of `top`): every count outside them known. Returns
-// its index.
-int ReleaseModel::MakeLocal(int top, std::vector<int> wijken) {
+// Makes the program of `wijken` (children of top areas): every count outside them known.
+// Returns its index.
+int ReleaseModel::MakeLocal(std::vector<int> wijken) {
   const int l = static_cast<int>(locals_.size());
   Local local;
-  local.top = top;
+  local.top = parent_[wijken.front()];
   local.wijken = std::move(wijken);
   for (int wijk : local.wijken) {
     for (int a : Subtree(wijk)) local.owner.emplace(a, static_cast<int>(local.owner.size()));
@@ -60,16 +71,18 @@ int ReleaseModel::MakeLocal(int top, std::vector<int> wijken) {
   for (const Published& p : published_) {
     LinearTerms terms;
     double shift = 0;  // the top area's count minus these wijken's part of it is known
-    if (p.key.area == top) {
+    if (parent_[p.key.area] < 0) {
       shift = static_cast<double>(TrueValue(Terms(p.key)));
       for (int wijk : local.wijken) {
+        if (parent_[wijk] != p.key.area) continue;
         const CellKey part{wijk, p.key.function};
         shift -= static_cast<double>(TrueValue(Terms(part)));
-        const LinearTerms part_terms = LocalTerms(local, wijk, Terms(part));
+        const LinearTerms part_terms = LocalTerms(local, Terms(part));
         terms.insert(terms.end(), part_terms.begin(), part_terms.end());
       }
+      if (terms.empty()) continue;  // a top area none of these wijken is in
     } else if (local.owner.contains(p.key.area)) {
-      terms = LocalTerms(local, p.key.area, Terms(p.key));
+      terms = LocalTerms(local, Terms(p.key));
     } else {
       continue;
     }
@@ -82,15 +95,50 @@ int ReleaseModel::MakeLocal(int top, std::vector<int> wijken) {
       local.row_cell[row] = p.key;
     }
   }
+  AddLocalLinks(&local);
   locals_.push_back(std::move(local));
   return l;
+}
+
+// The links between data states (AddLinks) that touch the program's areas; an area of a link
+// outside them is known.
+void ReleaseModel::AddLocalLinks(Local* local) const {
+  for (const Link& link : links_) {
+    if (!local->owner.contains(link.later) && !local->owner.contains(link.earlier)) continue;
+    for (int u = 0; u < kUnits; ++u) {
+      const int first = link.changed[u] == 0 ? -1 : local->lp->AddUnknowns(2 * classes_[u]);
+      LinearTerms budget;
+      for (int c = 0; c < classes_[u]; ++c) {
+        // later - earlier = p - q per class, with the sum of p and q at most what changed.
+        LinearTerms terms;
+        double known = 0;
+        for (const auto& [area, coefficient] : {std::pair(link.later, 1.0), {link.earlier, -1.0}}) {
+          if (local->owner.contains(area)) {
+            terms.push_back({LocalUnknown(*local, area, u, c), coefficient});
+          } else {
+            known += coefficient * static_cast<double>(truth_[Unknown(area, u, c)]);
+          }
+        }
+        if (first >= 0) {
+          terms.push_back({first + 2 * c, -1.0});
+          terms.push_back({first + 2 * c + 1, 1.0});
+          budget.push_back({first + 2 * c, 1.0});
+          budget.push_back({first + 2 * c + 1, 1.0});
+        }
+        local->lp->AddRelation(terms, -known, -known);
+      }
+      if (first >= 0) local->lp->AddRelation(budget, 0, static_cast<double>(link.changed[u]));
+    }
+  }
 }
 
 // The program of wijk programs `a` and `b` together, made the first time it is asked for.
 int ReleaseModel::PairLocal(int a, int b) {
   const std::pair<int, int> key = std::minmax(a, b);
   if (auto it = pairs_.find(key); it != pairs_.end()) return it->second;
-  const int l = MakeLocal(locals_[a].top, {locals_[a].wijken[0], locals_[b].wijken[0]});
+  std::vector<int> wijken = locals_[a].wijken;
+  wijken.insert(wijken.end(), locals_[b].wijken.begin(), locals_[b].wijken.end());
+  const int l = MakeLocal(std::move(wijken));
   pairs_[key] = l;
   return l;
 }
@@ -99,15 +147,21 @@ int ReleaseModel::LocalUnknown(const Local& local, int area, int unit, int cls) 
   return (unit == 0 ? 0 : local.offset1) + local.owner.at(area) * classes_[unit] + cls;
 }
 
-LinearTerms ReleaseModel::LocalTerms(const Local& local, int area,
-                                     const LinearTerms& terms) const {
+LinearTerms ReleaseModel::LocalTerms(const Local& local, const LinearTerms& terms) const {
   LinearTerms out;
   for (const auto& [unknown, coefficient] : terms) {
     const int u = unknown >= offset_[1] && classes_[1] > 0 ? 1 : 0;
-    const int c = (unknown - offset_[u]) % classes_[u];
+    const int area = (unknown - offset_[u]) / classes_[u], c = (unknown - offset_[u]) % classes_[u];
     out.push_back({LocalUnknown(local, area, u, c), coefficient});
   }
   return out;
+}
+
+bool ReleaseModel::Owns(const Local& local, const LinearTerms& terms) const {
+  return std::all_of(terms.begin(), terms.end(), [&](const auto& term) {
+    const int u = term.first >= offset_[1] && classes_[1] > 0 ? 1 : 0;
+    return local.owner.contains((term.first - offset_[u]) / classes_[u]);
+  });
 }
 
 absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRules& rules,
@@ -115,7 +169,9 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
                                              bool wijk_only) {
   ++solved_;
   last_proof_.clear();
-  if (!truth_.empty() && local_of_area_[t.cell.area] >= 0) {  // the cheap, tighter checks first
+  // The cheap, tighter checks first (a change of an area that moved wijk: the whole program).
+  if (!truth_.empty() && local_of_area_[t.cell.area] >= 0 &&
+      Owns(locals_[local_of_area_[t.cell.area]], t.terms)) {
     const int single = local_of_area_[t.cell.area];
     // A target a pair's program protected before is likeliest to be so there again.
     const auto hint = pair_proof_.find(t.id);
@@ -126,8 +182,8 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
     }
     std::vector<CellKey> local_limiting;
     const Local& local = locals_[single];
-    auto ok = HubCheck(*local.lp, LocalTerms(local, t.cell.area, t.terms),
-                       LocalTerms(local, t.cell.area, t.Upper()), t.truth, 0, t.change_width,
+    auto ok = HubCheck(*local.lp, LocalTerms(local, t.terms), LocalTerms(local, t.Upper()),
+                       t.truth, 0, t.change_width,
                        rules, local.row_cell, out, &local_limiting);
     if (!ok.ok()) return ok;
     if (*ok) {
@@ -231,8 +287,8 @@ absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& t
 absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules& rules, int l) {
   const Local& pair = locals_[l];
   CountRange range;
-  auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.cell.area, t.terms),
-                     LocalTerms(pair, t.cell.area, t.Upper()), t.truth, 0, t.change_width, rules,
+  auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.terms), LocalTerms(pair, t.Upper()), t.truth,
+                     0, t.change_width, rules,
                      pair.row_cell,
                      &range, nullptr);
   if (ok.ok() && *ok) {
@@ -271,9 +327,10 @@ absl::StatusOr<bool> ReleaseModel::TopInWijken(const Target& t, const Disclosure
     LinearTerms terms;
     int64_t shift = t.truth;  // what the program's attacker knows: the other wijken's part
     for (int w : local.wijken) {
+      if (parent_[w] != top) continue;  // the wijk in another data state
       const LinearTerms moved = part(w);
       shift -= TrueValue(moved);
-      const LinearTerms in_local = LocalTerms(local, w, moved);
+      const LinearTerms in_local = LocalTerms(local, moved);
       terms.insert(terms.end(), in_local.begin(), in_local.end());
     }
     CountRange range;

@@ -1178,21 +1178,26 @@ TEST(EndToEndTest, AFullDiskRefusesWithAReasonKeepsServingAndResumesWhenSpaceRet
   auto disk = SmallDisk::Mount(w.dir() / "hub", 512, w.Log("mount"));
   if (!disk) GTEST_SKIP() << "needs to mount a small tmpfs (root): " << ReadFile(w.Log("mount"));
   w.StartHub();
-  ASSERT_EQ(w.RunAgent("agent-municipality.toml"), 0)
-      << ReadFile(w.Log("agent-municipality.toml"));
-  ASSERT_EQ(w.Request("requester.toml", {}, "request-before"), 0) << ReadFile(w.Log("request-before"));
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request("requester.toml", {}, "request-before"), 0)
+      << ReadFile(w.Log("request-before"));
   // Below the database's reserve: batches are refused with what to do, tables still come.
   disk->FillLeaving(64 << 20);
   EXPECT_NE(w.RunAgent("agent-housing.toml", {}, "housing-reserve"), 0);
   EXPECT_NE(ReadFile(w.Log("housing-reserve")).find("disk is full"), std::string::npos)
       << ReadFile(w.Log("housing-reserve"));
+  EXPECT_EQ(w.Request("requester.toml", {}, "request-reserve"), 0)
+      << ReadFile(w.Log("request-reserve"));
   // Full to the last byte: a release cannot be logged, so none is made; the hub says why.
   disk->FillLeaving(0);
   EXPECT_NE(w.Request("requester.toml", {}, "request-full"), 0);
+  EXPECT_NE(ReadFile(w.Log("request-full")).find("No space left"), std::string::npos)
+      << ReadFile(w.Log("request-full"));
   EXPECT_NE(w.RunAgent("agent-credit.toml", {}, "credit-full"), 0);
   EXPECT_NE(ReadFile(w.Log("credit-full")).find("disk is full"), std::string::npos)
       << ReadFile(w.Log("credit-full"));
-  // Space returns: the same hub, never restarted, takes everything again.
+  // Space returns: the same hub, never restarted, takes everything again (the same exports:
+  // the same data state).
   disk->Empty();
   ASSERT_EQ(w.RunAgent("agent-housing.toml", {}, "housing-after"), 0)
       << ReadFile(w.Log("housing-after"));
@@ -1204,12 +1209,17 @@ TEST(EndToEndTest, AFullDiskRefusesWithAReasonKeepsServingAndResumesWhenSpaceRet
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
   std::ifstream log(w.dir() / "hub" / "release.log");
   nlohmann::json release;
+  std::set<std::string> data_versions;
   std::map<std::string, int64_t> receipted;
   for (std::string line; std::getline(log, line);) {
     const auto entry = nlohmann::json::parse(line);
     if (entry["type"] == "submission") receipted[entry["party"]] = entry["records"];
-    if (entry["type"] == "release") release = entry;
+    if (entry["type"] == "release") {
+      release = entry;
+      data_versions.insert(entry["data_version"].get<std::string>());
+    }
   }
+  EXPECT_EQ(data_versions.size(), 1u) << "the exports sent again are the same data state";
   ASSERT_EQ(receipted.size(), 3u);
   for (const auto& [party, records] : receipted) {
     EXPECT_EQ(release["linkage"][party]["records"], records) << party;
