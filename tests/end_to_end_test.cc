@@ -8,8 +8,11 @@
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -40,6 +43,13 @@ using testing_util::RunProcess;
 using testing_util::WriteFile;
 
 const fs::path kBin = STAPEL_BIN_DIR;
+
+// How many times a drill repeats a fault: the environment variable `name` (bench/drills.sh
+// sets it), else `fallback`.
+int DrillCount(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? fallback : std::max(1, std::atoi(value));
+}
 const fs::path kExamples = fs::path(STAPEL_SOURCE_DIR) / "deploy" / "examples";
 constexpr int kResidents = 20000;
 
@@ -1077,16 +1087,24 @@ TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRig
                  "127.0.0.1:" + std::to_string(std::stoi(ReadFile(w.dir() / "hub.port"))),
                  "--input", input.string()},
                 w.Log("agent-credit-1m"));
-  // Kill the hub once some batches are acknowledged, long before the last of 200.
+  // Kill the hub once some batches are acknowledged, long before the last of 200; as a drill
+  // (bench/drills.sh) again and again, at other moments, while the agent keeps sending.
   for (int i = 0;
        i < 3000 && ReadFile(w.Log("agent-credit-1m")).find("progress:") == std::string::npos; ++i) {
     ASSERT_TRUE(agent.Running()) << ReadFile(w.Log("agent-credit-1m"));
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_EQ(w.KillHub(), 128 + SIGKILL);
-  EXPECT_TRUE(agent.Running()) << "the agent finished before the hub was killed";
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  w.StartHub();  // same folder, same port
+  const int kills = DrillCount("STAPEL_INGEST_KILLS", 1);
+  std::mt19937 rng(kills);
+  int killed = 0;
+  for (; killed < kills && agent.Running(); ++killed) {
+    if (killed > 0) std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1200));
+    EXPECT_EQ(w.KillHub(), 128 + SIGKILL);
+    if (killed == 0) EXPECT_TRUE(agent.Running()) << "the agent finished before the hub was killed";
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    w.StartHub();  // same folder, same port
+  }
+  std::printf("drill: the hub was killed %d times during the submission\n", killed);
   ASSERT_EQ(agent.Wait(), 0) << ReadFile(w.Log("agent-credit-1m"));
   EXPECT_NE(ReadFile(w.Log("agent-credit-1m")).find("retrying"), std::string::npos);
   EXPECT_NE(ReadFile(w.Log("agent-credit-1m")).find("sent 1000000 records in 200 batches"),
@@ -1116,10 +1134,16 @@ TEST(EndToEndTest, AHubKilledDuringReleasesRestartsWithALogTheOfficerVerifies) {
   World w;
   w.StartHub();
   w.RunAllAgents();
-  // SIGKILL at different moments of a release: while it links, protects, or writes the log.
-  for (int kill = 0; kill < 6; ++kill) {
+  // SIGKILL at moments spread over a release (up to 1.5 times as long as the first took): as it
+  // links, protects, or writes the log (as a drill, bench/drills.sh, more times).
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(w.Request("requester.toml", {}, "request-first"), 0)
+      << ReadFile(w.Log("request-first"));
+  const auto release = std::chrono::steady_clock::now() - started;
+  const int kills = DrillCount("STAPEL_RELEASE_KILLS", 6);
+  for (int kill = 0; kill < kills; ++kill) {
     auto request = w.StartRequest(fmt::format("request-killed-{}", kill));
-    std::this_thread::sleep_for(std::chrono::milliseconds(15 + 45 * kill));
+    std::this_thread::sleep_for(release * 1.5 * (kill + 0.5) / kills);
     EXPECT_EQ(w.KillHub(), 128 + SIGKILL);
     request->Wait();
     w.StartHub();  // repairs a torn end of the log, if the kill left one
@@ -1128,6 +1152,13 @@ TEST(EndToEndTest, AHubKilledDuringReleasesRestartsWithALogTheOfficerVerifies) {
   ASSERT_EQ(w.StopHub(), 0);
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
   ASSERT_EQ(w.AuditCommand("show", {}, "audit-show"), 0) << ReadFile(w.Log("audit-show"));
+  std::map<std::string, int> entries;  // by type
+  std::ifstream log(w.dir() / "hub" / "release.log");
+  for (std::string line; std::getline(log, line);) {
+    entries[nlohmann::json::parse(line)["type"].get<std::string>()] += 1;
+  }
+  std::printf("drill: %d kills during releases; the log verifies with %d releases and %d repairs\n",
+              kills, entries["release"], entries["repair"]);
 }
 
 // The hub's data folder on a disk of its own (a tmpfs of `mib` MiB), holding what is there
