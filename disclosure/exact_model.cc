@@ -200,7 +200,7 @@ absl::StatusOr<FewestSuppressions> FindFewestSuppressions(const DisclosureRules&
   FewestSuppressions result;
   const int primary = ApplyPrimaryRules(rules, spec, table);
   ReleaseModel model;
-  if (auto s = model.BuildForNewTable(spec, rules.rounding_base, earlier, table, {}, truth); !s.ok()) return s;
+  if (auto s = model.BuildForNewTable(spec, rules, earlier, table, {}, truth); !s.ok()) return s;
   CutFinder cut_finder(&model);
   model.WholeProgramOnly();  // the wijk programs are tighter: they would ask for more
   const std::vector<Target> targets = model.Targets(rules);

@@ -237,12 +237,12 @@ void ReleaseModel::AddCellRelation(CellKey key, int64_t value, bool is_new, Roun
   }
 }
 
-absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec, int rounding_base,
+absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec, const DisclosureRules& rules,
                                             const std::vector<ReleasedTable>& earlier,
                                             AreaTable* table, const std::set<const Cell*>& primary,
                                             const BuurtCounts& truth,
                                             const std::vector<BuurtCounts>& earlier_states) {
-  new_spec_ = {spec, AreaTable{}, rounding_base, 0};
+  new_spec_ = {spec, AreaTable{}, rules.rounding_base, 0};
   std::vector<const ReleasedTable*> tables;
   for (const auto& e : earlier) tables.push_back(&e);
   tables.push_back(&new_spec_);
@@ -260,11 +260,11 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec, int rounding_
   }
   std::vector<const BuurtCounts*> states = {&truth};
   for (const BuurtCounts& earlier_state : earlier_states) states.push_back(&earlier_state);
-  SetTruth(states);
+  SetTruth(states, rules.k);
   return absl::OkStatus();
 }
 
-void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states) {
+void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k) {
   truth_.assign(lp_->unknowns(), 0);
   residents_.assign(parent_.size(), 0);
   for (int u = 0; u < kUnits; ++u) atom_truth_[u].assign(parent_.size() * atom_class_[u].size(), 0);
@@ -287,11 +287,11 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states) {
   for (size_t a = 0; a < parent_.size(); ++a) {
     if (parent_[a] < 0) AddUp(static_cast<int>(a));
   }
-  if (states_ > 1) AddLinks();
+  if (states_ > 1) AddLinks(k);
   BuildLocals();
 }
 
-void ReleaseModel::AddLinks() {
+void ReleaseModel::AddLinks(int k) {
   // States in order of time: 1 (the oldest), 2, ..., states_ - 1, then 0 (the one released now).
   for (int later_state = 2; later_state <= states_; ++later_state) {
     const int earlier = later_state - 1, later = later_state % states_;
@@ -302,7 +302,7 @@ void ReleaseModel::AddLinks() {
       if (it == area_index_.end()) continue;
       const int b = it->second;
       if (!children_[a].empty() && !children_[b].empty()) continue;  // the leaves link them
-      Link link{b, static_cast<int>(a), {0, 0}};
+      Link link{b, static_cast<int>(a), {0, 0}, {0, 0}, {-1, -1}};
       for (int u = 0; u < kUnits; ++u) {
         for (int c = 0; c < classes_[u]; ++c) {
           link.changed[u] += std::abs(truth_[Unknown(link.later, u, c)] -
@@ -322,11 +322,59 @@ void ReleaseModel::AddLinks() {
           lp_->AddRelation(terms, 0, 0);
         }
         if (first >= 0) lp_->AddRelation(budget, 0, static_cast<double>(link.changed[u]));
+        AddAtomLink(&link, u, k);
       }
       links_.push_back(link);
     }
   }
   truth_.resize(lp_->unknowns(), 0);
+  for (const Link& link : links_) {
+    for (int u = 0; u < kUnits; ++u) {
+      if (link.atom_first[u] < 0) continue;
+      const size_t atoms = atom_class_[u].size();
+      for (size_t x = 0; x < atoms; ++x) {
+        truth_[link.atom_first[u] + x] = atom_truth_[u][link.later * atoms + x];
+        truth_[link.atom_first[u] + atoms + x] = atom_truth_[u][link.earlier * atoms + x];
+      }
+    }
+  }
+}
+
+// Where 1..k-1 persons changed (summed over atoms, as the attacker is assumed to know it), what
+// they have must stay hidden for every conjunction, also one that takes only some atoms of a
+// class: each atom of the two areas is an unknown of its own, adding up to its class, with the
+// same budget per atom (later - earlier = p - q, the sum of p and q at most what changed).
+// Unknowns from link->atom_first[u]: the later area's atoms, the earlier's, then p and q.
+void ReleaseModel::AddAtomLink(Link* link, int u, int k) {
+  const size_t atoms = atom_class_[u].size();
+  for (size_t x = 0; x < atoms; ++x) {
+    if (atom_class_[u][x] < 0) continue;
+    link->atom_changed[u] += std::abs(atom_truth_[u][link->later * atoms + x] -
+                                      atom_truth_[u][link->earlier * atoms + x]);
+  }
+  if (link->atom_changed[u] < 1 || link->atom_changed[u] >= k) return;
+  const int first = lp_->AddUnknowns(4 * static_cast<int>(atoms));
+  link->atom_first[u] = first;
+  const int n = static_cast<int>(atoms);
+  for (const auto& [area, offset] : {std::pair(link->later, 0), {link->earlier, n}}) {
+    std::vector<LinearTerms> sums(classes_[u]);
+    for (int x = 0; x < n; ++x) {
+      if (const int c = atom_class_[u][x]; c >= 0) sums[c].push_back({first + offset + x, 1.0});
+    }
+    for (int c = 0; c < classes_[u]; ++c) {
+      sums[c].push_back({Unknown(area, u, c), -1.0});
+      lp_->AddRelation(sums[c], 0, 0);
+    }
+  }
+  LinearTerms budget;
+  for (int x = 0; x < n; ++x) {
+    if (atom_class_[u][x] < 0) continue;
+    const int p = first + 2 * n + 2 * x;
+    lp_->AddRelation({{first + x, 1.0}, {first + n + x, -1.0}, {p, -1.0}, {p + 1, 1.0}}, 0, 0);
+    budget.push_back({p, 1.0});
+    budget.push_back({p + 1, 1.0});
+  }
+  lp_->AddRelation(budget, 0, static_cast<double>(link->atom_changed[u]));
 }
 
 std::vector<Target> ReleaseModel::Targets(const DisclosureRules& rules) const {
@@ -338,7 +386,7 @@ std::vector<Target> ReleaseModel::Targets(const DisclosureRules& rules) const {
   }
   AddDifferenceTargets(rules.k, &targets);
   AddConjunctionTargets(rules.k, &targets);
-  AddChangeTargets(rules.k, &targets);
+  AddChangeTargets(&targets);
   // Each count once: a conjunction may be a suppressed cell or a difference too.
   std::set<std::tuple<LinearTerms, LinearTerms, int64_t>> seen;
   std::erase_if(targets, [&](const Target& t) {
@@ -422,25 +470,24 @@ void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) co
 
 // Per link where 1..k-1 changed: every conjunction (but "everyone", whose change the attacker
 // is assumed to know) of the classes of the later state minus those of the earlier.
-void ReleaseModel::AddChangeTargets(int k, std::vector<Target>* targets) const {
+void ReleaseModel::AddChangeTargets(std::vector<Target>* targets) const {
   if (truth_.empty()) return;
   for (const Link& link : links_) {
     for (int u = 0; u < kUnits; ++u) {
-      if (link.changed[u] < 1 || link.changed[u] >= k) continue;
+      if (link.atom_first[u] < 0) continue;  // not 1..k-1 changed (AddAtomLink)
+      const size_t atoms = atom_class_[u].size();
       const int n = std::popcount(mask_[u]);
       for (uint64_t care = 1; care < (uint64_t{1} << n); ++care) {
         for (uint64_t values = care;; values = (values - 1) & care) {
-          std::optional<Target> later = ConjunctionTarget(link.later, u, care, values);
-          std::optional<Target> earlier = ConjunctionTarget(link.earlier, u, care, values);
-          if (later.has_value() && earlier.has_value() && later->upper.empty() &&
-              earlier->upper.empty() && !later->terms.empty()) {
-            Target t = *later;
-            t.truth = TrueValue(later->terms) - TrueValue(earlier->terms);
-            for (const auto& [unknown, coefficient] : earlier->terms)
-              t.terms.push_back({unknown, -coefficient});
-            t.change_width = static_cast<int>(link.changed[u]);
-            targets->push_back(std::move(t));
+          Target t{{link.later, -1}, -1, {}, {}, 0, -1, u, care, values};
+          for (size_t x = 0; x < atoms; ++x) {
+            if ((x & care) != values || atom_class_[u][x] < 0) continue;
+            t.terms.push_back({link.atom_first[u] + static_cast<int>(x), 1.0});
+            t.terms.push_back({link.atom_first[u] + static_cast<int>(atoms + x), -1.0});
+            t.truth += atom_truth_[u][link.later * atoms + x] - atom_truth_[u][link.earlier * atoms + x];
           }
+          t.change_width = static_cast<int>(link.atom_changed[u]);
+          if (!t.terms.empty()) targets->push_back(std::move(t));
           if (values == 0) break;
         }
       }
@@ -474,12 +521,11 @@ std::optional<Target> ReleaseModel::ConjunctionTarget(int area, int u, uint64_t 
 bool ReleaseModel::Touches(int g, const Target& t) const {
   if (!t.IsConjunction()) return Overlaps(g, t.cell.function);
   if (function_unit_[g] != t.unit) return false;
-  for (const auto& [unknown, coefficient] : t.Upper()) {
-    const int c = unknown - Unknown(t.cell.area, t.unit, 0);
-    if (coefficient > 0 && c >= 0 && c < classes_[t.unit] &&
-        std::binary_search(function_classes_[g].begin(), function_classes_[g].end(), c)) {
+  const std::vector<int>& classes = function_classes_[g];
+  for (size_t x = 0; x < atom_class_[t.unit].size(); ++x) {
+    const int c = atom_class_[t.unit][x];
+    if ((x & t.care) == t.values && c >= 0 && std::binary_search(classes.begin(), classes.end(), c))
       return true;
-    }
   }
   return false;
 }

@@ -118,11 +118,12 @@ class ReleaseModel {
   // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`,
   // `primary` its cells the primary rules suppress), with the truth. As Build: `earlier` and
   // `table` are not owned and must outlive the model.
-  // `rounding_base`: the new table is published rounded to it, so the attacker learns of each
-  // of its published cells what every release tells: the interval its rounded value stands for.
+  // `rules`: the new table is published rounded to rules.rounding_base, so the attacker learns
+  // of each of its published cells what every release tells: the interval its rounded value
+  // stands for; rules.k tells which changes between data states are small.
   // `earlier_states`: the truth of the earlier data states some of `earlier` were released
   // from (ReleasedTable::state).
-  absl::Status BuildForNewTable(const TableSpec& spec, int rounding_base,
+  absl::Status BuildForNewTable(const TableSpec& spec, const DisclosureRules& rules,
                                 const std::vector<ReleasedTable>& earlier, AreaTable* table,
                                 const std::set<const Cell*>& primary, const BuurtCounts& truth,
                                 const std::vector<BuurtCounts>& earlier_states = {});
@@ -131,7 +132,8 @@ class ReleaseModel {
   // released, `states[s]` of earlier state s. With more than one state, links consecutive
   // states by what changed (AddLinks). Builds the wijk programs (BuildLocals), a wijk's in
   // every state with the links between them.
-  void SetTruth(const std::vector<const BuurtCounts*>& states);
+  // `k`: changes of 1..k-1 persons get atom-level unknowns and change targets (AddAtomLink).
+  void SetTruth(const std::vector<const BuurtCounts*>& states, int k = 0);
 
   // The wijk programs of the program that proved the last target Protected found protected:
   // its own wijk's, its and a partner's, or none (the whole program).
@@ -242,7 +244,7 @@ class ReleaseModel {
   // Between consecutive data states: per area in both (at the finest level either has), the
   // attacker knows at most how many persons (households) changed, the L1 distance of their
   // counts; an unchanged area's counts are the same.
-  void AddLinks();
+  void AddLinks(int k);
   void AddUp(int area);
   int Unknown(int area, int unit, int cls) const {
     return offset_[unit] + area * classes_[unit] + cls;
@@ -251,7 +253,7 @@ class ReleaseModel {
   Target MakeTarget(CellKey key, int inner) const;
   void AddDifferenceTargets(int k, std::vector<Target>* targets) const;
   void AddConjunctionTargets(int k, std::vector<Target>* targets) const;
-  void AddChangeTargets(int k, std::vector<Target>* targets) const;
+  void AddChangeTargets(std::vector<Target>* targets) const;
   // A conjunction of unit `u` in `area` (attributes `care` of the unit's mask fixed to
   // `values`) as a target, or nullopt when some atom it takes in is in no column (the
   // attacker cannot bound it above).
@@ -321,9 +323,12 @@ class ReleaseModel {
   std::vector<int64_t> residents_;  // per area, with the truth
   int states_ = 1;                  // data states in the model
   struct Link {
-    int earlier, later;        // an area in two consecutive states
-    int64_t changed[kUnits];   // the L1 distance of their true counts
+    int earlier, later;             // an area in two consecutive states
+    int64_t changed[kUnits];        // the L1 distance of their true counts per class
+    int64_t atom_changed[kUnits];   // and per atom (what the attacker is assumed to know)
+    int atom_first[kUnits];         // AddAtomLink's unknowns, or -1
   };
+  void AddAtomLink(Link* link, int u, int k);
   std::vector<Link> links_;
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;

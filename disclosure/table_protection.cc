@@ -74,7 +74,7 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   }
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
-  if (auto s = model.BuildForNewTable(spec, rules.rounding_base, earlier, table, primary, truth,
+  if (auto s = model.BuildForNewTable(spec, rules, earlier, table, primary, truth,
                                             earlier_states); !s.ok()) return s;
   const std::vector<Target> targets = model.Targets(rules);
   auto proofs = ProtectTargets(rules, model, targets);

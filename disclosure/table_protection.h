@@ -81,12 +81,13 @@ struct ProtectionResult {
 // period (ReleasedTable::state s > 0, computed from `earlier_states[s - 1]`, oldest first).
 // The attacker's program then spans every state: each state's persons are unknowns of their
 // own, and the attacker is assumed to know how much changed in each buurt between
-// consecutive states: the L1 distance of their counts per class (a person who left counts
-// 1, one whose attributes changed 2), which the hub knows exactly. Then
-// also protected: every small conjunction of every state, and in every linked area where that
-// distance is 1..k-1, what the changed persons have: for each conjunction of attributes, the attacker's
-// range of its change must stay as wide as the number changed (one person left: the releases
-// must not tell whether that person had Wmo).
+// consecutive states: the L1 distance of their counts per class and per atom (a person who
+// left counts 1, one whose attributes changed 2), which the hub knows exactly. Then
+// also protected: every small conjunction of every state, and in every linked area where the
+// distance per atom is 1..k-1, what the changed persons have: for each conjunction of
+// attributes (over atoms, so also one that no column tells apart), the attacker's range of its
+// change must stay as wide as that distance (one person left: the releases must not tell
+// whether that person had Wmo).
 absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
                                               const BuurtCounts& truth,
                                               const std::vector<ReleasedTable>& earlier,

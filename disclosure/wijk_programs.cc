@@ -286,6 +286,7 @@ absl::StatusOr<bool> ReleaseModel::HubCheck(AttackerLp& lp, const LinearTerms& t
 // Whether pair program `l` protects target `t` (the hub's rule); remembers it if so.
 absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules& rules, int l) {
   const Local& pair = locals_[l];
+  if (!Owns(pair, t.terms)) return false;  // a change at atom level: the whole program's
   CountRange range;
   auto ok = HubCheck(*pair.lp, LocalTerms(pair, t.terms), LocalTerms(pair, t.Upper()), t.truth,
                      0, t.change_width, rules,

@@ -112,6 +112,16 @@ class World {
          (dir_ / "keys" / (who + ".key")).string()},
         Log("probe-" + who));
   }
+  // A requester config (config/requester-<identity>.toml) that presents the certificate of
+  // `identity` instead of the analyst's; returns its name.
+  std::string RequesterConfigAs(const std::string& identity) {
+    std::string config = ReadFile(dir_ / "config" / "requester.toml");
+    config = Replace(config, "../keys/analyst.crt", "../keys/" + identity + ".crt");
+    config = Replace(config, "../keys/analyst.key", "../keys/" + identity + ".key");
+    const std::string name = "requester-" + identity + ".toml";
+    WriteFile(dir_ / "config" / name, config);
+    return name;
+  }
   // The privacy officer signs config/manifest.toml as it is now.
   int SignManifest() {
     return RunProcess({(kBin / "stapel-audit").string(), "sign-manifest", "--manifest",
@@ -1460,11 +1470,7 @@ TEST(EndToEndTest, OnlyRequestersOfTheManifestGetTables) {
   w.StartHub();
   w.RunAllAgents();
   // A party's own certificate is valid for the project but is not a requester's.
-  std::string config = ReadFile(w.dir() / "config" / "requester.toml");
-  config = Replace(config, "../keys/analyst.crt", "../keys/housing.crt");
-  config = Replace(config, "../keys/analyst.key", "../keys/housing.key");
-  WriteFile(w.dir() / "config" / "requester-housing.toml", config);
-  EXPECT_EQ(w.Request("requester-housing.toml"), 1);
+  EXPECT_EQ(w.Request(w.RequesterConfigAs("housing")), 1);
   EXPECT_NE(ReadFile(w.Log("request")).find("'housing' is not a requester"), std::string::npos)
       << ReadFile(w.Log("request"));
   // Nothing was released; the refusal is on the record.
@@ -1479,11 +1485,7 @@ TEST(EndToEndTest, AnIdentityTheManifestDoesNotNameIsRefusedAtTheHandshake) {
   w.RunAllAgents();
   // The project CA signed a certificate for "visitor", but the manifest names no such identity:
   // the hub refuses it before any message is read (so its calls hold none of the hub's memory).
-  std::string config = ReadFile(w.dir() / "config" / "requester.toml");
-  config = Replace(config, "../keys/analyst.crt", "../keys/visitor.crt");
-  config = Replace(config, "../keys/analyst.key", "../keys/visitor.key");
-  WriteFile(w.dir() / "config" / "requester-visitor.toml", config);
-  EXPECT_EQ(w.Request("requester-visitor.toml", {}, "request-visitor"), 1);
+  EXPECT_EQ(w.Request(w.RequesterConfigAs("visitor"), {}, "request-visitor"), 1);
   EXPECT_EQ(ReadFile(w.Log("request-visitor")).find("is not a requester"), std::string::npos)
       << "the call reached the hub: " << ReadFile(w.Log("request-visitor"));
   // Everyone the manifest names still gets in.
