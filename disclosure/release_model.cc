@@ -442,6 +442,14 @@ void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) co
     int conjunctions = 1;
     for (int i = 0; i < n; ++i) conjunctions *= 3;
     const size_t atoms = atom_class_[u].size();
+    // Areas with unknowns per atom (AddAtomLink): a conjunction that takes part of a class is
+    // counted there over atoms, as the atoms are not free there.
+    std::map<int, int> atom_first;
+    for (const Link& link : links_) {
+      if (link.atom_first[u] < 0) continue;
+      atom_first.try_emplace(link.later, link.atom_first[u]);
+      atom_first.try_emplace(link.earlier, link.atom_first[u] + static_cast<int>(atoms));
+    }
     std::vector<int64_t> count(conjunctions);
     for (size_t area = 0; area < parent_.size(); ++area) {
       for (int c = 0; c < conjunctions; ++c) {
@@ -460,6 +468,15 @@ void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) co
         }
         std::optional<Target> t = ConjunctionTarget(static_cast<int>(area), u, care, values);
         if (!t.has_value()) continue;
+        if (auto it = atom_first.find(static_cast<int>(area));
+            it != atom_first.end() && !t->upper.empty()) {
+          t->terms.clear();
+          t->upper.clear();
+          for (size_t x = 0; x < atoms; ++x) {
+            if ((x & care) == values && atom_class_[u][x] >= 0)
+              t->terms.push_back({it->second + static_cast<int>(x), 1.0});
+          }
+        }
         if (truth_.empty() && t->terms.empty()) continue;  // the auditor: it can be 0
         if (!truth_.empty()) t->truth = count[c];
         targets->push_back(std::move(*t));
@@ -468,8 +485,8 @@ void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) co
   }
 }
 
-// Per link where 1..k-1 changed: every conjunction (but "everyone", whose change the attacker
-// is assumed to know) of the classes of the later state minus those of the earlier.
+// Per link where 1..k-1 changed (AddAtomLink): every conjunction (but "everyone", whose change
+// the attacker is assumed to know), over the later state's atoms minus the earlier's.
 void ReleaseModel::AddChangeTargets(std::vector<Target>* targets) const {
   if (truth_.empty()) return;
   for (const Link& link : links_) {
