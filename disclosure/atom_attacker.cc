@@ -67,7 +67,8 @@ std::string NarrowedCount::ToString() const {
 
 absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
     const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
-    const BuurtCounts& truth, size_t limit, const std::vector<BuurtCounts>& earlier_states) {
+    const BuurtCounts& truth, size_t limit, const std::vector<BuurtCounts>& earlier_states,
+    const StateTransitions& transitions) {
   const int states = static_cast<int>(earlier_states.size()) + 1;
   Areas areas;
   uint64_t mask[2] = {0, 0};
@@ -168,15 +169,14 @@ absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
       }
     }
   }
-  // Consecutive states (1, 2, ..., then 0), per area in both that is a leaf in one of them:
+  // States that followed each other, per area in both that is a leaf in one of them:
   // later - earlier = p - q per atom, and the sum of p and q is what changed.
   struct Change {
     int earlier, later, unit;
     int64_t changed;
   };
   std::vector<Change> changes;
-  for (int later_state = 2; later_state <= states; ++later_state) {
-    const int earlier_state = later_state - 1, later = later_state % states;
+  for (const auto& [earlier_state, later] : transitions.empty() ? InOrder(states) : transitions) {
     for (int a = 0; a < n_areas; ++a) {
       if (areas.state[a] != later) continue;
       const int b = areas.Find(earlier_state, areas.codes[a]);

@@ -12,9 +12,9 @@
 // protection_width wide).
 //
 // Over several data states (an update or correction: ReleasedTable::state, with the truth of
-// earlier state s in `earlier_states[s - 1]`, oldest first), each state's atoms are unknowns
-// of their own and the attacker knows, per area, how much changed between consecutive states
-// (the L1 distance of their atom counts). Then it also reports, in every area where 1..k-1
+// earlier state s in `earlier_states[s - 1]`, in time as `transitions` says, empty: InOrder),
+// each state's atoms are unknowns of their own and the attacker knows, per area, how much
+// changed between states that followed each other (the L1 distance of their atom counts). Then it also reports, in every area where 1..k-1
 // changed, each conjunction (but "anything") whose change it narrows below that number.
 
 #include <string>
@@ -43,7 +43,8 @@ struct NarrowedCount {
 absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
     const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
     const BuurtCounts& truth, size_t limit = 10,
-    const std::vector<BuurtCounts>& earlier_states = {});
+    const std::vector<BuurtCounts>& earlier_states = {},
+    const StateTransitions& transitions = {});
 
 }  // namespace stapel::testing_util
 

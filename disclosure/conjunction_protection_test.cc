@@ -298,6 +298,58 @@ TEST(ConjunctionProtectionTest, AOnePersonUpdateDisclosesNothingAboutThatPerson)
   }
 }
 
+// Data that go back to an earlier state (a correction withdrawn): A, then B (one person left),
+// then C (much changed), then B again. The guard links the states as they followed each other
+// in time (A-B, B-C, C-B), not in the order of their first release, so B's new tables do not
+// tell, with A's, what the one who left had; linked A-C-B instead, they would.
+TEST(ConjunctionProtectionTest, DataThatGoBackToAnEarlierStateAreLinkedAsTheyFollowedInTime) {
+  const World a = SmallOverlaps(21);
+  World b = a, c = SmallOverlaps(22);
+  for (auto& [code, counts] : b.counts.buurten) {  // an adult with a AND d leaves
+    auto it = counts.persons.find(uint64_t{1 | 8});
+    if (it == counts.persons.end()) continue;
+    if (--it->second == 0) counts.persons.erase(it);
+    break;
+  }
+  const TableSpec stacking = Spec("residents", kStacking),
+                  pair = Spec("residents", {{"a_and_d", "a AND d"}, {"a_or_d", "a OR d"}});
+  // States: 0 = B (released now), 1 = A, 2 = C; in time A, B, C, B.
+  const StateTransitions in_time = {{1, 0}, {0, 2}, {2, 0}};
+  std::vector<ReleasedTable> releases = ReleaseAll(a, {stacking});
+  releases[0].state = 1;
+  auto release = [&](const World& w, const TableSpec& spec, int state,
+                     const StateTransitions& transitions, std::vector<ReleasedTable>* out) {
+    AreaTable table = BuildTable(spec, w.counts, w.geography);
+    // Each release is protected as the hub would then: its own state as state 0.
+    std::vector<ReleasedTable> earlier = *out;
+    std::vector<BuurtCounts> states;
+    if (state == 2) {  // C released after A and B: A is 1, B is 2
+      for (ReleasedTable& r : earlier) r.state = r.state == 1 ? 1 : 2;
+      states = {a.counts, b.counts};
+      auto r = ProtectTable(kRules, spec, w.counts, earlier, &table, states, {{1, 2}, {2, 0}});
+      ASSERT_TRUE(r.ok()) << r.status();
+    } else {
+      states = {a.counts, c.counts};
+      auto r = ProtectTable(kRules, spec, w.counts, earlier, &table, states, transitions);
+      ASSERT_TRUE(r.ok()) << r.status();
+    }
+    out->push_back({spec, table, 1, state});
+  };
+  release(b, stacking, 0, {{1, 0}}, &releases);
+  release(c, stacking, 2, {}, &releases);
+  std::vector<ReleasedTable> as_happened = releases, first_release_order = releases;
+  release(b, pair, 0, in_time, &as_happened);
+  release(b, pair, 0, InOrder(3), &first_release_order);
+  const std::vector<BuurtCounts> states = {a.counts, c.counts};
+  auto leaked = NarrowedConjunctions(kRules, first_release_order, b.counts, SIZE_MAX, states,
+                                     in_time);
+  ASSERT_TRUE(leaked.ok()) << leaked.status();
+  EXPECT_FALSE(leaked->empty()) << "linked A-C-B, the one who left should be exposed";
+  auto narrowed = NarrowedConjunctions(kRules, as_happened, b.counts, SIZE_MAX, states, in_time);
+  ASSERT_TRUE(narrowed.ok()) << narrowed.status();
+  EXPECT_TRUE(narrowed->empty()) << Listed(*narrowed);
+}
+
 // Random worlds, random updates (a few persons leave, arrive or change attributes, in one or
 // more buurten) and random requests before and after: over both data states, the atom attacker,
 // who knows how many changed, narrows no small count of either state and no change of any

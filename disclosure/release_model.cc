@@ -241,7 +241,9 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec, const Disclos
                                             const std::vector<ReleasedTable>& earlier,
                                             AreaTable* table, const std::set<const Cell*>& primary,
                                             const BuurtCounts& truth,
-                                            const std::vector<BuurtCounts>& earlier_states) {
+                                            const std::vector<BuurtCounts>& earlier_states,
+                                            const StateTransitions& transitions) {
+  transitions_ = transitions;
   new_spec_ = {spec, AreaTable{}, rules.rounding_base, 0};
   std::vector<const ReleasedTable*> tables;
   for (const auto& e : earlier) tables.push_back(&e);
@@ -292,9 +294,9 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k
 }
 
 void ReleaseModel::AddLinks(int k) {
-  // States in order of time: 1 (the oldest), 2, ..., states_ - 1, then 0 (the one released now).
-  for (int later_state = 2; later_state <= states_; ++later_state) {
-    const int earlier = later_state - 1, later = later_state % states_;
+  // States that followed each other in time (the last: into 0, the one released now).
+  for (const auto& [earlier, later] : transitions_.empty() ? InOrder(states_) : transitions_) {
+    if (earlier >= states_ || later >= states_) continue;  // a state no release is from
     for (size_t a = 0; a < parent_.size(); ++a) {
       if (area_state_[a] != later) continue;
       const std::string code = codes_[a].substr(0, codes_[a].find('@'));

@@ -126,7 +126,8 @@ class ReleaseModel {
   absl::Status BuildForNewTable(const TableSpec& spec, const DisclosureRules& rules,
                                 const std::vector<ReleasedTable>& earlier, AreaTable* table,
                                 const std::set<const Cell*>& primary, const BuurtCounts& truth,
-                                const std::vector<BuurtCounts>& earlier_states = {});
+                                const std::vector<BuurtCounts>& earlier_states = {},
+                                const StateTransitions& transitions = {});
 
   // True counts per unknown, from the linked persons: `states[0]` of the data state being
   // released, `states[s]` of earlier state s. With more than one state, links consecutive
@@ -330,6 +331,7 @@ class ReleaseModel {
   };
   void AddAtomLink(Link* link, int u, int k);
   std::vector<Link> links_;
+  StateTransitions transitions_;  // BuildForNewTable's; empty: InOrder
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;
   std::map<int, int> pair_proof_;  // target id -> the pair program proving it

@@ -40,11 +40,18 @@ const ReleasedTable* SameTableReleased(const TableSpec& spec, const AreaTable& t
 
 }  // namespace
 
+StateTransitions InOrder(int states) {
+  StateTransitions out;
+  for (int later = 2; later <= states; ++later) out.push_back({later - 1, later % states});
+  return out;
+}
+
 absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, const TableSpec& spec,
                                               const BuurtCounts& truth,
                                               const std::vector<ReleasedTable>& earlier,
                                               AreaTable* table,
-                                              const std::vector<BuurtCounts>& earlier_states) {
+                                              const std::vector<BuurtCounts>& earlier_states,
+                                              const StateTransitions& transitions) {
   ProtectionResult result;
   result.primary = ApplyPrimaryRules(rules, spec, table);
   if (const ReleasedTable* same = SameTableReleased(spec, *table, earlier);
@@ -74,8 +81,13 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   }
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
-  if (auto s = model.BuildForNewTable(spec, rules, earlier, table, primary, truth,
-                                            earlier_states); !s.ok()) return s;
+  if (auto s = model.BuildForNewTable(spec, rules, earlier, table, primary, truth, earlier_states,
+                                      transitions.empty()
+                                          ? InOrder(static_cast<int>(earlier_states.size()) + 1)
+                                          : transitions);
+      !s.ok()) {
+    return s;
+  }
   const std::vector<Target> targets = model.Targets(rules);
   auto proofs = ProtectTargets(rules, model, targets);
   if (!proofs.ok()) return proofs.status();

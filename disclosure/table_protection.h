@@ -58,6 +58,13 @@ struct ReleasedTable {
   int state = 0;
 };
 
+// Data states that followed each other in time, each pair (earlier, later) once; 0 is the state
+// released now, s > 0 an earlier one. Data may go back to an earlier state (a correction
+// withdrawn): 1, 0, 2, 0 gives (1, 0), (0, 2), (2, 0).
+using StateTransitions = std::vector<std::pair<int, int>>;
+// The transitions of states released in the order 1, 2, ..., states - 1, then 0.
+StateTransitions InOrder(int states);
+
 struct ProtectionResult {
   int primary = 0;        // cells suppressed by the primary rules
   int secondary = 0;      // complementary suppressions
@@ -78,10 +85,11 @@ struct ProtectionResult {
 // than the model handles.
 //
 // Updates and corrections: `earlier` may hold releases of earlier data states of the same
-// period (ReleasedTable::state s > 0, computed from `earlier_states[s - 1]`, oldest first).
+// period (ReleasedTable::state s > 0, computed from `earlier_states[s - 1]`), which followed
+// each other in time as `transitions` says (empty: InOrder).
 // The attacker's program then spans every state: each state's persons are unknowns of their
 // own, and the attacker is assumed to know how much changed in each buurt between
-// consecutive states: the L1 distance of their counts per class and per atom (a person who
+// states that followed each other: the L1 distance of their counts per class and per atom (a person who
 // left counts 1, one whose attributes changed 2), which the hub knows exactly. Then
 // also protected: every small conjunction of every state, and in every linked area where the
 // distance per atom is 1..k-1, what the changed persons have: for each conjunction of
@@ -92,7 +100,8 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
                                               const BuurtCounts& truth,
                                               const std::vector<ReleasedTable>& earlier,
                                               AreaTable* table,
-                                              const std::vector<BuurtCounts>& earlier_states = {});
+                                              const std::vector<BuurtCounts>& earlier_states = {},
+                                              const StateTransitions& transitions = {});
 
 // The audit of releases of one data state. Without `truth`: the auditor's check from published
 // values only; with it: the hub's full rule (for tests). FAILED_PRECONDITION names the

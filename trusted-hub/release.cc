@@ -221,14 +221,16 @@ absl::StatusOr<ProtectedTable> ProtectForRelease(const DisclosureRules& rules,
                                                  const TableSpec& spec, const BuurtCounts& counts,
                                                  const Geography& geography,
                                                  const std::vector<ReleasedTable>& earlier,
-                                                 const std::vector<BuurtCounts>& earlier_states) {
+                                                 const std::vector<BuurtCounts>& earlier_states,
+                                                 const StateTransitions& transitions) {
   const AreaTable unprotected = BuildTable(spec, counts, geography);
   ProtectedTable out{.table = unprotected,
                      .protection = {},
                      .by_guard = 0,
                      .earlier_checked = earlier.size(),
                      .earlier_states = earlier_states.size()};
-  auto protection = ProtectTable(rules, spec, counts, earlier, &out.table, earlier_states);
+  auto protection =
+      ProtectTable(rules, spec, counts, earlier, &out.table, earlier_states, transitions);
   if (!protection.ok()) return protection.status();
   out.protection = *protection;
   // What the differencing guard added: the table protected on its own, compared (only needed
@@ -324,8 +326,18 @@ absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
 }
 
 absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
-    const std::string& data_version, std::vector<BuurtCounts>* earlier_states) {
+    const std::string& data_version, std::vector<BuurtCounts>* earlier_states,
+    StateTransitions* transitions) {
   std::vector<ReleasedTable> out;
+  int last = -1;  // the state of the release before
+  auto followed = [&](int state) {
+    if (last >= 0 && state != last &&
+        std::find(transitions->begin(), transitions->end(), std::pair(last, state)) ==
+            transitions->end()) {
+      transitions->push_back({last, state});
+    }
+    last = state;
+  };
   std::map<std::string, int> state_of;  // data version -> state (-1: counts not kept)
   for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
     auto logged = ReadReleaseEntry(entry);
@@ -349,9 +361,11 @@ absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
       }
     }
     if (it->second < 0) continue;
+    followed(it->second);
     logged->released.state = it->second;
     out.push_back(std::move(logged->released));
   }
+  followed(0);  // the release being made
   return out;
 }
 
@@ -398,12 +412,13 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
   std::vector<BuurtCounts> earlier_states;
-  auto earlier = EarlierReleases(data_version, &earlier_states);
+  StateTransitions transitions;
+  auto earlier = EarlierReleases(data_version, &earlier_states, &transitions);
   if (!earlier.ok()) return earlier.status();
 
   const DisclosureRules& rules = manifest_->disclosure;
   auto released =
-      ProtectForRelease(rules, *spec, *counts, geography_, *earlier, earlier_states);
+      ProtectForRelease(rules, *spec, *counts, geography_, *earlier, earlier_states, transitions);
   if (!released.ok()) return released.status();
   // Kept before the release is logged: a later update's guard needs this state's counts.
   auto kept = store_->StateCounts(data_version);

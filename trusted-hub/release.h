@@ -57,10 +57,12 @@ class Releaser {
   absl::StatusOr<BuurtCounts> CountLinked(nlohmann::json* linkage, std::string* data_version);
   // The differencing guard's input: every earlier release, of the data state `data_version`
   // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
-  // true counts of those earlier states into `earlier_states`. A state whose counts the hub
-  // did not keep (released by a version before it kept them) is left out.
+  // true counts of those earlier states into `earlier_states`, and into `transitions` which
+  // states followed which in the log (the last into the state released now, 0). A state whose
+  // counts the hub did not keep (released by a version before it kept them) is left out.
   absl::StatusOr<std::vector<ReleasedTable>> EarlierReleases(
-      const std::string& data_version, std::vector<BuurtCounts>* earlier_states);
+      const std::string& data_version, std::vector<BuurtCounts>* earlier_states,
+      StateTransitions* transitions);
 
   const Manifest* manifest_;
   SubmissionStore* store_;
