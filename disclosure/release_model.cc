@@ -192,7 +192,7 @@ void ReleaseModel::AddPublishedRelations(AreaTable* new_table) {
         if (cell.suppressed && !is_new) continue;
         // The new table's cells hold true values; the attacker will see them rounded.
         const int64_t value = is_new ? Rounded(base, cell.value) : cell.value;
-        AddCellRelation(key, value, is_new, slack, &info, &known);
+        AddCellRelation(key, value, is_new ? cell.value : -1, slack, &info, &known);
       }
     }
   }
@@ -214,11 +214,18 @@ CellInfo& ReleaseModel::NoteCell(size_t t, size_t m, CellKey key, const Cell& ce
 
 // The relation a published cell gives: `known` holds the earlier releases' relations, each is
 // added once.
-void ReleaseModel::AddCellRelation(CellKey key, int64_t value, bool is_new, RoundingSlack slack,
+void ReleaseModel::AddCellRelation(CellKey key, int64_t value, int64_t truth, RoundingSlack slack,
                                    CellInfo* info,
                                    std::set<std::tuple<int, int, double, double>>* known) {
-  const double lo = static_cast<double>(std::max<int64_t>(0, value - slack.below));
-  const double hi = static_cast<double>(value + slack.above);
+  const bool is_new = truth >= 0;
+  int64_t low = std::max<int64_t>(0, value - slack.below), high = value + slack.above;
+  // The attacker knows the primary rule too: a count published now is 0 or at least k (unless
+  // published before the rule, which the truth tells).
+  if (is_new && k_ > 1 && low < k_ && high >= 1) {
+    if (truth == 0 && high < k_) high = 0;
+    if (truth >= k_) low = std::max<int64_t>(low, k_);
+  }
+  const double lo = static_cast<double>(low), hi = static_cast<double>(high);
   if (is_new) {
     // Suppressed cells of the new table too: the relation is there to be forgotten
     // (below) and known again when a complement is published after all.
@@ -244,6 +251,7 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec, const Disclos
                                             const std::vector<BuurtCounts>& earlier_states,
                                             const StateTransitions& transitions) {
   transitions_ = transitions;
+  k_ = rules.k;
   new_spec_ = {spec, AreaTable{}, rules.rounding_base, 0};
   std::vector<const ReleasedTable*> tables;
   for (const auto& e : earlier) tables.push_back(&e);
@@ -290,7 +298,15 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k
     if (parent_[a] < 0) AddUp(static_cast<int>(a));
   }
   if (states_ > 1) AddLinks(k);
-  BuildLocals();
+  // A wijk's program knows a top area only through its wijken; a link of a top area (a state
+  // released at gemeente level only) would be lost there, so then the whole program alone.
+  if (std::any_of(links_.begin(), links_.end(), [&](const Link& link) {
+        return parent_[link.later] < 0 || parent_[link.earlier] < 0;
+      })) {
+    WholeProgramOnly();
+  } else {
+    BuildLocals();
+  }
 }
 
 void ReleaseModel::AddLinks(int k) {
@@ -388,7 +404,7 @@ std::vector<Target> ReleaseModel::Targets(const DisclosureRules& rules) const {
   }
   AddDifferenceTargets(rules.k, &targets);
   AddConjunctionTargets(rules.k, &targets);
-  AddChangeTargets(&targets);
+  AddChangeTargets(rules.k, &targets);
   // Each count once: a conjunction may be a suppressed cell or a difference too.
   std::set<std::tuple<LinearTerms, LinearTerms, int64_t>> seen;
   std::erase_if(targets, [&](const Target& t) {
@@ -487,13 +503,18 @@ void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) co
   }
 }
 
-// Per link where 1..k-1 changed (AddAtomLink): every conjunction (but "everyone", whose change
-// the attacker is assumed to know), over the later state's atoms minus the earlier's.
-void ReleaseModel::AddChangeTargets(std::vector<Target>* targets) const {
+// Per link where 1..k-1 changed: every conjunction (but "everyone", whose change the attacker
+// is assumed to know) of the later state minus the earlier, over atoms where 1..k-1 changed per
+// atom (AddAtomLink), else, where 1..k-1 changed per class, over whole classes (a conjunction
+// that takes part of a class is left out there).
+void ReleaseModel::AddChangeTargets(int k, std::vector<Target>* targets) const {
   if (truth_.empty()) return;
   for (const Link& link : links_) {
     for (int u = 0; u < kUnits; ++u) {
-      if (link.atom_first[u] < 0) continue;  // not 1..k-1 changed (AddAtomLink)
+      if (link.atom_first[u] < 0) {
+        if (link.changed[u] >= 1 && link.changed[u] < k) AddClassChangeTargets(link, u, targets);
+        continue;
+      }
       const size_t atoms = atom_class_[u].size();
       const int n = std::popcount(mask_[u]);
       for (uint64_t care = 1; care < (uint64_t{1} << n); ++care) {
@@ -510,6 +531,27 @@ void ReleaseModel::AddChangeTargets(std::vector<Target>* targets) const {
           if (values == 0) break;
         }
       }
+    }
+  }
+}
+
+void ReleaseModel::AddClassChangeTargets(const Link& link, int u,
+                                         std::vector<Target>* targets) const {
+  const int n = std::popcount(mask_[u]);
+  for (uint64_t care = 1; care < (uint64_t{1} << n); ++care) {
+    for (uint64_t values = care;; values = (values - 1) & care) {
+      std::optional<Target> later = ConjunctionTarget(link.later, u, care, values);
+      std::optional<Target> earlier = ConjunctionTarget(link.earlier, u, care, values);
+      if (later.has_value() && earlier.has_value() && later->upper.empty() &&
+          earlier->upper.empty() && !later->terms.empty()) {
+        Target t = *later;
+        t.truth = TrueValue(later->terms) - TrueValue(earlier->terms);
+        for (const auto& [unknown, coefficient] : earlier->terms)
+          t.terms.push_back({unknown, -coefficient});
+        t.change_width = static_cast<int>(link.changed[u]);
+        targets->push_back(std::move(t));
+      }
+      if (values == 0) break;
     }
   }
 }

@@ -235,7 +235,8 @@ class ReleaseModel {
   void AddHierarchyRelations();
   void AddPublishedRelations(AreaTable* new_table);
   CellInfo& NoteCell(size_t t, size_t m, CellKey key, const Cell& cell);
-  void AddCellRelation(CellKey key, int64_t value, bool is_new, RoundingSlack slack,
+  // `truth`: the true value of a cell of the new table; -1 for an earlier release's.
+  void AddCellRelation(CellKey key, int64_t value, int64_t truth, RoundingSlack slack,
                        CellInfo* info, std::set<std::tuple<int, int, double, double>>* known);
 
   // The model's areas, truth and targets (release_model.cc). An area of an earlier data
@@ -254,7 +255,7 @@ class ReleaseModel {
   Target MakeTarget(CellKey key, int inner) const;
   void AddDifferenceTargets(int k, std::vector<Target>* targets) const;
   void AddConjunctionTargets(int k, std::vector<Target>* targets) const;
-  void AddChangeTargets(std::vector<Target>* targets) const;
+  void AddChangeTargets(int k, std::vector<Target>* targets) const;
   // A conjunction of unit `u` in `area` (attributes `care` of the unit's mask fixed to
   // `values`) as a target, or nullopt when some atom it takes in is in no column (the
   // attacker cannot bound it above).
@@ -330,8 +331,10 @@ class ReleaseModel {
     int atom_first[kUnits];         // AddAtomLink's unknowns, or -1
   };
   void AddAtomLink(Link* link, int u, int k);
+  void AddClassChangeTargets(const Link& link, int u, std::vector<Target>* targets) const;
   std::vector<Link> links_;
   StateTransitions transitions_;  // BuildForNewTable's; empty: InOrder
+  int k_ = 0;                     // BuildForNewTable's rules.k; 0 for the auditor
   std::unique_ptr<AttackerLp> lp_;
   int solved_ = 0;
   std::map<int, int> pair_proof_;  // target id -> the pair program proving it

@@ -303,6 +303,13 @@ absl::StatusOr<bool> ReleaseModel::InPair(const Target& t, const DisclosureRules
 absl::StatusOr<bool> ReleaseModel::TopInWijken(const Target& t, const DisclosureRules& rules) {
   const int top = t.cell.area;
   if (!t.upper.empty() || t.change_width > 0 || children_[top].empty()) return false;
+  const int end_of_top = Unknown(top, 0, 0) + classes_[0];  // of its person classes
+  for (const auto& [unknown, coefficient] : t.terms) {  // its own classes only (not atoms)
+    const bool persons = unknown >= Unknown(top, 0, 0) && unknown < end_of_top;
+    const bool households = classes_[1] > 0 && unknown >= Unknown(top, 1, 0) &&
+                            unknown < Unknown(top, 1, 0) + classes_[1];
+    if (!persons && !households) return false;
+  }
   // The target's part in wijk `w`: its classes there.
   auto part = [&](int w) {
     LinearTerms moved;

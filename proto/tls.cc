@@ -39,8 +39,11 @@ class AdmittedNames : public grpc::experimental::ExternalCertificateVerifier {
     if (names_.contains(std::string(name.data(), name.size()))) {
       *status = grpc::Status::OK;
     } else {
-      // Bounded: the name comes from the client.
-      const std::string shown(name.data(), std::min<size_t>(name.size(), 64));
+      // Bounded and printable: the name comes from the client.
+      std::string shown(name.data(), std::min<size_t>(name.size(), 64));
+      for (char& c : shown) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+      }
       spdlog::warn("refused a certificate of '{}' at the handshake: not an identity of the manifest",
                    shown);
       *status = grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
@@ -127,9 +130,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredenti
   Pems pems;
   if (auto s = LoadPems(files, &pems); !s.ok()) return s;
   namespace tls = grpc::experimental;
-  auto provider = std::make_shared<tls::StaticDataCertificateProvider>(
-      pems.ca, std::vector<tls::IdentityKeyCertPair>{
-                   {pems.private_key.CopyForLibrary(), pems.certificate}});
+  std::vector<tls::IdentityKeyCertPair> pairs = {
+      {pems.private_key.CopyForLibrary(), pems.certificate}};
+  auto provider = std::make_shared<tls::StaticDataCertificateProvider>(pems.ca, pairs);
+  SafeZeroString(&pairs[0].private_key);  // gRPC holds its own copy
   tls::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
