@@ -94,7 +94,8 @@ absl::StatusOr<Scenario> MakeScenario(int buurten, int earlier_count) {
                                                          std::string(r.status().message())));
     }
     s.earlier_suppressed += r->primary + r->secondary;
-    s.earlier.push_back({spec, t, 1});
+    ApplyRounding(s.manifest.disclosure.rounding_base, &t);  // published as the hub does
+    s.earlier.push_back({spec, t, s.manifest.disclosure.rounding_base});
   }
   s.spec = MainSpec(s.manifest);
   return s;
@@ -122,7 +123,9 @@ void BM_ProtectWithEarlierReleases(benchmark::State& state) {
   // The privacy officer's re-check of all releases from the log (published values only).
   {
     std::vector<ReleasedTable> all = s.earlier;
-    all.push_back({s.spec, protected_table, 1});
+    AreaTable published = protected_table;
+    ApplyRounding(s.manifest.disclosure.rounding_base, &published);
+    all.push_back({s.spec, published, s.manifest.disclosure.rounding_base});
     const auto start = std::chrono::steady_clock::now();
     const absl::Status audit = AuditReleases(s.manifest.disclosure, all);
     state.counters["audit_ms"] =
@@ -434,7 +437,8 @@ void BM_FewestSuppressions(benchmark::State& state) {
     auto p = ProtectTable(s.manifest.disclosure, s.spec, s.counts, s.earlier, &h);
     heuristic = p.ok() ? p->primary + p->secondary : -1;
     std::vector<ReleasedTable> all = s.earlier;
-    all.push_back({s.spec, t, 1});
+    ApplyRounding(s.manifest.disclosure.rounding_base, &t);
+    all.push_back({s.spec, t, s.manifest.disclosure.rounding_base});
     if (const absl::Status audit = AuditReleases(s.manifest.disclosure, all); !audit.ok()) {
       state.SkipWithError(std::string(audit.message()).c_str());
     }

@@ -79,7 +79,9 @@ struct ProtectionResult {
 // complements until every suppressed cell, every sensitive difference and every small
 // conjunction is protected against the new table combined with `earlier`. A cell an earlier
 // release published is never suppressed (it would protect nothing), and a table released
-// before (the same spec and areas) gets the same cells suppressed as then. Does not round.
+// before (the same spec and areas) gets the same cells suppressed as then. Does not round, but counts on it: the
+// table must be published rounded to rules.rounding_base (ApplyRounding), as the attacker is
+// assumed to see it.
 // A target the earlier releases alone already narrow is not an error: it is counted in
 // narrowed_by_earlier. INVALID_ARGUMENT when the releases together refer to more attributes
 // than the model handles.
