@@ -1110,7 +1110,9 @@ TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRig
   for (; killed < kills && agent.Running(); ++killed) {
     if (killed > 0) std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1200));
     EXPECT_EQ(w.KillHub(), 128 + SIGKILL);
-    if (killed == 0) EXPECT_TRUE(agent.Running()) << "the agent finished before the hub was killed";
+    if (killed == 0) {
+      EXPECT_TRUE(agent.Running()) << "the agent finished before the hub was killed";
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     w.StartHub();  // same folder, same port
   }
