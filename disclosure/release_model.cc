@@ -27,11 +27,6 @@ uint64_t Deposit(uint64_t atom, uint64_t mask) {
   }
   return bits;
 }
-// An area's key in the model: its code, marked with its data state when earlier.
-std::string StateCode(const std::string& code, int state) {
-  return state == 0 ? code : fmt::format("{}@{}", code, state);
-}
-
 uint64_t Extract(uint64_t bits, uint64_t mask) {
   uint64_t atom = 0;
   for (int i = 0; mask != 0; ++i, mask &= mask - 1) {
@@ -41,6 +36,10 @@ uint64_t Extract(uint64_t bits, uint64_t mask) {
 }
 
 }  // namespace
+
+std::string StateCode(const std::string& code, int state) {
+  return state == 0 ? code : fmt::format("{}@{}", code, state);
+}
 
 std::optional<CountRange> SeenRange(const AttackerLp& lp, const LinearTerms& terms, int64_t truth) {
   std::optional<CountRange> seen = lp.Spanned(terms);
@@ -309,92 +308,6 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k
   }
 }
 
-void ReleaseModel::AddLinks(int k) {
-  // States that followed each other in time (the last: into 0, the one released now).
-  for (const auto& [earlier, later] : transitions_.empty() ? InOrder(states_) : transitions_) {
-    if (earlier >= states_ || later >= states_) continue;  // a state no release is from
-    for (size_t a = 0; a < parent_.size(); ++a) {
-      if (area_state_[a] != later) continue;
-      const std::string code = codes_[a].substr(0, codes_[a].find('@'));
-      auto it = area_index_.find(StateCode(code, earlier));
-      if (it == area_index_.end()) continue;
-      const int b = it->second;
-      if (!children_[a].empty() && !children_[b].empty()) continue;  // the leaves link them
-      Link link{b, static_cast<int>(a), {0, 0}, {0, 0}, {-1, -1}};
-      for (int u = 0; u < kUnits; ++u) {
-        for (int c = 0; c < classes_[u]; ++c) {
-          link.changed[u] += std::abs(truth_[Unknown(link.later, u, c)] -
-                                      truth_[Unknown(link.earlier, u, c)]);
-        }
-        // later - earlier = p - q per class, with the sum of p and q at most what changed.
-        const int first = link.changed[u] == 0 ? -1 : lp_->AddUnknowns(2 * classes_[u]);
-        LinearTerms budget;
-        for (int c = 0; c < classes_[u]; ++c) {
-          LinearTerms terms = {{Unknown(link.later, u, c), 1.0}, {Unknown(link.earlier, u, c), -1.0}};
-          if (first >= 0) {
-            terms.push_back({first + 2 * c, -1.0});
-            terms.push_back({first + 2 * c + 1, 1.0});
-            budget.push_back({first + 2 * c, 1.0});
-            budget.push_back({first + 2 * c + 1, 1.0});
-          }
-          lp_->AddRelation(terms, 0, 0);
-        }
-        if (first >= 0) lp_->AddRelation(budget, 0, static_cast<double>(link.changed[u]));
-        AddAtomLink(&link, u, k);
-      }
-      links_.push_back(link);
-    }
-  }
-  truth_.resize(lp_->unknowns(), 0);
-  for (const Link& link : links_) {
-    for (int u = 0; u < kUnits; ++u) {
-      if (link.atom_first[u] < 0) continue;
-      const size_t atoms = atom_class_[u].size();
-      for (size_t x = 0; x < atoms; ++x) {
-        truth_[link.atom_first[u] + x] = atom_truth_[u][link.later * atoms + x];
-        truth_[link.atom_first[u] + atoms + x] = atom_truth_[u][link.earlier * atoms + x];
-      }
-    }
-  }
-}
-
-// Where 1..k-1 persons changed (summed over atoms, as the attacker is assumed to know it), what
-// they have must stay hidden for every conjunction, also one that takes only some atoms of a
-// class: each atom of the two areas is an unknown of its own, adding up to its class, with the
-// same budget per atom (later - earlier = p - q, the sum of p and q at most what changed).
-// Unknowns from link->atom_first[u]: the later area's atoms, the earlier's, then p and q.
-void ReleaseModel::AddAtomLink(Link* link, int u, int k) {
-  const size_t atoms = atom_class_[u].size();
-  for (size_t x = 0; x < atoms; ++x) {
-    if (atom_class_[u][x] < 0) continue;
-    link->atom_changed[u] += std::abs(atom_truth_[u][link->later * atoms + x] -
-                                      atom_truth_[u][link->earlier * atoms + x]);
-  }
-  if (link->atom_changed[u] < 1 || link->atom_changed[u] >= k) return;
-  const int first = lp_->AddUnknowns(4 * static_cast<int>(atoms));
-  link->atom_first[u] = first;
-  const int n = static_cast<int>(atoms);
-  for (const auto& [area, offset] : {std::pair(link->later, 0), {link->earlier, n}}) {
-    std::vector<LinearTerms> sums(classes_[u]);
-    for (int x = 0; x < n; ++x) {
-      if (const int c = atom_class_[u][x]; c >= 0) sums[c].push_back({first + offset + x, 1.0});
-    }
-    for (int c = 0; c < classes_[u]; ++c) {
-      sums[c].push_back({Unknown(area, u, c), -1.0});
-      lp_->AddRelation(sums[c], 0, 0);
-    }
-  }
-  LinearTerms budget;
-  for (int x = 0; x < n; ++x) {
-    if (atom_class_[u][x] < 0) continue;
-    const int p = first + 2 * n + 2 * x;
-    lp_->AddRelation({{first + x, 1.0}, {first + n + x, -1.0}, {p, -1.0}, {p + 1, 1.0}}, 0, 0);
-    budget.push_back({p, 1.0});
-    budget.push_back({p + 1, 1.0});
-  }
-  lp_->AddRelation(budget, 0, static_cast<double>(link->atom_changed[u]));
-}
-
 std::vector<Target> ReleaseModel::Targets(const DisclosureRules& rules) const {
   std::vector<Target> targets;
   for (const auto& [key, info] : cells_) {
@@ -499,59 +412,6 @@ void ReleaseModel::AddConjunctionTargets(int k, std::vector<Target>* targets) co
         if (!truth_.empty()) t->truth = count[c];
         targets->push_back(std::move(*t));
       }
-    }
-  }
-}
-
-// Per link where 1..k-1 changed: every conjunction (but "everyone", whose change the attacker
-// is assumed to know) of the later state minus the earlier, over atoms where 1..k-1 changed per
-// atom (AddAtomLink), else, where 1..k-1 changed per class, over whole classes (a conjunction
-// that takes part of a class is left out there).
-void ReleaseModel::AddChangeTargets(int k, std::vector<Target>* targets) const {
-  if (truth_.empty()) return;
-  for (const Link& link : links_) {
-    for (int u = 0; u < kUnits; ++u) {
-      if (link.atom_first[u] < 0) {
-        if (link.changed[u] >= 1 && link.changed[u] < k) AddClassChangeTargets(link, u, targets);
-        continue;
-      }
-      const size_t atoms = atom_class_[u].size();
-      const int n = std::popcount(mask_[u]);
-      for (uint64_t care = 1; care < (uint64_t{1} << n); ++care) {
-        for (uint64_t values = care;; values = (values - 1) & care) {
-          Target t{{link.later, -1}, -1, {}, {}, 0, -1, u, care, values};
-          for (size_t x = 0; x < atoms; ++x) {
-            if ((x & care) != values || atom_class_[u][x] < 0) continue;
-            t.terms.push_back({link.atom_first[u] + static_cast<int>(x), 1.0});
-            t.terms.push_back({link.atom_first[u] + static_cast<int>(atoms + x), -1.0});
-            t.truth += atom_truth_[u][link.later * atoms + x] - atom_truth_[u][link.earlier * atoms + x];
-          }
-          t.change_width = static_cast<int>(link.atom_changed[u]);
-          if (!t.terms.empty()) targets->push_back(std::move(t));
-          if (values == 0) break;
-        }
-      }
-    }
-  }
-}
-
-void ReleaseModel::AddClassChangeTargets(const Link& link, int u,
-                                         std::vector<Target>* targets) const {
-  const int n = std::popcount(mask_[u]);
-  for (uint64_t care = 1; care < (uint64_t{1} << n); ++care) {
-    for (uint64_t values = care;; values = (values - 1) & care) {
-      std::optional<Target> later = ConjunctionTarget(link.later, u, care, values);
-      std::optional<Target> earlier = ConjunctionTarget(link.earlier, u, care, values);
-      if (later.has_value() && earlier.has_value() && later->upper.empty() &&
-          earlier->upper.empty() && !later->terms.empty()) {
-        Target t = *later;
-        t.truth = TrueValue(later->terms) - TrueValue(earlier->terms);
-        for (const auto& [unknown, coefficient] : earlier->terms)
-          t.terms.push_back({unknown, -coefficient});
-        t.change_width = static_cast<int>(link.changed[u]);
-        targets->push_back(std::move(t));
-      }
-      if (values == 0) break;
     }
   }
 }

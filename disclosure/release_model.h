@@ -99,6 +99,9 @@ struct Target {
 // solution): part of the attacker's range, known without solving; nullopt when none is kept.
 std::optional<CountRange> SeenRange(const AttackerLp& lp, const LinearTerms& terms, int64_t truth);
 
+// An area's key in the model: its code, marked with its data state when earlier.
+std::string StateCode(const std::string& code, int state);
+
 class CutFinder;  // exact_model.cc
 
 class ReleaseModel {
@@ -247,6 +250,8 @@ class ReleaseModel {
   // attacker knows at most how many persons (households) changed, the L1 distance of their
   // counts; an unchanged area's counts are the same.
   void AddLinks(int k);
+  // An area's code without its data state (StateCode).
+  std::string PlainCode(int area) const { return codes_[area].substr(0, codes_[area].find('@')); }
   void AddUp(int area);
   int Unknown(int area, int unit, int cls) const {
     return offset_[unit] + area * classes_[unit] + cls;
@@ -331,7 +336,12 @@ class ReleaseModel {
     int atom_first[kUnits];         // AddAtomLink's unknowns, or -1
   };
   void AddAtomLink(Link* link, int u, int k);
-  void AddClassChangeTargets(const Link& link, int u, std::vector<Target>* targets) const;
+  // The change of a conjunction over a link: over atoms (AddAtomLink), or over whole classes
+  // (nullopt when it takes part of a class).
+  std::optional<Target> AtomChangeTarget(const Link& link, int u, uint64_t care,
+                                         uint64_t values) const;
+  std::optional<Target> ClassChangeTarget(const Link& link, int u, uint64_t care,
+                                          uint64_t values) const;
   std::vector<Link> links_;
   StateTransitions transitions_;  // BuildForNewTable's; empty: InOrder
   int k_ = 0;                     // BuildForNewTable's rules.k; 0 for the auditor

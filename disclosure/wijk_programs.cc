@@ -20,7 +20,7 @@ void ReleaseModel::BuildLocals() {
   for (size_t top = 0; top < parent_.size(); ++top) {
     if (parent_[top] >= 0) continue;
     for (int wijk : children_[top]) {
-      const std::string code = codes_[wijk].substr(0, codes_[wijk].find('@'));
+      const std::string code = PlainCode(wijk);
       if (!by_code.contains(code)) order.push_back(code);
       by_code[code].push_back(wijk);
     }
