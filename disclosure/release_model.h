@@ -99,6 +99,12 @@ struct Target {
 // solution): part of the attacker's range, known without solving; nullopt when none is kept.
 std::optional<CountRange> SeenRange(const AttackerLp& lp, const LinearTerms& terms, int64_t truth);
 
+// What the attacker knows of a change between two data states: for each i, changes[i].first
+// (later minus earlier terms) equals changes[i].second plus p_i - q_i, with new unknowns p_i,
+// q_i >= 0 whose sum is at most `changed` (none when 0: each difference is exact).
+void AddChangeBudget(AttackerLp* lp, const std::vector<std::pair<LinearTerms, double>>& changes,
+                     int64_t changed);
+
 // An area's key in the model: its code, marked with its data state when earlier.
 std::string StateCode(const std::string& code, int state);
 

@@ -8,6 +8,24 @@
 
 namespace stapel::internal {
 
+void AddChangeBudget(AttackerLp* lp, const std::vector<std::pair<LinearTerms, double>>& changes,
+                     int64_t changed) {
+  const int n = static_cast<int>(changes.size());
+  const int first = changed == 0 ? -1 : lp->AddUnknowns(2 * n);
+  LinearTerms budget;
+  for (int i = 0; i < n; ++i) {
+    LinearTerms terms = changes[i].first;
+    if (first >= 0) {
+      terms.push_back({first + 2 * i, -1.0});
+      terms.push_back({first + 2 * i + 1, 1.0});
+      budget.push_back({first + 2 * i, 1.0});
+      budget.push_back({first + 2 * i + 1, 1.0});
+    }
+    lp->AddRelation(terms, changes[i].second, changes[i].second);
+  }
+  if (first >= 0) lp->AddRelation(budget, 0, static_cast<double>(changed));
+}
+
 void ReleaseModel::AddLinks(int k) {
   // States that followed each other in time (the last: into 0, the one released now).
   for (const auto& [earlier, later] : transitions_.empty() ? InOrder(states_) : transitions_) {
@@ -25,20 +43,12 @@ void ReleaseModel::AddLinks(int k) {
           link.changed[u] += std::abs(truth_[Unknown(link.later, u, c)] -
                                       truth_[Unknown(link.earlier, u, c)]);
         }
-        // later - earlier = p - q per class, with the sum of p and q at most what changed.
-        const int first = link.changed[u] == 0 ? -1 : lp_->AddUnknowns(2 * classes_[u]);
-        LinearTerms budget;
+        std::vector<std::pair<LinearTerms, double>> changes;
         for (int c = 0; c < classes_[u]; ++c) {
-          LinearTerms terms = {{Unknown(link.later, u, c), 1.0}, {Unknown(link.earlier, u, c), -1.0}};
-          if (first >= 0) {
-            terms.push_back({first + 2 * c, -1.0});
-            terms.push_back({first + 2 * c + 1, 1.0});
-            budget.push_back({first + 2 * c, 1.0});
-            budget.push_back({first + 2 * c + 1, 1.0});
-          }
-          lp_->AddRelation(terms, 0, 0);
+          changes.push_back(
+              {{{Unknown(link.later, u, c), 1.0}, {Unknown(link.earlier, u, c), -1.0}}, 0.0});
         }
-        if (first >= 0) lp_->AddRelation(budget, 0, static_cast<double>(link.changed[u]));
+        AddChangeBudget(lp_.get(), changes, link.changed[u]);
         AddAtomLink(&link, u, k);
       }
       links_.push_back(link);
@@ -60,8 +70,8 @@ void ReleaseModel::AddLinks(int k) {
 // Where 1..k-1 persons changed (summed over atoms, as the attacker is assumed to know it), what
 // they have must stay hidden for every conjunction, also one that takes only some atoms of a
 // class: each atom of the two areas is an unknown of its own, adding up to its class, with the
-// same budget per atom (later - earlier = p - q, the sum of p and q at most what changed).
-// Unknowns from link->atom_first[u]: the later area's atoms, the earlier's, then p and q.
+// same budget per atom (AddChangeBudget). Unknowns from link->atom_first[u]: the later area's
+// atoms, then the earlier's.
 void ReleaseModel::AddAtomLink(Link* link, int u, int k) {
   const size_t atoms = atom_class_[u].size();
   for (size_t x = 0; x < atoms; ++x) {
@@ -70,7 +80,7 @@ void ReleaseModel::AddAtomLink(Link* link, int u, int k) {
                                       atom_truth_[u][link->earlier * atoms + x]);
   }
   if (link->atom_changed[u] < 1 || link->atom_changed[u] >= k) return;
-  const int first = lp_->AddUnknowns(4 * static_cast<int>(atoms));
+  const int first = lp_->AddUnknowns(2 * static_cast<int>(atoms));
   link->atom_first[u] = first;
   const int n = static_cast<int>(atoms);
   for (const auto& [area, offset] : {std::pair(link->later, 0), {link->earlier, n}}) {
@@ -83,15 +93,11 @@ void ReleaseModel::AddAtomLink(Link* link, int u, int k) {
       lp_->AddRelation(sums[c], 0, 0);
     }
   }
-  LinearTerms budget;
+  std::vector<std::pair<LinearTerms, double>> changes;
   for (int x = 0; x < n; ++x) {
-    if (atom_class_[u][x] < 0) continue;
-    const int p = first + 2 * n + 2 * x;
-    lp_->AddRelation({{first + x, 1.0}, {first + n + x, -1.0}, {p, -1.0}, {p + 1, 1.0}}, 0, 0);
-    budget.push_back({p, 1.0});
-    budget.push_back({p + 1, 1.0});
+    if (atom_class_[u][x] >= 0) changes.push_back({{{first + x, 1.0}, {first + n + x, -1.0}}, 0.0});
   }
-  lp_->AddRelation(budget, 0, static_cast<double>(link->atom_changed[u]));
+  AddChangeBudget(lp_.get(), changes, link->atom_changed[u]);
 }
 
 // Per link where 1..k-1 changed: every conjunction (but "everyone", whose change the attacker

@@ -106,10 +106,8 @@ void ReleaseModel::AddLocalLinks(Local* local) const {
   for (const Link& link : links_) {
     if (!local->owner.contains(link.later) && !local->owner.contains(link.earlier)) continue;
     for (int u = 0; u < kUnits; ++u) {
-      const int first = link.changed[u] == 0 ? -1 : local->lp->AddUnknowns(2 * classes_[u]);
-      LinearTerms budget;
+      std::vector<std::pair<LinearTerms, double>> changes;
       for (int c = 0; c < classes_[u]; ++c) {
-        // later - earlier = p - q per class, with the sum of p and q at most what changed.
         LinearTerms terms;
         double known = 0;
         for (const auto& [area, coefficient] : {std::pair(link.later, 1.0), {link.earlier, -1.0}}) {
@@ -119,15 +117,9 @@ void ReleaseModel::AddLocalLinks(Local* local) const {
             known += coefficient * static_cast<double>(truth_[Unknown(area, u, c)]);
           }
         }
-        if (first >= 0) {
-          terms.push_back({first + 2 * c, -1.0});
-          terms.push_back({first + 2 * c + 1, 1.0});
-          budget.push_back({first + 2 * c, 1.0});
-          budget.push_back({first + 2 * c + 1, 1.0});
-        }
-        local->lp->AddRelation(terms, -known, -known);
+        changes.push_back({terms, -known});
       }
-      if (first >= 0) local->lp->AddRelation(budget, 0, static_cast<double>(link.changed[u]));
+      AddChangeBudget(local->lp.get(), changes, link.changed[u]);
     }
   }
 }
