@@ -1037,8 +1037,8 @@ TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOt
   const std::string portal_port = std::to_string(std::stoi(ReadFile(port_file)));
   Process hostile(
       {"/usr/bin/python3", (fs::path(STAPEL_SOURCE_DIR) / "tests" / "hostile_clients.py").string(),
-       "--port", grpc_port, "--port", portal_port, "--grpc-port", grpc_port, "--ca",
-       (w.dir() / "keys" / "ca.crt").string(), "--cert",
+       "--port", grpc_port, "--port", portal_port, "--grpc-port", grpc_port, "--portal-port",
+       portal_port, "--ca", (w.dir() / "keys" / "ca.crt").string(), "--cert",
        (w.dir() / "keys" / "analyst.crt").string(), "--key",
        (w.dir() / "keys" / "analyst.key").string(), "--expect-closed-within", "30"},
       w.Log("hostile"));
@@ -1046,19 +1046,30 @@ TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOt
     ASSERT_TRUE(hostile.Running()) << ReadFile(w.Log("hostile"));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ASSERT_NE(ReadFile(w.Log("hostile")).find("holding 25 connections"), std::string::npos)
+  ASSERT_NE(ReadFile(w.Log("hostile")).find("holding 75 connections"), std::string::npos)
       << ReadFile(w.Log("hostile"));
-  // While they are held open: a party submits, the analyst gets a table, the officer the portal.
+  // While they are held open (the portal's silent, trickled-handshake and slowloris ones too):
+  // a party submits, the analyst gets a table, the officer the portal, at once.
   EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "credit-again"), 0)
       << ReadFile(w.Log("credit-again"));
   EXPECT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  const auto probe_started = std::chrono::steady_clock::now();
   EXPECT_EQ(w.ProbeTls(std::stoi(portal_port), "officer"), 0) << ReadFile(w.Log("probe-officer"));
+  EXPECT_LT(std::chrono::steady_clock::now() - probe_started, std::chrono::seconds(3));
   // The stalled calls reach their deadline: the hub closes their connections.
   for (int i = 0; i < 400 && ReadFile(w.Log("hostile")).find("the hub closed") == std::string::npos;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_NE(ReadFile(w.Log("hostile")).find("the hub closed 5 of 5 stalled calls"),
+            std::string::npos)
+      << ReadFile(w.Log("hostile"));
+  // And the portal its stalled connections, at their 10 s deadline.
+  for (int i = 0; i < 400 && ReadFile(w.Log("hostile")).find("the portal closed") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(ReadFile(w.Log("hostile")).find("the portal closed 50 of 50 stalled connections"),
             std::string::npos)
       << ReadFile(w.Log("hostile"));
   // And SIGTERM still stops the hub promptly with the other hostile connections open.

@@ -3,10 +3,13 @@
 
 Per port: connections that send garbage bytes, connections that send half a TLS ClientHello
 and stop, and (gRPC port, with a valid client certificate) connections that complete TLS and
-HTTP/2, open a call's stream with its headers and never send the message. Prints
-"holding N connections" once all are open, then holds them until killed. With
---expect-closed-within S it then also waits up to S seconds for the hub to close the stalled
-calls' connections and prints "the hub closed N of M stalled calls".
+HTTP/2, open a call's stream with its headers and never send the message. With --portal-port
+also, on the portal: --silent connections that send nothing, connections that trickle a TLS
+ClientHello a byte at a time, and (with the certificate) connections that trickle an HTTP
+request head a byte at a time (slowloris). Prints "holding N connections" once all are open,
+then holds them until killed. With --expect-closed-within S it then also waits up to S seconds
+for the hub to close the stalled calls' and the portal's stalled connections and prints "the
+hub closed N of M stalled calls" and "the portal closed N of M stalled connections".
 """
 import argparse
 import os
@@ -14,6 +17,7 @@ import socket
 import ssl
 import struct
 import sys
+import threading
 import time
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -23,6 +27,8 @@ parser.add_argument("--ca", required=True)
 parser.add_argument("--cert", required=True)
 parser.add_argument("--key", required=True)
 parser.add_argument("--each", type=int, default=5, help="connections of each kind per port")
+parser.add_argument("--portal-port", type=int, default=0)
+parser.add_argument("--silent", type=int, default=40, help="silent connections to the portal")
 parser.add_argument("--expect-closed-within", type=float, default=0,
                     help="seconds to wait for the hub to close the stalled calls")
 args = parser.parse_args()
@@ -73,12 +79,50 @@ def stalled_call(port):
                 frame(1, 0x4, 1, headers))  # HEADERS, END_HEADERS, no END_STREAM, no DATA
 
 
+def certified(port):
+    context = ssl.create_default_context(cafile=args.ca)
+    context.check_hostname = False
+    context.load_cert_chain(args.cert, args.key)
+    return context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                               server_hostname="hub")
+
+
+trickled_closed = []
+
+
+def trickle(conn, data):
+    """Sends `data` a byte every 0.2 s on its own thread until the peer closes the connection
+    (a send fails), which it records."""
+    closed = threading.Event()
+    trickled_closed.append(closed)
+
+    def run():
+        for i in range(len(data)):
+            try:
+                conn.sendall(data[i:i + 1])
+            except OSError:
+                closed.set()
+                return
+            time.sleep(0.2)
+    threading.Thread(target=run, daemon=True).start()
+
+
+portal_stalled = []
 for port in args.port:
     for _ in range(args.each):
         connect(port).sendall(os.urandom(4096))
         connect(port).sendall(half_client_hello())
 for _ in range(args.each):
     stalled_call(args.grpc_port)
+if args.portal_port:
+    for _ in range(args.silent):
+        portal_stalled.append(connect(args.portal_port))
+    for _ in range(args.each):
+        trickle(connect(args.portal_port), half_client_hello() * 2)
+    for _ in range(args.each):
+        conn = certified(args.portal_port)
+        held.append(conn)
+        trickle(conn, b"GET / HTTP/1.1\r\nHost: hub\r\n" + b"X-Slow: " + b"s" * 4000)
 print(f"holding {len(held)} connections", flush=True)
 
 
@@ -102,5 +146,11 @@ if args.expect_closed_within > 0:
     closed = sum(closed_by_peer(conn, deadline) for conn in stalled)
     print(f"the hub closed {closed} of {len(stalled)} stalled calls within "
           f"{time.monotonic() - start:.1f} s", flush=True)
+    if args.portal_port:
+        closed = sum(closed_by_peer(conn, deadline) for conn in portal_stalled)
+        closed += sum(event.wait(max(0, deadline - time.monotonic())) for event in trickled_closed)
+        total = len(portal_stalled) + len(trickled_closed)
+        print(f"the portal closed {closed} of {total} stalled connections within "
+              f"{time.monotonic() - start:.1f} s", flush=True)
 while True:
     time.sleep(3600)

@@ -197,7 +197,7 @@ absl::Status HubServer::StartPortal(const HubServerOptions& options) {
   if (!boundaries.ok()) return boundaries.status();
   auto created =
       Portal::Create(&manifest_, releaser_.get(), log_.get(), hub_key_,
-                     {config_.data_dir / "release.log", config_.tls, *std::move(boundaries)});
+                     {config_.data_dir / "release.log", config_.tls, *std::move(boundaries), {}});
   if (!created.ok()) return created.status();
   portal_ = *std::move(created);
   auto portal_port = portal_->Start(config_.portal_listen);

@@ -19,7 +19,6 @@
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "keys/secret_bytes.h"
@@ -28,25 +27,21 @@
 #include "project/manifest.h"
 #include "proto/tls.h"
 #include "report/area_boundaries.h"
+#include "trusted-hub/https_server.h"
 #include "trusted-hub/portal_form.h"  // ComposedRequest, what the compose form posts
 #include "trusted-hub/release.h"
-
-namespace httplib {
-class SSLServer;
-struct Request;
-struct Response;
-}  // namespace httplib
 
 namespace stapel {
 
 class Portal {
  public:
-  // The largest request body the portal reads (a composed table's form); larger get 413.
-  static constexpr size_t kMaxBodyBytes = 64 * 1024;
   struct Options {
     std::filesystem::path log_path;
     TlsFiles tls;
     AreaBoundaries boundaries;  // for the maps
+    // What a client may send and hold (trusted-hub/https_server.h); the body limit (64 KiB) is
+    // the largest compose form read.
+    HttpsServer::Limits limits;
   };
   // `manifest`, `releaser` and `log` must outlive the portal. `hub_key` verifies the log.
   static absl::StatusOr<std::unique_ptr<Portal>> Create(const Manifest* manifest,
@@ -60,26 +55,28 @@ class Portal {
   // Stops accepting and waits for requests in progress.
   void Stop();
 
+  // One request, as the server hands it over: routed to the pages below.
+  HttpResponse Handle(const HttpRequest& req) const;
+
  private:
   // As Create: the pointees are not owned and must outlive the portal.
   Portal(const Manifest* manifest, Releaser* releaser, ReleaseLogWriter* log,
          Ed25519Verifier hub_key, Options options);
-  // Each address to its handler below.
-  void Routes();
-  // The identity of the client certificate, and whether it is a privacy officer. Empty after
-  // answering 403 when it is neither a requester nor an officer.
-  std::string Identify(const httplib::Request& req, httplib::Response& res, bool* officer) const;
   // A requester's releases and the compose form, `message_html` above the form.
   std::string RequesterHomeHtml(const std::string& id, const std::string& message_html) const;
 
+  // Each page is for the client certificate's identity `id`, a requester or (`officer`) a
+  // privacy officer of the manifest.
   // GET /: a requester's home page; officers are sent on to /log.
-  void ServeHome(const httplib::Request& req, httplib::Response& res) const;
-  // POST /compose: the composed table through the Releaser, then to its page; refused: why.
-  void ServeCompose(const httplib::Request& req, httplib::Response& res) const;
+  HttpResponse ServeHome(const std::string& id, bool officer) const;
+  // POST /compose: the composed table (the url-encoded form `body`) through the Releaser, then
+  // to its page; refused: why.
+  HttpResponse ServeCompose(const std::string& id, const std::string& body) const;
   // GET /releases/<seq>[.csv|.json]: one of the requester's own releases.
-  void ServeRelease(const httplib::Request& req, httplib::Response& res) const;
+  HttpResponse ServeRelease(const std::string& id, const std::string& seq,
+                            const std::string& kind) const;
   // GET /log: the release log and its audit, for privacy officers.
-  void ServeLog(const httplib::Request& req, httplib::Response& res) const;
+  HttpResponse ServeLog(const std::string& id, bool officer) const;
 
   const Manifest* manifest_;
   Releaser* releaser_;
@@ -87,8 +84,7 @@ class Portal {
   const Ed25519Verifier hub_key_;
   const Options options_;
   const SecretBytes token_key_;  // per process; forms are tokened with a MAC of the identity
-  std::unique_ptr<httplib::SSLServer> server_;
-  std::thread thread_;
+  std::unique_ptr<HttpsServer> server_;
 };
 
 }  // namespace stapel

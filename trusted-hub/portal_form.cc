@@ -9,6 +9,32 @@
 namespace stapel {
 namespace {
 
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string FormDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool escaped = text[i] == '%' && i + 2 < text.size();
+    const int high = escaped ? HexDigit(text[i + 1]) : -1;
+    const int low = escaped ? HexDigit(text[i + 2]) : -1;
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (high >= 0 && low >= 0) {
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 std::string FormValue(const std::multimap<std::string, std::string>& form, const std::string& key) {
   const auto it = form.find(key);
   return it == form.end() ? "" : it->second;
@@ -23,6 +49,19 @@ std::string MeasureName(std::string_view combine, const std::vector<std::string>
 }
 
 }  // namespace
+
+std::multimap<std::string, std::string> ParseForm(std::string_view body) {
+  std::multimap<std::string, std::string> form;
+  while (!body.empty()) {
+    const std::string_view field = body.substr(0, body.find('&'));
+    body.remove_prefix(std::min(body.size(), field.size() + 1));
+    if (field.empty()) continue;
+    const size_t equals = field.find('=');
+    form.emplace(FormDecode(field.substr(0, equals)),
+                 equals == std::string_view::npos ? "" : FormDecode(field.substr(equals + 1)));
+  }
+  return form;
+}
 
 absl::StatusOr<TableRequest> ComposedRequest(const std::multimap<std::string, std::string>& form) {
   TableRequest request;

@@ -5,11 +5,17 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "tables/table_spec.h"
 
 namespace stapel {
+
+// The fields of an application/x-www-form-urlencoded body, as browsers send forms: name=value
+// pairs joined by '&', '+' for a space, %XX for any other byte (a '%' not followed by two hex
+// digits stands for itself). A name may repeat.
+std::multimap<std::string, std::string> ParseForm(std::string_view body);
 
 // A composed table as the form sends it: "purpose", "population" ("" for the stacking table),
 // "level", "indicator" (repeated), "combine" (each | and | or | atleast), "n", and "measures"

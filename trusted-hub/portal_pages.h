@@ -72,7 +72,7 @@ std::string ForeignFormPage();
 std::string LogForOfficersOnlyPage();
 // 404: the requester has no release with the number asked for.
 std::string NoSuchReleasePage();
-// 500: `message` as the body.
+// 500, or 404 for an address the portal does not have: `message` as the body.
 std::string ErrorPage(const std::string& message);
 
 }  // namespace stapel

@@ -7,6 +7,21 @@ namespace {
 
 using Form = std::multimap<std::string, std::string>;
 
+TEST(ParseFormTest, ReadsWhatBrowsersSend) {
+  const Form form = ParseForm("purpose=a+b%26c%3D&indicator=wmo&indicator=debts&&empty=&bare"
+                              "&pct=100%25&bad=%zz%4&utf=%C3%A9");
+  EXPECT_EQ(form, (Form{{"purpose", "a b&c="},
+                        {"indicator", "wmo"},
+                        {"indicator", "debts"},
+                        {"empty", ""},
+                        {"bare", ""},
+                        {"pct", "100%"},
+                        {"bad", "%zz%4"},
+                        {"utf", "\xC3\xA9"}}));
+  EXPECT_TRUE(ParseForm("").empty());
+  EXPECT_EQ(ParseForm("a%3db=c"), (Form{{"a=b", "c"}}));
+}
+
 TEST(ComposedRequestTest, EachChosenIndicatorIsAMeasure) {
   auto request = ComposedRequest({{"purpose", "council"},
                                   {"population", "adults"},
