@@ -295,34 +295,60 @@ v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_js
 
 }  // namespace
 
-absl::StatusOr<BuurtCounts> Releaser::CountLinked(nlohmann::json* linkage,
-                                                  std::string* data_version) {
-  LinkRun run(*manifest_, keys_->Current());
-  std::string submissions;
+absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
+  const KeyRelay::Epoch epoch = keys_->Current();
+  std::string submissions = fmt::format("epoch {} {};", epoch.number, epoch.key_check);
+  std::vector<std::pair<const PartyManifest*, v1::SubmissionSummary>> current;
   for (const PartyManifest* party : LinkOrder(*manifest_)) {
-    auto current = store_->Current(party->id);
-    if (!current.ok()) return current.status();
-    if (!current->has_value()) {
+    auto summary = store_->Current(party->id);
+    if (!summary.ok()) return summary.status();
+    if (!summary->has_value()) {
       if (party->role == PartyRole::kRegister) {
         return absl::FailedPreconditionError(fmt::format(
             "the population register '{}' has not completed a submission yet; run its agent "
             "first",
             party->id));
       }
-      (*linkage)[party->id] = {{"submitted", false}};
+      submissions += party->id + " none;";
       continue;
     }
-    auto content = LinkParty(store_, *party, **current, &run, linkage);
-    if (!content.ok()) return content.status();
-    submissions += fmt::format("{}:{};", party->id, *content);
+    submissions += fmt::format("{} {};", party->id, Sha256Hex((*summary)->SerializeAsString()));
+    current.emplace_back(party, **summary);
   }
-  BuurtCounts counts = CountByBuurt(run.linker.persons(), run.buurt_codes, geography_);
+  if (!linked_ || linked_->submissions != submissions) {
+    linked_.reset();
+    auto linked = Link(current);
+    if (!linked.ok()) return linked.status();
+    linked->submissions = std::move(submissions);
+    linked_ = *std::move(linked);
+  }
+  return &*linked_;
+}
+
+absl::StatusOr<Releaser::Linked> Releaser::Link(
+    const std::vector<std::pair<const PartyManifest*, v1::SubmissionSummary>>& current) {
+  LinkRun run(*manifest_, keys_->Current());
+  Linked linked;
+  linked.linkage = nlohmann::json::object();
+  std::string contents;
+  for (const PartyManifest* party : LinkOrder(*manifest_)) {
+    const auto it = std::find_if(current.begin(), current.end(),
+                                 [&](const auto& c) { return c.first == party; });
+    if (it == current.end()) {
+      linked.linkage[party->id] = {{"submitted", false}};
+      continue;
+    }
+    auto content = LinkParty(store_, *party, it->second, &run, &linked.linkage);
+    if (!content.ok()) return content.status();
+    contents += fmt::format("{}:{};", party->id, *content);
+  }
+  linked.counts = CountByBuurt(run.linker.persons(), run.buurt_codes, geography_);
   // The same records and the same linked counts: the same data state. (The counts are in, as
   // linking resolves a register's duplicate persons by the order it meets them; they are
   // hashed together with the records' digests, which nobody outside the hub knows, so the
   // published value lets nobody test guesses of counts.)
-  *data_version = Sha256Hex(submissions + BuurtCountsToJson(counts).dump());
-  return counts;
+  linked.data_version = Sha256Hex(contents + BuurtCountsToJson(linked.counts).dump());
+  return linked;
 }
 
 absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
@@ -405,10 +431,11 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (absl::Status s = CheckRequest(requester, request); !s.ok()) return s;
   const TableRequest table_request = TableRequestFromProto(request);
   std::lock_guard lock(mu_);
-  nlohmann::json linkage = nlohmann::json::object();
-  std::string data_version;
-  auto counts = CountLinked(&linkage, &data_version);
-  if (!counts.ok()) return counts.status();
+  auto linked = CurrentLinked();
+  if (!linked.ok()) return linked.status();
+  const BuurtCounts* counts = &(*linked)->counts;
+  const nlohmann::json& linkage = (*linked)->linkage;
+  const std::string& data_version = (*linked)->data_version;
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
   std::vector<BuurtCounts> earlier_states;

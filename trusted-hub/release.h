@@ -9,9 +9,12 @@
 // the table is handed out. Thread-safe (releases are serialized).
 
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "disclosure/table_protection.h"
@@ -51,10 +54,21 @@ class Releaser {
   // table spec, protects and rounds the table, and logs the release before replying.
   absl::StatusOr<v1::ReleaseReply> TryRelease(std::string_view requester,
                                               const v1::TableRequest& request);
-  // Links all current submissions into counts per buurt; fills per-party linkage statistics
-  // into `linkage` and, into `data_version`, a digest of the records every party's current
-  // submission holds (the same export sent again gives the same data version).
-  absl::StatusOr<BuurtCounts> CountLinked(nlohmann::json* linkage, std::string* data_version);
+  // The current submissions linked into counts per buurt, with per-party linkage statistics
+  // and the data version: a digest of the records every party's current submission holds
+  // (the same export sent again gives the same data version).
+  struct Linked {
+    std::string submissions;  // what was linked: each party's current submission, the epoch
+    BuurtCounts counts;
+    nlohmann::json linkage;
+    std::string data_version;
+  };
+  // The current submissions linked: kept from the request before while they and the key
+  // epoch are the same (a completed submission never changes), else read and linked anew.
+  absl::StatusOr<const Linked*> CurrentLinked();
+  // Reads and links the submissions `current` names.
+  absl::StatusOr<Linked> Link(
+      const std::vector<std::pair<const PartyManifest*, v1::SubmissionSummary>>& current);
   // The differencing guard's input: every earlier release, of the data state `data_version`
   // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
   // true counts of those earlier states into `earlier_states`, and into `transitions` which
@@ -70,6 +84,7 @@ class Releaser {
   const KeyRelay* keys_;
   const Geography geography_;
   std::mutex mu_;
+  std::optional<Linked> linked_;  // under mu_
 };
 
 }  // namespace stapel

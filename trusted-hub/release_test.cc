@@ -35,6 +35,25 @@ TEST_F(ReleaseTest, DataOfAnEarlierEpochAreNeverLinked) {
       << reply.status();
 }
 
+TEST_F(ReleaseTest, TheLinkedStateIsKeptOnlyWhileItsSubmissionsAndEpochAreCurrent) {
+  auto released = [&](const char* column) {
+    auto reply = releaser_->Release("analyst", v1::TableRequest());
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    if (!reply.ok()) return int64_t{-1};
+    auto table = *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()));
+    const auto& m = table.measures;
+    return table.rows[2].cells[std::find(m.begin(), m.end(), column) - m.begin()].value;
+  };
+  Submit("municipality", 60, 1, *p_.register_key);
+  EXPECT_EQ(released("debts"), 0);
+  EXPECT_EQ(released("debts"), 0);  // the kept state
+  Submit("credit", 40, 31, *p_.source_key);  // a source arrives: linked anew
+  EXPECT_EQ(released("debts"), 30);
+  ASSERT_TRUE(p_.DepositEpoch(SecretBytes::Random(32)).ok());  // rotated: the kept state is stale
+  EXPECT_EQ(releaser_->Release("analyst", v1::TableRequest()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
   Submit("municipality", 60, 1, *p_.register_key);  // bsn keys 1..60, youth care for odd i
   Submit("credit", 40, 31, *p_.source_key);         // bsn keys 31..70: 30 link, 10 live elsewhere
