@@ -358,6 +358,7 @@ TEST(ConjunctionProtectionTest, DataThatGoBackToAnEarlierStateAreLinkedAsTheyFol
 TEST(ConjunctionProtectionTest, RandomUpdatesAndRequestsNeverNarrowASmallCountOrAChange) {
   std::mt19937_64 rng(2029);
   int leaky = 0;  // trials whose tables, each state guarded on its own, narrow a small count
+  int audited_apart = 0;  // and of those, the trials the audit finds leaking
   for (int trial = 0; trial < 12; ++trial) {
     SCOPED_TRACE(trial);
     const World before = SmallOverlaps(300 + trial);
@@ -397,18 +398,28 @@ TEST(ConjunctionProtectionTest, RandomUpdatesAndRequestsNeverNarrowASmallCountOr
     leaky += std::any_of(unguarded->begin(), unguarded->end(), [](const auto& n) {
       return !n.conjunction.starts_with("the change of");
     });
+    std::vector<StateChange> logged;
     for (const TableSpec& spec : second) {
       AreaTable table = BuildTable(spec, after.counts, after.geography);
       auto r = ProtectTable(kRules, spec, after.counts, releases, &table, {before.counts});
       ASSERT_TRUE(r.ok()) << r.status();
+      ASSERT_TRUE(r->changes.has_value());
+      logged = *r->changes;
       releases.push_back({spec, table, 1, 0});
     }
+    EXPECT_FALSE(logged.empty());
     auto narrowed =
         NarrowedConjunctions(kRules, releases, after.counts, SIZE_MAX, {before.counts});
     ASSERT_TRUE(narrowed.ok()) << narrowed.status();
     EXPECT_TRUE(narrowed->empty()) << Listed(*narrowed);
+    // The auditor, from the published tables and the logged changes alone, re-proves them, and
+    // finds what the tables guarded within each state leak.
+    const absl::Status audit = AuditReleases(kRules, releases, nullptr, {}, logged);
+    EXPECT_TRUE(audit.ok()) << audit;
+    audited_apart += !AuditReleases(kRules, apart, nullptr, {}, logged).ok();
   }
   EXPECT_GT(leaky, 3) << "guarded within each state only, updates should leak: " << leaky;
+  EXPECT_GT(audited_apart, 3) << "the audit should find those leaks: " << audited_apart;
 }
 
 // Losing less: after composed requests, the stacking table asked again is the first one again

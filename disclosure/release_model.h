@@ -145,6 +145,14 @@ class ReleaseModel {
   // `k`: changes of 1..k-1 persons get atom-level unknowns and change targets (AddAtomLink).
   void SetTruth(const std::vector<const BuurtCounts*>& states, int k = 0);
 
+  // The auditor's links between the data states of the releases (without the truth): states
+  // that followed each other as `transitions` says (empty: InOrder), with `changes` as the hub
+  // logged them (ProtectionResult::changes). `k` as in SetTruth.
+  void SetChanges(const StateTransitions& transitions, const std::vector<StateChange>& changes,
+                  int k);
+  // The links' changes where something changed (ProtectionResult::changes).
+  std::vector<StateChange> Changes() const;
+
   // The wijk programs of the program that proved the last target Protected found protected:
   // its own wijk's, its and a partner's, or none (the whole program).
   const std::vector<int>& LastProof() const { return last_proof_; }
@@ -254,8 +262,10 @@ class ReleaseModel {
   int LeafOf(const std::string& buurt, int state) const;
   // Between consecutive data states: per area in both (at the finest level either has), the
   // attacker knows at most how many persons (households) changed, the L1 distance of their
-  // counts; an unchanged area's counts are the same.
-  void AddLinks(int k);
+  // counts; an unchanged area's counts are the same. The distances from the truth, or for the
+  // auditor from `logged` (earlier state, later state, area code, unit -> per class, per atom).
+  using LoggedChanges = std::map<std::tuple<int, int, std::string, int>, std::pair<int64_t, int64_t>>;
+  void AddLinks(int k, const LoggedChanges* logged = nullptr);
   // An area's code without its data state (StateCode).
   std::string PlainCode(int area) const { return codes_[area].substr(0, codes_[area].find('@')); }
   void AddUp(int area);
@@ -339,8 +349,10 @@ class ReleaseModel {
     int earlier, later;             // an area in two consecutive states
     int64_t changed[kUnits];        // the L1 distance of their true counts per class
     int64_t atom_changed[kUnits];   // and per atom (what the attacker is assumed to know)
+    int64_t budget[kUnits];         // how much the classes may change, as the attacker knows it
     int atom_first[kUnits];         // AddAtomLink's unknowns, or -1
   };
+  // Where link->atom_changed[u] is 1..k-1: the atom unknowns of both areas.
   void AddAtomLink(Link* link, int u, int k);
   // The change of a conjunction over a link: over atoms (AddAtomLink), or over whole classes
   // (nullopt when it takes part of a class).

@@ -26,7 +26,7 @@ void AddChangeBudget(AttackerLp* lp, const std::vector<std::pair<LinearTerms, do
   if (first >= 0) lp->AddRelation(budget, 0, static_cast<double>(changed));
 }
 
-void ReleaseModel::AddLinks(int k) {
+void ReleaseModel::AddLinks(int k, const LoggedChanges* logged) {
   // States that followed each other in time (the last: into 0, the one released now).
   for (const auto& [earlier, later] : transitions_.empty() ? InOrder(states_) : transitions_) {
     if (earlier >= states_ || later >= states_) continue;  // a state no release is from
@@ -37,23 +37,42 @@ void ReleaseModel::AddLinks(int k) {
       if (it == area_index_.end()) continue;
       const int b = it->second;
       if (!children_[a].empty() && !children_[b].empty()) continue;  // the leaves link them
-      Link link{b, static_cast<int>(a), {0, 0}, {0, 0}, {-1, -1}};
+      Link link{b, static_cast<int>(a), {0, 0}, {0, 0}, {0, 0}, {-1, -1}};
       for (int u = 0; u < kUnits; ++u) {
-        for (int c = 0; c < classes_[u]; ++c) {
-          link.changed[u] += std::abs(truth_[Unknown(link.later, u, c)] -
-                                      truth_[Unknown(link.earlier, u, c)]);
+        if (logged != nullptr) {
+          const auto found = logged->find({earlier, later, code, u});
+          if (found != logged->end()) {
+            link.changed[u] = found->second.first;
+            link.atom_changed[u] = found->second.second;
+          }
+        } else {
+          for (int c = 0; c < classes_[u]; ++c) {
+            link.changed[u] += std::abs(truth_[Unknown(link.later, u, c)] -
+                                        truth_[Unknown(link.earlier, u, c)]);
+          }
+          const size_t atoms = atom_class_[u].size();
+          for (size_t x = 0; x < atoms; ++x) {
+            if (atom_class_[u][x] < 0) continue;
+            link.atom_changed[u] += std::abs(atom_truth_[u][link.later * atoms + x] -
+                                             atom_truth_[u][link.earlier * atoms + x]);
+          }
         }
         std::vector<std::pair<LinearTerms, double>> changes;
         for (int c = 0; c < classes_[u]; ++c) {
           changes.push_back(
               {{{Unknown(link.later, u, c), 1.0}, {Unknown(link.earlier, u, c), -1.0}}, 0.0});
         }
-        AddChangeBudget(lp_.get(), changes, link.changed[u]);
+        // Where few changed, the attacker is assumed to know how many persons changed (over
+        // atoms), not how the model's classes changed: the classes' budget is then that too.
+        const bool few = link.atom_changed[u] >= 1 && link.atom_changed[u] < k;
+        link.budget[u] = few ? link.atom_changed[u] : link.changed[u];
+        AddChangeBudget(lp_.get(), changes, link.budget[u]);
         AddAtomLink(&link, u, k);
       }
       links_.push_back(link);
     }
   }
+  if (logged != nullptr) return;  // the auditor's model has no truth
   truth_.resize(lp_->unknowns(), 0);
   for (const Link& link : links_) {
     for (int u = 0; u < kUnits; ++u) {
@@ -74,11 +93,6 @@ void ReleaseModel::AddLinks(int k) {
 // atoms, then the earlier's.
 void ReleaseModel::AddAtomLink(Link* link, int u, int k) {
   const size_t atoms = atom_class_[u].size();
-  for (size_t x = 0; x < atoms; ++x) {
-    if (atom_class_[u][x] < 0) continue;
-    link->atom_changed[u] += std::abs(atom_truth_[u][link->later * atoms + x] -
-                                      atom_truth_[u][link->earlier * atoms + x]);
-  }
   if (link->atom_changed[u] < 1 || link->atom_changed[u] >= k) return;
   const int first = lp_->AddUnknowns(2 * static_cast<int>(atoms));
   link->atom_first[u] = first;
@@ -105,7 +119,6 @@ void ReleaseModel::AddAtomLink(Link* link, int u, int k) {
 // atom (AddAtomLink), else, where 1..k-1 changed per class, over whole classes (a conjunction
 // that takes part of a class is left out there).
 void ReleaseModel::AddChangeTargets(int k, std::vector<Target>* targets) const {
-  if (truth_.empty()) return;
   for (const Link& link : links_) {
     for (int u = 0; u < kUnits; ++u) {
       const bool per_atom = link.atom_first[u] >= 0;
@@ -131,7 +144,9 @@ std::optional<Target> ReleaseModel::AtomChangeTarget(const Link& link, int u, ui
     if ((x & care) != values || atom_class_[u][x] < 0) continue;
     t.terms.push_back({link.atom_first[u] + static_cast<int>(x), 1.0});
     t.terms.push_back({link.atom_first[u] + static_cast<int>(atoms + x), -1.0});
-    t.truth += atom_truth_[u][link.later * atoms + x] - atom_truth_[u][link.earlier * atoms + x];
+    if (!truth_.empty()) {
+      t.truth += atom_truth_[u][link.later * atoms + x] - atom_truth_[u][link.earlier * atoms + x];
+    }
   }
   t.change_width = static_cast<int>(link.atom_changed[u]);
   if (t.terms.empty()) return std::nullopt;
@@ -147,10 +162,37 @@ std::optional<Target> ReleaseModel::ClassChangeTarget(const Link& link, int u, u
     return std::nullopt;
   }
   Target t = *later;
-  t.truth = TrueValue(later->terms) - TrueValue(earlier->terms);
+  t.truth = truth_.empty() ? -1 : TrueValue(later->terms) - TrueValue(earlier->terms);
   for (const auto& [unknown, coefficient] : earlier->terms) t.terms.push_back({unknown, -coefficient});
   t.change_width = static_cast<int>(link.changed[u]);
   return t;
+}
+
+void ReleaseModel::SetChanges(const StateTransitions& transitions,
+                              const std::vector<StateChange>& changes, int k) {
+  if (states_ < 2) return;
+  transitions_ = transitions;
+  LoggedChanges logged;
+  for (const StateChange& c : changes) {
+    logged[{c.earlier, c.later, c.area, c.unit}] = {c.per_class, c.per_atom};
+  }
+  AddLinks(k, &logged);
+}
+
+std::vector<StateChange> ReleaseModel::Changes() const {
+  std::vector<StateChange> out;
+  for (const Link& link : links_) {
+    for (int u = 0; u < kUnits; ++u) {
+      if (link.changed[u] == 0 && link.atom_changed[u] == 0) continue;
+      out.push_back({.earlier = area_state_[link.earlier],
+                     .later = area_state_[link.later],
+                     .area = PlainCode(link.later),
+                     .unit = u,
+                     .per_class = link.changed[u],
+                     .per_atom = link.atom_changed[u]});
+    }
+  }
+  return out;
 }
 
 }  // namespace stapel::internal

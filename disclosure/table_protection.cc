@@ -99,22 +99,28 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   result.secondary = SuppressedCells(*table) - result.primary;
   result.narrowed_by_earlier = internal::Inherited(*proofs);
   result.ranges_solved = model.solved();
+  result.changes = model.Changes();
   return result;
 }
 
 absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
-                           const BuurtCounts* truth) {
+                           const BuurtCounts* truth, const StateTransitions& transitions,
+                           const std::vector<StateChange>& changes) {
   std::vector<const ReleasedTable*> tables;
   for (const auto& r : releases) tables.push_back(&r);
   ReleaseModel model;
   if (auto s = model.Build(tables, nullptr); !s.ok()) return s;
-  if (truth != nullptr) model.SetTruth({truth});
+  if (truth != nullptr) {
+    model.SetTruth({truth});
+  } else {
+    model.SetChanges(transitions, changes, rules.k);
+  }
   for (const Target& target : model.Targets(rules)) {
     CountRange range;
     auto ok = model.Protected(target, rules, &range);
     if (!ok.ok()) return ok.status();
     if (!*ok) {
-      const std::string where = target.inner < 0
+      const std::string where = target.inner < 0 && !target.IsConjunction()
                                     ? fmt::format(" (suppressed in release #{})",
                                                   model.FirstSuppressedIn(target.cell) + 1)
                                     : "";
@@ -125,6 +131,47 @@ absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<Relea
     }
   }
   return absl::OkStatus();
+}
+
+nlohmann::json StateChangesToJson(const std::vector<StateChange>& changes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const StateChange& c : changes) {
+    out.push_back({{"earlier", c.earlier},
+                   {"later", c.later},
+                   {"area", c.area},
+                   {"unit", c.unit == 0 ? "persons" : "households"},
+                   {"per_class", c.per_class},
+                   {"per_atom", c.per_atom}});
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<StateChange>> StateChangesFromJson(const nlohmann::json& json) {
+  if (!json.is_array()) return absl::InvalidArgumentError("changes is not a list");
+  std::vector<StateChange> out;
+  for (const nlohmann::json& c : json) {
+    if (!c.is_object()) return absl::InvalidArgumentError("a change is not an object");
+    for (const char* field : {"earlier", "later", "per_class", "per_atom"}) {
+      if (!c.contains(field) || !c[field].is_number_integer() || c[field].get<int64_t>() < 0) {
+        return absl::InvalidArgumentError(
+            fmt::format("a change's {} is missing or not a count", field));
+      }
+    }
+    if (!c.contains("area") || !c["area"].is_string()) {
+      return absl::InvalidArgumentError("a change's area is missing");
+    }
+    const std::string unit = c.value("unit", "");
+    if (unit != "persons" && unit != "households") {
+      return absl::InvalidArgumentError("a change's unit is neither persons nor households");
+    }
+    out.push_back({.earlier = c["earlier"].get<int>(),
+                   .later = c["later"].get<int>(),
+                   .area = c["area"].get<std::string>(),
+                   .unit = unit == "persons" ? 0 : 1,
+                   .per_class = c["per_class"].get<int64_t>(),
+                   .per_atom = c["per_atom"].get<int64_t>()});
+  }
+  return out;
 }
 
 }  // namespace stapel

@@ -39,6 +39,10 @@
 // How few suppressions ProtectTable's choice is from the fewest possible is measured by the
 // exact model (exact_model.h, library stapel_disclosure_exact).
 
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -65,6 +69,20 @@ using StateTransitions = std::vector<std::pair<int, int>>;
 // The transitions of states released in the order 1, 2, ..., states - 1, then 0.
 StateTransitions InOrder(int states);
 
+// What the attacker is assumed to know changed in one area between two data states that
+// followed each other (ReleasedTable::state numbers): the L1 distance of the area's counts per
+// class of the model (atoms no column tells apart, merged) and per atom, for unit 0 (persons) or
+// 1 (households). An area in both states that is not listed did not change.
+struct StateChange {
+  int earlier = 0;
+  int later = 0;
+  std::string area;  // its code
+  int unit = 0;
+  int64_t per_class = 0;
+  int64_t per_atom = 0;
+  bool operator==(const StateChange&) const = default;
+};
+
 struct ProtectionResult {
   int primary = 0;        // cells suppressed by the primary rules
   int secondary = 0;      // complementary suppressions
@@ -73,7 +91,16 @@ struct ProtectionResult {
   // protects them): no suppression in this table can widen them; its complements then all stay
   // suppressed (no clean-up), so it does not narrow them further.
   int narrowed_by_earlier = 0;
+  // What changed between the data states, as the model that proved the table assumed the
+  // attacker knows it (empty with one state); the audit needs it to re-prove the releases over
+  // all states. nullopt for a table asked again: no model was built, the last one holds.
+  std::optional<std::vector<StateChange>> changes;
 };
+
+// StateChanges as the release log holds them: a list of objects with the fields above.
+nlohmann::json StateChangesToJson(const std::vector<StateChange>& changes);
+// INVALID_ARGUMENT naming what is missing or of the wrong type.
+absl::StatusOr<std::vector<StateChange>> StateChangesFromJson(const nlohmann::json& json);
 
 // Applies the primary rules to `table` (built from `truth` by `spec`), then suppresses
 // complements until every suppressed cell, every sensitive difference and every small
@@ -91,8 +118,10 @@ struct ProtectionResult {
 // each other in time as `transitions` says (empty: InOrder).
 // The attacker's program then spans every state: each state's persons are unknowns of their
 // own, and the attacker is assumed to know how much changed in each buurt between
-// states that followed each other: the L1 distance of their counts per class and per atom (a person who
-// left counts 1, one whose attributes changed 2), which the hub knows exactly. Then
+// states that followed each other: the L1 distance of their counts per atom (a person who
+// left counts 1, one whose attributes changed 2), which the hub knows exactly; where that is k
+// or more, the distance per class of the model instead (atoms no column tells apart, merged).
+// Then
 // also protected: every small conjunction of every state, and in every linked area where the
 // distance per atom is 1..k-1, what the changed persons have: for each conjunction of
 // attributes (over atoms, so also one that no column tells apart), the attacker's range of its
@@ -108,8 +137,15 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
 // The audit of releases of one data state. Without `truth`: the auditor's check from published
 // values only; with it: the hub's full rule (for tests). FAILED_PRECONDITION names the
 // release (by position), area and cell that an attacker can narrow too far.
+// Releases of several data states (ReleasedTable::state) are audited together, linked as
+// `transitions` says with what `changes` says changed (ProtectionResult::changes of the last
+// release): no small count of any state may be known to be one, and in every area where 1..k-1
+// changed, no conjunction's change may be narrower than what changed (both from published
+// values only).
 absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<ReleasedTable>& releases,
-                           const BuurtCounts* truth = nullptr);
+                           const BuurtCounts* truth = nullptr,
+                           const StateTransitions& transitions = {},
+                           const std::vector<StateChange>& changes = {});
 
 }  // namespace stapel
 

@@ -119,7 +119,7 @@ void ReleaseModel::AddLocalLinks(Local* local) const {
         }
         changes.push_back({terms, -known});
       }
-      AddChangeBudget(local->lp.get(), changes, link.changed[u]);
+      AddChangeBudget(local->lp.get(), changes, link.budget[u]);
     }
   }
 }
@@ -207,8 +207,18 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
     return HubCheck(*lp_, t.terms, t.Upper(), t.truth, 0, t.change_width, rules, row_cell_, out,
                     limiting);
   }
-  // The auditor, without true values: no count may be known to be a small one (its range
-  // within 1..k-1). One end alone often settles it.
+  // The auditor, without true values: a change where 1..k-1 changed keeps that width; no count
+  // may be known to be a small one (its range within 1..k-1), where one end alone often
+  // settles it.
+  if (t.change_width > 0) {
+    auto hi = lp_->Bound(t.terms, true);
+    if (!hi.ok()) return hi.status();
+    auto lo = lp_->Bound(t.terms, false);
+    if (!lo.ok()) return lo.status();
+    if (!hi->has_value() || !lo->has_value()) return true;  // unbounded: as wide as can be
+    *out = {**lo, **hi, false};
+    return **hi - **lo >= t.change_width;
+  }
   const std::optional<CountRange> low = lp_->Spanned(t.terms), high = lp_->Spanned(t.Upper());
   if ((high.has_value() && high->hi >= rules.k) || (low.has_value() && low->lo < 1)) return true;
   auto hi = lp_->Bound(t.Upper(), true);
