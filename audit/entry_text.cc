@@ -62,6 +62,14 @@ std::string RepairText(const nlohmann::json& e) {
       e.value("saved_to", std::string("?")));
 }
 
+std::string StateChangesText(const nlohmann::json& e) {
+  return fmt::format(
+      "for release #{}: what changed in {} area(s) between {} data states (updates), as the "
+      "guard assumed an attacker knows it; the audit re-proves the releases of these states "
+      "together",
+      e.at("release_seq").get<uint64_t>(), e.at("changes").size(), e.at("states").size());
+}
+
 std::string ReleaseText(const nlohmann::json& e) {
   const auto table = AreaTable::FromJson(e.at("table"));
   size_t cells = 0, suppressed = 0, rows = 0, columns = 0;
@@ -103,6 +111,7 @@ std::string Describe(const nlohmann::json& e) {
   if (type == kEntryKeyEpoch) return head + KeyEpochText(e);
   if (type == kEntryManifest) return head + ManifestText(e);
   if (type == kEntryRepair) return head + RepairText(e);
+  if (type == kEntryStateChanges) return head + StateChangesText(e);
   return head + ReleaseText(e);
 }
 

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
+#include <optional>
+
 #include "disclosure/disclosure.h"
 #include "encoding/json.h"
 #include "ledger/log_format.h"
@@ -47,28 +50,108 @@ absl::Status CheckRelease(const nlohmann::json& entry) {
   return absl::OkStatus();
 }
 
+// The data states the guard linked for a release over updated data (a state_changes entry):
+// each release's state number by its data version, which states followed which, and what
+// changed. INVALID_ARGUMENT when the entry is malformed.
+struct LinkedStates {
+  std::map<std::string, int> state_of;
+  StateTransitions transitions;
+  std::vector<StateChange> changes;
+};
+absl::StatusOr<LinkedStates> ReadStateChanges(const nlohmann::json& entry) {
+  LinkedStates out;
+  const nlohmann::json& states = entry.at("states");
+  if (!states.is_array()) return absl::InvalidArgumentError("states is not a list");
+  for (const nlohmann::json& version : states) {
+    if (!version.is_string()) return absl::InvalidArgumentError("a state is not a data version");
+    out.state_of.try_emplace(version.get<std::string>(), static_cast<int>(out.state_of.size()));
+  }
+  const int n = static_cast<int>(out.state_of.size());
+  for (const nlohmann::json& pair : entry.at("transitions")) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_integer() ||
+        !pair[1].is_number_integer() || pair[0].get<int>() < 0 || pair[0].get<int>() >= n ||
+        pair[1].get<int>() < 0 || pair[1].get<int>() >= n) {
+      return absl::InvalidArgumentError("a transition is not a pair of state numbers");
+    }
+    out.transitions.push_back({pair[0].get<int>(), pair[1].get<int>()});
+  }
+  auto changes = StateChangesFromJson(entry.at("changes"));
+  if (!changes.ok()) return changes.status();
+  out.changes = *std::move(changes);
+  return out;
+}
+
+// `group`'s releases audited together; the message names them and what went wrong.
+absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const char* what,
+                           const LinkedStates* linked) {
+  std::vector<ReleasedTable> tables;
+  std::vector<uint64_t> seqs;
+  for (const LoggedRelease* release : group) {
+    tables.push_back(release->released);
+    if (linked != nullptr) tables.back().state = linked->state_of.at(release->data_version);
+    seqs.push_back(release->seq);
+  }
+  // The strictest rules of the group (a manifest change may have raised them).
+  const absl::Status s =
+      linked == nullptr
+          ? AuditReleases(group.back()->rules, tables)
+          : AuditReleases(group.back()->rules, tables, nullptr, linked->transitions,
+                          linked->changes);
+  if (s.ok()) return s;
+  return absl::FailedPreconditionError(fmt::format("releases {} ({}) together: {}",
+                                                   fmt::join(seqs, ", "), what,
+                                                   std::string(s.message())));
+}
+
 absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited) {
-  std::map<std::string, std::vector<LoggedRelease>> by_data;
+  std::vector<LoggedRelease> releases;
+  std::optional<nlohmann::json> pending, linked_entry;  // state_changes before a release
   for (const auto& line : lines) {
-    const nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!entry.is_object() || entry.value("type", "") != kEntryRelease) continue;
+    nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!entry.is_object()) continue;
+    const std::string type = entry.value("type", "");
+    if (type == kEntryStateChanges) {
+      pending = std::move(entry);
+      continue;
+    }
+    if (type != kEntryRelease) continue;
     auto logged = ReadReleaseEntry(entry);
     if (!logged.ok()) return logged.status();
-    by_data[logged->data_version].push_back(*std::move(logged));
-  }
-  *audited = 0;
-  for (const auto& [data_version, group] : by_data) {
-    std::vector<ReleasedTable> tables;
-    for (const auto& release : group) tables.push_back(release.released);
-    *audited += tables.size();
-    // The strictest rules of the group (a manifest change may have raised them).
-    if (absl::Status s = AuditReleases(group.back().rules, tables); !s.ok()) {
-      std::vector<uint64_t> seqs;
-      for (const auto& release : group) seqs.push_back(release.seq);
-      return absl::FailedPreconditionError(fmt::format("releases {} (one data state) together: {}",
-                                                       fmt::join(seqs, ", "),
-                                                       std::string(s.message())));
+    // The last guard over several states describes them as the last release saw them.
+    if (pending.has_value() && pending->value("release_seq", uint64_t{0}) == logged->seq) {
+      linked_entry = std::move(pending);
     }
+    pending.reset();
+    releases.push_back(*std::move(logged));
+  }
+  std::optional<LinkedStates> linked;
+  if (linked_entry.has_value()) {
+    auto read = ReadStateChanges(*linked_entry);
+    if (!read.ok()) {
+      return absl::InvalidArgumentError(fmt::format(
+          "the state_changes entry #{}: {}", linked_entry->value("seq", uint64_t{0}),
+          std::string(read.status().message())));
+    }
+    linked = *std::move(read);
+  }
+  std::vector<const LoggedRelease*> together;
+  std::map<std::string, std::vector<const LoggedRelease*>> by_data;
+  for (const LoggedRelease& release : releases) {
+    if (linked.has_value() && linked->state_of.contains(release.data_version)) {
+      together.push_back(&release);
+    } else {
+      by_data[release.data_version].push_back(&release);
+    }
+  }
+  *audited = releases.size();
+  if (!together.empty()) {
+    if (absl::Status s = AuditTogether(together, "data states linked by updates", &*linked);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [data_version, group] : by_data) {
+    if (absl::Status s = AuditTogether(group, "one data state", nullptr); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -56,6 +56,68 @@ TEST(OfficerAuditTest, CountsEntriesAndAuditsAProtectedRelease) {
   EXPECT_EQ(r->key_epochs_checked, 0u);
 }
 
+// A release of residents and Wmo in one buurt (of one wijk, of the gemeente) of data state
+// `version`, as the log holds it.
+std::string WmoRelease(uint64_t seq, const std::string& version, int64_t residents, int64_t wmo) {
+  AreaTable t;
+  t.measures = {"residents", "wmo"};
+  t.rows.push_back({AreaLevel::kGemeente, "GM9999", "Demo", "", {{residents, false}, {wmo, false}}});
+  t.rows.push_back(
+      {AreaLevel::kWijk, "WK999901", "Oost", "GM9999", {{residents, false}, {wmo, false}}});
+  t.rows.push_back(
+      {AreaLevel::kBuurt, "BU99990101", "Beek", "WK999901", {{residents, false}, {wmo, false}}});
+  TableSpec spec;
+  spec.attributes = {"wmo"};
+  spec.columns.push_back({"residents", CountUnit::kPersons, {}, {}, -1});
+  spec.columns.push_back(
+      {"wmo", CountUnit::kPersons, {}, *IndicatorExpression::Parse("wmo", {"wmo"}), 0});
+  return nlohmann::json{{"type", "release"},  {"seq", seq},       {"data_version", version},
+                        {"requester", "analyst"}, {"request", {{"spec", spec.ToJson()}}},
+                        {"rules", {{"k", 10}}},   {"table", t.ToJson()}}
+      .dump();
+}
+
+// One person left the buurt between two releases: Wmo went from 40 to 39. Each state alone is
+// safe; with what the hub logged changed (one person, over atoms), the audit finds that the
+// person had Wmo; without the state_changes entry it audits each state alone.
+TEST(OfficerAuditTest, AReleaseOverAnUpdateIsAuditedOverBothStatesWithWhatTheHubLoggedChanged) {
+  const std::string changes = nlohmann::json{
+      {"type", "state_changes"}, {"seq", 2}, {"time", "2026-12-02T01:00:00Z"}, {"release_seq", 3},
+      {"states", {"b", "a"}},
+      {"transitions", {{1, 0}}},
+      {"changes", {{{"earlier", 1}, {"later", 0}, {"area", "BU99990101"}, {"unit", "persons"},
+                    {"per_class", 1}, {"per_atom", 1}}}}}.dump();
+  const std::vector<std::string> leaky = {WmoRelease(1, "a", 100, 40), changes,
+                                          WmoRelease(3, "b", 99, 39)};
+  size_t audited = 0;
+  const absl::Status found = AuditLoggedReleases(leaky, &audited);
+  EXPECT_EQ(found.code(), absl::StatusCode::kFailedPrecondition) << found;
+  EXPECT_NE(found.message().find("releases 1, 3 (data states linked by updates) together: the "
+                                 "change of persons with 'wmo' in BU99990101"),
+            std::string::npos)
+      << found;
+  EXPECT_EQ(audited, 2u);
+  const std::string text = DescribeLogEntry(nlohmann::json::parse(changes));
+  EXPECT_NE(text.find("for release #3: what changed in 1 area(s) between 2 data states"),
+            std::string::npos)
+      << text;
+  // Wmo suppressed in the later state: the change stays hidden.
+  std::vector<std::string> guarded = leaky;
+  auto entry = nlohmann::json::parse(guarded[2]);
+  for (auto& row : entry["table"]["rows"]) row["values"][1] = nullptr;
+  guarded[2] = entry.dump();
+  const absl::Status guarded_audit = AuditLoggedReleases(guarded, &audited);
+  EXPECT_TRUE(guarded_audit.ok()) << guarded_audit;
+  // Without what changed, each state on its own.
+  EXPECT_TRUE(AuditLoggedReleases({leaky[0], leaky[2]}, &audited).ok());
+  // A state_changes entry that does not name a release's state is not read as one.
+  const std::string malformed = nlohmann::json{{"type", "state_changes"}, {"seq", 2},
+                                               {"release_seq", 3}, {"states", {"b", 7}},
+                                               {"transitions", {}}, {"changes", {}}}.dump();
+  EXPECT_EQ(AuditLoggedReleases({leaky[0], malformed, leaky[2]}, &audited).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(OfficerAuditTest, EntriesWithFieldsOfTheWrongTypeAreReportedNotThrown) {
   // A key epoch before any manifest, and fields of the wrong type: signed by the hub's key, so
   // only the officer's reading of them can catch them.

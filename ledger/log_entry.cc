@@ -15,6 +15,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PurgeEntry, project_id, retention_until, reas
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyEpochEntry, project_id, epoch, creator, key_check, sealed_for,
                                    envelope, envelope_signature)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RepairEntry, file, bytes_cut, saved_to)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StateChangesEntry, release_seq, states, transitions, changes)
 
 namespace {
 
@@ -32,6 +33,7 @@ nlohmann::json SubmissionEntry::ToEntry() const { return Stamped(kEntrySubmissio
 nlohmann::json PurgeEntry::ToEntry() const { return Stamped(kEntryPurge, *this); }
 nlohmann::json KeyEpochEntry::ToEntry() const { return Stamped(kEntryKeyEpoch, *this); }
 nlohmann::json RepairEntry::ToEntry() const { return Stamped(kEntryRepair, *this); }
+nlohmann::json StateChangesEntry::ToEntry() const { return Stamped(kEntryStateChanges, *this); }
 
 nlohmann::json RefusalEntry::ToEntry() const {
   return Stamped(kEntryRefusal, {{"requester", requester},

@@ -75,6 +75,18 @@ struct KeyEpochEntry {
   nlohmann::json ToEntry() const;
 };
 
+// Written just before a release over data that changed since earlier releases (updates,
+// corrections): the data states of the releases the guard linked, and what changed in each area
+// between states that followed each other, as the hub assumed an attacker knows it, so the audit
+// can re-prove the releases over all states. For privacy officers: no requester is sent it.
+struct StateChangesEntry {
+  uint64_t release_seq = 0;         // the release it is for (the next entry)
+  std::vector<std::string> states;  // data versions: [0] the release's, then earlier states 1, ...
+  nlohmann::json transitions;       // [[earlier, later], ...] by state number, in time order
+  nlohmann::json changes;           // StateChangesToJson (disclosure/table_protection.h)
+  nlohmann::json ToEntry() const;
+};
+
 // A torn last line cut off `file` at start and kept in `saved_to`.
 struct RepairEntry {
   std::string file;

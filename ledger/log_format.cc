@@ -4,7 +4,7 @@ namespace stapel {
 
 bool IsKnownEntryType(std::string_view type) {
   for (std::string_view known : {kEntryRelease, kEntrySubmission, kEntryRefusal, kEntryManifest,
-                                 kEntryPurge, kEntryKeyEpoch, kEntryRepair}) {
+                                 kEntryPurge, kEntryKeyEpoch, kEntryRepair, kEntryStateChanges}) {
     if (type == known) return true;
   }
   return false;

@@ -43,6 +43,7 @@ inline constexpr std::string_view kEntryManifest = "manifest";
 inline constexpr std::string_view kEntryPurge = "purge";
 inline constexpr std::string_view kEntryKeyEpoch = "key_epoch";
 inline constexpr std::string_view kEntryRepair = "repair";
+inline constexpr std::string_view kEntryStateChanges = "state_changes";
 
 bool IsKnownEntryType(std::string_view type);
 

@@ -351,10 +351,10 @@ absl::StatusOr<Releaser::Linked> Releaser::Link(
   return linked;
 }
 
-absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
-    const std::string& data_version, std::vector<BuurtCounts>* earlier_states,
-    StateTransitions* transitions) {
-  std::vector<ReleasedTable> out;
+absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& data_version) {
+  Guarded out;
+  out.versions = {data_version};
+  StateTransitions* transitions = &out.transitions;
   int last = -1;  // the state of the release before
   auto followed = [&](int state) {
     if (last >= 0 && state != last &&
@@ -382,14 +382,15 @@ absl::StatusOr<std::vector<ReleasedTable>> Releaser::EarlierReleases(
               "against its releases: restore the data folder from a backup",
               logged->data_version.substr(0, 16), std::string(counts.status().message())));
         }
-        it->second = static_cast<int>(earlier_states->size()) + 1;
-        earlier_states->push_back(*std::move(counts));
+        it->second = static_cast<int>(out.earlier_states.size()) + 1;
+        out.earlier_states.push_back(*std::move(counts));
+        out.versions.push_back(logged->data_version);
       }
     }
     if (it->second < 0) continue;
     followed(it->second);
     logged->released.state = it->second;
-    out.push_back(std::move(logged->released));
+    out.releases.push_back(std::move(logged->released));
   }
   followed(0);  // the release being made
   return out;
@@ -438,14 +439,12 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   const std::string& data_version = (*linked)->data_version;
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
-  std::vector<BuurtCounts> earlier_states;
-  StateTransitions transitions;
-  auto earlier = EarlierReleases(data_version, &earlier_states, &transitions);
+  auto earlier = EarlierReleases(data_version);
   if (!earlier.ok()) return earlier.status();
 
   const DisclosureRules& rules = manifest_->disclosure;
-  auto released =
-      ProtectForRelease(rules, *spec, *counts, geography_, *earlier, earlier_states, transitions);
+  auto released = ProtectForRelease(rules, *spec, *counts, geography_, earlier->releases,
+                                    earlier->earlier_states, earlier->transitions);
   if (!released.ok()) return released.status();
   // Kept before the release is logged: a later update's guard needs this state's counts.
   auto kept = store_->StateCounts(data_version);
@@ -466,6 +465,19 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
                      .protection = ProtectionJson(*released),
                      .linkage = linkage,
                      .table = table_json};
+  // Over several data states, what changed goes in the log first, for the audit (a crash in
+  // between leaves it without its release, which the audit skips).
+  if (earlier->versions.size() > 1 && released->protection.changes.has_value()) {
+    nlohmann::json transitions = nlohmann::json::array();
+    for (const auto& [from, to] : earlier->transitions) transitions.push_back({from, to});
+    auto changes = log_->Append(StateChangesEntry{.release_seq = log_->entries() + 2,
+                                                  .states = earlier->versions,
+                                                  .transitions = std::move(transitions),
+                                                  .changes = StateChangesToJson(
+                                                      *released->protection.changes)}
+                                    .ToEntry());
+    if (!changes.ok()) return changes.status();
+  }
   auto line = log_->Append(entry.ToEntry());
   if (!line.ok()) return line.status();
   return ReplyOf(*released, table_json, log_->entries(), *line);

@@ -71,12 +71,16 @@ class Releaser {
       const std::vector<std::pair<const PartyManifest*, v1::SubmissionSummary>>& current);
   // The differencing guard's input: every earlier release, of the data state `data_version`
   // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
-  // true counts of those earlier states into `earlier_states`, and into `transitions` which
-  // states followed which in the log (the last into the state released now, 0). A state whose
-  // counts the hub did not keep (released by a version before it kept them) is left out.
-  absl::StatusOr<std::vector<ReleasedTable>> EarlierReleases(
-      const std::string& data_version, std::vector<BuurtCounts>* earlier_states,
-      StateTransitions* transitions);
+  // true counts of those earlier states, which states followed which in the log (the last into
+  // the state released now, 0) and each state's data version. A state whose counts the hub did
+  // not keep (released by a version before it kept them) is left out.
+  struct Guarded {
+    std::vector<ReleasedTable> releases;
+    std::vector<BuurtCounts> earlier_states;  // [s - 1]: of state s
+    StateTransitions transitions;
+    std::vector<std::string> versions;  // [s]: of state s
+  };
+  absl::StatusOr<Guarded> EarlierReleases(const std::string& data_version);
 
   const Manifest* manifest_;
   SubmissionStore* store_;

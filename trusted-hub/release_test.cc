@@ -158,7 +158,26 @@ TEST_F(ReleaseTest, TheSameRecordsSentInOtherBatchesAreTheSameDataState) {
                                        HubTestProject::Summary("municipality", std::string(16, 'c'),
                                                                1, 60, *p_.register_key))
                   .ok());
-  EXPECT_NE(release()["data_version"], first["data_version"]);
+  const auto updated = release();
+  EXPECT_NE(updated["data_version"], first["data_version"]);
+  // The guard linked the two states; what changed is in the log just before the release, and the
+  // officer's audit re-proves all three releases over both states with it.
+  auto log = AuditReleaseLog(p_.dir / "release.log", *p_.hub_key);
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_TRUE(log->lp_audit.ok()) << log->lp_audit;
+  EXPECT_EQ(log->releases_audited, 3u);
+  EXPECT_EQ(log->entries_by_type["state_changes"], 1);
+  const auto changes = nlohmann::json::parse(log->log.lines[log->log.lines.size() - 2]);
+  EXPECT_EQ(changes["type"], "state_changes");
+  EXPECT_EQ(changes["release_seq"], updated["seq"]);
+  EXPECT_EQ(changes["states"],
+            nlohmann::json::array({updated["data_version"], first["data_version"]}));
+  EXPECT_EQ(changes["transitions"], nlohmann::json::parse("[[1, 0]]"));
+  ASSERT_EQ(changes["changes"].size(), 1u);  // one person in the one buurt changed attributes
+  EXPECT_EQ(changes["changes"][0]["area"], "BU99990101");
+  EXPECT_EQ(changes["changes"][0]["per_atom"], 2);
+  // The requester's reply holds its release entry only.
+  EXPECT_FALSE(updated.contains("changes"));
 }
 
 TEST_F(ReleaseTest, OversizedRequestsAreRefusedWithBoundedMessagesAndLogEntries) {
