@@ -111,6 +111,12 @@ absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
       }
     }
   }
+  struct PublishedCount {
+    int relation;
+    LinearTerms terms;
+    int64_t lo, hi;
+  };
+  std::vector<PublishedCount> published;
   for (const ReleasedTable& r : releases) {
     const RoundingSlack slack = SlackOf(r.rounding_base);
     for (const AreaRow& row : r.table.rows) {
@@ -124,8 +130,9 @@ absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
           if (column.Counts(Unpack(atom, mask[u]))) terms.push_back({unknown(u, a, atom), 1.0});
         }
         const int64_t v = row.cells[m].value;
-        lp.AddRelation(terms, static_cast<double>(std::max<int64_t>(0, v - slack.below)),
-                       static_cast<double>(v + slack.above));
+        const int64_t lo = std::max<int64_t>(0, v - slack.below), hi = v + slack.above;
+        published.push_back({lp.AddRelation(terms, static_cast<double>(lo), static_cast<double>(hi)),
+                             terms, lo, hi});
       }
     }
   }
@@ -167,6 +174,18 @@ absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
         for (int atom = 0; atom < atoms[u]; ++atom)
           true_count[unknown(u, a, atom)] += true_count[unknown(u, child, atom)];
       }
+    }
+  }
+  // It knows the primary rule too: a published count is 0 or at least k (where the truth
+  // agrees: a count published before the rule may be smaller).
+  for (const PublishedCount& p : published) {
+    int64_t value = 0;
+    for (const auto& [unknown_index, coefficient] : p.terms) value += true_count[unknown_index];
+    int64_t lo = p.lo, hi = p.hi;
+    if (value == 0 && hi < rules.k) hi = 0;
+    if (value >= rules.k) lo = std::max<int64_t>(lo, rules.k);
+    if (lo != p.lo || hi != p.hi) {
+      lp.Restore(p.relation, static_cast<double>(lo), static_cast<double>(hi));
     }
   }
   // States that followed each other, per area in both that is a leaf in one of them:

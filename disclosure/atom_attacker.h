@@ -5,7 +5,8 @@
 // benchmark to hold ProtectTable against. Its unknowns are every atom of every area: each
 // combination of the attributes the releases' columns refer to, per area and unit, with no
 // merging of atoms no column tells apart. It knows every published count (as an interval when
-// rounded) and that buurten add up to wijken and wijken to the gemeente. For every
+// rounded), the primary rule (a published count is 0 or at least k, where the truth agrees) and
+// that buurten add up to wijken and wijken to the gemeente. For every
 // conjunction of those attributes and their negations ("a AND NOT b AND c", at any marginal
 // level) whose true count is 1..k-1, it asks its LP for the narrowest range, and reports the
 // ones narrower than the hub's rule allows (the range must hold 0 and k, or be at least

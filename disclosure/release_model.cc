@@ -233,12 +233,11 @@ void ReleaseModel::AddCellRelation(CellKey key, int64_t value, int64_t truth, Ro
     row_cell_[info->new_row] = key;
     info->lo = lo;
     info->hi = hi;
-    published_.push_back({key, lo, hi, true});
+    published_.push_back({key, lo, hi, true, info->new_row});
   } else {
     info->published_earlier = true;
     if (known->insert({key.area, key.function, lo, hi}).second) {
-      lp_->AddRelation(Terms(key), lo, hi);
-      published_.push_back({key, lo, hi, false});
+      published_.push_back({key, lo, hi, false, lp_->AddRelation(Terms(key), lo, hi)});
     }
   }
 }
@@ -296,6 +295,7 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k
   for (size_t a = 0; a < parent_.size(); ++a) {
     if (parent_[a] < 0) AddUp(static_cast<int>(a));
   }
+  KnowPrimaryRule();
   if (states_ > 1) AddLinks(k);
   // A wijk's program knows a top area only through its wijken; a link of a top area (a state
   // released at gemeente level only) would be lost there, so then the whole program alone.
@@ -305,6 +305,21 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k
     WholeProgramOnly();
   } else {
     BuildLocals();
+  }
+}
+
+void ReleaseModel::KnowPrimaryRule() {
+  if (k_ <= 1) return;
+  for (Published& p : published_) {
+    if (p.is_new) continue;  // AddCellRelation knew it
+    const int64_t truth = TrueValue(Terms(p.key));
+    double lo = p.lo, hi = p.hi;
+    if (truth == 0 && hi < k_) hi = 0;
+    if (truth >= k_) lo = std::max(lo, static_cast<double>(k_));
+    if (lo == p.lo && hi == p.hi) continue;
+    p.lo = lo;
+    p.hi = hi;
+    lp_->Restore(p.row, lo, hi);
   }
 }
 

@@ -241,7 +241,11 @@ class ReleaseModel {
     CellKey key;
     double lo, hi;
     bool is_new;
+    int row;  // its relation in the whole program
   };
+  // The primary rule on earlier releases' counts, as AddCellRelation applies it to the new
+  // table's: a count published is 0 or at least k, where the truth agrees.
+  void KnowPrimaryRule();
 
   // The steps of Build (release_model.cc).
   const std::vector<AreaRow>& RowsOf(size_t t, const AreaTable* new_table) const;
