@@ -352,8 +352,8 @@ class ReleaseModel {
   struct Link {
     int earlier, later;             // an area in two consecutive states
     int64_t changed[kUnits];        // the L1 distance of their true counts per class
-    int64_t atom_changed[kUnits];   // and per atom (what the attacker is assumed to know)
-    int64_t budget[kUnits];         // how much the classes may change, as the attacker knows it
+    int64_t atom_changed[kUnits];   // and per atom: what the attacker is assumed to know, so
+                                    // also how much the classes may change
     int atom_first[kUnits];         // AddAtomLink's unknowns, or -1
   };
   // Where link->atom_changed[u] is 1..k-1: the atom unknowns of both areas.

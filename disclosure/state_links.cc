@@ -37,7 +37,7 @@ void ReleaseModel::AddLinks(int k, const LoggedChanges* logged) {
       if (it == area_index_.end()) continue;
       const int b = it->second;
       if (!children_[a].empty() && !children_[b].empty()) continue;  // the leaves link them
-      Link link{b, static_cast<int>(a), {0, 0}, {0, 0}, {0, 0}, {-1, -1}};
+      Link link{b, static_cast<int>(a), {0, 0}, {0, 0}, {-1, -1}};
       for (int u = 0; u < kUnits; ++u) {
         if (logged != nullptr) {
           const auto found = logged->find({earlier, later, code, u});
@@ -62,11 +62,9 @@ void ReleaseModel::AddLinks(int k, const LoggedChanges* logged) {
           changes.push_back(
               {{{Unknown(link.later, u, c), 1.0}, {Unknown(link.earlier, u, c), -1.0}}, 0.0});
         }
-        // Where few changed, the attacker is assumed to know how many persons changed (over
-        // atoms), not how the model's classes changed: the classes' budget is then that too.
-        const bool few = link.atom_changed[u] >= 1 && link.atom_changed[u] < k;
-        link.budget[u] = few ? link.atom_changed[u] : link.changed[u];
-        AddChangeBudget(lp_.get(), changes, link.budget[u]);
+        // The attacker is assumed to know how many persons changed (over atoms), not how the
+        // model's classes changed (at most as much): that is the classes' budget too.
+        AddChangeBudget(lp_.get(), changes, link.atom_changed[u]);
         AddAtomLink(&link, u, k);
       }
       links_.push_back(link);

@@ -119,9 +119,7 @@ absl::StatusOr<std::vector<StateChange>> StateChangesFromJson(const nlohmann::js
 // The attacker's program then spans every state: each state's persons are unknowns of their
 // own, and the attacker is assumed to know how much changed in each buurt between
 // states that followed each other: the L1 distance of their counts per atom (a person who
-// left counts 1, one whose attributes changed 2), which the hub knows exactly; where that is k
-// or more, the distance per class of the model instead (atoms no column tells apart, merged).
-// Then
+// left counts 1, one whose attributes changed 2), which the hub knows exactly. Then
 // also protected: every small conjunction of every state, and in every linked area where the
 // distance per atom is 1..k-1, what the changed persons have: for each conjunction of
 // attributes (over atoms, so also one that no column tells apart), the attacker's range of its

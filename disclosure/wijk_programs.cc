@@ -119,7 +119,7 @@ void ReleaseModel::AddLocalLinks(Local* local) const {
         }
         changes.push_back({terms, -known});
       }
-      AddChangeBudget(local->lp.get(), changes, link.budget[u]);
+      AddChangeBudget(local->lp.get(), changes, link.atom_changed[u]);
     }
   }
 }
