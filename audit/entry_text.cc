@@ -64,10 +64,10 @@ std::string RepairText(const nlohmann::json& e) {
 
 std::string StateChangesText(const nlohmann::json& e) {
   return fmt::format(
-      "for release #{}: what changed in {} area(s) between {} data states (updates), as the "
-      "guard assumed an attacker knows it; the audit re-proves the releases of these states "
-      "together",
-      e.at("release_seq").get<uint64_t>(), e.at("changes").size(), e.at("states").size());
+      "for the release that names it: what changed between {} data states (updates), {} "
+      "change(s) per area and unit, as the guard assumed an attacker knows them; the audit "
+      "re-proves the releases of these states together",
+      e.at("states").size(), e.at("changes").size());
 }
 
 std::string ReleaseText(const nlohmann::json& e) {

@@ -64,13 +64,17 @@ absl::StatusOr<LinkedStates> ReadStateChanges(const nlohmann::json& entry) {
   if (!states.is_array()) return absl::InvalidArgumentError("states is not a list");
   for (const nlohmann::json& version : states) {
     if (!version.is_string()) return absl::InvalidArgumentError("a state is not a data version");
-    out.state_of.try_emplace(version.get<std::string>(), static_cast<int>(out.state_of.size()));
+    if (!out.state_of.try_emplace(version.get<std::string>(), static_cast<int>(out.state_of.size()))
+             .second) {
+      return absl::InvalidArgumentError("a data version is listed twice");
+    }
   }
   const int n = static_cast<int>(out.state_of.size());
   for (const nlohmann::json& pair : entry.at("transitions")) {
     if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_integer() ||
-        !pair[1].is_number_integer() || pair[0].get<int>() < 0 || pair[0].get<int>() >= n ||
-        pair[1].get<int>() < 0 || pair[1].get<int>() >= n) {
+        !pair[1].is_number_integer() || pair[0].get<int64_t>() < 0 ||
+        pair[0].get<int64_t>() >= n || pair[1].get<int64_t>() < 0 ||
+        pair[1].get<int64_t>() >= n) {
       return absl::InvalidArgumentError("a transition is not a pair of state numbers");
     }
     out.transitions.push_back({pair[0].get<int>(), pair[1].get<int>()});
@@ -105,23 +109,36 @@ absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const
 
 absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited) {
   std::vector<LoggedRelease> releases;
-  std::optional<nlohmann::json> pending, linked_entry;  // state_changes before a release
+  std::map<uint64_t, nlohmann::json> state_changes;  // by seq
+  std::optional<nlohmann::json> linked_entry;  // the one the last release over several names
   for (const auto& line : lines) {
     nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!entry.is_object()) continue;
     const std::string type = entry.value("type", "");
     if (type == kEntryStateChanges) {
-      pending = std::move(entry);
+      const uint64_t seq = entry.value("seq", uint64_t{0});
+      state_changes[seq] = std::move(entry);
       continue;
     }
     if (type != kEntryRelease) continue;
     auto logged = ReadReleaseEntry(entry);
     if (!logged.ok()) return logged.status();
     // The last guard over several states describes them as the last release saw them.
-    if (pending.has_value() && pending->value("release_seq", uint64_t{0}) == logged->seq) {
-      linked_entry = std::move(pending);
+    const nlohmann::json protection = entry.value("protection", nlohmann::json::object());
+    if (protection.is_object() && protection.contains("state_changes_seq")) {
+      const auto named = state_changes.find(protection.value("state_changes_seq", uint64_t{0}));
+      if (named == state_changes.end()) {
+        return absl::InvalidArgumentError(fmt::format(
+            "release #{} names a state_changes entry the log does not hold before it",
+            logged->seq));
+      }
+      const nlohmann::json& states = named->second.value("states", nlohmann::json::array());
+      if (!states.is_array() || states.empty() || states[0] != logged->data_version) {
+        return absl::InvalidArgumentError(fmt::format(
+            "release #{} names a state_changes entry of another data state", logged->seq));
+      }
+      linked_entry = named->second;
     }
-    pending.reset();
     releases.push_back(*std::move(logged));
   }
   std::optional<LinkedStates> linked;

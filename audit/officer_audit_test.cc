@@ -58,7 +58,8 @@ TEST(OfficerAuditTest, CountsEntriesAndAuditsAProtectedRelease) {
 
 // A release of residents and Wmo in one buurt (of one wijk, of the gemeente) of data state
 // `version`, as the log holds it.
-std::string WmoRelease(uint64_t seq, const std::string& version, int64_t residents, int64_t wmo) {
+std::string WmoRelease(uint64_t seq, const std::string& version, int64_t residents, int64_t wmo,
+                       uint64_t state_changes_seq = 0) {
   AreaTable t;
   t.measures = {"residents", "wmo"};
   t.rows.push_back({AreaLevel::kGemeente, "GM9999", "Demo", "", {{residents, false}, {wmo, false}}});
@@ -71,10 +72,12 @@ std::string WmoRelease(uint64_t seq, const std::string& version, int64_t residen
   spec.columns.push_back({"residents", CountUnit::kPersons, {}, {}, -1});
   spec.columns.push_back(
       {"wmo", CountUnit::kPersons, {}, *IndicatorExpression::Parse("wmo", {"wmo"}), 0});
-  return nlohmann::json{{"type", "release"},  {"seq", seq},       {"data_version", version},
-                        {"requester", "analyst"}, {"request", {{"spec", spec.ToJson()}}},
-                        {"rules", {{"k", 10}}},   {"table", t.ToJson()}}
-      .dump();
+  nlohmann::json entry{{"type", "release"},      {"seq", seq},
+                       {"data_version", version}, {"requester", "analyst"},
+                       {"request", {{"spec", spec.ToJson()}}}, {"rules", {{"k", 10}}},
+                       {"table", t.ToJson()}};
+  if (state_changes_seq > 0) entry["protection"] = {{"state_changes_seq", state_changes_seq}};
+  return entry.dump();
 }
 
 // One person left the buurt between two releases: Wmo went from 40 to 39. Each state alone is
@@ -82,23 +85,23 @@ std::string WmoRelease(uint64_t seq, const std::string& version, int64_t residen
 // person had Wmo; without the state_changes entry it audits each state alone.
 TEST(OfficerAuditTest, AReleaseOverAnUpdateIsAuditedOverBothStatesWithWhatTheHubLoggedChanged) {
   const std::string changes = nlohmann::json{
-      {"type", "state_changes"}, {"seq", 2}, {"time", "2026-12-02T01:00:00Z"}, {"release_seq", 3},
+      {"type", "state_changes"}, {"seq", 2}, {"time", "2026-12-02T01:00:00Z"},
       {"states", {"b", "a"}},
       {"transitions", {{1, 0}}},
       {"changes", {{{"earlier", 1}, {"later", 0}, {"area", "BU99990101"}, {"unit", "persons"},
                     {"per_class", 1}, {"per_atom", 1}}}}}.dump();
   const std::vector<std::string> leaky = {WmoRelease(1, "a", 100, 40), changes,
-                                          WmoRelease(3, "b", 99, 39)};
+                                          WmoRelease(3, "b", 99, 39, 2)};
   size_t audited = 0;
   const absl::Status found = AuditLoggedReleases(leaky, &audited);
-  EXPECT_EQ(found.code(), absl::StatusCode::kFailedPrecondition) << found;
+  EXPECT_EQ(found.code(), absl::StatusCode::kFailedPrecondition) << found.message();
   EXPECT_NE(found.message().find("releases 1, 3 (data states linked by updates) together: the "
                                  "change of persons with 'wmo' in BU99990101"),
             std::string::npos)
       << found;
   EXPECT_EQ(audited, 2u);
   const std::string text = DescribeLogEntry(nlohmann::json::parse(changes));
-  EXPECT_NE(text.find("for release #3: what changed in 1 area(s) between 2 data states"),
+  EXPECT_NE(text.find("what changed between 2 data states (updates), 1 change(s)"),
             std::string::npos)
       << text;
   // Wmo suppressed in the later state: the change stays hidden.
@@ -108,12 +111,16 @@ TEST(OfficerAuditTest, AReleaseOverAnUpdateIsAuditedOverBothStatesWithWhatTheHub
   guarded[2] = entry.dump();
   const absl::Status guarded_audit = AuditLoggedReleases(guarded, &audited);
   EXPECT_TRUE(guarded_audit.ok()) << guarded_audit;
-  // Without what changed, each state on its own.
-  EXPECT_TRUE(AuditLoggedReleases({leaky[0], leaky[2]}, &audited).ok());
-  // A state_changes entry that does not name a release's state is not read as one.
+  // Without what changed (a hub before this audit), each state on its own.
+  EXPECT_TRUE(AuditLoggedReleases({leaky[0], WmoRelease(3, "b", 99, 39)}, &audited).ok());
+  // A release that names no such entry, or one of another state, or a malformed one: refused.
+  EXPECT_EQ(AuditLoggedReleases({leaky[0], leaky[2]}, &audited).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(AuditLoggedReleases({leaky[0], changes, WmoRelease(3, "c", 99, 39, 2)}, &audited).code(),
+            absl::StatusCode::kInvalidArgument);
   const std::string malformed = nlohmann::json{{"type", "state_changes"}, {"seq", 2},
-                                               {"release_seq", 3}, {"states", {"b", 7}},
-                                               {"transitions", {}}, {"changes", {}}}.dump();
+                                               {"states", {"b", 7}}, {"transitions", {}},
+                                               {"changes", {}}}.dump();
   EXPECT_EQ(AuditLoggedReleases({leaky[0], malformed, leaky[2]}, &audited).code(),
             absl::StatusCode::kInvalidArgument);
 }

@@ -152,7 +152,8 @@ absl::StatusOr<std::vector<StateChange>> StateChangesFromJson(const nlohmann::js
   for (const nlohmann::json& c : json) {
     if (!c.is_object()) return absl::InvalidArgumentError("a change is not an object");
     for (const char* field : {"earlier", "later", "per_class", "per_atom"}) {
-      if (!c.contains(field) || !c[field].is_number_integer() || c[field].get<int64_t>() < 0) {
+      if (!c.contains(field) || !c[field].is_number_integer() || c[field].get<int64_t>() < 0 ||
+          c[field].get<int64_t>() > (int64_t{1} << 40)) {
         return absl::InvalidArgumentError(
             fmt::format("a change's {} is missing or not a count", field));
       }

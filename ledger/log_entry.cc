@@ -15,7 +15,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PurgeEntry, project_id, retention_until, reas
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyEpochEntry, project_id, epoch, creator, key_check, sealed_for,
                                    envelope, envelope_signature)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RepairEntry, file, bytes_cut, saved_to)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StateChangesEntry, release_seq, states, transitions, changes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StateChangesEntry, states, transitions, changes)
 
 namespace {
 

@@ -75,12 +75,12 @@ struct KeyEpochEntry {
   nlohmann::json ToEntry() const;
 };
 
-// Written just before a release over data that changed since earlier releases (updates,
-// corrections): the data states of the releases the guard linked, and what changed in each area
-// between states that followed each other, as the hub assumed an attacker knows it, so the audit
-// can re-prove the releases over all states. For privacy officers: no requester is sent it.
+// Written before a release over data that changed since earlier releases (updates,
+// corrections), which names it by its seq (protection.state_changes_seq): the data states of the
+// releases the guard linked, and what changed in each area between states that followed each
+// other, as the hub assumed an attacker knows it, so the audit can re-prove the releases over all
+// states. For privacy officers: no requester is sent it.
 struct StateChangesEntry {
-  uint64_t release_seq = 0;         // the release it is for (the next entry)
   std::vector<std::string> states;  // data versions: [0] the release's, then earlier states 1, ...
   nlohmann::json transitions;       // [[earlier, later], ...] by state number, in time order
   nlohmann::json changes;           // StateChangesToJson (disclosure/table_protection.h)

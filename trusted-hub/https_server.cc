@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -33,7 +34,8 @@ using ErrorCode = beast::error_code;
 constexpr size_t kDrainBytes = 1 << 20;
 constexpr auto kClosingTime = std::chrono::seconds(2);
 
-// The common name of the client certificate the handshake verified; "" without one.
+// The common name of the client certificate the handshake verified; "" without one, or when
+// it is not one plain name (longer than 255 bytes, or with a NUL byte).
 std::string PeerName(SSL* ssl) {
   X509* cert = SSL_get1_peer_certificate(ssl);
   if (cert == nullptr) return "";
@@ -41,7 +43,9 @@ std::string PeerName(SSL* ssl) {
   const int n =
       X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof(name));
   X509_free(cert);
-  return n > 0 ? std::string(name, n) : "";
+  if (n <= 0 || n >= static_cast<int>(sizeof(name)) - 1) return "";
+  const std::string out(name, n);
+  return out.find('\0') == std::string::npos ? out : "";
 }
 
 // "64 KiB", or "1000 bytes" when not a whole number of KiB.
@@ -84,8 +88,11 @@ class HttpsServer::Impl {
   bool Admit(const std::shared_ptr<HttpsConnection>& session, std::shared_ptr<HttpsConnection>* victim);
   // Whether `identity` may hold one more connection; counts it.
   bool Identify(HttpsConnection* session, const std::string& identity);
-  void Waiting(HttpsConnection* session);  // waits for a handshake or request: may give way
-  void Busy(HttpsConnection* session);     // its request is being answered: never gives way
+  // Waits for its next request (may give way); false when it must close instead (stopping).
+  bool Waiting(HttpsConnection* session);
+  // Its request is being answered (never gives way): posts `answer` to the workers. False,
+  // posting nothing, when it must close instead (it gave way, or the server is stopping).
+  bool Dispatch(HttpsConnection* session, std::function<void()> answer);
   void Closed(HttpsConnection* session);
 
   const Limits limits_;
@@ -93,12 +100,18 @@ class HttpsServer::Impl {
   std::mutex mu_;
   int open_ = 0;
   std::list<std::weak_ptr<HttpsConnection>> waiting_;  // oldest first
+  std::list<std::weak_ptr<HttpsConnection>> all_;      // every connection admitted
   std::map<std::string, int> per_identity_;
   bool stopped_ = false;
-  // HttpsConnections use all of the above, so these are destroyed first (in reverse order).
+  // HttpsConnections use all of the above, so these are destroyed first (in reverse order):
+  // the workers' queue and the network loop may hold the last reference to a connection, whose
+  // socket needs the loop.
   ssl::context context_;
-  net::thread_pool workers_;
   net::io_context io_;
+  // Keeps the network threads running while a connection waits only for its handler (until
+  // Stop has let those replies out).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> running_;
+  net::thread_pool workers_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_;
   std::vector<std::thread> threads_;
@@ -166,7 +179,6 @@ class HttpsConnection : public std::enable_shared_from_this<HttpsConnection> {
       return Reply(Refusal(400, "not an HTTP/1.1 request"), true, true);
     }
     if (error) return;  // timeout, reset, given way
-    server_->Busy(this);
     http::request<http::string_body> request = parser_->release();
     keep_alive_ = request.keep_alive();
     const std::string_view target(request.target().data(), request.target().size());
@@ -174,12 +186,16 @@ class HttpsConnection : public std::enable_shared_from_this<HttpsConnection> {
                       .path = std::string(target.substr(0, target.find('?'))),
                       .body = std::move(request.body()),
                       .identity = identity_};
-    net::post(server_->workers_, [self = shared_from_this(), asked = std::move(asked)] {
+    // Refused (it gave way, or the server stops): the connection closes as this returns.
+    server_->Dispatch(this, [self = shared_from_this(), asked = std::move(asked)] {
       HttpResponse answer;
       try {
         answer = self->server_->handler_(asked);
       } catch (const std::exception& e) {
         spdlog::error("portal: {} {} failed: {}", asked.method, asked.path, e.what());
+        answer = Refusal(500, "the portal failed on this request; the hub's log says why");
+      } catch (...) {
+        spdlog::error("portal: {} {} failed", asked.method, asked.path);
         answer = Refusal(500, "the portal failed on this request; the hub's log says why");
       }
       net::post(self->stream_.get_executor(), [self, answer = std::move(answer)]() mutable {
@@ -200,8 +216,7 @@ class HttpsConnection : public std::enable_shared_from_this<HttpsConnection> {
                       [self = shared_from_this(), close, drain](ErrorCode error, size_t) {
                         if (error) return;
                         if (drain) return self->Drain(0);
-                        if (close) return self->Close();
-                        self->server_->Waiting(self.get());
+                        if (close || !self->server_->Waiting(self.get())) return self->Close();
                         beast::get_lowest_layer(self->stream_).expires_after(
                             self->limits().request_time);
                         self->Read();
@@ -236,6 +251,7 @@ class HttpsConnection : public std::enable_shared_from_this<HttpsConnection> {
   bool counted_ = false;
   bool waiting_ = false;
   std::list<std::weak_ptr<HttpsConnection>>::iterator waiting_at_;
+  std::optional<std::list<std::weak_ptr<HttpsConnection>>::iterator> all_at_;
 };
 
 bool HttpsServer::Impl::Admit(const std::shared_ptr<HttpsConnection>& session,
@@ -259,6 +275,7 @@ bool HttpsServer::Impl::Admit(const std::shared_ptr<HttpsConnection>& session,
   session->counted_ = true;
   session->waiting_ = true;
   session->waiting_at_ = waiting_.insert(waiting_.end(), session);
+  session->all_at_ = all_.insert(all_.end(), session);
   return true;
 }
 
@@ -272,23 +289,32 @@ bool HttpsServer::Impl::Identify(HttpsConnection* session, const std::string& id
   return true;
 }
 
-void HttpsServer::Impl::Waiting(HttpsConnection* session) {
+bool HttpsServer::Impl::Waiting(HttpsConnection* session) {
   std::lock_guard lock(mu_);
-  if (session->waiting_ || !session->counted_) return;
-  session->waiting_ = true;
-  session->waiting_at_ = waiting_.insert(waiting_.end(), session->weak_from_this());
+  if (stopped_ || !session->counted_) return false;
+  if (!session->waiting_) {
+    session->waiting_ = true;
+    session->waiting_at_ = waiting_.insert(waiting_.end(), session->weak_from_this());
+  }
+  return true;
 }
 
-void HttpsServer::Impl::Busy(HttpsConnection* session) {
+bool HttpsServer::Impl::Dispatch(HttpsConnection* session, std::function<void()> answer) {
   std::lock_guard lock(mu_);
-  if (!session->waiting_) return;
-  waiting_.erase(session->waiting_at_);
-  session->waiting_ = false;
+  if (stopped_ || !session->counted_) return false;
+  if (session->waiting_) {
+    waiting_.erase(session->waiting_at_);
+    session->waiting_ = false;
+  }
+  // Posted under the lock: Stop, once it has set stopped_, waits for every answer posted.
+  net::post(workers_, std::move(answer));
+  return true;
 }
 
 void HttpsServer::Impl::Closed(HttpsConnection* session) {
   std::lock_guard lock(mu_);
   if (session->waiting_) waiting_.erase(session->waiting_at_);
+  if (session->all_at_.has_value()) all_.erase(*session->all_at_);
   if (session->counted_) --open_;
   if (session->identified_) {
     const auto held = per_identity_.find(session->identity_);
@@ -322,6 +348,7 @@ absl::StatusOr<int> HttpsServer::Impl::Start(const std::string& listen) {
   if (error) return unavailable(error.message());
   const int port = acceptor_.local_endpoint().port();
   Accept();
+  running_.emplace(io_.get_executor());
   for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
   return port;
 }
@@ -351,6 +378,27 @@ void HttpsServer::Impl::OnAccept(ErrorCode error, tcp::socket socket) {
 }
 
 void HttpsServer::Impl::Stop() {
+  // Connections of `list` (under mu_) close now.
+  auto close_all = [this](const std::list<std::weak_ptr<HttpsConnection>>& list) {
+    std::vector<std::shared_ptr<HttpsConnection>> open;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& w : list) {
+        if (auto connection = w.lock()) open.push_back(std::move(connection));
+      }
+    }
+    for (const auto& connection : open) connection->GiveWay();
+  };
+  // Until every connection has closed, for at most `wait`.
+  auto wait_closed = [this](std::chrono::milliseconds wait) {
+    for (auto left = wait; left.count() > 0; left -= std::chrono::milliseconds(10)) {
+      {
+        std::lock_guard lock(mu_);
+        if (all_.empty()) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
@@ -361,7 +409,12 @@ void HttpsServer::Impl::Stop() {
     acceptor_.close(ignored);
     retry_.cancel();
   });
-  workers_.join();  // handlers in progress finish
+  close_all(waiting_);
+  workers_.join();  // requests being answered are answered; their connections then close,
+  wait_closed(kClosingTime);  // their replies getting up to 2 s to go out
+  close_all(all_);  // what is left (a TLS shutdown the client does not answer) closes now
+  wait_closed(std::chrono::milliseconds(500));
+  running_.reset();
   io_.stop();
   for (std::thread& t : threads_) t.join();
 }
@@ -386,6 +439,10 @@ absl::StatusOr<std::unique_ptr<HttpsServer>> HttpsServer::Create(const TlsFiles&
         tls.certificate.string(), tls.private_key.string(), tls.ca.string(), error.message()));
   }
   context.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  // Resumed TLS 1.2 sessions need a context with client certificates verified.
+  static constexpr unsigned char kSessionContext[] = "stapel-portal";
+  SSL_CTX_set_session_id_context(context.native_handle(), kSessionContext,
+                                 sizeof(kSessionContext) - 1);
   if (!tls.revocation_dir.empty()) {
     // The CA's revocation list (<hash>.r0 in the folder), checked at every handshake.
     X509_STORE* store = SSL_CTX_get_cert_store(context.native_handle());

@@ -65,7 +65,8 @@ class HttpsServer {
   // Listens on "host:port" (port 0: a free one) and serves on its own threads. Returns the
   // port. UNAVAILABLE when the address cannot be bound.
   absl::StatusOr<int> Start(const std::string& listen);
-  // Stops accepting, lets handlers in progress finish, and closes every connection.
+  // Stops accepting, closes the connections waiting for a handshake or request, lets the
+  // requests being answered finish (their replies get up to 2 s to go out), then stops.
   void Stop();
 
   class Impl;  // the listener, its connections and their bookkeeping (https_server.cc)

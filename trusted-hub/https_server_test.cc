@@ -40,7 +40,8 @@ class HttpsServerTest : public ::testing::Test {
     }
   }
 
-  // Serves with `limits`; the handler echoes identity, method, path and body size.
+  // Serves with `limits`; the handler echoes identity, method, path and body size, after
+  // `handler_delay_`.
   void Serve(HttpsServer::Limits limits) {
     auto server = HttpsServer::Create(
         {.ca = dir_ / "ca.crt",
@@ -48,6 +49,7 @@ class HttpsServerTest : public ::testing::Test {
          .private_key = dir_ / "hub.key",
          .revocation_dir = {}},
         limits, [this](const HttpRequest& req) {
+          std::this_thread::sleep_for(handler_delay_);
           ++handled_;
           HttpResponse res;
           res.body = fmt::format("{} {} {} {}", req.identity, req.method, req.path, req.body.size());
@@ -115,6 +117,7 @@ class HttpsServerTest : public ::testing::Test {
   std::unique_ptr<HttpsServer> server_;
   int port_ = 0;
   std::atomic<int> handled_ = 0;
+  std::chrono::milliseconds handler_delay_{0};
 };
 
 TEST_F(HttpsServerTest, AnswersCertifiedClientsAndRefusesOthersAtTheHandshake) {
@@ -183,6 +186,37 @@ TEST_F(HttpsServerTest, SilentAndTricklingClientsGiveWayAndAreClosedAtTheirDeadl
     EXPECT_TRUE(read_error) << "a held connection is still open";
   }
   EXPECT_EQ(handled_, 1);
+}
+
+// Stopping: a request being answered gets its reply, a silent connection is closed, and a
+// client that keeps sending requests on its connection does not hold the stop up.
+TEST_F(HttpsServerTest, StopAnswersWhatIsInProgressClosesTheRestAndReturns) {
+  handler_delay_ = std::chrono::milliseconds(300);
+  Serve({});
+  net::io_context io;
+  tcp::socket silent = Silent(io, "");
+  std::pair<int, std::string> in_progress;
+  std::thread asking([&] { in_progress = AskAs("alice", "/slow"); });
+  std::atomic<bool> stop_busy = false;
+  std::atomic<int> busy_answers = 0;
+  std::thread busy([&] {
+    beast::error_code error;
+    auto client = Connect("bob", &error);
+    while (!error && !stop_busy && Ask(*client, http::verb::get, "/").first == 200) ++busy_answers;
+  });
+  while (handled_ < 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto started = std::chrono::steady_clock::now();
+  server_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  asking.join();
+  EXPECT_EQ(in_progress, std::make_pair(200, std::string("alice GET /slow 0")));
+  char byte;
+  beast::error_code read_error;
+  silent.read_some(net::buffer(&byte, 1), read_error);
+  EXPECT_TRUE(read_error) << "a silent connection is still open";
+  stop_busy = true;
+  busy.join();
+  EXPECT_GE(busy_answers, 1);
 }
 
 TEST_F(HttpsServerTest, OneIdentityHoldsAtMostItsShareOfConnections) {

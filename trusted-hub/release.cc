@@ -278,6 +278,11 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
 
 // The reply of a logged release: the table as JSON and CSV, its digest, the log entry
 // (`log_line`, at `sequence`) and the protection counts.
+// The seq the log writer gave an appended line.
+uint64_t SeqOf(const std::string& line) {
+  return nlohmann::json::parse(line, nullptr, false).value("seq", uint64_t{0});
+}
+
 v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_json,
                          uint64_t sequence, const std::string& log_line) {
   v1::ReleaseReply reply;
@@ -465,22 +470,23 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
                      .protection = ProtectionJson(*released),
                      .linkage = linkage,
                      .table = table_json};
-  // Over several data states, what changed goes in the log first, for the audit (a crash in
-  // between leaves it without its release, which the audit skips).
+  // Over several data states, what changed goes in the log first, for the audit; the release
+  // names it (a crash in between leaves it unnamed, which the audit skips).
   if (earlier->versions.size() > 1 && released->protection.changes.has_value()) {
     nlohmann::json transitions = nlohmann::json::array();
     for (const auto& [from, to] : earlier->transitions) transitions.push_back({from, to});
-    auto changes = log_->Append(StateChangesEntry{.release_seq = log_->entries() + 2,
-                                                  .states = earlier->versions,
-                                                  .transitions = std::move(transitions),
-                                                  .changes = StateChangesToJson(
-                                                      *released->protection.changes)}
-                                    .ToEntry());
+    auto changes = log_->Append(
+        StateChangesEntry{.states = earlier->versions,
+                          .transitions = std::move(transitions),
+                          .changes = StateChangesToJson(*released->protection.changes)}
+            .ToEntry());
     if (!changes.ok()) return changes.status();
+    entry.protection["state_changes_seq"] = SeqOf(*changes);
   }
   auto line = log_->Append(entry.ToEntry());
   if (!line.ok()) return line.status();
-  return ReplyOf(*released, table_json, log_->entries(), *line);
+  // Its own seq, from the line: other entries (submissions, refusals) may be appended meanwhile.
+  return ReplyOf(*released, table_json, SeqOf(*line), *line);
 }
 
 }  // namespace stapel

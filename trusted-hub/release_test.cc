@@ -169,7 +169,7 @@ TEST_F(ReleaseTest, TheSameRecordsSentInOtherBatchesAreTheSameDataState) {
   EXPECT_EQ(log->entries_by_type["state_changes"], 1);
   const auto changes = nlohmann::json::parse(log->log.lines[log->log.lines.size() - 2]);
   EXPECT_EQ(changes["type"], "state_changes");
-  EXPECT_EQ(changes["release_seq"], updated["seq"]);
+  EXPECT_EQ(updated["protection"]["state_changes_seq"], changes["seq"]);
   EXPECT_EQ(changes["states"],
             nlohmann::json::array({updated["data_version"], first["data_version"]}));
   EXPECT_EQ(changes["transitions"], nlohmann::json::parse("[[1, 0]]"));
