@@ -218,12 +218,7 @@ void ReleaseModel::AddCellRelation(CellKey key, int64_t value, int64_t truth, Ro
                                    std::set<std::tuple<int, int, double, double>>* known) {
   const bool is_new = truth >= 0;
   int64_t low = std::max<int64_t>(0, value - slack.below), high = value + slack.above;
-  // The attacker knows the primary rule too: a count published now is 0 or at least k (unless
-  // published before the rule, which the truth tells).
-  if (is_new && k_ > 1 && low < k_ && high >= 1) {
-    if (truth == 0 && high < k_) high = 0;
-    if (truth >= k_) low = std::max<int64_t>(low, k_);
-  }
+  if (is_new) KnowPrimaryRule(truth, &low, &high);
   const double lo = static_cast<double>(low), hi = static_cast<double>(high);
   if (is_new) {
     // Suppressed cells of the new table too: the relation is there to be forgotten
@@ -295,7 +290,7 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k
   for (size_t a = 0; a < parent_.size(); ++a) {
     if (parent_[a] < 0) AddUp(static_cast<int>(a));
   }
-  KnowPrimaryRule();
+  KnowPrimaryRuleOfEarlierReleases();
   if (states_ > 1) AddLinks(k);
   // A wijk's program knows a top area only through its wijken; a link of a top area (a state
   // released at gemeente level only) would be lost there, so then the whole program alone.
@@ -308,18 +303,21 @@ void ReleaseModel::SetTruth(const std::vector<const BuurtCounts*>& states, int k
   }
 }
 
-void ReleaseModel::KnowPrimaryRule() {
+void ReleaseModel::KnowPrimaryRule(int64_t truth, int64_t* lo, int64_t* hi) const {
   if (k_ <= 1) return;
+  if (truth == 0 && *hi < k_) *hi = 0;
+  if (truth >= k_) *lo = std::max<int64_t>(*lo, k_);
+}
+
+void ReleaseModel::KnowPrimaryRuleOfEarlierReleases() {
   for (Published& p : published_) {
     if (p.is_new) continue;  // AddCellRelation knew it
-    const int64_t truth = TrueValue(Terms(p.key));
-    double lo = p.lo, hi = p.hi;
-    if (truth == 0 && hi < k_) hi = 0;
-    if (truth >= k_) lo = std::max(lo, static_cast<double>(k_));
+    int64_t lo = static_cast<int64_t>(p.lo), hi = static_cast<int64_t>(p.hi);
+    KnowPrimaryRule(TrueValue(Terms(p.key)), &lo, &hi);
     if (lo == p.lo && hi == p.hi) continue;
-    p.lo = lo;
-    p.hi = hi;
-    lp_->Restore(p.row, lo, hi);
+    p.lo = static_cast<double>(lo);
+    p.hi = static_cast<double>(hi);
+    lp_->Restore(p.row, p.lo, p.hi);
   }
 }
 

@@ -243,9 +243,12 @@ class ReleaseModel {
     bool is_new;
     int row;  // its relation in the whole program
   };
-  // The primary rule on earlier releases' counts, as AddCellRelation applies it to the new
-  // table's: a count published is 0 or at least k, where the truth agrees.
-  void KnowPrimaryRule();
+  // What the attacker knows of a published count by the primary rule: it is 0 or at least k
+  // (where the truth agrees: a count published before the rule may be smaller); narrows the
+  // interval [lo, hi] the count was published as. Nothing without k (the auditor's model).
+  void KnowPrimaryRule(int64_t truth, int64_t* lo, int64_t* hi) const;
+  // The same for every count of the earlier releases (AddCellRelation does the new table's).
+  void KnowPrimaryRuleOfEarlierReleases();
 
   // The steps of Build (release_model.cc).
   const std::vector<AreaRow>& RowsOf(size_t t, const AreaTable* new_table) const;

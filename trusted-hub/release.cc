@@ -276,13 +276,13 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
           {"narrowed_by_earlier_releases", t.protection.narrowed_by_earlier}};
 }
 
-// The reply of a logged release: the table as JSON and CSV, its digest, the log entry
-// (`log_line`, at `sequence`) and the protection counts.
 // The seq the log writer gave an appended line.
 uint64_t SeqOf(const std::string& line) {
   return nlohmann::json::parse(line, nullptr, false).value("seq", uint64_t{0});
 }
 
+// The reply of a logged release: the table as JSON and CSV, its digest, the log entry
+// (`log_line`, at `sequence`) and the protection counts.
 v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_json,
                          uint64_t sequence, const std::string& log_line) {
   v1::ReleaseReply reply;
@@ -303,7 +303,7 @@ v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_js
 absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
   const KeyRelay::Epoch epoch = keys_->Current();
   std::string submissions = fmt::format("epoch {} {};", epoch.number, epoch.key_check);
-  std::vector<std::pair<const PartyManifest*, v1::SubmissionSummary>> current;
+  Submissions current;
   for (const PartyManifest* party : LinkOrder(*manifest_)) {
     auto summary = store_->Current(party->id);
     if (!summary.ok()) return summary.status();
@@ -315,14 +315,15 @@ absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
             party->id));
       }
       submissions += party->id + " none;";
-      continue;
+    } else {
+      submissions +=
+          fmt::format("{} {};", party->id, Sha256Hex((*summary)->SerializeAsString()));
     }
-    submissions += fmt::format("{} {};", party->id, Sha256Hex((*summary)->SerializeAsString()));
-    current.emplace_back(party, **summary);
+    current.emplace_back(party, *std::move(*summary));
   }
   if (!linked_ || linked_->submissions != submissions) {
     linked_.reset();
-    auto linked = Link(current);
+    auto linked = Link(current, epoch);
     if (!linked.ok()) return linked.status();
     linked->submissions = std::move(submissions);
     linked_ = *std::move(linked);
@@ -330,20 +331,18 @@ absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
   return &*linked_;
 }
 
-absl::StatusOr<Releaser::Linked> Releaser::Link(
-    const std::vector<std::pair<const PartyManifest*, v1::SubmissionSummary>>& current) {
-  LinkRun run(*manifest_, keys_->Current());
+absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
+                                                const KeyRelay::Epoch& epoch) {
+  LinkRun run(*manifest_, epoch);
   Linked linked;
   linked.linkage = nlohmann::json::object();
   std::string contents;
-  for (const PartyManifest* party : LinkOrder(*manifest_)) {
-    const auto it = std::find_if(current.begin(), current.end(),
-                                 [&](const auto& c) { return c.first == party; });
-    if (it == current.end()) {
+  for (const auto& [party, summary] : current) {
+    if (!summary.has_value()) {
       linked.linkage[party->id] = {{"submitted", false}};
       continue;
     }
-    auto content = LinkParty(store_, *party, it->second, &run, &linked.linkage);
+    auto content = LinkParty(store_, *party, *summary, &run, &linked.linkage);
     if (!content.ok()) return content.status();
     contents += fmt::format("{}:{};", party->id, *content);
   }

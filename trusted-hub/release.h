@@ -66,9 +66,11 @@ class Releaser {
   // The current submissions linked: kept from the request before while they and the key
   // epoch are the same (a completed submission never changes), else read and linked anew.
   absl::StatusOr<const Linked*> CurrentLinked();
-  // Reads and links the submissions `current` names.
-  absl::StatusOr<Linked> Link(
-      const std::vector<std::pair<const PartyManifest*, v1::SubmissionSummary>>& current);
+  // Each party in link order with its current submission (none yet: nullopt).
+  using Submissions =
+      std::vector<std::pair<const PartyManifest*, std::optional<v1::SubmissionSummary>>>;
+  // Reads and links the submissions `current` names, with the secret of `epoch`.
+  absl::StatusOr<Linked> Link(const Submissions& current, const KeyRelay::Epoch& epoch);
   // The differencing guard's input: every earlier release, of the data state `data_version`
   // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
   // true counts of those earlier states, which states followed which in the log (the last into
