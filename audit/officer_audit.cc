@@ -96,11 +96,10 @@ absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const
     seqs.push_back(release->seq);
   }
   // The strictest rules of the group (a manifest change may have raised them).
-  const absl::Status s =
-      linked == nullptr
-          ? AuditReleases(group.back()->rules, tables)
-          : AuditReleases(group.back()->rules, tables, nullptr, linked->transitions,
-                          linked->changes);
+  static const LinkedStates kOneState;
+  const LinkedStates& states = linked == nullptr ? kOneState : *linked;
+  const absl::Status s = AuditReleases(group.back()->rules, tables, nullptr, states.transitions,
+                                       states.changes);
   if (s.ok()) return s;
   return absl::FailedPreconditionError(fmt::format("releases {} ({}) together: {}",
                                                    fmt::join(seqs, ", "), what,
@@ -110,7 +109,7 @@ absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const
 absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited) {
   std::vector<LoggedRelease> releases;
   std::map<uint64_t, nlohmann::json> state_changes;  // by seq
-  std::optional<nlohmann::json> linked_entry;  // the one the last release over several names
+  const nlohmann::json* linked_entry = nullptr;  // the one the last release over several names
   for (const auto& line : lines) {
     nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!entry.is_object()) continue;
@@ -137,12 +136,12 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
         return absl::InvalidArgumentError(fmt::format(
             "release #{} names a state_changes entry of another data state", logged->seq));
       }
-      linked_entry = named->second;
+      linked_entry = &named->second;
     }
     releases.push_back(*std::move(logged));
   }
   std::optional<LinkedStates> linked;
-  if (linked_entry.has_value()) {
+  if (linked_entry != nullptr) {
     auto read = ReadStateChanges(*linked_entry);
     if (!read.ok()) {
       return absl::InvalidArgumentError(fmt::format(
