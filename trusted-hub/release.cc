@@ -319,7 +319,7 @@ absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
       submissions +=
           fmt::format("{} {};", party->id, Sha256Hex((*summary)->SerializeAsString()));
     }
-    current.emplace_back(party, *std::move(*summary));
+    current.emplace_back(party, std::move(*summary));
   }
   if (!linked_ || linked_->submissions != submissions) {
     linked_.reset();
