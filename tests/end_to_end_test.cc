@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -17,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -373,23 +375,57 @@ TEST(EndToEndTest, TheReleaseLogProvesItsHistoryToAnOfficerWithASavedHead) {
       << ReadFile(w.Log("audit-cut"));
 }
 
-// Whether `needle` occurs in `content` other than inside a run of 16 or more hex digits. Digests,
-// signatures and keys are such runs, and nine decimal digits turn up in them by chance (about
-// once in a 64-digit hex string): a BSN written by the hub stands between other characters.
-bool FoundOutsideHexRuns(std::string_view content, std::string_view needle) {
-  constexpr size_t kHexRun = 16;
-  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
-  if (!std::ranges::all_of(needle, hex)) return content.find(needle) != std::string_view::npos;
-  for (size_t at = content.find(needle); at != std::string_view::npos;
-       at = content.find(needle, at + 1)) {
-    size_t begin = at;
-    size_t end = at + needle.size();
+// Identifiers to look for in what the hub wrote, found in one pass over a file however many
+// there are: at each position, the needles starting with its next four bytes (a bitmap of those
+// prefixes rules out most positions with one lookup). A needle made only of hex digits does not
+// count inside a run of 16 or more hex digits: digests, signatures and keys are such runs, and
+// nine decimal digits turn up in them by chance (about once in a 64-digit hex string); a BSN
+// written by the hub stands between other characters.
+class NeedleScan {
+ public:
+  // Needles shorter than four bytes are not looked for.
+  explicit NeedleScan(const std::set<std::string>& needles) : seen_(kBits) {
+    for (const std::string& n : needles) {
+      if (n.size() < 4) continue;
+      seen_[Slot(Prefix(n.data()))] = true;
+      by_prefix_[Prefix(n.data())].push_back(n);
+    }
+  }
+  // The first needle found in `content`, or "".
+  std::string First(std::string_view content) const {
+    for (size_t at = 0; at + 4 <= content.size(); ++at) {
+      const uint32_t prefix = Prefix(content.data() + at);
+      if (!seen_[Slot(prefix)]) continue;
+      const auto it = by_prefix_.find(prefix);
+      if (it == by_prefix_.end()) continue;
+      for (std::string_view needle : it->second) {
+        if (content.substr(at, needle.size()) == needle && !InsideHexRun(content, at, needle))
+          return std::string(needle);
+      }
+    }
+    return "";
+  }
+
+ private:
+  static constexpr size_t kBits = size_t{1} << 20;
+  static uint32_t Prefix(const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  static size_t Slot(uint32_t prefix) { return (prefix * 2654435761u) >> 12; }
+  static bool InsideHexRun(std::string_view content, size_t at, std::string_view needle) {
+    constexpr size_t kHexRun = 16;
+    auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+    if (!std::ranges::all_of(needle, hex)) return false;
+    size_t begin = at, end = at + needle.size();
     while (begin > 0 && hex(content[begin - 1])) --begin;
     while (end < content.size() && hex(content[end])) ++end;
-    if (end - begin < kHexRun) return true;
+    return end - begin >= kHexRun;
   }
-  return false;
-}
+  std::vector<bool> seen_;
+  std::unordered_map<uint32_t, std::vector<std::string>> by_prefix_;
+};
 
 TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
   World w;
@@ -432,12 +468,10 @@ TEST(EndToEndTest, NoIdentifierAndNotTheLinkageSecretReachTheHub) {
   auto hub_files = AllFiles(w.dir() / "hub");
   hub_files.emplace_back(w.Log("hub"), ReadFile(w.Log("hub")));
   ASSERT_GT(hub_files.size(), 3u);
+  const NeedleScan scan(needles);
   auto first_leak = [&](const std::string& content) -> std::string {
     if (content.find(secret) != std::string::npos) return "the linkage secret";
-    for (const auto& needle : needles) {
-      if (FoundOutsideHexRuns(content, needle)) return needle;
-    }
-    return "";
+    return scan.First(content);
   };
   // Positive control: the scan finds an identifier where there is one.
   ASSERT_NE(first_leak(ReadFile(w.dir() / "input" / "credit.csv")), "");
