@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <regex>
 #include <set>
@@ -1057,6 +1058,74 @@ TEST(EndToEndTest, ARevokedCertificateIsRefusedAtTheHandshakeOfTheHubAndThePorta
   ASSERT_EQ(w.AuditCommand("show", {}, "show"), 0);
   const std::string shown = ReadFile(w.Log("show"));
   EXPECT_EQ(shown.find("release to 'analyst'"), shown.rfind("release to 'analyst'")) << shown;
+}
+
+// What an operator's monitoring sees: the standard gRPC health service answers SERVING, and the
+// Prometheus metrics count what happened per party, time linking and protecting, and show the
+// state's age, log size, free disk and certificate days; never an area, a count of a table, a
+// pseudonym or an identity outside the manifest.
+TEST(EndToEndTest, AnOperatorChecksHealthAndScrapesMetricsThatHoldNoCountOfPersons) {
+  World w;
+  const fs::path port_file = w.dir() / "metrics.port";
+  w.StartHub({"--metrics-listen", "127.0.0.1:0", "--metrics-port-file", port_file.string()});
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0);
+  // A refused request: a population the manifest does not have.
+  WriteFile(w.dir() / "bad-request.toml", "population = \"nobody\"\n");
+  ASSERT_EQ(w.Request("requester.toml", {"--request", (w.dir() / "bad-request.toml").string()},
+                      "request-refused"),
+            1);
+  ASSERT_EQ(w.Request("requester.toml", {"--health"}, "health"), 0) << ReadFile(w.Log("health"));
+  EXPECT_EQ(ReadFile(w.Log("health")), "SERVING\n");
+
+  const std::string url =
+      fmt::format("http://127.0.0.1:{}/metrics", std::stoi(ReadFile(port_file)));
+  ASSERT_EQ(RunProcess({"/usr/bin/python3", "-c",
+                        "import sys, urllib.request; "
+                        "sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())",
+                        url},
+                       w.Log("scrape")),
+            0)
+      << ReadFile(w.Log("scrape"));
+  const std::string scraped = ReadFile(w.Log("scrape"));
+  std::map<std::string, double> metric;  // "name{labels}" -> value
+  std::istringstream lines(scraped);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t space = line.rfind(' ');
+    metric[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  for (const char* party : {"municipality", "housing", "credit"}) {
+    EXPECT_GE(metric[fmt::format("stapel_batches_received_total{{party=\"{}\"}}", party)], 1)
+        << scraped;
+    EXPECT_GE(metric[fmt::format("stapel_records_received_total{{party=\"{}\"}}", party)], 100);
+    EXPECT_EQ(metric[fmt::format("stapel_submissions_completed_total{{party=\"{}\"}}", party)],
+              1);
+  }
+  EXPECT_EQ(metric["stapel_releases_total"], 1) << scraped;
+  EXPECT_EQ(metric["stapel_release_refusals_total"], 1);
+  EXPECT_EQ(metric["stapel_link_seconds_count"], 1);  // linked once
+  EXPECT_EQ(metric["stapel_protect_seconds_count"], 1);
+  EXPECT_GE(metric["stapel_linked_state_age_seconds"], 0);
+  EXPECT_TRUE(metric.contains("stapel_linked_state_age_seconds"));
+  EXPECT_GT(metric["stapel_release_log_bytes"], 1000);
+  EXPECT_GT(metric["stapel_data_free_bytes"], 0);
+  EXPECT_GT(metric["stapel_tls_certificate_days_left"], 30);
+  // Labels name only the parties of the manifest, "other", histogram buckets and the quantiles
+  // of the exporter's own scrape latency.
+  const std::regex label(R"re((\w+)="([^"]*)")re");
+  for (auto it = std::sregex_iterator(scraped.begin(), scraped.end(), label);
+       it != std::sregex_iterator(); ++it) {
+    const std::string name = (*it)[1], value = (*it)[2];
+    EXPECT_TRUE(name == "le" || name == "quantile" ||
+                (name == "party" && (value == "municipality" || value == "housing" ||
+                                     value == "credit" || value == "other")))
+        << "label " << name << "=" << value;
+  }
+  EXPECT_EQ(scraped.find("BU"), std::string::npos);  // no area
+  // No pseudonym or digest: no run of 16 hex digits with a letter in it (numbers are digits).
+  EXPECT_FALSE(std::regex_search(scraped, std::regex("(?=[0-9a-f]*[a-f])[0-9a-f]{16}")));
+  ASSERT_EQ(w.StopHub(), 0);
 }
 
 TEST(EndToEndTest, GarbageTruncatedHandshakesAndStalledCallsLeaveTheHubServingOthers) {

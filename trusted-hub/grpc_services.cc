@@ -37,8 +37,13 @@ grpc::Status IngestService::SubmitBatch(grpc::ServerContext* context,
                                         const v1::SignedBatch* request, v1::BatchAck* response) {
   const std::string peer = PeerIdentity(context);
   auto slot = limiter_->Acquire(peer);
+  absl::StatusOr<v1::BatchAck> ack =
+      slot.ok() ? ingest_->SubmitBatch(peer, *request) : slot.status();
+  if (metrics_ != nullptr) {
+    ack.ok() ? metrics_->BatchReceived(peer, ack->duplicate() ? 0 : ack->records_stored())
+             : metrics_->BatchRefused(peer);
+  }
   if (!slot.ok()) return ToGrpcStatus(slot.status());
-  auto ack = ingest_->SubmitBatch(peer, *request);
   if (ack.ok()) {
     spdlog::debug("batch {} from '{}': {} records{}", ack->sequence(), peer, ack->records_stored(),
                   ack->duplicate() ? " (already stored)" : "");
@@ -51,8 +56,12 @@ grpc::Status IngestService::CompleteSubmission(grpc::ServerContext* context,
                                                v1::SubmissionReceipt* response) {
   const std::string peer = PeerIdentity(context);
   auto slot = limiter_->Acquire(peer);
+  absl::StatusOr<v1::SubmissionReceipt> receipt =
+      slot.ok() ? ingest_->CompleteSubmission(peer, *request) : slot.status();
+  if (metrics_ != nullptr) {
+    receipt.ok() ? metrics_->SubmissionCompleted(peer) : metrics_->SubmissionRefused(peer);
+  }
   if (!slot.ok()) return ToGrpcStatus(slot.status());
-  auto receipt = ingest_->CompleteSubmission(peer, *request);
   if (receipt.ok()) {
     spdlog::info("submission of '{}' complete: {} records in {} batches (replaces {} records)",
                  peer, receipt->record_count(), receipt->batch_count(),

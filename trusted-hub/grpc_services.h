@@ -7,6 +7,7 @@
 
 #include "proto/stapel.grpc.pb.h"
 #include "trusted-hub/call_limiter.h"
+#include "trusted-hub/hub_metrics.h"
 #include "trusted-hub/ingest.h"
 #include "trusted-hub/key_relay.h"
 #include "trusted-hub/release.h"
@@ -15,8 +16,9 @@ namespace stapel {
 
 class IngestService final : public v1::Ingest::Service {
  public:
-  // `ingest` and `limiter` are not owned and must outlive the service.
-  IngestService(Ingest* ingest, CallLimiter* limiter) : ingest_(ingest), limiter_(limiter) {}
+  // `ingest`, `limiter` and `metrics` (may be null) are not owned and must outlive the service.
+  IngestService(Ingest* ingest, CallLimiter* limiter, HubMetrics* metrics)
+      : ingest_(ingest), limiter_(limiter), metrics_(metrics) {}
   grpc::Status SubmitBatch(grpc::ServerContext* context, const v1::SignedBatch* request,
                            v1::BatchAck* response) override;
   grpc::Status CompleteSubmission(grpc::ServerContext* context,
@@ -26,6 +28,7 @@ class IngestService final : public v1::Ingest::Service {
  private:
   Ingest* ingest_;
   CallLimiter* limiter_;
+  HubMetrics* metrics_;
 };
 
 class ReleaseService final : public v1::Release::Service {

@@ -36,6 +36,7 @@ absl::StatusOr<HubConfig> HubConfig::Load(const std::filesystem::path& path) {
     c.boundaries = relative(*boundaries);
   }
   c.portal_listen = root["portal"]["listen"].value_or(std::string());
+  c.metrics_listen = root["metrics"]["listen"].value_or(std::string());
   c.call_seconds = static_cast<int>(root["limits"]["call_seconds"].value_or(int64_t{120}));
   if (c.call_seconds < 1 || c.call_seconds > 86400) {
     return absl::InvalidArgumentError(

@@ -14,6 +14,8 @@
 //   boundaries = "buurten.geojson"   # optional: buurt boundaries (GeoJSON) for the portal's maps
 //   [portal]                         # optional: the HTTPS portal for requesters and officers
 //   listen = "127.0.0.1:8443"
+//   [metrics]                        # optional: Prometheus text metrics (hub_metrics.h)
+//   listen = "127.0.0.1:9464"
 //   [limits]                         # optional
 //   call_seconds = 120               # the deadline every gRPC call gets (see call_seconds below)
 //
@@ -38,6 +40,7 @@ struct HubConfig {
   std::filesystem::path officer_key;  // the privacy officer's Ed25519 public key
   std::filesystem::path boundaries;   // empty: none
   std::string portal_listen;          // empty: no portal
+  std::string metrics_listen;         // empty: no metrics
   // The hub closes each gRPC connection after this long (clients open a new one for their next
   // call) and gives the calls in progress on it as long again to finish: no call, not even
   // one a client opened and never fed, holds the hub for more than twice this.

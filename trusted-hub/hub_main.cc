@@ -36,6 +36,12 @@ int main(int argc, char** argv) {
                     "picks a free one)");
   serve->add_option("--portal-port-file", o.portal_port_file,
                     "Write the portal's port to this file once serving");
+  serve->add_option("--metrics-listen", o.metrics_listen,
+                    "Serve Prometheus metrics on http://host:port/metrics (overrides [metrics] "
+                    "listen; port 0 picks a free one). Plain HTTP: keep it on localhost or a "
+                    "monitoring network");
+  serve->add_option("--metrics-port-file", o.metrics_port_file,
+                    "Write the metrics port to this file once serving");
   std::string purge_config, purge_reason;
   auto* purge = app.add_subcommand(
       "purge",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <grpc/grpc.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -25,6 +26,7 @@
 #include "tables/geography.h"
 #include "trusted-hub/call_limiter.h"
 #include "trusted-hub/grpc_services.h"
+#include "trusted-hub/hub_metrics.h"
 #include "trusted-hub/ingest.h"
 #include "trusted-hub/key_relay.h"
 #include "trusted-hub/manifest_record.h"
@@ -96,6 +98,7 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   config_ = *std::move(config);
   if (!options.listen.empty()) config_.listen = options.listen;
   if (!options.portal_listen.empty()) config_.portal_listen = options.portal_listen;
+  if (!options.metrics_listen.empty()) config_.metrics_listen = options.metrics_listen;
   auto manifest = Manifest::Load(config_.manifest);
   if (!manifest.ok()) return manifest.status();
   manifest_ = *std::move(manifest);
@@ -140,8 +143,28 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   auto ingest = Ingest::Create(&manifest_, submissions_.get(), log_.get(), key_relay_.get());
   if (!ingest.ok()) return ingest.status();
   ingest_ = *std::move(ingest);
+  if (absl::Status s = StartMetrics(options); !s.ok()) return s;
   releaser_ = std::make_unique<Releaser>(&manifest_, submissions_.get(), log_.get(),
-                                         key_relay_.get(), *std::move(geography));
+                                         key_relay_.get(), *std::move(geography), metrics_.get());
+  return absl::OkStatus();
+}
+
+absl::Status HubServer::StartMetrics(const HubServerOptions& options) {
+  if (config_.metrics_listen.empty()) return absl::OkStatus();
+  HubMetrics::Sources sources{.parties = {},
+                              .release_log = config_.data_dir / "release.log",
+                              .data_dir = config_.data_dir,
+                              .tls_certificate = config_.tls.certificate};
+  for (const PartyManifest& party : manifest_.parties) sources.parties.insert(party.id);
+  auto metrics = HubMetrics::Create(config_.metrics_listen, std::move(sources));
+  if (!metrics.ok()) return metrics.status();
+  metrics_ = *std::move(metrics);
+  if (absl::Status s = WritePortFile(options.metrics_port_file, metrics_->port()); !s.ok()) {
+    return s;
+  }
+  spdlog::info("metrics on http://{}:{}/metrics",
+               config_.metrics_listen.substr(0, config_.metrics_listen.rfind(':')),
+               metrics_->port());
   return absl::OkStatus();
 }
 
@@ -155,9 +178,13 @@ absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
   // A few calls at a time per client: an agent sends one batch at a time, a requester asks for
   // one table at a time.
   limiter_ = std::make_unique<CallLimiter>(4);
-  ingest_service_ = std::make_unique<IngestService>(ingest_.get(), limiter_.get());
+  ingest_service_ =
+      std::make_unique<IngestService>(ingest_.get(), limiter_.get(), metrics_.get());
   release_service_ = std::make_unique<ReleaseService>(releaser_.get(), limiter_.get());
   key_relay_service_ = std::make_unique<KeyRelayService>(key_relay_.get(), limiter_.get());
+  // grpc.health.v1.Health on the same port (grpc_health_probe, load balancers): SERVING until
+  // the hub drains.
+  grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   // All that clients' calls may hold in memory together, messages still arriving included:
   // beyond it gRPC stops reading from sockets, so many large calls (from anyone with a
@@ -214,6 +241,7 @@ void HubServer::Run() {
   spdlog::info("signal {} received: finishing calls in progress, then stopping", signal_number);
   // Both drain at once: calls in progress get up to 10 s, connections that never send a
   // request (or stall in the handshake) are dropped then.
+  server_->GetHealthCheckService()->SetServingStatus(false);
   std::thread portal_stop([this] {
     if (portal_) portal_->Stop();
   });

@@ -3,7 +3,7 @@
 
 // The hub as a running service: everything stapel-hub serve wires together (config, signed
 // manifest, release log, sealed RocksDB store, ingest, key relay, releases, the gRPC services
-// and the portal), started by Create and stopped by a signal in Run. A thin main calls both.
+// with the standard health service, the portal and the metrics), started by Create and stopped by a signal in Run. A thin main calls both.
 
 #include <signal.h>
 
@@ -22,6 +22,7 @@ class Server;
 namespace stapel {
 
 class CallLimiter;
+class HubMetrics;
 class IngestService;
 class Ingest;
 class KeyRelay;
@@ -40,6 +41,8 @@ struct HubServerOptions {
   std::string port_file;         // gets the gRPC port once serving, when set
   std::string portal_listen;     // overrides [portal] listen, when set
   std::string portal_port_file;  // gets the portal's port once serving, when set
+  std::string metrics_listen;    // overrides [metrics] listen, when set
+  std::string metrics_port_file; // gets the metrics port once serving, when set
 };
 
 class HubServer {
@@ -62,6 +65,7 @@ class HubServer {
   absl::Status Open(const HubServerOptions& options);
   absl::Status StartGrpc(const HubServerOptions& options);
   absl::Status StartPortal(const HubServerOptions& options);
+  absl::Status StartMetrics(const HubServerOptions& options);
 
   // Declared in dependency order: each is destroyed before what it points to.
   HubConfig config_;
@@ -72,6 +76,7 @@ class HubServer {
   std::unique_ptr<RocksDbStore> store_;
   std::unique_ptr<SealedStore> sealed_;
   std::unique_ptr<SubmissionStore> submissions_;
+  std::unique_ptr<HubMetrics> metrics_;
   std::unique_ptr<KeyRelay> key_relay_;
   std::unique_ptr<Ingest> ingest_;
   std::unique_ptr<Releaser> releaser_;

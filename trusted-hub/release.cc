@@ -207,6 +207,10 @@ absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifes
   return content.FinalHex();
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 // A table protected for release, and what protecting it took.
 struct ProtectedTable {
   AreaTable table;  // suppressed and rounded
@@ -323,8 +327,10 @@ absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
   }
   if (!linked_ || linked_->submissions != submissions) {
     linked_.reset();
+    const auto start = std::chrono::steady_clock::now();
     auto linked = Link(current, epoch);
     if (!linked.ok()) return linked.status();
+    if (metrics_ != nullptr) metrics_->Linked(SecondsSince(start));
     linked->submissions = std::move(submissions);
     linked_ = *std::move(linked);
   }
@@ -403,6 +409,7 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
                                                    const v1::TableRequest& request) {
   absl::StatusOr<v1::ReleaseReply> reply = TryRelease(requester, request);
+  if (metrics_ != nullptr) reply.ok() ? metrics_->Released() : metrics_->ReleaseRefused();
   if (!reply.ok() && reply.status().code() != absl::StatusCode::kInternal &&
       reply.status().code() != absl::StatusCode::kDataLoss) {
     // The privacy officer sees what was asked and refused, too.
@@ -447,9 +454,11 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (!earlier.ok()) return earlier.status();
 
   const DisclosureRules& rules = manifest_->disclosure;
+  const auto start = std::chrono::steady_clock::now();
   auto released = ProtectForRelease(rules, *spec, *counts, geography_, earlier->releases,
                                     earlier->earlier_states, earlier->transitions);
   if (!released.ok()) return released.status();
+  if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
   // Kept before the release is logged: a later update's guard needs this state's counts.
   auto kept = store_->StateCounts(data_version);
   if (!kept.ok()) return kept.status();

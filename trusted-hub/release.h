@@ -23,6 +23,7 @@
 #include "proto/stapel.pb.h"
 #include "tables/area_table.h"
 #include "tables/geography.h"
+#include "trusted-hub/hub_metrics.h"
 #include "trusted-hub/key_relay.h"
 #include "trusted-hub/submission_store.h"
 
@@ -31,14 +32,16 @@ namespace stapel {
 class Releaser {
  public:
   // Links only data made with the linkage secret of `keys`'s current epoch. `manifest`,
-  // `store`, `log` and `keys` are not owned and must remain live while the Releaser is in use.
+  // `store`, `log`, `keys` and `metrics` (when given: it counts releases and refusals and times
+  // linking and protecting) are not owned and must remain live while the Releaser is in use.
   Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
-           const KeyRelay* keys, Geography geography)
+           const KeyRelay* keys, Geography geography, HubMetrics* metrics = nullptr)
       : manifest_(manifest),
         store_(store),
         log_(log),
         keys_(keys),
-        geography_(std::move(geography)) {}
+        geography_(std::move(geography)),
+        metrics_(metrics) {}
 
   // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
   // FAILED_PRECONDITION when the register has not completed a submission. A refused request
@@ -89,6 +92,7 @@ class Releaser {
   ReleaseLogWriter* log_;
   const KeyRelay* keys_;
   const Geography geography_;
+  HubMetrics* const metrics_;  // not owned; may be null
   std::mutex mu_;
   std::optional<Linked> linked_;  // under mu_
 };

@@ -12,6 +12,7 @@
 #include "ledger/log_entry.h"
 #include "project/toml_file.h"
 #include "proto/grpc_status.h"
+#include "proto/health.grpc.pb.h"
 #include "proto/stapel.grpc.pb.h"
 #include "proto/table_request.h"
 #include "proto/tls.h"
@@ -163,6 +164,21 @@ absl::Status RunRequest(const RequestOptions& options) {
   auto reply = CallHub(*channel, named->request);
   if (!reply.ok()) return reply.status();
   return SaveAndPrint(options, named->name, *reply);
+}
+
+absl::StatusOr<std::string> CheckHealth(const RequestOptions& options) {
+  auto channel = ConnectToHub(options);
+  if (!channel.ok()) return channel.status();
+  auto stub = grpc::health::v1::Health::NewStub(*channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::health::v1::HealthCheckResponse response;
+  const grpc::Status status = stub->Check(&context, {}, &response);
+  if (!status.ok()) {
+    return absl::UnavailableError("the hub's health service did not answer: " +
+                                  status.error_message());
+  }
+  return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
 }
 
 }  // namespace stapel

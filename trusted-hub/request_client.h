@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace stapel {
 
@@ -27,6 +28,12 @@ struct RequestOptions {
 // "the hub refused: <why>", or a reply that does not parse) and its code is the failing
 // step's, the hub's for a refusal.
 absl::Status RunRequest(const RequestOptions& options);
+
+// Asks the hub's standard health service (grpc.health.v1, deadline 10 s) whether it serves,
+// with the requester config's address and certificate. Returns the status it reports
+// ("SERVING", or "NOT_SERVING" while it drains); UNAVAILABLE, with the reason, when it does
+// not answer.
+absl::StatusOr<std::string> CheckHealth(const RequestOptions& options);
 
 }  // namespace stapel
 

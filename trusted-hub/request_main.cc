@@ -26,8 +26,21 @@ int main(int argc, char** argv) {
                  "file's purpose)");
   app.add_option("--request,-r", options.request_path, "Table request file (.toml or .json)")
       ->check(CLI::ExistingFile);
+  bool health = false;
+  app.add_flag("--health", health,
+               "Only ask the hub's gRPC health service (grpc.health.v1) whether it serves; "
+               "prints SERVING or NOT_SERVING and exits 0 only when serving");
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
+  if (health) {
+    auto status = stapel::CheckHealth(options);
+    if (!status.ok()) {
+      std::cerr << "stapel-request: " << status.status().message() << "\n";
+      return 1;
+    }
+    std::cout << *status << "\n";
+    return *status == "SERVING" ? 0 : 1;
+  }
 
   if (absl::Status s = stapel::RunRequest(options); !s.ok()) {
     std::cerr << "stapel-request: " << s.message() << "\n";
