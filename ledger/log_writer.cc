@@ -141,6 +141,11 @@ uint64_t ReleaseLogWriter::entries() const {
   return state_.entries;
 }
 
+absl::Status ReleaseLogWriter::WhileNoAppend(const std::function<absl::Status()>& fn) {
+  std::lock_guard lock(mu_);
+  return fn();
+}
+
 absl::StatusOr<std::string> ReleaseLogWriter::Append(nlohmann::json entry) {
   std::lock_guard lock(mu_);
   if (!broken_.ok()) return broken_;

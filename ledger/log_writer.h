@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -38,6 +39,9 @@ class ReleaseLogWriter {
   absl::StatusOr<std::string> Append(nlohmann::json entry);
 
   uint64_t entries() const;
+  // Runs `fn` while no entry is appended, and returns what it returns: a backup copies the log
+  // and what its entries refer to at one moment.
+  absl::Status WhileNoAppend(const std::function<absl::Status()>& fn);
   // The newest entry of `type`, if any.
   std::optional<nlohmann::json> LastEntryOfType(std::string_view type) const;
   // Every entry of `type`, oldest first.

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proto/grpc_status.h"
+#include "trusted-hub/backup.h"
 
 namespace stapel {
 namespace {
@@ -104,6 +105,19 @@ grpc::Status KeyRelayService::Fetch(grpc::ServerContext* context,
   auto slot = limiter_->Acquire(peer);
   if (!slot.ok()) return ToGrpcStatus(slot.status());
   return Finish("Fetch", peer, relay_->Fetch(peer, request->epoch()), response);
+}
+
+grpc::Status AdminService::Backup(grpc::ServerContext*, const v1::BackupRequest* request,
+                                  v1::BackupReply* response) {
+  auto entries = WriteBackup(store_, log_, data_dir_, request->to());
+  if (!entries.ok()) {
+    spdlog::warn("backup to {} failed: {}", request->to(), std::string(entries.status().message()));
+    return ToGrpcStatus(entries.status());
+  }
+  spdlog::info("backed up to {}: the database and {} release log entries", request->to(),
+               *entries);
+  response->set_log_entries(*entries);
+  return grpc::Status::OK;
 }
 
 }  // namespace stapel

@@ -2,15 +2,20 @@
 #define STAPEL_TRUSTED_HUB_GRPC_SERVICES_H_
 
 // The gRPC edge of the hub: takes the caller's identity from its verified client
-// certificate (common name), calls Ingest, Releaser or KeyRelay, and maps their absl::Status to the
-// gRPC status of the same code. No logic lives here.
+// certificate (common name), calls Ingest, Releaser or KeyRelay (or, on the local admin socket,
+// the backup), and maps their absl::Status to the gRPC status of the same code. No logic lives
+// here.
 
 #include "proto/stapel.grpc.pb.h"
+#include <filesystem>
+
+#include "ledger/log_writer.h"
 #include "trusted-hub/call_limiter.h"
 #include "trusted-hub/hub_metrics.h"
 #include "trusted-hub/ingest.h"
 #include "trusted-hub/key_relay.h"
 #include "trusted-hub/release.h"
+#include "trusted-hub/rocksdb_store.h"
 
 namespace stapel {
 
@@ -56,6 +61,21 @@ class KeyRelayService final : public v1::KeyRelay::Service {
  private:
   KeyRelay* relay_;
   CallLimiter* limiter_;
+};
+
+// Served only on the hub's local Unix socket (HubServer): backs up the running hub.
+class AdminService final : public v1::Admin::Service {
+ public:
+  // `store` and `log` are not owned and must outlive the service.
+  AdminService(RocksDbStore* store, ReleaseLogWriter* log, std::filesystem::path data_dir)
+      : store_(store), log_(log), data_dir_(std::move(data_dir)) {}
+  grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
+                      v1::BackupReply* response) override;
+
+ private:
+  RocksDbStore* store_;
+  ReleaseLogWriter* log_;
+  const std::filesystem::path data_dir_;
 };
 
 }  // namespace stapel

@@ -54,11 +54,43 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   purge->add_option("--reason", purge_reason,
                     "Why the data are purged before their retention date (goes into the log)");
+  std::string backup_config, backup_to;
+  auto* backup = app.add_subcommand(
+      "backup",
+      "Back up the hub's database and release log, consistent with each other, into a new "
+      "folder: taken by the running hub (through <data_dir>/admin.sock, as the hub's user), or "
+      "directly when it is stopped. Record values stay sealed: keep the storage key apart");
+  backup->add_option("--config,-c", backup_config, "Hub config (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  backup->add_option("--to", backup_to, "A new (or empty) folder for the backup")->required();
+  std::string restore_config, restore_from;
+  bool restore_force = false;
+  auto* restore = app.add_subcommand(
+      "restore",
+      "Put a backup into the config's data folder. Stop the hub first; it verifies the log and "
+      "the database against each other when it starts again");
+  restore->add_option("--config,-c", restore_config, "Hub config (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  restore->add_option("--from", restore_from, "A backup folder (stapel-hub backup --to)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  restore->add_flag("--force", restore_force,
+                    "Move the data folder's current contents aside to "
+                    "<data_dir>.before-restore-<time> (nothing is deleted)");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z stapel-hub %l: %v");
   if (sodium_init() < 0) {
     spdlog::error("libsodium failed to initialize");
     return 1;
+  }
+  if (backup->parsed() || restore->parsed()) {
+    auto done = backup->parsed() ? stapel::BackupHub(backup_config, backup_to)
+                                 : stapel::RestoreHub(restore_config, restore_from, restore_force);
+    if (!done.ok()) return Fail(done.status());
+    spdlog::info("{}", *done);
+    return 0;
   }
   if (purge->parsed()) {
     auto described = stapel::PurgeMicrodata(purge_config, purge_reason);

@@ -1,9 +1,14 @@
 #include "trusted-hub/hub_server.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 #include <grpc/grpc.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/create_channel.h>
 #include <grpcpp/resource_quota.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
@@ -22,9 +27,11 @@
 #include "keys/signing.h"
 #include "ledger/log_writer.h"
 #include "project/manifest_signature.h"
+#include "proto/grpc_status.h"
 #include "proto/tls.h"
 #include "tables/geography.h"
 #include "trusted-hub/call_limiter.h"
+#include "trusted-hub/backup.h"
 #include "trusted-hub/grpc_services.h"
 #include "trusted-hub/hub_metrics.h"
 #include "trusted-hub/ingest.h"
@@ -39,6 +46,35 @@
 #include "trusted-hub/submission_store.h"
 
 namespace stapel {
+
+// The gRPC address of the admin socket <data_dir>/admin.sock. A Unix socket's path holds at
+// most 107 bytes; a longer one is reached through the data folder's open descriptor
+// (/proc/self/fd/N/admin.sock, Linux), held while this lives.
+class AdminSocket {
+ public:
+  static constexpr const char* kName = "admin.sock";
+  explicit AdminSocket(const std::filesystem::path& data_dir) : path_(data_dir / kName) {
+    if (path_.string().size() <= 107) {
+      address_ = "unix:" + path_.string();
+      return;
+    }
+    fd_ = ::open(data_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    address_ = fmt::format("unix:/proc/self/fd/{}/{}", fd_, kName);
+  }
+  ~AdminSocket() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  AdminSocket(const AdminSocket&) = delete;
+  AdminSocket& operator=(const AdminSocket&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  const std::string& address() const { return address_; }
+
+ private:
+  std::filesystem::path path_;
+  std::string address_;
+  int fd_ = -1;
+};
+
 namespace {
 
 absl::Status WritePortFile(const std::string& path, int port) {
@@ -208,9 +244,33 @@ absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
     return absl::UnavailableError("cannot listen on " + config_.listen +
                                   " (address in use, or not an address of this machine?)");
   }
+  if (absl::Status s = StartAdmin(); !s.ok()) return s;
   if (absl::Status s = WritePortFile(options.port_file, port); !s.ok()) return s;
   spdlog::info("hub for project '{}' listening on port {} ({}); {} releases in the log",
                manifest_.project_id, port, config_.listen, log_->entries());
+  return absl::OkStatus();
+}
+
+// The admin socket: local only, the hub's user only (backup while serving).
+absl::Status HubServer::StartAdmin() {
+  admin_socket_ = std::make_unique<AdminSocket>(config_.data_dir);
+  const std::filesystem::path& socket = admin_socket_->path();
+  std::error_code ec;
+  std::filesystem::remove(socket, ec);  // left by a hub that was killed (this one holds the db)
+  admin_service_ = std::make_unique<AdminService>(store_.get(), log_.get(), config_.data_dir);
+  grpc::ServerBuilder builder;
+  int bound = 0;
+  builder.AddListeningPort(admin_socket_->address(), grpc::InsecureServerCredentials(), &bound);
+  builder.RegisterService(admin_service_.get());
+  admin_server_ = builder.BuildAndStart();
+  if (!admin_server_ || bound == 0) {
+    return absl::UnavailableError(
+        fmt::format("cannot serve the admin socket {} (is the data folder writable?)",
+                    socket.string()));
+  }
+  std::filesystem::permissions(socket, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write, ec);
+  if (ec) return absl::PermissionDeniedError("cannot restrict " + socket.string());
   return absl::OkStatus();
 }
 
@@ -247,6 +307,7 @@ void HubServer::Run() {
   });
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   server_->Wait();
+  admin_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   portal_stop.join();
   spdlog::info("hub stopped");
 }
@@ -269,6 +330,49 @@ absl::StatusOr<std::string> PurgeMicrodata(const std::string& config_path,
   auto entry = Purge(*manifest, &submissions, log->get(), reason, UtcNow().substr(0, 10));
   if (!entry.ok()) return entry.status();
   return DescribeLogEntry(*entry);
+}
+
+absl::StatusOr<std::string> BackupHub(const std::string& config_path, const std::string& to) {
+  auto config = HubConfig::Load(config_path);
+  if (!config.ok()) return config.status();
+  const std::filesystem::path folder = std::filesystem::absolute(to);
+  const AdminSocket admin(config->data_dir);
+  const std::filesystem::path& socket = admin.path();
+  if (std::filesystem::exists(socket)) {
+    auto channel = grpc::CreateChannel(admin.address(), grpc::InsecureChannelCredentials());
+    auto stub = v1::Admin::NewStub(channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+    v1::BackupRequest request;
+    request.set_to(folder.string());
+    v1::BackupReply reply;
+    const grpc::Status status = stub->Backup(&context, request, &reply);
+    if (status.ok()) {
+      return fmt::format("the running hub backed up its database and {} release log entries to {}",
+                         reply.log_entries(), folder.string());
+    }
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+      return absl::Status(FromGrpcStatus(status).code(), "the hub refused: " + status.error_message());
+    }
+    // Nobody answers: a socket left by a hub that stopped.
+  }
+  auto store = RocksDbStore::Open(config->data_dir / "db");
+  if (!store.ok()) {
+    return absl::UnavailableError(fmt::format(
+        "{} (the hub holds its database but does not answer on {}: is it still starting?)",
+        std::string(store.status().message()), socket.string()));
+  }
+  auto entries = WriteBackup(store->get(), nullptr, config->data_dir, folder);
+  if (!entries.ok()) return entries.status();
+  return fmt::format("backed up the stopped hub's database and {} release log entries to {}",
+                     *entries, folder.string());
+}
+
+absl::StatusOr<std::string> RestoreHub(const std::string& config_path, const std::string& from,
+                                       bool force) {
+  auto config = HubConfig::Load(config_path);
+  if (!config.ok()) return config.status();
+  return RestoreBackup(from, config->data_dir, force);
 }
 
 }  // namespace stapel

@@ -21,6 +21,8 @@ class Server;
 
 namespace stapel {
 
+class AdminService;
+class AdminSocket;
 class CallLimiter;
 class HubMetrics;
 class IngestService;
@@ -66,6 +68,7 @@ class HubServer {
   absl::Status StartGrpc(const HubServerOptions& options);
   absl::Status StartPortal(const HubServerOptions& options);
   absl::Status StartMetrics(const HubServerOptions& options);
+  absl::Status StartAdmin();
 
   // Declared in dependency order: each is destroyed before what it points to.
   HubConfig config_;
@@ -85,6 +88,9 @@ class HubServer {
   std::unique_ptr<ReleaseService> release_service_;
   std::unique_ptr<KeyRelayService> key_relay_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<AdminService> admin_service_;
+  std::unique_ptr<AdminSocket> admin_socket_;
+  std::unique_ptr<grpc::Server> admin_server_;  // on <data_dir>/admin.sock
   std::unique_ptr<Portal> portal_;
 };
 
@@ -92,6 +98,16 @@ class HubServer {
 // Returns the readable text of the purge entry. The hub must be stopped.
 absl::StatusOr<std::string> PurgeMicrodata(const std::string& config_path,
                                            const std::string& reason);
+
+// stapel-hub backup: a backup of the hub's database and release log in `to` (backup.h), taken
+// by the running hub through its admin socket, or directly when the hub is stopped. Returns a
+// sentence saying what the backup holds.
+absl::StatusOr<std::string> BackupHub(const std::string& config_path, const std::string& to);
+
+// stapel-hub restore: puts a backup into the config's data folder (backup.h: RestoreBackup).
+// The hub must be stopped.
+absl::StatusOr<std::string> RestoreHub(const std::string& config_path, const std::string& from,
+                                       bool force);
 
 }  // namespace stapel
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
@@ -194,6 +195,18 @@ absl::Status RocksDbStore::Compact() {
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   return FromRocks(db_->CompactRange(compact, nullptr, nullptr), "compact");
+}
+
+absl::Status RocksDbStore::Checkpoint(const std::filesystem::path& dir) {
+  if (absl::Status s = ReopenIfClosed(); !s.ok()) return s;
+  std::shared_lock lock(mu_);
+  if (db_ == nullptr) return absl::UnavailableError("the database is closed after a write error");
+  rocksdb::Checkpoint* raw = nullptr;
+  if (auto s = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"); !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocks(checkpoint->CreateCheckpoint(dir.string()), "checkpoint to " + dir.string());
 }
 
 }  // namespace stapel

@@ -37,6 +37,10 @@ class RocksDbStore : public Store {
   // Flushes the memtable and compacts every level, so erased values leave the SST files and
   // the write-ahead log they were in becomes obsolete and is deleted.
   absl::Status Compact() override;
+  // A consistent copy of the database as it is now in `dir` (which must not exist): a RocksDB
+  // checkpoint (hard links to the immutable files where `dir` is on the same file system,
+  // copies otherwise), openable with Open. Writes go on beside it.
+  absl::Status Checkpoint(const std::filesystem::path& dir);
 
  private:
   // Takes ownership of the open database `db` in `dir`.
