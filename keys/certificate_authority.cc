@@ -92,6 +92,39 @@ SecretBytes ToPem(EVP_PKEY* key) {
   return out;
 }
 
+X509Ptr ReadCertificate(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+}
+
+using RequestPtr = std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)>;
+
+// A certificate request whose signature verifies with its own key.
+absl::StatusOr<RequestPtr> ReadRequest(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  RequestPtr request(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr), X509_REQ_free);
+  if (!request) return absl::InvalidArgumentError("not a certificate request (PEM, PKCS#10)");
+  PkeyPtr key(X509_REQ_get_pubkey(request.get()));
+  if (!key || X509_REQ_verify(request.get(), key.get()) != 1) {
+    return absl::InvalidArgumentError(
+        "the certificate request's signature does not verify: it was changed, or not made by "
+        "the holder of its key");
+  }
+  return request;
+}
+
+// The single common name of a request.
+absl::StatusOr<std::string> CommonName(X509_REQ* request) {
+  X509_NAME* name = X509_REQ_get_subject_name(request);
+  const int at = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (at < 0 || X509_NAME_get_index_by_NID(name, NID_commonName, at) >= 0) {
+    return absl::InvalidArgumentError("the certificate request must name exactly one identity (CN)");
+  }
+  const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                     static_cast<size_t>(ASN1_STRING_length(value)));
+}
+
 }  // namespace
 
 struct CertificateAuthority::Impl {
@@ -195,12 +228,11 @@ std::string CertificateAuthority::RevocationFileName() const {
                                                     nullptr, nullptr, nullptr));
 }
 
-absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
-    std::string_view identity, bool server, const std::vector<std::string>& extra_dns,
-    int days) const {
-  auto key = NewP256Key();
-  if (!key.ok()) return key.status();
-  auto cert = NewCertificate(identity, key->get(), days);
+absl::StatusOr<std::string> CertificateAuthority::Leaf(std::string_view identity, EVP_PKEY* key,
+                                                       bool server,
+                                                       const std::vector<std::string>& extra_dns,
+                                                       int days) const {
+  auto cert = NewCertificate(identity, key, days);
   if (!cert.ok()) return cert.status();
   X509* c = cert->get();
   X509_set_issuer_name(c, X509_get_subject_name(impl_->cert.get()));
@@ -219,11 +251,75 @@ absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
   if (!X509_sign(c, impl_->key.get(), EVP_sha256())) {
     return OpenSslError(fmt::format("{}{}", "signing the certificate of ", identity));
   }
-  // The same key and certificate with the CA's, for importing into a browser.
+  return ToPem(c);
+}
+
+absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
+    std::string_view identity, bool server, const std::vector<std::string>& extra_dns,
+    int days) const {
+  auto key = NewP256Key();
+  if (!key.ok()) return key.status();
+  auto cert = Leaf(identity, key->get(), server, extra_dns, days);
+  if (!cert.ok()) return cert.status();
+  SecretBytes key_pem = ToPem(key->get());
+  auto pkcs12 = Pkcs12Bundle(identity, key_pem, *cert, certificate_pem_);
+  if (!pkcs12.ok()) return pkcs12.status();
+  return IssuedCertificate{*std::move(cert), std::move(key_pem), *std::move(pkcs12)};
+}
+
+absl::StatusOr<std::string> CertificateAuthority::SignRequest(
+    std::string_view csr_pem, bool server, const std::vector<std::string>& extra_dns,
+    int days) const {
+  auto request = ReadRequest(csr_pem);
+  if (!request.ok()) return request.status();
+  auto identity = CommonName(request->get());
+  if (!identity.ok()) return identity.status();
+  PkeyPtr key(X509_REQ_get_pubkey(request->get()));
+  if (!key) return absl::InvalidArgumentError("the certificate request holds no public key");
+  return Leaf(*identity, key.get(), server, extra_dns, days);
+}
+
+absl::StatusOr<CertificateRequest> MakeCertificateRequest(std::string_view identity) {
+  auto key = NewP256Key();
+  if (!key.ok()) return key.status();
+  std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> request(X509_REQ_new(), X509_REQ_free);
+  X509_NAME* name = X509_REQ_get_subject_name(request.get());
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>("Stapel"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(std::string(identity).c_str()),
+                             -1, -1, 0);
+  if (!X509_REQ_set_pubkey(request.get(), key->get()) ||
+      !X509_REQ_sign(request.get(), key->get(), EVP_sha256())) {
+    return OpenSslError("signing the certificate request");
+  }
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509_REQ(bio.get(), request.get());
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return CertificateRequest{std::string(data, static_cast<size_t>(len)), ToPem(key->get())};
+}
+
+absl::StatusOr<std::string> RequestedIdentity(std::string_view csr_pem) {
+  auto request = ReadRequest(csr_pem);
+  if (!request.ok()) return request.status();
+  return CommonName(request->get());
+}
+
+absl::StatusOr<SecretBytes> Pkcs12Bundle(std::string_view identity, const SecretBytes& key_pem,
+                                         std::string_view certificate_pem,
+                                         std::string_view ca_certificate_pem) {
+  BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  PkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  X509Ptr cert = ReadCertificate(certificate_pem), ca = ReadCertificate(ca_certificate_pem);
+  if (!key || !cert || !ca || X509_check_private_key(cert.get(), key.get()) != 1) {
+    return absl::InvalidArgumentError(fmt::format(
+        "the key and certificate of {} are not a key and its certificate", identity));
+  }
   STACK_OF(X509)* chain = sk_X509_new_null();
-  sk_X509_push(chain, impl_->cert.get());
+  sk_X509_push(chain, ca.get());
   const std::string name(identity);
-  PKCS12* p12 = PKCS12_create("", name.c_str(), key->get(), c, chain, 0, 0, 0, 0, 0);
+  PKCS12* p12 = PKCS12_create("", name.c_str(), key.get(), cert.get(), chain, 0, 0, 0, 0, 0);
   sk_X509_free(chain);
   if (p12 == nullptr) return OpenSslError("creating the PKCS#12 file");
   unsigned char* der = nullptr;
@@ -232,7 +328,7 @@ absl::StatusOr<IssuedCertificate> CertificateAuthority::Issue(
   if (der_size <= 0) return OpenSslError("encoding the PKCS#12 file");
   SecretBytes pkcs12(der, static_cast<size_t>(der_size));
   OPENSSL_clear_free(der, der_size);
-  return IssuedCertificate{ToPem(c), ToPem(key->get()), std::move(pkcs12)};
+  return pkcs12;
 }
 
 }  // namespace stapel

@@ -14,6 +14,8 @@
 #include "absl/status/statusor.h"
 #include "keys/secret_bytes.h"
 
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
+
 namespace stapel {
 
 struct IssuedCertificate {
@@ -23,6 +25,24 @@ struct IssuedCertificate {
   // person to import into a browser for the portal; as secret as the key.
   SecretBytes pkcs12;
 };
+
+// A TLS key made where it will be used, and the request (PKCS#10, PEM) for its certificate:
+// the request goes to the project CA, the key never leaves its owner.
+struct CertificateRequest {
+  std::string csr_pem;
+  SecretBytes private_key_pem;
+};
+absl::StatusOr<CertificateRequest> MakeCertificateRequest(std::string_view identity);
+
+// The identity (common name) a request asks a certificate for, once its signature is checked:
+// whoever sent it holds the key. INVALID_ARGUMENT for a request that does not parse or verify.
+absl::StatusOr<std::string> RequestedIdentity(std::string_view csr_pem);
+
+// A key, its certificate and the CA's as PKCS#12 (DER, empty password) for a browser; as secret
+// as the key. INVALID_ARGUMENT when the key is not the certificate's.
+absl::StatusOr<SecretBytes> Pkcs12Bundle(std::string_view identity, const SecretBytes& key_pem,
+                                         std::string_view certificate_pem,
+                                         std::string_view ca_certificate_pem);
 
 class CertificateAuthority {
  public:
@@ -34,6 +54,13 @@ class CertificateAuthority {
   // A leaf certificate with CN = identity and SAN DNS:identity plus `extra_dns` and, for a
   // server, IP:127.0.0.1. Usable for TLS server and client authentication.
   absl::StatusOr<IssuedCertificate> Issue(std::string_view identity, bool server,
+                                          const std::vector<std::string>& extra_dns,
+                                          int days) const;
+
+  // A certificate for the key of the request `csr_pem` (checked as RequestedIdentity checks
+  // it), named and usable as Issue makes them: the CA decides names and uses, whatever else the
+  // request asks for. PEM.
+  absl::StatusOr<std::string> SignRequest(std::string_view csr_pem, bool server,
                                           const std::vector<std::string>& extra_dns,
                                           int days) const;
 
@@ -58,6 +85,9 @@ class CertificateAuthority {
  private:
   struct Impl;
   explicit CertificateAuthority(std::unique_ptr<Impl> impl);
+  // A certificate for `key` signed by the CA, as Issue and SignRequest describe it. PEM.
+  absl::StatusOr<std::string> Leaf(std::string_view identity, evp_pkey_st* key, bool server,
+                                   const std::vector<std::string>& extra_dns, int days) const;
   std::unique_ptr<Impl> impl_;
   std::string certificate_pem_;
   SecretBytes private_key_pem_;

@@ -52,5 +52,29 @@ TEST(CertificateAuthorityTest, CertificateFromAnotherCaDoesNotVerify) {
   EXPECT_FALSE(VerifiesAgainst(issued->certificate_pem, (*ca1)->certificate_pem()));
 }
 
+TEST(CertificateAuthorityTest, ARequestMadeOnPremisesIsSignedForItsKeyAndATamperedOneIsRefused) {
+  auto ca = CertificateAuthority::Create("proj", 30);
+  ASSERT_TRUE(ca.ok());
+  auto request = MakeCertificateRequest("credit");
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(*RequestedIdentity(request->csr_pem), "credit");
+  auto cert = (*ca)->SignRequest(request->csr_pem, false, {}, 30);
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  EXPECT_TRUE(VerifiesAgainst(*cert, (*ca)->certificate_pem()));
+  // The certificate is for the key made on premises: the two make a browser bundle.
+  EXPECT_TRUE(Pkcs12Bundle("credit", request->private_key_pem, *cert, (*ca)->certificate_pem()).ok());
+  auto other = MakeCertificateRequest("credit");
+  EXPECT_EQ(Pkcs12Bundle("credit", other->private_key_pem, *cert, (*ca)->certificate_pem())
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  // A request whose name was changed after it was signed (one base64 character of its body).
+  std::string tampered = request->csr_pem;
+  const size_t at = tampered.find('\n') + 40;
+  tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE((*ca)->SignRequest(tampered, false, {}, 30).ok());
+  EXPECT_FALSE(RequestedIdentity("not a request").ok());
+}
+
 }  // namespace
 }  // namespace stapel

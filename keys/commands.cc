@@ -6,9 +6,12 @@
 
 #include "absl/status/status.h"
 #include "keys/protected_secret.h"
+#include "project/manifest.h"
 
 namespace stapel::keys_cli {
 namespace {
+
+namespace fs = std::filesystem;
 
 // 0 after printing `done` when `status` is OK; 1 after printing its message otherwise.
 int Finish(const absl::Status& status, const std::string& done) {
@@ -59,6 +62,51 @@ int Revoke(const RevokeOptions& o) {
   return Finish(KeyLayout(o.keys).Revoke(o.identities, o.days),
                 "stapel-keys: revoked " + std::to_string(o.identities.size()) +
                     " certificate(s); restart the hub to refuse them at the handshake\n");
+}
+
+int Request(const RequestOptions& o) {
+  const KeyLayout layout(o.out, o.force);
+  return Finish(layout.WriteRequest(o.identity),
+                fmt::format("stapel-keys: {key} (keep here, mode 0600: it never leaves) and "
+                            "{csr} written; send {csr} to the project CA (stapel-keys sign), "
+                            "and put the {crt} it returns beside the key\n",
+                            fmt::arg("key", layout.TlsKey(o.identity).string()),
+                            fmt::arg("csr", layout.Request(o.identity).string()),
+                            fmt::arg("crt", layout.Certificate(o.identity).filename().string())));
+}
+
+int Sign(const SignOptions& o) {
+  auto manifest = Manifest::Load(o.manifest);
+  if (!manifest.ok()) return Finish(manifest.status(), "");
+  auto holder_of = [&](std::string_view id) -> absl::StatusOr<CertificateHolder> {
+    if (id == o.hub) return CertificateHolder::kServer;
+    for (const PartyManifest& party : manifest->parties) {
+      if (party.id == id) return CertificateHolder::kParty;
+    }
+    if (manifest->IsRequester(id) || manifest->IsPrivacyOfficer(id)) {
+      return CertificateHolder::kPerson;
+    }
+    return absl::PermissionDeniedError(fmt::format(
+        "'{}' is neither the hub ('{}') nor a party, requester or privacy officer of project "
+        "'{}' in {}: add it to the manifest (signed by the officer) first",
+        id, o.hub, manifest->project_id, o.manifest.string()));
+  };
+  fs::path out = o.out;
+  if (out.empty()) out = fs::path(o.csr).replace_extension(".crt");
+  auto identity = KeyLayout(o.keys, o.force).SignRequest(o.csr, holder_of, o.days, out);
+  if (!identity.ok()) return Finish(identity.status(), "");
+  return Finish(absl::OkStatus(),
+                fmt::format("stapel-keys: certificate of '{}' for {} days written to {}; send it "
+                            "back with ca.crt\n",
+                            *identity, o.days, out.string()));
+}
+
+int Bundle(const BundleOptions& o) {
+  const KeyLayout layout(o.dir, o.force);
+  return Finish(layout.WritePkcs12(o.identity),
+                "stapel-keys: " + layout.Pkcs12(o.identity).string() +
+                    " written (mode 0600, empty password): import it into the browser for the "
+                    "portal\n");
 }
 
 int Protect(const ProtectOptions& o) {

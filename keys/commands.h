@@ -37,6 +37,34 @@ struct ProtectOptions {
   std::filesystem::path passphrase_file;
 };
 
+struct RequestOptions {
+  std::filesystem::path out;
+  std::string identity;
+  bool force = false;
+};
+
+struct SignOptions {
+  std::filesystem::path keys;      // the CA's folder
+  std::filesystem::path csr;
+  std::filesystem::path manifest;  // the identities that may get a certificate
+  std::string hub = "hub";         // the identity that gets a server certificate
+  int days = 825;
+  std::filesystem::path out;       // empty: the request's path with .crt
+  bool force = false;
+};
+
+struct BundleOptions {
+  std::filesystem::path dir;  // holds <identity>.key, <identity>.crt and ca.crt
+  std::string identity;
+  bool force = false;
+};
+
+// A TLS key and the request for its certificate, made on the owner's premises.
+int Request(const RequestOptions& o);
+// At the project CA: a certificate for a request whose identity the manifest lists.
+int Sign(const SignOptions& o);
+// A person's key and certificate as .p12 for the browser.
+int Bundle(const BundleOptions& o);
 // Every key and certificate of a new project in `out`.
 int Init(const InitOptions& o);
 // One party's own key pairs in `out`.

@@ -50,6 +50,7 @@ fs::path KeyLayout::CaKey() const { return folder_ / "ca.key"; }
 fs::path KeyLayout::Certificate(std::string_view id) const { return folder_ / Named(id, ".crt"); }
 fs::path KeyLayout::TlsKey(std::string_view id) const { return folder_ / Named(id, ".key"); }
 fs::path KeyLayout::Pkcs12(std::string_view id) const { return folder_ / Named(id, ".p12"); }
+fs::path KeyLayout::Request(std::string_view id) const { return folder_ / Named(id, ".csr"); }
 fs::path KeyLayout::SigningKey(std::string_view id) const {
   return folder_ / Named(id, "-signing.key");
 }
@@ -201,6 +202,52 @@ absl::Status KeyLayout::Revoke(const std::vector<std::string>& identities, int d
     previous = *std::move(text);
   }
   return WriteRevocationList(**ca, previous, certs, days);
+}
+
+absl::Status KeyLayout::WriteRequest(std::string_view id) const {
+  if (auto s = ValidateIdentity(id); !s.ok()) return s;
+  std::error_code ec;
+  fs::create_directories(folder_, ec);  // a failure shows in the writes below
+  auto request = MakeCertificateRequest(id);
+  if (!request.ok()) return request.status();
+  if (auto s = Write(TlsKey(id), View(request->private_key_pem), FileMode::kPrivate); !s.ok()) {
+    return s;
+  }
+  return Write(Request(id), request->csr_pem, FileMode::kPublic);
+}
+
+absl::StatusOr<std::string> KeyLayout::SignRequest(
+    const fs::path& csr,
+    const std::function<absl::StatusOr<CertificateHolder>(std::string_view)>& holder_of, int days,
+    const fs::path& out) const {
+  auto ca = LoadCa();
+  if (!ca.ok()) return ca.status();
+  auto pem = ReadTextFile(csr);
+  if (!pem.ok()) return pem.status();
+  auto identity = RequestedIdentity(*pem);
+  if (!identity.ok()) return identity.status();
+  if (auto s = ValidateIdentity(*identity); !s.ok()) return s;
+  auto holder = holder_of(*identity);
+  if (!holder.ok()) return holder.status();
+  const bool server = *holder == CertificateHolder::kServer;
+  auto cert = (*ca)->SignRequest(
+      *pem, server, server ? std::vector<std::string>{"localhost"} : std::vector<std::string>{},
+      days);
+  if (!cert.ok()) return cert.status();
+  if (auto s = Write(out, *cert, FileMode::kPublic); !s.ok()) return s;
+  return *identity;
+}
+
+absl::Status KeyLayout::WritePkcs12(std::string_view id) const {
+  auto key = ReadPrivateFile(TlsKey(id));
+  if (!key.ok()) return key.status();
+  auto cert = ReadTextFile(Certificate(id));
+  if (!cert.ok()) return cert.status();
+  auto ca = ReadTextFile(CaCertificate());
+  if (!ca.ok()) return ca.status();
+  auto pkcs12 = Pkcs12Bundle(id, *key, *cert, *ca);
+  if (!pkcs12.ok()) return pkcs12.status();
+  return Write(Pkcs12(id), View(*pkcs12), FileMode::kPrivate);
 }
 
 }  // namespace stapel

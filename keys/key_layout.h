@@ -6,6 +6,7 @@
 //   ca.crt / ca.key                    the project CA
 //   <id>.crt / <id>.key                TLS certificate and key of the hub, a party or a person
 //   <id>.p12                           a person's key and certificate for a browser
+//   <id>.csr                           a request for <id>.crt, made with <id>.key on premises
 //   <id>-signing.key / .pub            Ed25519 key pair (parties, officers, the hub)
 //   <party>-box.key / .pub             X25519 key pair of a party (the linkage secret)
 //   <hub>-storage.key                  the hub's key for record values at rest
@@ -15,6 +16,7 @@
 // --force; every error says what to fix. Thread-safety: immutable; the folder is not locked.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,6 +57,7 @@ class KeyLayout {
   std::filesystem::path Certificate(std::string_view id) const;       // <id>.crt
   std::filesystem::path TlsKey(std::string_view id) const;            // <id>.key
   std::filesystem::path Pkcs12(std::string_view id) const;            // <id>.p12
+  std::filesystem::path Request(std::string_view id) const;           // <id>.csr
   std::filesystem::path SigningKey(std::string_view id) const;        // <id>-signing.key
   std::filesystem::path SigningPublicKey(std::string_view id) const;  // <id>-signing.pub
   std::filesystem::path BoxKey(std::string_view party) const;         // <party>-box.key
@@ -98,6 +101,22 @@ class KeyLayout {
   // `days` days. Errors of LoadCa, NOT_FOUND for a missing certificate, INVALID_ARGUMENT for
   // one this CA did not issue.
   absl::Status Revoke(const std::vector<std::string>& identities, int days) const;
+
+  // Certificates made where they are used. On the owner's premises: a new <id>.key and the
+  // request <id>.csr for its certificate (the folder is made if needed). INVALID_ARGUMENT for an
+  // identity that is not valid.
+  absl::Status WriteRequest(std::string_view id) const;
+  // At the project CA (this folder holds ca.crt and ca.key): a certificate for the request in
+  // `csr`, valid `days` days, written to `out` (public), for the holder `holder_of` says the
+  // requested identity is (its error, e.g. an identity the manifest does not list, refuses).
+  // Signing a request again renews its certificate with the same key. Returns the identity.
+  absl::StatusOr<std::string> SignRequest(
+      const std::filesystem::path& csr,
+      const std::function<absl::StatusOr<CertificateHolder>(std::string_view)>& holder_of,
+      int days, const std::filesystem::path& out) const;
+  // On a person's premises, once <id>.crt came back: <id>.p12 from <id>.key, <id>.crt and
+  // ca.crt, for the browser.
+  absl::Status WritePkcs12(std::string_view id) const;
 
  private:
   absl::Status Write(const std::filesystem::path& path, std::string_view contents,

@@ -68,7 +68,50 @@ int main(int argc, char** argv) {
   revoke->add_option("--identity", r.identities, "Identity to revoke (repeat)")->required();
   revoke->add_option("--days", r.days, "Days until the list must be renewed")
       ->capture_default_str();
+  cli::RequestOptions q;
+  auto* request = app.add_subcommand(
+      "request",
+      "Make a TLS key and a certificate request on the premises of whoever will use it (a "
+      "party's agent, the hub, a requester, an officer): <identity>.key stays here, "
+      "<identity>.csr goes to the project CA (stapel-keys sign). In production use this instead "
+      "of the TLS keys `init` makes at the CA");
+  request->add_option("--out", q.out, "Folder to write the key and request to")->required();
+  request->add_option("--identity", q.identity, "The identity, as in the manifest")->required();
+  request->add_flag("--force", q.force, "Replace an existing key and request");
+  cli::SignOptions g;
+  auto* sign = app.add_subcommand(
+      "sign",
+      "At the project CA: issue the certificate for a request (stapel-keys request) after "
+      "checking its signature and that the manifest lists its identity (or it is the hub's). "
+      "Signing the same request again renews the certificate with the same key");
+  sign->add_option("--keys", g.keys, "The CA's folder (ca.crt and ca.key)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  sign->add_option("--csr", g.csr, "The request, <identity>.csr")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sign->add_option("--manifest", g.manifest, "The project manifest (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sign->add_option("--hub", g.hub, "The hub's identity: it gets a server certificate")
+      ->capture_default_str();
+  sign->add_option("--days", g.days, "Certificate validity in days")->capture_default_str();
+  sign->add_option("--out", g.out, "Where to write the certificate (default: <csr>.crt)");
+  sign->add_flag("--force", g.force, "Replace an existing certificate (renewal)");
+  cli::BundleOptions b;
+  auto* bundle = app.add_subcommand(
+      "bundle",
+      "For a requester or officer, once the certificate came back: <identity>.p12 (key, "
+      "certificate and ca.crt, empty password) to import into the browser for the portal");
+  bundle->add_option("--dir", b.dir, "Folder with <identity>.key, <identity>.crt and ca.crt")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  bundle->add_option("--identity", b.identity, "The identity")->required();
+  bundle->add_flag("--force", b.force, "Replace an existing .p12");
   CLI11_PARSE(app, argc, argv);
+  if (request->parsed()) return cli::Request(q);
+  if (sign->parsed()) return cli::Sign(g);
+  if (bundle->parsed()) return cli::Bundle(b);
   if (protect->parsed()) return cli::Protect(p);
   if (party_keys->parsed()) return cli::PartyKeys(own);
   if (revoke->parsed()) return cli::Revoke(r);

@@ -1070,6 +1070,82 @@ std::vector<fs::path> FilesStartingWith(const fs::path& dir, std::string_view pr
   return out;
 }
 
+// Certificates made where they are used: the credit registry and the analyst make their TLS
+// keys on their own premises and send only certificate requests; the project CA signs those
+// whose identity the manifest lists. The project works with them, and neither private key is
+// anywhere but in its owner's folder.
+TEST(EndToEndTest, CertificatesMadeWhereTheyAreUsedWorkAndNoPrivateKeyLeavesItsOwner) {
+  World w;
+  const std::string keys = (kBin / "stapel-keys").string();
+  const fs::path ca = w.dir() / "keys", inbox = w.dir() / "ca-inbox";
+  fs::create_directories(inbox);
+  for (const std::string id : {"credit", "analyst"}) {
+    const fs::path premises = w.dir() / (id + "-premises");
+    for (const char* ext : {".key", ".crt", ".p12"}) fs::remove(ca / (id + ext));  // init's
+    ASSERT_EQ(RunProcess({keys, "request", "--out", premises.string(), "--identity", id},
+                         w.Log("request-" + id)),
+              0)
+        << ReadFile(w.Log("request-" + id));
+    EXPECT_EQ(fs::status(premises / (id + ".key")).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    // Only the request travels to the CA, and only the certificate comes back (with ca.crt).
+    fs::copy_file(premises / (id + ".csr"), inbox / (id + ".csr"));
+    ASSERT_EQ(RunProcess({keys, "sign", "--keys", ca.string(), "--csr",
+                          (inbox / (id + ".csr")).string(), "--manifest",
+                          (w.dir() / "config" / "manifest.toml").string()},
+                         w.Log("sign-" + id)),
+              0)
+        << ReadFile(w.Log("sign-" + id));
+    fs::copy_file(inbox / (id + ".crt"), premises / (id + ".crt"));
+    fs::copy_file(ca / "ca.crt", premises / "ca.crt");
+  }
+  // A person also gets the browser's copy, made on premises.
+  ASSERT_EQ(RunProcess({keys, "bundle", "--dir", (w.dir() / "analyst-premises").string(),
+                        "--identity", "analyst"},
+                       w.Log("bundle")),
+            0)
+      << ReadFile(w.Log("bundle"));
+  EXPECT_TRUE(fs::exists(w.dir() / "analyst-premises" / "analyst.p12"));
+  // An identity the manifest does not list gets no certificate.
+  ASSERT_EQ(RunProcess({keys, "request", "--out", (w.dir() / "mallory").string(), "--identity",
+                        "mallory"},
+                       w.Log("request-mallory")),
+            0);
+  EXPECT_EQ(RunProcess({keys, "sign", "--keys", ca.string(), "--csr",
+                        (w.dir() / "mallory" / "mallory.csr").string(), "--manifest",
+                        (w.dir() / "config" / "manifest.toml").string()},
+                       w.Log("sign-mallory")),
+            1);
+  EXPECT_NE(ReadFile(w.Log("sign-mallory")).find("add it to the manifest"), std::string::npos)
+      << ReadFile(w.Log("sign-mallory"));
+  EXPECT_FALSE(fs::exists(w.dir() / "mallory" / "mallory.crt"));
+
+  for (const auto& [config, id] : {std::pair("agent-credit.toml", "credit"),
+                                   std::pair("requester.toml", "analyst")}) {
+    std::string text = ReadFile(w.dir() / "config" / config);
+    text = Replace(text, fmt::format("../keys/{}.crt", id), fmt::format("../{}-premises/{}.crt", id, id));
+    text = Replace(text, fmt::format("../keys/{}.key", id), fmt::format("../{}-premises/{}.key", id, id));
+    WriteFile(w.dir() / "config" / config, text);
+  }
+  w.StartHub();
+  w.RunAllAgents();
+  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
+  ASSERT_EQ(w.StopHub(), 0);
+  for (const std::string id : {"credit", "analyst"}) {
+    const fs::path premises = w.dir() / (id + "-premises");
+    const std::string key = ReadFile(premises / (id + ".key"));
+    // The PEM's second line of base64: key material (the first starts as every P-256 key's).
+    const size_t second = key.find('\n', key.find('\n') + 1) + 1;
+    const std::string body = key.substr(second, key.find('\n', second) - second);
+    ASSERT_GE(body.size(), 40u);
+    for (const auto& e : fs::recursive_directory_iterator(w.dir())) {
+      if (!e.is_regular_file() || e.path().parent_path() == premises) continue;
+      EXPECT_EQ(ReadFile(e.path()).find(body), std::string::npos)
+          << id << "'s private key found in " << e.path();
+    }
+  }
+}
+
 // A backup taken while the hub serves, restored after the data folder is gone astray: the
 // restored hub verifies its log and releases the same table as before.
 TEST(EndToEndTest, ABackupTakenWhileServingRestoresAHubThatVerifiesAndReleasesTheSameTable) {
