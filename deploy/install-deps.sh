@@ -11,7 +11,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libutf8proc-dev libcsv-dev libglpk-dev
   openssl python3
-  chromium chromium-driver libboost-dev prometheus-cpp-dev
+  chromium chromium-driver libboost-dev prometheus-cpp-dev libsystemd-dev systemd
   clang libclang-rt-14-dev
 )
 

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,7 +22,10 @@
 #include <thread>
 #include <unordered_map>
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "audit/officer_audit.h"
@@ -1202,7 +1206,26 @@ TEST(EndToEndTest, ABackupTakenWhileServingRestoresAHubThatVerifiesAndReleasesTh
 TEST(EndToEndTest, AnOperatorChecksHealthAndScrapesMetricsThatHoldNoCountOfPersons) {
   World w;
   const fs::path port_file = w.dir() / "metrics.port";
+  // Under systemd (Type=notify) the hub says when it serves: NOTIFY_SOCKET, here an abstract
+  // Unix datagram socket of the test's.
+  const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(notify, 0);
+  const std::string notify_name = fmt::format("stapel-notify-{}", ::getpid());
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path + 1, notify_name.data(), notify_name.size());
+  ASSERT_EQ(::bind(notify, reinterpret_cast<sockaddr*>(&address),
+                   static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + notify_name.size())),
+            0);
+  ::setenv("NOTIFY_SOCKET", ("@" + notify_name).c_str(), 1);
   w.StartHub({"--metrics-listen", "127.0.0.1:0", "--metrics-port-file", port_file.string()});
+  ::unsetenv("NOTIFY_SOCKET");
+  pollfd ready{notify, POLLIN, 0};
+  ASSERT_EQ(::poll(&ready, 1, 10'000), 1) << "the hub did not notify readiness";
+  char message[256] = {};
+  ASSERT_GT(::recv(notify, message, sizeof(message) - 1, 0), 0);
+  ::close(notify);
+  EXPECT_NE(std::string(message).find("READY=1"), std::string::npos) << message;
   w.RunAllAgents();
   ASSERT_EQ(w.Request(), 0);
   // A refused request: a population the manifest does not have.

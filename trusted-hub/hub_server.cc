@@ -12,6 +12,7 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include <chrono>
 #include <filesystem>
@@ -296,8 +297,11 @@ absl::Status HubServer::StartPortal(const HubServerOptions& options) {
 }
 
 void HubServer::Run() {
+  // Under systemd (Type=notify): dependants start once the hub serves. Elsewhere a no-op.
+  sd_notifyf(0, "READY=1\nSTATUS=serving project %s", manifest_.project_id.c_str());
   int signal_number = 0;
   sigwait(&stop_signals_, &signal_number);
+  sd_notify(0, "STOPPING=1");
   spdlog::info("signal {} received: finishing calls in progress, then stopping", signal_number);
   // Both drain at once: calls in progress get up to 10 s, connections that never send a
   // request (or stall in the handshake) are dropped then.
