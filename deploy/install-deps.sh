@@ -12,6 +12,7 @@ PACKAGES=(
   libutf8proc-dev libcsv-dev libglpk-dev
   openssl python3
   chromium chromium-driver libboost-dev prometheus-cpp-dev libsystemd-dev systemd
+  dpkg-dev lintian
   clang libclang-rt-14-dev
 )
 
