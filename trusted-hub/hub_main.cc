@@ -58,14 +58,14 @@ int main(int argc, char** argv) {
   auto* backup = app.add_subcommand(
       "backup",
       "Back up the hub's database and release log, consistent with each other, into a new "
-      "folder: taken by the running hub (through <data_dir>/admin.sock, as the hub's user), or "
+      "folder: taken by the running hub (through <data_dir>/admin/admin.sock, as the hub's user), or "
       "directly when it is stopped. Record values stay sealed: keep the storage key apart");
   backup->add_option("--config,-c", backup_config, "Hub config (TOML)")
       ->required()
       ->check(CLI::ExistingFile);
   backup->add_option("--to", backup_to, "A new (or empty) folder for the backup")->required();
   std::string restore_config, restore_from;
-  bool restore_force = false;
+  bool restore_force = false, restore_discard = false;
   auto* restore = app.add_subcommand(
       "restore",
       "Put a backup into the config's data folder. Stop the hub first; it verifies the log and "
@@ -79,6 +79,11 @@ int main(int argc, char** argv) {
   restore->add_flag("--force", restore_force,
                     "Move the data folder's current contents aside to "
                     "<data_dir>.before-restore-<time> (nothing is deleted)");
+  restore->add_flag("--discard-later-releases", restore_discard,
+                    "Restore even though the data folder's release log holds releases the "
+                    "backup lacks (they are forgotten, and the differencing guard no longer sees "
+                    "them): only for a lost or damaged folder, after the privacy officer noted "
+                    "those releases");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S%z stapel-hub %l: %v");
   if (sodium_init() < 0) {
@@ -87,7 +92,8 @@ int main(int argc, char** argv) {
   }
   if (backup->parsed() || restore->parsed()) {
     auto done = backup->parsed() ? stapel::BackupHub(backup_config, backup_to)
-                                 : stapel::RestoreHub(restore_config, restore_from, restore_force);
+                                 : stapel::RestoreHub(restore_config, restore_from, restore_force,
+                                                      restore_discard);
     if (!done.ok()) return Fail(done.status());
     spdlog::info("{}", *done);
     return 0;

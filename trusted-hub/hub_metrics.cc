@@ -106,7 +106,8 @@ class HubMetrics::Counters {
         batches_refused_(Family(registry, "stapel_batches_refused_total",
                                 "Batches refused (the hub's log says why)")),
         records_(Family(registry, "stapel_records_received_total",
-                        "Records in the batches stored (a party's own export size)")),
+                        "Records in the batches stored, in whole thousands (a small count of "
+                        "persons never shows)")),
         submissions_(Family(registry, "stapel_submissions_completed_total",
                             "Submissions completed")),
         submissions_refused_(Family(registry, "stapel_submissions_refused_total",
@@ -116,6 +117,10 @@ class HubMetrics::Counters {
         refusals_(Family(registry, "stapel_release_refusals_total",
                          "Table requests refused (logged with the reason)")
                       .Add({})),
+        errors_(Family(registry, "stapel_release_errors_total",
+                       "Table requests that failed inside the hub (its log says why; not a "
+                       "refusal)")
+                    .Add({})),
         link_(prometheus::BuildHistogram()
                   .Name("stapel_link_seconds")
                   .Help("Time to link a data state (once per state, not per request)")
@@ -135,7 +140,7 @@ class HubMetrics::Counters {
 
   prometheus::Family<prometheus::Counter>&batches_, &batches_refused_, &records_, &submissions_,
       &submissions_refused_;
-  prometheus::Counter &releases_, &refusals_;
+  prometheus::Counter &releases_, &refusals_, &errors_;
   prometheus::Histogram &link_, &protect_;
 
  private:
@@ -174,7 +179,12 @@ HubMetrics::~HubMetrics() = default;
 void HubMetrics::BatchReceived(std::string_view party, int64_t records) {
   const std::string label = counters_->Party(party);
   counters_->batches_.Add({{"party", label}}).Increment();
-  counters_->records_.Add({{"party", label}}).Increment(static_cast<double>(records));
+  std::lock_guard lock(records_mu_);
+  int64_t& total = records_[label];
+  const int64_t before = total / kRecordsStep;
+  total += records;
+  counters_->records_.Add({{"party", label}})
+      .Increment(static_cast<double>((total / kRecordsStep - before) * kRecordsStep));
 }
 void HubMetrics::BatchRefused(std::string_view party) {
   counters_->batches_refused_.Add({{"party", counters_->Party(party)}}).Increment();
@@ -187,6 +197,7 @@ void HubMetrics::SubmissionRefused(std::string_view party) {
 }
 void HubMetrics::Released() { counters_->releases_.Increment(); }
 void HubMetrics::ReleaseRefused() { counters_->refusals_.Increment(); }
+void HubMetrics::ReleaseFailed() { counters_->errors_.Increment(); }
 void HubMetrics::Linked(double seconds) {
   counters_->link_.Observe(seconds);
   gauges_->Linked();

@@ -8,14 +8,16 @@
 // linked data state, the release log's size, free disk and the days left on the hub's TLS
 // certificate.
 //
-// What it never shows: a count of persons (no table cell, no linked total), a pseudonym, or an
-// identity outside the manifest (a caller the manifest does not list is counted as "other").
-// The records a party sent are the size of its own export, which it knows.
+// What it never shows: a small count of persons (no table cell, no linked total; the records a
+// party sent, which count the persons in its export, only in whole thousands), a pseudonym, or
+// an identity outside the manifest (a caller the manifest does not list is counted as "other").
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -50,7 +52,11 @@ class HubMetrics {
   void SubmissionCompleted(std::string_view party);
   void SubmissionRefused(std::string_view party);
   void Released();
-  void ReleaseRefused();
+  void ReleaseRefused();  // a refusal the release log records
+  void ReleaseFailed();   // an error inside the hub (internal, data loss): not logged
+  // The records counter moves in steps of this many.
+  static constexpr int64_t kRecordsStep = 1000;
+
   // A data state was linked in `seconds` (its age counts from now).
   void Linked(double seconds);
   // A table was protected in `seconds`.
@@ -62,6 +68,8 @@ class HubMetrics {
   HubMetrics() = default;
 
   int port_ = 0;
+  std::mutex records_mu_;
+  std::map<std::string, int64_t> records_;  // per party label, exact; under records_mu_
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Counters> counters_;
   std::shared_ptr<ScrapeGauges> gauges_;

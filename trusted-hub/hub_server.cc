@@ -14,7 +14,9 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -48,31 +50,46 @@
 
 namespace stapel {
 
-// The gRPC address of the admin socket <data_dir>/admin.sock. A Unix socket's path holds at
-// most 107 bytes; a longer one is reached through the data folder's open descriptor
-// (/proc/self/fd/N/admin.sock, Linux), held while this lives.
+// The admin socket <data_dir>/admin/admin.sock, in a folder only the hub's user may enter
+// (0700), so nobody else can connect, not even before the socket's own mode is set. A Unix
+// socket's path holds at most 107 bytes; a longer one is reached through the folder's open
+// descriptor (/proc/self/fd/N/admin.sock, Linux), held while this lives.
 class AdminSocket {
  public:
   static constexpr const char* kName = "admin.sock";
-  explicit AdminSocket(const std::filesystem::path& data_dir) : path_(data_dir / kName) {
-    if (path_.string().size() <= 107) {
-      address_ = "unix:" + path_.string();
-      return;
-    }
-    fd_ = ::open(data_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    address_ = fmt::format("unix:/proc/self/fd/{}/{}", fd_, kName);
-  }
+  explicit AdminSocket(const std::filesystem::path& data_dir)
+      : folder_(data_dir / "admin"), path_(folder_ / kName) {}
   ~AdminSocket() {
     if (fd_ >= 0) ::close(fd_);
+  }
+  // For the hub: makes the folder, private.
+  absl::Status MakeFolder() const {
+    std::error_code ec;
+    std::filesystem::create_directories(folder_, ec);
+    if (!ec) std::filesystem::permissions(folder_, std::filesystem::perms::owner_all, ec);
+    if (ec) {
+      return absl::PermissionDeniedError(fmt::format(
+          "cannot make the private folder {}: {}", folder_.string(), ec.message()));
+    }
+    return absl::OkStatus();
+  }
+  // The socket's gRPC address; for a long path, through the folder's descriptor.
+  absl::StatusOr<std::string> Address() {
+    if (path_.string().size() <= 107) return "unix:" + path_.string();
+    if (fd_ < 0) fd_ = ::open(folder_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) {
+      return absl::PermissionDeniedError(
+          fmt::format("cannot open {}: {}", folder_.string(), strerror(errno)));
+    }
+    return fmt::format("unix:/proc/self/fd/{}/{}", fd_, kName);
   }
   AdminSocket(const AdminSocket&) = delete;
   AdminSocket& operator=(const AdminSocket&) = delete;
   const std::filesystem::path& path() const { return path_; }
-  const std::string& address() const { return address_; }
 
  private:
-  std::filesystem::path path_;
-  std::string address_;
+  const std::filesystem::path folder_;
+  const std::filesystem::path path_;
   int fd_ = -1;
 };
 
@@ -256,12 +273,15 @@ absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
 absl::Status HubServer::StartAdmin() {
   admin_socket_ = std::make_unique<AdminSocket>(config_.data_dir);
   const std::filesystem::path& socket = admin_socket_->path();
+  if (absl::Status s = admin_socket_->MakeFolder(); !s.ok()) return s;
   std::error_code ec;
   std::filesystem::remove(socket, ec);  // left by a hub that was killed (this one holds the db)
+  auto address = admin_socket_->Address();
+  if (!address.ok()) return address.status();
   admin_service_ = std::make_unique<AdminService>(store_.get(), log_.get(), config_.data_dir);
   grpc::ServerBuilder builder;
   int bound = 0;
-  builder.AddListeningPort(admin_socket_->address(), grpc::InsecureServerCredentials(), &bound);
+  builder.AddListeningPort(*address, grpc::InsecureServerCredentials(), &bound);
   builder.RegisterService(admin_service_.get());
   admin_server_ = builder.BuildAndStart();
   if (!admin_server_ || bound == 0) {
@@ -340,10 +360,12 @@ absl::StatusOr<std::string> BackupHub(const std::string& config_path, const std:
   auto config = HubConfig::Load(config_path);
   if (!config.ok()) return config.status();
   const std::filesystem::path folder = std::filesystem::absolute(to);
-  const AdminSocket admin(config->data_dir);
+  AdminSocket admin(config->data_dir);
   const std::filesystem::path& socket = admin.path();
-  if (std::filesystem::exists(socket)) {
-    auto channel = grpc::CreateChannel(admin.address(), grpc::InsecureChannelCredentials());
+  if (DatabaseInUse(config->data_dir / "db")) {
+    auto address = admin.Address();
+    if (!address.ok()) return address.status();
+    auto channel = grpc::CreateChannel(*address, grpc::InsecureChannelCredentials());
     auto stub = v1::Admin::NewStub(channel);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
@@ -355,17 +377,17 @@ absl::StatusOr<std::string> BackupHub(const std::string& config_path, const std:
       return fmt::format("the running hub backed up its database and {} release log entries to {}",
                          reply.log_entries(), folder.string());
     }
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
-      return absl::Status(FromGrpcStatus(status).code(), "the hub refused: " + status.error_message());
-    }
-    // Nobody answers: a socket left by a hub that stopped.
+    return absl::Status(FromGrpcStatus(status).code(),
+                        fmt::format("the running hub did not back up ({}); its admin socket is "
+                                    "{} (run this as the hub's user)",
+                                    status.error_message(), socket.string()));
+  }
+  if (!std::filesystem::exists(config->data_dir / "db" / "CURRENT")) {
+    return absl::NotFoundError(fmt::format("no hub database in {}: is data_dir in {} right?",
+                                           (config->data_dir / "db").string(), config_path));
   }
   auto store = RocksDbStore::Open(config->data_dir / "db");
-  if (!store.ok()) {
-    return absl::UnavailableError(fmt::format(
-        "{} (the hub holds its database but does not answer on {}: is it still starting?)",
-        std::string(store.status().message()), socket.string()));
-  }
+  if (!store.ok()) return store.status();
   auto entries = WriteBackup(store->get(), nullptr, config->data_dir, folder);
   if (!entries.ok()) return entries.status();
   return fmt::format("backed up the stopped hub's database and {} release log entries to {}",
@@ -373,10 +395,10 @@ absl::StatusOr<std::string> BackupHub(const std::string& config_path, const std:
 }
 
 absl::StatusOr<std::string> RestoreHub(const std::string& config_path, const std::string& from,
-                                       bool force) {
+                                       bool force, bool discard_later_releases) {
   auto config = HubConfig::Load(config_path);
   if (!config.ok()) return config.status();
-  return RestoreBackup(from, config->data_dir, force);
+  return RestoreBackup(from, config->data_dir, force, discard_later_releases);
 }
 
 }  // namespace stapel

@@ -90,7 +90,7 @@ class HubServer {
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<AdminSocket> admin_socket_;
-  std::unique_ptr<grpc::Server> admin_server_;  // on <data_dir>/admin.sock
+  std::unique_ptr<grpc::Server> admin_server_;  // on <data_dir>/admin/admin.sock
   std::unique_ptr<Portal> portal_;
 };
 
@@ -107,7 +107,7 @@ absl::StatusOr<std::string> BackupHub(const std::string& config_path, const std:
 // stapel-hub restore: puts a backup into the config's data folder (backup.h: RestoreBackup).
 // The hub must be stopped.
 absl::StatusOr<std::string> RestoreHub(const std::string& config_path, const std::string& from,
-                                       bool force);
+                                       bool force, bool discard_later_releases);
 
 }  // namespace stapel
 

@@ -409,9 +409,12 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
                                                    const v1::TableRequest& request) {
   absl::StatusOr<v1::ReleaseReply> reply = TryRelease(requester, request);
-  if (metrics_ != nullptr) reply.ok() ? metrics_->Released() : metrics_->ReleaseRefused();
-  if (!reply.ok() && reply.status().code() != absl::StatusCode::kInternal &&
-      reply.status().code() != absl::StatusCode::kDataLoss) {
+  const bool refused = !reply.ok() && reply.status().code() != absl::StatusCode::kInternal &&
+                       reply.status().code() != absl::StatusCode::kDataLoss;
+  if (metrics_ != nullptr) {
+    reply.ok() ? metrics_->Released() : refused ? metrics_->ReleaseRefused() : metrics_->ReleaseFailed();
+  }
+  if (refused) {
     // The privacy officer sees what was asked and refused, too.
     auto logged = log_->Append(RefusalEntry{.requester = std::string(requester),
                                             .purpose = request.purpose(),
