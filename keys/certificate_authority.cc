@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include "absl/strings/str_join.h"
+#include "encoding/sha256.h"
 
 namespace stapel {
 namespace {
@@ -105,7 +106,17 @@ absl::StatusOr<RequestPtr> ReadRequest(std::string_view pem) {
   RequestPtr request(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr), X509_REQ_free);
   if (!request) return absl::InvalidArgumentError("not a certificate request (PEM, PKCS#10)");
   PkeyPtr key(X509_REQ_get_pubkey(request.get()));
-  if (!key || X509_REQ_verify(request.get(), key.get()) != 1) {
+  if (!key || !EVP_PKEY_is_a(key.get(), "EC")) {
+    return absl::InvalidArgumentError(
+        "the certificate request's key is not an ECDSA P-256 key: make it with stapel-keys request");
+  }
+  char curve[64] = {};
+  if (EVP_PKEY_get_group_name(key.get(), curve, sizeof(curve), nullptr) != 1 ||
+      std::string_view(curve) != "prime256v1") {
+    return absl::InvalidArgumentError(
+        "the certificate request's key is not an ECDSA P-256 key: make it with stapel-keys request");
+  }
+  if (X509_REQ_verify(request.get(), key.get()) != 1) {
     return absl::InvalidArgumentError(
         "the certificate request's signature does not verify: it was changed, or not made by "
         "the holder of its key");
@@ -282,19 +293,22 @@ absl::StatusOr<std::string> CertificateAuthority::SignRequest(
 absl::StatusOr<CertificateRequest> MakeCertificateRequest(std::string_view identity) {
   auto key = NewP256Key();
   if (!key.ok()) return key.status();
-  std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> request(X509_REQ_new(), X509_REQ_free);
+  RequestPtr request(X509_REQ_new(), X509_REQ_free);
+  if (!request) return OpenSslError("X509_REQ_new");
   X509_NAME* name = X509_REQ_get_subject_name(request.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>("Stapel"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(std::string(identity).c_str()),
-                             -1, -1, 0);
-  if (!X509_REQ_set_pubkey(request.get(), key->get()) ||
+  const std::string cn(identity);
+  if (!X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                                  reinterpret_cast<const unsigned char*>("Stapel"), -1, -1, 0) ||
+      !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                  reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) ||
+      !X509_REQ_set_pubkey(request.get(), key->get()) ||
       !X509_REQ_sign(request.get(), key->get(), EVP_sha256())) {
-    return OpenSslError("signing the certificate request");
+    return OpenSslError("making the certificate request");
   }
   BioPtr bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509_REQ(bio.get(), request.get());
+  if (!bio || !PEM_write_bio_X509_REQ(bio.get(), request.get())) {
+    return OpenSslError("writing the certificate request");
+  }
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio.get(), &data);
   return CertificateRequest{std::string(data, static_cast<size_t>(len)), ToPem(key->get())};
@@ -304,6 +318,18 @@ absl::StatusOr<std::string> RequestedIdentity(std::string_view csr_pem) {
   auto request = ReadRequest(csr_pem);
   if (!request.ok()) return request.status();
   return CommonName(request->get());
+}
+
+absl::StatusOr<std::string> RequestFingerprint(std::string_view csr_pem) {
+  auto request = ReadRequest(csr_pem);
+  if (!request.ok()) return request.status();
+  PkeyPtr key(X509_REQ_get_pubkey(request->get()));
+  unsigned char* der = nullptr;
+  const int size = i2d_PUBKEY(key.get(), &der);
+  if (size <= 0) return OpenSslError("encoding the request's public key");
+  std::string fingerprint = Sha256Hex(std::string_view(reinterpret_cast<char*>(der), size));
+  OPENSSL_free(der);
+  return fingerprint;
 }
 
 absl::StatusOr<SecretBytes> Pkcs12Bundle(std::string_view identity, const SecretBytes& key_pem,

@@ -35,8 +35,14 @@ struct CertificateRequest {
 absl::StatusOr<CertificateRequest> MakeCertificateRequest(std::string_view identity);
 
 // The identity (common name) a request asks a certificate for, once its signature is checked:
-// whoever sent it holds the key. INVALID_ARGUMENT for a request that does not parse or verify.
+// whoever sent it holds the key. INVALID_ARGUMENT for a request that does not parse or verify,
+// or whose key is not an ECDSA P-256 key (the only kind the project uses).
 absl::StatusOr<std::string> RequestedIdentity(std::string_view csr_pem);
+
+// The fingerprint of a request's key: SHA-256 of its SubjectPublicKeyInfo, lowercase hex. The
+// owner reads it out to the CA by another channel (a call), so the CA knows the request it signs
+// is the owner's, not one somebody else sent in the owner's name. Errors as RequestedIdentity.
+absl::StatusOr<std::string> RequestFingerprint(std::string_view csr_pem);
 
 // A key, its certificate and the CA's as PKCS#12 (DER, empty password) for a browser; as secret
 // as the key. INVALID_ARGUMENT when the key is not the certificate's.

@@ -6,7 +6,11 @@
 
 #include "absl/status/status.h"
 #include "keys/protected_secret.h"
+#include "keys/certificate_authority.h"
+#include "keys/key_file.h"
+#include "keys/signing.h"
 #include "project/manifest.h"
+#include "project/manifest_signature.h"
 
 namespace stapel::keys_cli {
 namespace {
@@ -66,18 +70,42 @@ int Revoke(const RevokeOptions& o) {
 
 int Request(const RequestOptions& o) {
   const KeyLayout layout(o.out, o.force);
-  return Finish(layout.WriteRequest(o.identity),
+  if (absl::Status s = layout.WriteRequest(o.identity); !s.ok()) return Finish(s, "");
+  auto csr = ReadTextFile(layout.Request(o.identity));
+  auto fingerprint = csr.ok() ? RequestFingerprint(*csr) : csr.status();
+  if (!fingerprint.ok()) return Finish(fingerprint.status(), "");
+  return Finish(absl::OkStatus(),
                 fmt::format("stapel-keys: {key} (keep here, mode 0600: it never leaves) and "
-                            "{csr} written; send {csr} to the project CA (stapel-keys sign), "
-                            "and put the {crt} it returns beside the key\n",
+                            "{csr} written. Send {csr} to the project CA and read out this "
+                            "fingerprint to it by another channel (a call): the CA signs only "
+                            "with it (stapel-keys sign --fingerprint).\n{fingerprint}\nPut the "
+                            "{crt} it returns beside the key.\n",
                             fmt::arg("key", layout.TlsKey(o.identity).string()),
                             fmt::arg("csr", layout.Request(o.identity).string()),
+                            fmt::arg("fingerprint", *fingerprint),
                             fmt::arg("crt", layout.Certificate(o.identity).filename().string())));
 }
 
 int Sign(const SignOptions& o) {
+  // Only the manifest the privacy officer signed says who takes part.
+  auto officer = Ed25519Verifier::FromFile(o.officer_key);
+  if (!officer.ok()) return Finish(officer.status(), "");
+  if (auto signature = VerifyManifestSignature(o.manifest, *officer, o.officer_key);
+      !signature.ok()) {
+    return Finish(signature.status(), "");
+  }
   auto manifest = Manifest::Load(o.manifest);
   if (!manifest.ok()) return Finish(manifest.status(), "");
+  auto csr = ReadTextFile(o.csr);
+  auto fingerprint = csr.ok() ? RequestFingerprint(*csr) : csr.status();
+  if (!fingerprint.ok()) return Finish(fingerprint.status(), "");
+  if (*fingerprint != o.fingerprint) {
+    return Finish(absl::PermissionDeniedError(fmt::format(
+                      "the request's key has fingerprint {}, not the {} its owner read out: "
+                      "this request is not the one they made; sign nothing and ask them",
+                      *fingerprint, o.fingerprint)),
+                  "");
+  }
   auto holder_of = [&](std::string_view id) -> absl::StatusOr<CertificateHolder> {
     if (id == o.hub) return CertificateHolder::kServer;
     for (const PartyManifest& party : manifest->parties) {
@@ -91,8 +119,9 @@ int Sign(const SignOptions& o) {
         "'{}' in {}: add it to the manifest (signed by the officer) first",
         id, o.hub, manifest->project_id, o.manifest.string()));
   };
-  fs::path out = o.out;
-  if (out.empty()) out = fs::path(o.csr).replace_extension(".crt");
+  auto named = RequestedIdentity(*csr);
+  if (!named.ok()) return Finish(named.status(), "");
+  const fs::path out = o.out.empty() ? o.csr.parent_path() / (*named + ".crt") : o.out;
   auto identity = KeyLayout(o.keys, o.force).SignRequest(o.csr, holder_of, o.days, out);
   if (!identity.ok()) return Finish(identity.status(), "");
   return Finish(absl::OkStatus(),

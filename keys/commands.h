@@ -47,9 +47,11 @@ struct SignOptions {
   std::filesystem::path keys;      // the CA's folder
   std::filesystem::path csr;
   std::filesystem::path manifest;  // the identities that may get a certificate
+  std::filesystem::path officer_key;  // the manifest must carry its signature
+  std::string fingerprint;         // of the request's key, as its owner read it out
   std::string hub = "hub";         // the identity that gets a server certificate
   int days = 825;
-  std::filesystem::path out;       // empty: the request's path with .crt
+  std::filesystem::path out;       // empty: <identity>.crt beside the request
   bool force = false;
 };
 

@@ -82,7 +82,9 @@ int main(int argc, char** argv) {
   auto* sign = app.add_subcommand(
       "sign",
       "At the project CA: issue the certificate for a request (stapel-keys request) after "
-      "checking its signature and that the manifest lists its identity (or it is the hub's). "
+      "checking its signature, its key's fingerprint against the one its owner read out, the "
+      "officer's signature on the manifest and that the manifest lists its identity (or it is "
+      "the hub's). "
       "Signing the same request again renews the certificate with the same key");
   sign->add_option("--keys", g.keys, "The CA's folder (ca.crt and ca.key)")
       ->required()
@@ -93,10 +95,19 @@ int main(int argc, char** argv) {
   sign->add_option("--manifest", g.manifest, "The project manifest (TOML)")
       ->required()
       ->check(CLI::ExistingFile);
+  sign->add_option("--officer-key", g.officer_key,
+                   "The privacy officer's public key: the manifest must carry its signature")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sign->add_option("--fingerprint", g.fingerprint,
+                   "The request's fingerprint as its owner read it out to you by another channel "
+                   "(stapel-keys request prints it)")
+      ->required();
   sign->add_option("--hub", g.hub, "The hub's identity: it gets a server certificate")
       ->capture_default_str();
   sign->add_option("--days", g.days, "Certificate validity in days")->capture_default_str();
-  sign->add_option("--out", g.out, "Where to write the certificate (default: <csr>.crt)");
+  sign->add_option("--out", g.out,
+                   "Where to write the certificate (default: <identity>.crt beside the request)");
   sign->add_flag("--force", g.force, "Replace an existing certificate (renewal)");
   cli::BundleOptions b;
   auto* bundle = app.add_subcommand(

@@ -1084,6 +1084,18 @@ TEST(EndToEndTest, CertificatesMadeWhereTheyAreUsedWorkAndNoPrivateKeyLeavesItsO
   const std::string keys = (kBin / "stapel-keys").string();
   const fs::path ca = w.dir() / "keys", inbox = w.dir() / "ca-inbox";
   fs::create_directories(inbox);
+  // stapel-keys sign at the CA, with the fingerprint the owner read out.
+  auto sign = [&](const fs::path& csr, const std::string& fingerprint, const std::string& log) {
+    return RunProcess({keys, "sign", "--keys", ca.string(), "--csr", csr.string(), "--manifest",
+                       (w.dir() / "config" / "manifest.toml").string(), "--officer-key",
+                       (ca / "officer-signing.pub").string(), "--fingerprint", fingerprint},
+                      w.Log(log));
+  };
+  auto fingerprint_in = [&](const std::string& log) {
+    std::smatch match;
+    const std::string text = ReadFile(w.Log(log));
+    return std::regex_search(text, match, std::regex("[0-9a-f]{64}")) ? match.str() : "";
+  };
   for (const std::string id : {"credit", "analyst"}) {
     const fs::path premises = w.dir() / (id + "-premises");
     for (const char* ext : {".key", ".crt", ".p12"}) fs::remove(ca / (id + ext));  // init's
@@ -1093,13 +1105,17 @@ TEST(EndToEndTest, CertificatesMadeWhereTheyAreUsedWorkAndNoPrivateKeyLeavesItsO
         << ReadFile(w.Log("request-" + id));
     EXPECT_EQ(fs::status(premises / (id + ".key")).permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write);
-    // Only the request travels to the CA, and only the certificate comes back (with ca.crt).
+    // Only the request travels to the CA, and only the certificate comes back (with ca.crt);
+    // the fingerprint goes by phone. A request in the owner's name with another key is refused.
     fs::copy_file(premises / (id + ".csr"), inbox / (id + ".csr"));
-    ASSERT_EQ(RunProcess({keys, "sign", "--keys", ca.string(), "--csr",
-                          (inbox / (id + ".csr")).string(), "--manifest",
-                          (w.dir() / "config" / "manifest.toml").string()},
-                         w.Log("sign-" + id)),
-              0)
+    const std::string fingerprint = fingerprint_in("request-" + id);
+    ASSERT_EQ(fingerprint.size(), 64u) << ReadFile(w.Log("request-" + id));
+    std::string other = fingerprint;
+    other[0] = other[0] == '0' ? '1' : '0';
+    EXPECT_EQ(sign(inbox / (id + ".csr"), other, "sign-wrong-" + id), 1);
+    EXPECT_NE(ReadFile(w.Log("sign-wrong-" + id)).find("not the one they made"),
+              std::string::npos);
+    ASSERT_EQ(sign(inbox / (id + ".csr"), fingerprint, "sign-" + id), 0)
         << ReadFile(w.Log("sign-" + id));
     fs::copy_file(inbox / (id + ".crt"), premises / (id + ".crt"));
     fs::copy_file(ca / "ca.crt", premises / "ca.crt");
@@ -1116,10 +1132,8 @@ TEST(EndToEndTest, CertificatesMadeWhereTheyAreUsedWorkAndNoPrivateKeyLeavesItsO
                         "mallory"},
                        w.Log("request-mallory")),
             0);
-  EXPECT_EQ(RunProcess({keys, "sign", "--keys", ca.string(), "--csr",
-                        (w.dir() / "mallory" / "mallory.csr").string(), "--manifest",
-                        (w.dir() / "config" / "manifest.toml").string()},
-                       w.Log("sign-mallory")),
+  EXPECT_EQ(sign(w.dir() / "mallory" / "mallory.csr", fingerprint_in("request-mallory"),
+                 "sign-mallory"),
             1);
   EXPECT_NE(ReadFile(w.Log("sign-mallory")).find("add it to the manifest"), std::string::npos)
       << ReadFile(w.Log("sign-mallory"));
