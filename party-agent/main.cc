@@ -8,6 +8,7 @@
 #include "party-agent/agent_config.h"
 #include "party-agent/hub_client.h"
 #include "party-agent/party_command.h"
+#include "party-agent/run_summary.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -20,6 +21,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
   app.add_option("--input", input_override, "CSV export to send (overrides [input] file)");
+  std::string summary_json;
+  app.add_option("--summary-json", summary_json,
+                 "Also write the run's outcome (counts, receipt, or the error) as JSON to this "
+                 "file, for monitoring; written for a failed run too");
   CLI11_PARSE(app, argc, argv);
   auto config = stapel::StartPartyCommand("stapel-agent", config_path, hub_override);
   if (!config) return 1;
@@ -46,6 +51,12 @@ int main(int argc, char** argv) {
                    s.rows_read / std::max(s.seconds, 1e-9));
     }
   });
+  if (!summary_json.empty()) {
+    if (absl::Status s = stapel::WriteRunSummary(summary_json, *config, summary); !s.ok()) {
+      spdlog::error("{}", std::string(s.message()));
+      return 1;
+    }
+  }
   if (!summary.ok()) {
     spdlog::error("{}", std::string(summary.status().message()));
     return 1;

@@ -1254,13 +1254,24 @@ TEST(EndToEndTest, AnOperatorChecksHealthAndScrapesMetricsThatHoldNoCountOfPerso
   ::setenv("NOTIFY_SOCKET", ("@" + notify_name).c_str(), 1);
   w.StartHub({"--metrics-listen", "127.0.0.1:0", "--metrics-port-file", port_file.string()});
   ::unsetenv("NOTIFY_SOCKET");
+  // The agent's run for the party's monitoring, as JSON.
+  const fs::path run_json = w.dir() / "municipality-run.json";
+  ASSERT_EQ(w.RunAgent("agent-municipality.toml", {"--summary-json", run_json.string()}), 0);
+  const nlohmann::json run = nlohmann::json::parse(ReadFile(run_json));
+  EXPECT_EQ(run["party"], "municipality");
+  EXPECT_TRUE(run["ok"].get<bool>());
+  EXPECT_EQ(run["acknowledged"], run["records_sent"]);
+  EXPECT_GT(run["rows_read"].get<int>(), 1000);
+  EXPECT_GT(run["receipt_seq"].get<int>(), 0);
   pollfd ready{notify, POLLIN, 0};
   ASSERT_EQ(::poll(&ready, 1, 10'000), 1) << "the hub did not notify readiness";
   char message[256] = {};
   ASSERT_GT(::recv(notify, message, sizeof(message) - 1, 0), 0);
   ::close(notify);
   EXPECT_NE(std::string(message).find("READY=1"), std::string::npos) << message;
-  w.RunAllAgents();
+  for (const char* party : {"housing", "credit"}) {
+    ASSERT_EQ(w.RunAgent(fmt::format("agent-{}.toml", party)), 0);
+  }
   ASSERT_EQ(w.Request(), 0);
   // A refused request: a population the manifest does not have.
   WriteFile(w.dir() / "bad-request.toml", "population = \"nobody\"\n");
