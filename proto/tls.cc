@@ -8,6 +8,8 @@
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <utility>
@@ -151,6 +153,22 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredenti
         tls::ExternalCertificateVerifier::Create<AdmittedNames>(std::move(admitted)));
   }
   return tls::TlsServerCredentials(options);
+}
+
+absl::StatusOr<std::string> CertificateIdentity(const std::filesystem::path& certificate) {
+  auto pem = ReadTextFile(certificate);
+  if (!pem.ok()) return pem.status();
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  char name[256] = {};
+  if (!cert || X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, name,
+                                         sizeof(name)) <= 0) {
+    return absl::InvalidArgumentError(
+        fmt::format("{} is not a certificate with a common name", certificate.string()));
+  }
+  return std::string(name);
 }
 
 }  // namespace stapel

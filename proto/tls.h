@@ -60,6 +60,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MutualTlsChannel(const HubEndpoin
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredentials(
     const TlsFiles& files, std::set<std::string> admitted = {});
 
+// The identity (common name) of the certificate in `certificate` (PEM): the hub's own, for its
+// local admin socket, where only a holder of the hub's key is admitted.
+absl::StatusOr<std::string> CertificateIdentity(const std::filesystem::path& certificate);
+
 // Largest message either side sends or accepts.
 inline constexpr int kMaxMessageBytes = 32 << 20;
 

@@ -5,10 +5,7 @@
 #include <unistd.h>
 #include <grpc/grpc.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/create_channel.h>
 #include <grpcpp/resource_quota.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
@@ -51,7 +48,8 @@
 namespace stapel {
 
 // The admin socket <data_dir>/admin/admin.sock, in a folder only the hub's user may enter
-// (0700), so nobody else can connect, not even before the socket's own mode is set. A Unix
+// (0700), so nobody else can connect, not even before the socket's own mode is set. Mutual TLS
+// on it as everywhere: the one client admitted is a holder of the hub's own certificate and key. A Unix
 // socket's path holds at most 107 bytes; a longer one is reached through the folder's open
 // descriptor (/proc/self/fd/N/admin.sock, Linux), held while this lives.
 class AdminSocket {
@@ -278,10 +276,14 @@ absl::Status HubServer::StartAdmin() {
   std::filesystem::remove(socket, ec);  // left by a hub that was killed (this one holds the db)
   auto address = admin_socket_->Address();
   if (!address.ok()) return address.status();
+  auto own = CertificateIdentity(config_.tls.certificate);
+  if (!own.ok()) return own.status();
+  auto credentials = MutualTlsServerCredentials(config_.tls, {*own});
+  if (!credentials.ok()) return credentials.status();
   admin_service_ = std::make_unique<AdminService>(store_.get(), log_.get(), config_.data_dir);
   grpc::ServerBuilder builder;
   int bound = 0;
-  builder.AddListeningPort(*address, grpc::InsecureServerCredentials(), &bound);
+  builder.AddListeningPort(*address, *credentials, &bound);
   builder.RegisterService(admin_service_.get());
   admin_server_ = builder.BuildAndStart();
   if (!admin_server_ || bound == 0) {
@@ -365,8 +367,11 @@ absl::StatusOr<std::string> BackupHub(const std::string& config_path, const std:
   if (DatabaseInUse(config->data_dir / "db")) {
     auto address = admin.Address();
     if (!address.ok()) return address.status();
-    auto channel = grpc::CreateChannel(*address, grpc::InsecureChannelCredentials());
-    auto stub = v1::Admin::NewStub(channel);
+    auto own = CertificateIdentity(config->tls.certificate);
+    if (!own.ok()) return own.status();
+    auto channel = MutualTlsChannel({.address = *address, .name = *own}, config->tls);
+    if (!channel.ok()) return channel.status();
+    auto stub = v1::Admin::NewStub(*channel);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
     v1::BackupRequest request;
