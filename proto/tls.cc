@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <ctime>
 #include <utility>
 
 #include "keys/key_file.h"
@@ -155,20 +156,44 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredenti
   return tls::TlsServerCredentials(options);
 }
 
-absl::StatusOr<std::string> CertificateIdentity(const std::filesystem::path& certificate) {
+namespace {
+using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
+
+absl::StatusOr<X509Ptr> ReadCertificate(const std::filesystem::path& certificate) {
   auto pem = ReadTextFile(certificate);
   if (!pem.ok()) return pem.status();
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(
       BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())), BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
-  char name[256] = {};
-  if (!cert || X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, name,
-                                         sizeof(name)) <= 0) {
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  if (!cert) {
     return absl::InvalidArgumentError(
-        fmt::format("{} is not a certificate with a common name", certificate.string()));
+        fmt::format("{} is not a certificate (PEM)", certificate.string()));
+  }
+  return cert;
+}
+}  // namespace
+
+absl::StatusOr<std::string> CertificateIdentity(const std::filesystem::path& certificate) {
+  auto cert = ReadCertificate(certificate);
+  if (!cert.ok()) return cert.status();
+  char name[256] = {};
+  if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert->get()), NID_commonName, name,
+                                sizeof(name)) <= 0) {
+    return absl::InvalidArgumentError(
+        fmt::format("{} has no common name", certificate.string()));
   }
   return std::string(name);
+}
+
+absl::StatusOr<int64_t> CertificateExpiry(const std::filesystem::path& certificate) {
+  auto cert = ReadCertificate(certificate);
+  if (!cert.ok()) return cert.status();
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert->get()), &tm) != 1) {
+    return absl::InvalidArgumentError(
+        fmt::format("{} has no readable expiry", certificate.string()));
+  }
+  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace stapel

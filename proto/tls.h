@@ -63,6 +63,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredenti
 // The identity (common name) of the certificate in `certificate` (PEM): the hub's own, for its
 // local admin socket, where only a holder of the hub's key is admitted.
 absl::StatusOr<std::string> CertificateIdentity(const std::filesystem::path& certificate);
+// When that certificate expires, in seconds since the epoch (the hub's metrics count down).
+absl::StatusOr<int64_t> CertificateExpiry(const std::filesystem::path& certificate);
 
 // Largest message either side sends or accepts.
 inline constexpr int kMaxMessageBytes = 32 << 20;

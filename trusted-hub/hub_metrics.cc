@@ -1,8 +1,6 @@
 #include "trusted-hub/hub_metrics.h"
 
 #include <fmt/format.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
@@ -10,31 +8,16 @@
 #include <prometheus/registry.h>
 #include <sys/statvfs.h>
 
-#include <cstdio>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <system_error>
 #include <vector>
 
+#include "proto/tls.h"
+
 namespace stapel {
 namespace {
-
-// Seconds since the epoch at which the certificate in `path` (PEM) expires; nullopt when it
-// cannot be read.
-std::optional<int64_t> NotAfter(const std::filesystem::path& path) {
-  FILE* f = std::fopen(path.c_str(), "r");
-  if (f == nullptr) return std::nullopt;
-  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
-  std::fclose(f);
-  if (cert == nullptr) return std::nullopt;
-  std::tm tm{};
-  const bool ok = ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1;
-  X509_free(cert);
-  if (!ok) return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
-}
 
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -59,7 +42,11 @@ const prometheus::Histogram::BucketBoundaries kSeconds = {0.01, 0.05, 0.1, 0.5, 
 class HubMetrics::ScrapeGauges : public prometheus::Collectable {
  public:
   explicit ScrapeGauges(Sources sources)
-      : sources_(std::move(sources)), not_after_(NotAfter(sources_.tls_certificate)) {}
+      : sources_(std::move(sources)) {
+    if (auto expiry = CertificateExpiry(sources_.tls_certificate); expiry.ok()) {
+      not_after_ = *expiry;
+    }
+  }
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> out;
@@ -93,7 +80,7 @@ class HubMetrics::ScrapeGauges : public prometheus::Collectable {
 
  private:
   const Sources sources_;
-  const std::optional<int64_t> not_after_;
+  std::optional<int64_t> not_after_;  // nullopt: the certificate could not be read
   std::atomic<int64_t> linked_at_ = 0;
 };
 
