@@ -67,6 +67,7 @@ grpc::Status IngestService::CompleteSubmission(grpc::ServerContext* context,
     spdlog::info("submission of '{}' complete: {} records in {} batches (replaces {} records)",
                  peer, receipt->record_count(), receipt->batch_count(),
                  receipt->replaced_record_count());
+    if (completed_) completed_();
   }
   return Finish("CompleteSubmission", peer, std::move(receipt), response);
 }

@@ -8,6 +8,7 @@
 
 #include "proto/stapel.grpc.pb.h"
 #include <filesystem>
+#include <functional>
 
 #include "ledger/log_writer.h"
 #include "trusted-hub/call_limiter.h"
@@ -22,8 +23,10 @@ namespace stapel {
 class IngestService final : public v1::Ingest::Service {
  public:
   // `ingest`, `limiter` and `metrics` (may be null) are not owned and must outlive the service.
-  IngestService(Ingest* ingest, CallLimiter* limiter, HubMetrics* metrics)
-      : ingest_(ingest), limiter_(limiter), metrics_(metrics) {}
+  // `completed` (may be empty) is called after each completed submission: a new data state.
+  IngestService(Ingest* ingest, CallLimiter* limiter, HubMetrics* metrics,
+                std::function<void()> completed = {})
+      : ingest_(ingest), limiter_(limiter), metrics_(metrics), completed_(std::move(completed)) {}
   grpc::Status SubmitBatch(grpc::ServerContext* context, const v1::SignedBatch* request,
                            v1::BatchAck* response) override;
   grpc::Status CompleteSubmission(grpc::ServerContext* context,
@@ -34,6 +37,7 @@ class IngestService final : public v1::Ingest::Service {
   Ingest* ingest_;
   CallLimiter* limiter_;
   HubMetrics* metrics_;
+  const std::function<void()> completed_;
 };
 
 class ReleaseService final : public v1::Release::Service {

@@ -30,8 +30,9 @@
 #include "proto/grpc_status.h"
 #include "proto/tls.h"
 #include "tables/geography.h"
-#include "trusted-hub/call_limiter.h"
+#include "trusted-hub/background_task.h"
 #include "trusted-hub/backup.h"
+#include "trusted-hub/call_limiter.h"
 #include "trusted-hub/grpc_services.h"
 #include "trusted-hub/hub_metrics.h"
 #include "trusted-hub/ingest.h"
@@ -198,6 +199,17 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   if (absl::Status s = StartMetrics(options); !s.ok()) return s;
   releaser_ = std::make_unique<Releaser>(&manifest_, submissions_.get(), log_.get(),
                                          key_relay_.get(), *std::move(geography), metrics_.get());
+  // The data state in storage is linked now, and each new one as its submission completes,
+  // so table requests find it linked (the Releaser logs each link).
+  linker_ = std::make_unique<BackgroundTask>([this] {
+    auto version = releaser_->LinkCurrent();
+    if (absl::IsFailedPrecondition(version.status())) {
+      spdlog::info("nothing to link yet: {}", std::string(version.status().message()));
+    } else if (!version.ok()) {
+      spdlog::warn("linking the current data state failed: {}; a table request will try again",
+                   std::string(version.status().message()));
+    }
+  });
   return absl::OkStatus();
 }
 
@@ -230,8 +242,8 @@ absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
   // A few calls at a time per client: an agent sends one batch at a time, a requester asks for
   // one table at a time.
   limiter_ = std::make_unique<CallLimiter>(4);
-  ingest_service_ =
-      std::make_unique<IngestService>(ingest_.get(), limiter_.get(), metrics_.get());
+  ingest_service_ = std::make_unique<IngestService>(ingest_.get(), limiter_.get(), metrics_.get(),
+                                                    [this] { linker_->Wake(); });
   release_service_ = std::make_unique<ReleaseService>(releaser_.get(), limiter_.get());
   key_relay_service_ = std::make_unique<KeyRelayService>(key_relay_.get(), limiter_.get());
   // grpc.health.v1.Health on the same port (grpc_health_probe, load balancers): SERVING until

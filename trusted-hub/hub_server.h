@@ -23,6 +23,7 @@ namespace stapel {
 
 class AdminService;
 class AdminSocket;
+class BackgroundTask;
 class CallLimiter;
 class HubMetrics;
 class IngestService;
@@ -83,6 +84,7 @@ class HubServer {
   std::unique_ptr<KeyRelay> key_relay_;
   std::unique_ptr<Ingest> ingest_;
   std::unique_ptr<Releaser> releaser_;
+  std::unique_ptr<BackgroundTask> linker_;  // links each new data state off the request path
   std::unique_ptr<CallLimiter> limiter_;
   std::unique_ptr<IngestService> ingest_service_;
   std::unique_ptr<ReleaseService> release_service_;

@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <chrono>
@@ -304,7 +305,14 @@ v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_js
 
 }  // namespace
 
-absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
+absl::StatusOr<std::string> Releaser::LinkCurrent() {
+  auto linked = CurrentLinked();
+  if (!linked.ok()) return linked.status();
+  return (*linked)->data_version;
+}
+
+absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked() {
+  std::lock_guard lock(link_mu_);
   const KeyRelay::Epoch epoch = keys_->Current();
   std::string submissions = fmt::format("epoch {} {};", epoch.number, epoch.key_check);
   Submissions current;
@@ -326,15 +334,18 @@ absl::StatusOr<const Releaser::Linked*> Releaser::CurrentLinked() {
     current.emplace_back(party, std::move(*summary));
   }
   if (!linked_ || linked_->submissions != submissions) {
-    linked_.reset();
+    linked_.reset();  // its memory goes once no release holds it
     const auto start = std::chrono::steady_clock::now();
     auto linked = Link(current, epoch);
     if (!linked.ok()) return linked.status();
-    if (metrics_ != nullptr) metrics_->Linked(SecondsSince(start));
+    const double seconds = SecondsSince(start);
+    if (metrics_ != nullptr) metrics_->Linked(seconds);
+    spdlog::info("linked data state {}: {} persons in {:.1f} s", linked->data_version,
+                 linked->linkage[current.front().first->id].value("persons", 0), seconds);
     linked->submissions = std::move(submissions);
-    linked_ = *std::move(linked);
+    linked_ = std::make_shared<const Linked>(*std::move(linked));
   }
-  return &*linked_;
+  return linked_;
 }
 
 absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
@@ -446,7 +457,7 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   if (absl::Status s = CheckRequest(requester, request); !s.ok()) return s;
   const TableRequest table_request = TableRequestFromProto(request);
   std::lock_guard lock(mu_);
-  auto linked = CurrentLinked();
+  auto linked = CurrentLinked();  // held: a new state linked meanwhile does not change it
   if (!linked.ok()) return linked.status();
   const BuurtCounts* counts = &(*linked)->counts;
   const nlohmann::json& linkage = (*linked)->linkage;

@@ -6,8 +6,10 @@
 // per buurt (or wijk) with the coarser totals, protects it (primary rules, secondary
 // suppression proved by the attacker's LP, the differencing guard against every earlier
 // release of the same data), rounds it, and appends the signed entry to the release log before
-// the table is handed out. Thread-safe (releases are serialized).
+// the table is handed out. Thread-safe: releases are serialized (the guard sees every earlier
+// one); linking a new data state (LinkCurrent) runs beside them.
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -49,6 +51,13 @@ class Releaser {
   absl::StatusOr<v1::ReleaseReply> Release(std::string_view requester,
                                            const v1::TableRequest& request);
 
+  // Links the current submissions unless they are linked already, so that the next request
+  // finds them linked, and returns their data version. The hub calls it off the request path:
+  // at start (the data state in storage) and after each completed submission. A request that
+  // comes meanwhile waits for this link instead of linking again; one being protected goes on
+  // with the state it has. Errors: FAILED_PRECONDITION as Release.
+  absl::StatusOr<std::string> LinkCurrent();
+
  private:
   // The checks before any data is read: the requester is one of the manifest, the microdata
   // may still be used (retention), the purpose is at most 1000 characters.
@@ -66,9 +75,9 @@ class Releaser {
     nlohmann::json linkage;
     std::string data_version;
   };
-  // The current submissions linked: kept from the request before while they and the key
-  // epoch are the same (a completed submission never changes), else read and linked anew.
-  absl::StatusOr<const Linked*> CurrentLinked();
+  // The current submissions linked: kept while they and the key epoch are the same (a
+  // completed submission never changes), else read and linked anew (logged, with the time).
+  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked();
   // Each party in link order with its current submission (none yet: nullopt).
   using Submissions =
       std::vector<std::pair<const PartyManifest*, std::optional<v1::SubmissionSummary>>>;
@@ -93,8 +102,9 @@ class Releaser {
   const KeyRelay* keys_;
   const Geography geography_;
   HubMetrics* const metrics_;  // not owned; may be null
-  std::mutex mu_;
-  std::optional<Linked> linked_;  // under mu_
+  std::mutex mu_;       // serializes releases; taken before link_mu_
+  std::mutex link_mu_;  // one link at a time
+  std::shared_ptr<const Linked> linked_;  // under link_mu_; a release holds its own reference
 };
 
 }  // namespace stapel

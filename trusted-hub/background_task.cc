@@ -1,0 +1,41 @@
+#include "trusted-hub/background_task.h"
+
+#include <utility>
+
+namespace stapel {
+
+BackgroundTask::BackgroundTask(std::function<void()> work)
+    : work_(std::move(work)), thread_([this](std::stop_token stop) { Loop(stop); }) {}
+
+BackgroundTask::~BackgroundTask() {
+  thread_.request_stop();  // wakes the wait in Loop
+  thread_.join();
+}
+
+void BackgroundTask::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    pending_ = true;
+  }
+  changed_.notify_all();
+}
+
+void BackgroundTask::WaitIdle() {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [&] { return !pending_ && !running_; });
+}
+
+void BackgroundTask::Loop(std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  while (changed_.wait(lock, stop, [&] { return pending_; }) && !stop.stop_requested()) {
+    pending_ = false;
+    running_ = true;
+    lock.unlock();
+    work_();
+    lock.lock();
+    running_ = false;
+    changed_.notify_all();
+  }
+}
+
+}  // namespace stapel

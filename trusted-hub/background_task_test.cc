@@ -1,0 +1,45 @@
+#include "trusted-hub/background_task.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace stapel {
+namespace {
+
+TEST(BackgroundTaskTest, RunsAtStartAndOnceMoreForWakesThatComeWhileItRuns) {
+  std::atomic<int> runs = 0;
+  std::atomic<bool> release = false;
+  BackgroundTask task([&] {
+    ++runs;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  });
+  while (runs == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 5; ++i) task.Wake();  // during the first run: one more run, not five
+  release = true;
+  task.WaitIdle();
+  EXPECT_EQ(runs, 2);
+  task.Wake();
+  task.WaitIdle();
+  EXPECT_EQ(runs, 3);
+}
+
+TEST(BackgroundTaskTest, StoppingLetsTheRunInProgressEndAndStartsNoOther) {
+  std::atomic<int> runs = 0, ended = 0;
+  {
+    BackgroundTask task([&] {
+      ++runs;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      ++ended;
+    });
+    while (runs == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    task.Wake();  // pending when the stop comes
+  }
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(ended, 1);
+}
+
+}  // namespace
+}  // namespace stapel
