@@ -14,6 +14,7 @@
 #include "keys/protected_secret.h"
 #include "ledger/log_format.h"
 #include "ledger/log_reader.h"
+#include "party-agent/batch_pipeline.h"
 #include "party-agent/record_builder.h"
 #include "records/csv_reader.h"
 
@@ -169,8 +170,10 @@ struct Agent::Submission {
   std::filesystem::path progress_file;
   std::string submission_id;
   uint64_t resume_at = 0;  // batches acknowledged in an earlier run
+  uint64_t resumed_records = 0;  // their records
+  std::unique_ptr<BatchPipeline> pipeline;  // the batches after them, in flight to the hub
+  uint64_t progress_written = 0;  // batches acknowledged, as the progress file says
   v1::Batch batch;
-  v1::SignedBatch signed_batch;
   Sha256Stream sent_digest;  // over every SignedBatch sent, as the hub stores them
 };
 
@@ -220,11 +223,13 @@ absl::Status Agent::ResumeOrStart(Submission* run) {
                    {"project", manifest_.project_id},
                    {"key_check", key_check_}};
   run->progress_file = config_.input.string() + ".progress.json";
+  run->progress_written = 0;
   run->submission_id.assign(16, '\0');
   randombytes_buf(run->submission_id.data(), run->submission_id.size());
   if (auto earlier = ReadProgress(run->progress_file, run->identity)) {
     run->submission_id = earlier->first;
     run->resume_at = earlier->second;
+    run->progress_written = earlier->second;
     spdlog::info(
         "resuming the submission of {} after batch {}: the hub acknowledged the "
         "batches before it in an earlier run",
@@ -248,31 +253,50 @@ void Agent::NewBatch(Submission* run) {
 absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentSummary&)>& progress,
                           Submission* run) {
   const v1::Batch& batch = run->batch;
-  v1::SignedBatch& signed_batch = run->signed_batch;
   AgentSummary& summary = run->summary;
   if (batch.records_size() == 0) return absl::OkStatus();
-  signed_batch.Clear();
+  v1::SignedBatch signed_batch;
   batch.SerializeToString(signed_batch.mutable_batch());
   const Ed25519Signature sig = signer_->Sign(kBatchSignatureContext, signed_batch.batch());
   signed_batch.set_signature(sig.data(), sig.size());
-  const std::string bytes = signed_batch.SerializeAsString();
-  run->sent_digest.Update(bytes);
+  run->sent_digest.Update(signed_batch.SerializeAsString());
   if (summary.batches < run->resume_at) {  // the hub has it from the earlier run
-    summary.acknowledged += batch.records_size();
+    run->resumed_records += batch.records_size();
   } else {
-    auto ack = SendWithRetry(sink, signed_batch);
-    if (!ack.ok()) return Stopped(ack.status(), summary);
-    summary.acknowledged += ack->records_stored();
+    if (!run->pipeline) {
+      run->pipeline = std::make_unique<BatchPipeline>(
+          config_.batches_in_flight, run->resume_at,
+          [this, sink](const v1::SignedBatch& b) { return SendWithRetry(sink, b); });
+    }
+    absl::Status pushed = run->pipeline->Push(std::move(signed_batch));
+    if (pushed.ok()) {
+      summary.records_sent += batch.records_size();
+      ++summary.batches;
+    }
+    NoteAcknowledged(progress, run);
+    if (!pushed.ok()) return Stopped(pushed, summary);
+    NewBatch(run);
+    return absl::OkStatus();
   }
   summary.records_sent += batch.records_size();
   ++summary.batches;
-  if (summary.batches > run->resume_at) {
-    WriteProgress(run->progress_file, run->identity, run->submission_id, summary.batches);
+  NewBatch(run);
+  return absl::OkStatus();
+}
+
+void Agent::NoteAcknowledged(const std::function<void(const AgentSummary&)>& progress,
+                             Submission* run) {
+  AgentSummary& summary = run->summary;
+  const BatchPipeline::Acknowledged acked =
+      run->pipeline ? run->pipeline->acknowledged()
+                    : BatchPipeline::Acknowledged{.next_sequence = run->resume_at};
+  summary.acknowledged = run->resumed_records + acked.records;
+  if (acked.next_sequence > run->progress_written) {
+    WriteProgress(run->progress_file, run->identity, run->submission_id, acked.next_sequence);
+    run->progress_written = acked.next_sequence;
   }
   summary.seconds = std::chrono::duration<double>(Clock::now() - run->start).count();
   if (progress) progress(summary);
-  NewBatch(run);
-  return absl::OkStatus();
 }
 
 absl::Status Agent::SendRecords(BatchSink* sink,
@@ -298,6 +322,11 @@ absl::Status Agent::SendRecords(BatchSink* sink,
     }
   }
   if (absl::Status s = Flush(sink, progress, run); !s.ok()) return s;
+  if (run->pipeline) {  // every batch acknowledged before the submission is completed
+    absl::Status drained = run->pipeline->Drain();
+    NoteAcknowledged(progress, run);
+    if (!drained.ok()) return Stopped(drained, summary);
+  }
   run->rejects.flush();
   if (summary.rows_read > 0 && summary.records_sent == 0) {
     // Almost always a wrong delimiter or column mapping. Not completing the submission keeps

@@ -37,7 +37,9 @@ class Agent {
   // Loads the manifest and the keys named in the config. Errors name the file at fault.
   static absl::StatusOr<std::unique_ptr<Agent>> Create(const AgentConfig& config);
 
-  // Sends the export to `sink`. `progress` is called after each acknowledged batch.
+  // Sends the export to `sink`, config_.batches_in_flight batches at a time (`sink` must take
+  // that many calls at once). `progress` is called as each batch is put in flight and once
+  // every batch is acknowledged, with the records acknowledged so far.
   // Returns the summary, or the error that stopped the run (with what was acknowledged by
   // then in the message). The hub's receipt must be signed with the hub's key and name exactly
   // the batches, records and bytes sent (DATA_LOSS otherwise); it is saved beside the export
@@ -52,7 +54,8 @@ class Agent {
   // Checks the hub's receipt against what was sent and saves it.
   absl::Status KeepReceipt(const v1::SubmissionReceipt& receipt, const v1::SubmissionSummary& sent,
                            std::string_view sent_sha256, AgentSummary* summary);
-  // Sends with retries while the hub is unavailable, up to config_.retry_seconds.
+  // Sends with retries while the hub is unavailable, up to config_.retry_seconds. Called from
+  // the BatchPipeline's sender threads.
   absl::StatusOr<v1::BatchAck> SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch);
 
   // The steps of Run, in order, over the state of one run (defined in agent.cc).
@@ -67,10 +70,15 @@ class Agent {
   absl::Status SendRecords(BatchSink* sink,
                            const std::function<void(const AgentSummary&)>& progress,
                            Submission* run);
-  // Signs and sends the batch being filled (if it holds records), unless the hub acknowledged
-  // it in an earlier run; records the progress and starts the next batch.
+  // Signs the batch being filled (if it holds records) and puts it in flight to the hub
+  // (config_.batches_in_flight at a time), unless the hub acknowledged it in an earlier run;
+  // starts the next batch.
   absl::Status Flush(BatchSink* sink, const std::function<void(const AgentSummary&)>& progress,
                      Submission* run);
+  // Takes in what the hub has acknowledged so far (every batch up to the first not yet
+  // answered): the summary, the progress file a resumed run starts from, and `progress`.
+  void NoteAcknowledged(const std::function<void(const AgentSummary&)>& progress,
+                        Submission* run);
   void NewBatch(Submission* run);
   // Completes the submission at the hub and checks and keeps its receipt.
   absl::Status CompleteSubmission(BatchSink* sink, Submission* run);

@@ -88,7 +88,7 @@ absl::Status ReadInput(const toml::table& root, const std::filesystem::path& pat
   return absl::OkStatus();
 }
 
-// [hub] retry_seconds (the rest of [hub] is ReadHubSection's).
+// [hub] retry_seconds and batches_in_flight (the rest of [hub] is ReadHubSection's).
 absl::Status ReadRetrySeconds(const toml::table& root, const std::filesystem::path& path,
                               AgentConfig* c) {
   const int64_t retry = root["hub"]["retry_seconds"].value_or(int64_t{60});
@@ -96,6 +96,13 @@ absl::Status ReadRetrySeconds(const toml::table& root, const std::filesystem::pa
     return ConfigError(path, "[hub] retry_seconds must be from 0 to 86400");
   }
   c->retry_seconds = static_cast<int>(retry);
+  const int64_t in_flight = root["hub"]["batches_in_flight"].value_or(int64_t{3});
+  if (in_flight < 1 || in_flight > 4) {
+    return ConfigError(path,
+                       "[hub] batches_in_flight must be from 1 to 4 (the hub takes 4 calls of a "
+                       "party at a time)");
+  }
+  c->batches_in_flight = static_cast<int>(in_flight);
   return absl::OkStatus();
 }
 

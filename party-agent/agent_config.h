@@ -47,6 +47,7 @@ struct AgentConfig {
   std::filesystem::path reject_file;  // default: <input>.rejects.csv
   size_t batch_size = 5000;
   int retry_seconds = 60;  // how long to keep retrying an unreachable hub
+  int batches_in_flight = 3;  // sent before the first is acknowledged (the hub takes 4 calls)
 
   std::map<std::string, std::string> columns;     // field -> header name
   std::map<std::string, std::string> attributes;  // manifest attribute -> header name

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <utility>
+
 #include "encoding/hex.h"
 #include "encoding/sha256.h"
 #include "encoding/utc_time.h"
@@ -20,34 +26,51 @@ class FakeSink : public BatchSink {
  public:
   explicit FakeSink(const testing_util::TestProject& project)
       : log_(testing_util::OpenFakeHubLog(project)) {}
+  // Called from the agent's sender threads, several at a time; a batch sent again is
+  // acknowledged and stored once, as the hub does.
   absl::StatusOr<v1::BatchAck> SubmitBatch(const v1::SignedBatch& batch) override {
+    std::lock_guard lock(mu_);
+    v1::Batch b;
+    b.ParseFromString(batch.batch());
+    if (b.sequence() == fail_sequence_ && fail_sequence_status_.has_value()) {
+      return *std::exchange(fail_sequence_status_, std::nullopt);
+    }
     if (failures_left_ > 0 && ok_before_failing_ == 0) {
       --failures_left_;
       return failure_;
     }
     if (ok_before_failing_ > 0) --ok_before_failing_;
-    batches.push_back(batch);
-    v1::Batch b;
-    b.ParseFromString(batch.batch());
     v1::BatchAck ack;
     ack.set_sequence(b.sequence());
     ack.set_records_stored(b.records_size());
+    for (const auto& stored : batches) {
+      v1::Batch parsed;
+      parsed.ParseFromString(stored.batch());
+      if (parsed.submission_id() == b.submission_id() && parsed.sequence() == b.sequence()) {
+        ack.set_duplicate(true);
+        return ack;
+      }
+    }
+    batches.push_back(batch);
     return ack;
   }
   absl::StatusOr<v1::SubmissionReceipt> CompleteSubmission(
       const v1::SignedSubmissionSummary& summary) override {
+    std::lock_guard lock(mu_);
     completions.push_back(summary);
     v1::SubmissionSummary s;
     s.ParseFromString(summary.summary());
-    std::string stored;  // the batches of this submission, as the hub digests them
-    uint64_t count = 0;
+    std::map<uint64_t, std::string> stored_batches;  // this submission's, in sequence order
     for (const auto& b : batches) {
       v1::Batch parsed;
       parsed.ParseFromString(b.batch());
-      if (parsed.submission_id() != s.submission_id()) continue;
-      stored += b.SerializeAsString();
-      ++count;
+      if (parsed.submission_id() == s.submission_id()) {
+        stored_batches[parsed.sequence()] = b.SerializeAsString();
+      }
     }
+    std::string stored;  // as the hub digests them
+    const uint64_t count = stored_batches.size();
+    for (const auto& [sequence, bytes] : stored_batches) stored += bytes;
     nlohmann::json entry = {
         {"type", "submission"},  {"time", UtcNow()},
         {"party", s.party_id()}, {"submission_id", HexEncode(s.submission_id())},
@@ -61,6 +84,11 @@ class FakeSink : public BatchSink {
     return r;
   }
   void FailNext(int times, absl::Status status) { FailAfter(0, times, std::move(status)); }
+  // Fails the first send of batch `sequence`.
+  void FailSequence(uint64_t sequence, absl::Status status) {
+    fail_sequence_ = sequence;
+    fail_sequence_status_ = std::move(status);
+  }
   // Accepts `ok` batches, then fails `times` calls.
   void FailAfter(int ok, int times, absl::Status status) {
     ok_before_failing_ = ok;
@@ -73,6 +101,9 @@ class FakeSink : public BatchSink {
 
  private:
   std::unique_ptr<ReleaseLogWriter> log_;
+  std::mutex mu_;
+  uint64_t fail_sequence_ = 0;
+  std::optional<absl::Status> fail_sequence_status_;
   int ok_before_failing_ = 0;
   int failures_left_ = 0;
   absl::Status failure_;
@@ -100,8 +131,16 @@ TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
   EXPECT_EQ(summary->records_sent, 11u);
   EXPECT_EQ(summary->acknowledged, 11u);
   ASSERT_EQ(sink.batches.size(), 3u);  // batch_size 5: 5 + 5 + 1
-  EXPECT_EQ(progress_calls, 3);
+  EXPECT_EQ(progress_calls, 4);  // a batch put in flight, three times; all acknowledged
   auto verifier = *Ed25519Verifier::FromBase64(project.party_public_key);
+  // Several are in flight at a time, so they may arrive in any order: their sequence numbers
+  // are 0, 1 and 2.
+  std::sort(sink.batches.begin(), sink.batches.end(), [](const auto& x, const auto& y) {
+    v1::Batch bx, by;
+    bx.ParseFromString(x.batch());
+    by.ParseFromString(y.batch());
+    return bx.sequence() < by.sequence();
+  });
   std::string submission;
   for (size_t i = 0; i < sink.batches.size(); ++i) {
     EXPECT_TRUE(verifier.Verify(kBatchSignatureContext, sink.batches[i].batch(),
@@ -184,6 +223,7 @@ TEST(AgentTest, StopsOnARefusalAndSaysWhatWasAcknowledged) {
 
 TEST(AgentTest, ARunThatStoppedResumesAfterTheLastAcknowledgedBatch) {
   auto project = MakeTestProject("housing", HousingExport(12, -1));  // batches of 5, 5 and 2
+  project.config.batches_in_flight = 1;  // the failures below then hit the batches in order
   auto agent = Agent::Create(project.config);
   FakeSink sink(project);
   sink.FailAfter(2, 1, absl::InternalError("hub crashed"));
@@ -216,6 +256,36 @@ TEST(AgentTest, ARunThatStoppedResumesAfterTheLastAcknowledgedBatch) {
   restarted.ParseFromString(sink.batches[4].batch());
   EXPECT_EQ(restarted.sequence(), 0u);
   EXPECT_NE(restarted.submission_id(), first_batch.submission_id());
+}
+
+TEST(AgentTest, APipelinedRunThatStoppedResumesWithNoBatchLostOrStoredTwice) {
+  // 21 rows in batches of 5: 0..4. Batch 1 is refused once while others are in flight, so
+  // batches after it may be stored although the run stops: the progress file says batch 0.
+  auto project = MakeTestProject("housing", HousingExport(21, -1));
+  ASSERT_EQ(project.config.batches_in_flight, 3);  // the default
+  auto agent = Agent::Create(project.config);
+  FakeSink sink(project);
+  sink.FailSequence(1, absl::InternalError("hub crashed"));
+  auto first = (*agent)->Run(&sink, nullptr);
+  ASSERT_EQ(first.status().code(), absl::StatusCode::kInternal);
+  EXPECT_NE(first.status().message().find("stopped after 5 records acknowledged"),
+            std::string::npos)
+      << first.status();
+  const auto progress = nlohmann::json::parse(ReadFile(project.dir / "export.csv.progress.json"));
+  EXPECT_EQ(progress["batches_acknowledged"], 1);
+
+  auto second = (*agent)->Run(&sink, nullptr);  // sends 1..4 again; the sink keeps each once
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->acknowledged, 21u);
+  EXPECT_EQ(second->batches, 5u);
+  std::map<uint64_t, int> stored;
+  for (const auto& b : sink.batches) {
+    v1::Batch parsed;
+    parsed.ParseFromString(b.batch());
+    ++stored[parsed.sequence()];
+  }
+  EXPECT_EQ(stored, (std::map<uint64_t, int>{{0, 1}, {1, 1}, {2, 1}, {3, 1}, {4, 1}}));
+  EXPECT_EQ(sink.completions.size(), 1u);  // and its receipt matched what was sent
 }
 
 TEST(AgentTest, AnExportWithEveryRowRejectedIsNotSubmitted) {

@@ -21,6 +21,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
   app.add_option("--input", input_override, "CSV export to send (overrides [input] file)");
+  int in_flight = 0;
+  app.add_option("--batches-in-flight", in_flight,
+                 "Batches sent before the first is acknowledged, 1 to 4 (overrides [hub] "
+                 "batches_in_flight, default 3)")
+      ->check(CLI::Range(1, 4));
   std::string summary_json;
   app.add_option("--summary-json", summary_json,
                  "Also write the run's outcome (counts, receipt, or the error) as JSON to this "
@@ -32,6 +37,7 @@ int main(int argc, char** argv) {
     config->input = input_override;
     config->reject_file = input_override + ".rejects.csv";
   }
+  if (in_flight > 0) config->batches_in_flight = in_flight;
   auto agent = stapel::Agent::Create(*config);
   if (!agent.ok()) {
     spdlog::error("{}", std::string(agent.status().message()));

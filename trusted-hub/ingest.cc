@@ -319,32 +319,40 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
   ack.set_sequence(batch.sequence());
   ack.set_records_stored(batch.records_size());
   const std::string bytes = signed_batch.SerializeAsString();
-  std::lock_guard lock(mu_);
-  if (completed_.contains({batch.party_id(), HexEncode(batch.submission_id())})) {
-    return absl::FailedPreconditionError(fmt::format(
-        "submission {} of '{}' is complete (its receipt is in the release log); the hub takes "
-        "no more batches for it. To send data again, run the agent again: it starts a new "
-        "submission",
-        HexEncode(batch.submission_id()).substr(0, 16), batch.party_id()));
-  }
-  auto existing = store_->GetBatch(batch.party_id(), batch.submission_id(), batch.sequence());
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) {
-    v1::SignedBatch stored;
-    if (!stored.ParseFromString(**existing) || stored.batch() != signed_batch.batch()) {
-      return absl::AlreadyExistsError(fmt::format(
-          "batch {} of this submission was already stored with other content; start a new "
-          "submission (run the agent again)",
-          batch.sequence()));
+  const Slot slot{batch.party_id(), batch.submission_id(), batch.sequence()};
+  {
+    std::unique_lock lock(mu_);
+    if (completed_.contains({batch.party_id(), HexEncode(batch.submission_id())})) {
+      return absl::FailedPreconditionError(fmt::format(
+          "submission {} of '{}' is complete (its receipt is in the release log); the hub takes "
+          "no more batches for it. To send data again, run the agent again: it starts a new "
+          "submission",
+          HexEncode(batch.submission_id()).substr(0, 16), batch.party_id()));
     }
-    ack.set_duplicate(true);
-    return ack;
+    written_.wait(lock, [&] { return !writing_.contains(slot); });  // the same batch, resent
+    auto existing = store_->GetBatch(batch.party_id(), batch.submission_id(), batch.sequence());
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      v1::SignedBatch stored;
+      if (!stored.ParseFromString(**existing) || stored.batch() != signed_batch.batch()) {
+        return absl::AlreadyExistsError(fmt::format(
+            "batch {} of this submission was already stored with other content; start a new "
+            "submission (run the agent again)",
+            batch.sequence()));
+      }
+      ack.set_duplicate(true);
+      return ack;
+    }
+    writing_.insert(slot);
   }
-  if (absl::Status s =
-          store_->PutBatch(batch.party_id(), batch.submission_id(), batch.sequence(), bytes);
-      !s.ok()) {
-    return s;
+  absl::Status put =
+      store_->PutBatch(batch.party_id(), batch.submission_id(), batch.sequence(), bytes);
+  {
+    std::lock_guard lock(mu_);
+    writing_.erase(slot);
   }
+  written_.notify_all();
+  if (!put.ok()) return put;
   return ack;
 }
 
@@ -363,7 +371,13 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
     return absl::PermissionDeniedError(fmt::format(
         "party '{}' cannot complete a submission of '{}'", (*party)->id, summary.party_id()));
   }
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  // Batches of this submission still being written are counted once they are.
+  written_.wait(lock, [&] {
+    return std::none_of(writing_.begin(), writing_.end(), [&](const Slot& s) {
+      return s.party == summary.party_id() && s.submission_id == summary.submission_id();
+    });
+  });
   if (auto done = CompletedEntry(summary.party_id(), summary.submission_id())) {
     return ReceiptAgain(summary, *done);
   }

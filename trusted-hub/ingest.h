@@ -8,6 +8,7 @@
 // batch sent again (an agent retrying) is recognized and not stored twice.
 // Thread-safe.
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -93,8 +94,18 @@ class Ingest {
   ReleaseLogWriter* log_;
   const KeyRelay* epochs_;
   std::map<std::string, Ed25519Verifier, std::less<>> keys_;
-  std::mutex mu_;  // serializes check-and-store so a retried batch is never stored twice
+  // Under mu_: the check that a batch is new, and the completions. Batches are written outside
+  // it, side by side (the store syncs writes that come together in one), each slot by one
+  // writer at a time (`writing_`); a completion waits for the writes of its submission.
+  std::mutex mu_;
+  std::condition_variable written_;
   std::set<std::pair<std::string, std::string>> completed_;  // (party, hex submission id)
+  struct Slot {
+    std::string party, submission_id;
+    uint64_t sequence;
+    auto operator<=>(const Slot&) const = default;
+  };
+  std::set<Slot> writing_;
 };
 
 }  // namespace stapel
