@@ -173,6 +173,7 @@ struct Agent::Submission {
   uint64_t resumed_records = 0;  // their records
   std::unique_ptr<BatchPipeline> pipeline;  // the batches after them, in flight to the hub
   uint64_t progress_written = 0;  // batches acknowledged, as the progress file says
+  bool preview = false;  // Preview: no progress file
   v1::Batch batch;
   Sha256Stream sent_digest;  // over every SignedBatch sent, as the hub stores them
 };
@@ -265,7 +266,7 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
   } else {
     if (!run->pipeline) {
       run->pipeline = std::make_unique<BatchPipeline>(
-          config_.batches_in_flight, run->resume_at,
+          run->preview ? 1 : config_.batches_in_flight, run->resume_at,
           [this, sink](const v1::SignedBatch& b) { return SendWithRetry(sink, b); });
     }
     absl::Status pushed = run->pipeline->Push(std::move(signed_batch));
@@ -291,7 +292,7 @@ void Agent::NoteAcknowledged(const std::function<void(const AgentSummary&)>& pro
       run->pipeline ? run->pipeline->acknowledged()
                     : BatchPipeline::Acknowledged{.next_sequence = run->resume_at};
   summary.acknowledged = run->resumed_records + acked.records;
-  if (acked.next_sequence > run->progress_written) {
+  if (!run->preview && acked.next_sequence > run->progress_written) {
     WriteProgress(run->progress_file, run->identity, run->submission_id, acked.next_sequence);
     run->progress_written = acked.next_sequence;
   }
@@ -371,6 +372,17 @@ absl::StatusOr<AgentSummary> Agent::Run(BatchSink* sink,
   if (absl::Status s = ResumeOrStart(&run); !s.ok()) return s;
   if (absl::Status s = SendRecords(sink, progress, &run); !s.ok()) return s;
   if (absl::Status s = CompleteSubmission(sink, &run); !s.ok()) return s;
+  run.summary.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+  return run.summary;
+}
+
+absl::StatusOr<AgentSummary> Agent::Preview(BatchSink* sink) {
+  Submission run;
+  run.start = Clock::now();
+  run.preview = true;
+  run.submission_id.assign(16, '\0');
+  if (absl::Status s = OpenExport(&run); !s.ok()) return s;
+  if (absl::Status s = SendRecords(sink, nullptr, &run); !s.ok()) return s;
   run.summary.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
   return run.summary;
 }

@@ -47,6 +47,11 @@ class Agent {
   absl::StatusOr<AgentSummary> Run(BatchSink* sink,
                                    const std::function<void(const AgentSummary&)>& progress);
 
+  // A run that sends nothing: the records are built and signed as Run would, and handed to
+  // `sink` (a PseudonymCsvWriter: what would leave the machine, for a privacy officer to read,
+  // or a benchmark's peer), one batch at a time. No progress file, no submission to complete.
+  absl::StatusOr<AgentSummary> Preview(BatchSink* sink);
+
  private:
   Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signer> signer,
         Ed25519Verifier hub_key, std::unique_ptr<MatchKeyer> keyer,

@@ -8,6 +8,7 @@
 #include "party-agent/agent_config.h"
 #include "party-agent/hub_client.h"
 #include "party-agent/party_command.h"
+#include "party-agent/pseudonym_csv.h"
 #include "party-agent/run_summary.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
   app.add_option("--input", input_override, "CSV export to send (overrides [input] file)");
+  std::string preview;
+  app.add_option("--preview", preview,
+                 "Send nothing: write the pseudonymized records this run would send to this CSV "
+                 "file (match keys, buurt, attributes, household, Bloom filter in hex), to see "
+                 "exactly what leaves this machine");
   int in_flight = 0;
   app.add_option("--batches-in-flight", in_flight,
                  "Batches sent before the first is acknowledged, 1 to 4 (overrides [hub] "
@@ -42,6 +48,19 @@ int main(int argc, char** argv) {
   if (!agent.ok()) {
     spdlog::error("{}", std::string(agent.status().message()));
     return 1;
+  }
+  if (!preview.empty()) {
+    auto writer = stapel::PseudonymCsvWriter::Create(preview);
+    absl::StatusOr<stapel::AgentSummary> run =
+        writer.ok() ? (*agent)->Preview(writer->get()) : writer.status();
+    absl::Status closed = writer.ok() ? (*writer)->Close() : absl::OkStatus();
+    if (!run.ok() || !closed.ok()) {
+      spdlog::error("{}", std::string((run.ok() ? closed : run.status()).message()));
+      return 1;
+    }
+    spdlog::info("preview: {} records of {} rows written to {} ({} rejected); nothing was sent",
+                 run->records_sent, run->rows_read, preview, run->rejected);
+    return 0;
   }
   auto client = stapel::HubClient::Create(config->hub, config->tls);
   if (!client.ok()) {

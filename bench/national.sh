@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The whole pipeline at a given size, stage by stage: wall time, CPU time (user + system) and
+# peak memory of each program, on a fresh hub. Stages: the synthetic population
+# (stapel-synth), each party's agent, the hub's link of the new data state (off the request
+# path, from its log), the first table (counting and protection) and the next table. Then the
+# peer: DuckDB (npm @duckdb/node-api, installed in build/bench-node on first use) loads the
+# same pseudonymized keys (stapel-agent --preview, cut to the columns a count needs), joins them
+# on the BSN key and counts per buurt; medians of 3, and the ratio measured in this run.
+# Usage: bench/national.sh [residents, default 1000000]
+set -euo pipefail
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RESIDENTS="${1:-1000000}"
+BIN="$ROOT/build/release/bin"
+NODE_DIR="$ROOT/build/bench-node"
+cmake --preset release -S "$ROOT" >/dev/null
+cmake --build --preset release >/dev/null
+if [ ! -d "$NODE_DIR/node_modules/@duckdb/node-api" ]; then
+  mkdir -p "$NODE_DIR" && (cd "$NODE_DIR" && npm install --silent @duckdb/node-api >/dev/null)
+fi
+
+WORK="$(mktemp -d)"
+HUB_PID=""
+trap '[ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+# Runs a program under /usr/bin/time: prints "<stage>: wall s, CPU s, peak MB".
+timed() {
+  local stage="$1"
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/$stage.log" 2>&1 ||
+    { cat "$WORK/$stage.log" >&2; exit 1; }
+  read -r wall user sys kb <"$WORK/time"
+  printf '%-28s wall %7.2f s  CPU %7.2f s  peak %6d MB\n' "$stage" "$wall" \
+    "$(echo "$user + $sys" | bc)" "$((kb / 1024))"
+}
+# The hub's CPU seconds so far (utime + stime from /proc).
+hub_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$HUB_PID/stat"
+}
+now() { date +%s.%N; }
+
+echo "== $RESIDENTS residents, one machine ($(nproc) cores)"
+timed "synth" "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1
+"$BIN/stapel-keys" init --out "$WORK/keys" --project stapeldorp-2026 --party municipality \
+  --party housing --party credit --requester analyst --officer officer >/dev/null
+mkdir -p "$WORK/config" "$WORK/hub" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
+"$BIN/stapel-audit" sign-manifest --manifest "$WORK/config/manifest.toml" \
+  --key "$WORK/keys/officer-signing.key" >/dev/null
+"$BIN/stapel-hub" serve --config "$WORK/config/hub.toml" --listen 127.0.0.1:0 \
+  --port-file "$WORK/hub/port" >"$WORK/hub.log" 2>&1 &
+HUB_PID=$!
+while [ ! -s "$WORK/hub/port" ]; do
+  kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; exit 1; }
+  sleep 0.05
+done
+HUB="127.0.0.1:$(cat "$WORK/hub/port")"
+"$BIN/stapel-ceremony" create --config "$WORK/config/agent-municipality.toml" --hub "$HUB" >/dev/null 2>&1
+for party in housing credit; do
+  "$BIN/stapel-ceremony" fetch --config "$WORK/config/agent-$party.toml" --hub "$HUB" >/dev/null 2>&1
+done
+# One agent at a time; after each, the hub links the new state in the background: wait for it,
+# so the next agent's time is its own.
+linked_lines() { grep -c "linked data state" "$WORK/hub.log" || true; }
+hub_before=$(hub_cpu)
+for party in municipality housing credit; do
+  lines=$(linked_lines)
+  timed "agent $party" "$BIN/stapel-agent" --config "$WORK/config/agent-$party.toml" --hub "$HUB"
+  while [ "$(linked_lines)" -le "$lines" ]; do sleep 0.1; done
+done
+hub_ingest=$(echo "$(hub_cpu) - $hub_before" | bc)
+link_s=$(grep "linked data state" "$WORK/hub.log" | tail -1 | sed -E 's/.* in ([0-9.]+) s$/\1/')
+printf '%-28s CPU %7.2f s (verifying, storing and the three links)\n' "hub while agents ran" "$hub_ingest"
+printf '%-28s wall %7.2f s (the hub log; all three sources)\n' "hub link, last state" "$link_s"
+request=()
+for table in first next; do
+  before=$(hub_cpu) t0=$(now)
+  "$BIN/stapel-request" --config "$WORK/config/requester.toml" --hub "$HUB" \
+    --out "$WORK/release" --purpose benchmark "${request[@]}" >/dev/null
+  t1=$(now)
+  printf '%-28s wall %7.2f s  hub CPU %5.2f s\n' "$table table" \
+    "$(echo "$t1 - $t0" | bc)" "$(echo "$(hub_cpu) - $before" | bc)"
+  [ "$table" = first ] && first_s=$(echo "$t1 - $t0" | bc)
+  # The next: another table of the same state (the same one again is the log's copy).
+  request=(--request "$ROOT/deploy/examples/request-wmo-residents.toml")
+done
+printf '%-28s peak %6d MB\n' "hub" "$(($(awk '/VmHWM/ {print $2}' "/proc/$HUB_PID/status") / 1024))"
+kill -TERM "$HUB_PID"; wait "$HUB_PID" || true; HUB_PID=""
+
+echo "== Peer: DuckDB on the same pseudonymized keys"
+for party in municipality housing credit; do
+  "$BIN/stapel-agent" --config "$WORK/config/agent-$party.toml" \
+    --preview "$WORK/$party.pseudonyms.csv" >/dev/null 2>&1
+done
+# The columns a count needs: each source's first match key (the linker's first pass: the BSN
+# for the credit registry, name, birth date and postcode for the housing corporation), the
+# register's keys of those kinds and its buurt, and the attributes (between buurt and
+# household).
+keys="$(head -1 "$WORK/housing.pseudonyms.csv" | cut -d, -f1),$(head -1 "$WORK/credit.pseudonyms.csv" | cut -d, -f1)"
+for party in municipality housing credit; do
+  awk -F, -v keys="$keys" -v source="$([ $party = municipality ] && echo 0 || echo 1)" '
+    NR == 1 { split(keys, wanted, ",")
+              for (i = 1; i <= NF; i++) { if ($i == "buurt") b = i; if ($i == "household") h = i
+                                          for (j in wanted) if ($i == wanted[j] && !(i in seen)) {
+                                            seen[i] = 1; cols[++n] = i } }
+              if (source) { n = 1; cols[1] = 1 } else cols[++n] = b
+              for (i = b + 1; i < h; i++) cols[++n] = i }
+    { line = $cols[1]; for (j = 2; j <= n; j++) line = line "," $cols[j]; print line }' \
+    "$WORK/$party.pseudonyms.csv" >"$WORK/$party.keys.csv"
+  rm "$WORK/$party.pseudonyms.csv"
+done
+cp "$ROOT/bench/duckdb_peer.mjs" "$NODE_DIR/"
+node "$NODE_DIR/duckdb_peer.mjs" "$WORK/municipality.keys.csv" "$WORK/housing.keys.csv" \
+  "$WORK/credit.keys.csv" 3 >"$WORK/duckdb.txt"
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+load=$(awk '{print $1}' "$WORK/duckdb.txt" | median)
+join=$(awk '{print $2}' "$WORK/duckdb.txt" | median)
+total=$(awk '{print $1 + $2}' "$WORK/duckdb.txt" | median)
+printf '%-28s %7.3f s (median of 3)\n' "DuckDB load from CSV" "$load" "DuckDB join and count" "$join"
+printf '%-28s %7.3f s\n' "DuckDB all" "$total"
+printf 'ratio: Stapel link + first table / DuckDB load + join + count = %.1f\n' \
+  "$(echo "($link_s + $first_s) / $total" | bc -l)"

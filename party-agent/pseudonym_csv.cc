@@ -1,0 +1,66 @@
+#include "party-agent/pseudonym_csv.h"
+
+#include <fmt/format.h>
+
+#include "encoding/hex.h"
+#include "records/csv_reader.h"
+
+namespace stapel {
+
+absl::StatusOr<std::unique_ptr<PseudonymCsvWriter>> PseudonymCsvWriter::Create(
+    const std::string& path) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return absl::PermissionDeniedError(fmt::format("cannot write {}", path));
+  return std::unique_ptr<PseudonymCsvWriter>(new PseudonymCsvWriter(std::move(out), path));
+}
+
+absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBatch& signed_batch) {
+  v1::Batch batch;
+  if (!batch.ParseFromString(signed_batch.batch())) {
+    return absl::InternalError("a batch the agent built does not parse");
+  }
+  std::lock_guard lock(mu_);
+  if (!header_written_) {
+    for (const auto& kind : batch.match_key_kinds()) out_ << EscapeCsvField(kind) << ',';
+    out_ << "buurt,";
+    for (const auto& name : batch.attribute_names()) out_ << EscapeCsvField(name) << ',';
+    out_ << "household,bloom,block_keys\n";
+    header_written_ = true;
+  }
+  std::vector<std::string> keys(batch.match_key_kinds_size());
+  for (const v1::PseudonymRecord& r : batch.records()) {
+    for (auto& k : keys) k.clear();
+    for (const v1::MatchKeyEntry& e : r.keys()) {
+      if (e.kind() >= keys.size()) continue;
+      if (!keys[e.kind()].empty()) keys[e.kind()] += ' ';
+      keys[e.kind()] += HexEncode(e.key());
+    }
+    for (const auto& k : keys) out_ << k << ',';
+    out_ << r.buurt() << ',';
+    for (uint32_t v : r.attribute_values()) out_ << v << ',';
+    out_ << HexEncode(r.household()) << ',' << HexEncode(r.bloom()) << ',';
+    for (int i = 0; i < r.block_keys_size(); ++i) {
+      out_ << (i > 0 ? " " : "") << HexEncode(r.block_keys(i));
+    }
+    out_ << '\n';
+  }
+  if (!out_) return absl::ResourceExhaustedError(fmt::format("cannot write {}", path_));
+  v1::BatchAck ack;
+  ack.set_sequence(batch.sequence());
+  ack.set_records_stored(batch.records_size());
+  return ack;
+}
+
+absl::Status PseudonymCsvWriter::Close() {
+  std::lock_guard lock(mu_);
+  out_.close();
+  if (!out_) return absl::ResourceExhaustedError(fmt::format("cannot write {} whole", path_));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::SubmissionReceipt> PseudonymCsvWriter::CompleteSubmission(
+    const v1::SignedSubmissionSummary&) {
+  return absl::UnimplementedError("a preview completes no submission");
+}
+
+}  // namespace stapel
