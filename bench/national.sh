@@ -85,7 +85,10 @@ for table in first next; do
   # The next: another table of the same state (the same one again is the log's copy).
   request=(--request "$ROOT/deploy/examples/request-wmo-residents.toml")
 done
-printf '%-28s peak %6d MB\n' "hub" "$(($(awk '/VmHWM/ {print $2}' "/proc/$HUB_PID/status") / 1024))"
+printf '%-28s peak %6d MB, now %d MB (the linked state held); data on disk %s\n' "hub" \
+  "$(($(awk '/VmHWM/ {print $2}' "/proc/$HUB_PID/status") / 1024))" \
+  "$(($(awk '/VmRSS/ {print $2}' "/proc/$HUB_PID/status") / 1024))" \
+  "$(du -sh "$WORK/hub" | cut -f1)"
 kill -TERM "$HUB_PID"; wait "$HUB_PID" || true; HUB_PID=""
 
 echo "== Peer: DuckDB on the same pseudonymized keys"
