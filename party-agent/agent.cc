@@ -65,12 +65,15 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) 
   return agent;
 }
 
-absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch) {
+absl::StatusOr<v1::BatchAck> Agent::SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch,
+                                                 const std::function<bool()>& abandoned) {
   const auto give_up = Clock::now() + std::chrono::seconds(config_.retry_seconds);
   auto wait = std::chrono::milliseconds(200);
   for (int attempt = 1;; ++attempt) {
     absl::StatusOr<v1::BatchAck> ack = sink->SubmitBatch(batch);
-    if (ack.ok() || !Retryable(ack.status()) || Clock::now() + wait > give_up) return ack;
+    if (ack.ok() || !Retryable(ack.status()) || Clock::now() + wait > give_up || abandoned()) {
+      return ack;
+    }
     if (attempt == 1 || attempt % 5 == 0) {
       spdlog::warn("{}; retrying for up to {} s ([hub] retry_seconds)",
                    std::string(ack.status().message()), config_.retry_seconds);
@@ -173,6 +176,7 @@ struct Agent::Submission {
   uint64_t resumed_records = 0;  // their records
   std::unique_ptr<BatchPipeline> pipeline;  // the batches after them, in flight to the hub
   uint64_t progress_written = 0;  // batches acknowledged, as the progress file says
+  uint64_t acknowledged_batches = 0;  // from the first on, without a gap
   bool preview = false;  // Preview: no progress file
   v1::Batch batch;
   Sha256Stream sent_digest;  // over every SignedBatch sent, as the hub stores them
@@ -180,13 +184,14 @@ struct Agent::Submission {
 
 namespace {
 
-// The error that stops a run, with what was acknowledged by then.
-absl::Status Stopped(const absl::Status& s, const AgentSummary& summary) {
+// The error that stops a run, with what was acknowledged by then (the batches from the first
+// on without a gap).
+absl::Status Stopped(const absl::Status& s, uint64_t records, uint64_t batches) {
   return absl::Status(
       s.code(),
       fmt::format("{} (stopped after {} records acknowledged in {} "
                   "batches; run the agent again: it resumes after the last acknowledged batch)",
-                  std::string(s.message()), summary.acknowledged, summary.batches));
+                  std::string(s.message()), records, batches));
 }
 
 }  // namespace
@@ -267,20 +272,19 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
     if (!run->pipeline) {
       run->pipeline = std::make_unique<BatchPipeline>(
           run->preview ? 1 : config_.batches_in_flight, run->resume_at,
-          [this, sink](const v1::SignedBatch& b) { return SendWithRetry(sink, b); });
+          [this, sink](const v1::SignedBatch& b, const std::function<bool()>& abandoned) {
+            return SendWithRetry(sink, b, abandoned);
+          });
     }
     absl::Status pushed = run->pipeline->Push(std::move(signed_batch));
-    if (pushed.ok()) {
-      summary.records_sent += batch.records_size();
-      ++summary.batches;
+    if (!pushed.ok()) {
+      NoteAcknowledged(progress, run);
+      return Stopped(pushed, summary.acknowledged, run->acknowledged_batches);
     }
-    NoteAcknowledged(progress, run);
-    if (!pushed.ok()) return Stopped(pushed, summary);
-    NewBatch(run);
-    return absl::OkStatus();
   }
   summary.records_sent += batch.records_size();
   ++summary.batches;
+  if (run->pipeline) NoteAcknowledged(progress, run);
   NewBatch(run);
   return absl::OkStatus();
 }
@@ -292,6 +296,7 @@ void Agent::NoteAcknowledged(const std::function<void(const AgentSummary&)>& pro
       run->pipeline ? run->pipeline->acknowledged()
                     : BatchPipeline::Acknowledged{.next_sequence = run->resume_at};
   summary.acknowledged = run->resumed_records + acked.records;
+  run->acknowledged_batches = acked.next_sequence;
   if (!run->preview && acked.next_sequence > run->progress_written) {
     WriteProgress(run->progress_file, run->identity, run->submission_id, acked.next_sequence);
     run->progress_written = acked.next_sequence;
@@ -323,11 +328,10 @@ absl::Status Agent::SendRecords(BatchSink* sink,
     }
   }
   if (absl::Status s = Flush(sink, progress, run); !s.ok()) return s;
-  if (run->pipeline) {  // every batch acknowledged before the submission is completed
-    absl::Status drained = run->pipeline->Drain();
-    NoteAcknowledged(progress, run);
-    if (!drained.ok()) return Stopped(drained, summary);
-  }
+  // Every batch acknowledged before the submission is completed.
+  absl::Status drained = run->pipeline ? run->pipeline->Drain() : absl::OkStatus();
+  NoteAcknowledged(progress, run);
+  if (!drained.ok()) return Stopped(drained, summary.acknowledged, run->acknowledged_batches);
   run->rejects.flush();
   if (summary.rows_read > 0 && summary.records_sent == 0) {
     // Almost always a wrong delimiter or column mapping. Not completing the submission keeps
@@ -358,7 +362,7 @@ absl::Status Agent::CompleteSubmission(BatchSink* sink, Submission* run) {
     if (receipt.status().code() == absl::StatusCode::kFailedPrecondition) {
       std::filesystem::remove(run->progress_file);
     }
-    return Stopped(receipt.status(), run->summary);
+    return Stopped(receipt.status(), run->summary.acknowledged, run->acknowledged_batches);
   }
   std::filesystem::remove(run->progress_file);
   return KeepReceipt(*receipt, done, run->sent_digest.FinalHex(), &run->summary);

@@ -61,7 +61,9 @@ class Agent {
                            std::string_view sent_sha256, AgentSummary* summary);
   // Sends with retries while the hub is unavailable, up to config_.retry_seconds. Called from
   // the BatchPipeline's sender threads.
-  absl::StatusOr<v1::BatchAck> SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch);
+  // Gives up early once `abandoned()` (another batch failed).
+  absl::StatusOr<v1::BatchAck> SendWithRetry(BatchSink* sink, const v1::SignedBatch& batch,
+                                             const std::function<bool()>& abandoned);
 
   // The steps of Run, in order, over the state of one run (defined in agent.cc).
   struct Submission;

@@ -96,11 +96,11 @@ absl::Status ReadRetrySeconds(const toml::table& root, const std::filesystem::pa
     return ConfigError(path, "[hub] retry_seconds must be from 0 to 86400");
   }
   c->retry_seconds = static_cast<int>(retry);
-  const int64_t in_flight = root["hub"]["batches_in_flight"].value_or(int64_t{3});
-  if (in_flight < 1 || in_flight > 4) {
+  const int64_t in_flight = root["hub"]["batches_in_flight"].value_or(int64_t{2});
+  if (in_flight < 1 || in_flight > 3) {
     return ConfigError(path,
-                       "[hub] batches_in_flight must be from 1 to 4 (the hub takes 4 calls of a "
-                       "party at a time)");
+                       "[hub] batches_in_flight must be from 1 to 3 (the hub takes 4 calls of a "
+                       "party at a time, and a retry needs one)");
   }
   c->batches_in_flight = static_cast<int>(in_flight);
   return absl::OkStatus();

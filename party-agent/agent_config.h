@@ -47,7 +47,7 @@ struct AgentConfig {
   std::filesystem::path reject_file;  // default: <input>.rejects.csv
   size_t batch_size = 5000;
   int retry_seconds = 60;  // how long to keep retrying an unreachable hub
-  int batches_in_flight = 3;  // sent before the first is acknowledged (the hub takes 4 calls)
+  int batches_in_flight = 2;  // sent before the first is acknowledged (1 to 3)
 
   std::map<std::string, std::string> columns;     // field -> header name
   std::map<std::string, std::string> attributes;  // manifest attribute -> header name

@@ -262,7 +262,7 @@ TEST(AgentTest, APipelinedRunThatStoppedResumesWithNoBatchLostOrStoredTwice) {
   // 21 rows in batches of 5: 0..4. Batch 1 is refused once while others are in flight, so
   // batches after it may be stored although the run stops: the progress file says batch 0.
   auto project = MakeTestProject("housing", HousingExport(21, -1));
-  ASSERT_EQ(project.config.batches_in_flight, 3);  // the default
+  ASSERT_EQ(project.config.batches_in_flight, 2);  // the default
   auto agent = Agent::Create(project.config);
   FakeSink sink(project);
   sink.FailSequence(1, absl::InternalError("hub crashed"));

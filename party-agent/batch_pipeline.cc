@@ -24,7 +24,8 @@ BatchPipeline::~BatchPipeline() {
 absl::Status BatchPipeline::Push(v1::SignedBatch batch) {
   std::unique_lock lock(mu_);
   changed_.wait(lock, [&] {
-    return !failed_.ok() || static_cast<int>(queue_.size()) + in_flight_ < depth_;
+    return (!failed_.ok() && in_flight_ == 0) ||
+           (failed_.ok() && static_cast<int>(queue_.size()) + in_flight_ < depth_);
   });
   if (!failed_.ok()) return failed_;
   queue_.push_back({next_push_++, std::move(batch)});
@@ -34,7 +35,9 @@ absl::Status BatchPipeline::Push(v1::SignedBatch batch) {
 
 absl::Status BatchPipeline::Drain() {
   std::unique_lock lock(mu_);
-  changed_.wait(lock, [&] { return !failed_.ok() || prefix_.next_sequence == next_push_; });
+  changed_.wait(lock, [&] {
+    return failed_.ok() ? prefix_.next_sequence == next_push_ : in_flight_ == 0;
+  });
   return failed_;
 }
 
@@ -52,7 +55,10 @@ void BatchPipeline::Sender() {
     queue_.pop_front();
     ++in_flight_;
     lock.unlock();
-    absl::StatusOr<v1::BatchAck> ack = send_(item.batch);
+    absl::StatusOr<v1::BatchAck> ack = send_(item.batch, [this] {
+      std::lock_guard failed_lock(mu_);
+      return !failed_.ok() || stopping_;
+    });
     lock.lock();
     --in_flight_;
     if (!ack.ok()) {

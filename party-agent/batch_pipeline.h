@@ -24,23 +24,28 @@ namespace stapel {
 
 class BatchPipeline {
  public:
-  // Sends one batch and returns the hub's acknowledgement (with its own retries). Called from
-  // the sender threads, at most `depth` at a time.
-  using Send = std::function<absl::StatusOr<v1::BatchAck>(const v1::SignedBatch&)>;
+  // Sends one batch and returns the hub's acknowledgement, retrying on its own while
+  // `abandoned()` is false (it turns true once another batch has failed: stop retrying). Called
+  // from the sender threads, at most `depth` at a time.
+  using Send = std::function<absl::StatusOr<v1::BatchAck>(
+      const v1::SignedBatch&, const std::function<bool()>& abandoned)>;
 
   // Batches `first_sequence`, `first_sequence` + 1, ... are pushed in order; `depth` from 1
-  // (one at a time) to kMaxDepth.
-  static constexpr int kMaxDepth = 4;
+  // (one at a time) to kMaxDepth (the hub takes 4 calls of a party at a time: one is left for
+  // a retry whose first call it is still answering).
+  static constexpr int kMaxDepth = 3;
   BatchPipeline(int depth, uint64_t first_sequence, Send send);
   // Waits for the batches in flight (none is abandoned half-sent).
   ~BatchPipeline();
   BatchPipeline(const BatchPipeline&) = delete;
   BatchPipeline& operator=(const BatchPipeline&) = delete;
 
-  // Queues the next batch; waits while `depth` batches are queued or in flight. Returns the
-  // first failed send's error once one has failed (nothing more is sent then).
+  // Queues the next batch; waits while `depth` batches are queued or in flight. Once a send
+  // has failed, nothing more is sent: it waits for the batches still in flight to be answered
+  // (acknowledged() then holds all the hub acknowledged) and returns the first failure.
   absl::Status Push(v1::SignedBatch batch);
-  // Waits until every batch pushed is acknowledged, or one failed (its error).
+  // Waits until every batch pushed is acknowledged, or, after a failure, answered; returns the
+  // first failure.
   absl::Status Drain();
 
   struct Acknowledged {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <thread>
 
@@ -36,11 +37,13 @@ v1::BatchAck AckOf(const v1::SignedBatch& signed_batch) {
 TEST(BatchPipelineTest, KeepsDepthInFlightAndCountsOnlyTheAcknowledgedPrefix) {
   std::atomic<int> in_flight = 0, most = 0;
   std::atomic<bool> hold_first = true;
-  BatchPipeline pipeline(3, 10, [&](const v1::SignedBatch& b) -> absl::StatusOr<v1::BatchAck> {
+  BatchPipeline pipeline(3, 10, [&](const v1::SignedBatch& b, const std::function<bool()>&) -> absl::StatusOr<v1::BatchAck> {
     most = std::max(most.load(), ++in_flight);
     // The first batch (10) is answered last: the ones after it are acknowledged, but not
     // from the first on.
-    while (SequenceOf(b) == 10 && hold_first) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (SequenceOf(b) == 10 && hold_first) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     --in_flight;
     return AckOf(b);
   });
@@ -59,11 +62,20 @@ TEST(BatchPipelineTest, KeepsDepthInFlightAndCountsOnlyTheAcknowledgedPrefix) {
   EXPECT_GE(most, 2);
 }
 
-TEST(BatchPipelineTest, AFailedSendStopsThePipelineAndItsErrorIsReturned) {
+TEST(BatchPipelineTest, AFailedSendStopsThePipelineOnceTheBatchesInFlightAreAnswered) {
   std::atomic<int> sent = 0;
-  BatchPipeline pipeline(2, 0, [&](const v1::SignedBatch& b) -> absl::StatusOr<v1::BatchAck> {
+  std::atomic<bool> batch0_answered = false, abandoned_seen = false;
+  BatchPipeline pipeline(2, 0, [&](const v1::SignedBatch& b,
+                                   const std::function<bool()>& abandoned)
+                                   -> absl::StatusOr<v1::BatchAck> {
     ++sent;
     if (SequenceOf(b) == 1) return absl::PermissionDeniedError("batch 1 refused");
+    if (SequenceOf(b) == 0) {  // still "retrying" when batch 1 fails: told to give up
+      while (!abandoned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      abandoned_seen = true;
+      batch0_answered = true;
+      return AckOf(b);  // answered after all: the hub stored it
+    }
     return AckOf(b);
   });
   absl::Status status;
@@ -71,15 +83,41 @@ TEST(BatchPipelineTest, AFailedSendStopsThePipelineAndItsErrorIsReturned) {
   if (status.ok()) status = pipeline.Drain();
   EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(status.message(), "batch 1 refused");
+  // The batch in flight was answered before the failure was returned, and counts.
+  EXPECT_TRUE(batch0_answered);
+  EXPECT_TRUE(abandoned_seen);
+  EXPECT_EQ(pipeline.acknowledged().next_sequence, 1u);
   EXPECT_EQ(pipeline.Drain().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(pipeline.acknowledged().next_sequence, 1u);  // batch 0 only
-  EXPECT_LT(sent, 20);  // nothing more is sent after the failure is seen
+  EXPECT_EQ(sent, 2);  // nothing more is sent after the failure
+}
+
+TEST(BatchPipelineTest, PushWaitsWhileDepthBatchesAreQueuedOrInFlight) {
+  std::atomic<bool> release = false;
+  BatchPipeline pipeline(2, 0, [&](const v1::SignedBatch& b, const std::function<bool()>&)
+                                   -> absl::StatusOr<v1::BatchAck> {
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return AckOf(b);
+  });
+  ASSERT_TRUE(pipeline.Push(BatchOf(0, 1)).ok());
+  ASSERT_TRUE(pipeline.Push(BatchOf(1, 1)).ok());
+  std::atomic<bool> third_pushed = false;
+  std::thread pusher([&] {
+    EXPECT_TRUE(pipeline.Push(BatchOf(2, 1)).ok());
+    third_pushed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(third_pushed);  // the agent builds no further ahead than the depth
+  release = true;
+  pusher.join();
+  EXPECT_TRUE(third_pushed);
+  ASSERT_TRUE(pipeline.Drain().ok());
+  EXPECT_EQ(pipeline.acknowledged().next_sequence, 3u);
 }
 
 TEST(BatchPipelineTest, DepthOneSendsInOrderOneAtATime) {
   std::vector<uint64_t> order;
   std::atomic<int> in_flight = 0;
-  BatchPipeline pipeline(1, 0, [&](const v1::SignedBatch& b) -> absl::StatusOr<v1::BatchAck> {
+  BatchPipeline pipeline(1, 0, [&](const v1::SignedBatch& b, const std::function<bool()>&) -> absl::StatusOr<v1::BatchAck> {
     EXPECT_EQ(++in_flight, 1);
     order.push_back(SequenceOf(b));
     --in_flight;

@@ -25,13 +25,14 @@ int main(int argc, char** argv) {
   std::string preview;
   app.add_option("--preview", preview,
                  "Send nothing: write the pseudonymized records this run would send to this CSV "
-                 "file (match keys, buurt, attributes, household, Bloom filter in hex), to see "
-                 "exactly what leaves this machine");
+                 "file (match keys, buurt, attributes, household, Bloom filter and blocking keys "
+                 "in hex; private to this user), to see exactly what leaves this machine; "
+                 "rejected rows go to FILE.rejects.csv");
   int in_flight = 0;
   app.add_option("--batches-in-flight", in_flight,
-                 "Batches sent before the first is acknowledged, 1 to 4 (overrides [hub] "
-                 "batches_in_flight, default 3)")
-      ->check(CLI::Range(1, 4));
+                 "Batches sent before the first is acknowledged, 1 to 3 (overrides [hub] "
+                 "batches_in_flight, default 2)")
+      ->check(CLI::Range(1, 3));
   std::string summary_json;
   app.add_option("--summary-json", summary_json,
                  "Also write the run's outcome (counts, receipt, or the error) as JSON to this "
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     config->reject_file = input_override + ".rejects.csv";
   }
   if (in_flight > 0) config->batches_in_flight = in_flight;
+  if (!preview.empty()) config->reject_file = preview + ".rejects.csv";  // the run's stays
   auto agent = stapel::Agent::Create(*config);
   if (!agent.ok()) {
     spdlog::error("{}", std::string(agent.status().message()));

@@ -1,6 +1,9 @@
 #include "party-agent/pseudonym_csv.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "encoding/hex.h"
 #include "records/csv_reader.h"
@@ -9,6 +12,13 @@ namespace stapel {
 
 absl::StatusOr<std::unique_ptr<PseudonymCsvWriter>> PseudonymCsvWriter::Create(
     const std::string& path) {
+  // Readable by this user only: it holds every record's pseudonyms and attributes.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+    if (fd >= 0) ::close(fd);
+    return absl::PermissionDeniedError(fmt::format("cannot write {}", path));
+  }
+  ::close(fd);
   std::ofstream out(path, std::ios::trunc);
   if (!out) return absl::PermissionDeniedError(fmt::format("cannot write {}", path));
   return std::unique_ptr<PseudonymCsvWriter>(new PseudonymCsvWriter(std::move(out), path));

@@ -20,7 +20,7 @@ namespace stapel {
 
 class PseudonymCsvWriter : public BatchSink {
  public:
-  // Creates (or replaces) `path`.
+  // Creates (or replaces) `path`, readable and writable by this user only.
   static absl::StatusOr<std::unique_ptr<PseudonymCsvWriter>> Create(const std::string& path);
 
   // Writes the batch's records; the first batch also writes the header line.

@@ -4,11 +4,11 @@
 
 namespace stapel {
 
-BackgroundTask::BackgroundTask(std::function<void()> work)
+BackgroundTask::BackgroundTask(std::function<void(std::stop_token)> work)
     : work_(std::move(work)), thread_([this](std::stop_token stop) { Loop(stop); }) {}
 
 BackgroundTask::~BackgroundTask() {
-  thread_.request_stop();  // wakes the wait in Loop
+  thread_.request_stop();  // wakes the wait in Loop, and tells a run in progress
   thread_.join();
 }
 
@@ -31,7 +31,7 @@ void BackgroundTask::Loop(std::stop_token stop) {
     pending_ = false;
     running_ = true;
     lock.unlock();
-    work_();
+    work_(stop);
     lock.lock();
     running_ = false;
     changed_.notify_all();

@@ -16,9 +16,10 @@ namespace stapel {
 
 class BackgroundTask {
  public:
-  // Starts the thread, which runs `work` at once.
-  explicit BackgroundTask(std::function<void()> work);
-  // Lets a run in progress end (it is not interrupted), then stops.
+  // Starts the thread, which runs `work` at once. `work` should return soon once its stop
+  // token is requested.
+  explicit BackgroundTask(std::function<void(std::stop_token)> work);
+  // Requests the run in progress to stop, waits for it to return, and stops.
   ~BackgroundTask();
   BackgroundTask(const BackgroundTask&) = delete;
   BackgroundTask& operator=(const BackgroundTask&) = delete;
@@ -31,7 +32,7 @@ class BackgroundTask {
  private:
   void Loop(std::stop_token stop);
 
-  const std::function<void()> work_;
+  const std::function<void(std::stop_token)> work_;
   std::mutex mu_;
   std::condition_variable_any changed_;
   bool pending_ = true;   // under mu_

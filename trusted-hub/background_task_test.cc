@@ -12,7 +12,7 @@ namespace {
 TEST(BackgroundTaskTest, RunsAtStartAndOnceMoreForWakesThatComeWhileItRuns) {
   std::atomic<int> runs = 0;
   std::atomic<bool> release = false;
-  BackgroundTask task([&] {
+  BackgroundTask task([&](std::stop_token) {
     ++runs;
     while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   });
@@ -26,12 +26,12 @@ TEST(BackgroundTaskTest, RunsAtStartAndOnceMoreForWakesThatComeWhileItRuns) {
   EXPECT_EQ(runs, 3);
 }
 
-TEST(BackgroundTaskTest, StoppingLetsTheRunInProgressEndAndStartsNoOther) {
+TEST(BackgroundTaskTest, StoppingTellsTheRunInProgressAndStartsNoOther) {
   std::atomic<int> runs = 0, ended = 0;
   {
-    BackgroundTask task([&] {
+    BackgroundTask task([&](std::stop_token stop) {
       ++runs;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      while (!stop.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       ++ended;
     });
     while (runs == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -201,11 +201,12 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
                                          key_relay_.get(), *std::move(geography), metrics_.get());
   // The data state in storage is linked now, and each new one as its submission completes,
   // so table requests find it linked (the Releaser logs each link).
-  linker_ = std::make_unique<BackgroundTask>([this] {
-    auto version = releaser_->LinkCurrent();
-    if (absl::IsFailedPrecondition(version.status())) {
-      spdlog::info("nothing to link yet: {}", std::string(version.status().message()));
-    } else if (!version.ok()) {
+  linker_ = std::make_unique<BackgroundTask>([this](std::stop_token stop) {
+    auto version = releaser_->LinkCurrent(stop);
+    if (absl::IsFailedPrecondition(version.status())) {  // the register has not sent, an epoch
+      spdlog::warn("the current data state is not linked: {}",
+                   std::string(version.status().message()));
+    } else if (!version.ok() && !absl::IsCancelled(version.status())) {
       spdlog::warn("linking the current data state failed: {}; a table request will try again",
                    std::string(version.status().message()));
     }
@@ -239,7 +240,8 @@ absl::Status HubServer::StartGrpc(const HubServerOptions& options) {
   for (const PartyManifest& party : manifest_.parties) admitted.insert(party.id);
   auto credentials = MutualTlsServerCredentials(config_.tls, std::move(admitted));
   if (!credentials.ok()) return credentials.status();
-  // A few calls at a time per client: an agent sends one batch at a time, a requester asks for
+  // A few calls at a time per client: an agent keeps up to 3 batches in flight (leaving room
+  // for a retry whose first call the hub is still answering), a requester asks for
   // one table at a time.
   limiter_ = std::make_unique<CallLimiter>(4);
   ingest_service_ = std::make_unique<IngestService>(ingest_.get(), limiter_.get(), metrics_.get(),

@@ -322,6 +322,7 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
   const Slot slot{batch.party_id(), batch.submission_id(), batch.sequence()};
   {
     std::unique_lock lock(mu_);
+    written_.wait(lock, [&] { return !writing_.contains(slot); });  // the same batch, resent
     if (completed_.contains({batch.party_id(), HexEncode(batch.submission_id())})) {
       return absl::FailedPreconditionError(fmt::format(
           "submission {} of '{}' is complete (its receipt is in the release log); the hub takes "
@@ -329,7 +330,6 @@ absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
           "submission",
           HexEncode(batch.submission_id()).substr(0, 16), batch.party_id()));
     }
-    written_.wait(lock, [&] { return !writing_.contains(slot); });  // the same batch, resent
     auto existing = store_->GetBatch(batch.party_id(), batch.submission_id(), batch.sequence());
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {

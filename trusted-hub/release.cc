@@ -91,10 +91,11 @@ std::vector<const PartyManifest*> LinkOrder(const Manifest& manifest) {
 // One linkage of every party's current submission onto the register: the linker and the
 // buurten seen so far. Refers to `manifest`, which must outlive it.
 struct LinkRun {
-  LinkRun(const Manifest& manifest, KeyRelay::Epoch current)
+  LinkRun(const Manifest& manifest, KeyRelay::Epoch current, std::stop_token stop)
       : manifest(manifest),
         indicators(manifest.Attributes()),
         epoch(std::move(current)),
+        stop(std::move(stop)),
         linker(manifest.match_keys.size()) {
     if (manifest.fuzzy) linker.EnableFuzzy(manifest.fuzzy->bits / 64, manifest.fuzzy->threshold);
   }
@@ -102,6 +103,7 @@ struct LinkRun {
   const Manifest& manifest;
   const std::vector<std::string> indicators;
   const KeyRelay::Epoch epoch;
+  const std::stop_token stop;  // the hub is stopping: leave the link unfinished
   Linker linker;
   RecordView view;
   std::vector<std::string> buurt_codes;
@@ -190,6 +192,9 @@ absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifes
   absl::Status s = store->ForEachBatch(
       party.id, current.submission_id(),
       [&](uint64_t, const v1::Batch& batch, std::string_view) -> absl::Status {
+        if (run->stop.stop_requested()) {
+          return absl::CancelledError("the hub is stopping; the link was left unfinished");
+        }
         if (batch.key_check() != run->epoch.key_check) {
           return absl::FailedPreconditionError(fmt::format(
               "the data of party '{}' were made with the linkage secret of an earlier epoch "
@@ -305,13 +310,14 @@ v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_js
 
 }  // namespace
 
-absl::StatusOr<std::string> Releaser::LinkCurrent() {
-  auto linked = CurrentLinked();
+absl::StatusOr<std::string> Releaser::LinkCurrent(std::stop_token stop) {
+  auto linked = CurrentLinked(std::move(stop));
   if (!linked.ok()) return linked.status();
   return (*linked)->data_version;
 }
 
-absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked() {
+absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
+    std::stop_token stop) {
   std::lock_guard lock(link_mu_);
   const KeyRelay::Epoch epoch = keys_->Current();
   std::string submissions = fmt::format("epoch {} {};", epoch.number, epoch.key_check);
@@ -336,12 +342,11 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
   if (!linked_ || linked_->submissions != submissions) {
     linked_.reset();  // its memory goes once no release holds it
     const auto start = std::chrono::steady_clock::now();
-    auto linked = Link(current, epoch);
+    auto linked = Link(current, epoch, std::move(stop));
     if (!linked.ok()) return linked.status();
     const double seconds = SecondsSince(start);
     if (metrics_ != nullptr) metrics_->Linked(seconds);
-    spdlog::info("linked data state {}: {} persons in {:.1f} s", linked->data_version,
-                 linked->linkage[current.front().first->id].value("persons", 0), seconds);
+    spdlog::info("linked data state {} in {:.1f} s", linked->data_version, seconds);
     linked->submissions = std::move(submissions);
     linked_ = std::make_shared<const Linked>(*std::move(linked));
   }
@@ -349,8 +354,9 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
 }
 
 absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
-                                                const KeyRelay::Epoch& epoch) {
-  LinkRun run(*manifest_, epoch);
+                                                const KeyRelay::Epoch& epoch,
+                                                std::stop_token stop) {
+  LinkRun run(*manifest_, epoch, std::move(stop));
   Linked linked;
   linked.linkage = nlohmann::json::object();
   std::string contents;

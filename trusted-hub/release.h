@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -55,8 +56,9 @@ class Releaser {
   // finds them linked, and returns their data version. The hub calls it off the request path:
   // at start (the data state in storage) and after each completed submission. A request that
   // comes meanwhile waits for this link instead of linking again; one being protected goes on
-  // with the state it has. Errors: FAILED_PRECONDITION as Release.
-  absl::StatusOr<std::string> LinkCurrent();
+  // with the state it has. Errors: FAILED_PRECONDITION as Release; CANCELLED once `stop` is
+  // requested (the hub is stopping: the link is left unfinished).
+  absl::StatusOr<std::string> LinkCurrent(std::stop_token stop = {});
 
  private:
   // The checks before any data is read: the requester is one of the manifest, the microdata
@@ -77,12 +79,13 @@ class Releaser {
   };
   // The current submissions linked: kept while they and the key epoch are the same (a
   // completed submission never changes), else read and linked anew (logged, with the time).
-  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked();
+  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked(std::stop_token stop = {});
   // Each party in link order with its current submission (none yet: nullopt).
   using Submissions =
       std::vector<std::pair<const PartyManifest*, std::optional<v1::SubmissionSummary>>>;
   // Reads and links the submissions `current` names, with the secret of `epoch`.
-  absl::StatusOr<Linked> Link(const Submissions& current, const KeyRelay::Epoch& epoch);
+  absl::StatusOr<Linked> Link(const Submissions& current, const KeyRelay::Epoch& epoch,
+                              std::stop_token stop);
   // The differencing guard's input: every earlier release, of the data state `data_version`
   // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
   // true counts of those earlier states, which states followed which in the log (the last into

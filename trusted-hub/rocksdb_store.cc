@@ -145,10 +145,16 @@ absl::Status RocksDbStore::Apply(const std::vector<Write>& writes, bool sync) {
     }
   }
   if (absl::Status s = CheckSpace(bytes); !s.ok()) return s;
-  std::unique_lock lock(mu_);
   if (write_failed_) {
-    if (absl::Status s = ReopenAfterWriteError(); !s.ok()) return s;
+    std::unique_lock lock(mu_);
+    if (write_failed_) {
+      if (absl::Status s = ReopenAfterWriteError(); !s.ok()) return s;
+    }
   }
+  // Writes share the lock (RocksDB takes them from many threads and syncs writes that come
+  // together in one group); only the reopen excludes them.
+  std::shared_lock lock(mu_);
+  if (db_ == nullptr) return absl::UnavailableError("the database is closed after a write error");
   rocksdb::WriteOptions options;
   options.sync = sync;
   absl::Status written = FromRocks(db_->Write(options, &batch), "write");

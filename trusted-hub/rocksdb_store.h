@@ -1,6 +1,7 @@
 #ifndef STAPEL_TRUSTED_HUB_ROCKSDB_STORE_H_
 #define STAPEL_TRUSTED_HUB_ROCKSDB_STORE_H_
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <shared_mutex>
@@ -21,7 +22,8 @@ class RocksDbStore : public Store {
   // kReserveBytes free (plus the write), so RocksDB itself never meets a full disk; they work
   // again by themselves once space is back. Should a write fail all the same (another program
   // filled the disk in between), the next write reopens the database first.
-  // Thread-safe: writes are serialized, reads run beside each other.
+  // Thread-safe: reads and writes run beside each other (each write batch is atomic, and
+  // RocksDB syncs writes that arrive together once); a reopen waits for them.
   // Room kept free on the data folder's disk: a memtable flush (64 MiB) and a compaction.
   // 0 checks nothing (tests of what RocksDB does on its own).
   static constexpr uint64_t kReserveBytes = 192ull << 20;
@@ -52,9 +54,9 @@ class RocksDbStore : public Store {
   absl::Status ReopenIfClosed();
   const std::filesystem::path dir_;
   const uint64_t reserve_bytes_;
-  std::shared_mutex mu_;  // exclusive for writes and the reopen, shared for reads
+  std::shared_mutex mu_;  // exclusive for the reopen, shared for reads and writes
   std::unique_ptr<rocksdb::DB> db_;
-  bool write_failed_ = false;
+  std::atomic<bool> write_failed_ = false;  // the next write reopens first
 };
 
 }  // namespace stapel
