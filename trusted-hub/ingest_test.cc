@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "trusted-hub/hub_test_project.h"
 
 namespace stapel {
@@ -184,6 +188,43 @@ TEST_F(IngestTest, RegisterRecordsNeedAValidBuurtAndOneIdentifyingKey) {
   EXPECT_NE(s.message().find("record 0: a register record needs exactly one 'bsn' key"),
             std::string::npos)
       << s;
+}
+
+TEST_F(IngestTest, BatchesSentSideBySideAndTwiceAreStoredOnceAndCompletedWhole) {
+  // An agent with several batches in flight, each sent twice at once (a retry racing the
+  // first call), and a completion asked for while they are written.
+  constexpr int kBatches = 16;
+  std::vector<v1::SignedBatch> batches;
+  for (int seq = 0; seq < kBatches; ++seq) {
+    batches.push_back(HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, seq, 2, 1),
+                                           *p_.source_key));
+  }
+  std::atomic<int> stored = 0, duplicates = 0, refused = 0, next = 0;
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 6; ++t) {
+    senders.emplace_back([&] {
+      for (int i; (i = next++) < 2 * kBatches;) {
+        auto ack = ingest_->SubmitBatch("credit", batches[i / 2]);
+        if (!ack.ok()) {  // the copy that came after the completion: refused, not stored
+          EXPECT_TRUE(absl::IsFailedPrecondition(ack.status())) << ack.status();
+          ++refused;
+          continue;
+        }
+        ++(ack->duplicate() ? duplicates : stored);
+      }
+    });
+  }
+  absl::StatusOr<v1::SubmissionReceipt> receipt = absl::UnknownError("not asked");
+  while (!receipt.ok()) {
+    receipt = ingest_->CompleteSubmission(
+        "credit", HubTestProject::Summary("credit", kSub, kBatches, 2 * kBatches, *p_.source_key));
+    ASSERT_TRUE(receipt.ok() || absl::IsFailedPrecondition(receipt.status())) << receipt.status();
+  }
+  for (auto& t : senders) t.join();
+  EXPECT_EQ(stored, kBatches);
+  EXPECT_EQ(duplicates + refused, kBatches);
+  EXPECT_EQ(receipt->batch_count(), static_cast<uint64_t>(kBatches));
+  EXPECT_EQ(StoredBatches(), kBatches);
 }
 
 TEST_F(IngestTest, CompletionNeedsEveryBatchAndReplacesTheEarlierSubmission) {
