@@ -3,13 +3,15 @@
 # peak memory of each program, on a fresh hub. Stages: the synthetic population
 # (stapel-synth), each party's agent, the hub's link of the new data state (off the request
 # path, from its log), the first table (counting and protection) and the next table. Then the
-# peer: DuckDB (npm @duckdb/node-api, installed in build/bench-node on first use) loads the
-# same pseudonymized keys (stapel-agent --preview, cut to the columns a count needs), joins them
-# on the BSN key and counts per buurt; medians of 3, and the ratio measured in this run.
+# register agent with 1 and 2 batches in flight through bench/delay_proxy.py (a wide-area link,
+# 10 ms each way), 3 runs each, alternating, medians. Then the peer: DuckDB (npm
+# @duckdb/node-api, installed in build/bench-node on first use) loads the same pseudonymized keys
+# (stapel-agent --preview, cut to the columns a count needs), joins them on each source's first
+# match key and counts per buurt; medians of 3, and the ratio measured in this run.
 # Usage: bench/national.sh [residents, default 1000000]
 set -euo pipefail
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,8 +25,10 @@ if [ ! -d "$NODE_DIR/node_modules/@duckdb/node-api" ]; then
 fi
 
 WORK="$(mktemp -d)"
-HUB_PID=""
-trap '[ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+HUB_PID="" PROXY_PID=""
+trap 'kill $HUB_PID $PROXY_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+now() { date +%s.%N; }
 # Runs a program under /usr/bin/time: prints "<stage>: wall s, CPU s, peak MB".
 timed() {
   local stage="$1"
@@ -35,44 +39,64 @@ timed() {
   printf '%-28s wall %7.2f s  CPU %7.2f s  peak %6d MB\n' "$stage" "$wall" \
     "$(echo "$user + $sys" | bc)" "$((kb / 1024))"
 }
+# A fresh hub on a free port (HUB, HUB_PID), with a new key ceremony; `--all` also gives the
+# sources the secret.
+start_hub() {
+  rm -rf "$WORK/hub" && mkdir -p "$WORK/hub"
+  "$BIN/stapel-hub" serve --config "$WORK/config/hub.toml" --listen 127.0.0.1:0 \
+    --port-file "$WORK/hub/port" >"$WORK/hub.log" 2>&1 &
+  HUB_PID=$!
+  while [ ! -s "$WORK/hub/port" ]; do
+    kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  HUB="127.0.0.1:$(cat "$WORK/hub/port")"
+  "$BIN/stapel-ceremony" create --config "$WORK/config/agent-municipality.toml" --hub "$HUB" \
+    >/dev/null 2>&1
+  if [ "${1:-}" = --all ]; then
+    for party in housing credit; do
+      "$BIN/stapel-ceremony" fetch --config "$WORK/config/agent-$party.toml" --hub "$HUB" \
+        >/dev/null 2>&1
+    done
+  fi
+}
+stop_hub() { kill -TERM "$HUB_PID"; wait "$HUB_PID" || true; HUB_PID=""; }
 # The hub's CPU seconds so far (utime + stime from /proc).
 hub_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$HUB_PID/stat"
 }
-now() { date +%s.%N; }
+linked_lines() { grep -c "linked data state" "$WORK/hub.log" || true; }
+# Waits (up to 10 minutes) until the hub's log has more than $1 "linked data state" lines.
+wait_linked() {
+  for _ in $(seq 6000); do
+    [ "$(linked_lines)" -gt "$1" ] && return 0
+    kill -0 "$HUB_PID" 2>/dev/null || { tail -20 "$WORK/hub.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "the hub linked nothing in 10 minutes:" >&2 && tail -20 "$WORK/hub.log" >&2 && exit 1
+}
 
 echo "== $RESIDENTS residents, one machine ($(nproc) cores)"
 timed "synth" "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1
 "$BIN/stapel-keys" init --out "$WORK/keys" --project stapeldorp-2026 --party municipality \
   --party housing --party credit --requester analyst --officer officer >/dev/null
-mkdir -p "$WORK/config" "$WORK/hub" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
+mkdir -p "$WORK/config" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
 "$BIN/stapel-audit" sign-manifest --manifest "$WORK/config/manifest.toml" \
   --key "$WORK/keys/officer-signing.key" >/dev/null
-"$BIN/stapel-hub" serve --config "$WORK/config/hub.toml" --listen 127.0.0.1:0 \
-  --port-file "$WORK/hub/port" >"$WORK/hub.log" 2>&1 &
-HUB_PID=$!
-while [ ! -s "$WORK/hub/port" ]; do
-  kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; exit 1; }
-  sleep 0.05
-done
-HUB="127.0.0.1:$(cat "$WORK/hub/port")"
-"$BIN/stapel-ceremony" create --config "$WORK/config/agent-municipality.toml" --hub "$HUB" >/dev/null 2>&1
-for party in housing credit; do
-  "$BIN/stapel-ceremony" fetch --config "$WORK/config/agent-$party.toml" --hub "$HUB" >/dev/null 2>&1
-done
+start_hub --all
 # One agent at a time; after each, the hub links the new state in the background: wait for it,
 # so the next agent's time is its own.
-linked_lines() { grep -c "linked data state" "$WORK/hub.log" || true; }
 hub_before=$(hub_cpu)
 for party in municipality housing credit; do
   lines=$(linked_lines)
   timed "agent $party" "$BIN/stapel-agent" --config "$WORK/config/agent-$party.toml" --hub "$HUB"
-  while [ "$(linked_lines)" -le "$lines" ]; do sleep 0.1; done
+  wait_linked "$lines"
 done
 hub_ingest=$(echo "$(hub_cpu) - $hub_before" | bc)
 link_s=$(grep "linked data state" "$WORK/hub.log" | tail -1 | sed -E 's/.* in ([0-9.]+) s$/\1/')
-printf '%-28s CPU %7.2f s (verifying, storing and the three links)\n' "hub while agents ran" "$hub_ingest"
-printf '%-28s wall %7.2f s (the hub log; all three sources)\n' "hub link, last state" "$link_s"
+printf '%-28s CPU %7.2f s (verifying, storing, and a link after each)\n' "hub, the three agents" \
+  "$hub_ingest"
+printf '%-28s wall %7.2f s (from its log)\n' "hub link of the last state" "$link_s"
 request=()
 for table in first next; do
   before=$(hub_cpu) t0=$(now)
@@ -85,11 +109,35 @@ for table in first next; do
   # The next: another table of the same state (the same one again is the log's copy).
   request=(--request "$ROOT/deploy/examples/request-wmo-residents.toml")
 done
-printf '%-28s peak %6d MB, now %d MB (the linked state held); data on disk %s\n' "hub" \
+# The high-water mark covers the whole run (ingest, three links, two tables); now: what it
+# holds once linked (the allocator keeps freed pages).
+printf '%-28s peak %6d MB over the run, now %d MB; data on disk %s\n' "hub" \
   "$(($(awk '/VmHWM/ {print $2}' "/proc/$HUB_PID/status") / 1024))" \
   "$(($(awk '/VmRSS/ {print $2}' "/proc/$HUB_PID/status") / 1024))" \
   "$(du -sh "$WORK/hub" | cut -f1)"
-kill -TERM "$HUB_PID"; wait "$HUB_PID" || true; HUB_PID=""
+stop_hub
+
+echo "== The register agent by batches in flight, through a link of 10 ms each way"
+for run in 1 2 3; do
+  for depth in $([ $((run % 2)) = 1 ] && echo "1 2" || echo "2 1"); do
+    start_hub
+    rm -f "$WORK/proxy.port"
+    "$ROOT/bench/delay_proxy.py" "$WORK/proxy.port" "$HUB" 10 &
+    PROXY_PID=$!
+    while [ ! -s "$WORK/proxy.port" ]; do sleep 0.05; done
+    t0=$(now)
+    "$BIN/stapel-agent" --config "$WORK/config/agent-municipality.toml" \
+      --hub "127.0.0.1:$(cat "$WORK/proxy.port")" --batches-in-flight "$depth" \
+      >"$WORK/agent-depth.log" 2>&1 || { cat "$WORK/agent-depth.log" >&2; exit 1; }
+    echo "$depth $(echo "$(now) - $t0" | bc)" >>"$WORK/depth.txt"
+    kill "$PROXY_PID"; PROXY_PID=""
+    stop_hub
+  done
+done
+d1=$(awk '$1 == 1 {print $2}' "$WORK/depth.txt" | median)
+d2=$(awk '$1 == 2 {print $2}' "$WORK/depth.txt" | median)
+printf '%-28s %7.2f s (median of 3)\n' "1 batch in flight" "$d1" "2 batches in flight" "$d2"
+printf 'ratio: 2 in flight / 1 in flight = %.2f\n' "$(echo "$d2 / $d1" | bc -l)"
 
 echo "== Peer: DuckDB on the same pseudonymized keys"
 for party in municipality housing credit; do
@@ -100,13 +148,16 @@ done
 # for the credit registry, name, birth date and postcode for the housing corporation), the
 # register's keys of those kinds and its buurt, and the attributes (between buurt and
 # household).
-keys="$(head -1 "$WORK/housing.pseudonyms.csv" | cut -d, -f1),$(head -1 "$WORK/credit.pseudonyms.csv" | cut -d, -f1)"
+keys="$(head -1 "$WORK/housing.pseudonyms.csv" | cut -d, -f1)"
+keys="$keys,$(head -1 "$WORK/credit.pseudonyms.csv" | cut -d, -f1)"
 for party in municipality housing credit; do
   awk -F, -v keys="$keys" -v source="$([ $party = municipality ] && echo 0 || echo 1)" '
     NR == 1 { split(keys, wanted, ",")
-              for (i = 1; i <= NF; i++) { if ($i == "buurt") b = i; if ($i == "household") h = i
-                                          for (j in wanted) if ($i == wanted[j] && !(i in seen)) {
-                                            seen[i] = 1; cols[++n] = i } }
+              for (i = 1; i <= NF; i++) {
+                if ($i == "buurt") b = i
+                if ($i == "household") h = i
+                for (j in wanted) if ($i == wanted[j] && !(i in seen)) { seen[i] = 1; cols[++n] = i }
+              }
               if (source) { n = 1; cols[1] = 1 } else cols[++n] = b
               for (i = b + 1; i < h; i++) cols[++n] = i }
     { line = $cols[1]; for (j = 2; j <= n; j++) line = line "," $cols[j]; print line }' \
@@ -116,7 +167,6 @@ done
 cp "$ROOT/bench/duckdb_peer.mjs" "$NODE_DIR/"
 node "$NODE_DIR/duckdb_peer.mjs" "$WORK/municipality.keys.csv" "$WORK/housing.keys.csv" \
   "$WORK/credit.keys.csv" 3 >"$WORK/duckdb.txt"
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 load=$(awk '{print $1}' "$WORK/duckdb.txt" | median)
 join=$(awk '{print $2}' "$WORK/duckdb.txt" | median)
 total=$(awk '{print $1 + $2}' "$WORK/duckdb.txt" | median)

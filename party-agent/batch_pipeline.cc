@@ -35,9 +35,8 @@ absl::Status BatchPipeline::Push(v1::SignedBatch batch) {
 
 absl::Status BatchPipeline::Drain() {
   std::unique_lock lock(mu_);
-  changed_.wait(lock, [&] {
-    return failed_.ok() ? prefix_.next_sequence == next_push_ : in_flight_ == 0;
-  });
+  changed_.wait(
+      lock, [&] { return failed_.ok() ? prefix_.next_sequence == next_push_ : in_flight_ == 0; });
   return failed_;
 }
 

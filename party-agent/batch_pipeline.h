@@ -27,8 +27,8 @@ class BatchPipeline {
   // Sends one batch and returns the hub's acknowledgement, retrying on its own while
   // `abandoned()` is false (it turns true once another batch has failed: stop retrying). Called
   // from the sender threads, at most `depth` at a time.
-  using Send = std::function<absl::StatusOr<v1::BatchAck>(
-      const v1::SignedBatch&, const std::function<bool()>& abandoned)>;
+  using Send = std::function<absl::StatusOr<v1::BatchAck>(const v1::SignedBatch&,
+                                                          const std::function<bool()>& abandoned)>;
 
   // Batches `first_sequence`, `first_sequence` + 1, ... are pushed in order; `depth` from 1
   // (one at a time) to kMaxDepth (the hub takes 4 calls of a party at a time: one is left for
@@ -65,14 +65,14 @@ class BatchPipeline {
     uint64_t sequence;
     v1::SignedBatch batch;
   };
-  std::deque<Item> queue_;                 // pushed, not yet taken by a sender
-  int in_flight_ = 0;                      // taken by a sender, not yet answered
-  uint64_t next_push_;                     // sequence of the next batch pushed
-  std::map<uint64_t, uint64_t> acked_;     // acknowledged beyond the prefix: sequence -> records
+  std::deque<Item> queue_;              // pushed, not yet taken by a sender
+  int in_flight_ = 0;                   // taken by a sender, not yet answered
+  uint64_t next_push_;                  // sequence of the next batch pushed
+  std::map<uint64_t, uint64_t> acked_;  // acknowledged beyond the prefix: sequence -> records
   Acknowledged prefix_;
-  absl::Status failed_;                    // the first failed send
+  absl::Status failed_;  // the first failed send
   bool stopping_ = false;
-  std::vector<std::jthread> senders_;      // last: started once the rest is ready
+  std::vector<std::jthread> senders_;  // last: started once the rest is ready
 };
 
 }  // namespace stapel

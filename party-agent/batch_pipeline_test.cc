@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace stapel {
@@ -37,16 +37,18 @@ v1::BatchAck AckOf(const v1::SignedBatch& signed_batch) {
 TEST(BatchPipelineTest, KeepsDepthInFlightAndCountsOnlyTheAcknowledgedPrefix) {
   std::atomic<int> in_flight = 0, most = 0;
   std::atomic<bool> hold_first = true;
-  BatchPipeline pipeline(3, 10, [&](const v1::SignedBatch& b, const std::function<bool()>&) -> absl::StatusOr<v1::BatchAck> {
-    most = std::max(most.load(), ++in_flight);
-    // The first batch (10) is answered last: the ones after it are acknowledged, but not
-    // from the first on.
-    while (SequenceOf(b) == 10 && hold_first) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    --in_flight;
-    return AckOf(b);
-  });
+  BatchPipeline pipeline(
+      3, 10,
+      [&](const v1::SignedBatch& b, const std::function<bool()>&) -> absl::StatusOr<v1::BatchAck> {
+        most = std::max(most.load(), ++in_flight);
+        // The first batch (10) is answered last: the ones after it are acknowledged, but not
+        // from the first on.
+        while (SequenceOf(b) == 10 && hold_first) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        --in_flight;
+        return AckOf(b);
+      });
   ASSERT_TRUE(pipeline.Push(BatchOf(10, 5)).ok());
   ASSERT_TRUE(pipeline.Push(BatchOf(11, 7)).ok());
   ASSERT_TRUE(pipeline.Push(BatchOf(12, 9)).ok());
@@ -65,19 +67,20 @@ TEST(BatchPipelineTest, KeepsDepthInFlightAndCountsOnlyTheAcknowledgedPrefix) {
 TEST(BatchPipelineTest, AFailedSendStopsThePipelineOnceTheBatchesInFlightAreAnswered) {
   std::atomic<int> sent = 0;
   std::atomic<bool> batch0_answered = false, abandoned_seen = false;
-  BatchPipeline pipeline(2, 0, [&](const v1::SignedBatch& b,
-                                   const std::function<bool()>& abandoned)
-                                   -> absl::StatusOr<v1::BatchAck> {
-    ++sent;
-    if (SequenceOf(b) == 1) return absl::PermissionDeniedError("batch 1 refused");
-    if (SequenceOf(b) == 0) {  // still "retrying" when batch 1 fails: told to give up
-      while (!abandoned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      abandoned_seen = true;
-      batch0_answered = true;
-      return AckOf(b);  // answered after all: the hub stored it
-    }
-    return AckOf(b);
-  });
+  BatchPipeline pipeline(
+      2, 0,
+      [&](const v1::SignedBatch& b,
+          const std::function<bool()>& abandoned) -> absl::StatusOr<v1::BatchAck> {
+        ++sent;
+        if (SequenceOf(b) == 1) return absl::PermissionDeniedError("batch 1 refused");
+        if (SequenceOf(b) == 0) {  // still "retrying" when batch 1 fails: told to give up
+          while (!abandoned()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          abandoned_seen = true;
+          batch0_answered = true;
+          return AckOf(b);  // answered after all: the hub stored it
+        }
+        return AckOf(b);
+      });
   absl::Status status;
   for (uint64_t i = 0; i < 20 && status.ok(); ++i) status = pipeline.Push(BatchOf(i, 1));
   if (status.ok()) status = pipeline.Drain();
@@ -93,11 +96,12 @@ TEST(BatchPipelineTest, AFailedSendStopsThePipelineOnceTheBatchesInFlightAreAnsw
 
 TEST(BatchPipelineTest, PushWaitsWhileDepthBatchesAreQueuedOrInFlight) {
   std::atomic<bool> release = false;
-  BatchPipeline pipeline(2, 0, [&](const v1::SignedBatch& b, const std::function<bool()>&)
-                                   -> absl::StatusOr<v1::BatchAck> {
-    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    return AckOf(b);
-  });
+  BatchPipeline pipeline(
+      2, 0,
+      [&](const v1::SignedBatch& b, const std::function<bool()>&) -> absl::StatusOr<v1::BatchAck> {
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return AckOf(b);
+      });
   ASSERT_TRUE(pipeline.Push(BatchOf(0, 1)).ok());
   ASSERT_TRUE(pipeline.Push(BatchOf(1, 1)).ok());
   std::atomic<bool> third_pushed = false;
@@ -117,12 +121,14 @@ TEST(BatchPipelineTest, PushWaitsWhileDepthBatchesAreQueuedOrInFlight) {
 TEST(BatchPipelineTest, DepthOneSendsInOrderOneAtATime) {
   std::vector<uint64_t> order;
   std::atomic<int> in_flight = 0;
-  BatchPipeline pipeline(1, 0, [&](const v1::SignedBatch& b, const std::function<bool()>&) -> absl::StatusOr<v1::BatchAck> {
-    EXPECT_EQ(++in_flight, 1);
-    order.push_back(SequenceOf(b));
-    --in_flight;
-    return AckOf(b);
-  });
+  BatchPipeline pipeline(
+      1, 0,
+      [&](const v1::SignedBatch& b, const std::function<bool()>&) -> absl::StatusOr<v1::BatchAck> {
+        EXPECT_EQ(++in_flight, 1);
+        order.push_back(SequenceOf(b));
+        --in_flight;
+        return AckOf(b);
+      });
   for (uint64_t i = 0; i < 5; ++i) ASSERT_TRUE(pipeline.Push(BatchOf(i, 2)).ok());
   ASSERT_TRUE(pipeline.Drain().ok());
   EXPECT_EQ(order, (std::vector<uint64_t>{0, 1, 2, 3, 4}));

@@ -1512,7 +1512,8 @@ TEST(EndToEndTest, AHubKilledDuringAMillionRecordSubmissionEndsWithExactlyTheRig
   std::printf("drill: the hub was killed %d times during the submission\n", killed);
   ASSERT_EQ(agent.Wait(), 0) << ReadFile(w.Log("agent-credit-1m"));
   EXPECT_NE(ReadFile(w.Log("agent-credit-1m")).find("retrying"), std::string::npos);
-  EXPECT_NE(ReadFile(w.Log("agent-credit-1m")).find(fmt::format("sent {} records in {} batches", rows, rows / 5000)),
+  EXPECT_NE(ReadFile(w.Log("agent-credit-1m"))
+                .find(fmt::format("sent {} records in {} batches", rows, rows / 5000)),
             std::string::npos)
       << ReadFile(w.Log("agent-credit-1m"));
   ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
