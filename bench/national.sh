@@ -24,10 +24,10 @@ if [ ! -d "$NODE_DIR/node_modules/@duckdb/node-api" ]; then
   mkdir -p "$NODE_DIR" && (cd "$NODE_DIR" && npm install --silent @duckdb/node-api >/dev/null)
 fi
 
+source "$ROOT/bench/project.sh"
 WORK="$(mktemp -d)"
 HUB_PID="" PROXY_PID=""
 trap 'kill $HUB_PID $PROXY_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 now() { date +%s.%N; }
 # Runs a program under /usr/bin/time: prints "<stage>: wall s, CPU s, peak MB".
 timed() {
@@ -39,28 +39,6 @@ timed() {
   printf '%-28s wall %7.2f s  CPU %7.2f s  peak %6d MB\n' "$stage" "$wall" \
     "$(echo "$user + $sys" | bc)" "$((kb / 1024))"
 }
-# A fresh hub on a free port (HUB, HUB_PID), with a new key ceremony; `--all` also gives the
-# sources the secret.
-start_hub() {
-  rm -rf "$WORK/hub" && mkdir -p "$WORK/hub"
-  "$BIN/stapel-hub" serve --config "$WORK/config/hub.toml" --listen 127.0.0.1:0 \
-    --port-file "$WORK/hub/port" >"$WORK/hub.log" 2>&1 &
-  HUB_PID=$!
-  while [ ! -s "$WORK/hub/port" ]; do
-    kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  HUB="127.0.0.1:$(cat "$WORK/hub/port")"
-  "$BIN/stapel-ceremony" create --config "$WORK/config/agent-municipality.toml" --hub "$HUB" \
-    >/dev/null 2>&1
-  if [ "${1:-}" = --all ]; then
-    for party in housing credit; do
-      "$BIN/stapel-ceremony" fetch --config "$WORK/config/agent-$party.toml" --hub "$HUB" \
-        >/dev/null 2>&1
-    done
-  fi
-}
-stop_hub() { kill -TERM "$HUB_PID"; wait "$HUB_PID" || true; HUB_PID=""; }
 # The hub's CPU seconds so far (utime + stime from /proc).
 hub_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$HUB_PID/stat"
@@ -78,11 +56,7 @@ wait_linked() {
 
 echo "== $RESIDENTS residents, one machine ($(nproc) cores)"
 timed "synth" "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1
-"$BIN/stapel-keys" init --out "$WORK/keys" --project stapeldorp-2026 --party municipality \
-  --party housing --party credit --requester analyst --officer officer >/dev/null
-mkdir -p "$WORK/config" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
-"$BIN/stapel-audit" sign-manifest --manifest "$WORK/config/manifest.toml" \
-  --key "$WORK/keys/officer-signing.key" >/dev/null
+make_project
 start_hub --all
 # One agent at a time; after each, the hub links the new state in the background: wait for it,
 # so the next agent's time is its own.

@@ -36,15 +36,12 @@ if [ -n "$EXACT" ]; then
   "$BIN/protection_bench" --benchmark_filter='FewestSuppressions|ComposedSeries/120' 2>/dev/null | grep BM_
 fi
 
+source "$ROOT/bench/project.sh"
 WORK="$(mktemp -d)"
 HUB_PID=""
 trap '[ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1 >/dev/null
-"$BIN/stapel-keys" init --out "$WORK/keys" --project stapeldorp-2026 --party municipality \
-  --party housing --party credit --requester analyst --officer officer >/dev/null
-mkdir -p "$WORK/config" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
-"$BIN/stapel-audit" sign-manifest --manifest "$WORK/config/manifest.toml" \
-  --key "$WORK/keys/officer-signing.key" >/dev/null
+make_project
 
 echo "== Linkage quality ($RESIDENTS residents, 20% of the housing rows with typed errors)"
 for mode in --no-fuzzy ""; do
@@ -58,20 +55,7 @@ echo "== End to end, $RESIDENTS residents, $RUNS runs"
 now() { date +%s%N; }
 results=()
 for run in $(seq 1 "$RUNS"); do
-  rm -rf "$WORK/hub" && mkdir -p "$WORK/hub"
-  "$BIN/stapel-hub" serve --config "$WORK/config/hub.toml" --listen 127.0.0.1:0 \
-    --port-file "$WORK/hub/port" >"$WORK/hub.log" 2>&1 &
-  HUB_PID=$!
-  while [ ! -s "$WORK/hub/port" ]; do
-    kill -0 "$HUB_PID" 2>/dev/null || { cat "$WORK/hub.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  HUB="127.0.0.1:$(cat "$WORK/hub/port")"
-  # A fresh hub, so a fresh key ceremony (not timed).
-  "$BIN/stapel-ceremony" create --config "$WORK/config/agent-municipality.toml" --hub "$HUB" >/dev/null 2>&1
-  for party in housing credit; do
-    "$BIN/stapel-ceremony" fetch --config "$WORK/config/agent-$party.toml" --hub "$HUB" >/dev/null 2>&1
-  done
+  start_hub --all
   t0=$(now)
   "$BIN/stapel-agent" --config "$WORK/config/agent-municipality.toml" --hub "$HUB" >"$WORK/agent.log" 2>&1
   t1=$(now)
@@ -84,12 +68,11 @@ for run in $(seq 1 "$RUNS"); do
   "$BIN/stapel-request" --config "$WORK/config/requester.toml" --hub "$HUB" --out "$WORK/release" \
     --request "$ROOT/deploy/examples/request-wmo-residents.toml" >/dev/null
   t4=$(now)
-  kill -TERM "$HUB_PID"; wait "$HUB_PID" || true; HUB_PID=""
+  stop_hub
   rows=$(grep -c '' "$WORK/input/municipality.csv")
   results+=("$(( (t1 - t0) / 1000000 )) $(( (t2 - t0) / 1000000 )) $(( (t3 - t2) / 1000000 )) $(( rows * 1000000000 / (t1 - t0) )) $(( (t4 - t3) / 1000000 ))")
   echo "run $run: register agent $(( (t1 - t0) / 1000000 )) ms ($(( rows * 1000000000 / (t1 - t0) )) rows/s), all agents $(( (t2 - t0) / 1000000 )) ms, release $(( (t3 - t2) / 1000000 )) ms, next table $(( (t4 - t3) / 1000000 )) ms"
 done
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "median: register agent $(printf '%s\n' "${results[@]}" | awk '{print $1}' | median) ms," \
   "$(printf '%s\n' "${results[@]}" | awk '{print $4}' | median) rows/s;" \
   "all agents $(printf '%s\n' "${results[@]}" | awk '{print $2}' | median) ms;" \
