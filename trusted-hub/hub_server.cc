@@ -129,7 +129,9 @@ absl::StatusOr<Geography> LoadGeography(const HubConfig& config) {
 
 }  // namespace
 
-HubServer::~HubServer() = default;
+HubServer::~HubServer() {
+  if (releaser_) releaser_->Stop();  // a link in progress holds up nothing
+}
 
 absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Create(const HubServerOptions& options) {
   std::unique_ptr<HubServer> hub(new HubServer());
@@ -202,7 +204,8 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   // The data state in storage is linked now, and each new one as its submission completes,
   // so table requests find it linked (the Releaser logs each link).
   linker_ = std::make_unique<BackgroundTask>([this](std::stop_token stop) {
-    auto version = releaser_->LinkCurrent(stop);
+    std::stop_callback stopping(stop, [this] { releaser_->Stop(); });
+    auto version = releaser_->LinkCurrent();
     if (absl::IsFailedPrecondition(version.status())) {  // the register has not sent, an epoch
       spdlog::warn("the current data state is not linked: {}",
                    std::string(version.status().message()));
@@ -342,6 +345,7 @@ void HubServer::Run() {
   // Both drain at once: calls in progress get up to 10 s, connections that never send a
   // request (or stall in the handshake) are dropped then.
   server_->GetHealthCheckService()->SetServingStatus(false);
+  releaser_->Stop();  // a link in progress is left unfinished: requests then get CANCELLED
   std::thread portal_stop([this] {
     if (portal_) portal_->Stop();
   });

@@ -310,14 +310,13 @@ v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_js
 
 }  // namespace
 
-absl::StatusOr<std::string> Releaser::LinkCurrent(std::stop_token stop) {
-  auto linked = CurrentLinked(std::move(stop));
+absl::StatusOr<std::string> Releaser::LinkCurrent() {
+  auto linked = CurrentLinked();
   if (!linked.ok()) return linked.status();
   return (*linked)->data_version;
 }
 
-absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
-    std::stop_token stop) {
+absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked() {
   std::lock_guard lock(link_mu_);
   const KeyRelay::Epoch epoch = keys_->Current();
   std::string submissions = fmt::format("epoch {} {};", epoch.number, epoch.key_check);
@@ -342,7 +341,7 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
   if (!linked_ || linked_->submissions != submissions) {
     linked_.reset();  // its memory goes once no release holds it
     const auto start = std::chrono::steady_clock::now();
-    auto linked = Link(current, epoch, std::move(stop));
+    auto linked = Link(current, epoch);
     if (!linked.ok()) return linked.status();
     const double seconds = SecondsSince(start);
     if (metrics_ != nullptr) metrics_->Linked(seconds);
@@ -354,9 +353,8 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
 }
 
 absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
-                                                const KeyRelay::Epoch& epoch,
-                                                std::stop_token stop) {
-  LinkRun run(*manifest_, epoch, std::move(stop));
+                                                const KeyRelay::Epoch& epoch) {
+  LinkRun run(*manifest_, epoch, stopping_.get_token());
   Linked linked;
   linked.linkage = nlohmann::json::object();
   std::string contents;

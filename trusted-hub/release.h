@@ -56,9 +56,12 @@ class Releaser {
   // finds them linked, and returns their data version. The hub calls it off the request path:
   // at start (the data state in storage) and after each completed submission. A request that
   // comes meanwhile waits for this link instead of linking again; one being protected goes on
-  // with the state it has. Errors: FAILED_PRECONDITION as Release; CANCELLED once `stop` is
-  // requested (the hub is stopping: the link is left unfinished).
-  absl::StatusOr<std::string> LinkCurrent(std::stop_token stop = {});
+  // with the state it has. Errors: FAILED_PRECONDITION as Release; CANCELLED after Stop.
+  absl::StatusOr<std::string> LinkCurrent();
+  // The hub is stopping: a link in progress (off the request path or on it) is left
+  // unfinished within a batch, and every later one too (CANCELLED), so a stop never waits for
+  // a link.
+  void Stop() { stopping_.request_stop(); }
 
  private:
   // The checks before any data is read: the requester is one of the manifest, the microdata
@@ -79,13 +82,12 @@ class Releaser {
   };
   // The current submissions linked: kept while they and the key epoch are the same (a
   // completed submission never changes), else read and linked anew (logged, with the time).
-  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked(std::stop_token stop = {});
+  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked();
   // Each party in link order with its current submission (none yet: nullopt).
   using Submissions =
       std::vector<std::pair<const PartyManifest*, std::optional<v1::SubmissionSummary>>>;
   // Reads and links the submissions `current` names, with the secret of `epoch`.
-  absl::StatusOr<Linked> Link(const Submissions& current, const KeyRelay::Epoch& epoch,
-                              std::stop_token stop);
+  absl::StatusOr<Linked> Link(const Submissions& current, const KeyRelay::Epoch& epoch);
   // The differencing guard's input: every earlier release, of the data state `data_version`
   // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
   // true counts of those earlier states, which states followed which in the log (the last into
@@ -108,6 +110,7 @@ class Releaser {
   std::mutex mu_;       // serializes releases; taken before link_mu_
   std::mutex link_mu_;  // one link at a time
   std::shared_ptr<const Linked> linked_;  // under link_mu_; a release holds its own reference
+  std::stop_source stopping_;
 };
 
 }  // namespace stapel

@@ -54,6 +54,21 @@ TEST_F(ReleaseTest, TheLinkedStateIsKeptOnlyWhileItsSubmissionsAndEpochAreCurren
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(ReleaseTest, LinkCurrentLinksOnceAndAStoppingHubLinksNoMore) {
+  Submit("municipality", 60, 1, *p_.register_key);
+  auto version = releaser_->LinkCurrent();
+  ASSERT_TRUE(version.ok()) << version.status();
+  EXPECT_EQ(*releaser_->LinkCurrent(), *version);  // kept
+  auto reply = releaser_->Release("analyst", v1::TableRequest());
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(nlohmann::json::parse(reply->log_entry())["data_version"], *version);
+  releaser_->Stop();
+  Submit("credit", 40, 31, *p_.source_key);  // a new state: it would need a link
+  auto stopped = releaser_->LinkCurrent();
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_NE(stopped.status().message().find("the hub is stopping"), std::string::npos);
+}
+
 TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
   Submit("municipality", 60, 1, *p_.register_key);  // bsn keys 1..60, youth care for odd i
   Submit("credit", 40, 31, *p_.source_key);         // bsn keys 31..70: 30 link, 10 live elsewhere
