@@ -345,7 +345,12 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
     if (!linked.ok()) return linked.status();
     const double seconds = SecondsSince(start);
     if (metrics_ != nullptr) metrics_->Linked(seconds);
-    spdlog::info("linked data state {} in {:.1f} s", linked->data_version, seconds);
+    std::vector<std::string_view> parties;  // those with a submission in this state
+    for (const auto& [party, summary] : current) {
+      if (summary.has_value()) parties.push_back(party->id);
+    }
+    spdlog::info("linked data state {} of {} in {:.1f} s", linked->data_version,
+                 fmt::join(parties, ", "), seconds);
     linked->submissions = std::move(submissions);
     linked_ = std::make_shared<const Linked>(*std::move(linked));
   }
