@@ -2,7 +2,8 @@
 // the columns a count needs) loaded into DuckDB, each source joined to the register on its
 // first match key (its first column; the register has a column of that kind) and counted per
 // buurt, as Stapel's stacking table counts (one deterministic pass, where Stapel's linker makes
-// several and a fuzzy one). Prints one line per repetition: load_s join_count_s buurten.
+// several and a fuzzy one). Prints one line per repetition: load_s join_count_s buurten and the
+// housing and credit records that matched (it fails when none did).
 // Usage: node bench/duckdb_peer.mjs REGISTER.csv HOUSING.csv CREDIT.csv [repetitions, 3]
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -33,6 +34,13 @@ for (let i = 0; i < repetitions; ++i) {
            count(*) FILTER (WHERE youth_care + wmo + rent_arrears + debts >= 2) AS stacked_2plus
     FROM p GROUP BY buurt ORDER BY buurt`);
   const t2 = performance.now();
-  console.log(`${((t1 - t0) / 1000).toFixed(3)} ${((t2 - t1) / 1000).toFixed(3)} ${result.getRows().length}`);
+  // Keys of different secrets never match: then the comparison would time no real join.
+  const linked = (await db.runAndReadAll(`
+    SELECT (SELECT count(*) FROM housing h JOIN reg r ON r."${hk}" = h."${hk}"),
+           (SELECT count(*) FROM credit c JOIN reg r ON r."${ck}" = c."${ck}")`)).getRows()[0];
+  if (Number(linked[0]) === 0 || Number(linked[1]) === 0) {
+    throw new Error(`no source record matched the register (housing ${linked[0]}, credit ${linked[1]}): the keys were made with different secrets`);
+  }
+  console.log(`${((t1 - t0) / 1000).toFixed(3)} ${((t2 - t1) / 1000).toFixed(3)} ${result.getRows().length} ${linked[0]} ${linked[1]}`);
   db.closeSync();
 }

@@ -94,11 +94,14 @@ stop_hub
 echo "== The register agent by batches in flight, through a link of 10 ms each way"
 for run in 1 2 3; do
   for depth in $([ $((run % 2)) = 1 ] && echo "1 2" || echo "2 1"); do
-    start_hub
+    start_hub --all  # a new secret for every party: the peer below joins keys of one secret
     rm -f "$WORK/proxy.port"
     "$ROOT/bench/delay_proxy.py" "$WORK/proxy.port" "$HUB" 10 &
     PROXY_PID=$!
-    while [ ! -s "$WORK/proxy.port" ]; do sleep 0.05; done
+    while [ ! -s "$WORK/proxy.port" ]; do
+      kill -0 "$PROXY_PID" 2>/dev/null || { echo "the delay proxy did not start" >&2; exit 1; }
+      sleep 0.05
+    done
     t0=$(now)
     "$BIN/stapel-agent" --config "$WORK/config/agent-municipality.toml" \
       --hub "127.0.0.1:$(cat "$WORK/proxy.port")" --batches-in-flight "$depth" \

@@ -429,8 +429,10 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
                                                    const v1::TableRequest& request) {
   absl::StatusOr<v1::ReleaseReply> reply = TryRelease(requester, request);
-  const bool refused = !reply.ok() && reply.status().code() != absl::StatusCode::kInternal &&
-                       reply.status().code() != absl::StatusCode::kDataLoss;
+  // A stopping hub (CANCELLED) refused nothing: the request is asked again once it is back.
+  const absl::StatusCode code = reply.status().code();
+  const bool refused = !reply.ok() && code != absl::StatusCode::kInternal &&
+                       code != absl::StatusCode::kDataLoss && code != absl::StatusCode::kCancelled;
   if (metrics_ != nullptr) {
     reply.ok() ? metrics_->Released() : refused ? metrics_->ReleaseRefused() : metrics_->ReleaseFailed();
   }

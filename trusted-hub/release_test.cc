@@ -67,6 +67,11 @@ TEST_F(ReleaseTest, LinkCurrentLinksOnceAndAStoppingHubLinksNoMore) {
   auto stopped = releaser_->LinkCurrent();
   EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
   EXPECT_NE(stopped.status().message().find("the hub is stopping"), std::string::npos);
+  // A request then is cancelled, not refused: the signed log holds no refusal for it.
+  const uint64_t entries = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key)->entries;
+  EXPECT_EQ(releaser_->Release("analyst", v1::TableRequest()).status().code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ(VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key)->entries, entries);
 }
 
 TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
