@@ -229,7 +229,6 @@ absl::Status Agent::ResumeOrStart(Submission* run) {
                    {"project", manifest_.project_id},
                    {"key_check", key_check_}};
   run->progress_file = config_.input.string() + ".progress.json";
-  run->progress_written = 0;
   run->submission_id.assign(16, '\0');
   randombytes_buf(run->submission_id.data(), run->submission_id.size());
   if (auto earlier = ReadProgress(run->progress_file, run->identity)) {

@@ -12,6 +12,7 @@
 #include "encoding/sha256.h"
 #include "encoding/utc_time.h"
 #include "ledger/log_writer.h"
+#include "party-agent/pseudonym_csv.h"
 #include "party-agent/test_project.h"
 
 namespace stapel {
@@ -300,6 +301,37 @@ TEST(AgentTest, AnExportWithEveryRowRejectedIsNotSubmitted) {
   ASSERT_EQ(summary.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(summary.status().message().find("all 2 rows"), std::string::npos) << summary.status();
   EXPECT_TRUE(sink.completions.empty());
+}
+
+TEST(AgentTest, APreviewWritesWhatWouldBeSentToAPrivateFileAndCompletesNothing) {
+  auto project = MakeTestProject("housing", HousingExport(12, 3));
+  auto agent = Agent::Create(project.config);
+  ASSERT_TRUE(agent.ok()) << agent.status();
+  const std::filesystem::path preview = project.dir / "preview.csv";
+  auto writer = PseudonymCsvWriter::Create(preview.string());
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  auto summary = (*agent)->Preview(writer->get());
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_EQ(summary->records_sent, 11u);
+  EXPECT_EQ(summary->rejected, 1u);
+  EXPECT_EQ(std::filesystem::status(preview).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string text = ReadFile(preview);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 12);  // the header and 11 records
+  EXPECT_NE(text.find(",household,bloom,block_keys\n"), std::string::npos);
+  EXPECT_NE(text.find(",rent_arrears,"), std::string::npos);  // an attribute's column
+  EXPECT_EQ(text.find("Jansen"), std::string::npos);
+  EXPECT_EQ(text.find("1980"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(project.config.input.string() + ".progress.json"));
+
+  // A symbolic link in its place is not followed: the file it points to stays as it was.
+  const std::filesystem::path target = project.dir / "elsewhere.txt", link = project.dir / "l.csv";
+  std::ofstream(target) << "kept\n";
+  std::filesystem::create_symlink(target, link);
+  EXPECT_EQ(PseudonymCsvWriter::Create(link.string()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReadFile(target), "kept\n");
 }
 
 TEST(AgentTest, MissingInputFileIsNotFound) {

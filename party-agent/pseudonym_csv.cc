@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "encoding/hex.h"
 #include "records/csv_reader.h"
 
@@ -13,15 +16,16 @@ namespace stapel {
 absl::StatusOr<std::unique_ptr<PseudonymCsvWriter>> PseudonymCsvWriter::Create(
     const std::string& path) {
   // Readable by this user only: it holds every record's pseudonyms and attributes.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  FILE* out = fd >= 0 && ::fchmod(fd, 0600) == 0 ? ::fdopen(fd, "w") : nullptr;
+  if (out == nullptr) {
+    const std::string reason = std::strerror(errno);
     if (fd >= 0) ::close(fd);
-    return absl::PermissionDeniedError(fmt::format("cannot write {}", path));
+    return absl::PermissionDeniedError(
+        fmt::format("cannot write {}: {} (a symbolic link is not followed)", path, reason));
   }
-  ::close(fd);
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return absl::PermissionDeniedError(fmt::format("cannot write {}", path));
-  return std::unique_ptr<PseudonymCsvWriter>(new PseudonymCsvWriter(std::move(out), path));
+  return std::unique_ptr<PseudonymCsvWriter>(new PseudonymCsvWriter(out, path));
 }
 
 absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBatch& signed_batch) {
@@ -29,12 +33,13 @@ absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBat
   if (!batch.ParseFromString(signed_batch.batch())) {
     return absl::InternalError("a batch the agent built does not parse");
   }
+  std::string text;
   std::lock_guard lock(mu_);
   if (!header_written_) {
-    for (const auto& kind : batch.match_key_kinds()) out_ << EscapeCsvField(kind) << ',';
-    out_ << "buurt,";
-    for (const auto& name : batch.attribute_names()) out_ << EscapeCsvField(name) << ',';
-    out_ << "household,bloom,block_keys\n";
+    for (const auto& kind : batch.match_key_kinds()) text += EscapeCsvField(kind) + ',';
+    text += "buurt,";
+    for (const auto& name : batch.attribute_names()) text += EscapeCsvField(name) + ',';
+    text += "household,bloom,block_keys\n";
     header_written_ = true;
   }
   std::vector<std::string> keys(batch.match_key_kinds_size());
@@ -45,16 +50,19 @@ absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBat
       if (!keys[e.kind()].empty()) keys[e.kind()] += ' ';
       keys[e.kind()] += HexEncode(e.key());
     }
-    for (const auto& k : keys) out_ << k << ',';
-    out_ << r.buurt() << ',';
-    for (uint32_t v : r.attribute_values()) out_ << v << ',';
-    out_ << HexEncode(r.household()) << ',' << HexEncode(r.bloom()) << ',';
+    for (const auto& k : keys) text += k + ',';
+    text += r.buurt() + ',';
+    for (uint32_t v : r.attribute_values()) text += fmt::format("{},", v);
+    text += HexEncode(r.household()) + ',' + HexEncode(r.bloom()) + ',';
     for (int i = 0; i < r.block_keys_size(); ++i) {
-      out_ << (i > 0 ? " " : "") << HexEncode(r.block_keys(i));
+      text += (i > 0 ? " " : "") + HexEncode(r.block_keys(i));
     }
-    out_ << '\n';
+    text += '\n';
   }
-  if (!out_) return absl::ResourceExhaustedError(fmt::format("cannot write {}", path_));
+  if (!out_ || std::fwrite(text.data(), 1, text.size(), out_.get()) != text.size()) {
+    return absl::ResourceExhaustedError(
+        fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+  }
   v1::BatchAck ack;
   ack.set_sequence(batch.sequence());
   ack.set_records_stored(batch.records_size());
@@ -63,8 +71,12 @@ absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBat
 
 absl::Status PseudonymCsvWriter::Close() {
   std::lock_guard lock(mu_);
-  out_.close();
-  if (!out_) return absl::ResourceExhaustedError(fmt::format("cannot write {} whole", path_));
+  FILE* out = out_.release();
+  if (out == nullptr) return absl::FailedPreconditionError(fmt::format("{} is closed", path_));
+  const bool synced = std::fflush(out) == 0 && ::fsync(::fileno(out)) == 0;
+  if (std::fclose(out) != 0 || !synced) {
+    return absl::ResourceExhaustedError(fmt::format("cannot write {} whole", path_));
+  }
   return absl::OkStatus();
 }
 

@@ -9,7 +9,8 @@
 // Keys, the household, the Bloom filter and blocking keys in hex; a kind with several keys
 // (the parts of a double surname) lists them separated by spaces; absent values are empty.
 
-#include <fstream>
+#include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -20,7 +21,8 @@ namespace stapel {
 
 class PseudonymCsvWriter : public BatchSink {
  public:
-  // Creates (or replaces) `path`, readable and writable by this user only.
+  // Creates (or replaces) `path`, readable and writable by this user only, and writes through
+  // the descriptor it opened (never a symbolic link, never reopened by name).
   static absl::StatusOr<std::unique_ptr<PseudonymCsvWriter>> Create(const std::string& path);
 
   // Writes the batch's records; the first batch also writes the header line.
@@ -32,10 +34,12 @@ class PseudonymCsvWriter : public BatchSink {
       const v1::SignedSubmissionSummary& summary) override;
 
  private:
-  PseudonymCsvWriter(std::ofstream out, std::string path)
-      : out_(std::move(out)), path_(std::move(path)) {}
+  struct Closer {
+    void operator()(FILE* f) const { std::fclose(f); }
+  };
+  PseudonymCsvWriter(FILE* out, std::string path) : out_(out), path_(std::move(path)) {}
   std::mutex mu_;
-  std::ofstream out_;
+  std::unique_ptr<FILE, Closer> out_;  // null once closed
   const std::string path_;
   bool header_written_ = false;
 };

@@ -1,5 +1,8 @@
 #include "trusted-hub/background_task.h"
 
+#include <spdlog/spdlog.h>
+
+#include <exception>
 #include <utility>
 
 namespace stapel {
@@ -31,7 +34,11 @@ void BackgroundTask::Loop(std::stop_token stop) {
     pending_ = false;
     running_ = true;
     lock.unlock();
-    work_(stop);
+    try {
+      work_(stop);
+    } catch (const std::exception& e) {  // e.g. out of memory: the hub serves on; Wake retries
+      spdlog::error("background work failed: {}", e.what());
+    }
     lock.lock();
     running_ = false;
     changed_.notify_all();

@@ -17,7 +17,7 @@ namespace stapel {
 class BackgroundTask {
  public:
   // Starts the thread, which runs `work` at once. `work` should return soon once its stop
-  // token is requested.
+  // token is requested. An exception it throws is logged and ends that run only.
   explicit BackgroundTask(std::function<void(std::stop_token)> work);
   // Requests the run in progress to stop, waits for it to return, and stops.
   ~BackgroundTask();

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <new>
 #include <thread>
 
 namespace stapel {
@@ -39,6 +40,17 @@ TEST(BackgroundTaskTest, StoppingTellsTheRunInProgressAndStartsNoOther) {
   }
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(ended, 1);
+}
+
+TEST(BackgroundTaskTest, ARunThatThrowsEndsThatRunOnly) {
+  std::atomic<int> runs = 0;
+  BackgroundTask task([&](std::stop_token) {
+    if (++runs == 1) throw std::bad_alloc();
+  });
+  task.WaitIdle();
+  task.Wake();
+  task.WaitIdle();
+  EXPECT_EQ(runs, 2);
 }
 
 }  // namespace

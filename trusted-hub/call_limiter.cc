@@ -9,7 +9,9 @@ absl::StatusOr<CallLimiter::Slot> CallLimiter::Acquire(std::string_view peer) {
   auto it = in_progress_.find(peer);
   if (it == in_progress_.end()) it = in_progress_.emplace(std::string(peer), 0).first;
   if (it->second >= per_peer_) {
-    return absl::ResourceExhaustedError(fmt::format(
+    // UNAVAILABLE: transient, so clients retry with back-off (an agent whose calls in flight
+    // all timed out at once resends them while the hub still runs the first copies).
+    return absl::UnavailableError(fmt::format(
         "'{}' already has {} calls in progress at the hub, the most it takes from one client; "
         "retry when one has finished",
         peer, per_peer_));

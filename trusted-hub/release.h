@@ -59,8 +59,9 @@ class Releaser {
   // with the state it has. Errors: FAILED_PRECONDITION as Release; CANCELLED after Stop.
   absl::StatusOr<std::string> LinkCurrent();
   // The hub is stopping: a link in progress (off the request path or on it) is left
-  // unfinished within a batch, and every later one too (CANCELLED), so a stop never waits for
-  // a link.
+  // unfinished while it reads the parties' batches (checked per batch), and every later one
+  // is refused (CANCELLED). The steps after reading (the fuzzy pass, the counts per buurt) are
+  // not interrupted.
   void Stop() { stopping_.request_stop(); }
 
  private:

@@ -145,15 +145,20 @@ absl::Status RocksDbStore::Apply(const std::vector<Write>& writes, bool sync) {
     }
   }
   if (absl::Status s = CheckSpace(bytes); !s.ok()) return s;
-  if (write_failed_) {
-    std::unique_lock lock(mu_);
-    if (write_failed_) {
-      if (absl::Status s = ReopenAfterWriteError(); !s.ok()) return s;
-    }
-  }
   // Writes share the lock (RocksDB takes them from many threads and syncs writes that come
-  // together in one group); only the reopen excludes them.
+  // together in one group); only the reopen excludes them. A write that failed while this one
+  // waited for the lock is seen under it, so nothing is written to a failed log.
   std::shared_lock lock(mu_);
+  while (write_failed_) {
+    lock.unlock();
+    {
+      std::unique_lock reopen(mu_);
+      if (write_failed_) {
+        if (absl::Status s = ReopenAfterWriteError(); !s.ok()) return s;
+      }
+    }
+    lock.lock();
+  }
   if (db_ == nullptr) return absl::UnavailableError("the database is closed after a write error");
   rocksdb::WriteOptions options;
   options.sync = sync;
