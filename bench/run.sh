@@ -27,6 +27,10 @@ echo "== Kernels (median of 5 repetitions)"
 "$BIN/linker_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   2>/dev/null | grep -E 'median|Benchmark'
 
+echo "== The agent's own work per row, on 1 thread and on every core (median of 5)"
+"$BIN/agent_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  2>/dev/null | grep -E 'median'
+
 echo "== Table protection (buurten/earlier releases; audit_ms: the officer's audit of all releases; series_suppressed: all releases together)"
 "$BIN/protection_bench" --benchmark_filter=ProtectWithEarlierReleases 2>/dev/null | grep BM_
 echo "== Composed requests (24 releases: time per request, suppressed share, small counts the atom attacker narrows)"

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -311,18 +312,35 @@ absl::Status Agent::SendRecords(BatchSink* sink,
   NewBatch(run);
   AgentSummary& summary = run->summary;
   const std::string file_name = config_.input.filename().string();
-  CsvRow row;
-  while (run->reader->Next(&row)) {
-    ++summary.rows_read;
-    v1::PseudonymRecord* record = run->batch.add_records();
-    if (absl::Status s = run->builder->Build(row, record); !s.ok()) {
-      run->batch.mutable_records()->RemoveLast();
+  // The rows that fill the batch are read, then built on every core; the records and the
+  // rejects keep the export's order.
+  std::vector<CsvRow> rows(config_.batch_size);
+  std::vector<v1::PseudonymRecord*> records;
+  std::vector<absl::Status> built(config_.batch_size);
+  for (;;) {
+    const size_t want = config_.batch_size - run->batch.records_size();
+    size_t n = 0;
+    while (n < want && run->reader->Next(&rows[n])) ++n;
+    if (n == 0) break;
+    summary.rows_read += n;
+    auto& batch_records = *run->batch.mutable_records();
+    const int first = batch_records.size();
+    records.clear();
+    for (size_t i = 0; i < n; ++i) records.push_back(batch_records.Add());
+    run->builder->BuildAll(std::span(rows).first(n), records, std::span(built).first(n),
+                           config_.threads);
+    int kept = first;
+    for (size_t i = 0; i < n; ++i) {
+      if (built[i].ok()) {
+        batch_records.SwapElements(kept++, first + static_cast<int>(i));
+        continue;
+      }
       ++summary.rejected;
-      run->rejects << EscapeCsvField(file_name) << ',' << row.line << ','
-                   << EscapeCsvField(std::string(s.message())) << '\n';
-      continue;
+      run->rejects << EscapeCsvField(file_name) << ',' << rows[i].line << ','
+                   << EscapeCsvField(std::string(built[i].message())) << '\n';
     }
-    if (static_cast<size_t>(run->batch.records_size()) >= config_.batch_size) {
+    while (batch_records.size() > kept) batch_records.RemoveLast();
+    if (static_cast<size_t>(batch_records.size()) >= config_.batch_size) {
       if (absl::Status s = Flush(sink, progress, run); !s.ok()) return s;
     }
   }

@@ -5,9 +5,11 @@
 // the party, the manifest, the hub, the TLS and key files, the export file and how its
 // columns map onto Stapel's fields and the manifest's attributes.
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,6 +50,8 @@ struct AgentConfig {
   size_t batch_size = 5000;
   int retry_seconds = 60;  // how long to keep retrying an unreachable hub
   int batches_in_flight = 2;  // sent before the first is acknowledged (1 to 3)
+  // Threads that build records (keys and Bloom filters): every core by default.
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   std::map<std::string, std::string> columns;     // field -> header name
   std::map<std::string, std::string> attributes;  // manifest attribute -> header name

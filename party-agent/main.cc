@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
                  "Batches sent before the first is acknowledged, 1 to 3 (overrides [hub] "
                  "batches_in_flight, default 2)")
       ->check(CLI::Range(1, 3));
+  int threads = 0;
+  app.add_option("--threads", threads,
+                 "Threads that compute keys and Bloom filters, 1 to 64 (default: every core)")
+      ->check(CLI::Range(1, 64));
   std::string summary_json;
   app.add_option("--summary-json", summary_json,
                  "Also write the run's outcome (counts, receipt, or the error) as JSON to this "
@@ -45,6 +49,7 @@ int main(int argc, char** argv) {
     config->reject_file = input_override + ".rejects.csv";
   }
   if (in_flight > 0) config->batches_in_flight = in_flight;
+  if (threads > 0) config->threads = threads;
   if (!preview.empty()) config->reject_file = preview + ".rejects.csv";  // the run's stays
   auto agent = stapel::Agent::Create(*config);
   if (!agent.ok()) {

@@ -3,7 +3,9 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "records/area_code.h"
@@ -220,6 +222,23 @@ void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
     const MatchKey key = keyer_->Compute(kind, value);
     out->add_block_keys(key.data(), key.size());
   }
+}
+
+void RecordBuilder::BuildAll(std::span<const CsvRow> rows, std::span<v1::PseudonymRecord* const> out,
+                             std::span<absl::Status> status, int threads) const {
+  // Fewer rows than this per thread are not worth a thread.
+  constexpr size_t kMinRowsPerThread = 256;
+  const size_t n = rows.size();
+  const size_t parts =
+      std::clamp<size_t>(n / kMinRowsPerThread, 1, static_cast<size_t>(std::max(threads, 1)));
+  auto build = [&](size_t part) {
+    for (size_t i = n * part / parts; i < n * (part + 1) / parts; ++i) {
+      status[i] = Build(rows[i], out[i]);
+    }
+  };
+  std::vector<std::jthread> helpers;
+  for (size_t part = 1; part < parts; ++part) helpers.emplace_back(build, part);
+  build(0);
 }
 
 absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) const {

@@ -7,11 +7,12 @@
 // kind has a surname), the Bloom filter of the fuzzy pass where the manifest asks for it, and
 // for the register a pseudonymized address key (households); it copies the buurt code
 // (register only) and the allowed indicator flags. Nothing else of the row is kept.
-// Thread-compatible.
+// Thread-safe: Build and BuildAll are const and may run on many threads at once.
 
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ class RecordBuilder {
   // are empty is not sent; a row is rejected when a filled field is invalid, when no key can
   // be formed, or (register) when the first, person-identifying key cannot be formed.
   absl::Status Build(const CsvRow& row, v1::PseudonymRecord* out) const;
+  // Build for each of `rows` into the matching `out[i]`, with its outcome in `status[i]`, on
+  // up to `threads` threads (the HMAC keys and Bloom filters are the agent's main cost).
+  // The spans must be of one size; `threads` < 1 counts as 1.
+  void BuildAll(std::span<const CsvRow> rows, std::span<v1::PseudonymRecord* const> out,
+                std::span<absl::Status> status, int threads) const;
 
   const std::vector<std::string>& match_key_kinds() const { return kinds_; }
   const std::vector<std::string>& attribute_names() const { return attribute_names_; }

@@ -1,5 +1,6 @@
 #include "party-agent/record_builder.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "keys/key_file.h"
@@ -197,6 +198,36 @@ TEST_F(RecordBuilderTest, AttributeTheManifestDoesNotAllowIsRefused) {
   auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), nullptr, header);
   ASSERT_EQ(b.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(b.status().message().find("debts"), std::string::npos);
+}
+
+TEST_F(RecordBuilderTest, BuildingOnSeveralThreadsGivesWhatOneThreadGivesRowForRow) {
+  auto b = Builder(header_);
+  std::vector<CsvRow> rows;
+  for (int i = 0; i < 2000; ++i) {  // every 7th row with an impossible date
+    rows.push_back(Row({"123456782", "Jan", "Jansen" + std::to_string(i),
+                        fmt::format("{:02}-03-19{:02}", i % 7 == 0 ? 32 : 1 + i % 28, i % 100),
+                        "5401AB", std::to_string(1 + i % 300), "bu99990101", "nee", ""}));
+  }
+  std::vector<v1::PseudonymRecord> one(rows.size()), four(rows.size());
+  std::vector<v1::PseudonymRecord*> one_out, four_out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    one_out.push_back(&one[i]);
+    four_out.push_back(&four[i]);
+  }
+  std::vector<absl::Status> one_status(rows.size()), four_status(rows.size());
+  b->BuildAll(rows, one_out, one_status, 1);
+  b->BuildAll(rows, four_out, four_status, 4);
+  int rejected = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(one_status[i], four_status[i]) << "row " << i;
+    EXPECT_EQ(one_status[i].ok(), i % 7 != 0) << "row " << i << ": " << one_status[i];
+    rejected += one_status[i].ok() ? 0 : 1;
+    if (one_status[i].ok()) {
+      EXPECT_EQ(one[i].SerializeAsString(), four[i].SerializeAsString()) << "row " << i;
+      ASSERT_EQ(four[i].keys_size(), 5);  // every kind
+    }
+  }
+  EXPECT_EQ(rejected, 286);
 }
 
 }  // namespace
