@@ -8,14 +8,18 @@
 # @duckdb/node-api, installed in build/bench-node on first use) loads the same pseudonymized keys
 # (stapel-agent --preview, cut to the columns a count needs), joins them on each source's first
 # match key and counts per buurt; medians of 3, and the ratio measured in this run.
-# Usage: bench/national.sh [residents, default 1000000]
+# With --nation the residents live in a fictional nation (stapel-synth --nation: 342 gemeenten at
+# 17.9 million, fewer in proportion), else in the demo municipality.
+# Usage: bench/national.sh [residents, default 1000000] [--nation]
 set -euo pipefail
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RESIDENTS="${1:-1000000}"
+NATION=()
+if [ "${2:-}" = --nation ]; then NATION=(--nation); fi
 BIN="$ROOT/build/release/bin"
 NODE_DIR="$ROOT/build/bench-node"
 cmake --preset release -S "$ROOT" >/dev/null
@@ -55,7 +59,7 @@ wait_linked() {
 }
 
 echo "== $RESIDENTS residents, one machine ($(nproc) cores)"
-timed "synth" "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1
+timed "synth" "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1 "${NATION[@]}"
 make_project
 start_hub --all
 # One agent at a time; after each, the hub links the new state in the background: wait for it,

@@ -2,11 +2,16 @@
 # programs in $BIN and the example configs in $ROOT, and a fresh hub for it.
 
 # Keys for the three parties, the analyst and the officer, the example configs, and the
-# manifest signed by the officer (the population is stapel-synth's, written to $WORK before).
+# manifest signed by the officer (the population is stapel-synth's, written to $WORK before;
+# the manifest covers the gemeenten of its areas.csv, one or a nation's).
 make_project() {
   "$BIN/stapel-keys" init --out "$WORK/keys" --project stapeldorp-2026 --party municipality \
     --party housing --party credit --requester analyst --officer officer >/dev/null
   mkdir -p "$WORK/config" && cp "$ROOT"/deploy/examples/*.toml "$WORK/config/"
+  local gemeenten
+  gemeenten=$(tail -n +2 "$WORK/input/areas.csv" | awk -F, '{print "\"" $(NF-1) "\""}' | sort -u |
+    paste -sd, -)
+  sed -i "s/^gemeenten = .*/gemeenten = [$gemeenten]/" "$WORK/config/manifest.toml"
   "$BIN/stapel-audit" sign-manifest --manifest "$WORK/config/manifest.toml" \
     --key "$WORK/keys/officer-signing.key" >/dev/null
 }

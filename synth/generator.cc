@@ -14,6 +14,7 @@
 #include "records/csv_reader.h"
 #include "records/dutch_name.h"
 #include "records/text_normalize.h"
+#include "synth/areas.h"
 #include "synth/boundaries.h"
 #include "synth/names.h"
 #include "synth/random.h"
@@ -25,51 +26,12 @@ namespace stapel {
 namespace {
 
 using synth::DrawFirstName;
+using synth::SynthBuurt;
+using synth::SynthGemeente;
 using synth::DrawSurname;
 using synth::Random;
 using synth::TypedRow;
 using synth::TypeError;
-
-constexpr std::string_view kGemeente = "GM9999";
-constexpr std::string_view kGemeenteName = "Stapeldorp";
-
-struct BuurtSpec {
-  const char* name;
-  int wijk;            // 1-based
-  double weight;       // share of residents
-  double deprivation;  // 0..1: poverty, debts, social housing
-  double price;        // 0..1: expensive owner-occupied housing (mortgage stress)
-};
-
-constexpr std::array<const char*, 5> kWijken = {"Centrum", "Noord", "Oost", "Zuid", "Buitengebied"};
-
-// 24 buurten in 5 wijken; a few are tiny, so their small counts must be suppressed.
-constexpr std::array<BuurtSpec, 24> kBuurten = {{
-    {"Oude Kern", 1, 4, 0.35, 0.6},
-    {"Marktkwartier", 1, 5, 0.25, 0.7},
-    {"Stationsbuurt", 1, 6, 0.55, 0.2},
-    {"Havenfront", 1, 3, 0.15, 0.95},
-    {"Molenwijk", 2, 8, 0.85, 0.05},
-    {"De Akkers", 2, 7, 0.75, 0.1},
-    {"Kastanjehof", 2, 5, 0.60, 0.15},
-    {"Noorderpark", 2, 4, 0.40, 0.3},
-    {"Bedrijventerrein Noord", 2, 0.15, 0.5, 0.1},
-    {"Vogelbuurt", 3, 6, 0.30, 0.5},
-    {"Bloemenbuurt", 3, 6, 0.20, 0.6},
-    {"Schildersbuurt", 3, 5, 0.65, 0.1},
-    {"Beekdal", 3, 4, 0.10, 0.9},
-    {"Villapark", 3, 2, 0.05, 1.0},
-    {"Zuiderhof", 4, 6, 0.45, 0.3},
-    {"Het Ven", 4, 5, 0.35, 0.4},
-    {"Lindenlaan", 4, 4, 0.15, 0.85},
-    {"'t Hoogveld", 4, 5, 0.50, 0.25},
-    {"Nieuw-Zuid", 4, 7, 0.30, 0.75},
-    {"Kerkdorp", 5, 2.5, 0.20, 0.4},
-    {"Heidehoek", 5, 1.2, 0.15, 0.5},
-    {"Broekhuizen", 5, 0.9, 0.25, 0.3},
-    {"Eikelenbosch", 5, 0.4, 0.10, 0.6},
-    {"Veldzicht", 5, 0.12, 0.30, 0.3},
-}};
 
 constexpr std::array<const char*, 16> kStreets = {
     "Kerkstraat",  "Molenweg",   "Schoolstraat",   "Dorpsstraat",
@@ -81,7 +43,7 @@ struct Person {
   std::string bsn;
   std::string first_names, surname;
   int year, month, day;
-  int buurt;  // index into kBuurten
+  int buurt;  // index into its gemeente's buurten
   std::string postcode;
   std::string street;
   int house_number;
@@ -95,7 +57,12 @@ struct Person {
   bool valid_tenant_row = false, valid_credit_row = false;
 };
 
-std::string MakeBsn(Random& rng, std::set<std::string>& used) {
+// Every BSN given out, also to people living elsewhere: one bit per nine-digit number (125 MB,
+// whatever the population; a set of strings would take 1.5 GB at national scale).
+using BsnsUsed = std::vector<bool>;
+BsnsUsed NoBsnsUsed() { return BsnsUsed(1'000'000'000, false); }
+
+std::string MakeBsn(Random& rng, BsnsUsed& used) {
   while (true) {
     std::string d(9, '0');
     int sum = 0;
@@ -106,7 +73,9 @@ std::string MakeBsn(Random& rng, std::set<std::string>& used) {
     const int check = sum % 11;
     if (check == 10) continue;
     d[8] = static_cast<char>('0' + check);
-    if (d == "000000000" || !used.insert(d).second) continue;
+    const size_t number = std::stoul(d);
+    if (number == 0 || used[number]) continue;
+    used[number] = true;
     return d;
   }
 }
@@ -118,8 +87,6 @@ std::string Mistype(Random& rng, const std::string& bsn) {
   bad[i] = static_cast<char>('0' + (bad[i] - '0' + 1 + rng.Below(9)) % 10);
   return bad;
 }
-
-std::string BuurtCode(int b) { return fmt::format("BU9999{:02d}{:02d}", kBuurten[b].wijk, b + 1); }
 
 std::string Flag(bool v) { return v ? "1" : "0"; }
 
@@ -191,28 +158,26 @@ std::string Csv(std::initializer_list<std::string> fields, char sep) {
   return line + "\n";
 }
 
-// Geography in CBS's layout.
-void WriteGeography(const std::filesystem::path& input) {
-  std::ofstream areas(input / "areas.csv");
-  areas << "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
-  for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) {
-    areas << Csv(
-        {BuurtCode(b), kBuurten[b].name, fmt::format("WK9999{:02d}", kBuurten[b].wijk),
-         kWijken[kBuurten[b].wijk - 1], std::string(kGemeente), std::string(kGemeenteName)},
-        ',');
+// Geography in CBS's layout; boundaries for the demo municipality only.
+void WriteGeography(const std::filesystem::path& input, const std::vector<SynthGemeente>& areas) {
+  std::ofstream out(input / "areas.csv");
+  out << "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
+  for (const SynthGemeente& g : areas) {
+    for (const SynthBuurt& b : g.buurten) {
+      out << Csv({b.code, b.name, b.wijk_code, b.wijk_name, g.code, g.name}, ',');
+    }
   }
+  if (areas.size() != 1) return;
   std::vector<DemoBuurt> demo;
-  for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) {
-    demo.push_back({BuurtCode(b), kBuurten[b].name, kBuurten[b].wijk});
-  }
+  for (const SynthBuurt& b : areas[0].buurten) demo.push_back({b.code, b.name, b.wijk});
   std::ofstream(input / "buurten.geojson")
-      << DemoBuurtBoundaries(demo, static_cast<int>(kWijken.size())).dump() << "\n";
+      << DemoBuurtBoundaries(demo, areas[0].wijken).dump() << "\n";
 }
 
-// The residents, and what the exports must keep unique.
+// The residents of one gemeente, and what its exports must keep unique.
 struct Town {
+  const SynthGemeente* gemeente = nullptr;
   std::vector<Person> persons;
-  std::set<std::string> bsns;        // given out, also to people living elsewhere
   std::set<std::string> key_tuples;  // taken (see ClaimKeys)
 };
 
@@ -226,7 +191,7 @@ struct Household {
   std::string family;  // the surname of the first adult and the children
 };
 
-Household DrawHousehold(Random& rng, int pc_number, const BuurtSpec& spec) {
+Household DrawHousehold(Random& rng, int pc_number, const SynthBuurt& spec) {
   Household h;
   h.postcode =
       fmt::format("{}{}{}", pc_number, char('A' + rng.Below(18)), char('A' + rng.Below(26)));
@@ -241,11 +206,11 @@ Household DrawHousehold(Random& rng, int pc_number, const BuurtSpec& spec) {
 }
 
 // Member `m` of household `h` in buurt `b`: adults first, then the children.
-Person DrawMember(Random& rng, const Household& h, int b, int m, Town* town) {
-  const BuurtSpec& spec = kBuurten[b];
+Person DrawMember(Random& rng, const Household& h, int b, int m, Town* town, BsnsUsed& bsns) {
+  const SynthBuurt& spec = town->gemeente->buurten[b];
   Person p;
   const bool child = m >= h.adults;
-  p.bsn = MakeBsn(rng, town->bsns);
+  p.bsn = MakeBsn(rng, bsns);
   p.first_names = DrawFirstName(rng);
   p.surname = (m == 1 && !child && rng.Chance(0.5)) ? DrawSurname(rng) : h.family;
   p.buurt = b;
@@ -273,25 +238,29 @@ Person DrawMember(Random& rng, const Household& h, int b, int m, Town* town) {
   return p;
 }
 
-// The residents, household by household, buurt by buurt in proportion to their weights.
-Town DrawResidents(Random& rng, int residents) {
+// The gemeente's residents, household by household, buurt by buurt in proportion to their
+// weights.
+Town DrawResidents(Random& rng, const SynthGemeente& gemeente, BsnsUsed& bsns) {
+  const std::vector<SynthBuurt>& buurten = gemeente.buurten;
+  const int residents = gemeente.residents;
   double total_weight = 0;
-  for (const auto& b : kBuurten) total_weight += b.weight;
+  for (const auto& b : buurten) total_weight += b.weight;
   Town town;
+  town.gemeente = &gemeente;
   std::vector<Person>& persons = town.persons;
   persons.reserve(residents);
-  for (int b = 0;
-       b < static_cast<int>(kBuurten.size()) && static_cast<int>(persons.size()) < residents; ++b) {
-    const BuurtSpec& spec = kBuurten[b];
-    const int target = b + 1 == static_cast<int>(kBuurten.size())
+  for (int b = 0; b < static_cast<int>(buurten.size()) && static_cast<int>(persons.size()) < residents;
+       ++b) {
+    const SynthBuurt& spec = buurten[b];
+    const int target = b + 1 == static_cast<int>(buurten.size())
                            ? residents - static_cast<int>(persons.size())
                            : static_cast<int>(residents * spec.weight / total_weight);
-    const int pc_number = 5400 + 10 * b + static_cast<int>(rng.Below(10));
+    const int pc_number = spec.postcode_base + static_cast<int>(rng.Below(10));
     int placed = 0;
     while (placed < target) {
       const Household h = DrawHousehold(rng, pc_number, spec);
       for (int m = 0; m < h.adults + h.children && placed < target; ++m, ++placed) {
-        Person p = DrawMember(rng, h, b, m, &town);
+        Person p = DrawMember(rng, h, b, m, &town, bsns);
         persons.push_back(std::move(p));
       }
     }
@@ -299,54 +268,67 @@ Town DrawResidents(Random& rng, int residents) {
   return town;
 }
 
-// The municipality's population register with youth care, Wmo and social assistance.
-void WriteRegister(Random& rng, const std::filesystem::path& input,
-                   const std::filesystem::path& truth, std::vector<Person>& persons,
-                   SynthSummary* summary) {
-  std::ofstream reg(input / "municipality.csv"), reg_truth(truth / "municipality_rows.csv");
-  reg << "bsn;voornamen;achternaam;geboortedatum;straat;huisnummer;postcode;buurtcode;jeugdzorg;"
-         "wmo;"
-         "bijstand;minderjarig\n";
-  reg_truth << "line,person,valid\n";
-  int line = 1;
-  for (size_t i = 0; i < persons.size(); ++i) {
-    Person& p = persons[i];
-    const int copies = rng.Chance(0.01) ? 2 : 1;
-    summary->duplicate_rows += copies - 1;
-    for (int c = 0; c < copies; ++c) {
-      std::string bsn = p.bsn, date = DateVariant(rng, p), buurt = BuurtCode(p.buurt),
-                  youth = Flag(p.youth_care);
-      bool valid = true;
-      if (rng.Chance(0.015)) {  // a few per cent invalid rows, of four kinds
-        valid = false;
-        switch (rng.Below(4)) {
-          case 0:
-            bsn = Mistype(rng, bsn);
-            break;
-          case 1:
-            date = fmt::format("31-02-{}", p.year);
-            break;
-          case 2:
-            buurt = buurt.substr(0, 9);
-            break;
-          default:
-            youth = "?";
-            break;
+// The municipality's population register with youth care, Wmo and social assistance (the
+// register of every gemeente, in one file).
+class RegisterExport {
+ public:
+  RegisterExport(const std::filesystem::path& input, const std::filesystem::path& truth,
+                 SynthSummary* summary)
+      : summary_(summary),
+        reg_(input / "municipality.csv"),
+        reg_truth_(truth / "municipality_rows.csv") {
+    reg_ << "bsn;voornamen;achternaam;geboortedatum;straat;huisnummer;postcode;buurtcode;"
+            "jeugdzorg;wmo;bijstand;minderjarig\n";
+    reg_truth_ << "line,person,valid\n";
+  }
+
+  // The rows of the town's residents, the first of them person number `first_person`.
+  void Write(Random& rng, Town* town, long first_person) {
+    for (size_t i = 0; i < town->persons.size(); ++i) {
+      Person& p = town->persons[i];
+      const int copies = rng.Chance(0.01) ? 2 : 1;
+      summary_->duplicate_rows += copies - 1;
+      for (int c = 0; c < copies; ++c) {
+        std::string bsn = p.bsn, date = DateVariant(rng, p),
+                    buurt = town->gemeente->buurten[p.buurt].code, youth = Flag(p.youth_care);
+        bool valid = true;
+        if (rng.Chance(0.015)) {  // a few per cent invalid rows, of four kinds
+          valid = false;
+          switch (rng.Below(4)) {
+            case 0:
+              bsn = Mistype(rng, bsn);
+              break;
+            case 1:
+              date = fmt::format("31-02-{}", p.year);
+              break;
+            case 2:
+              buurt = buurt.substr(0, 9);
+              break;
+            default:
+              youth = "?";
+              break;
+          }
         }
+        p.in_register = p.in_register || valid;
+        ++line_;
+        if (valid && p.register_line == 0) p.register_line = line_;
+        reg_ << Csv({bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
+                     std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt,
+                     youth, Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor)},
+                    ';');
+        reg_truth_ << fmt::format("{},{},{}\n", line_, first_person + static_cast<long>(i),
+                                  valid ? 1 : 0);
+        summary_->invalid_rows += !valid;
+        ++summary_->register_rows;
       }
-      p.in_register = p.in_register || valid;
-      ++line;
-      if (valid && p.register_line == 0) p.register_line = line;
-      reg << Csv({bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
-                  std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt, youth,
-                  Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor)},
-                 ';');
-      reg_truth << fmt::format("{},{},{}\n", line, i, valid ? 1 : 0);
-      summary->invalid_rows += !valid;
-      ++summary->register_rows;
     }
   }
-}
+
+ private:
+  SynthSummary* summary_;
+  std::ofstream reg_, reg_truth_;
+  int line_ = 1;
+};
 
 // The housing corporation's export and its truth files, one row at a time.
 class HousingExport {
@@ -419,17 +401,18 @@ Person DrawFormerTenant(Random& rng, std::set<std::string>* key_tuples) {
 }
 
 // The housing corporation: its tenants, no BSN, with rent arrears.
-void WriteHousing(Random& rng, const SynthOptions& o, const std::filesystem::path& input,
-                  const std::filesystem::path& truth, Town* town, SynthSummary* summary) {
-  HousingExport housing(rng, o, input, truth, summary);
+void WriteHousing(Random& rng, HousingExport* housing, Town* town, long first_person,
+                  SynthSummary* summary) {
+  const int rows_before = summary->housing_rows;
   for (size_t i = 0; i < town->persons.size(); ++i) {
     Person& p = town->persons[i];
     if (!p.tenant) continue;
-    p.valid_tenant_row = housing.Row(p, static_cast<long>(i), p.rent_arrears);
+    p.valid_tenant_row = housing->Row(p, first_person + static_cast<long>(i), p.rent_arrears);
   }
-  for (int extra = 0; extra < summary->housing_rows / 50; ++extra) {  // tenants who moved away
+  // Tenants who moved away.
+  for (int extra = 0; extra < (summary->housing_rows - rows_before) / 50; ++extra) {
     const Person away = DrawFormerTenant(rng, &town->key_tuples);
-    housing.Row(away, -1, rng.Chance(0.3));
+    housing->Row(away, -1, rng.Chance(0.3));
   }
 }
 
@@ -477,96 +460,130 @@ class CreditExport {
 };
 
 // The credit registry: one row per debt registration, by BSN.
-void WriteCredit(Random& rng, const std::filesystem::path& input,
-                 const std::filesystem::path& truth, Town* town, SynthSummary* summary) {
-  CreditExport credit(rng, input, truth, summary);
+void WriteCredit(Random& rng, CreditExport* credit, Town* town, long first_person, BsnsUsed& bsns,
+                 SynthSummary* summary) {
+  const int rows_before = summary->credit_rows;
   for (size_t i = 0; i < town->persons.size(); ++i) {
     Person& p = town->persons[i];
     if (!p.debts) continue;
     const int registrations = 1 + static_cast<int>(rng.Below(3));
     summary->duplicate_rows += registrations - 1;
     for (int r = 0; r < registrations; ++r) {
-      p.valid_credit_row = credit.Row(p.bsn, static_cast<long>(i)) || p.valid_credit_row;
+      p.valid_credit_row =
+          credit->Row(p.bsn, first_person + static_cast<long>(i)) || p.valid_credit_row;
     }
   }
-  for (int extra = 0; extra < summary->credit_rows / 30; ++extra) {  // debtors living elsewhere
-    credit.Row(MakeBsn(rng, town->bsns), -1);
+  // Debtors living elsewhere.
+  for (int extra = 0; extra < (summary->credit_rows - rows_before) / 30; ++extra) {
+    credit->Row(MakeBsn(rng, bsns), -1);
   }
 }
 
-// Writes truth/persons.csv (every resident) and returns the residents in the register as the
-// hub links them: the indicators of their valid rows, grouped in households by address.
-std::vector<LinkedPerson> WritePersonsTruth(const std::filesystem::path& truth,
-                                            const std::vector<Person>& persons) {
-  std::ofstream persons_out(truth / "persons.csv");
-  persons_out
-      << "person,bsn,buurt,in_register,youth_care,wmo,social_assistance,rent_arrears,debts\n";
-  std::vector<LinkedPerson> linked;
-  std::map<std::string, uint32_t> household_of_address;  // as the hub groups them
-  for (size_t i = 0; i < persons.size(); ++i) {
-    const Person& p = persons[i];
-    persons_out << fmt::format("{},{},{},{},{},{},{},{},{}\n", i, p.bsn, BuurtCode(p.buurt),
-                               int(p.in_register), int(p.youth_care), int(p.wmo),
-                               int(p.social_assistance), int(p.rent_arrears), int(p.debts));
-    if (!p.in_register) continue;
-    const bool arrears = p.rent_arrears && p.valid_tenant_row;
-    const bool debts = p.debts && p.valid_credit_row;
-    const uint32_t household = household_of_address
-                                   .try_emplace(fmt::format("{}|{}", p.postcode, p.house_number),
-                                                static_cast<uint32_t>(household_of_address.size()))
-                                   .first->second;
-    const uint64_t indicators = uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
-                                uint64_t(p.social_assistance) << 2 | uint64_t(arrears) << 3 |
-                                uint64_t(debts) << 4 | uint64_t(p.minor) << 5;
-    linked.push_back({static_cast<uint32_t>(p.buurt), indicators, household});
+// truth/persons.csv (every resident), and the residents in the register as the hub links
+// them: the indicators of their valid rows, grouped in households by address.
+class PersonsTruth {
+ public:
+  explicit PersonsTruth(const std::filesystem::path& truth) : persons_out_(truth / "persons.csv") {
+    persons_out_
+        << "person,bsn,buurt,in_register,youth_care,wmo,social_assistance,rent_arrears,debts\n";
   }
-  return linked;
-}
 
-// The table a correct system computes from the valid rows, and its counts per buurt.
-absl::Status WriteTrueTable(const std::filesystem::path& input, const std::filesystem::path& truth,
-                            const std::vector<LinkedPerson>& linked) {
-  std::vector<std::string> buurt_codes;
-  for (int b = 0; b < static_cast<int>(kBuurten.size()); ++b) buurt_codes.push_back(BuurtCode(b));
-  auto geography = Geography::LoadCsv(input / "areas.csv");
-  if (!geography.ok()) return geography.status();
-  Manifest manifest;  // the demo's attributes, in the demo manifest's order
-  manifest.parties.push_back(
-      {.id = "municipality",
-       .attributes = {"youth_care", "wmo", "social_assistance", "rent_arrears", "debts"},
-       .characteristics = {"minor"}});
-  const BuurtCounts counts = CountByBuurt(linked, buurt_codes, *geography);
-  const AreaTable table = BuildTable(StackingTableSpec(manifest, true), counts, *geography);
-  std::ofstream(truth / "true_table.json") << table.ToJson().dump(1) << "\n";
-  std::ofstream(truth / "true_table.csv") << table.ToCsv();
-  std::ofstream(truth / "true_counts.json") << BuurtCountsToJson(counts).dump() << "\n";
-  return absl::OkStatus();
-}
+  // The town's residents, after its exports are written; they are numbered on from the last.
+  void Add(const Town& town) {
+    const uint32_t first_buurt = static_cast<uint32_t>(buurt_codes_.size());
+    for (const SynthBuurt& b : town.gemeente->buurten) buurt_codes_.push_back(b.code);
+    std::map<std::string, uint32_t> household_of_address;  // as the hub groups them
+    for (const Person& p : town.persons) {
+      persons_out_ << fmt::format("{},{},{},{},{},{},{},{},{}\n", persons_++, p.bsn,
+                                  town.gemeente->buurten[p.buurt].code, int(p.in_register),
+                                  int(p.youth_care), int(p.wmo), int(p.social_assistance),
+                                  int(p.rent_arrears), int(p.debts));
+      if (!p.in_register) continue;
+      const bool arrears = p.rent_arrears && p.valid_tenant_row;
+      const bool debts = p.debts && p.valid_credit_row;
+      const uint32_t household =
+          households_ + household_of_address
+                            .try_emplace(fmt::format("{}|{}", p.postcode, p.house_number),
+                                         static_cast<uint32_t>(household_of_address.size()))
+                            .first->second;
+      const uint64_t indicators = uint64_t(p.youth_care) | uint64_t(p.wmo) << 1 |
+                                  uint64_t(p.social_assistance) << 2 | uint64_t(arrears) << 3 |
+                                  uint64_t(debts) << 4 | uint64_t(p.minor) << 5;
+      linked_.push_back({first_buurt + static_cast<uint32_t>(p.buurt), indicators, household});
+    }
+    households_ += static_cast<uint32_t>(household_of_address.size());
+  }
+
+  // The table a correct system computes from the valid rows, and its counts per buurt.
+  absl::Status WriteTrueTable(const std::filesystem::path& input,
+                              const std::filesystem::path& truth) const {
+    auto geography = Geography::LoadCsv(input / "areas.csv");
+    if (!geography.ok()) return geography.status();
+    Manifest manifest;  // the demo's attributes, in the demo manifest's order
+    manifest.parties.push_back(
+        {.id = "municipality",
+         .attributes = {"youth_care", "wmo", "social_assistance", "rent_arrears", "debts"},
+         .characteristics = {"minor"}});
+    const BuurtCounts counts = CountByBuurt(linked_, buurt_codes_, *geography);
+    const AreaTable table = BuildTable(StackingTableSpec(manifest, true), counts, *geography);
+    std::ofstream(truth / "true_table.json") << table.ToJson().dump(1) << "\n";
+    std::ofstream(truth / "true_table.csv") << table.ToCsv();
+    std::ofstream(truth / "true_counts.json") << BuurtCountsToJson(counts).dump() << "\n";
+    return absl::OkStatus();
+  }
+
+  long persons() const { return persons_; }
+
+ private:
+  std::ofstream persons_out_;
+  long persons_ = 0;
+  uint32_t households_ = 0;
+  std::vector<std::string> buurt_codes_;
+  std::vector<LinkedPerson> linked_;
+};
 
 }  // namespace
 
 absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
-  if (o.residents < 1000 || o.residents > 5000000) {
-    return absl::InvalidArgumentError("residents must be from 1000 to 5000000");
+  const int most = o.nation ? 20'000'000 : 5'000'000;
+  if (o.residents < 1000 || o.residents > most) {
+    return absl::InvalidArgumentError(fmt::format(
+        "residents must be from 1000 to {}{}", most,
+        o.nation ? "" : " (use --nation for more, spread over a fictional nation)"));
   }
   Random rng(o.seed);
   const std::filesystem::path input = o.out / "input", truth = o.out / "truth";
   std::filesystem::create_directories(input);
   std::filesystem::create_directories(truth);
+  const std::vector<SynthGemeente> areas = o.nation
+                                               ? synth::DrawNation(rng, o.residents)
+                                               : std::vector{synth::DemoMunicipality(o.residents)};
   SynthSummary summary;
-  summary.buurten = static_cast<int>(kBuurten.size());
-  summary.wijken = static_cast<int>(kWijken.size());
+  summary.gemeenten = static_cast<int>(areas.size());
+  for (const SynthGemeente& g : areas) {
+    summary.wijken += g.wijken;
+    summary.buurten += static_cast<int>(g.buurten.size());
+  }
+  WriteGeography(input, areas);
 
-  WriteGeography(input);
-  Town town = DrawResidents(rng, o.residents);
-  summary.residents = static_cast<int>(town.persons.size());
-  WriteRegister(rng, input, truth, town.persons, &summary);
-  WriteHousing(rng, o, input, truth, &town, &summary);
-  WriteCredit(rng, input, truth, &town, &summary);
-
-  // Ground truth: every resident, and the table a correct system computes from valid rows.
-  const std::vector<LinkedPerson> linked = WritePersonsTruth(truth, town.persons);
-  if (absl::Status s = WriteTrueTable(input, truth, linked); !s.ok()) return s;
+  // Gemeente by gemeente: only one gemeente's residents are held at a time.
+  BsnsUsed bsns = NoBsnsUsed();
+  RegisterExport reg(input, truth, &summary);
+  HousingExport housing(rng, o, input, truth, &summary);
+  CreditExport credit(rng, input, truth, &summary);
+  PersonsTruth persons(truth);
+  for (const SynthGemeente& g : areas) {
+    Town town = DrawResidents(rng, g, bsns);
+    const long first = persons.persons();
+    reg.Write(rng, &town, first);
+    WriteHousing(rng, &housing, &town, first, &summary);
+    WriteCredit(rng, &credit, &town, first, bsns, &summary);
+    persons.Add(town);
+    if (o.progress) o.progress(summary.gemeenten, &g - areas.data() + 1, persons.persons());
+  }
+  summary.residents = static_cast<int>(persons.persons());
+  // Ground truth: the table a correct system computes from the valid rows.
+  if (absl::Status s = persons.WriteTrueTable(input, truth); !s.ok()) return s;
   return summary;
 }
 

@@ -1,8 +1,8 @@
 #ifndef STAPEL_SYNTH_GENERATOR_H_
 #define STAPEL_SYNTH_GENERATOR_H_
 
-// A fictional municipality and the exports of its three data holders, deterministic for a
-// seed. Indicators are correlated the way users describe them: debts and poverty cluster in
+// A fictional municipality (or, with `nation`, a fictional country of gemeenten) and the
+// exports of its three data holders, deterministic for a seed. Indicators are correlated the way users describe them: debts and poverty cluster in
 // some buurten, some expensive buurten have mortgage stress and hidden debts, youth care
 // co-occurs with household debts. The exports carry realistic dirt: invalid rows, duplicate
 // rows, formatting variants, people who do not live in the municipality. The ground truth
@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -36,6 +37,14 @@ struct SynthOptions {
   double error_rate = 0.2;
   ErrorMix error_mix;
   std::filesystem::path out;  // writes out/input/*.csv and out/truth/*
+  // Spread the residents over a fictional nation (synth/areas.h: 342 gemeenten at 17.9 million
+  // residents, fewer in proportion) instead of the demo municipality; written gemeente by
+  // gemeente, holding one gemeente's residents at a time. Match keys are kept unique within a
+  // gemeente only (as in life, two persons elsewhere may share a name and birth date). No
+  // boundaries are written for a nation.
+  bool nation = false;
+  // Called after each gemeente: (gemeenten, done, residents written).
+  std::function<void(int, long, long)> progress;
 };
 
 // Parses "typo=2,moved=0.5": weights for the named kinds, 0 for the kinds not named.
@@ -43,6 +52,7 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text);
 
 struct SynthSummary {
   int residents = 0;
+  int gemeenten = 0;
   int buurten = 0;
   int wijken = 0;
   int register_rows = 0, housing_rows = 0, credit_rows = 0;

@@ -7,7 +7,7 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "stapel-synth: generate a fictional municipality (24 buurten in 5 wijken, with "
-      "their boundaries as GeoJSON) as the "
+      "their boundaries as GeoJSON), or with --nation a fictional country, as the "
       "CSV exports of a municipality, a housing corporation and a credit registry, plus "
       "the ground truth for tests. The same seed always gives the same files."};
   stapel::SynthOptions o;
@@ -18,6 +18,11 @@ int main(int argc, char** argv) {
                  "Share of the housing corporation's rows of residents with typed errors")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--nation", o.nation,
+               "Spread the residents over a fictional nation: 342 gemeenten (GM0001...) at 17.9 "
+               "million residents and fewer in proportion, about 9 wijken each and 4.6 buurten "
+               "per wijk, sizes spread as the Netherlands' are; up to 20000000 residents, written "
+               "gemeente by gemeente");
   std::string mix;
   app.add_option("--error-mix", mix,
                  "Weights of the error kinds, e.g. typo=2,moved=1 (kinds not named get 0): typo, "
@@ -32,14 +37,22 @@ int main(int argc, char** argv) {
     }
     o.error_mix = *parsed;
   }
+  if (o.nation) {
+    o.progress = [](int gemeenten, long done, long residents) {
+      if (done % 20 == 0 || done == gemeenten) {
+        std::cerr << "stapel-synth: " << done << " of " << gemeenten << " gemeenten, "
+                  << residents << " residents\n";
+      }
+    };
+  }
   auto summary = stapel::GenerateMunicipality(o);
   if (!summary.ok()) {
     std::cerr << "stapel-synth: " << summary.status().message() << "\n";
     return 1;
   }
   const auto& s = *summary;
-  std::cout << "stapel-synth: " << s.residents << " residents in " << s.buurten << " buurten and "
-            << s.wijken << " wijken; rows: municipality " << s.register_rows << ", housing "
+  std::cout << "stapel-synth: " << s.residents << " residents in " << s.buurten << " buurten, "
+            << s.wijken << " wijken and " << s.gemeenten << " gemeente(n); rows: municipality " << s.register_rows << ", housing "
             << s.housing_rows << ", credit " << s.credit_rows << " (" << s.invalid_rows
             << " invalid, " << s.duplicate_rows << " duplicate, " << s.rows_with_errors
             << " with typed errors)\n"
