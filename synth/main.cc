@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--nation", o.nation,
                "Spread the residents over a fictional nation: 342 gemeenten (GM0001...) at 17.9 "
-               "million residents and fewer in proportion, about 9 wijken each and 4.6 buurten "
+               "million residents and fewer in proportion, about 9.5 wijken each and 4.5 buurten "
                "per wijk, sizes spread as the Netherlands' are; up to 20000000 residents, written "
                "gemeente by gemeente");
   std::string mix;
