@@ -422,6 +422,94 @@ TEST(ConjunctionProtectionTest, RandomUpdatesAndRequestsNeverNarrowASmallCountOr
   EXPECT_GT(audited_apart, 3) << "the audit should find those leaks: " << audited_apart;
 }
 
+// SmallOverlaps in each of `gemeenten` gemeenten (GM9001...), each also as a world of its own.
+struct Nation {
+  World whole;
+  std::vector<World> apart;
+};
+Nation SmallOverlapsIn(int gemeenten, uint64_t seed) {
+  Nation n;
+  std::string csv = "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
+  for (int g = 0; g < gemeenten; ++g) {
+    const World one = SmallOverlaps(seed + g);
+    std::string own = "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n";
+    World renamed;
+    for (const auto& [code, counts] : one.counts.buurten) {  // BU9999wwbb -> BU90ggwwbb
+      const std::string buurt = fmt::format("BU90{:02}{}", g + 1, code.substr(6));
+      const std::string line =
+          fmt::format("{},B,WK90{:02}{},W,GM90{:02},G{}\n", buurt, g + 1, code.substr(6, 2), g + 1, g);
+      csv += line;
+      own += line;
+      n.whole.counts.buurten[buurt] = counts;
+      renamed.counts.buurten[buurt] = counts;
+    }
+    const auto path = testing_util::FreshTempDir() / fmt::format("areas-{}.csv", g);
+    testing_util::WriteFile(path, own);
+    renamed.geography = *Geography::LoadCsv(path);
+    n.apart.push_back(std::move(renamed));
+  }
+  const auto path = testing_util::FreshTempDir() / "areas.csv";
+  testing_util::WriteFile(path, csv);
+  n.whole.geography = *Geography::LoadCsv(path);
+  return n;
+}
+
+// A table of several gemeenten is protected gemeente by gemeente (no count spans two): each
+// gemeente's cells are suppressed as if it were released alone, and the attacker over the whole
+// table, the officer's audit and the hub's own rule find nothing narrowed; over an update in one
+// gemeente too.
+TEST(ConjunctionProtectionTest, ATableOfSeveralGemeentenIsProtectedAsEachGemeenteAlone) {
+  std::mt19937_64 rng(2031);
+  for (int trial = 0; trial < 4; ++trial) {
+    SCOPED_TRACE(trial);
+    const Nation n = SmallOverlapsIn(3, 500 + 3 * trial);
+    const std::vector<TableSpec> specs = RandomRequests(rng, 3);
+    const std::vector<ReleasedTable> releases = ReleaseAll(n.whole, specs);
+    for (size_t g = 0; g < n.apart.size(); ++g) {
+      const std::vector<ReleasedTable> alone = ReleaseAll(n.apart[g], specs);
+      for (size_t r = 0; r < releases.size(); ++r) {
+        std::vector<bool> whole_marks, alone_marks;
+        for (const AreaRow& row : releases[r].table.rows) {
+          if (row.code.substr(2, 4) != fmt::format("90{:02}", g + 1)) continue;
+          for (const Cell& c : row.cells) whole_marks.push_back(c.suppressed);
+        }
+        for (const AreaRow& row : alone[r].table.rows) {
+          for (const Cell& c : row.cells) alone_marks.push_back(c.suppressed);
+        }
+        EXPECT_EQ(whole_marks, alone_marks) << "gemeente " << g << ", release " << r;
+      }
+    }
+    auto narrowed = NarrowedConjunctions(kRules, releases, n.whole.counts);
+    ASSERT_TRUE(narrowed.ok()) << narrowed.status();
+    EXPECT_TRUE(narrowed->empty()) << Listed(*narrowed);
+    EXPECT_TRUE(AuditReleases(kRules, releases).ok()) << AuditReleases(kRules, releases);
+    EXPECT_TRUE(AuditReleases(kRules, releases, &n.whole.counts).ok());
+
+    // One person of the second gemeente leaves; the same requests are asked again.
+    World after = n.whole;
+    auto& persons = std::next(after.counts.buurten.begin(), 9 + trial)->second.persons;
+    if (--persons.begin()->second == 0) persons.erase(persons.begin());
+    std::vector<ReleasedTable> both = releases;
+    for (ReleasedTable& r : both) r.state = 1;
+    std::vector<StateChange> logged;
+    for (const TableSpec& spec : specs) {
+      AreaTable table = BuildTable(spec, after.counts, after.geography);
+      auto r = ProtectTable(kRules, spec, after.counts, both, &table, {n.whole.counts});
+      ASSERT_TRUE(r.ok()) << r.status();
+      ASSERT_TRUE(r->changes.has_value());
+      logged = *r->changes;
+      both.push_back({spec, table, 1, 0});
+    }
+    ASSERT_FALSE(logged.empty());
+    for (const StateChange& c : logged) EXPECT_EQ(c.area.substr(2, 4), "9002") << c.area;
+    auto over_both = NarrowedConjunctions(kRules, both, after.counts, SIZE_MAX, {n.whole.counts});
+    ASSERT_TRUE(over_both.ok()) << over_both.status();
+    EXPECT_TRUE(over_both->empty()) << Listed(*over_both);
+    EXPECT_TRUE(AuditReleases(kRules, both, nullptr, {}, logged).ok())
+        << AuditReleases(kRules, both, nullptr, {}, logged);
+  }
+}
+
 // Losing less: after composed requests, the stacking table asked again is the first one again
 // (the same cells suppressed), and no later table suppresses a value an earlier one published.
 TEST(ConjunctionProtectionTest, AValuePublishedBeforeIsNeverSuppressedAndARepeatIsTheSameTable) {
