@@ -484,6 +484,20 @@ TEST(ConjunctionProtectionTest, ATableOfSeveralGemeentenIsProtectedAsEachGemeent
     EXPECT_TRUE(narrowed->empty()) << Listed(*narrowed);
     EXPECT_TRUE(AuditReleases(kRules, releases).ok()) << AuditReleases(kRules, releases);
     EXPECT_TRUE(AuditReleases(kRules, releases, &n.whole.counts).ok());
+    // A release of the first gemeente's rows alone (again): the others have no rows in it.
+    std::vector<ReleasedTable> with_part = releases;
+    with_part.push_back(releases[0]);
+    std::erase_if(with_part.back().table.rows,
+                  [](const AreaRow& row) { return row.code.substr(2, 4) != "9001"; });
+    EXPECT_TRUE(AuditReleases(kRules, with_part).ok()) << AuditReleases(kRules, with_part);
+    // The unguarded tables fail the audit, naming the release as the whole log counts them.
+    const std::vector<ReleasedTable> naive = Unguarded(n.whole, specs);
+    auto naive_narrowed = NarrowedConjunctions(kRules, naive, n.whole.counts, SIZE_MAX);
+    ASSERT_TRUE(naive_narrowed.ok());
+    if (std::any_of(naive_narrowed->begin(), naive_narrowed->end(),
+                    [](const auto& c) { return c.range.lo >= 1 && c.range.hi < kRules.k; })) {
+      EXPECT_EQ(AuditReleases(kRules, naive).code(), absl::StatusCode::kFailedPrecondition);
+    }
 
     // One person of the second gemeente leaves; the same requests are asked again.
     World after = n.whole;
