@@ -47,12 +47,21 @@ trap '[ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1 >/dev/null
 make_project
 
-echo "== Linkage quality ($RESIDENTS residents, 20% of the housing rows with typed errors)"
-for mode in --no-fuzzy ""; do
-  echo "-- ${mode:-with the fuzzy pass}"
-  "$BIN/stapel-linkage-eval" --register-config "$WORK/config/agent-municipality.toml" \
-    --source-config "$WORK/config/agent-housing.toml" --truth "$WORK/truth/housing_pairs.csv" \
-    $mode | grep -E 'precision|records/s'
+echo "== Linkage quality of the housing export by stapel-synth --preset ($RESIDENTS residents):"
+echo "   clean (no typed errors), demo (20% of rows with errors), harsh (60%, up to three, every kind)"
+for preset in clean demo harsh; do
+  mkdir -p "$WORK/$preset"
+  (
+    WORK="$WORK/$preset"
+    "$BIN/stapel-synth" --out "$WORK" --residents "$RESIDENTS" --seed 1 --preset "$preset" >/dev/null
+    make_project
+    for mode in --no-fuzzy ""; do
+      printf -- '-- %-6s %-22s ' "$preset" "${mode:-with the fuzzy pass}"
+      "$BIN/stapel-linkage-eval" --register-config "$WORK/config/agent-municipality.toml" \
+        --source-config "$WORK/config/agent-housing.toml" --truth "$WORK/truth/housing_pairs.csv" \
+        $mode | grep -E 'precision'
+    done
+  )
 done
 
 echo "== End to end, $RESIDENTS residents, $RUNS runs"

@@ -151,11 +151,9 @@ bool ClaimKeys(const Person& p, std::set<std::string>* taken) {
 
 std::string Csv(std::initializer_list<std::string> fields, char sep) {
   std::string line;
-  for (const auto& f : fields) {
-    if (!line.empty()) line.push_back(sep);
-    line += EscapeCsvField(f);
-  }
-  return line + "\n";
+  for (const auto& f : fields) line += EscapeCsvField(f) + sep;  // an empty first field too
+  line.back() = '\n';
+  return line;
 }
 
 // Geography in CBS's layout; boundaries for the demo municipality only.
@@ -362,7 +360,12 @@ class HousingExport {
       }
     } else if (person >= 0 && rng_.Chance(o_.error_rate)) {
       TypeError(rng_, o_.error_mix, p.year, p.month, p.day, &typed);
-      if (rng_.Chance(0.1)) TypeError(rng_, o_.error_mix, p.year, p.month, p.day, &typed);
+      if (rng_.Chance(o_.second_error_rate)) {
+        TypeError(rng_, o_.error_mix, p.year, p.month, p.day, &typed);
+        if (o_.third_error_rate > 0 && rng_.Chance(o_.third_error_rate)) {
+          TypeError(rng_, o_.error_mix, p.year, p.month, p.day, &typed);
+        }
+      }
       ++summary_->rows_with_errors;
     }
     ++line_;

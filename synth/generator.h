@@ -28,13 +28,26 @@ struct ErrorMix {
   double missing_field = 1;      // birth date, postcode or house number left empty
   double married_name = 1;       // "Jansen-de Vries" where the register has "de Vries"
   double moved = 1;              // the household's new address, not the register's
+  // The harsher kinds of public linkage benchmarks (0 unless asked for: the demo's data stay as
+  // they were).
+  double swapped_names = 0;      // the first names in the surname's column and the other way
+  double keyboard = 0;           // a letter of a name replaced by a neighbour on the keyboard
+  double phonetic = 0;           // a Dutch spelling by sound: ij/y/ei, c/k, ph/f, dt/t, sch/s, ...
+  double ocr = 0;                // a scanning error: rn/m, cl/d, vv/w in names, 0/8, 1/7 in digits
+  double transposed_digits = 0;  // two adjacent digits of the date, postcode or house number
+  double invalid_date = 0;       // a birth date that is no date at all (31-04, 30-02, month 13)
+  double nickname = 0;           // Johannes for Jan, Henk for Hendrikus, Mieke for Maria, ...
+  double missing_name = 0;       // the first names (or, less often, the surname) left empty
 };
 
 struct SynthOptions {
   uint64_t seed = 1;
   int residents = 50000;
-  // Share of the housing rows of residents with at least one error (a tenth of those get two).
+  // Share of the housing rows of residents with at least one error; of those, the share with a
+  // second, and of these, the share with a third.
   double error_rate = 0.2;
+  double second_error_rate = 0.1;
+  double third_error_rate = 0;
   ErrorMix error_mix;
   std::filesystem::path out;  // writes out/input/*.csv and out/truth/*
   // Spread the residents over a fictional nation (synth/areas.h: 342 gemeenten at 17.9 million
@@ -49,6 +62,15 @@ struct SynthOptions {
 
 // Parses "typo=2,moved=0.5": weights for the named kinds, 0 for the kinds not named.
 absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text);
+
+// Named settings of the housing export's dirt (stapel-synth --preset):
+//  - clean: no typed errors;
+//  - demo: the defaults (20% of rows with one error of the first seven kinds, a tenth of those
+//    with two);
+//  - harsh: as public linkage benchmarks corrupt records: 60% of rows with errors of every
+//    kind, up to three per row.
+// INVALID_ARGUMENT names the presets for another name.
+absl::Status ApplyErrorPreset(std::string_view name, SynthOptions* options);
 
 struct SynthSummary {
   int residents = 0;

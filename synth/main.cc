@@ -14,21 +14,35 @@ int main(int argc, char** argv) {
   app.add_option("--out", o.out, "Folder to write input/ and truth/ into")->required();
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app.add_option("--residents", o.residents, "Number of residents")->capture_default_str();
-  app.add_option("--error-rate", o.error_rate,
-                 "Share of the housing corporation's rows of residents with typed errors")
-      ->capture_default_str()
+  double error_rate = -1;
+  app.add_option("--error-rate", error_rate,
+                 "Share of the housing corporation's rows of residents with typed errors "
+                 "(default 0.2)")
       ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--nation", o.nation,
                "Spread the residents over a fictional nation: 342 gemeenten (GM0001...) at 17.9 "
                "million residents and fewer in proportion, about 9.5 wijken each and 4.5 buurten "
                "per wijk, sizes spread as the Netherlands' are; up to 20000000 residents, written "
                "gemeente by gemeente");
+  std::string preset;
+  app.add_option("--preset", preset,
+                 "Named dirt of the housing export, applied before --error-rate and --error-mix: "
+                 "clean (no typed errors), demo (the defaults) or harsh (60% of rows with up to "
+                 "three errors of every kind, as public linkage benchmarks have)");
   std::string mix;
   app.add_option("--error-mix", mix,
                  "Weights of the error kinds, e.g. typo=2,moved=1 (kinds not named get 0): typo, "
                  "transposition, dropped_prefix, swapped_day_month, missing_field, married_name, "
-                 "moved. Default: all 1");
+                 "moved, swapped_names, keyboard, phonetic, ocr, transposed_digits, invalid_date, "
+                 "nickname, missing_name. Default: 1 for the first seven, 0 for the others");
   CLI11_PARSE(app, argc, argv);
+  if (!preset.empty()) {
+    if (absl::Status s = stapel::ApplyErrorPreset(preset, &o); !s.ok()) {
+      std::cerr << "stapel-synth: --preset: " << s.message() << "\n";
+      return 1;
+    }
+  }
+  if (error_rate >= 0) o.error_rate = error_rate;
   if (!mix.empty()) {
     auto parsed = stapel::ParseErrorMix(mix);
     if (!parsed.ok()) {

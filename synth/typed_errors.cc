@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -28,18 +30,69 @@ std::vector<size_t> Letters(const std::string& s) {
   return at;
 }
 
+
+// Keys next to each letter on a QWERTY keyboard (lower case).
+std::string_view Neighbours(char c) {
+  static constexpr std::string_view kNear[26] = {
+      "qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb", "ujko", "huikmn",
+      "jiolm", "kop", "njk", "bhjm", "iklp", "ol", "wa", "edft", "awedxz", "rfgy", "yhji",
+      "cfgb", "qase", "zsdc", "tghu", "asx"};
+  return c >= 'a' && c <= 'z' ? kNear[c - 'a'] : std::string_view();
+}
+
+// Replaces the first of `pairs` (from, to) found in `s` from a random pair on; false if none.
+bool ReplaceOne(Random& rng, std::span<const std::pair<std::string_view, std::string_view>> pairs,
+                std::string* s) {
+  const size_t start = rng.Below(pairs.size());
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const auto& [from, to] = pairs[(start + k) % pairs.size()];
+    const size_t at = s->find(from);
+    if (at != std::string::npos) {
+      s->replace(at, from.size(), to);
+      return true;
+    }
+  }
+  return false;
+}
+
+// Positions of digits in `s`.
+std::vector<size_t> Digits(const std::string& s) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) at.push_back(i);
+  }
+  return at;
+}
+
+// Short and formal forms of Dutch first names, both ways.
+constexpr std::pair<std::string_view, std::string_view> kNicknames[] = {
+    {"Jan", "Johannes"},      {"Piet", "Petrus"},       {"Kees", "Cornelis"},
+    {"Henk", "Hendrikus"},    {"Gerrit", "Gerardus"},   {"Maria", "Mieke"},
+    {"Johanna", "Annie"},     {"Cornelia", "Corrie"},   {"Wilhelmina", "Wilma"},
+    {"Anna", "Anneke"},       {"Sophie", "Fie"},        {"Lucas", "Luuk"},
+    {"Julia", "Juul"},        {"Thijs", "Matthijs"},    {"Bram", "Abraham"},
+    {"Sanne", "Susanna"},     {"Tess", "Theresia"},     {"Mohamed", "Mo"},
+    {"Daan", "Daniël"},       {"Finn", "Finnegan"}};
+
 }  // namespace
 
 void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, TypedRow* row) {
-  const double weights[] = {
-      mix.typo,          mix.transposition, mix.dropped_prefix, mix.swapped_day_month,
-      mix.missing_field, mix.married_name,  mix.moved};
+  const double weights[] = {mix.typo,          mix.transposition,     mix.dropped_prefix,
+                            mix.swapped_day_month, mix.missing_field, mix.married_name,
+                            mix.moved,         mix.swapped_names,     mix.keyboard,
+                            mix.phonetic,      mix.ocr,               mix.transposed_digits,
+                            mix.invalid_date,  mix.nickname,          mix.missing_name};
+  constexpr int kKinds = static_cast<int>(std::size(weights));
   double total = 0;
-  for (double w : weights) total += w;
+  int last = -1;  // the last kind with weight: what rounding at the end of the range picks
+  for (int k = 0; k < kKinds; ++k) {
+    total += weights[k];
+    if (weights[k] > 0) last = k;
+  }
   if (total <= 0) return;
   double pick = rng.Unit() * total;
   int kind = 0;
-  while (kind < 6 && pick >= weights[kind]) pick -= weights[kind++];
+  while (kind < last && pick >= weights[kind]) pick -= weights[kind++];
   switch (kind) {
     case 0: {  // typo in the surname
       const auto at = Letters(row->surname);
@@ -78,10 +131,72 @@ void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, T
     case 5:  // married name: the partner's name before the own one
       row->surname = fmt::format("{}-{}", DrawSurname(rng), row->surname);
       break;
-    default:  // moved: a new address
+    case 6:  // moved: a new address
       row->postcode = fmt::format("{}{}{}", 5400 + rng.Below(240), char('A' + rng.Below(18)),
                                   char('A' + rng.Below(26)));
       row->house = std::to_string(1 + rng.Below(180));
+      break;
+    case 7:  // given and family names swapped
+      std::swap(row->first_names, row->surname);
+      break;
+    case 8: {  // a neighbouring key
+      std::string& s = rng.Chance(0.5) ? row->surname : row->first_names;
+      const auto at = Letters(s);
+      if (at.empty()) break;
+      const size_t i = at[rng.Below(at.size())];
+      const std::string_view near =
+          Neighbours(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(s[i]))));
+      if (!near.empty()) s[i] = near[rng.Below(near.size())];
+      break;
+    }
+    case 9: {  // spelled by sound
+      static constexpr std::pair<std::string_view, std::string_view> kSounds[] = {
+          {"ij", "y"},   {"y", "ij"},  {"ei", "ij"}, {"ij", "ei"}, {"c", "k"},   {"k", "c"},
+          {"ph", "f"},   {"dt", "t"},  {"sch", "s"}, {"ou", "au"}, {"au", "ou"}, {"z", "s"},
+          {"v", "f"},    {"g", "ch"},  {"ch", "g"},  {"ie", "i"},  {"ee", "e"},  {"aa", "a"}};
+      std::string& s = rng.Chance(0.5) ? row->surname : row->first_names;
+      ReplaceOne(rng, kSounds, &s);
+      break;
+    }
+    case 10: {  // a scanning error
+      static constexpr std::pair<std::string_view, std::string_view> kShapes[] = {
+          {"rn", "m"}, {"m", "rn"}, {"cl", "d"}, {"d", "cl"}, {"vv", "w"}, {"w", "vv"},
+          {"li", "h"}, {"h", "li"}};
+      static constexpr std::pair<std::string_view, std::string_view> kDigitShapes[] = {
+          {"0", "8"}, {"8", "0"}, {"1", "7"}, {"7", "1"}, {"5", "6"}, {"6", "5"}, {"3", "8"}};
+      if (rng.Chance(0.6)) {
+        ReplaceOne(rng, kShapes, rng.Chance(0.5) ? &row->surname : &row->first_names);
+      } else {
+        ReplaceOne(rng, kDigitShapes, rng.Chance(0.5) ? &row->postcode : &row->house);
+      }
+      break;
+    }
+    case 11: {  // two adjacent digits swapped
+      std::string* fields[] = {&row->date, &row->postcode, &row->house};
+      std::string& s = *fields[rng.Below(3)];
+      const auto at = Digits(s);
+      if (at.size() < 2) break;
+      const size_t i = rng.Below(at.size() - 1);
+      std::swap(s[at[i]], s[at[i + 1]]);
+      break;
+    }
+    case 12: {  // no date at all
+      static constexpr const char* kNoDates[] = {"31-04-{}", "30-02-{}", "{1:02d}-13-{0}",
+                                                 "00-{1:02d}-{0}"};
+      row->date = fmt::format(fmt::runtime(kNoDates[rng.Below(4)]), year, day);
+      break;
+    }
+    case 13: {  // the short or the formal form
+      for (const auto& [a, b] : kNicknames) {
+        if (row->first_names == a || row->first_names == b) {
+          row->first_names = std::string(row->first_names == a ? b : a);
+          break;
+        }
+      }
+      break;
+    }
+    default:  // a name left empty
+      (rng.Chance(0.7) ? row->first_names : row->surname).clear();
       break;
   }
 }
@@ -89,7 +204,7 @@ void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, T
 }  // namespace synth
 
 absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
-  ErrorMix mix{0, 0, 0, 0, 0, 0, 0};
+  ErrorMix mix{0, 0, 0, 0, 0, 0, 0};  // the harsher kinds are 0 by default
   const std::pair<std::string_view, double*> kinds[] = {
       {"typo", &mix.typo},
       {"transposition", &mix.transposition},
@@ -97,7 +212,15 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
       {"swapped_day_month", &mix.swapped_day_month},
       {"missing_field", &mix.missing_field},
       {"married_name", &mix.married_name},
-      {"moved", &mix.moved}};
+      {"moved", &mix.moved},
+      {"swapped_names", &mix.swapped_names},
+      {"keyboard", &mix.keyboard},
+      {"phonetic", &mix.phonetic},
+      {"ocr", &mix.ocr},
+      {"transposed_digits", &mix.transposed_digits},
+      {"invalid_date", &mix.invalid_date},
+      {"nickname", &mix.nickname},
+      {"missing_name", &mix.missing_name}};
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find(',', start);
@@ -114,13 +237,38 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
     if (it == std::end(kinds) || weight < 0) {
       return absl::InvalidArgumentError(
           fmt::format("'{}' is not kind=weight with a kind of typo, transposition, dropped_prefix, "
-                      "swapped_day_month, missing_field, married_name, moved",
+                      "swapped_day_month, missing_field, married_name, moved, swapped_names, "
+                      "keyboard, phonetic, ocr, transposed_digits, invalid_date, nickname, "
+                      "missing_name",
                       item));
     }
     *it->second = weight;
     start = end + 1;
   }
   return mix;
+}
+
+absl::Status ApplyErrorPreset(std::string_view name, SynthOptions* o) {
+  if (name == "clean") {
+    o->error_rate = 0;
+  } else if (name == "demo") {
+    const SynthOptions defaults;
+    o->error_rate = defaults.error_rate;
+    o->second_error_rate = defaults.second_error_rate;
+    o->third_error_rate = defaults.third_error_rate;
+    o->error_mix = defaults.error_mix;
+  } else if (name == "harsh") {  // every kind, the first seven too
+    o->error_rate = 0.6;
+    o->second_error_rate = 0.6;
+    o->third_error_rate = 0.4;
+    o->error_mix = ErrorMix{.swapped_names = 1, .keyboard = 1, .phonetic = 1, .ocr = 1,
+                            .transposed_digits = 1, .invalid_date = 1, .nickname = 1,
+                            .missing_name = 1};
+  } else {
+    return absl::InvalidArgumentError(
+        fmt::format("no preset '{}'; the presets are clean, demo and harsh", name));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace stapel
