@@ -4,7 +4,11 @@
 
 #include <chrono>
 #include <functional>
+#include <algorithm>
 #include <map>
+#include <set>
+
+#include "absl/container/flat_hash_set.h"
 
 #include "linker/linkage.h"
 #include "linker/match_key.h"
@@ -117,6 +121,10 @@ class LinkageRun {
           const int64_t person =
               linker_.AddRegisterRecord(view_.keys(), 0, 0, &register_stats_, view_.fuzzy());
           if (person >= static_cast<int64_t>(person_line_.size())) person_line_.push_back(line);
+          if (true_lines_.contains(line)) {
+            const std::vector<MatchKey> keys = KeysOf(view_);
+            register_keys_[line].insert(keys.begin(), keys.end());
+          }
         });
   }
 
@@ -125,6 +133,14 @@ class LinkageRun {
         config, manifest_, *keyers_.match, keyers_.bloom.get(), &eval_,
         [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
           view_.Read(r, slots);
+          if (auto it = true_register_line_.find(line); it != true_register_line_.end()) {
+            const auto reg = register_keys_.find(it->second);
+            const std::vector<MatchKey> own = KeysOf(view_);
+            eval_.reachable_pairs +=
+                reg != register_keys_.end() &&
+                std::any_of(own.begin(), own.end(),
+                            [&](const MatchKey& k) { return reg->second.contains(k); });
+          }
           const int64_t person =
               linker_.AddSourceRecord(view_.keys(), 1, &source_stats_, view_.fuzzy(), line);
           if (person != Linker::kNotLinked) Judge(line, static_cast<uint32_t>(person));
@@ -159,9 +175,25 @@ class LinkageRun {
     }
   }
 
+  // A record's match keys and blocking keys (keyed by domain, so kinds never collide).
+  static std::vector<MatchKey> KeysOf(const RecordView& view) {
+    std::vector<MatchKey> out;
+    for (const KeyRef& k : view.keys()) out.push_back(*k.key);
+    if (const FuzzyInput* fuzzy = view.fuzzy()) {
+      for (const MatchKey* k : fuzzy->block_keys) out.push_back(*k);
+    }
+    return out;
+  }
+
   const Manifest& manifest_;
   const Keyers& keyers_;
   const std::map<size_t, size_t> true_register_line_;  // source line -> register line
+  const std::set<size_t> true_lines_ = [this] {  // register lines of true pairs
+    std::set<size_t> lines;
+    for (const auto& [source, reg] : true_register_line_) lines.insert(reg);
+    return lines;
+  }();
+  std::map<size_t, absl::flat_hash_set<MatchKey, MatchKeyHash>> register_keys_;  // by line
   Linker linker_;
   std::vector<size_t> person_line_;  // person -> first register line
   RecordView view_;

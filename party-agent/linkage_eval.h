@@ -21,6 +21,9 @@ struct LinkageEvaluation {
   uint64_t links = 0, correct_links = 0, true_pairs = 0;
   uint64_t ambiguous = 0;
   uint64_t fuzzy_comparisons = 0;  // Dice comparisons made by the fuzzy pass
+  // True pairs whose source record shares a match key or a blocking key with its register
+  // record: the pairs any pass can find (a rejected source row shares nothing).
+  uint64_t reachable_pairs = 0;
   std::vector<std::pair<std::string, uint64_t>> links_by_pass;
   struct WrongLink {
     size_t source_line, linked_register_line, true_register_line;  // 0: none
@@ -30,6 +33,9 @@ struct LinkageEvaluation {
 
   double precision() const { return links == 0 ? 1.0 : double(correct_links) / links; }
   double recall() const { return true_pairs == 0 ? 1.0 : double(correct_links) / true_pairs; }
+  double reachable() const {
+    return true_pairs == 0 ? 1.0 : double(reachable_pairs) / true_pairs;
+  }
   double f1() const {
     const double p = precision(), r = recall();
     return p + r == 0 ? 0 : 2 * p * r / (p + r);
