@@ -521,6 +521,26 @@ TEST(ConjunctionProtectionTest, ATableOfSeveralGemeentenIsProtectedAsEachGemeent
     EXPECT_TRUE(over_both->empty()) << Listed(*over_both);
     EXPECT_TRUE(AuditReleases(kRules, both, nullptr, {}, logged).ok())
         << AuditReleases(kRules, both, nullptr, {}, logged);
+
+    // Then a third state (nothing changed), and a table without the second gemeente: what the
+    // hub logs as changed still covers the second (its change between the two earlier states;
+    // the audit reads the changes from the last release), and the audit re-proves all three.
+    World latest = after;
+    std::vector<ReleasedTable> three = both;
+    for (ReleasedTable& r : three) r.state = r.state == 1 ? 2 : 1;  // 2, then 1, then 0
+    const StateTransitions in_time = {{2, 1}, {1, 0}};
+    AreaTable table = BuildTable(specs[0], latest.counts, latest.geography);
+    std::erase_if(table.rows, [](const AreaRow& row) { return row.code.substr(2, 4) == "9002"; });
+    auto r = ProtectTable(kRules, specs[0], latest.counts, three, &table,
+                          {after.counts, n.whole.counts}, in_time);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_TRUE(r->changes.has_value());
+    EXPECT_TRUE(std::any_of(r->changes->begin(), r->changes->end(), [](const StateChange& c) {
+      return c.area.substr(2, 4) == "9002" && c.earlier == 2 && c.later == 1;
+    }));
+    three.push_back({specs[0], table, 1, 0});
+    EXPECT_TRUE(AuditReleases(kRules, three, nullptr, in_time, *r->changes).ok())
+        << AuditReleases(kRules, three, nullptr, in_time, *r->changes);
   }
 }
 

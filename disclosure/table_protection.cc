@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -90,94 +92,138 @@ absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
   return result;
 }
 
-// The gemeente an area is in, from its CBS code (GMgggg, WKggggww, BUggggwwbb; see
-// records/area_code.h); "" for a code of another shape.
-std::string GemeenteOf(const std::string& code) {
-  return code.size() >= 6 ? "GM" + code.substr(2, 4) : "";
-}
-
-// One gemeente's part of a table, of the releases and of the counts.
-struct GemeentePart {
-  std::vector<size_t> rows;  // its rows in the whole table
-  AreaTable table;
-  std::vector<ReleasedTable> earlier;
-  BuurtCounts truth;
-  std::vector<BuurtCounts> earlier_states;
-  absl::StatusOr<ProtectionResult> result = ProtectionResult();
-};
-
-AreaTable RowsOf(const AreaTable& table, const std::string& gemeente) {
-  AreaTable part;
-  part.measures = table.measures;
-  for (const AreaRow& row : table.rows) {
-    if (GemeenteOf(row.code) == gemeente) part.rows.push_back(row);
+// The gemeente of a CBS area code (GMgggg, WKggggww, BUggggwwbb; records/area_code.h), or ""
+// for a code of another shape.
+std::string GemeenteOf(std::string_view code) {
+  const auto digits = [&](size_t n) {
+    return code.size() == 2 + n && std::all_of(code.begin() + 2, code.end(), [](char c) {
+             return c >= '0' && c <= '9';
+           });
+  };
+  if ((code.starts_with("GM") && digits(4)) || (code.starts_with("WK") && digits(6)) ||
+      (code.starts_with("BU") && digits(8))) {
+    return "GM" + std::string(code.substr(2, 4));
   }
-  return part;
+  return "";
 }
 
-BuurtCounts CountsOf(const BuurtCounts& counts, const std::string& gemeente) {
-  BuurtCounts part;
-  part.has_households = counts.has_households;
+// The gemeenten of the rows of `tables`, numbered in order of appearance; empty when a row is
+// not a CBS code or lies in another gemeente than its parent (then one program covers all).
+std::map<std::string, size_t> GemeentenOf(const std::vector<const AreaTable*>& tables) {
+  std::map<std::string, size_t> index;
+  for (const AreaTable* table : tables) {
+    for (const AreaRow& row : table->rows) {
+      const std::string gemeente = GemeenteOf(row.code);
+      if (gemeente.empty() || (!row.parent.empty() && GemeenteOf(row.parent) != gemeente)) {
+        return {};
+      }
+      index.emplace(gemeente, index.size());
+    }
+  }
+  return index;
+}
+
+// `table`'s rows by gemeente (every row's gemeente is in `index`); `positions`, when given,
+// receives each part's rows' positions in `table`.
+std::vector<AreaTable> SplitRows(const AreaTable& table,
+                                 const std::map<std::string, size_t>& index,
+                                 std::vector<std::vector<size_t>>* positions = nullptr) {
+  std::vector<AreaTable> parts(index.size(), AreaTable{.measures = table.measures, .rows = {}});
+  if (positions != nullptr) positions->assign(index.size(), {});
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const size_t g = index.at(GemeenteOf(table.rows[r].code));
+    parts[g].rows.push_back(table.rows[r]);
+    if (positions != nullptr) (*positions)[g].push_back(r);
+  }
+  return parts;
+}
+
+// `counts` by gemeente; buurten of no gemeente in `index` are in no table, and left out.
+std::vector<BuurtCounts> SplitCounts(const BuurtCounts& counts,
+                                     const std::map<std::string, size_t>& index) {
+  std::vector<BuurtCounts> parts(index.size());
+  for (BuurtCounts& part : parts) part.has_households = counts.has_households;
   for (const auto& [buurt, by_bits] : counts.buurten) {
-    if (GemeenteOf(buurt) == gemeente) part.buurten.emplace(buurt, by_bits);
+    auto it = index.find(GemeenteOf(buurt));
+    if (it != index.end()) parts[it->second].buurten.emplace(buurt, by_bits);
   }
-  return part;
+  return parts;
 }
 
-// A table of several gemeenten: no published count spans two of them (each row is one area,
-// and areas add up within their gemeente), so the attacker's program falls apart into one per
-// gemeente, and each gemeente is protected on its own, with its part of every earlier release
-// and of the counts: the same result as one program over all of them, in a fraction of the
-// time, and on every core.
+// Runs fn(0) .. fn(n - 1) on every core; an exception becomes that item's INTERNAL error.
+std::vector<absl::Status> OnEveryCore(size_t n, const std::function<absl::Status(size_t)>& fn) {
+  std::vector<absl::Status> out(n);
+  std::atomic<size_t> next = 0;
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        out[i] = fn(i);
+      } catch (const std::exception& e) {
+        out[i] = absl::InternalError(e.what());
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::jthread> helpers;
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  return out;
+}
+
+// The releases' rows of one gemeente; every release keeps its place (an empty one too), so a
+// gemeente's model refers to the same columns as one over all of them.
+std::vector<std::vector<ReleasedTable>> SplitReleases(const std::vector<ReleasedTable>& releases,
+                                                      const std::map<std::string, size_t>& index) {
+  std::vector<std::vector<ReleasedTable>> parts(index.size());
+  for (const ReleasedTable& r : releases) {
+    std::vector<AreaTable> rows = SplitRows(r.table, index);
+    for (size_t g = 0; g < index.size(); ++g) {
+      parts[g].push_back({r.spec, std::move(rows[g]), r.rounding_base, r.state});
+    }
+  }
+  return parts;
+}
+
+// Tables of several gemeenten: no published count spans two of them (each row is one area,
+// areas add up within their gemeente, and data states link area by area), so the attacker's
+// program falls apart into one per gemeente. Each gemeente (of the new table or of an earlier
+// release) is protected on its own, with its part of every release and of the counts, on
+// every core: what the attacker learns is what one program over all of them would tell, and
+// each gemeente's complements are chosen as if it were released alone.
 absl::StatusOr<ProtectionResult> ProtectEachGemeente(
     const DisclosureRules& rules, const TableSpec& spec, const BuurtCounts& truth,
     const std::vector<ReleasedTable>& earlier, AreaTable* table,
     const std::vector<BuurtCounts>& earlier_states, const StateTransitions& transitions,
-    const std::vector<std::string>& gemeenten) {
-  std::vector<GemeentePart> parts(gemeenten.size());
-  for (size_t g = 0; g < gemeenten.size(); ++g) {
-    GemeentePart& part = parts[g];
-    for (size_t r = 0; r < table->rows.size(); ++r) {
-      if (GemeenteOf(table->rows[r].code) == gemeenten[g]) part.rows.push_back(r);
-    }
-    part.table = RowsOf(*table, gemeenten[g]);
-    for (const ReleasedTable& e : earlier) {
-      ReleasedTable own = {e.spec, RowsOf(e.table, gemeenten[g]), e.rounding_base, e.state};
-      if (!own.table.rows.empty()) part.earlier.push_back(std::move(own));
-    }
-    part.truth = CountsOf(truth, gemeenten[g]);
-    for (const BuurtCounts& state : earlier_states) {
-      part.earlier_states.push_back(CountsOf(state, gemeenten[g]));
-    }
+    const std::map<std::string, size_t>& index) {
+  std::vector<std::vector<size_t>> positions;
+  std::vector<AreaTable> tables = SplitRows(*table, index, &positions);
+  const std::vector<std::vector<ReleasedTable>> releases = SplitReleases(earlier, index);
+  const std::vector<BuurtCounts> truths = SplitCounts(truth, index);
+  std::vector<std::vector<BuurtCounts>> states(index.size());
+  for (const BuurtCounts& state : earlier_states) {
+    std::vector<BuurtCounts> parts = SplitCounts(state, index);
+    for (size_t g = 0; g < index.size(); ++g) states[g].push_back(std::move(parts[g]));
   }
-  std::atomic<size_t> next = 0;
-  auto work = [&] {
-    for (size_t g = next++; g < parts.size(); g = next++) {
-      GemeentePart& part = parts[g];
-      part.result = ProtectSuppressed(rules, spec, part.truth, part.earlier, &part.table,
-                                      part.earlier_states, transitions);
-    }
-  };
-  {
-    const size_t threads =
-        std::min<size_t>(parts.size(), std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::jthread> helpers;
-    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-    work();
-  }
+  std::vector<ProtectionResult> results(index.size());
+  const std::vector<absl::Status> done = OnEveryCore(index.size(), [&](size_t g) {
+    auto r = ProtectSuppressed(rules, spec, truths[g], releases[g], &tables[g], states[g],
+                               transitions);
+    if (r.ok()) results[g] = *std::move(r);
+    return r.status();
+  });
   ProtectionResult result;
   result.changes.emplace();
-  for (GemeentePart& part : parts) {
-    if (!part.result.ok()) return part.result.status();
-    for (size_t i = 0; i < part.rows.size(); ++i) {
-      table->rows[part.rows[i]].cells = std::move(part.table.rows[i].cells);
+  for (size_t g = 0; g < index.size(); ++g) {
+    if (!done[g].ok()) return done[g];
+    for (size_t i = 0; i < positions[g].size(); ++i) {
+      table->rows[positions[g][i]].cells = std::move(tables[g].rows[i].cells);
     }
-    result.primary += part.result->primary;
-    result.secondary += part.result->secondary;
-    result.ranges_solved += part.result->ranges_solved;
-    result.narrowed_by_earlier += part.result->narrowed_by_earlier;
-    result.changes->insert(result.changes->end(), part.result->changes->begin(),
-                           part.result->changes->end());
+    result.primary += results[g].primary;
+    result.secondary += results[g].secondary;
+    result.ranges_solved += results[g].ranges_solved;
+    result.narrowed_by_earlier += results[g].narrowed_by_earlier;
+    result.changes->insert(result.changes->end(), results[g].changes->begin(),
+                           results[g].changes->end());
   }
   return result;
 }
@@ -212,20 +258,11 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
       return result;
     }
   }
-  std::vector<std::string> gemeenten;
-  for (const AreaRow& row : table->rows) {
-    const std::string gemeente = GemeenteOf(row.code);
-    if (gemeente.empty()) {  // not a CBS code: one program over everything
-      gemeenten.clear();
-      break;
-    }
-    if (std::find(gemeenten.begin(), gemeenten.end(), gemeente) == gemeenten.end()) {
-      gemeenten.push_back(gemeente);
-    }
-  }
-  if (gemeenten.size() > 1) {
+  std::vector<const AreaTable*> tables = {table};
+  for (const ReleasedTable& e : earlier) tables.push_back(&e.table);
+  if (const auto index = GemeentenOf(tables); index.size() > 1) {
     return ProtectEachGemeente(rules, spec, truth, earlier, table, earlier_states, transitions,
-                               gemeenten);
+                               index);
   }
   return ProtectSuppressed(rules, spec, truth, earlier, table, earlier_states, transitions);
 }
@@ -269,44 +306,23 @@ absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<Relea
                            const BuurtCounts* truth, const StateTransitions& transitions,
                            const std::vector<StateChange>& changes) {
   // As in ProtectTable: no published count spans two gemeenten, so each is audited on its own
-  // (on every core), and the first failure in the order of the gemeenten is reported.
-  std::vector<std::string> gemeenten;
-  for (const ReleasedTable& r : releases) {
-    for (const AreaRow& row : r.table.rows) {
-      const std::string gemeente = GemeenteOf(row.code);
-      if (gemeente.empty()) return AuditOneProgram(rules, releases, truth, transitions, changes);
-      if (std::find(gemeenten.begin(), gemeenten.end(), gemeente) == gemeenten.end()) {
-        gemeenten.push_back(gemeente);
-      }
-    }
+  // (on every core), and the first failure in the order the gemeenten appear is reported.
+  std::vector<const AreaTable*> tables;
+  for (const ReleasedTable& r : releases) tables.push_back(&r.table);
+  const auto index = GemeentenOf(tables);
+  if (index.size() <= 1) return AuditOneProgram(rules, releases, truth, transitions, changes);
+  const std::vector<std::vector<ReleasedTable>> parts = SplitReleases(releases, index);
+  const std::vector<BuurtCounts> truths =
+      truth != nullptr ? SplitCounts(*truth, index) : std::vector<BuurtCounts>(index.size());
+  std::vector<std::vector<StateChange>> own_changes(index.size());
+  for (const StateChange& c : changes) {
+    auto it = index.find(GemeenteOf(c.area));
+    if (it != index.end()) own_changes[it->second].push_back(c);
   }
-  if (gemeenten.size() <= 1) return AuditOneProgram(rules, releases, truth, transitions, changes);
-  std::vector<absl::Status> audits(gemeenten.size());
-  std::atomic<size_t> next = 0;
-  auto work = [&] {
-    for (size_t g = next++; g < gemeenten.size(); g = next++) {
-      std::vector<ReleasedTable> own;
-      for (const ReleasedTable& r : releases) {
-        // Every release keeps its place, so messages count releases as in the whole log.
-        own.push_back({r.spec, RowsOf(r.table, gemeenten[g]), r.rounding_base, r.state});
-      }
-      std::vector<StateChange> own_changes;
-      for (const StateChange& c : changes) {
-        if (GemeenteOf(c.area) == gemeenten[g]) own_changes.push_back(c);
-      }
-      const BuurtCounts own_truth = truth != nullptr ? CountsOf(*truth, gemeenten[g]) : BuurtCounts();
-      audits[g] = AuditOneProgram(rules, own, truth != nullptr ? &own_truth : nullptr, transitions,
-                                  own_changes);
-    }
-  };
-  {
-    const size_t threads =
-        std::min<size_t>(gemeenten.size(), std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::jthread> helpers;
-    for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-    work();
-  }
-  for (const absl::Status& audit : audits) {
+  for (const absl::Status& audit : OnEveryCore(index.size(), [&](size_t g) {
+         return AuditOneProgram(rules, parts[g], truth != nullptr ? &truths[g] : nullptr,
+                                transitions, own_changes[g]);
+       })) {
     if (!audit.ok()) return audit;
   }
   return absl::OkStatus();

@@ -59,7 +59,8 @@ absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBat
     }
     text += '\n';
   }
-  if (!out_ || std::fwrite(text.data(), 1, text.size(), out_.get()) != text.size()) {
+  if (!out_) return absl::FailedPreconditionError(fmt::format("{} is closed", path_));
+  if (std::fwrite(text.data(), 1, text.size(), out_.get()) != text.size()) {
     return absl::ResourceExhaustedError(
         fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
   }

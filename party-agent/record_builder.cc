@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <exception>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -244,7 +245,11 @@ void RecordBuilder::BuildAll(std::span<const CsvRow> rows, std::span<v1::Pseudon
       std::clamp<size_t>(n / kMinRowsPerThread, 1, static_cast<size_t>(std::max(threads, 1)));
   auto build = [&](size_t part) {
     for (size_t i = n * part / parts; i < n * (part + 1) / parts; ++i) {
-      status[i] = Build(rows[i], out[i]);
+      try {
+        status[i] = Build(rows[i], out[i]);
+      } catch (const std::exception& e) {  // out of memory: this row fails, not the agent
+        status[i] = absl::ResourceExhaustedError(e.what());
+      }
     }
   };
   std::vector<std::jthread> helpers;

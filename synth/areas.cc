@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 
 namespace stapel::synth {
@@ -134,12 +135,23 @@ std::vector<SynthGemeente> DrawNation(Random& rng, int residents) {
     }
   }
   nation[largest].residents += residents - placed;  // the rounding, in the largest
-  // Postcode numbers run through the country in buurt order, neighbours sharing some.
+  // Postcode numbers (1000..9999) run through the country: each gemeente a range of its own,
+  // at least one number, in proportion to its buurten; neighbouring buurten share some.
   int buurten = 0;
   for (const SynthGemeente& gm : nation) buurten += static_cast<int>(gm.buurten.size());
-  int b = 0;
-  for (SynthGemeente& gm : nation) {
-    for (SynthBuurt& buurt : gm.buurten) buurt.postcode_base = 1000 + (b++ * 8990) / buurten;
+  const int shared = 9000 - count;  // what is left after one number per gemeente
+  int before = 0;
+  for (int g = 0; g < count; ++g) {
+    SynthGemeente& gm = nation[g];
+    const int n = static_cast<int>(gm.buurten.size());
+    const int lo = 1000 + g + static_cast<int>(int64_t{shared} * before / buurten);
+    const int hi = 1000 + g + 1 + static_cast<int>(int64_t{shared} * (before + n) / buurten);
+    for (int j = 0; j < n; ++j) {
+      SynthBuurt& buurt = gm.buurten[j];
+      buurt.postcode_base = lo + (hi - lo) * j / n;
+      buurt.postcode_spread = std::clamp(hi - buurt.postcode_base, 1, 10);
+    }
+    before += n;
   }
   return nation;
 }

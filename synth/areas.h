@@ -23,7 +23,10 @@ struct SynthBuurt {
   double weight = 1;       // share of the gemeente's residents (relative)
   double deprivation = 0;  // 0..1: poverty, debts, social housing
   double price = 0;        // 0..1: expensive owner-occupied housing (mortgage stress)
-  int postcode_base = 1000;  // its postcodes' numbers are this plus 0..9
+  // Its postcodes' numbers are postcode_base plus 0..postcode_spread - 1; in a nation, no two
+  // gemeenten share a number (the hub groups households by address over the whole project).
+  int postcode_base = 1000;
+  int postcode_spread = 10;
 };
 
 struct SynthGemeente {

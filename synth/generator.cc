@@ -253,7 +253,8 @@ Town DrawResidents(Random& rng, const SynthGemeente& gemeente, BsnsUsed& bsns) {
     const int target = b + 1 == static_cast<int>(buurten.size())
                            ? residents - static_cast<int>(persons.size())
                            : static_cast<int>(residents * spec.weight / total_weight);
-    const int pc_number = spec.postcode_base + static_cast<int>(rng.Below(10));
+    const int pc_number =
+        spec.postcode_base + static_cast<int>(rng.Below(static_cast<uint64_t>(spec.postcode_spread)));
     int placed = 0;
     while (placed < target) {
       const Household h = DrawHousehold(rng, pc_number, spec);

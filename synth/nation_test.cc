@@ -23,6 +23,7 @@ TEST(NationTest, TheNationHasTheNetherlandsSizesAndSpread) {
   std::vector<int> sizes;
   long residents = 0;
   int wijken = 0, buurten = 0, tiny = 0;
+  std::map<int, std::string> gemeente_of_postcode;
   const std::regex gm("GM[0-9]{4}"), wk("WK[0-9]{6}"), bu("BU[0-9]{8}");
   for (const synth::SynthGemeente& g : nation) {
     EXPECT_TRUE(std::regex_match(g.code, gm)) << g.code;
@@ -39,7 +40,12 @@ TEST(NationTest, TheNationHasTheNetherlandsSizesAndSpread) {
       EXPECT_EQ(b.code.substr(2, 4), g.code.substr(2, 4));       // and in its gemeente
       EXPECT_TRUE(codes.insert(b.code).second) << b.code;
       EXPECT_GE(b.postcode_base, 1000);
-      EXPECT_LE(b.postcode_base + 9, 9999);
+      EXPECT_GE(b.postcode_spread, 1);
+      EXPECT_LE(b.postcode_base + b.postcode_spread - 1, 9999);
+      for (int pc = b.postcode_base; pc < b.postcode_base + b.postcode_spread; ++pc) {
+        // No postcode number in two gemeenten: addresses (households) never cross one.
+        EXPECT_EQ(gemeente_of_postcode.emplace(pc, g.code).first->second, g.code) << pc;
+      }
       tiny += g.residents * b.weight / weights < 50;
     }
     buurten += static_cast<int>(g.buurten.size());

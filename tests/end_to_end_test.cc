@@ -1989,15 +1989,13 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
             0)
       << ReadFile(log);
   const std::string out = ReadFile(log);
+  const size_t p = out.find("precision "), r = out.find("can find them): ");
+  ASSERT_NE(p, std::string::npos) << out;
+  ASSERT_NE(r, std::string::npos) << out;
   double precision = 0, recall = 0, reachable = 0;
-  ASSERT_EQ(std::sscanf(out.c_str() + out.find("precision "), "precision %lf recall %lf",
-                        &precision, &recall),
-            2)
+  ASSERT_EQ(std::sscanf(out.c_str() + p, "precision %lf recall %lf", &precision, &recall), 2)
       << out;
-  ASSERT_EQ(std::sscanf(out.c_str() + out.find("can find them): "), "can find them): %*d (%lf)",
-                        &reachable),
-            1)
-      << out;
+  ASSERT_EQ(std::sscanf(out.c_str() + r, "can find them): %*d (%lf)", &reachable), 1) << out;
   EXPECT_GE(precision, 0.995) << out;
   EXPECT_GE(recall, 0.85) << out;
   // 0.886 with the three blocking schemes of before; the rest are rows the agent rejects.
