@@ -1907,14 +1907,15 @@ TEST(EndToEndTest, ReleaseBeforeTheRegisterHasSubmittedIsRefusedWithAReason) {
   EXPECT_NE(ReadFile(w.Log("request")).find("has not completed a submission"), std::string::npos);
 }
 
-TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
-  // 20% of the housing corporation's rows of residents carry typed errors of every kind.
+// A synthetic population of 50,000 (seed 11, with `dirt`: stapel-synth's options for the
+// housing export), the parties' keys and the example configs, for stapel-linkage-eval.
+fs::path LinkageProject(const std::vector<std::string>& dirt) {
   const fs::path dir = FreshTempDir();
-  ASSERT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", dir.string(), "--seed", "11",
-                        "--residents", "50000", "--error-rate", "0.2"},
-                       dir / "synth.log"),
-            0);
-  ASSERT_EQ(RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir / "keys").string(),
+  std::vector<std::string> synth = {(kBin / "stapel-synth").string(), "--out", dir.string(),
+                                    "--seed", "11", "--residents", "50000"};
+  synth.insert(synth.end(), dirt.begin(), dirt.end());
+  EXPECT_EQ(RunProcess(synth, dir / "synth.log"), 0);
+  EXPECT_EQ(RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir / "keys").string(),
                         "--project", "stapeldorp-2026", "--party", "municipality", "--party",
                         "housing", "--party", "credit"},
                        dir / "keys.log"),
@@ -1923,6 +1924,12 @@ TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
   for (const auto& entry : fs::directory_iterator(kExamples)) {
     fs::copy_file(entry.path(), dir / "config" / entry.path().filename());
   }
+  return dir;
+}
+
+TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
+  // 20% of the housing corporation's rows of residents carry typed errors of every kind.
+  const fs::path dir = LinkageProject({"--error-rate", "0.2"});
   // Deterministic passes alone, and with the fuzzy pass: both meet the targets.
   for (const bool fuzzy : {false, true}) {
     std::vector<std::string> argv = {(kBin / "stapel-linkage-eval").string(),
@@ -1966,20 +1973,7 @@ TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
 // lost, and the blocking schemes reach the true pairs whose rows the agent accepts (rows with
 // an impossible date are still rejected whole: "keep what is valid" is not built yet).
 TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
-  const fs::path dir = FreshTempDir();
-  ASSERT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", dir.string(), "--seed", "11",
-                        "--residents", "50000", "--preset", "harsh"},
-                       dir / "synth.log"),
-            0);
-  ASSERT_EQ(RunProcess({(kBin / "stapel-keys").string(), "init", "--out", (dir / "keys").string(),
-                        "--project", "stapeldorp-2026", "--party", "municipality", "--party",
-                        "housing", "--party", "credit"},
-                       dir / "keys.log"),
-            0);
-  fs::create_directories(dir / "config");
-  for (const auto& entry : fs::directory_iterator(kExamples)) {
-    fs::copy_file(entry.path(), dir / "config" / entry.path().filename());
-  }
+  const fs::path dir = LinkageProject({"--preset", "harsh"});
   const fs::path log = dir / "eval.log";
   ASSERT_EQ(RunProcess({(kBin / "stapel-linkage-eval").string(), "--register-config",
                         (dir / "config" / "agent-municipality.toml").string(), "--source-config",
