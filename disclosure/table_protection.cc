@@ -5,17 +5,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <functional>
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "disclosure/attacker_lp.h"
 #include "disclosure/disclosure.h"
 #include "disclosure/release_model.h"
 #include "disclosure/secondary_suppression.h"
+#include "parallel/for_each_index.h"
+#include "records/area_code.h"
 
 namespace stapel {
 
@@ -92,29 +91,14 @@ absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
   return result;
 }
 
-// The gemeente of a CBS area code (GMgggg, WKggggww, BUggggwwbb; records/area_code.h), or ""
-// for a code of another shape.
-std::string GemeenteOf(std::string_view code) {
-  const auto digits = [&](size_t n) {
-    return code.size() == 2 + n && std::all_of(code.begin() + 2, code.end(), [](char c) {
-             return c >= '0' && c <= '9';
-           });
-  };
-  if ((code.starts_with("GM") && digits(4)) || (code.starts_with("WK") && digits(6)) ||
-      (code.starts_with("BU") && digits(8))) {
-    return "GM" + std::string(code.substr(2, 4));
-  }
-  return "";
-}
-
 // The gemeenten of the rows of `tables`, numbered in order of appearance; empty when a row is
 // not a CBS code or lies in another gemeente than its parent (then one program covers all).
 std::map<std::string, size_t> GemeentenOf(const std::vector<const AreaTable*>& tables) {
   std::map<std::string, size_t> index;
   for (const AreaTable* table : tables) {
     for (const AreaRow& row : table->rows) {
-      const std::string gemeente = GemeenteOf(row.code);
-      if (gemeente.empty() || (!row.parent.empty() && GemeenteOf(row.parent) != gemeente)) {
+      const std::string gemeente = GemeenteOfArea(row.code);
+      if (gemeente.empty() || (!row.parent.empty() && GemeenteOfArea(row.parent) != gemeente)) {
         return {};
       }
       index.emplace(gemeente, index.size());
@@ -131,7 +115,7 @@ std::vector<AreaTable> SplitRows(const AreaTable& table,
   std::vector<AreaTable> parts(index.size(), AreaTable{.measures = table.measures, .rows = {}});
   if (positions != nullptr) positions->assign(index.size(), {});
   for (size_t r = 0; r < table.rows.size(); ++r) {
-    const size_t g = index.at(GemeenteOf(table.rows[r].code));
+    const size_t g = index.at(GemeenteOfArea(table.rows[r].code));
     parts[g].rows.push_back(table.rows[r]);
     if (positions != nullptr) (*positions)[g].push_back(r);
   }
@@ -144,30 +128,10 @@ std::vector<BuurtCounts> SplitCounts(const BuurtCounts& counts,
   std::vector<BuurtCounts> parts(index.size());
   for (BuurtCounts& part : parts) part.has_households = counts.has_households;
   for (const auto& [buurt, by_bits] : counts.buurten) {
-    auto it = index.find(GemeenteOf(buurt));
+    auto it = index.find(GemeenteOfArea(buurt));
     if (it != index.end()) parts[it->second].buurten.emplace(buurt, by_bits);
   }
   return parts;
-}
-
-// Runs fn(0) .. fn(n - 1) on every core; an exception becomes that item's INTERNAL error.
-std::vector<absl::Status> OnEveryCore(size_t n, const std::function<absl::Status(size_t)>& fn) {
-  std::vector<absl::Status> out(n);
-  std::atomic<size_t> next = 0;
-  auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) {
-      try {
-        out[i] = fn(i);
-      } catch (const std::exception& e) {
-        out[i] = absl::InternalError(e.what());
-      }
-    }
-  };
-  const size_t threads = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::jthread> helpers;
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
-  return out;
 }
 
 // The releases' rows of one gemeente; every release keeps its place (an empty one too), so a
@@ -205,7 +169,7 @@ absl::StatusOr<ProtectionResult> ProtectEachGemeente(
     for (size_t g = 0; g < index.size(); ++g) states[g].push_back(std::move(parts[g]));
   }
   std::vector<ProtectionResult> results(index.size());
-  const std::vector<absl::Status> done = OnEveryCore(index.size(), [&](size_t g) {
+  const std::vector<absl::Status> done = ForEachIndex(index.size(), /*threads=*/0, [&](size_t g) {
     auto r = ProtectSuppressed(rules, spec, truths[g], releases[g], &tables[g], states[g],
                                transitions);
     if (r.ok()) results[g] = *std::move(r);
@@ -316,10 +280,10 @@ absl::Status AuditReleases(const DisclosureRules& rules, const std::vector<Relea
       truth != nullptr ? SplitCounts(*truth, index) : std::vector<BuurtCounts>(index.size());
   std::vector<std::vector<StateChange>> own_changes(index.size());
   for (const StateChange& c : changes) {
-    auto it = index.find(GemeenteOf(c.area));
+    auto it = index.find(GemeenteOfArea(c.area));
     if (it != index.end()) own_changes[it->second].push_back(c);
   }
-  for (const absl::Status& audit : OnEveryCore(index.size(), [&](size_t g) {
+  for (const absl::Status& audit : ForEachIndex(index.size(), /*threads=*/0, [&](size_t g) {
          return AuditOneProgram(rules, parts[g], truth != nullptr ? &truths[g] : nullptr,
                                 transitions, own_changes[g]);
        })) {

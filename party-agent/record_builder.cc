@@ -5,10 +5,9 @@
 
 #include <algorithm>
 #include <ctime>
-#include <exception>
-#include <thread>
 
 #include "absl/strings/ascii.h"
+#include "parallel/for_each_index.h"
 #include "records/area_code.h"
 #include "records/birth_date.h"
 #include "records/bsn.h"
@@ -239,21 +238,10 @@ void RecordBuilder::BuildAll(std::span<const CsvRow> rows, std::span<v1::Pseudon
                              std::span<absl::Status> status, int threads) const {
   // Fewer rows than this per thread are not worth a thread.
   constexpr size_t kMinRowsPerThread = 256;
-  const size_t n = rows.size();
-  const size_t parts =
-      std::clamp<size_t>(n / kMinRowsPerThread, 1, static_cast<size_t>(std::max(threads, 1)));
-  auto build = [&](size_t part) {
-    for (size_t i = n * part / parts; i < n * (part + 1) / parts; ++i) {
-      try {
-        status[i] = Build(rows[i], out[i]);
-      } catch (const std::exception& e) {  // out of memory: this row fails, not the agent
-        status[i] = absl::ResourceExhaustedError(e.what());
-      }
-    }
-  };
-  std::vector<std::jthread> helpers;
-  for (size_t part = 1; part < parts; ++part) helpers.emplace_back(build, part);
-  build(0);
+  const int useful = static_cast<int>(std::max<size_t>(1, rows.size() / kMinRowsPerThread));
+  std::vector<absl::Status> built = ForEachIndex(
+      rows.size(), std::min(std::max(threads, 1), useful), [&](size_t i) { return Build(rows[i], out[i]); });
+  std::move(built.begin(), built.end(), status.begin());
 }
 
 absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) const {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "records/text_normalize.h"
 
@@ -26,6 +28,19 @@ std::string WijkOfBuurt(std::string_view buurt_code) {
 
 std::string GemeenteOfWijk(std::string_view wijk_code) {
   return fmt::format("GM{}", wijk_code.substr(2, 4));
+}
+
+std::string GemeenteOfArea(std::string_view code) {
+  const auto digits = [&](size_t n) {
+    return code.size() == 2 + n && std::all_of(code.begin() + 2, code.end(), [](char c) {
+             return c >= '0' && c <= '9';
+           });
+  };
+  if ((code.starts_with("GM") && digits(4)) || (code.starts_with("WK") && digits(6)) ||
+      (code.starts_with("BU") && digits(8))) {
+    return fmt::format("GM{}", code.substr(2, 4));
+  }
+  return "";
 }
 
 }  // namespace stapel

@@ -16,6 +16,9 @@ absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text);
 
 std::string WijkOfBuurt(std::string_view buurt_code);    // requires a valid buurt code
 std::string GemeenteOfWijk(std::string_view wijk_code);  // requires a valid wijk code
+// The gemeente of any area code (GMgggg, WKggggww or BUggggwwbb), or "" for a code of another
+// shape.
+std::string GemeenteOfArea(std::string_view code);
 
 }  // namespace stapel
 

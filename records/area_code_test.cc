@@ -15,6 +15,12 @@ TEST(AreaCodeTest, NormalizesBuurtCodes) {
 TEST(AreaCodeTest, DerivesWijkAndGemeenteFromTheCode) {
   EXPECT_EQ(WijkOfBuurt("BU19910203"), "WK199102");
   EXPECT_EQ(GemeenteOfWijk("WK199102"), "GM1991");
+  for (const char* code : {"GM1991", "WK199102", "BU19910203"}) {
+    EXPECT_EQ(GemeenteOfArea(code), "GM1991") << code;
+  }
+  for (const char* code : {"", "GM199", "WK1991020", "BU1991020X", "XX199102", "Stapeldorp"}) {
+    EXPECT_EQ(GemeenteOfArea(code), "") << code;
+  }
 }
 
 }  // namespace

@@ -66,14 +66,16 @@ std::string MakeBsn(Random& rng, BsnsUsed& used) {
   while (true) {
     std::string d(9, '0');
     int sum = 0;
+    size_t number = 0;  // the digits as a number, the bit to mark
     for (int i = 0; i < 8; ++i) {
       d[i] = static_cast<char>('0' + rng.Below(10));
       sum += (9 - i) * (d[i] - '0');
+      number = number * 10 + static_cast<size_t>(d[i] - '0');
     }
     const int check = sum % 11;
     if (check == 10) continue;
     d[8] = static_cast<char>('0' + check);
-    const size_t number = std::stoul(d);
+    number = number * 10 + static_cast<size_t>(check);
     if (number == 0 || used[number]) continue;
     used[number] = true;
     return d;
