@@ -4,7 +4,6 @@
 #include <fmt/ranges.h>
 
 #include <map>
-#include <optional>
 
 #include "disclosure/disclosure.h"
 #include "encoding/json.h"
@@ -17,6 +16,7 @@ absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry) {
   LoggedRelease out;
   out.seq = entry.value("seq", uint64_t{0});
   out.data_version = entry.value("data_version", std::string());
+  out.period = entry.value("period", std::string());
   if (!entry.contains("table")) return absl::InvalidArgumentError("table is missing");
   auto table = AreaTable::FromJson(entry["table"]);
   if (!table.ok()) return table.status();
@@ -109,7 +109,8 @@ absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const
 absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited) {
   std::vector<LoggedRelease> releases;
   std::map<uint64_t, nlohmann::json> state_changes;  // by seq
-  const nlohmann::json* linked_entry = nullptr;  // the one the last release over several names
+  // Per period, the one the period's last release over several data states names.
+  std::map<std::string, const nlohmann::json*> linked_entries;
   for (const auto& line : lines) {
     nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!entry.is_object()) continue;
@@ -136,32 +137,35 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
         return absl::InvalidArgumentError(fmt::format(
             "release #{} names a state_changes entry of another data state", logged->seq));
       }
-      linked_entry = &named->second;
+      linked_entries[logged->period] = &named->second;
     }
     releases.push_back(*std::move(logged));
   }
-  std::optional<LinkedStates> linked;
-  if (linked_entry != nullptr) {
+  // Per period: the releases of the states its last guard linked are audited together, every
+  // other data state on its own. (Periods never share a data state: their records differ.)
+  std::map<std::string, LinkedStates> linked;
+  for (const auto& [period, linked_entry] : linked_entries) {
     auto read = ReadStateChanges(*linked_entry);
     if (!read.ok()) {
       return absl::InvalidArgumentError(fmt::format(
           "the state_changes entry #{}: {}", linked_entry->value("seq", uint64_t{0}),
           std::string(read.status().message())));
     }
-    linked = *std::move(read);
+    linked[period] = *std::move(read);
   }
-  std::vector<const LoggedRelease*> together;
+  std::map<std::string, std::vector<const LoggedRelease*>> together;  // by period
   std::map<std::string, std::vector<const LoggedRelease*>> by_data;
   for (const LoggedRelease& release : releases) {
-    if (linked.has_value() && linked->state_of.contains(release.data_version)) {
-      together.push_back(&release);
+    const auto period = linked.find(release.period);
+    if (period != linked.end() && period->second.state_of.contains(release.data_version)) {
+      together[release.period].push_back(&release);
     } else {
       by_data[release.data_version].push_back(&release);
     }
   }
   *audited = releases.size();
-  if (!together.empty()) {
-    if (absl::Status s = AuditTogether(together, "data states linked by updates", &*linked);
+  for (const auto& [period, group] : together) {
+    if (absl::Status s = AuditTogether(group, "data states linked by updates", &linked[period]);
         !s.ok()) {
       return s;
     }

@@ -23,6 +23,7 @@ namespace stapel {
 struct LoggedRelease {
   uint64_t seq = 0;
   std::string data_version;  // digest of the records the table was computed from
+  std::string period;        // Manifest::periods; "" in a project of one unnamed period
   DisclosureRules rules;
   ReleasedTable released;
 };

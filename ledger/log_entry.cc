@@ -7,8 +7,8 @@
 namespace stapel {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReleaseEntry, project_id, requester, request, data_version,
-                                   rules, protection, linkage, table)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SubmissionEntry, party, submission_id, batches, records,
+                                   period, rules, protection, linkage, table)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SubmissionEntry, party, period, submission_id, batches, records,
                                    replaced_records, stored_sha256)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PurgeEntry, project_id, retention_until, reason, parties,
                                    stored_entries_deleted)
@@ -26,10 +26,20 @@ nlohmann::json Stamped(std::string_view type, nlohmann::json entry) {
   return entry;
 }
 
+// The fields of `entry` without an empty "period" (a project of one unnamed period).
+nlohmann::json WithoutEmptyPeriod(nlohmann::json entry) {
+  if (entry.value("period", "").empty()) entry.erase("period");
+  return entry;
+}
+
 }  // namespace
 
-nlohmann::json ReleaseEntry::ToEntry() const { return Stamped(kEntryRelease, *this); }
-nlohmann::json SubmissionEntry::ToEntry() const { return Stamped(kEntrySubmission, *this); }
+nlohmann::json ReleaseEntry::ToEntry() const {
+  return Stamped(kEntryRelease, WithoutEmptyPeriod(*this));
+}
+nlohmann::json SubmissionEntry::ToEntry() const {
+  return Stamped(kEntrySubmission, WithoutEmptyPeriod(*this));
+}
 nlohmann::json PurgeEntry::ToEntry() const { return Stamped(kEntryPurge, *this); }
 nlohmann::json KeyEpochEntry::ToEntry() const { return Stamped(kEntryKeyEpoch, *this); }
 nlohmann::json RepairEntry::ToEntry() const { return Stamped(kEntryRepair, *this); }

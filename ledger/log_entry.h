@@ -18,6 +18,7 @@ struct ReleaseEntry {
   std::string requester;
   nlohmann::json request;  // purpose, population, level, measures, spec
   std::string data_version;
+  std::string period;  // Manifest::periods; left out of the entry when empty
   nlohmann::json rules;
   nlohmann::json protection;
   nlohmann::json linkage;
@@ -25,8 +26,11 @@ struct ReleaseEntry {
   nlohmann::json ToEntry() const;
 };
 
+// `period` is left out of the entry when empty (a project of one unnamed period), as in
+// ReleaseEntry.
 struct SubmissionEntry {
   std::string party;
+  std::string period;
   std::string submission_id;  // hex
   uint64_t batches = 0;
   uint64_t records = 0;

@@ -1,6 +1,7 @@
 #include "party-agent/agent.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -44,6 +45,20 @@ Agent::Agent(AgentConfig config, Manifest manifest, std::unique_ptr<Ed25519Signe
 absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config) {
   auto manifest = config.LoadManifest();
   if (!manifest.ok()) return manifest.status();
+  if (!manifest->HasPeriod(config.period)) {
+    return absl::InvalidArgumentError(
+        manifest->periods.empty()
+            ? fmt::format("the export names period '{}', but project '{}' names no periods; "
+                          "remove [input] period from {} (or --period)",
+                          config.period, manifest->project_id, config.config_file.string())
+            : fmt::format("project '{}' holds data per period ({}); name the export's period "
+                          "with --period or [input] period in {}{}",
+                          manifest->project_id, fmt::join(manifest->periods, ", "),
+                          config.config_file.string(),
+                          config.period.empty() ? ""
+                                                : fmt::format(" ('{}' is not one of them)",
+                                                              config.period)));
+  }
   auto signer = Ed25519Signer::FromFile(config.signing_key);
   if (!signer.ok()) return signer.status();
   auto hub_key = Ed25519Verifier::FromFile(config.hub_signing_key);
@@ -144,7 +159,8 @@ absl::Status Agent::KeepReceipt(const v1::SubmissionReceipt& receipt,
                                            hub.dump(), us.dump()));
   };
   if (e.value("type", "") != kEntrySubmission || e.value("party", "") != config_.party_id ||
-      e.value("submission_id", "") != HexEncode(sent.submission_id())) {
+      e.value("submission_id", "") != HexEncode(sent.submission_id()) ||
+      e.value("period", "") != sent.period()) {
     return differs("submission", e.value("submission_id", ""), HexEncode(sent.submission_id()));
   }
   if (e.value("batches", uint64_t{0}) != sent.batch_count()) {
@@ -228,7 +244,8 @@ absl::Status Agent::ResumeOrStart(Submission* run) {
                    {"batch_size", config_.batch_size},
                    {"party", config_.party_id},
                    {"project", manifest_.project_id},
-                   {"key_check", key_check_}};
+                   {"key_check", key_check_},
+                   {"period", config_.period}};
   run->progress_file = config_.input.string() + ".progress.json";
   run->submission_id.assign(16, '\0');
   randombytes_buf(run->submission_id.data(), run->submission_id.size());
@@ -252,6 +269,7 @@ void Agent::NewBatch(Submission* run) {
   batch.set_submission_id(run->submission_id);
   batch.set_sequence(run->summary.batches);
   batch.set_key_check(key_check_);
+  batch.set_period(config_.period);
   for (const auto& k : run->builder->match_key_kinds()) batch.add_match_key_kinds(k);
   for (const auto& a : run->builder->attribute_names()) batch.add_attribute_names(a);
 }
@@ -369,6 +387,7 @@ absl::Status Agent::CompleteSubmission(BatchSink* sink, Submission* run) {
   done.set_submission_id(run->submission_id);
   done.set_batch_count(run->summary.batches);
   done.set_record_count(run->summary.records_sent);
+  done.set_period(config_.period);
   v1::SignedSubmissionSummary signed_done;
   done.SerializeToString(signed_done.mutable_summary());
   const Ed25519Signature sig = signer_->Sign(kSubmissionSignatureContext, signed_done.summary());

@@ -57,7 +57,8 @@ absl::Status ReadKeys(const toml::table& root, const std::filesystem::path& path
   return absl::OkStatus();
 }
 
-// [input]: the export, its delimiter and encoding, the reject file and the batch size.
+// [input]: the export, its delimiter and encoding, the reject file, the batch size and the
+// period.
 absl::Status ReadInput(const toml::table& root, const std::filesystem::path& path, AgentConfig* c) {
   auto input = root["input"]["file"].value<std::string>();
   if (!input) return ConfigError(path, "[input] file is missing (the CSV export to send)");
@@ -85,6 +86,7 @@ absl::Status ReadInput(const toml::table& root, const std::filesystem::path& pat
     return ConfigError(path, "[input] batch_size must be from 1 to 50000");
   }
   c->batch_size = static_cast<size_t>(batch);
+  c->period = root["input"]["period"].value_or(std::string());
   return absl::OkStatus();
 }
 

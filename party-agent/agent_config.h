@@ -48,6 +48,9 @@ struct AgentConfig {
   char delimiter = ',';
   std::filesystem::path reject_file;  // default: <input>.rejects.csv
   size_t batch_size = 5000;
+  // [input] period: the period the export describes, one of the manifest's periods (empty
+  // when the manifest names none). The run replaces the party's data of that period only.
+  std::string period;
   int retry_seconds = 60;  // how long to keep retrying an unreachable hub
   int batches_in_flight = 2;  // sent before the first is acknowledged (1 to 3)
   // Threads that build records (keys and Bloom filters): every core by default.

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--hub", hub_override, "Hub address host:port (overrides [hub] address)");
   app.add_option("--input", input_override, "CSV export to send (overrides [input] file)");
+  std::string period;
+  app.add_option("--period", period,
+                 "The period the export describes, one of the manifest's periods (overrides "
+                 "[input] period); the run replaces the party's data of that period only");
   std::string preview;
   app.add_option("--preview", preview,
                  "Send nothing: write the pseudonymized records this run would send to this CSV "
@@ -48,6 +52,7 @@ int main(int argc, char** argv) {
     config->input = input_override;
     config->reject_file = input_override + ".rejects.csv";
   }
+  if (!period.empty()) config->period = period;
   if (in_flight > 0) config->batches_in_flight = in_flight;
   if (threads > 0) config->threads = threads;
   if (!preview.empty()) config->reject_file = preview + ".rejects.csv";  // the run's stays

@@ -78,7 +78,27 @@ namespace {
 
 using Node = toml::node_view<const toml::node>;
 
-// project_id, title, linkage_secret_creator and retention_until.
+// periods: names of 1 to 32 letters, digits, '-', '_' or '.', starting with a letter or digit
+// (Strings refuses a name listed twice).
+absl::Status ReadPeriods(const Reader& r, const Node& top, Manifest* m) {
+  if (!top["periods"]) return absl::OkStatus();
+  auto periods = r.Strings(top["periods"], "periods");
+  if (!periods.ok()) return periods.status();
+  if (periods->empty()) {
+    return r.Error("periods", "lists no period; leave it out for a project of one period");
+  }
+  for (const std::string& period : *periods) {
+    if (!IsPeriodName(period)) {
+      return r.Error("periods", fmt::format("'{}' is not a period name (1 to 32 letters, digits, "
+                                            "'-', '_' or '.', e.g. \"2025\" or \"2025-Q1\")",
+                                            period));
+    }
+  }
+  m->periods = *periods;
+  return absl::OkStatus();
+}
+
+// project_id, title, linkage_secret_creator, retention_until, gemeenten and periods.
 absl::Status ReadProject(const Reader& r, const Node& top, Manifest* m) {
   auto project = r.String(top["project_id"], "project_id", true);
   if (!project.ok()) return project.status();
@@ -112,7 +132,7 @@ absl::Status ReadProject(const Reader& r, const Node& top, Manifest* m) {
     }
     m->gemeenten = *gemeenten;
   }
-  return absl::OkStatus();
+  return ReadPeriods(r, top, m);
 }
 
 absl::Status ReadMatchKeys(const Reader& r, const Node& top, Manifest* m) {
@@ -442,6 +462,22 @@ absl::StatusOr<Manifest> Manifest::Load(const std::filesystem::path& path) {
   if (auto s = ReadPopulations(r, top, &m); !s.ok()) return s;
   return m;
 }
+
+bool IsPeriodName(std::string_view name) {
+  auto allowed = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           c == '-' || c == '_' || c == '.';
+  };
+  return !name.empty() && name.size() <= 32 && allowed(name[0]) && name[0] != '-' &&
+         name[0] != '_' && name[0] != '.' && std::all_of(name.begin(), name.end(), allowed);
+}
+
+bool Manifest::HasPeriod(std::string_view period) const {
+  return periods.empty() ? period.empty()
+                         : std::find(periods.begin(), periods.end(), period) != periods.end();
+}
+
+std::string Manifest::LatestPeriod() const { return periods.empty() ? "" : periods.back(); }
 
 const PartyManifest* Manifest::FindParty(std::string_view id) const {
   for (const auto& p : parties) {

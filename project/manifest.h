@@ -72,6 +72,10 @@ struct Manifest {
   // refuses register records of a buurt elsewhere (it would be published as a gemeente of its
   // own). Empty: not restricted (the hub warns at start).
   std::vector<std::string> gemeenten;
+  // periods: the periods the project holds data of (e.g. ["2024", "2025"], oldest first). Each
+  // submission names one, each period is a data state of its own, and a request names the
+  // periods it counts (a trend table for several). Empty: one unnamed period ("").
+  std::vector<std::string> periods;
   // linkage_secret_creator: the party that makes the linkage secret in the key ceremony (and
   // every rotation) and seals it to each party's box_key; every party then needs a box_key.
   // Empty: no ceremony can be held, and the hub accepts no batches.
@@ -93,6 +97,10 @@ struct Manifest {
   static absl::StatusOr<Manifest> Load(const std::filesystem::path& path);
 
   const PartyManifest* FindParty(std::string_view id) const;
+  // Whether data may name `period`: one of `periods`, or "" when the manifest names none.
+  bool HasPeriod(std::string_view period) const;
+  // The last of `periods` ("" when none): what a request that names no period counts.
+  std::string LatestPeriod() const;
   // The position of a match key kind in the precision order; match_keys.size() if unknown.
   size_t MatchKeyIndex(std::string_view kind) const;
   const PartyManifest& RegisterParty() const;  // exactly one exists after Load
@@ -104,6 +112,9 @@ struct Manifest {
   std::vector<std::string> Attributes() const;
   const Population* FindPopulation(std::string_view name) const;
 };
+
+// A valid period name: 1 to 32 of [0-9A-Za-z._-], starting with a letter or digit.
+bool IsPeriodName(std::string_view name);
 
 }  // namespace stapel
 

@@ -112,5 +112,30 @@ TEST(ManifestTest, GemeentenAreCbsCodes) {
       << bad.status();
 }
 
+TEST(ManifestTest, PeriodsAreNamedOnceEach) {
+  auto none = Manifest::Load(WriteProject(kTestManifest));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->HasPeriod(""));
+  EXPECT_FALSE(none->HasPeriod("2025"));
+  EXPECT_EQ(none->LatestPeriod(), "");
+  auto two = Manifest::Load(WriteProject(
+      Replace(kTestManifest, "title = ", "periods = [\"2024\", \"2025\"]\ntitle = ")));
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_TRUE(two->HasPeriod("2024"));
+  EXPECT_FALSE(two->HasPeriod(""));
+  EXPECT_FALSE(two->HasPeriod("2023"));
+  EXPECT_EQ(two->LatestPeriod(), "2025");
+  for (const auto& [periods, error] : std::vector<std::pair<std::string, std::string>>{
+           {"[\"2024\", \"2024\"]", "'2024' twice"},
+           {"[\"20/24\"]", "'20/24' is not a period name"},
+           {"[\".2024\"]", "'.2024' is not a period name"},
+           {"[]", "lists no period"}}) {
+    auto bad = Manifest::Load(
+        WriteProject(Replace(kTestManifest, "title = ", "periods = " + periods + "\ntitle = ")));
+    ASSERT_FALSE(bad.ok()) << periods;
+    EXPECT_NE(bad.status().message().find(error), std::string::npos) << bad.status();
+  }
+}
+
 }  // namespace
 }  // namespace stapel

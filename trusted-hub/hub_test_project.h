@@ -65,8 +65,9 @@ struct HubTestProject {
   // A batch of `n` records: register records carry bsn key `first_tag + i`, a surname key,
   // buurt BU99990101 and youth_care = i % 2; credit records carry the bsn key and debts = 1.
   static v1::Batch MakeBatch(const std::string& party, std::string submission, uint64_t seq, int n,
-                             uint8_t first_tag) {
+                             uint8_t first_tag, const std::string& period = "") {
     v1::Batch b;
+    b.set_period(period);
     b.set_project_id("test");
     b.set_party_id(party);
     b.set_submission_id(submission);
@@ -104,8 +105,10 @@ struct HubTestProject {
 
   static v1::SignedSubmissionSummary Summary(const std::string& party, std::string submission,
                                              uint64_t batches, uint64_t records,
-                                             const Ed25519Signer& key) {
+                                             const Ed25519Signer& key,
+                                             const std::string& period = "") {
     v1::SubmissionSummary s;
+    s.set_period(period);
     s.set_project_id("test");
     s.set_party_id(party);
     s.set_submission_id(submission);
@@ -127,14 +130,17 @@ struct HubServices {
   std::unique_ptr<Releaser> releaser = std::make_unique<Releaser>(
       &p.manifest, p.submissions.get(), p.log.get(), p.relay.get(), Geography());
 
-  // One complete submission of `n` records of `party` (see MakeBatch), signed with `key`.
-  absl::Status Submit(const std::string& party, int n, uint8_t first_tag,
-                      const Ed25519Signer& key) {
+  // One complete submission of `n` records of `party` (see MakeBatch) for `period`, signed
+  // with `key`; its submission id is made of `first_tag`.
+  absl::Status Submit(const std::string& party, int n, uint8_t first_tag, const Ed25519Signer& key,
+                      const std::string& period = "") {
     const std::string sub(16, static_cast<char>(first_tag));
     auto ack = ingest->SubmitBatch(
-        party, HubTestProject::Sign(HubTestProject::MakeBatch(party, sub, 0, n, first_tag), key));
+        party, HubTestProject::Sign(
+                   HubTestProject::MakeBatch(party, sub, 0, n, first_tag, period), key));
     if (!ack.ok()) return ack.status();
-    return ingest->CompleteSubmission(party, HubTestProject::Summary(party, sub, 1, n, key))
+    return ingest
+        ->CompleteSubmission(party, HubTestProject::Summary(party, sub, 1, n, key, period))
         .status();
   }
 };

@@ -64,6 +64,22 @@ absl::Status CheckBatchNames(const PartyManifest& party, const v1::Batch& batch,
   return absl::OkStatus();
 }
 
+// The period data name: one of the manifest's, or none when it names none. `at` starts the
+// message.
+absl::Status CheckPeriod(const Manifest& manifest, std::string_view period, std::string_view at) {
+  if (manifest.HasPeriod(period)) return absl::OkStatus();
+  if (manifest.periods.empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{} names period '{}', but project '{}' names no periods; run the agent without "
+        "--period",
+        at, period, manifest.project_id));
+  }
+  return absl::InvalidArgumentError(fmt::format(
+      "{} {}; the manifest's periods are {}: run the agent with --period and one of them", at,
+      period.empty() ? std::string("names no period") : fmt::format("names period '{}'", period),
+      fmt::join(manifest.periods, ", ")));
+}
+
 // What every record of one batch is checked against. Refers to, and must not outlive, the
 // batch, the manifest and the party it is made from.
 struct RecordRules {
@@ -265,7 +281,7 @@ absl::Status Ingest::CheckBatchHeader(const PartyManifest& party, const v1::Batc
   if (batch.submission_id().size() != 16) {
     return absl::InvalidArgumentError(fmt::format("{}: submission id must be 16 bytes", at));
   }
-  return absl::OkStatus();
+  return CheckPeriod(*manifest_, batch.period(), at);
 }
 
 absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& batch) const {
@@ -371,6 +387,7 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
     return absl::PermissionDeniedError(fmt::format(
         "party '{}' cannot complete a submission of '{}'", (*party)->id, summary.party_id()));
   }
+  if (absl::Status s = CheckPeriod(*manifest_, summary.period(), "the summary"); !s.ok()) return s;
   std::unique_lock lock(mu_);
   // Batches of this submission still being written are counted once they are.
   written_.wait(lock, [&] {
@@ -397,6 +414,12 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
           return absl::FailedPreconditionError(fmt::format(
               "batch {} of the submission never arrived; run the agent again", batches));
         }
+        if (b.period() != summary.period()) {
+          return absl::InvalidArgumentError(fmt::format(
+              "batch {} names period '{}', the summary '{}'; a submission is of one period: "
+              "run the agent again",
+              sequence, b.period(), summary.period()));
+        }
         ++batches;
         records += b.records_size();
         return absl::OkStatus();
@@ -410,14 +433,14 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
   }
   // A completion receipted before but not made current (a failed write) is finished first,
   // so that staging this one does not lose it.
-  if (absl::Status s = RollForward(*store_, summary.party_id(),
+  if (absl::Status s = RollForward(*store_, summary.party_id(), summary.period(),
                                    [&](const std::string& id) {
                                      return completed_.contains({summary.party_id(), id});
                                    });
       !s.ok()) {
     return s;
   }
-  auto previous = store_->Current(summary.party_id());
+  auto previous = store_->Current(summary.party_id(), summary.period());
   if (!previous.ok()) return previous.status();
   // Staged, receipted, then current: what releases count is always receipted in the log, and
   // a failed append (a full disk) leaves the party's data as it was.
@@ -429,6 +452,7 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
     receipt.set_replaced_record_count((*previous)->record_count());
   }
   auto logged = log_->Append(SubmissionEntry{.party = summary.party_id(),
+                                             .period = summary.period(),
                                              .submission_id = HexEncode(summary.submission_id()),
                                              .batches = batches,
                                              .records = records,
@@ -450,12 +474,12 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
 absl::StatusOr<v1::SubmissionReceipt> Ingest::ReceiptAgain(const v1::SubmissionSummary& summary,
                                                            const nlohmann::json& entry) {
   const std::string id = HexEncode(summary.submission_id());
-  if (absl::Status s = RollForward(*store_, summary.party_id(),
+  if (absl::Status s = RollForward(*store_, summary.party_id(), summary.period(),
                                    [&](const std::string& staged) { return staged == id; });
       !s.ok()) {
     return s;
   }
-  auto current = store_->Current(summary.party_id());
+  auto current = store_->Current(summary.party_id(), summary.period());
   if (!current.ok()) return current.status();
   if (!current->has_value() || (*current)->submission_id() != summary.submission_id()) {
     // Signed batches and summaries carry no freshness of their own: without this, replaying an

@@ -6,7 +6,9 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/log_format.h"
 #include "trusted-hub/hub_test_project.h"
+#include "trusted-hub/receipt_check.h"
 
 namespace stapel {
 namespace {
@@ -382,6 +384,64 @@ TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
       "credit",
       HubTestProject::Sign(HubTestProject::MakeBatch("credit", kSub, 0, 1, 1), *p_.source_key));
   EXPECT_EQ(ack.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(IngestTest, EachPeriodKeepsItsOwnCurrentSubmissionAndEveryBatchNamesOne) {
+  p_.manifest.periods = {"2024", "2025"};
+  const auto submit = [&](const std::string& sub, int n, const std::string& batch_period,
+                          const std::string& summary_period) -> absl::Status {
+    auto ack = ingest_->SubmitBatch(
+        "credit", HubTestProject::Sign(
+                      HubTestProject::MakeBatch("credit", sub, 0, n, 1, batch_period),
+                      *p_.source_key));
+    if (!ack.ok()) return ack.status();
+    return ingest_
+        ->CompleteSubmission("credit", HubTestProject::Summary("credit", sub, 1, n, *p_.source_key,
+                                                               summary_period))
+        .status();
+  };
+  // A batch that names no period, or one the manifest does not name, is refused and says how.
+  absl::Status none = submit(std::string(16, 'a'), 2, "", "");
+  EXPECT_EQ(none.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(none.message().find("names no period; the manifest's periods are 2024, 2025: run "
+                                "the agent with --period"),
+            std::string::npos)
+      << none;
+  EXPECT_NE(submit(std::string(16, 'b'), 2, "2023", "2023").message().find("names period '2023'"),
+            std::string::npos);
+  // A summary of another period than its batches completes nothing.
+  absl::Status mixed = submit(std::string(16, 'c'), 2, "2024", "2025");
+  EXPECT_EQ(mixed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(mixed.message().find("a submission is of one period"), std::string::npos) << mixed;
+  EXPECT_FALSE(p_.submissions->Current("credit", "2025")->has_value());
+
+  ASSERT_TRUE(submit(std::string(16, 'd'), 3, "2024", "2024").ok());
+  ASSERT_TRUE(submit(std::string(16, 'e'), 4, "2025", "2025").ok());
+  ASSERT_TRUE(submit(std::string(16, 'f'), 5, "2025", "2025").ok());  // replaces 2025 only
+  EXPECT_EQ((*p_.submissions->Current("credit", "2024"))->record_count(), 3u);
+  EXPECT_EQ((*p_.submissions->Current("credit", "2025"))->record_count(), 5u);
+  EXPECT_FALSE(p_.submissions->Current("credit")->has_value());
+  EXPECT_EQ(StoredBatches(), 2);  // 2024's and the newest 2025's; the rest are gone
+  int batches_2024 = 0;
+  ASSERT_TRUE(p_.submissions
+                  ->ForEachBatch("credit", std::string(16, 'd'),
+                                 [&](uint64_t, const v1::Batch& b, std::string_view) {
+                                   EXPECT_EQ(b.period(), "2024");
+                                   ++batches_2024;
+                                   return absl::OkStatus();
+                                 })
+                  .ok());
+  EXPECT_EQ(batches_2024, 1);
+  // The receipts name their period, and the hub's start check follows each period.
+  const auto receipts = p_.log->EntriesOfType(kEntrySubmission);
+  ASSERT_EQ(receipts.size(), 3u);
+  EXPECT_EQ(receipts[2]["period"], "2025");
+  EXPECT_EQ(receipts[2]["replaced_records"], 4);
+  EXPECT_TRUE(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).ok());
+  ASSERT_TRUE(p_.store->Apply({{"current/credit/2024", "", /*erase=*/true}}, true).ok());
+  absl::Status lost = CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get());
+  EXPECT_EQ(lost.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(lost.message().find("party 'credit', period 2024"), std::string::npos) << lost;
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                               {"officer_signature", officer_signature},
                               {"k", manifest.disclosure.k}};
   if (!manifest.gemeenten.empty()) described["gemeenten"] = manifest.gemeenten;
+  if (!manifest.periods.empty()) described["periods"] = manifest.periods;
   const std::string digest = Sha256Hex(described.dump());
   if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {
     return false;

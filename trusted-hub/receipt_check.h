@@ -17,17 +17,19 @@
 
 namespace stapel {
 
-// First rolls forward every party's receipted completion that a stop (or a failed write) left
-// staged but not current (RollForward). Then DATA_LOSS, naming the party, both submissions and
-// what to do, when a party's current submission is not its newest receipted one: a database
-// never makes current what the log has not receipted. `submissions` is used during the call
+// Per party and period (those of the manifest, and any the log receipted): first rolls
+// forward a receipted completion that a stop (or a failed write) left staged but not current
+// (RollForward). Then DATA_LOSS, naming the party, the period, both submissions and what to
+// do, when the party's current submission of the period is not its newest receipted one: a
+// database never makes current what the log has not receipted. `submissions` is used during the call
 // only.
 absl::Status CheckStoreHoldsReceipted(const Manifest& manifest, const ReleaseLogWriter& log,
                                       SubmissionStore* submissions);
 
-// Makes the party's staged completion current when the log receipted it: `receipted` tells
-// whether a submission (hex id) of the party was receipted.
+// Makes the party's staged completion of `period` current when the log receipted it:
+// `receipted` tells whether a submission (hex id) of the party was receipted.
 absl::Status RollForward(SubmissionStore& submissions, std::string_view party,
+                         std::string_view period,
                          const std::function<bool(const std::string&)>& receipted);
 
 }  // namespace stapel

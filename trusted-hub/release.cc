@@ -21,6 +21,7 @@
 #include "linker/linkage.h"
 #include "proto/record_view.h"
 #include "proto/table_request.h"
+#include "tables/trend_table.h"
 #include "trusted-hub/retention.h"
 
 namespace stapel {
@@ -217,6 +218,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+}  // namespace
+
 // A table protected for release, and what protecting it took.
 struct ProtectedTable {
   AreaTable table;  // suppressed and rounded
@@ -225,6 +228,8 @@ struct ProtectedTable {
   size_t earlier_checked = 0;  // earlier releases checked, of this data state and earlier ones
   size_t earlier_states = 0;   // earlier data states (updates) they were released from
 };
+
+namespace {
 
 // Builds the table of `spec` from `counts`, protects it against `earlier` and rounds it.
 absl::StatusOr<ProtectedTable> ProtectForRelease(const DisclosureRules& rules,
@@ -310,26 +315,46 @@ v1::ReleaseReply ReplyOf(const ProtectedTable& t, const nlohmann::json& table_js
 
 }  // namespace
 
-absl::StatusOr<std::string> Releaser::LinkCurrent() {
-  auto linked = CurrentLinked();
-  if (!linked.ok()) return linked.status();
-  return (*linked)->data_version;
+struct Releaser::PreparedRelease {
+  ProtectedTable table;
+  ReleaseEntry entry;
+  std::optional<StateChangesEntry> changes;  // over several data states of the period
+};
+
+absl::StatusOr<std::vector<std::string>> Releaser::LinkCurrent() {
+  std::vector<std::string> versions;
+  absl::Status last = absl::OkStatus();
+  const std::vector<std::string> periods =
+      manifest_->periods.empty() ? std::vector<std::string>{""} : manifest_->periods;
+  for (const std::string& period : periods) {
+    auto linked = CurrentLinked(period);
+    if (linked.ok()) {
+      versions.push_back((*linked)->data_version);
+    } else if (!absl::IsFailedPrecondition(linked.status())) {
+      return linked.status();
+    } else {
+      last = linked.status();  // this period's register has not sent (or another epoch's data)
+    }
+  }
+  if (versions.empty()) return last;
+  return versions;
 }
 
-absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked() {
+absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
+    const std::string& period) {
   std::lock_guard lock(link_mu_);
   const KeyRelay::Epoch epoch = keys_->Current();
   std::string submissions = fmt::format("epoch {} {};", epoch.number, epoch.key_check);
   Submissions current;
   for (const PartyManifest* party : LinkOrder(*manifest_)) {
-    auto summary = store_->Current(party->id);
+    auto summary = store_->Current(party->id, period);
     if (!summary.ok()) return summary.status();
     if (!summary->has_value()) {
       if (party->role == PartyRole::kRegister) {
         return absl::FailedPreconditionError(fmt::format(
-            "the population register '{}' has not completed a submission yet; run its agent "
+            "the population register '{}' has not completed a submission {}yet; run its agent "
             "first",
-            party->id));
+            party->id, period.empty() ? "" : fmt::format("of period {} ", period)));
       }
       submissions += party->id + " none;";
     } else {
@@ -338,8 +363,9 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
     }
     current.emplace_back(party, std::move(*summary));
   }
-  if (!linked_ || linked_->submissions != submissions) {
-    linked_.reset();  // its memory goes once no release holds it
+  std::shared_ptr<const Linked>& kept = linked_[period];
+  if (!kept || kept->submissions != submissions) {
+    kept.reset();  // its memory goes once no release holds it
     const auto start = std::chrono::steady_clock::now();
     auto linked = Link(current, epoch);
     if (!linked.ok()) return linked.status();
@@ -349,12 +375,13 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
     for (const auto& [party, summary] : current) {
       if (summary.has_value()) parties.push_back(party->id);
     }
-    spdlog::info("linked data state {} of {} in {:.1f} s", linked->data_version,
+    spdlog::info("linked data state {}{} of {} in {:.1f} s", linked->data_version,
+                 period.empty() ? "" : fmt::format(" (period {})", period),
                  fmt::join(parties, ", "), seconds);
     linked->submissions = std::move(submissions);
-    linked_ = std::make_shared<const Linked>(*std::move(linked));
+    kept = std::make_shared<const Linked>(*std::move(linked));
   }
-  return linked_;
+  return kept;
 }
 
 absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
@@ -381,7 +408,8 @@ absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
   return linked;
 }
 
-absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& data_version) {
+absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& data_version,
+                                                             const std::string& period) {
   Guarded out;
   out.versions = {data_version};
   StateTransitions* transitions = &out.transitions;
@@ -398,6 +426,7 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
   for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
     auto logged = ReadReleaseEntry(entry);
     if (!logged.ok()) return logged.status();
+    if (logged->period != period) continue;
     auto [it, fresh] = state_of.try_emplace(logged->data_version, 0);
     if (fresh && logged->data_version != data_version) {
       auto stored = store_->StateCounts(logged->data_version);
@@ -463,19 +492,92 @@ absl::Status Releaser::CheckRequest(std::string_view requester,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::string>> Releaser::RequestedPeriods(
+    const v1::TableRequest& request) const {
+  if (request.periods().empty()) return std::vector<std::string>{manifest_->LatestPeriod()};
+  if (request.periods_size() > kMaxPeriodsPerRequest) {
+    return absl::InvalidArgumentError(fmt::format(
+        "the request names {} periods; a trend table spans at most {}", request.periods_size(),
+        kMaxPeriodsPerRequest));
+  }
+  std::vector<std::string> periods;
+  for (const std::string& period : request.periods()) {
+    if (!manifest_->HasPeriod(period)) {
+      return absl::InvalidArgumentError(
+          manifest_->periods.empty()
+              ? fmt::format("project '{}' names no periods; ask without a period",
+                            manifest_->project_id)
+              : fmt::format("period '{}' is not one of project '{}''s periods ({})",
+                            BoundedUtf8(period, 64), manifest_->project_id,
+                            fmt::join(manifest_->periods, ", ")));
+    }
+    if (std::find(periods.begin(), periods.end(), period) != periods.end()) {
+      return absl::InvalidArgumentError(
+          fmt::format("period '{}' is named twice in the request", period));
+    }
+    periods.push_back(period);
+  }
+  return periods;
+}
+
 absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester,
                                                       const v1::TableRequest& request) {
   if (absl::Status s = CheckRequest(requester, request); !s.ok()) return s;
+  auto periods = RequestedPeriods(request);
+  if (!periods.ok()) return periods.status();
   const TableRequest table_request = TableRequestFromProto(request);
   std::lock_guard lock(mu_);
-  auto linked = CurrentLinked();  // held: a new state linked meanwhile does not change it
+  // Every period is protected before any is logged: a refusal releases nothing. (The guard
+  // of one period never looks at another's releases.)
+  std::vector<PreparedRelease> prepared;
+  for (const std::string& period : *periods) {
+    auto one = PrepareRelease(requester, request, table_request, period);
+    if (!one.ok()) return one.status();
+    prepared.push_back(*std::move(one));
+  }
+  std::vector<v1::ReleaseReply> replies;
+  for (PreparedRelease& one : prepared) {
+    auto reply = LogRelease(one);
+    if (!reply.ok()) return reply.status();
+    replies.push_back(*std::move(reply));
+  }
+  if (replies.size() == 1) return replies.front();
+  // The trend: the periods' released tables side by side, with the change.
+  std::vector<AreaTable> tables;
+  for (const PreparedRelease& one : prepared) tables.push_back(one.table.table);
+  const AreaTable trend = BuildTrendTable(*periods, tables);
+  nlohmann::json trend_json = trend.ToJson();
+  trend_json["periods"] = *periods;
+  v1::ReleaseReply out = replies.back();
+  out.set_table_json(trend_json.dump(2));
+  out.set_table_csv(trend.ToCsv());
+  out.set_table_sha256(Sha256Hex(trend_json.dump()));
+  out.set_suppressed_primary(0);
+  out.set_suppressed_secondary(0);
+  out.set_suppressed_by_guard(0);
+  out.set_earlier_releases_checked(0);
+  for (const v1::ReleaseReply& reply : replies) {
+    out.set_suppressed_primary(out.suppressed_primary() + reply.suppressed_primary());
+    out.set_suppressed_secondary(out.suppressed_secondary() + reply.suppressed_secondary());
+    out.set_suppressed_by_guard(out.suppressed_by_guard() + reply.suppressed_by_guard());
+    out.set_earlier_releases_checked(out.earlier_releases_checked() +
+                                     reply.earlier_releases_checked());
+    out.add_period_sequences(reply.sequence());
+    out.add_period_log_entries(reply.log_entry());
+  }
+  return out;
+}
+
+absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
+    std::string_view requester, const v1::TableRequest& request,
+    const TableRequest& table_request, const std::string& period) {
+  auto linked = CurrentLinked(period);  // held: a new state linked meanwhile does not change it
   if (!linked.ok()) return linked.status();
   const BuurtCounts* counts = &(*linked)->counts;
-  const nlohmann::json& linkage = (*linked)->linkage;
   const std::string& data_version = (*linked)->data_version;
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
-  auto earlier = EarlierReleases(data_version);
+  auto earlier = EarlierReleases(data_version, period);
   if (!earlier.ok()) return earlier.status();
 
   const DisclosureRules& rules = manifest_->disclosure;
@@ -493,33 +595,41 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
       return s;
     }
   }
-
-  const nlohmann::json table_json = released->table.ToJson();
-  ReleaseEntry entry{.project_id = manifest_->project_id,
-                     .requester = std::string(requester),
-                     .request = RequestJson(request, table_request, *spec),
-                     .data_version = data_version,
-                     .rules = RulesToJson(rules),
-                     .protection = ProtectionJson(*released),
-                     .linkage = linkage,
-                     .table = table_json};
-  // Over several data states, what changed goes in the log first, for the audit; the release
-  // names it (a crash in between leaves it unnamed, which the audit skips).
-  if (earlier->versions.size() > 1 && released->protection.changes.has_value()) {
+  PreparedRelease out{.table = *std::move(released),
+                      .entry = {.project_id = manifest_->project_id,
+                                .requester = std::string(requester),
+                                .request = RequestJson(request, table_request, *spec),
+                                .data_version = data_version,
+                                .period = period,
+                                .rules = RulesToJson(rules),
+                                .protection = {},
+                                .linkage = (*linked)->linkage,
+                                .table = {}},
+                      .changes = std::nullopt};
+  out.entry.protection = ProtectionJson(out.table);
+  out.entry.table = out.table.table.ToJson();
+  if (earlier->versions.size() > 1 && out.table.protection.changes.has_value()) {
     nlohmann::json transitions = nlohmann::json::array();
     for (const auto& [from, to] : earlier->transitions) transitions.push_back({from, to});
-    auto changes = log_->Append(
-        StateChangesEntry{.states = earlier->versions,
-                          .transitions = std::move(transitions),
-                          .changes = StateChangesToJson(*released->protection.changes)}
-            .ToEntry());
-    if (!changes.ok()) return changes.status();
-    entry.protection["state_changes_seq"] = SeqOf(*changes);
+    out.changes = StateChangesEntry{.states = earlier->versions,
+                                    .transitions = std::move(transitions),
+                                    .changes = StateChangesToJson(*out.table.protection.changes)};
   }
-  auto line = log_->Append(entry.ToEntry());
+  return out;
+}
+
+absl::StatusOr<v1::ReleaseReply> Releaser::LogRelease(PreparedRelease& prepared) {
+  // Over several data states, what changed goes in the log first, for the audit; the release
+  // names it (a crash in between leaves it unnamed, which the audit skips).
+  if (prepared.changes.has_value()) {
+    auto changes = log_->Append(prepared.changes->ToEntry());
+    if (!changes.ok()) return changes.status();
+    prepared.entry.protection["state_changes_seq"] = SeqOf(*changes);
+  }
+  auto line = log_->Append(prepared.entry.ToEntry());
   if (!line.ok()) return line.status();
   // Its own seq, from the line: other entries (submissions, refusals) may be appended meanwhile.
-  return ReplyOf(*released, table_json, SeqOf(*line), *line);
+  return ReplyOf(prepared.table, prepared.entry.table, SeqOf(*line), *line);
 }
 
 }  // namespace stapel

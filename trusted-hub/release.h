@@ -2,13 +2,16 @@
 #define STAPEL_TRUSTED_HUB_RELEASE_H_
 
 // Produces a release for a requester: validates the table request against the manifest, links
-// every party's current submission onto the population register, builds the requested table
-// per buurt (or wijk) with the coarser totals, protects it (primary rules, secondary
-// suppression proved by the attacker's LP, the differencing guard against every earlier
-// release of the same data), rounds it, and appends the signed entry to the release log before
-// the table is handed out. Thread-safe: releases are serialized (the guard sees every earlier
+// every party's current submission of the requested period onto the population register,
+// builds the requested table per buurt (or wijk) with the coarser totals, protects it (primary
+// rules, secondary suppression proved by the attacker's LP, the differencing guard against
+// every earlier release of the same period, of this data state and the ones it updated),
+// rounds it, and appends the signed entry to the release log before the table is handed out.
+// A request over several periods is a trend: each period released so, then combined
+// (tables/trend_table.h). Thread-safe: releases are serialized (the guard sees every earlier
 // one); linking a new data state (LinkCurrent) runs beside them.
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,17 +50,22 @@ class Releaser {
         metrics_(metrics) {}
 
   // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
-  // FAILED_PRECONDITION when the register has not completed a submission. A refused request
-  // is recorded in the log as a refusal with its reason.
+  // INVALID_ARGUMENT for a period the manifest does not name (or one named twice, or more
+  // than kMaxPeriodsPerRequest), FAILED_PRECONDITION when the register has not completed a
+  // submission of a requested period. A refused request is recorded in the log as a refusal
+  // with its reason.
   absl::StatusOr<v1::ReleaseReply> Release(std::string_view requester,
                                            const v1::TableRequest& request);
+  static constexpr int kMaxPeriodsPerRequest = 12;
 
-  // Links the current submissions unless they are linked already, so that the next request
-  // finds them linked, and returns their data version. The hub calls it off the request path:
+  // Links the current submissions of every period of the manifest whose register has
+  // submitted, unless they are linked already, so that the next request finds them linked,
+  // and returns their data versions (in the manifest's order of periods). The hub calls it off the request path:
   // at start (the data state in storage) and after each completed submission. A request that
   // comes meanwhile waits for this link instead of linking again; one being protected goes on
-  // with the state it has. Errors: FAILED_PRECONDITION as Release; CANCELLED after Stop.
-  absl::StatusOr<std::string> LinkCurrent();
+  // with the state it has. Errors: FAILED_PRECONDITION as Release (no period has register
+  // data); CANCELLED after Stop.
+  absl::StatusOr<std::vector<std::string>> LinkCurrent();
   // The hub is stopping: a link in progress (off the request path or on it) is left
   // unfinished while it reads the parties' batches (checked per batch), and every later one
   // is refused (CANCELLED). The steps after reading (the fuzzy pass, the counts per buurt) are
@@ -68,39 +76,56 @@ class Releaser {
   // The checks before any data is read: the requester is one of the manifest, the microdata
   // may still be used (retention), the purpose is at most 1000 characters.
   absl::Status CheckRequest(std::string_view requester, const v1::TableRequest& request) const;
-  // Release without logging a refusal: checks the request, links, resolves the request to a
-  // table spec, protects and rounds the table, and logs the release before replying.
+  // Release without logging a refusal: checks the request and its periods, prepares each
+  // period's release, logs them all and, for several, combines them into the trend table.
   absl::StatusOr<v1::ReleaseReply> TryRelease(std::string_view requester,
                                               const v1::TableRequest& request);
-  // The current submissions linked into counts per buurt, with per-party linkage statistics
-  // and the data version: a digest of the records every party's current submission holds
-  // (the same export sent again gives the same data version).
+  // The periods a request counts, checked against the manifest: its own, or the latest.
+  absl::StatusOr<std::vector<std::string>> RequestedPeriods(const v1::TableRequest& request) const;
+  // One period's release, protected and rounded, with its log entries, not yet logged.
+  struct PreparedRelease;
+  // Links `period`, resolves the request to a table spec, protects and rounds the table, and
+  // keeps the state's counts for later updates' guard. Callers hold mu_.
+  absl::StatusOr<PreparedRelease> PrepareRelease(std::string_view requester,
+                                                 const v1::TableRequest& request,
+                                                 const TableRequest& table_request,
+                                                 const std::string& period);
+  // Appends the prepared entries (what changed between states first; the release then names
+  // its seq) and returns the reply.
+  absl::StatusOr<v1::ReleaseReply> LogRelease(PreparedRelease& prepared);
+  // The current submissions of a period linked into counts per buurt, with per-party linkage
+  // statistics and the data version: a digest of the records every party's current submission
+  // holds (the same export sent again gives the same data version).
   struct Linked {
     std::string submissions;  // what was linked: each party's current submission, the epoch
     BuurtCounts counts;
     nlohmann::json linkage;
     std::string data_version;
   };
-  // The current submissions linked: kept while they and the key epoch are the same (a
-  // completed submission never changes), else read and linked anew (logged, with the time).
-  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked();
+  // The current submissions of `period` linked: kept while they and the key epoch are the
+  // same (a completed submission never changes), else read and linked anew (logged, with the
+  // time).
+  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked(const std::string& period);
   // Each party in link order with its current submission (none yet: nullopt).
   using Submissions =
       std::vector<std::pair<const PartyManifest*, std::optional<v1::SubmissionSummary>>>;
   // Reads and links the submissions `current` names, with the secret of `epoch`.
   absl::StatusOr<Linked> Link(const Submissions& current, const KeyRelay::Epoch& epoch);
-  // The differencing guard's input: every earlier release, of the data state `data_version`
-  // (ReleasedTable::state 0) and of the earlier states it updated (1 the oldest, ...), with the
-  // true counts of those earlier states, which states followed which in the log (the last into
-  // the state released now, 0) and each state's data version. A state whose counts the hub did
-  // not keep (released by a version before it kept them) is left out.
+  // The differencing guard's input: every earlier release of `period`, of the data state
+  // `data_version` (ReleasedTable::state 0) and of the earlier states it updated (1 the
+  // oldest, ...), with the true counts of those earlier states, which states followed which in
+  // the log (the last into the state released now, 0) and each state's data version. A state
+  // whose counts the hub did not keep (released by a version before it kept them) is left out.
+  // Releases of other periods are not in it: each period is protected as its own statistics
+  // (docs/threat-model.md says what that leaves to the reader).
   struct Guarded {
     std::vector<ReleasedTable> releases;
     std::vector<BuurtCounts> earlier_states;  // [s - 1]: of state s
     StateTransitions transitions;
     std::vector<std::string> versions;  // [s]: of state s
   };
-  absl::StatusOr<Guarded> EarlierReleases(const std::string& data_version);
+  absl::StatusOr<Guarded> EarlierReleases(const std::string& data_version,
+                                          const std::string& period);
 
   const Manifest* manifest_;
   SubmissionStore* store_;
@@ -110,7 +135,8 @@ class Releaser {
   HubMetrics* const metrics_;  // not owned; may be null
   std::mutex mu_;       // serializes releases; taken before link_mu_
   std::mutex link_mu_;  // one link at a time
-  std::shared_ptr<const Linked> linked_;  // under link_mu_; a release holds its own reference
+  // Per period, under link_mu_; a release holds its own reference.
+  std::map<std::string, std::shared_ptr<const Linked>> linked_;
   std::stop_source stopping_;
 };
 

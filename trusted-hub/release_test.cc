@@ -5,6 +5,7 @@
 #include <span>
 
 #include "audit/officer_audit.h"
+#include "ledger/log_format.h"
 #include "trusted-hub/hub_test_project.h"
 #include "trusted-hub/ingest.h"
 
@@ -58,10 +59,11 @@ TEST_F(ReleaseTest, LinkCurrentLinksOnceAndAStoppingHubLinksNoMore) {
   Submit("municipality", 60, 1, *p_.register_key);
   auto version = releaser_->LinkCurrent();
   ASSERT_TRUE(version.ok()) << version.status();
+  ASSERT_EQ(version->size(), 1u);  // the one unnamed period
   EXPECT_EQ(*releaser_->LinkCurrent(), *version);  // kept
   auto reply = releaser_->Release("analyst", v1::TableRequest());
   ASSERT_TRUE(reply.ok()) << reply.status();
-  EXPECT_EQ(nlohmann::json::parse(reply->log_entry())["data_version"], *version);
+  EXPECT_EQ(nlohmann::json::parse(reply->log_entry())["data_version"], version->front());
   releaser_->Stop();
   Submit("credit", 40, 31, *p_.source_key);  // a new state: it would need a link
   auto stopped = releaser_->LinkCurrent();
@@ -247,6 +249,107 @@ TEST_F(ReleaseTest, AMeasureLongerWrittenOutThanTheLimitIsRefusedAndTheLogStaysR
   // What the hub checks at its next start.
   auto verified = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key, CheckReleaseKeepsItsRules);
   EXPECT_TRUE(verified.ok()) << verified.status();
+}
+
+// A project of two periods: 2024 has the register (60 persons) and credit (30 of them with
+// debts), 2025 the register only.
+class PeriodReleaseTest : public ReleaseTest {
+ protected:
+  void SetUp() override {
+    p_.manifest.periods = {"2024", "2025"};
+    ASSERT_TRUE(hub_.Submit("municipality", 60, 1, *p_.register_key, "2024").ok());
+    ASSERT_TRUE(hub_.Submit("credit", 40, 31, *p_.source_key, "2024").ok());
+    ASSERT_TRUE(hub_.Submit("municipality", 60, 101, *p_.register_key, "2025").ok());
+  }
+  static v1::TableRequest Of(std::vector<std::string> periods) {
+    v1::TableRequest request;
+    for (auto& period : periods) request.add_periods(std::move(period));
+    return request;
+  }
+  // The buurt's value of `column` in a released table.
+  static int64_t Buurt(const v1::ReleaseReply& reply, const std::string& column) {
+    auto table = *AreaTable::FromJson(nlohmann::json::parse(reply.table_json()));
+    const auto& m = table.measures;
+    const auto& cell = table.rows[2].cells[std::find(m.begin(), m.end(), column) - m.begin()];
+    return cell.suppressed ? -1 : cell.value;
+  }
+  size_t ReleaseEntries() { return p_.log->EntriesOfType(kEntryRelease).size(); }
+};
+
+TEST_F(PeriodReleaseTest, EachPeriodIsADataStateOfItsOwnAndANewOneLeavesTheOthersAlone) {
+  auto y2024 = releaser_->Release("analyst", Of({"2024"}));
+  ASSERT_TRUE(y2024.ok()) << y2024.status();
+  EXPECT_EQ(Buurt(*y2024, "debts"), 30);
+  auto y2025 = releaser_->Release("analyst", Of({"2025"}));
+  ASSERT_TRUE(y2025.ok()) << y2025.status();
+  EXPECT_EQ(Buurt(*y2025, "debts"), 0);
+  const auto entry = [](const v1::ReleaseReply& r) { return nlohmann::json::parse(r.log_entry()); };
+  EXPECT_EQ(entry(*y2024)["period"], "2024");
+  EXPECT_EQ(entry(*y2025)["period"], "2025");
+  EXPECT_NE(entry(*y2024)["data_version"], entry(*y2025)["data_version"]);
+  // The guard of a period sees that period's releases only.
+  EXPECT_EQ(y2025->earlier_releases_checked(), 0u);
+  // No period named: the manifest's last.
+  auto latest = releaser_->Release("analyst", v1::TableRequest());
+  ASSERT_TRUE(latest.ok()) << latest.status();
+  EXPECT_EQ(entry(*latest)["period"], "2025");
+  EXPECT_EQ(latest->earlier_releases_checked(), 1u);
+  // A new 2025 submission of credit replaces 2025 only: 2024 is still the same data state.
+  ASSERT_TRUE(hub_.Submit("credit", 10, 101, *p_.source_key, "2025").ok());
+  auto again = releaser_->Release("analyst", Of({"2024"}));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(entry(*again)["data_version"], entry(*y2024)["data_version"]);
+  // 2025 is a new state; its guard spans both of 2025's states (it suppresses the debts the
+  // update would disclose), never 2024's release.
+  auto updated = releaser_->Release("analyst", Of({"2025"}));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_NE(entry(*updated)["data_version"], entry(*y2025)["data_version"]);
+  EXPECT_EQ(updated->earlier_releases_checked(), 2u);
+  // Every period's state is linked off the request path too.
+  auto linked = releaser_->LinkCurrent();
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  EXPECT_EQ(linked->size(), 2u);
+  EXPECT_EQ(linked->front(), entry(*y2024)["data_version"]);
+  // The officer's audit re-proves every release, per period.
+  auto audit = AuditReleaseLog(p_.dir / "release.log", *p_.hub_key);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_TRUE(audit->lp_audit.ok()) << audit->lp_audit;
+  EXPECT_EQ(audit->releases_audited, 5u);
+}
+
+TEST_F(PeriodReleaseTest, ATrendReleasesEveryPeriodAndGivesTheChange) {
+  auto trend = releaser_->Release("analyst", Of({"2024", "2025"}));
+  ASSERT_TRUE(trend.ok()) << trend.status();
+  ASSERT_EQ(trend->period_sequences_size(), 2);
+  ASSERT_EQ(trend->period_log_entries_size(), 2);
+  EXPECT_EQ(nlohmann::json::parse(trend->period_log_entries(0))["period"], "2024");
+  EXPECT_EQ(nlohmann::json::parse(trend->period_log_entries(1))["period"], "2025");
+  EXPECT_EQ(trend->sequence(), trend->period_sequences(1));
+  EXPECT_EQ(ReleaseEntries(), 2u);
+  EXPECT_EQ(Buurt(*trend, "debts 2024"), 30);
+  EXPECT_EQ(Buurt(*trend, "debts 2025"), 0);
+  EXPECT_EQ(Buurt(*trend, "debts change 2024-2025"), -30);
+  EXPECT_EQ(Buurt(*trend, "residents change 2024-2025"), 0);
+  EXPECT_EQ(nlohmann::json::parse(trend->table_json())["periods"],
+            nlohmann::json::array({"2024", "2025"}));
+}
+
+TEST_F(PeriodReleaseTest, APeriodTheManifestDoesNotNameOrWithoutRegisterDataReleasesNothing) {
+  const auto refused = [&](std::vector<std::string> periods, absl::StatusCode code,
+                           const std::string& message) {
+    auto reply = releaser_->Release("analyst", Of(periods));
+    EXPECT_EQ(reply.status().code(), code) << reply.status();
+    EXPECT_NE(reply.status().message().find(message), std::string::npos) << reply.status();
+  };
+  refused({"2023"}, absl::StatusCode::kInvalidArgument,
+          "period '2023' is not one of project 'test''s periods (2024, 2025)");
+  refused({"2024", "2024"}, absl::StatusCode::kInvalidArgument, "named twice");
+  refused(std::vector<std::string>(Releaser::kMaxPeriodsPerRequest + 1, "2024"),
+          absl::StatusCode::kInvalidArgument, "at most 12");
+  p_.manifest.periods = {"2024", "2025", "2026"};
+  refused({"2024", "2026"}, absl::StatusCode::kFailedPrecondition,
+          "has not completed a submission of period 2026");
+  EXPECT_EQ(ReleaseEntries(), 0u);  // 2024 was protected, but nothing is released alone
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "encoding/hex.h"
 
 namespace stapel {
@@ -9,6 +11,25 @@ namespace {
 
 std::string SubmissionPrefix(std::string_view party, std::string_view submission_id) {
   return fmt::format("batch/{}/{}/", party, HexEncode(submission_id));
+}
+
+// `kind`/<party> for the unnamed period, `kind`/<party>/<period> for a named one (party ids
+// hold no '/').
+std::string SlotKey(std::string_view kind, std::string_view party, std::string_view period) {
+  return period.empty() ? fmt::format("{}/{}", kind, party)
+                        : fmt::format("{}/{}/{}", kind, party, period);
+}
+
+absl::StatusOr<std::optional<v1::SignedSubmissionSummary>> GetSigned(Store& store,
+                                                                   const std::string& key) {
+  auto value = store.Get(key);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::nullopt;
+  v1::SignedSubmissionSummary signed_summary;
+  if (!signed_summary.ParseFromString(**value)) {
+    return absl::DataLossError(fmt::format("stored submission {} does not parse", key));
+  }
+  return signed_summary;
 }
 
 }  // namespace
@@ -49,14 +70,12 @@ absl::Status SubmissionStore::ForEachBatch(
 }
 
 absl::StatusOr<std::optional<v1::SubmissionSummary>> SubmissionStore::Current(
-    std::string_view party) {
-  auto value = store_->Get(fmt::format("current/{}", party));
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return std::nullopt;
-  v1::SignedSubmissionSummary signed_summary;
+    std::string_view party, std::string_view period) {
+  auto signed_summary = GetSigned(*store_, SlotKey("current", party, period));
+  if (!signed_summary.ok()) return signed_summary.status();
+  if (!signed_summary->has_value()) return std::nullopt;
   v1::SubmissionSummary summary;
-  if (!signed_summary.ParseFromString(**value) ||
-      !summary.ParseFromString(signed_summary.summary())) {
+  if (!summary.ParseFromString((*signed_summary)->summary())) {
     return absl::DataLossError(
         fmt::format("stored current submission of {} does not parse", party));
   }
@@ -65,33 +84,46 @@ absl::StatusOr<std::optional<v1::SubmissionSummary>> SubmissionStore::Current(
 
 absl::Status SubmissionStore::StagePending(const v1::SignedSubmissionSummary& signed_summary,
                                            const v1::SubmissionSummary& summary) {
-  return store_->Apply(
-      {{fmt::format("pending/{}", summary.party_id()), signed_summary.SerializeAsString()}},
-      /*sync=*/true);
+  return store_->Apply({{SlotKey("pending", summary.party_id(), summary.period()),
+                         signed_summary.SerializeAsString()}},
+                       /*sync=*/true);
 }
 
 absl::StatusOr<std::optional<v1::SignedSubmissionSummary>> SubmissionStore::Pending(
-    std::string_view party) {
-  auto value = store_->Get(fmt::format("pending/{}", party));
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return std::nullopt;
-  v1::SignedSubmissionSummary signed_summary;
-  if (!signed_summary.ParseFromString(**value)) {
-    return absl::DataLossError(fmt::format("stored pending submission of {} does not parse", party));
-  }
-  return signed_summary;
+    std::string_view party, std::string_view period) {
+  return GetSigned(*store_, SlotKey("pending", party, period));
 }
 
 absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                                           const v1::SubmissionSummary& summary) {
+  const std::string_view party = summary.party_id();
   std::vector<Store::Write> writes;
-  writes.push_back(
-      {fmt::format("current/{}", summary.party_id()), signed_summary.SerializeAsString()});
-  writes.push_back({fmt::format("pending/{}", summary.party_id()), "", /*erase=*/true});
-  const std::string keep = SubmissionPrefix(summary.party_id(), summary.submission_id());
-  absl::Status s = store_->Scan(fmt::format("batch/{}/", summary.party_id()),
+  writes.push_back({SlotKey("current", party, summary.period()),
+                    signed_summary.SerializeAsString()});
+  writes.push_back({SlotKey("pending", party, summary.period()), "", /*erase=*/true});
+  // Kept: this submission's batches, and those of the party's current submissions of other
+  // periods (and of their staged completions, which a restart rolls forward).
+  std::set<std::string> keep = {SubmissionPrefix(party, summary.submission_id())};
+  for (const char* kind : {"current", "pending"}) {
+    const std::string exact = SlotKey(kind, party, "");
+    absl::Status s = store_->Scan(exact, [&](std::string_view key, std::string_view value) {
+      if (key != exact && !key.starts_with(exact + "/")) return true;  // another party's
+      if (key == SlotKey(kind, party, summary.period())) return true;  // replaced now
+      v1::SignedSubmissionSummary other_signed;
+      v1::SubmissionSummary other;
+      if (other_signed.ParseFromArray(value.data(), static_cast<int>(value.size())) &&
+          other.ParseFromString(other_signed.summary())) {
+        keep.insert(SubmissionPrefix(party, other.submission_id()));
+      }
+      return true;
+    });
+    if (!s.ok()) return s;
+  }
+  absl::Status s = store_->Scan(fmt::format("batch/{}/", party),
                                 [&](std::string_view key, std::string_view) {
-                                  if (!key.starts_with(keep)) {
+                                  const std::string_view prefix =
+                                      key.substr(0, key.size() - 16);  // without the sequence
+                                  if (!keep.contains(std::string(prefix))) {
                                     writes.push_back({std::string(key), "", /*erase=*/true});
                                   }
                                   return true;
@@ -116,7 +148,12 @@ absl::StatusOr<SubmissionStore::Erased> SubmissionStore::EraseAll() {
   for (const char* prefix : {"batch/", "current/", "pending/", "state/"}) {
     absl::Status scan = store_->Scan(prefix, [&](std::string_view key, std::string_view) {
       writes.push_back({std::string(key), "", true});
-      if (key.starts_with("current/")) erased.parties.emplace_back(key.substr(8));
+      if (key.starts_with("current/")) {
+        const std::string_view party = key.substr(8, key.find('/', 8) - 8);
+        if (erased.parties.empty() || erased.parties.back() != party) {
+          erased.parties.emplace_back(party);
+        }
+      }
       return true;
     });
     if (!scan.ok()) return scan;

@@ -3,10 +3,11 @@
 
 // The layout of parties' submissions in the hub's Store:
 //   batch/<party>/<submission hex>/<sequence, 16 hex digits>  -> SignedBatch as received
-//   current/<party>                                            -> SignedSubmissionSummary
-//   pending/<party>                                            -> SignedSubmissionSummary
+//   current/<party>[/<period>]                                 -> SignedSubmissionSummary
+//   pending/<party>[/<period>]                                 -> SignedSubmissionSummary
 //   state/<data version>                                       -> counts of a released state
-// A party's data is the complete submission named by current/<party>; batches of a
+// A party's data of a period is the complete submission named by current/<party>/<period>
+// (current/<party> in a project of one unnamed period, ""); batches of a
 // submission that was never completed are not used. A completion is staged (pending/), then
 // receipted in the release log, then made current: the log never lacks what the database
 // uses, and a stop after the receipt is rolled forward from pending/. Thread-safe as its Store.
@@ -43,16 +44,18 @@ class SubmissionStore {
       std::string_view party, std::string_view submission_id,
       const std::function<absl::Status(uint64_t sequence, const v1::Batch& batch,
                                        std::string_view stored)>& fn);
-  // The party's current complete submission.
-  absl::StatusOr<std::optional<v1::SubmissionSummary>> Current(std::string_view party);
+  // The party's current complete submission of `period`.
+  absl::StatusOr<std::optional<v1::SubmissionSummary>> Current(std::string_view party,
+                                                               std::string_view period = "");
   // Stages a checked completion, synced, before its receipt is logged.
   absl::Status StagePending(const v1::SignedSubmissionSummary& signed_summary,
                             const v1::SubmissionSummary& summary);
-  // The party's staged completion, if any.
-  absl::StatusOr<std::optional<v1::SignedSubmissionSummary>> Pending(std::string_view party);
-  // Makes `summary` the party's current submission and drops the staged one and every other
-  // batch of the party (the submission it replaces, and runs that were abandoned), in one
-  // synced write.
+  // The party's staged completion of `period`, if any.
+  absl::StatusOr<std::optional<v1::SignedSubmissionSummary>> Pending(
+      std::string_view party, std::string_view period = "");
+  // Makes `summary` the party's current submission of its period and drops the staged one and
+  // every other batch of the party (the submission it replaces, and runs that were abandoned)
+  // but those of its current or staged submissions of other periods, in one synced write.
   absl::Status MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                            const v1::SubmissionSummary& summary);
 
