@@ -12,6 +12,7 @@ v1::TableRequest TableRequestToProto(const TableRequest& request) {
     measure->set_name(m.name);
     measure->set_expression(m.expression);
   }
+  for (const auto& period : request.periods) out.add_periods(period);
   return out;
 }
 
@@ -19,7 +20,8 @@ TableRequest TableRequestFromProto(const v1::TableRequest& request) {
   TableRequest out{request.purpose(),
                    request.population(),
                    request.level().empty() ? "buurt" : request.level(),
-                   {}};
+                   {},
+                   {request.periods().begin(), request.periods().end()}};
   for (const auto& m : request.measures()) out.measures.push_back({m.name(), m.expression()});
   return out;
 }

@@ -127,9 +127,11 @@ absl::StatusOr<TableRequest> TableRequest::Load(const std::filesystem::path& pat
   }
   TableRequest request;
   for (const auto& [key, value] : json.items()) {
-    if (key != "purpose" && key != "population" && key != "level" && key != "measures") {
+    if (key != "purpose" && key != "population" && key != "level" && key != "measures" &&
+        key != "periods") {
       return absl::InvalidArgumentError(fmt::format(
-          "{}: unknown field '{}' (fields: purpose, population, level, measures)", file, key));
+          "{}: unknown field '{}' (fields: purpose, population, level, measures, periods)", file,
+          key));
     }
   }
   for (auto [field, target] :
@@ -155,6 +157,16 @@ absl::StatusOr<TableRequest> TableRequest::Load(const std::filesystem::path& pat
       if (!expression.ok()) return expression.status();
       request.measures.push_back({*name, *expression});
     }
+  }
+  if (json.contains("periods")) {
+    const nlohmann::json& periods = json["periods"];
+    if (!periods.is_array() ||
+        !std::all_of(periods.begin(), periods.end(), [](const auto& p) { return p.is_string(); })) {
+      return absl::InvalidArgumentError(
+          fmt::format("{}: 'periods' must be a list of period names, e.g. [\"2024\", \"2025\"]",
+                      file));
+    }
+    for (const auto& period : periods) request.periods.push_back(period.get<std::string>());
   }
   return request;
 }

@@ -57,6 +57,8 @@ struct TableRequest {
   std::string population;
   std::string level = "buurt";
   std::vector<MeasureRequest> measures;
+  // The periods to count (Manifest::periods); none: the latest; several: a trend table.
+  std::vector<std::string> periods;
 
   // A .toml or .json file with the fields above ([[measures]] name = ..., expression = ...).
   // INVALID_ARGUMENT names the file and the field.

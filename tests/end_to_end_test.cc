@@ -930,27 +930,81 @@ TEST(EndToEndTest, AOnePersonUpdateDisclosesNothingAboutThatPerson) {
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
 }
 
-TEST(EndToEndTest, TheStackingMapOfTwoPeriodsOpensOfflineInABrowserAndMatchesTheRelease) {
+TEST(EndToEndTest, TwoPeriodsAreKeptApartAndTheirTrendMapOpensOfflineAndMatchesTheReleases) {
   World w;
+  // The officer approves a project of two periods.
+  const fs::path manifest = w.dir() / "config" / "manifest.toml";
+  WriteFile(manifest, Replace(ReadFile(manifest), "gemeenten = ", "periods = [\"2025\", \"2026\"]\ngemeenten = "));
+  ASSERT_EQ(w.SignManifest(), 0) << ReadFile(w.Log("sign-manifest"));
   w.StartHub();
-  w.RunAllAgents();
-  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
-  fs::rename(w.dir() / "release", w.dir() / "release-2025");
-  // A year later: new exports of the same municipality, sent again by every party.
+  // Without a period the agent refuses before it sends anything, and says how to fix it.
+  EXPECT_EQ(w.RunAgent("agent-credit.toml", {}, "agent-no-period"), 1);
+  EXPECT_NE(ReadFile(w.Log("agent-no-period")).find("name the export's period with --period"),
+            std::string::npos)
+      << ReadFile(w.Log("agent-no-period"));
+  for (const char* party : {"municipality", "housing", "credit"}) {
+    ASSERT_EQ(w.RunAgent(fmt::format("agent-{}.toml", party), {"--period", "2025"},
+                         fmt::format("agent-{}-2025", party)),
+              0)
+        << ReadFile(w.Log(fmt::format("agent-{}-2025", party)));
+  }
+  ASSERT_EQ(w.Request("requester.toml", {"--period", "2025"}, "request-2025"), 0)
+      << ReadFile(w.Log("request-2025"));
+  const AreaTable alone_2025 = LoadTable(ReleasedFile(w.dir() / "release", ".json"));
+  fs::remove_all(w.dir() / "release");
+  // A year later: new exports of the same municipality, sent for 2026 by every party.
   ASSERT_EQ(RunProcess({(kBin / "stapel-synth").string(), "--out", (w.dir() / "2026").string(),
                         "--seed", "8", "--residents", std::to_string(kResidents)},
                        w.Log("synth-2026")),
             0);
   for (const char* party : {"municipality", "housing", "credit"}) {
     ASSERT_EQ(w.RunAgent(fmt::format("agent-{}.toml", party),
-                         {"--input",
+                         {"--period", "2026", "--input",
                           (w.dir() / "2026" / "input" / (std::string(party) + ".csv")).string()},
                          fmt::format("agent-{}-2026", party)),
               0);
   }
-  ASSERT_EQ(w.Request(), 0) << ReadFile(w.Log("request"));
-  const fs::path json_2025 = ReleasedFile(w.dir() / "release-2025", ".json");
-  const fs::path json_2026 = ReleasedFile(w.dir() / "release", ".json");
+  // One trend request: each period released on its own, then side by side with the change.
+  ASSERT_EQ(w.Request("requester.toml", {"--period", "2025", "--period", "2026"}, "request"), 0)
+      << ReadFile(w.Log("request"));
+  EXPECT_EQ(w.StopHub(), 0);
+  fs::path trend_json, json_2025, json_2026;
+  for (const auto& e : fs::directory_iterator(w.dir() / "release")) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with("stacking-trend-") && name.ends_with(".json")) trend_json = e.path();
+  }
+  ASSERT_FALSE(trend_json.empty()) << ReadFile(w.Log("request"));
+  const nlohmann::json trend_file = nlohmann::json::parse(ReadFile(trend_json));
+  ASSERT_EQ(trend_file["periods"], nlohmann::json::array({"2025", "2026"}));
+  ASSERT_EQ(trend_file["period_sequences"].size(), 2u);
+  const auto release_file = [&](const nlohmann::json& seq) {
+    return w.dir() / "release" / fmt::format("stacking-{:04d}.json", seq.get<uint64_t>());
+  };
+  json_2025 = release_file(trend_file["period_sequences"][0]);
+  json_2026 = release_file(trend_file["period_sequences"][1]);
+  // 2025 is still the data state it was: the 2026 exports replaced nothing of it, and its
+  // guard saw the earlier 2025 release only, so the table is the one released before.
+  const nlohmann::json release_2025 = nlohmann::json::parse(ReadFile(json_2025))["release"];
+  EXPECT_EQ(release_2025["period"], "2025");
+  EXPECT_EQ(release_2025["protection"]["earlier_releases_checked"], 1);
+  const AreaTable table_2025 = LoadTable(json_2025);
+  const AreaTable table_2026 = LoadTable(json_2026);
+  EXPECT_EQ(table_2025.ToCsv(), alone_2025.ToCsv());
+  const AreaTable trend = LoadTable(trend_json);
+  const int residents_2025 = trend.MeasureIndex("residents 2025");
+  const int change = trend.MeasureIndex("residents change 2025-2026");
+  ASSERT_GE(residents_2025, 0);
+  ASSERT_GE(change, 0);
+  for (size_t r = 0; r < trend.rows.size(); ++r) {
+    const Cell& from = table_2025.rows[r].cells[0];
+    const Cell& to = table_2026.rows[r].cells[0];
+    EXPECT_EQ(trend.rows[r].cells[residents_2025].value, from.value);
+    EXPECT_EQ(trend.rows[r].cells[change].suppressed, from.suppressed || to.suppressed);
+    if (!from.suppressed && !to.suppressed) {
+      EXPECT_EQ(trend.rows[r].cells[change].value, to.value - from.value);
+    }
+  }
+  ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
   const fs::path html = w.dir() / "stacking-map.html";
   const fs::path geojson = w.dir() / "input" / "buurten.geojson";
   ASSERT_EQ(
@@ -961,6 +1015,8 @@ TEST(EndToEndTest, TheStackingMapOfTwoPeriodsOpensOfflineInABrowserAndMatchesThe
       0)
       << ReadFile(w.Log("report"));
   EXPECT_NE(ReadFile(w.Log("report")).find("wrote"), std::string::npos);
+  const fs::path csv_2025 = fs::path(json_2025).replace_extension(".csv");
+  const fs::path csv_2026 = fs::path(json_2026).replace_extension(".csv");
 
   // Headless Chromium, offline: every buurt drawn, layers switch, suppressed buurten hatched,
   // the tables equal the released CSV files. Screenshots are kept as test artefacts.
@@ -968,9 +1024,8 @@ TEST(EndToEndTest, TheStackingMapOfTwoPeriodsOpensOfflineInABrowserAndMatchesThe
       std::vector<std::string>{
           "/usr/bin/python3",
           (fs::path(STAPEL_SOURCE_DIR) / "tests" / "browser" / "check_report.py").string(),
-          "--html", html.string(), "--geojson", geojson.string(), "--csv",
-          ReleasedFile(w.dir() / "release-2025", ".csv").string(), "--csv",
-          ReleasedFile(w.dir() / "release", ".csv").string(), "--screenshots",
+          "--html", html.string(), "--geojson", geojson.string(), "--csv", csv_2025.string(),
+          "--csv", csv_2026.string(), "--screenshots",
           (fs::path(STAPEL_ARTEFACT_DIR) / "report").string()},
       w.Log("browser"));
   EXPECT_EQ(browser, 0) << ReadFile(w.Log("browser"));

@@ -61,13 +61,29 @@ std::vector<nlohmann::json> ReleasesOf(const ReleaseLogWriter& log, const std::s
   return out;
 }
 
-// The release entry `seq` (as the address names it) made for `id`, if there is one.
-std::optional<nlohmann::json> ReleaseOf(const ReleaseLogWriter& log, const std::string& id,
-                                        const std::string& seq) {
-  for (auto& e : ReleasesOf(log, id)) {
-    if (std::to_string(e.value("seq", uint64_t{0})) == seq) return e;
+// The release entry `seq` (as the address names it) made for `id`, with the releases of the
+// other periods of its trend before it (oldest first), or none when there is no such release.
+std::vector<nlohmann::json> ReleaseOf(const ReleaseLogWriter& log, const std::string& id,
+                                      const std::string& seq) {
+  std::vector<nlohmann::json> mine = ReleasesOf(log, id);
+  for (size_t i = 0; i < mine.size(); ++i) {
+    if (std::to_string(mine[i].value("seq", uint64_t{0})) != seq) continue;
+    std::vector<nlohmann::json> out = {mine[i]};
+    // The last release of a trend: its other periods were released just before it, in order.
+    const nlohmann::json trend = mine[i]["request"].value("trend_periods", nlohmann::json());
+    if (trend.is_array() && !trend.empty() && trend.back() == mine[i].value("period", "")) {
+      for (size_t back = 1; back < trend.size() && back <= i; ++back) {
+        const nlohmann::json& e = mine[i - back];
+        if (e["request"].value("trend_periods", nlohmann::json()) != trend ||
+            e.value("period", "") != trend[trend.size() - 1 - back]) {
+          break;
+        }
+        out.insert(out.begin(), e);
+      }
+    }
+    return out;
   }
-  return std::nullopt;
+  return {};
 }
 
 // A release entry as the requester's home page lists it.
@@ -79,6 +95,7 @@ ReleaseRow RowOf(const nlohmann::json& entry) {
           .purpose = request.value("purpose", ""),
           .population = request.value("population", ""),
           .level = request.value("level", ""),
+          .period = entry.value("period", ""),
           .suppressed_primary = protection.value("suppressed_primary", 0),
           .suppressed_secondary = protection.value("suppressed_secondary", 0)};
 }
@@ -143,6 +160,7 @@ std::string Portal::RequesterHomeHtml(const std::string& id,
                             .releases = std::move(rows),
                             .form = {.populations = manifest_->populations,
                                      .indicators = manifest_->Indicators(),
+                                     .periods = manifest_->periods,
                                      .token = Token(token_key_, id),
                                      .message_html = message_html}});
 }
@@ -170,14 +188,23 @@ HttpResponse Portal::ServeCompose(const std::string& id, const std::string& body
 
 HttpResponse Portal::ServeRelease(const std::string& id, const std::string& seq,
                                   const std::string& kind) const {
-  const auto entry = ReleaseOf(*log_, id, seq);
-  if (!entry) return Send(404, NoSuchReleasePage());
-  const nlohmann::json file = ReleaseFile(*entry);
+  const std::vector<nlohmann::json> entries = ReleaseOf(*log_, id, seq);
+  if (entries.empty()) return Send(404, NoSuchReleasePage());
+  const nlohmann::json file = ReleaseFile(entries.back());
   if (kind == ".json") return Send(200, file.dump(2), "application/json");
-  auto release = MapRelease::FromReleaseFile(file, fmt::format("release {}", seq), "the log");
-  if (!release.ok()) return Send(500, ErrorPage(std::string(release.status().message())));
-  if (kind == ".csv") return Send(200, release->table.ToCsv(), "text/csv; charset=utf-8");
-  return Send(200, ReleaseMapPage(seq, *release, options_.boundaries));
+  // The map shows every period of a trend, with the change from the first to the last.
+  std::vector<MapRelease> releases;
+  for (const nlohmann::json& entry : entries) {
+    const std::string period = entry.value("period", "");
+    auto release = MapRelease::FromReleaseFile(
+        ReleaseFile(entry),
+        period.empty() ? fmt::format("release {}", entry.value("seq", uint64_t{0})) : period,
+        "the log");
+    if (!release.ok()) return Send(500, ErrorPage(std::string(release.status().message())));
+    releases.push_back(*std::move(release));
+  }
+  if (kind == ".csv") return Send(200, releases.back().table.ToCsv(), "text/csv; charset=utf-8");
+  return Send(200, ReleaseMapPage(seq, releases, options_.boundaries));
 }
 
 // The log, verified and audited afresh at every visit: officers only.

@@ -71,6 +71,9 @@ absl::StatusOr<TableRequest> ComposedRequest(const std::multimap<std::string, st
   if (request.purpose.empty()) {
     return absl::InvalidArgumentError("say what the table is for (purpose); it goes into the log");
   }
+  for (auto [it, end] = form.equal_range("period"); it != end; ++it) {
+    request.periods.push_back(it->second);
+  }
   std::vector<std::string> chosen;
   for (auto [it, end] = form.equal_range("indicator"); it != end; ++it)
     chosen.push_back(it->second);

@@ -18,8 +18,8 @@ namespace stapel {
 std::multimap<std::string, std::string> ParseForm(std::string_view body);
 
 // A composed table as the form sends it: "purpose", "population" ("" for the stacking table),
-// "level", "indicator" (repeated), "combine" (each | and | or | atleast), "n", and "measures"
-// (lines "name = expression"). INVALID_ARGUMENT says what to fix.
+// "level", "period" (repeated; none: the latest), "indicator" (repeated), "combine" (each |
+// and | or | atleast), "n", and "measures" (lines "name = expression"). INVALID_ARGUMENT says what to fix.
 absl::StatusOr<TableRequest> ComposedRequest(const std::multimap<std::string, std::string>& form);
 
 }  // namespace stapel

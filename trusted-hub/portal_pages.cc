@@ -20,6 +20,17 @@ std::string ComposeFormHtml(const ComposeForm& form) {
         fmt::format("<option value=\"{0}\">{0} ({1}: {2})</option>", HtmlEscape(p.name),
                     p.unit == CountUnit::kPersons ? "persons" : "households", HtmlEscape(p.filter));
   }
+  std::string periods;
+  for (const auto& p : form.periods) {
+    periods += fmt::format(
+        "<label><input type=\"checkbox\" name=\"period\" value=\"{0}\"{1}> {0}</label>",
+        HtmlEscape(p), &p == &form.periods.back() ? " checked" : "");
+  }
+  if (!periods.empty()) {
+    periods = "<fieldset><legend>Periods (two or more: a trend, each period released on its "
+              "own, with the change)</legend>" +
+              periods + "</fieldset>";
+  }
   std::string indicators;
   for (const auto& a : form.indicators) {
     indicators +=
@@ -34,7 +45,7 @@ std::string ComposeFormHtml(const ComposeForm& form) {
 <label>Population <select name="population">{populations}</select></label>
 <label>Level <select name="level"><option>buurt</option><option>wijk</option><option>gemeente</option></select>
  (coarser totals always come along)</label>
-<fieldset><legend>Indicators</legend>{indicators}</fieldset>
+{periods}<fieldset><legend>Indicators</legend>{indicators}</fieldset>
 <fieldset><legend>Count the chosen indicators</legend>
 <label><input type="radio" name="combine" value="each" checked> each on its own</label>
 <label><input type="radio" name="combine" value="and"> all of them together (AND)</label>
@@ -46,7 +57,8 @@ std::string ComposeFormHtml(const ComposeForm& form) {
 <p><button type="submit">Request the table</button> It passes the same disclosure control and release log as every other request.</p>
 </form>)html",
       fmt::arg("message", form.message_html), fmt::arg("token", form.token),
-      fmt::arg("populations", populations), fmt::arg("indicators", indicators));
+      fmt::arg("populations", populations), fmt::arg("periods", periods),
+      fmt::arg("indicators", indicators));
 }
 
 std::string ReleaseRows(const std::vector<ReleaseRow>& releases) {
@@ -56,7 +68,8 @@ std::string ReleaseRows(const std::vector<ReleaseRow>& releases) {
         "<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}, per {4}</td><td>{5} primary, {6} "
         "complementary</td><td><a href=\"/releases/{0}\">map and table</a> · <a "
         "href=\"/releases/{0}.csv\">CSV</a> · <a href=\"/releases/{0}.json\">JSON</a></td></tr>",
-        r.seq, HtmlEscape(r.time), HtmlEscape(r.purpose), HtmlEscape(r.population),
+        r.seq, HtmlEscape(r.time), HtmlEscape(r.purpose),
+        HtmlEscape(r.period.empty() ? r.population : r.population + " " + r.period),
         HtmlEscape(r.level), r.suppressed_primary, r.suppressed_secondary);
   }
   return rows;
@@ -154,10 +167,10 @@ std::string ReleaseLogPage(const ReleaseLogView& view) {
                   HtmlEscape(view.identity), AuditResult(view.audit), LogEntries(view.audit)));
 }
 
-std::string ReleaseMapPage(const std::string& seq, const MapRelease& release,
+std::string ReleaseMapPage(const std::string& seq, const std::vector<MapRelease>& releases,
                            const AreaBoundaries& boundaries) {
-  return RenderStackingMap({release}, boundaries,
-                           fmt::format("Release {}: {}", seq, release.purpose));
+  return RenderStackingMap(releases, boundaries,
+                           fmt::format("Release {}: {}", seq, releases.back().purpose));
 }
 
 std::string NotAParticipantPage(const std::string& identity, const std::string& project_id) {

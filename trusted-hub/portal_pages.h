@@ -28,6 +28,7 @@ struct ReleaseRow {
   std::string purpose;
   std::string population;
   std::string level;
+  std::string period;  // empty in a project of one unnamed period
   int suppressed_primary = 0;
   int suppressed_secondary = 0;
 };
@@ -36,6 +37,7 @@ struct ReleaseRow {
 struct ComposeForm {
   std::vector<Population> populations;  // offered besides the stacking table
   std::vector<std::string> indicators;
+  std::vector<std::string> periods;  // the manifest's; none: no period choice
   std::string token;         // binds the form to the requester (see Portal)
   std::string message_html;  // above the form: a refusal (RefusalMessage), or empty
 };
@@ -60,8 +62,9 @@ struct ReleaseLogView {
 };
 std::string ReleaseLogPage(const ReleaseLogView& view);
 
-// A release's stacking map and table; `seq` as the address names it.
-std::string ReleaseMapPage(const std::string& seq, const MapRelease& release,
+// A release's stacking map and table; `seq` as the address names it. A trend's releases
+// (several periods, oldest first; the last is `seq`) are drawn together, with the change.
+std::string ReleaseMapPage(const std::string& seq, const std::vector<MapRelease>& releases,
                            const AreaBoundaries& boundaries);
 
 // 403: the certificate's identity is no requester or privacy officer of the project.

@@ -265,19 +265,24 @@ absl::StatusOr<ProtectedTable> ProtectForRelease(const DisclosureRules& rules,
   return out;
 }
 
-// The release entry's "request": purpose, population, level, measures and the resolved spec.
+// The release entry's "request": purpose, population, level, measures, the resolved spec and,
+// for a trend, its periods.
 nlohmann::json RequestJson(const v1::TableRequest& request, const TableRequest& table_request,
                            const TableSpec& spec) {
   nlohmann::json measures = nlohmann::json::array();
   for (const auto& m : table_request.measures) {
     measures.push_back({{"name", m.name}, {"expression", m.expression}});
   }
-  return {{"purpose", BoundedUtf8(request.purpose(), kMaxPurposeBytes)},
-          {"population",
-           table_request.population.empty() ? "stacking table" : table_request.population},
-          {"level", table_request.level},
-          {"measures", measures},
-          {"spec", spec.ToJson()}};
+  nlohmann::json out = {
+      {"purpose", BoundedUtf8(request.purpose(), kMaxPurposeBytes)},
+      {"population", table_request.population.empty() ? "stacking table" : table_request.population},
+      {"level", table_request.level},
+      {"measures", measures},
+      {"spec", spec.ToJson()}};
+  // A trend's periods (checked against the manifest), so the officer sees the releases that
+  // were asked together.
+  if (table_request.periods.size() > 1) out["trend_periods"] = table_request.periods;
+  return out;
 }
 
 // The release entry's "protection": the suppressions and what was checked.

@@ -117,6 +117,10 @@ absl::StatusOr<NamedRequest> BuildRequest(const RequestOptions& options) {
     if (!loaded->population.empty()) named.name = loaded->population;
   }
   if (!options.purpose.empty()) named.request.set_purpose(options.purpose);
+  if (!options.periods.empty()) {
+    named.request.clear_periods();
+    for (const auto& period : options.periods) named.request.add_periods(period);
+  }
   return named;
 }
 
@@ -136,20 +140,62 @@ absl::StatusOr<v1::ReleaseReply> CallHub(const std::shared_ptr<grpc::Channel>& c
   return reply;
 }
 
-// Checks the reply's entry and table parse, then saves and prints the release.
-absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name,
-                          const v1::ReleaseReply& reply) {
-  auto entry = ParseJsonObject(reply.log_entry(), "the hub's release entry");
-  auto table_json = ParseJson(reply.table_json(), "the hub's table");
-  if (!entry.ok() || !table_json.ok()) return entry.ok() ? table_json.status() : entry.status();
-  auto table = AreaTable::FromJson(*table_json);
+// Checks a release entry (the hub's, as logged) and its table parse, and saves them as
+// <out_dir>/<name>-<seq>.csv and .json; returns the entry and the path without extension.
+struct SavedRelease {
+  nlohmann::json entry;
+  AreaTable table;
+  std::string base;
+};
+absl::StatusOr<SavedRelease> SaveRelease(const RequestOptions& options, const std::string& name,
+                                         const std::string& log_entry) {
+  auto entry = ParseJsonObject(log_entry, "the hub's release entry");
+  if (!entry.ok()) return entry.status();
+  auto table = AreaTable::FromJson(entry->value("table", nlohmann::json::object()));
   if (!table.ok()) return table.status();
   std::filesystem::create_directories(options.out_dir);
-  const std::string base = fmt::format("{}/{}-{:04d}", options.out_dir, name, reply.sequence());
-  std::ofstream(base + ".csv") << reply.table_csv();
+  const std::string base = fmt::format("{}/{}-{:04d}", options.out_dir, name,
+                                       entry->value("seq", uint64_t{0}));
+  std::ofstream(base + ".csv") << table->ToCsv();
   std::ofstream(base + ".json") << ReleaseFile(*entry).dump(2) << "\n";
-  PrintTable(*table);
-  PrintLinkage(entry->value("linkage", nlohmann::json::object()));
+  return SavedRelease{*std::move(entry), *std::move(table), base};
+}
+
+// Saves and prints the release: one period's, or a trend's (each period's release, then the
+// trend table beside them).
+absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name,
+                          const v1::ReleaseReply& reply) {
+  if (reply.period_log_entries().empty()) {
+    auto saved = SaveRelease(options, name, reply.log_entry());
+    if (!saved.ok()) return saved.status();
+    PrintTable(saved->table);
+    PrintLinkage(saved->entry.value("linkage", nlohmann::json::object()));
+    PrintSummary(reply, saved->base);
+    return absl::OkStatus();
+  }
+  std::vector<std::string> period_files;
+  for (const std::string& entry : reply.period_log_entries()) {
+    auto saved = SaveRelease(options, name, entry);
+    if (!saved.ok()) return saved.status();
+    std::cout << fmt::format("Period {}: release {}, saved {}.json\n",
+                             saved->entry.value("period", ""), saved->entry.value("seq", 0),
+                             saved->base);
+    PrintLinkage(saved->entry.value("linkage", nlohmann::json::object()));
+    std::cout << "\n";
+  }
+  auto trend_json = ParseJson(reply.table_json(), "the hub's trend table");
+  if (!trend_json.ok()) return trend_json.status();
+  auto trend = AreaTable::FromJson(*trend_json);
+  if (!trend.ok()) return trend.status();
+  const std::string base =
+      fmt::format("{}/{}-trend-{:04d}", options.out_dir, name, reply.sequence());
+  std::ofstream(base + ".csv") << reply.table_csv();
+  nlohmann::json file = *trend_json;
+  file["period_sequences"] = reply.period_sequences();
+  std::ofstream(base + ".json") << file.dump(2) << "\n";
+  PrintTable(*trend);
+  std::cout << "\nEach period's column is its own release; the change is the difference of two "
+               "published (rounded) values, x where either is suppressed.\n";
   PrintSummary(reply, base);
   return absl::OkStatus();
 }

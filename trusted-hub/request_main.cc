@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
                  "file's purpose)");
   app.add_option("--request,-r", options.request_path, "Table request file (.toml or .json)")
       ->check(CLI::ExistingFile);
+  app.add_option("--period,-p", options.periods,
+                 "The period to count (one of the manifest's; default: the latest). Repeat for a "
+                 "trend table: each period released on its own, with the change from the first "
+                 "to the last (overrides the request file's periods)");
   bool health = false;
   app.add_flag("--health", health,
                "Only ask the hub's gRPC health service (grpc.health.v1) whether it serves; "
