@@ -31,7 +31,11 @@ absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry) {
   auto rules = RulesFromJson(entry.value("rules", nlohmann::json()));
   if (!rules.ok()) return rules.status();
   out.rules = *rules;
-  out.released.rounding_base = out.rules.rounding_base;
+  // A perturbed count lies within max_deviation of the true one: to the LP, an interval as a
+  // rounded count's is.
+  out.released.rounding_base = out.rules.method == DisclosureMethod::kCellKey
+                                   ? 2 * out.rules.cell_key.max_deviation + 1
+                                   : out.rules.rounding_base;
   return out;
 }
 
@@ -106,8 +110,60 @@ absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const
                                                    std::string(s.message())));
 }
 
+// The cell key method's promises, from the log alone: each cell-key release logs the
+// parameters of the manifest in force when it was made (the last manifest entry before it),
+// and a cell (data state, area, unit, population and measure as canonical expressions) has the
+// same value in every release that shows it. (No value in 1..threshold: CheckReleasedTable,
+// which the log's verification runs on every release.)
+class CellKeyAudit {
+ public:
+  absl::Status Manifest(const nlohmann::json& entry) {
+    in_force_ = entry.value("disclosure", nlohmann::json());
+    return absl::OkStatus();
+  }
+  absl::Status Release(const nlohmann::json& entry, const LoggedRelease& release) {
+    const nlohmann::json& rules = entry.at("rules");
+    for (const char* field : {"method", "max_deviation", "variance", "threshold"}) {
+      if (!in_force_.is_object() || in_force_.value(field, nlohmann::json()) != rules.at(field)) {
+        return absl::FailedPreconditionError(fmt::format(
+            "release #{} was perturbed with {} {}, the manifest in force says {}", release.seq,
+            field, rules.at(field).dump(),
+            in_force_.is_object() ? in_force_.value(field, nlohmann::json()).dump()
+                                  : std::string("no cell key method")));
+      }
+    }
+    const TableSpec& spec = release.released.spec;
+    const AreaTable& table = release.released.table;
+    for (const AreaRow& row : table.rows) {
+      for (size_t m = 0; m < row.cells.size() && m < spec.columns.size(); ++m) {
+        if (row.cells[m].suppressed) continue;
+        const TableColumn& c = spec.columns[m];
+        const std::string cell = fmt::format(
+            "{} {} {} [{}] [{}]", release.data_version, row.code,
+            c.unit == CountUnit::kPersons ? "persons" : "households", c.population.ToString(),
+            c.measure.ToString());
+        auto [it, fresh] = seen_.try_emplace(cell, row.cells[m].value, release.seq);
+        if (!fresh && it->second.first != row.cells[m].value) {
+          return absl::FailedPreconditionError(fmt::format(
+              "area {} measure {}: release #{} shows {}, release #{} showed {} for the same "
+              "cell of the same data; the cell key method gives the same cell one value",
+              row.code, table.measures[m], release.seq, row.cells[m].value, it->second.second,
+              it->second.first));
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  nlohmann::json in_force_;
+  std::map<std::string, std::pair<int64_t, uint64_t>> seen_;  // cell -> value, release seq
+};
+
 absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited) {
   std::vector<LoggedRelease> releases;
+  CellKeyAudit cell_key;
+  *audited = 0;
   std::map<uint64_t, nlohmann::json> state_changes;  // by seq
   // Per period, the one the period's last release over several data states names.
   std::map<std::string, const nlohmann::json*> linked_entries;
@@ -115,6 +171,10 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
     nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (!entry.is_object()) continue;
     const std::string type = entry.value("type", "");
+    if (type == kEntryManifest) {
+      if (absl::Status s = cell_key.Manifest(entry); !s.ok()) return s;
+      continue;
+    }
     if (type == kEntryStateChanges) {
       const uint64_t seq = entry.value("seq", uint64_t{0});
       state_changes[seq] = std::move(entry);
@@ -123,6 +183,11 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
     if (type != kEntryRelease) continue;
     auto logged = ReadReleaseEntry(entry);
     if (!logged.ok()) return logged.status();
+    if (logged->rules.method == DisclosureMethod::kCellKey) {
+      if (absl::Status s = cell_key.Release(entry, *logged); !s.ok()) return s;
+      ++*audited;
+      continue;  // perturbed, not suppressed: no suppressed cell for the LP to prove
+    }
     // The last guard over several states describes them as the last release saw them.
     const nlohmann::json protection = entry.value("protection", nlohmann::json::object());
     if (protection.is_object() && protection.contains("state_changes_seq")) {
@@ -163,7 +228,7 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
       by_data[release.data_version].push_back(&release);
     }
   }
-  *audited = releases.size();
+  *audited += releases.size();
   for (const auto& [period, group] : together) {
     if (absl::Status s = AuditTogether(group, "data states linked by updates", &linked[period]);
         !s.ok()) {

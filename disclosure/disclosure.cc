@@ -66,7 +66,10 @@ int ApplyPrimaryRules(const DisclosureRules& rules, const TableSpec& spec, AreaT
     for (size_t m = 0; m < row.cells.size(); ++m) {
       Cell& cell = row.cells[m];
       const int p = spec.columns[m].population_column;
-      if (tiny_area || (cell.value >= 1 && cell.value < rules.k) ||
+      // With the cell key method the p-table keeps small counts from being published.
+      const bool small = rules.method == DisclosureMethod::kSuppression && cell.value >= 1 &&
+                         cell.value < rules.k;
+      if (tiny_area || small ||
           (p >= 0 && GroupDisclosive(rules, cell.value, row.cells[p].value))) {
         cell.suppressed = true;
         ++primary;
@@ -114,7 +117,11 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& s
   if (spec.columns.size() != table.measures.size()) {
     return absl::FailedPreconditionError("the table does not have one column per spec column");
   }
-  const RoundingSlack slack = SlackOf(rules.rounding_base);
+  const bool cell_key = rules.method == DisclosureMethod::kCellKey;
+  // How far a published count may lie from the true one: rounding, or the perturbation.
+  const RoundingSlack slack = cell_key ? RoundingSlack{rules.cell_key.max_deviation,
+                                                       rules.cell_key.max_deviation}
+                                       : SlackOf(rules.rounding_base);
   for (const auto& row : table.rows) {
     if (row.cells.size() != table.measures.size()) {
       return absl::FailedPreconditionError(fmt::format("area {} has {} values for {} measures",
@@ -124,7 +131,12 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& s
     for (size_t m = 0; m < row.cells.size(); ++m) {
       const Cell& c = row.cells[m];
       if (c.suppressed) continue;
-      if (c.value < 0 || (c.value >= 1 && c.value + slack.above < rules.k)) {
+      if (cell_key && c.value >= 1 && c.value <= rules.cell_key.threshold) {
+        return absl::FailedPreconditionError(fmt::format(
+            "area {} measure {}: published count {} is at or below the cell key threshold {}",
+            row.code, table.measures[m], c.value, rules.cell_key.threshold));
+      }
+      if (c.value < 0 || (!cell_key && c.value >= 1 && c.value + slack.above < rules.k)) {
         return absl::FailedPreconditionError(
             fmt::format("area {} measure {}: published count {} breaks the threshold rule (k = {})",
                         row.code, table.measures[m], c.value, rules.k));
@@ -149,7 +161,7 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& s
     const AreaRow& parent = table.rows[r.parent];
     for (size_t m = 0; m < table.measures.size(); ++m) {
       const int suppressed = SuppressedIn(table, r, m);
-      if (suppressed == 0 && rules.rounding_base <= 1) {
+      if (suppressed == 0 && rules.rounding_base <= 1 && !cell_key) {
         int64_t sum = 0;
         for (size_t child : r.children) sum += table.rows[child].cells[m].value;
         if (sum != parent.cells[m].value) {
@@ -164,6 +176,23 @@ absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& s
 }
 
 nlohmann::json RulesToJson(const DisclosureRules& rules) {
+  if (rules.method == DisclosureMethod::kCellKey) {
+    const CellKeyParams& c = rules.cell_key;
+    return {{"method", "cell_key"},
+            {"k", rules.k},
+            {"min_area_population", rules.min_area_population},
+            {"group_disclosure", rules.group_disclosure},
+            {"max_deviation", c.max_deviation},
+            {"variance", c.variance},
+            {"threshold", c.threshold},
+            {"primary",
+             "areas below the minimum population publish nothing; counts within k-1 of their "
+             "population suppressed"},
+            {"perturbation",
+             "every other count perturbed by the cell key method: by at most max_deviation, "
+             "unbiased, with the given variance, never to 1..threshold; the same persons give the "
+             "same perturbation in every table; totals are perturbed on their own"}};
+  }
   return {{"k", rules.k},
           {"min_area_population", rules.min_area_population},
           {"group_disclosure", rules.group_disclosure},
@@ -187,6 +216,19 @@ absl::StatusOr<DisclosureRules> RulesFromJson(const nlohmann::json& json) {
   }
   DisclosureRules r;
   r.k = json["k"].get<int>();
+  if (json.value("method", "suppression") == "cell_key") {
+    r.method = DisclosureMethod::kCellKey;
+    r.cell_key.max_deviation = json.value("max_deviation", 0);
+    r.cell_key.variance = json.value("variance", 0.0);
+    r.cell_key.threshold = json.value("threshold", 0);
+    if (r.cell_key.max_deviation < 1 || r.cell_key.max_deviation > 20 ||
+        r.cell_key.threshold < 0 || r.cell_key.threshold >= r.cell_key.max_deviation ||
+        !(r.cell_key.variance > 0)) {
+      return absl::InvalidArgumentError(
+          "rules of the cell key method need max_deviation (1..20), threshold "
+          "(0..max_deviation-1) and a positive variance");
+    }
+  }
   r.min_area_population = json.value("min_area_population", 0);
   r.group_disclosure = json.value("group_disclosure", false);
   r.rounding_base = json.value("rounding_base", 1);

@@ -26,7 +26,8 @@
 
 namespace stapel {
 
-// Primary suppression; returns the number of primary cells.
+// Primary suppression; returns the number of primary cells. With the cell key method the
+// threshold rule is the p-table's (counts 1..threshold are never published), not k's.
 int ApplyPrimaryRules(const DisclosureRules& rules, const TableSpec& spec, AreaTable* table);
 // Suppresses a complement in every relation with exactly one suppressed cell, to a fixpoint.
 void CoverLoneSuppressions(AreaTable* table);
@@ -48,9 +49,9 @@ nlohmann::json RulesToJson(const DisclosureRules& rules);
 absl::StatusOr<DisclosureRules> RulesFromJson(const nlohmann::json& json);
 
 // Re-checks a released table using only what it publishes: no published count that can be
-// 1..k-1, no published area population below the minimum, no published count that must be
-// within k-1 of its published population, and (without rounding) every fully published
-// relation adds up. FAILED_PRECONDITION names the first area and measure that break a rule.
+// 1..k-1 (with the cell key method: none in 1..threshold), no published area population below
+// the minimum, no published count that must be within k-1 of its published population, and
+// (without rounding or perturbation) every fully published relation adds up. FAILED_PRECONDITION names the first area and measure that break a rule.
 // Whether a suppressed cell can be worked out is the LP audit's question (AuditReleases).
 absl::Status CheckReleasedTable(const DisclosureRules& rules, const TableSpec& spec,
                                 const AreaTable& table);

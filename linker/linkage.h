@@ -29,6 +29,7 @@ struct LinkedPerson {
   uint32_t buurt = 0;                 // index into the caller's buurt list
   uint64_t indicators = 0;            // bit i = indicator i
   uint32_t household = kNoHousehold;  // persons at one address share a household
+  uint32_t record_key = 0;  // the cell key method's (disclosure/record_key.h); 0 until set
 };
 
 // One key of a record: `kind` indexes the project's kinds in precision order.
@@ -71,6 +72,8 @@ class Linker {
   int64_t AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt, uint64_t indicators,
                             LinkStats* stats, const FuzzyInput* fuzzy = nullptr,
                             const MatchKey* household = nullptr);
+  // Gives `person` (AddRegisterRecord's) its record key.
+  void SetRecordKey(int64_t person, uint32_t key) { persons_[static_cast<size_t>(person)].record_key = key; }
   // Call only after every register record has been added, and FinishSource after each
   // source party. Returns the person linked by a deterministic pass, or kNotLinked; with
   // `fuzzy`, an unlinked record (not an ambiguous one) waits for the fuzzy pass as `record_id`.

@@ -149,6 +149,49 @@ absl::Status ReadMatchKeys(const Reader& r, const Node& top, Manifest* m) {
   return absl::OkStatus();
 }
 
+// [disclosure] method and the cell key method's max_deviation, variance and threshold.
+absl::Status ReadCellKey(const Reader& r, const Node& top, DisclosureRules* d) {
+  const auto disclosure = top["disclosure"];
+  if (auto method = disclosure["method"]; method) {
+    const std::string name = method.value_or(std::string());
+    if (name == "suppression") {
+      d->method = DisclosureMethod::kSuppression;
+    } else if (name == "cell_key") {
+      d->method = DisclosureMethod::kCellKey;
+    } else {
+      return r.Error("disclosure.method", "must be \"suppression\" or \"cell_key\"");
+    }
+  }
+  CellKeyParams& c = d->cell_key;
+  if (auto node = disclosure["max_deviation"]; node) {
+    auto value = node.value<int64_t>();
+    if (!value || *value < 1 || *value > 20) {
+      return r.Error("disclosure.max_deviation", "must be a whole number from 1 to 20");
+    }
+    c.max_deviation = static_cast<int>(*value);
+  }
+  if (auto node = disclosure["threshold"]; node) {
+    auto value = node.value<int64_t>();
+    if (!value || *value < 0 || *value >= c.max_deviation) {
+      return r.Error("disclosure.threshold",
+                     fmt::format("must be a whole number from 0 to max_deviation - 1 ({}): a "
+                                 "count of 1 must be able to reach 0 or threshold + 1",
+                                 c.max_deviation - 1));
+    }
+    c.threshold = static_cast<int>(*value);
+  }
+  if (auto node = disclosure["variance"]; node) {
+    auto value = node.value<double>();
+    if (!value || *value <= 0 || *value >= c.max_deviation * c.max_deviation) {
+      return r.Error("disclosure.variance",
+                     fmt::format("must be a number above 0 and below max_deviation² ({})",
+                                 c.max_deviation * c.max_deviation));
+    }
+    c.variance = *value;
+  }
+  return absl::OkStatus();
+}
+
 // [disclosure]: every rule is optional and keeps its default when left out.
 absl::Status ReadDisclosure(const Reader& r, const Node& top, DisclosureRules* d) {
   if (auto k = top["disclosure"]["k"]; k) {
@@ -182,7 +225,7 @@ absl::Status ReadDisclosure(const Reader& r, const Node& top, DisclosureRules* d
       *target = static_cast<int>(*value);
     }
   }
-  return absl::OkStatus();
+  return ReadCellKey(r, top, d);
 }
 
 // [fuzzy] weights: the fields to encode in the Bloom filters.

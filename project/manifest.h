@@ -36,7 +36,20 @@ struct PartyManifest {
   bool AllowsMatchKey(std::string_view kind) const;
 };
 
+// How released counts are protected: cell suppression proved by the attacker's LP, or the cell
+// key method's consistent perturbation (disclosure/cell_key.h).
+enum class DisclosureMethod { kSuppression, kCellKey };
+
+// The cell key method's parameters (the p-table's, as the ptable package names them).
+struct CellKeyParams {
+  int max_deviation = 3;  // D: a published count differs from the true one by at most D
+  double variance = 2.5;  // V: the perturbation's variance
+  int threshold = 2;      // js: counts 1..js are never published (they become 0 or > js)
+};
+
 struct DisclosureRules {
+  DisclosureMethod method = DisclosureMethod::kSuppression;
+  CellKeyParams cell_key;  // used when method is kCellKey
   int k = 10;  // threshold: counts 1..k-1 are never published
   // An area with fewer residents (but at least one) publishes nothing at all; 0 disables.
   int min_area_population = 50;

@@ -104,19 +104,26 @@ BuurtCounts CountByBuurt(const std::vector<LinkedPerson>& persons,
   // Households: the attributes of their members together, and the buurt of their address.
   std::vector<uint64_t> household_bits;
   std::vector<uint32_t> household_buurt;
+  std::vector<uint32_t> household_key;  // the sum of its members' record keys
   for (const auto& person : persons) {
-    by_index[person.buurt]->persons[person.indicators] += 1;
+    AttributeCounts& buurt = *by_index[person.buurt];
+    buurt.persons[person.indicators] += 1;
+    buurt.person_keys[person.indicators] += person.record_key;  // modulo 2^32
     if (person.household == LinkedPerson::kNoHousehold) continue;
     if (person.household >= household_bits.size()) {
       household_bits.resize(person.household + 1, 0);
       household_buurt.resize(person.household + 1, UINT32_MAX);
+      household_key.resize(person.household + 1, 0);
     }
     household_bits[person.household] |= person.indicators;
     household_buurt[person.household] = person.buurt;
+    household_key[person.household] += person.record_key;
   }
   for (size_t h = 0; h < household_bits.size(); ++h) {
     if (household_buurt[h] == UINT32_MAX) continue;  // a number no person carries
-    by_index[household_buurt[h]]->households[household_bits[h]] += 1;
+    AttributeCounts& buurt = *by_index[household_buurt[h]];
+    buurt.households[household_bits[h]] += 1;
+    buurt.household_keys[household_bits[h]] += household_key[h];
     counts.has_households = true;
   }
   return counts;
@@ -184,10 +191,17 @@ AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geo
     for (size_t m = 0; m < n; ++m) {
       const TableColumn& column = spec.columns[m];
       int64_t count = 0;
+      uint32_t key = 0;
       for (const auto& [bits, number] : by_bits.of(column.unit)) {
         if (column.Counts(bits)) count += number;
       }
-      for (size_t row : rows) table.rows[row].cells[m].value += count;
+      for (const auto& [bits, sum] : by_bits.keys_of(column.unit)) {
+        if (column.Counts(bits)) key += sum;  // modulo 2^32
+      }
+      for (size_t row : rows) {
+        table.rows[row].cells[m].value += count;
+        table.rows[row].cells[m].key += key;
+      }
     }
   }
   return table;

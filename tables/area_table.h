@@ -24,6 +24,9 @@ namespace stapel {
 struct Cell {
   int64_t value = 0;  // meaningless once suppressed, and never released
   bool suppressed = false;
+  // The cell key method's cell key: the sum of the contributors' record keys modulo 2^32
+  // (disclosure/record_key.h). Never released.
+  uint32_t key = 0;
 };
 
 struct AreaRow {
@@ -57,9 +60,16 @@ struct AreaTable {
 struct AttributeCounts {
   std::map<uint64_t, int64_t> persons;
   std::map<uint64_t, int64_t> households;
+  // The sums of their record keys modulo 2^32 (a household's key is the sum of its members'),
+  // for the cell key method. Only in the linked state: never written to JSON.
+  std::map<uint64_t, uint32_t> person_keys;
+  std::map<uint64_t, uint32_t> household_keys;
 
   const std::map<uint64_t, int64_t>& of(CountUnit unit) const {
     return unit == CountUnit::kPersons ? persons : households;
+  }
+  const std::map<uint64_t, uint32_t>& keys_of(CountUnit unit) const {
+    return unit == CountUnit::kPersons ? person_keys : household_keys;
   }
 };
 

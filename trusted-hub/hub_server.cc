@@ -8,6 +8,7 @@
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
@@ -21,6 +22,7 @@
 
 #include "audit/entry_text.h"
 #include "audit/officer_audit.h"
+#include "encoding/hmac_sha256.h"
 #include "encoding/utc_time.h"
 #include "keys/key_file.h"
 #include "keys/protected_secret.h"
@@ -187,6 +189,21 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   // Record values sealed under the storage key (one base64 line, as stapel-keys writes it).
   auto storage_key = ReadSecretFile(config_.storage_key, "");
   if (!storage_key.ok()) return storage_key.status();
+  // The cell key method's record keys: under a secret of the hub's own, kept as long as the
+  // storage key (so the same person keeps the same key across restarts).
+  {
+    Sha256Digest record_secret = HmacSha256(
+        storage_key->span(),
+        std::span(reinterpret_cast<const uint8_t*>("stapel-record-key-secret-v1"), 27));
+    record_keys_ = RecordKeyer::Create(record_secret);
+    sodium_memzero(record_secret.data(), record_secret.size());
+  }
+  if (manifest_.disclosure.method == DisclosureMethod::kCellKey) {
+    if (auto ptable = PTable::Create(manifest_.disclosure.cell_key); !ptable.ok()) {
+      return absl::InvalidArgumentError(fmt::format("{}: [disclosure] {}", config_.manifest.string(),
+                                                    std::string(ptable.status().message())));
+    }
+  }
   auto sealed = SealedStore::Create(store_.get(), *std::move(storage_key));
   if (!sealed.ok()) return sealed.status();
   sealed_ = *std::move(sealed);
@@ -200,7 +217,8 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   ingest_ = *std::move(ingest);
   if (absl::Status s = StartMetrics(options); !s.ok()) return s;
   releaser_ = std::make_unique<Releaser>(&manifest_, submissions_.get(), log_.get(),
-                                         key_relay_.get(), *std::move(geography), metrics_.get());
+                                         key_relay_.get(), *std::move(geography),
+                                         record_keys_.get(), metrics_.get());
   // The data state in storage is linked now, and each new one as its submission completes,
   // so table requests find it linked (the Releaser logs each link).
   linker_ = std::make_unique<BackgroundTask>([this](std::stop_token stop) {

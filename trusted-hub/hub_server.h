@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "disclosure/record_key.h"
 #include "keys/signing.h"
 #include "project/manifest.h"
 #include "trusted-hub/hub_config.h"
@@ -83,6 +84,7 @@ class HubServer {
   std::unique_ptr<HubMetrics> metrics_;
   std::unique_ptr<KeyRelay> key_relay_;
   std::unique_ptr<Ingest> ingest_;
+  std::unique_ptr<RecordKeyer> record_keys_;  // the Releaser's, for the cell key method
   std::unique_ptr<Releaser> releaser_;
   std::unique_ptr<BackgroundTask> linker_;  // links each new data state off the request path
   std::unique_ptr<CallLimiter> limiter_;

@@ -127,8 +127,10 @@ struct HubServices {
   HubTestProject p;
   std::unique_ptr<Ingest> ingest =
       *Ingest::Create(&p.manifest, p.submissions.get(), p.log.get(), p.relay.get());
-  std::unique_ptr<Releaser> releaser = std::make_unique<Releaser>(
-      &p.manifest, p.submissions.get(), p.log.get(), p.relay.get(), Geography());
+  std::unique_ptr<RecordKeyer> record_keys = RecordKeyer::Create(std::vector<uint8_t>(32, 7));
+  std::unique_ptr<Releaser> releaser =
+      std::make_unique<Releaser>(&p.manifest, p.submissions.get(), p.log.get(), p.relay.get(),
+                                 Geography(), record_keys.get());
 
   // One complete submission of `n` records of `party` (see MakeBatch) for `period`, signed
   // with `key`; its submission id is made of `first_tag`.

@@ -1,5 +1,6 @@
 #include "trusted-hub/manifest_record.h"
 
+#include "disclosure/disclosure.h"
 #include "encoding/sha256.h"
 #include "ledger/log_entry.h"
 #include "ledger/log_format.h"
@@ -30,6 +31,10 @@ absl::StatusOr<bool> RecordManifestIfChanged(const Manifest& manifest,
                               {"k", manifest.disclosure.k}};
   if (!manifest.gemeenten.empty()) described["gemeenten"] = manifest.gemeenten;
   if (!manifest.periods.empty()) described["periods"] = manifest.periods;
+  // The cell key method's parameters, which the audit holds every cell-key release to.
+  if (manifest.disclosure.method == DisclosureMethod::kCellKey) {
+    described["disclosure"] = RulesToJson(manifest.disclosure);
+  }
   const std::string digest = Sha256Hex(described.dump());
   if (auto last = log->LastEntryOfType(kEntryManifest); last && (*last)["digest"] == digest) {
     return false;

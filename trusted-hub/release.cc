@@ -11,6 +11,7 @@
 #include <map>
 
 #include "audit/officer_audit.h"
+#include "disclosure/cell_key.h"
 #include "disclosure/disclosure.h"
 #include "encoding/hex.h"
 #include "encoding/sha256.h"
@@ -92,8 +93,10 @@ std::vector<const PartyManifest*> LinkOrder(const Manifest& manifest) {
 // One linkage of every party's current submission onto the register: the linker and the
 // buurten seen so far. Refers to `manifest`, which must outlive it.
 struct LinkRun {
-  LinkRun(const Manifest& manifest, KeyRelay::Epoch current, std::stop_token stop)
+  LinkRun(const Manifest& manifest, KeyRelay::Epoch current, std::stop_token stop,
+          const RecordKeyer& record_keys)
       : manifest(manifest),
+        record_keys(record_keys),
         indicators(manifest.Attributes()),
         epoch(std::move(current)),
         stop(std::move(stop)),
@@ -102,6 +105,7 @@ struct LinkRun {
   }
 
   const Manifest& manifest;
+  const RecordKeyer& record_keys;
   const std::vector<std::string> indicators;
   const KeyRelay::Epoch epoch;
   const std::stop_token stop;  // the hub is stopping: leave the link unfinished
@@ -169,8 +173,14 @@ void LinkBatch(const v1::Batch& batch, bool is_register, LinkRun* run, LinkStats
     if (is_register) {
       auto [it, fresh] = run->buurt_index.try_emplace(r.buurt(), run->buurt_codes.size());
       if (fresh) run->buurt_codes.push_back(r.buurt());
-      run->linker.AddRegisterRecord(run->view.keys(), it->second, RecordIndicators(r, layout),
-                                    stats, run->view.fuzzy(), run->view.household());
+      const int64_t person =
+          run->linker.AddRegisterRecord(run->view.keys(), it->second, RecordIndicators(r, layout),
+                                        stats, run->view.fuzzy(), run->view.household());
+      for (const KeyRef& key : run->view.keys()) {
+        if (person >= 0 && key.kind == 0) {
+          run->linker.SetRecordKey(person, run->record_keys.KeyOf(*key.key));
+        }
+      }
     } else {
       run->linker.AddSourceRecord(run->view.keys(), RecordIndicators(r, layout), stats,
                                   run->view.fuzzy());
@@ -296,6 +306,18 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
           {"narrowed_by_earlier_releases", t.protection.narrowed_by_earlier}};
 }
 
+// The release entry's "protection" of a cell-key release: what the method did.
+nlohmann::json CellKeyJson(const CellKeyResult& r) {
+  return {{"method", "cell_key"},
+          {"suppressed_primary", r.suppressed},
+          {"published", r.published},
+          {"changed_by_perturbation", r.changed},
+          {"mean_absolute_perturbation",
+           fmt::format("{:.3f}", r.published == 0 ? 0.0
+                                                   : static_cast<double>(r.absolute_perturbation) /
+                                                         r.published)}};
+}
+
 // The seq the log writer gave an appended line.
 uint64_t SeqOf(const std::string& line) {
   return nlohmann::json::parse(line, nullptr, false).value("seq", uint64_t{0});
@@ -391,7 +413,7 @@ absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
 
 absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
                                                 const KeyRelay::Epoch& epoch) {
-  LinkRun run(*manifest_, epoch, stopping_.get_token());
+  LinkRun run(*manifest_, epoch, stopping_.get_token(), *record_keys_);
   Linked linked;
   linked.linkage = nlohmann::json::object();
   std::string contents;
@@ -582,25 +604,8 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
   const std::string& data_version = (*linked)->data_version;
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
-  auto earlier = EarlierReleases(data_version, period);
-  if (!earlier.ok()) return earlier.status();
-
   const DisclosureRules& rules = manifest_->disclosure;
-  const auto start = std::chrono::steady_clock::now();
-  auto released = ProtectForRelease(rules, *spec, *counts, geography_, earlier->releases,
-                                    earlier->earlier_states, earlier->transitions);
-  if (!released.ok()) return released.status();
-  if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
-  // Kept before the release is logged: a later update's guard needs this state's counts.
-  auto kept = store_->StateCounts(data_version);
-  if (!kept.ok()) return kept.status();
-  if (!kept->has_value()) {
-    if (absl::Status s = store_->PutStateCounts(data_version, BuurtCountsToJson(*counts).dump());
-        !s.ok()) {
-      return s;
-    }
-  }
-  PreparedRelease out{.table = *std::move(released),
+  PreparedRelease out{.table = {},
                       .entry = {.project_id = manifest_->project_id,
                                 .requester = std::string(requester),
                                 .request = RequestJson(request, table_request, *spec),
@@ -611,6 +616,34 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
                                 .linkage = (*linked)->linkage,
                                 .table = {}},
                       .changes = std::nullopt};
+  // Kept before the release is logged: a later update's guard needs this state's counts.
+  auto kept = store_->StateCounts(data_version);
+  if (!kept.ok()) return kept.status();
+  if (!kept->has_value()) {
+    if (absl::Status s = store_->PutStateCounts(data_version, BuurtCountsToJson(*counts).dump());
+        !s.ok()) {
+      return s;
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  if (rules.method == DisclosureMethod::kCellKey) {
+    // Consistent perturbation needs no guard: the same persons give the same value.
+    if (!ptable_.ok()) return ptable_.status();
+    out.table.table = BuildTable(*spec, *counts, geography_);
+    const CellKeyResult result = ApplyCellKey(rules, *ptable_, *spec, &out.table.table);
+    if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
+    out.table.protection.primary = result.suppressed;
+    out.entry.protection = CellKeyJson(result);
+    out.entry.table = out.table.table.ToJson();
+    return out;
+  }
+  auto earlier = EarlierReleases(data_version, period);
+  if (!earlier.ok()) return earlier.status();
+  auto released = ProtectForRelease(rules, *spec, *counts, geography_, earlier->releases,
+                                    earlier->earlier_states, earlier->transitions);
+  if (!released.ok()) return released.status();
+  if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
+  out.table = *std::move(released);
   out.entry.protection = ProtectionJson(out.table);
   out.entry.table = out.table.table.ToJson();
   if (earlier->versions.size() > 1 && out.table.protection.changes.has_value()) {

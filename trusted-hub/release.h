@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "disclosure/ptable.h"
+#include "disclosure/record_key.h"
 #include "disclosure/table_protection.h"
 #include "ledger/log_writer.h"
 #include "project/manifest.h"
@@ -40,13 +42,19 @@ class Releaser {
   // Links only data made with the linkage secret of `keys`'s current epoch. `manifest`,
   // `store`, `log`, `keys` and `metrics` (when given: it counts releases and refusals and times
   // linking and protecting) are not owned and must remain live while the Releaser is in use.
+  // `record_keys` gives linked persons their record keys (the cell key method's); not owned,
+  // it must outlive the Releaser too. With [disclosure] method = "cell_key" the manifest's
+  // parameters must make a p-table (PTable::Create; the hub checks it at start).
   Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
-           const KeyRelay* keys, Geography geography, HubMetrics* metrics = nullptr)
+           const KeyRelay* keys, Geography geography, const RecordKeyer* record_keys,
+           HubMetrics* metrics = nullptr)
       : manifest_(manifest),
         store_(store),
         log_(log),
         keys_(keys),
         geography_(std::move(geography)),
+        record_keys_(record_keys),
+        ptable_(PTable::Create(manifest->disclosure.cell_key)),
         metrics_(metrics) {}
 
   // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
@@ -132,6 +140,8 @@ class Releaser {
   ReleaseLogWriter* log_;
   const KeyRelay* keys_;
   const Geography geography_;
+  const RecordKeyer* const record_keys_;
+  const absl::StatusOr<PTable> ptable_;  // the cell key method's, from the manifest
   HubMetrics* const metrics_;  // not owned; may be null
   std::mutex mu_;       // serializes releases; taken before link_mu_
   std::mutex link_mu_;  // one link at a time

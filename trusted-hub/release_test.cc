@@ -5,6 +5,7 @@
 #include <span>
 
 #include "audit/officer_audit.h"
+#include "disclosure/disclosure.h"
 #include "ledger/log_format.h"
 #include "trusted-hub/hub_test_project.h"
 #include "trusted-hub/ingest.h"
@@ -249,6 +250,64 @@ TEST_F(ReleaseTest, AMeasureLongerWrittenOutThanTheLimitIsRefusedAndTheLogStaysR
   // What the hub checks at its next start.
   auto verified = VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key, CheckReleaseKeepsItsRules);
   EXPECT_TRUE(verified.ok()) << verified.status();
+}
+
+TEST_F(ReleaseTest, CellKeyReleasesPerturbConsistentlySuppressNothingSmallAndTheAuditHoldsThemToIt) {
+  p_.manifest.disclosure.method = DisclosureMethod::kCellKey;  // the default parameters
+  Submit("municipality", 60, 1, *p_.register_key);
+  Submit("credit", 40, 31, *p_.source_key);
+  // The same cells asked in two differently written requests, and the stacking table twice.
+  const auto composed = [&](const std::string& expression) {
+    v1::TableRequest request;
+    request.set_population("residents");
+    auto* m = request.add_measures();
+    m->set_name("both");
+    m->set_expression(expression);
+    auto reply = releaser_->Release("analyst", request);
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return reply.ok() ? *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()))
+                      : AreaTable{};
+  };
+  const AreaTable one = composed("youth_care AND debts");
+  const AreaTable two = composed("debts AND youth_care");
+  ASSERT_EQ(one.rows.size(), two.rows.size());
+  for (size_t r = 0; r < one.rows.size(); ++r) {
+    EXPECT_EQ(one.rows[r].cells[1].value, two.rows[r].cells[1].value);
+    EXPECT_FALSE(one.rows[r].cells[1].suppressed);  // 15 of 60: perturbed, not suppressed
+  }
+  auto stacking = releaser_->Release("analyst", v1::TableRequest());
+  auto again = releaser_->Release("analyst", v1::TableRequest());
+  ASSERT_TRUE(stacking.ok() && again.ok());
+  EXPECT_EQ(stacking->table_json(), again->table_json());
+  EXPECT_EQ(stacking->suppressed_secondary(), 0u);
+  const nlohmann::json entry = nlohmann::json::parse(stacking->log_entry());
+  EXPECT_EQ(entry["rules"]["method"], "cell_key");
+  EXPECT_EQ(entry["protection"]["method"], "cell_key");
+  // The audit: with the manifest's parameters in force, every release holds; a release that
+  // shows one cell with another value, or was made with other parameters, is caught.
+  const nlohmann::json manifest = {{"type", kEntryManifest},
+                                   {"disclosure", RulesToJson(p_.manifest.disclosure)}};
+  std::vector<std::string> lines = {manifest.dump()};
+  for (const auto& e : p_.log->EntriesOfType(kEntryRelease)) lines.push_back(e.dump());
+  size_t audited = 0;
+  const absl::Status holds = AuditLoggedReleases(lines, &audited);
+  EXPECT_TRUE(holds.ok()) << holds;
+  EXPECT_EQ(audited, 4u);
+  nlohmann::json altered = nlohmann::json::parse(lines.back());
+  auto& value = altered["table"]["rows"][2]["values"][0];
+  value = value.get<int64_t>() + 1;
+  std::vector<std::string> tampered = lines;
+  tampered.back() = altered.dump();
+  const absl::Status caught = AuditLoggedReleases(tampered, &audited);
+  EXPECT_NE(caught.message().find("the cell key method gives the same cell one value"),
+            std::string::npos)
+      << caught;
+  nlohmann::json other = manifest;
+  other["disclosure"]["variance"] = 3.0;
+  tampered = lines;
+  tampered.front() = other.dump();
+  EXPECT_NE(AuditLoggedReleases(tampered, &audited).message().find("the manifest in force says"),
+            std::string::npos);
 }
 
 // A project of two periods: 2024 has the register (60 persons) and credit (30 of them with

@@ -1,0 +1,72 @@
+#include "disclosure/cell_key.h"
+
+#include <gtest/gtest.h>
+
+#include "disclosure/disclosure.h"
+
+namespace stapel {
+namespace {
+
+AreaRow Buurt(std::string code, std::vector<Cell> cells, int64_t residents) {
+  return AreaRow{.level = AreaLevel::kBuurt,
+                 .code = std::move(code),
+                 .name = "",
+                 .parent = "WK999901",
+                 .cells = std::move(cells),
+                 .residents = residents};
+}
+
+TEST(CellKeyTest, TheSameCountAndKeyAlwaysGiveTheSameValueAndNoSmallCountIsPublished) {
+  DisclosureRules rules;
+  rules.method = DisclosureMethod::kCellKey;
+  rules.group_disclosure = false;
+  rules.min_area_population = 0;
+  const PTable ptable = *PTable::Create(rules.cell_key);
+  TableSpec spec;
+  spec.columns.resize(1);
+  // Every count from 0 to 40 under many keys: never 1..threshold, never beyond D, 0 stays 0;
+  // and a table asked again (the same cells) gives the same values.
+  AreaTable table{.measures = {"n"}, .rows = {}};
+  for (int64_t n = 0; n <= 40; ++n) {
+    for (uint32_t k = 0; k < 64; ++k) {
+      table.rows.push_back(Buurt("BU9999" + std::to_string(n * 100 + k),
+                                 {Cell{.value = n, .suppressed = false, .key = k * 67108864u + 12345u}},
+                                 1000));
+    }
+  }
+  AreaTable again = table;
+  const CellKeyResult result = ApplyCellKey(rules, ptable, spec, &table);
+  ApplyCellKey(rules, ptable, spec, &again);
+  EXPECT_EQ(result.suppressed, 0);
+  EXPECT_GT(result.changed, 0);
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const int64_t n = static_cast<int64_t>(r / 64);
+    const int64_t published = table.rows[r].cells[0].value;
+    EXPECT_EQ(published, again.rows[r].cells[0].value);
+    EXPECT_LE(std::abs(published - n), rules.cell_key.max_deviation);
+    EXPECT_FALSE(published >= 1 && published <= rules.cell_key.threshold) << n << " -> " << published;
+    if (n == 0) EXPECT_EQ(published, 0);
+  }
+  EXPECT_TRUE(CheckReleasedTable(rules, spec, table).ok());
+}
+
+TEST(CellKeyTest, OnlyTheMinimumAreaPopulationAndGroupDisclosureSuppress) {
+  DisclosureRules rules;
+  rules.method = DisclosureMethod::kCellKey;
+  const PTable ptable = *PTable::Create(rules.cell_key);
+  TableSpec spec;
+  spec.columns.resize(2);
+  spec.columns[1].population_column = 0;
+  AreaTable table{.measures = {"residents", "wmo"},
+                  .rows = {Buurt("BU99990101", {Cell{.value = 30}, Cell{.value = 3}}, 30),
+                           Buurt("BU99990102", {Cell{.value = 400}, Cell{.value = 3}}, 400),
+                           Buurt("BU99990103", {Cell{.value = 400}, Cell{.value = 395}}, 400)}};
+  const CellKeyResult result = ApplyCellKey(rules, ptable, spec, &table);
+  EXPECT_EQ(result.suppressed, 3);  // the tiny buurt's two cells; 395 of 400 (group)
+  EXPECT_TRUE(table.rows[0].cells[0].suppressed);
+  EXPECT_FALSE(table.rows[1].cells[1].suppressed);  // a small count: perturbed, not suppressed
+  EXPECT_TRUE(table.rows[2].cells[1].suppressed);
+}
+
+}  // namespace
+}  // namespace stapel
