@@ -88,11 +88,11 @@ void BuildAll(benchmark::State& state) {
   std::vector<v1::PseudonymRecord> records(rows.size());
   std::vector<v1::PseudonymRecord*> out;
   for (auto& r : records) out.push_back(&r);
-  std::vector<absl::Status> status(rows.size());
-  for (auto _ : state) (*builder)->BuildAll(rows, out, status, threads);
-  for (const absl::Status& s : status) {
-    if (!s.ok()) {
-      state.SkipWithError(std::string(s.message()).c_str());
+  std::vector<absl::StatusOr<RecordBuilder::Completeness>> built(rows.size());
+  for (auto _ : state) (*builder)->BuildAll(rows, out, built, threads);
+  for (const auto& b : built) {
+    if (!b.ok()) {
+      state.SkipWithError(std::string(b.status().message()).c_str());
       break;
     }
   }

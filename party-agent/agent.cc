@@ -334,7 +334,7 @@ absl::Status Agent::SendRecords(BatchSink* sink,
   // rejects keep the export's order.
   std::vector<CsvRow> rows(config_.batch_size);
   std::vector<v1::PseudonymRecord*> records;
-  std::vector<absl::Status> built(config_.batch_size);
+  std::vector<absl::StatusOr<RecordBuilder::Completeness>> built(config_.batch_size);
   for (;;) {
     const size_t want = config_.batch_size - run->batch.records_size();
     size_t n = 0;
@@ -350,12 +350,13 @@ absl::Status Agent::SendRecords(BatchSink* sink,
     int kept = first;
     for (size_t i = 0; i < n; ++i) {
       if (built[i].ok()) {
+        summary.incomplete += *built[i] == RecordBuilder::Completeness::kIncomplete;
         batch_records.SwapElements(kept++, first + static_cast<int>(i));
         continue;
       }
       ++summary.rejected;
       run->rejects << EscapeCsvField(file_name) << ',' << rows[i].line << ','
-                   << EscapeCsvField(std::string(built[i].message())) << '\n';
+                   << EscapeCsvField(std::string(built[i].status().message())) << '\n';
     }
     while (batch_records.size() > kept) batch_records.RemoveLast();
     if (static_cast<size_t>(batch_records.size()) >= config_.batch_size) {

@@ -1,9 +1,10 @@
 #ifndef STAPEL_PARTY_AGENT_AGENT_H_
 #define STAPEL_PARTY_AGENT_AGENT_H_
 
-// One run of a party agent over one export: stream the CSV, build pseudonymized records,
-// send them in signed batches, write rejected rows (line and reason) to the reject file, and
-// complete the submission so the hub uses it in place of the party's earlier one.
+// One run of a party agent over one export: stream the CSV, build pseudonymized records
+// (counting those sent with an identifying field left out as incomplete), send them in signed
+// batches, write rejected rows (line and reason) to the reject file, and complete the
+// submission so the hub uses it in place of the party's earlier one.
 
 #include <chrono>
 #include <filesystem>
@@ -25,6 +26,7 @@ struct AgentSummary {
   uint64_t rows_read = 0;
   uint64_t records_sent = 0;
   uint64_t rejected = 0;
+  uint64_t incomplete = 0;    // records sent with an identifying field left out (empty or invalid)
   uint64_t acknowledged = 0;  // records the hub confirmed as durably stored
   uint64_t batches = 0;
   double seconds = 0;

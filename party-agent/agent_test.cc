@@ -113,14 +113,16 @@ class FakeSink : public BatchSink {
 std::string HousingExport(int rows, int bad_row) {
   std::string csv = "voornaam;achternaam;geboren;postcode;huisnummer;achterstand\n";
   for (int i = 0; i < rows; ++i) {
-    csv += i == bad_row ? "Jan;Jansen;31-02-1980;5401AB;1;ja\n"
+    csv += i == bad_row ? "Jan;Jansen;31-02-1980;;1;ja\n"  // nothing left to link on
                         : "Jan;Jansen;" + std::to_string(10 + i) + "-03-1980;5401AB;1;nee\n";
   }
   return csv;
 }
 
 TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
-  auto project = MakeTestProject("housing", HousingExport(12, 3));
+  std::string csv = HousingExport(12, 3);
+  csv.replace(csv.find("17-03-1980"), 10, "17-13-1980");  // left out: sent, incomplete
+  auto project = MakeTestProject("housing", csv);
   auto agent = Agent::Create(project.config);
   ASSERT_TRUE(agent.ok()) << agent.status();
   FakeSink sink(project);
@@ -130,6 +132,7 @@ TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
   EXPECT_EQ(summary->rows_read, 12u);
   EXPECT_EQ(summary->rejected, 1u);
   EXPECT_EQ(summary->records_sent, 11u);
+  EXPECT_EQ(summary->incomplete, 1u);
   EXPECT_EQ(summary->acknowledged, 11u);
   ASSERT_EQ(sink.batches.size(), 3u);  // batch_size 5: 5 + 5 + 1
   EXPECT_EQ(progress_calls, 4);  // a batch put in flight, three times; all acknowledged
@@ -162,7 +165,11 @@ TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
   const std::string rejects = ReadFile(project.config.reject_file);
   EXPECT_EQ(
       rejects,
-      "file,line,reason\nexport.csv,5,column geboren: date '31-02-1980' is not a calendar date\n");
+      "file,line,reason\nexport.csv,5,\"nothing left to link on: no match key "
+      "(surname_birth_postcode, initial_surname_birth, birth_postcode_house, "
+      "initial_surname_postcode_house) can be formed without the fields left out (column "
+      "geboren: date '31-02-1980' is not a calendar date; left empty: postcode); fill them in "
+      "or correct them in the export\"\n");
   // The hub's signed receipt is kept beside the export.
   EXPECT_EQ(summary->receipt_file, project.dir / "export.csv.receipt.json");
   EXPECT_NE(ReadFile(summary->receipt_file).find("\"type\":\"submission\""), std::string::npos);

@@ -42,10 +42,12 @@ absl::Status ForEachRecord(const AgentConfig& config, const Manifest& manifest,
   }
   v1::PseudonymRecord record;
   while ((*reader)->Next(&row)) {
-    if (!(*builder)->Build(row, &record).ok()) {
+    const auto built = (*builder)->Build(row, &record);
+    if (!built.ok()) {
       ++eval->rejected_rows;
       continue;
     }
+    eval->incomplete_rows += *built == RecordBuilder::Completeness::kIncomplete;
     fn(row.line, record, slots);
   }
   return absl::OkStatus();

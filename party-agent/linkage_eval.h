@@ -18,6 +18,7 @@ namespace stapel {
 struct LinkageEvaluation {
   uint64_t register_records = 0, source_records = 0;  // accepted rows
   uint64_t rejected_rows = 0;
+  uint64_t incomplete_rows = 0;  // accepted with an identifying field left out
   uint64_t links = 0, correct_links = 0, true_pairs = 0;
   uint64_t ambiguous = 0;
   uint64_t fuzzy_comparisons = 0;  // Dice comparisons made by the fuzzy pass

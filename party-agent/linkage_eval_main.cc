@@ -43,14 +43,14 @@ int main(int argc, char** argv) {
   }
   const auto& e = *eval;
   std::cout << fmt::format(
-      "register records {}, source records {}, rejected rows {}\n"
+      "register records {}, source records {}, rejected rows {}, incomplete rows {}\n"
       "links {}, correct {}, true pairs {}, ambiguous {}\n"
       "precision {:.4f}  recall {:.4f}  F1 {:.4f}\n"
       "true pairs sharing a match key or blocking key (any pass can find them): {} ({:.4f})\n"
       "{:.0f} records/s ({:.3f} s), {} fuzzy comparisons\nlinks per pass:\n",
-      e.register_records, e.source_records, e.rejected_rows, e.links, e.correct_links,
-      e.true_pairs, e.ambiguous, e.precision(), e.recall(), e.f1(), e.reachable_pairs,
-      e.reachable(),
+      e.register_records, e.source_records, e.rejected_rows, e.incomplete_rows, e.links,
+      e.correct_links, e.true_pairs, e.ambiguous, e.precision(), e.recall(), e.f1(),
+      e.reachable_pairs, e.reachable(),
       (e.register_records + e.source_records) / std::max(e.seconds, 1e-9), e.seconds,
       e.fuzzy_comparisons);
   for (const auto& [pass, n] : e.links_by_pass) std::cout << fmt::format("  {:<32} {}\n", pass, n);

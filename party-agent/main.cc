@@ -70,8 +70,10 @@ int main(int argc, char** argv) {
       spdlog::error("{}", std::string((run.ok() ? closed : run.status()).message()));
       return 1;
     }
-    spdlog::info("preview: {} records of {} rows written to {} ({} rejected); nothing was sent",
-                 run->records_sent, run->rows_read, preview, run->rejected);
+    spdlog::info(
+        "preview: {} records of {} rows written to {} ({} incomplete, {} rejected); nothing was "
+        "sent",
+        run->records_sent, run->rows_read, preview, run->incomplete, run->rejected);
     return 0;
   }
   auto client = stapel::HubClient::Create(config->hub, config->tls);
@@ -101,11 +103,17 @@ int main(int argc, char** argv) {
   const auto& s = *summary;
   spdlog::info(
       "done: read {} rows, sent {} records in {} batches, rejected {}, acknowledged {} "
-      "({:.2f} s, {:.0f} rows/s)",
+      "({:.2f} s, {:.0f} rows/s); {} of the records sent are incomplete",
       s.rows_read, s.records_sent, s.batches, s.rejected, s.acknowledged, s.seconds,
-      s.rows_read / std::max(s.seconds, 1e-9));
+      s.rows_read / std::max(s.seconds, 1e-9), s.incomplete);
   spdlog::info("receipt: entry {} of the hub's release log, signed by the hub, saved in {}",
                s.receipt_seq, s.receipt_file.string());
+  if (s.incomplete > 0) {
+    spdlog::info(
+        "incomplete: a record sent with an identifying field left out because it was empty or "
+        "invalid (a BSN failing the eleven-test, an impossible date, a malformed postcode or "
+        "house number); it links on the keys its other fields form");
+  }
   if (s.rejected > 0) {
     spdlog::warn("{} rows were rejected; their line numbers and reasons are in {}", s.rejected,
                  config->reject_file.string());

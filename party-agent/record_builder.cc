@@ -116,52 +116,69 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   return b;
 }
 
-absl::Status RecordBuilder::ParseFields(const CsvRow& row, Fields* f) const {
+absl::StatusOr<std::string> RecordBuilder::BirthDate(std::string_view text) const {
+  auto date = ParseDate(text);
+  if (!date.ok()) return date.status();
+  std::string iso = date->Iso();
+  if (iso > today_) {
+    return absl::InvalidArgumentError(fmt::format("birth date '{}' lies in the future", text));
+  }
+  return iso;
+}
+
+RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
+  Fields f;
+  // The field's text, or nullopt when the party does not map it or the row leaves it empty
+  // (noted).
   auto text = [&](std::string_view field) -> std::optional<std::string_view> {
     auto it = fields_.find(field);
     if (it == fields_.end()) return std::nullopt;
     const std::string_view v = Trim(row.fields[it->second.index]);
-    if (v.empty()) return std::nullopt;
+    if (v.empty()) {
+      f.empty.push_back(it->second.header);
+      return std::nullopt;
+    }
     return v;
   };
-  auto header = [&](std::string_view field) { return fields_.find(field)->second.header; };
-  if (auto v = text(kFieldBsn)) {
-    auto bsn = NormalizeBsn(*v);
-    if (!bsn.ok()) return InColumn(header(kFieldBsn), bsn.status());
-    f->bsn = std::move(*bsn);
-  }
+  // Keeps the field's normalized value, or notes why it is left out.
+  auto keep = [&]<typename T>(std::string_view field, absl::StatusOr<T> value,
+                              std::optional<T>* into) {
+    if (value.ok()) {
+      *into = *std::move(value);
+    } else {
+      f.invalid.emplace_back(
+          InColumn(fields_.find(field)->second.header, value.status()).message());
+    }
+  };
+  if (auto v = text(kFieldBsn)) keep(kFieldBsn, NormalizeBsn(*v), &f.bsn);
   if (auto v = text(kFieldFirstNames)) {
     std::string folded;
     auto initial = FirstInitial(*v, &folded);
-    if (!initial.ok()) return InColumn(header(kFieldFirstNames), initial.status());
-    f->initial = std::move(*initial);
-    f->first = std::move(folded);
+    if (initial.ok()) f.first = std::move(folded);
+    keep(kFieldFirstNames, std::move(initial), &f.initial);
   }
   if (auto v = text(kFieldSurname)) {
-    auto parts = ParseSurname(*v, text(kFieldSurnamePrefix).value_or(""));
-    if (!parts.ok()) return InColumn(header(kFieldSurname), parts.status());
-    f->surname = std::move(*parts);
+    auto prefix = fields_.find(kFieldSurnamePrefix);
+    keep(kFieldSurname,
+         ParseSurname(*v, prefix == fields_.end() ? "" : Trim(row.fields[prefix->second.index])),
+         &f.surname);
   }
-  if (auto v = text(kFieldBirthDate)) {
-    auto date = ParseDate(*v);
-    if (!date.ok()) return InColumn(header(kFieldBirthDate), date.status());
-    f->birth = date->Iso();
-    if (*f->birth > today_) {
-      return InColumn(header(kFieldBirthDate), absl::InvalidArgumentError(fmt::format(
-                                                   "birth date '{}' lies in the future", *v)));
-    }
-  }
-  if (auto v = text(kFieldPostcode)) {
-    auto pc = NormalizePostcode(*v);
-    if (!pc.ok()) return InColumn(header(kFieldPostcode), pc.status());
-    f->postcode = std::move(*pc);
-  }
+  if (auto v = text(kFieldBirthDate)) keep(kFieldBirthDate, BirthDate(*v), &f.birth);
+  if (auto v = text(kFieldPostcode)) keep(kFieldPostcode, NormalizePostcode(*v), &f.postcode);
   if (auto v = text(kFieldHouseNumber)) {
     auto house = ParseHouseNumber(*v);
-    if (!house.ok()) return InColumn(header(kFieldHouseNumber), house.status());
-    f->house = house->Key();
+    keep(kFieldHouseNumber, house.ok() ? absl::StatusOr<std::string>(house->Key()) : house.status(),
+         &f.house);
   }
-  return absl::OkStatus();
+  return f;
+}
+
+std::string RecordBuilder::LeftOut(const Fields& f) {
+  std::string out = fmt::format("{}", fmt::join(f.invalid, "; "));
+  if (!f.empty.empty()) {
+    out += fmt::format("{}left empty: {}", out.empty() ? "" : "; ", fmt::join(f.empty, ", "));
+  }
+  return out;
 }
 
 void RecordBuilder::KeyValues(std::string_view kind, const Fields& f,
@@ -234,32 +251,39 @@ void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   }
 }
 
-void RecordBuilder::BuildAll(std::span<const CsvRow> rows, std::span<v1::PseudonymRecord* const> out,
-                             std::span<absl::Status> status, int threads) const {
+void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
+                             std::span<v1::PseudonymRecord* const> out,
+                             std::span<absl::StatusOr<Completeness>> built, int threads) const {
   // Fewer rows than this per thread are not worth a thread.
   constexpr size_t kMinRowsPerThread = 256;
   const int useful = static_cast<int>(std::max<size_t>(1, rows.size() / kMinRowsPerThread));
-  std::vector<absl::Status> built = ForEachIndex(
-      rows.size(), std::min(std::max(threads, 1), useful), [&](size_t i) { return Build(rows[i], out[i]); });
-  std::move(built.begin(), built.end(), status.begin());
+  const std::vector<absl::Status> ran =
+      ForEachIndex(rows.size(), std::min(std::max(threads, 1), useful), [&](size_t i) {
+        built[i] = Build(rows[i], out[i]);
+        return absl::OkStatus();
+      });
+  for (size_t i = 0; i < ran.size(); ++i) {
+    if (!ran[i].ok()) built[i] = ran[i];  // an exception Build threw (out of memory)
+  }
 }
 
-absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) const {
+absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& row,
+                                                                 v1::PseudonymRecord* out) const {
   out->Clear();
   if (!row.error.empty()) return absl::InvalidArgumentError(row.error);
   if (row.size != header_size_) {
     return absl::InvalidArgumentError(
         fmt::format("row has {} fields, the header has {}", row.size, header_size_));
   }
-  Fields fields;
-  if (absl::Status s = ParseFields(row, &fields); !s.ok()) return s;
+  const Fields fields = ParseFields(row);
   std::vector<std::string> values;
   for (uint32_t k = 0; k < kinds_.size(); ++k) {
     KeyValues(kinds_[k], fields, &values);
     if (values.empty() && k == 0 && is_register_) {
       return absl::InvalidArgumentError(fmt::format(
-          "the fields of {} ({}) are empty; the population register identifies every person by it",
-          kinds_[0], fmt::join(FieldsOf(kinds_[0]), ", ")));
+          "the fields of {} ({}) are empty or invalid ({}); the population register identifies "
+          "every person by it: correct the row in the export",
+          kinds_[0], fmt::join(FieldsOf(kinds_[0]), ", "), LeftOut(fields)));
     }
     for (const std::string& value : values) {
       const MatchKey key = keyer_->Compute(kinds_[k], value);
@@ -270,7 +294,9 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
   }
   if (out->keys_size() == 0) {
     return absl::InvalidArgumentError(fmt::format(
-        "no match key can be formed: the fields of {} are empty", fmt::join(kinds_, ", ")));
+        "nothing left to link on: no match key ({}) can be formed without the fields left out "
+        "({}); fill them in or correct them in the export",
+        fmt::join(kinds_, ", "), LeftOut(fields)));
   }
   if (bloom_ != nullptr) AddFuzzy(fields, out);
   if (is_register_ && fields.postcode && fields.house) {
@@ -289,7 +315,8 @@ absl::Status RecordBuilder::Build(const CsvRow& row, v1::PseudonymRecord* out) c
     if (!flag.ok()) return InColumn(c.header, flag.status());
     out->add_attribute_values(*flag);
   }
-  return absl::OkStatus();
+  return fields.empty.empty() && fields.invalid.empty() ? Completeness::kComplete
+                                                        : Completeness::kIncomplete;
 }
 
 }  // namespace stapel

@@ -2,11 +2,12 @@
 #define STAPEL_PARTY_AGENT_RECORD_BUILDER_H_
 
 // Turns one CSV row of a party's export into the pseudonymized record that leaves the
-// building: it validates and normalizes the identifying fields, computes every match key the
-// manifest allows this party and the row's fields can form (one per surname part where the
-// kind has a surname), the Bloom filter of the fuzzy pass where the manifest asks for it, and
-// for the register a pseudonymized address key (households); it copies the buurt code
-// (register only) and the allowed indicator flags. Nothing else of the row is kept.
+// building: it validates and normalizes the identifying fields (leaving an invalid one out, as
+// if empty), computes every match key the manifest allows this party and the row's fields can
+// form (one per surname part where the kind has a surname), the Bloom filter of the fuzzy pass
+// where the manifest asks for it, and for the register a pseudonymized address key
+// (households); it copies the buurt code (register only) and the allowed indicator flags.
+// Nothing else of the row is kept.
 // Thread-safe: Build and BuildAll are const and may run on many threads at once.
 
 #include <map>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -43,16 +45,33 @@ class RecordBuilder {
                                                                const BloomEncoder* bloom,
                                                                const CsvRow& header);
 
-  // Fills `out`, or returns INVALID_ARGUMENT with the reason the row is rejected (it names
-  // the column; the offending value appears only in this local message). A key whose fields
-  // are empty is not sent; a row is rejected when a filled field is invalid, when no key can
-  // be formed, or (register) when the first, person-identifying key cannot be formed.
-  absl::Status Build(const CsvRow& row, v1::PseudonymRecord* out) const;
-  // Build for each of `rows` into the matching `out[i]`, with its outcome in `status[i]`, on
+  // What a record Build made carries of the identifying fields the party maps (bsn, first
+  // names, surname, birth date, postcode, house number).
+  enum class Completeness {
+    kComplete,    // every one of them
+    kIncomplete,  // one or more left out, empty or invalid
+  };
+
+  // Fills `out` and says whether it is complete, or returns INVALID_ARGUMENT with the reason
+  // the row is rejected (it names the columns; an offending value appears only in this local
+  // message, for the party's own reject file).
+  // The rule for the identifying fields, the same for each: an empty field, and a filled one
+  // whose value fails its check, is left out of every match key, the Bloom filter and blocking
+  // keys of the fuzzy pass and the household key, and the row is sent with the keys its other
+  // fields form. The checks: a BSN must have 9 digits and pass the eleven-test; a birth date
+  // must be a calendar date, not in the future; a postcode must be 4 digits and 2 letters; a
+  // house number must start with a number from 1 to 99999; a name must be UTF-8 and hold a
+  // letter. A row is rejected only when it has nothing left to link on: no match key can be
+  // formed, or (register) its first, person-identifying key cannot be (so a register row
+  // whose BSN fails the eleven-test is still rejected: the register names each person by it).
+  // The buurt code and the indicator flags are the row's data, not ways to find its person:
+  // one that is invalid rejects the row, as does a malformed row or one with too few fields.
+  absl::StatusOr<Completeness> Build(const CsvRow& row, v1::PseudonymRecord* out) const;
+  // Build for each of `rows` into the matching `out[i]`, with its outcome in `built[i]`, on
   // up to `threads` threads (the HMAC keys and Bloom filters are the agent's main cost).
   // The spans must be of one size; `threads` < 1 counts as 1.
   void BuildAll(std::span<const CsvRow> rows, std::span<v1::PseudonymRecord* const> out,
-                std::span<absl::Status> status, int threads) const;
+                std::span<absl::StatusOr<Completeness>> built, int threads) const;
 
   const std::vector<std::string>& match_key_kinds() const { return kinds_; }
   const std::vector<std::string>& attribute_names() const { return attribute_names_; }
@@ -62,13 +81,21 @@ class RecordBuilder {
     std::string header;
     size_t index;
   };
-  // The identifying fields of one row, normalized; absent when the row leaves them empty.
+  // The identifying fields of one row, normalized; absent when the row leaves them empty or
+  // their value is invalid, and then named in `empty` or `invalid`.
   struct Fields {
     std::optional<std::string> bsn, first, initial, birth, postcode, house;
     std::optional<std::vector<SurnamePart>> surname;
+    std::vector<std::string_view> empty;  // the headers of the columns left empty
+    std::vector<std::string> invalid;     // "column <header>: <why>", one per invalid value
   };
   RecordBuilder() = default;
-  absl::Status ParseFields(const CsvRow& row, Fields* f) const;
+  Fields ParseFields(const CsvRow& row) const;
+  // The birth date in ISO form, or INVALID_ARGUMENT when it is no date or lies in the future.
+  absl::StatusOr<std::string> BirthDate(std::string_view text) const;
+  // What `f` leaves out and why, for a reject's message: "column <header>: <why>; ...; left
+  // empty: <header>, ...".
+  static std::string LeftOut(const Fields& f);
   // Appends the normalized values a key of `kind` is computed over (none when a field is
   // absent, several for a surname with several parts).
   static void KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out);

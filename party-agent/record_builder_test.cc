@@ -12,6 +12,12 @@ namespace {
 
 using testing_util::MakeTestProject;
 
+// What Build returns for a row it sends.
+const absl::StatusOr<RecordBuilder::Completeness> kComplete =
+    RecordBuilder::Completeness::kComplete;
+const absl::StatusOr<RecordBuilder::Completeness> kIncomplete =
+    RecordBuilder::Completeness::kIncomplete;
+
 class RecordBuilderTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -95,7 +101,7 @@ TEST_F(RecordBuilderTest, FormattingVariantsGiveTheSameKeys) {
   for (int i = 0; i < a.keys_size(); ++i) EXPECT_EQ(a.keys(i).key(), c.keys(i).key()) << i;
 }
 
-TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
+TEST_F(RecordBuilderTest, InvalidDataOrNoIdentityRejectTheRowNamingTheColumn) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
   struct Case {
@@ -103,16 +109,17 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
     std::string expect;
   };
   for (const Case& c : std::vector<Case>{
-           {{"123456781", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "column bsn"},
-           {{"123456782", "A", "B", "31-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "column geboren"},
-           {{"123456782", "A", "B", "12-02-1980", "540AB", "1", "BU99990101", "1", ""}, "column postcode"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "a1", "BU99990101", "1", ""}, "column huisnummer"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU999901", "1", ""}, "column buurt"},
-           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "soms", ""}, "column jeugdzorg"},
-           {{"", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, "identifies every person"},
+           {{"123456781", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
+            "column bsn"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU999901", "1", ""},
+            "column buurt"},
+           {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "soms", ""},
+            "column jeugdzorg"},
+           {{"", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
+            "identifies every person"},
            {{"123456782", "A", "B"}, "row has 3 fields, the header has 9"},
        }) {
-    absl::Status s = b->Build(Row(c.row), &r);
+    absl::Status s = b->Build(Row(c.row), &r).status();
     ASSERT_FALSE(s.ok()) << c.expect;
     EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
   }
@@ -121,12 +128,108 @@ TEST_F(RecordBuilderTest, InvalidFieldsRejectTheRowNamingTheColumn) {
 TEST_F(RecordBuilderTest, EmptyFieldsLeaveOnlyTheKeysThatNeedThemOut) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;
-  ASSERT_TRUE(b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "", "BU99990101", "1", ""}), &r).ok());
+  EXPECT_EQ(b->Build(Row({"123456782", "A", "B", "12-02-1980", "", "", "BU99990101", "1", ""}), &r),
+            kIncomplete);
   EXPECT_EQ(KeysOfKind(r, 0).size(), 1u);
   EXPECT_TRUE(KeysOfKind(r, 1).empty());  // needs the postcode
   EXPECT_EQ(KeysOfKind(r, 2).size(), 1u);  // initial, surname, birth date
   EXPECT_TRUE(KeysOfKind(r, 3).empty());
   EXPECT_TRUE(KeysOfKind(r, 4).empty());
+}
+
+TEST_F(RecordBuilderTest, AnInvalidIdentifyingFieldIsLeftOutAsIfEmptyAndTheRowCountsIncomplete) {
+  auto b = Builder(header_);
+  const std::vector<std::string> complete = {
+      "123456782", "Anna", "Bos", "12-02-1980", "5401AB", "12a", "BU99990101", "1", ""};
+  v1::PseudonymRecord r;
+  EXPECT_EQ(b->Build(Row(complete), &r), kComplete);
+  EXPECT_EQ(r.keys_size(), 5);
+  struct Case {
+    size_t column;
+    std::string invalid;
+  };
+  for (const Case& c : std::vector<Case>{{3, "31-02-1980"},  // no calendar date
+                                         {3, "12-13-1980"},
+                                         {3, "01-01-2099"},  // in the future
+                                         {4, "12345"},
+                                         {5, "a1"},
+                                         {1, "M\xfcller"},  // not UTF-8
+                                         {2, "--"}}) {      // no letters
+    std::vector<std::string> invalid = complete, empty = complete;
+    invalid[c.column] = c.invalid;
+    empty[c.column] = "";
+    v1::PseudonymRecord with_invalid, with_empty;
+    EXPECT_EQ(b->Build(Row(invalid), &with_invalid), kIncomplete) << c.invalid;
+    EXPECT_EQ(b->Build(Row(empty), &with_empty), kIncomplete);
+    // The same keys and household key as without the field, and the keys that need it left out.
+    EXPECT_EQ(with_invalid.SerializeAsString(), with_empty.SerializeAsString()) << c.invalid;
+    EXPECT_LT(with_invalid.keys_size(), 5) << c.invalid;
+    EXPECT_EQ(KeysOfKind(with_invalid, 0), KeysOfKind(r, 0)) << c.invalid;
+  }
+  // Without a birth date: the BSN and the name-and-address key; the household stays.
+  v1::PseudonymRecord no_date;
+  std::vector<std::string> row = complete;
+  row[3] = "31-02-1980";
+  ASSERT_TRUE(b->Build(Row(row), &no_date).ok());
+  EXPECT_EQ(
+      KeysOfKind(no_date, 1).size() + KeysOfKind(no_date, 2).size() + KeysOfKind(no_date, 3).size(),
+      0u);
+  EXPECT_EQ(KeysOfKind(no_date, 4), KeysOfKind(r, 4));
+  EXPECT_EQ(no_date.household(), r.household());
+  // Without a postcode there is no household key either.
+  row = complete;
+  row[4] = "12345";
+  ASSERT_TRUE(b->Build(Row(row), &no_date).ok());
+  EXPECT_TRUE(no_date.household().empty());
+  EXPECT_EQ(KeysOfKind(no_date, 2), KeysOfKind(r, 2));
+}
+
+TEST_F(RecordBuilderTest, ARegisterRowWithoutItsIdentifyingKeyIsStillRejected) {
+  auto b = Builder(header_);
+  v1::PseudonymRecord r;
+  for (const auto& [bsn, expect] : std::vector<std::pair<std::string, std::string>>{
+           {"123456781", "column bsn: BSN '123456781' fails the eleven-test"},
+           {"12345", "column bsn: BSN '12345' does not have 9 digits"},
+           {"", "left empty: bsn"}}) {
+    absl::Status s =
+        b->Build(Row({bsn, "Anna", "Bos", "12-02-1980", "5401AB", "12a", "BU99990101", "1", ""}),
+                 &r)
+            .status();
+    ASSERT_FALSE(s.ok()) << bsn;
+    EXPECT_NE(s.message().find(expect), std::string::npos) << s;
+    EXPECT_NE(s.message().find("identifies every person"), std::string::npos) << s;
+  }
+}
+
+TEST_F(RecordBuilderTest, ARowWithNothingLeftToLinkOnIsRejectedNamingItsColumns) {
+  project_ = MakeTestProject("housing", "");
+  auto b = Builder({"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"});
+  v1::PseudonymRecord r;
+  struct Case {
+    std::vector<std::string> row;
+    std::vector<std::string> expect;  // in the reason
+  };
+  for (const Case& c : std::vector<Case>{
+           // Names, but neither a birth date nor a postcode to form a key with.
+           {{"Anna", "Bos", "29-02-2023", "12345", "", "nee"},
+            {"nothing left to link on", "column geboren: date '29-02-2023' is not a calendar date",
+             "column postcode: '12345' is not a Dutch postcode", "left empty: huisnummer"}},
+           {{"Anna", "Bos", "01-01-2099", "", "3", "nee"},
+            {"nothing left to link on",
+             "column geboren: birth date '01-01-2099' lies in the future", "left empty: postcode"}},
+           {{"", "", "", "", "", "nee"},
+            {"nothing left to link on",
+             "left empty: voornaam, achternaam, geboren, postcode, huisnummer"}},
+       }) {
+    absl::Status s = b->Build(Row(c.row), &r).status();
+    ASSERT_FALSE(s.ok()) << c.expect[1];
+    for (const std::string& expect : c.expect) {
+      EXPECT_NE(s.message().find(expect), std::string::npos) << s;
+    }
+  }
+  // Without names, birth date, postcode and house number still form a key.
+  EXPECT_EQ(b->Build(Row({"", "--", "12-02-1980", "5401AB", "3", "nee"}), &r), kIncomplete);
+  EXPECT_EQ(r.keys_size(), 1);
 }
 
 TEST_F(RecordBuilderTest, SurvivesHostileInputs) {
@@ -141,18 +244,23 @@ TEST_F(RecordBuilderTest, SurvivesHostileInputs) {
   for (const Case& c : std::vector<Case>{
            {{"", "", "", "", "", "", "", "", ""}, false, "identifies every person"},
            {{"123456782", "M\xfcller", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
-            false, "UTF-8"},
+            true,
+            ""},  // the first names are left out
            {{"123456782", "A", "O", "12-02-1980", "5401AB", "1", "BU99990101", "1", ""}, true, ""},
            {{"123456782", long_name, long_name, "12-02-1980", "5401AB", "1", "BU99990101", "1", ""},
-            true, ""},
-           {{"123456782", "A", "B", "29-02-2023", "5401AB", "1", "BU99990101", "1", ""}, false,
-            "not a calendar date"},
-           {{"123456782", "A", "B", "01-01-2099", "5401AB", "1", "BU99990101", "1", ""}, false,
-            "in the future"},
+            true,
+            ""},
+           {{"123456782", "A", "B", "29-02-2023", "5401AB", "1", "BU99990101", "1", ""},
+            true,
+            ""},  // the birth date is left out
+           {{"", "A", "B", "01-01-2099", "5401AB", "1", "BU99990101", "1", ""},
+            false,
+            "identifies every person"},
            {{"123456782", "A", "B", "12-02-1980", "5401AB", "1", "BU99990101", "1", "\xff\xfe"},
-            true, ""},  // a column Stapel does not read may hold anything
+            true,
+            ""},  // a column Stapel does not read may hold anything
        }) {
-    absl::Status s = b->Build(Row(c.row), &r);
+    absl::Status s = b->Build(Row(c.row), &r).status();
     EXPECT_EQ(s.ok(), c.accepted) << c.row[1] << ": " << s;
     if (!c.accepted) {
       EXPECT_NE(s.message().find(c.expect), std::string::npos) << s;
@@ -203,10 +311,11 @@ TEST_F(RecordBuilderTest, AttributeTheManifestDoesNotAllowIsRefused) {
 TEST_F(RecordBuilderTest, BuildingOnSeveralThreadsGivesWhatOneThreadGivesRowForRow) {
   auto b = Builder(header_);
   std::vector<CsvRow> rows;
-  for (int i = 0; i < 2000; ++i) {  // every 7th row with an impossible date
-    rows.push_back(Row({"123456782", "Jan", "Jansen" + std::to_string(i),
-                        fmt::format("{:02}-03-19{:02}", i % 7 == 0 ? 32 : 1 + i % 28, i % 100),
-                        "5401AB", std::to_string(1 + i % 300), "bu99990101", "nee", ""}));
+  for (int i = 0; i < 2000; ++i) {  // every 7th row with an impossible date, every 11th rejected
+    rows.push_back(
+        Row({"123456782", "Jan", "Jansen" + std::to_string(i),
+             fmt::format("{:02}-03-19{:02}", i % 7 == 0 ? 32 : 1 + i % 28, i % 100), "5401AB",
+             std::to_string(1 + i % 300), "bu99990101", i % 11 == 0 ? "soms" : "nee", ""}));
   }
   std::vector<v1::PseudonymRecord> one(rows.size()), four(rows.size());
   std::vector<v1::PseudonymRecord*> one_out, four_out;
@@ -214,20 +323,23 @@ TEST_F(RecordBuilderTest, BuildingOnSeveralThreadsGivesWhatOneThreadGivesRowForR
     one_out.push_back(&one[i]);
     four_out.push_back(&four[i]);
   }
-  std::vector<absl::Status> one_status(rows.size()), four_status(rows.size());
+  std::vector<absl::StatusOr<RecordBuilder::Completeness>> one_status(rows.size()),
+      four_status(rows.size());
   b->BuildAll(rows, one_out, one_status, 1);
   b->BuildAll(rows, four_out, four_status, 4);
-  int rejected = 0;
+  int rejected = 0, incomplete = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     ASSERT_EQ(one_status[i], four_status[i]) << "row " << i;
-    EXPECT_EQ(one_status[i].ok(), i % 7 != 0) << "row " << i << ": " << one_status[i];
+    EXPECT_EQ(one_status[i].ok(), i % 11 != 0) << "row " << i << ": " << one_status[i].status();
     rejected += one_status[i].ok() ? 0 : 1;
     if (one_status[i].ok()) {
+      incomplete += *one_status[i] == RecordBuilder::Completeness::kIncomplete;
       EXPECT_EQ(one[i].SerializeAsString(), four[i].SerializeAsString()) << "row " << i;
-      ASSERT_EQ(four[i].keys_size(), 5);  // every kind
+      ASSERT_EQ(four[i].keys_size(), i % 7 == 0 ? 2 : 5);  // without the date: bsn and one more
     }
   }
-  EXPECT_EQ(rejected, 286);
+  EXPECT_EQ(rejected, 182);
+  EXPECT_EQ(incomplete, 260);
 }
 
 }  // namespace

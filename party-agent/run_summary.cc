@@ -21,6 +21,7 @@ absl::Status WriteRunSummary(const std::filesystem::path& path, const AgentConfi
     json.update({{"rows_read", run->rows_read},
                  {"records_sent", run->records_sent},
                  {"rejected", run->rejected},
+                 {"incomplete", run->incomplete},
                  {"acknowledged", run->acknowledged},
                  {"batches", run->batches},
                  {"seconds", run->seconds},

@@ -3,8 +3,9 @@
 
 // An agent run's outcome as JSON, for the operator's tooling (stapel-agent --summary-json):
 //   {"party", "input", "finished" (UTC), "ok", "error" (when not ok), "rows_read",
-//    "records_sent", "rejected", "acknowledged", "batches", "seconds", "receipt_seq",
-//    "receipt_file", "reject_file"}
+//    "records_sent", "rejected", "incomplete" (records sent with an identifying field left out,
+//    empty or invalid), "acknowledged", "batches", "seconds", "receipt_seq", "receipt_file",
+//    "reject_file"}
 // A failed run writes it too, with what was acknowledged before the error counted in the error.
 // Holds no identifier: counts, paths and the error's text (which never quotes a row).
 

@@ -39,6 +39,12 @@ constexpr std::array<const char*, 16> kStreets = {
     "Marktplein",  "Eikenlaan",  "Sint Janstraat", "Burgemeester de Kockstraat",
     "'t Zand",     "Heuvelrug",  "Lindenhof",      "Kastanjelaan"};
 
+// What an export row carries of a person's birth date and postcode: a field whose value is
+// invalid the agent leaves out of the row's keys, as if the row left it empty.
+struct Carried {
+  bool birth_date = true, postcode = true;
+};
+
 struct Person {
   std::string bsn;
   std::string first_names, surname;
@@ -52,9 +58,11 @@ struct Person {
   bool youth_care = false, wmo = false, social_assistance = false, rent_arrears = false,
        debts = false;
   bool minor = false;        // under 18 on the reference date (a characteristic, not an indicator)
-  bool in_register = false;  // has at least one valid register row
-  int register_line = 0;     // line of the first valid register row
-  bool valid_tenant_row = false, valid_credit_row = false;
+  bool in_register = false;  // has at least one register row the agent sends
+  int register_line = 0;     // line of the first of them
+  Carried registered = {.birth_date = false, .postcode = false};  // what they carry together
+  bool linked_tenant_row = false;  // has a housing row that is a true pair (see HousingExport)
+  bool valid_credit_row = false;
 };
 
 // Every BSN given out, also to people living elsewhere: one bit per nine-digit number (125 MB,
@@ -125,20 +133,39 @@ std::string NameVariant(Random& rng, const std::string& name) {
   return name;
 }
 
-// What the name-based match keys are made of, for every surname part. The generator keeps
-// these unique across persons, so the ground truth is what a correct linker finds: a record
-// links to its own person and to no other.
-std::vector<std::string> KeyTuples(const Person& p) {
+// What the name-based match keys are made of, for every surname part (of a row that carries
+// `c`). The generator keeps these unique across persons, so the ground truth is what a correct
+// linker finds: a record links to its own person and to no other.
+std::vector<std::string> KeyTuples(const Person& p, Carried c = {}) {
   const std::string dob = fmt::format("{:04d}{:02d}{:02d}", p.year, p.month, p.day);
   const std::string initial = *FirstInitial(p.first_names);
-  std::vector<std::string> tuples = {fmt::format("3|{}|{}|{}", dob, p.postcode, p.house_number)};
+  std::vector<std::string> tuples;
+  if (c.birth_date && c.postcode) {
+    tuples.push_back(fmt::format("3|{}|{}|{}", dob, p.postcode, p.house_number));
+  }
   const std::vector<SurnamePart> parts = *ParseSurname(p.surname);
   for (const SurnamePart& part : parts) {
-    tuples.push_back(fmt::format("1|{}|{}|{}", part.name, dob, p.postcode));
-    tuples.push_back(fmt::format("2|{}|{}|{}", initial, part.name, dob));
-    tuples.push_back(fmt::format("4|{}|{}|{}|{}", initial, part.name, p.postcode, p.house_number));
+    if (c.birth_date && c.postcode) {
+      tuples.push_back(fmt::format("1|{}|{}|{}", part.name, dob, p.postcode));
+    }
+    if (c.birth_date) tuples.push_back(fmt::format("2|{}|{}|{}", initial, part.name, dob));
+    if (c.postcode) {
+      tuples.push_back(
+          fmt::format("4|{}|{}|{}|{}", initial, part.name, p.postcode, p.house_number));
+    }
   }
   return tuples;
+}
+
+// Whether a source row of `p` that carries `row` shares a name-based match key with p's register
+// rows: the true pairs are those a correct linker finds.
+bool LinksToRegister(const Person& p, Carried row) {
+  if (p.register_line == 0) return false;
+  const std::vector<std::string> registered = KeyTuples(p, p.registered);
+  const std::vector<std::string> own = KeyTuples(p, row);
+  return std::any_of(own.begin(), own.end(), [&](const std::string& t) {
+    return std::find(registered.begin(), registered.end(), t) != registered.end();
+  });
 }
 
 // Takes the person's key tuples if none is taken yet.
@@ -292,27 +319,36 @@ class RegisterExport {
       for (int c = 0; c < copies; ++c) {
         std::string bsn = p.bsn, date = DateVariant(rng, p),
                     buurt = town->gemeente->buurten[p.buurt].code, youth = Flag(p.youth_care);
-        bool valid = true;
-        if (rng.Chance(0.015)) {  // a few per cent invalid rows, of four kinds
-          valid = false;
+        bool valid = true;  // the agent sends the row
+        Carried carried;
+        if (rng.Chance(0.015)) {  // a few per cent invalid values, of four kinds
           switch (rng.Below(4)) {
-            case 0:
+            case 0:  // the register's identifying key: the agent rejects the row
+              valid = false;
               bsn = Mistype(rng, bsn);
               break;
-            case 1:
+            case 1:  // left out by the agent; the row is sent without it
+              carried.birth_date = false;
+              ++summary_->incomplete_rows;
               date = fmt::format("31-02-{}", p.year);
               break;
-            case 2:
+            case 2:  // the row's data (here and below): the agent rejects the row
+              valid = false;
               buurt = buurt.substr(0, 9);
               break;
             default:
+              valid = false;
               youth = "?";
               break;
           }
         }
         p.in_register = p.in_register || valid;
         ++line_;
-        if (valid && p.register_line == 0) p.register_line = line_;
+        if (valid) {
+          if (p.register_line == 0) p.register_line = line_;
+          p.registered.birth_date = p.registered.birth_date || carried.birth_date;
+          p.registered.postcode = p.registered.postcode || carried.postcode;
+        }
         reg_ << Csv({bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
                      std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt,
                      youth, Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor)},
@@ -348,17 +384,21 @@ class HousingExport {
   }
 
   // Writes a row for `p` (`person` is its index, -1 for someone living elsewhere) with its
-  // dirt: a few invalid rows, and typed errors in the rows of residents. False if invalid.
+  // dirt: a few rows with an invalid postcode or birth date (which the agent leaves out), and
+  // typed errors in the rows of residents. True if the row is a true pair: a row of a resident
+  // in the register, unless what the agent leaves out leaves it no key to link on.
   bool Row(const Person& p, long person, bool arrears) {
     TypedRow typed{NameVariant(rng_, p.first_names), NameVariant(rng_, p.surname),
                    DateVariant(rng_, p), PostcodeVariant(rng_, p.postcode),
                    std::to_string(p.house_number)};
-    bool valid = true;
+    Carried carried;
     if (rng_.Chance(0.01)) {
-      valid = false;
+      ++summary_->incomplete_rows;
       if (rng_.Chance(0.5)) {
+        carried.postcode = false;
         typed.postcode = "12345";
       } else {
+        carried.birth_date = false;
         typed.date = fmt::format("{}-13-{}", p.day, p.year);
       }
     } else if (person >= 0 && rng_.Chance(o_.error_rate)) {
@@ -375,12 +415,12 @@ class HousingExport {
     housing_ << Csv({typed.first_names, typed.surname, typed.date, typed.postcode, typed.house,
                      arrears ? "ja" : "nee"},
                     ',');
-    housing_truth_ << fmt::format("{},{},{}\n", line_, person, valid ? 1 : 0);
-    if (valid && p.register_line > 0)
-      housing_pairs_ << fmt::format("{},{}\n", line_, p.register_line);
-    summary_->invalid_rows += !valid;
+    // Valid: no row is made to be rejected (typed errors are not judged: some leave nothing).
+    housing_truth_ << fmt::format("{},{},1\n", line_, person);
+    const bool pair = LinksToRegister(p, carried);
+    if (pair) housing_pairs_ << fmt::format("{},{}\n", line_, p.register_line);
     ++summary_->housing_rows;
-    return valid;
+    return pair;
   }
 
  private:
@@ -413,7 +453,7 @@ void WriteHousing(Random& rng, HousingExport* housing, Town* town, long first_pe
   for (size_t i = 0; i < town->persons.size(); ++i) {
     Person& p = town->persons[i];
     if (!p.tenant) continue;
-    p.valid_tenant_row = housing->Row(p, first_person + static_cast<long>(i), p.rent_arrears);
+    p.linked_tenant_row = housing->Row(p, first_person + static_cast<long>(i), p.rent_arrears);
   }
   // Tenants who moved away.
   for (int extra = 0; extra < (summary->housing_rows - rows_before) / 50; ++extra) {
@@ -505,7 +545,7 @@ class PersonsTruth {
                                   int(p.youth_care), int(p.wmo), int(p.social_assistance),
                                   int(p.rent_arrears), int(p.debts));
       if (!p.in_register) continue;
-      const bool arrears = p.rent_arrears && p.valid_tenant_row;
+      const bool arrears = p.rent_arrears && p.linked_tenant_row;
       const bool debts = p.debts && p.valid_credit_row;
       const uint32_t household =
           households_ + household_of_address

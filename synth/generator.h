@@ -2,12 +2,18 @@
 #define STAPEL_SYNTH_GENERATOR_H_
 
 // A fictional municipality (or, with `nation`, a fictional country of gemeenten) and the
-// exports of its three data holders, deterministic for a seed. Indicators are correlated the way users describe them: debts and poverty cluster in
-// some buurten, some expensive buurten have mortgage stress and hidden debts, youth care
-// co-occurs with household debts. The exports carry realistic dirt: invalid rows, duplicate
-// rows, formatting variants, people who do not live in the municipality. The ground truth
-// (who is who, and the table a correct system computes from the valid rows) is written
-// separately, for tests only.
+// exports of its three data holders, deterministic for a seed. Indicators are correlated the way
+// users describe them: debts and poverty cluster in some buurten, some expensive buurten have
+// mortgage stress and hidden debts, youth care co-occurs with household debts. The exports carry
+// realistic dirt: invalid rows, rows with an invalid birth date or postcode (which the agent leaves
+// out, sending the row with the keys its other fields form), duplicate rows, formatting variants,
+// people who do not live in the municipality. The ground truth is written separately, for tests
+// only: per export truth/<export>_rows.csv (line, person: -1 for someone living elsewhere, valid: 0
+// for a row the agent rejects), truth/housing_pairs.csv (the true pairs: each housing row of a
+// resident in the register with the line of the person's first register row the agent sends; typed
+// errors and all, but not a row whose invalid fields, left out, leave it no match key in common
+// with the person's register rows), truth/persons.csv, and the table a correct system computes
+// from the rows the agent sends (truth/true_table.*, true_counts.json).
 
 #include <cstdint>
 #include <filesystem>
@@ -78,7 +84,9 @@ struct SynthSummary {
   int buurten = 0;
   int wijken = 0;
   int register_rows = 0, housing_rows = 0, credit_rows = 0;
-  int invalid_rows = 0, duplicate_rows = 0;
+  int invalid_rows = 0;     // rows the agent rejects (a BSN failing the eleven-test, a bad buurt)
+  int incomplete_rows = 0;  // rows with an invalid birth date or postcode the agent leaves out
+  int duplicate_rows = 0;
   int rows_with_errors = 0;  // housing rows with typed errors (still valid, harder to link)
 };
 

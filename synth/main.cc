@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
   }
   const auto& s = *summary;
   std::cout << "stapel-synth: " << s.residents << " residents in " << s.buurten << " buurten, "
-            << s.wijken << " wijken and " << s.gemeenten << " gemeente(n); rows: municipality " << s.register_rows << ", housing "
-            << s.housing_rows << ", credit " << s.credit_rows << " (" << s.invalid_rows
-            << " invalid, " << s.duplicate_rows << " duplicate, " << s.rows_with_errors
-            << " with typed errors)\n"
+            << s.wijken << " wijken and " << s.gemeenten << " gemeente(n); rows: municipality "
+            << s.register_rows << ", housing " << s.housing_rows << ", credit " << s.credit_rows
+            << " (" << s.invalid_rows << " invalid, " << s.incomplete_rows
+            << " with an invalid field the agent leaves out, " << s.duplicate_rows << " duplicate, "
+            << s.rows_with_errors << " with typed errors)\n"
             << "  exports in " << (o.out / "input").string() << ", ground truth in "
             << (o.out / "truth").string() << "\n";
   return 0;
