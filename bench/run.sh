@@ -34,7 +34,7 @@ echo "== The agent's own work per row, on 1 thread and on every core (median of 
 echo "== Table protection (buurten/earlier releases; audit_ms: the officer's audit of all releases; series_suppressed: all releases together)"
 "$BIN/protection_bench" --benchmark_filter=ProtectWithEarlierReleases 2>/dev/null | grep BM_
 echo "== Composed requests (24 releases: time per request, suppressed share, small counts the atom attacker narrows)"
-"$BIN/protection_bench" --benchmark_filter='ComposedSeries/0' 2>/dev/null | grep BM_
+"$BIN/protection_bench" --benchmark_filter='ComposedSeries/0|ComposedSeriesCellKey' 2>/dev/null | grep BM_
 if [ -n "$EXACT" ]; then
   echo "== Fewest suppressions: the exact model (buurten/earlier releases/seconds allowed; composed: per request)"
   "$BIN/protection_bench" --benchmark_filter='FewestSuppressions|ComposedSeries/120' 2>/dev/null | grep BM_

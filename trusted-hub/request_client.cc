@@ -87,6 +87,16 @@ void PrintSummary(const v1::ReleaseReply& reply, const std::string& base) {
             << ")\nSaved " << base << ".csv and " << base << ".json; x = suppressed.\n";
 }
 
+// What the reader must know of a table made with the cell key method.
+void PrintMethod(const nlohmann::json& rules) {
+  if (rules.value("method", "") != "cell_key") return;
+  std::cout << fmt::format(
+      "\nCell key method: every count is perturbed by at most {} (unbiased, variance {}); "
+      "counts 1 to {} are never shown; totals are perturbed on their own and need not add up "
+      "to their parts. The same persons always give the same value, in any table.\n",
+      rules.value("max_deviation", 0), rules.value("variance", 0.0), rules.value("threshold", 0));
+}
+
 // A channel to the hub of the requester config ([hub], its address overridden when
 // `options.hub_override` is set, and [tls]).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectToHub(const RequestOptions& options) {
@@ -171,6 +181,7 @@ absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name
     PrintTable(saved->table);
     PrintLinkage(saved->entry.value("linkage", nlohmann::json::object()));
     PrintSummary(reply, saved->base);
+    PrintMethod(saved->entry.value("rules", nlohmann::json::object()));
     return absl::OkStatus();
   }
   std::vector<std::string> period_files;
@@ -194,6 +205,7 @@ absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name
   file["period_sequences"] = reply.period_sequences();
   std::ofstream(base + ".json") << file.dump(2) << "\n";
   PrintTable(*trend);
+  PrintMethod(nlohmann::json::parse(reply.log_entry()).value("rules", nlohmann::json::object()));
   std::cout << "\nEach period's column is its own release; the change is the difference of two "
                "published (rounded) values, x where either is suppressed.\n";
   PrintSummary(reply, base);
