@@ -24,6 +24,15 @@ class ReleaseTest : public testing::Test {
   HubTestProject& p_ = hub_.p;
   std::unique_ptr<Ingest>& ingest_ = hub_.ingest;
   std::unique_ptr<Releaser>& releaser_ = hub_.releaser;
+  // A table of residents with one measure.
+  static v1::TableRequest Residents(const std::string& name, const std::string& expression) {
+    v1::TableRequest request;
+    request.set_population("residents");
+    auto* measure = request.add_measures();
+    measure->set_name(name);
+    measure->set_expression(expression);
+    return request;
+  }
 };
 
 TEST_F(ReleaseTest, DataOfAnEarlierEpochAreNeverLinked) {
@@ -237,12 +246,7 @@ TEST_F(ReleaseTest, AMeasureLongerWrittenOutThanTheLimitIsRefusedAndTheLogStaysR
   std::string expression = "atleast(1";
   while (expression.size() < IndicatorExpression::kMaxLength - 5) expression += ",wmo";
   expression += ")";
-  v1::TableRequest request;
-  request.set_population("residents");
-  auto* measure = request.add_measures();
-  measure->set_name("many");
-  measure->set_expression(expression);
-  auto refused = releaser_->Release("analyst", request);
+  auto refused = releaser_->Release("analyst", Residents("many", expression));
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
   EXPECT_NE(refused.status().message().find("written out in full"), std::string::npos)
       << refused.status();
@@ -258,12 +262,7 @@ TEST_F(ReleaseTest, CellKeyReleasesPerturbConsistentlySuppressNothingSmallAndThe
   Submit("credit", 40, 31, *p_.source_key);
   // The same cells asked in two differently written requests, and the stacking table twice.
   const auto composed = [&](const std::string& expression) {
-    v1::TableRequest request;
-    request.set_population("residents");
-    auto* m = request.add_measures();
-    m->set_name("both");
-    m->set_expression(expression);
-    auto reply = releaser_->Release("analyst", request);
+    auto reply = releaser_->Release("analyst", Residents("both", expression));
     EXPECT_TRUE(reply.ok()) << reply.status();
     return reply.ok() ? *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()))
                       : AreaTable{};
