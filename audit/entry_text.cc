@@ -9,10 +9,16 @@
 namespace stapel {
 namespace {
 
+// " of period P", or nothing in a project of one unnamed period.
+std::string OfPeriod(const nlohmann::json& e) {
+  const std::string period = e.value("period", std::string());
+  return period.empty() ? "" : fmt::format(" of period {}", period);
+}
+
 std::string SubmissionText(const nlohmann::json& e) {
   return fmt::format(
-      "submission of '{}': {} records in {} batches (replacing {}), stored data sha256 {}",
-      e.at("party").get<std::string>(), e.at("records").get<uint64_t>(),
+      "submission of '{}'{}: {} records in {} batches (replacing {}), stored data sha256 {}",
+      e.at("party").get<std::string>(), OfPeriod(e), e.at("records").get<uint64_t>(),
       e.at("batches").get<uint64_t>(), e.at("replaced_records").get<uint64_t>(),
       e.at("stored_sha256").get<std::string>().substr(0, 16));
 }
@@ -91,14 +97,25 @@ std::string ReleaseText(const nlohmann::json& e) {
                             m.at("name").get<std::string>(), m.at("expression").get<std::string>());
   }
   const nlohmann::json protection = e.value("protection", nlohmann::json::object());
-  return fmt::format(
-      "release to '{}' ({}): {} per {}{}; {} areas × {} columns, {} of {} cells suppressed ({} "
-      "by the differencing guard against {} earlier releases); rules k = {}, rounding base {}",
+  const nlohmann::json& rules = e.at("rules");
+  const std::string head = fmt::format(
+      "release to '{}' ({}): {} per {}{}{}; {} areas × {} columns, {} of {} cells suppressed",
       e.at("requester").get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
       request.value("population", std::string("?")), request.value("level", std::string("?")),
-      measures, rows, columns, suppressed, cells, protection.value("suppressed_by_guard", 0),
-      protection.value("earlier_releases_checked", 0), e.at("rules").at("k").get<int>(),
-      e.at("rules").value("rounding_base", 1));
+      OfPeriod(e), measures, rows, columns, suppressed, cells);
+  if (rules.value("method", "") == "cell_key") {
+    return head + fmt::format(
+                      "; cell key method: counts perturbed by at most {}, variance {}, none in "
+                      "1..{}",
+                      rules.value("max_deviation", 0), rules.value("variance", 0.0),
+                      rules.value("threshold", 0));
+  }
+  return head + fmt::format(
+                    " ({} by the differencing guard against {} earlier releases); rules k = {}, "
+                    "rounding base {}",
+                    protection.value("suppressed_by_guard", 0),
+                    protection.value("earlier_releases_checked", 0), rules.at("k").get<int>(),
+                    rules.value("rounding_base", 1));
 }
 
 std::string Describe(const nlohmann::json& e) {

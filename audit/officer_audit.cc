@@ -186,7 +186,9 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
     if (logged->rules.method == DisclosureMethod::kCellKey) {
       if (absl::Status s = cell_key.Release(entry, *logged); !s.ok()) return s;
       ++*audited;
-      continue;  // perturbed, not suppressed: no suppressed cell for the LP to prove
+      // Perturbed: its few suppressions (minimum population, group disclosure, their
+      // complements) are not LP-proved by the hub either (disclosure/cell_key.h).
+      continue;
     }
     // The last guard over several states describes them as the last release saw them.
     const nlohmann::json protection = entry.value("protection", nlohmann::json::object());
@@ -207,7 +209,7 @@ absl::Status AuditGroups(const std::vector<std::string>& lines, size_t* audited)
     releases.push_back(*std::move(logged));
   }
   // Per period: the releases of the states its last guard linked are audited together, every
-  // other data state on its own. (Periods never share a data state: their records differ.)
+  // other data state on its own (with those of other periods that count the same data).
   std::map<std::string, LinkedStates> linked;
   for (const auto& [period, linked_entry] : linked_entries) {
     auto read = ReadStateChanges(*linked_entry);

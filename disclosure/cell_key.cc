@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "disclosure/disclosure.h"
+#include "disclosure/secondary_suppression.h"
 
 namespace stapel {
 
@@ -10,6 +11,9 @@ CellKeyResult ApplyCellKey(const DisclosureRules& rules, const PTable& ptable,
                            const TableSpec& spec, AreaTable* table) {
   CellKeyResult result;
   result.suppressed = ApplyPrimaryRules(rules, spec, table);
+  const int before = internal::SuppressedCells(*table);
+  CoverLoneSuppressions(table);
+  result.complements = internal::SuppressedCells(*table) - before;
   for (AreaRow& row : table->rows) {
     for (Cell& cell : row.cells) {
       if (cell.suppressed) continue;

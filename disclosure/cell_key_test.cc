@@ -58,14 +58,23 @@ TEST(CellKeyTest, OnlyTheMinimumAreaPopulationAndGroupDisclosureSuppress) {
   spec.columns.resize(2);
   spec.columns[1].population_column = 0;
   AreaTable table{.measures = {"residents", "wmo"},
-                  .rows = {Buurt("BU99990101", {Cell{.value = 30}, Cell{.value = 3}}, 30),
+                  .rows = {AreaRow{.level = AreaLevel::kWijk,
+                                   .code = "WK999901",
+                                   .name = "",
+                                   .parent = "",
+                                   .cells = {Cell{.value = 830}, Cell{.value = 401}},
+                                   .residents = 830},
+                           Buurt("BU99990101", {Cell{.value = 30}, Cell{.value = 3}}, 30),
                            Buurt("BU99990102", {Cell{.value = 400}, Cell{.value = 3}}, 400),
                            Buurt("BU99990103", {Cell{.value = 400}, Cell{.value = 395}}, 400)}};
   const CellKeyResult result = ApplyCellKey(rules, ptable, spec, &table);
   EXPECT_EQ(result.suppressed, 3);  // the tiny buurt's two cells; 395 of 400 (group)
-  EXPECT_TRUE(table.rows[0].cells[0].suppressed);
-  EXPECT_FALSE(table.rows[1].cells[1].suppressed);  // a small count: perturbed, not suppressed
-  EXPECT_TRUE(table.rows[2].cells[1].suppressed);
+  EXPECT_TRUE(table.rows[1].cells[0].suppressed);
+  EXPECT_FALSE(table.rows[2].cells[1].suppressed);  // a small count: perturbed, not suppressed
+  EXPECT_TRUE(table.rows[3].cells[1].suppressed);
+  // The tiny buurt's residents would be the wijk's minus the others': one complement.
+  EXPECT_EQ(result.complements, 1);
+  EXPECT_TRUE(table.rows[2].cells[0].suppressed || table.rows[3].cells[0].suppressed);
 }
 
 }  // namespace

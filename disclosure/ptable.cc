@@ -144,8 +144,24 @@ absl::StatusOr<PTable> PTable::Create(const CellKeyParams& params) {
       v.push_back(j - i);
     }
     const std::vector<double> p = MaxEntropy(v, params.variance);
-    double second = 0;
-    for (size_t k = 0; k < v.size(); ++k) second += p[k] * static_cast<double>(v[k] * v[k]);
+    double sum = 0, mean = 0, second = 0;
+    bool rises = true;
+    for (size_t k = 0; k < v.size(); ++k) {
+      sum += p[k];
+      mean += p[k] * static_cast<double>(v[k]);
+      second += p[k] * static_cast<double>(v[k] * v[k]);
+      if (v[k] < 0 && k + 1 < v.size() && p[k] > p[k + 1] + 1e-9 &&
+          std::find(v.begin(), v.end(), 0) != v.end()) {
+        rises = false;
+      }
+    }
+    if (!(std::abs(sum - 1) < 1e-9) || !(std::abs(mean) < 1e-7) || !rises) {
+      return absl::InvalidArgumentError(fmt::format(
+          "no unbiased p-table with max_deviation {}, threshold {} and variance {}: for a count "
+          "of {} the solver found no distribution of mean 0 within the bounds (mean {:.2g}); "
+          "raise the variance or max_deviation, or lower the threshold",
+          d, js, params.variance, i, mean));
+    }
     if (second > params.variance + 1e-6) {
       return absl::InvalidArgumentError(fmt::format(
           "no p-table has variance {} with max_deviation {} and threshold {}: a count of {} "

@@ -2,8 +2,8 @@
 #define STAPEL_DISCLOSURE_PTABLE_H_
 
 // The perturbation table (p-table) of the cell key method for counts, built as the `ptable`
-// package (sdcTools, create_cnt_ptable) documents: for each original count i from 0 to
-// ncat = D + js the probabilities of publishing j, with |j - i| <= D, no j below 0 and none in
+// package (sdcTools, create_cnt_ptable) documents: for each original count i from 0 to ncat
+// (D when js = 0, else D + js + 1) the probabilities of publishing j, with |j - i| <= D, no j below 0 and none in
 // 1..js, zero mean (unbiased) and variance V, of maximum entropy among those (the package's
 // default, optim = 1). Zero stays zero. Counts above ncat use the last row, shifted. A cell
 // key in [0, 1) selects j by the rows' cumulative intervals: j's interval is
@@ -27,7 +27,8 @@ struct PTransition {
 class PTable {
  public:
   // INVALID_ARGUMENT when the parameters allow no such table (the manifest checks their
-  // ranges; a variance no row can reach is refused here, naming the row).
+  // ranges; a row that cannot be unbiased, rising toward staying and within the variance is
+  // refused here, naming the row).
   static absl::StatusOr<PTable> Create(const CellKeyParams& params);
 
   // The published value of a count `value` (>= 0) whose cell key is `key` / 2^32.

@@ -89,8 +89,14 @@ TEST(PTableTest, ImpossibleParametersAreRefused) {
   // A count of 1 with threshold 2 must become 0, 3 or 4: a variance of at least 2.
   auto low = PTable::Create({.max_deviation = 3, .variance = 1.5, .threshold = 2});
   ASSERT_FALSE(low.ok());
-  EXPECT_NE(low.status().message().find("a count of 1 cannot stay"), std::string::npos)
+  EXPECT_NE(low.status().message().find("for a count of 1"), std::string::npos)
       << low.status();
+  // A count of 1 with threshold 9 and D = 10 can only become 0 or 10..11: no mean 0 within
+  // variance 5.
+  auto biased = PTable::Create({.max_deviation = 10, .variance = 5, .threshold = 9});
+  ASSERT_FALSE(biased.ok());
+  EXPECT_NE(biased.status().message().find("for a count of 1"), std::string::npos)
+      << biased.status();
 }
 
 }  // namespace

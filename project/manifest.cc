@@ -163,31 +163,34 @@ absl::Status ReadCellKey(const Reader& r, const Node& top, DisclosureRules* d) {
     }
   }
   CellKeyParams& c = d->cell_key;
-  if (auto node = disclosure["max_deviation"]; node) {
-    auto value = node.value<int64_t>();
-    if (!value || *value < 1 || *value > 20) {
-      return r.Error("disclosure.max_deviation", "must be a whole number from 1 to 20");
+  for (auto [field, target] : {std::pair{"max_deviation", &c.max_deviation},
+                               std::pair{"threshold", &c.threshold}}) {
+    if (auto node = disclosure[field]; node) {
+      auto value = node.value<int64_t>();
+      if (!value || *value < 0 || *value > 20) {
+        return r.Error(fmt::format("disclosure.{}", field), "must be a whole number from 0 to 20");
+      }
+      *target = static_cast<int>(*value);
     }
-    c.max_deviation = static_cast<int>(*value);
-  }
-  if (auto node = disclosure["threshold"]; node) {
-    auto value = node.value<int64_t>();
-    if (!value || *value < 0 || *value >= c.max_deviation) {
-      return r.Error("disclosure.threshold",
-                     fmt::format("must be a whole number from 0 to max_deviation - 1 ({}): a "
-                                 "count of 1 must be able to reach 0 or threshold + 1",
-                                 c.max_deviation - 1));
-    }
-    c.threshold = static_cast<int>(*value);
   }
   if (auto node = disclosure["variance"]; node) {
     auto value = node.value<double>();
-    if (!value || *value <= 0 || *value >= c.max_deviation * c.max_deviation) {
-      return r.Error("disclosure.variance",
-                     fmt::format("must be a number above 0 and below max_deviation² ({})",
-                                 c.max_deviation * c.max_deviation));
-    }
+    if (!value) return r.Error("disclosure.variance", "must be a number");
     c.variance = *value;
+  }
+  // Checked together, defaults included: a count of 1 must be able to reach 0 or
+  // threshold + 1, and no variance above D² exists within ±D.
+  if (c.max_deviation < 1) return r.Error("disclosure.max_deviation", "must be at least 1");
+  if (c.threshold >= c.max_deviation) {
+    return r.Error("disclosure.threshold",
+                   fmt::format("must be below max_deviation ({}): a count of 1 must be able to "
+                               "reach 0 or threshold + 1",
+                               c.max_deviation));
+  }
+  if (!(c.variance > 0) || c.variance >= c.max_deviation * c.max_deviation) {
+    return r.Error("disclosure.variance",
+                   fmt::format("must be above 0 and below max_deviation² ({})",
+                               c.max_deviation * c.max_deviation));
   }
   return absl::OkStatus();
 }

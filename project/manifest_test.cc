@@ -112,6 +112,27 @@ TEST(ManifestTest, GemeentenAreCbsCodes) {
       << bad.status();
 }
 
+TEST(ManifestTest, TheCellKeyMethodsParametersAreCheckedTogether) {
+  auto with = [&](const std::string& lines) {
+    return Manifest::Load(WriteProject(Replace(kTestManifest, "[disclosure]", "[disclosure]\n" + lines)));
+  };
+  auto cell_key = with("method = \"cell_key\"\nmax_deviation = 4\nvariance = 3\nthreshold = 3");
+  ASSERT_TRUE(cell_key.ok()) << cell_key.status();
+  EXPECT_EQ(cell_key->disclosure.method, DisclosureMethod::kCellKey);
+  EXPECT_EQ(cell_key->disclosure.cell_key.max_deviation, 4);
+  EXPECT_EQ(cell_key->disclosure.cell_key.threshold, 3);
+  EXPECT_DOUBLE_EQ(cell_key->disclosure.cell_key.variance, 3.0);
+  for (const auto& [lines, error] : std::vector<std::pair<std::string, std::string>>{
+           {"method = \"noise\"", "must be \"suppression\" or \"cell_key\""},
+           {"max_deviation = 2", "must be below max_deviation (2)"},  // the default threshold 2
+           {"variance = 9", "below max_deviation² (9)"},
+           {"variance = 0", "above 0"}}) {
+    auto bad = with(lines);
+    ASSERT_FALSE(bad.ok()) << lines;
+    EXPECT_NE(bad.status().message().find(error), std::string::npos) << bad.status();
+  }
+}
+
 TEST(ManifestTest, PeriodsAreNamedOnceEach) {
   auto none = Manifest::Load(WriteProject(kTestManifest));
   ASSERT_TRUE(none.ok()) << none.status();

@@ -35,8 +35,10 @@ AreaTable BuildTrendTable(const std::vector<std::string>& periods,
       std::vector<Cell> values;
       for (size_t p = 0; p < released.size(); ++p) {
         const auto found = rows[p].find(area.code);
-        const bool has = found != rows[p].end() && m < found->second->cells.size();
-        values.push_back(has ? found->second->cells[m] : kSuppressed);
+        const int column = released[p].MeasureIndex(first.measures[m]);
+        const bool has = found != rows[p].end() && column >= 0 &&
+                         static_cast<size_t>(column) < found->second->cells.size();
+        values.push_back(has ? found->second->cells[static_cast<size_t>(column)] : kSuppressed);
       }
       out.cells.insert(out.cells.end(), values.begin(), values.end());
       const Cell& from = values.front();

@@ -14,8 +14,9 @@
 
 namespace stapel {
 
-// `released[i]` is the table of `periods[i]`; all of one request (the same measures). Rows
-// follow the first table's; an area missing from a period counts as suppressed there.
+// `released[i]` is the table of `periods[i]` (oldest first); all of one request. Rows and
+// measures follow the first table's, matched by area code and measure name; an area or measure
+// missing from a period counts as suppressed there.
 // Requires at least two periods, with as many tables.
 AreaTable BuildTrendTable(const std::vector<std::string>& periods,
                           const std::vector<AreaTable>& released);

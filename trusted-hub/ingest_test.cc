@@ -432,11 +432,25 @@ TEST_F(IngestTest, EachPeriodKeepsItsOwnCurrentSubmissionAndEveryBatchNamesOne) 
                                  })
                   .ok());
   EXPECT_EQ(batches_2024, 1);
+  // A 2025 run still sending when a 2024 submission completes keeps its batches.
+  const std::string sending(16, 'g');
+  ASSERT_TRUE(ingest_
+                  ->SubmitBatch("credit", HubTestProject::Sign(HubTestProject::MakeBatch(
+                                                                   "credit", sending, 0, 6, 1, "2025"),
+                                                               *p_.source_key))
+                  .ok());
+  ASSERT_TRUE(submit(std::string(16, 'h'), 2, "2024", "2024").ok());
+  auto finished = ingest_->CompleteSubmission(
+      "credit", HubTestProject::Summary("credit", sending, 1, 6, *p_.source_key, "2025"));
+  ASSERT_TRUE(finished.ok()) << finished.status();
+  EXPECT_EQ((*p_.submissions->Current("credit", "2024"))->record_count(), 2u);
+  EXPECT_EQ((*p_.submissions->Current("credit", "2025"))->record_count(), 6u);
   // The receipts name their period, and the hub's start check follows each period.
   const auto receipts = p_.log->EntriesOfType(kEntrySubmission);
-  ASSERT_EQ(receipts.size(), 3u);
+  ASSERT_EQ(receipts.size(), 5u);
   EXPECT_EQ(receipts[2]["period"], "2025");
   EXPECT_EQ(receipts[2]["replaced_records"], 4);
+  EXPECT_EQ(receipts[3]["period"], "2024");
   EXPECT_TRUE(CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get()).ok());
   ASSERT_TRUE(p_.store->Apply({{"current/credit/2024", "", /*erase=*/true}}, true).ok());
   absl::Status lost = CheckStoreHoldsReceipted(p_.manifest, *p_.log, p_.submissions.get());

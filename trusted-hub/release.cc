@@ -306,16 +306,14 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
           {"narrowed_by_earlier_releases", t.protection.narrowed_by_earlier}};
 }
 
-// The release entry's "protection" of a cell-key release: what the method did.
+// The release entry's "protection" of a cell-key release. Only what the reader may know: how
+// much the perturbation changed (the share changed, the mean deviation) would tell the noise of
+// the table's cells, so it goes to the hub's own log only.
 nlohmann::json CellKeyJson(const CellKeyResult& r) {
   return {{"method", "cell_key"},
           {"suppressed_primary", r.suppressed},
-          {"published", r.published},
-          {"changed_by_perturbation", r.changed},
-          {"mean_absolute_perturbation",
-           fmt::format("{:.3f}", r.published == 0 ? 0.0
-                                                   : static_cast<double>(r.absolute_perturbation) /
-                                                         r.published)}};
+          {"suppressed_secondary", r.complements},
+          {"published", r.published}};
 }
 
 // The seq the log writer gave an appended line.
@@ -453,7 +451,8 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
   for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
     auto logged = ReadReleaseEntry(entry);
     if (!logged.ok()) return logged.status();
-    if (logged->period != period) continue;
+    // Another period's releases are not in the guard, unless they count the very same data.
+    if (logged->period != period && logged->data_version != data_version) continue;
     auto [it, fresh] = state_of.try_emplace(logged->data_version, 0);
     if (fresh && logged->data_version != data_version) {
       auto stored = store_->StateCounts(logged->data_version);
@@ -544,6 +543,11 @@ absl::StatusOr<std::vector<std::string>> Releaser::RequestedPeriods(
     }
     periods.push_back(period);
   }
+  // Oldest first, as the manifest lists them: the change is always from the first to the last.
+  std::sort(periods.begin(), periods.end(), [&](const std::string& a, const std::string& b) {
+    const auto& all = manifest_->periods;
+    return std::find(all.begin(), all.end(), a) < std::find(all.begin(), all.end(), b);
+  });
   return periods;
 }
 
@@ -627,12 +631,30 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
   }
   const auto start = std::chrono::steady_clock::now();
   if (rules.method == DisclosureMethod::kCellKey) {
-    // Consistent perturbation needs no guard: the same persons give the same value.
+    // Consistent perturbation needs no guard: the same persons give the same value. But it
+    // cannot answer for exact counts released before by suppression.
     if (!ptable_.ok()) return ptable_.status();
+    for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
+      if (entry.value("period", "") == period &&
+          entry.value("rules", nlohmann::json::object()).value("method", "") != "cell_key") {
+        return absl::FailedPreconditionError(fmt::format(
+            "release #{} of this period was made by cell suppression; the cell key method "
+            "cannot guard its exact counts. Keep method = \"suppression\" for this project, or "
+            "release cell-key tables in a new project or period",
+            entry.value("seq", uint64_t{0})));
+      }
+    }
     out.table.table = BuildTable(*spec, *counts, geography_);
     const CellKeyResult result = ApplyCellKey(rules, *ptable_, *spec, &out.table.table);
     if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
+    spdlog::info("cell key: {} counts published, {} changed by the perturbation (mean |change| "
+                 "{:.2f})",
+                 result.published, result.changed,
+                 result.published == 0 ? 0.0
+                                       : static_cast<double>(result.absolute_perturbation) /
+                                             result.published);
     out.table.protection.primary = result.suppressed;
+    out.table.protection.secondary = result.complements;
     out.entry.protection = CellKeyJson(result);
     out.entry.table = out.table.table.ToJson();
     return out;

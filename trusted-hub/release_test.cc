@@ -390,6 +390,10 @@ TEST_F(PeriodReleaseTest, ATrendReleasesEveryPeriodAndGivesTheChange) {
   EXPECT_EQ(Buurt(*trend, "residents change 2024-2025"), 0);
   EXPECT_EQ(nlohmann::json::parse(trend->table_json())["periods"],
             nlohmann::json::array({"2024", "2025"}));
+  // Asked the other way round: still oldest first, the change from the first to the last.
+  auto reversed = releaser_->Release("analyst", Of({"2025", "2024"}));
+  ASSERT_TRUE(reversed.ok()) << reversed.status();
+  EXPECT_EQ(Buurt(*reversed, "debts change 2024-2025"), -30);
 }
 
 TEST_F(PeriodReleaseTest, APeriodTheManifestDoesNotNameOrWithoutRegisterDataReleasesNothing) {

@@ -174,8 +174,26 @@ absl::StatusOr<SavedRelease> SaveRelease(const RequestOptions& options, const st
 // Saves and prints the release: one period's, or a trend's (each period's release, then the
 // trend table beside them).
 absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name,
-                          const v1::ReleaseReply& reply) {
+                          const v1::TableRequest& request, const v1::ReleaseReply& reply) {
+  // A hub of an older version ignores periods: it must not be saved as the period asked for.
+  const size_t asked = static_cast<size_t>(request.periods_size());
+  if (asked > 1 && static_cast<size_t>(reply.period_log_entries_size()) != asked) {
+    return absl::FailedPreconditionError(fmt::format(
+        "asked for a trend over {} periods, the hub released {}; is the hub older than this "
+        "stapel-request (it then does not know periods)?",
+        asked, reply.period_log_entries_size()));
+  }
   if (reply.period_log_entries().empty()) {
+    if (asked == 1) {
+      auto entry = ParseJsonObject(reply.log_entry(), "the hub's release entry");
+      if (!entry.ok()) return entry.status();
+      if (entry->value("period", "") != request.periods(0)) {
+        return absl::FailedPreconditionError(fmt::format(
+            "asked for period {}, the hub's release #{} names {}; is the hub older than this "
+            "stapel-request (it then does not know periods)?",
+            request.periods(0), entry->value("seq", 0), entry->value("period", "none")));
+      }
+    }
     auto saved = SaveRelease(options, name, reply.log_entry());
     if (!saved.ok()) return saved.status();
     PrintTable(saved->table);
@@ -206,8 +224,10 @@ absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name
   std::ofstream(base + ".json") << file.dump(2) << "\n";
   PrintTable(*trend);
   PrintMethod(nlohmann::json::parse(reply.log_entry()).value("rules", nlohmann::json::object()));
-  std::cout << "\nEach period's column is its own release; the change is the difference of two "
-               "published (rounded) values, x where either is suppressed.\n";
+  std::cout << "\nEach period's column is its own release (saved above, each in the log); the "
+               "change is the difference of two published values, x where either is "
+               "suppressed. The trend table's digest below is of the combined table, which the "
+               "log holds as those releases.\n";
   PrintSummary(reply, base);
   return absl::OkStatus();
 }
@@ -221,7 +241,7 @@ absl::Status RunRequest(const RequestOptions& options) {
   if (!named.ok()) return named.status();
   auto reply = CallHub(*channel, named->request);
   if (!reply.ok()) return reply.status();
-  return SaveAndPrint(options, named->name, *reply);
+  return SaveAndPrint(options, named->name, named->request, *reply);
 }
 
 absl::StatusOr<std::string> CheckHealth(const RequestOptions& options) {

@@ -101,33 +101,25 @@ absl::Status SubmissionStore::MakeCurrent(const v1::SignedSubmissionSummary& sig
   writes.push_back({SlotKey("current", party, summary.period()),
                     signed_summary.SerializeAsString()});
   writes.push_back({SlotKey("pending", party, summary.period()), "", /*erase=*/true});
-  // Kept: this submission's batches, and those of the party's current submissions of other
-  // periods (and of their staged completions, which a restart rolls forward).
-  std::set<std::string> keep = {SubmissionPrefix(party, summary.submission_id())};
-  for (const char* kind : {"current", "pending"}) {
-    const std::string exact = SlotKey(kind, party, "");
-    absl::Status s = store_->Scan(exact, [&](std::string_view key, std::string_view value) {
-      if (key != exact && !key.starts_with(exact + "/")) return true;  // another party's
-      if (key == SlotKey(kind, party, summary.period())) return true;  // replaced now
-      v1::SignedSubmissionSummary other_signed;
-      v1::SubmissionSummary other;
-      if (other_signed.ParseFromArray(value.data(), static_cast<int>(value.size())) &&
-          other.ParseFromString(other_signed.summary())) {
-        keep.insert(SubmissionPrefix(party, other.submission_id()));
-      }
-      return true;
-    });
-    if (!s.ok()) return s;
-  }
-  absl::Status s = store_->Scan(fmt::format("batch/{}/", party),
-                                [&](std::string_view key, std::string_view) {
-                                  const std::string_view prefix =
-                                      key.substr(0, key.size() - 16);  // without the sequence
-                                  if (!keep.contains(std::string(prefix))) {
-                                    writes.push_back({std::string(key), "", /*erase=*/true});
-                                  }
-                                  return true;
-                                });
+  const std::string keep = SubmissionPrefix(party, summary.submission_id());
+  // Of the other submissions, only this period's go: another period's may still be sending.
+  std::string prefix_seen;
+  bool erase = false;
+  absl::Status s = store_->Scan(
+      fmt::format("batch/{}/", party), [&](std::string_view key, std::string_view value) {
+        const std::string prefix(key.substr(0, key.size() - 16));  // without the sequence
+        if (prefix != prefix_seen) {  // a submission's first batch names its period
+          prefix_seen = prefix;
+          v1::SignedBatch signed_batch;
+          v1::Batch batch;
+          erase = prefix != keep &&
+                  (!signed_batch.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+                   !batch.ParseFromString(signed_batch.batch()) ||
+                   batch.period() == summary.period());
+        }
+        if (erase) writes.push_back({std::string(key), "", /*erase=*/true});
+        return true;
+      });
   if (!s.ok()) return s;
   return store_->Apply(writes, /*sync=*/true);
 }
@@ -144,21 +136,18 @@ absl::StatusOr<std::optional<std::string>> SubmissionStore::StateCounts(
 
 absl::StatusOr<SubmissionStore::Erased> SubmissionStore::EraseAll() {
   Erased erased;
+  std::set<std::string> parties;
   std::vector<Store::Write> writes;
   for (const char* prefix : {"batch/", "current/", "pending/", "state/"}) {
     absl::Status scan = store_->Scan(prefix, [&](std::string_view key, std::string_view) {
       writes.push_back({std::string(key), "", true});
-      if (key.starts_with("current/")) {
-        const std::string_view party = key.substr(8, key.find('/', 8) - 8);
-        if (erased.parties.empty() || erased.parties.back() != party) {
-          erased.parties.emplace_back(party);
-        }
-      }
+      if (key.starts_with("current/")) parties.emplace(key.substr(8, key.find('/', 8) - 8));
       return true;
     });
     if (!scan.ok()) return scan;
   }
   erased.entries = writes.size();
+  erased.parties.assign(parties.begin(), parties.end());
   if (absl::Status s = store_->Apply(writes, /*sync=*/true); !s.ok()) return s;
   if (absl::Status s = store_->Compact(); !s.ok()) return s;
   return erased;

@@ -54,8 +54,9 @@ class SubmissionStore {
   absl::StatusOr<std::optional<v1::SignedSubmissionSummary>> Pending(
       std::string_view party, std::string_view period = "");
   // Makes `summary` the party's current submission of its period and drops the staged one and
-  // every other batch of the party (the submission it replaces, and runs that were abandoned)
-  // but those of its current or staged submissions of other periods, in one synced write.
+  // the party's other batches of that period (the submission it replaces, and runs that were
+  // abandoned), in one synced write. Other periods' batches stay: their current and staged
+  // submissions, and runs that may still be sending.
   absl::Status MakeCurrent(const v1::SignedSubmissionSummary& signed_summary,
                            const v1::SubmissionSummary& summary);
 
