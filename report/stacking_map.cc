@@ -401,8 +401,7 @@ constexpr const char* kPage = R"html(<!doctype html>
 <h1>{title}</h1>
 <p class="note">Made by stapel-report from {releases} released, disclosure-checked table{plural}.
 Hatched buurten with an <strong>x</strong> are suppressed to protect privacy — their number is
-not zero, it is not published. Grey: no data. Counts are rounded to multiples of {rounding};
-shares are computed from the rounded counts.</p>
+not zero, it is not published. Grey: no data. {counts}</p>
 </header>
 <main>
 <section class="controls" aria-label="Map controls">
@@ -471,6 +470,9 @@ absl::StatusOr<MapRelease> MapRelease::FromReleaseFile(const nlohmann::json& fil
   release.seq = entry.value("seq", uint64_t{0});
   if (entry.contains("rules") && entry["rules"].is_object()) {
     release.rounding_base = entry["rules"].value("rounding_base", 1);
+    if (entry["rules"].value("method", "") == "cell_key") {
+      release.max_deviation = entry["rules"].value("max_deviation", 0);
+    }
   }
   release.table = *std::move(table);
   release.spec = *std::move(spec);
@@ -527,11 +529,21 @@ std::string RenderStackingMap(const std::vector<MapRelease>& releases,
       first && !first->layers.empty() ? &first->layers[DefaultLayer(*first)] : nullptr;
   const AreaSvg areas = DrawAreas(boundaries, map, shown);
   const int rounding = releases.empty() ? 1 : releases.back().rounding_base;
+  const int deviation = releases.empty() ? 0 : releases.back().max_deviation;
+  const std::string counts =
+      deviation > 0
+          ? fmt::format("Counts are perturbed by the cell key method, by at most {}: the same "
+                        "persons always give the same value, and totals need not add up to "
+                        "their parts. Shares are computed from the published counts.",
+                        deviation)
+          : fmt::format("Counts are rounded to multiples of {}; shares are computed from the "
+                        "rounded counts.",
+                        rounding);
 
   return fmt::format(
       kPage, fmt::arg("title", HtmlEscape(title)), fmt::arg("style", kStyle),
       fmt::arg("releases", releases.size()), fmt::arg("plural", releases.size() == 1 ? "" : "s"),
-      fmt::arg("rounding", rounding), fmt::arg("options", PeriodOptions(views)),
+      fmt::arg("counts", HtmlEscape(counts)), fmt::arg("options", PeriodOptions(views)),
       fmt::arg("width", map.width), fmt::arg("height", map.height), fmt::arg("paths", areas.paths),
       fmt::arg("marks", areas.marks),
       fmt::arg("caption", shown ? HtmlEscape(first->label + ": " + shown->title) : ""),

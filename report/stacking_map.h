@@ -30,6 +30,7 @@ struct MapRelease {
   std::string time;
   uint64_t seq = 0;
   int rounding_base = 1;
+  int max_deviation = 0;  // > 0: counts perturbed by the cell key method, by at most this
   AreaTable table;
   TableSpec spec;
 

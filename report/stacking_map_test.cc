@@ -154,6 +154,19 @@ TEST(StackingMapTest, HtmlIsSelfContainedAndDrawsEveryAreaAndTheTable) {
             std::string::npos);
 }
 
+TEST(StackingMapTest, SaysHowTheCountsWereProtected) {
+  EXPECT_NE(RenderStackingMap({Release("2025", {400, 500, 200}, {20, 25, 10})}, Map(), "Dorp")
+                .find("Counts are rounded to multiples of 5"),
+            std::string::npos);
+  nlohmann::json file = ReleaseFileWith({400, 500, 200}, {20, 25, 10});
+  file["release"]["rules"] = {{"method", "cell_key"}, {"k", 10}, {"max_deviation", 3}};
+  auto perturbed = MapRelease::FromReleaseFile(file, "2025", "test");
+  ASSERT_TRUE(perturbed.ok()) << perturbed.status();
+  EXPECT_NE(RenderStackingMap({*perturbed}, Map(), "Dorp")
+                .find("Counts are perturbed by the cell key method, by at most 3"),
+            std::string::npos);
+}
+
 TEST(StackingMapTest, AFileWithoutItsReleaseSectionIsRefusedWithWhatToUse) {
   nlohmann::json file = ReleaseFileWith({400, 500, 200}, {20, 25, 10});
   file.erase("release");
