@@ -35,6 +35,8 @@ echo "== Table protection (buurten/earlier releases; audit_ms: the officer's aud
 "$BIN/protection_bench" --benchmark_filter=ProtectWithEarlierReleases 2>/dev/null | grep BM_
 echo "== Composed requests (24 releases: time per request, suppressed share, small counts the atom attacker narrows)"
 "$BIN/protection_bench" --benchmark_filter='ComposedSeries/0|ComposedSeriesCellKey' 2>/dev/null | grep BM_
+echo "== The cell key method under the release-safety attacks (hit rates on small counts; ptable_unchanged: the method's own)"
+"$BIN/cell_key_bench" 2>/dev/null | grep BM_
 if [ -n "$EXACT" ]; then
   echo "== Fewest suppressions: the exact model (buurten/earlier releases/seconds allowed; composed: per request)"
   "$BIN/protection_bench" --benchmark_filter='FewestSuppressions|ComposedSeries/120' 2>/dev/null | grep BM_
