@@ -23,12 +23,11 @@ std::string ComposeFormHtml(const ComposeForm& form) {
   std::string periods;
   for (const auto& p : form.periods) {
     periods += fmt::format(
-        "<label><input type=\"checkbox\" name=\"period\" value=\"{0}\"{1}> {0}</label>",
-        HtmlEscape(p), &p == &form.periods.back() ? " checked" : "");
+        "<label><input type=\"checkbox\" name=\"period\" value=\"{0}\"> {0}</label>", HtmlEscape(p));
   }
   if (!periods.empty()) {
-    periods = "<fieldset><legend>Periods (two or more: a trend, each period released on its "
-              "own, with the change)</legend>" +
+    periods = "<fieldset><legend>Periods (none: the latest with data; two or more: a trend, "
+              "each period released on its own, with the change)</legend>" +
               periods + "</fieldset>";
   }
   std::string indicators;

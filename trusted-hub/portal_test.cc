@@ -37,6 +37,16 @@ TEST(ComposedRequestTest, EachChosenIndicatorIsAMeasure) {
   EXPECT_EQ(request->measures[1].expression, "debts");
 }
 
+TEST(ComposedRequestTest, ChosenPeriodsAreKeptInOrderAndNoneMeansTheLatest) {
+  auto trend = ComposedRequest(
+      {{"purpose", "council"}, {"period", "2024"}, {"period", "2025"}, {"indicator", "wmo"}});
+  ASSERT_TRUE(trend.ok()) << trend.status();
+  EXPECT_EQ(trend->periods, (std::vector<std::string>{"2024", "2025"}));
+  auto latest = ComposedRequest({{"purpose", "council"}});
+  ASSERT_TRUE(latest.ok()) << latest.status();
+  EXPECT_TRUE(latest->periods.empty());
+}
+
 TEST(ComposedRequestTest, CombinationsBecomeOneExpression) {
   const Form chosen = {{"purpose", "p"},
                        {"indicator", "wmo"},

@@ -523,7 +523,16 @@ absl::Status Releaser::CheckRequest(std::string_view requester,
 
 absl::StatusOr<std::vector<std::string>> Releaser::RequestedPeriods(
     const v1::TableRequest& request) const {
-  if (request.periods().empty()) return std::vector<std::string>{manifest_->LatestPeriod()};
+  if (request.periods().empty()) {
+    // The latest period the register has sent (a manifest may list periods yet to come).
+    const std::string& register_id = manifest_->RegisterParty().id;
+    for (auto period = manifest_->periods.rbegin(); period != manifest_->periods.rend(); ++period) {
+      auto sent = store_->Current(register_id, *period);
+      if (!sent.ok()) return sent.status();
+      if (sent->has_value()) return std::vector<std::string>{*period};
+    }
+    return std::vector<std::string>{manifest_->LatestPeriod()};
+  }
   if (request.periods_size() > kMaxPeriodsPerRequest) {
     return absl::InvalidArgumentError(fmt::format(
         "the request names {} periods; a trend table spans at most {}", request.periods_size(),

@@ -88,7 +88,8 @@ class Releaser {
   // period's release, logs them all and, for several, combines them into the trend table.
   absl::StatusOr<v1::ReleaseReply> TryRelease(std::string_view requester,
                                               const v1::TableRequest& request);
-  // The periods a request counts, checked against the manifest: its own, or the latest.
+  // The periods a request counts, checked against the manifest: its own, or the latest the
+  // register has sent (the manifest's last when it has sent none).
   absl::StatusOr<std::vector<std::string>> RequestedPeriods(const v1::TableRequest& request) const;
   // One period's release, protected and rounded, with its log entries, not yet logged.
   struct PreparedRelease;
