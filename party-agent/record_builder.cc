@@ -292,13 +292,15 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
       entry->set_key(key.data(), key.size());
     }
   }
-  if (out->keys_size() == 0) {
-    return absl::InvalidArgumentError(fmt::format(
-        "nothing left to link on: no match key ({}) can be formed without the fields left out "
-        "({}); fill them in or correct them in the export",
-        fmt::join(kinds_, ", "), LeftOut(fields)));
-  }
   if (bloom_ != nullptr) AddFuzzy(fields, out);
+  // A record without match keys can still be found by the fuzzy pass, through a block.
+  if (out->keys_size() == 0 && out->block_keys_size() == 0) {
+    return absl::InvalidArgumentError(fmt::format(
+        "nothing left to link on: no match key ({}){} can be formed without the fields left "
+        "out ({}); fill them in or correct them in the export",
+        fmt::join(kinds_, ", "), bloom_ != nullptr ? " and no blocking key of the fuzzy pass" : "",
+        LeftOut(fields)));
+  }
   if (is_register_ && fields.postcode && fields.house) {
     const MatchKey household =
         keyer_->Compute(kHouseholdKind, *fields.postcode + "|" + *fields.house);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "keys/key_file.h"
+#include "linker/bloom_filter.h"
 #include "linker/linkage.h"
 #include "party-agent/test_project.h"
 
@@ -230,6 +231,34 @@ TEST_F(RecordBuilderTest, ARowWithNothingLeftToLinkOnIsRejectedNamingItsColumns)
   // Without names, birth date, postcode and house number still form a key.
   EXPECT_EQ(b->Build(Row({"", "--", "12-02-1980", "5401AB", "3", "nee"}), &r), kIncomplete);
   EXPECT_EQ(r.keys_size(), 1);
+}
+
+TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasABlock) {
+  project_ = MakeTestProject("housing", "");
+  manifest_ = *Manifest::Load(project_.config.manifest);
+  const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
+  manifest_.fuzzy = BloomSettings{.bits = 1024,
+                                  .hashes = 20,
+                                  .threshold = 0.85,
+                                  .fields = {{"birth_date", 1}, {"first_names", 1}, {"surname", 1}}};
+  auto text = ReadPrivateFile(project_.config.linkage_secret);
+  auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);
+  CsvRow header{1, {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"},
+                6, ""};
+  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
+  ASSERT_TRUE(b.ok()) << b.status();
+  v1::PseudonymRecord r;
+  // Names and a postcode, but neither a birth date nor a house number: no match key, yet a
+  // block (postcode area, initial and surname) through which the fuzzy pass can find them.
+  EXPECT_EQ((*b)->Build(Row({"Anna", "Bos", "", "5401AB", "", "nee"}), &r), kIncomplete);
+  EXPECT_EQ(r.keys_size(), 0);
+  EXPECT_GT(r.block_keys_size(), 0);
+  EXPECT_FALSE(r.bloom().empty());
+  // Nothing for a block either: still rejected, saying so.
+  absl::Status none = (*b)->Build(Row({"Anna", "", "", "", "", "nee"}), &r).status();
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.message().find("and no blocking key of the fuzzy pass"), std::string::npos)
+      << none;
 }
 
 TEST_F(RecordBuilderTest, SurvivesHostileInputs) {

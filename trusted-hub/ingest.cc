@@ -99,7 +99,11 @@ absl::Status BadRecord(const RecordRules& rules, int i, std::string_view what) {
 // lists. Sets `*identities` to the number of keys of the identity kind.
 absl::Status CheckRecordKeys(const RecordRules& rules, const v1::PseudonymRecord& r, int i,
                              int* identities) {
-  if (r.keys_size() == 0) return BadRecord(rules, i, "no match key");
+  // Without a match key only the fuzzy pass can find it: a Bloom filter and a blocking key.
+  if (r.keys_size() == 0 &&
+      (!rules.party.fuzzy || r.bloom().empty() || r.block_keys_size() == 0)) {
+    return BadRecord(rules, i, "no match key (and no Bloom filter with a blocking key)");
+  }
   if (r.keys_size() > Ingest::kMaxKeysPerRecord) {
     return BadRecord(rules, i, fmt::format("more than {} match keys", Ingest::kMaxKeysPerRecord));
   }

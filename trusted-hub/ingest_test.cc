@@ -386,6 +386,26 @@ TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
   EXPECT_EQ(ack.status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterAndABlockingKey) {
+  const_cast<PartyManifest*>(p_.manifest.FindParty("credit"))->fuzzy = true;
+  p_.manifest.fuzzy = BloomSettings{.bits = 1024, .hashes = 20, .threshold = 0.85, .fields = {}};
+  auto submit = [&](uint64_t seq, bool block) {
+    v1::Batch b = HubTestProject::MakeBatch("credit", kSub, seq, 1, 1);
+    v1::PseudonymRecord* r = b.mutable_records(0);
+    r->clear_keys();
+    r->set_bloom(std::string(128, 'b'));
+    if (block) r->add_block_keys(std::string(32, 'k'));
+    return ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key));
+  };
+  EXPECT_TRUE(submit(0, true).ok());
+  auto refused = submit(1, false);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("no match key (and no Bloom filter with a blocking "
+                                            "key)"),
+            std::string::npos)
+      << refused.status();
+}
+
 TEST_F(IngestTest, EachPeriodKeepsItsOwnCurrentSubmissionAndEveryBatchNamesOne) {
   p_.manifest.periods = {"2024", "2025"};
   const auto submit = [&](const std::string& sub, int n, const std::string& batch_period,
