@@ -5,9 +5,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <chrono>
-#include <cstring>
 #include <map>
 
 #include "audit/officer_audit.h"
@@ -23,6 +21,7 @@
 #include "proto/record_view.h"
 #include "proto/table_request.h"
 #include "tables/trend_table.h"
+#include "trusted-hub/content_digest.h"
 #include "trusted-hub/retention.h"
 
 namespace stapel {
@@ -113,55 +112,6 @@ struct LinkRun {
   RecordView view;
   std::vector<std::string> buurt_codes;
   std::map<std::string, uint32_t, std::less<>> buurt_index;
-};
-
-// A digest of the content of a party's batches that does not depend on how it was cut into
-// batches or in which order the records came: each record (with its batch's kinds and
-// attributes, which give its fields their meaning) is hashed, and the hashes are added up
-// modulo 2^256 (a multiset hash: the same records, however sent, give the same sum; a record
-// sent twice counts twice). Sending the same export again with another batch size, or resuming
-// it, keeps the data state, so the differencing guard still sees the earlier releases. The
-// records are pseudonyms, so the published digest lets nobody test guesses of the counts.
-class ContentDigest {
- public:
-  void AddBatch(const v1::Batch& batch) {
-    Sha256Stream with_header;  // absorbed once per batch, copied per record
-    with_header.Update(fmt::format("{}|{}|", fmt::join(batch.match_key_kinds(), ","),
-                                   fmt::join(batch.attribute_names(), ",")));
-    for (const auto& r : batch.records()) {
-      r.SerializeToString(&bytes_);
-      Sha256Stream record = with_header;
-      record.Update(bytes_);
-      AddToSum(record.Final());
-      ++records_;
-    }
-  }
-  // Call once, at the end.
-  std::string FinalHex() const {
-    Sha256Stream final;
-    for (uint64_t lane : sum_) {
-      final.Update(std::string_view(reinterpret_cast<const char*>(&lane), sizeof(lane)));
-    }
-    final.Update(std::string_view(reinterpret_cast<const char*>(&records_), sizeof(records_)));
-    return final.FinalHex();
-  }
-
- private:
-  void AddToSum(const Sha256Digest& digest) {
-    unsigned carry = 0;
-    for (size_t lane = 0; lane < sum_.size(); ++lane) {
-      uint64_t part;
-      std::memcpy(&part, digest.data() + 8 * lane, sizeof(part));
-      const uint64_t with_part = sum_[lane] + part;
-      const unsigned overflow = with_part < part;
-      sum_[lane] = with_part + carry;
-      carry = overflow | (sum_[lane] < with_part);
-    }
-  }
-
-  std::array<uint64_t, 4> sum_{};  // little-endian lanes of a 256-bit number
-  uint64_t records_ = 0;
-  std::string bytes_;
 };
 
 // Links the records of one batch: the register's become persons (their buurten numbered in
