@@ -146,14 +146,12 @@ absl::StatusOr<PTable> PTable::Create(const CellKeyParams& params) {
     const std::vector<double> p = MaxEntropy(v, params.variance);
     double sum = 0, mean = 0, second = 0;
     bool rises = true;
+    const bool may_stay = std::find(v.begin(), v.end(), 0) != v.end();
     for (size_t k = 0; k < v.size(); ++k) {
       sum += p[k];
       mean += p[k] * static_cast<double>(v[k]);
       second += p[k] * static_cast<double>(v[k] * v[k]);
-      if (v[k] < 0 && k + 1 < v.size() && p[k] > p[k + 1] + 1e-9 &&
-          std::find(v.begin(), v.end(), 0) != v.end()) {
-        rises = false;
-      }
+      if (may_stay && v[k] < 0 && k + 1 < v.size() && p[k] > p[k + 1] + 1e-9) rises = false;
     }
     if (!(std::abs(sum - 1) < 1e-9) || !(std::abs(mean) < 1e-7) || !rises) {
       return absl::InvalidArgumentError(fmt::format(
