@@ -57,11 +57,13 @@ void BuildAll(benchmark::State& state) {
                               .attributes = {"youth_care", "wmo", "social_assistance"},
                               .characteristics = {"minor"},
                               .fuzzy = true});
-  manifest.fuzzy = BloomSettings{.fields = {{"first_names", 0.5},
+  manifest.fuzzy = BloomSettings{.bits = 960,  // as the example manifest
+                                 .hashes = 8,
+                                 .fields = {{"first_names", 1.0},
                                             {"surname", 1.0},
                                             {"birth_date", 1.0},
-                                            {"postcode", 0.5},
-                                            {"house_number", 0.5}}};
+                                            {"postcode", 1.0},
+                                            {"house_number", 2.0}}};
   AgentConfig config;
   config.party_id = "municipality";
   config.columns = {{"bsn", "bsn"},           {"first_names", "voornamen"},

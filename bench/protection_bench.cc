@@ -324,6 +324,7 @@ void BM_ComposedSeries(benchmark::State& state) {
       ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count());
+      fprintf(stderr, "req %zu %.0f ms\n", i, ms.back());
       if (!r.ok()) {  // the hub refuses the request
         ++refused;
         continue;

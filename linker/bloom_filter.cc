@@ -19,15 +19,19 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
   if (settings.hashes < 1 || settings.hashes > 100) {
     return absl::InvalidArgumentError("fuzzy.hashes must be from 1 to 100");
   }
+  if (settings.fields.empty() || settings.SegmentWords() == 0) {
+    return absl::InvalidArgumentError("fuzzy.bits must give every field at least 64 bits");
+  }
   if (linkage_secret.size() < 32) {
     return absl::InvalidArgumentError("the linkage secret needs at least 32 bytes");
   }
   if (sodium_init() < 0) return absl::InternalError("libsodium failed to initialize");
   std::unique_ptr<BloomEncoder> e(new BloomEncoder(settings));
   for (const BloomField& f : settings.fields) {
-    // field key = HMAC(secret, "stapel-bloom-v1" 0 project 0 field)
-    std::string label = "stapel-bloom-v1";
-    (((label += '\0') += project_id) += '\0') += f.name;
+    // field key = HMAC(secret, "stapel-bloom-v2" 0 project 0 field), the name fields' "names"
+    std::string label = "stapel-bloom-v2";
+    (((label += '\0') += project_id) += '\0') +=
+        f.name == "first_names" || f.name == "surname" ? "names" : f.name;
     Sha256Digest mac = HmacSha256(
         std::span<const uint8_t>(linkage_secret.data(), linkage_secret.size()),
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(label.data()), label.size()));
@@ -40,8 +44,10 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
 
 void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_t> filter) const {
   std::fill(filter.begin(), filter.end(), 0);
-  const uint64_t bits = static_cast<uint64_t>(settings_.bits);
+  const size_t segment = settings_.SegmentWords();
+  const uint64_t bits = segment * 64;
   for (size_t f = 0; f < settings_.fields.size() && f < values.size(); ++f) {
+    uint64_t* words = filter.data() + f * segment;
     const std::string& value = values[f];
     if (value.empty()) continue;
     const int k =
@@ -63,7 +69,7 @@ void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_
         const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
         const uint64_t bit =
             static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64);
-        filter[bit / 64] |= uint64_t{1} << (bit % 64);
+        words[bit / 64] |= uint64_t{1} << (bit % 64);
       }
     }
   }

@@ -1,12 +1,16 @@
 #ifndef STAPEL_LINKER_BLOOM_FILTER_H_
 #define STAPEL_LINKER_BLOOM_FILTER_H_
 
-// Keyed Bloom-filter encodings of identifying fields for fuzzy linkage (the cryptographic
-// long-term key, CLK, of Schnell et al.): each field's padded bigrams are hashed into one
-// filter of `bits` bits with a number of hash functions proportional to the field's weight.
-// Every hash is SipHash-2-4 (128-bit output) under a key derived (HMAC-SHA256) from the linkage
-// secret, the project and the field, so the hub cannot build a dictionary of filters. Dice similarity
-// 2|A∩B| / (|A| + |B|) is computed with popcount on 64-bit words.
+// Keyed Bloom-filter encodings of identifying fields for fuzzy linkage, one per field (field-
+// level Bloom filters, Schnell et al.): the filter of `bits` bits is cut into one segment per
+// field, of equal whole 64-bit words (SegmentWords; words left over stay zero), and each
+// field's padded bigrams are hashed into its own segment with a number of hash functions
+// proportional to the field's weight. So the hub can compare field by field
+// (field_comparison.h). Every hash is SipHash-2-4 (128-bit output) under a key derived
+// (HMAC-SHA256) from the linkage secret, the project and the field, so the hub cannot build a
+// dictionary of filters; the two name fields share one key, so that given and family names
+// written in each other's column still compare. Dice similarity 2|A∩B| / (|A| + |B|) is
+// computed with popcount on 64-bit words.
 
 #include <cstdint>
 #include <memory>
@@ -26,10 +30,17 @@ struct BloomField {
 };
 
 struct BloomSettings {
-  int bits = 1024;       // a multiple of 64, 64..8192
-  int hashes = 20;       // hash functions per bigram at weight 1
-  double threshold = 0.85;  // Dice similarity needed to link
+  int bits = 1024;   // a multiple of 64, 64..8192, at least 64 per field
+  int hashes = 20;   // hash functions per bigram at weight 1
+  // The estimated precision the fuzzy pass's links must keep (fellegi_sunter.h): it links, best
+  // pair first, while the links' mean match probability stays at or above this.
+  double precision = 0.99;
   std::vector<BloomField> fields;
+
+  // The words of each field's segment: field f has words [f * SegmentWords(), (f + 1) * ...).
+  size_t SegmentWords() const {
+    return fields.empty() ? 0 : static_cast<size_t>(bits) / 64 / fields.size();
+  }
 };
 
 // Thread-safety: Encode is const and may be called from many threads.

@@ -6,8 +6,9 @@ namespace stapel {
 namespace {
 
 BloomSettings Settings() {
-  return {
-      1024, 20, 0.8, {{"first_names", 0.5}, {"surname", 1}, {"birth_date", 1}, {"postcode", 0.5}}};
+  return {.bits = 1024,
+          .hashes = 10,
+          .fields = {{"first_names", 1}, {"surname", 1}, {"birth_date", 1}, {"postcode", 1}}};
 }
 
 std::vector<uint64_t> Encode(const BloomEncoder& e, std::vector<std::string> values) {
@@ -46,6 +47,24 @@ TEST(BloomFilterTest, MissingFieldsSetNoBits) {
   EXPECT_GT(PopCount(Encode(*e, {"", "jansen", "", ""})), 0u);
 }
 
+TEST(BloomFilterTest, EachFieldFillsItsOwnSegmentAndTheNameFieldsShareAKey) {
+  SecretBytes secret = SecretBytes::Random(32);
+  const BloomSettings s = Settings();
+  auto e = *BloomEncoder::Create(secret, "p", s);
+  ASSERT_EQ(s.SegmentWords(), 4u);  // 1024 bits over four fields
+  const auto only_surname = Encode(*e, {"", "jansen", "", ""});
+  for (size_t w = 0; w < e->words(); ++w) {
+    EXPECT_EQ(only_surname[w] != 0, w >= 4 && w < 8) << "word " << w;
+  }
+  // "jansen" as a given name sets the same bits in the given names' segment.
+  const auto as_given_name = Encode(*e, {"jansen", "", "", ""});
+  for (size_t w = 0; w < 4; ++w) EXPECT_EQ(as_given_name[w], only_surname[w + 4]);
+  // Other fields have keys of their own.
+  const auto as_postcode = Encode(*e, {"", "", "", "jansen"});
+  EXPECT_NE(std::vector<uint64_t>(as_postcode.begin() + 12, as_postcode.end()),
+            std::vector<uint64_t>(only_surname.begin() + 4, only_surname.begin() + 8));
+}
+
 TEST(BloomFilterTest, DiceManyMatchesDice) {
   SecretBytes secret = SecretBytes::Random(32);
   auto e = *BloomEncoder::Create(secret, "p", Settings());
@@ -72,6 +91,9 @@ TEST(BloomFilterTest, SettingsOutOfRangeAreRefused) {
   EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
   s = Settings();
   s.hashes = 0;
+  EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
+  s = Settings();
+  s.bits = 192;  // less than a word per field
   EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
 }
 

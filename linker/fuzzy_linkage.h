@@ -1,10 +1,14 @@
 #ifndef STAPEL_LINKER_FUZZY_LINKAGE_H_
 #define STAPEL_LINKER_FUZZY_LINKAGE_H_
 
-// The fuzzy pass: for source records no deterministic key linked, compare keyed Bloom filters
-// (Dice similarity) with the register persons that share a blocking key, and assign one to one
-// by best score: the highest-scoring pair above the threshold first, each person and each
-// record used at most once. Thread-compatible.
+// The fuzzy pass: for source records no deterministic key linked, compare field-level keyed
+// Bloom filters (field_comparison.h) with the register persons that share a blocking key,
+// weigh each pair with a Fellegi-Sunter model estimated from these very records
+// (fellegi_sunter.h: u from random pairs, m by EM over the candidate pairs), and assign one to
+// one by best match weight: the best pair first, each person and each record used at most
+// once, no pair less likely a match than not. The links stop where their estimated precision
+// (the mean match probability of the links made) would fall below the target. Deterministic:
+// the same records added in the same order give the same links. Thread-compatible.
 
 #include <cstdint>
 #include <span>
@@ -12,45 +16,68 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "linker/bloom_filter.h"
+#include "linker/field_comparison.h"
 #include "linker/match_key.h"
 
 namespace stapel {
 
 struct FuzzyMatch {
-  uint64_t query;   // the caller's id of the source record
-  uint32_t person;  // the register person
-  float score;
+  uint64_t query;     // the caller's id of the source record
+  uint32_t person;    // the register person
+  float probability;  // the model's match probability of the pair
+};
+
+// What the model says of the links it made, without ground truth.
+struct FuzzyEstimate {
+  double expected_right = 0;   // the sum of the links' match probabilities
+  double expected_missed = 0;  // matches expected among the records' candidates, not linked
+  double lambda = 0;           // the prior share of matches among all record-person pairs
+  int em_iterations = 0;
 };
 
 class FuzzyMatcher {
  public:
-  FuzzyMatcher(size_t words, double threshold) : words_(words), threshold_(threshold) {}
+  // `settings`: the project's (its fields, segments and precision target).
+  explicit FuzzyMatcher(const BloomSettings& settings);
 
-  // A register person's filter (`words` long) and blocking keys. Call once per person.
+  // A register person's filter (settings.bits / 64 words) and blocking keys. Call once per
+  // person.
   void AddPerson(uint32_t person, std::span<const uint64_t> filter,
                  std::span<const MatchKey* const> block_keys);
 
-  // Scores a source record against the persons sharing a blocking key and keeps the pairs at
-  // or above the threshold for Assign.
+  // Compares a source record with the persons sharing a blocking key and keeps the pairs for
+  // Assign.
   void AddQuery(uint64_t query, std::span<const uint64_t> filter,
                 std::span<const MatchKey* const> block_keys);
 
-  // Assigns one to one by best score; persons in `taken` (already linked to this source by
-  // a deterministic pass) are skipped. Clears the queued pairs.
-  std::vector<FuzzyMatch> Assign(const absl::flat_hash_set<uint32_t>& taken);
+  // Estimates the model over the queued records, then assigns one to one by best weight;
+  // persons in `taken` (already linked to this source by a deterministic pass) are skipped.
+  // Clears the queued records. `estimate` (optional) receives what the model says of the links.
+  std::vector<FuzzyMatch> Assign(const absl::flat_hash_set<uint32_t>& taken,
+                                 FuzzyEstimate* estimate = nullptr);
 
   uint64_t comparisons() const { return comparisons_; }
 
+  // Random pairs drawn per Assign to estimate u (fewer when there are fewer pairs).
+  static constexpr size_t kRandomPairs = 200'000;
+
  private:
+  struct Pair {
+    uint32_t query;  // index into queries_
+    uint32_t slot;   // the person's slot
+    uint32_t pattern;
+  };
   size_t words_;
-  double threshold_;
+  double precision_;
+  FieldComparator comparator_;
   std::vector<uint64_t> filters_;  // slot i at i * words_
-  std::vector<uint32_t> ones_;     // bits set per slot
   std::vector<uint32_t> person_;   // slot -> person
   absl::flat_hash_map<MatchKey, std::vector<uint32_t>, MatchKeyHash> blocks_;  // key -> slots
-  std::vector<FuzzyMatch> pairs_;
+  std::vector<uint64_t> query_filters_;  // query i at i * words_
+  std::vector<uint64_t> queries_;        // index -> the caller's id
+  std::vector<Pair> pairs_;
   std::vector<uint32_t> candidates_;
-  std::vector<float> scores_;
   uint64_t comparisons_ = 0;
 };
 

@@ -1,51 +1,148 @@
 #include "linker/fuzzy_linkage.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <random>
+#include <set>
 
 namespace stapel {
 namespace {
 
-// Filters of 1 word: similarity is controlled bit by bit.
-std::vector<uint64_t> F(uint64_t bits) { return {bits}; }
+const BloomSettings kSettings{.bits = 960,
+                              .hashes = 8,
+                              .precision = 0.99,
+                              .fields = {{"first_names", 1},
+                                         {"surname", 1},
+                                         {"birth_date", 1},
+                                         {"postcode", 1},
+                                         {"house_number", 2}}};
 
-TEST(FuzzyMatcherTest, AssignsOneToOneByBestScore) {
-  FuzzyMatcher m(1, 0.7);
-  MatchKey block{};
-  const MatchKey* blocks[] = {&block};
-  m.AddPerson(10, F(0xFF), blocks);  // 8 bits
-  m.AddPerson(11, F(0xFE), blocks);  // 7 bits
-  m.AddQuery(1, F(0xFF), blocks);    // 1.0 with 10, 0.93 with 11
-  m.AddQuery(2, F(0xFE), blocks);    // 0.93 with 10, 1.0 with 11
-  m.AddQuery(3, F(0xFF00), blocks);  // 0 with both
-  auto matches = m.Assign({});
-  ASSERT_EQ(matches.size(), 2u);
-  EXPECT_EQ(matches[0].person + matches[1].person, 21u);
-  for (const auto& x : matches) EXPECT_EQ(x.query == 1 ? 10u : 11u, x.person);
+struct Record {
+  std::vector<std::string> values;  // as kSettings.fields
+};
+
+std::string Pick(std::mt19937_64& rng, const std::vector<std::string>& from) {
+  return from[rng() % from.size()];
+}
+
+// A register of `n` persons whose names, dates and addresses repeat as real ones do.
+std::vector<Record> Register(std::mt19937_64& rng, size_t n) {
+  const std::vector<std::string> given = {"jan", "piet", "kees", "anna", "maria", "fatima",
+                                          "mohammed", "sanne", "daan", "emma", "lucas", "julia"};
+  const std::vector<std::string> family = {"jansen", "de vries", "bakker", "visser", "smit",
+                                           "meijer", "de boer", "mulder", "bos", "yilmaz",
+                                           "el amrani", "van dijk", "peters", "hendriks"};
+  std::vector<Record> out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back({{Pick(rng, given), Pick(rng, family),
+                    fmt::format("{}-{:02}-{:02}", 1940 + rng() % 80, 1 + rng() % 12, 1 + rng() % 28),
+                    fmt::format("{}{}", 1000 + rng() % 40, rng() % 2 ? "AB" : "KX"),
+                    fmt::format("{}", 1 + rng() % 60)}});
+  }
+  return out;
+}
+
+// `r` with `errors` fields corrupted: a typo, a lost field, or given and family name swapped.
+Record Corrupt(std::mt19937_64& rng, Record r, int errors) {
+  for (int e = 0; e < errors; ++e) {
+    const size_t f = rng() % r.values.size();
+    switch (rng() % 3) {
+      case 0:
+        if (!r.values[f].empty()) r.values[f][rng() % r.values[f].size()] = 'z';
+        break;
+      case 1:
+        r.values[f].clear();
+        break;
+      default:
+        std::swap(r.values[0], r.values[1]);
+    }
+  }
+  return r;
+}
+
+class FuzzyMatcherTest : public testing::Test {
+ protected:
+  std::vector<uint64_t> Encode(const Record& r) const {
+    std::vector<uint64_t> f(encoder_->words());
+    encoder_->Encode(r.values, f);
+    return f;
+  }
+
+  SecretBytes secret_ = SecretBytes::Random(32);
+  std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", kSettings);
+  MatchKey block_{};  // one block: every person is a candidate of every record
+  const MatchKey* blocks_[1] = {&block_};
+};
+
+TEST_F(FuzzyMatcherTest, LinksCorruptedRecordsToTheirPersonsAndEstimatesItsPrecision) {
+  std::mt19937_64 rng(11);
+  const std::vector<Record> persons = Register(rng, 400);
+  FuzzyMatcher m(kSettings);
+  for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, Encode(persons[p]), blocks_);
+  // Records 0..199 are persons 0..199 with one to three errors; 200..249 are nobody here.
+  const std::vector<Record> strangers = Register(rng, 50);
+  for (uint64_t q = 0; q < 250; ++q) {
+    const Record r = q < 200 ? Corrupt(rng, persons[q], 1 + static_cast<int>(q % 3))
+                             : strangers[q - 200];
+    m.AddQuery(q, Encode(r), blocks_);
+  }
+  FuzzyEstimate estimate;
+  const std::vector<FuzzyMatch> links = m.Assign({}, &estimate);
+  EXPECT_EQ(m.comparisons(), 250u * 400u);
+  int right = 0;
+  std::set<uint32_t> persons_linked;
+  std::set<uint64_t> records_linked;
+  for (const FuzzyMatch& l : links) {
+    right += l.query == l.person;
+    EXPECT_GE(l.probability, 0.5);
+    EXPECT_TRUE(persons_linked.insert(l.person).second) << "person linked twice";
+    EXPECT_TRUE(records_linked.insert(l.query).second) << "record linked twice";
+  }
+  EXPECT_GE(right, 180) << "of 200 corrupted records";
+  const double precision = static_cast<double>(right) / static_cast<double>(links.size());
+  EXPECT_GE(precision, 0.97);
+  // The model's own estimate, without the truth, is near the real one.
+  EXPECT_NEAR(estimate.expected_right / static_cast<double>(links.size()), precision, 0.03);
+  EXPECT_GE(estimate.expected_right / static_cast<double>(links.size()), kSettings.precision);
+  EXPECT_GT(estimate.em_iterations, 1);
+}
+
+TEST_F(FuzzyMatcherTest, SwappedNamesStillLink) {
+  std::mt19937_64 rng(12);
+  const std::vector<Record> persons = Register(rng, 300);
+  FuzzyMatcher m(kSettings);
+  for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, Encode(persons[p]), blocks_);
+  for (uint64_t q = 0; q < 150; ++q) {
+    Record r = persons[q];
+    if (q % 2 == 0) std::swap(r.values[0], r.values[1]);
+    if (q % 3 == 0) r.values[3].clear();
+    m.AddQuery(q, Encode(r), blocks_);
+  }
+  int swapped_right = 0;
+  for (const FuzzyMatch& l : m.Assign({})) swapped_right += l.query == l.person && l.query % 2 == 0;
+  EXPECT_GE(swapped_right, 70) << "of 75 records with swapped names";
+}
+
+TEST_F(FuzzyMatcherTest, OnlyPersonsSharingABlockingKeyAreComparedAndTakenOnesAreSkipped) {
+  std::mt19937_64 rng(13);
+  const std::vector<Record> persons = Register(rng, 3);
+  FuzzyMatcher m(kSettings);
+  MatchKey other{};
+  other.fill(1);
+  const MatchKey* elsewhere[] = {&other};
+  m.AddPerson(0, Encode(persons[0]), blocks_);
+  m.AddPerson(1, Encode(persons[1]), elsewhere);
+  m.AddPerson(2, Encode(persons[2]), blocks_);
+  m.AddQuery(10, Encode(persons[0]), blocks_);    // person 0 is taken below
+  m.AddQuery(11, Encode(persons[1]), blocks_);    // person 1 is in no shared block
+  m.AddQuery(12, Encode(persons[2]), blocks_);
+  const auto links = m.Assign({0});
   EXPECT_EQ(m.comparisons(), 6u);
-}
-
-TEST(FuzzyMatcherTest, OnlyPersonsSharingABlockingKeyAreCompared) {
-  FuzzyMatcher m(1, 0.5);
-  MatchKey a{}, b{};
-  b.fill(1);
-  const MatchKey* in_a[] = {&a};
-  const MatchKey* in_b[] = {&b};
-  m.AddPerson(10, F(0xFF), in_a);
-  m.AddQuery(1, F(0xFF), in_b);
-  EXPECT_TRUE(m.Assign({}).empty());
-  EXPECT_EQ(m.comparisons(), 0u);
-}
-
-TEST(FuzzyMatcherTest, PersonsAlreadyLinkedAreNotTakenAgain) {
-  FuzzyMatcher m(1, 0.5);
-  MatchKey block{};
-  const MatchKey* blocks[] = {&block};
-  m.AddPerson(10, F(0xFF), blocks);
-  m.AddPerson(11, F(0x0F), blocks);
-  m.AddQuery(1, F(0xFF), blocks);
-  auto matches = m.Assign({10});
-  ASSERT_EQ(matches.size(), 1u);
-  EXPECT_EQ(matches[0].person, 11u);  // 0.67: the best person not taken
+  for (const FuzzyMatch& l : links) {
+    EXPECT_NE(l.person, 0u);
+    EXPECT_NE(l.person, 1u);
+  }
 }
 
 }  // namespace

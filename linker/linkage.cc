@@ -4,7 +4,7 @@ namespace stapel {
 
 Linker::Linker(size_t kind_count) : index_(kind_count) {}
 
-void Linker::EnableFuzzy(size_t words, double threshold) { fuzzy_.emplace(words, threshold); }
+void Linker::EnableFuzzy(const BloomSettings& settings) { fuzzy_.emplace(settings); }
 
 void Linker::Reserve(size_t register_records) {
   for (auto& index : index_) index.reserve(register_records);
@@ -86,7 +86,7 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
 std::vector<std::pair<uint64_t, uint32_t>> Linker::FinishSource(LinkStats* stats) {
   std::vector<std::pair<uint64_t, uint32_t>> links;
   if (fuzzy_) {
-    for (const FuzzyMatch& m : fuzzy_->Assign(taken_)) {
+    for (const FuzzyMatch& m : fuzzy_->Assign(taken_, &stats->fuzzy)) {
       const auto& [record_id, indicators] = waiting_[m.query];
       persons_[m.person].indicators |= indicators;
       ++stats->linked;
@@ -98,6 +98,15 @@ std::vector<std::pair<uint64_t, uint32_t>> Linker::FinishSource(LinkStats* stats
   taken_.clear();
   waiting_.clear();
   return links;
+}
+
+LinkEstimate EstimateQuality(const LinkStats& s) {
+  const double deterministic = static_cast<double>(s.linked - s.linked_fuzzy);
+  const double right = deterministic + s.fuzzy.expected_right;
+  LinkEstimate e;
+  if (s.linked > 0) e.precision = right / static_cast<double>(s.linked);
+  if (right + s.fuzzy.expected_missed > 0) e.recall = right / (right + s.fuzzy.expected_missed);
+  return e;
 }
 
 }  // namespace stapel

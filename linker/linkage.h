@@ -46,7 +46,19 @@ struct LinkStats {
   uint64_t unlinked = 0;                 // source: no key matched
   std::vector<uint64_t> linked_by_kind;  // source: links made in each pass
   uint64_t linked_fuzzy = 0;             // source: links made by the fuzzy pass (FinishSource)
+  FuzzyEstimate fuzzy;                   // source: what the fuzzy pass's model says of them
 };
+
+// What the fuzzy pass's model (fuzzy_linkage.h) says of a source party's links, without
+// ground truth. It takes the deterministic passes' links as right (their keys are the very
+// fields, and ambiguous keys link nothing) and knows only the matches among the records that
+// had a candidate: a record that shares no block with its person is invisible to it.
+struct LinkEstimate {
+  double precision = 1;  // expected right links / links
+  double recall = 1;     // expected right links / (those + expected matches left unlinked)
+};
+struct LinkStats;
+LinkEstimate EstimateQuality(const LinkStats& source);
 
 // A record's Bloom filter and blocking keys, for the fuzzy pass.
 struct FuzzyInput {
@@ -60,8 +72,8 @@ class Linker {
 
   explicit Linker(size_t kind_count);
 
-  // Turns on the fuzzy pass for filters of `words` 64-bit words; call before adding records.
-  void EnableFuzzy(size_t words, double threshold);
+  // Turns on the fuzzy pass with the project's filter settings; call before adding records.
+  void EnableFuzzy(const BloomSettings& settings);
 
   // Sizes the index for this many register records up front (optional; avoids rehashing).
   void Reserve(size_t register_records);
@@ -80,7 +92,7 @@ class Linker {
   int64_t AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators, LinkStats* stats,
                           const FuzzyInput* fuzzy = nullptr, uint64_t record_id = 0);
   // Runs the fuzzy pass over the waiting records of the current source party: one to one, by
-  // best Dice score, never onto a person the party already linked to by a deterministic key.
+  // best match weight, never onto a person the party already linked to by a deterministic key.
   // Returns (record_id, person) of each link made.
   std::vector<std::pair<uint64_t, uint32_t>> FinishSource(LinkStats* stats);
   uint64_t fuzzy_comparisons() const { return fuzzy_ ? fuzzy_->comparisons() : 0; }

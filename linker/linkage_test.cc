@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 namespace stapel {
 namespace {
 
@@ -112,30 +115,58 @@ TEST(LinkerTest, UnknownKeysAreCountedAsUnlinked) {
 }
 
 TEST(LinkerTest, FuzzyPassLinksWhatNoKeyLinkedOneToOne) {
+  // Three fields of 256 bits; 100 persons with random filters, so the model has data to learn
+  // from. Person p's key is Key(p + 1).
   Linker linker(1);
-  linker.EnableFuzzy(1, 0.8);
+  linker.EnableFuzzy(BloomSettings{
+      .bits = 768, .hashes = 1, .fields = {{"birth_date", 1}, {"postcode", 1}, {"surname", 1}}});
+  std::mt19937_64 rng(5);
+  std::vector<std::vector<uint64_t>> filters;
   LinkStats reg, src;
-  const MatchKey bsn1 = Key(1), bsn2 = Key(2), block = Key(50), unknown = Key(9);
+  const MatchKey block = Key(200);
   const MatchKey* blocks[] = {&block};
-  const std::vector<uint64_t> f1 = {0xFF}, f2 = {0xFF00}, near_f1 = {0x7F}, near_f2 = {0xFE00};
-  const KeyRef p1[] = {{0, &bsn1}}, p2[] = {{0, &bsn2}};
-  const FuzzyInput in1{f1, blocks}, in2{f2, blocks}, q1{near_f1, blocks}, q2{near_f2, blocks};
-  linker.AddRegisterRecord(p1, 0, 0, &reg, &in1);
-  linker.AddRegisterRecord(p2, 0, 0, &reg, &in2);
-  const KeyRef by_bsn[] = {{0, &bsn2}};
+  std::vector<MatchKey> keys;
+  for (int p = 0; p < 100; ++p) keys.push_back(Key(static_cast<uint8_t>(p + 1)));
+  for (int p = 0; p < 100; ++p) {
+    filters.emplace_back();
+    for (int w = 0; w < 12; ++w) filters.back().push_back(rng() & rng());
+    const KeyRef ref[] = {{0, &keys[static_cast<size_t>(p)]}};
+    const FuzzyInput in{filters.back(), blocks};
+    linker.AddRegisterRecord(ref, 0, 0, &reg, &in);
+  }
+  // A near copy of person p's filter (one word's bits halved).
+  auto near = [&](int p) {
+    std::vector<uint64_t> f = filters[static_cast<size_t>(p)];
+    f[0] &= 0x5555'5555'5555'5555;
+    return f;
+  };
+  const MatchKey unknown = Key(250);
   const KeyRef none[] = {{0, &unknown}};
-  EXPECT_EQ(linker.AddSourceRecord(by_bsn, 0b01, &src, &q2, 7), 1);
-  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q1, 8), Linker::kNotLinked);
-  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q2, 9), Linker::kNotLinked);
+  const KeyRef by_key[] = {{0, &keys[1]}};
+  const auto n0 = near(0), n1 = near(1);
+  const FuzzyInput q0{n0, blocks}, q1{n1, blocks};
+  EXPECT_EQ(linker.AddSourceRecord(by_key, 0b01, &src, &q1, 7), 1);
+  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q0, 8), Linker::kNotLinked);
+  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q1, 9), Linker::kNotLinked);
+  std::vector<std::vector<uint64_t>> others;  // records of persons 10..59, near copies
+  for (int p = 10; p < 60; ++p) others.push_back(near(p));
+  for (size_t i = 0; i < others.size(); ++i) {
+    const FuzzyInput q{others[i], blocks};
+    linker.AddSourceRecord(none, 0, &src, &q, 100 + i);
+  }
   const auto links = linker.FinishSource(&src);
-  // Record 8 is close to person 0; record 9 is close to person 1, whom this source already
-  // linked by BSN, so it links nothing.
-  ASSERT_EQ(links.size(), 1u);
-  EXPECT_EQ(links[0], (std::pair<uint64_t, uint32_t>{8, 0}));
+  // Record 8 is close to person 0; record 9 to person 1, whom this source already linked by
+  // key, so it links nothing; the fifty others link to their persons.
+  std::map<uint64_t, uint32_t> by_record(links.begin(), links.end());
+  EXPECT_EQ(by_record.count(8), 1u);
+  EXPECT_EQ(by_record[8], 0u);
+  EXPECT_EQ(by_record.count(9), 0u);
+  for (size_t i = 0; i < others.size(); ++i) EXPECT_EQ(by_record[100 + i], 10 + i);
   EXPECT_EQ(linker.persons()[0].indicators, 0b10u);
-  EXPECT_EQ(src.linked, 2u);
-  EXPECT_EQ(src.linked_fuzzy, 1u);
+  EXPECT_EQ(src.linked, 52u);
+  EXPECT_EQ(src.linked_fuzzy, 51u);
   EXPECT_EQ(src.unlinked, 1u);
+  EXPECT_NEAR(src.fuzzy.expected_right, 51, 1);
 }
 
 }  // namespace

@@ -112,7 +112,7 @@ class LinkageRun {
         true_register_line_(std::move(true_register_line)),
         linker_(manifest.match_keys.size()) {
     eval_.true_pairs = true_register_line_.size();
-    if (keyers.bloom) linker_.EnableFuzzy(keyers.bloom->words(), manifest.fuzzy->threshold);
+    if (keyers.bloom) linker_.EnableFuzzy(*manifest.fuzzy);
   }
 
   absl::Status LinkRegister(const AgentConfig& config) {
@@ -160,7 +160,10 @@ class LinkageRun {
     for (size_t k = 0; k < source_stats_.linked_by_kind.size(); ++k) {
       eval_.links_by_pass.emplace_back(manifest_.match_keys[k], source_stats_.linked_by_kind[k]);
     }
-    if (keyers_.bloom) eval_.links_by_pass.emplace_back("fuzzy", source_stats_.linked_fuzzy);
+    if (keyers_.bloom) {
+      eval_.links_by_pass.emplace_back("fuzzy", source_stats_.linked_fuzzy);
+      eval_.estimated = EstimateQuality(source_stats_);
+    }
     return std::move(eval_);
   }
 

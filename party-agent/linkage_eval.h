@@ -7,10 +7,12 @@
 // truth file of true pairs. For test data only: it reads plaintext identifiers.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "linker/linkage.h"
 #include "party-agent/agent_config.h"
 
 namespace stapel {
@@ -21,7 +23,9 @@ struct LinkageEvaluation {
   uint64_t incomplete_rows = 0;  // accepted with an identifying field left out
   uint64_t links = 0, correct_links = 0, true_pairs = 0;
   uint64_t ambiguous = 0;
-  uint64_t fuzzy_comparisons = 0;  // Dice comparisons made by the fuzzy pass
+  uint64_t fuzzy_comparisons = 0;  // field comparisons of pairs made by the fuzzy pass
+  // What the fuzzy pass's model says without the truth (EstimateQuality); with the pass only.
+  std::optional<LinkEstimate> estimated;
   // True pairs whose source record shares a match key or a blocking key with its register
   // record: the pairs any pass can find (a rejected source row shares nothing).
   uint64_t reachable_pairs = 0;

@@ -53,6 +53,12 @@ int main(int argc, char** argv) {
       e.reachable_pairs, e.reachable(),
       (e.register_records + e.source_records) / std::max(e.seconds, 1e-9), e.seconds,
       e.fuzzy_comparisons);
+  if (e.estimated) {
+    std::cout << fmt::format(
+        "estimated by the fuzzy pass's model, without the truth: precision {:.4f}  recall {:.4f} "
+        "(of the matches among records with a candidate)\n",
+        e.estimated->precision, e.estimated->recall);
+  }
   for (const auto& [pass, n] : e.links_by_pass) std::cout << fmt::format("  {:<32} {}\n", pass, n);
   if (show_wrong > 0 && !e.wrong_links.empty()) {
     std::cout << "wrong links (source line -> linked register line, true register line):\n";

@@ -239,7 +239,6 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasABlock) 
   const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
   manifest_.fuzzy = BloomSettings{.bits = 1024,
                                   .hashes = 20,
-                                  .threshold = 0.85,
                                   .fields = {{"birth_date", 1}, {"first_names", 1}, {"surname", 1}}};
   auto text = ReadPrivateFile(project_.config.linkage_secret);
   auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -262,15 +263,37 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
   BloomSettings b;
   b.bits = static_cast<int>((*fuzzy)["bits"].value_or(int64_t{1024}));
   b.hashes = static_cast<int>((*fuzzy)["hashes"].value_or(int64_t{20}));
-  b.threshold = (*fuzzy)["threshold"].value_or(0.85);
+  b.precision = (*fuzzy)["precision"].value_or(0.99);
+  if (fuzzy->contains("threshold")) {
+    return r.Error("fuzzy.threshold",
+                   "is no longer used: the fuzzy pass weighs each field with a model it "
+                   "estimates from the data; remove it and set fuzzy.precision (the estimated "
+                   "precision its links must keep, 0.99 when left out)");
+  }
   if (b.bits < 64 || b.bits > 8192 || b.bits % 64 != 0) {
     return r.Error("fuzzy.bits", "must be a multiple of 64 from 64 to 8192");
   }
   if (b.hashes < 1 || b.hashes > 100) return r.Error("fuzzy.hashes", "must be from 1 to 100");
-  if (b.threshold <= 0 || b.threshold > 1) {
-    return r.Error("fuzzy.threshold", "must be a Dice similarity above 0 and at most 1");
+  if (b.precision < 0.5 || b.precision >= 1) {
+    return r.Error("fuzzy.precision", "must be an estimated precision from 0.5 to below 1");
   }
   if (auto s = ReadFuzzyWeights(r, *fuzzy, &b); !s.ok()) return s;
+  if (b.SegmentWords() == 0) {
+    return r.Error("fuzzy.bits", fmt::format("gives each of the {} fields less than 64 bits; "
+                                             "use at least {}",
+                                             b.fields.size(), 64 * b.fields.size()));
+  }
+  // The name fields share a key so that swapped names compare; so must their hash counts.
+  const auto weight_of = [&](std::string_view name) -> std::optional<double> {
+    for (const BloomField& f : b.fields)
+      if (f.name == name) return f.weight;
+    return std::nullopt;
+  };
+  if (weight_of("first_names") && weight_of("surname") &&
+      *weight_of("first_names") != *weight_of("surname")) {
+    return r.Error("fuzzy.weights", "first_names and surname must have the same weight (names "
+                                    "written in each other's column are compared)");
+  }
   m->fuzzy = b;
   return absl::OkStatus();
 }

@@ -388,7 +388,7 @@ TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
 
 TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterAndABlockingKey) {
   const_cast<PartyManifest*>(p_.manifest.FindParty("credit"))->fuzzy = true;
-  p_.manifest.fuzzy = BloomSettings{.bits = 1024, .hashes = 20, .threshold = 0.85, .fields = {}};
+  p_.manifest.fuzzy = BloomSettings{.bits = 1024, .hashes = 20, .fields = {}};
   auto submit = [&](uint64_t seq, bool block) {
     v1::Batch b = HubTestProject::MakeBatch("credit", kSub, seq, 1, 1);
     v1::PseudonymRecord* r = b.mutable_records(0);

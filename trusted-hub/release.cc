@@ -72,12 +72,18 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
   for (size_t k = 0; k < s.linked_by_kind.size(); ++k)
     add_pass(manifest.match_keys[k], s.linked_by_kind[k]);
   add_pass("fuzzy", s.linked_fuzzy);
-  return {{"records", s.records},
-          {"linked", s.linked},
-          {"linked_share", Share(s.linked, s.records)},
-          {"ambiguous", s.ambiguous},
-          {"unlinked", s.unlinked},
-          {"passes", std::move(by_pass)}};
+  nlohmann::json out = {{"records", s.records},
+                        {"linked", s.linked},
+                        {"linked_share", Share(s.linked, s.records)},
+                        {"ambiguous", s.ambiguous},
+                        {"unlinked", s.unlinked},
+                        {"passes", std::move(by_pass)}};
+  if (manifest.fuzzy) {  // the fuzzy pass's model, without ground truth (EstimateQuality)
+    const LinkEstimate e = EstimateQuality(s);
+    out["estimated"] = {{"precision", fmt::format("{:.2f}%", 100 * e.precision)},
+                        {"recall_of_candidates", fmt::format("{:.2f}%", 100 * e.recall)}};
+  }
+  return out;
 }
 
 // The register first: it defines the persons every other record links onto.
@@ -100,7 +106,7 @@ struct LinkRun {
         epoch(std::move(current)),
         stop(std::move(stop)),
         linker(manifest.match_keys.size()) {
-    if (manifest.fuzzy) linker.EnableFuzzy(manifest.fuzzy->bits / 64, manifest.fuzzy->threshold);
+    if (manifest.fuzzy) linker.EnableFuzzy(*manifest.fuzzy);
   }
 
   const Manifest& manifest;

@@ -1,0 +1,83 @@
+#include "linker/fellegi_sunter.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace stapel {
+namespace {
+
+constexpr size_t kFields = 4;
+
+// Draws a level from `shares` (over kExact..kDifferent).
+Level Draw(std::mt19937_64& rng, const std::array<double, 5>& shares) {
+  double x = std::uniform_real_distribution<double>(0, 1)(rng);
+  for (size_t l = 0; l < 5; ++l) {
+    if (x < shares[l]) return static_cast<Level>(l + 1);
+    x -= shares[l];
+  }
+  return Level::kDifferent;
+}
+
+// Pairs whose fields follow known m and u, a share `lambda` of them matches; a field is
+// missing in 5% of pairs either way.
+PatternCounts Pairs(std::mt19937_64& rng, size_t n, double lambda, const std::array<double, 5>& m,
+                    const std::array<double, 5>& u) {
+  PatternCounts counts;
+  for (size_t i = 0; i < n; ++i) {
+    const bool match = std::uniform_real_distribution<double>(0, 1)(rng) < lambda;
+    std::vector<Level> levels;
+    for (size_t f = 0; f < kFields; ++f) {
+      levels.push_back(rng() % 20 == 0 ? Level::kMissing : Draw(rng, match ? m : u));
+    }
+    counts[FieldComparator::PatternOf(levels)] += 1;
+  }
+  return counts;
+}
+
+TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
+  std::mt19937_64 rng(7);
+  const std::array<double, 5> m = {0.6, 0.2, 0.1, 0.0, 0.1}, u = {0.02, 0.03, 0.1, 0.0, 0.85};
+  FellegiSunterModel model(kFields);
+  model.EstimateU(Pairs(rng, 200'000, 0.0, m, u));
+  EXPECT_NEAR(model.u(0, Level::kDifferent), 0.85, 0.01);
+  // The candidates are all the pairs there are: the prior is their share of matches.
+  const int iterations = model.Train(Pairs(rng, 100'000, 0.2, m, u), 100'000);
+  EXPECT_GT(iterations, 1);
+  EXPECT_LE(iterations, FellegiSunterModel::kMaxIterations);
+  EXPECT_NEAR(model.lambda(), 0.2, 0.01);
+  EXPECT_NEAR(model.candidate_matches(), 20'000, 1'000);
+  for (size_t f = 0; f < kFields; ++f) {
+    EXPECT_NEAR(model.m(f, Level::kExact), 0.6, 0.02);
+    EXPECT_NEAR(model.m(f, Level::kClose), 0.2, 0.02);
+    EXPECT_NEAR(model.m(f, Level::kDifferent), 0.1, 0.02);
+  }
+}
+
+TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNeither) {
+  std::mt19937_64 rng(8);
+  const std::array<double, 5> m = {0.7, 0.15, 0.05, 0.0, 0.1}, u = {0.01, 0.02, 0.07, 0.0, 0.9};
+  FellegiSunterModel model(kFields);
+  model.EstimateU(Pairs(rng, 100'000, 0.0, m, u));
+  model.Train(Pairs(rng, 50'000, 0.1, m, u), 50'000);
+  auto pattern = [](Level a, Level b, Level c, Level d) {
+    const Level levels[] = {a, b, c, d};
+    return FieldComparator::PatternOf(levels);
+  };
+  using L = Level;
+  const double all_exact = model.Weight(pattern(L::kExact, L::kExact, L::kExact, L::kExact));
+  const double one_missing = model.Weight(pattern(L::kExact, L::kExact, L::kExact, L::kMissing));
+  const double one_different =
+      model.Weight(pattern(L::kExact, L::kExact, L::kExact, L::kDifferent));
+  EXPECT_GT(all_exact, one_missing);
+  EXPECT_GT(one_missing, one_different);
+  EXPECT_NEAR(all_exact - one_missing, model.Weight(pattern(L::kMissing, L::kMissing, L::kMissing,
+                                                            L::kExact)),
+              1e-9);  // a missing field adds nothing
+  EXPECT_GT(model.Probability(pattern(L::kExact, L::kExact, L::kExact, L::kExact)), 0.999);
+  EXPECT_LT(model.Probability(pattern(L::kDifferent, L::kDifferent, L::kDifferent, L::kDifferent)),
+            0.001);
+}
+
+}  // namespace
+}  // namespace stapel

@@ -1,0 +1,46 @@
+#ifndef STAPEL_LINKER_FIELD_COMPARISON_H_
+#define STAPEL_LINKER_FIELD_COMPARISON_H_
+
+// Comparison levels of two records' field-level Bloom filters (bloom_filter.h), as Splink's
+// comparisons have them: per field, the Dice similarity of its segments falls into a level —
+// exact, close, fair, different — or the field is missing from either record; a given or
+// family name that matches the other record's other name column is "swapped". A pair's levels
+// together are its pattern, a whole number (field f's level is digit f in base kLevels), which
+// is what the Fellegi-Sunter model (fellegi_sunter.h) weighs. Thread-safe: Compare is const.
+
+#include <cstdint>
+#include <span>
+
+#include "linker/bloom_filter.h"
+
+namespace stapel {
+
+enum class Level : uint8_t { kMissing, kExact, kClose, kFair, kSwapped, kDifferent };
+constexpr uint32_t kLevels = 6;
+// Dice similarity of a field's segments at or above which it is exact, close or fair.
+constexpr double kExactDice = 0.999, kCloseDice = 0.8, kFairDice = 0.6;
+// Fields a pattern holds at most: kLevels ^ kMaxFields fits 32 bits.
+constexpr size_t kMaxFields = 12;
+
+class FieldComparator {
+ public:
+  // The fields and segments of `settings` (fields.size() <= kMaxFields).
+  explicit FieldComparator(const BloomSettings& settings);
+
+  // The pattern of filters `a` and `b` (each settings.bits / 64 words).
+  uint32_t Compare(const uint64_t* a, const uint64_t* b) const;
+
+  size_t fields() const { return fields_; }
+  static Level LevelOf(uint32_t pattern, size_t field);
+  // The pattern with every field at `levels[f]`.
+  static uint32_t PatternOf(std::span<const Level> levels);
+
+ private:
+  size_t fields_;
+  size_t segment_;  // words per field
+  int first_names_ = -1, surname_ = -1;  // their fields, when encoded
+};
+
+}  // namespace stapel
+
+#endif  // STAPEL_LINKER_FIELD_COMPARISON_H_
