@@ -133,6 +133,28 @@ TEST(ManifestTest, TheCellKeyMethodsParametersAreCheckedTogether) {
   }
 }
 
+TEST(ManifestTest, TheFuzzyPassTakesAPrecisionTargetAndEnoughBitsForEveryField) {
+  auto with = [&](const std::string& fuzzy) {
+    return Manifest::Load(WriteProject(std::string(kTestManifest) + "\n[fuzzy]\n" + fuzzy));
+  };
+  const std::string weights =
+      "[fuzzy.weights]\nfirst_names = 1.0\nsurname = 1.0\nbirth_date = 1.0\n";
+  auto good = with("bits = 960\nprecision = 0.995\n" + weights);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_DOUBLE_EQ(good->fuzzy->precision, 0.995);
+  EXPECT_EQ(good->fuzzy->SegmentWords(), 5u);  // 15 words over three fields
+  EXPECT_DOUBLE_EQ(with(weights)->fuzzy->precision, 0.99);  // the default
+  for (const auto& [lines, error] : std::vector<std::pair<std::string, std::string>>{
+           {"threshold = 0.85\n" + weights, "set fuzzy.precision"},
+           {"precision = 1.0\n" + weights, "from 0.5 to below 1"},
+           {"bits = 128\n" + weights, "use at least 192"},
+           {"[fuzzy.weights]\nfirst_names = 0.5\nsurname = 1.0\n", "the same weight"}}) {
+    auto bad = with(lines);
+    ASSERT_FALSE(bad.ok()) << lines;
+    EXPECT_NE(bad.status().message().find(error), std::string::npos) << bad.status();
+  }
+}
+
 TEST(ManifestTest, PeriodsAreNamedOnceEach) {
   auto none = Manifest::Load(WriteProject(kTestManifest));
   ASSERT_TRUE(none.ok()) << none.status();
