@@ -45,11 +45,42 @@ void FellegiSunterModel::EstimateU(const PatternCounts& random_pairs) {
   }
 }
 
+void FellegiSunterModel::EstimateHousehold(const PatternCounts& same_address, double share,
+                                           size_t postcode, size_t house) {
+  std::vector<Shares> counts(fields_, Shares{});
+  for (const auto& [pattern, n] : same_address) {
+    for (size_t f = 0; f < fields_; ++f) {
+      counts[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] += n;
+    }
+  }
+  for (size_t f = 0; f < fields_; ++f) Normalize(counts[f], kUPrior);
+  household_ = Household{.u = std::move(counts),
+                         .share = std::max(share, kMinProbability),
+                         .postcode = postcode,
+                         .house = house};
+}
+
 double FellegiSunterModel::Weight(uint32_t pattern) const {
+  const auto level = [&](size_t f) {
+    return static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
+  };
+  constexpr auto kExact = static_cast<size_t>(Level::kExact);
+  const bool same_address = household_ && level(household_->postcode) == kExact &&
+                            level(household_->house) == kExact;
   double weight = 0;
+  if (same_address) {
+    weight += std::log2(m_[household_->postcode][kExact] * m_[household_->house][kExact] /
+                        household_->share);
+  }
   for (size_t f = 0; f < fields_; ++f) {
-    const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
-    if (l != 0) weight += std::log2(m_[f][l] / u_[f][l]);
+    const size_t l = level(f);
+    if (l == 0) continue;
+    if (same_address) {
+      if (f == household_->postcode || f == household_->house) continue;
+      weight += std::log2(m_[f][l] / household_->u[f][l]);
+    } else {
+      weight += std::log2(m_[f][l] / u_[f][l]);
+    }
   }
   return weight;
 }
@@ -59,7 +90,8 @@ double FellegiSunterModel::Probability(uint32_t pattern) const {
   return std::clamp(odds / (1 + odds), kMinProbability, 1 - kMinProbability);
 }
 
-int FellegiSunterModel::Train(const PatternCounts& candidate_pairs, double all_pairs) {
+int FellegiSunterModel::Train(const PatternCounts& candidate_pairs,
+                              const PatternCounts& known_matches, double all_pairs) {
   double pairs = 0;
   for (const auto& [pattern, n] : candidate_pairs) pairs += n;
   if (pairs == 0) return 0;
@@ -87,6 +119,11 @@ int FellegiSunterModel::Train(const PatternCounts& candidate_pairs, double all_p
         const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
         m_counts[f][l] += p * n;
         u_counts[f][l] += (1 - p) * n;
+      }
+    }
+    for (const auto& [pattern, n] : known_matches) {
+      for (size_t f = 0; f < fields_; ++f) {
+        m_counts[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] += n;
       }
     }
     double moved = std::abs(matches / pairs - share);

@@ -42,7 +42,7 @@ TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
   model.EstimateU(Pairs(rng, 200'000, 0.0, m, u));
   EXPECT_NEAR(model.u(0, Level::kDifferent), 0.85, 0.01);
   // The candidates are all the pairs there are: the prior is their share of matches.
-  const int iterations = model.Train(Pairs(rng, 100'000, 0.2, m, u), 100'000);
+  const int iterations = model.Train(Pairs(rng, 100'000, 0.2, m, u), {}, 100'000);
   EXPECT_GT(iterations, 1);
   EXPECT_LE(iterations, FellegiSunterModel::kMaxIterations);
   EXPECT_NEAR(model.lambda(), 0.2, 0.01);
@@ -59,7 +59,7 @@ TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNei
   const std::array<double, 5> m = {0.7, 0.15, 0.05, 0.0, 0.1}, u = {0.01, 0.02, 0.07, 0.0, 0.9};
   FellegiSunterModel model(kFields);
   model.EstimateU(Pairs(rng, 100'000, 0.0, m, u));
-  model.Train(Pairs(rng, 50'000, 0.1, m, u), 50'000);
+  model.Train(Pairs(rng, 50'000, 0.1, m, u), {}, 50'000);
   auto pattern = [](Level a, Level b, Level c, Level d) {
     const Level levels[] = {a, b, c, d};
     return FieldComparator::PatternOf(levels);

@@ -32,6 +32,8 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
   for (size_t f = 0; f < fields_; ++f) {
     if (settings.fields[f].name == "first_names") first_names_ = static_cast<int>(f);
     if (settings.fields[f].name == "surname") surname_ = static_cast<int>(f);
+    if (settings.fields[f].name == "postcode") postcode_ = static_cast<int>(f);
+    if (settings.fields[f].name == "house_number") house_number_ = static_cast<int>(f);
   }
 }
 

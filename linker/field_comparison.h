@@ -31,6 +31,9 @@ class FieldComparator {
   uint32_t Compare(const uint64_t* a, const uint64_t* b) const;
 
   size_t fields() const { return fields_; }
+  // The address fields' positions, -1 when not encoded.
+  int postcode() const { return postcode_; }
+  int house_number() const { return house_number_; }
   static Level LevelOf(uint32_t pattern, size_t field);
   // The pattern with every field at `levels[f]`.
   static uint32_t PatternOf(std::span<const Level> levels);
@@ -39,6 +42,7 @@ class FieldComparator {
   size_t fields_;
   size_t segment_;  // words per field
   int first_names_ = -1, surname_ = -1;  // their fields, when encoded
+  int postcode_ = -1, house_number_ = -1;
 };
 
 }  // namespace stapel

@@ -1,21 +1,22 @@
 #include "linker/fuzzy_linkage.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
-
-#include "linker/fellegi_sunter.h"
 
 namespace stapel {
 
 FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
     : words_(static_cast<size_t>(settings.bits) / 64),
       precision_(settings.precision),
-      comparator_(settings) {}
+      comparator_(settings),
+      blocker_(settings) {}
 
 void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter,
                              std::span<const MatchKey* const> block_keys) {
   const auto slot = static_cast<uint32_t>(person_.size());
   person_.push_back(person);
+  slot_of_[person] = slot;
   filters_.insert(filters_.end(), filter.begin(), filter.end());
   for (const MatchKey* key : block_keys) blocks_[*key].push_back(slot);
 }
@@ -25,22 +26,109 @@ void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter,
   const auto index = static_cast<uint32_t>(queries_.size());
   queries_.push_back(query);
   query_filters_.insert(query_filters_.end(), filter.begin(), filter.end());
-  candidates_.clear();
   for (const MatchKey* key : block_keys) {
     auto it = blocks_.find(*key);
-    if (it != blocks_.end()) candidates_.insert(candidates_.end(), it->second.begin(), it->second.end());
+    if (it == blocks_.end()) continue;
+    for (uint32_t slot : it->second) pairs_.push_back({index, slot, 0});
   }
-  std::sort(candidates_.begin(), candidates_.end());
-  candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
-  comparisons_ += candidates_.size();
-  for (uint32_t slot : candidates_) {
-    pairs_.push_back(
-        {index, slot, comparator_.Compare(filter.data(), filters_.data() + slot * words_)});
+  // The filter's own blocks meet the register's in FindFilterBlockPairs.
+  keys_.clear();
+  blocker_.BlocksOf(filter.data(), &keys_);
+  std::sort(keys_.begin(), keys_.end());
+  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
+  for (uint64_t key : keys_) query_blocks_[key].push_back(index);
+}
+
+void FuzzyMatcher::FindFilterBlockPairs() {
+  if (query_blocks_.empty()) return;
+  // One scan of the register: its persons in each block some record is in, up to the limit.
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> hits;
+  for (uint32_t slot = 0; slot < person_.size(); ++slot) {
+    keys_.clear();
+    blocker_.BlocksOf(filters_.data() + slot * words_, &keys_);
+    for (uint64_t key : keys_) {
+      if (!query_blocks_.contains(key)) continue;
+      std::vector<uint32_t>& persons = hits[key];
+      if (persons.size() <= kLargestFilterBlock) persons.push_back(slot);
+    }
   }
+  for (const auto& [key, slots] : hits) {
+    if (slots.size() > kLargestFilterBlock) {
+      ++oversized_blocks_;
+      continue;
+    }
+    for (uint32_t query : query_blocks_.at(key)) {
+      for (uint32_t slot : slots) pairs_.push_back({query, slot, 0});
+    }
+  }
+  query_blocks_.clear();
+}
+
+void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filter) {
+  auto it = slot_of_.find(person);
+  if (it == slot_of_.end()) return;  // the person has no filter
+  known_[comparator_.Compare(filter.data(), filters_.data() + it->second * words_)] += 1;
+}
+
+void FuzzyMatcher::EstimateHousehold(FellegiSunterModel* model) const {
+  const int postcode = comparator_.postcode(), house = comparator_.house_number();
+  if (postcode < 0 || house < 0) return;
+  const size_t segment = words_ / comparator_.fields();
+  // The register's persons by address: the words of both address segments, when neither is
+  // missing. The map is ordered, so the pairs are drawn the same way every time.
+  std::map<std::vector<uint64_t>, std::vector<uint32_t>> addresses;
+  for (uint32_t slot = 0; slot < person_.size(); ++slot) {
+    const uint64_t* f = filters_.data() + slot * words_;
+    std::vector<uint64_t> address(f + static_cast<size_t>(postcode) * segment,
+                                  f + static_cast<size_t>(postcode + 1) * segment);
+    address.insert(address.end(), f + static_cast<size_t>(house) * segment,
+                   f + static_cast<size_t>(house + 1) * segment);
+    if (std::all_of(address.begin(), address.begin() + static_cast<ptrdiff_t>(segment),
+                    [](uint64_t w) { return w == 0; }) ||
+        std::all_of(address.begin() + static_cast<ptrdiff_t>(segment), address.end(),
+                    [](uint64_t w) { return w == 0; })) {
+      continue;
+    }
+    addresses[std::move(address)].push_back(slot);
+  }
+  PatternCounts same_address;
+  double pairs = 0;
+  for (const auto& [address, slots] : addresses) {
+    pairs += static_cast<double>(slots.size()) * static_cast<double>(slots.size() - 1);
+    // A large building's pairs are many; those of its first kLargestAddress persons tell enough.
+    const size_t n = std::min(slots.size(), kLargestAddress);
+    for (size_t a = 0; a < n; ++a) {
+      for (size_t b = 0; b < n; ++b) {
+        if (a == b) continue;
+        same_address[comparator_.Compare(filters_.data() + slots[a] * words_,
+                                         filters_.data() + slots[b] * words_)] += 1;
+      }
+    }
+  }
+  const auto persons = static_cast<double>(person_.size());
+  if (same_address.empty() || persons < 2) return;
+  model->EstimateHousehold(same_address, pairs / (persons * (persons - 1)),
+                           static_cast<size_t>(postcode), static_cast<size_t>(house));
 }
 
 std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>& taken,
                                              FuzzyEstimate* estimate) {
+  FindFilterBlockPairs();
+  // Each pair once (a record and a person may share several blocks), in a fixed order; then
+  // its pattern.
+  std::sort(pairs_.begin(), pairs_.end(), [](const Pair& a, const Pair& b) {
+    return std::pair(a.query, a.slot) < std::pair(b.query, b.slot);
+  });
+  pairs_.erase(std::unique(pairs_.begin(), pairs_.end(),
+                           [](const Pair& a, const Pair& b) {
+                             return a.query == b.query && a.slot == b.slot;
+                           }),
+               pairs_.end());
+  comparisons_ += pairs_.size();
+  for (Pair& p : pairs_) {
+    p.pattern = comparator_.Compare(query_filters_.data() + p.query * words_,
+                                    filters_.data() + p.slot * words_);
+  }
   FellegiSunterModel model(comparator_.fields());
   std::vector<FuzzyMatch> out;
   if (!pairs_.empty() && !person_.empty()) {
@@ -54,10 +142,12 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
                                  filters_.data() + slot * words_)] += 1;
     }
     model.EstimateU(random);
+    EstimateHousehold(&model);
     PatternCounts candidates;
     for (const Pair& p : pairs_) candidates[p.pattern] += 1;
-    const int iterations = model.Train(
-        candidates, static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
+    const int iterations =
+        model.Train(candidates, known_,
+                    static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
     // Best weight first; ties in a fixed order.
     std::vector<std::pair<double, size_t>> order;
     order.reserve(pairs_.size());
@@ -98,6 +188,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     }
   }
   pairs_.clear();
+  known_.clear();
   queries_.clear();
   query_filters_.clear();
   return out;

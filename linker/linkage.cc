@@ -72,7 +72,10 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
     persons_[candidate].indicators |= indicators;
     ++stats->linked;
     ++stats->linked_by_kind[kind];
-    if (fuzzy_) taken_.insert(candidate);
+    if (fuzzy_) {
+      taken_.insert(candidate);
+      if (fuzzy != nullptr) fuzzy_->AddKnownMatch(candidate, fuzzy->filter);
+    }
     return candidate;
   }
   ++(ambiguous ? stats->ambiguous : stats->unlinked);

@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/container/flat_hash_set.h"
 
+#include "linker/filter_blocks.h"
 #include "linker/linkage.h"
 #include "linker/match_key.h"
 #include "party-agent/record_builder.h"
@@ -138,10 +141,14 @@ class LinkageRun {
           if (auto it = true_register_line_.find(line); it != true_register_line_.end()) {
             const auto reg = register_keys_.find(it->second);
             const std::vector<MatchKey> own = KeysOf(view_);
-            eval_.reachable_pairs +=
+            const bool reachable =
                 reg != register_keys_.end() &&
                 std::any_of(own.begin(), own.end(),
                             [&](const MatchKey& k) { return reg->second.contains(k); });
+            eval_.reachable_pairs += reachable;
+            if (!reachable && eval_.unreachable_pairs.size() < 100) {
+              eval_.unreachable_pairs.emplace_back(line, it->second);
+            }
           }
           const int64_t person =
               linker_.AddSourceRecord(view_.keys(), 1, &source_stats_, view_.fuzzy(), line);
@@ -180,12 +187,23 @@ class LinkageRun {
     }
   }
 
-  // A record's match keys and blocking keys (keyed by domain, so kinds never collide).
-  static std::vector<MatchKey> KeysOf(const RecordView& view) {
+  // A record's match keys and blocking keys (keyed by domain, so kinds never collide), and
+  // with the fuzzy pass the hub's blocks of its filters (FilterBlocker), marked apart.
+  std::vector<MatchKey> KeysOf(const RecordView& view) const {
     std::vector<MatchKey> out;
     for (const KeyRef& k : view.keys()) out.push_back(*k.key);
     if (const FuzzyInput* fuzzy = view.fuzzy()) {
       for (const MatchKey* k : fuzzy->block_keys) out.push_back(*k);
+      if (blocker_) {
+        std::vector<uint64_t> blocks;
+        blocker_->BlocksOf(fuzzy->filter.data(), &blocks);
+        for (uint64_t b : blocks) {
+          MatchKey key{};
+          key.fill(0xFB);  // no HMAC output is this, in all but 8 of its bytes
+          std::memcpy(key.data(), &b, sizeof b);
+          out.push_back(key);
+        }
+      }
     }
     return out;
   }
@@ -199,6 +217,8 @@ class LinkageRun {
     return lines;
   }();
   std::map<size_t, absl::flat_hash_set<MatchKey, MatchKeyHash>> register_keys_;  // by line
+  const std::optional<FilterBlocker> blocker_ =
+      keyers_.bloom ? std::optional<FilterBlocker>(*manifest_.fuzzy) : std::nullopt;
   Linker linker_;
   std::vector<size_t> person_line_;  // person -> first register line
   RecordView view_;

@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-fuzzy", no_fuzzy, "Leave out the fuzzy pass: deterministic passes only");
   size_t show_wrong = 0;
   app.add_option("--show-wrong", show_wrong, "List up to this many wrong links (line numbers)");
+  size_t show_unreachable = 0;
+  app.add_option("--show-unreachable", show_unreachable,
+                 "List up to this many true pairs that share no key or block (line numbers)");
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
   auto reg = stapel::AgentConfig::Load(register_config);
@@ -66,6 +69,13 @@ int main(int argc, char** argv) {
       const auto& w = e.wrong_links[i];
       std::cout << fmt::format("  {} -> {}, {}\n", w.source_line, w.linked_register_line,
                                w.true_register_line == 0 ? "none" : std::to_string(w.true_register_line));
+    }
+  }
+  if (show_unreachable > 0 && !e.unreachable_pairs.empty()) {
+    std::cout << "true pairs sharing no key or block (source line, register line):\n";
+    for (size_t i = 0; i < e.unreachable_pairs.size() && i < show_unreachable; ++i) {
+      std::cout << fmt::format("  {}, {}\n", e.unreachable_pairs[i].first,
+                               e.unreachable_pairs[i].second);
     }
   }
   return 0;

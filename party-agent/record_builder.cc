@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "absl/strings/ascii.h"
+#include "linker/filter_blocks.h"
 #include "parallel/for_each_index.h"
 #include "records/area_code.h"
 #include "records/birth_date.h"
@@ -81,6 +82,7 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   if (party->fuzzy) {
     if (bloom == nullptr) return absl::InternalError("the fuzzy pass needs a Bloom encoder");
     b->bloom_ = bloom;
+    b->bloom_settings_ = *manifest.fuzzy;
     for (const BloomField& f : manifest.fuzzy->fields) {
       b->bloom_fields_.push_back(f.name);
       if (config.columns.contains(f.name)) needed.push_back(f.name);
@@ -204,7 +206,7 @@ void RecordBuilder::KeyValues(std::string_view kind, const Fields& f,
   }
 }
 
-void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
+bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   std::string surname;  // the parts without prefixes
   if (f.surname) {
     for (const SurnamePart& part : *f.surname) surname += part.name;
@@ -221,6 +223,7 @@ void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   std::vector<uint64_t> filter(bloom_->words());
   bloom_->Encode(values, filter);
   out->set_bloom(reinterpret_cast<const char*>(filter.data()), filter.size() * sizeof(uint64_t));
+  const bool filter_blocks = HasFilterBlocks(bloom_settings_, filter);
   // Blocking: records are compared only with register persons sharing one of these.
   std::vector<std::pair<std::string_view, std::string>> blocks;
   if (f.birth && f.postcode) {
@@ -249,6 +252,7 @@ void RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
     const MatchKey key = keyer_->Compute(kind, value);
     out->add_block_keys(key.data(), key.size());
   }
+  return filter_blocks;
 }
 
 void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
@@ -292,13 +296,16 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
       entry->set_key(key.data(), key.size());
     }
   }
-  if (bloom_ != nullptr) AddFuzzy(fields, out);
-  // A record without match keys can still be found by the fuzzy pass, through a block.
-  if (out->keys_size() == 0 && out->block_keys_size() == 0) {
+  const bool filter_blocks = bloom_ != nullptr && AddFuzzy(fields, out);
+  // A record without match keys can still be found by the fuzzy pass, through a block: an
+  // agent's, or the hub's of two fields of its filter (filter_blocks.h).
+  if (out->keys_size() == 0 && out->block_keys_size() == 0 && !filter_blocks) {
     return absl::InvalidArgumentError(fmt::format(
         "nothing left to link on: no match key ({}){} can be formed without the fields left "
         "out ({}); fill them in or correct them in the export",
-        fmt::join(kinds_, ", "), bloom_ != nullptr ? " and no blocking key of the fuzzy pass" : "",
+        fmt::join(kinds_, ", "),
+        bloom_ != nullptr ? " and no blocking key of the fuzzy pass (nor two fields to compare)"
+                          : "",
         LeftOut(fields)));
   }
   if (is_register_ && fields.postcode && fields.house) {

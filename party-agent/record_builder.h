@@ -100,12 +100,14 @@ class RecordBuilder {
   // Appends the normalized values a key of `kind` is computed over (none when a field is
   // absent, several for a surname with several parts).
   static void KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out);
-  // The Bloom filter and blocking keys of the fuzzy pass.
-  void AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const;
+  // The Bloom filter and blocking keys of the fuzzy pass; whether the hub's blocks of the
+  // filter can bring the record to its person (HasFilterBlocks).
+  bool AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const;
 
   const MatchKeyer* keyer_ = nullptr;
   const BloomEncoder* bloom_ = nullptr;  // null unless the party sends filters
   std::vector<std::string> bloom_fields_;
+  BloomSettings bloom_settings_;  // the manifest's, when the party sends filters
   bool is_register_ = false;
   std::vector<std::string> kinds_;
   std::vector<std::string> attribute_names_;

@@ -233,7 +233,7 @@ TEST_F(RecordBuilderTest, ARowWithNothingLeftToLinkOnIsRejectedNamingItsColumns)
   EXPECT_EQ(r.keys_size(), 1);
 }
 
-TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasABlock) {
+TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasABlockOrTwoFields) {
   project_ = MakeTestProject("housing", "");
   manifest_ = *Manifest::Load(project_.config.manifest);
   const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
@@ -253,10 +253,17 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasABlock) 
   EXPECT_EQ(r.keys_size(), 0);
   EXPECT_GT(r.block_keys_size(), 0);
   EXPECT_FALSE(r.bloom().empty());
-  // Nothing for a block either: still rejected, saying so.
+  // No agent's block, but two fields of the filter (the given name and the surname): the
+  // hub's blocks of the filter can bring it to its person (filter_blocks.h).
+  EXPECT_EQ((*b)->Build(Row({"Anna", "Dijkstra", "", "", "", "nee"}), &r), kIncomplete);
+  EXPECT_EQ(r.keys_size() + r.block_keys_size(), 0);
+  EXPECT_FALSE(r.bloom().empty());
+  // One field only: still rejected, saying so.
   absl::Status none = (*b)->Build(Row({"Anna", "", "", "", "", "nee"}), &r).status();
   ASSERT_FALSE(none.ok());
-  EXPECT_NE(none.message().find("and no blocking key of the fuzzy pass"), std::string::npos)
+  EXPECT_NE(none.message().find("and no blocking key of the fuzzy pass (nor two fields to "
+                                "compare)"),
+            std::string::npos)
       << none;
 }
 

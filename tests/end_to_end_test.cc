@@ -2138,8 +2138,9 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
   ASSERT_EQ(std::sscanf(out.c_str() + r, "can find them): %*d (%lf)", &reachable), 1) << out;
   EXPECT_GE(precision, 0.995) << out;
   // 0.869 while rows with an impossible date were rejected, 0.915 with one Bloom filter over
-  // all fields and a Dice threshold, 0.950 with a filter per field and the Fellegi-Sunter model.
-  EXPECT_GE(recall, 0.935) << out;
+  // all fields and a Dice threshold, 0.950 with a filter per field and the Fellegi-Sunter model
+  // (0.952 with the filters' own blocks too).
+  EXPECT_GE(recall, 0.94) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
@@ -2147,9 +2148,12 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
   ASSERT_EQ(std::sscanf(out.c_str() + e, "without the truth: precision %lf", &estimated), 1);
   EXPECT_NEAR(estimated, precision, 0.01) << out;
   // 0.886 with the three blocking schemes of before, 0.902 with five, 0.955 since the agent keeps
-  // what is valid of a row; the rest are rows whose errors left them no key or block in common
-  // with their person's register row, or nothing to link on.
-  EXPECT_GE(reachable, 0.95) << out;
+  // what is valid of a row, 0.989 with the hub's blocks of the filters (filter_blocks.h); the
+  // rest are rows whose errors left them no key or block in common with their person's
+  // register row, or nothing to link on. 0.999 since a row with two fields is sent for the
+  // hub's blocks of the filters even without a key or an agent's block (the target:
+  // 0.995).
+  EXPECT_GE(reachable, 0.995) << out;
 }
 
 }  // namespace

@@ -5,13 +5,16 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
+#include <vector>
 
 #include "encoding/hex.h"
 #include "encoding/sha256.h"
 #include "encoding/utc_time.h"
 #include "ledger/log_entry.h"
 #include "ledger/log_format.h"
+#include "linker/filter_blocks.h"
 #include "linker/match_key.h"
 #include "proto/unknown_fields.h"
 #include "records/area_code.h"
@@ -95,14 +98,26 @@ absl::Status BadRecord(const RecordRules& rules, int i, std::string_view what) {
   return absl::InvalidArgumentError(fmt::format("{} record {}: {}", rules.at, i, what));
 }
 
+// HasFilterBlocks of a filter as the batch carries it (little-endian 64-bit words); false for
+// a filter of the wrong size (CheckRecordFuzzy refuses it).
+bool FilterHasBlocks(const BloomSettings& settings, const std::string& bytes) {
+  if (bytes.size() != static_cast<size_t>(settings.bits) / 8) return false;
+  std::vector<uint64_t> words(bytes.size() / 8);
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  return HasFilterBlocks(settings, words);
+}
+
 // The record's match keys: 1 to kMaxKeysPerRecord keys of 32 bytes, each of a kind the batch
 // lists. Sets `*identities` to the number of keys of the identity kind.
 absl::Status CheckRecordKeys(const RecordRules& rules, const v1::PseudonymRecord& r, int i,
                              int* identities) {
-  // Without a match key only the fuzzy pass can find it: a Bloom filter and a blocking key.
+  // Without a match key only the fuzzy pass can find it: a Bloom filter and a block, the
+  // agent's or one of the filter's own (two of its fields present: HasFilterBlocks).
   if (r.keys_size() == 0 &&
-      (!rules.party.fuzzy || r.bloom().empty() || r.block_keys_size() == 0)) {
-    return BadRecord(rules, i, "no match key (and no Bloom filter with a blocking key)");
+      (!rules.party.fuzzy || r.bloom().empty() ||
+       (r.block_keys_size() == 0 && !FilterHasBlocks(*rules.manifest.fuzzy, r.bloom())))) {
+    return BadRecord(rules, i,
+                     "no match key (and no Bloom filter with a blocking key or two fields)");
   }
   if (r.keys_size() > Ingest::kMaxKeysPerRecord) {
     return BadRecord(rules, i, fmt::format("more than {} match keys", Ingest::kMaxKeysPerRecord));

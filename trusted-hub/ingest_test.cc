@@ -386,22 +386,27 @@ TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
   EXPECT_EQ(ack.status().code(), absl::StatusCode::kUnavailable);
 }
 
-TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterAndABlockingKey) {
+TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterAndABlockOrTwoFields) {
   const_cast<PartyManifest*>(p_.manifest.FindParty("credit"))->fuzzy = true;
-  p_.manifest.fuzzy = BloomSettings{.bits = 1024, .hashes = 20, .fields = {}};
-  auto submit = [&](uint64_t seq, bool block) {
+  p_.manifest.fuzzy =
+      BloomSettings{.bits = 1024, .hashes = 20, .fields = {{"birth_date", 1}, {"surname", 1}}};
+  // `fields`: how many of the filter's two segments (64 bytes each) have bits set.
+  auto submit = [&](uint64_t seq, bool block, int fields) {
     v1::Batch b = HubTestProject::MakeBatch("credit", kSub, seq, 1, 1);
     v1::PseudonymRecord* r = b.mutable_records(0);
     r->clear_keys();
-    r->set_bloom(std::string(128, 'b'));
+    std::string filter(128, '\0');
+    for (int f = 0; f < fields; ++f) filter[static_cast<size_t>(f) * 64] = 'b';
+    r->set_bloom(filter);
     if (block) r->add_block_keys(std::string(32, 'k'));
     return ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key));
   };
-  EXPECT_TRUE(submit(0, true).ok());
-  auto refused = submit(1, false);
+  EXPECT_TRUE(submit(0, true, 1).ok());   // an agent's block
+  EXPECT_TRUE(submit(1, false, 2).ok());  // two fields: the hub's blocks of the filter
+  auto refused = submit(2, false, 1);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(refused.status().message().find("no match key (and no Bloom filter with a blocking "
-                                            "key)"),
+  EXPECT_NE(refused.status().message().find(
+                "no match key (and no Bloom filter with a blocking key or two fields)"),
             std::string::npos)
       << refused.status();
 }
