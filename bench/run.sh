@@ -61,7 +61,7 @@ for preset in clean demo harsh; do
       printf -- '-- %-6s %-22s ' "$preset" "${mode:-with the fuzzy pass}"
       "$BIN/stapel-linkage-eval" --register-config "$WORK/config/agent-municipality.toml" \
         --source-config "$WORK/config/agent-housing.toml" --truth "$WORK/truth/housing_pairs.csv" \
-        $mode | grep -E 'precision'
+        $mode | grep -E 'precision|can find them|comparisons'
     done
   )
 done

@@ -88,36 +88,4 @@ double Dice(std::span<const uint64_t> a, std::span<const uint64_t> b) {
   return total == 0 ? 0.0 : 2.0 * both / total;
 }
 
-namespace {
-
-// The loop of DiceMany; with a constant `kWords` the compiler unrolls it completely.
-template <size_t kWords>
-inline void DiceLoop(const uint64_t* query, uint32_t query_ones, const uint64_t* filters,
-                     const uint32_t* ones, const uint32_t* ids, size_t count, size_t words,
-                     float* scores) {
-  const size_t n = kWords == 0 ? words : kWords;
-  for (size_t c = 0; c < count; ++c) {
-    const uint64_t* f = filters + static_cast<size_t>(ids[c]) * n;
-    uint32_t both = 0;
-    for (size_t i = 0; i < n; ++i)
-      both += static_cast<uint32_t>(__builtin_popcountll(query[i] & f[i]));
-    const uint32_t total = query_ones + ones[ids[c]];
-    scores[c] = total == 0 ? 0.0f : 2.0f * static_cast<float>(both) / static_cast<float>(total);
-  }
-}
-
-}  // namespace
-
-// Compiled twice, with and without the POPCNT instruction; the loader picks the one the
-// processor supports.
-__attribute__((target_clones("popcnt", "default"))) void DiceMany(
-    const uint64_t* query, uint32_t query_ones, const uint64_t* filters, const uint32_t* ones,
-    const uint32_t* ids, size_t count, size_t words, float* scores) {
-  if (words == 16) {  // 1024 bits, the default
-    DiceLoop<16>(query, query_ones, filters, ones, ids, count, words, scores);
-  } else {
-    DiceLoop<0>(query, query_ones, filters, ones, ids, count, words, scores);
-  }
-}
-
 }  // namespace stapel

@@ -31,7 +31,7 @@ struct BloomField {
 
 struct BloomSettings {
   int bits = 1024;   // a multiple of 64, 64..8192, at least 64 per field
-  int hashes = 20;   // hash functions per bigram at weight 1
+  int hashes = 8;    // hash functions per bigram at weight 1 (a field's segment half full)
   // The estimated precision the fuzzy pass's links must keep (fellegi_sunter.h): it links, best
   // pair first, while the links' mean match probability stays at or above this.
   double precision = 0.99;
@@ -65,13 +65,6 @@ class BloomEncoder {
 
 // Dice similarity of two filters of equal length.
 double Dice(std::span<const uint64_t> a, std::span<const uint64_t> b);
-
-// Dice of `query` (with `query_ones` bits set) against the filters `ids[0..count)` of a table
-// of filters stored back to back (filter i at filters + i * words, with ones[i] bits set);
-// writes scores[0..count). The kernel of the fuzzy pass.
-void DiceMany(const uint64_t* query, uint32_t query_ones, const uint64_t* filters,
-              const uint32_t* ones, const uint32_t* ids, size_t count, size_t words,
-              float* scores);
 
 uint32_t PopCount(std::span<const uint64_t> filter);
 

@@ -65,25 +65,6 @@ TEST(BloomFilterTest, EachFieldFillsItsOwnSegmentAndTheNameFieldsShareAKey) {
             std::vector<uint64_t>(only_surname.begin() + 4, only_surname.begin() + 8));
 }
 
-TEST(BloomFilterTest, DiceManyMatchesDice) {
-  SecretBytes secret = SecretBytes::Random(32);
-  auto e = *BloomEncoder::Create(secret, "p", Settings());
-  auto q = Encode(*e, {"jan", "jansen", "1980-02-12", "5401AB"});
-  std::vector<std::vector<uint64_t>> rows = {Encode(*e, {"jan", "jansen", "1980-02-12", "5401AB"}),
-                                             Encode(*e, {"piet", "jansen", "1980-02-12", "5401AB"}),
-                                             Encode(*e, {"kees", "bos", "1990-01-01", "1234AB"})};
-  std::vector<uint64_t> table;
-  std::vector<uint32_t> ones;
-  for (const auto& r : rows) {
-    table.insert(table.end(), r.begin(), r.end());
-    ones.push_back(PopCount(r));
-  }
-  const uint32_t ids[] = {2, 0, 1};
-  float scores[3];
-  DiceMany(q.data(), PopCount(q), table.data(), ones.data(), ids, 3, e->words(), scores);
-  for (int i = 0; i < 3; ++i) EXPECT_NEAR(scores[i], Dice(q, rows[ids[i]]), 1e-6);
-}
-
 TEST(BloomFilterTest, SettingsOutOfRangeAreRefused) {
   SecretBytes secret = SecretBytes::Random(32);
   BloomSettings s = Settings();

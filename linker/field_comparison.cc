@@ -5,13 +5,13 @@
 namespace stapel {
 namespace {
 
-uint32_t Ones(const uint64_t* words, size_t n) {
+inline uint32_t Ones(const uint64_t* words, size_t n) {
   uint32_t ones = 0;
   for (size_t i = 0; i < n; ++i) ones += static_cast<uint32_t>(std::popcount(words[i]));
   return ones;
 }
 
-double SegmentDice(const uint64_t* a, const uint64_t* b, size_t n) {
+inline double SegmentDice(const uint64_t* a, const uint64_t* b, size_t n) {
   uint32_t both = 0;
   for (size_t i = 0; i < n; ++i) both += static_cast<uint32_t>(std::popcount(a[i] & b[i]));
   const uint32_t total = Ones(a, n) + Ones(b, n);
@@ -37,7 +37,10 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
   }
 }
 
-uint32_t FieldComparator::Compare(const uint64_t* a, const uint64_t* b) const {
+// Compiled twice, with and without the POPCNT instruction; the loader picks the one the
+// processor supports.
+__attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::Compare(
+    const uint64_t* a, const uint64_t* b) const {
   uint32_t pattern = 0, scale = 1;
   for (size_t f = 0; f < fields_; ++f, scale *= kLevels) {
     const uint64_t* fa = a + f * segment_;

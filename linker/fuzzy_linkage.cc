@@ -1,7 +1,6 @@
 #include "linker/fuzzy_linkage.h"
 
 #include <algorithm>
-#include <map>
 #include <random>
 
 namespace stapel {
@@ -26,11 +25,22 @@ void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter,
   const auto index = static_cast<uint32_t>(queries_.size());
   queries_.push_back(query);
   query_filters_.insert(query_filters_.end(), filter.begin(), filter.end());
+  const size_t first = pairs_.size();
   for (const MatchKey* key : block_keys) {
     auto it = blocks_.find(*key);
     if (it == blocks_.end()) continue;
+    if (it->second.size() > kLargestBlock) {
+      ++oversized_blocks_;
+      continue;
+    }
     for (uint32_t slot : it->second) pairs_.push_back({index, slot, 0});
   }
+  // Each person once per record (it may share several of the record's blocks).
+  std::sort(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
+            [](const Pair& a, const Pair& b) { return a.slot < b.slot; });
+  pairs_.erase(std::unique(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
+                           [](const Pair& a, const Pair& b) { return a.slot == b.slot; }),
+               pairs_.end());
   // The filter's own blocks meet the register's in FindFilterBlockPairs.
   keys_.clear();
   blocker_.BlocksOf(filter.data(), &keys_);
@@ -49,11 +59,11 @@ void FuzzyMatcher::FindFilterBlockPairs() {
     for (uint64_t key : keys_) {
       if (!query_blocks_.contains(key)) continue;
       std::vector<uint32_t>& persons = hits[key];
-      if (persons.size() <= kLargestFilterBlock) persons.push_back(slot);
+      if (persons.size() <= kLargestBlock) persons.push_back(slot);
     }
   }
   for (const auto& [key, slots] : hits) {
-    if (slots.size() > kLargestFilterBlock) {
+    if (slots.size() > kLargestBlock) {
       ++oversized_blocks_;
       continue;
     }
@@ -74,31 +84,45 @@ void FuzzyMatcher::EstimateHousehold(FellegiSunterModel* model) const {
   const int postcode = comparator_.postcode(), house = comparator_.house_number();
   if (postcode < 0 || house < 0) return;
   const size_t segment = words_ / comparator_.fields();
-  // The register's persons by address: the words of both address segments, when neither is
-  // missing. The map is ordered, so the pairs are drawn the same way every time.
-  std::map<std::vector<uint64_t>, std::vector<uint32_t>> addresses;
+  const auto words_of = [&](uint32_t slot, int field) {
+    const uint64_t* f = filters_.data() + slot * words_ + static_cast<size_t>(field) * segment;
+    return std::span<const uint64_t>(f, segment);
+  };
+  const auto missing = [](std::span<const uint64_t> w) {
+    return std::all_of(w.begin(), w.end(), [](uint64_t x) { return x == 0; });
+  };
+  // The register's persons with both address fields, sorted by address (then slot, so the
+  // same every time): each run of one address is a household or a building.
+  std::vector<uint32_t> slots;
   for (uint32_t slot = 0; slot < person_.size(); ++slot) {
-    const uint64_t* f = filters_.data() + slot * words_;
-    std::vector<uint64_t> address(f + static_cast<size_t>(postcode) * segment,
-                                  f + static_cast<size_t>(postcode + 1) * segment);
-    address.insert(address.end(), f + static_cast<size_t>(house) * segment,
-                   f + static_cast<size_t>(house + 1) * segment);
-    if (std::all_of(address.begin(), address.begin() + static_cast<ptrdiff_t>(segment),
-                    [](uint64_t w) { return w == 0; }) ||
-        std::all_of(address.begin() + static_cast<ptrdiff_t>(segment), address.end(),
-                    [](uint64_t w) { return w == 0; })) {
-      continue;
+    if (!missing(words_of(slot, postcode)) && !missing(words_of(slot, house))) {
+      slots.push_back(slot);
     }
-    addresses[std::move(address)].push_back(slot);
   }
+  const auto address_less = [&](uint32_t a, uint32_t b) {
+    const auto pa = words_of(a, postcode), pb = words_of(b, postcode);
+    if (!std::equal(pa.begin(), pa.end(), pb.begin())) {
+      return std::lexicographical_compare(pa.begin(), pa.end(), pb.begin(), pb.end());
+    }
+    const auto ha = words_of(a, house), hb = words_of(b, house);
+    return std::lexicographical_compare(ha.begin(), ha.end(), hb.begin(), hb.end());
+  };
+  std::sort(slots.begin(), slots.end(), [&](uint32_t a, uint32_t b) {
+    if (address_less(a, b)) return true;
+    if (address_less(b, a)) return false;
+    return a < b;
+  });
   PatternCounts same_address;
   double pairs = 0;
-  for (const auto& [address, slots] : addresses) {
-    pairs += static_cast<double>(slots.size()) * static_cast<double>(slots.size() - 1);
+  for (size_t begin = 0, end = 0; begin < slots.size(); begin = end) {
+    end = begin + 1;
+    while (end < slots.size() && !address_less(slots[begin], slots[end])) ++end;
+    const size_t size = end - begin;
+    pairs += static_cast<double>(size) * static_cast<double>(size - 1);
     // A large building's pairs are many; those of its first kLargestAddress persons tell enough.
-    const size_t n = std::min(slots.size(), kLargestAddress);
-    for (size_t a = 0; a < n; ++a) {
-      for (size_t b = 0; b < n; ++b) {
+    const size_t n = std::min(size, kLargestAddress);
+    for (size_t a = begin; a < begin + n; ++a) {
+      for (size_t b = begin; b < begin + n; ++b) {
         if (a == b) continue;
         same_address[comparator_.Compare(filters_.data() + slots[a] * words_,
                                          filters_.data() + slots[b] * words_)] += 1;
@@ -115,9 +139,9 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
                                              FuzzyEstimate* estimate) {
   FindFilterBlockPairs();
   // Each pair once (a record and a person may share several blocks), in a fixed order; then
-  // its pattern.
+  // its pattern. By person first: the register's filters are then read in order.
   std::sort(pairs_.begin(), pairs_.end(), [](const Pair& a, const Pair& b) {
-    return std::pair(a.query, a.slot) < std::pair(b.query, b.slot);
+    return std::pair(a.slot, a.query) < std::pair(b.slot, b.query);
   });
   pairs_.erase(std::unique(pairs_.begin(), pairs_.end(),
                            [](const Pair& a, const Pair& b) {
@@ -145,13 +169,20 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     EstimateHousehold(&model);
     PatternCounts candidates;
     for (const Pair& p : pairs_) candidates[p.pattern] += 1;
-    const int iterations =
-        model.Train(candidates, known_,
-                    static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
-    // Best weight first; ties in a fixed order.
+    model.Train(candidates, known_,
+                static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
+    // Each pattern's weight and probability, once.
+    absl::flat_hash_map<uint32_t, std::pair<double, double>> scored;
+    for (const auto& [pattern, n] : candidates) {
+      scored[pattern] = {model.Weight(pattern), model.Probability(pattern)};
+    }
+    // The pairs that may link (never one less likely a match than not), best weight first;
+    // ties in a fixed order.
     std::vector<std::pair<double, size_t>> order;
-    order.reserve(pairs_.size());
-    for (size_t i = 0; i < pairs_.size(); ++i) order.emplace_back(model.Weight(pairs_[i].pattern), i);
+    for (size_t i = 0; i < pairs_.size(); ++i) {
+      const auto& [weight, probability] = scored.at(pairs_[i].pattern);
+      if (probability >= 0.5) order.emplace_back(weight, i);
+    }
     std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first > b.first;
       const Pair &pa = pairs_[a.second], &pb = pairs_[b.second];
@@ -162,8 +193,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     for (const auto& [weight, i] : order) {
       const Pair& p = pairs_[i];
       const uint32_t person = person_[p.slot];
-      const double probability = model.Probability(p.pattern);
-      if (probability < 0.5) break;  // never a link less likely right than wrong
+      const double probability = scored.at(p.pattern).second;
       if (taken.contains(person) || used_persons.contains(person) ||
           used_queries.contains(p.query)) {
         continue;
@@ -178,13 +208,13 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     if (estimate != nullptr) {
       // Each record has at most one match: its expected matches are capped at 1.
       std::vector<double> expected(queries_.size(), 0.0);
-      for (const Pair& p : pairs_) expected[p.query] += model.Probability(p.pattern);
+      for (const Pair& p : pairs_) {
+        if (!taken.contains(person_[p.slot])) expected[p.query] += scored.at(p.pattern).second;
+      }
       double matches = 0;
       for (double e : expected) matches += std::min(1.0, e);
       *estimate = {.expected_right = right,
-                   .expected_missed = std::max(0.0, matches - right),
-                   .lambda = model.lambda(),
-                   .em_iterations = iterations};
+                   .expected_missed = std::max(0.0, matches - right)};
     }
   }
   pairs_.clear();

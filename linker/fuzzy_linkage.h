@@ -35,8 +35,6 @@ struct FuzzyMatch {
 struct FuzzyEstimate {
   double expected_right = 0;   // the sum of the links' match probabilities
   double expected_missed = 0;  // matches expected among the records' candidates, not linked
-  double lambda = 0;           // the prior share of matches among all record-person pairs
-  int em_iterations = 0;
 };
 
 class FuzzyMatcher {
@@ -64,21 +62,22 @@ class FuzzyMatcher {
                                  FuzzyEstimate* estimate = nullptr);
 
   uint64_t comparisons() const { return comparisons_; }
-  // Candidates left out because a block of the filters had more than kLargestFilterBlock
-  // persons (a very common name and birth year, say).
+  // Blocks left out because they held more than kLargestBlock persons (a very common name and
+  // birth year, say).
   uint64_t oversized_blocks() const { return oversized_blocks_; }
 
   // Random pairs drawn per Assign to estimate u (fewer when there are fewer pairs).
   static constexpr size_t kRandomPairs = 200'000;
-  // A filter block with more persons than this gives no candidates: it would cost comparisons
-  // in proportion to the register and tell little.
-  static constexpr size_t kLargestFilterBlock = 1'000;
+  // A block (an agent's or of the filters) with more persons than this gives no candidates: it
+  // would cost comparisons in proportion to the register and tell little. It bounds a
+  // record's candidates: at most kLargestBlock per block.
+  static constexpr size_t kLargestBlock = 1'000;
   // Persons of one address whose pairs estimate u among persons who share an address.
   static constexpr size_t kLargestAddress = 20;
 
  private:
   // Adds the pairs of the queued records and the persons that share a block of their
-  // filters, where the block holds at most kLargestFilterBlock persons.
+  // filters, where the block holds at most kLargestBlock persons.
   void FindFilterBlockPairs();
   // The model's u among register persons who share an address, when both address fields
   // are encoded (FellegiSunterModel::EstimateHousehold).

@@ -57,7 +57,7 @@ struct LinkEstimate {
   double precision = 1;  // expected right links / links
   double recall = 1;     // expected right links / (those + expected matches left unlinked)
 };
-struct LinkStats;
+
 LinkEstimate EstimateQuality(const LinkStats& source);
 
 // A record's Bloom filter and blocking keys, for the fuzzy pass.

@@ -262,7 +262,7 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
   if (fuzzy == nullptr) return absl::OkStatus();
   BloomSettings b;
   b.bits = static_cast<int>((*fuzzy)["bits"].value_or(int64_t{1024}));
-  b.hashes = static_cast<int>((*fuzzy)["hashes"].value_or(int64_t{20}));
+  b.hashes = static_cast<int>((*fuzzy)["hashes"].value_or(int64_t{8}));
   b.precision = (*fuzzy)["precision"].value_or(0.99);
   if (fuzzy->contains("threshold")) {
     return r.Error("fuzzy.threshold",
@@ -274,7 +274,7 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
     return r.Error("fuzzy.bits", "must be a multiple of 64 from 64 to 8192");
   }
   if (b.hashes < 1 || b.hashes > 100) return r.Error("fuzzy.hashes", "must be from 1 to 100");
-  if (b.precision < 0.5 || b.precision >= 1) {
+  if (!(b.precision >= 0.5 && b.precision < 1)) {  // NaN too
     return r.Error("fuzzy.precision", "must be an estimated precision from 0.5 to below 1");
   }
   if (auto s = ReadFuzzyWeights(r, *fuzzy, &b); !s.ok()) return s;

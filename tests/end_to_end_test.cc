@@ -390,12 +390,18 @@ TEST(EndToEndTest, ThreePartiesLinkAndTheReleasedTableEqualsTheSuppressedGroundT
       const auto entry = nlohmann::json::parse(line);
       if (entry["type"] == "release") release = entry;
     }
-    for (const char* party : {"housing", "credit"}) {
-      const nlohmann::json& estimated = release["linkage"][party]["estimated"];
-      ASSERT_TRUE(estimated.is_object()) << release["linkage"].dump();
-      EXPECT_TRUE(estimated["precision"].get<std::string>().ends_with("%"));
-      EXPECT_TRUE(estimated["recall_of_candidates"].get<std::string>().ends_with("%"));
+    // The housing corporation's rows go through the fuzzy pass; the credit registry's (by BSN)
+    // do not, so it has no model to estimate with.
+    const nlohmann::json& estimated = release["linkage"]["housing"]["estimated"];
+    ASSERT_TRUE(estimated.is_object()) << release["linkage"].dump();
+    for (const char* share : {"precision", "recall_of_candidates"}) {
+      const std::string text = estimated[share].get<std::string>();
+      ASSERT_TRUE(text.ends_with("%")) << text;
+      const double percent = std::stod(text);
+      EXPECT_GT(percent, 95.0) << share;
+      EXPECT_LE(percent, 100.0) << share;
     }
+    EXPECT_FALSE(release["linkage"]["credit"].contains("estimated"));
     EXPECT_FALSE(release["linkage"]["municipality"].contains("estimated"));
   }
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));

@@ -61,8 +61,8 @@ std::string Share(uint64_t part, uint64_t whole) {
 }
 
 // The linkage report: counts and shares only, per party and, for sources, per pass.
-nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& manifest) {
-  if (is_register) {
+nlohmann::json StatsJson(const LinkStats& s, const PartyManifest& party, const Manifest& manifest) {
+  if (party.role == PartyRole::kRegister) {
     return {{"records", s.records}, {"persons", s.linked}, {"duplicates", s.duplicates}};
   }
   nlohmann::json by_pass = nlohmann::json::array();  // in pass order
@@ -78,7 +78,7 @@ nlohmann::json StatsJson(const LinkStats& s, bool is_register, const Manifest& m
                         {"ambiguous", s.ambiguous},
                         {"unlinked", s.unlinked},
                         {"passes", std::move(by_pass)}};
-  if (manifest.fuzzy) {  // the fuzzy pass's model, without ground truth (EstimateQuality)
+  if (manifest.fuzzy && party.fuzzy) {  // the fuzzy pass's model, without ground truth
     const LinkEstimate e = EstimateQuality(s);
     out["estimated"] = {{"precision", fmt::format("{:.2f}%", 100 * e.precision)},
                         {"recall_of_candidates", fmt::format("{:.2f}%", 100 * e.recall)}};
@@ -176,7 +176,7 @@ absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifes
       });
   if (!s.ok()) return s;
   if (!is_register) run->linker.FinishSource(&stats);
-  (*linkage)[party.id] = StatsJson(stats, is_register, run->manifest);
+  (*linkage)[party.id] = StatsJson(stats, party, run->manifest);
   return content.FinalHex();
 }
 
