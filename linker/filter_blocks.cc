@@ -56,6 +56,8 @@ FilterBlocker::FilterBlocker(const BloomSettings& settings)
   for (size_t f = 0; f < fields_; ++f) {
     const std::string& name = settings.fields[f].name;
     class_.push_back(name == "first_names" || name == "surname" ? 0 : static_cast<uint8_t>(f + 1));
+    if (name == "house_number") house_ = static_cast<int>(f);
+    if (name == "postcode") postcode_ = static_cast<int>(f);
   }
 }
 
@@ -67,6 +69,10 @@ void FilterBlocker::BlocksOf(const uint64_t* filter, std::vector<uint64_t>* out)
   for (size_t a = 0; a < fields_; ++a) {
     for (size_t b = a + 1; b < fields_; ++b) {
       if (signatures[a][0] == 0 || signatures[b][0] == 0) continue;  // a field is missing
+      // A house number is one of a few hundred: only with the postcode does it narrow much.
+      const bool house = static_cast<int>(a) == house_ || static_cast<int>(b) == house_;
+      const bool postcode = static_cast<int>(a) == postcode_ || static_cast<int>(b) == postcode_;
+      if (house && !postcode) continue;
       // In class order, so that the two name fields in either column give the same key.
       size_t x = a, y = b;
       if (std::tie(class_[x], signatures[x]) > std::tie(class_[y], signatures[y])) {

@@ -8,7 +8,8 @@
 // per field): two records agreeing exactly in both fields always share it, and records whose
 // two fields are similar (Jaccard J1, J2 of their bits) share one with probability
 // 1 - (1 - (J1 * J2)^kRows)^kBands. The two name fields are one class, taken in either order,
-// so that swapped names meet. A missing field takes part in no key. Thread-safe: BlocksOf is
+// so that swapped names meet. A missing field takes part in no key, and the house number only
+// in the pair with the postcode (with any other field its blocks would hold half a city). Thread-safe: BlocksOf is
 // const.
 
 #include <cstdint>
@@ -38,6 +39,7 @@ class FilterBlocker {
   size_t fields_;
   size_t segment_;              // words per field
   std::vector<uint8_t> class_;  // per field: its class (the name fields share one)
+  int house_ = -1, postcode_ = -1;  // the house number pairs with the postcode only
 };
 
 }  // namespace stapel
