@@ -7,7 +7,7 @@
 namespace stapel {
 namespace {
 
-constexpr size_t kFields = 4;
+constexpr size_t kModelFields = 4;
 
 // Draws a level from `shares` (over kExact..kDifferent).
 Level Draw(std::mt19937_64& rng, const std::array<double, 5>& shares) {
@@ -27,7 +27,7 @@ PatternCounts Pairs(std::mt19937_64& rng, size_t n, double lambda, const std::ar
   for (size_t i = 0; i < n; ++i) {
     const bool match = std::uniform_real_distribution<double>(0, 1)(rng) < lambda;
     std::vector<Level> levels;
-    for (size_t f = 0; f < kFields; ++f) {
+    for (size_t f = 0; f < kModelFields; ++f) {
       levels.push_back(rng() % 20 == 0 ? Level::kMissing : Draw(rng, match ? m : u));
     }
     counts[FieldComparator::PatternOf(levels)] += 1;
@@ -38,7 +38,7 @@ PatternCounts Pairs(std::mt19937_64& rng, size_t n, double lambda, const std::ar
 TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
   std::mt19937_64 rng(7);
   const std::array<double, 5> m = {0.6, 0.2, 0.1, 0.0, 0.1}, u = {0.02, 0.03, 0.1, 0.0, 0.85};
-  FellegiSunterModel model(kFields);
+  FellegiSunterModel model(kModelFields);
   model.EstimateU(Pairs(rng, 200'000, 0.0, m, u));
   EXPECT_NEAR(model.u(0, Level::kDifferent), 0.85, 0.01);
   // The candidates are all the pairs there are: the prior is their share of matches.
@@ -47,7 +47,7 @@ TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
   EXPECT_LE(iterations, FellegiSunterModel::kMaxIterations);
   EXPECT_NEAR(model.lambda(), 0.2, 0.01);
   EXPECT_NEAR(model.candidate_matches(), 20'000, 1'000);
-  for (size_t f = 0; f < kFields; ++f) {
+  for (size_t f = 0; f < kModelFields; ++f) {
     EXPECT_NEAR(model.m(f, Level::kExact), 0.6, 0.02);
     EXPECT_NEAR(model.m(f, Level::kClose), 0.2, 0.02);
     EXPECT_NEAR(model.m(f, Level::kDifferent), 0.1, 0.02);
@@ -57,7 +57,7 @@ TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
 TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNeither) {
   std::mt19937_64 rng(8);
   const std::array<double, 5> m = {0.7, 0.15, 0.05, 0.0, 0.1}, u = {0.01, 0.02, 0.07, 0.0, 0.9};
-  FellegiSunterModel model(kFields);
+  FellegiSunterModel model(kModelFields);
   model.EstimateU(Pairs(rng, 100'000, 0.0, m, u));
   model.Train(Pairs(rng, 50'000, 0.1, m, u), {}, 50'000);
   auto pattern = [](Level a, Level b, Level c, Level d) {

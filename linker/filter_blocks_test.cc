@@ -8,7 +8,7 @@
 namespace stapel {
 namespace {
 
-const BloomSettings kSettings{
+const BloomSettings kBlockSettings{
     .bits = 768,
     .hashes = 8,
     .fields = {{"first_names", 1}, {"surname", 1}, {"birth_date", 1}, {"postcode", 1}}};
@@ -28,8 +28,8 @@ class FilterBlockerTest : public testing::Test {
 
   // A fixed secret: which unrelated values share a MinHash by chance is then fixed too.
   SecretBytes secret_{32};
-  std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", kSettings);
-  FilterBlocker blocker_{kSettings};
+  std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", kBlockSettings);
+  FilterBlocker blocker_{kBlockSettings};
 };
 
 TEST_F(FilterBlockerTest, EveryTwoFieldsGiveBandsAndMissingFieldsNone) {

@@ -10,7 +10,7 @@
 namespace stapel {
 namespace {
 
-const BloomSettings kSettings{.bits = 960,
+const BloomSettings kFuzzySettings{.bits = 960,
                               .hashes = 8,
                               .precision = 0.99,
                               .fields = {{"first_names", 1},
@@ -20,7 +20,7 @@ const BloomSettings kSettings{.bits = 960,
                                          {"house_number", 2}}};
 
 struct Record {
-  std::vector<std::string> values;  // as kSettings.fields
+  std::vector<std::string> values;  // as kFuzzySettings.fields
 };
 
 std::string Pick(std::mt19937_64& rng, const std::vector<std::string>& from) {
@@ -71,7 +71,7 @@ class FuzzyMatcherTest : public testing::Test {
   }
 
   SecretBytes secret_ = SecretBytes::Random(32);
-  std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", kSettings);
+  std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", kFuzzySettings);
   MatchKey block_{};  // one block: every person is a candidate of every record
   const MatchKey* blocks_[1] = {&block_};
 };
@@ -79,7 +79,7 @@ class FuzzyMatcherTest : public testing::Test {
 TEST_F(FuzzyMatcherTest, LinksCorruptedRecordsToTheirPersonsAndEstimatesItsPrecision) {
   std::mt19937_64 rng(11);
   const std::vector<Record> persons = Register(rng, 400);
-  FuzzyMatcher m(kSettings);
+  FuzzyMatcher m(kFuzzySettings);
   for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, Encode(persons[p]), blocks_);
   // Records 0..199 are persons 0..199 with one to three errors; 200..249 are nobody here.
   const std::vector<Record> strangers = Register(rng, 50);
@@ -105,13 +105,13 @@ TEST_F(FuzzyMatcherTest, LinksCorruptedRecordsToTheirPersonsAndEstimatesItsPreci
   EXPECT_GE(precision, 0.97);
   // The model's own estimate, without the truth, is near the real one.
   EXPECT_NEAR(estimate.expected_right / static_cast<double>(links.size()), precision, 0.03);
-  EXPECT_GE(estimate.expected_right / static_cast<double>(links.size()), kSettings.precision);
+  EXPECT_GE(estimate.expected_right / static_cast<double>(links.size()), kFuzzySettings.precision);
 }
 
 TEST_F(FuzzyMatcherTest, SwappedNamesStillLink) {
   std::mt19937_64 rng(12);
   const std::vector<Record> persons = Register(rng, 300);
-  FuzzyMatcher m(kSettings);
+  FuzzyMatcher m(kFuzzySettings);
   for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, Encode(persons[p]), blocks_);
   for (uint64_t q = 0; q < 150; ++q) {
     Record r = persons[q];
@@ -139,7 +139,7 @@ TEST_F(FuzzyMatcherTest, AnUnregisteredMemberOfARegisteredHouseholdIsNotLinkedTo
       (i < size ? persons : unregistered).push_back(member);
     }
   }
-  FuzzyMatcher m(kSettings);
+  FuzzyMatcher m(kFuzzySettings);
   for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, Encode(persons[p]), blocks_);
   // What the deterministic passes linked: every third person's own record.
   for (uint32_t p = 0; p < persons.size(); p += 3) m.AddKnownMatch(p, Encode(persons[p]));
@@ -162,7 +162,7 @@ TEST_F(FuzzyMatcherTest, PersonsMeetThroughAnAgentsBlockOrTheirFiltersAndTakenOn
                                        {{"piet", "bakker", "1961-12-22", "2000CD", "12"}},
                                        {{"kees", "visser", "1977-07-17", "3000EF", "34"}},
                                        {{"mohammed", "yilmaz", "1988-08-28", "4000GH", "56"}}};
-  FuzzyMatcher m(kSettings);
+  FuzzyMatcher m(kFuzzySettings);
   MatchKey other{};
   other.fill(1);
   const MatchKey* elsewhere[] = {&other};
