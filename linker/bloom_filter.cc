@@ -30,8 +30,7 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
   for (const BloomField& f : settings.fields) {
     // field key = HMAC(secret, "stapel-bloom-v2" 0 project 0 field), the name fields' "names"
     std::string label = "stapel-bloom-v2";
-    (((label += '\0') += project_id) += '\0') +=
-        f.name == "first_names" || f.name == "surname" ? "names" : f.name;
+    (((label += '\0') += project_id) += '\0') += IsNameField(f.name) ? "names" : f.name;
     Sha256Digest mac = HmacSha256(
         std::span<const uint8_t>(linkage_secret.data(), linkage_secret.size()),
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(label.data()), label.size()));

@@ -41,7 +41,18 @@ struct BloomSettings {
   size_t SegmentWords() const {
     return fields.empty() ? 0 : static_cast<size_t>(bits) / 64 / fields.size();
   }
+  // The position of the field called `name`, or -1 when it is not encoded.
+  int FieldIndex(std::string_view name) const {
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (fields[f].name == name) return static_cast<int>(f);
+    }
+    return -1;
+  }
 };
+
+// The given names and the surname: one key, one class of field (a name may be written in
+// either column).
+inline bool IsNameField(std::string_view name) { return name == "first_names" || name == "surname"; }
 
 // Thread-safety: Encode is const and may be called from many threads.
 class BloomEncoder {

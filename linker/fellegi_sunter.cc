@@ -22,6 +22,19 @@ void Normalize(std::array<double, kLevels>& counts, double prior) {
   counts[0] = 1;
 }
 
+// Per field, the share of `pairs` at each level, with `prior` added to each (Normalize).
+std::vector<std::array<double, kLevels>> LevelShares(const PatternCounts& pairs, size_t fields,
+                                                     double prior) {
+  std::vector<std::array<double, kLevels>> counts(fields, std::array<double, kLevels>{});
+  for (const auto& [pattern, n] : pairs) {
+    for (size_t f = 0; f < fields; ++f) {
+      counts[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] += n;
+    }
+  }
+  for (auto& c : counts) Normalize(c, prior);
+  return counts;
+}
+
 }  // namespace
 
 FellegiSunterModel::FellegiSunterModel(size_t fields) : fields_(fields), m_(fields), u_(fields) {
@@ -33,28 +46,12 @@ FellegiSunterModel::FellegiSunterModel(size_t fields) : fields_(fields), m_(fiel
 }
 
 void FellegiSunterModel::EstimateU(const PatternCounts& random_pairs) {
-  std::vector<Shares> counts(fields_, Shares{});
-  for (const auto& [pattern, n] : random_pairs) {
-    for (size_t f = 0; f < fields_; ++f) {
-      counts[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] += n;
-    }
-  }
-  for (size_t f = 0; f < fields_; ++f) {
-    Normalize(counts[f], kUPrior);
-    u_[f] = counts[f];
-  }
+  u_ = LevelShares(random_pairs, fields_, kUPrior);
 }
 
 void FellegiSunterModel::EstimateHousehold(const PatternCounts& same_address, double share,
                                            size_t postcode, size_t house) {
-  std::vector<Shares> counts(fields_, Shares{});
-  for (const auto& [pattern, n] : same_address) {
-    for (size_t f = 0; f < fields_; ++f) {
-      counts[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] += n;
-    }
-  }
-  for (size_t f = 0; f < fields_; ++f) Normalize(counts[f], kUPrior);
-  household_ = Household{.u = std::move(counts),
+  household_ = Household{.u = LevelShares(same_address, fields_, kUPrior),
                          .share = std::max(share, kMinProbability),
                          .postcode = postcode,
                          .house = house};

@@ -28,14 +28,12 @@ Level LevelOfDice(double dice) {
 }  // namespace
 
 FieldComparator::FieldComparator(const BloomSettings& settings)
-    : fields_(settings.fields.size()), segment_(settings.SegmentWords()) {
-  for (size_t f = 0; f < fields_; ++f) {
-    if (settings.fields[f].name == "first_names") first_names_ = static_cast<int>(f);
-    if (settings.fields[f].name == "surname") surname_ = static_cast<int>(f);
-    if (settings.fields[f].name == "postcode") postcode_ = static_cast<int>(f);
-    if (settings.fields[f].name == "house_number") house_number_ = static_cast<int>(f);
-  }
-}
+    : fields_(settings.fields.size()),
+      segment_(settings.SegmentWords()),
+      first_names_(settings.FieldIndex("first_names")),
+      surname_(settings.FieldIndex("surname")),
+      postcode_(settings.FieldIndex("postcode")),
+      house_number_(settings.FieldIndex("house_number")) {}
 
 // Compiled twice, with and without the POPCNT instruction; the loader picks the one the
 // processor supports.

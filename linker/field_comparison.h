@@ -31,6 +31,7 @@ class FieldComparator {
   uint32_t Compare(const uint64_t* a, const uint64_t* b) const;
 
   size_t fields() const { return fields_; }
+  size_t segment_words() const { return segment_; }
   // The address fields' positions, -1 when not encoded.
   int postcode() const { return postcode_; }
   int house_number() const { return house_number_; }
@@ -41,8 +42,7 @@ class FieldComparator {
  private:
   size_t fields_;
   size_t segment_;  // words per field
-  int first_names_ = -1, surname_ = -1;  // their fields, when encoded
-  int postcode_ = -1, house_number_ = -1;
+  int first_names_, surname_, postcode_, house_number_;  // their fields, -1 when not encoded
 };
 
 }  // namespace stapel

@@ -52,12 +52,12 @@ bool HasFilterBlocks(const BloomSettings& settings, std::span<const uint64_t> fi
 }
 
 FilterBlocker::FilterBlocker(const BloomSettings& settings)
-    : fields_(settings.fields.size()), segment_(settings.SegmentWords()) {
+    : fields_(settings.fields.size()),
+      segment_(settings.SegmentWords()),
+      house_(settings.FieldIndex("house_number")),
+      postcode_(settings.FieldIndex("postcode")) {
   for (size_t f = 0; f < fields_; ++f) {
-    const std::string& name = settings.fields[f].name;
-    class_.push_back(name == "first_names" || name == "surname" ? 0 : static_cast<uint8_t>(f + 1));
-    if (name == "house_number") house_ = static_cast<int>(f);
-    if (name == "postcode") postcode_ = static_cast<int>(f);
+    class_.push_back(IsNameField(settings.fields[f].name) ? 0 : static_cast<uint8_t>(f + 1));
   }
 }
 

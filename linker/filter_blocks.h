@@ -38,8 +38,8 @@ class FilterBlocker {
  private:
   size_t fields_;
   size_t segment_;              // words per field
+  int house_, postcode_;        // the house number pairs with the postcode only (-1: none)
   std::vector<uint8_t> class_;  // per field: its class (the name fields share one)
-  int house_ = -1, postcode_ = -1;  // the house number pairs with the postcode only
 };
 
 }  // namespace stapel

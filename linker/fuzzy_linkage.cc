@@ -16,6 +16,7 @@ void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter,
   const auto slot = static_cast<uint32_t>(person_.size());
   person_.push_back(person);
   slot_of_[person] = slot;
+  households_.reset();  // counted again at the next Assign
   filters_.insert(filters_.end(), filter.begin(), filter.end());
   for (const MatchKey* key : block_keys) blocks_[*key].push_back(slot);
 }
@@ -80,10 +81,18 @@ void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   known_[comparator_.Compare(filter.data(), filters_.data() + it->second * words_)] += 1;
 }
 
-void FuzzyMatcher::EstimateHousehold(FellegiSunterModel* model) const {
+void FuzzyMatcher::EstimateHousehold(FellegiSunterModel* model) {
   const int postcode = comparator_.postcode(), house = comparator_.house_number();
   if (postcode < 0 || house < 0) return;
-  const size_t segment = words_ / comparator_.fields();
+  if (!households_) households_ = CountHouseholds();
+  if (households_->pairs.empty() || person_.size() < 2) return;
+  model->EstimateHousehold(households_->pairs, households_->share, static_cast<size_t>(postcode),
+                           static_cast<size_t>(house));
+}
+
+FuzzyMatcher::Households FuzzyMatcher::CountHouseholds() const {
+  const int postcode = comparator_.postcode(), house = comparator_.house_number();
+  const size_t segment = comparator_.segment_words();
   const auto words_of = [&](uint32_t slot, int field) {
     const uint64_t* f = filters_.data() + slot * words_ + static_cast<size_t>(field) * segment;
     return std::span<const uint64_t>(f, segment);
@@ -130,9 +139,8 @@ void FuzzyMatcher::EstimateHousehold(FellegiSunterModel* model) const {
     }
   }
   const auto persons = static_cast<double>(person_.size());
-  if (same_address.empty() || persons < 2) return;
-  model->EstimateHousehold(same_address, pairs / (persons * (persons - 1)),
-                           static_cast<size_t>(postcode), static_cast<size_t>(house));
+  return {.pairs = std::move(same_address),
+          .share = persons < 2 ? 0 : pairs / (persons * (persons - 1))};
 }
 
 std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>& taken,

@@ -12,6 +12,7 @@
 // the same records added in the same order give the same links. Thread-compatible.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -81,7 +82,14 @@ class FuzzyMatcher {
   void FindFilterBlockPairs();
   // The model's u among register persons who share an address, when both address fields
   // are encoded (FellegiSunterModel::EstimateHousehold).
-  void EstimateHousehold(FellegiSunterModel* model) const;
+  void EstimateHousehold(FellegiSunterModel* model);
+  // The patterns of register pairs at one address (at most kLargestAddress persons of each)
+  // and the share of all pairs of persons such pairs are.
+  struct Households {
+    PatternCounts pairs;
+    double share = 0;
+  };
+  Households CountHouseholds() const;
 
   struct Pair {
     uint32_t query;  // index into queries_
@@ -96,6 +104,8 @@ class FuzzyMatcher {
   std::vector<uint32_t> person_;   // slot -> person
   absl::flat_hash_map<uint32_t, uint32_t> slot_of_;  // person -> slot
   PatternCounts known_;            // the known matches' patterns
+  // CountHouseholds, once for every source (reset by AddPerson).
+  std::optional<Households> households_;
   absl::flat_hash_map<MatchKey, std::vector<uint32_t>, MatchKeyHash> blocks_;  // key -> slots
   // The queued records' filter blocks (key -> queries): records are few beside the register,
   // so the register's blocks are found by scanning it once (FindFilterBlockPairs), not kept.

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <optional>
 #include <set>
 #include <tuple>
 
@@ -284,13 +283,9 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
                                              b.fields.size(), 64 * b.fields.size()));
   }
   // The name fields share a key so that swapped names compare; so must their hash counts.
-  const auto weight_of = [&](std::string_view name) -> std::optional<double> {
-    for (const BloomField& f : b.fields)
-      if (f.name == name) return f.weight;
-    return std::nullopt;
-  };
-  if (weight_of("first_names") && weight_of("surname") &&
-      *weight_of("first_names") != *weight_of("surname")) {
+  const int first = b.FieldIndex("first_names"), surname = b.FieldIndex("surname");
+  if (first >= 0 && surname >= 0 &&
+      b.fields[static_cast<size_t>(first)].weight != b.fields[static_cast<size_t>(surname)].weight) {
     return r.Error("fuzzy.weights", "first_names and surname must have the same weight (names "
                                     "written in each other's column are compared)");
   }
