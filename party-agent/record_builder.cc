@@ -84,7 +84,6 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
     b->bloom_ = bloom;
     b->bloom_settings_ = *manifest.fuzzy;
     for (const BloomField& f : manifest.fuzzy->fields) {
-      b->bloom_fields_.push_back(f.name);
       if (config.columns.contains(f.name)) needed.push_back(f.name);
     }
   }
@@ -212,7 +211,8 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
     for (const SurnamePart& part : *f.surname) surname += part.name;
   }
   std::vector<std::string> values;
-  for (const std::string& field : bloom_fields_) {
+  for (const BloomField& bloom_field : bloom_settings_.fields) {
+    const std::string& field = bloom_field.name;
     const std::optional<std::string>* v = field == kFieldFirstNames    ? &f.first
                                           : field == kFieldBirthDate   ? &f.birth
                                           : field == kFieldPostcode    ? &f.postcode

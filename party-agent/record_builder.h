@@ -106,7 +106,6 @@ class RecordBuilder {
 
   const MatchKeyer* keyer_ = nullptr;
   const BloomEncoder* bloom_ = nullptr;  // null unless the party sends filters
-  std::vector<std::string> bloom_fields_;
   BloomSettings bloom_settings_;  // the manifest's, when the party sends filters
   bool is_register_ = false;
   std::vector<std::string> kinds_;
