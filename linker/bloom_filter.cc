@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -10,6 +11,84 @@
 #include "encoding/hmac_sha256.h"
 
 namespace stapel {
+
+bool BloomSettings::HasSalt(Salt salt) const {
+  return salt == Salt::kBirthDate ? FieldIndex("birth_date") >= 0
+                                  : FieldIndex("postcode") >= 0 && FieldIndex("house_number") >= 0;
+}
+
+std::vector<BloomSegment> BloomSettings::Segments() const {
+  std::vector<BloomSegment> out;
+  for (size_t f = 0; f < fields.size(); ++f) {
+    for (Salt salt : kAllSalts) {
+      if (HasSalt(salt) && !IsPartOf(fields[f].name, salt)) out.push_back({static_cast<int>(f), salt});
+    }
+  }
+  return out;
+}
+
+size_t BloomSettings::SegmentWords() const {
+  const size_t n = Segments().size(), words = static_cast<size_t>(bits) / 64;
+  return n == 0 || words <= kSalts ? 0 : (words - kSalts) / n;
+}
+
+int BloomSettings::SegmentIndex(int field, Salt salt) const {
+  const std::vector<BloomSegment> segments = Segments();
+  for (size_t s = 0; s < segments.size(); ++s) {
+    if (segments[s].field == field && segments[s].salt == salt) return static_cast<int>(s);
+  }
+  return -1;
+}
+
+bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filter) {
+  const size_t segment = settings.SegmentWords(), segments = settings.Segments().size();
+  if (filter.size() < kSalts + segment * segments) return false;
+  const bool salted = std::any_of(filter.begin(), filter.begin() + kSalts,
+                                  [](uint64_t tag) { return tag != 0; });
+  return salted && std::any_of(filter.begin() + kSalts, filter.end(),
+                               [](uint64_t w) { return w != 0; });
+}
+
+namespace {
+
+// HMAC-SHA256(secret, "stapel-bloom-v3" 0 project 0 name): a field's key ("names" for both
+// name fields) or a salt's tag key ("salt:birth_date", "salt:address").
+SecretBytes DeriveKey(const SecretBytes& secret, std::string_view project_id,
+                      std::string_view name) {
+  std::string label = "stapel-bloom-v3";
+  (((label += '\0') += project_id) += '\0') += name;
+  Sha256Digest mac = HmacSha256(
+      std::span<const uint8_t>(secret.data(), secret.size()),
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(label.data()), label.size()));
+  SecretBytes key(mac.data(), mac.size());
+  sodium_memzero(mac.data(), mac.size());
+  return key;
+}
+
+// Sets the bits of `value`'s padded bigrams in `words` (`bits` bits), k hashes per bigram, under
+// the 16-byte SipHash key `key`.
+void HashBigrams(std::string_view value, int k, const uint8_t* key, uint64_t* words,
+                 uint64_t bits) {
+  std::string padded = "_";
+  (padded += value) += '_';
+  for (size_t i = 0; i + 2 <= padded.size(); ++i) {
+    uint8_t digest[crypto_shorthash_siphashx24_BYTES];
+    crypto_shorthash_siphashx24(digest, reinterpret_cast<const uint8_t*>(padded.data() + i), 2,
+                                key);
+    uint64_t h1, h2;  // double hashing: position j = h1 + j * h2
+    std::memcpy(&h1, digest, 8);
+    std::memcpy(&h2, digest + 8, 8);
+    h2 |= 1;
+    for (int j = 0; j < k; ++j) {
+      // Maps the 64-bit hash onto [0, bits) by multiplication rather than a slow division.
+      const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
+      const uint64_t bit = static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64);
+      words[bit / 64] |= uint64_t{1} << (bit % 64);
+    }
+  }
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
     const SecretBytes& linkage_secret, std::string_view project_id, const BloomSettings& settings) {
@@ -19,8 +98,13 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
   if (settings.hashes < 1 || settings.hashes > 100) {
     return absl::InvalidArgumentError("fuzzy.hashes must be from 1 to 100");
   }
+  if (!settings.HasSalt(Salt::kBirthDate) && !settings.HasSalt(Salt::kAddress)) {
+    return absl::InvalidArgumentError(
+        "fuzzy.weights: the fields are salted with the birth date or the address; add "
+        "birth_date, or postcode and house_number");
+  }
   if (settings.fields.empty() || settings.SegmentWords() == 0) {
-    return absl::InvalidArgumentError("fuzzy.bits must give every field at least 64 bits");
+    return absl::InvalidArgumentError("fuzzy.bits must give every segment at least 64 bits");
   }
   if (linkage_secret.size() < 32) {
     return absl::InvalidArgumentError("the linkage secret needs at least 32 bytes");
@@ -28,15 +112,11 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
   if (sodium_init() < 0) return absl::InternalError("libsodium failed to initialize");
   std::unique_ptr<BloomEncoder> e(new BloomEncoder(settings));
   for (const BloomField& f : settings.fields) {
-    // field key = HMAC(secret, "stapel-bloom-v2" 0 project 0 field), the name fields' "names"
-    std::string label = "stapel-bloom-v2";
-    (((label += '\0') += project_id) += '\0') += IsNameField(f.name) ? "names" : f.name;
-    Sha256Digest mac = HmacSha256(
-        std::span<const uint8_t>(linkage_secret.data(), linkage_secret.size()),
-        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(label.data()), label.size()));
-    SecretBytes key(mac.data(), mac.size());
-    sodium_memzero(mac.data(), mac.size());
-    e->field_keys_.push_back(std::move(key));
+    e->field_keys_.push_back(
+        DeriveKey(linkage_secret, project_id, IsNameField(f.name) ? "names" : f.name));
+  }
+  for (std::string_view salt : {"salt:birth_date", "salt:address"}) {
+    e->tag_keys_.push_back(DeriveKey(linkage_secret, project_id, salt));
   }
   return e;
 }
@@ -44,33 +124,44 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
 void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_t> filter) const {
   std::fill(filter.begin(), filter.end(), 0);
   const size_t segment = settings_.SegmentWords();
-  const uint64_t bits = segment * 64;
-  for (size_t f = 0; f < settings_.fields.size() && f < values.size(); ++f) {
-    uint64_t* words = filter.data() + f * segment;
-    const std::string& value = values[f];
-    if (value.empty()) continue;
-    const int k =
-        std::max(1, static_cast<int>(std::lround(settings_.hashes * settings_.fields[f].weight)));
-    const std::string padded = "_" + value + "_";
-    // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of the field key: a PRF
-    // that is fast on inputs of two bytes.
-    static_assert(crypto_shorthash_siphashx24_KEYBYTES <= sizeof(Sha256Digest));
-    for (size_t i = 0; i + 2 <= padded.size(); ++i) {
-      uint8_t digest[crypto_shorthash_siphashx24_BYTES];
-      crypto_shorthash_siphashx24(digest, reinterpret_cast<const uint8_t*>(padded.data() + i), 2,
-                                  field_keys_[f].data());
-      uint64_t h1, h2;  // double hashing: position j = h1 + j * h2
-      std::memcpy(&h1, digest, 8);
-      std::memcpy(&h2, digest + 8, 8);
-      h2 |= 1;
-      for (int j = 0; j < k; ++j) {
-        // Maps the 64-bit hash onto [0, bits) by multiplication rather than a slow division.
-        const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
-        const uint64_t bit =
-            static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64);
-        words[bit / 64] |= uint64_t{1} << (bit % 64);
-      }
-    }
+  const auto value_of = [&](int field) -> std::string_view {
+    return field >= 0 && static_cast<size_t>(field) < values.size()
+               ? std::string_view(values[static_cast<size_t>(field)])
+               : std::string_view();
+  };
+  // The record's salt values, "" when it lacks one.
+  std::string salts[kSalts];
+  salts[static_cast<size_t>(Salt::kBirthDate)] = value_of(birth_date_);
+  if (!value_of(postcode_).empty() && !value_of(house_number_).empty()) {
+    ((salts[static_cast<size_t>(Salt::kAddress)] = value_of(postcode_)) += '\0') +=
+        value_of(house_number_);
+  }
+  // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast
+  // on inputs of two bytes. A segment's key is that PRF, under the field key, of the salt.
+  static_assert(crypto_shorthash_siphashx24_KEYBYTES <= sizeof(Sha256Digest));
+  static_assert(crypto_shorthash_siphashx24_BYTES == crypto_shorthash_siphashx24_KEYBYTES);
+  const auto prf = [](const std::string& salt, const SecretBytes& key, uint8_t* out) {
+    crypto_shorthash_siphashx24(out, reinterpret_cast<const uint8_t*>(salt.data()), salt.size(),
+                                key.data());
+  };
+  for (size_t t = 0; t < kSalts; ++t) {
+    if (salts[t].empty()) continue;
+    uint8_t tag[crypto_shorthash_siphashx24_BYTES];
+    prf(salts[t], tag_keys_[t], tag);
+    std::memcpy(&filter[t], tag, sizeof(uint64_t));
+    filter[t] |= 1;  // 0 is "no salt"
+  }
+  for (size_t s = 0; s < segments_.size(); ++s) {
+    const auto [field, salt] = segments_[s];
+    const std::string& with = salts[static_cast<size_t>(salt)];
+    const std::string_view value = value_of(field);
+    if (value.empty() || with.empty()) continue;
+    uint8_t key[crypto_shorthash_siphashx24_KEYBYTES];
+    prf(with, field_keys_[static_cast<size_t>(field)], key);
+    const int k = std::max(
+        1, static_cast<int>(std::lround(settings_.hashes * settings_.fields[field].weight)));
+    HashBigrams(value, k, key, filter.data() + kSalts + s * segment, segment * 64);
+    sodium_memzero(key, sizeof(key));
   }
 }
 

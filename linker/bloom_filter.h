@@ -2,15 +2,30 @@
 #define STAPEL_LINKER_BLOOM_FILTER_H_
 
 // Keyed Bloom-filter encodings of identifying fields for fuzzy linkage, one per field (field-
-// level Bloom filters, Schnell et al.): the filter of `bits` bits is cut into one segment per
-// field, of equal whole 64-bit words (SegmentWords; words left over stay zero), and each
-// field's padded bigrams are hashed into its own segment with a number of hash functions
-// proportional to the field's weight. So the hub can compare field by field
-// (field_comparison.h). Every hash is SipHash-2-4 (128-bit output) under a key derived
-// (HMAC-SHA256) from the linkage secret, the project and the field, so the hub cannot build a
-// dictionary of filters; the two name fields share one key, so that given and family names
-// written in each other's column still compare. Dice similarity 2|A∩B| / (|A| + |B|) is
-// computed with popcount on 64-bit words.
+// level Bloom filters, Schnell et al.), salted per record so that the hub cannot mine them.
+//
+// A filter of `bits` bits starts with one tag word per salt — the birth date and the address
+// (postcode and house number) — and is then cut into segments of equal whole 64-bit words
+// (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the record's value
+// of the salt, 0 when the record lacks it: records with equal tags share the salt. Each field
+// has one segment per salt it is not part of (a name two, the birth date the address's, the
+// postcode and house number the birth date's), into which its padded bigrams are hashed with
+// a number of hash functions proportional to the field's weight, under a key derived from the
+// field's key and the record's value of the salt (SipHash-2-4, 128-bit output; the field keys
+// are HMAC-SHA256 of the linkage secret, the project and the field, so the hub cannot build a
+// dictionary). No segment when the record lacks the salt or the field.
+//
+// Why salted (Niedermeyer et al. 2014; Christen, Ranbaduge, Vatsalan, Schnell, "Precise and
+// fast cryptanalysis for Bloom filter based privacy-preserving record linkage", 2019): with
+// one key for every record, all "Jansen"s have the same surname filter, so the hub can count
+// them, align the counts with a public list of common surnames, and from the filters it so
+// labels learn which bit positions each bigram sets and read rarer names. Salted, a segment is
+// the same in two records only when the field and the salt are, and a bit position means a
+// bigram only among records with one salt value: a day of birth or an address (field_
+// comparison.h compares a pair's fields under a salt they share, and nothing when they share
+// none). The two name fields share one key per salt, so that given and family names written in
+// each other's column still compare. Dice similarity 2|A∩B| / (|A| + |B|) is computed with
+// popcount on 64-bit words.
 
 #include <cstdint>
 #include <memory>
@@ -29,18 +44,39 @@ struct BloomField {
   double weight = 1;  // hash functions per bigram = round(hashes * weight)
 };
 
+// A record-level salt: the birth date, or the address (postcode and house number).
+enum class Salt : uint8_t { kBirthDate, kAddress };
+inline constexpr size_t kSalts = 2;  // tag words at the start of a filter, in Salt order
+inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress};
+
+// Whether field `name` is part of the salt's value (then it has no segment under it).
+inline bool IsPartOf(std::string_view name, Salt salt) {
+  return salt == Salt::kBirthDate ? name == "birth_date"
+                                  : name == "postcode" || name == "house_number";
+}
+
+struct BloomSegment {
+  int field;  // its index in BloomSettings::fields
+  Salt salt;
+};
+
 struct BloomSettings {
-  int bits = 1024;   // a multiple of 64, 64..8192, at least 64 per field
+  int bits = 1024;   // a multiple of 64, 64..8192, at least 64 per segment after the tags
   int hashes = 8;    // hash functions per bigram at weight 1 (a field's segment half full)
   // The estimated precision the fuzzy pass's links must keep (fellegi_sunter.h): it links, best
   // pair first, while the links' mean match probability stays at or above this.
   double precision = 0.99;
   std::vector<BloomField> fields;
 
-  // The words of each field's segment: field f has words [f * SegmentWords(), (f + 1) * ...).
-  size_t SegmentWords() const {
-    return fields.empty() ? 0 : static_cast<size_t>(bits) / 64 / fields.size();
-  }
+  // Whether the fields hold the salt's value (birth_date; postcode and house_number).
+  bool HasSalt(Salt salt) const;
+  // The filter's segments in order: each field under each salt the fields hold and it is not
+  // part of.
+  std::vector<BloomSegment> Segments() const;
+  // Words per segment: segment s has words [kSalts + s * SegmentWords(), ...).
+  size_t SegmentWords() const;
+  // The index of field `field`'s segment under `salt`, or -1 when there is none.
+  int SegmentIndex(int field, Salt salt) const;
   // The position of the field called `name`, or -1 when it is not encoded.
   int FieldIndex(std::string_view name) const {
     for (size_t f = 0; f < fields.size(); ++f) {
@@ -54,10 +90,18 @@ struct BloomSettings {
 // either column).
 inline bool IsNameField(std::string_view name) { return name == "first_names" || name == "surname"; }
 
+// The tag of `salt` in `filter`: 0 when the record lacks it.
+inline uint64_t TagOf(const uint64_t* filter, Salt salt) { return filter[static_cast<size_t>(salt)]; }
+
+// Whether the fuzzy pass can compare `filter` (settings.bits / 64 words) with anyone: it has a
+// salt and a field encoded under it.
+bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filter);
+
 // Thread-safety: Encode is const and may be called from many threads.
 class BloomEncoder {
  public:
-  // INVALID_ARGUMENT for settings out of range or a secret shorter than 32 bytes.
+  // INVALID_ARGUMENT for settings out of range, fields without a salt to encode them under
+  // (birth_date, or postcode and house_number, are needed), or a secret shorter than 32 bytes.
   static absl::StatusOr<std::unique_ptr<BloomEncoder>> Create(const SecretBytes& linkage_secret,
                                                               std::string_view project_id,
                                                               const BloomSettings& settings);
@@ -69,9 +113,17 @@ class BloomEncoder {
   size_t words() const { return static_cast<size_t>(settings_.bits) / 64; }
 
  private:
-  explicit BloomEncoder(BloomSettings settings) : settings_(std::move(settings)) {}
+  explicit BloomEncoder(BloomSettings settings)
+      : settings_(std::move(settings)),
+        segments_(settings_.Segments()),
+        birth_date_(settings_.FieldIndex("birth_date")),
+        postcode_(settings_.FieldIndex("postcode")),
+        house_number_(settings_.FieldIndex("house_number")) {}
   BloomSettings settings_;
-  std::vector<SecretBytes> field_keys_;
+  std::vector<BloomSegment> segments_;
+  std::vector<SecretBytes> field_keys_;  // per field
+  std::vector<SecretBytes> tag_keys_;    // per salt
+  int birth_date_, postcode_, house_number_;  // their fields, -1 when not encoded
 };
 
 // Dice similarity of two filters of equal length.

@@ -17,17 +17,49 @@ std::vector<uint64_t> Encode(const BloomEncoder& e, std::vector<std::string> val
   return f;
 }
 
-TEST(BloomFilterTest, SimilarRecordsScoreHigherThanDifferentOnes) {
+// The words of segment `s` (BloomSettings::Segments) of `filter`.
+std::vector<uint64_t> Segment(const BloomSettings& settings, const std::vector<uint64_t>& filter,
+                              int s) {
+  const size_t n = settings.SegmentWords(), at = kSalts + static_cast<size_t>(s) * n;
+  return std::vector<uint64_t>(filter.begin() + static_cast<ptrdiff_t>(at),
+                               filter.begin() + static_cast<ptrdiff_t>(at + n));
+}
+
+TEST(BloomFilterTest, EachFieldHasASegmentPerSaltItIsNotPartOf) {
+  // Without a house number there is no address salt: the names, the postcode have the birth
+  // date's; the birth date has none (its tag alone tells when it is equal).
+  BloomSettings s = Settings();
+  std::vector<BloomSegment> segments = s.Segments();
+  ASSERT_EQ(segments.size(), 3u);
+  EXPECT_EQ(s.SegmentIndex(0, Salt::kBirthDate), 0);
+  EXPECT_EQ(s.SegmentIndex(1, Salt::kBirthDate), 1);
+  EXPECT_EQ(s.SegmentIndex(2, Salt::kBirthDate), -1);
+  EXPECT_EQ(s.SegmentIndex(3, Salt::kBirthDate), 2);
+  EXPECT_EQ(s.SegmentWords(), 4u);  // (16 words - 2 tags) / 3
+  s.fields.push_back({"house_number", 2});
+  // first_names x2, surname x2, birth_date (address), postcode and house number (birth date).
+  EXPECT_EQ(s.Segments().size(), 7u);
+  EXPECT_EQ(s.SegmentIndex(2, Salt::kAddress), 4);
+  EXPECT_EQ(s.SegmentIndex(3, Salt::kAddress), -1);
+}
+
+TEST(BloomFilterTest, RecordsThatShareASaltCompareFieldByFieldAndOthersNotAtAll) {
   SecretBytes secret = SecretBytes::Random(32);
-  auto e = *BloomEncoder::Create(secret, "p", Settings());
+  const BloomSettings s = Settings();
+  auto e = *BloomEncoder::Create(secret, "p", s);
   auto a = Encode(*e, {"jan", "jansen", "1980-02-12", "5401AB"});
   auto typo = Encode(*e, {"jan", "jansne", "1980-02-12", "5401AB"});
-  auto swapped = Encode(*e, {"jan", "jansen", "1980-12-02", "5401AB"});
-  auto other = Encode(*e, {"piet", "bakker", "1975-07-30", "5622KX"});
-  EXPECT_DOUBLE_EQ(Dice(a, a), 1.0);
-  EXPECT_GT(Dice(a, typo), 0.85);
-  EXPECT_GT(Dice(a, swapped), 0.85);
-  EXPECT_LT(Dice(a, other), 0.5);
+  auto other = Encode(*e, {"piet", "bakker", "1980-02-12", "5622KX"});
+  auto born_later = Encode(*e, {"jan", "jansen", "1980-02-13", "5401AB"});
+  EXPECT_EQ(TagOf(a.data(), Salt::kBirthDate), TagOf(typo.data(), Salt::kBirthDate));
+  EXPECT_NE(TagOf(a.data(), Salt::kBirthDate), 0u);
+  EXPECT_EQ(TagOf(a.data(), Salt::kAddress), 0u);  // no house number: no address
+  EXPECT_NE(TagOf(a.data(), Salt::kBirthDate), TagOf(born_later.data(), Salt::kBirthDate));
+  EXPECT_DOUBLE_EQ(Dice(Segment(s, a, 0), Segment(s, typo, 0)), 1.0);
+  EXPECT_GT(Dice(Segment(s, a, 1), Segment(s, typo, 1)), 0.6);
+  EXPECT_LT(Dice(Segment(s, a, 1), Segment(s, other, 1)), 0.5);
+  // The same name under another birth date sets other bits: there is nothing to compare.
+  EXPECT_LT(Dice(Segment(s, a, 1), Segment(s, born_later, 1)), 0.5);
 }
 
 TEST(BloomFilterTest, FiltersAreKeyedBySecretAndProject) {
@@ -36,33 +68,36 @@ TEST(BloomFilterTest, FiltersAreKeyedBySecretAndProject) {
   auto a = Encode(**BloomEncoder::Create(s1, "p", Settings()), v);
   SecretBytes copy(s1.data(), s1.size());
   EXPECT_EQ(a, Encode(**BloomEncoder::Create(copy, "p", Settings()), v));
-  EXPECT_LT(Dice(a, Encode(**BloomEncoder::Create(s2, "p", Settings()), v)), 0.6);
-  EXPECT_LT(Dice(a, Encode(**BloomEncoder::Create(s1, "q", Settings()), v)), 0.6);
+  for (const auto& b : {Encode(**BloomEncoder::Create(s2, "p", Settings()), v),
+                        Encode(**BloomEncoder::Create(s1, "q", Settings()), v)}) {
+    EXPECT_NE(a[0], b[0]);  // the birth date's tag
+    EXPECT_LT(Dice(a, b), 0.6);
+  }
 }
 
-TEST(BloomFilterTest, MissingFieldsSetNoBits) {
+TEST(BloomFilterTest, AFieldWithoutItsSaltSetsNoBits) {
   SecretBytes secret = SecretBytes::Random(32);
   auto e = *BloomEncoder::Create(secret, "p", Settings());
   EXPECT_EQ(PopCount(Encode(*e, {"", "", "", ""})), 0u);
-  EXPECT_GT(PopCount(Encode(*e, {"", "jansen", "", ""})), 0u);
+  EXPECT_EQ(PopCount(Encode(*e, {"jan", "jansen", "", "5401AB"})), 0u);  // no birth date
+  const auto dated = Encode(*e, {"", "jansen", "1980-02-12", ""});
+  EXPECT_GT(PopCount(dated), 0u);
+  EXPECT_TRUE(IsComparable(Settings(), dated));
+  EXPECT_FALSE(IsComparable(Settings(), Encode(*e, {"", "", "1980-02-12", ""})));
 }
 
-TEST(BloomFilterTest, EachFieldFillsItsOwnSegmentAndTheNameFieldsShareAKey) {
+TEST(BloomFilterTest, TheNameFieldsShareAKeyPerSalt) {
   SecretBytes secret = SecretBytes::Random(32);
   const BloomSettings s = Settings();
   auto e = *BloomEncoder::Create(secret, "p", s);
-  ASSERT_EQ(s.SegmentWords(), 4u);  // 1024 bits over four fields
-  const auto only_surname = Encode(*e, {"", "jansen", "", ""});
-  for (size_t w = 0; w < e->words(); ++w) {
-    EXPECT_EQ(only_surname[w] != 0, w >= 4 && w < 8) << "word " << w;
-  }
-  // "jansen" as a given name sets the same bits in the given names' segment.
-  const auto as_given_name = Encode(*e, {"jansen", "", "", ""});
-  for (size_t w = 0; w < 4; ++w) EXPECT_EQ(as_given_name[w], only_surname[w + 4]);
+  // "jansen" as a given name sets the same bits in the given names' segment as in the
+  // surname's, under the same birth date.
+  const auto as_surname = Encode(*e, {"", "jansen", "1980-02-12", ""});
+  const auto as_given_name = Encode(*e, {"jansen", "", "1980-02-12", ""});
+  EXPECT_EQ(Segment(s, as_given_name, 0), Segment(s, as_surname, 1));
   // Other fields have keys of their own.
-  const auto as_postcode = Encode(*e, {"", "", "", "jansen"});
-  EXPECT_NE(std::vector<uint64_t>(as_postcode.begin() + 12, as_postcode.end()),
-            std::vector<uint64_t>(only_surname.begin() + 4, only_surname.begin() + 8));
+  const auto as_postcode = Encode(*e, {"", "", "1980-02-12", "jansen"});
+  EXPECT_NE(Segment(s, as_postcode, 2), Segment(s, as_surname, 1));
 }
 
 TEST(BloomFilterTest, SettingsOutOfRangeAreRefused) {
@@ -74,7 +109,10 @@ TEST(BloomFilterTest, SettingsOutOfRangeAreRefused) {
   s.hashes = 0;
   EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
   s = Settings();
-  s.bits = 192;  // less than a word per field
+  s.bits = 256;  // two tags and less than a word per segment
+  EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
+  s = Settings();
+  s.fields = {{"first_names", 1}, {"surname", 1}};  // nothing to salt the names with
   EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
 }
 

@@ -6,8 +6,8 @@
 namespace stapel {
 namespace {
 
-// Pseudo-counts that keep every level's m and u above zero (a level never seen among random
-// pairs would otherwise be infinitely telling).
+// Pseudo-counts that keep every level's m and u above zero (a level never seen among the pairs
+// that estimate u would otherwise be infinitely telling).
 constexpr double kUPrior = 0.5, kMPrior = 0.01;
 // EM stops when no m and not lambda moves by more than this.
 constexpr double kConverged = 1e-7;
@@ -45,39 +45,36 @@ FellegiSunterModel::FellegiSunterModel(size_t fields) : fields_(fields), m_(fiel
   }
 }
 
-void FellegiSunterModel::EstimateU(const PatternCounts& random_pairs) {
-  u_ = LevelShares(random_pairs, fields_, kUPrior);
+void FellegiSunterModel::EstimateWithin(const PatternCounts& pairs, double share,
+                                        std::vector<size_t> salt_fields) {
+  within_.push_back({.u = LevelShares(pairs, fields_, kUPrior),
+                     .share = std::max(share, kMinProbability),
+                     .salt_fields = std::move(salt_fields)});
 }
 
-void FellegiSunterModel::EstimateHousehold(const PatternCounts& same_address, double share,
-                                           size_t postcode, size_t house) {
-  household_ = Household{.u = LevelShares(same_address, fields_, kUPrior),
-                         .share = std::max(share, kMinProbability),
-                         .postcode = postcode,
-                         .house = house};
+const FellegiSunterModel::Within* FellegiSunterModel::WithinOf(uint32_t pattern) const {
+  for (const Within& w : within_) {
+    if (std::ranges::all_of(w.salt_fields, [&](size_t f) {
+          return FieldComparator::LevelOf(pattern, f) == Level::kExact;
+        })) {
+      return &w;
+    }
+  }
+  return nullptr;
 }
 
 double FellegiSunterModel::Weight(uint32_t pattern) const {
-  const auto level = [&](size_t f) {
-    return static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
-  };
+  const Within* within = WithinOf(pattern);
+  if (within == nullptr) return 0;  // compared under no salt: every field missing
   constexpr auto kExact = static_cast<size_t>(Level::kExact);
-  const bool same_address = household_ && level(household_->postcode) == kExact &&
-                            level(household_->house) == kExact;
-  double weight = 0;
-  if (same_address) {
-    weight += std::log2(m_[household_->postcode][kExact] * m_[household_->house][kExact] /
-                        household_->share);
-  }
+  // The salt's fields together: their m over the chance that two persons share it.
+  double m_salt = 1;
+  for (size_t f : within->salt_fields) m_salt *= m_[f][kExact];
+  double weight = std::log2(m_salt / within->share);
   for (size_t f = 0; f < fields_; ++f) {
-    const size_t l = level(f);
-    if (l == 0) continue;
-    if (same_address) {
-      if (f == household_->postcode || f == household_->house) continue;
-      weight += std::log2(m_[f][l] / household_->u[f][l]);
-    } else {
-      weight += std::log2(m_[f][l] / u_[f][l]);
-    }
+    const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
+    if (l == 0 || std::ranges::find(within->salt_fields, f) != within->salt_fields.end()) continue;
+    weight += std::log2(m_[f][l] / within->u[f][l]);
   }
   return weight;
 }

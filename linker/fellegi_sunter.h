@@ -4,19 +4,20 @@
 // The Fellegi-Sunter model of record linkage, estimated from the data itself as Splink does:
 // for each field and comparison level (field_comparison.h), m = P(level | the pair is a
 // match) and u = P(level | it is not), fields taken as independent given match status.
-// u comes from random pairs (nearly all non-matches). m comes from expectation maximisation
-// over the candidate pairs (those sharing a blocking key), semi-supervised by the pairs the
-// deterministic keys linked; it fits its own non-match levels for the candidates: non-matches within a block agree more often than random pairs do (members
-// of one household share an address and a surname), so those are not u. A pattern's match
-// weight is log2 of its Bayes factor m / u (a missing field counts neither way); its match
-// probability takes as prior the share of matches among all pairs of records and persons,
-// which is what u is relative to. Deterministic: the same counts give the same model.
-// Thread-compatible.
+// A pair is compared only under a salt it shares (its birth date, or its address), so u is
+// estimated per salt among pairs of register persons who share it (nearly all non-matches:
+// two persons born the same day; the members of a household), and the salt's own fields are
+// weighed together by their m over the share of all pairs of persons that share the salt. m
+// comes from expectation maximisation over the candidate pairs (those sharing a salt),
+// semi-supervised by the pairs the deterministic keys linked; it fits its own non-match levels
+// for the candidates. A pattern's match weight is log2 of its Bayes factor m / u (a missing
+// field counts neither way); its match probability takes as prior the share of matches among
+// all pairs of records and persons, which is what the salts' shares are relative to.
+// Deterministic: the same counts give the same model. Thread-compatible.
 
 #include <array>
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <vector>
 
 #include "linker/field_comparison.h"
@@ -30,13 +31,11 @@ class FellegiSunterModel {
  public:
   explicit FellegiSunterModel(size_t fields);
 
-  // u from the patterns of random pairs.
-  void EstimateU(const PatternCounts& random_pairs);
-  // u of the fields other than the address among pairs of register persons who share one
-  // (postcode and house number exact in `same_address`), and `share`, the share of all pairs
-  // of persons that do. Fields `postcode` and `house` are the address fields.
-  void EstimateHousehold(const PatternCounts& same_address, double share, size_t postcode,
-                         size_t house);
+  // u among pairs of register persons who share a salt: `pairs`, their patterns (compared
+  // under it: `salt_fields` exact), and `share`, the share of all pairs of persons that share
+  // it. A pattern with the salt's fields exact is weighed with it (the first salt given that
+  // fits); a pattern no salt fits has every field missing.
+  void EstimateWithin(const PatternCounts& pairs, double share, std::vector<size_t> salt_fields);
 
   // m by EM over the candidate pairs' patterns, from a prior of mostly exact matches, with
   // `known_matches` (pairs a deterministic key linked) counted as matches in every step: they
@@ -58,16 +57,20 @@ class FellegiSunterModel {
 
  private:
   using Shares = std::array<double, kLevels>;  // per level; kMissing's unused
+  struct Within {
+    std::vector<Shares> u;  // per field, among pairs that share the salt
+    double share;           // of all pairs
+    std::vector<size_t> salt_fields;
+  };
+  // The first of within_ whose fields `pattern` has exact, or nullptr.
+  const Within* WithinOf(uint32_t pattern) const;
+
   size_t fields_;
-  std::vector<Shares> m_, u_;
+  std::vector<Shares> m_;
+  std::vector<Shares> u_;  // EM's starting point for the candidates' own non-match levels
   double lambda_ = 0.01;
   double candidate_matches_ = 0;
-  struct Household {
-    std::vector<Shares> u;  // per field, among pairs that share an address
-    double share;           // of all pairs
-    size_t postcode, house;
-  };
-  std::optional<Household> household_;
+  std::vector<Within> within_;
 };
 
 }  // namespace stapel

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 namespace stapel {
@@ -19,15 +20,15 @@ Level Draw(std::mt19937_64& rng, const std::array<double, 5>& shares) {
   return Level::kDifferent;
 }
 
-// Pairs whose fields follow known m and u, a share `lambda` of them matches; a field is
-// missing in 5% of pairs either way.
+// Pairs compared under a salt (field 0, exact in each), the other fields following known m
+// and u, a share `lambda` of them matches; a field is missing in 5% of pairs either way.
 PatternCounts Pairs(std::mt19937_64& rng, size_t n, double lambda, const std::array<double, 5>& m,
                     const std::array<double, 5>& u) {
   PatternCounts counts;
   for (size_t i = 0; i < n; ++i) {
     const bool match = std::uniform_real_distribution<double>(0, 1)(rng) < lambda;
-    std::vector<Level> levels;
-    for (size_t f = 0; f < kModelFields; ++f) {
+    std::vector<Level> levels = {Level::kExact};
+    for (size_t f = 1; f < kModelFields; ++f) {
       levels.push_back(rng() % 20 == 0 ? Level::kMissing : Draw(rng, match ? m : u));
     }
     counts[FieldComparator::PatternOf(levels)] += 1;
@@ -39,15 +40,14 @@ TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
   std::mt19937_64 rng(7);
   const std::array<double, 5> m = {0.6, 0.2, 0.1, 0.0, 0.1}, u = {0.02, 0.03, 0.1, 0.0, 0.85};
   FellegiSunterModel model(kModelFields);
-  model.EstimateU(Pairs(rng, 200'000, 0.0, m, u));
-  EXPECT_NEAR(model.u(0, Level::kDifferent), 0.85, 0.01);
+  model.EstimateWithin(Pairs(rng, 200'000, 0.0, m, u), 0.5, {0});
   // The candidates are all the pairs there are: the prior is their share of matches.
   const int iterations = model.Train(Pairs(rng, 100'000, 0.2, m, u), {}, 100'000);
   EXPECT_GT(iterations, 1);
   EXPECT_LE(iterations, FellegiSunterModel::kMaxIterations);
   EXPECT_NEAR(model.lambda(), 0.2, 0.01);
   EXPECT_NEAR(model.candidate_matches(), 20'000, 1'000);
-  for (size_t f = 0; f < kModelFields; ++f) {
+  for (size_t f = 1; f < kModelFields; ++f) {
     EXPECT_NEAR(model.m(f, Level::kExact), 0.6, 0.02);
     EXPECT_NEAR(model.m(f, Level::kClose), 0.2, 0.02);
     EXPECT_NEAR(model.m(f, Level::kDifferent), 0.1, 0.02);
@@ -58,8 +58,10 @@ TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNei
   std::mt19937_64 rng(8);
   const std::array<double, 5> m = {0.7, 0.15, 0.05, 0.0, 0.1}, u = {0.01, 0.02, 0.07, 0.0, 0.9};
   FellegiSunterModel model(kModelFields);
-  model.EstimateU(Pairs(rng, 100'000, 0.0, m, u));
-  model.Train(Pairs(rng, 50'000, 0.1, m, u), {}, 50'000);
+  constexpr double kShare = 0.001;  // of all pairs, those that share the salt
+  model.EstimateWithin(Pairs(rng, 100'000, 0.0, m, u), kShare, {0});
+  // The candidates are the pairs that share the salt, of all pairs there are.
+  model.Train(Pairs(rng, 50'000, 0.1, m, u), {}, 50'000 / kShare);
   auto pattern = [](Level a, Level b, Level c, Level d) {
     const Level levels[] = {a, b, c, d};
     return FieldComparator::PatternOf(levels);
@@ -71,12 +73,17 @@ TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNei
       model.Weight(pattern(L::kExact, L::kExact, L::kExact, L::kDifferent));
   EXPECT_GT(all_exact, one_missing);
   EXPECT_GT(one_missing, one_different);
-  EXPECT_NEAR(all_exact - one_missing, model.Weight(pattern(L::kMissing, L::kMissing, L::kMissing,
-                                                            L::kExact)),
-              1e-9);  // a missing field adds nothing
+  // A missing field adds nothing; the salt adds its m over the share of pairs that share it.
+  const double salt_alone = model.Weight(pattern(L::kExact, L::kMissing, L::kMissing, L::kMissing));
+  EXPECT_NEAR(salt_alone, std::log2(model.m(0, L::kExact) / kShare), 1e-9);
+  EXPECT_NEAR(all_exact - one_missing,
+              model.Weight(pattern(L::kExact, L::kMissing, L::kMissing, L::kExact)) - salt_alone,
+              1e-9);
   EXPECT_GT(model.Probability(pattern(L::kExact, L::kExact, L::kExact, L::kExact)), 0.999);
-  EXPECT_LT(model.Probability(pattern(L::kDifferent, L::kDifferent, L::kDifferent, L::kDifferent)),
+  EXPECT_LT(model.Probability(pattern(L::kExact, L::kDifferent, L::kDifferent, L::kDifferent)),
             0.001);
+  // A pair compared under no salt: nothing tells, whatever its other levels say.
+  EXPECT_EQ(model.Weight(pattern(L::kDifferent, L::kExact, L::kExact, L::kExact)), 0);
 }
 
 }  // namespace

@@ -32,29 +32,63 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
       segment_(settings.SegmentWords()),
       first_names_(settings.FieldIndex("first_names")),
       surname_(settings.FieldIndex("surname")),
+      birth_date_(settings.FieldIndex("birth_date")),
       postcode_(settings.FieldIndex("postcode")),
-      house_number_(settings.FieldIndex("house_number")) {}
+      house_number_(settings.FieldIndex("house_number")),
+      segments_(fields_, {-1, -1}),
+      part_of_(fields_, {false, false}) {
+  const std::vector<BloomSegment> segments = settings.Segments();
+  for (size_t s = 0; s < segments.size(); ++s) {
+    segments_[static_cast<size_t>(segments[s].field)][static_cast<size_t>(segments[s].salt)] =
+        static_cast<int>(s);
+  }
+  for (size_t f = 0; f < fields_; ++f) {
+    for (Salt salt : kAllSalts) {
+      part_of_[f][static_cast<size_t>(salt)] = IsPartOf(settings.fields[f].name, salt);
+    }
+  }
+}
+
+int FieldComparator::SegmentOf(int field, Salt salt) const {
+  return field < 0 ? -1 : segments_[static_cast<size_t>(field)][static_cast<size_t>(salt)];
+}
+
+std::optional<Salt> FieldComparator::SharedSalt(const uint64_t* a, const uint64_t* b) {
+  for (Salt salt : kAllSalts) {
+    if (TagOf(a, salt) != 0 && TagOf(a, salt) == TagOf(b, salt)) return salt;
+  }
+  return std::nullopt;
+}
+
+Level FieldComparator::LevelOf(const uint64_t* a, const uint64_t* b, int field, Salt salt) const {
+  const int segment = SegmentOf(field, salt);
+  if (segment < 0) return Level::kMissing;
+  const size_t offset = kSalts + static_cast<size_t>(segment) * segment_;
+  const uint64_t* fa = a + offset;
+  const uint64_t* fb = b + offset;
+  if (Ones(fa, segment_) == 0 || Ones(fb, segment_) == 0) return Level::kMissing;
+  Level level = LevelOfDice(SegmentDice(fa, fb, segment_));
+  // A name in the other record's other name column.
+  const int other = field == first_names_ ? surname_ : field == surname_ ? first_names_ : -1;
+  const int swapped = SegmentOf(other, salt);
+  if (swapped >= 0 && level != Level::kExact && level != Level::kClose &&
+      SegmentDice(fa, b + kSalts + static_cast<size_t>(swapped) * segment_, segment_) >=
+          kCloseDice) {
+    level = Level::kSwapped;
+  }
+  return level;
+}
 
 // Compiled twice, with and without the POPCNT instruction; the loader picks the one the
 // processor supports.
 __attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::Compare(
     const uint64_t* a, const uint64_t* b) const {
+  const std::optional<Salt> salt = SharedSalt(a, b);
+  if (!salt) return 0;  // every field missing
+  const auto s = static_cast<size_t>(*salt);
   uint32_t pattern = 0, scale = 1;
   for (size_t f = 0; f < fields_; ++f, scale *= kLevels) {
-    const uint64_t* fa = a + f * segment_;
-    const uint64_t* fb = b + f * segment_;
-    Level level = Level::kMissing;
-    if (Ones(fa, segment_) > 0 && Ones(fb, segment_) > 0) {
-      level = LevelOfDice(SegmentDice(fa, fb, segment_));
-      // A name in the other record's other name column.
-      const int other = static_cast<int>(f) == first_names_ ? surname_
-                        : static_cast<int>(f) == surname_   ? first_names_
-                                                            : -1;
-      if (other >= 0 && level != Level::kExact && level != Level::kClose &&
-          SegmentDice(fa, b + static_cast<size_t>(other) * segment_, segment_) >= kCloseDice) {
-        level = Level::kSwapped;
-      }
-    }
+    const Level level = part_of_[f][s] ? Level::kExact : LevelOf(a, b, static_cast<int>(f), *salt);
     pattern += static_cast<uint32_t>(level) * scale;
   }
   return pattern;

@@ -4,11 +4,18 @@
 // Comparison levels of two records' field-level Bloom filters (bloom_filter.h), as Splink's
 // comparisons have them: per field, the Dice similarity of its segments falls into a level —
 // exact, close, fair, different — or the field is missing from either record; a given or
-// family name that matches the other record's other name column is "swapped". A pair's levels
+// family name that matches the other record's other name column is "swapped". The filters are
+// salted (bloom_filter.h): a pair is compared under a salt it shares (equal tags), the birth
+// date first, then the address; the fields of that salt are exact, the others compared in
+// their segments under it. A pair that shares no salt has every field missing: nothing tells
+// whether they agree. A pair's levels
 // together are its pattern, a whole number (field f's level is digit f in base kLevels), which
 // is what the Fellegi-Sunter model (fellegi_sunter.h) weighs. Thread-safe: Compare is const.
 
+#include <array>
 #include <cstdint>
+#include <optional>
+#include <vector>
 #include <span>
 
 #include "linker/bloom_filter.h"
@@ -29,20 +36,32 @@ class FieldComparator {
 
   // The pattern of filters `a` and `b` (each settings.bits / 64 words).
   uint32_t Compare(const uint64_t* a, const uint64_t* b) const;
+  // The salt `a` and `b` are compared under, if any.
+  static std::optional<Salt> SharedSalt(const uint64_t* a, const uint64_t* b);
 
   size_t fields() const { return fields_; }
   size_t segment_words() const { return segment_; }
-  // The address fields' positions, -1 when not encoded.
+  // The fields' positions, -1 when not encoded.
   int postcode() const { return postcode_; }
   int house_number() const { return house_number_; }
+  int birth_date() const { return birth_date_; }
+  int first_names() const { return first_names_; }
+  int surname() const { return surname_; }
+  // Field `field`'s segment under `salt`, -1 when none.
+  int SegmentOf(int field, Salt salt) const;
   static Level LevelOf(uint32_t pattern, size_t field);
   // The pattern with every field at `levels[f]`.
   static uint32_t PatternOf(std::span<const Level> levels);
 
  private:
+  Level LevelOf(const uint64_t* a, const uint64_t* b, int field, Salt salt) const;
+
   size_t fields_;
-  size_t segment_;  // words per field
-  int first_names_, surname_, postcode_, house_number_;  // their fields, -1 when not encoded
+  size_t segment_;  // words per segment
+  int first_names_, surname_, birth_date_, postcode_, house_number_;  // -1 when not encoded
+  // Per field, its segment under each salt (in Salt order), -1 when none.
+  std::vector<std::array<int, kSalts>> segments_;
+  std::vector<std::array<bool, kSalts>> part_of_;  // per field: part of each salt
 };
 
 }  // namespace stapel

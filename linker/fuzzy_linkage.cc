@@ -1,7 +1,6 @@
 #include "linker/fuzzy_linkage.h"
 
 #include <algorithm>
-#include <random>
 
 namespace stapel {
 
@@ -9,70 +8,50 @@ FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
     : words_(static_cast<size_t>(settings.bits) / 64),
       precision_(settings.precision),
       comparator_(settings),
-      blocker_(settings) {}
+      salt_fields_(kSalts) {
+  for (size_t f = 0; f < settings.fields.size(); ++f) {
+    for (Salt salt : kAllSalts) {
+      if (IsPartOf(settings.fields[f].name, salt)) salt_fields_[static_cast<size_t>(salt)].push_back(f);
+    }
+  }
+}
 
-void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter,
-                             std::span<const MatchKey* const> block_keys) {
+void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) {
   const auto slot = static_cast<uint32_t>(person_.size());
   person_.push_back(person);
   slot_of_[person] = slot;
-  households_.reset();  // counted again at the next Assign
+  within_.reset();  // counted again at the next Assign
   filters_.insert(filters_.end(), filter.begin(), filter.end());
-  for (const MatchKey* key : block_keys) blocks_[*key].push_back(slot);
+  for (Salt salt : kAllSalts) {
+    if (const uint64_t tag = TagOf(filter.data(), salt); tag != 0) {
+      by_tag_[static_cast<size_t>(salt)][tag].push_back(slot);
+    }
+  }
 }
 
-void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter,
-                            std::span<const MatchKey* const> block_keys) {
+void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
   const auto index = static_cast<uint32_t>(queries_.size());
   queries_.push_back(query);
   query_filters_.insert(query_filters_.end(), filter.begin(), filter.end());
   const size_t first = pairs_.size();
-  for (const MatchKey* key : block_keys) {
-    auto it = blocks_.find(*key);
-    if (it == blocks_.end()) continue;
+  for (Salt salt : kAllSalts) {
+    const uint64_t tag = TagOf(filter.data(), salt);
+    if (tag == 0) continue;
+    const auto& by_tag = by_tag_[static_cast<size_t>(salt)];
+    auto it = by_tag.find(tag);
+    if (it == by_tag.end()) continue;
     if (it->second.size() > kLargestBlock) {
       ++oversized_blocks_;
       continue;
     }
     for (uint32_t slot : it->second) pairs_.push_back({index, slot, 0});
   }
-  // Each person once per record (it may share several of the record's blocks).
+  // Each person once per record (it may share both salts).
   std::sort(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
             [](const Pair& a, const Pair& b) { return a.slot < b.slot; });
   pairs_.erase(std::unique(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
                            [](const Pair& a, const Pair& b) { return a.slot == b.slot; }),
                pairs_.end());
-  // The filter's own blocks meet the register's in FindFilterBlockPairs.
-  keys_.clear();
-  blocker_.BlocksOf(filter.data(), &keys_);
-  std::sort(keys_.begin(), keys_.end());
-  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
-  for (uint64_t key : keys_) query_blocks_[key].push_back(index);
-}
-
-void FuzzyMatcher::FindFilterBlockPairs() {
-  if (query_blocks_.empty()) return;
-  // One scan of the register: its persons in each block some record is in, up to the limit.
-  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> hits;
-  for (uint32_t slot = 0; slot < person_.size(); ++slot) {
-    keys_.clear();
-    blocker_.BlocksOf(filters_.data() + slot * words_, &keys_);
-    for (uint64_t key : keys_) {
-      if (!query_blocks_.contains(key)) continue;
-      std::vector<uint32_t>& persons = hits[key];
-      if (persons.size() <= kLargestBlock) persons.push_back(slot);
-    }
-  }
-  for (const auto& [key, slots] : hits) {
-    if (slots.size() > kLargestBlock) {
-      ++oversized_blocks_;
-      continue;
-    }
-    for (uint32_t query : query_blocks_.at(key)) {
-      for (uint32_t slot : slots) pairs_.push_back({query, slot, 0});
-    }
-  }
-  query_blocks_.clear();
 }
 
 void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filter) {
@@ -81,81 +60,63 @@ void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   known_[comparator_.Compare(filter.data(), filters_.data() + it->second * words_)] += 1;
 }
 
-void FuzzyMatcher::EstimateHousehold(FellegiSunterModel* model) {
-  const int postcode = comparator_.postcode(), house = comparator_.house_number();
-  if (postcode < 0 || house < 0) return;
-  if (!households_) households_ = CountHouseholds();
-  if (households_->pairs.empty() || person_.size() < 2) return;
-  model->EstimateHousehold(households_->pairs, households_->share, static_cast<size_t>(postcode),
-                           static_cast<size_t>(house));
+void FuzzyMatcher::EstimateWithinSalts(FellegiSunterModel* model) {
+  if (person_.size() < 2) return;
+  if (!within_) {
+    within_.emplace();
+    for (Salt salt : kAllSalts) within_->push_back(CountWithin(salt));
+  }
+  for (Salt salt : kAllSalts) {
+    const auto s = static_cast<size_t>(salt);
+    if (salt_fields_[s].empty()) continue;
+    model->EstimateWithin((*within_)[s].pairs, (*within_)[s].share, salt_fields_[s]);
+  }
 }
 
-FuzzyMatcher::Households FuzzyMatcher::CountHouseholds() const {
-  const int postcode = comparator_.postcode(), house = comparator_.house_number();
-  const size_t segment = comparator_.segment_words();
-  const auto words_of = [&](uint32_t slot, int field) {
-    const uint64_t* f = filters_.data() + slot * words_ + static_cast<size_t>(field) * segment;
-    return std::span<const uint64_t>(f, segment);
-  };
-  const auto missing = [](std::span<const uint64_t> w) {
-    return std::all_of(w.begin(), w.end(), [](uint64_t x) { return x == 0; });
-  };
-  // The register's persons with both address fields, sorted by address (then slot, so the
-  // same every time): each run of one address is a household or a building.
-  std::vector<uint32_t> slots;
-  for (uint32_t slot = 0; slot < person_.size(); ++slot) {
-    if (!missing(words_of(slot, postcode)) && !missing(words_of(slot, house))) {
-      slots.push_back(slot);
-    }
-  }
-  const auto address_less = [&](uint32_t a, uint32_t b) {
-    const auto pa = words_of(a, postcode), pb = words_of(b, postcode);
-    if (!std::equal(pa.begin(), pa.end(), pb.begin())) {
-      return std::lexicographical_compare(pa.begin(), pa.end(), pb.begin(), pb.end());
-    }
-    const auto ha = words_of(a, house), hb = words_of(b, house);
-    return std::lexicographical_compare(ha.begin(), ha.end(), hb.begin(), hb.end());
-  };
-  std::sort(slots.begin(), slots.end(), [&](uint32_t a, uint32_t b) {
-    if (address_less(a, b)) return true;
-    if (address_less(b, a)) return false;
-    return a < b;
-  });
-  PatternCounts same_address;
+FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
+  // The groups in a fixed order (by tag), each in the order persons were added.
+  const auto& by_tag = by_tag_[static_cast<size_t>(salt)];
+  std::vector<uint64_t> tags;
+  tags.reserve(by_tag.size());
+  for (const auto& [tag, slots] : by_tag) tags.push_back(tag);
+  std::sort(tags.begin(), tags.end());
+  PatternCounts within;
   double pairs = 0;
-  for (size_t begin = 0, end = 0; begin < slots.size(); begin = end) {
-    end = begin + 1;
-    while (end < slots.size() && !address_less(slots[begin], slots[end])) ++end;
-    const size_t size = end - begin;
-    pairs += static_cast<double>(size) * static_cast<double>(size - 1);
-    // A large building's pairs are many; those of its first kLargestAddress persons tell enough.
-    const size_t n = std::min(size, kLargestAddress);
-    for (size_t a = begin; a < begin + n; ++a) {
-      for (size_t b = begin; b < begin + n; ++b) {
+  for (uint64_t tag : tags) {
+    const std::vector<uint32_t>& slots = by_tag.at(tag);
+    // A large group's pairs are many; those of its first kLargestGroup persons tell enough.
+    // Pairs compared under another salt (born the same day and living together) are that
+    // salt's.
+    const size_t n = std::min(slots.size(), kLargestGroup);
+    double counted = 0, under_salt = 0;
+    for (size_t a = 0; a < n; ++a) {
+      for (size_t b = 0; b < n; ++b) {
         if (a == b) continue;
-        same_address[comparator_.Compare(filters_.data() + slots[a] * words_,
-                                         filters_.data() + slots[b] * words_)] += 1;
+        const uint64_t* fa = filters_.data() + slots[a] * words_;
+        const uint64_t* fb = filters_.data() + slots[b] * words_;
+        ++counted;
+        if (FieldComparator::SharedSalt(fa, fb) != salt) continue;
+        ++under_salt;
+        within[comparator_.Compare(fa, fb)] += 1;
       }
     }
+    const auto size = static_cast<double>(slots.size());
+    if (counted > 0) pairs += size * (size - 1) * under_salt / counted;
   }
+  // One pair more than seen: a register where no two persons share the salt does not make
+  // sharing it certain proof.
   const auto persons = static_cast<double>(person_.size());
-  return {.pairs = std::move(same_address),
-          .share = persons < 2 ? 0 : pairs / (persons * (persons - 1))};
+  return {.pairs = std::move(within),
+          .share = persons < 2 ? 0 : (pairs + 1) / (persons * (persons - 1))};
 }
 
 std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>& taken,
                                              FuzzyEstimate* estimate) {
-  FindFilterBlockPairs();
-  // Each pair once (a record and a person may share several blocks), in a fixed order; then
-  // its pattern. By person first: the register's filters are then read in order.
+  // The pairs in a fixed order, by person first: the register's filters are then read in
+  // order.
   std::sort(pairs_.begin(), pairs_.end(), [](const Pair& a, const Pair& b) {
     return std::pair(a.slot, a.query) < std::pair(b.slot, b.query);
   });
-  pairs_.erase(std::unique(pairs_.begin(), pairs_.end(),
-                           [](const Pair& a, const Pair& b) {
-                             return a.query == b.query && a.slot == b.slot;
-                           }),
-               pairs_.end());
   comparisons_ += pairs_.size();
   for (Pair& p : pairs_) {
     p.pattern = comparator_.Compare(query_filters_.data() + p.query * words_,
@@ -164,17 +125,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
   FellegiSunterModel model(comparator_.fields());
   std::vector<FuzzyMatch> out;
   if (!pairs_.empty() && !person_.empty()) {
-    // u from random pairs, drawn the same way every time.
-    std::mt19937_64 rng(0x5ee7);
-    PatternCounts random;
-    const size_t draws = std::min<size_t>(kRandomPairs, queries_.size() * person_.size());
-    for (size_t i = 0; i < draws; ++i) {
-      const size_t q = rng() % queries_.size(), slot = rng() % person_.size();
-      random[comparator_.Compare(query_filters_.data() + q * words_,
-                                 filters_.data() + slot * words_)] += 1;
-    }
-    model.EstimateU(random);
-    EstimateHousehold(&model);
+    EstimateWithinSalts(&model);
     PatternCounts candidates;
     for (const Pair& p : pairs_) candidates[p.pattern] += 1;
     model.Train(candidates, known_,

@@ -2,15 +2,17 @@
 #define STAPEL_LINKER_FUZZY_LINKAGE_H_
 
 // The fuzzy pass: for source records no deterministic key linked, compare field-level keyed
-// Bloom filters (field_comparison.h) with the register persons that share a blocking key (the
-// agents' keys, and the hub's own from the filters: filter_blocks.h),
-// weigh each pair with a Fellegi-Sunter model estimated from these very records
-// (fellegi_sunter.h: u from random pairs, m by EM over the candidate pairs), and assign one to
-// one by best match weight: the best pair first, each person and each record used at most
-// once, no pair less likely a match than not. The links stop where their estimated precision
-// (the mean match probability of the links made) would fall below the target. Deterministic:
-// the same records added in the same order give the same links. Thread-compatible.
+// Bloom filters (field_comparison.h) with the register persons that share a salt with them
+// (their birth date or their address: equal tags, bloom_filter.h) — the only pairs whose
+// fields can be compared — weigh each pair with a Fellegi-Sunter model estimated from these
+// very records (fellegi_sunter.h: u among register persons who share each salt, m by EM over
+// the candidate pairs), and assign one to one by best match weight: the best pair first, each
+// person and each record used at most once, no pair less likely a match than not. The links
+// stop where their estimated precision (the mean match probability of the links made) would
+// fall below the target. Deterministic: the same records added in the same order give the same
+// links. Thread-compatible.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -21,8 +23,6 @@
 #include "linker/bloom_filter.h"
 #include "linker/fellegi_sunter.h"
 #include "linker/field_comparison.h"
-#include "linker/filter_blocks.h"
-#include "linker/match_key.h"
 
 namespace stapel {
 
@@ -43,14 +43,11 @@ class FuzzyMatcher {
   // `settings`: the project's (its fields, segments and precision target).
   explicit FuzzyMatcher(const BloomSettings& settings);
 
-  // A register person's filter (settings.bits / 64 words) and blocking keys. Call once per
-  // person.
-  void AddPerson(uint32_t person, std::span<const uint64_t> filter,
-                 std::span<const MatchKey* const> block_keys);
+  // A register person's filter (settings.bits / 64 words). Call once per person.
+  void AddPerson(uint32_t person, std::span<const uint64_t> filter);
 
-  // Queues a source record: Assign compares it with the persons sharing a blocking key.
-  void AddQuery(uint64_t query, std::span<const uint64_t> filter,
-                std::span<const MatchKey* const> block_keys);
+  // Queues a source record: Assign compares it with the persons sharing a salt.
+  void AddQuery(uint64_t query, std::span<const uint64_t> filter);
 
   // A record of the source that a deterministic key linked to `person` (AddPerson's): a
   // known match, which anchors the model's m (FellegiSunterModel::Train).
@@ -63,33 +60,29 @@ class FuzzyMatcher {
                                  FuzzyEstimate* estimate = nullptr);
 
   uint64_t comparisons() const { return comparisons_; }
-  // Blocks left out because they held more than kLargestBlock persons (a very common name and
-  // birth year, say).
+  // Salt values left out because more than kLargestBlock persons shared them (a birth date
+  // in a national register, a care home's address).
   uint64_t oversized_blocks() const { return oversized_blocks_; }
 
-  // Random pairs drawn per Assign to estimate u (fewer when there are fewer pairs).
-  static constexpr size_t kRandomPairs = 200'000;
-  // A block (an agent's or of the filters) with more persons than this gives no candidates: it
-  // would cost comparisons in proportion to the register and tell little. It bounds a
-  // record's candidates: at most kLargestBlock per block.
+  // A salt value shared by more persons than this gives no candidates: it would cost
+  // comparisons in proportion to the register. It bounds a record's candidates at
+  // kLargestBlock per salt.
   static constexpr size_t kLargestBlock = 1'000;
-  // Persons of one address whose pairs estimate u among persons who share an address.
-  static constexpr size_t kLargestAddress = 20;
+  // Persons of one salt value whose pairs estimate u among persons who share it.
+  static constexpr size_t kLargestGroup = 20;
 
  private:
-  // Adds the pairs of the queued records and the persons that share a block of their
-  // filters, where the block holds at most kLargestBlock persons.
-  void FindFilterBlockPairs();
-  // The model's u among register persons who share an address, when both address fields
-  // are encoded (FellegiSunterModel::EstimateHousehold).
-  void EstimateHousehold(FellegiSunterModel* model);
-  // The patterns of register pairs at one address (at most kLargestAddress persons of each)
-  // and the share of all pairs of persons such pairs are.
-  struct Households {
+  // The model's u among register persons who share each salt (FellegiSunterModel::
+  // EstimateWithin), counted once for every source.
+  void EstimateWithinSalts(FellegiSunterModel* model);
+  // The patterns of pairs of register persons compared under `salt` (at most kLargestGroup
+  // persons of each salt value), and the share of all pairs of persons such pairs are (with
+  // one pair more than counted).
+  struct SaltPairs {
     PatternCounts pairs;
     double share = 0;
   };
-  Households CountHouseholds() const;
+  SaltPairs CountWithin(Salt salt) const;
 
   struct Pair {
     uint32_t query;  // index into queries_
@@ -99,18 +92,15 @@ class FuzzyMatcher {
   size_t words_;
   double precision_;
   FieldComparator comparator_;
-  FilterBlocker blocker_;
+  std::vector<std::vector<size_t>> salt_fields_;  // per salt: its fields
   std::vector<uint64_t> filters_;  // slot i at i * words_
   std::vector<uint32_t> person_;   // slot -> person
   absl::flat_hash_map<uint32_t, uint32_t> slot_of_;  // person -> slot
+  // Per salt: tag -> the slots of the persons with it.
+  std::array<absl::flat_hash_map<uint64_t, std::vector<uint32_t>>, kSalts> by_tag_;
   PatternCounts known_;            // the known matches' patterns
-  // CountHouseholds, once for every source (reset by AddPerson).
-  std::optional<Households> households_;
-  absl::flat_hash_map<MatchKey, std::vector<uint32_t>, MatchKeyHash> blocks_;  // key -> slots
-  // The queued records' filter blocks (key -> queries): records are few beside the register,
-  // so the register's blocks are found by scanning it once (FindFilterBlockPairs), not kept.
-  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> query_blocks_;
-  std::vector<uint64_t> keys_;  // scratch: a record's filter blocks
+  // CountWithin per salt, once for every source (reset by AddPerson).
+  std::optional<std::vector<SaltPairs>> within_;
   std::vector<uint64_t> query_filters_;  // query i at i * words_
   std::vector<uint64_t> queries_;        // index -> the caller's id
   std::vector<Pair> pairs_;

@@ -13,7 +13,7 @@ void Linker::Reserve(size_t register_records) {
 
 int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
                                   uint64_t indicators, LinkStats* stats,
-                                  const FuzzyInput* fuzzy, const MatchKey* household) {
+                                  std::span<const uint64_t> filter, const MatchKey* household) {
   ++stats->records;
   const KeyRef* identity = nullptr;
   for (const KeyRef& k : keys) {
@@ -35,7 +35,7 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
     }
     persons_.push_back({buurt, indicators, h});
     ++stats->linked;
-    if (fuzzy_ && fuzzy != nullptr) fuzzy_->AddPerson(person, fuzzy->filter, fuzzy->block_keys);
+    if (fuzzy_ && !filter.empty()) fuzzy_->AddPerson(person, filter);
   }
   for (const KeyRef& k : keys) {
     if (k.kind == 0 || k.kind >= index_.size()) continue;
@@ -46,7 +46,8 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
 }
 
 int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators,
-                                LinkStats* stats, const FuzzyInput* fuzzy, uint64_t record_id) {
+                                LinkStats* stats, std::span<const uint64_t> filter,
+                                uint64_t record_id) {
   ++stats->records;
   if (stats->linked_by_kind.size() < index_.size()) stats->linked_by_kind.resize(index_.size());
   bool ambiguous = false;
@@ -74,13 +75,13 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
     ++stats->linked_by_kind[kind];
     if (fuzzy_) {
       taken_.insert(candidate);
-      if (fuzzy != nullptr) fuzzy_->AddKnownMatch(candidate, fuzzy->filter);
+      if (!filter.empty()) fuzzy_->AddKnownMatch(candidate, filter);
     }
     return candidate;
   }
   ++(ambiguous ? stats->ambiguous : stats->unlinked);
-  if (fuzzy_ && fuzzy != nullptr && !ambiguous) {
-    fuzzy_->AddQuery(waiting_.size(), fuzzy->filter, fuzzy->block_keys);
+  if (fuzzy_ && !filter.empty() && !ambiguous) {
+    fuzzy_->AddQuery(waiting_.size(), filter);
     waiting_.emplace_back(record_id, indicators);
   }
   return kNotLinked;

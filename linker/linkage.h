@@ -60,12 +60,6 @@ struct LinkEstimate {
 
 LinkEstimate EstimateQuality(const LinkStats& source);
 
-// A record's Bloom filter and blocking keys, for the fuzzy pass.
-struct FuzzyInput {
-  std::span<const uint64_t> filter;
-  std::span<const MatchKey* const> block_keys;
-};
-
 class Linker {
  public:
   static constexpr int64_t kNotLinked = -1;
@@ -79,18 +73,19 @@ class Linker {
   void Reserve(size_t register_records);
 
   // Returns the person the record became or was merged into (same kind-0 key), or kNotLinked
-  // when it has no key of kind 0. `fuzzy`: the new person's filter, when the pass is on;
+  // when it has no key of kind 0. `filter`: the new person's, when the pass is on (empty: none);
   // `household`: the pseudonymized address key that groups persons into households.
   int64_t AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt, uint64_t indicators,
-                            LinkStats* stats, const FuzzyInput* fuzzy = nullptr,
+                            LinkStats* stats, std::span<const uint64_t> filter = {},
                             const MatchKey* household = nullptr);
   // Gives `person` (AddRegisterRecord's) its record key.
   void SetRecordKey(int64_t person, uint32_t key) { persons_[static_cast<size_t>(person)].record_key = key; }
   // Call only after every register record has been added, and FinishSource after each
   // source party. Returns the person linked by a deterministic pass, or kNotLinked; with
-  // `fuzzy`, an unlinked record (not an ambiguous one) waits for the fuzzy pass as `record_id`.
+  // a `filter`, an unlinked record (not an ambiguous one) waits for the fuzzy pass as
+  // `record_id`.
   int64_t AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators, LinkStats* stats,
-                          const FuzzyInput* fuzzy = nullptr, uint64_t record_id = 0);
+                          std::span<const uint64_t> filter = {}, uint64_t record_id = 0);
   // Runs the fuzzy pass over the waiting records of the current source party: one to one, by
   // best match weight, never onto a person the party already linked to by a deterministic key.
   // Returns (record_id, person) of each link made.

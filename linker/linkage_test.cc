@@ -39,9 +39,9 @@ TEST(LinkerTest, PersonsAtOneAddressShareAHousehold) {
   LinkStats reg;
   const MatchKey b1 = Key(1), b2 = Key(2), b3 = Key(3), home = Key(40), elsewhere = Key(41);
   const KeyRef p1[] = {{0, &b1}}, p2[] = {{0, &b2}}, p3[] = {{0, &b3}};
-  linker.AddRegisterRecord(p1, 0, 0, &reg, nullptr, &home);
-  linker.AddRegisterRecord(p2, 0, 0, &reg, nullptr, &elsewhere);
-  linker.AddRegisterRecord(p3, 0, 0, &reg, nullptr, &home);
+  linker.AddRegisterRecord(p1, 0, 0, &reg, {}, &home);
+  linker.AddRegisterRecord(p2, 0, 0, &reg, {}, &elsewhere);
+  linker.AddRegisterRecord(p3, 0, 0, &reg, {}, &home);
   EXPECT_EQ(linker.persons()[0].household, linker.persons()[2].household);
   EXPECT_NE(linker.persons()[0].household, linker.persons()[1].household);
 }
@@ -123,36 +123,34 @@ TEST(LinkerTest, FuzzyPassLinksWhatNoKeyLinkedOneToOne) {
   std::mt19937_64 rng(5);
   std::vector<std::vector<uint64_t>> filters;
   LinkStats reg, src;
-  const MatchKey block = Key(200);
-  const MatchKey* blocks[] = {&block};
   std::vector<MatchKey> keys;
   for (int p = 0; p < 100; ++p) keys.push_back(Key(static_cast<uint8_t>(p + 1)));
   for (int p = 0; p < 100; ++p) {
     filters.emplace_back();
-    for (int w = 0; w < 12; ++w) filters.back().push_back(rng() & rng());
+    // The birth date's tag (each person's own), no address, two segments of five words.
+    filters.back().push_back(rng() | 1);
+    filters.back().push_back(0);
+    for (int w = 2; w < 12; ++w) filters.back().push_back(rng() & rng());
     const KeyRef ref[] = {{0, &keys[static_cast<size_t>(p)]}};
-    const FuzzyInput in{filters.back(), blocks};
-    linker.AddRegisterRecord(ref, 0, 0, &reg, &in);
+    linker.AddRegisterRecord(ref, 0, 0, &reg, filters.back());
   }
-  // A near copy of person p's filter (one word's bits halved).
+  // A near copy of person p's filter (one word of the surname's bits halved).
   auto near = [&](int p) {
     std::vector<uint64_t> f = filters[static_cast<size_t>(p)];
-    f[0] &= 0x5555'5555'5555'5555;
+    f[7] &= 0x5555'5555'5555'5555;
     return f;
   };
   const MatchKey unknown = Key(250);
   const KeyRef none[] = {{0, &unknown}};
   const KeyRef by_key[] = {{0, &keys[1]}};
   const auto n0 = near(0), n1 = near(1);
-  const FuzzyInput q0{n0, blocks}, q1{n1, blocks};
-  EXPECT_EQ(linker.AddSourceRecord(by_key, 0b01, &src, &q1, 7), 1);
-  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q0, 8), Linker::kNotLinked);
-  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, &q1, 9), Linker::kNotLinked);
+  EXPECT_EQ(linker.AddSourceRecord(by_key, 0b01, &src, n1, 7), 1);
+  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, n0, 8), Linker::kNotLinked);
+  EXPECT_EQ(linker.AddSourceRecord(none, 0b10, &src, n1, 9), Linker::kNotLinked);
   std::vector<std::vector<uint64_t>> others;  // records of persons 10..59, near copies
   for (int p = 10; p < 60; ++p) others.push_back(near(p));
   for (size_t i = 0; i < others.size(); ++i) {
-    const FuzzyInput q{others[i], blocks};
-    linker.AddSourceRecord(none, 0, &src, &q, 100 + i);
+    linker.AddSourceRecord(none, 0, &src, others[i], 100 + i);
   }
   const auto links = linker.FinishSource(&src);
   // Record 8 is close to person 0; record 9 to person 1, whom this source already linked by

@@ -12,7 +12,7 @@
 
 #include "absl/container/flat_hash_set.h"
 
-#include "linker/filter_blocks.h"
+#include "linker/bloom_filter.h"
 #include "linker/linkage.h"
 #include "linker/match_key.h"
 #include "party-agent/record_builder.h"
@@ -124,7 +124,7 @@ class LinkageRun {
         [&](size_t line, const v1::PseudonymRecord& r, std::span<const int> slots) {
           view_.Read(r, slots);
           const int64_t person =
-              linker_.AddRegisterRecord(view_.keys(), 0, 0, &register_stats_, view_.fuzzy());
+              linker_.AddRegisterRecord(view_.keys(), 0, 0, &register_stats_, view_.filter());
           if (person >= static_cast<int64_t>(person_line_.size())) person_line_.push_back(line);
           if (true_lines_.contains(line)) {
             const std::vector<MatchKey> keys = KeysOf(view_);
@@ -151,7 +151,7 @@ class LinkageRun {
             }
           }
           const int64_t person =
-              linker_.AddSourceRecord(view_.keys(), 1, &source_stats_, view_.fuzzy(), line);
+              linker_.AddSourceRecord(view_.keys(), 1, &source_stats_, view_.filter(), line);
           if (person != Linker::kNotLinked) Judge(line, static_cast<uint32_t>(person));
         });
   }
@@ -187,22 +187,20 @@ class LinkageRun {
     }
   }
 
-  // A record's match keys and blocking keys (keyed by domain, so kinds never collide), and
-  // with the fuzzy pass the hub's blocks of its filters (FilterBlocker), marked apart.
+  // A record's match keys and, with the fuzzy pass, its salt tags (bloom_filter.h), marked
+  // apart: the pairs some pass can find share one.
   std::vector<MatchKey> KeysOf(const RecordView& view) const {
     std::vector<MatchKey> out;
     for (const KeyRef& k : view.keys()) out.push_back(*k.key);
-    if (const FuzzyInput* fuzzy = view.fuzzy()) {
-      for (const MatchKey* k : fuzzy->block_keys) out.push_back(*k);
-      if (blocker_) {
-        std::vector<uint64_t> blocks;
-        blocker_->BlocksOf(fuzzy->filter.data(), &blocks);
-        for (uint64_t b : blocks) {
-          MatchKey key{};
-          key.fill(0xFB);  // no HMAC output is this, in all but 8 of its bytes
-          std::memcpy(key.data(), &b, sizeof b);
-          out.push_back(key);
-        }
+    if (!view.filter().empty()) {
+      for (Salt salt : kAllSalts) {
+        const uint64_t tag = TagOf(view.filter().data(), salt);
+        if (tag == 0) continue;
+        MatchKey key{};
+        key.fill(0xFB);  // no HMAC output is this, in all but 9 of its bytes
+        std::memcpy(key.data(), &tag, sizeof tag);
+        key[sizeof tag] = static_cast<uint8_t>(salt);
+        out.push_back(key);
       }
     }
     return out;
@@ -217,8 +215,6 @@ class LinkageRun {
     return lines;
   }();
   std::map<size_t, absl::flat_hash_set<MatchKey, MatchKeyHash>> register_keys_;  // by line
-  const std::optional<FilterBlocker> blocker_ =
-      keyers_.bloom ? std::optional<FilterBlocker>(*manifest_.fuzzy) : std::nullopt;
   Linker linker_;
   std::vector<size_t> person_line_;  // person -> first register line
   RecordView view_;

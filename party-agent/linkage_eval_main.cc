@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
       "register records {}, source records {}, rejected rows {}, incomplete rows {}\n"
       "links {}, correct {}, true pairs {}, ambiguous {}\n"
       "precision {:.4f}  recall {:.4f}  F1 {:.4f}\n"
-      "true pairs sharing a match key or blocking key (any pass can find them): {} ({:.4f})\n"
+      "true pairs sharing a match key or a salt of the filters (any pass can find them): {} ({:.4f})\n"
       "{:.0f} records/s ({:.3f} s), {} fuzzy comparisons\nlinks per pass:\n",
       e.register_records, e.source_records, e.rejected_rows, e.incomplete_rows, e.links,
       e.correct_links, e.true_pairs, e.ambiguous, e.precision(), e.recall(), e.f1(),

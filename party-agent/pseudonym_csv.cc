@@ -39,7 +39,7 @@ absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBat
     for (const auto& kind : batch.match_key_kinds()) text += EscapeCsvField(kind) + ',';
     text += "buurt,";
     for (const auto& name : batch.attribute_names()) text += EscapeCsvField(name) + ',';
-    text += "household,bloom,block_keys\n";
+    text += "household,bloom\n";
     header_written_ = true;
   }
   std::vector<std::string> keys(batch.match_key_kinds_size());
@@ -53,11 +53,7 @@ absl::StatusOr<v1::BatchAck> PseudonymCsvWriter::SubmitBatch(const v1::SignedBat
     for (const auto& k : keys) text += k + ',';
     text += r.buurt() + ',';
     for (uint32_t v : r.attribute_values()) text += fmt::format("{},", v);
-    text += HexEncode(r.household()) + ',' + HexEncode(r.bloom()) + ',';
-    for (int i = 0; i < r.block_keys_size(); ++i) {
-      text += (i > 0 ? " " : "") + HexEncode(r.block_keys(i));
-    }
-    text += '\n';
+    text += HexEncode(r.household()) + ',' + HexEncode(r.bloom()) + '\n';
   }
   if (!out_) return absl::FailedPreconditionError(fmt::format("{} is closed", path_));
   if (std::fwrite(text.data(), 1, text.size(), out_.get()) != text.size()) {

@@ -4,9 +4,8 @@
 // The records an agent would send, written as CSV instead of sent (stapel-agent --preview): a
 // privacy officer reads exactly what leaves the machine, and a benchmark joins the same
 // pseudonymized keys in another engine. One line per record:
-//   <one column per match key kind>, buurt, <one column per attribute>, household, bloom,
-//   block_keys
-// Keys, the household, the Bloom filter and blocking keys in hex; a kind with several keys
+//   <one column per match key kind>, buurt, <one column per attribute>, household, bloom
+// Keys, the household and the Bloom filter in hex; a kind with several keys
 // (the parts of a double surname) lists them separated by spaces; absent values are empty.
 
 #include <cstdio>

@@ -7,7 +7,6 @@
 #include <ctime>
 
 #include "absl/strings/ascii.h"
-#include "linker/filter_blocks.h"
 #include "parallel/for_each_index.h"
 #include "records/area_code.h"
 #include "records/birth_date.h"
@@ -223,36 +222,7 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   std::vector<uint64_t> filter(bloom_->words());
   bloom_->Encode(values, filter);
   out->set_bloom(reinterpret_cast<const char*>(filter.data()), filter.size() * sizeof(uint64_t));
-  const bool filter_blocks = HasFilterBlocks(bloom_settings_, filter);
-  // Blocking: records are compared only with register persons sharing one of these.
-  std::vector<std::pair<std::string_view, std::string>> blocks;
-  if (f.birth && f.postcode) {
-    blocks.emplace_back("block_birth_year_pc4",
-                        f.birth->substr(0, 4) + "|" + f.postcode->substr(0, 4));
-  }
-  if (f.birth && !surname.empty()) {
-    blocks.emplace_back("block_birth_monthday_surname",
-                        f.birth->substr(5) + "|" + surname.substr(0, 1));
-  }
-  if (f.postcode && f.initial && surname.size() >= 2) {
-    blocks.emplace_back("block_pc4_initial_surname",
-                        f.postcode->substr(0, 4) + "|" + *f.initial + "|" + surname.substr(0, 2));
-  }
-  // Schemes that survive two or three corrupted fields: each rests on fields the others do not.
-  // (Postcode digits + house number reached few more pairs for many more comparisons, and a
-  // key per address: left out.)
-  if (f.birth) blocks.emplace_back("block_birth_date", *f.birth);  // names and address wrong
-  if (f.birth && f.first && surname.size() >= 2 && f.first->size() >= 2) {
-    // The two names' beginnings in either column (given and family names swapped).
-    std::string a = surname.substr(0, 2), b = f.first->substr(0, 2);
-    if (b < a) std::swap(a, b);
-    blocks.emplace_back("block_names_either_way_year", a + "|" + b + "|" + f.birth->substr(0, 4));
-  }
-  for (const auto& [kind, value] : blocks) {
-    const MatchKey key = keyer_->Compute(kind, value);
-    out->add_block_keys(key.data(), key.size());
-  }
-  return filter_blocks;
+  return IsComparable(bloom_settings_, filter);
 }
 
 void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
@@ -296,15 +266,16 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
       entry->set_key(key.data(), key.size());
     }
   }
-  const bool filter_blocks = bloom_ != nullptr && AddFuzzy(fields, out);
-  // A record without match keys can still be found by the fuzzy pass, through a block: an
-  // agent's, or the hub's of two fields of its filter (filter_blocks.h).
-  if (out->keys_size() == 0 && out->block_keys_size() == 0 && !filter_blocks) {
+  const bool comparable = bloom_ != nullptr && AddFuzzy(fields, out);
+  // A record without match keys can still be found by the fuzzy pass, through a salt of its
+  // filter (its birth date or address) and a field encoded under it.
+  if (out->keys_size() == 0 && !comparable) {
     return absl::InvalidArgumentError(fmt::format(
         "nothing left to link on: no match key ({}){} can be formed without the fields left "
         "out ({}); fill them in or correct them in the export",
         fmt::join(kinds_, ", "),
-        bloom_ != nullptr ? " and no blocking key of the fuzzy pass (nor two fields to compare)"
+        bloom_ != nullptr ? " and the fuzzy pass has no birth date or address with another field "
+                            "to compare"
                           : "",
         LeftOut(fields)));
   }

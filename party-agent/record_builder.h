@@ -56,14 +56,15 @@ class RecordBuilder {
   // the row is rejected (it names the columns; an offending value appears only in this local
   // message, for the party's own reject file).
   // The rule for the identifying fields, the same for each: an empty field, and a filled one
-  // whose value fails its check, is left out of every match key, the Bloom filter and blocking
-  // keys of the fuzzy pass and the household key, and the row is sent with the keys its other
+  // whose value fails its check, is left out of every match key, the Bloom filter of the fuzzy
+  // pass and the household key, and the row is sent with the keys its other
   // fields form. The checks: a BSN must have 9 digits and pass the eleven-test; a birth date
   // must be a calendar date, not in the future; a postcode must be 4 digits and 2 letters; a
   // house number must start with a number from 1 to 99999; a name must be UTF-8 and hold a
   // letter. A row is rejected only when it has nothing left to link on: no match key can be
-  // formed and (for a party of the fuzzy pass) no blocking key either, or (register) its first,
-  // person-identifying key cannot be (so a register row
+  // formed and (for a party of the fuzzy pass) its filter has no salt (birth date or address)
+  // with another field to compare, or (register) its first, person-identifying key cannot be
+  // (so a register row
   // whose BSN fails the eleven-test is still rejected: the register names each person by it).
   // The buurt code and the indicator flags are the row's data, not ways to find its person:
   // one that is invalid rejects the row, as does a malformed row or one with too few fields.
@@ -100,8 +101,7 @@ class RecordBuilder {
   // Appends the normalized values a key of `kind` is computed over (none when a field is
   // absent, several for a surname with several parts).
   static void KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out);
-  // The Bloom filter and blocking keys of the fuzzy pass; whether the hub's blocks of the
-  // filter can bring the record to its person (HasFilterBlocks).
+  // The Bloom filter of the fuzzy pass; whether the hub can compare it (IsComparable).
   bool AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const;
 
   const MatchKeyer* keyer_ = nullptr;

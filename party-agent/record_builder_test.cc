@@ -233,13 +233,17 @@ TEST_F(RecordBuilderTest, ARowWithNothingLeftToLinkOnIsRejectedNamingItsColumns)
   EXPECT_EQ(r.keys_size(), 1);
 }
 
-TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasABlockOrTwoFields) {
+TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAndAField) {
   project_ = MakeTestProject("housing", "");
   manifest_ = *Manifest::Load(project_.config.manifest);
   const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
-  manifest_.fuzzy = BloomSettings{.bits = 1024,
-                                  .hashes = 20,
-                                  .fields = {{"birth_date", 1}, {"first_names", 1}, {"surname", 1}}};
+  manifest_.fuzzy = BloomSettings{.bits = 1472,
+                                  .hashes = 8,
+                                  .fields = {{"first_names", 1},
+                                             {"surname", 1},
+                                             {"birth_date", 1},
+                                             {"postcode", 1},
+                                             {"house_number", 1}}};
   auto text = ReadPrivateFile(project_.config.linkage_secret);
   auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);
   CsvRow header{1, {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"},
@@ -247,24 +251,27 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasABlockOr
   auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
   ASSERT_TRUE(b.ok()) << b.status();
   v1::PseudonymRecord r;
-  // Names and a postcode, but neither a birth date nor a house number: no match key, yet a
-  // block (postcode area, initial and surname) through which the fuzzy pass can find them.
-  EXPECT_EQ((*b)->Build(Row({"Anna", "Bos", "", "5401AB", "", "nee"}), &r), kIncomplete);
-  EXPECT_EQ(r.keys_size(), 0);
-  EXPECT_GT(r.block_keys_size(), 0);
-  EXPECT_FALSE(r.bloom().empty());
-  // No agent's block, but two fields of the filter (the given name and the surname): the
-  // hub's blocks of the filter can bring it to its person (filter_blocks.h).
-  EXPECT_EQ((*b)->Build(Row({"Anna", "Dijkstra", "", "", "", "nee"}), &r), kIncomplete);
-  EXPECT_EQ(r.keys_size() + r.block_keys_size(), 0);
-  EXPECT_FALSE(r.bloom().empty());
-  // One field only: still rejected, saying so.
-  absl::Status none = (*b)->Build(Row({"Anna", "", "", "", "", "nee"}), &r).status();
-  ASSERT_FALSE(none.ok());
-  EXPECT_NE(none.message().find("and no blocking key of the fuzzy pass (nor two fields to "
-                                "compare)"),
-            std::string::npos)
-      << none;
+  // Names and a birth date, or names and an address: no match key, yet a salt of the filter
+  // (bloom_filter.h) under which the fuzzy pass can compare them with their person.
+  for (const std::vector<std::string>& row :
+       {std::vector<std::string>{"Anna", "Bos", "12-02-1980", "", "", "nee"},
+        std::vector<std::string>{"Anna", "Dijkstra", "", "5401AB", "3", "nee"}}) {
+    EXPECT_EQ((*b)->Build(Row(row), &r), kIncomplete) << row[1];
+    EXPECT_EQ(r.keys_size(), 0);
+    EXPECT_FALSE(r.bloom().empty());
+  }
+  // Names without a birth date or a whole address, or a birth date alone: still rejected,
+  // saying so.
+  for (const std::vector<std::string>& row :
+       {std::vector<std::string>{"Anna", "Bos", "", "5401AB", "", "nee"},
+        std::vector<std::string>{"", "", "12-02-1980", "", "", "nee"}}) {
+    absl::Status none = (*b)->Build(Row(row), &r).status();
+    ASSERT_FALSE(none.ok()) << row[2];
+    EXPECT_NE(none.message().find("the fuzzy pass has no birth date or address with another "
+                                  "field to compare"),
+              std::string::npos)
+        << none;
+  }
 }
 
 TEST_F(RecordBuilderTest, SurvivesHostileInputs) {

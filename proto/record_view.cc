@@ -13,13 +13,8 @@ void RecordView::Read(const v1::PseudonymRecord& r, std::span<const int> kind_sl
   household_ = r.household().size() == sizeof(MatchKey)
                    ? reinterpret_cast<const MatchKey*>(r.household().data())
                    : nullptr;
-  has_fuzzy_ = !r.bloom().empty();
-  if (!has_fuzzy_) return;
   filter_.resize(r.bloom().size() / sizeof(uint64_t));
   std::memcpy(filter_.data(), r.bloom().data(), filter_.size() * sizeof(uint64_t));
-  blocks_.clear();
-  for (const auto& key : r.block_keys()) blocks_.push_back(reinterpret_cast<const MatchKey*>(key.data()));
-  fuzzy_ = {filter_, blocks_};
 }
 
 }  // namespace stapel

@@ -2,7 +2,7 @@
 #define STAPEL_PROTO_RECORD_VIEW_H_
 
 // Reads a received PseudonymRecord as the Linker's input: its keys with kinds mapped to the
-// project's precision order, and its Bloom filter and blocking keys for the fuzzy pass. The
+// project's precision order, and its Bloom filter for the fuzzy pass. The
 // keys point into the record, which must outlive the view's use. Reuses its buffers.
 
 #include <cstdint>
@@ -20,17 +20,14 @@ class RecordView {
   void Read(const v1::PseudonymRecord& r, std::span<const int> kind_slot);
 
   std::span<const KeyRef> keys() const { return keys_; }
-  // Null when the record carries no filter.
-  const FuzzyInput* fuzzy() const { return has_fuzzy_ ? &fuzzy_ : nullptr; }
+  // Empty when the record carries no filter.
+  std::span<const uint64_t> filter() const { return filter_; }
   // Null when the record carries no household key.
   const MatchKey* household() const { return household_; }
 
  private:
   std::vector<KeyRef> keys_;
   std::vector<uint64_t> filter_;
-  std::vector<const MatchKey*> blocks_;
-  FuzzyInput fuzzy_;
-  bool has_fuzzy_ = false;
   const MatchKey* household_ = nullptr;
 };
 

@@ -14,7 +14,7 @@
 #include "encoding/utc_time.h"
 #include "ledger/log_entry.h"
 #include "ledger/log_format.h"
-#include "linker/filter_blocks.h"
+#include "linker/bloom_filter.h"
 #include "linker/match_key.h"
 #include "proto/unknown_fields.h"
 #include "records/area_code.h"
@@ -98,26 +98,25 @@ absl::Status BadRecord(const RecordRules& rules, int i, std::string_view what) {
   return absl::InvalidArgumentError(fmt::format("{} record {}: {}", rules.at, i, what));
 }
 
-// HasFilterBlocks of a filter as the batch carries it (little-endian 64-bit words); false for
-// a filter of the wrong size (CheckRecordFuzzy refuses it).
-bool FilterHasBlocks(const BloomSettings& settings, const std::string& bytes) {
+// IsComparable of a filter as the batch carries it (little-endian 64-bit words); false for a
+// filter of the wrong size (CheckRecordFuzzy refuses it).
+bool FilterIsComparable(const BloomSettings& settings, const std::string& bytes) {
   if (bytes.size() != static_cast<size_t>(settings.bits) / 8) return false;
   std::vector<uint64_t> words(bytes.size() / 8);
   std::memcpy(words.data(), bytes.data(), bytes.size());
-  return HasFilterBlocks(settings, words);
+  return IsComparable(settings, words);
 }
 
 // The record's match keys: 1 to kMaxKeysPerRecord keys of 32 bytes, each of a kind the batch
 // lists. Sets `*identities` to the number of keys of the identity kind.
 absl::Status CheckRecordKeys(const RecordRules& rules, const v1::PseudonymRecord& r, int i,
                              int* identities) {
-  // Without a match key only the fuzzy pass can find it: a Bloom filter and a block, the
-  // agent's or one of the filter's own (two of its fields present: HasFilterBlocks).
+  // Without a match key only the fuzzy pass can find it: a Bloom filter with a salt and a
+  // field encoded under it (IsComparable).
   if (r.keys_size() == 0 &&
-      (!rules.party.fuzzy || r.bloom().empty() ||
-       (r.block_keys_size() == 0 && !FilterHasBlocks(*rules.manifest.fuzzy, r.bloom())))) {
+      (!rules.party.fuzzy || !FilterIsComparable(*rules.manifest.fuzzy, r.bloom()))) {
     return BadRecord(rules, i,
-                     "no match key (and no Bloom filter with a blocking key or two fields)");
+                     "no match key (and no Bloom filter with a salt and a field to compare)");
   }
   if (r.keys_size() > Ingest::kMaxKeysPerRecord) {
     return BadRecord(rules, i, fmt::format("more than {} match keys", Ingest::kMaxKeysPerRecord));
@@ -174,10 +173,10 @@ absl::Status CheckSourceRecord(const RecordRules& rules, const v1::PseudonymReco
   return absl::OkStatus();
 }
 
-// Bloom filter and blocking keys: only from fuzzy parties, and of the manifest's sizes.
+// Bloom filter: only from fuzzy parties, and of the manifest's size.
 absl::Status CheckRecordFuzzy(const RecordRules& rules, const v1::PseudonymRecord& r, int i) {
   if (!rules.party.fuzzy) {
-    if (!r.bloom().empty() || r.block_keys_size() > 0) {
+    if (!r.bloom().empty()) {
       return absl::PermissionDeniedError(fmt::format(
           "{} record {}: Bloom filters are accepted only from parties with fuzzy = true", rules.at,
           i));
@@ -187,15 +186,6 @@ absl::Status CheckRecordFuzzy(const RecordRules& rules, const v1::PseudonymRecor
   const size_t bytes = static_cast<size_t>(rules.manifest.fuzzy->bits) / 8;
   if (!r.bloom().empty() && r.bloom().size() != bytes) {
     return BadRecord(rules, i, fmt::format("the Bloom filter must be {} bytes", bytes));
-  }
-  if (r.block_keys_size() > Ingest::kMaxBlockKeysPerRecord) {
-    return BadRecord(rules, i,
-                     fmt::format("more than {} blocking keys", Ingest::kMaxBlockKeysPerRecord));
-  }
-  for (const auto& key : r.block_keys()) {
-    if (key.size() != sizeof(MatchKey)) {
-      return BadRecord(rules, i, "a blocking key is not 32 bytes");
-    }
   }
   return absl::OkStatus();
 }

@@ -31,7 +31,6 @@ class Ingest {
  public:
   static constexpr int kMaxRecordsPerBatch = 50000;
   static constexpr int kMaxKeysPerRecord = 64;
-  static constexpr int kMaxBlockKeysPerRecord = 8;
 
   // INVALID_ARGUMENT when a party's key in the manifest does not parse. Completed
   // submissions are recorded in `log` (party, counts, digest of the stored batches). Batches

@@ -386,29 +386,31 @@ TEST_F(IngestTest, AFailedWriteIsNotAcknowledged) {
   EXPECT_EQ(ack.status().code(), absl::StatusCode::kUnavailable);
 }
 
-TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterAndABlockOrTwoFields) {
+TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterWithASaltAndAField) {
   const_cast<PartyManifest*>(p_.manifest.FindParty("credit"))->fuzzy = true;
   p_.manifest.fuzzy =
       BloomSettings{.bits = 1024, .hashes = 20, .fields = {{"birth_date", 1}, {"surname", 1}}};
-  // `fields`: how many of the filter's two segments (64 bytes each) have bits set.
-  auto submit = [&](uint64_t seq, bool block, int fields) {
+  // The filter: the birth date's tag (bytes 0..7), the address's (8..15), then the surname's
+  // segment under the birth date.
+  auto submit = [&](uint64_t seq, bool tag, bool surname) {
     v1::Batch b = HubTestProject::MakeBatch("credit", kSub, seq, 1, 1);
     v1::PseudonymRecord* r = b.mutable_records(0);
     r->clear_keys();
     std::string filter(128, '\0');
-    for (int f = 0; f < fields; ++f) filter[static_cast<size_t>(f) * 64] = 'b';
+    if (tag) filter[0] = 't';
+    if (surname) filter[16] = 'b';
     r->set_bloom(filter);
-    if (block) r->add_block_keys(std::string(32, 'k'));
     return ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key));
   };
-  EXPECT_TRUE(submit(0, true, 1).ok());   // an agent's block
-  EXPECT_TRUE(submit(1, false, 2).ok());  // two fields: the hub's blocks of the filter
-  auto refused = submit(2, false, 1);
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(refused.status().message().find(
-                "no match key (and no Bloom filter with a blocking key or two fields)"),
-            std::string::npos)
-      << refused.status();
+  EXPECT_TRUE(submit(0, true, true).ok());
+  for (const auto& [tag, surname] : {std::pair(false, true), std::pair(true, false)}) {
+    auto refused = submit(1, tag, surname);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find(
+                  "no match key (and no Bloom filter with a salt and a field to compare)"),
+              std::string::npos)
+        << refused.status();
+  }
 }
 
 TEST_F(IngestTest, EachPeriodKeepsItsOwnCurrentSubmissionAndEveryBatchNamesOne) {

@@ -131,7 +131,7 @@ void LinkBatch(const v1::Batch& batch, bool is_register, LinkRun* run, LinkStats
       if (fresh) run->buurt_codes.push_back(r.buurt());
       const int64_t person =
           run->linker.AddRegisterRecord(run->view.keys(), it->second, RecordIndicators(r, layout),
-                                        stats, run->view.fuzzy(), run->view.household());
+                                        stats, run->view.filter(), run->view.household());
       for (const KeyRef& key : run->view.keys()) {
         if (person >= 0 && key.kind == 0) {
           run->linker.SetRecordKey(person, run->record_keys.KeyOf(*key.key));
@@ -139,7 +139,7 @@ void LinkBatch(const v1::Batch& batch, bool is_register, LinkRun* run, LinkStats
       }
     } else {
       run->linker.AddSourceRecord(run->view.keys(), RecordIndicators(r, layout), stats,
-                                  run->view.fuzzy());
+                                  run->view.filter());
     }
   }
 }
