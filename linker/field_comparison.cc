@@ -5,20 +5,20 @@
 namespace stapel {
 namespace {
 
-inline uint32_t Ones(const uint64_t* words, size_t n) {
+// Inlined into Compare, so that they use the POPCNT instruction where Compare's clone does.
+[[gnu::always_inline]] inline uint32_t Ones(const uint64_t* words, size_t n) {
   uint32_t ones = 0;
   for (size_t i = 0; i < n; ++i) ones += static_cast<uint32_t>(std::popcount(words[i]));
   return ones;
 }
 
-inline double SegmentDice(const uint64_t* a, const uint64_t* b, size_t n) {
+[[gnu::always_inline]] inline uint32_t Both(const uint64_t* a, const uint64_t* b, size_t n) {
   uint32_t both = 0;
   for (size_t i = 0; i < n; ++i) both += static_cast<uint32_t>(std::popcount(a[i] & b[i]));
-  const uint32_t total = Ones(a, n) + Ones(b, n);
-  return total == 0 ? 0.0 : 2.0 * both / total;
+  return both;
 }
 
-Level LevelOfDice(double dice) {
+[[gnu::always_inline]] inline Level LevelOfDice(double dice) {
   return dice >= kExactDice   ? Level::kExact
          : dice >= kCloseDice ? Level::kClose
          : dice >= kFairDice  ? Level::kFair
@@ -60,23 +60,26 @@ std::optional<Salt> FieldComparator::SharedSalt(const uint64_t* a, const uint64_
   return std::nullopt;
 }
 
-Level FieldComparator::LevelOf(const uint64_t* a, const uint64_t* b, int field, Salt salt) const {
+[[gnu::always_inline]] inline Level FieldComparator::LevelOf(const uint64_t* a,
+                                                             const uint64_t* b, int field,
+                                                             Salt salt) const {
   const int segment = SegmentOf(field, salt);
   if (segment < 0) return Level::kMissing;
-  const size_t offset = kSalts + static_cast<size_t>(segment) * segment_;
+  const size_t n = segment_, offset = kSalts + static_cast<size_t>(segment) * n;
   const uint64_t* fa = a + offset;
   const uint64_t* fb = b + offset;
-  if (Ones(fa, segment_) == 0 || Ones(fb, segment_) == 0) return Level::kMissing;
-  Level level = LevelOfDice(SegmentDice(fa, fb, segment_));
+  const uint32_t ones_a = Ones(fa, n), ones_b = Ones(fb, n);
+  if (ones_a == 0 || ones_b == 0) return Level::kMissing;
+  const Level level = LevelOfDice(2.0 * Both(fa, fb, n) / (ones_a + ones_b));
+  if (level == Level::kExact || level == Level::kClose) return level;
   // A name in the other record's other name column.
   const int other = field == first_names_ ? surname_ : field == surname_ ? first_names_ : -1;
   const int swapped = SegmentOf(other, salt);
-  if (swapped >= 0 && level != Level::kExact && level != Level::kClose &&
-      SegmentDice(fa, b + kSalts + static_cast<size_t>(swapped) * segment_, segment_) >=
-          kCloseDice) {
-    level = Level::kSwapped;
-  }
-  return level;
+  if (swapped < 0) return level;
+  const uint64_t* fo = b + kSalts + static_cast<size_t>(swapped) * n;
+  const uint32_t ones_o = Ones(fo, n);
+  return ones_o > 0 && 2.0 * Both(fa, fo, n) / (ones_a + ones_o) >= kCloseDice ? Level::kSwapped
+                                                                               : level;
 }
 
 // Compiled twice, with and without the POPCNT instruction; the loader picks the one the

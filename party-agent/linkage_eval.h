@@ -26,8 +26,9 @@ struct LinkageEvaluation {
   uint64_t fuzzy_comparisons = 0;  // field comparisons of pairs made by the fuzzy pass
   // What the fuzzy pass's model says without the truth (EstimateQuality); with the pass only.
   std::optional<LinkEstimate> estimated;
-  // True pairs whose source record shares a match key or a blocking key with its register
-  // record: the pairs any pass can find (a rejected source row shares nothing).
+  // True pairs whose source record shares a match key or a salt of the filters (bloom_filter.h)
+  // with its register record: the pairs any pass can find (a rejected source row shares
+  // nothing).
   uint64_t reachable_pairs = 0;
   std::vector<std::pair<std::string, uint64_t>> links_by_pass;
   struct WrongLink {

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   std::string preview;
   app.add_option("--preview", preview,
                  "Send nothing: write the pseudonymized records this run would send to this CSV "
-                 "file (match keys, buurt, attributes, household, Bloom filter and blocking keys "
+                 "file (match keys, buurt, attributes, household, Bloom filter "
                  "in hex; private to this user), to see exactly what leaves this machine; "
                  "rejected rows go to FILE.rejects.csv");
   int in_flight = 0;

@@ -251,11 +251,12 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAnd
   auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
   ASSERT_TRUE(b.ok()) << b.status();
   v1::PseudonymRecord r;
-  // Names and a birth date, or names and an address: no match key, yet a salt of the filter
-  // (bloom_filter.h) under which the fuzzy pass can compare them with their person.
+  // A surname and a birth date, or a surname and an address: no match key (they all need the
+  // initial or both), yet a salt of the filter (bloom_filter.h) under which the fuzzy pass can
+  // compare them with their person.
   for (const std::vector<std::string>& row :
-       {std::vector<std::string>{"Anna", "Bos", "12-02-1980", "", "", "nee"},
-        std::vector<std::string>{"Anna", "Dijkstra", "", "5401AB", "3", "nee"}}) {
+       {std::vector<std::string>{"", "Bos", "12-02-1980", "", "", "nee"},
+        std::vector<std::string>{"", "Dijkstra", "", "5401AB", "3", "nee"}}) {
     EXPECT_EQ((*b)->Build(Row(row), &r), kIncomplete) << row[1];
     EXPECT_EQ(r.keys_size(), 0);
     EXPECT_FALSE(r.bloom().empty());

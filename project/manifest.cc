@@ -277,16 +277,17 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
     return r.Error("fuzzy.precision", "must be an estimated precision from 0.5 to below 1");
   }
   if (auto s = ReadFuzzyWeights(r, *fuzzy, &b); !s.ok()) return s;
-  const bool names = b.FieldIndex("first_names") >= 0 || b.FieldIndex("surname") >= 0;
-  if (names && !b.HasSalt(Salt::kBirthDate) && !b.HasSalt(Salt::kAddress)) {
-    return r.Error("fuzzy.weights", "name fields are salted with the birth date or the address: "
-                                    "add birth_date, or postcode and house_number");
+  if (!b.HasSalt(Salt::kBirthDate) && !b.HasSalt(Salt::kAddress)) {
+    return r.Error("fuzzy.weights", "every field is salted with the birth date or the address "
+                                    "(so that the hub cannot mine the filters): add birth_date, "
+                                    "or postcode and house_number");
   }
   if (b.SegmentWords() == 0) {
     const size_t segments = b.Segments().size();
-    return r.Error("fuzzy.bits", fmt::format("gives each of the {} segments (a name has one per "
-                                             "salt) less than 64 bits; use at least {}",
-                                             segments, 64 * segments));
+    return r.Error("fuzzy.bits", fmt::format("leaves less than 64 bits for each of the {} "
+                                             "segments (a field has one per salt it is not part "
+                                             "of) after the {} tags; use at least {}",
+                                             segments, kSalts, 64 * (kSalts + segments)));
   }
   // The name fields share a key so that swapped names compare; so must their hash counts.
   const int first = b.FieldIndex("first_names"), surname = b.FieldIndex("surname");

@@ -2102,7 +2102,7 @@ TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
         << out;
     EXPECT_GE(precision, 0.995) << out;
     EXPECT_GE(recall, 0.98) << out;
-    if (fuzzy) {  // the blocking keys reach nearly every true pair
+    if (fuzzy) {  // keys and salts reach nearly every true pair
       double reachable = 0;
       const size_t r = out.find("can find them): ");
       ASSERT_NE(r, std::string::npos) << out;
@@ -2122,9 +2122,9 @@ TEST(LinkageQualityTest, DeterministicAndFuzzyPassesMeetTheTargetsOnDirtyData) {
 }
 
 // The harsh preset (up to three corrupted fields, as public benchmarks have): no precision is
-// lost, the fuzzy pass's model estimates its precision, and the blocking schemes reach the true pairs whose rows the agent accepts (a row with
-// an impossible date is sent without it).
-TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
+// lost, the fuzzy pass's model estimates its precision, and the true pairs whose rows the agent
+// accepts share a key or a salt (a row with an impossible date is sent without it).
+TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt) {
   const fs::path dir = LinkageProject({"--preset", "harsh"});
   const fs::path log = dir / "eval.log";
   ASSERT_EQ(RunProcess({(kBin / "stapel-linkage-eval").string(), "--register-config",
@@ -2145,7 +2145,7 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
   EXPECT_GE(precision, 0.995) << out;
   // 0.869 while rows with an impossible date were rejected, 0.915 with one Bloom filter over
   // all fields and a Dice threshold, 0.950 with a filter per field and the Fellegi-Sunter model
-  // (0.952 with the filters' own blocks too).
+  // (0.952 with the filters' own blocks too), 0.945 with the filters salted (bloom_filter.h).
   EXPECT_GE(recall, 0.94) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
@@ -2154,12 +2154,11 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareABlock) {
   ASSERT_EQ(std::sscanf(out.c_str() + e, "without the truth: precision %lf", &estimated), 1);
   EXPECT_NEAR(estimated, precision, 0.01) << out;
   // 0.886 with the three blocking schemes of before, 0.902 with five, 0.955 since the agent keeps
-  // what is valid of a row, 0.989 with the hub's blocks of the filters (filter_blocks.h); the
-  // rest are rows whose errors left them no key or block in common with their person's
-  // register row, or nothing to link on. 0.999 since a row with two fields is sent for the
-  // hub's blocks of the filters even without a key or an agent's block (the target:
-  // 0.995).
-  EXPECT_GE(reachable, 0.995) << out;
+  // what is valid of a row, 0.989 and then 0.999 with the hub's blocks of the filters. Since the
+  // filters are salted (bloom_filter.h) a pair can be compared only when it shares a birth date
+  // or an address: 0.975. The rest have both corrupted, missing or moved; nothing in them can be
+  // compared without an encoding the hub could mine (the target of 0.995 assumed one).
+  EXPECT_GE(reachable, 0.97) << out;
 }
 
 }  // namespace
