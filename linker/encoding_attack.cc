@@ -1,0 +1,165 @@
+#include "linker/encoding_attack.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <random>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+
+namespace stapel {
+namespace {
+
+uint32_t Ones(std::span<const uint64_t> words) {
+  uint32_t n = 0;
+  for (uint64_t w : words) n += static_cast<uint32_t>(std::popcount(w));
+  return n;
+}
+
+// The records of each distinct, non-empty segment, largest group first (ties: the group whose
+// first record comes first).
+std::vector<std::vector<size_t>> Groups(const Segments& segments) {
+  absl::flat_hash_map<std::string, size_t> index;
+  std::vector<std::vector<size_t>> groups;
+  for (size_t r = 0; r < segments.records(); ++r) {
+    const auto words = segments.of(r);
+    if (Ones(words) == 0) continue;
+    const std::string key(reinterpret_cast<const char*>(words.data()), words.size_bytes());
+    auto [it, fresh] = index.try_emplace(key, groups.size());
+    if (fresh) groups.emplace_back();
+    groups[it->second].push_back(r);
+  }
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  return groups;
+}
+
+}  // namespace
+
+std::vector<ListedName> PowerLawNames(size_t count, double exponent, uint64_t seed) {
+  static const std::vector<std::string> kOnsets = {
+      "b", "d", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z",
+      "br", "dr", "gr", "kr", "st", "sch", "tr", "fr", "bl", "sl", "sm", "sn"};
+  static const std::vector<std::string> kVowels = {"a",  "e",  "i",  "o",  "u",  "aa", "ee",
+                                                   "oo", "ij", "ou", "ui", "ie", "ei", "y"};
+  static const std::vector<std::string> kCodas = {"", "", "n", "r", "s", "k", "l",
+                                                  "m", "t", "rt", "ns", "nk", "ld", "st"};
+  static const std::vector<std::string> kEndings = {"", "", "", "sen", "ma", "stra", "ink",
+                                                    "man", "er", "s", "ens", "je", "ke"};
+  std::mt19937_64 rng(seed);
+  const auto pick = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
+  std::vector<ListedName> out;
+  absl::flat_hash_set<std::string> seen;
+  while (out.size() < count) {
+    std::string name;
+    const int syllables = 1 + static_cast<int>(rng() % 3);
+    for (int s = 0; s < syllables; ++s) name += pick(kOnsets) + pick(kVowels) + pick(kCodas);
+    name += pick(kEndings);
+    if (seen.insert(name).second) out.push_back({name, 0});
+  }
+  double total = 0;
+  for (size_t i = 0; i < out.size(); ++i) total += std::pow(static_cast<double>(i + 1), -exponent);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].frequency = std::pow(static_cast<double>(i + 1), -exponent) / total;
+  }
+  return out;
+}
+
+namespace {
+
+// Draws an index by the cumulative frequencies `cumulative`.
+size_t Draw(std::mt19937_64& rng, const std::vector<double>& cumulative) {
+  const double x = std::uniform_real_distribution<double>(0, cumulative.back())(rng);
+  return std::min(cumulative.size() - 1,
+                  static_cast<size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), x) -
+                                      cumulative.begin()));
+}
+
+std::vector<double> Cumulative(std::span<const ListedName> list) {
+  std::vector<double> c;
+  double sum = 0;
+  for (const ListedName& n : list) c.push_back(sum += n.frequency);
+  return c;
+}
+
+}  // namespace
+
+ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
+                              std::span<const ListedName> family, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const std::vector<double> g = Cumulative(given), f = Cumulative(family);
+  ListedResidents out;
+  while (out.values.size() < n) {
+    const std::string surname = family[Draw(rng, f)].name;
+    const std::string postcode = fmt::format("{}{}{}", 1000 + rng() % 9000,
+                                             static_cast<char>('A' + rng() % 26),
+                                             static_cast<char>('A' + rng() % 26));
+    const std::string house = fmt::format("{}", 1 + rng() % 200);
+    for (size_t m = 1 + rng() % 4; m > 0 && out.values.size() < n; --m) {
+      const std::string first = given[Draw(rng, g)].name;
+      out.first_names.push_back(first);
+      out.surnames.push_back(surname);
+      out.values.push_back({first, surname,
+                            fmt::format("{}-{:02}-{:02}", 1940 + rng() % 65, 1 + rng() % 12,
+                                        1 + rng() % 28),
+                            postcode, house});
+    }
+  }
+  return out;
+}
+
+std::vector<std::optional<std::string>> AlignFrequencies(const Segments& segments,
+                                                         std::span<const ListedName> list,
+                                                         size_t top) {
+  std::vector<std::optional<std::string>> labels(segments.records());
+  const std::vector<std::vector<size_t>> groups = Groups(segments);
+  const size_t n = std::min({top, groups.size(), list.size()});
+  for (size_t g = 0; g < n; ++g) {
+    for (size_t r : groups[g]) labels[r] = list[g].name;
+  }
+  return labels;
+}
+
+std::vector<std::optional<std::string>> AlignWithinSalts(const Segments& segments,
+                                                         std::span<const uint64_t> tags,
+                                                         std::span<const ListedName> list) {
+  std::vector<std::optional<std::string>> labels(segments.records());
+  absl::flat_hash_map<uint64_t, std::vector<size_t>> by_tag;
+  for (size_t r = 0; r < segments.records(); ++r) {
+    if (tags[r] != 0) by_tag[tags[r]].push_back(r);
+  }
+  Segments part{.words = segments.words};
+  for (const auto& [tag, records] : by_tag) {
+    part.bits.clear();
+    for (size_t r : records) {
+      const auto s = segments.of(r);
+      part.bits.insert(part.bits.end(), s.begin(), s.end());
+    }
+    const std::vector<std::vector<size_t>> groups = Groups(part);
+    for (size_t g = 0; g < groups.size() && g < list.size() && groups[g].size() >= 2; ++g) {
+      for (size_t i : groups[g]) labels[records[i]] = list[g].name;
+    }
+  }
+  return labels;
+}
+
+double ReidentifiedShare(std::span<const std::optional<std::string>> labels,
+                         std::span<const std::string> truth) {
+  if (truth.empty()) return 0;
+  size_t right = 0;
+  for (size_t r = 0; r < truth.size(); ++r) right += labels[r] && *labels[r] == truth[r];
+  return static_cast<double>(right) / static_cast<double>(truth.size());
+}
+
+double GuessedShare(std::span<const std::optional<std::string>> labels,
+                    std::span<const std::string> truth, const std::string& commonest) {
+  if (truth.empty()) return 0;
+  size_t right = 0;
+  for (size_t r = 0; r < truth.size(); ++r) right += labels[r] && truth[r] == commonest;
+  return static_cast<double>(right) / static_cast<double>(truth.size());
+}
+
+}  // namespace stapel
