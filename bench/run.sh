@@ -27,6 +27,9 @@ echo "== Kernels (median of 5 repetitions)"
 "$BIN/linker_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   2>/dev/null | grep -E 'median|Benchmark'
 
+echo "== Names a curious hub re-identifies from the filters with a public frequency list (shares of residents; salted:0 is one key for every record)"
+"$BIN/encoding_attack_bench" 2>/dev/null | grep BM_
+
 echo "== The agent's own work per row, on 1 thread and on every core (median of 5)"
 "$BIN/agent_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   2>/dev/null | grep -E 'median'

@@ -88,6 +88,16 @@ void HashBigrams(std::string_view value, int k, const uint8_t* key, uint64_t* wo
   }
 }
 
+// The birth date's salt: an ISO date with its month and day in ascending order, so that a date
+// with day and month swapped (a common error) keeps its salt; other values as they are.
+std::string BirthDateSalt(std::string_view date) {
+  std::string salt(date);
+  if (salt.size() == 10 && salt[4] == '-' && salt[7] == '-' && salt.substr(8, 2) < salt.substr(5, 2)) {
+    std::swap_ranges(salt.begin() + 5, salt.begin() + 7, salt.begin() + 8);
+  }
+  return salt;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
@@ -131,7 +141,7 @@ void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_
   };
   // The record's salt values, "" when it lacks one.
   std::string salts[kSalts];
-  salts[static_cast<size_t>(Salt::kBirthDate)] = value_of(birth_date_);
+  salts[static_cast<size_t>(Salt::kBirthDate)] = BirthDateSalt(value_of(birth_date_));
   if (!value_of(postcode_).empty() && !value_of(house_number_).empty()) {
     ((salts[static_cast<size_t>(Salt::kAddress)] = value_of(postcode_)) += '\0') +=
         value_of(house_number_);

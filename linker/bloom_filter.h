@@ -4,7 +4,8 @@
 // Keyed Bloom-filter encodings of identifying fields for fuzzy linkage, one per field (field-
 // level Bloom filters, Schnell et al.), salted per record so that the hub cannot mine them.
 //
-// A filter of `bits` bits starts with one tag word per salt — the birth date and the address
+// A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
+// taken in either order, so that a date with the two swapped keeps its salt) and the address
 // (postcode and house number) — and is then cut into segments of equal whole 64-bit words
 // (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the record's value
 // of the salt, 0 when the record lacks it: records with equal tags share the salt. Each field

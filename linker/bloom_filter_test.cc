@@ -55,6 +55,8 @@ TEST(BloomFilterTest, RecordsThatShareASaltCompareFieldByFieldAndOthersNotAtAll)
   auto typo = Encode(*e, {"jan", "janssen", "1980-02-12", "5401AB"});
   auto other = Encode(*e, {"piet", "bakker", "1980-02-12", "5622KX"});
   auto born_later = Encode(*e, {"jan", "jansen", "1980-02-13", "5401AB"});
+  auto day_month_swapped = Encode(*e, {"jan", "jansen", "1980-12-02", "5401AB"});
+  EXPECT_EQ(TagOf(a.data(), Salt::kBirthDate), TagOf(day_month_swapped.data(), Salt::kBirthDate));
   EXPECT_EQ(TagOf(a.data(), Salt::kBirthDate), TagOf(typo.data(), Salt::kBirthDate));
   EXPECT_NE(TagOf(a.data(), Salt::kBirthDate), 0u);
   EXPECT_EQ(TagOf(a.data(), Salt::kAddress), 0u);  // no house number: no address

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -75,11 +76,20 @@ class FuzzyMatcherTest : public testing::Test {
   std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", kFuzzySettings);
 };
 
-// Whether `a` and `b` share a salt: the birth date, or postcode and house number.
+// Whether `a` and `b` share a salt: the birth date (day and month in either order), or postcode
+// and house number.
 bool ShareASalt(const Record& a, const Record& b) {
   const auto& x = a.values;
   const auto& y = b.values;
-  return (!x[2].empty() && x[2] == y[2]) ||
+  // As the encoder takes it: an ISO date with month and day in ascending order.
+  const auto salt = [](std::string date) {
+    if (date.size() == 10 && date[4] == '-' && date[7] == '-' && date.substr(8) < date.substr(5, 2)) {
+      std::swap_ranges(date.begin() + 5, date.begin() + 7, date.begin() + 8);
+    }
+    return date;
+  };
+  const bool same_date = !x[2].empty() && salt(x[2]) == salt(y[2]);
+  return same_date ||
          (!x[3].empty() && !x[4].empty() && x[3] == y[3] && x[4] == y[4]);
 }
 
