@@ -2157,8 +2157,8 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   // what is valid of a row, 0.989 and then 0.999 with the hub's blocks of the filters. Since the
   // filters are salted (bloom_filter.h) a pair can be compared only when it shares a birth date
   // (day and month in either order) or an address: 0.980. The rest have both corrupted, missing
-  // or moved; nothing in them can be
-  // compared without an encoding the hub could mine (the target of 0.995 assumed one).
+  // or moved; nothing in them can be compared without an encoding the hub could mine (the
+  // issue's target of 0.995 assumed one).
   EXPECT_GE(reachable, 0.97) << out;
 }
 
