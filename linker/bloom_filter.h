@@ -45,6 +45,10 @@ struct BloomField {
   double weight = 1;  // hash functions per bigram = round(hashes * weight)
 };
 
+// The layout described above, as batches state it (proto Batch.bloom_format): 3 since the salts
+// (1 and 2, one filter and a filter per field, were never stated).
+inline constexpr uint32_t kBloomFormat = 3;
+
 // A record-level salt: the birth date, or the address (postcode and house number).
 enum class Salt : uint8_t { kBirthDate, kAddress };
 inline constexpr size_t kSalts = 2;  // tag words at the start of a filter, in Salt order

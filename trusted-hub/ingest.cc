@@ -187,6 +187,12 @@ absl::Status CheckRecordFuzzy(const RecordRules& rules, const v1::PseudonymRecor
   if (!r.bloom().empty() && r.bloom().size() != bytes) {
     return BadRecord(rules, i, fmt::format("the Bloom filter must be {} bytes", bytes));
   }
+  if (!r.bloom().empty() && rules.batch.bloom_format() != kBloomFormat) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{} record {}: Bloom filters of format {} (an agent older than this hub, which compares "
+        "format {}: salted filters); update stapel-agent and send again",
+        rules.at, i, rules.batch.bloom_format(), kBloomFormat));
+  }
   return absl::OkStatus();
 }
 

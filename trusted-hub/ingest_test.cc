@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ledger/log_format.h"
+#include "linker/bloom_filter.h"
 #include "trusted-hub/hub_test_project.h"
 #include "trusted-hub/receipt_check.h"
 
@@ -392,8 +393,9 @@ TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterWithASaltAndAField) {
       BloomSettings{.bits = 1024, .hashes = 20, .fields = {{"birth_date", 1}, {"surname", 1}}};
   // The filter: the birth date's tag (bytes 0..7), the address's (8..15), then the surname's
   // segment under the birth date.
-  auto submit = [&](uint64_t seq, bool tag, bool surname) {
+  auto submit = [&](uint64_t seq, bool tag, bool surname, uint32_t format = kBloomFormat) {
     v1::Batch b = HubTestProject::MakeBatch("credit", kSub, seq, 1, 1);
+    b.set_bloom_format(format);
     v1::PseudonymRecord* r = b.mutable_records(0);
     r->clear_keys();
     std::string filter(128, '\0');
@@ -411,6 +413,12 @@ TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterWithASaltAndAField) {
               std::string::npos)
         << refused.status();
   }
+  // Filters from an agent of before the salts (no format stated) would be read as another
+  // layout: refused, saying what to do.
+  auto old = submit(2, true, true, 0);
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(old.status().message().find("update stapel-agent and send again"), std::string::npos)
+      << old.status();
 }
 
 TEST_F(IngestTest, EachPeriodKeepsItsOwnCurrentSubmissionAndEveryBatchNamesOne) {

@@ -17,6 +17,7 @@
 #include "encoding/utf8.h"
 #include "ledger/log_entry.h"
 #include "ledger/log_format.h"
+#include "linker/bloom_filter.h"
 #include "linker/linkage.h"
 #include "proto/record_view.h"
 #include "proto/table_request.h"
@@ -144,8 +145,29 @@ void LinkBatch(const v1::Batch& batch, bool is_register, LinkRun* run, LinkStats
   }
 }
 
+// FAILED_PRECONDITION when a stored batch's Bloom filters are not what the fuzzy pass compares
+// now: of another format (an agent from before an upgrade) or size (fuzzy.bits changed since).
+// Read as the current layout they would be compared wrongly.
+absl::Status CheckFilters(const v1::Batch& batch, const PartyManifest& party,
+                          const Manifest& manifest) {
+  if (!manifest.fuzzy || !party.fuzzy) return absl::OkStatus();
+  const size_t bytes = static_cast<size_t>(manifest.fuzzy->bits) / 8;
+  for (const auto& r : batch.records()) {
+    if (r.bloom().empty()) continue;
+    if (batch.bloom_format() != kBloomFormat || r.bloom().size() != bytes) {
+      return absl::FailedPreconditionError(fmt::format(
+          "party '{}' sent Bloom filters of format {} and {} bytes; the fuzzy pass compares "
+          "format {} of {} bytes (fuzzy.bits {}), so the party must send its export again with "
+          "a current stapel-agent",
+          party.id, batch.bloom_format(), r.bloom().size(), kBloomFormat, bytes,
+          manifest.fuzzy->bits));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Reads the batches of `party`'s current submission from `store` and links them; refuses
-// batches of another epoch than the run's. Puts the party's statistics into `*linkage` and
+// batches of another epoch than the run's, and filters the fuzzy pass cannot compare. Puts the party's statistics into `*linkage` and
 // returns the digest of the content it sent.
 absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifest& party,
                                       const v1::SubmissionSummary& current, LinkRun* run,
@@ -170,6 +192,7 @@ absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifes
               "again",
               party.id, run->epoch.number));
         }
+        if (absl::Status s = CheckFilters(batch, party, run->manifest); !s.ok()) return s;
         content.AddBatch(batch);
         LinkBatch(batch, is_register, run, &stats);
         return absl::OkStatus();

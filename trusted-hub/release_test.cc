@@ -7,6 +7,7 @@
 #include "audit/officer_audit.h"
 #include "disclosure/disclosure.h"
 #include "ledger/log_format.h"
+#include "linker/bloom_filter.h"
 #include "trusted-hub/hub_test_project.h"
 #include "trusted-hub/ingest.h"
 
@@ -42,6 +43,39 @@ TEST_F(ReleaseTest, DataOfAnEarlierEpochAreNeverLinked) {
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(reply.status().message().find("party 'municipality' were made with the linkage secret "
                                           "of an earlier epoch (the project is at epoch 2)"),
+            std::string::npos)
+      << reply.status();
+}
+
+TEST_F(ReleaseTest, StoredFiltersTheFuzzyPassCannotReadStopTheLinkAndSaySo) {
+  // The register sends salted filters (two tag words, then the surname under the birth date).
+  const_cast<PartyManifest*>(p_.manifest.FindParty("municipality"))->fuzzy = true;
+  p_.manifest.fuzzy =
+      BloomSettings{.bits = 1024, .hashes = 8, .fields = {{"birth_date", 1}, {"surname", 1}}};
+  const std::string sub(16, 'f');
+  v1::Batch batch = HubTestProject::MakeBatch("municipality", sub, 0, 30, 1);
+  batch.set_bloom_format(kBloomFormat);
+  for (auto& r : *batch.mutable_records()) {
+    std::string filter(128, '\0');
+    filter[0] = 't';
+    filter[16] = static_cast<char>(r.keys(0).key()[0]);
+    r.set_bloom(filter);
+  }
+  ASSERT_TRUE(ingest_->SubmitBatch("municipality", HubTestProject::Sign(batch, *p_.register_key))
+                  .ok());
+  ASSERT_TRUE(ingest_
+                  ->CompleteSubmission("municipality", HubTestProject::Summary(
+                                                           "municipality", sub, 1, 30,
+                                                           *p_.register_key))
+                  .ok());
+  // The officer has since signed a manifest with larger filters: the stored ones would be read
+  // past their end, or as another layout. The link stops and says what the party must do.
+  p_.manifest.fuzzy->bits = 2048;
+  auto reply = releaser_->Release("analyst", v1::TableRequest());
+  EXPECT_EQ(reply.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(reply.status().message().find("party 'municipality' sent Bloom filters of format 3 "
+                                          "and 128 bytes; the fuzzy pass compares format 3 of "
+                                          "256 bytes"),
             std::string::npos)
       << reply.status();
 }
