@@ -40,10 +40,7 @@ void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
     const auto& by_tag = by_tag_[static_cast<size_t>(salt)];
     auto it = by_tag.find(tag);
     if (it == by_tag.end()) continue;
-    if (it->second.size() > kLargestBlock) {
-      ++oversized_blocks_;
-      continue;
-    }
+    if (it->second.size() > kMostPerSaltValue) continue;
     for (uint32_t slot : it->second) pairs_.push_back({index, slot, 0});
   }
   // Each person once per record (it may share both salts).
@@ -84,10 +81,10 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
   double pairs = 0;
   for (uint64_t tag : tags) {
     const std::vector<uint32_t>& slots = by_tag.at(tag);
-    // A large group's pairs are many; those of its first kLargestGroup persons tell enough.
+    // A large group's pairs are many; those of its first kPersonsPerGroupSampled persons tell enough.
     // Pairs compared under another salt (born the same day and living together) are that
     // salt's.
-    const size_t n = std::min(slots.size(), kLargestGroup);
+    const size_t n = std::min(slots.size(), kPersonsPerGroupSampled);
     double counted = 0, under_salt = 0;
     for (size_t a = 0; a < n; ++a) {
       for (size_t b = 0; b < n; ++b) {

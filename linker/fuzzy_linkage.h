@@ -60,22 +60,18 @@ class FuzzyMatcher {
                                  FuzzyEstimate* estimate = nullptr);
 
   uint64_t comparisons() const { return comparisons_; }
-  // Salt values left out because more than kLargestBlock persons shared them (a birth date
-  // in a national register, a care home's address).
-  uint64_t oversized_blocks() const { return oversized_blocks_; }
-
   // A salt value shared by more persons than this gives no candidates: it would cost
   // comparisons in proportion to the register. It bounds a record's candidates at
-  // kLargestBlock per salt.
-  static constexpr size_t kLargestBlock = 1'000;
+  // kMostPerSaltValue per salt.
+  static constexpr size_t kMostPerSaltValue = 1'000;
   // Persons of one salt value whose pairs estimate u among persons who share it.
-  static constexpr size_t kLargestGroup = 20;
+  static constexpr size_t kPersonsPerGroupSampled = 20;
 
  private:
   // The model's u among register persons who share each salt (FellegiSunterModel::
   // EstimateWithin), counted once for every source.
   void EstimateWithinSalts(FellegiSunterModel* model);
-  // The patterns of pairs of register persons compared under `salt` (at most kLargestGroup
+  // The patterns of pairs of register persons compared under `salt` (at most kPersonsPerGroupSampled
   // persons of each salt value), and the share of all pairs of persons such pairs are (with
   // one pair more than counted).
   struct SaltPairs {
@@ -105,7 +101,6 @@ class FuzzyMatcher {
   std::vector<uint64_t> queries_;        // index -> the caller's id
   std::vector<Pair> pairs_;
   uint64_t comparisons_ = 0;
-  uint64_t oversized_blocks_ = 0;
 };
 
 }  // namespace stapel

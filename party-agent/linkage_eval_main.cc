@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   app.add_option("--show-wrong", show_wrong, "List up to this many wrong links (line numbers)");
   size_t show_unreachable = 0;
   app.add_option("--show-unreachable", show_unreachable,
-                 "List up to this many true pairs that share no key or block (line numbers)");
+                 "List up to this many true pairs that share no key or salt (line numbers)");
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
   auto reg = stapel::AgentConfig::Load(register_config);
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     }
   }
   if (show_unreachable > 0 && !e.unreachable_pairs.empty()) {
-    std::cout << "true pairs sharing no key or block (source line, register line):\n";
+    std::cout << "true pairs sharing no key or salt (source line, register line):\n";
     for (size_t i = 0; i < e.unreachable_pairs.size() && i < show_unreachable; ++i) {
       std::cout << fmt::format("  {}, {}\n", e.unreachable_pairs[i].first,
                                e.unreachable_pairs[i].second);
