@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "encoding/hmac_sha256.h"
+#include "encoding/sha256.h"
 
 namespace stapel {
 
@@ -41,12 +42,22 @@ int BloomSettings::SegmentIndex(int field, Salt salt) const {
 }
 
 bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filter) {
-  const size_t segment = settings.SegmentWords(), segments = settings.Segments().size();
-  if (filter.size() < kSalts + segment * segments) return false;
+  if (filter.size() != static_cast<size_t>(settings.bits) / 64 || filter.size() <= kSalts) {
+    return false;
+  }
   const bool salted = std::any_of(filter.begin(), filter.begin() + kSalts,
                                   [](uint64_t tag) { return tag != 0; });
   return salted && std::any_of(filter.begin() + kSalts, filter.end(),
                                [](uint64_t w) { return w != 0; });
+}
+
+uint32_t BloomLayout(const BloomSettings& settings) {
+  std::string text = fmt::format("stapel-bloom-v3|{}|{}", settings.bits, settings.hashes);
+  for (const BloomField& f : settings.fields) text += fmt::format("|{}={}", f.name, f.weight);
+  const Sha256Digest digest = Sha256(text);
+  uint32_t layout;
+  std::memcpy(&layout, digest.data(), sizeof layout);
+  return layout | 1;  // 0 is "not stated"
 }
 
 namespace {
@@ -139,12 +150,14 @@ void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_
                ? std::string_view(values[static_cast<size_t>(field)])
                : std::string_view();
   };
-  // The record's salt values, "" when it lacks one.
+  // The record's salt values, each after a letter of its own ("" when it lacks one).
   std::string salts[kSalts];
-  salts[static_cast<size_t>(Salt::kBirthDate)] = BirthDateSalt(value_of(birth_date_));
+  if (!value_of(birth_date_).empty()) {
+    salts[static_cast<size_t>(Salt::kBirthDate)] = "d" + BirthDateSalt(value_of(birth_date_));
+  }
   if (!value_of(postcode_).empty() && !value_of(house_number_).empty()) {
-    ((salts[static_cast<size_t>(Salt::kAddress)] = value_of(postcode_)) += '\0') +=
-        value_of(house_number_);
+    ((salts[static_cast<size_t>(Salt::kAddress)] = "a") += value_of(postcode_)) += '\0';
+    salts[static_cast<size_t>(Salt::kAddress)] += value_of(house_number_);
   }
   // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast
   // on inputs of two bytes. A segment's key is that PRF, under the field key, of the salt.
@@ -173,19 +186,7 @@ void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_
     HashBigrams(value, k, key, filter.data() + kSalts + s * segment, segment * 64);
     sodium_memzero(key, sizeof(key));
   }
-}
-
-uint32_t PopCount(std::span<const uint64_t> filter) {
-  uint32_t n = 0;
-  for (uint64_t w : filter) n += static_cast<uint32_t>(std::popcount(w));
-  return n;
-}
-
-double Dice(std::span<const uint64_t> a, std::span<const uint64_t> b) {
-  uint32_t both = 0;
-  for (size_t i = 0; i < a.size(); ++i) both += static_cast<uint32_t>(std::popcount(a[i] & b[i]));
-  const uint32_t total = PopCount(a) + PopCount(b);
-  return total == 0 ? 0.0 : 2.0 * both / total;
+  for (std::string& salt : salts) sodium_memzero(salt.data(), salt.size());
 }
 
 }  // namespace stapel

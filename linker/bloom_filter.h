@@ -25,8 +25,7 @@
 // bigram only among records with one salt value: a day of birth or an address (field_
 // comparison.h compares a pair's fields under a salt they share, and nothing when they share
 // none). The two name fields share one key per salt, so that given and family names written in
-// each other's column still compare. Dice similarity 2|A∩B| / (|A| + |B|) is computed with
-// popcount on 64-bit words.
+// each other's column still compare.
 
 #include <cstdint>
 #include <memory>
@@ -41,13 +40,10 @@
 namespace stapel {
 
 struct BloomField {
-  std::string name;   // first_names, surname, birth_date, postcode, house_number
+  // first_names, surname, birth_date, postcode, house_number, street, place, sex, initials
+  std::string name;
   double weight = 1;  // hash functions per bigram = round(hashes * weight)
 };
-
-// The layout described above, as batches state it (proto Batch.bloom_format): 3 since the salts
-// (1 and 2, one filter and a filter per field, were never stated).
-inline constexpr uint32_t kBloomFormat = 3;
 
 // A record-level salt: the birth date, or the address (postcode and house number).
 enum class Salt : uint8_t { kBirthDate, kAddress };
@@ -102,6 +98,11 @@ inline uint64_t TagOf(const uint64_t* filter, Salt salt) { return filter[static_
 // salt and a field encoded under it.
 bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filter);
 
+// The layout of filters encoded with `settings`, as batches state it (proto Batch.bloom_layout):
+// a fingerprint (never 0) of this encoding's version and the settings' bits, hashes, fields and
+// weights. Filters of another layout set other bits for the same values.
+uint32_t BloomLayout(const BloomSettings& settings);
+
 // Thread-safety: Encode is const and may be called from many threads.
 class BloomEncoder {
  public:
@@ -130,11 +131,6 @@ class BloomEncoder {
   std::vector<SecretBytes> tag_keys_;    // per salt
   int birth_date_, postcode_, house_number_;  // their fields, -1 when not encoded
 };
-
-// Dice similarity of two filters of equal length.
-double Dice(std::span<const uint64_t> a, std::span<const uint64_t> b);
-
-uint32_t PopCount(std::span<const uint64_t> filter);
 
 }  // namespace stapel
 

@@ -3,9 +3,25 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <bit>
+#include <span>
 
 namespace stapel {
 namespace {
+
+uint32_t PopCount(std::span<const uint64_t> words) {
+  uint32_t n = 0;
+  for (uint64_t w : words) n += static_cast<uint32_t>(std::popcount(w));
+  return n;
+}
+
+// Dice similarity 2|A∩B| / (|A| + |B|) of two equally long bit sets.
+double Dice(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+  uint32_t both = 0;
+  for (size_t i = 0; i < a.size(); ++i) both += static_cast<uint32_t>(std::popcount(a[i] & b[i]));
+  const uint32_t total = PopCount(a) + PopCount(b);
+  return total == 0 ? 0.0 : 2.0 * both / total;
+}
 
 BloomSettings Settings() {
   return {.bits = 1024,

@@ -51,7 +51,6 @@ class FellegiSunterModel {
   double lambda() const { return lambda_; }  // the prior share of matches among all pairs
   double candidate_matches() const { return candidate_matches_; }  // EM's expected matches
   double m(size_t field, Level level) const { return m_[field][static_cast<size_t>(level)]; }
-  double u(size_t field, Level level) const { return u_[field][static_cast<size_t>(level)]; }
 
   static constexpr int kMaxIterations = 200;
 

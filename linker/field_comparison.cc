@@ -32,9 +32,6 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
       segment_(settings.SegmentWords()),
       first_names_(settings.FieldIndex("first_names")),
       surname_(settings.FieldIndex("surname")),
-      birth_date_(settings.FieldIndex("birth_date")),
-      postcode_(settings.FieldIndex("postcode")),
-      house_number_(settings.FieldIndex("house_number")),
       segments_(fields_, {-1, -1}),
       part_of_(fields_, {false, false}) {
   const std::vector<BloomSegment> segments = settings.Segments();

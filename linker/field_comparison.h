@@ -40,25 +40,18 @@ class FieldComparator {
   static std::optional<Salt> SharedSalt(const uint64_t* a, const uint64_t* b);
 
   size_t fields() const { return fields_; }
-  size_t segment_words() const { return segment_; }
-  // The fields' positions, -1 when not encoded.
-  int postcode() const { return postcode_; }
-  int house_number() const { return house_number_; }
-  int birth_date() const { return birth_date_; }
-  int first_names() const { return first_names_; }
-  int surname() const { return surname_; }
-  // Field `field`'s segment under `salt`, -1 when none.
-  int SegmentOf(int field, Salt salt) const;
   static Level LevelOf(uint32_t pattern, size_t field);
   // The pattern with every field at `levels[f]`.
   static uint32_t PatternOf(std::span<const Level> levels);
 
  private:
+  // Field `field`'s segment under `salt`, -1 when none.
+  int SegmentOf(int field, Salt salt) const;
   Level LevelOf(const uint64_t* a, const uint64_t* b, int field, Salt salt) const;
 
   size_t fields_;
   size_t segment_;  // words per segment
-  int first_names_, surname_, birth_date_, postcode_, house_number_;  // -1 when not encoded
+  int first_names_, surname_;  // -1 when not encoded
   // Per field, its segment under each salt (in Salt order), -1 when none.
   std::vector<std::array<int, kSalts>> segments_;
   std::vector<std::array<bool, kSalts>> part_of_;  // per field: part of each salt

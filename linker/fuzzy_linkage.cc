@@ -11,12 +11,15 @@ FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
       salt_fields_(kSalts) {
   for (size_t f = 0; f < settings.fields.size(); ++f) {
     for (Salt salt : kAllSalts) {
-      if (IsPartOf(settings.fields[f].name, salt)) salt_fields_[static_cast<size_t>(salt)].push_back(f);
+      if (settings.HasSalt(salt) && IsPartOf(settings.fields[f].name, salt)) {
+        salt_fields_[static_cast<size_t>(salt)].push_back(f);
+      }
     }
   }
 }
 
 void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) {
+  if (filter.size() != words_) return;
   const auto slot = static_cast<uint32_t>(person_.size());
   person_.push_back(person);
   slot_of_[person] = slot;
@@ -30,6 +33,7 @@ void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) 
 }
 
 void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
+  if (filter.size() != words_) return;
   const auto index = static_cast<uint32_t>(queries_.size());
   queries_.push_back(query);
   query_filters_.insert(query_filters_.end(), filter.begin(), filter.end());
@@ -53,7 +57,7 @@ void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
 
 void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filter) {
   auto it = slot_of_.find(person);
-  if (it == slot_of_.end()) return;  // the person has no filter
+  if (it == slot_of_.end() || filter.size() != words_) return;  // the person has no filter
   known_[comparator_.Compare(filter.data(), filters_.data() + it->second * words_)] += 1;
 }
 
@@ -81,24 +85,24 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
   double pairs = 0;
   for (uint64_t tag : tags) {
     const std::vector<uint32_t>& slots = by_tag.at(tag);
-    // A large group's pairs are many; those of its first kPersonsPerGroupSampled persons tell enough.
-    // Pairs compared under another salt (born the same day and living together) are that
-    // salt's.
+    // A large group's pairs are many; those of kPersonsPerGroupSampled persons spread over it
+    // (the register's order may follow its areas) tell enough, each counting for the pairs of
+    // the group it stands for. Pairs compared under another salt (born the same day and living
+    // together) are that salt's.
     const size_t n = std::min(slots.size(), kPersonsPerGroupSampled);
-    double counted = 0, under_salt = 0;
+    const auto size = static_cast<double>(slots.size());
+    const double stands_for =
+        n < 2 ? 0 : size * (size - 1) / (static_cast<double>(n) * static_cast<double>(n - 1));
     for (size_t a = 0; a < n; ++a) {
       for (size_t b = 0; b < n; ++b) {
         if (a == b) continue;
-        const uint64_t* fa = filters_.data() + slots[a] * words_;
-        const uint64_t* fb = filters_.data() + slots[b] * words_;
-        ++counted;
+        const uint64_t* fa = filters_.data() + slots[a * slots.size() / n] * words_;
+        const uint64_t* fb = filters_.data() + slots[b * slots.size() / n] * words_;
         if (FieldComparator::SharedSalt(fa, fb) != salt) continue;
-        ++under_salt;
-        within[comparator_.Compare(fa, fb)] += 1;
+        within[comparator_.Compare(fa, fb)] += stands_for;
+        pairs += stands_for;
       }
     }
-    const auto size = static_cast<double>(slots.size());
-    if (counted > 0) pairs += size * (size - 1) * under_salt / counted;
   }
   // One pair more than seen: a register where no two persons share the salt does not make
   // sharing it certain proof.

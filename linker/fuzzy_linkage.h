@@ -43,7 +43,8 @@ class FuzzyMatcher {
   // `settings`: the project's (its fields, segments and precision target).
   explicit FuzzyMatcher(const BloomSettings& settings);
 
-  // A register person's filter (settings.bits / 64 words). Call once per person.
+  // A register person's filter (settings.bits / 64 words; one of another size is left out, as in
+  // AddQuery and AddKnownMatch). Call once per person.
   void AddPerson(uint32_t person, std::span<const uint64_t> filter);
 
   // Queues a source record: Assign compares it with the persons sharing a salt.
@@ -71,9 +72,9 @@ class FuzzyMatcher {
   // The model's u among register persons who share each salt (FellegiSunterModel::
   // EstimateWithin), counted once for every source.
   void EstimateWithinSalts(FellegiSunterModel* model);
-  // The patterns of pairs of register persons compared under `salt` (at most kPersonsPerGroupSampled
-  // persons of each salt value), and the share of all pairs of persons such pairs are (with
-  // one pair more than counted).
+  // The patterns of pairs of register persons compared under `salt` (kPersonsPerGroupSampled
+  // persons of each salt value, each pair weighted by the pairs of its group it stands for),
+  // and the share of all pairs of persons such pairs are (with one pair more than counted).
   struct SaltPairs {
     PatternCounts pairs;
     double share = 0;

@@ -52,7 +52,7 @@ struct LinkStats {
 // What the fuzzy pass's model (fuzzy_linkage.h) says of a source party's links, without
 // ground truth. It takes the deterministic passes' links as right (their keys are the very
 // fields, and ambiguous keys link nothing) and knows only the matches among the records that
-// had a candidate: a record that shares no block with its person is invisible to it.
+// had a candidate: a record that shares no salt with its person is invisible to it.
 struct LinkEstimate {
   double precision = 1;  // expected right links / links
   double recall = 1;     // expected right links / (those + expected matches left unlinked)

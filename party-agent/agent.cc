@@ -270,7 +270,7 @@ void Agent::NewBatch(Submission* run) {
   batch.set_sequence(run->summary.batches);
   batch.set_key_check(key_check_);
   batch.set_period(config_.period);
-  if (bloom_ != nullptr) batch.set_bloom_format(kBloomFormat);
+  if (bloom_ != nullptr) batch.set_bloom_layout(BloomLayout(*manifest_.fuzzy));
   for (const auto& k : run->builder->match_key_kinds()) batch.add_match_key_kinds(k);
   for (const auto& a : run->builder->attribute_names()) batch.add_attribute_names(a);
 }

@@ -111,9 +111,10 @@ absl::Status ReadRetrySeconds(const toml::table& root, const std::filesystem::pa
 // [columns] (Stapel field = header name) and [attributes] (manifest attribute = header name).
 absl::Status ReadColumns(const toml::table& root, const std::filesystem::path& path,
                          AgentConfig* c) {
-  static constexpr std::array<std::string_view, 8> kFields = {
+  static constexpr std::array<std::string_view, 12> kFields = {
       kFieldBsn,      kFieldFirstNames,  kFieldSurname,       kFieldBirthDate,
-      kFieldPostcode, kFieldHouseNumber, kFieldSurnamePrefix, kFieldBuurt};
+      kFieldPostcode, kFieldHouseNumber, kFieldSurnamePrefix, kFieldBuurt,
+      kFieldStreet,   kFieldPlace,       kFieldSex,           kFieldInitials};
   if (const toml::table* columns = root["columns"].as_table()) {
     for (const auto& [key, value] : *columns) {
       if (std::find(kFields.begin(), kFields.end(), key.str()) == kFields.end()) {

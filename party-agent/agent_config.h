@@ -27,6 +27,13 @@ inline constexpr std::string_view kFieldPostcode = "postcode";
 inline constexpr std::string_view kFieldHouseNumber = "house_number";
 inline constexpr std::string_view kFieldSurnamePrefix = "surname_prefix";  // optional voorvoegsel
 inline constexpr std::string_view kFieldBuurt = "buurt";
+// Optional, for the fuzzy pass ([fuzzy.weights] of the manifest): the street, the place of
+// residence, the sex, and the initials (when the export has no given names; else they are the
+// given names').
+inline constexpr std::string_view kFieldStreet = "street";
+inline constexpr std::string_view kFieldPlace = "place";
+inline constexpr std::string_view kFieldSex = "sex";
+inline constexpr std::string_view kFieldInitials = "initials";
 
 struct AgentConfig {
   std::filesystem::path config_file;

@@ -151,9 +151,10 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
     }
   };
   if (auto v = text(kFieldBsn)) keep(kFieldBsn, NormalizeBsn(*v), &f.bsn);
-  if (auto v = text(kFieldFirstNames)) {
+  const std::optional<std::string_view> first_names = text(kFieldFirstNames);
+  if (first_names) {
     std::string folded;
-    auto initial = FirstInitial(*v, &folded);
+    auto initial = FirstInitial(*first_names, &folded);
     if (initial.ok()) f.first = std::move(folded);
     keep(kFieldFirstNames, std::move(initial), &f.initial);
   }
@@ -169,6 +170,22 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
     auto house = ParseHouseNumber(*v);
     keep(kFieldHouseNumber, house.ok() ? absl::StatusOr<std::string>(house->Key()) : house.status(),
          &f.house);
+  }
+  // A street or place: folded as names are, and holding a letter.
+  const auto place_name = [](std::string_view v) -> absl::StatusOr<std::string> {
+    auto folded = FoldName(v);
+    if (folded.ok() && folded->empty()) {
+      return absl::InvalidArgumentError(fmt::format("'{}' has no letters", v));
+    }
+    return folded;
+  };
+  if (auto v = text(kFieldStreet)) keep(kFieldStreet, place_name(*v), &f.street);
+  if (auto v = text(kFieldPlace)) keep(kFieldPlace, place_name(*v), &f.place);
+  if (auto v = text(kFieldSex)) keep(kFieldSex, NormalizeSex(*v), &f.sex);
+  if (auto v = text(kFieldInitials)) {
+    keep(kFieldInitials, Initials(*v), &f.initials);
+  } else if (f.first) {
+    f.initials = *Initials(*first_names);  // valid: the given names have a letter
   }
   return f;
 }
@@ -216,8 +233,12 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
                                           : field == kFieldBirthDate   ? &f.birth
                                           : field == kFieldPostcode    ? &f.postcode
                                           : field == kFieldHouseNumber ? &f.house
+                                          : field == kFieldStreet      ? &f.street
+                                          : field == kFieldPlace       ? &f.place
+                                          : field == kFieldSex         ? &f.sex
+                                          : field == kFieldInitials    ? &f.initials
                                                                        : nullptr;
-    values.push_back(v != nullptr ? v->value_or("") : surname);
+    values.push_back(v != nullptr ? v->value_or("") : surname);  // else the surname
   }
   std::vector<uint64_t> filter(bloom_->words());
   bloom_->Encode(values, filter);

@@ -87,6 +87,7 @@ class RecordBuilder {
   // their value is invalid, and then named in `empty` or `invalid`.
   struct Fields {
     std::optional<std::string> bsn, first, initial, birth, postcode, house;
+    std::optional<std::string> street, place, sex, initials;  // for the fuzzy pass only
     std::optional<std::vector<SurnamePart>> surname;
     std::vector<std::string_view> empty;  // the headers of the columns left empty
     std::vector<std::string> invalid;     // "column <header>: <why>", one per invalid value

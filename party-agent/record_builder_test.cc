@@ -275,6 +275,47 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAnd
   }
 }
 
+TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
+  project_ = MakeTestProject("housing", "");
+  manifest_ = *Manifest::Load(project_.config.manifest);
+  const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
+  manifest_.fuzzy = BloomSettings{.bits = 2048,
+                                  .hashes = 8,
+                                  .fields = {{"first_names", 1},
+                                             {"surname", 1},
+                                             {"birth_date", 1},
+                                             {"street", 1},
+                                             {"sex", 1},
+                                             {"initials", 1}}};
+  project_.config.columns["street"] = "straat";
+  project_.config.columns["sex"] = "geslacht";
+  auto text = ReadPrivateFile(project_.config.linkage_secret);
+  auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);
+  CsvRow header{1,
+                {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "straat",
+                 "geslacht", "achterstand"},
+                8, ""};
+  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
+  ASSERT_TRUE(b.ok()) << b.status();
+  v1::PseudonymRecord r;
+  ASSERT_EQ((*b)->Build(Row({"Jan Hendrik", "van Dijk", "12-02-1980", "5401AB", "3",
+                             "Sint Janstraat", "M", "nee"}),
+                        &r),
+            kComplete);
+  // The filter holds the normalized values, the initials taken from the given names.
+  std::vector<uint64_t> expected(bloom->words());
+  bloom->Encode(std::vector<std::string>{"janhendrik", "dijk", "1980-02-12", "sintjanstraat", "m",
+                                         "jh"},
+                expected);
+  EXPECT_EQ(r.bloom(), std::string(reinterpret_cast<const char*>(expected.data()),
+                                   expected.size() * sizeof(uint64_t)));
+  // A sex the agent cannot read is left out of the filter; the row is sent, incomplete.
+  EXPECT_EQ((*b)->Build(Row({"Jan", "van Dijk", "12-02-1980", "5401AB", "3", "Kerkstraat",
+                             "onbekend", "nee"}),
+                        &r),
+            kIncomplete);
+}
+
 TEST_F(RecordBuilderTest, SurvivesHostileInputs) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;

@@ -55,6 +55,13 @@ std::vector<std::string> SplitParts(std::string_view surname) {
   return parts;
 }
 
+// The first letter (a whole UTF-8 sequence) of folded, non-empty text.
+std::string FirstLetter(const std::string& folded) {
+  size_t len = 1;
+  while (len < folded.size() && (static_cast<unsigned char>(folded[len]) & 0xC0) == 0x80) ++len;
+  return folded.substr(0, len);
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
@@ -96,11 +103,25 @@ absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::stri
   if (folded->empty()) {
     return absl::InvalidArgumentError(fmt::format("first names '{}' have no letters", first_names));
   }
-  size_t len = 1;  // a whole UTF-8 sequence when the letter is not ASCII
-  while (len < folded->size() && (static_cast<unsigned char>((*folded)[len]) & 0xC0) == 0x80) ++len;
-  std::string initial = folded->substr(0, len);
+  std::string initial = FirstLetter(*folded);
   if (folded_out != nullptr) *folded_out = std::move(*folded);
   return initial;
+}
+
+absl::StatusOr<std::string> Initials(std::string_view first_names) {
+  std::string out;
+  for (size_t begin = 0; begin <= first_names.size();) {
+    size_t end = first_names.find_first_of(" .-", begin);
+    if (end == std::string_view::npos) end = first_names.size();
+    auto folded = FoldName(first_names.substr(begin, end - begin));
+    if (!folded.ok()) return folded.status();
+    if (!folded->empty()) out += FirstLetter(*folded);
+    begin = end + 1;
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError(fmt::format("first names '{}' have no letters", first_names));
+  }
+  return out;
 }
 
 std::string HouseNumber::Key() const {

@@ -31,6 +31,10 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
 absl::StatusOr<std::string> FirstInitial(std::string_view first_names,
                                          std::string* folded = nullptr);
 
+// The initials of the given names, folded: "Jan Hendrik", "J.H." and "j h" -> "jh",
+// "Anne-Marie" -> "am". INVALID_ARGUMENT for invalid UTF-8 or no letters.
+absl::StatusOr<std::string> Initials(std::string_view first_names);
+
 struct HouseNumber {
   int number = 0;
   std::string addition;     // folded: "12a", "12 A", "12-a" all give "a"; "12-II" gives "ii"

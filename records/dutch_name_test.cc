@@ -51,6 +51,15 @@ TEST(FirstInitialTest, TakesTheFirstLetter) {
   EXPECT_FALSE(FirstInitial("..").ok());
 }
 
+TEST(InitialsTest, TakesEachGivenNamesFirstLetter) {
+  EXPECT_EQ(*Initials("Jan Hendrik"), "jh");
+  EXPECT_EQ(*Initials("J.H."), "jh");
+  EXPECT_EQ(*Initials("j h"), "jh");
+  EXPECT_EQ(*Initials("Anne-Marie Émilie"), "ame");
+  EXPECT_FALSE(Initials(" . ").ok());
+  EXPECT_FALSE(Initials("\xff").ok());
+}
+
 TEST(HouseNumberTest, SeparatesNumberAndAddition) {
   for (auto [text, key] : std::vector<std::pair<const char*, const char*>>{{"12", "12"},
                                                                            {"12a", "12-a"},

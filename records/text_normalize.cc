@@ -108,4 +108,13 @@ absl::StatusOr<std::string> NormalizePostcode(std::string_view text) {
   return pc;
 }
 
+absl::StatusOr<std::string> NormalizeSex(std::string_view text) {
+  const std::string lower = absl::AsciiStrToLower(std::string(Trim(text)));
+  if (lower == "m" || lower == "man" || lower == "male") return std::string("m");
+  if (lower == "v" || lower == "vrouw" || lower == "f" || lower == "female") return std::string("v");
+  if (lower == "x") return std::string("x");
+  return absl::InvalidArgumentError(fmt::format(
+      "sex '{}' is not M, V or X (man, vrouw; an unknown sex is left empty)", Trim(text)));
+}
+
 }  // namespace stapel

@@ -24,6 +24,10 @@ absl::StatusOr<std::string> FoldName(std::string_view text);
 // then two letters other than SA, SD and SS. INVALID_ARGUMENT otherwise.
 absl::StatusOr<std::string> NormalizePostcode(std::string_view text);
 
+// Sex as registers write it, case-insensitive: "M", "man", "male" -> "m"; "V", "vrouw", "F",
+// "female" -> "v"; "X" -> "x". INVALID_ARGUMENT otherwise (an unknown sex is left out).
+absl::StatusOr<std::string> NormalizeSex(std::string_view text);
+
 }  // namespace stapel
 
 #endif  // STAPEL_RECORDS_TEXT_NORMALIZE_H_

@@ -31,6 +31,15 @@ TEST(FoldNameTest, RejectsInvalidUtf8) {
   EXPECT_NE(r.status().message().find("UTF-8"), std::string::npos);
 }
 
+TEST(SexTest, ReadsWhatRegistersWrite) {
+  for (const char* m : {"M", "m", "man", " Man ", "male"}) EXPECT_EQ(*NormalizeSex(m), "m") << m;
+  for (const char* v : {"V", "vrouw", "F", "female"}) EXPECT_EQ(*NormalizeSex(v), "v") << v;
+  EXPECT_EQ(*NormalizeSex("X"), "x");
+  auto unknown = NormalizeSex("onbekend");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("is not M, V or X"), std::string::npos);
+}
+
 TEST(PostcodeTest, NormalizesSpacingAndCase) {
   EXPECT_EQ(*NormalizePostcode("1234 ab"), "1234AB");
   EXPECT_EQ(*NormalizePostcode(" 5401AB "), "5401AB");

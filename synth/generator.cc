@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -32,12 +33,6 @@ using synth::DrawSurname;
 using synth::Random;
 using synth::TypedRow;
 using synth::TypeError;
-
-constexpr std::array<const char*, 16> kStreets = {
-    "Kerkstraat",  "Molenweg",   "Schoolstraat",   "Dorpsstraat",
-    "Stationsweg", "Beukenlaan", "Julianastraat",  "Wilhelminalaan",
-    "Marktplein",  "Eikenlaan",  "Sint Janstraat", "Burgemeester de Kockstraat",
-    "'t Zand",     "Heuvelrug",  "Lindenhof",      "Kastanjelaan"};
 
 // What an export row carries of a person's birth date and postcode: a field whose value is
 // invalid the agent leaves out of the row's keys, as if the row left it empty.
@@ -99,6 +94,12 @@ std::string Mistype(Random& rng, const std::string& bsn) {
 }
 
 std::string Flag(bool v) { return v ? "1" : "0"; }
+
+// The person's sex as registers write it (M or V), from a hash of who they are: no draw, so
+// the rest of the data stay as they were.
+std::string SexOf(const Person& p) {
+  return std::hash<std::string>{}(p.bsn + p.first_names + p.surname) % 2 == 0 ? "M" : "V";
+}
 
 std::string DateVariant(Random& rng, const Person& p) {
   switch (rng.Below(4)) {
@@ -222,7 +223,7 @@ Household DrawHousehold(Random& rng, int pc_number, const SynthBuurt& spec) {
   Household h;
   h.postcode =
       fmt::format("{}{}{}", pc_number, char('A' + rng.Below(18)), char('A' + rng.Below(26)));
-  h.street = rng.Pick(kStreets);
+  h.street = synth::DrawStreet(rng);
   h.house_number = 1 + static_cast<int>(rng.Below(180));
   h.adults = rng.Chance(0.55) ? 2 : 1;
   h.children = rng.Chance(0.4) ? 1 + static_cast<int>(rng.Below(3)) : 0;
@@ -306,7 +307,7 @@ class RegisterExport {
         reg_(input / "municipality.csv"),
         reg_truth_(truth / "municipality_rows.csv") {
     reg_ << "bsn;voornamen;achternaam;geboortedatum;straat;huisnummer;postcode;buurtcode;"
-            "jeugdzorg;wmo;bijstand;minderjarig\n";
+            "jeugdzorg;wmo;bijstand;minderjarig;geslacht\n";
     reg_truth_ << "line,person,valid\n";
   }
 
@@ -351,7 +352,7 @@ class RegisterExport {
         }
         reg_ << Csv({bsn, NameVariant(rng, p.first_names), p.surname, date, p.street,
                      std::to_string(p.house_number), PostcodeVariant(rng, p.postcode), buurt,
-                     youth, Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor)},
+                     youth, Flag(p.wmo), Flag(p.social_assistance), Flag(p.minor), SexOf(p)},
                     ';');
         reg_truth_ << fmt::format("{},{},{}\n", line_, first_person + static_cast<long>(i),
                                   valid ? 1 : 0);
@@ -379,7 +380,8 @@ class HousingExport {
         housing_truth_(truth / "housing_rows.csv"),
         housing_pairs_(truth / "housing_pairs.csv") {
     housing_pairs_ << "source_line,register_line\n";
-    housing_ << "voornaam,achternaam,geboortedatum,postcode,huisnummer,huurachterstand\n";
+    housing_ << "voornaam,achternaam,geboortedatum,postcode,huisnummer,straat,geslacht,"
+                "huurachterstand\n";
     housing_truth_ << "line,person,valid\n";
   }
 
@@ -390,7 +392,7 @@ class HousingExport {
   bool Row(const Person& p, long person, bool arrears) {
     TypedRow typed{NameVariant(rng_, p.first_names), NameVariant(rng_, p.surname),
                    DateVariant(rng_, p), PostcodeVariant(rng_, p.postcode),
-                   std::to_string(p.house_number)};
+                   std::to_string(p.house_number), p.street};
     Carried carried;
     if (rng_.Chance(0.01)) {
       ++summary_->incomplete_rows;
@@ -413,7 +415,7 @@ class HousingExport {
     }
     ++line_;
     housing_ << Csv({typed.first_names, typed.surname, typed.date, typed.postcode, typed.house,
-                     arrears ? "ja" : "nee"},
+                     typed.street, SexOf(p), arrears ? "ja" : "nee"},
                     ',');
     // Valid: no row is made to be rejected (typed errors are not judged: some leave nothing).
     housing_truth_ << fmt::format("{},{},1\n", line_, person);
@@ -443,6 +445,7 @@ Person DrawFormerTenant(Random& rng, std::set<std::string>* key_tuples) {
     away.postcode = fmt::format("{}ZZ", 6000 + rng.Below(3000));
     away.house_number = 1 + static_cast<int>(rng.Below(100));
   } while (!ClaimKeys(away, key_tuples));
+  away.street = synth::StreetOf(away.postcode);
   return away;
 }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <functional>
+#include <string_view>
 
 namespace stapel::synth {
 namespace {
@@ -23,9 +25,21 @@ constexpr std::array<const char*, 40> kSurnames = {
     "Nguyen",       "Öztürk",     "Kuijpers", "van der Linden", "Jansen-de Vries", "Schröder",
     "Ter Horst",    "Verbeek",    "Willems",  "Coşkun"};
 
+constexpr std::array<const char*, 16> kStreets = {
+    "Kerkstraat",  "Molenweg",   "Schoolstraat",   "Dorpsstraat",
+    "Stationsweg", "Beukenlaan", "Julianastraat",  "Wilhelminalaan",
+    "Marktplein",  "Eikenlaan",  "Sint Janstraat", "Burgemeester de Kockstraat",
+    "'t Zand",     "Heuvelrug",  "Lindenhof",      "Kastanjelaan"};
+
 }  // namespace
 
 std::string DrawFirstName(Random& rng) { return rng.Pick(kFirstNames); }
+
+std::string DrawStreet(Random& rng) { return rng.Pick(kStreets); }
+
+std::string StreetOf(std::string_view postcode) {
+  return kStreets[std::hash<std::string_view>{}(postcode) % kStreets.size()];
+}
 
 std::string DrawSurname(Random& rng) {
   static constexpr std::array<const char*, 6> kPrefixes = {"",    "",         "van ",

@@ -5,6 +5,7 @@
 // accented ones that test the normalization.
 
 #include <string>
+#include <string_view>
 
 #include "synth/random.h"
 
@@ -14,6 +15,12 @@ std::string DrawFirstName(Random& rng);
 
 // Half from the common Dutch (and other) surnames, half composed, for a realistic spread.
 std::string DrawSurname(Random& rng);
+
+// A street of the demo's towns.
+std::string DrawStreet(Random& rng);
+// The street of a household that moved to `postcode` (the same postcode gives the same street;
+// no draw, so the other rows' dirt stays as it was).
+std::string StreetOf(std::string_view postcode);
 
 }  // namespace stapel::synth
 

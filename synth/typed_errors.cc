@@ -135,6 +135,7 @@ void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, T
       row->postcode = fmt::format("{}{}{}", 5400 + rng.Below(240), char('A' + rng.Below(18)),
                                   char('A' + rng.Below(26)));
       row->house = std::to_string(1 + rng.Below(180));
+      row->street = StreetOf(row->postcode);
       break;
     case 7:  // given and family names swapped
       std::swap(row->first_names, row->surname);

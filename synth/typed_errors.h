@@ -13,7 +13,7 @@ namespace stapel::synth {
 
 // A housing row as typed, before formatting.
 struct TypedRow {
-  std::string first_names, surname, date, postcode, house;
+  std::string first_names, surname, date, postcode, house, street;
 };
 
 // Types one error of a kind drawn from `mix` into `row` (the person's true birth date is

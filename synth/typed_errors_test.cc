@@ -8,7 +8,7 @@
 namespace stapel::synth {
 namespace {
 
-const TypedRow kRow{"Johannes", "van Dijk-Schouten", "12-03-1980", "5401AB", "128"};
+const TypedRow kRow{"Johannes", "van Dijk-Schouten", "12-03-1980", "5401AB", "128", "Kerkstraat"};
 
 // The rows `kind` alone makes of kRow over many draws.
 std::vector<TypedRow> Typed(double ErrorMix::*kind) {

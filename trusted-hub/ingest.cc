@@ -187,12 +187,6 @@ absl::Status CheckRecordFuzzy(const RecordRules& rules, const v1::PseudonymRecor
   if (!r.bloom().empty() && r.bloom().size() != bytes) {
     return BadRecord(rules, i, fmt::format("the Bloom filter must be {} bytes", bytes));
   }
-  if (!r.bloom().empty() && rules.batch.bloom_format() != kBloomFormat) {
-    return absl::FailedPreconditionError(fmt::format(
-        "{} record {}: Bloom filters of format {} (an agent older than this hub, which compares "
-        "format {}: salted filters); update stapel-agent and send again",
-        rules.at, i, rules.batch.bloom_format(), kBloomFormat));
-  }
   return absl::OkStatus();
 }
 
@@ -306,6 +300,16 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
   if (batch.records_size() == 0 || batch.records_size() > kMaxRecordsPerBatch) {
     return absl::InvalidArgumentError(fmt::format("{}: must hold 1 to {} records, holds {}", at,
                                                   kMaxRecordsPerBatch, batch.records_size()));
+  }
+  // Filters of another layout would be compared as this one's.
+  const bool filters = std::any_of(batch.records().begin(), batch.records().end(),
+                                   [](const auto& r) { return !r.bloom().empty(); });
+  if (filters && party.fuzzy && batch.bloom_layout() != BloomLayout(*manifest_->fuzzy)) {
+    return absl::FailedPreconditionError(fmt::format(
+        "{}: Bloom filters of layout {:08x}, the manifest's [fuzzy] section gives {:08x} (an "
+        "agent older than this hub, or a manifest other than the hub's); update stapel-agent, "
+        "fetch the manifest in force and send again",
+        at, batch.bloom_layout(), BloomLayout(*manifest_->fuzzy)));
   }
   // The register identifies persons by the project's first kind; find it in this batch.
   int identity_kind = -1;

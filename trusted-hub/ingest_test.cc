@@ -393,9 +393,10 @@ TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterWithASaltAndAField) {
       BloomSettings{.bits = 1024, .hashes = 20, .fields = {{"birth_date", 1}, {"surname", 1}}};
   // The filter: the birth date's tag (bytes 0..7), the address's (8..15), then the surname's
   // segment under the birth date.
-  auto submit = [&](uint64_t seq, bool tag, bool surname, uint32_t format = kBloomFormat) {
+  const uint32_t layout = BloomLayout(*p_.manifest.fuzzy);
+  auto submit = [&](uint64_t seq, bool tag, bool surname, uint32_t stated = 0) {
     v1::Batch b = HubTestProject::MakeBatch("credit", kSub, seq, 1, 1);
-    b.set_bloom_format(format);
+    b.set_bloom_layout(stated == 0 ? layout : stated);
     v1::PseudonymRecord* r = b.mutable_records(0);
     r->clear_keys();
     std::string filter(128, '\0');
@@ -413,11 +414,13 @@ TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterWithASaltAndAField) {
               std::string::npos)
         << refused.status();
   }
-  // Filters from an agent of before the salts (no format stated) would be read as another
-  // layout: refused, saying what to do.
-  auto old = submit(2, true, true, 0);
+  // Filters of another layout (an agent of before the salts, another [fuzzy] section) would be
+  // read as this one: refused, saying what to do.
+  auto old = submit(2, true, true, layout ^ 2);
   EXPECT_EQ(old.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(old.status().message().find("update stapel-agent and send again"), std::string::npos)
+  EXPECT_NE(old.status().message().find("update stapel-agent, fetch the manifest in force and "
+                                        "send again"),
+            std::string::npos)
       << old.status();
 }
 

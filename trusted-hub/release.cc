@@ -123,44 +123,48 @@ struct LinkRun {
 
 // Links the records of one batch: the register's become persons (their buurten numbered in
 // the order met), a source's link onto those persons.
-void LinkBatch(const v1::Batch& batch, bool is_register, LinkRun* run, LinkStats* stats) {
+void LinkBatch(const v1::Batch& batch, const PartyManifest& party, LinkRun* run,
+               LinkStats* stats) {
+  const bool is_register = party.role == PartyRole::kRegister;
   const BatchLayout layout = Layout(batch, run->manifest, run->indicators);
   for (const auto& r : batch.records()) {
     run->view.Read(r, layout.kind_slot);
+    // Only a party of the fuzzy pass has its filters compared (CheckFilters checked them).
+    const std::span<const uint64_t> filter =
+        party.fuzzy ? run->view.filter() : std::span<const uint64_t>();
     if (is_register) {
       auto [it, fresh] = run->buurt_index.try_emplace(r.buurt(), run->buurt_codes.size());
       if (fresh) run->buurt_codes.push_back(r.buurt());
       const int64_t person =
           run->linker.AddRegisterRecord(run->view.keys(), it->second, RecordIndicators(r, layout),
-                                        stats, run->view.filter(), run->view.household());
+                                        stats, filter, run->view.household());
       for (const KeyRef& key : run->view.keys()) {
         if (person >= 0 && key.kind == 0) {
           run->linker.SetRecordKey(person, run->record_keys.KeyOf(*key.key));
         }
       }
     } else {
-      run->linker.AddSourceRecord(run->view.keys(), RecordIndicators(r, layout), stats,
-                                  run->view.filter());
+      run->linker.AddSourceRecord(run->view.keys(), RecordIndicators(r, layout), stats, filter);
     }
   }
 }
 
 // FAILED_PRECONDITION when a stored batch's Bloom filters are not what the fuzzy pass compares
-// now: of another format (an agent from before an upgrade) or size (fuzzy.bits changed since).
-// Read as the current layout they would be compared wrongly.
+// now: of another layout (an agent from before an upgrade, or a [fuzzy] section changed since)
+// or size. Read as the current layout they would be compared wrongly.
 absl::Status CheckFilters(const v1::Batch& batch, const PartyManifest& party,
                           const Manifest& manifest) {
   if (!manifest.fuzzy || !party.fuzzy) return absl::OkStatus();
   const size_t bytes = static_cast<size_t>(manifest.fuzzy->bits) / 8;
+  const uint32_t layout = BloomLayout(*manifest.fuzzy);
   for (const auto& r : batch.records()) {
     if (r.bloom().empty()) continue;
-    if (batch.bloom_format() != kBloomFormat || r.bloom().size() != bytes) {
+    if (batch.bloom_layout() != layout || r.bloom().size() != bytes) {
       return absl::FailedPreconditionError(fmt::format(
-          "party '{}' sent Bloom filters of format {} and {} bytes; the fuzzy pass compares "
-          "format {} of {} bytes (fuzzy.bits {}), so the party must send its export again with "
-          "a current stapel-agent",
-          party.id, batch.bloom_format(), r.bloom().size(), kBloomFormat, bytes,
-          manifest.fuzzy->bits));
+          "party '{}' sent Bloom filters of layout {:08x} and {} bytes; the fuzzy pass compares "
+          "layout {:08x} of {} bytes (the manifest's [fuzzy] section), so the party must send "
+          "its export again with a current stapel-agent",
+          party.id, batch.bloom_layout(), r.bloom().size(), layout, bytes));
     }
   }
   return absl::OkStatus();
@@ -194,7 +198,7 @@ absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifes
         }
         if (absl::Status s = CheckFilters(batch, party, run->manifest); !s.ok()) return s;
         content.AddBatch(batch);
-        LinkBatch(batch, is_register, run, &stats);
+        LinkBatch(batch, party, run, &stats);
         return absl::OkStatus();
       });
   if (!s.ok()) return s;

@@ -54,7 +54,7 @@ TEST_F(ReleaseTest, StoredFiltersTheFuzzyPassCannotReadStopTheLinkAndSaySo) {
       BloomSettings{.bits = 1024, .hashes = 8, .fields = {{"birth_date", 1}, {"surname", 1}}};
   const std::string sub(16, 'f');
   v1::Batch batch = HubTestProject::MakeBatch("municipality", sub, 0, 30, 1);
-  batch.set_bloom_format(kBloomFormat);
+  batch.set_bloom_layout(BloomLayout(*p_.manifest.fuzzy));
   for (auto& r : *batch.mutable_records()) {
     std::string filter(128, '\0');
     filter[0] = 't';
@@ -73,9 +73,10 @@ TEST_F(ReleaseTest, StoredFiltersTheFuzzyPassCannotReadStopTheLinkAndSaySo) {
   p_.manifest.fuzzy->bits = 2048;
   auto reply = releaser_->Release("analyst", v1::TableRequest());
   EXPECT_EQ(reply.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(reply.status().message().find("party 'municipality' sent Bloom filters of format 3 "
-                                          "and 128 bytes; the fuzzy pass compares format 3 of "
-                                          "256 bytes"),
+  EXPECT_NE(reply.status().message().find("party 'municipality' sent Bloom filters of layout"),
+            std::string::npos)
+      << reply.status();
+  EXPECT_NE(reply.status().message().find("and 128 bytes; the fuzzy pass compares layout"),
             std::string::npos)
       << reply.status();
 }
