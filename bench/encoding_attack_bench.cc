@@ -15,7 +15,8 @@
 namespace stapel {
 namespace {
 
-const BloomSettings kSettings{.bits = 1472,  // the example manifest's
+// As the example manifest's, without street and sex (the attack is on the names).
+const BloomSettings kSettings{.bits = 1472,
                               .hashes = 8,
                               .fields = {{"first_names", 1},
                                          {"surname", 1},
