@@ -6,6 +6,7 @@
 #include <array>
 
 #include "linker/bloom_filter.h"
+#include "linker/match_key.h"
 
 namespace stapel {
 namespace {
@@ -90,6 +91,33 @@ TEST_F(EncodingAttackTest, SaltedNameFiltersGiveUpLessThanOnePercent) {
       EXPECT_LT(aligned, 0.01) << "field " << field;
       EXPECT_LT(within, 0.01) << "field " << field;
     }
+  }
+}
+
+TEST_F(EncodingAttackTest, MatchKeysWithANameGiveUpLessThanOnePercent) {
+  // The deterministic keys the agents send: a name with a birth date or an address. Aligned as
+  // the filters are, each key a group.
+  auto keyer = *MatchKeyer::Create(secret_, "p");
+  for (std::string_view kind : {kMatchKeySurnameBirthPostcode, kMatchKeyInitialSurnameBirth,
+                                kMatchKeyInitialSurnamePostcodeHouse}) {
+    Segments keys{.words = sizeof(MatchKey) / sizeof(uint64_t)};
+    for (const auto& v : residents_.values) {
+      const std::string& surname = v[1];
+      const std::string initial = v[0].substr(0, 1);
+      const std::string value =
+          kind == kMatchKeySurnameBirthPostcode ? fmt::format("{}|{}|{}", surname, v[2], v[3])
+          : kind == kMatchKeyInitialSurnameBirth
+              ? fmt::format("{}|{}|{}", initial, surname, v[2])
+              : fmt::format("{}|{}|{}|{}", initial, surname, v[3], v[4]);
+      const MatchKey key = keyer->Compute(kind, value);
+      const auto* words = reinterpret_cast<const uint64_t*>(key.data());
+      keys.bits.insert(keys.bits.end(), words, words + keys.words);
+    }
+    const auto aligned = AlignFrequencies(keys, family_, 300);
+    const double share = ReidentifiedShare(aligned, residents_.surnames) -
+                         GuessedShare(aligned, residents_.surnames, family_.front().name);
+    fmt::print("{} keys: {:.4f} of surnames beyond guessing\n", kind, share);
+    EXPECT_LT(share, 0.01) << kind;
   }
 }
 
