@@ -15,15 +15,6 @@
 namespace stapel {
 namespace {
 
-// As the example manifest's, without street and sex (the attack is on the names).
-const BloomSettings kSettings{.bits = 1472,
-                              .hashes = 8,
-                              .fields = {{"first_names", 1},
-                                         {"surname", 1},
-                                         {"birth_date", 1},
-                                         {"postcode", 1},
-                                         {"house_number", 2}}};
-
 // Args: residents, salted (0: every record one birth date), field (0 given names, 1 surname),
 // salt (0 birth date, 1 address).
 void BM_ReidentifiedNames(benchmark::State& state) {
@@ -34,7 +25,8 @@ void BM_ReidentifiedNames(benchmark::State& state) {
   std::array<uint8_t, 32> secret_bytes{};
   for (size_t i = 0; i < secret_bytes.size(); ++i) secret_bytes[i] = static_cast<uint8_t>(i * 13);
   const SecretBytes secret(secret_bytes.data(), secret_bytes.size());
-  auto encoder = *BloomEncoder::Create(secret, "bench", kSettings);
+  const BloomSettings settings = AttackedSettings();
+  auto encoder = *BloomEncoder::Create(secret, "bench", settings);
   const std::vector<ListedName> given = PowerLawNames(2'000, 0.7, 1);
   const std::vector<ListedName> family = PowerLawNames(20'000, 0.6, 2);
   ListedResidents people = DrawResidents(residents, given, family, 3);
@@ -43,19 +35,10 @@ void BM_ReidentifiedNames(benchmark::State& state) {
   }
   const auto& list = field == 0 ? given : family;
   const auto& truth = field == 0 ? people.first_names : people.surnames;
-  const size_t words = kSettings.SegmentWords();
-  const size_t at = kSalts + static_cast<size_t>(kSettings.SegmentIndex(field, salt)) * words;
   for (auto _ : state) {
-    Segments segments{.words = words};
-    std::vector<uint64_t> tags, filter(encoder->words());
-    for (const auto& v : people.values) {
-      encoder->Encode(v, filter);
-      segments.bits.insert(segments.bits.end(), filter.begin() + static_cast<ptrdiff_t>(at),
-                           filter.begin() + static_cast<ptrdiff_t>(at + words));
-      tags.push_back(TagOf(filter.data(), salt));
-    }
-    const auto aligned = AlignFrequencies(segments, list, 300);
-    const auto within = AlignWithinSalts(segments, tags, list);
+    const HubView hub = EncodeField(*encoder, settings, people.values, field, salt);
+    const auto aligned = AlignFrequencies(hub.segments, list, 300);
+    const auto within = AlignWithinSalts(hub.segments, hub.tags, list);
     state.counters["aligned"] = ReidentifiedShare(aligned, truth);
     state.counters["aligned_guess"] = GuessedShare(aligned, truth, list.front().name);
     state.counters["within"] = ReidentifiedShare(within, truth);

@@ -111,6 +111,32 @@ ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
   return out;
 }
 
+BloomSettings AttackedSettings() {
+  return {.bits = 1472,
+          .hashes = 8,
+          .fields = {{"first_names", 1},
+                     {"surname", 1},
+                     {"birth_date", 1},
+                     {"postcode", 1},
+                     {"house_number", 2}}};
+}
+
+HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
+                    std::span<const std::vector<std::string>> values, int field, Salt salt) {
+  const size_t words = settings.SegmentWords();
+  const size_t at = kSalts + static_cast<size_t>(settings.SegmentIndex(field, salt)) * words;
+  HubView out;
+  out.segments.words = words;
+  std::vector<uint64_t> filter(encoder.words());
+  for (const auto& v : values) {
+    encoder.Encode(v, filter);
+    out.segments.bits.insert(out.segments.bits.end(), filter.begin() + static_cast<ptrdiff_t>(at),
+                             filter.begin() + static_cast<ptrdiff_t>(at + words));
+    out.tags.push_back(TagOf(filter.data(), salt));
+  }
+  return out;
+}
+
 std::vector<std::optional<std::string>> AlignFrequencies(const Segments& segments,
                                                          std::span<const ListedName> list,
                                                          size_t top) {

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "linker/bloom_filter.h"
+
 namespace stapel {
 
 struct ListedName {
@@ -51,6 +53,20 @@ struct Segments {
     return std::span<const uint64_t>(bits).subspan(record * words, words);
   }
 };
+
+// The settings the attacks run against: the example manifest's, without street and sex (the
+// attack is on the names).
+BloomSettings AttackedSettings();
+
+// What the hub holds of one field under one salt: every record's segment and tag.
+struct HubView {
+  Segments segments;
+  std::vector<uint64_t> tags;
+};
+// Encodes `values` (per record, as `settings.fields`) and keeps field `field`'s segments under
+// `salt`.
+HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
+                    std::span<const std::vector<std::string>> values, int field, Salt salt);
 
 // Per record, the name frequency alignment gives it (nullopt: not labelled): the `top`
 // largest groups of equal, non-empty segments get the `top` most frequent names of `list`.

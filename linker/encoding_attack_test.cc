@@ -11,41 +11,11 @@
 namespace stapel {
 namespace {
 
-// The example manifest's settings.
-const BloomSettings kAttackedSettings{.bits = 1472,
-                                      .hashes = 8,
-                                      .fields = {{"first_names", 1},
-                                                 {"surname", 1},
-                                                 {"birth_date", 1},
-                                                 {"postcode", 1},
-                                                 {"house_number", 2}}};
-
-// What the hub holds of one name field under one salt: every record's segment and tag.
-struct Encoded {
-  Segments segments;
-  std::vector<uint64_t> tags;
-};
-
-Encoded EncodeAll(const BloomEncoder& encoder, const std::vector<std::vector<std::string>>& values,
-                  int field, Salt salt) {
-  const size_t words = kAttackedSettings.SegmentWords();
-  const size_t at = kSalts + static_cast<size_t>(kAttackedSettings.SegmentIndex(field, salt)) * words;
-  Encoded out{.segments = {.words = words}};
-  std::vector<uint64_t> filter(encoder.words());
-  for (const auto& v : values) {
-    encoder.Encode(v, filter);
-    out.segments.bits.insert(out.segments.bits.end(), filter.begin() + static_cast<ptrdiff_t>(at),
-                             filter.begin() + static_cast<ptrdiff_t>(at + words));
-    out.tags.push_back(TagOf(filter.data(), salt));
-  }
-  return out;
-}
-
 class EncodingAttackTest : public testing::Test {
  protected:
   // The shares of records whose name the attacks re-identify beyond guessing the commonest
   // name: the 300 largest groups aligned with the list; the groups within each salt value.
-  std::pair<double, double> Attack(const Encoded& encoded, const std::vector<ListedName>& list,
+  std::pair<double, double> Attack(const HubView& encoded, const std::vector<ListedName>& list,
                                    const std::vector<std::string>& truth) const {
     const auto beyond_guessing = [&](const std::vector<std::optional<std::string>>& labels) {
       return ReidentifiedShare(labels, truth) - GuessedShare(labels, truth, list.front().name);
@@ -60,7 +30,8 @@ class EncodingAttackTest : public testing::Test {
     return b;
   }();
   SecretBytes secret_{secret_bytes_.data(), secret_bytes_.size()};
-  std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", kAttackedSettings);
+  BloomSettings settings_ = AttackedSettings();
+  std::unique_ptr<BloomEncoder> encoder_ = *BloomEncoder::Create(secret_, "p", settings_);
   std::vector<ListedName> given_ = PowerLawNames(1'000, 0.7, 1);
   std::vector<ListedName> family_ = PowerLawNames(5'000, 0.6, 2);
   ListedResidents residents_ = DrawResidents(20'000, given_, family_, 3);
@@ -71,8 +42,8 @@ TEST_F(EncodingAttackTest, UnsaltedNameFiltersGiveUpTheirNames) {
   std::vector<std::vector<std::string>> unsalted = residents_.values;
   for (auto& v : unsalted) v[2] = "1980-01-01";
   const auto [surnames, surnames_within] =
-      Attack(EncodeAll(*encoder_, unsalted, 1, Salt::kBirthDate), family_, residents_.surnames);
-  const auto [given, given_within] = Attack(EncodeAll(*encoder_, unsalted, 0, Salt::kBirthDate),
+      Attack(EncodeField(*encoder_, settings_, unsalted, 1, Salt::kBirthDate), family_, residents_.surnames);
+  const auto [given, given_within] = Attack(EncodeField(*encoder_, settings_, unsalted, 0, Salt::kBirthDate),
                                             given_, residents_.first_names);
   fmt::print("unsalted: surnames {:.4f}, given names {:.4f}\n", surnames, given);
   // The attack works: the test of the salted filters below means something.
@@ -84,7 +55,7 @@ TEST_F(EncodingAttackTest, SaltedNameFiltersGiveUpLessThanOnePercent) {
   for (Salt salt : kAllSalts) {
     for (int field : {0, 1}) {
       const auto& truth = field == 0 ? residents_.first_names : residents_.surnames;
-      const auto [aligned, within] = Attack(EncodeAll(*encoder_, residents_.values, field, salt),
+      const auto [aligned, within] = Attack(EncodeField(*encoder_, settings_, residents_.values, field, salt),
                                             field == 0 ? given_ : family_, truth);
       fmt::print("salted by {}: field {}: {:.4f} aligned, {:.4f} within a salt value\n",
                  salt == Salt::kBirthDate ? "birth date" : "address", field, aligned, within);
