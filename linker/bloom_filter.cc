@@ -109,6 +109,15 @@ std::string BirthDateSalt(std::string_view date) {
   return salt;
 }
 
+// The postcode's part of the address salt: its digits in ascending order, then its letters, so
+// that two digits typed the wrong way round keep the salt.
+std::string PostcodeSalt(std::string_view postcode) {
+  std::string digits, rest;
+  for (char c : postcode) ((c >= '0' && c <= '9') ? digits : rest) += c;
+  std::sort(digits.begin(), digits.end());
+  return digits + rest;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
@@ -156,7 +165,8 @@ void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_
     salts[static_cast<size_t>(Salt::kBirthDate)] = "d" + BirthDateSalt(value_of(birth_date_));
   }
   if (!value_of(postcode_).empty() && !value_of(house_number_).empty()) {
-    ((salts[static_cast<size_t>(Salt::kAddress)] = "a") += value_of(postcode_)) += '\0';
+    ((salts[static_cast<size_t>(Salt::kAddress)] = "a") += PostcodeSalt(value_of(postcode_))) +=
+        '\0';
     salts[static_cast<size_t>(Salt::kAddress)] += value_of(house_number_);
   }
   // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast

@@ -6,7 +6,7 @@
 //
 // A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
 // taken in either order, so that a date with the two swapped keeps its salt) and the address
-// (postcode and house number) — and is then cut into segments of equal whole 64-bit words
+// (postcode, its digits in either order, and house number) — and is then cut into segments of equal whole 64-bit words
 // (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the record's value
 // of the salt, 0 when the record lacks it: records with equal tags share the salt. Each field
 // has one segment per salt it is not part of (a name two, the birth date the address's, the

@@ -84,6 +84,21 @@ TEST(BloomFilterTest, RecordsThatShareASaltCompareFieldByFieldAndOthersNotAtAll)
   EXPECT_LT(Dice(Segment(s, a, 1), Segment(s, born_later, 1)), 0.5);
 }
 
+TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeDigits) {
+  SecretBytes secret = SecretBytes::Random(32);
+  BloomSettings s = Settings();
+  s.fields.push_back({"house_number", 1});
+  auto e = *BloomEncoder::Create(secret, "p", s);
+  const auto tag = [&](const std::string& postcode, const std::string& house) {
+    return TagOf(Encode(*e, {"jan", "jansen", "1980-02-12", postcode, house}).data(),
+                 Salt::kAddress);
+  };
+  EXPECT_NE(tag("5401AB", "3"), 0u);
+  EXPECT_EQ(tag("5401AB", "3"), tag("5410AB", "3"));
+  EXPECT_NE(tag("5401AB", "3"), tag("5401AC", "3"));
+  EXPECT_NE(tag("5401AB", "3"), tag("5401AB", "4"));
+}
+
 TEST(BloomFilterTest, FiltersAreKeyedBySecretAndProject) {
   SecretBytes s1 = SecretBytes::Random(32), s2 = SecretBytes::Random(32);
   const std::vector<std::string> v = {"jan", "jansen", "1980-02-12", "5401AB"};
