@@ -14,7 +14,9 @@ void RecordView::Read(const v1::PseudonymRecord& r, std::span<const int> kind_sl
                    ? reinterpret_cast<const MatchKey*>(r.household().data())
                    : nullptr;
   filter_.resize(r.bloom().size() / sizeof(uint64_t));
-  std::memcpy(filter_.data(), r.bloom().data(), filter_.size() * sizeof(uint64_t));
+  if (!filter_.empty()) {  // memcpy from or to null is undefined even for no bytes
+    std::memcpy(filter_.data(), r.bloom().data(), filter_.size() * sizeof(uint64_t));
+  }
 }
 
 }  // namespace stapel
