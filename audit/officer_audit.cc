@@ -112,9 +112,11 @@ absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const
 
 // The cell key method's promises, from the log alone: each cell-key release logs the
 // parameters of the manifest in force when it was made (the last manifest entry before it),
-// and a cell (data state, area, unit, population and measure as canonical expressions) has the
-// same value in every release that shows it. (No value in 1..threshold: CheckReleasedTable,
-// which the log's verification runs on every release.)
+// and a cell (period, area, unit, population and measure as canonical expressions) has the
+// same value in every release that shows it: in one data state as the method gives it, and
+// over the period's data states because the hub holds back every area whose data changed
+// (disclosure/cell_key.h); a new value would show what changed. (No value in 1..threshold:
+// CheckReleasedTable, which the log's verification runs on every release.)
 class CellKeyAudit {
  public:
   void Manifest(const nlohmann::json& entry) {
@@ -138,14 +140,15 @@ class CellKeyAudit {
         if (row.cells[m].suppressed) continue;
         const TableColumn& c = spec.columns[m];
         const std::string cell = fmt::format(
-            "{} {} {} [{}] [{}]", release.data_version, row.code,
+            "{}|{} {} [{}] [{}]", release.period, row.code,
             c.unit == CountUnit::kPersons ? "persons" : "households", c.population.ToString(),
             c.measure.ToString());
         auto [it, fresh] = seen_.try_emplace(cell, row.cells[m].value, release.seq);
         if (!fresh && it->second.first != row.cells[m].value) {
           return absl::FailedPreconditionError(fmt::format(
               "area {} measure {}: release #{} shows {}, release #{} showed {} for the same "
-              "cell of the same data; the cell key method gives the same cell one value",
+              "cell of the same period; the cell key method gives the same cell one value, and "
+              "after a change of the data the hub shows only areas that did not change",
               row.code, table.measures[m], release.seq, row.cells[m].value, it->second.second,
               it->second.first));
         }

@@ -295,10 +295,12 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
 // The release entry's "protection" of a cell-key release. Only what the reader may know: how
 // much the perturbation changed (the share changed, the mean deviation) would tell the noise of
 // the table's cells, so it goes to the hub's own log only.
-nlohmann::json CellKeyJson(const CellKeyResult& r) {
+nlohmann::json CellKeyJson(const CellKeyResult& r, size_t changed_buurten) {
   return {{"method", "cell_key"},
           {"suppressed_primary", r.suppressed},
           {"suppressed_secondary", r.complements},
+          {"held_back", r.held_back},
+          {"changed_buurten", changed_buurten},
           {"published", r.published}};
 }
 
@@ -411,6 +413,7 @@ absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
     contents += fmt::format("{}:{};", party->id, *content);
   }
   linked.counts = CountByBuurt(run.linker.persons(), run.buurt_codes, geography_);
+  linked.contents = AreaContentsOf(linked.counts);
   // The same records and the same linked counts: the same data state. (The counts are in, as
   // linking resolves a register's duplicate persons by the order it meets them; they are
   // hashed together with the records' digests, which nobody outside the hub knows, so the
@@ -464,6 +467,62 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
     out.releases.push_back(std::move(logged->released));
   }
   followed(0);  // the release being made
+  return out;
+}
+
+absl::StatusOr<Releaser::CellKeyHistory> Releaser::EarlierCellKeyReleases(
+    const Linked& linked, const std::string& period) {
+  CellKeyHistory out;
+  std::set<std::string> compared;  // data versions
+  const nlohmann::json now = RulesToJson(manifest_->disclosure);
+  for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
+    if (entry.value("period", "") != period) continue;
+    const uint64_t seq = entry.value("seq", uint64_t{0});
+    if (entry.value("rules", nlohmann::json::object()).value("method", "") != "cell_key") {
+      return absl::FailedPreconditionError(fmt::format(
+          "release #{} of this period was made by cell suppression; the cell key method "
+          "cannot guard its exact counts. Keep method = \"suppression\" for this project, or "
+          "release cell-key tables in a new project or period",
+          seq));
+    }
+    for (const char* field : {"max_deviation", "variance", "threshold"}) {
+      if (entry["rules"].value(field, nlohmann::json()) != now[field]) {
+        return absl::FailedPreconditionError(fmt::format(
+            "release #{} of this period was perturbed with {} {}, the manifest now says {}; "
+            "other parameters would give its cells a second draw to average. Restore them, or "
+            "release with the new ones in a new period",
+            seq, field, entry["rules"].value(field, nlohmann::json()).dump(), now[field].dump()));
+      }
+    }
+    ++out.earlier_releases;
+    const std::string version = entry.value("data_version", "");
+    if (version == linked.data_version || !compared.insert(version).second) continue;
+    auto cached = earlier_contents_.find(version);
+    if (cached == earlier_contents_.end()) {
+      auto stored = store_->StateCounts(version);
+      if (!stored.ok()) return stored.status();
+      const nlohmann::json kept = stored->has_value()
+                                      ? nlohmann::json::parse(**stored, nullptr, false)
+                                      : nlohmann::json();
+      if (!kept.is_object() || !kept.contains("cell_key_contents")) {
+        // Kept by a hub before this check (or not at all): nothing tells what stayed.
+        spdlog::warn("data state {} of release #{} has no kept area contents; every area "
+                     "counts as changed since",
+                     version.substr(0, 16), seq);
+        for (const auto& [buurt, digest] : linked.contents) out.changed_buurten.insert(buurt);
+        continue;
+      }
+      auto contents = AreaContentsFromJson(kept["cell_key_contents"]);
+      if (!contents.ok()) {
+        return absl::DataLossError(fmt::format(
+            "the kept area contents of data state {} do not parse ({}): restore the data "
+            "folder from a backup",
+            version.substr(0, 16), std::string(contents.status().message())));
+      }
+      cached = earlier_contents_.emplace(version, *std::move(contents)).first;
+    }
+    AddChangedBuurten(linked.contents, cached->second, &out.changed_buurten);
+  }
   return out;
 }
 
@@ -619,28 +678,32 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
   auto kept = store_->StateCounts(data_version);
   if (!kept.ok()) return kept.status();
   if (!kept->has_value()) {
-    if (absl::Status s = store_->PutStateCounts(data_version, BuurtCountsToJson(*counts).dump());
-        !s.ok()) {
+    nlohmann::json counts_json = BuurtCountsToJson(*counts);
+    counts_json["cell_key_contents"] = AreaContentsToJson((*linked)->contents);
+    if (absl::Status s = store_->PutStateCounts(data_version, counts_json.dump()); !s.ok()) {
       return s;
     }
   }
   const auto start = std::chrono::steady_clock::now();
   if (rules.method == DisclosureMethod::kCellKey) {
     // Consistent perturbation needs no guard: the same persons give the same value. But it
-    // cannot answer for exact counts released before by suppression.
+    // cannot answer for exact counts released before by suppression, nor show an area again
+    // after its data changed.
     if (!ptable_.ok()) return ptable_.status();
-    for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
-      if (entry.value("period", "") == period &&
-          entry.value("rules", nlohmann::json::object()).value("method", "") != "cell_key") {
-        return absl::FailedPreconditionError(fmt::format(
-            "release #{} of this period was made by cell suppression; the cell key method "
-            "cannot guard its exact counts. Keep method = \"suppression\" for this project, or "
-            "release cell-key tables in a new project or period",
-            entry.value("seq", uint64_t{0})));
-      }
-    }
+    auto history = EarlierCellKeyReleases(**linked, period);
+    if (!history.ok()) return history.status();
     out.table.table = BuildTable(*spec, *counts, geography_);
-    const CellKeyResult result = ApplyCellKey(rules, *ptable_, *spec, &out.table.table);
+    const CellKeyResult result = ApplyCellKey(rules, *ptable_, *spec, &out.table.table,
+                                              history->changed_buurten);
+    if (result.published == 0 && result.held_back > 0) {
+      return absl::FailedPreconditionError(fmt::format(
+          "the data of this period changed in {} buurten since its earlier cell-key releases, "
+          "which leaves nothing of this table to show: new values of a changed area would show "
+          "which counts the change touched (a rotation of the linkage secret changes every "
+          "area). Release corrected data as a new period ([periods] in the manifest), or use "
+          "method = \"suppression\" for a project whose data change within a period",
+          history->changed_buurten.size()));
+    }
     if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
     spdlog::info("cell key: {} counts published, {} changed by the perturbation (mean |change| "
                  "{:.2f})",
@@ -650,7 +713,9 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
                                              result.published);
     out.table.protection.primary = result.suppressed;
     out.table.protection.secondary = result.complements;
-    out.entry.protection = CellKeyJson(result);
+    out.table.by_guard = result.held_back;
+    out.table.earlier_checked = history->earlier_releases;
+    out.entry.protection = CellKeyJson(result, history->changed_buurten.size());
     out.entry.table = out.table.table.ToJson();
     return out;
   }

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "disclosure/cell_key.h"
 #include "disclosure/ptable.h"
 #include "disclosure/record_key.h"
 #include "disclosure/table_protection.h"
@@ -108,6 +110,7 @@ class Releaser {
   struct Linked {
     std::string submissions;  // what was linked: each party's current submission, the epoch
     BuurtCounts counts;
+    AreaContents contents;  // for the cell key method's check of what changed
     nlohmann::json linkage;
     std::string data_version;
   };
@@ -135,6 +138,16 @@ class Releaser {
   };
   absl::StatusOr<Guarded> EarlierReleases(const std::string& data_version,
                                           const std::string& period);
+  // The cell key method's view of earlier releases of `period`: refuses when one was made by
+  // cell suppression; else the buurten whose content differs between `linked` and any earlier
+  // data state with cell-key releases of the period (ApplyCellKey holds them back), and how
+  // many such releases there were. Callers hold mu_.
+  struct CellKeyHistory {
+    std::set<std::string> changed_buurten;
+    size_t earlier_releases = 0;
+  };
+  absl::StatusOr<CellKeyHistory> EarlierCellKeyReleases(const Linked& linked,
+                                                         const std::string& period);
 
   const Manifest* manifest_;
   SubmissionStore* store_;
@@ -148,6 +161,8 @@ class Releaser {
   std::mutex link_mu_;  // one link at a time
   // Per period, under link_mu_; a release holds its own reference.
   std::map<std::string, std::shared_ptr<const Linked>> linked_;
+  // The kept area contents of earlier data states, by data version, under mu_.
+  std::map<std::string, AreaContents> earlier_contents_;
   std::stop_source stopping_;
 };
 

@@ -75,14 +75,26 @@ void PrintLinkage(const nlohmann::json& linkage) {
   }
 }
 
-// The protection counts and where the release was saved (`base`.csv and `base`.json).
-void PrintSummary(const v1::ReleaseReply& reply, const std::string& base) {
-  std::cout << fmt::format(
-      "\nProtection: {} cells suppressed by the primary rules, {} complementary suppressions, "
-      "of which {} because of earlier releases of the same data ({} checked by the "
-      "differencing guard).\n",
-      reply.suppressed_primary(), reply.suppressed_secondary(), reply.suppressed_by_guard(),
-      reply.earlier_releases_checked());
+// The protection counts and where the release was saved (`base`.csv and `base`.json);
+// `entry`: the (last) release entry, for its method.
+void PrintSummary(const v1::ReleaseReply& reply, const nlohmann::json& entry,
+                  const std::string& base) {
+  if (entry.value("rules", nlohmann::json::object()).value("method", "") == "cell_key") {
+    std::cout << fmt::format(
+        "\nProtection: {} cells suppressed by the minimum area population or group disclosure, "
+        "{} complements; {} cells held back because their area's data changed since earlier "
+        "cell-key releases of the period ({} checked): new values there would show which "
+        "counts the change touched.\n",
+        reply.suppressed_primary(), reply.suppressed_secondary(), reply.suppressed_by_guard(),
+        reply.earlier_releases_checked());
+  } else {
+    std::cout << fmt::format(
+        "\nProtection: {} cells suppressed by the primary rules, {} complementary suppressions, "
+        "of which {} because of earlier releases of the same data ({} checked by the "
+        "differencing guard).\n",
+        reply.suppressed_primary(), reply.suppressed_secondary(), reply.suppressed_by_guard(),
+        reply.earlier_releases_checked());
+  }
   std::cout << "\nRelease " << reply.sequence() << " (table sha256 " << reply.table_sha256()
             << ")\nSaved " << base << ".csv and " << base << ".json; x = suppressed.\n";
 }
@@ -198,7 +210,7 @@ absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name
     if (!saved.ok()) return saved.status();
     PrintTable(saved->table);
     PrintLinkage(saved->entry.value("linkage", nlohmann::json::object()));
-    PrintSummary(reply, saved->base);
+    PrintSummary(reply, saved->entry, saved->base);
     PrintMethod(saved->entry.value("rules", nlohmann::json::object()));
     return absl::OkStatus();
   }
@@ -223,12 +235,14 @@ absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name
   file["period_sequences"] = reply.period_sequences();
   std::ofstream(base + ".json") << file.dump(2) << "\n";
   PrintTable(*trend);
-  PrintMethod(nlohmann::json::parse(reply.log_entry()).value("rules", nlohmann::json::object()));
+  auto last_entry = ParseJson(reply.log_entry(), "the hub's release entry");
+  if (!last_entry.ok()) return last_entry.status();
+  PrintMethod(last_entry->value("rules", nlohmann::json::object()));
   std::cout << "\nEach period's column is its own release (saved above, each in the log); the "
                "change is the difference of two published values, x where either is "
                "suppressed. The trend table's digest below is of the combined table, which the "
                "log holds as those releases.\n";
-  PrintSummary(reply, base);
+  PrintSummary(reply, *last_entry, base);
   return absl::OkStatus();
 }
 
