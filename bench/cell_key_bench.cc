@@ -2,12 +2,16 @@
 // (disclosure/cell_key.h), with what the method promises beside them: per small count (true
 // value 1..k-1), how often the attacker's estimate is the true value.
 //   averaging    the same cell asked in 100 phrasings: one value, so the mean is that value
-//   differencing A AND B as A + B - (A OR B), and its mean with the published A AND B
-//   update       one person leaves a buurt; the attacker, asking the five indicators before
-//                and after, says the person had an indicator where its count changed
+//   differencing A AND B as A + B - (A OR B), its mean with the published A AND B, and the
+//                likeliest count given both to an attacker who knows the p-table
+//   update       one person leaves a buurt (the attacker knows which); the attacker asks the
+//                five indicators per buurt, wijk and gemeente before and after, through the
+//                hub's own path (BuildTable, AreaContentsOf, ApplyCellKey), and says the person
+//                had an indicator where a count of an area holding them changed
 // Baselines in the same run: the p-table's own probability that a count is published
-// unchanged (averaged over the small counts attacked), and for the update the guess "had
-// none" (right for every indicator the person lacked).
+// unchanged (averaged over the small counts attacked); for the update the guess "had none"
+// (right for every indicator the person lacked), and the same attack on releases that do not
+// hold back changed areas (update_unguarded_right).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -15,6 +19,8 @@
 #include <random>
 
 #include "disclosure/cell_key.h"
+#include "records/area_code.h"
+#include "tables/geography.h"
 
 namespace stapel {
 namespace {
@@ -28,7 +34,8 @@ struct Person {
   uint32_t key;
 };
 
-// 400 buurten of 60 to 400 residents, problems piling up as in the demo.
+// 400 buurten of 60 to 400 residents in 20 wijken of one gemeente, problems piling up as in
+// the demo.
 std::vector<std::vector<Person>> Population(std::mt19937_64& rng) {
   std::vector<std::vector<Person>> buurten(400);
   for (auto& persons : buurten) {
@@ -47,6 +54,61 @@ std::vector<std::vector<Person>> Population(std::mt19937_64& rng) {
   return buurten;
 }
 
+std::string BuurtCode(size_t b) { return fmt::format("BU9999{:02d}{:02d}", b / 20 + 1, b % 20 + 1); }
+
+// The hub's counts of the population: per buurt, persons and key sums per indicator bits.
+BuurtCounts CountsOf(const std::vector<std::vector<Person>>& buurten) {
+  BuurtCounts counts;
+  for (size_t b = 0; b < buurten.size(); ++b) {
+    AttributeCounts& c = counts.buurten[BuurtCode(b)];
+    for (const Person& p : buurten[b]) {
+      ++c.persons[p.bits];
+      c.person_keys[p.bits] += p.key;
+    }
+  }
+  return counts;
+}
+
+// One column per indicator, at buurt level.
+TableSpec IndicatorTable() {
+  TableSpec spec;
+  for (int a = 0; a < kIndicators; ++a) spec.attributes.push_back(fmt::format("a{}", a));
+  for (int a = 0; a < kIndicators; ++a) {
+    spec.columns.push_back({.name = spec.attributes[a],
+                            .unit = CountUnit::kPersons,
+                            .population = IndicatorExpression(),
+                            .measure = *IndicatorExpression::Parse(spec.attributes[a],
+                                                                   spec.attributes),
+                            .population_column = -1});
+  }
+  return spec;
+}
+
+// P(published = y | true = n) by the p-table (counts beyond its last row use it, shifted).
+double Likelihood(const PTable& ptable, int64_t n, int64_t y) {
+  const int64_t last = static_cast<int64_t>(ptable.rows().size()) - 1;
+  const int64_t row = std::min(n, last);
+  for (const PTransition& t : ptable.rows()[static_cast<size_t>(row)]) {
+    if (t.to + (n - row) == y) return t.p;
+  }
+  return 0;
+}
+
+// The distribution of e_A + e_B - e_E for three counts perturbed by the p-table's last row
+// (counts large enough), as offset -> probability.
+std::map<int64_t, double> DifferenceNoise(const PTable& ptable) {
+  const int64_t last = static_cast<int64_t>(ptable.rows().size()) - 1;
+  std::map<int64_t, double> one;
+  for (const PTransition& t : ptable.rows().back()) one[t.to - last] += t.p;
+  std::map<int64_t, double> out;
+  for (const auto& [a, pa] : one) {
+    for (const auto& [b, pb] : one) {
+      for (const auto& [e, pe] : one) out[a + b - e] += pa * pb * pe;
+    }
+  }
+  return out;
+}
+
 // The true count and cell key of the persons that `counts` selects.
 template <typename Counts>
 Cell CellOf(const std::vector<Person>& persons, Counts counts) {
@@ -61,13 +123,15 @@ Cell CellOf(const std::vector<Person>& persons, Counts counts) {
 }
 
 void BM_CellKeyAttacks(benchmark::State& state) {
-  const CellKeyParams params;  // the manifest's defaults
-  const PTable ptable = *PTable::Create(params);
+  DisclosureRules rules;  // the manifest's defaults, with the cell key method
+  rules.method = DisclosureMethod::kCellKey;
+  const PTable ptable = *PTable::Create(rules.cell_key);
   const int k = 10;
   std::mt19937_64 rng(2026);
-  int64_t small = 0, direct = 0, differencing = 0, combined = 0;
+  int64_t small = 0, direct = 0, differencing = 0, combined = 0, likeliest = 0;
+  const std::map<int64_t, double> noise = DifferenceNoise(ptable);
   double stay = 0;
-  int64_t update_guesses = 0, update_right = 0, baseline_right = 0;
+  int64_t update_guesses = 0, update_right = 0, unguarded_right = 0, baseline_right = 0;
   for (auto _ : state) {
     const auto buurten = Population(rng);
     for (const auto& persons : buurten) {
@@ -87,6 +151,15 @@ void BM_CellKeyAttacks(benchmark::State& state) {
           differencing += e == both.value;
           combined += std::llround((static_cast<double>(d) + static_cast<double>(e)) / 2) ==
                       both.value;
+          // The attacker who knows the p-table: the most likely count given both.
+          int64_t best = 0;
+          double best_p = -1;
+          for (int64_t n = 0; n <= 40; ++n) {
+            const auto q = noise.find(e - n);
+            const double p = Likelihood(ptable, n, d) * (q == noise.end() ? 0 : q->second);
+            if (p > best_p) best = n, best_p = p;
+          }
+          likeliest += best == both.value;
           const auto& row = ptable.rows()[static_cast<size_t>(
               std::min<int64_t>(both.value, static_cast<int64_t>(ptable.rows().size()) - 1))];
           for (const PTransition& t : row) {
@@ -96,21 +169,43 @@ void BM_CellKeyAttacks(benchmark::State& state) {
           }
         }
       }
-      // One person leaves.
-      std::vector<Person> after = persons;
-      const size_t leaving = rng() % after.size();
-      const uint64_t had = after[leaving].bits;
-      after.erase(after.begin() + static_cast<ptrdiff_t>(leaving));
+    }
+    // Updates, one at a time from the same first state: one person leaves a buurt.
+    const TableSpec spec = IndicatorTable();
+    const BuurtCounts counts = CountsOf(buurten);
+    const AreaContents contents = AreaContentsOf(counts);
+    AreaTable first = BuildTable(spec, counts, Geography());
+    ApplyCellKey(rules, ptable, spec, &first);
+    for (size_t b = 0; b < buurten.size(); b += 4) {
+      auto after = buurten;
+      const size_t leaving = rng() % after[b].size();
+      const uint64_t had = after[b][leaving].bits;
+      after[b].erase(after[b].begin() + static_cast<ptrdiff_t>(leaving));
+      const BuurtCounts after_counts = CountsOf(after);
+      std::set<std::string> changed;
+      AddChangedBuurten(AreaContentsOf(after_counts), contents, &changed);
+      AreaTable guarded = BuildTable(spec, after_counts, Geography());
+      AreaTable unguarded = guarded;
+      ApplyCellKey(rules, ptable, spec, &guarded, changed);
+      ApplyCellKey(rules, ptable, spec, &unguarded);
+      // The rows of the areas that hold the person: the gemeente, the wijk, the buurt.
+      const std::string buurt = BuurtCode(b);
+      const auto guess = [&](const AreaTable& table, int a) {
+        for (size_t r = 0; r < table.rows.size(); ++r) {
+          const std::string& code = table.rows[r].code;
+          if (code != buurt && code != WijkOfBuurt(buurt) && code != "GM9999") continue;
+          const Cell& now = table.rows[r].cells[static_cast<size_t>(a)];
+          const Cell& then = first.rows[r].cells[static_cast<size_t>(a)];
+          if (!now.suppressed && !then.suppressed && now.value != then.value) return true;
+        }
+        return false;
+      };
       for (int a = 0; a < kIndicators; ++a) {
-        const uint64_t m = uint64_t{1} << a;
-        const auto counts = [&](uint64_t x) { return (x & m) != 0; };
-        const Cell before_cell = CellOf(persons, counts);
-        const Cell after_cell = CellOf(after, counts);
-        const bool changed = ptable.Perturbed(before_cell.value, before_cell.key) !=
-                             ptable.Perturbed(after_cell.value, after_cell.key);
+        const bool truth = (had & (uint64_t{1} << a)) != 0;
         ++update_guesses;
-        update_right += changed == ((had & m) != 0);
-        baseline_right += (had & m) == 0;
+        update_right += guess(guarded, a) == truth;
+        unguarded_right += guess(unguarded, a) == truth;
+        baseline_right += !truth;
       }
     }
   }
@@ -122,7 +217,9 @@ void BM_CellKeyAttacks(benchmark::State& state) {
   state.counters["averaging_hits"] = share(direct, small);  // one value however often asked
   state.counters["differencing_hits"] = share(differencing, small);
   state.counters["combined_hits"] = share(combined, small);
+  state.counters["likeliest_hits"] = share(likeliest, small);
   state.counters["update_right"] = share(update_right, update_guesses);
+  state.counters["update_unguarded_right"] = share(unguarded_right, update_guesses);
   state.counters["update_baseline"] = share(baseline_right, update_guesses);
 }
 BENCHMARK(BM_CellKeyAttacks)->Unit(benchmark::kMillisecond)->Iterations(5);
