@@ -3,13 +3,15 @@
 // value 1..k-1), how often the attacker's estimate is the true value.
 //   averaging    the same cell asked in 100 phrasings: one value, so the mean is that value
 //   differencing A AND B as A + B - (A OR B), its mean with the published A AND B, and the
-//                likeliest count given both to an attacker who knows the p-table
+//                likeliest count given both to an attacker who knows the p-table and how such
+//                counts are spread over buurten
+//   inclusion-exclusion  A AND B AND C from A OR B OR C, the three, and their three pairs
 //   update       one person leaves a buurt (the attacker knows which); the attacker asks the
 //                five indicators per buurt, wijk and gemeente before and after, through the
 //                hub's own path (BuildTable, AreaContentsOf, ApplyCellKey), and says the person
 //                had an indicator where a count of an area holding them changed
 // Baselines in the same run: the p-table's own probability that a count is published
-// unchanged (averaged over the small counts attacked); for the update the guess "had none"
+// unchanged (averaged over the small counts attacked, and for counts beyond its rows); for the update the guess "had none"
 // (right for every indicator the person lacked), and the same attack on releases that do not
 // hold back changed areas (update_unguarded_right).
 #include <benchmark/benchmark.h>
@@ -129,11 +131,24 @@ void BM_CellKeyAttacks(benchmark::State& state) {
   const int k = 10;
   std::mt19937_64 rng(2026);
   int64_t small = 0, direct = 0, differencing = 0, combined = 0, likeliest = 0;
+  int64_t small_triples = 0, inclusion_exclusion = 0;
   const std::map<int64_t, double> noise = DifferenceNoise(ptable);
   double stay = 0;
   int64_t update_guesses = 0, update_right = 0, unguarded_right = 0, baseline_right = 0;
   for (auto _ : state) {
     const auto buurten = Population(rng);
+    // The attacker's prior: how counts of two indicators are spread over buurten (generous:
+    // the true spread, which published tables let one estimate).
+    std::vector<double> prior(41, 1e-9);
+    for (const auto& persons : buurten) {
+      for (int a = 0; a < kIndicators; ++a) {
+        for (int b = a + 1; b < kIndicators; ++b) {
+          const uint64_t m = (uint64_t{1} << a) | (uint64_t{1} << b);
+          const Cell both = CellOf(persons, [&](uint64_t x) { return (x & m) == m; });
+          prior[static_cast<size_t>(std::min<int64_t>(both.value, 40))] += 1;
+        }
+      }
+    }
     for (const auto& persons : buurten) {
       for (int a = 0; a < kIndicators; ++a) {
         for (int b = a + 1; b < kIndicators; ++b) {
@@ -151,12 +166,13 @@ void BM_CellKeyAttacks(benchmark::State& state) {
           differencing += e == both.value;
           combined += std::llround((static_cast<double>(d) + static_cast<double>(e)) / 2) ==
                       both.value;
-          // The attacker who knows the p-table: the most likely count given both.
+          // The attacker who knows the p-table and the prior: the likeliest count given both.
           int64_t best = 0;
           double best_p = -1;
           for (int64_t n = 0; n <= 40; ++n) {
             const auto q = noise.find(e - n);
-            const double p = Likelihood(ptable, n, d) * (q == noise.end() ? 0 : q->second);
+            const double p = prior[static_cast<size_t>(n)] * Likelihood(ptable, n, d) *
+                             (q == noise.end() ? 0 : q->second);
             if (p > best_p) best = n, best_p = p;
           }
           likeliest += best == both.value;
@@ -166,6 +182,25 @@ void BM_CellKeyAttacks(benchmark::State& state) {
             if (t.to == std::min<int64_t>(both.value, static_cast<int64_t>(ptable.rows().size()) - 1)) {
               stay += t.p;
             }
+          }
+        }
+      }
+      // Inclusion-exclusion over three indicators: A AND B AND C from the seven other cells.
+      for (int a = 0; a < kIndicators; ++a) {
+        for (int b = a + 1; b < kIndicators; ++b) {
+          for (int c = b + 1; c < kIndicators; ++c) {
+            const uint64_t ma = uint64_t{1} << a, mb = uint64_t{1} << b, mc = uint64_t{1} << c;
+            const auto all = [&](uint64_t m) {
+              return CellOf(persons, [&](uint64_t x) { return (x & m) == m; });
+            };
+            const Cell three = all(ma | mb | mc);
+            if (three.value < 1 || three.value >= k) continue;
+            const auto pub = [&](const Cell& cell) { return ptable.Perturbed(cell.value, cell.key); };
+            const Cell any = CellOf(persons, [&](uint64_t x) { return (x & (ma | mb | mc)) != 0; });
+            const int64_t estimate = pub(any) - pub(all(ma)) - pub(all(mb)) - pub(all(mc)) +
+                                     pub(all(ma | mb)) + pub(all(ma | mc)) + pub(all(mb | mc));
+            ++small_triples;
+            inclusion_exclusion += estimate == three.value;
           }
         }
       }
@@ -218,6 +253,12 @@ void BM_CellKeyAttacks(benchmark::State& state) {
   state.counters["differencing_hits"] = share(differencing, small);
   state.counters["combined_hits"] = share(combined, small);
   state.counters["likeliest_hits"] = share(likeliest, small);
+  state.counters["inclusion_exclusion_hits"] = share(inclusion_exclusion, small_triples);
+  double zero = 0;  // the p-table's probability of no perturbation, for counts beyond its rows
+  for (const PTransition& t : ptable.rows().back()) {
+    if (t.to == static_cast<int64_t>(ptable.rows().size()) - 1) zero = t.p;
+  }
+  state.counters["ptable_zero_perturbation"] = zero;
   state.counters["update_right"] = share(update_right, update_guesses);
   state.counters["update_unguarded_right"] = share(unguarded_right, update_guesses);
   state.counters["update_baseline"] = share(baseline_right, update_guesses);
