@@ -104,11 +104,16 @@ std::string ReleaseText(const nlohmann::json& e) {
       request.value("population", std::string("?")), request.value("level", std::string("?")),
       OfPeriod(e), measures, rows, columns, suppressed, cells);
   if (rules.value("method", "") == "cell_key") {
-    return head + fmt::format(
-                      "; cell key method: counts perturbed by at most {}, variance {}, none in "
-                      "1..{}",
-                      rules.value("max_deviation", 0), rules.value("variance", 0.0),
-                      rules.value("threshold", 0));
+    const int held_back = protection.value("held_back", 0);
+    return head +
+           fmt::format(
+               "; cell key method: counts perturbed by at most {}, variance {}, none in 1..{}{}",
+               rules.value("max_deviation", 0), rules.value("variance", 0.0),
+               rules.value("threshold", 0),
+               held_back == 0 ? ""
+                              : fmt::format("; {} cells held back: their areas' data changed "
+                                            "since earlier releases of the period",
+                                            held_back));
   }
   return head + fmt::format(
                     " ({} by the differencing guard against {} earlier releases); rules k = {}, "

@@ -112,11 +112,12 @@ absl::Status AuditTogether(const std::vector<const LoggedRelease*>& group, const
 
 // The cell key method's promises, from the log alone: each cell-key release logs the
 // parameters of the manifest in force when it was made (the last manifest entry before it),
-// and a cell (period, area, unit, population and measure as canonical expressions) has the
-// same value in every release that shows it: in one data state as the method gives it, and
-// over the period's data states because the hub holds back every area whose data changed
-// (disclosure/cell_key.h); a new value would show what changed. (No value in 1..threshold:
-// CheckReleasedTable, which the log's verification runs on every release.)
+// and a cell (area, unit, population and measure as canonical expressions) has one value in
+// every release of the same data state that shows it, as the method gives it; and in every
+// release of the same period made by a hub that holds back the areas a change touched
+// (disclosure/cell_key.h; its entries count "held_back"), since a new value would show what
+// changed. (No value in 1..threshold: CheckReleasedTable, which the log's verification runs on
+// every release.)
 class CellKeyAudit {
  public:
   void Manifest(const nlohmann::json& entry) {
@@ -135,22 +136,37 @@ class CellKeyAudit {
     }
     const TableSpec& spec = release.released.spec;
     const AreaTable& table = release.released.table;
+    const bool holds_back =
+        entry.value("protection", nlohmann::json::object()).contains("held_back");
     for (const AreaRow& row : table.rows) {
       for (size_t m = 0; m < row.cells.size() && m < spec.columns.size(); ++m) {
         if (row.cells[m].suppressed) continue;
         const TableColumn& c = spec.columns[m];
         const std::string cell = fmt::format(
-            "{}|{} {} [{}] [{}]", release.period, row.code,
-            c.unit == CountUnit::kPersons ? "persons" : "households", c.population.ToString(),
-            c.measure.ToString());
-        auto [it, fresh] = seen_.try_emplace(cell, row.cells[m].value, release.seq);
-        if (!fresh && it->second.first != row.cells[m].value) {
+            "{} {} [{}] [{}]", row.code, c.unit == CountUnit::kPersons ? "persons" : "households",
+            c.population.ToString(), c.measure.ToString());
+        const int64_t value = row.cells[m].value;
+        auto check = [&](const std::string& key, std::string_view of) -> absl::Status {
+          auto [it, fresh] = seen_.try_emplace(key, value, release.seq);
+          if (fresh || it->second.first == value) return absl::OkStatus();
           return absl::FailedPreconditionError(fmt::format(
-              "area {} measure {}: release #{} shows {}, release #{} showed {} for the same "
-              "cell of the same period; the cell key method gives the same cell one value, and "
-              "after a change of the data the hub shows only areas that did not change",
-              row.code, table.measures[m], release.seq, row.cells[m].value, it->second.second,
-              it->second.first));
+              "area {} measure {}: release #{} shows {}, release #{} showed {} for the same cell "
+              "of {}; the cell key method gives the same cell one value{}",
+              row.code, table.measures[m], release.seq, value, it->second.second, it->second.first,
+              of,
+              of == "the same data"
+                  ? ""
+                  : ", and after a change of the data the hub shows only areas that did not "
+                    "change"));
+        };
+        if (absl::Status s = check("data " + release.data_version + " " + cell, "the same data");
+            !s.ok()) {
+          return s;
+        }
+        if (!holds_back) continue;
+        if (absl::Status s = check("period " + release.period + "|" + cell, "the same period");
+            !s.ok()) {
+          return s;
         }
       }
     }

@@ -142,8 +142,7 @@ absl::StatusOr<std::vector<NarrowedCount>> NarrowedConjunctions(
   for (int s = 0; s < states; ++s) {
     for (const auto& [buurt, counts] : (s == 0 ? truth : earlier_states[s - 1]).buurten) {
       int leaf = -1;
-      for (const std::string& code :
-           {buurt, WijkOfBuurt(buurt), GemeenteOfWijk(WijkOfBuurt(buurt))}) {
+      for (const std::string& code : AreasHoldingBuurt(buurt)) {
         if (const int a = areas.Find(s, code); a >= 0) {
           leaf = areas.children[a].empty() ? a : -1;
           break;

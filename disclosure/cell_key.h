@@ -14,19 +14,24 @@
 // contributors changed would get new keys and the others keep their values, so comparing the
 // two releases shows which cells the change touched (one person leaves: their indicators).
 // Drawing every cell anew would give the attacker a second draw of each count to average.
-// So, after a change, an area whose content changed (AreaContents) is held back in every
-// cell-key release of the new state, and with it every coarser area that holds it; every other
-// cell has the same contributors as before and shows the same value, so the releases of the new
-// state tell nothing the old state's could not. (A rotation of the linkage secret gives every
-// person a new record key: every area changes.)
-// Limit: the suppressed cells are not proved with the attacker's LP as suppression's are.
+// So, after a change, an area whose content changed (disclosure/area_contents.h) is held back
+// in every cell-key release of the new state, with every coarser area that holds it; every
+// other cell has the same contributors as before and shows the same value. And a cell the same
+// table would suppress over an earlier state (a tiny area, group disclosure, their
+// complements) stays suppressed, so what the new state shows is what that table would have
+// shown over each earlier state: nothing the old state's releases could not.
+// Limits: the suppressed cells are not proved with the attacker's LP as suppression's are. The
+// record keys follow the pseudonyms: after a rotation of the linkage secret every person has a
+// new key, so within a period every area counts as changed, and across periods the same cells
+// get fresh noise (an attacker who compares a cell in periods of two epochs sees two draws).
+// Periods are separate statistics, as for suppression (docs/threat-model.md): the same persons
+// give a cell the same value in two periods, so comparing periods shows which cells changed.
 
-#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
-#include <nlohmann/json.hpp>
 #include "disclosure/ptable.h"
 #include "project/manifest.h"
 #include "tables/area_table.h"
@@ -44,28 +49,25 @@ struct CellKeyResult {
   int held_back = 0;  // cells of areas whose data changed since earlier releases (see above)
 };
 
-// Per buurt, a digest of everything its cells are made of: the counts and record-key sums of
-// each class of persons and of households. A buurt keeps its digest exactly when every cell over
-// it keeps its contributors (up to a 2^-32 chance that two persons' keys sum alike).
-using AreaContents = std::map<std::string, std::string, std::less<>>;
-AreaContents AreaContentsOf(const BuurtCounts& counts);
-// {buurt: digest}; FromJson: INVALID_ARGUMENT for another shape.
-nlohmann::json AreaContentsToJson(const AreaContents& contents);
-absl::StatusOr<AreaContents> AreaContentsFromJson(const nlohmann::json& json);
-// Adds to `changed` every buurt whose digest differs between `now` and `earlier`, or that only
-// one of them has.
-void AddChangedBuurten(const AreaContents& now, const AreaContents& earlier,
-                       std::set<std::string>* changed);
+// What the earlier data states of a period mean for a new cell-key table.
+struct EarlierCellKeyStates {
+  // Buurten whose content differs from any earlier state with cell-key releases of the period.
+  std::set<std::string> changed_buurten;
+  // The table of the same spec built over each of those states (true counts; their keys are
+  // not needed): its suppressions stay suppressed.
+  std::vector<AreaTable> tables;
+};
 
-// Holds back every cell of each row whose area is, or holds, a buurt of `changed_buurten`;
-// applies the primary rules (ApplyPrimaryRules), suppresses a complement in every relation
-// with one suppressed cell (CoverLoneSuppressions: a total minus its published parts would
-// give it within a few times max_deviation), then the p-table of `rules.cell_key` to every
-// published count of `table`, from its true value and cell key. `rules.method` must be
-// kCellKey; `ptable` must be made from `rules.cell_key`.
+// Applies the primary rules (ApplyPrimaryRules) and suppresses a complement in every relation
+// with one suppressed cell (CoverLoneSuppressions: a total minus its published parts would give
+// it within a few times max_deviation), to `table` and to each of `earlier.tables`, and keeps
+// every cell any of them suppressed suppressed; holds back every cell of each row whose area is,
+// or holds, a buurt of `earlier.changed_buurten`; then applies the p-table of `rules.cell_key`
+// to every published count of `table`, from its true value and cell key. `rules.method` must be
+// kCellKey; `ptable` must be made from `rules.cell_key`; `earlier.tables` must be of `spec`.
 CellKeyResult ApplyCellKey(const DisclosureRules& rules, const PTable& ptable,
                            const TableSpec& spec, AreaTable* table,
-                           const std::set<std::string>& changed_buurten = {});
+                           const EarlierCellKeyStates& earlier = {});
 
 }  // namespace stapel
 

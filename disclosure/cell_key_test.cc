@@ -77,66 +77,56 @@ TEST(CellKeyTest, OnlyTheMinimumAreaPopulationAndGroupDisclosureSuppress) {
   EXPECT_TRUE(table.rows[2].cells[0].suppressed || table.rows[3].cells[0].suppressed);
 }
 
-TEST(CellKeyTest, AnAreaWhoseContributorsChangedIsHeldBackWithTheAreasThatHoldIt) {
-  // Two buurten; in the first, one person with indicator 1 (key 5) is replaced by another with
-  // the same indicator (key 9): every count stays, but the cells over it change contributors.
-  BuurtCounts before;
-  before.buurten["BU99990101"] = {.persons = {{0, 20}, {1, 3}},
-                                  .households = {},
-                                  .person_keys = {{0, 100}, {1, 5 + 6 + 7}},
-                                  .household_keys = {}};
-  before.buurten["BU99990201"] = {.persons = {{0, 30}, {1, 4}},
-                                  .households = {},
-                                  .person_keys = {{0, 200}, {1, 40}},
-                                  .household_keys = {}};
-  BuurtCounts after = before;
-  after.buurten["BU99990101"].person_keys[1] = 9 + 6 + 7;
-  std::set<std::string> changed;
-  AddChangedBuurten(AreaContentsOf(after), AreaContentsOf(before), &changed);
-  EXPECT_EQ(changed, std::set<std::string>{"BU99990101"});
-  changed.clear();
-  AddChangedBuurten(AreaContentsOf(before), AreaContentsOf(before), &changed);
-  EXPECT_TRUE(changed.empty());
-  // A buurt only one state has counts as changed; the contents survive their JSON.
-  BuurtCounts fewer = before;
-  fewer.buurten.erase("BU99990201");
-  auto read = AreaContentsFromJson(AreaContentsToJson(AreaContentsOf(fewer)));
-  ASSERT_TRUE(read.ok());
-  AddChangedBuurten(*read, AreaContentsOf(before), &changed);
-  EXPECT_EQ(changed, std::set<std::string>{"BU99990201"});
-  EXPECT_FALSE(AreaContentsFromJson(nlohmann::json::array()).ok());
-
+TEST(CellKeyTest, AfterAChangeTheAreasHoldingItAreHeldBackAndEarlierSuppressionsStay) {
   DisclosureRules rules;
   rules.method = DisclosureMethod::kCellKey;
-  rules.min_area_population = 0;
   const PTable ptable = *PTable::Create(rules.cell_key);
   TableSpec spec;
   spec.columns.resize(1);
-  const auto row = [](AreaLevel level, std::string code, std::string parent, int64_t n) {
+  const auto row = [](AreaLevel level, std::string code, std::string parent, int64_t n,
+                      int64_t residents) {
     return AreaRow{.level = level,
                    .code = std::move(code),
                    .name = "",
                    .parent = std::move(parent),
                    .cells = {Cell{.value = n, .suppressed = false, .key = 12345}},
-                   .residents = 100};
+                   .residents = residents};
   };
-  AreaTable table{.measures = {"n"},
-                  .rows = {row(AreaLevel::kGemeente, "GM9999", "", 57),
-                           row(AreaLevel::kWijk, "WK999901", "GM9999", 23),
-                           row(AreaLevel::kBuurt, "BU99990101", "WK999901", 23),
-                           row(AreaLevel::kWijk, "WK999902", "GM9999", 34),
-                           row(AreaLevel::kBuurt, "BU99990201", "WK999902", 34)}};
-  const CellKeyResult result =
-      ApplyCellKey(rules, ptable, spec, &table, std::set<std::string>{"BU99990101"});
-  EXPECT_EQ(result.held_back, 3);
-  EXPECT_EQ(result.suppressed, 0);
-  EXPECT_EQ(result.complements, 0);
-  EXPECT_EQ(result.published, 2);
-  for (const AreaRow& r : table.rows) {
-    EXPECT_EQ(r.cells[0].suppressed,
-              r.code == "GM9999" || r.code == "WK999901" || r.code == "BU99990101")
-        << r.code;
+  // Wijk 01: B (changes from 25 to 15), C, X and the tiny Y; wijk 02 one buurt.
+  const auto table_with = [&](int64_t b) {
+    return AreaTable{.measures = {"n"},
+                     .rows = {row(AreaLevel::kGemeente, "GM9999", "", 115 + b, 1000),
+                              row(AreaLevel::kWijk, "WK999901", "GM9999", 55 + b, 600),
+                              row(AreaLevel::kBuurt, "BU99990101", "WK999901", b, 200),
+                              row(AreaLevel::kBuurt, "BU99990102", "WK999901", 30, 200),
+                              row(AreaLevel::kBuurt, "BU99990103", "WK999901", 20, 170),
+                              row(AreaLevel::kBuurt, "BU99990104", "WK999901", 5, 30),
+                              row(AreaLevel::kWijk, "WK999902", "GM9999", 60, 400),
+                              row(AreaLevel::kBuurt, "BU99990201", "WK999902", 60, 400)}};
+  };
+  // Over the earlier state the tiny Y is covered by X, the smallest of its wijk.
+  AreaTable before = table_with(25);
+  ApplyCellKey(rules, ptable, spec, &before);
+  EXPECT_TRUE(before.rows[5].cells[0].suppressed && before.rows[4].cells[0].suppressed);
+  EXPECT_FALSE(before.rows[2].cells[0].suppressed || before.rows[1].cells[0].suppressed);
+
+  const EarlierCellKeyStates earlier{.changed_buurten = {"BU99990101"}, .tables = {table_with(25)}};
+  AreaTable after = table_with(15);
+  const CellKeyResult result = ApplyCellKey(rules, ptable, spec, &after, earlier);
+  EXPECT_EQ(result.held_back, 3);    // the buurt, its wijk, the gemeente
+  EXPECT_EQ(result.suppressed, 1);   // Y
+  EXPECT_EQ(result.complements, 1);  // X, as before
+  EXPECT_EQ(result.published, 3);
+  for (const AreaRow& r : after.rows) {
+    const bool shown = r.code == "BU99990102" || r.code == "WK999902" || r.code == "BU99990201";
+    EXPECT_EQ(r.cells[0].suppressed, !shown) << r.code;
   }
+  // The new state alone would cover Y with B, held back anyway, and show X: the earlier
+  // state's W - B - C - X would then give Y.
+  AreaTable alone = table_with(15);
+  ApplyCellKey(rules, ptable, spec, &alone,
+               EarlierCellKeyStates{.changed_buurten = {"BU99990101"}, .tables = {}});
+  EXPECT_FALSE(alone.rows[4].cells[0].suppressed);
 }
 
 }  // namespace

@@ -598,7 +598,7 @@ int ReleaseModel::AreaIndex(const std::string& code, const std::string& parent_c
 }
 
 int ReleaseModel::LeafOf(const std::string& buurt, int state) const {
-  for (const std::string& code : {buurt, WijkOfBuurt(buurt), GemeenteOfWijk(WijkOfBuurt(buurt))}) {
+  for (const std::string& code : AreasHoldingBuurt(buurt)) {
     auto it = area_index_.find(StateCode(code, state));
     if (it != area_index_.end()) return children_[it->second].empty() ? it->second : -1;
   }

@@ -30,6 +30,12 @@ std::string GemeenteOfWijk(std::string_view wijk_code) {
   return fmt::format("GM{}", wijk_code.substr(2, 4));
 }
 
+std::array<std::string, 3> AreasHoldingBuurt(std::string_view buurt_code) {
+  std::string wijk = WijkOfBuurt(buurt_code);
+  std::string gemeente = GemeenteOfWijk(wijk);
+  return {std::string(buurt_code), std::move(wijk), std::move(gemeente)};
+}
+
 std::string GemeenteOfArea(std::string_view code) {
   const auto digits = [&](size_t n) {
     return code.size() == 2 + n && std::all_of(code.begin() + 2, code.end(), [](char c) {

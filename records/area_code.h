@@ -4,6 +4,7 @@
 // CBS area codes: gemeente GMgggg, wijk WKggggww, buurt BUggggwwbb. A buurt's wijk is
 // "WK" + code[2:8], its gemeente "GM" + code[2:6].
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@ absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text);
 
 std::string WijkOfBuurt(std::string_view buurt_code);    // requires a valid buurt code
 std::string GemeenteOfWijk(std::string_view wijk_code);  // requires a valid wijk code
+// The buurt, its wijk and its gemeente: the areas whose counts a buurt's persons are in.
+std::array<std::string, 3> AreasHoldingBuurt(std::string_view buurt_code);  // a valid code
 // The gemeente of any area code (GMgggg, WKggggww or BUggggwwbb), or "" for a code of another
 // shape.
 std::string GemeenteOfArea(std::string_view code);

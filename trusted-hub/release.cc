@@ -295,12 +295,11 @@ nlohmann::json ProtectionJson(const ProtectedTable& t) {
 // The release entry's "protection" of a cell-key release. Only what the reader may know: how
 // much the perturbation changed (the share changed, the mean deviation) would tell the noise of
 // the table's cells, so it goes to the hub's own log only.
-nlohmann::json CellKeyJson(const CellKeyResult& r, size_t changed_buurten) {
+nlohmann::json CellKeyJson(const CellKeyResult& r) {
   return {{"method", "cell_key"},
           {"suppressed_primary", r.suppressed},
           {"suppressed_secondary", r.complements},
           {"held_back", r.held_back},
-          {"changed_buurten", changed_buurten},
           {"published", r.published}};
 }
 
@@ -497,31 +496,41 @@ absl::StatusOr<Releaser::CellKeyHistory> Releaser::EarlierCellKeyReleases(
     ++out.earlier_releases;
     const std::string version = entry.value("data_version", "");
     if (version == linked.data_version || !compared.insert(version).second) continue;
-    auto cached = earlier_contents_.find(version);
-    if (cached == earlier_contents_.end()) {
+    auto kept = kept_states_.find(version);
+    if (kept == kept_states_.end()) {
       auto stored = store_->StateCounts(version);
       if (!stored.ok()) return stored.status();
-      const nlohmann::json kept = stored->has_value()
-                                      ? nlohmann::json::parse(**stored, nullptr, false)
-                                      : nlohmann::json();
-      if (!kept.is_object() || !kept.contains("cell_key_contents")) {
-        // Kept by a hub before this check (or not at all): nothing tells what stayed.
-        spdlog::warn("data state {} of release #{} has no kept area contents; every area "
-                     "counts as changed since",
-                     version.substr(0, 16), seq);
-        for (const auto& [buurt, digest] : linked.contents) out.changed_buurten.insert(buurt);
-        continue;
+      KeptState state;
+      if (stored->has_value()) {
+        const nlohmann::json json = nlohmann::json::parse(**stored, nullptr, false);
+        auto counts = BuurtCountsFromJson(json);
+        auto contents = json.is_object() && json.contains("cell_key_contents")
+                            ? AreaContentsFromJson(json["cell_key_contents"])
+                            : absl::StatusOr<AreaContents>(AreaContents());
+        if (!counts.ok() || !contents.ok()) {
+          return absl::DataLossError(fmt::format(
+              "the kept counts of data state {} do not parse ({}): restore the data folder from "
+              "a backup",
+              version.substr(0, 16),
+              std::string((counts.ok() ? contents.status() : counts.status()).message())));
+        }
+        state.counts = *std::move(counts);
+        if (json.contains("cell_key_contents")) state.contents = *std::move(contents);
       }
-      auto contents = AreaContentsFromJson(kept["cell_key_contents"]);
-      if (!contents.ok()) {
-        return absl::DataLossError(fmt::format(
-            "the kept area contents of data state {} do not parse ({}): restore the data "
-            "folder from a backup",
-            version.substr(0, 16), std::string(contents.status().message())));
-      }
-      cached = earlier_contents_.emplace(version, *std::move(contents)).first;
+      kept = kept_states_.emplace(version, std::move(state)).first;
     }
-    AddChangedBuurten(linked.contents, cached->second, &out.changed_buurten);
+    out.states.push_back(&kept->second.counts);
+    if (!kept->second.contents.has_value()) {
+      // Kept by a hub before this check (or not at all): nothing tells what stayed.
+      spdlog::warn(
+          "data state {} of release #{} has no kept area contents; every area counts "
+          "as changed since",
+          version.substr(0, 16), seq);
+      out.contents_unknown = true;
+      for (const auto& [buurt, digest] : linked.contents) out.changed_buurten.insert(buurt);
+      continue;
+    }
+    AddChangedBuurten(linked.contents, *kept->second.contents, &out.changed_buurten);
   }
   return out;
 }
@@ -692,30 +701,43 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
     if (!ptable_.ok()) return ptable_.status();
     auto history = EarlierCellKeyReleases(**linked, period);
     if (!history.ok()) return history.status();
+    EarlierCellKeyStates earlier{.changed_buurten = history->changed_buurten, .tables = {}};
+    for (const BuurtCounts* state : history->states) {
+      earlier.tables.push_back(BuildTable(*spec, *state, geography_));
+    }
     out.table.table = BuildTable(*spec, *counts, geography_);
-    const CellKeyResult result = ApplyCellKey(rules, *ptable_, *spec, &out.table.table,
-                                              history->changed_buurten);
+    const CellKeyResult result = ApplyCellKey(rules, *ptable_, *spec, &out.table.table, earlier);
     if (result.published == 0 && result.held_back > 0) {
-      return absl::FailedPreconditionError(fmt::format(
-          "the data of this period changed in {} buurten since its earlier cell-key releases, "
-          "which leaves nothing of this table to show: new values of a changed area would show "
-          "which counts the change touched (a rotation of the linkage secret changes every "
-          "area). Release corrected data as a new period ([periods] in the manifest), or use "
-          "method = \"suppression\" for a project whose data change within a period",
-          history->changed_buurten.size()));
+      return absl::FailedPreconditionError(
+          history->contents_unknown
+              ? fmt::format("the data of period '{}' changed since cell-key releases that a hub "
+                            "before this version made, and it kept nothing that tells which "
+                            "areas stayed the same, so none can be shown. Use method = "
+                            "\"suppression\", whose guard proves releases over updates, or "
+                            "wait for the next period's data",
+                            period)
+              : fmt::format("the data of period '{}' changed in {} buurten since its earlier "
+                            "cell-key releases, which leaves nothing of this table to show: new "
+                            "values of a changed area would show which counts the change "
+                            "touched (a rotation of the linkage secret changes every area). Ask "
+                            "at a finer level, use method = \"suppression\" (its guard proves "
+                            "releases over updates), or wait for the next period's data",
+                            period, history->changed_buurten.size()));
     }
     if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
-    spdlog::info("cell key: {} counts published, {} changed by the perturbation (mean |change| "
-                 "{:.2f})",
-                 result.published, result.changed,
-                 result.published == 0 ? 0.0
-                                       : static_cast<double>(result.absolute_perturbation) /
-                                             result.published);
+    spdlog::info(
+        "cell key: {} counts published, {} changed by the perturbation (mean |change| "
+        "{:.2f}); {} buurten changed since earlier releases of the period",
+        result.published, result.changed,
+        result.published == 0
+            ? 0.0
+            : static_cast<double>(result.absolute_perturbation) / result.published,
+        history->changed_buurten.size());
     out.table.protection.primary = result.suppressed;
     out.table.protection.secondary = result.complements;
     out.table.by_guard = result.held_back;
     out.table.earlier_checked = history->earlier_releases;
-    out.entry.protection = CellKeyJson(result, history->changed_buurten.size());
+    out.entry.protection = CellKeyJson(result);
     out.entry.table = out.table.table.ToJson();
     return out;
   }

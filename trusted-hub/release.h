@@ -14,16 +14,17 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <stop_token>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "disclosure/area_contents.h"
 #include "disclosure/cell_key.h"
 #include "disclosure/ptable.h"
 #include "disclosure/record_key.h"
@@ -139,15 +140,17 @@ class Releaser {
   absl::StatusOr<Guarded> EarlierReleases(const std::string& data_version,
                                           const std::string& period);
   // The cell key method's view of earlier releases of `period`: refuses when one was made by
-  // cell suppression; else the buurten whose content differs between `linked` and any earlier
-  // data state with cell-key releases of the period (ApplyCellKey holds them back), and how
-  // many such releases there were. Callers hold mu_.
+  // cell suppression or with other parameters; else the buurten whose content differs between
+  // `linked` and any earlier data state with cell-key releases of the period, those states'
+  // counts, and how many such releases there were. Callers hold mu_.
   struct CellKeyHistory {
     std::set<std::string> changed_buurten;
+    std::vector<const BuurtCounts*> states;  // in kept_states_
     size_t earlier_releases = 0;
+    bool contents_unknown = false;  // a state kept by an older hub: every area counts as changed
   };
   absl::StatusOr<CellKeyHistory> EarlierCellKeyReleases(const Linked& linked,
-                                                         const std::string& period);
+                                                        const std::string& period);
 
   const Manifest* manifest_;
   SubmissionStore* store_;
@@ -161,8 +164,13 @@ class Releaser {
   std::mutex link_mu_;  // one link at a time
   // Per period, under link_mu_; a release holds its own reference.
   std::map<std::string, std::shared_ptr<const Linked>> linked_;
-  // The kept area contents of earlier data states, by data version, under mu_.
-  std::map<std::string, AreaContents> earlier_contents_;
+  // Earlier data states with cell-key releases, as kept: their counts and (when the hub that
+  // kept them did) area contents. By data version, under mu_.
+  struct KeptState {
+    BuurtCounts counts;
+    std::optional<AreaContents> contents;
+  };
+  std::map<std::string, KeptState> kept_states_;
   std::stop_source stopping_;
 };
 

@@ -82,11 +82,15 @@ void PrintSummary(const v1::ReleaseReply& reply, const nlohmann::json& entry,
   if (entry.value("rules", nlohmann::json::object()).value("method", "") == "cell_key") {
     std::cout << fmt::format(
         "\nProtection: {} cells suppressed by the minimum area population or group disclosure, "
-        "{} complements; {} cells held back because their area's data changed since earlier "
-        "cell-key releases of the period ({} checked): new values there would show which "
-        "counts the change touched.\n",
-        reply.suppressed_primary(), reply.suppressed_secondary(), reply.suppressed_by_guard(),
-        reply.earlier_releases_checked());
+        "{} complements ({} earlier cell-key releases of the period checked).\n",
+        reply.suppressed_primary(), reply.suppressed_secondary(), reply.earlier_releases_checked());
+    if (reply.suppressed_by_guard() > 0) {
+      std::cout << fmt::format(
+          "{} cells held back because their area's data changed since earlier cell-key "
+          "releases of the period: new values there would show which counts the change "
+          "touched.\n",
+          reply.suppressed_by_guard());
+    }
   } else {
     std::cout << fmt::format(
         "\nProtection: {} cells suppressed by the primary rules, {} complementary suppressions, "
@@ -235,7 +239,7 @@ absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name
   file["period_sequences"] = reply.period_sequences();
   std::ofstream(base + ".json") << file.dump(2) << "\n";
   PrintTable(*trend);
-  auto last_entry = ParseJson(reply.log_entry(), "the hub's release entry");
+  auto last_entry = ParseJsonObject(reply.log_entry(), "the hub's release entry");
   if (!last_entry.ok()) return last_entry.status();
   PrintMethod(last_entry->value("rules", nlohmann::json::object()));
   std::cout << "\nEach period's column is its own release (saved above, each in the log); the "
