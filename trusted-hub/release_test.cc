@@ -25,6 +25,15 @@ class ReleaseTest : public testing::Test {
   HubTestProject& p_ = hub_.p;
   std::unique_ptr<Ingest>& ingest_ = hub_.ingest;
   std::unique_ptr<Releaser>& releaser_ = hub_.releaser;
+  // The log's release entries after a manifest entry with the project's disclosure rules: what
+  // the officer's audit reads.
+  std::vector<std::string> AuditLines() {
+    const nlohmann::json manifest = {{"type", kEntryManifest},
+                                     {"disclosure", RulesToJson(p_.manifest.disclosure)}};
+    std::vector<std::string> lines = {manifest.dump()};
+    for (const auto& e : p_.log->EntriesOfType(kEntryRelease)) lines.push_back(e.dump());
+    return lines;
+  }
   // A table of residents with one measure.
   static v1::TableRequest Residents(const std::string& name, const std::string& expression) {
     v1::TableRequest request;
@@ -319,10 +328,7 @@ TEST_F(ReleaseTest, CellKeyReleasesPerturbConsistentlySuppressNothingSmallAndThe
   EXPECT_EQ(entry["protection"]["method"], "cell_key");
   // The audit: with the manifest's parameters in force, every release holds; a release that
   // shows one cell with another value, or was made with other parameters, is caught.
-  const nlohmann::json manifest = {{"type", kEntryManifest},
-                                   {"disclosure", RulesToJson(p_.manifest.disclosure)}};
-  std::vector<std::string> lines = {manifest.dump()};
-  for (const auto& e : p_.log->EntriesOfType(kEntryRelease)) lines.push_back(e.dump());
+  std::vector<std::string> lines = AuditLines();
   size_t audited = 0;
   const absl::Status holds = AuditLoggedReleases(lines, &audited);
   EXPECT_TRUE(holds.ok()) << holds;
@@ -336,7 +342,7 @@ TEST_F(ReleaseTest, CellKeyReleasesPerturbConsistentlySuppressNothingSmallAndThe
   EXPECT_NE(caught.message().find("the cell key method gives the same cell one value"),
             std::string::npos)
       << caught;
-  nlohmann::json other = manifest;
+  nlohmann::json other = nlohmann::json::parse(lines.front());
   other["disclosure"]["variance"] = 3.0;
   tampered = lines;
   tampered.front() = other.dump();
@@ -401,10 +407,7 @@ TEST_F(ReleaseTest, AfterAnUpdateACellKeyReleaseShowsOnlyAreasWhoseDataDidNotCha
   EXPECT_EQ(entry["protection"]["held_back"], held_back);
   // The audit holds every cell to one value over the period's data states: a release that
   // showed the changed area anew, or another value elsewhere, is caught.
-  const nlohmann::json manifest = {{"type", kEntryManifest},
-                                   {"disclosure", RulesToJson(p_.manifest.disclosure)}};
-  std::vector<std::string> lines = {manifest.dump()};
-  for (const auto& e : p_.log->EntriesOfType(kEntryRelease)) lines.push_back(e.dump());
+  std::vector<std::string> lines = AuditLines();
   size_t audited = 0;
   const absl::Status holds = AuditLoggedReleases(lines, &audited);
   EXPECT_TRUE(holds.ok()) << holds;
