@@ -97,7 +97,8 @@ ReleaseRow RowOf(const nlohmann::json& entry) {
           .level = request.value("level", ""),
           .period = entry.value("period", ""),
           .suppressed_primary = protection.value("suppressed_primary", 0),
-          .suppressed_secondary = protection.value("suppressed_secondary", 0)};
+          .suppressed_secondary = protection.value("suppressed_secondary", 0),
+          .held_back = protection.value("held_back", 0)};
 }
 
 }  // namespace

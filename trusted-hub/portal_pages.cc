@@ -65,11 +65,15 @@ std::string ReleaseRows(const std::vector<ReleaseRow>& releases) {
   for (const auto& r : releases) {
     rows += fmt::format(
         "<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}, per {4}</td><td>{5} primary, {6} "
-        "complementary</td><td><a href=\"/releases/{0}\">map and table</a> · <a "
+        "complementary{7}</td><td><a href=\"/releases/{0}\">map and table</a> · <a "
         "href=\"/releases/{0}.csv\">CSV</a> · <a href=\"/releases/{0}.json\">JSON</a></td></tr>",
         r.seq, HtmlEscape(r.time), HtmlEscape(r.purpose),
         HtmlEscape(r.period.empty() ? r.population : r.population + " " + r.period),
-        HtmlEscape(r.level), r.suppressed_primary, r.suppressed_secondary);
+        HtmlEscape(r.level), r.suppressed_primary, r.suppressed_secondary,
+        r.held_back == 0 ? ""
+                         : fmt::format(", {} held back: their areas' data changed since earlier "
+                                       "releases of the period",
+                                       r.held_back));
   }
   return rows;
 }

@@ -31,6 +31,8 @@ struct ReleaseRow {
   std::string period;  // empty in a project of one unnamed period
   int suppressed_primary = 0;
   int suppressed_secondary = 0;
+  // Cell key method: cells of areas whose data changed since earlier releases of the period.
+  int held_back = 0;
 };
 
 // The form that composes a table (posted to /compose).

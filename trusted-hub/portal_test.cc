@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "trusted-hub/portal_pages.h"
+
 namespace stapel {
 namespace {
 
@@ -94,6 +96,26 @@ TEST(ComposedRequestTest, NothingChosenIsTheStackingTableButAPurposeIsNeeded) {
   EXPECT_EQ(stacking->level, "buurt");
   EXPECT_TRUE(stacking->measures.empty());
   EXPECT_FALSE(ComposedRequest({{"indicator", "wmo"}}).ok());
+}
+
+TEST(RequesterHomePageTest, ListsWhatEachReleaseSuppressedAndHeldBack) {
+  ReleaseRow row{.seq = 7,
+                 .time = "2026-12-03T06:00:00Z",
+                 .purpose = "<monitor>",
+                 .population = "adults",
+                 .level = "buurt",
+                 .period = "2026",
+                 .suppressed_primary = 3,
+                 .suppressed_secondary = 2,
+                 .held_back = 0};
+  RequesterHome home{.project_id = "test", .identity = "analyst", .releases = {row}, .form = {}};
+  std::string html = RequesterHomePage(home);
+  EXPECT_NE(html.find("3 primary, 2 complementary</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;monitor&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("adults 2026"), std::string::npos) << html;
+  home.releases[0].held_back = 6;
+  html = RequesterHomePage(home);
+  EXPECT_NE(html.find("6 held back: their areas' data changed"), std::string::npos) << html;
 }
 
 }  // namespace
