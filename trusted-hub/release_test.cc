@@ -402,6 +402,16 @@ TEST_F(ReleaseTest, AfterAnUpdateACellKeyReleaseShowsOnlyAreasWhoseDataDidNotCha
     }
   }
   EXPECT_EQ(static_cast<int>(after->suppressed_by_guard()), held_back);
+  // At wijk level: the changed buurt's wijk and the gemeente held back, the other wijk shown.
+  v1::TableRequest by_wijk = request;
+  by_wijk.set_level("wijk");
+  auto wijken = releaser_->Release("analyst", by_wijk);
+  ASSERT_TRUE(wijken.ok()) << wijken.status();
+  const AreaTable wijk_table = table_of(*wijken);
+  ASSERT_EQ(wijk_table.rows.size(), 3u);  // GM9999, WK999901, WK999902
+  for (const AreaRow& row : wijk_table.rows) {
+    EXPECT_EQ(row.cells[0].suppressed, row.code != "WK999902") << row.code;
+  }
   EXPECT_EQ(after->earlier_releases_checked(), 1u);
   const nlohmann::json entry = nlohmann::json::parse(after->log_entry());
   EXPECT_EQ(entry["protection"]["held_back"], held_back);
@@ -411,11 +421,11 @@ TEST_F(ReleaseTest, AfterAnUpdateACellKeyReleaseShowsOnlyAreasWhoseDataDidNotCha
   size_t audited = 0;
   const absl::Status holds = AuditLoggedReleases(lines, &audited);
   EXPECT_TRUE(holds.ok()) << holds;
-  EXPECT_EQ(audited, 2u);
-  nlohmann::json shown = nlohmann::json::parse(lines.back());
+  EXPECT_EQ(audited, 3u);
+  nlohmann::json shown = nlohmann::json::parse(lines[2]);
   shown["table"]["rows"][2]["values"][1] = old_table.rows[2].cells[1].value - 1;
   std::vector<std::string> tampered = lines;
-  tampered.back() = shown.dump();
+  tampered[2] = shown.dump();
   EXPECT_NE(AuditLoggedReleases(tampered, &audited).message().find("of the same period"),
             std::string::npos);
   // A change in wijk 02 too: nothing is left to show, and the hub says why.
