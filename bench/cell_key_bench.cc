@@ -222,7 +222,7 @@ void BM_CellKeyAttacks(benchmark::State& state) {
       after[b].erase(after[b].begin() + static_cast<ptrdiff_t>(leaving));
       const BuurtCounts after_counts = CountsOf(after);
       EarlierCellKeyStates earlier{.changed_buurten = {},
-                                   .tables = {BuildTable(spec, counts, Geography())}};
+                                   .base = BuildTable(spec, counts, Geography())};
       AddChangedBuurten(AreaContentsOf(after_counts), contents, &earlier.changed_buurten);
       AreaTable guarded = BuildTable(spec, after_counts, Geography());
       AreaTable unguarded = guarded;

@@ -12,37 +12,29 @@ CellKeyResult ApplyCellKey(const DisclosureRules& rules, const PTable& ptable,
                            const TableSpec& spec, AreaTable* table,
                            const EarlierCellKeyStates& earlier) {
   CellKeyResult result;
-  ApplyPrimaryRules(rules, spec, table);
-  const AreaTable primary = *table;
-  CoverLoneSuppressions(table);
-  // What the same table suppresses over each earlier state stays suppressed.
-  std::map<std::string, size_t> row_of;
-  for (size_t r = 0; r < table->rows.size(); ++r) row_of.emplace(table->rows[r].code, r);
-  for (AreaTable other : earlier.tables) {
-    ApplyPrimaryRules(rules, spec, &other);
-    CoverLoneSuppressions(&other);
-    for (const AreaRow& row : other.rows) {
-      const auto at = row_of.find(row.code);
-      if (at == row_of.end()) continue;
-      std::vector<Cell>& cells = table->rows[at->second].cells;
-      for (size_t m = 0; m < cells.size() && m < row.cells.size(); ++m) {
-        cells[m].suppressed = cells[m].suppressed || row.cells[m].suppressed;
-      }
-    }
-  }
+  // The suppressions, from the base's counts: the changed areas' new ones would tell of them.
+  AreaTable pattern = earlier.base.has_value() ? *earlier.base : *table;
+  ApplyPrimaryRules(rules, spec, &pattern);
+  const AreaTable primary = pattern;
+  CoverLoneSuppressions(&pattern);
+  std::map<std::string, size_t> pattern_row;
+  for (size_t r = 0; r < pattern.rows.size(); ++r) pattern_row.emplace(pattern.rows[r].code, r);
   std::set<std::string> held_back;
   for (const std::string& buurt : earlier.changed_buurten) {
     for (std::string& area : AreasHoldingBuurt(buurt)) held_back.insert(std::move(area));
   }
-  for (size_t r = 0; r < table->rows.size(); ++r) {
-    AreaRow& row = table->rows[r];
-    const bool held = held_back.contains(row.code);
+  for (AreaRow& row : table->rows) {
+    const auto p = pattern_row.find(row.code);
+    const bool held = held_back.contains(row.code) || p == pattern_row.end();
     for (size_t m = 0; m < row.cells.size(); ++m) {
       Cell& cell = row.cells[m];
       if (held) {
         cell.suppressed = true;
         ++result.held_back;
-      } else if (primary.rows[r].cells[m].suppressed) {
+        continue;
+      }
+      cell.suppressed = pattern.rows[p->second].cells[m].suppressed;
+      if (primary.rows[p->second].cells[m].suppressed) {
         ++result.suppressed;
       } else if (cell.suppressed) {
         ++result.complements;

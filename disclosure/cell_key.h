@@ -14,12 +14,13 @@
 // contributors changed would get new keys and the others keep their values, so comparing the
 // two releases shows which cells the change touched (one person leaves: their indicators).
 // Drawing every cell anew would give the attacker a second draw of each count to average.
-// So, after a change, an area whose content changed (disclosure/area_contents.h) is held back
-// in every cell-key release of the new state, with every coarser area that holds it; every
-// other cell has the same contributors as before and shows the same value. And a cell the same
-// table would suppress over an earlier state (a tiny area, group disclosure, their
-// complements) stays suppressed, so what the new state shows is what that table would have
-// shown over each earlier state: nothing the old state's releases could not.
+// So, after a change, an area whose content changed (disclosure/area_contents.h) since any
+// earlier state with cell-key releases of the period is held back, with every coarser area
+// that holds it; every other cell has the same contributors as in the period's first released
+// state (its base) and shows the same value. What is suppressed besides is what the table
+// suppresses over the base (tiny areas, group disclosure, their complements), never what the
+// changed areas' new counts would make it: every release of the period then shows a part of
+// what the same table would have shown over the base, and nothing of the change.
 // Limits: the suppressed cells are not proved with the attacker's LP as suppression's are. The
 // record keys follow the pseudonyms: after a rotation of the linkage secret every person has a
 // new key, so within a period every area counts as changed, and across periods the same cells
@@ -27,9 +28,9 @@
 // Periods are separate statistics, as for suppression (docs/threat-model.md): the same persons
 // give a cell the same value in two periods, so comparing periods shows which cells changed.
 
+#include <optional>
 #include <set>
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "disclosure/ptable.h"
@@ -53,18 +54,19 @@ struct CellKeyResult {
 struct EarlierCellKeyStates {
   // Buurten whose content differs from any earlier state with cell-key releases of the period.
   std::set<std::string> changed_buurten;
-  // The table of the same spec built over each of those states (true counts; their keys are
-  // not needed): its suppressions stay suppressed.
-  std::vector<AreaTable> tables;
+  // The table of the same spec over the period's first state with cell-key releases (true
+  // counts; keys are not needed), when that is not the table's own state.
+  std::optional<AreaTable> base;
 };
 
-// Applies the primary rules (ApplyPrimaryRules) and suppresses a complement in every relation
+// Suppresses what the primary rules (ApplyPrimaryRules) and the complements of every relation
 // with one suppressed cell (CoverLoneSuppressions: a total minus its published parts would give
-// it within a few times max_deviation), to `table` and to each of `earlier.tables`, and keeps
-// every cell any of them suppressed suppressed; holds back every cell of each row whose area is,
-// or holds, a buurt of `earlier.changed_buurten`; then applies the p-table of `rules.cell_key`
-// to every published count of `table`, from its true value and cell key. `rules.method` must be
-// kCellKey; `ptable` must be made from `rules.cell_key`; `earlier.tables` must be of `spec`.
+// it within a few times max_deviation) suppress over `earlier.base`, or over `table` itself
+// without a base; holds back every cell of each row whose area is, or holds, a buurt of
+// `earlier.changed_buurten` (and any row the base lacks); then applies the p-table of
+// `rules.cell_key` to every published count of `table`, from its true value and cell key.
+// `rules.method` must be kCellKey; `ptable` must be made from `rules.cell_key`; the base must
+// be of `spec`.
 CellKeyResult ApplyCellKey(const DisclosureRules& rules, const PTable& ptable,
                            const TableSpec& spec, AreaTable* table,
                            const EarlierCellKeyStates& earlier = {});

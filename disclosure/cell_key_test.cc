@@ -77,12 +77,9 @@ TEST(CellKeyTest, OnlyTheMinimumAreaPopulationAndGroupDisclosureSuppress) {
   EXPECT_TRUE(table.rows[2].cells[0].suppressed || table.rows[3].cells[0].suppressed);
 }
 
-TEST(CellKeyTest, AfterAChangeTheAreasHoldingItAreHeldBackAndEarlierSuppressionsStay) {
-  DisclosureRules rules;
-  rules.method = DisclosureMethod::kCellKey;
-  const PTable ptable = *PTable::Create(rules.cell_key);
-  TableSpec spec;
-  spec.columns.resize(1);
+// Wijk 01: B (`b` persons of `b_residents`), C, X and Y (tiny unless `y_residents` is larger);
+// wijk 02 one buurt.
+AreaTable TwoWijken(int64_t b, int64_t b_residents, int64_t y_residents = 30) {
   const auto row = [](AreaLevel level, std::string code, std::string parent, int64_t n,
                       int64_t residents) {
     return AreaRow{.level = level,
@@ -92,41 +89,57 @@ TEST(CellKeyTest, AfterAChangeTheAreasHoldingItAreHeldBackAndEarlierSuppressions
                    .cells = {Cell{.value = n, .suppressed = false, .key = 12345}},
                    .residents = residents};
   };
-  // Wijk 01: B (changes from 25 to 15), C, X and the tiny Y; wijk 02 one buurt.
-  const auto table_with = [&](int64_t b) {
-    return AreaTable{.measures = {"n"},
-                     .rows = {row(AreaLevel::kGemeente, "GM9999", "", 115 + b, 1000),
-                              row(AreaLevel::kWijk, "WK999901", "GM9999", 55 + b, 600),
-                              row(AreaLevel::kBuurt, "BU99990101", "WK999901", b, 200),
-                              row(AreaLevel::kBuurt, "BU99990102", "WK999901", 30, 200),
-                              row(AreaLevel::kBuurt, "BU99990103", "WK999901", 20, 170),
-                              row(AreaLevel::kBuurt, "BU99990104", "WK999901", 5, 30),
-                              row(AreaLevel::kWijk, "WK999902", "GM9999", 60, 400),
-                              row(AreaLevel::kBuurt, "BU99990201", "WK999902", 60, 400)}};
-  };
-  // Over the earlier state the tiny Y is covered by X, the smallest of its wijk.
-  AreaTable before = table_with(25);
-  ApplyCellKey(rules, ptable, spec, &before);
-  EXPECT_TRUE(before.rows[5].cells[0].suppressed && before.rows[4].cells[0].suppressed);
-  EXPECT_FALSE(before.rows[2].cells[0].suppressed || before.rows[1].cells[0].suppressed);
+  return AreaTable{.measures = {"n"},
+                   .rows = {row(AreaLevel::kGemeente, "GM9999", "", 115 + b, 770 + b_residents + y_residents),
+                            row(AreaLevel::kWijk, "WK999901", "GM9999", 55 + b, 370 + b_residents + y_residents),
+                            row(AreaLevel::kBuurt, "BU99990101", "WK999901", b, b_residents),
+                            row(AreaLevel::kBuurt, "BU99990102", "WK999901", 30, 200),
+                            row(AreaLevel::kBuurt, "BU99990103", "WK999901", 20, 170),
+                            row(AreaLevel::kBuurt, "BU99990104", "WK999901", 5, y_residents),
+                            row(AreaLevel::kWijk, "WK999902", "GM9999", 60, 400),
+                            row(AreaLevel::kBuurt, "BU99990201", "WK999902", 60, 400)}};
+}
 
-  const EarlierCellKeyStates earlier{.changed_buurten = {"BU99990101"}, .tables = {table_with(25)}};
-  AreaTable after = table_with(15);
-  const CellKeyResult result = ApplyCellKey(rules, ptable, spec, &after, earlier);
-  EXPECT_EQ(result.held_back, 3);    // the buurt, its wijk, the gemeente
-  EXPECT_EQ(result.suppressed, 1);   // Y
-  EXPECT_EQ(result.complements, 1);  // X, as before
+TEST(CellKeyTest, AfterAChangeOnlyTheBasesSuppressionsAndTheChangedAreasAreHidden) {
+  DisclosureRules rules;
+  rules.method = DisclosureMethod::kCellKey;
+  const PTable ptable = *PTable::Create(rules.cell_key);
+  TableSpec spec;
+  spec.columns.resize(1);
+  // Over the base the tiny Y is covered by X, the smallest of its wijk.
+  AreaTable before = TwoWijken(25, 200);
+  ApplyCellKey(rules, ptable, spec, &before);
+  const auto hidden = [](const AreaTable& t) {
+    std::set<std::string> out;
+    for (const AreaRow& r : t.rows) {
+      if (r.cells[0].suppressed) out.insert(r.code);
+    }
+    return out;
+  };
+  EXPECT_EQ(hidden(before), (std::set<std::string>{"BU99990103", "BU99990104"}));
+  // B changes: it, its wijk and the gemeente are held back, and Y stays covered by X although
+  // the new state alone would cover it with B.
+  const std::set<std::string> held = {"GM9999", "WK999901", "BU99990101"};
+  std::set<std::string> expected = held;
+  expected.insert({"BU99990103", "BU99990104"});
+  AreaTable after = TwoWijken(15, 200);
+  const CellKeyResult result = ApplyCellKey(
+      rules, ptable, spec, &after, {.changed_buurten = {"BU99990101"}, .base = TwoWijken(25, 200)});
+  EXPECT_EQ(hidden(after), expected);
+  EXPECT_EQ(result.held_back, 3);
+  EXPECT_EQ(result.suppressed, 1);    // Y
+  EXPECT_EQ(result.complements, 1);  // X, as over the base
   EXPECT_EQ(result.published, 3);
-  for (const AreaRow& r : after.rows) {
-    const bool shown = r.code == "BU99990102" || r.code == "WK999902" || r.code == "BU99990201";
-    EXPECT_EQ(r.cells[0].suppressed, !shown) << r.code;
-  }
-  // The new state alone would cover Y with B, held back anyway, and show X: the earlier
-  // state's W - B - C - X would then give Y.
-  AreaTable alone = table_with(15);
-  ApplyCellKey(rules, ptable, spec, &alone,
-               EarlierCellKeyStates{.changed_buurten = {"BU99990101"}, .tables = {}});
-  EXPECT_FALSE(alone.rows[4].cells[0].suppressed);
+  AreaTable alone = TwoWijken(15, 200);
+  ApplyCellKey(rules, ptable, spec, &alone);
+  EXPECT_FALSE(alone.rows[4].cells[0].suppressed);  // X: W - B - C - X would give Y
+  // Where nothing is tiny, B becomes tiny: over the new state it would be covered by an
+  // unchanged sibling (Y, the smallest), whose newly hidden value would tell that B is now
+  // tiny. Over the base, nothing but the held-back areas is hidden.
+  AreaTable tiny = TwoWijken(4, 30, 300);
+  ApplyCellKey(rules, ptable, spec, &tiny,
+               {.changed_buurten = {"BU99990101"}, .base = TwoWijken(25, 200, 300)});
+  EXPECT_EQ(hidden(tiny), held);
 }
 
 }  // namespace

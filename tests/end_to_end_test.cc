@@ -1152,9 +1152,10 @@ TEST(EndToEndTest, AHundredComposedCellKeyTablesSuppressNothingSmallAndAgreeCell
       << ReadFile(w.Log("request-again"));
   const std::string again_output = ReadFile(w.Log("request-again"));
   EXPECT_NE(again_output.find("Cell key method"), std::string::npos) << again_output;
-  const size_t held_at = again_output.find(" cells held back because their area's data changed");
-  ASSERT_NE(held_at, std::string::npos) << again_output;
-  EXPECT_GT(std::stoi(again_output.substr(again_output.rfind('\n', held_at) + 1)), 0);
+  // (printed only when some are)
+  EXPECT_NE(again_output.find(" cells held back because their area's data changed"),
+            std::string::npos)
+      << again_output;
   EXPECT_EQ(w.StopHub(), 0);
   const std::vector<nlohmann::json> entries = ReleaseEntries(w.dir());
   ASSERT_EQ(entries.size(), 101u);

@@ -495,9 +495,10 @@ absl::StatusOr<Releaser::CellKeyHistory> Releaser::EarlierCellKeyReleases(
     }
     ++out.earlier_releases;
     const std::string version = entry.value("data_version", "");
-    if (version == linked.data_version || !compared.insert(version).second) continue;
+    const bool base = compared.empty();  // the period's first released state
+    if (!compared.insert(version).second || version == linked.data_version) continue;
     auto kept = kept_states_.find(version);
-    if (kept == kept_states_.end()) {
+    if (kept == kept_states_.end() || (base && !kept->second.counts.has_value())) {
       auto stored = store_->StateCounts(version);
       if (!stored.ok()) return stored.status();
       KeptState state;
@@ -514,18 +515,17 @@ absl::StatusOr<Releaser::CellKeyHistory> Releaser::EarlierCellKeyReleases(
               version.substr(0, 16),
               std::string((counts.ok() ? contents.status() : counts.status()).message())));
         }
-        state.counts = *std::move(counts);
         if (json.contains("cell_key_contents")) state.contents = *std::move(contents);
+        if (base) state.counts = *std::move(counts);
       }
-      kept = kept_states_.emplace(version, std::move(state)).first;
+      kept = kept_states_.insert_or_assign(version, std::move(state)).first;
     }
-    out.states.push_back(&kept->second.counts);
+    if (base) out.base = kept->second.counts.has_value() ? &*kept->second.counts : nullptr;
     if (!kept->second.contents.has_value()) {
       // Kept by a hub before this check (or not at all): nothing tells what stayed.
-      spdlog::warn(
-          "data state {} of release #{} has no kept area contents; every area counts "
-          "as changed since",
-          version.substr(0, 16), seq);
+      spdlog::warn("data state {} of release #{} has no kept area contents; every area counts "
+                   "as changed since",
+                   version.substr(0, 16), seq);
       out.contents_unknown = true;
       for (const auto& [buurt, digest] : linked.contents) out.changed_buurten.insert(buurt);
       continue;
@@ -701,10 +701,8 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
     if (!ptable_.ok()) return ptable_.status();
     auto history = EarlierCellKeyReleases(**linked, period);
     if (!history.ok()) return history.status();
-    EarlierCellKeyStates earlier{.changed_buurten = history->changed_buurten, .tables = {}};
-    for (const BuurtCounts* state : history->states) {
-      earlier.tables.push_back(BuildTable(*spec, *state, geography_));
-    }
+    EarlierCellKeyStates earlier{.changed_buurten = history->changed_buurten, .base = {}};
+    if (history->base != nullptr) earlier.base = BuildTable(*spec, *history->base, geography_);
     out.table.table = BuildTable(*spec, *counts, geography_);
     const CellKeyResult result = ApplyCellKey(rules, *ptable_, *spec, &out.table.table, earlier);
     if (result.published == 0 && result.held_back > 0) {

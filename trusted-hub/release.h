@@ -141,11 +141,12 @@ class Releaser {
                                           const std::string& period);
   // The cell key method's view of earlier releases of `period`: refuses when one was made by
   // cell suppression or with other parameters; else the buurten whose content differs between
-  // `linked` and any earlier data state with cell-key releases of the period, those states'
-  // counts, and how many such releases there were. Callers hold mu_.
+  // `linked` and any earlier data state with cell-key releases of the period, the counts of the
+  // first of those states (the base, when it is not `linked`'s), and how many such releases
+  // there were. Callers hold mu_.
   struct CellKeyHistory {
     std::set<std::string> changed_buurten;
-    std::vector<const BuurtCounts*> states;  // in kept_states_
+    const BuurtCounts* base = nullptr;  // in kept_states_; null: `linked` is the base
     size_t earlier_releases = 0;
     bool contents_unknown = false;  // a state kept by an older hub: every area counts as changed
   };
@@ -164,11 +165,11 @@ class Releaser {
   std::mutex link_mu_;  // one link at a time
   // Per period, under link_mu_; a release holds its own reference.
   std::map<std::string, std::shared_ptr<const Linked>> linked_;
-  // Earlier data states with cell-key releases, as kept: their counts and (when the hub that
-  // kept them did) area contents. By data version, under mu_.
+  // Earlier data states with cell-key releases, as kept: their area contents (when the hub
+  // that kept them did), and the counts of a period's base. By data version, under mu_.
   struct KeptState {
-    BuurtCounts counts;
     std::optional<AreaContents> contents;
+    std::optional<BuurtCounts> counts;
   };
   std::map<std::string, KeptState> kept_states_;
   std::stop_source stopping_;
