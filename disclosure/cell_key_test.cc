@@ -7,21 +7,35 @@
 namespace stapel {
 namespace {
 
-AreaRow Buurt(std::string code, std::vector<Cell> cells, int64_t residents) {
-  return AreaRow{.level = AreaLevel::kBuurt,
+AreaRow Row(AreaLevel level, std::string code, std::string parent, std::vector<Cell> cells,
+            int64_t residents) {
+  return AreaRow{.level = level,
                  .code = std::move(code),
                  .name = "",
-                 .parent = "WK999901",
+                 .parent = std::move(parent),
                  .cells = std::move(cells),
                  .residents = residents};
 }
 
-TEST(CellKeyTest, TheSameCountAndKeyAlwaysGiveTheSameValueAndNoSmallCountIsPublished) {
-  DisclosureRules rules;
-  rules.method = DisclosureMethod::kCellKey;
+AreaRow Buurt(std::string code, std::vector<Cell> cells, int64_t residents) {
+  return Row(AreaLevel::kBuurt, std::move(code), "WK999901", std::move(cells), residents);
+}
+
+// The manifest's default cell-key rules and their p-table.
+class CellKeyTest : public testing::Test {
+ protected:
+  static DisclosureRules CellKeyRules() {
+    DisclosureRules rules;
+    rules.method = DisclosureMethod::kCellKey;
+    return rules;
+  }
+  DisclosureRules rules = CellKeyRules();
+  const PTable ptable = *PTable::Create(rules.cell_key);
+};
+
+TEST_F(CellKeyTest, TheSameCountAndKeyAlwaysGiveTheSameValueAndNoSmallCountIsPublished) {
   rules.group_disclosure = false;
   rules.min_area_population = 0;
-  const PTable ptable = *PTable::Create(rules.cell_key);
   TableSpec spec;
   spec.columns.resize(1);
   // Every count from 0 to 40 under many keys: never 1..threshold, never beyond D, 0 stays 0;
@@ -45,15 +59,14 @@ TEST(CellKeyTest, TheSameCountAndKeyAlwaysGiveTheSameValueAndNoSmallCountIsPubli
     EXPECT_EQ(published, again.rows[r].cells[0].value);
     EXPECT_LE(std::abs(published - n), rules.cell_key.max_deviation);
     EXPECT_FALSE(published >= 1 && published <= rules.cell_key.threshold) << n << " -> " << published;
-    if (n == 0) EXPECT_EQ(published, 0);
+    if (n == 0) {
+      EXPECT_EQ(published, 0);
+    }
   }
   EXPECT_TRUE(CheckReleasedTable(rules, spec, table).ok());
 }
 
-TEST(CellKeyTest, OnlyTheMinimumAreaPopulationAndGroupDisclosureSuppress) {
-  DisclosureRules rules;
-  rules.method = DisclosureMethod::kCellKey;
-  const PTable ptable = *PTable::Create(rules.cell_key);
+TEST_F(CellKeyTest, OnlyTheMinimumAreaPopulationAndGroupDisclosureSuppress) {
   TableSpec spec;
   spec.columns.resize(2);
   spec.columns[1].population_column = 0;
@@ -82,12 +95,8 @@ TEST(CellKeyTest, OnlyTheMinimumAreaPopulationAndGroupDisclosureSuppress) {
 AreaTable TwoWijken(int64_t b, int64_t b_residents, int64_t y_residents = 30) {
   const auto row = [](AreaLevel level, std::string code, std::string parent, int64_t n,
                       int64_t residents) {
-    return AreaRow{.level = level,
-                   .code = std::move(code),
-                   .name = "",
-                   .parent = std::move(parent),
-                   .cells = {Cell{.value = n, .suppressed = false, .key = 12345}},
-                   .residents = residents};
+    return Row(level, std::move(code), std::move(parent),
+               {Cell{.value = n, .suppressed = false, .key = 12345}}, residents);
   };
   return AreaTable{.measures = {"n"},
                    .rows = {row(AreaLevel::kGemeente, "GM9999", "", 115 + b, 770 + b_residents + y_residents),
@@ -100,10 +109,7 @@ AreaTable TwoWijken(int64_t b, int64_t b_residents, int64_t y_residents = 30) {
                             row(AreaLevel::kBuurt, "BU99990201", "WK999902", 60, 400)}};
 }
 
-TEST(CellKeyTest, AfterAChangeOnlyTheBasesSuppressionsAndTheChangedAreasAreHidden) {
-  DisclosureRules rules;
-  rules.method = DisclosureMethod::kCellKey;
-  const PTable ptable = *PTable::Create(rules.cell_key);
+TEST_F(CellKeyTest, AfterAChangeOnlyTheBasesSuppressionsAndTheChangedAreasAreHidden) {
   TableSpec spec;
   spec.columns.resize(1);
   // Over the base the tiny Y is covered by X, the smallest of its wijk.

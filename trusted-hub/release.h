@@ -150,6 +150,16 @@ class Releaser {
     size_t earlier_releases = 0;
     bool contents_unknown = false;  // a state kept by an older hub: every area counts as changed
   };
+  // A cell-key table of `spec` over `linked` (disclosure/cell_key.h), held back and suppressed
+  // as the period's earlier cell-key releases require (EarlierCellKeyReleases). Refused with
+  // the reason when nothing of it can be shown. Callers hold mu_.
+  struct CellKeyTableOf {
+    AreaTable table;
+    CellKeyResult result;
+    size_t earlier_releases = 0;
+  };
+  absl::StatusOr<CellKeyTableOf> CellKeyTable(const Linked& linked, const TableSpec& spec,
+                                              const std::string& period);
   absl::StatusOr<CellKeyHistory> EarlierCellKeyReleases(const Linked& linked,
                                                         const std::string& period);
 
