@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "absl/container/inlined_vector.h"
 #include "encoding/hmac_sha256.h"
 #include "encoding/sha256.h"
 
@@ -76,16 +77,16 @@ SecretBytes DeriveKey(const SecretBytes& secret, std::string_view project_id,
   return key;
 }
 
-// Sets the bits of `value`'s padded bigrams in `words` (`bits` bits), k hashes per bigram, under
-// the 16-byte SipHash key `key`.
+// Sets the bits of the bigrams of `value` padded with '_' on both sides in `words` (`bits`
+// bits), k hashes per bigram, under the 16-byte SipHash key `key`.
 void HashBigrams(std::string_view value, int k, const uint8_t* key, uint64_t* words,
                  uint64_t bits) {
-  std::string padded = "_";
-  (padded += value) += '_';
-  for (size_t i = 0; i + 2 <= padded.size(); ++i) {
+  const size_t n = value.size();
+  for (size_t i = 0; i <= n; ++i) {  // "_value_" has n + 1 bigrams
+    const uint8_t bigram[2] = {static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]),
+                               static_cast<uint8_t>(i == n ? '_' : value[i])};
     uint8_t digest[crypto_shorthash_siphashx24_BYTES];
-    crypto_shorthash_siphashx24(digest, reinterpret_cast<const uint8_t*>(padded.data() + i), 2,
-                                key);
+    crypto_shorthash_siphashx24(digest, bigram, 2, key);
     uint64_t h1, h2;  // double hashing: position j = h1 + j * h2
     std::memcpy(&h1, digest, 8);
     std::memcpy(&h2, digest + 8, 8);
@@ -151,9 +152,16 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
   return e;
 }
 
-void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_t> filter) const {
+void BloomEncoder::Encode(std::span<const std::string> values,
+                          std::span<uint64_t> filter) const {
+  const absl::InlinedVector<std::string_view, 16> views(values.begin(), values.end());
+  Encode(views, filter);
+}
+
+void BloomEncoder::Encode(std::span<const std::string_view> values,
+                          std::span<uint64_t> filter) const {
   std::fill(filter.begin(), filter.end(), 0);
-  const size_t segment = settings_.SegmentWords();
+  const size_t segment = segment_words_;
   const auto value_of = [&](int field) -> std::string_view {
     return field >= 0 && static_cast<size_t>(field) < values.size()
                ? std::string_view(values[static_cast<size_t>(field)])

@@ -113,7 +113,9 @@ class BloomEncoder {
                                                               const BloomSettings& settings);
 
   // Encodes normalized field values (aligned with settings.fields; "" = field missing) into
-  // `filter` of settings.bits / 64 words.
+  // `filter` of settings.bits / 64 words. Allocation-free.
+  void Encode(std::span<const std::string_view> values, std::span<uint64_t> filter) const;
+  // The same for values held as strings.
   void Encode(std::span<const std::string> values, std::span<uint64_t> filter) const;
 
   size_t words() const { return static_cast<size_t>(settings_.bits) / 64; }
@@ -122,11 +124,13 @@ class BloomEncoder {
   explicit BloomEncoder(BloomSettings settings)
       : settings_(std::move(settings)),
         segments_(settings_.Segments()),
+        segment_words_(settings_.SegmentWords()),
         birth_date_(settings_.FieldIndex("birth_date")),
         postcode_(settings_.FieldIndex("postcode")),
         house_number_(settings_.FieldIndex("house_number")) {}
   BloomSettings settings_;
   std::vector<BloomSegment> segments_;
+  size_t segment_words_;
   std::vector<SecretBytes> field_keys_;  // per field
   std::vector<SecretBytes> tag_keys_;    // per salt
   int birth_date_, postcode_, house_number_;  // their fields, -1 when not encoded

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <ctime>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "parallel/for_each_index.h"
 #include "records/area_code.h"
 #include "records/birth_date.h"
@@ -101,6 +103,36 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
     if (!c.ok()) return c.status();
     b->fields_[std::string(field)] = *c;
   }
+  const auto find = [&](std::string_view field) -> const Column* {
+    auto it = b->fields_.find(field);
+    return it == b->fields_.end() ? nullptr : &it->second;
+  };
+  b->columns_ = {.bsn = find(kFieldBsn),
+                 .first_names = find(kFieldFirstNames),
+                 .surname = find(kFieldSurname),
+                 .surname_prefix = find(kFieldSurnamePrefix),
+                 .birth_date = find(kFieldBirthDate),
+                 .postcode = find(kFieldPostcode),
+                 .house_number = find(kFieldHouseNumber),
+                 .street = find(kFieldStreet),
+                 .place = find(kFieldPlace),
+                 .sex = find(kFieldSex),
+                 .initials = find(kFieldInitials),
+                 .buurt = find(kFieldBuurt)};
+  if (b->bloom_ != nullptr) {
+    for (const BloomField& f : b->bloom_settings_.fields) {
+      const std::string& n = f.name;
+      b->bloom_values_.push_back(n == kFieldFirstNames    ? &Fields::first
+                                 : n == kFieldBirthDate   ? &Fields::birth
+                                 : n == kFieldPostcode    ? &Fields::postcode
+                                 : n == kFieldHouseNumber ? &Fields::house
+                                 : n == kFieldStreet      ? &Fields::street
+                                 : n == kFieldPlace       ? &Fields::place
+                                 : n == kFieldSex         ? &Fields::sex
+                                 : n == kFieldInitials    ? &Fields::initials
+                                                          : nullptr);  // the surname
+    }
+  }
   for (const auto& [attribute, header_name] : config.attributes) {
     if (!party->AllowsAttribute(attribute)) {
       return absl::PermissionDeniedError(fmt::format(
@@ -130,46 +162,45 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
   Fields f;
   // The field's text, or nullopt when the party does not map it or the row leaves it empty
   // (noted).
-  auto text = [&](std::string_view field) -> std::optional<std::string_view> {
-    auto it = fields_.find(field);
-    if (it == fields_.end()) return std::nullopt;
-    const std::string_view v = Trim(row.fields[it->second.index]);
+  auto text = [&](const Column* c) -> std::optional<std::string_view> {
+    if (c == nullptr) return std::nullopt;
+    const std::string_view v = Trim(row.fields[c->index]);
     if (v.empty()) {
-      f.empty.push_back(it->second.header);
+      f.empty.push_back(c->header);
       return std::nullopt;
     }
     return v;
   };
   // Keeps the field's normalized value, or notes why it is left out.
-  auto keep = [&]<typename T>(std::string_view field, absl::StatusOr<T> value,
-                              std::optional<T>* into) {
+  auto keep = [&]<typename T>(const Column* c, absl::StatusOr<T> value, std::optional<T>* into) {
     if (value.ok()) {
       *into = *std::move(value);
     } else {
-      f.invalid.emplace_back(
-          InColumn(fields_.find(field)->second.header, value.status()).message());
+      f.invalid.emplace_back(InColumn(c->header, value.status()).message());
     }
   };
-  if (auto v = text(kFieldBsn)) keep(kFieldBsn, NormalizeBsn(*v), &f.bsn);
-  const std::optional<std::string_view> first_names = text(kFieldFirstNames);
+  const FieldColumns& cols = columns_;
+  if (auto v = text(cols.bsn)) keep(cols.bsn, NormalizeBsn(*v), &f.bsn);
+  const std::optional<std::string_view> first_names = text(cols.first_names);
   if (first_names) {
     std::string folded;
     auto initial = FirstInitial(*first_names, &folded);
     if (initial.ok()) f.first = std::move(folded);
-    keep(kFieldFirstNames, std::move(initial), &f.initial);
+    keep(cols.first_names, std::move(initial), &f.initial);
   }
-  if (auto v = text(kFieldSurname)) {
-    auto prefix = fields_.find(kFieldSurnamePrefix);
-    keep(kFieldSurname,
-         ParseSurname(*v, prefix == fields_.end() ? "" : Trim(row.fields[prefix->second.index])),
+  if (auto v = text(cols.surname)) {
+    keep(cols.surname,
+         ParseSurname(*v, cols.surname_prefix == nullptr
+                              ? ""
+                              : Trim(row.fields[cols.surname_prefix->index])),
          &f.surname);
   }
-  if (auto v = text(kFieldBirthDate)) keep(kFieldBirthDate, BirthDate(*v), &f.birth);
-  if (auto v = text(kFieldPostcode)) keep(kFieldPostcode, NormalizePostcode(*v), &f.postcode);
-  if (auto v = text(kFieldHouseNumber)) {
+  if (auto v = text(cols.birth_date)) keep(cols.birth_date, BirthDate(*v), &f.birth);
+  if (auto v = text(cols.postcode)) keep(cols.postcode, NormalizePostcode(*v), &f.postcode);
+  if (auto v = text(cols.house_number)) {
     auto house = ParseHouseNumber(*v);
-    keep(kFieldHouseNumber, house.ok() ? absl::StatusOr<std::string>(house->Key()) : house.status(),
-         &f.house);
+    keep(cols.house_number,
+         house.ok() ? absl::StatusOr<std::string>(house->Key()) : house.status(), &f.house);
   }
   // A street or place: folded as names are, and holding a letter.
   const auto place_name = [](std::string_view v) -> absl::StatusOr<std::string> {
@@ -179,11 +210,11 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
     }
     return folded;
   };
-  if (auto v = text(kFieldStreet)) keep(kFieldStreet, place_name(*v), &f.street);
-  if (auto v = text(kFieldPlace)) keep(kFieldPlace, place_name(*v), &f.place);
-  if (auto v = text(kFieldSex)) keep(kFieldSex, NormalizeSex(*v), &f.sex);
-  if (auto v = text(kFieldInitials)) {
-    keep(kFieldInitials, Initials(*v), &f.initials);
+  if (auto v = text(cols.street)) keep(cols.street, place_name(*v), &f.street);
+  if (auto v = text(cols.place)) keep(cols.place, place_name(*v), &f.place);
+  if (auto v = text(cols.sex)) keep(cols.sex, NormalizeSex(*v), &f.sex);
+  if (auto v = text(cols.initials)) {
+    keep(cols.initials, Initials(*v), &f.initials);
   } else if (f.first) {
     f.initials = *Initials(*first_names);  // valid: the given names have a letter
   }
@@ -205,17 +236,17 @@ void RecordBuilder::KeyValues(std::string_view kind, const Fields& f,
     if (f.bsn) out->push_back(*f.bsn);
   } else if (kind == kMatchKeyBirthPostcodeHouse) {
     if (f.birth && f.postcode && f.house) {
-      out->push_back(fmt::format("{}|{}|{}", *f.birth, *f.postcode, *f.house));
+      out->push_back(absl::StrCat(*f.birth, "|", *f.postcode, "|", *f.house));
     }
   } else if (f.surname) {
     for (const SurnamePart& part : *f.surname) {
       if (kind == kMatchKeySurnameBirthPostcode && f.birth && f.postcode) {
-        out->push_back(fmt::format("{}|{}|{}", part.name, *f.birth, *f.postcode));
+        out->push_back(absl::StrCat(part.name, "|", *f.birth, "|", *f.postcode));
       } else if (kind == kMatchKeyInitialSurnameBirth && f.initial && f.birth) {
-        out->push_back(fmt::format("{}|{}|{}", *f.initial, part.name, *f.birth));
+        out->push_back(absl::StrCat(*f.initial, "|", part.name, "|", *f.birth));
       } else if (kind == kMatchKeyInitialSurnamePostcodeHouse && f.initial && f.postcode &&
                  f.house) {
-        out->push_back(fmt::format("{}|{}|{}|{}", *f.initial, part.name, *f.postcode, *f.house));
+        out->push_back(absl::StrCat(*f.initial, "|", part.name, "|", *f.postcode, "|", *f.house));
       }
     }
   }
@@ -226,19 +257,12 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   if (f.surname) {
     for (const SurnamePart& part : *f.surname) surname += part.name;
   }
-  std::vector<std::string> values;
-  for (const BloomField& bloom_field : bloom_settings_.fields) {
-    const std::string& field = bloom_field.name;
-    const std::optional<std::string>* v = field == kFieldFirstNames    ? &f.first
-                                          : field == kFieldBirthDate   ? &f.birth
-                                          : field == kFieldPostcode    ? &f.postcode
-                                          : field == kFieldHouseNumber ? &f.house
-                                          : field == kFieldStreet      ? &f.street
-                                          : field == kFieldPlace       ? &f.place
-                                          : field == kFieldSex         ? &f.sex
-                                          : field == kFieldInitials    ? &f.initials
-                                                                       : nullptr;
-    values.push_back(v != nullptr ? v->value_or("") : surname);  // else the surname
+  absl::InlinedVector<std::string_view, 16> values;
+  for (std::optional<std::string> Fields::*value : bloom_values_) {
+    const std::optional<std::string>* v = value == nullptr ? nullptr : &(f.*value);
+    values.push_back(v == nullptr ? std::string_view(surname)
+                     : v->has_value() ? std::string_view(**v)
+                                      : std::string_view());
   }
   std::vector<uint64_t> filter(bloom_->words());
   bloom_->Encode(values, filter);
@@ -302,11 +326,11 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
   }
   if (is_register_ && fields.postcode && fields.house) {
     const MatchKey household =
-        keyer_->Compute(kHouseholdKind, *fields.postcode + "|" + *fields.house);
+        keyer_->Compute(kHouseholdKind, absl::StrCat(*fields.postcode, "|", *fields.house));
     out->set_household(household.data(), household.size());
   }
   if (is_register_) {
-    const Column& c = fields_.find(kFieldBuurt)->second;
+    const Column& c = *columns_.buurt;
     auto buurt = NormalizeBuurtCode(row.fields[c.index]);
     if (!buurt.ok()) return InColumn(c.header, buurt.status());
     out->set_buurt(std::move(*buurt));

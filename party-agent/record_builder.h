@@ -113,6 +113,18 @@ class RecordBuilder {
   std::vector<std::string> attribute_names_;
   std::vector<Column> attribute_columns_;
   std::map<std::string, Column, std::less<>> fields_;  // identifying field -> column
+  // The columns of the fields ParseFields reads (null: the party does not map the field),
+  // found in fields_ once rather than per row.
+  struct FieldColumns {
+    const Column *bsn = nullptr, *first_names = nullptr, *surname = nullptr,
+                 *surname_prefix = nullptr, *birth_date = nullptr, *postcode = nullptr,
+                 *house_number = nullptr, *street = nullptr, *place = nullptr, *sex = nullptr,
+                 *initials = nullptr, *buurt = nullptr;
+  };
+  FieldColumns columns_;
+  // Per field of the Bloom filter (bloom_settings_.fields), the value of Fields it encodes;
+  // null for the surname, which is encoded as its parts without prefixes.
+  std::vector<std::optional<std::string> Fields::*> bloom_values_;
   size_t header_size_ = 0;
   std::string today_;  // ISO date: later birth dates are rejected
 };
