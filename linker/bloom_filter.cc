@@ -152,8 +152,7 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
   return e;
 }
 
-void BloomEncoder::Encode(std::span<const std::string> values,
-                          std::span<uint64_t> filter) const {
+void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_t> filter) const {
   const absl::InlinedVector<std::string_view, 16> views(values.begin(), values.end());
   Encode(views, filter);
 }

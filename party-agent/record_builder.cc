@@ -189,18 +189,18 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
     keep(cols.first_names, std::move(initial), &f.initial);
   }
   if (auto v = text(cols.surname)) {
-    keep(cols.surname,
-         ParseSurname(*v, cols.surname_prefix == nullptr
-                              ? ""
-                              : Trim(row.fields[cols.surname_prefix->index])),
-         &f.surname);
+    keep(
+        cols.surname,
+        ParseSurname(
+            *v, cols.surname_prefix == nullptr ? "" : Trim(row.fields[cols.surname_prefix->index])),
+        &f.surname);
   }
   if (auto v = text(cols.birth_date)) keep(cols.birth_date, BirthDate(*v), &f.birth);
   if (auto v = text(cols.postcode)) keep(cols.postcode, NormalizePostcode(*v), &f.postcode);
   if (auto v = text(cols.house_number)) {
     auto house = ParseHouseNumber(*v);
-    keep(cols.house_number,
-         house.ok() ? absl::StatusOr<std::string>(house->Key()) : house.status(), &f.house);
+    keep(cols.house_number, house.ok() ? absl::StatusOr<std::string>(house->Key()) : house.status(),
+         &f.house);
   }
   // A street or place: folded as names are, and holding a letter.
   const auto place_name = [](std::string_view v) -> absl::StatusOr<std::string> {
@@ -260,7 +260,7 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   absl::InlinedVector<std::string_view, 16> values;
   for (std::optional<std::string> Fields::*value : bloom_values_) {
     const std::optional<std::string>* v = value == nullptr ? nullptr : &(f.*value);
-    values.push_back(v == nullptr ? std::string_view(surname)
+    values.push_back(v == nullptr     ? std::string_view(surname)
                      : v->has_value() ? std::string_view(**v)
                                       : std::string_view());
   }
