@@ -2,8 +2,8 @@
 # The whole pipeline at a given size, stage by stage: wall time, CPU time (user + system) and
 # peak memory of each program, on a fresh hub. Stages: the synthetic population
 # (stapel-synth), each party's agent, the hub's link of the new data state (off the request
-# path, from its log), the first table (counting and protection) and the next table, and the
-# counting alone (from the hub's log). Then the register agent with 1 and 2 batches in flight
+# path, from its log), the first table (counting and protection), the next table and one at
+# gemeente level, and the counting alone (from the hub's log). Then the register agent with 1 and 2 batches in flight
 # through bench/delay_proxy.py (a wide-area link, 10 ms each way), 3 runs each, alternating,
 # medians. Then the peer: DuckDB (npm
 # @duckdb/node-api, installed in build/bench-node on first use) loads the same pseudonymized keys
@@ -84,8 +84,11 @@ link_s=$(grep "linked data state" "$WORK/hub.log" | tail -1 | sed -E 's/.* in ([
 printf '%-28s CPU %7.2f s (verifying, storing, and a link after each)\n' "hub, the three agents" \
   "$hub_ingest"
 printf '%-28s wall %7.2f s (from its log)\n' "hub link of the last state" "$link_s"
+# The third: one table per gemeente of the nation (level gemeente).
+sed 's/^level = .*/level = "gemeente"/; s/^purpose = .*/purpose = "Wmo support per gemeente"/' \
+  "$ROOT/deploy/examples/request-wmo-residents.toml" >"$WORK/request-gemeente.toml"
 request=()
-for table in first next; do
+for table in first next gemeente-level; do
   before=$(hub_cpu) t0=$(now)
   "$BIN/stapel-request" --config "$WORK/config/requester.toml" --hub "$HUB" \
     --out "$WORK/release" --purpose benchmark "${request[@]}" >/dev/null
@@ -95,8 +98,9 @@ for table in first next; do
   [ "$table" = first ] && first_s=$(echo "$t1 - $t0" | bc)
   # The next: another table of the same state (the same one again is the log's copy).
   request=(--request "$ROOT/deploy/examples/request-wmo-residents.toml")
+  [ "$table" = next ] && request=(--request "$WORK/request-gemeente.toml")
 done
-grep -oE "counted .* in [0-9.]+ ms" "$WORK/hub.log" | tail -2 |
+grep -oE "counted .* in [0-9.]+ ms" "$WORK/hub.log" | tail -3 |
   sed -E 's/^counted (.*) in ([0-9.]+) ms$/\2 \1/' |
   while read -r ms what; do printf '%-28s %7.1f ms (%s; from its log)\n' "counting of a table" "$ms" "$what"; done
 # The high-water mark covers the whole run (ingest, three links, two tables); now: what it

@@ -18,6 +18,12 @@ FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
   }
 }
 
+void FuzzyMatcher::Reserve(size_t persons) {
+  filters_.reserve(persons * words_);
+  person_.reserve(persons);
+  slot_of_.reserve(persons);
+}
+
 void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) {
   if (filter.size() != words_) return;
   const auto slot = static_cast<uint32_t>(person_.size());

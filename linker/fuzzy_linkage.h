@@ -46,6 +46,9 @@ class FuzzyMatcher {
   // A register person's filter (settings.bits / 64 words; one of another size is left out, as in
   // AddQuery and AddKnownMatch). Call once per person.
   void AddPerson(uint32_t person, std::span<const uint64_t> filter);
+  // Sizes the store of filters for this many persons up front: growing it by copying would
+  // hold it twice (3.5 GB of filters at 18 million persons).
+  void Reserve(size_t persons);
 
   // Queues a source record: Assign compares it with the persons sharing a salt.
   void AddQuery(uint64_t query, std::span<const uint64_t> filter);

@@ -9,6 +9,7 @@ void Linker::EnableFuzzy(const BloomSettings& settings) { fuzzy_.emplace(setting
 void Linker::Reserve(size_t register_records) {
   for (auto& index : index_) index.reserve(register_records);
   persons_.reserve(register_records);
+  if (fuzzy_) fuzzy_->Reserve(register_records);
 }
 
 int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
@@ -23,7 +24,7 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
     ++stats->unlinked;
     return kNotLinked;
   }
-  auto [it, inserted] = index_[0].try_emplace(*identity->key, static_cast<uint32_t>(persons_.size()));
+  auto [it, inserted] = index_[0].try_emplace(PrefixOf(*identity->key), static_cast<uint32_t>(persons_.size()));
   const uint32_t person = it->second;
   if (!inserted) {  // the same person twice in the register: one person, flags combined
     ++stats->duplicates;
@@ -31,7 +32,7 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
   } else {
     uint32_t h = LinkedPerson::kNoHousehold;
     if (household != nullptr) {
-      h = households_.try_emplace(*household, static_cast<uint32_t>(households_.size())).first->second;
+      h = households_.try_emplace(PrefixOf(*household), static_cast<uint32_t>(households_.size())).first->second;
     }
     persons_.push_back({buurt, indicators, h});
     ++stats->linked;
@@ -39,7 +40,7 @@ int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,
   }
   for (const KeyRef& k : keys) {
     if (k.kind == 0 || k.kind >= index_.size()) continue;
-    auto [other, fresh] = index_[k.kind].try_emplace(*k.key, person);
+    auto [other, fresh] = index_[k.kind].try_emplace(PrefixOf(*k.key), person);
     if (!fresh && other->second != person) other->second = kAmbiguous;
   }
   return person;
@@ -56,7 +57,7 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
     bool conflict = false, any = false;
     for (const KeyRef& k : keys) {
       if (k.kind != kind) continue;
-      auto it = index_[kind].find(*k.key);
+      auto it = index_[kind].find(PrefixOf(*k.key));
       if (it == index_[kind].end()) continue;
       any = true;
       if (it->second == kAmbiguous || (candidate != kAmbiguous && candidate != it->second)) {
