@@ -44,6 +44,9 @@ class RecordBuilder {
                                                                const MatchKeyer* keyer,
                                                                const BloomEncoder* bloom,
                                                                const CsvRow& header);
+  // Not copyable: it points into its own map of columns.
+  RecordBuilder(const RecordBuilder&) = delete;
+  RecordBuilder& operator=(const RecordBuilder&) = delete;
 
   // What a record Build made carries of the identifying fields the party maps (bsn, first
   // names, surname, birth date, postcode, house number).
