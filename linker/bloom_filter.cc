@@ -53,7 +53,8 @@ bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filte
 }
 
 uint32_t BloomLayout(const BloomSettings& settings) {
-  std::string text = fmt::format("stapel-bloom-v3|{}|{}", settings.bits, settings.hashes);
+  // v4: the house number's digits are sorted in the address salt, as the postcode's are.
+  std::string text = fmt::format("stapel-bloom-v4|{}|{}", settings.bits, settings.hashes);
   for (const BloomField& f : settings.fields) text += fmt::format("|{}={}", f.name, f.weight);
   const Sha256Digest digest = Sha256(text);
   uint32_t layout;
@@ -110,11 +111,12 @@ std::string BirthDateSalt(std::string_view date) {
   return salt;
 }
 
-// The postcode's part of the address salt: its digits in ascending order, then its letters, so
-// that two digits typed the wrong way round keep the salt.
-std::string PostcodeSalt(std::string_view postcode) {
+// The postcode's or house number's part of the address salt: its digits in ascending order,
+// then the rest, so that two digits typed the wrong way round ("5401"/"5410", "161"/"116") keep
+// the salt.
+std::string DigitsSorted(std::string_view text) {
   std::string digits, rest;
-  for (char c : postcode) ((c >= '0' && c <= '9') ? digits : rest) += c;
+  for (char c : text) ((c >= '0' && c <= '9') ? digits : rest) += c;
   std::sort(digits.begin(), digits.end());
   return digits + rest;
 }
@@ -172,9 +174,9 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     salts[static_cast<size_t>(Salt::kBirthDate)] = "d" + BirthDateSalt(value_of(birth_date_));
   }
   if (!value_of(postcode_).empty() && !value_of(house_number_).empty()) {
-    ((salts[static_cast<size_t>(Salt::kAddress)] = "a") += PostcodeSalt(value_of(postcode_))) +=
+    ((salts[static_cast<size_t>(Salt::kAddress)] = "a") += DigitsSorted(value_of(postcode_))) +=
         '\0';
-    salts[static_cast<size_t>(Salt::kAddress)] += value_of(house_number_);
+    salts[static_cast<size_t>(Salt::kAddress)] += DigitsSorted(value_of(house_number_));
   }
   // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast
   // on inputs of two bytes. A segment's key is that PRF, under the field key, of the salt.

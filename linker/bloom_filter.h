@@ -6,14 +6,14 @@
 //
 // A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
 // taken in either order, so that a date with the two swapped keeps its salt) and the address
-// (postcode, its digits in either order, and house number) — and is then cut into segments of equal whole 64-bit words
-// (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the record's value
-// of the salt, 0 when the record lacks it: records with equal tags share the salt. Each field
-// has one segment per salt it is not part of (a name two, the birth date the address's, the
-// postcode and house number the birth date's), into which its padded bigrams are hashed with
-// a number of hash functions proportional to the field's weight, under a key derived from the
-// field's key and the record's value of the salt (SipHash-2-4, 128-bit output; the field keys
-// are HMAC-SHA256 of the linkage secret, the project and the field, so the hub cannot build a
+// (postcode and house number, the digits of each in any order) — and is then cut into segments of
+// equal whole 64-bit words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash
+// of the record's value of the salt, 0 when the record lacks it: records with equal tags share the
+// salt. Each field has one segment per salt it is not part of (a name two, the birth date the
+// address's, the postcode and house number the birth date's), into which its padded bigrams are
+// hashed with a number of hash functions proportional to the field's weight, under a key derived
+// from the field's key and the record's value of the salt (SipHash-2-4, 128-bit output; the field
+// keys are HMAC-SHA256 of the linkage secret, the project and the field, so the hub cannot build a
 // dictionary). No segment when the record lacks the salt or the field.
 //
 // Why salted (Niedermeyer et al. 2014; Christen, Ranbaduge, Vatsalan, Schnell, "Precise and

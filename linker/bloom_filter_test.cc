@@ -84,7 +84,7 @@ TEST(BloomFilterTest, RecordsThatShareASaltCompareFieldByFieldAndOthersNotAtAll)
   EXPECT_LT(Dice(Segment(s, a, 1), Segment(s, born_later, 1)), 0.5);
 }
 
-TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeDigits) {
+TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeAndHouseNumberDigits) {
   SecretBytes secret = SecretBytes::Random(32);
   BloomSettings s = Settings();
   s.fields.push_back({"house_number", 1});
@@ -95,6 +95,8 @@ TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeDigits) {
   };
   EXPECT_NE(tag("5401AB", "3"), 0u);
   EXPECT_EQ(tag("5401AB", "3"), tag("5410AB", "3"));
+  EXPECT_EQ(tag("5401AB", "161"), tag("5401AB", "116"));  // and the house number's
+  EXPECT_NE(tag("5401AB", "161"), tag("5401AB", "162"));
   EXPECT_NE(tag("5401AB", "3"), tag("5401AC", "3"));
   EXPECT_NE(tag("5401AB", "3"), tag("5401AB", "4"));
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <random>
 #include <set>
@@ -96,14 +97,16 @@ bool ShareASalt(const Record& a, const Record& b) {
     return date;
   };
   const bool same_date = !x[2].empty() && salt(x[2]) == salt(y[2]);
-  // A postcode as the encoder takes it: its digits in ascending order.
-  const auto sorted = [](std::string postcode) {
-    std::sort(postcode.begin(), postcode.begin() + 4);
-    return postcode;
+  // A postcode or house number as the encoder takes it: its digits in ascending order, then
+  // the rest.
+  const auto sorted = [](const std::string& text) {
+    std::string digits, rest;
+    for (char c : text) (std::isdigit(static_cast<unsigned char>(c)) ? digits : rest) += c;
+    std::sort(digits.begin(), digits.end());
+    return digits + rest;
   };
-  return same_date ||
-         (!x[3].empty() && !x[4].empty() && !y[3].empty() && sorted(x[3]) == sorted(y[3]) &&
-          x[4] == y[4]);
+  return same_date || (!x[3].empty() && !x[4].empty() && !y[3].empty() &&
+                       sorted(x[3]) == sorted(y[3]) && sorted(x[4]) == sorted(y[4]));
 }
 
 TEST_F(FuzzyMatcherTest, LinksCorruptedRecordsToTheirPersonsAndEstimatesItsPrecision) {
