@@ -21,6 +21,7 @@ if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RESIDENTS="${1:-1000000}"
+[[ $RESIDENTS =~ ^[0-9]+$ ]] || { echo "the first argument is the number of residents (see --help)" >&2 && exit 2; }
 NATION=() DEPTH=1
 for option in "${@:2}"; do
   case "$option" in

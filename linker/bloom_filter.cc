@@ -111,12 +111,15 @@ std::string BirthDateSalt(std::string_view date) {
   return salt;
 }
 
-// The postcode's or house number's part of the address salt: its digits in ascending order,
-// then the rest, so that two digits typed the wrong way round ("5401"/"5410", "161"/"116") keep
-// the salt.
+// The postcode's part of the address salt, or the house number's (its number, before any
+// "-addition"): its digits in ascending order, then the rest, so that two digits typed the wrong
+// way round ("5401"/"5410", "161"/"116") keep the salt. An addition is kept as it is: "12-4" and
+// "14-2" are two homes.
 std::string DigitsSorted(std::string_view text) {
+  const size_t addition = std::min(text.find('-'), text.size());
   std::string digits, rest;
-  for (char c : text) ((c >= '0' && c <= '9') ? digits : rest) += c;
+  for (char c : text.substr(0, addition)) ((c >= '0' && c <= '9') ? digits : rest) += c;
+  rest += text.substr(addition);
   std::sort(digits.begin(), digits.end());
   return digits + rest;
 }

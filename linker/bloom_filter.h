@@ -6,7 +6,7 @@
 //
 // A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
 // taken in either order, so that a date with the two swapped keeps its salt) and the address
-// (postcode and house number, the digits of each in any order) — and is then cut into segments of
+// (postcode and house number, the digits of each number in any order) — and is then cut into segments of
 // equal whole 64-bit words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash
 // of the record's value of the salt, 0 when the record lacks it: records with equal tags share the
 // salt. Each field has one segment per salt it is not part of (a name two, the birth date the
@@ -113,7 +113,7 @@ class BloomEncoder {
                                                               const BloomSettings& settings);
 
   // Encodes normalized field values (aligned with settings.fields; "" = field missing) into
-  // `filter` of settings.bits / 64 words. Allocation-free.
+  // `filter` of settings.bits / 64 words, without copying the values.
   void Encode(std::span<const std::string_view> values, std::span<uint64_t> filter) const;
   // The same for values held as strings.
   void Encode(std::span<const std::string> values, std::span<uint64_t> filter) const;

@@ -97,6 +97,7 @@ TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeAndHouseNumberDigi
   EXPECT_EQ(tag("5401AB", "3"), tag("5410AB", "3"));
   EXPECT_EQ(tag("5401AB", "161"), tag("5401AB", "116"));  // and the house number's
   EXPECT_NE(tag("5401AB", "161"), tag("5401AB", "162"));
+  EXPECT_NE(tag("5401AB", "12-4"), tag("5401AB", "14-2"));  // an addition is another home
   EXPECT_NE(tag("5401AB", "3"), tag("5401AC", "3"));
   EXPECT_NE(tag("5401AB", "3"), tag("5401AB", "4"));
 }

@@ -97,13 +97,16 @@ bool ShareASalt(const Record& a, const Record& b) {
     return date;
   };
   const bool same_date = !x[2].empty() && salt(x[2]) == salt(y[2]);
-  // A postcode or house number as the encoder takes it: its digits in ascending order, then
-  // the rest.
+  // A postcode or house number as the encoder takes it: its digits (before any "-addition") in
+  // ascending order, then the rest.
   const auto sorted = [](const std::string& text) {
+    const size_t addition = std::min(text.find('-'), text.size());
     std::string digits, rest;
-    for (char c : text) (std::isdigit(static_cast<unsigned char>(c)) ? digits : rest) += c;
+    for (char c : text.substr(0, addition)) {
+      (std::isdigit(static_cast<unsigned char>(c)) ? digits : rest) += c;
+    }
     std::sort(digits.begin(), digits.end());
-    return digits + rest;
+    return digits + rest + text.substr(addition);
   };
   return same_date || (!x[3].empty() && !x[4].empty() && !y[3].empty() &&
                        sorted(x[3]) == sorted(y[3]) && sorted(x[4]) == sorted(y[4]));

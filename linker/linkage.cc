@@ -6,10 +6,10 @@ Linker::Linker(size_t kind_count) : index_(kind_count) {}
 
 void Linker::EnableFuzzy(const BloomSettings& settings) { fuzzy_.emplace(settings); }
 
-void Linker::Reserve(size_t register_records) {
+void Linker::Reserve(size_t register_records, bool filters) {
   for (auto& index : index_) index.reserve(register_records);
   persons_.reserve(register_records);
-  if (fuzzy_) fuzzy_->Reserve(register_records);
+  if (fuzzy_ && filters) fuzzy_->Reserve(register_records);
 }
 
 int64_t Linker::AddRegisterRecord(std::span<const KeyRef> keys, uint32_t buurt,

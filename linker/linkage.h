@@ -27,8 +27,8 @@ namespace stapel {
 
 // What the link indexes of a match key: its first 128 bits, in 16 bytes aligned to 4, so that
 // an index entry with its person takes 20 bytes rather than 36 (at 18 million persons and five
-// kinds, about 2.5 GB less). Keys are HMAC-SHA256 outputs: two different keys among 10^8 share
-// their first 128 bits with a probability below 10^-22.
+// kinds, 2^25 slots each: about 2.7 GB less). Keys are HMAC-SHA256 outputs: two different keys
+// among 10^8 share their first 128 bits with a probability below 10^-22.
 using KeyPrefix = std::array<uint32_t, 4>;
 inline KeyPrefix PrefixOf(const MatchKey& key) {
   KeyPrefix prefix;
@@ -88,9 +88,9 @@ class Linker {
   // Turns on the fuzzy pass with the project's filter settings; call before adding records.
   void EnableFuzzy(const BloomSettings& settings);
 
-  // Sizes the index (and the fuzzy pass's store of filters) for this many register records up
-  // front (optional; avoids rehashing and copying).
-  void Reserve(size_t register_records);
+  // Sizes the index for this many register records up front, and with `filters` the fuzzy
+  // pass's store of their filters (optional; avoids rehashing and copying).
+  void Reserve(size_t register_records, bool filters = false);
 
   // Returns the person the record became or was merged into (same kind-0 key), or kNotLinked
   // when it has no key of kind 0. `filter`: the new person's, when the pass is on (empty: none);

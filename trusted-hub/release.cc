@@ -180,7 +180,7 @@ absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifes
   // What the party sent, not which submission carried it: sending the same export again
   // keeps the data state, so the differencing guard still sees the earlier releases.
   ContentDigest content;
-  if (is_register) run->linker.Reserve(current.record_count());
+  if (is_register) run->linker.Reserve(current.record_count(), party.fuzzy);
   LinkStats stats;
   absl::Status s = store->ForEachBatch(
       party.id, current.submission_id(),
