@@ -157,6 +157,15 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
   return e;
 }
 
+std::vector<int> BloomEncoder::HashesPerField(const BloomSettings& settings) {
+  std::vector<int> hashes;
+  hashes.reserve(settings.fields.size());
+  for (const BloomField& field : settings.fields) {
+    hashes.push_back(std::max(1, static_cast<int>(std::lround(settings.hashes * field.weight))));
+  }
+  return hashes;
+}
+
 void BloomEncoder::Encode(std::span<const std::string> values, std::span<uint64_t> filter) const {
   const absl::InlinedVector<std::string_view, 16> views(values.begin(), values.end());
   Encode(views, filter);
@@ -203,9 +212,8 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     if (value.empty() || with.empty()) continue;
     uint8_t key[crypto_shorthash_siphashx24_KEYBYTES];
     prf(with, field_keys_[static_cast<size_t>(field)], key);
-    const int k = std::max(
-        1, static_cast<int>(std::lround(settings_.hashes * settings_.fields[field].weight)));
-    HashBigrams(value, k, key, filter.data() + kSalts + s * segment, segment * 64);
+    HashBigrams(value, field_hashes_[static_cast<size_t>(field)], key,
+                filter.data() + kSalts + s * segment, segment * 64);
     sodium_memzero(key, sizeof(key));
   }
   for (std::string& salt : salts) sodium_memzero(salt.data(), salt.size());

@@ -121,16 +121,20 @@ class BloomEncoder {
   size_t words() const { return static_cast<size_t>(settings_.bits) / 64; }
 
  private:
+  // round(hashes * weight), at least 1, per field.
+  static std::vector<int> HashesPerField(const BloomSettings& settings);
   explicit BloomEncoder(BloomSettings settings)
       : settings_(std::move(settings)),
         segments_(settings_.Segments()),
         segment_words_(settings_.SegmentWords()),
+        field_hashes_(HashesPerField(settings_)),
         birth_date_(settings_.FieldIndex("birth_date")),
         postcode_(settings_.FieldIndex("postcode")),
         house_number_(settings_.FieldIndex("house_number")) {}
   BloomSettings settings_;
   std::vector<BloomSegment> segments_;
   size_t segment_words_;
+  std::vector<int> field_hashes_;        // per field: hash functions per bigram
   std::vector<SecretBytes> field_keys_;  // per field
   std::vector<SecretBytes> tag_keys_;    // per salt
   int birth_date_, postcode_, house_number_;  // their fields, -1 when not encoded

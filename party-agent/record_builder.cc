@@ -74,6 +74,7 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
         fmt::join(header.fields.begin(), header.fields.begin() + header.size, ", ")));
   };
 
+  std::map<std::string, Column, std::less<>> fields;  // identifying field -> column
   std::vector<std::string_view> needed;
   for (const auto& kind : party->match_keys) {
     for (std::string_view f : FieldsOf(kind)) needed.push_back(f);
@@ -91,7 +92,7 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   if (config.columns.contains(std::string(kFieldSurnamePrefix)))
     needed.push_back(kFieldSurnamePrefix);
   for (std::string_view field : needed) {
-    if (b->fields_.contains(field)) continue;
+    if (fields.contains(field)) continue;
     auto it = config.columns.find(std::string(field));
     if (it == config.columns.end()) {
       return absl::InvalidArgumentError(
@@ -101,11 +102,11 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
     }
     auto c = column(fmt::format("[columns] {}", field), it->second);
     if (!c.ok()) return c.status();
-    b->fields_[std::string(field)] = *c;
+    fields[std::string(field)] = *c;
   }
-  const auto find = [&](std::string_view field) -> const Column* {
-    auto it = b->fields_.find(field);
-    return it == b->fields_.end() ? nullptr : &it->second;
+  const auto find = [&](std::string_view field) -> std::optional<Column> {
+    auto it = fields.find(field);
+    return it == fields.end() ? std::nullopt : std::optional<Column>(it->second);
   };
   b->columns_ = {.bsn = find(kFieldBsn),
                  .first_names = find(kFieldFirstNames),
@@ -162,8 +163,8 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
   Fields f;
   // The field's text, or nullopt when the party does not map it or the row leaves it empty
   // (noted).
-  auto text = [&](const Column* c) -> std::optional<std::string_view> {
-    if (c == nullptr) return std::nullopt;
+  auto text = [&](const std::optional<Column>& c) -> std::optional<std::string_view> {
+    if (!c) return std::nullopt;
     const std::string_view v = Trim(row.fields[c->index]);
     if (v.empty()) {
       f.empty.push_back(c->header);
@@ -172,7 +173,8 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
     return v;
   };
   // Keeps the field's normalized value, or notes why it is left out.
-  auto keep = [&]<typename T>(const Column* c, absl::StatusOr<T> value, std::optional<T>* into) {
+  auto keep = [&]<typename T>(const std::optional<Column>& c, absl::StatusOr<T> value,
+                              std::optional<T>* into) {
     if (value.ok()) {
       *into = *std::move(value);
     } else {
@@ -189,11 +191,9 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
     keep(cols.first_names, std::move(initial), &f.initial);
   }
   if (auto v = text(cols.surname)) {
-    keep(
-        cols.surname,
-        ParseSurname(
-            *v, cols.surname_prefix == nullptr ? "" : Trim(row.fields[cols.surname_prefix->index])),
-        &f.surname);
+    keep(cols.surname,
+         ParseSurname(*v, !cols.surname_prefix ? "" : Trim(row.fields[cols.surname_prefix->index])),
+         &f.surname);
   }
   if (auto v = text(cols.birth_date)) keep(cols.birth_date, BirthDate(*v), &f.birth);
   if (auto v = text(cols.postcode)) keep(cols.postcode, NormalizePostcode(*v), &f.postcode);

@@ -44,10 +44,6 @@ class RecordBuilder {
                                                                const MatchKeyer* keyer,
                                                                const BloomEncoder* bloom,
                                                                const CsvRow& header);
-  // Not copyable: it points into its own map of columns.
-  RecordBuilder(const RecordBuilder&) = delete;
-  RecordBuilder& operator=(const RecordBuilder&) = delete;
-
   // What a record Build made carries of the identifying fields the party maps (bsn, first
   // names, surname, birth date, postcode, house number).
   enum class Completeness {
@@ -115,14 +111,11 @@ class RecordBuilder {
   std::vector<std::string> kinds_;
   std::vector<std::string> attribute_names_;
   std::vector<Column> attribute_columns_;
-  std::map<std::string, Column, std::less<>> fields_;  // identifying field -> column
-  // The columns of the fields ParseFields reads (null: the party does not map the field),
-  // found in fields_ once rather than per row.
+  // The columns of the fields ParseFields reads (none: the party does not map the field),
+  // found once rather than per row.
   struct FieldColumns {
-    const Column *bsn = nullptr, *first_names = nullptr, *surname = nullptr,
-                 *surname_prefix = nullptr, *birth_date = nullptr, *postcode = nullptr,
-                 *house_number = nullptr, *street = nullptr, *place = nullptr, *sex = nullptr,
-                 *initials = nullptr, *buurt = nullptr;
+    std::optional<Column> bsn, first_names, surname, surname_prefix, birth_date, postcode,
+        house_number, street, place, sex, initials, buurt;
   };
   FieldColumns columns_;
   // Per field of the Bloom filter (bloom_settings_.fields), the value of Fields it encodes;
