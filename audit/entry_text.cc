@@ -99,9 +99,10 @@ std::string ReleaseText(const nlohmann::json& e) {
   const nlohmann::json protection = e.value("protection", nlohmann::json::object());
   const nlohmann::json& rules = e.at("rules");
   const std::string head = fmt::format(
-      "release to '{}' ({}): {} per {}{}{}; {} areas × {} columns, {} of {} cells suppressed",
+      "release to '{}' ({}): {} per {}{}{}{}; {} areas × {} columns, {} of {} cells suppressed",
       e.at("requester").get<std::string>(), purpose.empty() ? "no purpose given" : purpose,
       request.value("population", std::string("?")), request.value("level", std::string("?")),
+      request.contains("within") ? " in " + request.value("within", std::string("?")) : "",
       OfPeriod(e), measures, rows, columns, suppressed, cells);
   if (rules.value("method", "") == "cell_key") {
     const int held_back = protection.value("held_back", 0);

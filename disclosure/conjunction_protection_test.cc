@@ -12,6 +12,7 @@
 #include "disclosure/disclosure.h"
 #include "disclosure/table_protection.h"
 #include "disclosure/test_world.h"
+#include "records/area_code.h"
 
 namespace stapel {
 namespace {
@@ -541,6 +542,70 @@ TEST(ConjunctionProtectionTest, ATableOfSeveralGemeentenIsProtectedAsEachGemeent
     three.push_back({specs[0], table, 1, 0});
     EXPECT_TRUE(AuditReleases(kRules, three, nullptr, in_time, *r->changes).ok())
         << AuditReleases(kRules, three, nullptr, in_time, *r->changes);
+  }
+}
+
+// The suppression marks of `table`'s rows in gemeente `gemeente` (GMgggg), row by row.
+std::vector<bool> MarksIn(const AreaTable& table, std::string_view gemeente) {
+  std::vector<bool> marks;
+  for (const AreaRow& row : table.rows) {
+    if (GemeenteOfArea(row.code) != gemeente) continue;
+    for (const Cell& c : row.cells) marks.push_back(c.suppressed);
+  }
+  return marks;
+}
+
+// A table within one gemeente is protected as that gemeente's part of the same table over all
+// of them; and a table whose cells were all shown before (the gemeente totals of an earlier
+// table, or one gemeente's part of it) shows them as then, without solving anything.
+TEST(ConjunctionProtectionTest, ATableWithinOneGemeenteAndAPartOfAnEarlierOneAreProtected) {
+  DisclosureRules rounded = kRules;
+  rounded.rounding_base = 5;
+  std::mt19937_64 rng(2045);
+  for (int trial = 0; trial < 3; ++trial) {
+    SCOPED_TRACE(trial);
+    const Nation n = SmallOverlapsIn(3, 700 + 5 * trial);
+    std::vector<TableSpec> specs = RandomRequests(rng, 3);
+    const std::vector<ReleasedTable> releases = ReleaseAll(n.whole, {specs[0], specs[1]}, rounded);
+    // The third request, within GM9002, and over every gemeente (each after the first two).
+    TableSpec within = specs[2];
+    within.within = "GM9002";
+    std::vector<ReleasedTable> with_within = releases;
+    with_within.push_back(ReleaseAll(n.whole, {specs[0], specs[1], within}, rounded).back());
+    const ReleasedTable everywhere =
+        ReleaseAll(n.whole, {specs[0], specs[1], specs[2]}, rounded).back();
+    for (const AreaRow& row : with_within.back().table.rows) {
+      EXPECT_EQ(GemeenteOfArea(row.code), "GM9002") << row.code;
+    }
+    EXPECT_EQ(MarksIn(with_within.back().table, "GM9002"), MarksIn(everywhere.table, "GM9002"));
+    auto narrowed = NarrowedConjunctions(rounded, with_within, n.whole.counts);
+    ASSERT_TRUE(narrowed.ok()) << narrowed.status();
+    EXPECT_TRUE(narrowed->empty()) << Listed(*narrowed);
+    EXPECT_TRUE(AuditReleases(rounded, with_within).ok());
+
+    // Parts of the first table: its gemeente totals, and its rows in GM9003 (renamed columns
+    // count the same).
+    TableSpec totals = specs[0];
+    totals.level = AreaLevel::kGemeente;
+    TableSpec part = specs[0];
+    part.within = "GM9003";
+    for (TableColumn& c : part.columns) c.name += "_again";
+    for (const TableSpec& spec : {totals, part}) {
+      AreaTable table = BuildTable(spec, n.whole.counts, n.whole.geography);
+      auto r = ProtectTable(rounded, spec, n.whole.counts, releases, &table);
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->ranges_solved, 0);
+      for (const std::string gemeente : {"GM9001", "GM9002", "GM9003"}) {
+        std::vector<bool> before;
+        for (const AreaRow& row : releases[0].table.rows) {
+          if (GemeenteOfArea(row.code) != gemeente) continue;
+          if (spec.level == AreaLevel::kGemeente && row.level != AreaLevel::kGemeente) continue;
+          if (!spec.within.empty() && spec.within != gemeente) continue;
+          for (const Cell& c : row.cells) before.push_back(c.suppressed);
+        }
+        EXPECT_EQ(MarksIn(table, gemeente), before) << gemeente;
+      }
+    }
   }
 }
 

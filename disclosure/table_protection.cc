@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "disclosure/attacker_lp.h"
 #include "disclosure/disclosure.h"
@@ -26,19 +29,65 @@ using internal::Target;
 
 namespace {
 
-// The earlier release of the same table (spec and areas), if any.
-const ReleasedTable* SameTableReleased(const TableSpec& spec, const AreaTable& table,
-                                       const std::vector<ReleasedTable>& earlier) {
-  const nlohmann::json asked = spec.ToJson();
+// What a column counts: its unit, population and measure (its name does not change that).
+std::string ColumnCounts(const TableColumn& column) {
+  return fmt::format("{}|{}|{}", column.unit == CountUnit::kPersons ? "persons" : "households",
+                     column.population.ToString(), column.measure.ToString());
+}
+
+// When every cell of `table` (its primary suppressions made) is a cell of an earlier release of
+// this data state, rounded to `rounding_base` as it will be, the table tells nothing new: each
+// cell is published when some earlier release published it, and suppressed otherwise. Returns
+// whether it was so, and leaves the table as it was when not (a cell no earlier release has, or
+// one the primary rules now suppress that was published: the rules changed).
+bool ShowOnlyWhatWasShown(const TableSpec& spec, int rounding_base,
+                          const std::vector<ReleasedTable>& earlier, AreaTable* table) {
+  enum class Shown : uint8_t { kNowhere, kSuppressed, kPublished };
+  std::vector<std::vector<Shown>> shown(table->rows.size(),
+                                        std::vector<Shown>(spec.columns.size(), Shown::kNowhere));
+  std::unordered_map<std::string_view, size_t> row_of;
+  for (size_t r = 0; r < table->rows.size(); ++r) row_of.emplace(table->rows[r].code, r);
   for (const ReleasedTable& e : earlier) {
-    if (e.state != 0 || e.table.rows.size() != table.rows.size() || e.spec.ToJson() != asked)
-      continue;
-    if (std::equal(table.rows.begin(), table.rows.end(), e.table.rows.begin(),
-                   [](const AreaRow& a, const AreaRow& b) { return a.code == b.code; })) {
-      return &e;
+    if (e.state != 0 || e.rounding_base != rounding_base) continue;
+    // Per column of the new table, the release's column counting the same, or none.
+    std::vector<std::optional<size_t>> column(spec.columns.size());
+    bool any = false;
+    for (size_t m = 0; m < spec.columns.size(); ++m) {
+      const std::string counts = ColumnCounts(spec.columns[m]);
+      for (size_t j = 0; j < e.spec.columns.size() && !column[m]; ++j) {
+        if (ColumnCounts(e.spec.columns[j]) == counts) column[m] = j;
+      }
+      any = any || column[m].has_value();
+    }
+    if (!any) continue;
+    for (const AreaRow& row : e.table.rows) {
+      auto r = row_of.find(row.code);
+      if (r == row_of.end()) continue;
+      for (size_t m = 0; m < column.size(); ++m) {
+        if (!column[m] || *column[m] >= row.cells.size()) continue;
+        Shown& s = shown[r->second][m];
+        if (!row.cells[*column[m]].suppressed) {
+          s = Shown::kPublished;
+        } else if (s == Shown::kNowhere) {
+          s = Shown::kSuppressed;
+        }
+      }
     }
   }
-  return nullptr;
+  for (size_t r = 0; r < table->rows.size(); ++r) {
+    for (size_t m = 0; m < spec.columns.size(); ++m) {
+      if (shown[r][m] == Shown::kNowhere ||
+          (table->rows[r].cells[m].suppressed && shown[r][m] == Shown::kPublished)) {
+        return false;
+      }
+    }
+  }
+  for (size_t r = 0; r < table->rows.size(); ++r) {
+    for (size_t m = 0; m < spec.columns.size(); ++m) {
+      table->rows[r].cells[m].suppressed = shown[r][m] == Shown::kSuppressed;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -67,6 +116,15 @@ absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
     }
   }
   result.primary = static_cast<int>(primary.size());
+  // A part of the table with no rows (a gemeente it leaves out), or with only cells shown
+  // before, publishes nothing new of this data state: what was proved then still holds. (Over
+  // several data states the model is still built, for the changes the audit reads.)
+  if (earlier_states.empty() &&
+      (table->rows.empty() || ShowOnlyWhatWasShown(spec, rules.rounding_base, earlier, table))) {
+    result.secondary = SuppressedCells(*table) - result.primary;
+    result.changes.emplace();
+    return result;
+  }
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
   if (auto s = model.BuildForNewTable(spec, rules, earlier, table, primary, truth, earlier_states,
@@ -201,26 +259,13 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
                                               const std::vector<BuurtCounts>& earlier_states,
                                               const StateTransitions& transitions) {
   const int primary = ApplyPrimaryRules(rules, spec, table);
-  if (const ReleasedTable* same = SameTableReleased(spec, *table, earlier);
-      same != nullptr && same->rounding_base == rules.rounding_base) {
-    // Asked again: the same cells as then, which tells nothing new, unless the primary rules
-    // now suppress a cell it published (the rules changed); then it is protected anew.
-    bool covers = true;
-    for (size_t r = 0; r < table->rows.size(); ++r) {
-      for (size_t m = 0; m < table->rows[r].cells.size(); ++m)
-        covers = covers && (!table->rows[r].cells[m].suppressed ||
-                            same->table.rows[r].cells[m].suppressed);
-    }
-    if (covers) {
-      for (size_t r = 0; r < table->rows.size(); ++r) {
-        for (size_t m = 0; m < table->rows[r].cells.size(); ++m)
-          table->rows[r].cells[m].suppressed = same->table.rows[r].cells[m].suppressed;
-      }
-      ProtectionResult result;
-      result.primary = primary;
-      result.secondary = SuppressedCells(*table) - primary;
-      return result;
-    }
+  // Shown before, whole (asked again, or a part of an earlier table such as its gemeente
+  // totals): the same cells as then, which tells nothing new.
+  if (ShowOnlyWhatWasShown(spec, rules.rounding_base, earlier, table)) {
+    ProtectionResult result;
+    result.primary = primary;
+    result.secondary = SuppressedCells(*table) - primary;
+    return result;
   }
   std::vector<const AreaTable*> tables = {table};
   for (const ReleasedTable& e : earlier) tables.push_back(&e.table);

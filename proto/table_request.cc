@@ -13,6 +13,7 @@ v1::TableRequest TableRequestToProto(const TableRequest& request) {
     measure->set_expression(m.expression);
   }
   for (const auto& period : request.periods) out.add_periods(period);
+  out.set_within(request.within);
   return out;
 }
 
@@ -20,6 +21,7 @@ TableRequest TableRequestFromProto(const v1::TableRequest& request) {
   TableRequest out{request.purpose(),
                    request.population(),
                    request.level().empty() ? "buurt" : request.level(),
+                   request.within(),
                    {},
                    {request.periods().begin(), request.periods().end()}};
   for (const auto& m : request.measures()) out.measures.push_back({m.name(), m.expression()});

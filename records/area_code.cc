@@ -9,17 +9,38 @@
 
 namespace stapel {
 
+namespace {
+
+// Whether `code` is `prefix` and `digits` digits.
+bool HasShape(std::string_view code, std::string_view prefix, size_t digits) {
+  return code.size() == prefix.size() + digits && code.starts_with(prefix) &&
+         std::all_of(code.begin() + static_cast<std::ptrdiff_t>(prefix.size()), code.end(),
+                     [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text) {
   std::string code = absl::AsciiStrToUpper(std::string(Trim(text)));
-  bool ok = code.size() == 10 && code.starts_with("BU");
-  for (size_t i = 2; ok && i < code.size(); ++i) {
-    ok = absl::ascii_isdigit(static_cast<unsigned char>(code[i]));
-  }
-  if (!ok) {
+  if (!HasShape(code, "BU", 8)) {
     return absl::InvalidArgumentError(fmt::format(
         "'{}' is not a CBS buurt code (expected BU and 8 digits, like BU19910101)", text));
   }
   return code;
+}
+
+absl::StatusOr<std::string> NormalizeGemeenteCode(std::string_view text) {
+  std::string code = absl::AsciiStrToUpper(std::string(Trim(text)));
+  if (!HasShape(code, "GM", 4)) {
+    return absl::InvalidArgumentError(fmt::format(
+        "'{}' is not a CBS gemeente code (expected GM and 4 digits, like GM1991)", text));
+  }
+  return code;
+}
+
+bool AreaHoldsBuurt(std::string_view area, std::string_view buurt_code) {
+  return area.size() > 2 && buurt_code.size() > 2 &&
+         buurt_code.substr(2).starts_with(area.substr(2));
 }
 
 std::string WijkOfBuurt(std::string_view buurt_code) {
@@ -37,13 +58,7 @@ std::array<std::string, 3> AreasHoldingBuurt(std::string_view buurt_code) {
 }
 
 std::string GemeenteOfArea(std::string_view code) {
-  const auto digits = [&](size_t n) {
-    return code.size() == 2 + n && std::all_of(code.begin() + 2, code.end(), [](char c) {
-             return c >= '0' && c <= '9';
-           });
-  };
-  if ((code.starts_with("GM") && digits(4)) || (code.starts_with("WK") && digits(6)) ||
-      (code.starts_with("BU") && digits(8))) {
+  if (HasShape(code, "GM", 4) || HasShape(code, "WK", 6) || HasShape(code, "BU", 8)) {
     return fmt::format("GM{}", code.substr(2, 4));
   }
   return "";

@@ -23,5 +23,22 @@ TEST(AreaCodeTest, DerivesWijkAndGemeenteFromTheCode) {
   }
 }
 
+TEST(AreaCodeTest, NormalizesTheAreaATableIsLimitedTo) {
+  EXPECT_EQ(*NormalizeGemeenteCode(" gm1991 "), "GM1991");
+  for (const char* code : {"BU19910203", "WK199102", "GM199", "GM19910", "", "Stapeldorp"}) {
+    auto normalized = NormalizeGemeenteCode(code);
+    ASSERT_FALSE(normalized.ok()) << code;
+    EXPECT_NE(normalized.status().message().find("GM and 4 digits"), std::string::npos);
+  }
+}
+
+TEST(AreaCodeTest, TellsWhetherAnAreaHoldsABuurt) {
+  EXPECT_TRUE(AreaHoldsBuurt("GM1991", "BU19910203"));
+  EXPECT_TRUE(AreaHoldsBuurt("WK199102", "BU19910203"));
+  EXPECT_FALSE(AreaHoldsBuurt("WK199101", "BU19910203"));
+  EXPECT_FALSE(AreaHoldsBuurt("GM0199", "BU19910203"));
+  EXPECT_FALSE(AreaHoldsBuurt("GM1992", "BU19910203"));
+}
+
 }  // namespace
 }  // namespace stapel

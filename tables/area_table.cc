@@ -1,8 +1,10 @@
 #include "tables/area_table.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
+#include <set>
 
 #include "records/area_code.h"
 #include "records/csv_reader.h"
@@ -158,6 +160,24 @@ absl::StatusOr<BuurtCounts> BuurtCountsFromJson(const nlohmann::json& json) {
   return counts;
 }
 
+absl::Status CheckWithin(const TableSpec& spec, const BuurtCounts& counts) {
+  if (spec.within.empty()) return absl::OkStatus();
+  std::set<std::string> gemeenten;
+  for (const auto& [buurt, by_bits] : counts.buurten) {
+    if (AreaHoldsBuurt(spec.within, buurt)) return absl::OkStatus();
+    gemeenten.insert(GemeenteOfArea(buurt));
+  }
+  constexpr size_t kNamed = 12;
+  std::vector<std::string> named(
+      gemeenten.begin(), std::next(gemeenten.begin(), static_cast<std::ptrdiff_t>(
+                                                          std::min(kNamed, gemeenten.size()))));
+  return absl::NotFoundError(fmt::format(
+      "no buurt of the linked data lies in gemeente {} (within); gemeenten with data ({}): "
+      "{}{}",
+      spec.within, gemeenten.size(), fmt::join(named, ", "),
+      gemeenten.size() > kNamed ? ", …" : ""));
+}
+
 AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geography& geography) {
   AreaTable table;
   for (const auto& c : spec.columns) table.measures.push_back(c.name);
@@ -171,6 +191,7 @@ AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geo
   std::string current_wijk;
   size_t wijk_row = 0;
   for (const auto& [buurt, by_bits] : counts.buurten) {
+    if (!spec.within.empty() && !AreaHoldsBuurt(spec.within, buurt)) continue;
     std::vector<size_t> rows;  // the rows this buurt adds to
     const std::string wijk = WijkOfBuurt(buurt);
     const std::string gemeente = GemeenteOfWijk(wijk);

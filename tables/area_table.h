@@ -89,8 +89,13 @@ BuurtCounts CountByBuurt(const std::vector<LinkedPerson>& persons,
                          const std::vector<std::string>& buurt_codes, const Geography& geography);
 
 // The table of `spec`: the gemeente, then each wijk followed by its buurten, down to the
-// spec's level (buurten in code order, so every wijk's buurten follow one another).
+// spec's level (buurten in code order, so every wijk's buurten follow one another); only the
+// gemeente spec.within when it names one (no rows when no buurt of `counts` lies in it).
 AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geography& geography);
+
+// NOT_FOUND when the spec is limited to a gemeente (within) in which no buurt of `counts` lies;
+// the message names the gemeenten that have some.
+absl::Status CheckWithin(const TableSpec& spec, const BuurtCounts& counts);
 
 }  // namespace stapel
 

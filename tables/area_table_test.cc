@@ -139,6 +139,54 @@ TEST(RequestedTableTest, LoadsTomlAndJsonRequests) {
   EXPECT_FALSE(TableRequest::Load(dir / "r.json").ok());
 }
 
+TEST(RequestedTableTest, AskedWithinAGemeenteHasOnlyItsRows) {
+  auto path = testing_util::FreshTempDir() / "areas.csv";
+  testing_util::WriteFile(path,
+                          "buurtcode,buurtnaam,wijkcode,wijknaam,gemeentecode,gemeentenaam\n"
+                          "BU99980101,Dorp,WK999801,Kern,GM9998,Buren\n"
+                          "BU99990101,Noord,WK999901,Oost,GM9999,Demo\n");
+  const Geography geography = *Geography::LoadCsv(path);
+  const BuurtCounts counts =
+      CountByBuurt({{0, 0b001}, {0, 0b011}, {1, 0b001}}, {"BU99980101", "BU99990101"}, geography);
+  auto spec =
+      ResolveRequest({.population = "residents", .within = " gm9998"}, AbcManifest(), false);
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->within, "GM9998");
+  const AreaTable t = BuildTable(*spec, counts, geography);
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0].code, "GM9998");
+  EXPECT_EQ(t.rows[0].cells[0].value, 2);
+  EXPECT_EQ(t.rows[2].code, "BU99980101");
+  EXPECT_TRUE(CheckWithin(*spec, counts).ok());
+  auto back = TableSpec::FromJson(spec->ToJson());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->within, "GM9998");
+  // Every gemeente without it; the stacking table within one too.
+  EXPECT_EQ(BuildTable(*ResolveRequest({.population = "residents"}, AbcManifest(), false), counts,
+                       geography)
+                .rows.size(),
+            6u);
+  auto stacking = ResolveRequest({.within = "GM9999"}, AbcManifest(), false);
+  ASSERT_TRUE(stacking.ok()) << stacking.status();
+  EXPECT_EQ(BuildTable(*stacking, counts, geography).rows.size(), 3u);
+
+  spec->within = "GM9997";
+  const absl::Status none = CheckWithin(*spec, counts);
+  EXPECT_EQ(none.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(none.message().find("gemeenten with data (2): GM9998, GM9999"), std::string::npos)
+      << none;
+  auto wijk =
+      ResolveRequest({.population = "residents", .within = "WK999801"}, AbcManifest(), false);
+  EXPECT_NE(wijk.status().message().find("within: 'WK999801' is not a CBS gemeente code"),
+            std::string::npos)
+      << wijk.status();
+  const auto dir = testing_util::FreshTempDir();
+  testing_util::WriteFile(dir / "r.toml", "population = \"residents\"\nwithin = \"GM9998\"\n");
+  auto toml = TableRequest::Load(dir / "r.toml");
+  ASSERT_TRUE(toml.ok()) << toml.status();
+  EXPECT_EQ(toml->within, "GM9998");
+}
+
 TEST(AreaTableTest, SuppressedCellsAreNeverWrittenAsNumbers) {
   AreaTable t;
   t.measures = {"residents", "a"};

@@ -10,6 +10,7 @@
 #include "encoding/utf8.h"
 #include "keys/identity.h"
 #include "project/toml_file.h"
+#include "records/area_code.h"
 
 namespace stapel {
 namespace {
@@ -43,7 +44,10 @@ nlohmann::json TableSpec::ToJson() const {
                             {"population", c.population.ToString()},
                             {"measure", c.measure.ToString()}});
   }
-  return {{"level", AreaLevelName(level)}, {"attributes", attributes}, {"columns", columns_json}};
+  nlohmann::json out = {
+      {"level", AreaLevelName(level)}, {"attributes", attributes}, {"columns", columns_json}};
+  if (!within.empty()) out["within"] = within;
+  return out;
 }
 
 absl::StatusOr<TableSpec> TableSpec::FromJson(const nlohmann::json& json) {
@@ -59,6 +63,12 @@ absl::StatusOr<TableSpec> TableSpec::FromJson(const nlohmann::json& json) {
   auto level = ParseAreaLevel(json["level"].get<std::string>());
   if (!level.ok()) return bad(std::string(level.status().message()));
   spec.level = *level;
+  if (json.contains("within")) {
+    if (!json["within"].is_string()) return bad("'within' is not text");
+    auto within = NormalizeGemeenteCode(json["within"].get<std::string>());
+    if (!within.ok()) return bad(std::string(within.status().message()));
+    spec.within = *within;
+  }
   for (const auto& a : json["attributes"]) {
     if (!a.is_string()) return bad("an attribute is not text");
     spec.attributes.push_back(a.get<std::string>());
@@ -127,16 +137,17 @@ absl::StatusOr<TableRequest> TableRequest::Load(const std::filesystem::path& pat
   }
   TableRequest request;
   for (const auto& [key, value] : json.items()) {
-    if (key != "purpose" && key != "population" && key != "level" && key != "measures" &&
-        key != "periods") {
+    if (key != "purpose" && key != "population" && key != "level" && key != "within" &&
+        key != "measures" && key != "periods") {
       return absl::InvalidArgumentError(fmt::format(
-          "{}: unknown field '{}' (fields: purpose, population, level, measures, periods)", file,
-          key));
+          "{}: unknown field '{}' (fields: purpose, population, level, within, measures, "
+          "periods)",
+          file, key));
     }
   }
   for (auto [field, target] :
        {std::pair{"purpose", &request.purpose}, std::pair{"population", &request.population},
-        std::pair{"level", &request.level}}) {
+        std::pair{"level", &request.level}, std::pair{"within", &request.within}}) {
     auto text = TextField(json, field, file);
     if (!text.ok()) return text.status();
     if (!text->empty()) *target = *text;
@@ -177,6 +188,16 @@ absl::StatusOr<TableSpec> ResolveRequest(const TableRequest& request, const Mani
   auto level = ParseAreaLevel(request.level);
   if (!level.ok()) return level.status();
   spec.level = *level;
+  if (!request.within.empty()) {
+    auto within = NormalizeGemeenteCode(request.within);
+    if (!within.ok()) {
+      return absl::InvalidArgumentError(
+          fmt::format("within: '{}' is not a CBS gemeente code (expected GM and 4 digits, like "
+                      "GM1991); leave it out for every gemeente of the project",
+                      BoundedUtf8(request.within, 80)));
+    }
+    spec.within = *within;
+  }
   spec.attributes = manifest.Attributes();
   if (request.population.empty()) {
     if (!request.measures.empty()) {
@@ -185,6 +206,7 @@ absl::StatusOr<TableSpec> ResolveRequest(const TableRequest& request, const Mani
     }
     TableSpec stacking = StackingTableSpec(manifest, households);
     stacking.level = spec.level;
+    stacking.within = spec.within;
     return stacking;
   }
   const Population* population = manifest.FindPopulation(request.population);

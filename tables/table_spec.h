@@ -36,10 +36,14 @@ struct TableColumn {
 
 struct TableSpec {
   AreaLevel level = AreaLevel::kBuurt;
+  // The gemeente the table is limited to (its rows: the gemeente and its wijken and buurten);
+  // empty: every gemeente of the project.
+  std::string within;
   std::vector<std::string> attributes;  // the names of the attribute bits
   std::vector<TableColumn> columns;
 
-  // {"level", "attributes", "columns": [{"name", "unit", "population", "measure"}]}
+  // {"level", "attributes", "columns": [{"name", "unit", "population", "measure"}]}, and
+  // "within" when the table is limited to an area.
   nlohmann::json ToJson() const;
   // INVALID_ARGUMENT when the JSON is not a spec.
   static absl::StatusOr<TableSpec> FromJson(const nlohmann::json& json);
@@ -56,6 +60,9 @@ struct TableRequest {
   // indicators, and the same for households). Otherwise a population of the manifest.
   std::string population;
   std::string level = "buurt";
+  // A gemeente's code (GM0363): only that gemeente and its wijken and buurten. Empty: every
+  // gemeente of the project.
+  std::string within;
   std::vector<MeasureRequest> measures;
   // The periods to count (Manifest::periods); none: the latest; several: a trend table.
   std::vector<std::string> periods;

@@ -94,7 +94,9 @@ ReleaseRow RowOf(const nlohmann::json& entry) {
           .time = entry.value("time", ""),
           .purpose = request.value("purpose", ""),
           .population = request.value("population", ""),
-          .level = request.value("level", ""),
+          .level = request.contains("within")
+                       ? request.value("level", "") + " in " + request.value("within", "")
+                       : request.value("level", ""),
           .period = entry.value("period", ""),
           .suppressed_primary = protection.value("suppressed_primary", 0),
           .suppressed_secondary = protection.value("suppressed_secondary", 0),

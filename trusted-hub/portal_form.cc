@@ -68,6 +68,7 @@ absl::StatusOr<TableRequest> ComposedRequest(const std::multimap<std::string, st
   request.purpose = FormValue(form, "purpose");
   request.population = FormValue(form, "population");
   request.level = FormValue(form, "level").empty() ? "buurt" : FormValue(form, "level");
+  request.within = FormValue(form, "within");
   if (request.purpose.empty()) {
     return absl::InvalidArgumentError("say what the table is for (purpose); it goes into the log");
   }

@@ -44,6 +44,7 @@ std::string ComposeFormHtml(const ComposeForm& form) {
 <label>Population <select name="population">{populations}</select></label>
 <label>Level <select name="level"><option>buurt</option><option>wijk</option><option>gemeente</option></select>
  (coarser totals always come along)</label>
+<label>Only the gemeente <input name="within" size="8" placeholder="GM0363" pattern="[Gg][Mm][0-9]{{4}}"> (empty: every gemeente)</label>
 {periods}<fieldset><legend>Indicators</legend>{indicators}</fieldset>
 <fieldset><legend>Count the chosen indicators</legend>
 <label><input type="radio" name="combine" value="each" checked> each on its own</label>

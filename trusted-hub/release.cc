@@ -278,6 +278,7 @@ nlohmann::json RequestJson(const v1::TableRequest& request, const TableRequest& 
   // A trend's periods (checked against the manifest), so the officer sees the releases that
   // were asked together.
   if (table_request.periods.size() > 1) out["trend_periods"] = table_request.periods;
+  if (!spec.within.empty()) out["within"] = spec.within;
   return out;
 }
 
@@ -605,6 +606,7 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
   const std::string& data_version = (*linked)->data_version;
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
+  if (absl::Status s = CheckWithin(*spec, *counts); !s.ok()) return s;
   const DisclosureRules& rules = manifest_->disclosure;
   PreparedRelease out{.table = {},
                       .entry = {.project_id = manifest_->project_id,

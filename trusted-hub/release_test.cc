@@ -160,6 +160,29 @@ TEST_F(ReleaseTest, LinksSourcesOntoTheRegisterAndLogsTheRelease) {
   EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key).ok());
 }
 
+TEST_F(ReleaseTest, ATableWithinAGemeenteHasItsRowsAndAGemeenteWithoutDataIsRefused) {
+  Submit("municipality", 60, 1, *p_.register_key);
+  auto whole = releaser_->Release("analyst", v1::TableRequest());
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  v1::TableRequest request;
+  request.set_within("gm9999");
+  auto within = releaser_->Release("analyst", request);
+  ASSERT_TRUE(within.ok()) << within.status();
+  // Every row of the only gemeente, shown as before.
+  EXPECT_EQ(within->table_csv(), whole->table_csv());
+  auto entry = nlohmann::json::parse(within->log_entry());
+  EXPECT_EQ(entry["request"]["within"], "GM9999");
+  EXPECT_EQ(entry["request"]["spec"]["within"], "GM9999");
+  request.set_within("GM9998");
+  auto elsewhere = releaser_->Release("analyst", request);
+  EXPECT_EQ(elsewhere.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(elsewhere.status().message().find("no buurt of the linked data lies in gemeente "
+                                              "GM9998 (within); gemeenten with data (1): GM9999"),
+            std::string::npos)
+      << elsewhere.status();
+  EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key).ok());
+}
+
 TEST_F(ReleaseTest, SmallCountsAreSuppressedWithTheManifestThreshold) {
   Submit("municipality", 20, 1, *p_.register_key);  // 10 with youth care: below k = 15
   auto reply = releaser_->Release("analyst", v1::TableRequest());

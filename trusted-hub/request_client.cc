@@ -16,6 +16,7 @@
 #include "proto/stapel.grpc.pb.h"
 #include "proto/table_request.h"
 #include "proto/tls.h"
+#include "records/area_code.h"
 #include "tables/area_table.h"
 #include "tables/table_spec.h"
 
@@ -132,8 +133,8 @@ struct NamedRequest {
   std::string name = "stacking";
 };
 
-// The stacking table, or the request file's table named by its population; --purpose
-// overrides the file's purpose.
+// The stacking table, or the request file's table named by its population (and the gemeente
+// it is limited to); --purpose, --period and --within override the file's.
 absl::StatusOr<NamedRequest> BuildRequest(const RequestOptions& options) {
   NamedRequest named;
   if (!options.request_path.empty()) {
@@ -146,6 +147,11 @@ absl::StatusOr<NamedRequest> BuildRequest(const RequestOptions& options) {
   if (!options.periods.empty()) {
     named.request.clear_periods();
     for (const auto& period : options.periods) named.request.add_periods(period);
+  }
+  if (!options.within.empty()) named.request.set_within(options.within);
+  // The hub checks the code; a file name holds it only when it is one.
+  if (auto within = NormalizeGemeenteCode(named.request.within()); within.ok()) {
+    named.name += "-" + *within;
   }
   return named;
 }

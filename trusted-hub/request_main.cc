@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
                  "The period to count (one of the manifest's; default: the latest). Repeat for a "
                  "trend table: each period released on its own, with the change from the first "
                  "to the last (overrides the request file's periods)");
+  app.add_option("--within,-w", options.within,
+                 "Only one gemeente: its code (GM0363), for the gemeente and its wijken and "
+                 "buurten (overrides the request file's within; default: every gemeente of the "
+                 "project)");
   bool health = false;
   app.add_flag("--health", health,
                "Only ask the hub's gRPC health service (grpc.health.v1) whether it serves; "
