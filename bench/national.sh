@@ -2,8 +2,9 @@
 # The whole pipeline at a given size, stage by stage: wall time, CPU time (user + system) and
 # peak memory of each program, on a fresh hub. Stages: the synthetic population
 # (stapel-synth), each party's agent, the hub's link of the new data state (off the request
-# path, from its log), the first table (counting and protection), the next table and one at
-# gemeente level, and the counting alone (from the hub's log). Then the register agent with 1 and 2 batches in flight
+# path, from its log), the first table (counting and protection), the next table, the same at
+# gemeente level, a new table of the largest gemeente's buurten (within), and the counting
+# alone (from the hub's log). Then the register agent with 1 and 2 batches in flight
 # through bench/delay_proxy.py (a wide-area link, 10 ms each way), 3 runs each, alternating,
 # medians. Then the peer: DuckDB (npm
 # @duckdb/node-api, installed in build/bench-node on first use) loads the same pseudonymized keys
@@ -16,7 +17,7 @@
 # Usage: bench/national.sh [residents, default 1000000] [--nation] [--no-depth]
 set -euo pipefail
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -85,23 +86,48 @@ link_s=$(grep "linked data state" "$WORK/hub.log" | tail -1 | sed -E 's/.* in ([
 printf '%-28s CPU %7.2f s (verifying, storing, and a link after each)\n' "hub, the three agents" \
   "$hub_ingest"
 printf '%-28s wall %7.2f s (from its log)\n' "hub link of the last state" "$link_s"
-# The third: one table per gemeente of the nation (level gemeente).
+# The third: the second at level gemeente (its cells were all released in the second: shown as
+# then). The fourth: a new table of the largest gemeente's buurten (within), after the others.
 sed 's/^level = .*/level = "gemeente"/; s/^purpose = .*/purpose = "Wmo support per gemeente"/' \
   "$ROOT/deploy/examples/request-wmo-residents.toml" >"$WORK/request-gemeente.toml"
-request=()
-for table in first next gemeente-level; do
+for table in first next gemeente-level one-gemeente; do
+  case "$table" in
+    first) request=() ;;
+    next) request=(--request "$ROOT/deploy/examples/request-wmo-residents.toml") ;;
+    gemeente-level) request=(--request "$WORK/request-gemeente.toml") ;;
+    one-gemeente)
+      largest=$(python3 - "$WORK/release" <<'PY'
+import glob, json, sys
+release = json.load(open(sorted(glob.glob(sys.argv[1] + "/stacking-*.json"))[-1]))
+rows = [r for r in release["rows"] if r["level"] == "gemeente"]
+print(max(rows, key=lambda r: r["values"][0] or 0)["code"])
+PY
+      )
+      cat >"$WORK/request-one-gemeente.toml" <<EOF
+purpose = "Youth care with debts, Wmo or rent arrears, per buurt of $largest"
+population = "residents"
+level = "buurt"
+within = "$largest"
+[[measures]]
+name = "youth_care_and_debts"
+expression = "youth_care AND debts"
+[[measures]]
+name = "wmo_or_rent_arrears"
+expression = "wmo OR rent_arrears"
+EOF
+      request=(--request "$WORK/request-one-gemeente.toml")
+      ;;
+  esac
   before=$(hub_cpu) t0=$(now)
   "$BIN/stapel-request" --config "$WORK/config/requester.toml" --hub "$HUB" \
     --out "$WORK/release" --purpose benchmark "${request[@]}" >/dev/null
   t1=$(now)
-  printf '%-28s wall %7.2f s  hub CPU %5.2f s\n' "$table table" \
-    "$(echo "$t1 - $t0" | bc)" "$(echo "$(hub_cpu) - $before" | bc)"
+  printf '%-28s wall %7.2f s  hub CPU %5.2f s%s\n' "$table table" \
+    "$(echo "$t1 - $t0" | bc)" "$(echo "$(hub_cpu) - $before" | bc)" \
+    "$([ "$table" = one-gemeente ] && echo " ($largest)")"
   [ "$table" = first ] && first_s=$(echo "$t1 - $t0" | bc)
-  # The next: another table of the same state (the same one again is the log's copy).
-  request=(--request "$ROOT/deploy/examples/request-wmo-residents.toml")
-  [ "$table" = next ] && request=(--request "$WORK/request-gemeente.toml")
 done
-grep -oE "counted .* in [0-9.]+ ms" "$WORK/hub.log" | tail -3 |
+grep -oE "counted .* in [0-9.]+ ms" "$WORK/hub.log" | tail -4 |
   sed -E 's/^counted (.*) in ([0-9.]+) ms$/\2 \1/' |
   while read -r ms what; do printf '%-28s %7.1f ms (%s; from its log)\n' "counting of a table" "$ms" "$what"; done
 # The high-water mark covers the whole run (ingest, three links, two tables); now: what it
