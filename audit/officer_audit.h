@@ -27,7 +27,8 @@ struct LoggedRelease {
   DisclosureRules rules;
   ReleasedTable released;
 };
-// INVALID_ARGUMENT when the entry lacks its table, spec or rules.
+// INVALID_ARGUMENT when the entry lacks its table, spec or rules, or its total row tells more
+// than its gemeenten (TakeOutTotalRow, which leaves it out of `released`).
 absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry);
 
 // An EntryCheck (ledger/log_reader.h): a release entry's table keeps the rules recorded with

@@ -116,11 +116,10 @@ absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
     }
   }
   result.primary = static_cast<int>(primary.size());
-  // A part of the table with no rows (a gemeente it leaves out), or with only cells shown
-  // before, publishes nothing new of this data state: what was proved then still holds. (Over
-  // several data states the model is still built, for the changes the audit reads.)
-  if (earlier_states.empty() &&
-      (table->rows.empty() || ShowOnlyWhatWasShown(spec, rules.rounding_base, earlier, table))) {
+  // A part of the table with only cells shown before publishes nothing new of this data state:
+  // what was proved then still holds. (Over several data states the model is still built, for
+  // the changes the audit reads.)
+  if (earlier_states.empty() && ShowOnlyWhatWasShown(spec, rules.rounding_base, earlier, table)) {
     result.secondary = SuppressedCells(*table) - result.primary;
     result.changes.emplace();
     return result;
@@ -165,17 +164,18 @@ std::map<std::string, size_t> GemeentenOf(const std::vector<const AreaTable*>& t
   return index;
 }
 
-// `table`'s rows by gemeente (every row's gemeente is in `index`); `positions`, when given,
-// receives each part's rows' positions in `table`.
+// `table`'s rows by gemeente (rows of a gemeente not in `index` are left out); `positions`,
+// when given, receives each part's rows' positions in `table`.
 std::vector<AreaTable> SplitRows(const AreaTable& table,
                                  const std::map<std::string, size_t>& index,
                                  std::vector<std::vector<size_t>>* positions = nullptr) {
   std::vector<AreaTable> parts(index.size(), AreaTable{.measures = table.measures, .rows = {}});
   if (positions != nullptr) positions->assign(index.size(), {});
   for (size_t r = 0; r < table.rows.size(); ++r) {
-    const size_t g = index.at(GemeenteOfArea(table.rows[r].code));
-    parts[g].rows.push_back(table.rows[r]);
-    if (positions != nullptr) (*positions)[g].push_back(r);
+    const auto g = index.find(GemeenteOfArea(table.rows[r].code));
+    if (g == index.end()) continue;
+    parts[g->second].rows.push_back(table.rows[r]);
+    if (positions != nullptr) (*positions)[g->second].push_back(r);
   }
   return parts;
 }
@@ -208,10 +208,10 @@ std::vector<std::vector<ReleasedTable>> SplitReleases(const std::vector<Released
 
 // Tables of several gemeenten: no published count spans two of them (each row is one area,
 // areas add up within their gemeente, and data states link area by area), so the attacker's
-// program falls apart into one per gemeente. Each gemeente (of the new table or of an earlier
-// release) is protected on its own, with its part of every release and of the counts, on
-// every core: what the attacker learns is what one program over all of them would tell, and
-// each gemeente's complements are chosen as if it were released alone.
+// program falls apart into one per gemeente. Each gemeente of `index` is protected on its own,
+// with its part of every release and of the counts, on every core: what the attacker learns is
+// what one program over all of them would tell, and each gemeente's complements are chosen as
+// if it were released alone. Rows of other gemeenten (in earlier releases) are left out.
 absl::StatusOr<ProtectionResult> ProtectEachGemeente(
     const DisclosureRules& rules, const TableSpec& spec, const BuurtCounts& truth,
     const std::vector<ReleasedTable>& earlier, AreaTable* table,
@@ -269,7 +269,10 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   }
   std::vector<const AreaTable*> tables = {table};
   for (const ReleasedTable& e : earlier) tables.push_back(&e.table);
-  if (const auto index = GemeentenOf(tables); index.size() > 1) {
+  if (auto index = GemeentenOf(tables); index.size() > 1) {
+    // Over one data state, a gemeente in which the new table has no row publishes nothing new:
+    // what was proved for it holds, and only the new table's gemeenten are protected.
+    if (earlier_states.empty()) index = GemeentenOf({table});
     return ProtectEachGemeente(rules, spec, truth, earlier, table, earlier_states, transitions,
                                index);
   }

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "records/area_code.h"
@@ -55,7 +57,10 @@ absl::StatusOr<AreaTable> AreaTable::FromJson(const nlohmann::json& json) {
         return bad(fmt::format("a row has no text field '{}'", field));
       }
     }
-    auto level = ParseAreaLevel(r["level"].get<std::string>());
+    const std::string level_name = r["level"].get<std::string>();
+    auto level = level_name == AreaLevelName(AreaLevel::kTotal)
+                     ? absl::StatusOr<AreaLevel>(AreaLevel::kTotal)
+                     : ParseAreaLevel(level_name);
     if (!level.ok()) return bad(std::string(level.status().message()));
     row.level = *level;
     row.code = r["code"].get<std::string>();
@@ -176,6 +181,56 @@ absl::Status CheckWithin(const TableSpec& spec, const BuurtCounts& counts) {
       "{}{}",
       spec.within, gemeenten.size(), fmt::join(named, ", "),
       gemeenten.size() > kNamed ? ", …" : ""));
+}
+
+void AddTotalRow(AreaTable* table) {
+  AreaRow total{.level = AreaLevel::kTotal,
+                .code = std::string(kTotalCode),
+                .name = "",
+                .parent = "",
+                .cells = std::vector<Cell>(table->measures.size()),
+                .residents = 0};
+  int gemeenten = 0;
+  for (const AreaRow& row : table->rows) {
+    if (row.level != AreaLevel::kGemeente) continue;
+    ++gemeenten;
+    total.residents += row.residents;
+    for (size_t m = 0; m < total.cells.size(); ++m) {
+      total.cells[m].value += row.cells[m].suppressed ? 0 : row.cells[m].value;
+      total.cells[m].suppressed = total.cells[m].suppressed || row.cells[m].suppressed;
+    }
+  }
+  if (gemeenten < 2) return;
+  for (Cell& cell : total.cells) {
+    if (cell.suppressed) cell.value = 0;
+  }
+  total.name = fmt::format("total of {} gemeenten", gemeenten);
+  table->rows.insert(table->rows.begin(), std::move(total));
+}
+
+absl::Status TakeOutTotalRow(AreaTable* table) {
+  const auto total = std::find_if(table->rows.begin(), table->rows.end(),
+                                  [](const AreaRow& r) { return r.level == AreaLevel::kTotal; });
+  if (total == table->rows.end()) return absl::OkStatus();
+  AreaTable rest = *table;
+  rest.rows.erase(rest.rows.begin() + (total - table->rows.begin()));
+  AreaTable expected = rest;
+  AddTotalRow(&expected);
+  const auto published = [](const AreaRow& row) {
+    std::vector<std::optional<int64_t>> out;
+    for (const Cell& c : row.cells)
+      out.push_back(c.suppressed ? std::nullopt : std::optional(c.value));
+    return out;
+  };
+  if (total != table->rows.begin() || expected.rows.size() == rest.rows.size() ||
+      total->code != expected.rows.front().code ||
+      published(*total) != published(expected.rows.front())) {
+    return absl::InvalidArgumentError(
+        "the table's total row is not the first row, or not the sum of its gemeenten' published "
+        "values (suppressed where one of them is)");
+  }
+  *table = std::move(rest);
+  return absl::OkStatus();
 }
 
 AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geography& geography) {

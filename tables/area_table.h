@@ -2,7 +2,8 @@
 #define STAPEL_TABLES_AREA_TABLE_H_
 
 // A neighbourhood table: one row per area (the gemeente, its wijken, their buurten, each
-// parent before its children), one column per measure. A suppressed cell is kept apart from
+// parent before its children; over several gemeenten, released with their total first), one
+// column per measure. A suppressed cell is kept apart from
 // its value and is never written out as a number: "x" in CSV (as in CBS tables), null in
 // JSON. Released tables do not say why a cell is suppressed, since that would tell a
 // primary cell (1..k-1) from a secondary one.
@@ -92,6 +93,20 @@ BuurtCounts CountByBuurt(const std::vector<LinkedPerson>& persons,
 // spec's level (buurten in code order, so every wijk's buurten follow one another); only the
 // gemeente spec.within when it names one (no rows when no buurt of `counts` lies in it).
 AreaTable BuildTable(const TableSpec& spec, const BuurtCounts& counts, const Geography& geography);
+
+// The code of a table's total row (AddTotalRow).
+inline constexpr std::string_view kTotalCode = "total";
+
+// For a table of two or more gemeenten, as released (protected and rounded): puts a row over
+// all of them first (level total, code "total"), whose cells are the sums of the gemeenten's
+// published values, suppressed where one of theirs is. Made of published values only, it tells
+// nothing they do not, so the guard and the audit leave it out (TakeOutTotalRow). A table of one
+// gemeente gets none.
+void AddTotalRow(AreaTable* table);
+
+// Removes the total row, if the table has one; INVALID_ARGUMENT when it is not what AddTotalRow
+// makes of the other rows (a total that would tell more than its gemeenten).
+absl::Status TakeOutTotalRow(AreaTable* table);
 
 // NOT_FOUND when the spec is limited to a gemeente (within) in which no buurt of `counts` lies;
 // the message names the gemeenten that have some.

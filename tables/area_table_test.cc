@@ -187,6 +187,54 @@ TEST(RequestedTableTest, AskedWithinAGemeenteHasOnlyItsRows) {
   EXPECT_EQ(toml->within, "GM9998");
 }
 
+TEST(AreaTableTest, ATableOfSeveralGemeentenCarriesTheirPublishedTotal) {
+  auto row = [](AreaLevel level, std::string code, std::vector<Cell> cells) {
+    return AreaRow{level, std::move(code), "", "", std::move(cells), 0};
+  };
+  AreaTable table{.measures = {"residents", "wmo"},
+                  .rows = {row(AreaLevel::kGemeente, "GM9998", {{120}, {15}}),
+                           row(AreaLevel::kWijk, "WK999801", {{120}, {15}}),
+                           row(AreaLevel::kGemeente, "GM9999", {{80}, {4, true}}),
+                           row(AreaLevel::kWijk, "WK999901", {{80}, {4, true}})}};
+  AreaTable one = table;
+  one.rows.resize(2);
+  AddTotalRow(&one);
+  EXPECT_EQ(one.rows.size(), 2u) << "one gemeente has no total row";
+
+  AddTotalRow(&table);
+  ASSERT_EQ(table.rows.size(), 5u);
+  const AreaRow& total = table.rows.front();
+  EXPECT_EQ(total.level, AreaLevel::kTotal);
+  EXPECT_EQ(total.code, "total");
+  EXPECT_EQ(total.name, "total of 2 gemeenten");
+  EXPECT_EQ(total.cells[0].value, 200);
+  EXPECT_FALSE(total.cells[0].suppressed);
+  EXPECT_TRUE(total.cells[1].suppressed) << "it would give the suppressed 4 away";
+  const std::string csv = table.ToCsv();
+  EXPECT_EQ(csv.substr(0, csv.find('\n', csv.find('\n') + 1)),
+            "level,code,name,parent,residents,wmo\ntotal,total,total of 2 gemeenten,,200,x");
+
+  AreaTable rest = table;
+  rest.rows.erase(rest.rows.begin());
+  auto back = AreaTable::FromJson(table.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(TakeOutTotalRow(&*back).ok());
+  EXPECT_EQ(back->ToJson(), rest.ToJson());
+  // A total that tells more than its gemeenten (here the suppressed wmo count) is refused.
+  AreaTable telling = table;
+  telling.rows.front().cells[1] = {19, false};
+  const absl::Status refused = TakeOutTotalRow(&telling);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("not the sum of its gemeenten"), std::string::npos);
+  AreaTable moved = table;
+  std::rotate(moved.rows.begin(), moved.rows.begin() + 1, moved.rows.end());
+  EXPECT_FALSE(TakeOutTotalRow(&moved).ok());
+  EXPECT_FALSE(AreaTable::FromJson(nlohmann::json::parse(
+                                       R"({"measures": [], "rows": [{"level": "nation",
+                                       "code": "NL", "name": "", "parent": "", "values": []}]})"))
+                   .ok());
+}
+
 TEST(AreaTableTest, SuppressedCellsAreNeverWrittenAsNumbers) {
   AreaTable t;
   t.measures = {"residents", "a"};

@@ -13,6 +13,8 @@ namespace stapel {
 
 std::string_view AreaLevelName(AreaLevel level) {
   switch (level) {
+    case AreaLevel::kTotal:
+      return "total";
     case AreaLevel::kGemeente:
       return "gemeente";
     case AreaLevel::kWijk:

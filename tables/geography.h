@@ -15,10 +15,11 @@
 
 namespace stapel {
 
-// From coarse to fine; a table at one level also holds every coarser level's totals.
-enum class AreaLevel { kGemeente, kWijk, kBuurt };
+// From coarse to fine; a table at one level also holds every coarser level's totals. kTotal is
+// the row over all gemeenten of a table of several (AddTotalRow), not a level to ask for.
+enum class AreaLevel { kTotal, kGemeente, kWijk, kBuurt };
 std::string_view AreaLevelName(AreaLevel level);
-// INVALID_ARGUMENT unless `name` is gemeente, wijk or buurt.
+// INVALID_ARGUMENT unless `name` is gemeente, wijk or buurt (the levels a table is asked at).
 absl::StatusOr<AreaLevel> ParseAreaLevel(std::string_view name);
 
 class Geography {

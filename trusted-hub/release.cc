@@ -240,10 +240,12 @@ absl::StatusOr<ProtectedTable> ProtectForRelease(const DisclosureRules& rules,
                      .by_guard = 0,
                      .earlier_checked = earlier.size(),
                      .earlier_states = earlier_states.size()};
+  const auto protect_start = std::chrono::steady_clock::now();
   auto protection =
       ProtectTable(rules, spec, counts, earlier, &out.table, earlier_states, transitions);
   if (!protection.ok()) return protection.status();
   out.protection = *protection;
+  const double guarded_s = SecondsSince(protect_start);
   // What the differencing guard added: the table protected on its own, compared (only needed
   // when there are earlier releases; without them the two are the same).
   if (!earlier.empty()) {
@@ -257,7 +259,10 @@ absl::StatusOr<ProtectedTable> ProtectForRelease(const DisclosureRules& rules,
       }
     }
   }
+  spdlog::info("protected against {} earlier releases in {:.1f} ms, and alone in {:.1f} ms",
+               earlier.size(), 1000 * guarded_s, 1000 * (SecondsSince(protect_start) - guarded_s));
   ApplyRounding(rules.rounding_base, &out.table);
+  AddTotalRow(&out.table);
   return out;
 }
 
@@ -639,6 +644,7 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
     if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
     const CellKeyResult& result = cell_key->result;
     out.table.table = std::move(cell_key->table);
+    AddTotalRow(&out.table.table);
     out.table.protection.primary = result.suppressed;
     out.table.protection.secondary = result.complements;
     out.table.by_guard = result.held_back;
@@ -649,6 +655,8 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
   }
   auto earlier = EarlierReleases(data_version, period);
   if (!earlier.ok()) return earlier.status();
+  spdlog::info("read {} earlier releases from the log in {:.1f} ms", earlier->releases.size(),
+               1000 * SecondsSince(start));
   auto released = ProtectForRelease(rules, *spec, *counts, geography_, earlier->releases,
                                     earlier->earlier_states, earlier->transitions);
   if (!released.ok()) return released.status();

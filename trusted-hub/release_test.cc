@@ -183,6 +183,54 @@ TEST_F(ReleaseTest, ATableWithinAGemeenteHasItsRowsAndAGemeenteWithoutDataIsRefu
   EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key).ok());
 }
 
+TEST_F(ReleaseTest, ATableOfSeveralGemeentenCarriesTheirTotalAndTheAuditChecksIt) {
+  p_.manifest.gemeenten = {"GM9998", "GM9999"};
+  // Persons 0..29 in GM9999, 30..59 in GM9998.
+  v1::Batch registry = HubTestProject::MakeBatch("municipality", std::string(16, 'a'), 0, 60, 1);
+  for (int i = 30; i < 60; ++i) registry.mutable_records(i)->set_buurt("BU99980101");
+  ASSERT_TRUE(
+      ingest_->SubmitBatch("municipality", HubTestProject::Sign(registry, *p_.register_key)).ok());
+  ASSERT_TRUE(ingest_
+                  ->CompleteSubmission("municipality", HubTestProject::Summary(
+                                                           "municipality", registry.submission_id(),
+                                                           1, 60, *p_.register_key))
+                  .ok());
+  auto reply = releaser_->Release("analyst", v1::TableRequest());
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  const AreaTable table = *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()));
+  ASSERT_EQ(table.rows.size(), 7u);  // the total, then each gemeente, its wijk and its buurt
+  EXPECT_EQ(table.rows[0].level, AreaLevel::kTotal);
+  EXPECT_EQ(table.rows[1].code, "GM9998");
+  EXPECT_EQ(table.rows[4].code, "GM9999");
+  for (size_t m = 0; m < table.measures.size(); ++m) {
+    const Cell& total = table.rows[0].cells[m];
+    const Cell& a = table.rows[1].cells[m];
+    const Cell& b = table.rows[4].cells[m];
+    EXPECT_EQ(total.suppressed, a.suppressed || b.suppressed) << table.measures[m];
+    if (!total.suppressed) EXPECT_EQ(total.value, a.value + b.value) << table.measures[m];
+  }
+  EXPECT_EQ(table.rows[0].cells[0].value, 60);
+  // The next release is guarded by this one, read back from the log without its total.
+  v1::TableRequest within;
+  within.set_within("GM9999");
+  auto part = releaser_->Release("analyst", within);
+  ASSERT_TRUE(part.ok()) << part.status();
+  EXPECT_EQ(AreaTable::FromJson(nlohmann::json::parse(part->table_json()))->rows.size(), 3u);
+
+  std::vector<std::string> lines = AuditLines();
+  size_t audited = 0;
+  const absl::Status holds = AuditLoggedReleases(lines, &audited);
+  EXPECT_TRUE(holds.ok()) << holds;
+  EXPECT_EQ(audited, 2u);
+  // A total that tells more than its gemeenten fails the audit.
+  nlohmann::json entry = nlohmann::json::parse(lines[1]);
+  nlohmann::json& cells = entry["table"]["rows"][0]["values"];
+  cells[0] = cells[0].get<int64_t>() + 5;
+  lines[1] = entry.dump();
+  const absl::Status caught = AuditLoggedReleases(lines, &audited);
+  EXPECT_NE(caught.message().find("not the sum of its gemeenten"), std::string::npos) << caught;
+}
+
 TEST_F(ReleaseTest, SmallCountsAreSuppressedWithTheManifestThreshold) {
   Submit("municipality", 20, 1, *p_.register_key);  // 10 with youth care: below k = 15
   auto reply = releaser_->Release("analyst", v1::TableRequest());
