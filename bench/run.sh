@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks: the linker kernels (Google Benchmark, medians of 5 repetitions), table protection
+# Benchmarks: the linker kernels (Google Benchmark, medians of 5 repetitions), the agent's and
+# the hub's ingest's work per record, table protection
 # (time and suppressions by gemeente size and earlier releases; `--exact` also runs the exact
 # model, the fewest suppressions ProtectTable's count is measured against: about 35 minutes),
 # linkage quality (precision and recall against the generator's truth, with and without the
@@ -8,7 +9,7 @@
 # Usage: bench/run.sh [--exact] [residents, default 500000] [runs, default 3]
 set -euo pipefail
 if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +34,9 @@ echo "== Names a curious hub re-identifies from the filters with a public freque
 echo "== The agent's own work per row, on 1 thread and on every core (median of 5)"
 "$BIN/agent_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   2>/dev/null | grep -E 'median'
+
+echo "== The hub's ingest of register batches, in process, 1 and one per core in flight (median of 3)"
+"$BIN/ingest_bench" 2>/dev/null | grep -E 'median'
 
 echo "== Table protection (buurten/earlier releases; audit_ms: the officer's audit of all releases; series_suppressed: all releases together)"
 "$BIN/protection_bench" --benchmark_filter=ProtectWithEarlierReleases 2>/dev/null | grep BM_
