@@ -34,6 +34,21 @@ class ReleaseTest : public testing::Test {
     for (const auto& e : p_.log->EntriesOfType(kEntryRelease)) lines.push_back(e.dump());
     return lines;
   }
+  // A register of 60 persons: 0..29 in GM9999, 30..59 in GM9998 (both in the manifest).
+  void SubmitInTwoGemeenten() {
+    p_.manifest.gemeenten = {"GM9998", "GM9999"};
+    v1::Batch registry = HubTestProject::MakeBatch("municipality", std::string(16, 'a'), 0, 60, 1);
+    for (int i = 30; i < 60; ++i) registry.mutable_records(i)->set_buurt("BU99980101");
+    ASSERT_TRUE(
+        ingest_->SubmitBatch("municipality", HubTestProject::Sign(registry, *p_.register_key))
+            .ok());
+    ASSERT_TRUE(
+        ingest_
+            ->CompleteSubmission(
+                "municipality", HubTestProject::Summary("municipality", registry.submission_id(), 1,
+                                                        60, *p_.register_key))
+            .ok());
+  }
   // A table of residents with one measure.
   static v1::TableRequest Residents(const std::string& name, const std::string& expression) {
     v1::TableRequest request;
@@ -184,17 +199,7 @@ TEST_F(ReleaseTest, ATableWithinAGemeenteHasItsRowsAndAGemeenteWithoutDataIsRefu
 }
 
 TEST_F(ReleaseTest, ATableOfSeveralGemeentenCarriesTheirTotalAndTheAuditChecksIt) {
-  p_.manifest.gemeenten = {"GM9998", "GM9999"};
-  // Persons 0..29 in GM9999, 30..59 in GM9998.
-  v1::Batch registry = HubTestProject::MakeBatch("municipality", std::string(16, 'a'), 0, 60, 1);
-  for (int i = 30; i < 60; ++i) registry.mutable_records(i)->set_buurt("BU99980101");
-  ASSERT_TRUE(
-      ingest_->SubmitBatch("municipality", HubTestProject::Sign(registry, *p_.register_key)).ok());
-  ASSERT_TRUE(ingest_
-                  ->CompleteSubmission("municipality", HubTestProject::Summary(
-                                                           "municipality", registry.submission_id(),
-                                                           1, 60, *p_.register_key))
-                  .ok());
+  SubmitInTwoGemeenten();
   auto reply = releaser_->Release("analyst", v1::TableRequest());
   ASSERT_TRUE(reply.ok()) << reply.status();
   const AreaTable table = *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()));
@@ -229,6 +234,26 @@ TEST_F(ReleaseTest, ATableOfSeveralGemeentenCarriesTheirTotalAndTheAuditChecksIt
   lines[1] = entry.dump();
   const absl::Status caught = AuditLoggedReleases(lines, &audited);
   EXPECT_NE(caught.message().find("not the sum of its gemeenten"), std::string::npos) << caught;
+}
+
+TEST_F(ReleaseTest, ACellKeyTableOfSeveralGemeentenCarriesTheSumOfTheirPublishedValues) {
+  p_.manifest.disclosure.method = DisclosureMethod::kCellKey;
+  p_.manifest.disclosure.min_area_population = 0;
+  SubmitInTwoGemeenten();
+  auto reply = releaser_->Release("analyst", v1::TableRequest());
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  const AreaTable table = *AreaTable::FromJson(nlohmann::json::parse(reply->table_json()));
+  ASSERT_EQ(table.rows.size(), 7u);
+  ASSERT_EQ(table.rows[0].level, AreaLevel::kTotal);
+  for (size_t m = 0; m < table.measures.size(); ++m) {
+    const Cell& a = table.rows[1].cells[m];
+    const Cell& b = table.rows[4].cells[m];
+    EXPECT_EQ(table.rows[0].cells[m].suppressed, a.suppressed || b.suppressed);
+    if (!a.suppressed && !b.suppressed) EXPECT_EQ(table.rows[0].cells[m].value, a.value + b.value);
+  }
+  size_t audited = 0;
+  EXPECT_TRUE(AuditLoggedReleases(AuditLines(), &audited).ok());
+  EXPECT_EQ(audited, 1u);
 }
 
 TEST_F(ReleaseTest, SmallCountsAreSuppressedWithTheManifestThreshold) {
