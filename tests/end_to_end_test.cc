@@ -759,6 +759,20 @@ TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
   const auto entry = nlohmann::json::parse(log.substr(last));
   EXPECT_EQ(entry["request"]["population"], "adults");
   EXPECT_GT(entry["protection"]["suppressed_by_guard"].get<int>(), 0);
+  // The adults table again, within its one gemeente: every cell was released just now, so it
+  // comes back as it was, solving nothing, saved under the gemeente's name.
+  ASSERT_EQ(w.Request("requester.toml",
+                      {"--request", examples + "/request-wmo-adults.toml", "--within", "gm9999"},
+                      "request-within"),
+            0)
+      << ReadFile(w.Log("request-within"));
+  const std::string again = ReadFile(w.dir() / "hub" / "release.log");
+  const auto within = nlohmann::json::parse(again.substr(again.rfind("\n{", again.size() - 2) + 1));
+  EXPECT_EQ(within["request"]["within"], "GM9999");
+  EXPECT_EQ(within["protection"]["lp_ranges_solved"], 0);
+  EXPECT_EQ(within["table"], entry["table"]);
+  EXPECT_TRUE(fs::exists(w.dir() / "release" /
+                         fmt::format("adults-GM9999-{:04d}.csv", within["seq"].get<int>())));
   // An unknown attribute is refused with the reason, and the refusal is logged.
   testing_util::WriteFile(
       w.dir() / "bad.json",
@@ -768,7 +782,7 @@ TEST(EndToEndTest, OverlappingRequestsAreGuardedAndTheAuditReprovesThem) {
       << ReadFile(w.Log("bad"));
   EXPECT_EQ(w.StopHub(), 0);
   ASSERT_EQ(w.Audit(), 0) << ReadFile(w.Log("audit"));
-  EXPECT_NE(ReadFile(w.Log("audit")).find("LP audit: every suppressed cell of the 2 released"),
+  EXPECT_NE(ReadFile(w.Log("audit")).find("LP audit: every suppressed cell of the 3 released"),
             std::string::npos)
       << ReadFile(w.Log("audit"));
 }
