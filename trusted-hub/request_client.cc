@@ -30,9 +30,9 @@ void PrintTable(const AreaTable& t) {
   header.insert(header.end(), t.measures.begin(), t.measures.end());
   lines.push_back(header);
   for (const auto& row : t.rows) {
-    const std::string indent = row.level == AreaLevel::kGemeente ? ""
-                               : row.level == AreaLevel::kWijk   ? "  "
-                                                                 : "    ";
+    const std::string indent = row.level == AreaLevel::kBuurt  ? "    "
+                               : row.level == AreaLevel::kWijk ? "  "
+                                                               : "";  // a gemeente, the total
     std::vector<std::string> line = {indent + row.code, row.name};
     for (const auto& c : row.cells) line.push_back(c.suppressed ? "x" : std::to_string(c.value));
     lines.push_back(line);
