@@ -9,6 +9,7 @@
 
 #include <thread>
 
+#include "bench/demo_filters.h"
 #include "keys/secret_bytes.h"
 #include "party-agent/agent_config.h"
 #include "party-agent/record_builder.h"
@@ -57,13 +58,7 @@ void BuildAll(benchmark::State& state) {
                               .attributes = {"youth_care", "wmo", "social_assistance"},
                               .characteristics = {"minor"},
                               .fuzzy = true});
-  manifest.fuzzy = BloomSettings{.bits = 1536,  // as the example manifest, less street and sex
-                                 .hashes = 8,
-                                 .fields = {{"first_names", 1.0},
-                                            {"surname", 1.0},
-                                            {"birth_date", 1.0},
-                                            {"postcode", 1.0},
-                                            {"house_number", 2.0}}};
+  manifest.fuzzy = DemoFilters();
   AgentConfig config;
   config.party_id = "municipality";
   config.columns = {{"bsn", "bsn"},           {"first_names", "voornamen"},

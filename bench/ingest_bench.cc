@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/demo_filters.h"
 #include "linker/bloom_filter.h"
 #include "trusted-hub/hub_test_project.h"
 
@@ -22,15 +23,9 @@ using testing_util::HubTestProject;
 constexpr int kRecordsPerBatch = 5'000;
 constexpr int kBatchesPerSender = 8;
 
-// A fuzzy register: the filters count in the batch's size as they do in a real one.
+// A fuzzy register, as the demo's: the filters count in a batch's size as in a real one.
 void AddFuzzyPass(Manifest* manifest) {
-  manifest->fuzzy = BloomSettings{.bits = 1536,
-                                  .hashes = 8,
-                                  .fields = {{"first_names", 1.0},
-                                             {"surname", 1.0},
-                                             {"birth_date", 1.0},
-                                             {"postcode", 1.0},
-                                             {"house_number", 2.0}}};
+  manifest->fuzzy = DemoFilters();
   for (PartyManifest& party : manifest->parties) {
     if (party.id == "municipality") party.fuzzy = true;
   }

@@ -18,24 +18,28 @@ bool HasShape(std::string_view code, std::string_view prefix, size_t digits) {
                      [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
 }
 
-}  // namespace
-
-absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text) {
+// `text` trimmed and in capitals when it is a code of `prefix` and `digits` digits (a CBS
+// `what` code, like `example`); INVALID_ARGUMENT otherwise.
+absl::StatusOr<std::string> NormalizeCode(std::string_view text, std::string_view prefix,
+                                          size_t digits, std::string_view what,
+                                          std::string_view example) {
   std::string code = absl::AsciiStrToUpper(std::string(Trim(text)));
-  if (!HasShape(code, "BU", 8)) {
-    return absl::InvalidArgumentError(fmt::format(
-        "'{}' is not a CBS buurt code (expected BU and 8 digits, like BU19910101)", text));
+  if (!HasShape(code, prefix, digits)) {
+    return absl::InvalidArgumentError(
+        fmt::format("'{}' is not a CBS {} code (expected {} and {} digits, like {})", text, what,
+                    prefix, digits, example));
   }
   return code;
 }
 
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text) {
+  return NormalizeCode(text, "BU", 8, "buurt", "BU19910101");
+}
+
 absl::StatusOr<std::string> NormalizeGemeenteCode(std::string_view text) {
-  std::string code = absl::AsciiStrToUpper(std::string(Trim(text)));
-  if (!HasShape(code, "GM", 4)) {
-    return absl::InvalidArgumentError(fmt::format(
-        "'{}' is not a CBS gemeente code (expected GM and 4 digits, like GM1991)", text));
-  }
-  return code;
+  return NormalizeCode(text, "GM", 4, "gemeente", "GM1991");
 }
 
 bool AreaHoldsBuurt(std::string_view area, std::string_view buurt_code) {
