@@ -22,7 +22,12 @@ absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry) {
   if (!table.ok()) return table.status();
   // The total over gemeenten is made of their published values: the guard and the audit need
   // only those, once it is checked to be no more.
-  if (absl::Status s = TakeOutTotalRow(&*table); !s.ok()) return s;
+  if (absl::Status s = TakeOutTotalRow(&*table); !s.ok()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "release #{}: {}; the log was altered or written wrongly: stapel-audit verify says "
+        "since where, and the hub's data folder must be restored from a backup",
+        out.seq, std::string(s.message())));
+  }
   out.released.table = *std::move(table);
   if (!entry.contains("request") || !entry["request"].is_object() ||
       !entry["request"].contains("spec")) {
@@ -39,6 +44,7 @@ absl::StatusOr<LoggedRelease> ReadReleaseEntry(const nlohmann::json& entry) {
   out.released.rounding_base = out.rules.method == DisclosureMethod::kCellKey
                                    ? 2 * out.rules.cell_key.max_deviation + 1
                                    : out.rules.rounding_base;
+  out.released.perturbed = out.rules.method == DisclosureMethod::kCellKey;
   return out;
 }
 

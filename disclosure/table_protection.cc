@@ -36,7 +36,8 @@ std::string ColumnCounts(const TableColumn& column) {
 }
 
 // When every cell of `table` (its primary suppressions made) is a cell of an earlier release of
-// this data state, rounded to `rounding_base` as it will be, the table tells nothing new: each
+// this data state, rounded to `rounding_base` as it will be (not a perturbed one, whose values
+// and suppressions are the cell key method's), the table tells nothing new: each
 // cell is published when some earlier release published it, and suppressed otherwise. Returns
 // whether it was so, and leaves the table as it was when not (a cell no earlier release has, or
 // one the primary rules now suppress that was published: the rules changed).
@@ -48,7 +49,7 @@ bool ShowOnlyWhatWasShown(const TableSpec& spec, int rounding_base,
   std::unordered_map<std::string_view, size_t> row_of;
   for (size_t r = 0; r < table->rows.size(); ++r) row_of.emplace(table->rows[r].code, r);
   for (const ReleasedTable& e : earlier) {
-    if (e.state != 0 || e.rounding_base != rounding_base) continue;
+    if (e.state != 0 || e.perturbed || e.rounding_base != rounding_base) continue;
     // Per column of the new table, the release's column counting the same, or none.
     std::vector<std::optional<size_t>> column(spec.columns.size());
     bool any = false;
@@ -101,7 +102,7 @@ StateTransitions InOrder(int states) {
 namespace {
 
 // Complements for a table whose primary suppressions are made (ProtectTable after the rules
-// and the check for a table asked again).
+// and the check for cells shown before).
 absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
                                                    const TableSpec& spec, const BuurtCounts& truth,
                                                    const std::vector<ReleasedTable>& earlier,
@@ -116,14 +117,6 @@ absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
     }
   }
   result.primary = static_cast<int>(primary.size());
-  // A part of the table with only cells shown before publishes nothing new of this data state:
-  // what was proved then still holds. (Over several data states the model is still built, for
-  // the changes the audit reads.)
-  if (earlier_states.empty() && ShowOnlyWhatWasShown(spec, rules.rounding_base, earlier, table)) {
-    result.secondary = SuppressedCells(*table) - result.primary;
-    result.changes.emplace();
-    return result;
-  }
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
   if (auto s = model.BuildForNewTable(spec, rules, earlier, table, primary, truth, earlier_states,
@@ -228,6 +221,17 @@ absl::StatusOr<ProtectionResult> ProtectEachGemeente(
   }
   std::vector<ProtectionResult> results(index.size());
   const std::vector<absl::Status> done = ForEachIndex(index.size(), /*threads=*/0, [&](size_t g) {
+    // A gemeente's part of the table with only cells shown before publishes nothing new of this
+    // data state. (Over several, its model is built, for the changes the audit reads.)
+    if (earlier_states.empty()) {
+      const int primary = SuppressedCells(tables[g]);
+      if (ShowOnlyWhatWasShown(spec, rules.rounding_base, releases[g], &tables[g])) {
+        results[g].primary = primary;
+        results[g].secondary = SuppressedCells(tables[g]) - primary;
+        results[g].changes.emplace();
+        return absl::OkStatus();
+      }
+    }
     auto r = ProtectSuppressed(rules, spec, truths[g], releases[g], &tables[g], states[g],
                                transitions);
     if (r.ok()) results[g] = *std::move(r);
@@ -260,7 +264,8 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
                                               const StateTransitions& transitions) {
   const int primary = ApplyPrimaryRules(rules, spec, table);
   // Shown before, whole (asked again, or a part of an earlier table such as its gemeente
-  // totals): the same cells as then, which tells nothing new.
+  // totals): the same cells as then, which tells nothing new, over any number of data states
+  // (the same request on the same data gives the same table).
   if (ShowOnlyWhatWasShown(spec, rules.rounding_base, earlier, table)) {
     ProtectionResult result;
     result.primary = primary;

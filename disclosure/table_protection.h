@@ -60,6 +60,9 @@ struct ReleasedTable {
   // The data state it was computed from: 0 the one being released now (or audited), s > 0 the
   // earlier state `s` of ProtectTable's `earlier_states` (an update or correction since).
   int state = 0;
+  // Released by the cell key method: its values are perturbed (within rounding_base / 2 of the
+  // truth), and its suppressions were never proved by the attacker's program.
+  bool perturbed = false;
 };
 
 // Data states that followed each other in time, each pair (earlier, later) once; 0 is the state
@@ -93,7 +96,8 @@ struct ProtectionResult {
   int narrowed_by_earlier = 0;
   // What changed between the data states, as the model that proved the table assumed the
   // attacker knows it (empty with one state); the audit needs it to re-prove the releases over
-  // all states. nullopt for a table asked again: no model was built, the last one holds.
+  // all states. nullopt for a table whose cells were all shown before (ProtectTable): no model
+  // was built, the last one holds.
   std::optional<std::vector<StateChange>> changes;
 };
 
@@ -105,13 +109,13 @@ absl::StatusOr<std::vector<StateChange>> StateChangesFromJson(const nlohmann::js
 // Applies the primary rules to `table` (built from `truth` by `spec`), then suppresses
 // complements until every suppressed cell, every sensitive difference and every small
 // conjunction is protected against the new table combined with `earlier`. A cell an earlier
-// release published is never suppressed (it would protect nothing), and a table released
-// before (the same spec and areas) gets the same cells suppressed as then. Does not round, but counts on it: the
-// table must be published rounded to rules.rounding_base (ApplyRounding), as the attacker is
-// assumed to see it.
-// A target the earlier releases alone already narrow is not an error: it is counted in
-// narrowed_by_earlier. INVALID_ARGUMENT when the releases together refer to more attributes
-// than the model handles.
+// release published is never suppressed (it would protect nothing), and a table whose cells
+// earlier releases of this data state all showed (by area and by what a column counts, rounded
+// the same, not perturbed) shows them as then: published where one of them published it. Does not
+// round, but counts on it: the table must be published rounded to rules.rounding_base
+// (ApplyRounding), as the attacker is assumed to see it. A target the earlier releases alone
+// already narrow is not an error: it is counted in narrowed_by_earlier. INVALID_ARGUMENT when the
+// releases together refer to more attributes than the model handles.
 //
 // Updates and corrections: `earlier` may hold releases of earlier data states of the same
 // period (ReleasedTable::state s > 0, computed from `earlier_states[s - 1]`), which followed

@@ -18,12 +18,12 @@ v1::TableRequest TableRequestToProto(const TableRequest& request) {
 }
 
 TableRequest TableRequestFromProto(const v1::TableRequest& request) {
-  TableRequest out{request.purpose(),
-                   request.population(),
-                   request.level().empty() ? "buurt" : request.level(),
-                   request.within(),
-                   {},
-                   {request.periods().begin(), request.periods().end()}};
+  TableRequest out{.purpose = request.purpose(),
+                   .population = request.population(),
+                   .level = request.level().empty() ? "buurt" : request.level(),
+                   .within = request.within(),
+                   .measures = {},
+                   .periods = {request.periods().begin(), request.periods().end()}};
   for (const auto& m : request.measures()) out.measures.push_back({m.name(), m.expression()});
   return out;
 }

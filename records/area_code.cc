@@ -43,8 +43,9 @@ absl::StatusOr<std::string> NormalizeGemeenteCode(std::string_view text) {
 }
 
 bool AreaHoldsBuurt(std::string_view area, std::string_view buurt_code) {
-  return area.size() > 2 && buurt_code.size() > 2 &&
-         buurt_code.substr(2).starts_with(area.substr(2));
+  const size_t digits = area.starts_with("GM") ? 4 : area.starts_with("WK") ? 6 : 0;
+  return digits > 0 && area.size() == 2 + digits && buurt_code.size() == 10 &&
+         buurt_code.substr(2, digits) == area.substr(2);
 }
 
 std::string WijkOfBuurt(std::string_view buurt_code) {

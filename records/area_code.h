@@ -16,7 +16,7 @@ namespace stapel {
 absl::StatusOr<std::string> NormalizeBuurtCode(std::string_view text);
 
 // "gm0363 " -> "GM0363": a gemeente's code (a table may be limited to one). INVALID_ARGUMENT
-// unless GM + 4 digits.
+// unless GM + 4 digits; its message holds `text` whole (bound it where text is an outsider's).
 absl::StatusOr<std::string> NormalizeGemeenteCode(std::string_view text);
 
 std::string WijkOfBuurt(std::string_view buurt_code);    // requires a valid buurt code

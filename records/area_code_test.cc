@@ -38,6 +38,8 @@ TEST(AreaCodeTest, TellsWhetherAnAreaHoldsABuurt) {
   EXPECT_FALSE(AreaHoldsBuurt("WK199101", "BU19910203"));
   EXPECT_FALSE(AreaHoldsBuurt("GM0199", "BU19910203"));
   EXPECT_FALSE(AreaHoldsBuurt("GM1992", "BU19910203"));
+  EXPECT_FALSE(AreaHoldsBuurt("XX1991", "BU19910203"));
+  EXPECT_FALSE(AreaHoldsBuurt("GM19", "BU19910203"));
 }
 
 }  // namespace

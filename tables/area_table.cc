@@ -170,66 +170,76 @@ absl::Status CheckWithin(const TableSpec& spec, const BuurtCounts& counts) {
   std::set<std::string> gemeenten;
   for (const auto& [buurt, by_bits] : counts.buurten) {
     if (AreaHoldsBuurt(spec.within, buurt)) return absl::OkStatus();
-    gemeenten.insert(GemeenteOfArea(buurt));
+    if (std::string gemeente = GemeenteOfArea(buurt); !gemeente.empty()) {
+      gemeenten.insert(std::move(gemeente));
+    }
   }
   constexpr size_t kNamed = 12;
   std::vector<std::string> named(
       gemeenten.begin(), std::next(gemeenten.begin(), static_cast<std::ptrdiff_t>(
                                                           std::min(kNamed, gemeenten.size()))));
   return absl::NotFoundError(fmt::format(
-      "no buurt of the linked data lies in gemeente {} (within); gemeenten with data ({}): "
-      "{}{}",
+      "gemeente {} (within) is not in the project's areas; ask for one of its {} gemeenten "
+      "({}{}), or leave within out for all of them",
       spec.within, gemeenten.size(), fmt::join(named, ", "),
       gemeenten.size() > kNamed ? ", …" : ""));
 }
 
-void AddTotalRow(AreaTable* table) {
+namespace {
+
+// The total row of `table`'s gemeente rows (AddTotalRow), or nullopt for fewer than two.
+std::optional<AreaRow> TotalRowOf(const AreaTable& table) {
   AreaRow total{.level = AreaLevel::kTotal,
                 .code = std::string(kTotalCode),
                 .name = "",
                 .parent = "",
-                .cells = std::vector<Cell>(table->measures.size()),
+                .cells = std::vector<Cell>(table.measures.size()),
                 .residents = 0};
   int gemeenten = 0;
-  for (const AreaRow& row : table->rows) {
-    if (row.level != AreaLevel::kGemeente) continue;
+  for (const AreaRow& row : table.rows) {
+    if (row.level != AreaLevel::kGemeente || row.cells.size() != total.cells.size()) continue;
     ++gemeenten;
     total.residents += row.residents;
     for (size_t m = 0; m < total.cells.size(); ++m) {
-      total.cells[m].value += row.cells[m].suppressed ? 0 : row.cells[m].value;
-      total.cells[m].suppressed = total.cells[m].suppressed || row.cells[m].suppressed;
+      Cell& sum = total.cells[m];
+      sum.suppressed = sum.suppressed || row.cells[m].suppressed;
+      sum.value = sum.suppressed ? 0 : sum.value + row.cells[m].value;
     }
   }
-  if (gemeenten < 2) return;
-  for (Cell& cell : total.cells) {
-    if (cell.suppressed) cell.value = 0;
-  }
+  if (gemeenten < 2) return std::nullopt;
   total.name = fmt::format("total of {} gemeenten", gemeenten);
-  table->rows.insert(table->rows.begin(), std::move(total));
+  return total;
+}
+
+}  // namespace
+
+void AddTotalRow(AreaTable* table) {
+  if (auto total = TotalRowOf(*table)) table->rows.insert(table->rows.begin(), *std::move(total));
 }
 
 absl::Status TakeOutTotalRow(AreaTable* table) {
-  const auto total = std::find_if(table->rows.begin(), table->rows.end(),
-                                  [](const AreaRow& r) { return r.level == AreaLevel::kTotal; });
-  if (total == table->rows.end()) return absl::OkStatus();
-  AreaTable rest = *table;
-  rest.rows.erase(rest.rows.begin() + (total - table->rows.begin()));
-  AreaTable expected = rest;
-  AddTotalRow(&expected);
-  const auto published = [](const AreaRow& row) {
-    std::vector<std::optional<int64_t>> out;
-    for (const Cell& c : row.cells)
-      out.push_back(c.suppressed ? std::nullopt : std::optional(c.value));
-    return out;
-  };
-  if (total != table->rows.begin() || expected.rows.size() == rest.rows.size() ||
-      total->code != expected.rows.front().code ||
-      published(*total) != published(expected.rows.front())) {
+  const auto is_total = [](const AreaRow& r) { return r.level == AreaLevel::kTotal; };
+  const auto found = std::count_if(table->rows.begin(), table->rows.end(), is_total);
+  if (found == 0) return absl::OkStatus();
+  const AreaRow& total = table->rows.front();
+  if (found > 1 || !is_total(total) || total.code != kTotalCode || !total.parent.empty()) {
     return absl::InvalidArgumentError(
-        "the table's total row is not the first row, or not the sum of its gemeenten' published "
-        "values (suppressed where one of them is)");
+        "a total row is not the table's one first row, of code \"total\" and no parent");
   }
-  *table = std::move(rest);
+  const std::optional<AreaRow> expected = TotalRowOf(*table);
+  if (!expected)
+    return absl::InvalidArgumentError("a total row stands over fewer than two gemeenten");
+  for (size_t m = 0; m < table->measures.size(); ++m) {
+    const Cell& shown = total.cells[m];
+    const Cell& sum = expected->cells[m];
+    if (shown.suppressed != sum.suppressed || (!sum.suppressed && shown.value != sum.value)) {
+      return absl::InvalidArgumentError(fmt::format(
+          "the total row's '{}' is not the sum of its gemeenten's published values (it is "
+          "suppressed where one of them is)",
+          table->measures[m]));
+    }
+  }
+  table->rows.erase(table->rows.begin());
   return absl::OkStatus();
 }
 

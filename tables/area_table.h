@@ -108,8 +108,9 @@ void AddTotalRow(AreaTable* table);
 // makes of the other rows (a total that would tell more than its gemeenten).
 absl::Status TakeOutTotalRow(AreaTable* table);
 
-// NOT_FOUND when the spec is limited to a gemeente (within) in which no buurt of `counts` lies;
-// the message names the gemeenten that have some.
+// NOT_FOUND when the spec is limited to a gemeente (within) in which no buurt of `counts` lies
+// (every buurt of the project's areas is in them, with residents or not); the message names the
+// gemeenten that are.
 absl::Status CheckWithin(const TableSpec& spec, const BuurtCounts& counts);
 
 }  // namespace stapel

@@ -173,13 +173,17 @@ TEST(RequestedTableTest, AskedWithinAGemeenteHasOnlyItsRows) {
   spec->within = "GM9997";
   const absl::Status none = CheckWithin(*spec, counts);
   EXPECT_EQ(none.code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(none.message().find("gemeenten with data (2): GM9998, GM9999"), std::string::npos)
+  EXPECT_NE(none.message().find("ask for one of its 2 gemeenten (GM9998, GM9999)"),
+            std::string::npos)
       << none;
   auto wijk =
       ResolveRequest({.population = "residents", .within = "WK999801"}, AbcManifest(), false);
   EXPECT_NE(wijk.status().message().find("within: 'WK999801' is not a CBS gemeente code"),
             std::string::npos)
       << wijk.status();
+  auto long_text = ResolveRequest({.population = "residents", .within = std::string(100'000, 'G')},
+                                  AbcManifest(), false);
+  EXPECT_LT(long_text.status().message().size(), 300u);
   const auto dir = testing_util::FreshTempDir();
   testing_util::WriteFile(dir / "r.toml", "population = \"residents\"\nwithin = \"GM9998\"\n");
   auto toml = TableRequest::Load(dir / "r.toml");
@@ -229,6 +233,12 @@ TEST(AreaTableTest, ATableOfSeveralGemeentenCarriesTheirPublishedTotal) {
   AreaTable moved = table;
   std::rotate(moved.rows.begin(), moved.rows.begin() + 1, moved.rows.end());
   EXPECT_FALSE(TakeOutTotalRow(&moved).ok());
+  AreaTable twice = table;
+  twice.rows.push_back(table.rows.front());
+  EXPECT_FALSE(TakeOutTotalRow(&twice).ok());
+  AreaTable with_parent = table;
+  with_parent.rows.front().parent = "GM9998";
+  EXPECT_FALSE(TakeOutTotalRow(&with_parent).ok());
   EXPECT_FALSE(AreaTable::FromJson(nlohmann::json::parse(
                                        R"({"measures": [], "rows": [{"level": "nation",
                                        "code": "NL", "name": "", "parent": "", "values": []}]})"))

@@ -191,8 +191,9 @@ TEST_F(ReleaseTest, ATableWithinAGemeenteHasItsRowsAndAGemeenteWithoutDataIsRefu
   request.set_within("GM9998");
   auto elsewhere = releaser_->Release("analyst", request);
   EXPECT_EQ(elsewhere.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(elsewhere.status().message().find("no buurt of the linked data lies in gemeente "
-                                              "GM9998 (within); gemeenten with data (1): GM9999"),
+  EXPECT_NE(elsewhere.status().message().find("gemeente GM9998 (within) is not in the "
+                                              "project's areas; ask for one of its 1 gemeenten "
+                                              "(GM9999)"),
             std::string::npos)
       << elsewhere.status();
   EXPECT_TRUE(VerifyReleaseLog(p_.dir / "release.log", *p_.hub_key).ok());

@@ -197,6 +197,20 @@ absl::StatusOr<SavedRelease> SaveRelease(const RequestOptions& options, const st
 // trend table beside them).
 absl::Status SaveAndPrint(const RequestOptions& options, const std::string& name,
                           const v1::TableRequest& request, const v1::ReleaseReply& reply) {
+  // A hub of an older version ignores within: its table of every gemeente must not be saved as
+  // one gemeente's.
+  if (!request.within().empty()) {
+    auto entry = ParseJsonObject(
+        reply.period_log_entries().empty() ? reply.log_entry() : reply.period_log_entries(0),
+        "the hub's release entry");
+    if (!entry.ok()) return entry.status();
+    if (!entry->value("request", nlohmann::json::object()).contains("within")) {
+      return absl::FailedPreconditionError(fmt::format(
+          "asked for one gemeente (within), the hub's release #{} covers every gemeente; is the "
+          "hub older than this stapel-request (it then does not know within)?",
+          entry->value("seq", 0)));
+    }
+  }
   // A hub of an older version ignores periods: it must not be saved as the period asked for.
   const size_t asked = static_cast<size_t>(request.periods_size());
   if (asked > 1 && static_cast<size_t>(reply.period_log_entries_size()) != asked) {
