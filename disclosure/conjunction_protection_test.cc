@@ -606,6 +606,13 @@ TEST(ConjunctionProtectionTest, ATableWithinOneGemeenteAndAPartOfAnEarlierOneAre
         EXPECT_EQ(MarksIn(table, gemeente), before) << gemeente;
       }
     }
+    // Values the cell key method perturbed were not shown as they are: protected in full.
+    std::vector<ReleasedTable> perturbed = releases;
+    for (ReleasedTable& r : perturbed) r.perturbed = true;
+    AreaTable table = BuildTable(totals, n.whole.counts, n.whole.geography);
+    auto r = ProtectTable(rounded, totals, n.whole.counts, perturbed, &table);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_GT(r->ranges_solved, 0);
   }
 }
 

@@ -193,7 +193,7 @@ std::vector<std::vector<ReleasedTable>> SplitReleases(const std::vector<Released
   for (const ReleasedTable& r : releases) {
     std::vector<AreaTable> rows = SplitRows(r.table, index);
     for (size_t g = 0; g < index.size(); ++g) {
-      parts[g].push_back({r.spec, std::move(rows[g]), r.rounding_base, r.state});
+      parts[g].push_back({r.spec, std::move(rows[g]), r.rounding_base, r.state, r.perturbed});
     }
   }
   return parts;
