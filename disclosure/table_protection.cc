@@ -35,33 +35,48 @@ std::string ColumnCounts(const TableColumn& column) {
                      column.population.ToString(), column.measure.ToString());
 }
 
-// When every cell of `table` (its primary suppressions made) is a cell of an earlier release of
-// this data state, rounded to `rounding_base` as it will be (not a perturbed one, whose values
-// and suppressions are the cell key method's), the table tells nothing new: each
+// Per earlier release, per column of `spec`, the release's column counting the same; none when
+// no column does, or when the release's cells were not shown as this table's would be (another
+// data state, another rounding, or perturbed by the cell key method). Matched once per request;
+// a gemeente's part of a release keeps the release's columns.
+using SameColumns = std::vector<std::vector<std::optional<size_t>>>;
+SameColumns SameColumnsIn(const TableSpec& spec, int rounding_base,
+                          const std::vector<ReleasedTable>& earlier) {
+  std::vector<std::string> counts;
+  for (const TableColumn& c : spec.columns) counts.push_back(ColumnCounts(c));
+  SameColumns same(earlier.size(), std::vector<std::optional<size_t>>(spec.columns.size()));
+  for (size_t e = 0; e < earlier.size(); ++e) {
+    const ReleasedTable& release = earlier[e];
+    if (release.state != 0 || release.perturbed || release.rounding_base != rounding_base) continue;
+    for (size_t j = 0; j < release.spec.columns.size(); ++j) {
+      const std::string theirs = ColumnCounts(release.spec.columns[j]);
+      for (size_t m = 0; m < counts.size(); ++m) {
+        if (!same[e][m] && counts[m] == theirs) same[e][m] = j;
+      }
+    }
+  }
+  return same;
+}
+
+// When every cell of `table` (its primary suppressions made) is a cell that `earlier` showed as
+// this table will be shown (`same`: SameColumnsIn), the table tells nothing new: each
 // cell is published when some earlier release published it, and suppressed otherwise. Returns
 // whether it was so, and leaves the table as it was when not (a cell no earlier release has, or
 // one the primary rules now suppress that was published: the rules changed).
-bool ShowOnlyWhatWasShown(const TableSpec& spec, int rounding_base,
-                          const std::vector<ReleasedTable>& earlier, AreaTable* table) {
+bool ShowOnlyWhatWasShown(const SameColumns& same, const std::vector<ReleasedTable>& earlier,
+                          AreaTable* table) {
   enum class Shown : uint8_t { kNowhere, kSuppressed, kPublished };
+  const size_t columns = table->measures.size();
   std::vector<std::vector<Shown>> shown(table->rows.size(),
-                                        std::vector<Shown>(spec.columns.size(), Shown::kNowhere));
+                                        std::vector<Shown>(columns, Shown::kNowhere));
   std::unordered_map<std::string_view, size_t> row_of;
   for (size_t r = 0; r < table->rows.size(); ++r) row_of.emplace(table->rows[r].code, r);
-  for (const ReleasedTable& e : earlier) {
-    if (e.state != 0 || e.perturbed || e.rounding_base != rounding_base) continue;
-    // Per column of the new table, the release's column counting the same, or none.
-    std::vector<std::optional<size_t>> column(spec.columns.size());
-    bool any = false;
-    for (size_t m = 0; m < spec.columns.size(); ++m) {
-      const std::string counts = ColumnCounts(spec.columns[m]);
-      for (size_t j = 0; j < e.spec.columns.size() && !column[m]; ++j) {
-        if (ColumnCounts(e.spec.columns[j]) == counts) column[m] = j;
-      }
-      any = any || column[m].has_value();
+  for (size_t e = 0; e < earlier.size(); ++e) {
+    const std::vector<std::optional<size_t>>& column = same[e];
+    if (std::none_of(column.begin(), column.end(), [](const auto& j) { return j.has_value(); })) {
+      continue;
     }
-    if (!any) continue;
-    for (const AreaRow& row : e.table.rows) {
+    for (const AreaRow& row : earlier[e].table.rows) {
       auto r = row_of.find(row.code);
       if (r == row_of.end()) continue;
       for (size_t m = 0; m < column.size(); ++m) {
@@ -76,7 +91,7 @@ bool ShowOnlyWhatWasShown(const TableSpec& spec, int rounding_base,
     }
   }
   for (size_t r = 0; r < table->rows.size(); ++r) {
-    for (size_t m = 0; m < spec.columns.size(); ++m) {
+    for (size_t m = 0; m < columns; ++m) {
       if (shown[r][m] == Shown::kNowhere ||
           (table->rows[r].cells[m].suppressed && shown[r][m] == Shown::kPublished)) {
         return false;
@@ -84,7 +99,7 @@ bool ShowOnlyWhatWasShown(const TableSpec& spec, int rounding_base,
     }
   }
   for (size_t r = 0; r < table->rows.size(); ++r) {
-    for (size_t m = 0; m < spec.columns.size(); ++m) {
+    for (size_t m = 0; m < columns; ++m) {
       table->rows[r].cells[m].suppressed = shown[r][m] == Shown::kSuppressed;
     }
   }
@@ -205,11 +220,12 @@ std::vector<std::vector<ReleasedTable>> SplitReleases(const std::vector<Released
 // with its part of every release and of the counts, on every core: what the attacker learns is
 // what one program over all of them would tell, and each gemeente's complements are chosen as
 // if it were released alone. Rows of other gemeenten (in earlier releases) are left out.
+// `same`: SameColumnsIn of the whole `earlier`.
 absl::StatusOr<ProtectionResult> ProtectEachGemeente(
     const DisclosureRules& rules, const TableSpec& spec, const BuurtCounts& truth,
     const std::vector<ReleasedTable>& earlier, AreaTable* table,
     const std::vector<BuurtCounts>& earlier_states, const StateTransitions& transitions,
-    const std::map<std::string, size_t>& index) {
+    const std::map<std::string, size_t>& index, const SameColumns& same) {
   std::vector<std::vector<size_t>> positions;
   std::vector<AreaTable> tables = SplitRows(*table, index, &positions);
   const std::vector<std::vector<ReleasedTable>> releases = SplitReleases(earlier, index);
@@ -225,7 +241,7 @@ absl::StatusOr<ProtectionResult> ProtectEachGemeente(
     // data state. (Over several, its model is built, for the changes the audit reads.)
     if (earlier_states.empty()) {
       const int primary = SuppressedCells(tables[g]);
-      if (ShowOnlyWhatWasShown(spec, rules.rounding_base, releases[g], &tables[g])) {
+      if (ShowOnlyWhatWasShown(same, releases[g], &tables[g])) {
         results[g].primary = primary;
         results[g].secondary = SuppressedCells(tables[g]) - primary;
         results[g].changes.emplace();
@@ -266,7 +282,8 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
   // Shown before, whole (asked again, or a part of an earlier table such as its gemeente
   // totals): the same cells as then, which tells nothing new, over any number of data states
   // (the same request on the same data gives the same table).
-  if (ShowOnlyWhatWasShown(spec, rules.rounding_base, earlier, table)) {
+  const SameColumns same = SameColumnsIn(spec, rules.rounding_base, earlier);
+  if (ShowOnlyWhatWasShown(same, earlier, table)) {
     ProtectionResult result;
     result.primary = primary;
     result.secondary = SuppressedCells(*table) - primary;
@@ -279,7 +296,7 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
     // what was proved for it holds, and only the new table's gemeenten are protected.
     if (earlier_states.empty()) index = GemeentenOf({table});
     return ProtectEachGemeente(rules, spec, truth, earlier, table, earlier_states, transitions,
-                               index);
+                               index, same);
   }
   return ProtectSuppressed(rules, spec, truth, earlier, table, earlier_states, transitions);
 }
