@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <type_traits>
+
+#include "parallel/serial_worker.h"
 
 namespace stapel {
 
@@ -42,54 +46,95 @@ struct AttackerLp::Problem {
   glp_prob* lp;
 };
 
-AttackerLp::AttackerLp(int unknowns) : unknowns_(unknowns), problem_(std::make_unique<Problem>()) {
-  glp_prob* lp = problem_->lp;
-  if (unknowns > 0) glp_add_cols(lp, unknowns);
-  for (int j = 1; j <= unknowns; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
+template <typename F>
+auto AttackerLp::OnProgram(F&& task) const {
+  if (!worker_) return task();
+  // What a change run there threw (out of memory) is thrown here, to the caller.
+  auto rethrow = [this] {
+    if (failed_) std::rethrow_exception(failed_);
+  };
+  if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+    worker_->Run(std::forward<F>(task));
+    rethrow();
+  } else {
+    auto result = worker_->Run(std::forward<F>(task));
+    rethrow();
+    return result;
+  }
 }
 
-AttackerLp::~AttackerLp() = default;
+void AttackerLp::Later(std::function<void()> task) {
+  if (!worker_) return task();
+  worker_->Post([this, task = std::move(task)] {
+    try {
+      task();
+    } catch (...) {
+      failed_ = std::current_exception();
+    }
+  });
+}
+
+AttackerLp::AttackerLp(int unknowns, Thread thread) : unknowns_(unknowns) {
+  if (thread == Thread::kOwn) worker_ = std::make_unique<SerialWorker>();
+  OnProgram([&] {
+    problem_ = std::make_unique<Problem>();
+    glp_prob* lp = problem_->lp;
+    if (unknowns > 0) glp_add_cols(lp, unknowns);
+    for (int j = 1; j <= unknowns; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
+  });
+}
+
+// The program goes where it was made (GLPK's memory is per thread), then the thread ends.
+AttackerLp::~AttackerLp() {
+  OnProgram([&] { problem_.reset(); });
+}
 
 int AttackerLp::AddUnknowns(int n) {
   const int first = unknowns_;
-  glp_prob* lp = problem_->lp;
-  if (n > 0) glp_add_cols(lp, n);
-  for (int j = first + 1; j <= first + n; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
   unknowns_ += n;
-  for (std::vector<double>& x : solved_) x.resize(unknowns_, 0.0);  // still solutions
+  Later([this, first, n] {
+    glp_prob* lp = problem_->lp;
+    if (n > 0) glp_add_cols(lp, n);
+    for (int j = first + 1; j <= first + n; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
+    for (std::vector<double>& x : solved_) x.resize(first + n, 0.0);  // still solutions
+  });
   return first;
 }
 
-int AttackerLp::relations() const { return glp_get_num_rows(problem_->lp); }
-
 int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
-  glp_prob* lp = problem_->lp;
-  const int row = glp_add_rows(lp, 1);
-  std::vector<int> index(1, 0);  // GLPK arrays start at 1
-  std::vector<double> value(1, 0.0);
-  for (const auto& [unknown, coefficient] : terms) {
-    index.push_back(unknown + 1);
-    value.push_back(coefficient);
-  }
-  glp_set_mat_row(lp, row, static_cast<int>(terms.size()), index.data(), value.data());
-  glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
-  KeepSolutionsWithin(terms, lo, hi);
-  return row;
+  Later([this, terms, lo, hi] {
+    glp_prob* lp = problem_->lp;
+    const int row = glp_add_rows(lp, 1);
+    std::vector<int> index(1, 0);  // GLPK arrays start at 1
+    std::vector<double> value(1, 0.0);
+    for (const auto& [unknown, coefficient] : terms) {
+      index.push_back(unknown + 1);
+      value.push_back(coefficient);
+    }
+    glp_set_mat_row(lp, row, static_cast<int>(terms.size()), index.data(), value.data());
+    glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+    KeepSolutionsWithin(terms, lo, hi);
+  });
+  return ++relations_;
 }
 
-void AttackerLp::Forget(int id) { glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0, 0.0); }
+void AttackerLp::Forget(int id) {
+  Later([this, id] { glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0, 0.0); });
+}
 
 void AttackerLp::Restore(int id, double lo, double hi) {
-  glp_prob* lp = problem_->lp;
-  glp_set_row_bnds(lp, id, lo == hi ? GLP_FX : GLP_DB, lo, hi);
-  if (solved_.empty()) return;
-  const int length = glp_get_mat_row(lp, id, nullptr, nullptr);
-  std::vector<int> index(length + 1);  // GLPK arrays start at 1
-  std::vector<double> value(length + 1);
-  glp_get_mat_row(lp, id, index.data(), value.data());
-  LinearTerms terms;
-  for (int i = 1; i <= length; ++i) terms.push_back({index[i] - 1, value[i]});
-  KeepSolutionsWithin(terms, lo, hi);
+  Later([this, id, lo, hi] {
+    glp_prob* lp = problem_->lp;
+    glp_set_row_bnds(lp, id, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+    if (solved_.empty()) return;
+    const int length = glp_get_mat_row(lp, id, nullptr, nullptr);
+    std::vector<int> index(length + 1);  // GLPK arrays start at 1
+    std::vector<double> value(length + 1);
+    glp_get_mat_row(lp, id, index.data(), value.data());
+    LinearTerms terms;
+    for (int i = 1; i <= length; ++i) terms.push_back({index[i] - 1, value[i]});
+    KeepSolutionsWithin(terms, lo, hi);
+  });
 }
 
 void AttackerLp::KeepSolutionsWithin(const LinearTerms& terms, double lo, double hi) {
@@ -100,15 +145,17 @@ void AttackerLp::KeepSolutionsWithin(const LinearTerms& terms, double lo, double
 }
 
 std::optional<CountRange> AttackerLp::Spanned(const LinearTerms& terms) const {
-  if (solved_.empty()) return std::nullopt;
-  double lo = INFINITY, hi = -INFINITY;
-  for (const std::vector<double>& x : solved_) {
-    const double v = Value(terms, x);
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  return CountRange{static_cast<int64_t>(std::ceil(lo - kTolerance)),
-                    static_cast<int64_t>(std::floor(hi + kTolerance)), false};
+  return OnProgram([&]() -> std::optional<CountRange> {
+    if (solved_.empty()) return std::nullopt;
+    double lo = INFINITY, hi = -INFINITY;
+    for (const std::vector<double>& x : solved_) {
+      const double v = Value(terms, x);
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    return CountRange{static_cast<int64_t>(std::ceil(lo - kTolerance)),
+                      static_cast<int64_t>(std::floor(hi + kTolerance)), false};
+  });
 }
 
 absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& terms, bool maximize) {
@@ -119,16 +166,11 @@ absl::StatusOr<std::optional<int64_t>> AttackerLp::Bound(const LinearTerms& term
                                        : std::ceil(**value - kTolerance));
 }
 
-absl::StatusOr<std::optional<double>> AttackerLp::Optimum(const LinearTerms& terms, bool maximize) {
+int AttackerLp::Simplex(bool counted) {
   glp_prob* lp = problem_->lp;
-  for (const auto& [unknown, coefficient] : objective_) glp_set_obj_coef(lp, unknown + 1, 0.0);
-  for (const auto& [unknown, coefficient] : terms) {
-    glp_set_obj_coef(lp, unknown + 1, coefficient);
-  }
-  objective_ = terms;
-  glp_set_obj_dir(lp, maximize ? GLP_MAX : GLP_MIN);
-  if (work_ == 0 && glp_get_num_rows(lp) >= kAdvancedBasisFrom) glp_adv_basis(lp, 0);
-  work_ += glp_get_num_rows(lp);
+  if (!solved_once_ && glp_get_num_rows(lp) >= kAdvancedBasisFrom) glp_adv_basis(lp, 0);
+  solved_once_ = true;
+  if (counted) work_ += glp_get_num_rows(lp);
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
@@ -137,35 +179,62 @@ absl::StatusOr<std::optional<double>> AttackerLp::Optimum(const LinearTerms& ter
     glp_std_basis(lp);
     rc = glp_simplex(lp, &parm);
   }
-  if (rc != 0) return absl::InternalError("the LP solver failed on the attacker's program");
-  switch (glp_get_status(lp)) {
-    case GLP_OPT: {
-      std::vector<double> x(unknowns_);
-      for (int j = 0; j < unknowns_; ++j) x[j] = glp_get_col_prim(lp, j + 1);
-      solved_.push_front(std::move(x));
-      if (solved_.size() > kSolutionsKept) solved_.pop_back();
-      return glp_get_obj_val(lp);
-    }
-    case GLP_UNBND:
-      return std::nullopt;
-    case GLP_NOFEAS:
-    case GLP_INFEAS:
-      return absl::FailedPreconditionError(
-          "the published values contradict each other: no non-negative counts fit them");
-    default:
-      return absl::InternalError("the LP solver did not reach an optimum");
+  if (rc == 0 && glp_get_status(lp) == GLP_OPT) {
+    std::vector<double> x(glp_get_num_cols(lp));
+    for (size_t j = 0; j < x.size(); ++j) x[j] = glp_get_col_prim(lp, static_cast<int>(j) + 1);
+    solved_.push_front(std::move(x));
+    if (solved_.size() > kSolutionsKept) solved_.pop_back();
   }
+  return rc;
+}
+
+void AttackerLp::WarmUp() {
+  Later([this] {
+    glp_prob* lp = problem_->lp;
+    for (const auto& [unknown, coefficient] : objective_) glp_set_obj_coef(lp, unknown + 1, 0.0);
+    objective_.clear();
+    Simplex(/*counted=*/false);  // a program found contradictory says so at the next question
+  });
+}
+
+absl::StatusOr<std::optional<double>> AttackerLp::Optimum(const LinearTerms& terms, bool maximize) {
+  return OnProgram([&]() -> absl::StatusOr<std::optional<double>> {
+    glp_prob* lp = problem_->lp;
+    for (const auto& [unknown, coefficient] : objective_) glp_set_obj_coef(lp, unknown + 1, 0.0);
+    for (const auto& [unknown, coefficient] : terms) {
+      glp_set_obj_coef(lp, unknown + 1, coefficient);
+    }
+    objective_ = terms;
+    glp_set_obj_dir(lp, maximize ? GLP_MAX : GLP_MIN);
+    if (Simplex(/*counted=*/true) != 0) {
+      return absl::InternalError("the LP solver failed on the attacker's program");
+    }
+    switch (glp_get_status(lp)) {
+      case GLP_OPT:
+        return glp_get_obj_val(lp);
+      case GLP_UNBND:
+        return std::nullopt;
+      case GLP_NOFEAS:
+      case GLP_INFEAS:
+        return absl::FailedPreconditionError(
+            "the published values contradict each other: no non-negative counts fit them");
+      default:
+        return absl::InternalError("the LP solver did not reach an optimum");
+    }
+  });
 }
 
 std::vector<std::pair<int, double>> AttackerLp::BindingRelations() const {
-  std::vector<std::pair<int, double>> out;
-  glp_prob* lp = problem_->lp;
-  const int rows = glp_get_num_rows(lp);
-  for (int i = 1; i <= rows; ++i) {
-    const double dual = glp_get_row_dual(lp, i);
-    if (std::abs(dual) > 1e-9) out.push_back({i, dual});
-  }
-  return out;
+  return OnProgram([&] {
+    std::vector<std::pair<int, double>> out;
+    glp_prob* lp = problem_->lp;
+    const int rows = glp_get_num_rows(lp);
+    for (int i = 1; i <= rows; ++i) {
+      const double dual = glp_get_row_dual(lp, i);
+      if (std::abs(dual) > 1e-9) out.push_back({i, dual});
+    }
+    return out;
+  });
 }
 
 absl::StatusOr<CountRange> AttackerLp::Range(const LinearTerms& terms) {

@@ -6,9 +6,15 @@
 // (every published value, every additive relation), and for any linear expression of the
 // unknowns the narrowest interval those relations allow. Solved with GLPK's simplex; the
 // basis is kept between questions, so asking many ranges of one program is cheap.
+// A program may live on a thread of its own (GLPK keeps its memory per thread), so that its
+// first, slowest solution (WarmUp) is found while the caller goes on: every call is then
+// carried out there, in the order made, and gives the same answers as without.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -27,9 +33,12 @@ struct CountRange {
   bool unbounded = false;  // hi is then meaningless: the relations do not bound it above
 };
 
+class SerialWorker;
+
 class AttackerLp {
  public:
-  explicit AttackerLp(int unknowns);
+  enum class Thread { kCallers, kOwn };
+  explicit AttackerLp(int unknowns, Thread thread = Thread::kCallers);
   ~AttackerLp();
   AttackerLp(const AttackerLp&) = delete;
   AttackerLp& operator=(const AttackerLp&) = delete;
@@ -37,10 +46,15 @@ class AttackerLp {
   int unknowns() const { return unknowns_; }
   // Adds `n` unknowns (non-negative, in no relation yet); returns the first one's index.
   int AddUnknowns(int n);
-  int relations() const;
+  int relations() const { return relations_; }
   // The relations of the program at each solve, summed over every solve: a measure of the work
-  // done that does not depend on the machine.
+  // done that does not depend on the machine (WarmUp's solve is not counted).
   int64_t work() const { return work_; }
+
+  // Finds a first solution of the relations as they are (for no objective), on the program's
+  // own thread while the caller goes on (with Thread::kCallers: now); the questions asked later
+  // start from it. Kept like every solution found.
+  void WarmUp();
 
   // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
   int AddRelation(const LinearTerms& terms, double lo, double hi);
@@ -68,15 +82,27 @@ class AttackerLp {
   std::optional<CountRange> Spanned(const LinearTerms& terms) const;
 
  private:
+  // Runs `task` where the program lives, after the calls before it, and returns its result.
+  template <typename F>
+  auto OnProgram(F&& task) const;
+  // The same for a change whose end the caller need not wait for.
+  void Later(std::function<void()> task);
+  // Solves for the objective set (on the program's thread); `counted`: adds to work().
+  int Simplex(bool counted);
   // Drops the kept solutions that break lo <= terms <= hi.
   void KeepSolutionsWithin(const LinearTerms& terms, double lo, double hi);
 
   int unknowns_;
+  int relations_ = 0;
+  std::unique_ptr<SerialWorker> worker_;  // Thread::kOwn's
+  // Used on the program's thread only: the GLPK program and what is found with it.
   struct Problem;
   std::unique_ptr<Problem> problem_;
-  int64_t work_ = 0;
+  bool solved_once_ = false;
   LinearTerms objective_;                   // the last objective set, to clear it cheaply
   std::deque<std::vector<double>> solved_;  // the last solutions found, newest first
+  std::atomic<int64_t> work_ = 0;           // changed only while the caller waits for it
+  std::exception_ptr failed_;               // what a change made Later threw
 };
 
 // Whether a suppressed cell is protected when the attacker can narrow it

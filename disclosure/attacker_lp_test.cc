@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <vector>
+
+#include "parallel/for_each_index.h"
+
 namespace stapel {
 namespace {
 
@@ -82,6 +87,78 @@ TEST(AttackerLpTest, UnboundedAndContradictions) {
   EXPECT_TRUE(lp.Range({{1, 1}})->unbounded);
   lp.AddRelation({{0, 1}, {1, 1}}, 3, 3);
   EXPECT_EQ(lp.Range({{1, 1}}).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// The same questions, with relations forgotten and restored between them, to a program on the
+// caller's thread and to one on a thread of its own, warmed up or not: the same answers, and
+// with the same first solution (WarmUp) the same kept solutions too. Programs are made and
+// dropped on several threads at once (GLPK keeps its memory per thread).
+TEST(AttackerLpTest, AProgramOnAThreadOfItsOwnAnswersAsOnTheCallers) {
+  struct Answers {
+    std::vector<CountRange> ranges;
+    std::vector<std::optional<CountRange>> spanned;
+  };
+  // A table of 6 x 6 suppressed cells whose row and column totals and some inner cells are
+  // known: the unknowns 0..35, cell (r, c) = 6 r + c.
+  auto ask = [](AttackerLp::Thread thread, bool warm) {
+    std::mt19937 rng(7);
+    AttackerLp lp(36, thread);
+    std::vector<int> inner;
+    for (int r = 0; r < 6; ++r) {
+      LinearTerms row, column;
+      for (int c = 0; c < 6; ++c) {
+        row.push_back({6 * r + c, 1});
+        column.push_back({6 * c + r, 1});
+      }
+      lp.AddRelation(row, 30 + r, 30 + r);
+      lp.AddRelation(column, 35 - r, 35 - r);
+    }
+    for (int i = 0; i < 12; ++i) {
+      const int cell = static_cast<int>(rng() % 36);
+      const double value = rng() % 4;
+      inner.push_back(lp.AddRelation({{cell, 1}}, value, value + 2));
+    }
+    if (warm) lp.WarmUp();
+    Answers out;
+    for (int q = 0; q < 40; ++q) {
+      const int id = inner[rng() % inner.size()];
+      lp.Forget(id);
+      const LinearTerms terms = {{static_cast<int>(rng() % 36), 1},
+                                 {static_cast<int>(rng() % 36), 1}};
+      auto range = lp.Range(terms);
+      if (!range.ok()) {  // rounded inner cells may contradict the totals: that is an answer too
+        out.ranges.push_back({-1, -1, false});
+      } else {
+        out.ranges.push_back(*range);
+      }
+      out.spanned.push_back(lp.Spanned(terms));
+      if (q % 3 != 0) lp.Restore(id, 0, 6);
+    }
+    return out;
+  };
+  const Answers callers = ask(AttackerLp::Thread::kCallers, false);
+  std::vector<Answers> answers(8);
+  const auto done = ForEachIndex(answers.size(), 4, [&](size_t i) {
+    answers[i] = ask(i % 2 == 0 ? AttackerLp::Thread::kOwn : AttackerLp::Thread::kCallers,
+                     /*warm=*/i >= 2);
+    return absl::OkStatus();
+  });
+  for (const absl::Status& s : done) ASSERT_TRUE(s.ok()) << s;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    ASSERT_EQ(answers[i].ranges.size(), callers.ranges.size());
+    for (size_t q = 0; q < callers.ranges.size(); ++q) {
+      EXPECT_EQ(answers[i].ranges[q].lo, callers.ranges[q].lo) << i << " " << q;
+      EXPECT_EQ(answers[i].ranges[q].hi, callers.ranges[q].hi) << i << " " << q;
+      EXPECT_EQ(answers[i].ranges[q].unbounded, callers.ranges[q].unbounded) << i << " " << q;
+      // Kept solutions follow from the first one: the same where the start was the same.
+      const Answers& same_start = answers[i % 2 == 0 ? i + 1 : i - 1];
+      ASSERT_EQ(answers[i].spanned[q].has_value(), same_start.spanned[q].has_value());
+      if (answers[i].spanned[q].has_value()) {
+        EXPECT_EQ(answers[i].spanned[q]->lo, same_start.spanned[q]->lo) << i << " " << q;
+        EXPECT_EQ(answers[i].spanned[q]->hi, same_start.spanned[q]->hi) << i << " " << q;
+      }
+    }
+  }
 }
 
 TEST(AttackerLpTest, ProtectionRange) {

@@ -124,6 +124,11 @@ class ReleaseModel {
   // attributes of one unit.
   absl::Status Build(const std::vector<const ReleasedTable*>& tables, AreaTable* new_table);
 
+  // Before BuildForNewTable: the whole program lives on a thread of its own, and its first
+  // solution is found there (AttackerLp::WarmUp) while the wijk programs are built and checked.
+  // For a model that has a core to itself; the answers are the same either way.
+  void WarmWholeProgram() { warm_whole_ = true; }
+
   // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`,
   // `primary` its cells the primary rules suppress), with the truth. As Build: `earlier` and
   // `table` are not owned and must outlive the model.
@@ -159,6 +164,12 @@ class ReleaseModel {
 
   // Checks every target in the whole program only.
   void WholeProgramOnly() { local_of_area_.assign(parent_.size(), -1); }
+
+  // While deferred, Protected does not solve the whole program: where only it could tell, it
+  // returns false with no limiting cells, and WholeNeeded() is true until the next check.
+  // (ProtectTargets settles such targets last, when the whole program has its first solution.)
+  void DeferWholeProgram(bool on) { defer_whole_ = on; }
+  bool WholeNeeded() const { return whole_needed_; }
 
   // With the truth: the suppressed cells that the primary rules protect (a count of 1..k-1,
   // a count within k-1 of its population, any count of an area below the minimum population),
@@ -374,6 +385,9 @@ class ReleaseModel {
   int solved_ = 0;
   std::map<int, int> pair_proof_;  // target id -> the pair program proving it
   std::vector<int> last_proof_;  // the wijk programs whose program proved the last target
+  bool defer_whole_ = false;
+  bool whole_needed_ = false;
+  bool warm_whole_ = false;
 };
 
 }  // namespace stapel::internal

@@ -24,83 +24,115 @@ constexpr int kCandidatesTried = 8;
 
 }  // namespace
 
-absl::StatusOr<std::vector<Proof>> ProtectTargets(const DisclosureRules& rules,
-                                                   ReleaseModel& model,
-                                                   const std::vector<Target>& targets) {
-  std::vector<Proof> proofs;
-  // Suppressing more only widens ranges, so a target found protected stays protected, in the
-  // same program.
-  for (const Target& target : targets) {
-    CountRange range;
-    std::vector<CellKey> limiting;
-    auto ok = model.Protected(target, rules, &range, &limiting);
+namespace {
+
+// What became of a target: protected, narrowed by the earlier releases alone, or left for later
+// (only the whole program can tell, and it is deferred: ReleaseModel::DeferWholeProgram).
+enum class Settled { kProtected, kInherited, kDeferred };
+
+// Suppresses more cells of the new table until `target` is protected; see ProtectTargets.
+absl::StatusOr<Settled> Settle(const DisclosureRules& rules, ReleaseModel& model,
+                               const Target& target) {
+  CountRange range;
+  std::vector<CellKey> limiting;
+  auto ok = model.Protected(target, rules, &range, &limiting);
+  if (!ok.ok()) return ok.status();
+  while (!*ok) {
+    if (model.WholeNeeded()) return Settled::kDeferred;
+    std::optional<CellKey> best;
+    if (!limiting.empty()) {
+      // A published cell that limits the attacker's upper bound: the cheapest of them.
+      best = *std::min_element(limiting.begin(), limiting.end(), [&](CellKey a, CellKey b) {
+        const int64_t va = model.Value(a), vb = model.Value(b);
+        return std::pair(va == 0, va) < std::pair(vb == 0, vb);
+      });
+    }
+    // Otherwise: the first candidate that protects the target; else, of the first few, the
+    // one that widens its range most; else the first that widens it at all; else (it takes
+    // two suppressions, as a cell and its complement in a total) the cheapest, and go on.
+    const int64_t width_now = range.hi - range.lo;
+    std::vector<CellKey> candidates = best ? std::vector<CellKey>() : model.Candidates(target);
+    if (!best && candidates.empty()) {
+      // No published cell of the new table counts anyone the target counts; others may
+      // still limit it through the relations, unless the earlier releases alone do.
+      auto inherited = model.NarrowedByEarlierAlone(target, rules);
+      if (!inherited.ok()) return inherited.status();
+      if (model.WholeNeeded()) return Settled::kDeferred;
+      if (*inherited) return Settled::kInherited;
+      candidates = model.Complements({}, /*published=*/true);
+    }
+    int64_t best_width = width_now;
+    int tried = 0;
+    for (const CellKey& candidate : candidates) {
+      if (best && tried >= kCandidatesTried) break;
+      ++tried;
+      model.Suppress(candidate, true);
+      CountRange widened;
+      auto protects = model.Protected(target, rules, &widened);
+      model.Suppress(candidate, false);
+      if (!protects.ok()) return protects.status();
+      if (model.WholeNeeded()) return Settled::kDeferred;
+      const int64_t width = *protects ? INT64_MAX : widened.hi - widened.lo;
+      if (width > best_width) {
+        best = candidate;
+        best_width = width;
+      }
+      if (*protects) break;
+    }
+    if (!best && !candidates.empty()) best = candidates.front();
+    if (!best) {
+      return absl::InternalError(
+          fmt::format("{} is protected with every cell of this table suppressed, but no single "
+                      "suppression was found to widen it",
+                      model.Describe(target)));
+    }
+    model.Suppress(*best, true);
+    model.MarkSuppressed(*best);
+    ok = model.Protected(target, rules, &range, &limiting);
     if (!ok.ok()) return ok.status();
-    while (!*ok) {
-      std::optional<CellKey> best;
-      if (!limiting.empty()) {
-        // A published cell that limits the attacker's upper bound: the cheapest of them.
-        best = *std::min_element(limiting.begin(), limiting.end(), [&](CellKey a, CellKey b) {
-          const int64_t va = model.Value(a), vb = model.Value(b);
-          return std::pair(va == 0, va) < std::pair(vb == 0, vb);
-        });
-      }
-      // Otherwise: the first candidate that protects the target; else, of the first few, the
-      // one that widens its range most; else the first that widens it at all; else (it takes
-      // two suppressions, as a cell and its complement in a total) the cheapest, and go on.
-      const int64_t width_now = range.hi - range.lo;
-      std::vector<CellKey> candidates = best ? std::vector<CellKey>() : model.Candidates(target);
-      if (!best && candidates.empty()) {
-        // No published cell of the new table counts anyone the target counts; others may
-        // still limit it through the relations, unless the earlier releases alone do.
-        auto inherited = model.NarrowedByEarlierAlone(target, rules);
-        if (!inherited.ok()) return inherited.status();
-        if (*inherited) break;
-        candidates = model.Complements({}, /*published=*/true);
-      }
-      int64_t best_width = width_now;
-      int tried = 0;
-      for (const CellKey& candidate : candidates) {
-        if (best && tried >= kCandidatesTried) break;
-        ++tried;
-        model.Suppress(candidate, true);
-        CountRange widened;
-        auto protects = model.Protected(target, rules, &widened);
-        if (!protects.ok()) return protects.status();
-        model.Suppress(candidate, false);
-        const int64_t width = *protects ? INT64_MAX : widened.hi - widened.lo;
-        if (width > best_width) {
-          best = candidate;
-          best_width = width;
-        }
-        if (*protects) break;
-      }
-      if (!best && !candidates.empty()) best = candidates.front();
-      if (!best) {
-        return absl::InternalError(fmt::format(
-            "{} is protected with every cell of this table suppressed, but no single "
-            "suppression was found to widen it",
-            model.Describe(target)));
-      }
-      model.Suppress(*best, true);
-      model.MarkSuppressed(*best);
-      ok = model.Protected(target, rules, &range, &limiting);
-      if (!ok.ok()) return ok.status();
+  }
+  if (model.LastProof().empty()) {
+    if (auto ok = model.ProtectedWithAnyPartner(target, rules); !ok.ok()) return ok.status();
+  }
+  return Settled::kProtected;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Proof>> ProtectTargets(const DisclosureRules& rules, ReleaseModel& model,
+                                                  const std::vector<Target>& targets) {
+  // Suppressing more only widens ranges, so a target found protected stays protected, in the
+  // same program. Targets the wijk and pair programs settle go first; those only the whole
+  // program can tell about go last, so that its first (and slowest) solution can be found
+  // meanwhile (ReleaseModel::WarmWholeProgram).
+  std::vector<Proof> proofs(targets.size());
+  std::vector<size_t> later;
+  for (const bool deferred : {true, false}) {
+    model.DeferWholeProgram(deferred);
+    std::vector<size_t> now;
+    if (deferred) {
+      for (size_t i = 0; i < targets.size(); ++i) now.push_back(i);
+    } else {
+      now = std::move(later);
     }
-    if (!*ok) {  // what the earlier releases already tell: no suppression here changes it
-      proofs.push_back(std::nullopt);
-      continue;
+    for (size_t i : now) {
+      auto settled = Settle(rules, model, targets[i]);
+      if (!settled.ok()) {
+        model.DeferWholeProgram(false);
+        return settled.status();
+      }
+      if (*settled == Settled::kDeferred) {
+        later.push_back(i);
+      } else if (*settled == Settled::kProtected) {
+        proofs[i] = model.LastProof();
+      }  // kInherited: what the earlier releases already tell; no suppression here changes it
     }
-    if (model.LastProof().empty()) {
-      if (auto ok = model.ProtectedWithAnyPartner(target, rules); !ok.ok()) return ok.status();
-    }
-    proofs.push_back(model.LastProof());
   }
   return proofs;
 }
 
 absl::Status RepublishUnneeded(const DisclosureRules& rules, ReleaseModel& model,
-                               const std::vector<Target>& targets,
-                               const std::vector<Proof>& proofs,
+                               const std::vector<Target>& targets, const std::vector<Proof>& proofs,
                                const std::set<const Cell*>& primary) {
   std::set<const Target*> whole;
   std::vector<std::set<const Target*>> by_wijk(model.Wijken());  // targets proven there

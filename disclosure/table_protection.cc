@@ -117,13 +117,15 @@ StateTransitions InOrder(int states) {
 namespace {
 
 // Complements for a table whose primary suppressions are made (ProtectTable after the rules
-// and the check for cells shown before).
+// and the check for cells shown before). `alone`: the only program being protected, so a core
+// is free to find the whole program's first solution (ReleaseModel::WarmWholeProgram).
 absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
                                                    const TableSpec& spec, const BuurtCounts& truth,
                                                    const std::vector<ReleasedTable>& earlier,
                                                    AreaTable* table,
                                                    const std::vector<BuurtCounts>& earlier_states,
-                                                   const StateTransitions& transitions) {
+                                                   const StateTransitions& transitions,
+                                                   bool alone) {
   ProtectionResult result;
   std::set<const Cell*> primary;
   for (const auto& row : table->rows) {
@@ -134,6 +136,7 @@ absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
   result.primary = static_cast<int>(primary.size());
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
+  if (alone) model.WarmWholeProgram();
   if (auto s = model.BuildForNewTable(spec, rules, earlier, table, primary, truth, earlier_states,
                                       transitions.empty()
                                           ? InOrder(static_cast<int>(earlier_states.size()) + 1)
@@ -249,7 +252,7 @@ absl::StatusOr<ProtectionResult> ProtectEachGemeente(
       }
     }
     auto r = ProtectSuppressed(rules, spec, truths[g], releases[g], &tables[g], states[g],
-                               transitions);
+                               transitions, /*alone=*/index.size() == 1);
     if (r.ok()) results[g] = *std::move(r);
     return r.status();
   });
@@ -298,7 +301,8 @@ absl::StatusOr<ProtectionResult> ProtectTable(const DisclosureRules& rules, cons
     return ProtectEachGemeente(rules, spec, truth, earlier, table, earlier_states, transitions,
                                index, same);
   }
-  return ProtectSuppressed(rules, spec, truth, earlier, table, earlier_states, transitions);
+  return ProtectSuppressed(rules, spec, truth, earlier, table, earlier_states, transitions,
+                           /*alone=*/true);
 }
 
 namespace {

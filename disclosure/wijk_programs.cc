@@ -161,6 +161,7 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
                                              bool wijk_only) {
   ++solved_;
   last_proof_.clear();
+  whole_needed_ = false;
   // The cheap, tighter checks first (a change of an area that moved wijk: the whole program).
   if (!truth_.empty() && local_of_area_[t.cell.area] >= 0 &&
       Owns(locals_[local_of_area_[t.cell.area]], t.terms)) {
@@ -204,6 +205,10 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
     if (!ok.ok() || *ok || wijk_only) return ok;
   }
   if (!truth_.empty()) {
+    if (defer_whole_) {
+      whole_needed_ = true;
+      return false;
+    }
     return HubCheck(*lp_, t.terms, t.Upper(), t.truth, 0, t.change_width, rules, row_cell_, out,
                     limiting);
   }

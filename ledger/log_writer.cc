@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -193,14 +194,22 @@ std::optional<nlohmann::json> ReleaseLogWriter::LastEntryOfType(std::string_view
 }
 
 std::vector<nlohmann::json> ReleaseLogWriter::EntriesOfType(std::string_view type) const {
+  size_t from = 0;
+  return EntriesOfType(type, &from);
+}
+
+std::vector<nlohmann::json> ReleaseLogWriter::EntriesOfType(std::string_view type,
+                                                            size_t* from) const {
   std::lock_guard lock(mu_);
   std::vector<nlohmann::json> out;
   const std::string marker = TypeMarker(type);
-  for (const auto& line : state_.lines) {
+  for (size_t i = *from; i < state_.lines.size(); ++i) {
+    const std::string& line = state_.lines[i];
     if (line.find(marker) == std::string::npos) continue;
     nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (entry.is_object() && entry["type"] == type) out.push_back(std::move(entry));
   }
+  *from = std::max(*from, state_.lines.size());
   return out;
 }
 

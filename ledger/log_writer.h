@@ -46,6 +46,9 @@ class ReleaseLogWriter {
   std::optional<nlohmann::json> LastEntryOfType(std::string_view type) const;
   // Every entry of `type`, oldest first.
   std::vector<nlohmann::json> EntriesOfType(std::string_view type) const;
+  // The same from line `*from` on (0: the first), and sets `*from` to the lines read: the next
+  // call with it reads only what was appended since.
+  std::vector<nlohmann::json> EntriesOfType(std::string_view type, size_t* from) const;
 
  private:
   ReleaseLogWriter(std::filesystem::path path, std::unique_ptr<Ed25519Signer> signer,

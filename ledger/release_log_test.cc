@@ -182,6 +182,28 @@ TEST(ReleaseLogTest, WriterContinuesAnExistingLogAndRefusesATamperedOne) {
             absl::StatusCode::kDataLoss);
 }
 
+// A reader that keeps its place reads each entry once: only what was appended since.
+TEST(ReleaseLogTest, EntriesOfATypeFromALineAreOnlyThoseAppendedSince) {
+  const auto dir = FreshTempDir();
+  auto log = *ReleaseLogWriter::Open(dir / "release.log", Ed25519Signer::Generate());
+  size_t read = 0;
+  EXPECT_TRUE(log->EntriesOfType("release", &read).empty());
+  EXPECT_EQ(read, 0u);
+  ASSERT_TRUE(log->Append(Entry(100)).ok());
+  ASSERT_TRUE(log->Append({{"type", "refusal"}, {"reason", "release"}}).ok());
+  ASSERT_TRUE(log->Append(Entry(105)).ok());
+  auto first = log->EntriesOfType("release", &read);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(read, 3u);
+  EXPECT_TRUE(log->EntriesOfType("release", &read).empty());
+  ASSERT_TRUE(log->Append(Entry(110)).ok());
+  auto next = log->EntriesOfType("release", &read);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0]["seq"], first[1]["seq"].get<int>() + 1);
+  EXPECT_EQ(read, 4u);
+  EXPECT_EQ(log->EntriesOfType("release").size(), 3u);  // from the start
+}
+
 TEST(ReleaseLogTest, ATornLastLineIsMovedAsideAndTheLogGoesOn) {
   const auto dir = FreshTempDir();
   const auto key_file = dir / "hub-signing.key";

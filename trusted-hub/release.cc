@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <iterator>
 #include <map>
 
 #include "audit/officer_audit.h"
@@ -441,15 +442,23 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
     }
     last = state;
   };
-  std::map<std::string, int> state_of;  // data version -> state (-1: counts not kept)
-  for (const auto& entry : log_->EntriesOfType(kEntryRelease)) {
+  // The entries appended since the last request: all of them read, or none kept.
+  size_t lines_read = lines_read_;
+  std::vector<LoggedRelease> appended;
+  for (const auto& entry : log_->EntriesOfType(kEntryRelease, &lines_read)) {
     auto logged = ReadReleaseEntry(entry);
     if (!logged.ok()) return logged.status();
+    appended.push_back(*std::move(logged));
+  }
+  std::move(appended.begin(), appended.end(), std::back_inserter(logged_));
+  lines_read_ = lines_read;
+  std::map<std::string, int> state_of;  // data version -> state (-1: counts not kept)
+  for (const LoggedRelease& logged : logged_) {
     // Another period's releases are not in the guard, unless they count the very same data.
-    if (logged->period != period && logged->data_version != data_version) continue;
-    auto [it, fresh] = state_of.try_emplace(logged->data_version, 0);
-    if (fresh && logged->data_version != data_version) {
-      auto stored = store_->StateCounts(logged->data_version);
+    if (logged.period != period && logged.data_version != data_version) continue;
+    auto [it, fresh] = state_of.try_emplace(logged.data_version, 0);
+    if (fresh && logged.data_version != data_version) {
+      auto stored = store_->StateCounts(logged.data_version);
       if (!stored.ok()) return stored.status();
       if (!stored->has_value()) {
         it->second = -1;  // released by a version that did not keep the counts
@@ -459,17 +468,17 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
           return absl::DataLossError(fmt::format(
               "the kept counts of data state {} do not parse ({}); the guard cannot check "
               "against its releases: restore the data folder from a backup",
-              logged->data_version.substr(0, 16), std::string(counts.status().message())));
+              logged.data_version.substr(0, 16), std::string(counts.status().message())));
         }
         it->second = static_cast<int>(out.earlier_states.size()) + 1;
         out.earlier_states.push_back(*std::move(counts));
-        out.versions.push_back(logged->data_version);
+        out.versions.push_back(logged.data_version);
       }
     }
     if (it->second < 0) continue;
     followed(it->second);
-    logged->released.state = it->second;
-    out.releases.push_back(std::move(logged->released));
+    out.releases.push_back(logged.released);
+    out.releases.back().state = it->second;
   }
   followed(0);  // the release being made
   return out;

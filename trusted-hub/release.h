@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "audit/officer_audit.h"
 #include "disclosure/area_contents.h"
 #include "disclosure/cell_key.h"
 #include "disclosure/ptable.h"
@@ -182,6 +183,10 @@ class Releaser {
     std::optional<BuurtCounts> counts;
   };
   std::map<std::string, KeptState> kept_states_;
+  // Every release entry of the log as read (ReadReleaseEntry), and the log lines that covers:
+  // the log only grows, so a request reads only the entries appended since. Under mu_.
+  std::vector<LoggedRelease> logged_;
+  size_t lines_read_ = 0;
   std::stop_source stopping_;
 };
 
