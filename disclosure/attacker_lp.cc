@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <system_error>
 #include <type_traits>
 
 #include "parallel/serial_worker.h"
@@ -63,9 +64,10 @@ auto AttackerLp::OnProgram(F&& task) const {
   }
 }
 
-void AttackerLp::Later(std::function<void()> task) {
+template <typename F>
+void AttackerLp::Later(F&& task) {
   if (!worker_) return task();
-  worker_->Post([this, task = std::move(task)] {
+  worker_->Post([this, task = std::forward<F>(task)] {
     try {
       task();
     } catch (...) {
@@ -75,7 +77,13 @@ void AttackerLp::Later(std::function<void()> task) {
 }
 
 AttackerLp::AttackerLp(int unknowns, Thread thread) : unknowns_(unknowns) {
-  if (thread == Thread::kOwn) worker_ = std::make_unique<SerialWorker>();
+  if (thread == Thread::kOwn) {
+    try {
+      worker_ = std::make_unique<SerialWorker>();
+    } catch (const std::system_error&) {
+      // No thread to be had: the program lives on the caller's, with the same answers.
+    }
+  }
   OnProgram([&] {
     problem_ = std::make_unique<Problem>();
     glp_prob* lp = problem_->lp;
@@ -84,9 +92,11 @@ AttackerLp::AttackerLp(int unknowns, Thread thread) : unknowns_(unknowns) {
   });
 }
 
-// The program goes where it was made (GLPK's memory is per thread), then the thread ends.
+// The program goes where it was made (GLPK's memory is per thread), then the thread ends. What
+// a change there threw was thrown to the caller before, or is of no use now.
 AttackerLp::~AttackerLp() {
-  OnProgram([&] { problem_.reset(); });
+  auto drop = [&] { problem_.reset(); };
+  worker_ ? worker_->Run(drop) : drop();
 }
 
 int AttackerLp::AddUnknowns(int n) {
@@ -189,6 +199,7 @@ int AttackerLp::Simplex(bool counted) {
 }
 
 void AttackerLp::WarmUp() {
+  if (relations_ < kAdvancedBasisFrom) return;  // fast from any start, when it is asked
   Later([this] {
     glp_prob* lp = problem_->lp;
     for (const auto& [unknown, coefficient] : objective_) glp_set_obj_coef(lp, unknown + 1, 0.0);

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -53,7 +52,8 @@ class AttackerLp {
 
   // Finds a first solution of the relations as they are (for no objective), on the program's
   // own thread while the caller goes on (with Thread::kCallers: now); the questions asked later
-  // start from it. Kept like every solution found.
+  // start from it. Kept like every solution found. Nothing for a small program (under 2,000
+  // relations), which any question solves fast from scratch.
   void WarmUp();
 
   // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
@@ -85,8 +85,9 @@ class AttackerLp {
   // Runs `task` where the program lives, after the calls before it, and returns its result.
   template <typename F>
   auto OnProgram(F&& task) const;
-  // The same for a change whose end the caller need not wait for.
-  void Later(std::function<void()> task);
+  // The same for a change whose end the caller need not wait for (at once without a thread).
+  template <typename F>
+  void Later(F&& task);
   // Solves for the objective set (on the program's thread); `counted`: adds to work().
   int Simplex(bool counted);
   // Drops the kept solutions that break lo <= terms <= hi.

@@ -153,7 +153,7 @@ void ReleaseModel::AddHierarchyRelations() {
   offset_[1] = static_cast<int>(parent_.size()) * classes_[0];
   lp_ = std::make_unique<AttackerLp>(
       offset_[1] + static_cast<int>(parent_.size()) * classes_[1],
-      warm_whole_ ? AttackerLp::Thread::kOwn : AttackerLp::Thread::kCallers);
+      whole_thread_ ? AttackerLp::Thread::kOwn : AttackerLp::Thread::kCallers);
   for (size_t a = 0; a < parent_.size(); ++a) {
     if (children_[a].empty()) continue;
     for (int u = 0; u < kUnits; ++u) {
@@ -265,7 +265,8 @@ absl::Status ReleaseModel::BuildForNewTable(const TableSpec& spec, const Disclos
   }
   std::vector<const BuurtCounts*> states = {&truth};
   for (const BuurtCounts& earlier_state : earlier_states) states.push_back(&earlier_state);
-  if (warm_whole_) lp_->WarmUp();
+  // The same first solution with or without a thread of its own: the same answers after it.
+  lp_->WarmUp();
   SetTruth(states, rules.k);
   return absl::OkStatus();
 }

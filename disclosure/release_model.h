@@ -124,10 +124,11 @@ class ReleaseModel {
   // attributes of one unit.
   absl::Status Build(const std::vector<const ReleasedTable*>& tables, AreaTable* new_table);
 
-  // Before BuildForNewTable: the whole program lives on a thread of its own, and its first
-  // solution is found there (AttackerLp::WarmUp) while the wijk programs are built and checked.
-  // For a model that has a core to itself; the answers are the same either way.
-  void WarmWholeProgram() { warm_whole_ = true; }
+  // Before BuildForNewTable: the whole program lives on a thread of its own, where its first
+  // solution (AttackerLp::WarmUp, found for every model made by BuildForNewTable) is found while
+  // the wijk programs are built and checked. For a model that has a core to itself; the answers
+  // are the same either way.
+  void OwnThreadForWholeProgram() { whole_thread_ = true; }
 
   // The model of `earlier` and the new `table` (made by `spec`, its cells read from `table`,
   // `primary` its cells the primary rules suppress), with the truth. As Build: `earlier` and
@@ -185,6 +186,8 @@ class ReleaseModel {
   // new table that limit its upper bound.
   // `wijk_only`: a target of a wijk counts as protected only if its wijk program, or the pair's
   // program that protected it before, protects it.
+  // While the whole program is deferred (DeferWholeProgram), a target only it could tell about
+  // gives false with no limiting cells and `out` unset, and WholeNeeded() is true.
   absl::StatusOr<bool> Protected(const Target& t, const DisclosureRules& rules, CountRange* out,
                                  std::vector<CellKey>* limiting = nullptr, bool wijk_only = false);
 
@@ -387,7 +390,7 @@ class ReleaseModel {
   std::vector<int> last_proof_;  // the wijk programs whose program proved the last target
   bool defer_whole_ = false;
   bool whole_needed_ = false;
-  bool warm_whole_ = false;
+  bool whole_thread_ = false;
 };
 
 }  // namespace stapel::internal

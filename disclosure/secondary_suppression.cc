@@ -104,7 +104,7 @@ absl::StatusOr<std::vector<Proof>> ProtectTargets(const DisclosureRules& rules, 
   // Suppressing more only widens ranges, so a target found protected stays protected, in the
   // same program. Targets the wijk and pair programs settle go first; those only the whole
   // program can tell about go last, so that its first (and slowest) solution can be found
-  // meanwhile (ReleaseModel::WarmWholeProgram).
+  // meanwhile (AttackerLp::WarmUp, on a thread of its own where a core is free).
   std::vector<Proof> proofs(targets.size());
   std::vector<size_t> later;
   for (const bool deferred : {true, false}) {
@@ -122,6 +122,11 @@ absl::StatusOr<std::vector<Proof>> ProtectTargets(const DisclosureRules& rules, 
         return settled.status();
       }
       if (*settled == Settled::kDeferred) {
+        if (!deferred) {
+          return absl::InternalError(
+              fmt::format("{} was left for the whole program while it was not deferred",
+                          model.Describe(targets[i])));
+        }
         later.push_back(i);
       } else if (*settled == Settled::kProtected) {
         proofs[i] = model.LastProof();

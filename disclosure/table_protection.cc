@@ -118,7 +118,7 @@ namespace {
 
 // Complements for a table whose primary suppressions are made (ProtectTable after the rules
 // and the check for cells shown before). `alone`: the only program being protected, so a core
-// is free to find the whole program's first solution (ReleaseModel::WarmWholeProgram).
+// is free to find the whole program's first solution (ReleaseModel::OwnThreadForWholeProgram).
 absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
                                                    const TableSpec& spec, const BuurtCounts& truth,
                                                    const std::vector<ReleasedTable>& earlier,
@@ -136,7 +136,7 @@ absl::StatusOr<ProtectionResult> ProtectSuppressed(const DisclosureRules& rules,
   result.primary = static_cast<int>(primary.size());
   CoverLoneSuppressions(table);  // a cheap first choice of complements
   ReleaseModel model;
-  if (alone) model.WarmWholeProgram();
+  if (alone) model.OwnThreadForWholeProgram();
   if (auto s = model.BuildForNewTable(spec, rules, earlier, table, primary, truth, earlier_states,
                                       transitions.empty()
                                           ? InOrder(static_cast<int>(earlier_states.size()) + 1)

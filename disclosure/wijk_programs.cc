@@ -207,6 +207,7 @@ absl::StatusOr<bool> ReleaseModel::Protected(const Target& t, const DisclosureRu
   if (!truth_.empty()) {
     if (defer_whole_) {
       whole_needed_ = true;
+      if (limiting != nullptr) limiting->clear();
       return false;
     }
     return HubCheck(*lp_, t.terms, t.Upper(), t.truth, 0, t.change_width, rules, row_cell_, out,

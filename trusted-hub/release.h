@@ -138,6 +138,7 @@ class Releaser {
     StateTransitions transitions;
     std::vector<std::string> versions;  // [s]: of state s
   };
+  // Callers hold mu_ (it reads the log's new release entries into logged_).
   absl::StatusOr<Guarded> EarlierReleases(const std::string& data_version,
                                           const std::string& period);
   // The cell key method's view of earlier releases of `period`: refuses when one was made by
