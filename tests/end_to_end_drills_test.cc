@@ -380,6 +380,13 @@ TEST(EndToEndTest, AnAgentKilledMidwayResumesAfterTheLastAcknowledgedBatch) {
   EXPECT_EQ(receipt["batches"], 80);
 }
 
+// `party`'s agent config with a passphrase file (keys/passphrase) for its linkage secret.
+std::string AgentConfigWithPassphrase(const World& w, std::string_view party) {
+  const std::string secret = fmt::format("linkage_secret = \"../keys/{}-linkage.secret\"", party);
+  return Replace(ReadFile(w.dir() / "config" / fmt::format("agent-{}.toml", party)), secret,
+                 secret + "\npassphrase_file = \"../keys/passphrase\"");
+}
+
 TEST(EndToEndTest, ALinkageSecretProtectedWithAPassphraseNeedsIt) {
   World w;
   w.StartHub();
@@ -399,18 +406,11 @@ TEST(EndToEndTest, ALinkageSecretProtectedWithAPassphraseNeedsIt) {
             std::string::npos)
       << ReadFile(w.Log("without-passphrase"));
   WriteFile(w.dir() / "config" / "agent-municipality-protected.toml",
-            Replace(ReadFile(w.dir() / "config" / "agent-municipality.toml"),
-                    "linkage_secret = \"../keys/municipality-linkage.secret\"",
-                    "linkage_secret = \"../keys/municipality-linkage.secret\"\npassphrase_file = "
-                    "\"../keys/passphrase\""));
+            AgentConfigWithPassphrase(w, "municipality"));
   EXPECT_EQ(w.RunAgent("agent-municipality-protected.toml"), 0)
       << ReadFile(w.Log("agent-municipality-protected.toml"));
   // A party whose config names a passphrase gets the secret from the ceremony protected.
-  WriteFile(w.dir() / "config" / "agent-credit.toml",
-            Replace(ReadFile(w.dir() / "config" / "agent-credit.toml"),
-                    "linkage_secret = \"../keys/credit-linkage.secret\"",
-                    "linkage_secret = \"../keys/credit-linkage.secret\"\npassphrase_file = "
-                    "\"../keys/passphrase\""));
+  WriteFile(w.dir() / "config" / "agent-credit.toml", AgentConfigWithPassphrase(w, "credit"));
   ASSERT_EQ(w.Ceremony("fetch", "credit"), 0) << ReadFile(w.Log("ceremony-credit"));
   EXPECT_TRUE(
       ReadFile(w.dir() / "keys" / "credit-linkage.secret").starts_with("stapel-protected-v1 "));
