@@ -106,31 +106,31 @@ absl::StatusOr<std::vector<Proof>> ProtectTargets(const DisclosureRules& rules, 
   // program can tell about go last, so that its first (and slowest) solution can be found
   // meanwhile (AttackerLp::WarmUp, on a thread of its own where a core is free).
   std::vector<Proof> proofs(targets.size());
+  // Settles target `i`; returns whether it was left for the whole program.
+  auto settle = [&](size_t i) -> absl::StatusOr<bool> {
+    auto settled = Settle(rules, model, targets[i]);
+    if (!settled.ok()) return settled.status();
+    if (*settled == Settled::kProtected) proofs[i] = model.LastProof();
+    // kInherited: what the earlier releases already tell; no suppression here changes it.
+    return *settled == Settled::kDeferred;
+  };
   std::vector<size_t> later;
-  for (const bool deferred : {true, false}) {
-    model.DeferWholeProgram(deferred);
-    std::vector<size_t> now;
-    if (deferred) {
-      for (size_t i = 0; i < targets.size(); ++i) now.push_back(i);
-    } else {
-      now = std::move(later);
+  model.DeferWholeProgram(true);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    auto deferred = settle(i);
+    if (!deferred.ok()) {
+      model.DeferWholeProgram(false);
+      return deferred.status();
     }
-    for (size_t i : now) {
-      auto settled = Settle(rules, model, targets[i]);
-      if (!settled.ok()) {
-        model.DeferWholeProgram(false);
-        return settled.status();
-      }
-      if (*settled == Settled::kDeferred) {
-        if (!deferred) {
-          return absl::InternalError(
-              fmt::format("{} was left for the whole program while it was not deferred",
-                          model.Describe(targets[i])));
-        }
-        later.push_back(i);
-      } else if (*settled == Settled::kProtected) {
-        proofs[i] = model.LastProof();
-      }  // kInherited: what the earlier releases already tell; no suppression here changes it
+    if (*deferred) later.push_back(i);
+  }
+  model.DeferWholeProgram(false);
+  for (size_t i : later) {
+    auto deferred = settle(i);
+    if (!deferred.ok()) return deferred.status();
+    if (*deferred) {
+      return absl::InternalError(fmt::format(
+          "{} was left for the whole program while it was not deferred", model.Describe(targets[i])));
     }
   }
   return proofs;
