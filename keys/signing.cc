@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "encoding/sha256.h"
 #include "keys/key_file.h"
 
 namespace stapel {
@@ -21,6 +22,11 @@ std::string Framed(std::string_view context, std::string_view message) {
 }
 
 }  // namespace
+
+std::string DigestToSign(std::string_view message) {
+  const Sha256Digest digest = Sha256(message);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
 
 std::unique_ptr<Ed25519Signer> Ed25519Signer::Generate() {
   if (sodium_init() < 0) std::abort();

@@ -20,12 +20,18 @@
 
 namespace stapel {
 
-inline constexpr std::string_view kBatchSignatureContext = "stapel-batch-v1\n";
+// A batch's signature covers its digest, DigestToSign(batch bytes), not the bytes (v1 did).
+inline constexpr std::string_view kBatchSignatureContext = "stapel-batch-v2\n";
 inline constexpr std::string_view kSubmissionSignatureContext = "stapel-submission-v1\n";
 inline constexpr std::string_view kReleaseLogSignatureContext = "stapel-release-log-v1\n";
 inline constexpr std::string_view kKeyEnvelopeSignatureContext = "stapel-key-envelope-v1\n";
 
 using Ed25519Signature = std::array<uint8_t, 64>;
+
+// What a signature over a message of megabytes (a batch) covers: the message's SHA-256 digest
+// (32 bytes). Ed25519 hashes what it signs twice with SHA-512; one SHA-256 pass, with the CPU's
+// SHA instructions where it has them, is about six times faster on a batch (bench/agent_bench).
+std::string DigestToSign(std::string_view message);
 
 class Ed25519Signer {
  public:

@@ -282,7 +282,8 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
   if (batch.records_size() == 0) return absl::OkStatus();
   v1::SignedBatch signed_batch;
   batch.SerializeToString(signed_batch.mutable_batch());
-  const Ed25519Signature sig = signer_->Sign(kBatchSignatureContext, signed_batch.batch());
+  const Ed25519Signature sig =
+      signer_->Sign(kBatchSignatureContext, DigestToSign(signed_batch.batch()));
   signed_batch.set_signature(sig.data(), sig.size());
   run->sent_digest.Update(signed_batch.SerializeAsString());
   if (summary.batches < run->resume_at) {  // the hub has it from the earlier run

@@ -147,7 +147,7 @@ TEST(AgentTest, SendsSignedBatchesInSequenceAndWritesRejects) {
   });
   std::string submission;
   for (size_t i = 0; i < sink.batches.size(); ++i) {
-    EXPECT_TRUE(verifier.Verify(kBatchSignatureContext, sink.batches[i].batch(),
+    EXPECT_TRUE(verifier.Verify(kBatchSignatureContext, DigestToSign(sink.batches[i].batch()),
                                 sink.batches[i].signature()));
     v1::Batch b;
     ASSERT_TRUE(b.ParseFromString(sink.batches[i].batch()));

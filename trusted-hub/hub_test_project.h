@@ -98,7 +98,7 @@ struct HubTestProject {
   static v1::SignedBatch Sign(const v1::Batch& b, const Ed25519Signer& key) {
     v1::SignedBatch s;
     b.SerializeToString(s.mutable_batch());
-    auto sig = key.Sign(kBatchSignatureContext, s.batch());
+    auto sig = key.Sign(kBatchSignatureContext, DigestToSign(s.batch()));
     s.set_signature(sig.data(), sig.size());
     return s;
   }

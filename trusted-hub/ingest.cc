@@ -243,17 +243,17 @@ std::optional<nlohmann::json> Ingest::CompletedEntry(std::string_view party,
 
 absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
                                                           std::string_view context,
-                                                          const std::string& message,
+                                                          std::string_view signed_message,
                                                           const std::string& signature) const {
   const PartyManifest* party = manifest_->FindParty(peer);
   if (party == nullptr) {
     return absl::PermissionDeniedError(fmt::format(
         "certificate identity '{}' is not a party of project '{}'", peer, manifest_->project_id));
   }
-  if (!keys_.find(party->id)->second.Verify(context, message, signature)) {
+  if (!keys_.find(party->id)->second.Verify(context, signed_message, signature)) {
     return absl::UnauthenticatedError(fmt::format(
         "signature does not verify with party '{}''s signing key from the manifest (wrong key "
-        "file in the agent config, or the data was altered)",
+        "file in the agent config, an agent older than the hub, or the data was altered)",
         party->id));
   }
   return party;
@@ -328,10 +328,11 @@ absl::Status Ingest::CheckBatch(const PartyManifest& party, const v1::Batch& bat
 }
 
 absl::StatusOr<const PartyManifest*> Ingest::OpenSigned(
-    std::string_view peer, std::string_view context, const std::string& bytes,
-    const std::string& signature, const google::protobuf::Message& wrapper,
-    std::string_view parse_error, google::protobuf::Message* out) const {
-  auto party = Authenticate(peer, context, bytes, signature);
+    std::string_view peer, std::string_view context, std::string_view signed_message,
+    const std::string& bytes, const std::string& signature,
+    const google::protobuf::Message& wrapper, std::string_view parse_error,
+    google::protobuf::Message* out) const {
+  auto party = Authenticate(peer, context, signed_message, signature);
   if (!party.ok()) return party.status();
   if (absl::Status s = CheckRetention(*manifest_, *log_, UtcNow().substr(0, 10)); !s.ok()) {
     return s;
@@ -344,9 +345,9 @@ absl::StatusOr<const PartyManifest*> Ingest::OpenSigned(
 absl::StatusOr<v1::BatchAck> Ingest::SubmitBatch(std::string_view peer,
                                                  const v1::SignedBatch& signed_batch) {
   v1::Batch batch;
-  auto party =
-      OpenSigned(peer, kBatchSignatureContext, signed_batch.batch(), signed_batch.signature(),
-                 signed_batch, "the signed batch does not parse as a stapel.v1.Batch", &batch);
+  auto party = OpenSigned(peer, kBatchSignatureContext, DigestToSign(signed_batch.batch()),
+                          signed_batch.batch(), signed_batch.signature(), signed_batch,
+                          "the signed batch does not parse as a stapel.v1.Batch", &batch);
   if (!party.ok()) return party.status();
   if (absl::Status s = CheckBatch(**party, batch); !s.ok()) return s;
 
@@ -395,7 +396,7 @@ absl::StatusOr<v1::SubmissionReceipt> Ingest::CompleteSubmission(
     std::string_view peer, const v1::SignedSubmissionSummary& signed_summary) {
   v1::SubmissionSummary summary;
   auto party = OpenSigned(peer, kSubmissionSignatureContext, signed_summary.summary(),
-                          signed_summary.signature(), signed_summary,
+                          signed_summary.summary(), signed_summary.signature(), signed_summary,
                           "the signed summary does not parse as a SubmissionSummary", &summary);
   if (!party.ok()) return party.status();
   if (summary.project_id() != manifest_->project_id) {

@@ -62,16 +62,19 @@ class Ingest {
   Ingest(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
          const KeyRelay* epochs, std::map<std::string, Ed25519Verifier, std::less<>> keys)
       : manifest_(manifest), store_(store), log_(log), epochs_(epochs), keys_(std::move(keys)) {}
-  // Checks the caller and the signature; returns the caller's manifest entry.
+  // Checks the caller and the signature over `signed_message`; returns the caller's manifest
+  // entry.
   absl::StatusOr<const PartyManifest*> Authenticate(std::string_view peer, std::string_view context,
-                                                    const std::string& message,
+                                                    std::string_view signed_message,
                                                     const std::string& signature) const;
   // Checks a parsed batch of `party` against the manifest: its header, its match key kinds
   // and attribute names, and every record. The errors of SubmitBatch.
-  // The start of both calls: the caller and the signature (Authenticate), the retention, and
-  // `bytes` parsed into `*out` (INVALID_ARGUMENT `parse_error` otherwise) with nothing the
-  // schema does not name, in it or in its `wrapper`.
+  // The start of both calls: the caller and the signature over `signed_message` (`bytes`, or
+  // for a batch DigestToSign(bytes)) (Authenticate), the retention, and `bytes` parsed into
+  // `*out` (INVALID_ARGUMENT `parse_error` otherwise) with nothing the schema does not name,
+  // in it or in its `wrapper`.
   absl::StatusOr<const PartyManifest*> OpenSigned(std::string_view peer, std::string_view context,
+                                                  std::string_view signed_message,
                                                   const std::string& bytes,
                                                   const std::string& signature,
                                                   const google::protobuf::Message& wrapper,

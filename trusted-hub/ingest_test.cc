@@ -81,6 +81,13 @@ TEST_F(IngestTest, SignatureMustVerifyWithTheManifestKey) {
   tampered.mutable_batch()->back() ^= 1;
   EXPECT_EQ(ingest_->SubmitBatch("credit", tampered).status().code(),
             absl::StatusCode::kUnauthenticated);
+  // Signed over its bytes, as agents before stapel-batch-v2 did, not over their digest.
+  v1::SignedBatch over_bytes;
+  HubTestProject::MakeBatch("credit", kSub, 0, 1, 1).SerializeToString(over_bytes.mutable_batch());
+  const Ed25519Signature old = p_.source_key->Sign(kBatchSignatureContext, over_bytes.batch());
+  over_bytes.set_signature(old.data(), old.size());
+  EXPECT_EQ(ingest_->SubmitBatch("credit", over_bytes).status().code(),
+            absl::StatusCode::kUnauthenticated);
   v1::SignedBatch garbage;
   garbage.set_batch("\xff\xff garbage");
   EXPECT_EQ(ingest_->SubmitBatch("credit", garbage).status().code(),
@@ -91,7 +98,7 @@ TEST_F(IngestTest, SignatureMustVerifyWithTheManifestKey) {
 TEST_F(IngestTest, SignedGarbageIsInvalid) {
   v1::SignedBatch garbage;
   garbage.set_batch("\xff\xff\xff not a protobuf");
-  auto sig = p_.source_key->Sign(kBatchSignatureContext, garbage.batch());
+  auto sig = p_.source_key->Sign(kBatchSignatureContext, DigestToSign(garbage.batch()));
   garbage.set_signature(sig.data(), sig.size());
   EXPECT_EQ(ingest_->SubmitBatch("credit", garbage).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -10,7 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const stapel::Ed25519Signer& key = reg ? *hub->p.register_key : *hub->p.source_key;
   stapel::v1::SignedBatch signed_batch;
   signed_batch.set_batch(reinterpret_cast<const char*>(data), size);
-  const auto signature = key.Sign(stapel::kBatchSignatureContext, signed_batch.batch());
+  const auto signature =
+      key.Sign(stapel::kBatchSignatureContext, stapel::DigestToSign(signed_batch.batch()));
   signed_batch.set_signature(signature.data(), signature.size());
   (void)hub->ingest->SubmitBatch(party, signed_batch);
   return 0;
