@@ -78,10 +78,10 @@ SecretBytes DeriveKey(const SecretBytes& secret, std::string_view project_id,
   return key;
 }
 
-// Sets the bits of the bigrams of `value` padded with '_' on both sides in `words` (`bits`
-// bits), k hashes per bigram, under the 16-byte SipHash key `key`.
-void HashBigrams(std::string_view value, int k, const uint8_t* key, uint64_t* words,
-                 uint64_t bits) {
+// Calls set(bit) for the k bit positions in [0, bits) of each bigram of `value` padded with
+// '_' on both sides, under the 16-byte SipHash key `key`.
+template <typename Set>
+void ForEachBigramBit(std::string_view value, int k, const uint8_t* key, uint64_t bits, Set set) {
   const size_t n = value.size();
   for (size_t i = 0; i <= n; ++i) {  // "_value_" has n + 1 bigrams
     const uint8_t bigram[2] = {static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]),
@@ -95,10 +95,26 @@ void HashBigrams(std::string_view value, int k, const uint8_t* key, uint64_t* wo
     for (int j = 0; j < k; ++j) {
       // Maps the 64-bit hash onto [0, bits) by multiplication rather than a slow division.
       const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
-      const uint64_t bit = static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64);
-      words[bit / 64] |= uint64_t{1} << (bit % 64);
+      set(static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64));
     }
   }
+}
+
+// Sets the bits of the bigrams of `value` (ForEachBigramBit) in `words` (`bits` bits). A
+// segment of up to 128 bits (the default layout's) is gathered in a register: setting bits in
+// memory one after the other waits on each store to the same word.
+void HashBigrams(std::string_view value, int k, const uint8_t* key, uint64_t* words,
+                 uint64_t bits) {
+  if (bits <= 128) {
+    unsigned __int128 segment = 0;
+    ForEachBigramBit(value, k, key, bits,
+                     [&](uint64_t bit) { segment |= static_cast<unsigned __int128>(1) << bit; });
+    words[0] |= static_cast<uint64_t>(segment);
+    if (bits > 64) words[1] |= static_cast<uint64_t>(segment >> 64);
+    return;
+  }
+  ForEachBigramBit(value, k, key, bits,
+                   [&](uint64_t bit) { words[bit / 64] |= uint64_t{1} << (bit % 64); });
 }
 
 // The birth date's salt: an ISO date with its month and day in ascending order, so that a date

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -195,7 +197,11 @@ struct Agent::Submission {
   uint64_t progress_written = 0;  // batches acknowledged, as the progress file says
   uint64_t acknowledged_batches = 0;  // from the first on, without a gap
   bool preview = false;  // Preview: no progress file
+  // The batch being filled: its fields but the records, and the records serialized as the
+  // batch's repeated field (AppendRecord).
   v1::Batch batch;
+  std::string records;
+  int record_count = 0;
   Sha256Stream sent_digest;  // over every SignedBatch sent, as the hub stores them
 };
 
@@ -261,9 +267,31 @@ absl::Status Agent::ResumeOrStart(Submission* run) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Appends a serialized record to the batch's records as the wire format writes them (a
+// repeated field is its elements, each tag, length and bytes), so that a batch's bytes are its
+// other fields' followed by these.
+void AppendRecord(std::string_view record, std::string* records) {
+  using google::protobuf::internal::WireFormatLite;
+  uint8_t head[10];  // two varints of up to 5 bytes
+  uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      WireFormatLite::MakeTag(v1::Batch::kRecordsFieldNumber,
+                              WireFormatLite::WIRETYPE_LENGTH_DELIMITED),
+      head);
+  end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(record.size()), end);
+  records->append(reinterpret_cast<const char*>(head), static_cast<size_t>(end - head));
+  records->append(record);
+}
+
+}  // namespace
+
 void Agent::NewBatch(Submission* run) {
   v1::Batch& batch = run->batch;
   batch.Clear();
+  run->records.clear();
+  run->record_count = 0;
   batch.set_project_id(manifest_.project_id);
   batch.set_party_id(config_.party_id);
   batch.set_submission_id(run->submission_id);
@@ -277,17 +305,18 @@ void Agent::NewBatch(Submission* run) {
 
 absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentSummary&)>& progress,
                           Submission* run) {
-  const v1::Batch& batch = run->batch;
   AgentSummary& summary = run->summary;
-  if (batch.records_size() == 0) return absl::OkStatus();
+  const int records = run->record_count;
+  if (records == 0) return absl::OkStatus();
   v1::SignedBatch signed_batch;
-  batch.SerializeToString(signed_batch.mutable_batch());
+  run->batch.SerializeToString(signed_batch.mutable_batch());
+  signed_batch.mutable_batch()->append(run->records);
   const Ed25519Signature sig =
       signer_->Sign(kBatchSignatureContext, DigestToSign(signed_batch.batch()));
   signed_batch.set_signature(sig.data(), sig.size());
   run->sent_digest.Update(signed_batch.SerializeAsString());
   if (summary.batches < run->resume_at) {  // the hub has it from the earlier run
-    run->resumed_records += batch.records_size();
+    run->resumed_records += records;
   } else {
     if (!run->pipeline) {
       run->pipeline = std::make_unique<BatchPipeline>(
@@ -302,7 +331,7 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
       return Stopped(pushed, summary.acknowledged, run->acknowledged_batches);
     }
   }
-  summary.records_sent += batch.records_size();
+  summary.records_sent += records;
   ++summary.batches;
   if (run->pipeline) NoteAcknowledged(progress, run);
   NewBatch(run);
@@ -335,33 +364,28 @@ absl::Status Agent::SendRecords(BatchSink* sink,
   // The rows that fill the batch are read, then built on every core; the records and the
   // rejects keep the export's order.
   std::vector<CsvRow> rows(config_.batch_size);
-  std::vector<v1::PseudonymRecord*> records;
+  std::vector<std::string> records(config_.batch_size);
   std::vector<absl::StatusOr<RecordBuilder::Completeness>> built(config_.batch_size);
   for (;;) {
-    const size_t want = config_.batch_size - run->batch.records_size();
+    const size_t want = config_.batch_size - static_cast<size_t>(run->record_count);
     size_t n = 0;
     while (n < want && run->reader->Next(&rows[n])) ++n;
     if (n == 0) break;
     summary.rows_read += n;
-    auto& batch_records = *run->batch.mutable_records();
-    const int first = batch_records.size();
-    records.clear();
-    for (size_t i = 0; i < n; ++i) records.push_back(batch_records.Add());
-    run->builder->BuildAll(std::span(rows).first(n), records, std::span(built).first(n),
-                           config_.threads);
-    int kept = first;
+    run->builder->BuildAll(std::span(rows).first(n), std::span(records).first(n),
+                           std::span(built).first(n), config_.threads);
     for (size_t i = 0; i < n; ++i) {
       if (built[i].ok()) {
         summary.incomplete += *built[i] == RecordBuilder::Completeness::kIncomplete;
-        batch_records.SwapElements(kept++, first + static_cast<int>(i));
+        AppendRecord(records[i], &run->records);
+        ++run->record_count;
         continue;
       }
       ++summary.rejected;
       run->rejects << EscapeCsvField(file_name) << ',' << rows[i].line << ','
                    << EscapeCsvField(std::string(built[i].status().message())) << '\n';
     }
-    while (batch_records.size() > kept) batch_records.RemoveLast();
-    if (static_cast<size_t>(batch_records.size()) >= config_.batch_size) {
+    if (static_cast<size_t>(run->record_count) >= config_.batch_size) {
       if (absl::Status s = Flush(sink, progress, run); !s.ok()) return s;
     }
   }

@@ -270,15 +270,16 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   return IsComparable(bloom_settings_, filter);
 }
 
-void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
-                             std::span<v1::PseudonymRecord* const> out,
+void RecordBuilder::BuildAll(std::span<const CsvRow> rows, std::span<std::string> out,
                              std::span<absl::StatusOr<Completeness>> built, int threads) const {
   // Fewer rows than this per thread are not worth a thread.
   constexpr size_t kMinRowsPerThread = 256;
   const int useful = static_cast<int>(std::max<size_t>(1, rows.size() / kMinRowsPerThread));
   const std::vector<absl::Status> ran =
       ForEachIndex(rows.size(), std::min(std::max(threads, 1), useful), [&](size_t i) {
-        built[i] = Build(rows[i], out[i]);
+        thread_local v1::PseudonymRecord record;  // keeps its allocations from row to row
+        built[i] = Build(rows[i], &record);
+        if (built[i].ok()) record.SerializeToString(&out[i]);
         return absl::OkStatus();
       });
   for (size_t i = 0; i < ran.size(); ++i) {

@@ -68,10 +68,12 @@ class RecordBuilder {
   // The buurt code and the indicator flags are the row's data, not ways to find its person:
   // one that is invalid rejects the row, as does a malformed row or one with too few fields.
   absl::StatusOr<Completeness> Build(const CsvRow& row, v1::PseudonymRecord* out) const;
-  // Build for each of `rows` into the matching `out[i]`, with its outcome in `built[i]`, on
-  // up to `threads` threads (the HMAC keys and Bloom filters are the agent's main cost).
-  // The spans must be of one size; `threads` < 1 counts as 1.
-  void BuildAll(std::span<const CsvRow> rows, std::span<v1::PseudonymRecord* const> out,
+  // Build for each of `rows`, with the record serialized into the matching `out[i]` and its
+  // outcome in `built[i]` (`out[i]` is unspecified for a rejected row), on up to `threads`
+  // threads: the HMAC keys, the Bloom filters and the serialization are the agent's main cost.
+  // The strings keep their capacity from call to call. The spans must be of one size;
+  // `threads` < 1 counts as 1.
+  void BuildAll(std::span<const CsvRow> rows, std::span<std::string> out,
                 std::span<absl::StatusOr<Completeness>> built, int threads) const;
 
   const std::vector<std::string>& match_key_kinds() const { return kinds_; }
