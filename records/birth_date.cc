@@ -84,7 +84,17 @@ absl::Status Unrecognized(std::string_view text) {
 
 }  // namespace
 
-std::string Date::Iso() const { return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day); }
+std::string Date::Iso() const {
+  // Written digit by digit (the agent writes one for every row); ParseDate's years have four.
+  std::string iso = "0000-00-00";
+  for (int i = 3, y = year; i >= 0; --i, y /= 10)
+    iso[static_cast<size_t>(i)] = static_cast<char>('0' + y % 10);
+  iso[5] = static_cast<char>('0' + month / 10);
+  iso[6] = static_cast<char>('0' + month % 10);
+  iso[8] = static_cast<char>('0' + day / 10);
+  iso[9] = static_cast<char>('0' + day % 10);
+  return iso;
+}
 
 absl::StatusOr<Date> ParseDate(std::string_view raw) {
   const std::string_view text = Trim(raw);
