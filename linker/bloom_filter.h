@@ -87,6 +87,12 @@ struct BloomSettings {
   }
 };
 
+// The fields of an address that a move changes together (a move within a town keeps the place):
+// the Fellegi-Sunter model weighs them all differing as one event (fellegi_sunter.h).
+inline bool ChangesInAMove(std::string_view name) {
+  return name == "postcode" || name == "house_number" || name == "street";
+}
+
 // The given names and the surname: one key, one class of field (a name may be written in
 // either column).
 inline bool IsNameField(std::string_view name) { return name == "first_names" || name == "surname"; }

@@ -22,32 +22,82 @@ void Normalize(std::array<double, kLevels>& counts, double prior) {
   counts[0] = 1;
 }
 
-// Per field, the share of `pairs` at each level, with `prior` added to each (Normalize).
-std::vector<std::array<double, kLevels>> LevelShares(const PatternCounts& pairs, size_t fields,
-                                                     double prior) {
-  std::vector<std::array<double, kLevels>> counts(fields, std::array<double, kLevels>{});
-  for (const auto& [pattern, n] : pairs) {
-    for (size_t f = 0; f < fields; ++f) {
-      counts[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] += n;
-    }
-  }
-  for (auto& c : counts) Normalize(c, prior);
-  return counts;
+bool Contains(const std::vector<size_t>& fields, size_t f) {
+  return std::ranges::find(fields, f) != fields.end();
 }
 
 }  // namespace
 
-FellegiSunterModel::FellegiSunterModel(size_t fields) : fields_(fields), m_(fields), u_(fields) {
+FellegiSunterModel::FellegiSunterModel(size_t fields, std::vector<size_t> together)
+    : fields_(fields), together_(std::move(together)) {
   // Before any data: a match is mostly exact, a non-match mostly different.
-  for (size_t f = 0; f < fields; ++f) {
-    m_[f] = {1, 0.70, 0.15, 0.07, 0.03, 0.05};
-    u_[f] = {1, 0.01, 0.02, 0.05, 0.01, 0.91};
+  m_.shares.assign(fields, {1, 0.70, 0.15, 0.07, 0.03, 0.05});
+  m_.moved = together_.empty() ? 0 : 0.05;
+  u_.shares.assign(fields, {1, 0.01, 0.02, 0.05, 0.01, 0.91});
+}
+
+FellegiSunterModel::Together FellegiSunterModel::TogetherIn(
+    uint32_t pattern, const std::vector<size_t>& salt_fields) const {
+  Together t{.all_differ = true};
+  for (size_t f : together_) {
+    const Level l = FieldComparator::LevelOf(pattern, f);
+    if (l == Level::kMissing || Contains(salt_fields, f)) continue;
+    t.held = true;
+    t.all_differ = t.all_differ && l == Level::kDifferent;
   }
+  t.all_differ = t.all_differ && t.held;
+  return t;
+}
+
+FellegiSunterModel::Levels FellegiSunterModel::CountLevels(const PatternCounts& pairs,
+                                                           const std::vector<size_t>& salt_fields,
+                                                           double prior,
+                                                           const Levels* moves) const {
+  constexpr auto kDifferent = static_cast<size_t>(Level::kDifferent);
+  Levels out{.shares = std::vector<Shares>(fields_, Shares{})};
+  double held = 0, moved = 0;
+  for (const auto& [pattern, n] : pairs) {
+    const Together t = TogetherIn(pattern, salt_fields);
+    double chance = 0;  // that the pair moved
+    if (moves != nullptr && t.all_differ) {
+      double stayed = 1 - moves->moved;
+      for (size_t f : together_) {
+        if (FieldComparator::LevelOf(pattern, f) != Level::kMissing && !Contains(salt_fields, f)) {
+          stayed *= moves->shares[f][kDifferent];
+        }
+      }
+      chance = moves->moved / (moves->moved + stayed);
+    }
+    held += t.held ? n : 0;
+    moved += chance * n;
+    for (size_t f = 0; f < fields_; ++f) {
+      const bool in_move = Contains(together_, f) && !Contains(salt_fields, f);
+      out.shares[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] +=
+          in_move ? (1 - chance) * n : n;
+    }
+  }
+  for (auto& c : out.shares) Normalize(c, prior);
+  if (moves != nullptr) out.moved = (moved + prior) / (held + 2 * prior);
+  return out;
+}
+
+double FellegiSunterModel::Likelihood(const Levels& levels, uint32_t pattern,
+                                      const std::vector<size_t>& salt_fields) const {
+  const Together t = TogetherIn(pattern, salt_fields);
+  double others = 1, together = 1;
+  for (size_t f = 0; f < fields_; ++f) {
+    const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
+    if (l == 0 || Contains(salt_fields, f)) continue;
+    (Contains(together_, f) ? together : others) *= levels.shares[f][l];
+  }
+  if (!t.held) return others;
+  return others * ((t.all_differ ? levels.moved : 0) + (1 - levels.moved) * together);
 }
 
 void FellegiSunterModel::EstimateWithin(const PatternCounts& pairs, double share,
                                         std::vector<size_t> salt_fields) {
-  within_.push_back({.u = LevelShares(pairs, fields_, kUPrior),
+  Levels u = CountLevels(pairs, salt_fields, kUPrior);
+  within_.push_back({.u = std::move(u),
                      .share = std::max(share, kMinProbability),
                      .salt_fields = std::move(salt_fields)});
 }
@@ -67,16 +117,13 @@ double FellegiSunterModel::Weight(uint32_t pattern) const {
   const Within* within = WithinOf(pattern);
   if (within == nullptr) return 0;  // compared under no salt: every field missing
   constexpr auto kExact = static_cast<size_t>(Level::kExact);
-  // The salt's fields together: their m over the chance that two persons share it.
+  // The salt's fields together: their m over the chance that two persons share it; the others
+  // (a missing field counts neither way) by their m over u among persons who share it.
   double m_salt = 1;
-  for (size_t f : within->salt_fields) m_salt *= m_[f][kExact];
-  double weight = std::log2(m_salt / within->share);
-  for (size_t f = 0; f < fields_; ++f) {
-    const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
-    if (l == 0 || std::ranges::find(within->salt_fields, f) != within->salt_fields.end()) continue;
-    weight += std::log2(m_[f][l] / within->u[f][l]);
-  }
-  return weight;
+  for (size_t f : within->salt_fields) m_salt *= m_.shares[f][kExact];
+  return std::log2(m_salt / within->share) +
+         std::log2(Likelihood(m_, pattern, within->salt_fields) /
+                   Likelihood(within->u, pattern, within->salt_fields));
 }
 
 double FellegiSunterModel::Probability(uint32_t pattern) const {
@@ -90,46 +137,37 @@ int FellegiSunterModel::Train(const PatternCounts& candidate_pairs,
   for (const auto& [pattern, n] : candidate_pairs) pairs += n;
   if (pairs == 0) return 0;
   // The candidates' own model: m, their non-match levels and their share of matches.
-  std::vector<Shares> uc = u_;
+  Levels uc = u_;
   double share = 0.1;
-  auto factor = [&](const std::vector<Shares>& levels, uint32_t pattern) {
-    double product = 1;
-    for (size_t f = 0; f < fields_; ++f) {
-      const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
-      if (l != 0) product *= levels[f][l];
-    }
-    return product;
-  };
   int iteration = 0;
   while (iteration < kMaxIterations) {
     ++iteration;
-    std::vector<Shares> m_counts(fields_, Shares{}), u_counts(fields_, Shares{});
+    PatternCounts as_match = known_matches, candidates_as_match, as_non_match;
     double matches = 0;
     for (const auto& [pattern, n] : candidate_pairs) {
-      const double a = share * factor(m_, pattern), b = (1 - share) * factor(uc, pattern);
+      const double a = share * Likelihood(m_, pattern, {}),
+                   b = (1 - share) * Likelihood(uc, pattern, {});
       const double p = a + b > 0 ? a / (a + b) : 0;
       matches += p * n;
-      for (size_t f = 0; f < fields_; ++f) {
-        const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
-        m_counts[f][l] += p * n;
-        u_counts[f][l] += (1 - p) * n;
+      as_match[pattern] += p * n;
+      candidates_as_match[pattern] += p * n;
+      as_non_match[pattern] += (1 - p) * n;
+    }
+    const Levels* moves = together_.empty() ? nullptr : &m_;
+    Levels m = CountLevels(as_match, {}, kMPrior, moves);
+    // A move's probability from the candidates alone: the known matches were linked by keys
+    // that mostly hold a postcode or house number, so they hold few of the matches that moved.
+    if (moves != nullptr) m.moved = CountLevels(candidates_as_match, {}, kMPrior, moves).moved;
+    uc = CountLevels(as_non_match, {}, kMPrior);
+    double moved = std::max(std::abs(matches / pairs - share), std::abs(m.moved - m_.moved));
+    for (size_t f = 0; f < fields_; ++f) {
+      for (size_t l = 1; l < kLevels; ++l) {
+        moved = std::max(moved, std::abs(m.shares[f][l] - m_.shares[f][l]));
       }
     }
-    for (const auto& [pattern, n] : known_matches) {
-      for (size_t f = 0; f < fields_; ++f) {
-        m_counts[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] += n;
-      }
-    }
-    double moved = std::abs(matches / pairs - share);
     share = std::clamp(matches / pairs, kMinProbability, 1 - kMinProbability);
     candidate_matches_ = matches;
-    for (size_t f = 0; f < fields_; ++f) {
-      Normalize(m_counts[f], kMPrior);
-      Normalize(u_counts[f], kMPrior);
-      for (size_t l = 1; l < kLevels; ++l) moved = std::max(moved, std::abs(m_counts[f][l] - m_[f][l]));
-      m_[f] = m_counts[f];
-      uc[f] = u_counts[f];
-    }
+    m_ = std::move(m);
     if (moved < kConverged) break;
   }
   lambda_ = std::clamp(candidate_matches_ / std::max(all_pairs, pairs), kMinProbability,

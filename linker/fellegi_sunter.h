@@ -13,6 +13,10 @@
 // for the candidates. A pattern's match weight is log2 of its Bayes factor m / u (a missing
 // field counts neither way); its match probability takes as prior the share of matches among
 // all pairs of records and persons, which is what the salts' shares are relative to.
+// Fields that change together — an address's postcode, house number and street change in a
+// move — have a move in m: a match moved (all of them differ) with probability `moved`, else
+// they agree or not field by field. Independent fields alone would count a move once per
+// field, each at the odds of a single disagreement; non-matches keep independent fields.
 // Deterministic: the same counts give the same model. Thread-compatible.
 
 #include <array>
@@ -29,7 +33,8 @@ using PatternCounts = std::map<uint32_t, double>;
 
 class FellegiSunterModel {
  public:
-  explicit FellegiSunterModel(size_t fields);
+  // `together`: the fields that change together (above), none by default.
+  explicit FellegiSunterModel(size_t fields, std::vector<size_t> together = {});
 
   // u among pairs of register persons who share a salt: `pairs`, their patterns (compared
   // under it: `salt_fields` exact), and `share`, the share of all pairs of persons that share
@@ -40,7 +45,8 @@ class FellegiSunterModel {
   // m by EM over the candidate pairs' patterns, from a prior of mostly exact matches, with
   // `known_matches` (pairs a deterministic key linked) counted as matches in every step: they
   // anchor m where the candidates alone leave two readings (a household's other members agree
-  // on surname and address as a person's own records do). The prior: the matches EM expects
+  // on surname and address as a person's own records do). Not the m of a move: most keys hold
+  // an address field, so the known matches seldom moved. The prior: the matches EM expects
   // among the candidates over `all_pairs`, the pairs of records and persons there are.
   // Returns the iterations run (at most kMaxIterations).
   int Train(const PatternCounts& candidate_pairs, const PatternCounts& known_matches,
@@ -50,23 +56,48 @@ class FellegiSunterModel {
   double Probability(uint32_t pattern) const;
   double lambda() const { return lambda_; }  // the prior share of matches among all pairs
   double candidate_matches() const { return candidate_matches_; }  // EM's expected matches
-  double m(size_t field, Level level) const { return m_[field][static_cast<size_t>(level)]; }
+  double m(size_t field, Level level) const { return m_.shares[field][static_cast<size_t>(level)]; }
+  // m's probability of a move (among matches holding a field that changes together).
+  double m_moved() const { return m_.moved; }
 
   static constexpr int kMaxIterations = 200;
 
  private:
   using Shares = std::array<double, kLevels>;  // per level; kMissing's unused
+  // Per field its level shares, and for m the probability of a move (the fields of together_
+  // then all differ; their shares are those of the pairs that did not move).
+  struct Levels {
+    std::vector<Shares> shares;
+    double moved = 0;
+  };
   struct Within {
-    std::vector<Shares> u;  // per field, among pairs that share the salt
-    double share;           // of all pairs
+    Levels u;      // among pairs that share the salt
+    double share;  // of all pairs
     std::vector<size_t> salt_fields;
   };
   // The first of within_ whose fields `pattern` has exact, or nullptr.
   const Within* WithinOf(uint32_t pattern) const;
+  // Of the fields of together_ not in `salt_fields`: whether `pattern` holds any (with both
+  // records), and whether all of those differ.
+  struct Together {
+    bool held = false;
+    bool all_differ = false;
+  };
+  Together TogetherIn(uint32_t pattern, const std::vector<size_t>& salt_fields) const;
+  // The shares of `pairs` at each level, with `prior` added to each count; with `moves` (the
+  // current m), the probability of a move too, each pattern whose fields of together_ all
+  // differ counted as moved by its chance under `moves`.
+  Levels CountLevels(const PatternCounts& pairs, const std::vector<size_t>& salt_fields,
+                     double prior, const Levels* moves = nullptr) const;
+  // The probability of `pattern`'s levels under `levels` (fields not in `salt_fields`; every
+  // field for the candidates' own model).
+  double Likelihood(const Levels& levels, uint32_t pattern,
+                    const std::vector<size_t>& salt_fields) const;
 
   size_t fields_;
-  std::vector<Shares> m_;
-  std::vector<Shares> u_;  // EM's starting point for the candidates' own non-match levels
+  std::vector<size_t> together_;
+  Levels m_;
+  Levels u_;  // EM's starting point for the candidates' own non-match levels
   double lambda_ = 0.01;
   double candidate_matches_ = 0;
   std::vector<Within> within_;

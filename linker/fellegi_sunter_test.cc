@@ -86,5 +86,51 @@ TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNei
   EXPECT_EQ(model.Weight(pattern(L::kDifferent, L::kExact, L::kExact, L::kExact)), 0);
 }
 
+TEST(FellegiSunterTest, FieldsThatChangeTogetherWeighAMoveOnce) {
+  // Field 0 the salt, 1 a name, 2 and 3 an address (together). A match moved in 10% of pairs:
+  // both address fields differ at once; otherwise each agrees as m says. Non-matches: the
+  // address differs in 90% of pairs, each field apart. Half the candidates are matches.
+  std::mt19937_64 rng(9);
+  const std::array<double, 5> m = {0.9, 0.05, 0.0, 0.0, 0.05}, u = {0.05, 0.05, 0.0, 0.0, 0.9};
+  auto pairs = [&](size_t n, double lambda) {
+    PatternCounts counts;
+    for (size_t i = 0; i < n; ++i) {
+      const bool match = std::uniform_real_distribution<double>(0, 1)(rng) < lambda;
+      const bool moved = match && rng() % 10 == 0;
+      const Level levels[] = {Level::kExact, Draw(rng, match ? m : u),
+                              moved ? Level::kDifferent : Draw(rng, match ? m : u),
+                              moved ? Level::kDifferent : Draw(rng, match ? m : u)};
+      counts[FieldComparator::PatternOf(levels)] += 1;
+    }
+    return counts;
+  };
+  FellegiSunterModel together(kModelFields, {2, 3}), apart(kModelFields);
+  for (FellegiSunterModel* model : {&together, &apart}) {
+    rng.seed(10);
+    model->EstimateWithin(pairs(100'000, 0.0), 0.001, {0});
+    model->Train(pairs(50'000, 0.5), {}, 50'000 / 0.001);
+  }
+  // One match in ten moved; a match that did not move has both address fields differ in
+  // 0.05 * 0.05 of pairs.
+  EXPECT_NEAR(together.m_moved(), 0.1, 0.01);
+  const double moves = 0.1 + 0.9 * 0.05 * 0.05;
+  using L = Level;
+  const L moved[] = {L::kExact, L::kExact, L::kDifferent, L::kDifferent};
+  const L one_differs[] = {L::kExact, L::kExact, L::kExact, L::kDifferent};
+  // Apart, a move counts twice as a disagreement, each at the odds of a single one; together
+  // it counts once, at its own odds.
+  const double u_moved = 0.9 * 0.9;
+  EXPECT_NEAR(together.Weight(FieldComparator::PatternOf(moved)) -
+                  together.Weight(FieldComparator::PatternOf(
+                      std::array{L::kExact, L::kExact, L::kMissing, L::kMissing})),
+              std::log2(moves / u_moved), 0.1);
+  EXPECT_GT(together.Weight(FieldComparator::PatternOf(moved)),
+            apart.Weight(FieldComparator::PatternOf(moved)) + 2);
+  // A single disagreement still weighs against.
+  EXPECT_LT(together.Weight(FieldComparator::PatternOf(one_differs)),
+            together.Weight(FieldComparator::PatternOf(
+                std::array{L::kExact, L::kExact, L::kExact, L::kMissing})));
+}
+
 }  // namespace
 }  // namespace stapel

@@ -10,6 +10,7 @@ FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
       comparator_(settings),
       salt_fields_(kSalts) {
   for (size_t f = 0; f < settings.fields.size(); ++f) {
+    if (ChangesInAMove(settings.fields[f].name)) moved_together_.push_back(f);
     for (Salt salt : kAllSalts) {
       if (settings.HasSalt(salt) && IsPartOf(settings.fields[f].name, salt)) {
         salt_fields_[static_cast<size_t>(salt)].push_back(f);
@@ -129,7 +130,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     p.pattern = comparator_.Compare(query_filters_.data() + p.query * words_,
                                     filters_.data() + p.slot * words_);
   }
-  FellegiSunterModel model(comparator_.fields());
+  FellegiSunterModel model(comparator_.fields(), moved_together_);
   std::vector<FuzzyMatch> out;
   if (!pairs_.empty() && !person_.empty()) {
     EstimateWithinSalts(&model);

@@ -93,6 +93,7 @@ class FuzzyMatcher {
   double precision_;
   FieldComparator comparator_;
   std::vector<std::vector<size_t>> salt_fields_;  // per salt: its fields
+  std::vector<size_t> moved_together_;            // the fields ChangesInAMove
   std::vector<uint64_t> filters_;  // slot i at i * words_
   std::vector<uint32_t> person_;   // slot -> person
   absl::flat_hash_map<uint32_t, uint32_t> slot_of_;  // person -> slot
