@@ -36,42 +36,32 @@ FellegiSunterModel::FellegiSunterModel(size_t fields, std::vector<size_t> togeth
   u_.shares.assign(fields, {1, 0.01, 0.02, 0.05, 0.01, 0.91});
 }
 
-FellegiSunterModel::Together FellegiSunterModel::TogetherIn(
-    uint32_t pattern, const std::vector<size_t>& salt_fields) const {
-  Together t{.all_differ = true};
+bool FellegiSunterModel::MayHaveMoved(uint32_t pattern,
+                                      const std::vector<size_t>& salt_fields) const {
+  bool held = false;
   for (size_t f : together_) {
-    const Level l = FieldComparator::LevelOf(pattern, f);
-    if (l == Level::kMissing || Contains(salt_fields, f)) continue;
-    t.held = true;
-    t.all_differ = t.all_differ && l == Level::kDifferent;
+    if (Contains(salt_fields, f)) return false;  // compared under the address: not moved
+    held = held || FieldComparator::LevelOf(pattern, f) != Level::kMissing;
   }
-  t.all_differ = t.all_differ && t.held;
-  return t;
+  return held;
 }
 
 FellegiSunterModel::Levels FellegiSunterModel::CountLevels(const PatternCounts& pairs,
                                                            const std::vector<size_t>& salt_fields,
-                                                           double prior,
-                                                           const Levels* moves) const {
-  constexpr auto kDifferent = static_cast<size_t>(Level::kDifferent);
+                                                           double prior, const Moves* moves) const {
   Levels out{.shares = std::vector<Shares>(fields_, Shares{})};
   double held = 0, moved = 0;
   for (const auto& [pattern, n] : pairs) {
-    const Together t = TogetherIn(pattern, salt_fields);
     double chance = 0;  // that the pair moved
-    if (moves != nullptr && t.all_differ) {
-      double stayed = 1 - moves->moved;
-      for (size_t f : together_) {
-        if (FieldComparator::LevelOf(pattern, f) != Level::kMissing && !Contains(salt_fields, f)) {
-          stayed *= moves->shares[f][kDifferent];
-        }
-      }
-      chance = moves->moved / (moves->moved + stayed);
+    if (moves != nullptr && MayHaveMoved(pattern, salt_fields)) {
+      const auto [stayed, elsewhere] = StayedOrMoved(*moves->m, *moves->random, pattern);
+      const double a = moves->m->moved * elsewhere, b = (1 - moves->m->moved) * stayed;
+      chance = a + b > 0 ? a / (a + b) : 0;
+      held += n;
+      moved += chance * n;
     }
-    held += t.held ? n : 0;
-    moved += chance * n;
     for (size_t f = 0; f < fields_; ++f) {
-      const bool in_move = Contains(together_, f) && !Contains(salt_fields, f);
+      const bool in_move = Contains(together_, f);
       out.shares[f][static_cast<size_t>(FieldComparator::LevelOf(pattern, f))] +=
           in_move ? (1 - chance) * n : n;
     }
@@ -81,17 +71,33 @@ FellegiSunterModel::Levels FellegiSunterModel::CountLevels(const PatternCounts& 
   return out;
 }
 
+std::pair<double, double> FellegiSunterModel::StayedOrMoved(const Levels& levels,
+                                                            const Levels& random,
+                                                            uint32_t pattern) const {
+  double stayed = 1, elsewhere = 1;
+  for (size_t f : together_) {
+    const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
+    if (l == 0) continue;
+    stayed *= levels.shares[f][l];
+    elsewhere *= random.shares[f][l];
+  }
+  return {stayed, elsewhere};
+}
+
 double FellegiSunterModel::Likelihood(const Levels& levels, uint32_t pattern,
-                                      const std::vector<size_t>& salt_fields) const {
-  const Together t = TogetherIn(pattern, salt_fields);
-  double others = 1, together = 1;
+                                      const std::vector<size_t>& salt_fields,
+                                      const Levels* random) const {
+  const bool may_have_moved =
+      random != nullptr && levels.moved > 0 && MayHaveMoved(pattern, salt_fields);
+  double product = 1;
   for (size_t f = 0; f < fields_; ++f) {
     const auto l = static_cast<size_t>(FieldComparator::LevelOf(pattern, f));
-    if (l == 0 || Contains(salt_fields, f)) continue;
-    (Contains(together_, f) ? together : others) *= levels.shares[f][l];
+    if (l == 0 || Contains(salt_fields, f) || (may_have_moved && Contains(together_, f))) continue;
+    product *= levels.shares[f][l];
   }
-  if (!t.held) return others;
-  return others * ((t.all_differ ? levels.moved : 0) + (1 - levels.moved) * together);
+  if (!may_have_moved) return product;
+  const auto [stayed, elsewhere] = StayedOrMoved(levels, *random, pattern);
+  return product * (levels.moved * elsewhere + (1 - levels.moved) * stayed);
 }
 
 void FellegiSunterModel::EstimateWithin(const PatternCounts& pairs, double share,
@@ -122,7 +128,7 @@ double FellegiSunterModel::Weight(uint32_t pattern) const {
   double m_salt = 1;
   for (size_t f : within->salt_fields) m_salt *= m_.shares[f][kExact];
   return std::log2(m_salt / within->share) +
-         std::log2(Likelihood(m_, pattern, within->salt_fields) /
+         std::log2(Likelihood(m_, pattern, within->salt_fields, &within->u) /
                    Likelihood(within->u, pattern, within->salt_fields));
 }
 
@@ -145,7 +151,7 @@ int FellegiSunterModel::Train(const PatternCounts& candidate_pairs,
     PatternCounts as_match = known_matches, candidates_as_match, as_non_match;
     double matches = 0;
     for (const auto& [pattern, n] : candidate_pairs) {
-      const double a = share * Likelihood(m_, pattern, {}),
+      const double a = share * Likelihood(m_, pattern, {}, &uc),
                    b = (1 - share) * Likelihood(uc, pattern, {});
       const double p = a + b > 0 ? a / (a + b) : 0;
       matches += p * n;
@@ -153,7 +159,8 @@ int FellegiSunterModel::Train(const PatternCounts& candidate_pairs,
       candidates_as_match[pattern] += p * n;
       as_non_match[pattern] += (1 - p) * n;
     }
-    const Levels* moves = together_.empty() ? nullptr : &m_;
+    const Moves moves_now{.m = &m_, .random = &uc};
+    const Moves* moves = together_.empty() ? nullptr : &moves_now;
     Levels m = CountLevels(as_match, {}, kMPrior, moves);
     // A move's probability from the candidates alone: the known matches were linked by keys
     // that mostly hold a postcode or house number, so they hold few of the matches that moved.

@@ -14,9 +14,10 @@
 // field counts neither way); its match probability takes as prior the share of matches among
 // all pairs of records and persons, which is what the salts' shares are relative to.
 // Fields that change together — an address's postcode, house number and street change in a
-// move — have a move in m: a match moved (all of them differ) with probability `moved`, else
-// they agree or not field by field. Independent fields alone would count a move once per
-// field, each at the odds of a single disagreement; non-matches keep independent fields.
+// move — have a move in m: a match moved with probability m_moved(), and then its two
+// addresses compare as an unrelated pair's do (u); else field by field as m says. Independent
+// fields alone would count a move once per field, each at the odds of a single disagreement.
+// A pair compared under the address salt did not move.
 // Deterministic: the same counts give the same model. Thread-compatible.
 
 #include <array>
@@ -57,15 +58,16 @@ class FellegiSunterModel {
   double lambda() const { return lambda_; }  // the prior share of matches among all pairs
   double candidate_matches() const { return candidate_matches_; }  // EM's expected matches
   double m(size_t field, Level level) const { return m_.shares[field][static_cast<size_t>(level)]; }
-  // m's probability of a move (among matches holding a field that changes together).
+  // m's probability of a move (among matches holding a field that changes together, compared
+  // under another salt than the address).
   double m_moved() const { return m_.moved; }
 
   static constexpr int kMaxIterations = 200;
 
  private:
   using Shares = std::array<double, kLevels>;  // per level; kMissing's unused
-  // Per field its level shares, and for m the probability of a move (the fields of together_
-  // then all differ; their shares are those of the pairs that did not move).
+  // Per field its level shares, and for m the probability of a move (the shares of the fields
+  // of together_ are then those of the pairs that did not move).
   struct Levels {
     std::vector<Shares> shares;
     double moved = 0;
@@ -77,22 +79,28 @@ class FellegiSunterModel {
   };
   // The first of within_ whose fields `pattern` has exact, or nullptr.
   const Within* WithinOf(uint32_t pattern) const;
-  // Of the fields of together_ not in `salt_fields`: whether `pattern` holds any (with both
-  // records), and whether all of those differ.
-  struct Together {
-    bool held = false;
-    bool all_differ = false;
+  // Whether `pattern` holds a field of together_ and is compared under no salt of them: its
+  // pair may have moved.
+  bool MayHaveMoved(uint32_t pattern, const std::vector<size_t>& salt_fields) const;
+  // The probability of `pattern`'s levels of the fields of together_ for a pair that did not
+  // move (under `levels`), and for one that did: its addresses are unrelated (under `random`,
+  // a non-match's levels).
+  std::pair<double, double> StayedOrMoved(const Levels& levels, const Levels& random,
+                                          uint32_t pattern) const;
+  // The current m, and a non-match's levels for the address of a match that moved.
+  struct Moves {
+    const Levels* m;
+    const Levels* random;
   };
-  Together TogetherIn(uint32_t pattern, const std::vector<size_t>& salt_fields) const;
-  // The shares of `pairs` at each level, with `prior` added to each count; with `moves` (the
-  // current m), the probability of a move too, each pattern whose fields of together_ all
-  // differ counted as moved by its chance under `moves`.
+  // The shares of `pairs` at each level, with `prior` added to each count; with `moves`, the
+  // probability of a move too, each pattern that may have moved counted as moved by its chance
+  // under `moves` (and its fields of together_ only as far as it did not move).
   Levels CountLevels(const PatternCounts& pairs, const std::vector<size_t>& salt_fields,
-                     double prior, const Levels* moves = nullptr) const;
+                     double prior, const Moves* moves = nullptr) const;
   // The probability of `pattern`'s levels under `levels` (fields not in `salt_fields`; every
-  // field for the candidates' own model).
-  double Likelihood(const Levels& levels, uint32_t pattern,
-                    const std::vector<size_t>& salt_fields) const;
+  // field for the candidates' own model); with `random`, under m with its moves.
+  double Likelihood(const Levels& levels, uint32_t pattern, const std::vector<size_t>& salt_fields,
+                    const Levels* random = nullptr) const;
 
   size_t fields_;
   std::vector<size_t> together_;
