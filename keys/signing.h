@@ -30,7 +30,8 @@ using Ed25519Signature = std::array<uint8_t, 64>;
 
 // What a signature over a message of megabytes (a batch) covers: the message's SHA-256 digest
 // (32 bytes). Ed25519 hashes what it signs twice with SHA-512; one SHA-256 pass, with the CPU's
-// SHA instructions where it has them, is about six times faster on a batch (bench/agent_bench).
+// SHA instructions where it has them, is about six times faster (`openssl speed sha256 sha512`
+// on the benchmark machine: 1.46 and 0.51 GB/s).
 std::string DigestToSign(std::string_view message);
 
 class Ed25519Signer {

@@ -123,9 +123,13 @@ double FellegiSunterModel::Weight(uint32_t pattern) const {
   const Within* within = WithinOf(pattern);
   if (within == nullptr) return 0;  // compared under no salt: every field missing
   constexpr auto kExact = static_cast<size_t>(Level::kExact);
-  // The salt's fields together: their m over the chance that two persons share it; the others
-  // (a missing field counts neither way) by their m over u among persons who share it.
-  double m_salt = 1;
+  // The salt's fields together: their m over the chance that two persons share it (a match
+  // shares its address only if it did not move); the others (a missing field counts neither
+  // way) by their m, with its moves, over u among persons who share it.
+  double m_salt =
+      std::ranges::any_of(within->salt_fields, [&](size_t f) { return Contains(together_, f); })
+          ? 1 - m_.moved
+          : 1;
   for (size_t f : within->salt_fields) m_salt *= m_.shares[f][kExact];
   return std::log2(m_salt / within->share) +
          std::log2(Likelihood(m_, pattern, within->salt_fields, &within->u) /

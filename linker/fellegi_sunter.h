@@ -58,8 +58,8 @@ class FellegiSunterModel {
   double lambda() const { return lambda_; }  // the prior share of matches among all pairs
   double candidate_matches() const { return candidate_matches_; }  // EM's expected matches
   double m(size_t field, Level level) const { return m_.shares[field][static_cast<size_t>(level)]; }
-  // m's probability of a move (among matches holding a field that changes together, compared
-  // under another salt than the address).
+  // m's probability of a move, estimated among the candidates that hold a field that changes
+  // together (not among the known matches).
   double m_moved() const { return m_.moved; }
 
   static constexpr int kMaxIterations = 200;

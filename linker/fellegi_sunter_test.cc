@@ -87,16 +87,16 @@ TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNei
 }
 
 TEST(FellegiSunterTest, FieldsThatChangeTogetherWeighAMoveOnce) {
-  // Field 0 the salt, 1 a name, 2 and 3 an address (together). A match moved in 10% of pairs:
-  // its two addresses then compare as an unrelated pair's (u); otherwise each field agrees as
-  // m says. Half the candidates are matches.
+  // Field 0 the salt, 1 a name, 2 and 3 an address (together). A match moved in a share
+  // `moves` of pairs: its two addresses then compare as an unrelated pair's (u); otherwise each
+  // field agrees as m says.
   std::mt19937_64 rng(9);
   const std::array<double, 5> m = {0.9, 0.05, 0.0, 0.0, 0.05}, u = {0.05, 0.05, 0.0, 0.0, 0.9};
-  auto pairs = [&](size_t n, double lambda) {
+  auto pairs = [&](size_t n, double lambda, double moves) {
     PatternCounts counts;
     for (size_t i = 0; i < n; ++i) {
       const bool match = std::uniform_real_distribution<double>(0, 1)(rng) < lambda;
-      const bool moved = match && rng() % 10 == 0;
+      const bool moved = match && std::uniform_real_distribution<double>(0, 1)(rng) < moves;
       const Level levels[] = {Level::kExact, Draw(rng, match ? m : u),
                               Draw(rng, match && !moved ? m : u),
                               Draw(rng, match && !moved ? m : u)};
@@ -107,11 +107,15 @@ TEST(FellegiSunterTest, FieldsThatChangeTogetherWeighAMoveOnce) {
   FellegiSunterModel together(kModelFields, {2, 3}), apart(kModelFields);
   for (FellegiSunterModel* model : {&together, &apart}) {
     rng.seed(10);
-    model->EstimateWithin(pairs(100'000, 0.0), 0.001, {0});
-    model->Train(pairs(50'000, 0.5), {}, 50'000 / 0.001);
+    model->EstimateWithin(pairs(100'000, 0.0, 0), 0.001, {0});
+    // Half the candidates are matches, one in ten of them moved; the known matches (linked by
+    // keys that hold the address) never moved, and do not count for the move.
+    model->Train(pairs(50'000, 0.5, 0.1), pairs(50'000, 1.0, 0), 50'000 / 0.001);
   }
-  // EM finds the move slowly (a match that moved looks like a non-match but for its name).
-  EXPECT_NEAR(together.m_moved(), 0.1, 0.05);
+  // EM approaches the move slowly (a match that moved looks like a non-match but for its name):
+  // within its 200 steps, the true 0.1 is found within a factor of two.
+  EXPECT_GT(together.m_moved(), 0.05);
+  EXPECT_LT(together.m_moved(), 0.2);
   using L = Level;
   auto weight = [](const FellegiSunterModel& model, std::array<L, kModelFields> levels) {
     return model.Weight(FieldComparator::PatternOf(levels));
@@ -124,21 +128,23 @@ TEST(FellegiSunterTest, FieldsThatChangeTogetherWeighAMoveOnce) {
                   weight(together, {L::kExact, L::kExact, L::kMissing, L::kMissing}),
               std::log2((q * 0.9 * 0.9 + (1 - q) * stayed) / (0.9 * 0.9)), 0.05);
   EXPECT_GT(weight(together, {L::kExact, L::kExact, L::kDifferent, L::kDifferent}),
-            weight(apart, {L::kExact, L::kExact, L::kDifferent, L::kDifferent}) + 2);
+            weight(apart, {L::kExact, L::kExact, L::kDifferent, L::kDifferent}) + 1);
   // A single disagreement still weighs against; agreement for.
   EXPECT_LT(weight(together, {L::kExact, L::kExact, L::kExact, L::kDifferent}),
             weight(together, {L::kExact, L::kExact, L::kExact, L::kMissing}));
   EXPECT_GT(weight(together, {L::kExact, L::kExact, L::kExact, L::kExact}),
             weight(together, {L::kExact, L::kExact, L::kExact, L::kMissing}));
-  // Compared under the address (fields 2 and 3 its salt), a pair did not move: with the salt
-  // apart, the model weighs as without fields that change together.
+  // Compared under the address (fields 2 and 3 its salt), a pair did not move: the salt weighs
+  // by its m times the chance of staying, and the rest as without a move.
   FellegiSunterModel under_address(kModelFields, {2, 3}), plain(kModelFields);
   for (FellegiSunterModel* model : {&under_address, &plain}) {
     rng.seed(11);
-    model->EstimateWithin(pairs(100'000, 0.0), 0.001, {2, 3});
+    model->EstimateWithin(pairs(100'000, 0.0, 0), 0.001, {2, 3});
   }
-  EXPECT_DOUBLE_EQ(weight(under_address, {L::kExact, L::kDifferent, L::kExact, L::kExact}),
-                   weight(plain, {L::kExact, L::kDifferent, L::kExact, L::kExact}));
+  EXPECT_NEAR(weight(under_address, {L::kExact, L::kDifferent, L::kExact, L::kExact}) -
+                  weight(plain, {L::kExact, L::kDifferent, L::kExact, L::kExact}),
+              std::log2(1 - under_address.m_moved()), 1e-9);
+  EXPECT_GT(under_address.m_moved(), 0);
 }
 
 }  // namespace

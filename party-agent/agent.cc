@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/wire_format_lite.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -251,7 +250,9 @@ absl::Status Agent::ResumeOrStart(Submission* run) {
                    {"party", config_.party_id},
                    {"project", manifest_.project_id},
                    {"key_check", key_check_},
-                   {"period", config_.period}};
+                   {"period", config_.period},
+                   // A run of an agent that wrote or signed batches otherwise starts anew.
+                   {"batch_signature", kBatchSignatureContext}};
   run->progress_file = config_.input.string() + ".progress.json";
   run->submission_id.assign(16, '\0');
   randombytes_buf(run->submission_id.data(), run->submission_id.size());
@@ -273,14 +274,12 @@ namespace {
 // repeated field is its elements, each tag, length and bytes), so that a batch's bytes are its
 // other fields' followed by these.
 void AppendRecord(std::string_view record, std::string* records) {
-  using google::protobuf::internal::WireFormatLite;
-  uint8_t head[10];  // two varints of up to 5 bytes
-  uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
-      WireFormatLite::MakeTag(v1::Batch::kRecordsFieldNumber,
-                              WireFormatLite::WIRETYPE_LENGTH_DELIMITED),
-      head);
-  end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
-      static_cast<uint32_t>(record.size()), end);
+  // The tag: field number << 3 | 2 (length-delimited).
+  constexpr uint32_t kLengthDelimited = 2;
+  static_assert(v1::Batch::kRecordsFieldNumber < 16, "the tag is one byte");
+  uint8_t head[6] = {(v1::Batch::kRecordsFieldNumber << 3) | kLengthDelimited};  // + a varint
+  const uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(record.size()), head + 1);
   records->append(reinterpret_cast<const char*>(head), static_cast<size_t>(end - head));
   records->append(record);
 }

@@ -264,6 +264,24 @@ TEST(AgentTest, ARunThatStoppedResumesAfterTheLastAcknowledgedBatch) {
   restarted.ParseFromString(sink.batches[4].batch());
   EXPECT_EQ(restarted.sequence(), 0u);
   EXPECT_NE(restarted.submission_id(), first_batch.submission_id());
+
+  // So is one an agent of the previous batch signature left (its progress file does not name
+  // it): the batches it would skip were signed otherwise than this agent signs them.
+  sink.FailAfter(1, 1, absl::InternalError("hub crashed"));
+  const size_t before_stop = sink.batches.size();
+  ASSERT_FALSE((*agent)->Run(&sink, nullptr).ok());
+  ASSERT_GT(sink.batches.size(), before_stop);
+  v1::Batch stopped;
+  stopped.ParseFromString(sink.batches[before_stop].batch());
+  auto progress = nlohmann::json::parse(ReadFile(progress_file));
+  ASSERT_EQ(progress["identity"].erase("batch_signature"), 1u);
+  testing_util::WriteFile(progress_file, progress.dump());
+  const size_t before_rerun = sink.batches.size();
+  ASSERT_TRUE((*agent)->Run(&sink, nullptr).ok());
+  v1::Batch anew;
+  anew.ParseFromString(sink.batches[before_rerun].batch());
+  EXPECT_EQ(anew.sequence(), 0u);
+  EXPECT_NE(anew.submission_id(), stopped.submission_id());
 }
 
 TEST(AgentTest, APipelinedRunThatStoppedResumesWithNoBatchLostOrStoredTwice) {

@@ -253,7 +253,8 @@ absl::StatusOr<const PartyManifest*> Ingest::Authenticate(std::string_view peer,
   if (!keys_.find(party->id)->second.Verify(context, signed_message, signature)) {
     return absl::UnauthenticatedError(fmt::format(
         "signature does not verify with party '{}''s signing key from the manifest (wrong key "
-        "file in the agent config, an agent older than the hub, or the data was altered)",
+        "file in the agent config, an agent of another version than the hub's, or the data was "
+        "altered)",
         party->id));
   }
   return party;

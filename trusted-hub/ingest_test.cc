@@ -84,7 +84,7 @@ TEST_F(IngestTest, SignatureMustVerifyWithTheManifestKey) {
   // Signed over its bytes, as agents before stapel-batch-v2 did, not over their digest.
   v1::SignedBatch over_bytes;
   HubTestProject::MakeBatch("credit", kSub, 0, 1, 1).SerializeToString(over_bytes.mutable_batch());
-  const Ed25519Signature old = p_.source_key->Sign(kBatchSignatureContext, over_bytes.batch());
+  const Ed25519Signature old = p_.source_key->Sign("stapel-batch-v1\n", over_bytes.batch());
   over_bytes.set_signature(old.data(), old.size());
   EXPECT_EQ(ingest_->SubmitBatch("credit", over_bytes).status().code(),
             absl::StatusCode::kUnauthenticated);
