@@ -46,14 +46,13 @@ bool FellegiSunterModel::MayHaveMoved(uint32_t pattern,
   return held;
 }
 
-FellegiSunterModel::Levels FellegiSunterModel::CountLevels(const PatternCounts& pairs,
-                                                           const std::vector<size_t>& salt_fields,
-                                                           double prior, const Moves* moves) const {
+FellegiSunterModel::Levels FellegiSunterModel::CountLevels(const PatternCounts& pairs, double prior,
+                                                           const Moves* moves) const {
   Levels out{.shares = std::vector<Shares>(fields_, Shares{})};
   double held = 0, moved = 0;
   for (const auto& [pattern, n] : pairs) {
     double chance = 0;  // that the pair moved
-    if (moves != nullptr && MayHaveMoved(pattern, salt_fields)) {
+    if (moves != nullptr && MayHaveMoved(pattern, {})) {
       const auto [stayed, elsewhere] = StayedOrMoved(*moves->m, *moves->random, pattern);
       const double a = moves->m->moved * elsewhere, b = (1 - moves->m->moved) * stayed;
       chance = a + b > 0 ? a / (a + b) : 0;
@@ -102,7 +101,7 @@ double FellegiSunterModel::Likelihood(const Levels& levels, uint32_t pattern,
 
 void FellegiSunterModel::EstimateWithin(const PatternCounts& pairs, double share,
                                         std::vector<size_t> salt_fields) {
-  Levels u = CountLevels(pairs, salt_fields, kUPrior);
+  Levels u = CountLevels(pairs, kUPrior);
   within_.push_back({.u = std::move(u),
                      .share = std::max(share, kMinProbability),
                      .salt_fields = std::move(salt_fields)});
@@ -165,11 +164,11 @@ int FellegiSunterModel::Train(const PatternCounts& candidate_pairs,
     }
     const Moves moves_now{.m = &m_, .random = &uc};
     const Moves* moves = together_.empty() ? nullptr : &moves_now;
-    Levels m = CountLevels(as_match, {}, kMPrior, moves);
+    Levels m = CountLevels(as_match, kMPrior, moves);
     // A move's probability from the candidates alone: the known matches were linked by keys
     // that mostly hold a postcode or house number, so they hold few of the matches that moved.
-    if (moves != nullptr) m.moved = CountLevels(candidates_as_match, {}, kMPrior, moves).moved;
-    uc = CountLevels(as_non_match, {}, kMPrior);
+    if (moves != nullptr) m.moved = CountLevels(candidates_as_match, kMPrior, moves).moved;
+    uc = CountLevels(as_non_match, kMPrior);
     double moved = std::max(std::abs(matches / pairs - share), std::abs(m.moved - m_.moved));
     for (size_t f = 0; f < fields_; ++f) {
       for (size_t l = 1; l < kLevels; ++l) {
