@@ -11,6 +11,7 @@
 #include "absl/container/inlined_vector.h"
 #include "encoding/hmac_sha256.h"
 #include "encoding/sha256.h"
+#include "linker/bigram_hash.h"
 
 namespace stapel {
 
@@ -79,23 +80,27 @@ SecretBytes DeriveKey(const SecretBytes& secret, std::string_view project_id,
 }
 
 // Calls set(bit) for the k bit positions in [0, bits) of each bigram of `value` padded with
-// '_' on both sides, under the 16-byte SipHash key `key`.
+// '_' on both sides, under the 16-byte SipHash key `key` (HashBigramsAtOnce).
 template <typename Set>
 void ForEachBigramBit(std::string_view value, int k, const uint8_t* key, uint64_t bits, Set set) {
-  const size_t n = value.size();
-  for (size_t i = 0; i <= n; ++i) {  // "_value_" has n + 1 bigrams
-    const uint8_t bigram[2] = {static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]),
-                               static_cast<uint8_t>(i == n ? '_' : value[i])};
-    uint8_t digest[crypto_shorthash_siphashx24_BYTES];
-    crypto_shorthash_siphashx24(digest, bigram, 2, key);
-    uint64_t h1, h2;  // double hashing: position j = h1 + j * h2
-    std::memcpy(&h1, digest, 8);
-    std::memcpy(&h2, digest + 8, 8);
-    h2 |= 1;
-    for (int j = 0; j < k; ++j) {
-      // Maps the 64-bit hash onto [0, bits) by multiplication rather than a slow division.
-      const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
-      set(static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64));
+  const size_t n = value.size();  // "_value_" has n + 1 bigrams
+  for (size_t first = 0; first <= n; first += kBigramsAtOnce) {
+    const size_t count = std::min<size_t>(kBigramsAtOnce, n + 1 - first);
+    uint8_t bigrams[kBigramsAtOnce][2];
+    for (size_t b = 0; b < kBigramsAtOnce; ++b) {
+      const size_t i = first + std::min(b, count - 1);  // past the end: the last one again
+      bigrams[b][0] = static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]);
+      bigrams[b][1] = static_cast<uint8_t>(i == n ? '_' : value[i]);
+    }
+    uint64_t hashes[kBigramsAtOnce][2];
+    HashBigramsAtOnce(key, bigrams, hashes);
+    for (size_t b = 0; b < count; ++b) {
+      const uint64_t h1 = hashes[b][0], h2 = hashes[b][1] | 1;  // position j: h1 + j * h2
+      for (int j = 0; j < k; ++j) {
+        // Maps the 64-bit hash onto [0, bits) by multiplication rather than a slow division.
+        const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
+        set(static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64));
+      }
     }
   }
 }
