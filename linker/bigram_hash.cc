@@ -25,7 +25,11 @@ static_assert(std::endian::native == std::endian::little);
     v2 += v1, v1 = STAPEL_ROTL(v1, 17), v1 ^= v2, v2 = STAPEL_ROTL(v2, 32); \
   } while (0)
 
-__attribute__((target_clones("avx2", "default"))) void HashBigramsAtOnce(
+// On x86-64 a second build of it for AVX2, picked at start where the CPU has it.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void HashBigramsAtOnce(
     const uint8_t* key, const uint8_t (*messages)[2], uint64_t (*out)[2]) {
   static_assert(kBigramsAtOnce == 4);
   uint64_t k0, k1;

@@ -3,8 +3,8 @@
 
 // The keyed hash of the Bloom filters' bigrams (bloom_filter.cc): SipHash-2-4 with 128-bit
 // output, the same values as libsodium's crypto_shorthash_siphashx24, of four two-byte messages
-// at once. The four run side by side in vector registers (AVX2 where the CPU has it, chosen
-// when the program starts): about three times as fast as one call per message.
+// at once. The four run side by side in vector registers (on x86-64, AVX2 where the CPU has
+// it, chosen when the program starts): about three times as fast as one call per message.
 
 #include <cstdint>
 
