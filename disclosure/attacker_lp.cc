@@ -45,6 +45,24 @@ struct AttackerLp::Problem {
     if (--live_problems == 0) glp_free_env();
   }
   glp_prob* lp;
+  // Fixing relations (AttackerLp::Fixing::kYes) of positive coefficients, and the unknowns such
+  // a relation holds at 0 while it is known to be at most 0: those are fixed at 0 (GLPK leaves
+  // fixed non-basic columns out of its working program).
+  std::vector<LinearTerms> fixing_terms;  // per relation (from 1): its terms, if it may fix them
+  std::vector<char> holds;                // per relation: holds them now
+  std::vector<int> held_by;               // per unknown (from 0): relations holding it at 0
+
+  void Hold(int row, double hi) {
+    const bool now = !fixing_terms[row].empty() && hi <= kTolerance;
+    if (now == static_cast<bool>(holds[row])) return;
+    holds[row] = now;
+    for (const auto& [unknown, coefficient] : fixing_terms[row]) {
+      int& n = held_by[unknown];
+      const bool was = n > 0;
+      n += now ? 1 : -1;
+      if (was != (n > 0)) glp_set_col_bnds(lp, unknown + 1, n > 0 ? GLP_FX : GLP_LO, 0.0, 0.0);
+    }
+  }
 };
 
 template <typename F>
@@ -89,6 +107,9 @@ AttackerLp::AttackerLp(int unknowns, Thread thread) : unknowns_(unknowns) {
     glp_prob* lp = problem_->lp;
     if (unknowns > 0) glp_add_cols(lp, unknowns);
     for (int j = 1; j <= unknowns; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
+    problem_->held_by.assign(unknowns, 0);
+    problem_->fixing_terms.resize(1);
+    problem_->holds.resize(1);
   });
 }
 
@@ -106,13 +127,14 @@ int AttackerLp::AddUnknowns(int n) {
     glp_prob* lp = problem_->lp;
     if (n > 0) glp_add_cols(lp, n);
     for (int j = first + 1; j <= first + n; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
+    problem_->held_by.resize(first + n, 0);
     for (std::vector<double>& x : solved_) x.resize(first + n, 0.0);  // still solutions
   });
   return first;
 }
 
-int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
-  Later([this, terms, lo, hi] {
+int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi, Fixing fixing) {
+  Later([this, terms, lo, hi, fixing] {
     glp_prob* lp = problem_->lp;
     const int row = glp_add_rows(lp, 1);
     std::vector<int> index(1, 0);  // GLPK arrays start at 1
@@ -123,19 +145,28 @@ int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi) {
     }
     glp_set_mat_row(lp, row, static_cast<int>(terms.size()), index.data(), value.data());
     glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+    const bool positive =
+        std::all_of(terms.begin(), terms.end(), [](const auto& term) { return term.second > 0; });
+    problem_->fixing_terms.push_back(fixing == Fixing::kYes && positive ? terms : LinearTerms());
+    problem_->holds.push_back(false);
+    problem_->Hold(row, hi);
     KeepSolutionsWithin(terms, lo, hi);
   });
   return ++relations_;
 }
 
 void AttackerLp::Forget(int id) {
-  Later([this, id] { glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0, 0.0); });
+  Later([this, id] {
+    glp_set_row_bnds(problem_->lp, id, GLP_FR, 0.0, 0.0);
+    problem_->Hold(id, INFINITY);
+  });
 }
 
 void AttackerLp::Restore(int id, double lo, double hi) {
   Later([this, id, lo, hi] {
     glp_prob* lp = problem_->lp;
     glp_set_row_bnds(lp, id, lo == hi ? GLP_FX : GLP_DB, lo, hi);
+    problem_->Hold(id, hi);
     if (solved_.empty()) return;
     const int length = glp_get_mat_row(lp, id, nullptr, nullptr);
     std::vector<int> index(length + 1);  // GLPK arrays start at 1

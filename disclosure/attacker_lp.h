@@ -56,8 +56,15 @@ class AttackerLp {
   // relations), which any question solves fast from scratch.
   void WarmUp();
 
+  // Whether a relation may fix unknowns (kYes): while it is known to be at most 0 and all its
+  // coefficients are positive, each of its unknowns is fixed at 0, which leaves them out of the
+  // simplex's work: the same ranges, found faster where earlier releases published many zeros.
+  // Its dual is then 0, so a relation whose dual is asked for (BindingRelations: the new
+  // table's cells) is added with kNo.
+  enum class Fixing { kNo, kYes };
+
   // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.
-  int AddRelation(const LinearTerms& terms, double lo, double hi);
+  int AddRelation(const LinearTerms& terms, double lo, double hi, Fixing fixing = Fixing::kNo);
   // The attacker no longer knows relation `id` (a cell that is now suppressed) ...
   void Forget(int id);
   // ... or knows it again (a suppression that was only tried).

@@ -40,6 +40,49 @@ TEST(AttackerLpTest, ForgettingARelationWidensTheRange) {
   EXPECT_EQ(range->hi, 20);
 }
 
+// A known 0 added as fixing holds every unknown it counts at 0 until it is forgotten, and no
+// longer while it allows more than 0; one of mixed signs holds nothing. Its dual is 0, while a
+// known 0 added without fixing shows where it limits a bound.
+TEST(AttackerLpTest, AFixingKnownZeroHoldsItsUnknownsUntilForgotten) {
+  using Fixing = AttackerLp::Fixing;
+  AttackerLp lp(4);
+  lp.AddRelation({{0, 1}, {1, 1}, {2, 1}, {3, 1}}, 10, 10);
+  const int zero = lp.AddRelation({{1, 1}, {2, 1}}, 0, 0, Fixing::kYes);
+  const int also_zero = lp.AddRelation({{2, 2}}, 0, 0, Fixing::kYes);  // x2 held twice
+  lp.AddRelation({{1, 1}, {3, -1}}, 0, 0, Fixing::kYes);               // x1 = x3: holds none
+  auto range = lp.Range({{0, 1}});
+  ASSERT_TRUE(range.ok()) << range.status();
+  EXPECT_EQ(range->lo, 10);
+  EXPECT_EQ(range->hi, 10);
+  lp.Forget(zero);
+  EXPECT_EQ(lp.Range({{0, 1}})->lo, 0);
+  EXPECT_EQ(lp.Range({{2, 1}})->hi, 0);
+  EXPECT_EQ(lp.Range({{1, 1}})->hi, 5);
+  lp.Forget(also_zero);
+  EXPECT_EQ(lp.Range({{2, 1}})->hi, 10);
+  lp.Restore(zero, 0, 0);
+  EXPECT_EQ(lp.Range({{0, 1}})->lo, 10);
+  EXPECT_EQ(lp.Range({{2, 1}})->hi, 0);
+  lp.Restore(zero, 0, 4);                // known again, but not as 0
+  EXPECT_EQ(lp.Range({{0, 1}})->lo, 2);  // x1 = x3 = 4
+  EXPECT_EQ(lp.Range({{2, 1}})->hi, 4);
+
+  auto limits = [](AttackerLp& program, int relation) {
+    EXPECT_TRUE(program.Bound({{0, 1}}, /*maximize=*/false).ok());
+    for (const auto& [row, dual] : program.BindingRelations()) {
+      if (row == relation) return true;
+    }
+    return false;
+  };
+  AttackerLp plain(3), fixing(3);
+  for (AttackerLp* program : {&plain, &fixing}) {
+    program->AddRelation({{0, 1}, {1, 1}, {2, 1}}, 10, 10);
+  }
+  EXPECT_TRUE(limits(plain, plain.AddRelation({{1, 1}, {2, 1}}, 0, 0)));
+  EXPECT_FALSE(limits(fixing, fixing.AddRelation({{1, 1}, {2, 1}}, 0, 0, Fixing::kYes)));
+  EXPECT_EQ(*fixing.Bound({{0, 1}}, false), 10);
+}
+
 // Spanned answers from solutions found earlier, and only from those that still satisfy every
 // relation: a solution a restored or new relation rules out no longer counts.
 TEST(AttackerLpTest, SpannedUsesOnlySolutionsThatStillFit) {

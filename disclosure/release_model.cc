@@ -234,7 +234,8 @@ void ReleaseModel::AddCellRelation(CellKey key, int64_t value, int64_t truth, Ro
   } else {
     info->published_earlier = true;
     if (known->insert({key.area, key.function, lo, hi}).second) {
-      published_.push_back({key, lo, hi, false, lp_->AddRelation(Terms(key), lo, hi)});
+      published_.push_back(
+          {key, lo, hi, false, lp_->AddRelation(Terms(key), lo, hi, AttackerLp::Fixing::kYes)});
     }
   }
 }

@@ -87,7 +87,8 @@ int ReleaseModel::MakeLocal(std::vector<int> wijken) {
       continue;
     }
     const double lo = std::max(0.0, p.lo - shift), hi = p.hi - shift;
-    const int row = local.lp->AddRelation(terms, lo, hi);
+    const int row = local.lp->AddRelation(
+        terms, lo, hi, p.is_new ? AttackerLp::Fixing::kNo : AttackerLp::Fixing::kYes);
     if (p.is_new) {
       CellInfo& info = cells_.at(p.key);
       if (info.new_cell->suppressed) local.lp->Forget(row);
