@@ -53,7 +53,7 @@ struct AttackerLp::Problem {
   std::vector<int> held_by;               // per unknown (from 0): relations holding it at 0
 
   void Hold(int row, double hi) {
-    const bool now = !fixing_terms[row].empty() && hi <= kTolerance;
+    const bool now = !fixing_terms[row].empty() && hi <= 0;
     if (now == static_cast<bool>(holds[row])) return;
     holds[row] = now;
     for (const auto& [unknown, coefficient] : fixing_terms[row]) {
@@ -136,6 +136,11 @@ int AttackerLp::AddUnknowns(int n) {
 int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi, Fixing fixing) {
   Later([this, terms, lo, hi, fixing] {
     glp_prob* lp = problem_->lp;
+    const bool positive =
+        std::all_of(terms.begin(), terms.end(), [](const auto& term) { return term.second > 0; });
+    // First, so that a relation GLPK holds is always one of these too, if memory runs out.
+    problem_->fixing_terms.push_back(fixing == Fixing::kYes && positive ? terms : LinearTerms());
+    problem_->holds.push_back(false);
     const int row = glp_add_rows(lp, 1);
     std::vector<int> index(1, 0);  // GLPK arrays start at 1
     std::vector<double> value(1, 0.0);
@@ -145,10 +150,6 @@ int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi, Fixi
     }
     glp_set_mat_row(lp, row, static_cast<int>(terms.size()), index.data(), value.data());
     glp_set_row_bnds(lp, row, lo == hi ? GLP_FX : GLP_DB, lo, hi);
-    const bool positive =
-        std::all_of(terms.begin(), terms.end(), [](const auto& term) { return term.second > 0; });
-    problem_->fixing_terms.push_back(fixing == Fixing::kYes && positive ? terms : LinearTerms());
-    problem_->holds.push_back(false);
     problem_->Hold(row, hi);
     KeepSolutionsWithin(terms, lo, hi);
   });

@@ -59,8 +59,9 @@ class AttackerLp {
   // Whether a relation may fix unknowns (kYes): while it is known to be at most 0 and all its
   // coefficients are positive, each of its unknowns is fixed at 0, which leaves them out of the
   // simplex's work: the same ranges, found faster where earlier releases published many zeros.
-  // Its dual is then 0, so a relation whose dual is asked for (BindingRelations: the new
-  // table's cells) is added with kNo.
+  // Its dual then no longer tells what it limits (it is mostly 0: the fixed unknowns' reduced
+  // costs tell it), so a relation whose dual is asked for (BindingRelations: the new table's
+  // cells) is added with kNo.
   enum class Fixing { kNo, kYes };
 
   // The attacker knows lo <= terms <= hi (lo == hi: the value). Returns the relation's id.

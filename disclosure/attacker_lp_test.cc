@@ -41,8 +41,8 @@ TEST(AttackerLpTest, ForgettingARelationWidensTheRange) {
 }
 
 // A known 0 added as fixing holds every unknown it counts at 0 until it is forgotten, and no
-// longer while it allows more than 0; one of mixed signs holds nothing. Its dual is 0, while a
-// known 0 added without fixing shows where it limits a bound.
+// longer while it allows more than 0; one of mixed signs holds nothing. Here its dual is 0 (the
+// fixed unknowns carry it), while a known 0 added without fixing shows where it limits a bound.
 TEST(AttackerLpTest, AFixingKnownZeroHoldsItsUnknownsUntilForgotten) {
   using Fixing = AttackerLp::Fixing;
   AttackerLp lp(4);
