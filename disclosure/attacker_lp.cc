@@ -45,22 +45,25 @@ struct AttackerLp::Problem {
     if (--live_problems == 0) glp_free_env();
   }
   glp_prob* lp;
-  // Fixing relations (AttackerLp::Fixing::kYes) of positive coefficients, and the unknowns such
-  // a relation holds at 0 while it is known to be at most 0: those are fixed at 0 (GLPK leaves
-  // fixed non-basic columns out of its working program).
-  std::vector<LinearTerms> fixing_terms;  // per relation (from 1): its terms, if it may fix them
-  std::vector<char> holds;                // per relation: holds them now
-  std::vector<int> held_by;               // per unknown (from 0): relations holding it at 0
+  // What a relation does to its unknowns: a fixing one (AttackerLp::Fixing::kYes, of positive
+  // coefficients) holds each of them at 0 while it is known to be at most 0, and those are
+  // fixed at 0 (GLPK leaves fixed non-basic columns out of its working program).
+  enum class Holds : char { kNever, kNot, kNow };
+  std::vector<Holds> holds = {Holds::kNever};  // per relation (from 1)
+  std::vector<int> held_by;                    // per unknown (from 0): relations holding it
 
+  // Relation `row`'s upper bound is now `hi`.
   void Hold(int row, double hi) {
-    const bool now = !fixing_terms[row].empty() && hi <= 0;
-    if (now == static_cast<bool>(holds[row])) return;
-    holds[row] = now;
-    for (const auto& [unknown, coefficient] : fixing_terms[row]) {
-      int& n = held_by[unknown];
+    if (holds[row] == Holds::kNever || (hi <= 0) == (holds[row] == Holds::kNow)) return;
+    holds[row] = hi <= 0 ? Holds::kNow : Holds::kNot;
+    const int length = glp_get_mat_row(lp, row, nullptr, nullptr);
+    std::vector<int> index(length + 1);  // GLPK arrays start at 1
+    glp_get_mat_row(lp, row, index.data(), nullptr);
+    for (int i = 1; i <= length; ++i) {
+      int& n = held_by[index[i] - 1];
       const bool was = n > 0;
-      n += now ? 1 : -1;
-      if (was != (n > 0)) glp_set_col_bnds(lp, unknown + 1, n > 0 ? GLP_FX : GLP_LO, 0.0, 0.0);
+      n += hi <= 0 ? 1 : -1;
+      if (was != (n > 0)) glp_set_col_bnds(lp, index[i], n > 0 ? GLP_FX : GLP_LO, 0.0, 0.0);
     }
   }
 };
@@ -108,8 +111,6 @@ AttackerLp::AttackerLp(int unknowns, Thread thread) : unknowns_(unknowns) {
     if (unknowns > 0) glp_add_cols(lp, unknowns);
     for (int j = 1; j <= unknowns; ++j) glp_set_col_bnds(lp, j, GLP_LO, 0.0, 0.0);
     problem_->held_by.assign(unknowns, 0);
-    problem_->fixing_terms.resize(1);
-    problem_->holds.resize(1);
   });
 }
 
@@ -139,8 +140,8 @@ int AttackerLp::AddRelation(const LinearTerms& terms, double lo, double hi, Fixi
     const bool positive =
         std::all_of(terms.begin(), terms.end(), [](const auto& term) { return term.second > 0; });
     // First, so that a relation GLPK holds is always one of these too, if memory runs out.
-    problem_->fixing_terms.push_back(fixing == Fixing::kYes && positive ? terms : LinearTerms());
-    problem_->holds.push_back(false);
+    problem_->holds.push_back(fixing == Fixing::kYes && positive ? Problem::Holds::kNot
+                                                                 : Problem::Holds::kNever);
     const int row = glp_add_rows(lp, 1);
     std::vector<int> index(1, 0);  // GLPK arrays start at 1
     std::vector<double> value(1, 0.0);
