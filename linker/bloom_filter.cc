@@ -79,48 +79,74 @@ SecretBytes DeriveKey(const SecretBytes& secret, std::string_view project_id,
   return key;
 }
 
-// Calls set(bit) for the k bit positions in [0, bits) of each bigram of `value` padded with
-// '_' on both sides, under the 16-byte SipHash key `key` (HashBigramsAtOnce).
-template <typename Set>
-void ForEachBigramBit(std::string_view value, int k, const uint8_t* key, uint64_t bits, Set set) {
-  const size_t n = value.size();  // "_value_" has n + 1 bigrams
-  for (size_t first = 0; first <= n; first += kBigramsAtOnce) {
-    const size_t count = std::min<size_t>(kBigramsAtOnce, n + 1 - first);
-    uint8_t bigrams[kBigramsAtOnce][2];
-    for (size_t b = 0; b < kBigramsAtOnce; ++b) {
-      const size_t i = first + std::min(b, count - 1);  // past the end: the last one again
-      bigrams[b][0] = static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]);
-      bigrams[b][1] = static_cast<uint8_t>(i == n ? '_' : value[i]);
-    }
-    uint64_t hashes[kBigramsAtOnce][2];
-    HashBigramsAtOnce(key, bigrams, hashes);
-    for (size_t b = 0; b < count; ++b) {
-      const uint64_t h1 = hashes[b][0], h2 = hashes[b][1] | 1;  // position j: h1 + j * h2
-      for (int j = 0; j < k; ++j) {
-        // Maps the 64-bit hash onto [0, bits) by multiplication rather than a slow division.
-        const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
-        set(static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64));
-      }
-    }
+// Sets in `words` (`bits` bits) the k bit positions of a bigram whose hash is (h1, h2):
+// h1 + j * (h2 | 1) for j < k, each mapped onto [0, bits) by multiplication rather than a slow
+// division (as BigramBitsAtOnce does for segments of up to kMaxGatheredWords words).
+void SetBigramBits(uint64_t h1, uint64_t h2, int k, uint64_t* words, uint64_t bits) {
+  h2 |= 1;
+  for (int j = 0; j < k; ++j) {
+    const uint64_t x = h1 + static_cast<uint64_t>(j) * h2;
+    const uint64_t bit = static_cast<uint64_t>((static_cast<unsigned __int128>(x) * bits) >> 64);
+    words[bit / 64] |= uint64_t{1} << (bit % 64);
   }
 }
 
-// Sets the bits of the bigrams of `value` (ForEachBigramBit) in `words` (`bits` bits). A
-// segment of up to 128 bits (the default layout's) is gathered in a register: setting bits in
-// memory one after the other waits on each store to the same word.
-void HashBigrams(std::string_view value, int k, const uint8_t* key, uint64_t* words,
-                 uint64_t bits) {
-  if (bits <= 128) {
-    unsigned __int128 segment = 0;
-    ForEachBigramBit(value, k, key, bits,
-                     [&](uint64_t bit) { segment |= static_cast<unsigned __int128>(1) << bit; });
-    words[0] |= static_cast<uint64_t>(segment);
-    if (bits > 64) words[1] |= static_cast<uint64_t>(segment >> 64);
-    return;
+// The bigrams of a record's segments, hashed kBigramsAtOnce at a time (each under its
+// segment's key), and their bits set.
+class BigramBits {
+ public:
+  // `segment_words` words per segment, from `filter`.
+  BigramBits(uint64_t* filter, size_t segment_words)
+      : filter_(filter), segment_words_(segment_words) {}
+  ~BigramBits() { sodium_memzero(keys_, sizeof keys_); }
+
+  // Adds the bigrams of `value` padded with '_' on both sides, to set k bits each in segment
+  // `segment` (at `filter` + `segment` * segment_words) under the 16-byte SipHash key `key`.
+  void Add(std::string_view value, int k, size_t segment, const uint8_t* key) {
+    const size_t n = value.size();  // "_value_" has n + 1 bigrams
+    for (size_t i = 0; i <= n; ++i) {
+      std::memcpy(keys_[pending_], key, sizeof keys_[pending_]);
+      bigrams_[pending_][0] = static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]);
+      bigrams_[pending_][1] = static_cast<uint8_t>(i == n ? '_' : value[i]);
+      words_[pending_] = filter_ + segment * segment_words_;
+      k_[pending_] = k;
+      if (++pending_ == kBigramsAtOnce) Flush();
+    }
   }
-  ForEachBigramBit(value, k, key, bits,
-                   [&](uint64_t bit) { words[bit / 64] |= uint64_t{1} << (bit % 64); });
-}
+  // Hashes the bigrams added and sets their bits.
+  void Flush() {
+    if (pending_ == 0) return;
+    for (int b = pending_; b < kBigramsAtOnce; ++b) {  // the lanes left: the first one again
+      std::memcpy(keys_[b], keys_[0], sizeof keys_[b]);
+      std::memcpy(bigrams_[b], bigrams_[0], sizeof bigrams_[b]);
+      k_[b] = k_[0];
+    }
+    if (segment_words_ <= kMaxGatheredWords) {
+      uint64_t gathered[kBigramsAtOnce][kMaxGatheredWords];
+      BigramBitsAtOnce(keys_, bigrams_, k_, static_cast<int>(segment_words_), gathered);
+      for (int b = 0; b < pending_; ++b) {
+        for (size_t w = 0; w < segment_words_; ++w) words_[b][w] |= gathered[b][w];
+      }
+    } else {
+      uint64_t hashes[kBigramsAtOnce][2];
+      HashBigramsAtOnce(keys_, bigrams_, hashes);
+      for (int b = 0; b < pending_; ++b) {
+        SetBigramBits(hashes[b][0], hashes[b][1], k_[b], words_[b], segment_words_ * 64);
+      }
+    }
+    pending_ = 0;
+  }
+
+ private:
+  uint64_t* filter_;
+  size_t segment_words_;
+  uint64_t keys_[kBigramsAtOnce][2];
+  uint8_t bigrams_[kBigramsAtOnce][2];
+  uint64_t* words_[kBigramsAtOnce];  // per lane: its segment's
+  int k_[kBigramsAtOnce];            // per lane: its bits
+
+  int pending_ = 0;
+};
 
 // The birth date's salt: an ISO date with its month and day in ascending order, so that a date
 // with day and month swapped (a common error) keeps its salt; other values as they are.
@@ -226,17 +252,18 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     std::memcpy(&filter[t], tag, sizeof(uint64_t));
     filter[t] |= 1;  // 0 is "no salt"
   }
+  BigramBits bits(filter.data() + kSalts, segment);
+  uint8_t key[crypto_shorthash_siphashx24_KEYBYTES];
   for (size_t s = 0; s < segments_.size(); ++s) {
     const auto [field, salt] = segments_[s];
     const std::string& with = salts[static_cast<size_t>(salt)];
     const std::string_view value = value_of(field);
     if (value.empty() || with.empty()) continue;
-    uint8_t key[crypto_shorthash_siphashx24_KEYBYTES];
     prf(with, field_keys_[static_cast<size_t>(field)], key);
-    HashBigrams(value, field_hashes_[static_cast<size_t>(field)], key,
-                filter.data() + kSalts + s * segment, segment * 64);
-    sodium_memzero(key, sizeof(key));
+    bits.Add(value, field_hashes_[static_cast<size_t>(field)], s, key);
   }
+  bits.Flush();
+  sodium_memzero(key, sizeof(key));
   for (std::string& salt : salts) sodium_memzero(salt.data(), salt.size());
 }
 

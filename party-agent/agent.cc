@@ -196,10 +196,10 @@ struct Agent::Submission {
   uint64_t progress_written = 0;  // batches acknowledged, as the progress file says
   uint64_t acknowledged_batches = 0;  // from the first on, without a gap
   bool preview = false;  // Preview: no progress file
-  // The batch being filled: its fields but the records, and the records serialized as the
-  // batch's repeated field (AppendRecord).
-  v1::Batch batch;
-  std::string records;
+  // The batch being filled, as the bytes it is sent as: its other fields serialized, then its
+  // records as the batch's repeated field (AppendRecord).
+  std::string batch;
+  size_t batch_bytes = 0;  // the size of the batch before
   int record_count = 0;
   Sha256Stream sent_digest;  // over every SignedBatch sent, as the hub stores them
 };
@@ -284,12 +284,28 @@ void AppendRecord(std::string_view record, std::string* records) {
   records->append(record);
 }
 
+// Updates `digest` with the bytes of `signed_batch` serialized, without writing them out
+// (a batch is megabytes): its two fields, each its tag, length and bytes.
+void UpdateWithSerialized(const v1::SignedBatch& signed_batch, Sha256Stream* digest) {
+  constexpr uint32_t kLengthDelimited = 2;
+  for (const auto& [number, bytes] :
+       {std::pair<uint32_t, const std::string*>{v1::SignedBatch::kBatchFieldNumber,
+                                                &signed_batch.batch()},
+        {v1::SignedBatch::kSignatureFieldNumber, &signed_batch.signature()}}) {
+    if (bytes->empty()) continue;  // proto3 leaves an empty field out
+    static_assert(v1::SignedBatch::kSignatureFieldNumber < 16, "the tags are one byte");
+    uint8_t head[6] = {static_cast<uint8_t>(number << 3 | kLengthDelimited)};  // + a varint
+    const uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+        static_cast<uint32_t>(bytes->size()), head + 1);
+    digest->Update(std::span<const uint8_t>(head, end));
+    digest->Update(*bytes);
+  }
+}
+
 }  // namespace
 
 void Agent::NewBatch(Submission* run) {
-  v1::Batch& batch = run->batch;
-  batch.Clear();
-  run->records.clear();
+  v1::Batch batch;
   run->record_count = 0;
   batch.set_project_id(manifest_.project_id);
   batch.set_party_id(config_.party_id);
@@ -300,6 +316,9 @@ void Agent::NewBatch(Submission* run) {
   if (bloom_ != nullptr) batch.set_bloom_layout(BloomLayout(*manifest_.fuzzy));
   for (const auto& k : run->builder->match_key_kinds()) batch.add_match_key_kinds(k);
   for (const auto& a : run->builder->attribute_names()) batch.add_attribute_names(a);
+  run->batch.clear();  // the one before went out with its bytes: room for one as large
+  run->batch.reserve(run->batch_bytes);
+  batch.AppendToString(&run->batch);
 }
 
 absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentSummary&)>& progress,
@@ -308,12 +327,12 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
   const int records = run->record_count;
   if (records == 0) return absl::OkStatus();
   v1::SignedBatch signed_batch;
-  run->batch.SerializeToString(signed_batch.mutable_batch());
-  signed_batch.mutable_batch()->append(run->records);
+  run->batch_bytes = run->batch.size();
+  *signed_batch.mutable_batch() = std::move(run->batch);
   const Ed25519Signature sig =
       signer_->Sign(kBatchSignatureContext, DigestToSign(signed_batch.batch()));
   signed_batch.set_signature(sig.data(), sig.size());
-  run->sent_digest.Update(signed_batch.SerializeAsString());
+  UpdateWithSerialized(signed_batch, &run->sent_digest);
   if (summary.batches < run->resume_at) {  // the hub has it from the earlier run
     run->resumed_records += records;
   } else {
@@ -376,7 +395,7 @@ absl::Status Agent::SendRecords(BatchSink* sink,
     for (size_t i = 0; i < n; ++i) {
       if (built[i].ok()) {
         summary.incomplete += *built[i] == RecordBuilder::Completeness::kIncomplete;
-        AppendRecord(records[i], &run->records);
+        AppendRecord(records[i], &run->batch);
         ++run->record_count;
         continue;
       }
