@@ -83,9 +83,12 @@ void BuildAll(benchmark::State& state) {
     return;
   }
   const std::vector<CsvRow> rows = Rows();
-  std::vector<std::string> out(rows.size());
   std::vector<absl::StatusOr<RecordBuilder::Completeness>> built(rows.size());
-  for (auto _ : state) (*builder)->BuildAll(rows, out, built, threads);
+  std::string batch;
+  for (auto _ : state) {
+    batch.clear();
+    (*builder)->BuildAll(rows, built, threads, &batch);
+  }
   for (const auto& b : built) {
     if (!b.ok()) {
       state.SkipWithError(std::string(b.status().message()).c_str());

@@ -197,7 +197,7 @@ struct Agent::Submission {
   uint64_t acknowledged_batches = 0;  // from the first on, without a gap
   bool preview = false;  // Preview: no progress file
   // The batch being filled, as the bytes it is sent as: its other fields serialized, then its
-  // records as the batch's repeated field (AppendRecord).
+  // records as the batch's repeated field (RecordBuilder::BuildAll).
   std::string batch;
   size_t batch_bytes = 0;  // the size of the batch before
   int record_count = 0;
@@ -269,20 +269,6 @@ absl::Status Agent::ResumeOrStart(Submission* run) {
 }
 
 namespace {
-
-// Appends a serialized record to the batch's records as the wire format writes them (a
-// repeated field is its elements, each tag, length and bytes), so that a batch's bytes are its
-// other fields' followed by these.
-void AppendRecord(std::string_view record, std::string* records) {
-  // The tag: field number << 3 | 2 (length-delimited).
-  constexpr uint32_t kLengthDelimited = 2;
-  static_assert(v1::Batch::kRecordsFieldNumber < 16, "the tag is one byte");
-  uint8_t head[6] = {(v1::Batch::kRecordsFieldNumber << 3) | kLengthDelimited};  // + a varint
-  const uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
-      static_cast<uint32_t>(record.size()), head + 1);
-  records->append(reinterpret_cast<const char*>(head), static_cast<size_t>(end - head));
-  records->append(record);
-}
 
 // Updates `digest` with the bytes of `signed_batch` serialized, without writing them out
 // (a batch is megabytes): its two fields, each its tag, length and bytes.
@@ -382,7 +368,6 @@ absl::Status Agent::SendRecords(BatchSink* sink,
   // The rows that fill the batch are read, then built on every core; the records and the
   // rejects keep the export's order.
   std::vector<CsvRow> rows(config_.batch_size);
-  std::vector<std::string> records(config_.batch_size);
   std::vector<absl::StatusOr<RecordBuilder::Completeness>> built(config_.batch_size);
   for (;;) {
     const size_t want = config_.batch_size - static_cast<size_t>(run->record_count);
@@ -390,12 +375,11 @@ absl::Status Agent::SendRecords(BatchSink* sink,
     while (n < want && run->reader->Next(&rows[n])) ++n;
     if (n == 0) break;
     summary.rows_read += n;
-    run->builder->BuildAll(std::span(rows).first(n), std::span(records).first(n),
-                           std::span(built).first(n), config_.threads);
+    run->builder->BuildAll(std::span(rows).first(n), std::span(built).first(n), config_.threads,
+                           &run->batch);
     for (size_t i = 0; i < n; ++i) {
       if (built[i].ok()) {
         summary.incomplete += *built[i] == RecordBuilder::Completeness::kIncomplete;
-        AppendRecord(records[i], &run->batch);
         ++run->record_count;
         continue;
       }

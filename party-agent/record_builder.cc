@@ -2,9 +2,11 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
 
 #include <algorithm>
 #include <ctime>
+#include <exception>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
@@ -39,6 +41,21 @@ absl::StatusOr<uint32_t> ParseFlag(std::string_view text) {
   if (v == "0" || v == "nee" || v == "n" || v == "false" || v == "no") return 0;
   return absl::InvalidArgumentError(
       fmt::format("'{}' is not a yes/no value (use 1/0, ja/nee or true/false)", text));
+}
+
+// Appends `record` to `batch` as the wire format writes an element of v1::Batch's repeated
+// field `records`: its tag, its length and its bytes.
+void AppendRecord(const v1::PseudonymRecord& record, std::string* batch) {
+  constexpr uint32_t kLengthDelimited = 2;
+  static_assert(v1::Batch::kRecordsFieldNumber < 16, "the tag is one byte");
+  const size_t size = record.ByteSizeLong();
+  uint8_t head[6] = {(v1::Batch::kRecordsFieldNumber << 3) | kLengthDelimited};  // + a varint
+  const uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(size), head + 1);
+  batch->append(reinterpret_cast<const char*>(head), static_cast<size_t>(end - head));
+  const size_t at = batch->size();
+  batch->resize(at + size);
+  record.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(batch->data() + at));
 }
 
 absl::Status InColumn(const std::string& header, const absl::Status& s) {
@@ -270,21 +287,35 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   return IsComparable(bloom_settings_, filter);
 }
 
-void RecordBuilder::BuildAll(std::span<const CsvRow> rows, std::span<std::string> out,
-                             std::span<absl::StatusOr<Completeness>> built, int threads) const {
+void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
+                             std::span<absl::StatusOr<Completeness>> built, int threads,
+                             std::string* batch) const {
+  // Rows go to the threads in runs of this many, each run's records into a string of its own:
+  // the threads rarely meet on the counter that hands them out, and write apart.
+  constexpr size_t kRowsPerRun = 64;
   // Fewer rows than this per thread are not worth a thread.
   constexpr size_t kMinRowsPerThread = 256;
   const int useful = static_cast<int>(std::max<size_t>(1, rows.size() / kMinRowsPerThread));
-  const std::vector<absl::Status> ran =
-      ForEachIndex(rows.size(), std::min(std::max(threads, 1), useful), [&](size_t i) {
-        thread_local v1::PseudonymRecord record;  // keeps its allocations from row to row
+  std::vector<std::string> runs((rows.size() + kRowsPerRun - 1) / kRowsPerRun);
+  ForEachIndex(runs.size(), std::min(std::max(threads, 1), useful), [&](size_t run) {
+    thread_local v1::PseudonymRecord record;  // keeps its allocations from row to row
+    std::string& out = runs[run];
+    for (size_t i = run * kRowsPerRun; i < std::min(rows.size(), (run + 1) * kRowsPerRun); ++i) {
+      const size_t before = out.size();
+      try {
         built[i] = Build(rows[i], &record);
-        if (built[i].ok()) record.SerializeToString(&out[i]);
-        return absl::OkStatus();
-      });
-  for (size_t i = 0; i < ran.size(); ++i) {
-    if (!ran[i].ok()) built[i] = ran[i];  // an exception Build threw (out of memory)
-  }
+        if (built[i].ok()) AppendRecord(record, &out);
+      } catch (const std::exception& e) {  // out of memory: this row is not built
+        out.resize(before);
+        built[i] = absl::ResourceExhaustedError(e.what());
+      }
+    }
+    return absl::OkStatus();
+  });
+  size_t bytes = batch->size();
+  for (const std::string& run : runs) bytes += run.size();
+  batch->reserve(bytes);
+  for (const std::string& run : runs) batch->append(run);
 }
 
 absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& row,

@@ -68,13 +68,13 @@ class RecordBuilder {
   // The buurt code and the indicator flags are the row's data, not ways to find its person:
   // one that is invalid rejects the row, as does a malformed row or one with too few fields.
   absl::StatusOr<Completeness> Build(const CsvRow& row, v1::PseudonymRecord* out) const;
-  // Build for each of `rows`, with the record serialized into the matching `out[i]` and its
-  // outcome in `built[i]` (`out[i]` is unspecified for a rejected row), on up to `threads`
-  // threads: the HMAC keys, the Bloom filters and the serialization are the agent's main cost.
-  // The strings keep their capacity from call to call. The spans must be of one size;
-  // `threads` < 1 counts as 1.
-  void BuildAll(std::span<const CsvRow> rows, std::span<std::string> out,
-                std::span<absl::StatusOr<Completeness>> built, int threads) const;
+  // Build for each of `rows`, its outcome in `built[i]` (the spans are of one size), on up to
+  // `threads` threads (< 1 counts as 1): the HMAC keys, the Bloom filters and the serialization
+  // are the agent's main cost. The records built are appended to `batch` in row order as
+  // v1::Batch writes its repeated field `records` (each its tag, length and bytes), so that a
+  // batch is its other fields serialized followed by these.
+  void BuildAll(std::span<const CsvRow> rows, std::span<absl::StatusOr<Completeness>> built,
+                int threads, std::string* batch) const;
 
   const std::vector<std::string>& match_key_kinds() const { return kinds_; }
   const std::vector<std::string>& attribute_names() const { return attribute_names_; }

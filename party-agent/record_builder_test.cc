@@ -401,28 +401,38 @@ TEST_F(RecordBuilderTest, BuildingOnSeveralThreadsGivesWhatOneThreadGivesRowForR
              fmt::format("{:02}-03-19{:02}", i % 7 == 0 ? 32 : 1 + i % 28, i % 100), "5401AB",
              std::to_string(1 + i % 300), "bu99990101", i % 11 == 0 ? "soms" : "nee", ""}));
   }
-  std::vector<std::string> one(rows.size()), four(rows.size());
+  // Appended after a batch's other fields, as the agent does.
+  v1::Batch header;
+  header.set_party_id("municipality");
+  std::string one = header.SerializeAsString(), four = one;
   std::vector<absl::StatusOr<RecordBuilder::Completeness>> one_status(rows.size()),
       four_status(rows.size());
-  b->BuildAll(rows, one, one_status, 1);
-  b->BuildAll(rows, four, four_status, 4);
+  b->BuildAll(rows, one_status, 1, &one);
+  b->BuildAll(rows, four_status, 4, &four);
+  EXPECT_EQ(one, four);
+  v1::Batch batch;
+  ASSERT_TRUE(batch.ParseFromString(four));
+  EXPECT_EQ(batch.party_id(), "municipality");
   int rejected = 0, incomplete = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
     ASSERT_EQ(one_status[i], four_status[i]) << "row " << i;
     EXPECT_EQ(one_status[i].ok(), i % 11 != 0) << "row " << i << ": " << one_status[i].status();
-    rejected += one_status[i].ok() ? 0 : 1;
-    if (one_status[i].ok()) {
-      incomplete += *one_status[i] == RecordBuilder::Completeness::kIncomplete;
-      EXPECT_EQ(one[i], four[i]) << "row " << i;
-      v1::PseudonymRecord record, built_alone;
-      ASSERT_TRUE(record.ParseFromString(four[i]));
-      ASSERT_EQ(record.keys_size(), i % 7 == 0 ? 2 : 5);  // without the date: bsn and one more
-      ASSERT_TRUE(b->Build(rows[i], &built_alone).ok());
-      EXPECT_EQ(built_alone.SerializeAsString(), four[i]) << "row " << i;
+    if (!one_status[i].ok()) {
+      ++rejected;
+      continue;
     }
+    incomplete += *one_status[i] == RecordBuilder::Completeness::kIncomplete;
+    const int record = static_cast<int>(i) - rejected;  // the records of the rows built, in order
+    ASSERT_LT(record, batch.records_size());
+    ASSERT_EQ(batch.records(record).keys_size(), i % 7 == 0 ? 2 : 5);  // no date: bsn and one more
+    v1::PseudonymRecord built_alone;
+    ASSERT_TRUE(b->Build(rows[i], &built_alone).ok());
+    EXPECT_EQ(built_alone.SerializeAsString(), batch.records(record).SerializeAsString())
+        << "row " << i;
   }
   EXPECT_EQ(rejected, 182);
   EXPECT_EQ(incomplete, 260);
+  EXPECT_EQ(batch.records_size(), static_cast<int>(rows.size()) - rejected);
 }
 
 }  // namespace
