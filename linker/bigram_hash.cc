@@ -73,12 +73,10 @@ inline __attribute__((always_inline)) void Gather(const Lanes& h1, const Lanes& 
     // floors, (8a + r) * kWords and 8 (a * kWords + floor(r * kWords / 8)), differ by less than
     // 8 and the second is a multiple of 8.
     const Lanes bit = (((x >> 3) * kWords + (((x & 7) * kWords) >> 3)) >> 55);
-    // Bitwise, without comparisons (which vector code may not keep in vector registers): the
-    // bit within its word, and its word as a one-hot value, 0 in lanes past their k.
-    const Lanes one = {1, 1, 1, 1, 1, 1, 1, 1};
-    const Lanes mask = one << (bit & 63);
-    const Lanes word = (one << (bit >> 6)) & (Lanes{} - ((j - positions) >> 63));
-    for (int w = 0; w < kWords; ++w) gathered[w] |= mask & (Lanes{} - ((word >> w) & 1));
+    // The bit within its word, in lanes still short of their k; a comparison is -1 or 0.
+    const Lanes mask = (Lanes{1, 1, 1, 1, 1, 1, 1, 1} << (bit & 63)) & (Lanes)(positions > j);
+    const Lanes word = bit >> 6;
+    for (int w = 0; w < kWords; ++w) gathered[w] |= mask & (Lanes)(word == w);
   }
   for (int i = 0; i < kBigramsAtOnce; ++i) {
     for (int w = 0; w < kWords; ++w) out[i][w] = gathered[w][i];
