@@ -44,7 +44,7 @@ PrefixedHmacSha256::~PrefixedHmacSha256() {
   OPENSSL_cleanse(&outer_, sizeof(outer_));
 }
 
-Sha256Digest PrefixedHmacSha256::Compute(std::initializer_list<std::string_view> parts) const {
+Sha256Digest PrefixedHmacSha256::Compute(std::span<const std::string_view> parts) const {
   SHA256_CTX ctx = inner_;
   for (std::string_view part : parts) SHA256_Update(&ctx, part.data(), part.size());
   Sha256Digest inner_hash;

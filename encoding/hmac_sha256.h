@@ -32,7 +32,10 @@ class PrefixedHmacSha256 {
   PrefixedHmacSha256& operator=(const PrefixedHmacSha256&) = delete;
 
   // HMAC of prefix followed by every part, in order.
-  Sha256Digest Compute(std::initializer_list<std::string_view> parts) const;
+  Sha256Digest Compute(std::span<const std::string_view> parts) const;
+  Sha256Digest Compute(std::initializer_list<std::string_view> parts) const {
+    return Compute(std::span<const std::string_view>(parts.begin(), parts.size()));
+  }
 
  private:
   PrefixedHmacSha256() = default;

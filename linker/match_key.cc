@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "absl/container/inlined_vector.h"
 #include "encoding/hex.h"
 
 namespace stapel {
@@ -54,6 +55,16 @@ absl::StatusOr<std::unique_ptr<MatchKeyer>> MatchKeyer::Create(const SecretBytes
 
 MatchKey MatchKeyer::Compute(std::string_view kind, std::string_view normalized_value) const {
   return mac_->Compute({kind, std::string_view(&kSeparator, 1), normalized_value});
+}
+
+MatchKey MatchKeyer::Compute(std::string_view kind,
+                             std::span<const std::string_view> fields) const {
+  absl::InlinedVector<std::string_view, 12> parts = {kind, std::string_view(&kSeparator, 1)};
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) parts.push_back("|");
+    parts.push_back(fields[i]);
+  }
+  return mac_->Compute(parts);
 }
 
 }  // namespace stapel

@@ -65,6 +65,8 @@ class MatchKeyer {
 
   // Allocation-free (PrefixedHmacSha256 with "stapel-match-key-v1\0project\0" absorbed).
   MatchKey Compute(std::string_view kind, std::string_view normalized_value) const;
+  // The same for a value of several fields, "field|field|...", without joining them first.
+  MatchKey Compute(std::string_view kind, std::span<const std::string_view> fields) const;
 
  private:
   explicit MatchKeyer(std::unique_ptr<PrefixedHmacSha256> mac) : mac_(std::move(mac)) {}

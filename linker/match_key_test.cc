@@ -89,6 +89,15 @@ TEST_F(MatchKeyerTest, EqualsHmacOverTheDocumentedDomainString) {
   EXPECT_EQ((*keyer)->Compute(kMatchKeyBsn, "123456782"), want);
 }
 
+TEST_F(MatchKeyerTest, AValueOfSeveralFieldsIsTheKeyOfTheFieldsJoinedByBars) {
+  auto keyer = *MatchKeyer::Create(secret_, "proj");
+  const std::string_view fields[] = {"1990-01-02", "5401AB", "12-a"};
+  EXPECT_EQ(keyer->Compute(kMatchKeyBirthPostcodeHouse, fields),
+            keyer->Compute(kMatchKeyBirthPostcodeHouse, "1990-01-02|5401AB|12-a"));
+  EXPECT_EQ(keyer->Compute(kMatchKeyBsn, std::span(fields, 1)),
+            keyer->Compute(kMatchKeyBsn, "1990-01-02"));
+}
+
 TEST_F(MatchKeyerTest, ShortSecretIsRefused) {
   SecretBytes short_secret = SecretBytes::Random(16);
   EXPECT_EQ(MatchKeyer::Create(short_secret, "p").status().code(),

@@ -10,7 +10,6 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "parallel/for_each_index.h"
 #include "records/area_code.h"
 #include "records/birth_date.h"
@@ -36,9 +35,14 @@ std::vector<std::string_view> FieldsOf(std::string_view kind) {
 constexpr std::string_view kHouseholdKind = "household_address";
 
 absl::StatusOr<uint32_t> ParseFlag(std::string_view text) {
-  const std::string v = absl::AsciiStrToLower(std::string(Trim(text)));
-  if (v == "1" || v == "ja" || v == "j" || v == "true" || v == "yes" || v == "y") return 1;
-  if (v == "0" || v == "nee" || v == "n" || v == "false" || v == "no") return 0;
+  const std::string_view v = Trim(text);
+  const auto is = [&](std::string_view word) {  // `word` in lower case
+    return std::equal(v.begin(), v.end(), word.begin(), word.end(), [](char a, char b) {
+      return absl::ascii_tolower(static_cast<unsigned char>(a)) == b;
+    });
+  };
+  if (is("1") || is("ja") || is("j") || is("true") || is("yes") || is("y")) return 1;
+  if (is("0") || is("nee") || is("n") || is("false") || is("no")) return 0;
   return absl::InvalidArgumentError(
       fmt::format("'{}' is not a yes/no value (use 1/0, ja/nee or true/false)", text));
 }
@@ -246,24 +250,21 @@ std::string RecordBuilder::LeftOut(const Fields& f) {
   return out;
 }
 
-void RecordBuilder::KeyValues(std::string_view kind, const Fields& f,
-                              std::vector<std::string>* out) {
-  out->clear();
+template <typename Key>
+void RecordBuilder::ForEachKey(std::string_view kind, const Fields& f, Key key) {
   if (kind == kMatchKeyBsn) {
-    if (f.bsn) out->push_back(*f.bsn);
+    if (f.bsn) key({*f.bsn});
   } else if (kind == kMatchKeyBirthPostcodeHouse) {
-    if (f.birth && f.postcode && f.house) {
-      out->push_back(absl::StrCat(*f.birth, "|", *f.postcode, "|", *f.house));
-    }
+    if (f.birth && f.postcode && f.house) key({*f.birth, *f.postcode, *f.house});
   } else if (f.surname) {
     for (const SurnamePart& part : *f.surname) {
       if (kind == kMatchKeySurnameBirthPostcode && f.birth && f.postcode) {
-        out->push_back(absl::StrCat(part.name, "|", *f.birth, "|", *f.postcode));
+        key({part.name, *f.birth, *f.postcode});
       } else if (kind == kMatchKeyInitialSurnameBirth && f.initial && f.birth) {
-        out->push_back(absl::StrCat(*f.initial, "|", part.name, "|", *f.birth));
+        key({*f.initial, part.name, *f.birth});
       } else if (kind == kMatchKeyInitialSurnamePostcodeHouse && f.initial && f.postcode &&
                  f.house) {
-        out->push_back(absl::StrCat(*f.initial, "|", part.name, "|", *f.postcode, "|", *f.house));
+        key({*f.initial, part.name, *f.postcode, *f.house});
       }
     }
   }
@@ -327,20 +328,21 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
         fmt::format("row has {} fields, the header has {}", row.size, header_size_));
   }
   const Fields fields = ParseFields(row);
-  std::vector<std::string> values;
   for (uint32_t k = 0; k < kinds_.size(); ++k) {
-    KeyValues(kinds_[k], fields, &values);
-    if (values.empty() && k == 0 && is_register_) {
+    bool formed = false;
+    ForEachKey(kinds_[k], fields, [&](std::initializer_list<std::string_view> values) {
+      const MatchKey key = keyer_->Compute(
+          kinds_[k], std::span<const std::string_view>(values.begin(), values.size()));
+      v1::MatchKeyEntry* entry = out->add_keys();
+      entry->set_kind(k);
+      entry->set_key(key.data(), key.size());
+      formed = true;
+    });
+    if (!formed && k == 0 && is_register_) {
       return absl::InvalidArgumentError(fmt::format(
           "the fields of {} ({}) are empty or invalid ({}); the population register identifies "
           "every person by it: correct the row in the export",
           kinds_[0], fmt::join(FieldsOf(kinds_[0]), ", "), LeftOut(fields)));
-    }
-    for (const std::string& value : values) {
-      const MatchKey key = keyer_->Compute(kinds_[k], value);
-      v1::MatchKeyEntry* entry = out->add_keys();
-      entry->set_kind(k);
-      entry->set_key(key.data(), key.size());
     }
   }
   const bool comparable = bloom_ != nullptr && AddFuzzy(fields, out);
@@ -357,8 +359,8 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
         LeftOut(fields)));
   }
   if (is_register_ && fields.postcode && fields.house) {
-    const MatchKey household =
-        keyer_->Compute(kHouseholdKind, absl::StrCat(*fields.postcode, "|", *fields.house));
+    const std::string_view address[] = {*fields.postcode, *fields.house};
+    const MatchKey household = keyer_->Compute(kHouseholdKind, address);
     out->set_household(household.data(), household.size());
   }
   if (is_register_) {

@@ -100,9 +100,10 @@ class RecordBuilder {
   // What `f` leaves out and why, for a reject's message: "column <header>: <why>; ...; left
   // empty: <header>, ...".
   static std::string LeftOut(const Fields& f);
-  // Appends the normalized values a key of `kind` is computed over (none when a field is
-  // absent, several for a surname with several parts).
-  static void KeyValues(std::string_view kind, const Fields& f, std::vector<std::string>* out);
+  // Calls key(values) for each match key of `kind` that `f` forms, with the normalized values it
+  // is computed over (none when a field is absent, one per part of a surname with several).
+  template <typename Key>
+  static void ForEachKey(std::string_view kind, const Fields& f, Key key);
   // The Bloom filter of the fuzzy pass; whether the hub can compare it (IsComparable).
   bool AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const;
 

@@ -384,6 +384,29 @@ TEST_F(RecordBuilderTest, HeaderWithoutAConfiguredColumnIsExplained) {
   EXPECT_NE(b.status().message().find("no column 'achternaam'"), std::string::npos) << b.status();
 }
 
+TEST_F(RecordBuilderTest, AFlagIsYesOrNoInAnyCaseAndAnythingElseRejectsTheRow) {
+  auto b = Builder(header_);
+  const auto flag = [&](std::string value) -> absl::StatusOr<uint32_t> {
+    v1::PseudonymRecord r;
+    auto built = b->Build(Row({"123456782", "Jan", "Jansen", "12-02-1980", "5401 ab", "12",
+                               "bu99990101", std::move(value), ""}),
+                          &r);
+    if (!built.ok()) return built.status();
+    return r.attribute_values(0);
+  };
+  for (const char* yes : {"1", "ja", "JA", " Ja ", "j", "true", "TRUE", "yes", "Y"}) {
+    EXPECT_EQ(flag(yes).value_or(9), 1u) << yes;
+  }
+  for (const char* no : {"0", "nee", "Nee", "N", "false", "False", "no", " NO "}) {
+    EXPECT_EQ(flag(no).value_or(9), 0u) << no;
+  }
+  for (const char* neither : {"soms", "jaa", "", "2", "nej", "yes please"}) {
+    const auto got = flag(neither);
+    ASSERT_FALSE(got.ok()) << neither;
+    EXPECT_NE(got.status().message().find("column jeugdzorg"), std::string::npos) << got.status();
+  }
+}
+
 TEST_F(RecordBuilderTest, AttributeTheManifestDoesNotAllowIsRefused) {
   project_.config.attributes["debts"] = "notes";
   CsvRow header{1, header_, header_.size(), ""};
