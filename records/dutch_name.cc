@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "records/text_normalize.h"
 
@@ -23,36 +24,25 @@ bool IsPrefixWord(std::string_view w) {
 }
 
 // Splits on ASCII white space.
-std::vector<std::string> Words(std::string_view text) {
-  std::vector<std::string> words;
-  std::string current;
-  for (char c : text) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
-      if (!current.empty()) words.push_back(std::move(current));
-      current.clear();
-    } else {
-      current.push_back(c);
+absl::InlinedVector<std::string_view, 8> Words(std::string_view text) {
+  absl::InlinedVector<std::string_view, 8> words;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || absl::ascii_isspace(static_cast<unsigned char>(text[i]))) {
+      if (i > start) words.push_back(text.substr(start, i - start));
+      start = i + 1;
     }
   }
-  if (!current.empty()) words.push_back(std::move(current));
   return words;
 }
 
-// Splits a surname into its parts on the separators of double and married names.
-std::vector<std::string> SplitParts(std::string_view surname) {
+// The surname in lower case with the separators of double and married names made '-'.
+std::string WithPartsApart(std::string_view surname) {
   std::string s = absl::AsciiStrToLower(std::string(surname));
   for (std::string_view sep : {" e/v ", " ev ", " geb. ", " geb ", " x "}) {
     for (size_t at; (at = s.find(sep)) != std::string::npos;) s.replace(at, sep.size(), "-");
   }
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '-') {
-      parts.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
+  return s;
 }
 
 // The first letter (a whole UTF-8 sequence) of folded, non-empty text.
@@ -67,26 +57,30 @@ std::string FirstLetter(const std::string& folded) {
 absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
                                                       std::string_view prefix_column) {
   std::vector<SurnamePart> out;
-  std::vector<std::string> parts = SplitParts(surname);
-  for (size_t p = 0; p < parts.size(); ++p) {
-    std::string text = parts[p];
-    std::string trailing_prefix;
-    if (const size_t comma = text.find(','); comma != std::string::npos) {  // "Vries, de"
+  const std::string all = WithPartsApart(surname);
+  for (size_t start = 0, p = 0; start <= all.size(); ++p) {
+    const size_t end = std::min(all.find('-', start), all.size());
+    std::string_view text = std::string_view(all).substr(start, end - start);
+    start = end + 1;
+    std::string_view trailing_prefix;
+    if (const size_t comma = text.find(','); comma != std::string_view::npos) {  // "Vries, de"
       trailing_prefix = text.substr(comma + 1);
-      text.resize(comma);
+      text = text.substr(0, comma);
     }
-    std::vector<std::string> words = Words(text);
+    const absl::InlinedVector<std::string_view, 8> words = Words(text);
     size_t first_name_word = 0;
-    std::string prefix_text =
-        p == 0 ? std::string(prefix_column) + " " + trailing_prefix : trailing_prefix;
     while (first_name_word + 1 < words.size() && IsPrefixWord(words[first_name_word])) {
-      prefix_text += " " + words[first_name_word++];
+      ++first_name_word;
     }
-    std::string rest;
-    for (size_t w = first_name_word; w < words.size(); ++w) rest += words[w] + " ";
-    auto name = FoldName(rest);
+    // Folding drops the white space between the words.
+    auto name = FoldName(words.empty() ? std::string_view()
+                                       : text.substr(static_cast<size_t>(
+                                             words[first_name_word].data() - text.data())));
     if (!name.ok()) return name.status();
     if (name->empty()) continue;  // "Jansen-" or a stray separator
+    std::string prefix_text = p == 0 ? std::string(prefix_column) : std::string();
+    (prefix_text += ' ') += trailing_prefix;
+    for (size_t w = 0; w < first_name_word; ++w) (prefix_text += ' ') += words[w];
     auto prefix = FoldName(prefix_text);
     if (!prefix.ok()) return prefix.status();
     out.push_back({std::move(*prefix), std::move(*name)});
