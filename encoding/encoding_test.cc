@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <array>
+#include <string>
+#include <vector>
 
 #include "encoding/hex.h"
 #include "encoding/hmac_sha256.h"
@@ -39,6 +43,31 @@ TEST(HmacSha256Test, PrefixedEqualsOneShotOverTheWholeMessage) {
   const std::string whole = "prefix|kind|value";
   EXPECT_EQ(mac->Compute({"kind|", "value"}),
             HmacSha256(key, {reinterpret_cast<const uint8_t*>(whole.data()), whole.size()}));
+}
+
+// Against OpenSSL's own HMAC, for every split of the message between prefix and parts around
+// the block boundaries: within one padded block, two, and longer (the streaming path).
+TEST(HmacSha256Test, EqualsOpenSslsHmacForEveryLengthAroundTheBlocks) {
+  std::string message;
+  for (int i = 0; i < 300; ++i) message.push_back(static_cast<char>(i * 37 + 11));
+  for (size_t key_size : {16, 32, 64, 100}) {
+    std::vector<uint8_t> key(key_size);
+    for (size_t i = 0; i < key_size; ++i) key[i] = static_cast<uint8_t>(i * 13 + 5);
+    for (size_t prefix = 0; prefix <= 140; prefix += 7) {
+      auto mac = PrefixedHmacSha256::Create(key, std::string_view(message).substr(0, prefix));
+      for (size_t length = prefix; length <= 300; ++length) {
+        unsigned int size = 0;
+        Sha256Digest want;
+        HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const uint8_t*>(message.data()), length, want.data(), &size);
+        ASSERT_EQ(size, want.size());
+        const std::string_view rest = std::string_view(message).substr(prefix, length - prefix);
+        const size_t half = rest.size() / 2;
+        ASSERT_EQ(mac->Compute({rest.substr(0, half), rest.substr(half)}), want)
+            << "key " << key_size << ", prefix " << prefix << ", message " << length;
+      }
+    }
+  }
 }
 
 TEST(JsonTest, ParseErrorsAreStatusesNamingTheSource) {
