@@ -150,25 +150,31 @@ class BigramBits {
 
 // The birth date's salt: an ISO date with its month and day in ascending order, so that a date
 // with day and month swapped (a common error) keeps its salt; other values as they are.
-std::string BirthDateSalt(std::string_view date) {
-  std::string salt(date);
-  if (salt.size() == 10 && salt[4] == '-' && salt[7] == '-' && salt.substr(8, 2) < salt.substr(5, 2)) {
-    std::swap_ranges(salt.begin() + 5, salt.begin() + 7, salt.begin() + 8);
+// Appended to `salt`.
+void AppendBirthDateSalt(std::string_view date, std::string* salt) {
+  const size_t at = salt->size();
+  salt->append(date);
+  const std::string_view iso = std::string_view(*salt).substr(at);
+  if (iso.size() == 10 && iso[4] == '-' && iso[7] == '-' && iso.substr(8, 2) < iso.substr(5, 2)) {
+    std::swap_ranges(salt->begin() + at + 5, salt->begin() + at + 7, salt->begin() + at + 8);
   }
-  return salt;
 }
 
 // The postcode's part of the address salt, or the house number's (its number, before any
 // "-addition"): its digits in ascending order, then the rest, so that two digits typed the wrong
 // way round ("5401"/"5410", "161"/"116") keep the salt. An addition is kept as it is: "12-4" and
-// "14-2" are two homes.
-std::string DigitsSorted(std::string_view text) {
-  const size_t addition = std::min(text.find('-'), text.size());
-  std::string digits, rest;
-  for (char c : text.substr(0, addition)) ((c >= '0' && c <= '9') ? digits : rest) += c;
-  rest += text.substr(addition);
-  std::sort(digits.begin(), digits.end());
-  return digits + rest;
+// "14-2" are two homes. Appended to `salt`.
+void AppendDigitsSorted(std::string_view text, std::string* salt) {
+  const size_t addition = std::min(text.find('-'), text.size()), at = salt->size();
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (char c : text.substr(0, addition)) {
+    if (is_digit(c)) salt->push_back(c);
+  }
+  std::sort(salt->begin() + static_cast<ptrdiff_t>(at), salt->end());
+  for (char c : text.substr(0, addition)) {
+    if (!is_digit(c)) salt->push_back(c);
+  }
+  salt->append(text.substr(addition));
 }
 
 }  // namespace
@@ -230,12 +236,16 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
   // The record's salt values, each after a letter of its own ("" when it lacks one).
   std::string salts[kSalts];
   if (!value_of(birth_date_).empty()) {
-    salts[static_cast<size_t>(Salt::kBirthDate)] = "d" + BirthDateSalt(value_of(birth_date_));
+    std::string& salt = salts[static_cast<size_t>(Salt::kBirthDate)];
+    salt = "d";
+    AppendBirthDateSalt(value_of(birth_date_), &salt);
   }
   if (!value_of(postcode_).empty() && !value_of(house_number_).empty()) {
-    ((salts[static_cast<size_t>(Salt::kAddress)] = "a") += DigitsSorted(value_of(postcode_))) +=
-        '\0';
-    salts[static_cast<size_t>(Salt::kAddress)] += DigitsSorted(value_of(house_number_));
+    std::string& salt = salts[static_cast<size_t>(Salt::kAddress)];
+    salt = "a";
+    AppendDigitsSorted(value_of(postcode_), &salt);
+    salt += '\0';
+    AppendDigitsSorted(value_of(house_number_), &salt);
   }
   // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast
   // on inputs of two bytes. A segment's key is that PRF, under the field key, of the salt.

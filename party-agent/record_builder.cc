@@ -282,7 +282,7 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
                      : v->has_value() ? std::string_view(**v)
                                       : std::string_view());
   }
-  std::vector<uint64_t> filter(bloom_->words());
+  absl::InlinedVector<uint64_t, 32> filter(bloom_->words());  // 2,048 bits without allocating
   bloom_->Encode(values, filter);
   out->set_bloom(reinterpret_cast<const char*>(filter.data()), filter.size() * sizeof(uint64_t));
   return IsComparable(bloom_settings_, filter);
