@@ -23,8 +23,7 @@ inline constexpr int kMaxGatheredWords = 4;
 
 // The bits that bigram i (hashed as HashBigramsAtOnce does, to h1 and h2) sets in a segment of
 // `words` 64-bit words, 1 to kMaxGatheredWords, in out[i][0 .. words): k[i] positions, the j-th
-// h1 + j * (h2 | 1) mapped onto [0, 64 * words) by multiplication, (x * 64 * words) >> 64 (with
-// 128-bit products).
+// x = h1 + j * (h2 | 1) (modulo 2^64) mapped onto [0, 64 * words) as floor(x * 64 * words / 2^64).
 void BigramBitsAtOnce(const uint64_t (*keys)[2], const uint8_t (*messages)[2], const int* k,
                       int words, uint64_t (*out)[kMaxGatheredWords]);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -98,7 +99,10 @@ class BigramBits {
   // `segment_words` words per segment, from `filter`.
   BigramBits(uint64_t* filter, size_t segment_words)
       : filter_(filter), segment_words_(segment_words) {}
-  ~BigramBits() { sodium_memzero(keys_, sizeof keys_); }
+  ~BigramBits() {
+    assert(pending_ == 0 && "Flush the bigrams added");
+    sodium_memzero(keys_, sizeof keys_);
+  }
 
   // Adds the bigrams of `value` padded with '_' on both sides, to set k bits each in segment
   // `segment` (at `filter` + `segment` * segment_words) under the 16-byte SipHash key `key`.

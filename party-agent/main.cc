@@ -13,11 +13,13 @@
 #include "party-agent/run_summary.h"
 
 int main(int argc, char** argv) {
-  // A batch is a few megabytes, built while the ones before are in flight: kept in the heap
-  // when freed, the next one reuses their memory instead of mapping, faulting in and zeroing
-  // fresh pages (a tenth of the agent's time).
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // A batch is a few megabytes (at most 25 at the largest batch_size), built while the ones
+  // before are in flight: kept in the heap when freed, the next one reuses their memory instead
+  // of mapping, faulting in and zeroing fresh pages (a tenth of the agent's time). 32 MiB is the
+  // largest threshold every glibc accepts.
+  if (mallopt(M_MMAP_THRESHOLD, 32 << 20) == 0 || mallopt(M_TRIM_THRESHOLD, 128 << 20) == 0) {
+    spdlog::warn("the C library keeps no freed batch in the heap (mallopt refused): slower");
+  }
   CLI::App app{
       "stapel-agent: read a party's CSV export, validate and pseudonymize it on premises "
       "(HMAC match keys under the linkage secret), and send it in signed batches to the "

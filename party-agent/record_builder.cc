@@ -297,6 +297,11 @@ void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
   // Fewer rows than this per thread are not worth a thread.
   constexpr size_t kMinRowsPerThread = 256;
   const int useful = static_cast<int>(std::max<size_t>(1, rows.size() / kMinRowsPerThread));
+  // Made before any row, so that noting a row that ran out of memory allocates nothing (copying
+  // a status only counts a reference) and cannot throw in its turn.
+  static const absl::Status kOutOfMemory = absl::ResourceExhaustedError(
+      "the agent ran out of memory building this row; run it again with fewer --threads or a "
+      "smaller [input] batch_size");
   std::vector<std::string> runs((rows.size() + kRowsPerRun - 1) / kRowsPerRun);
   ForEachIndex(runs.size(), std::min(std::max(threads, 1), useful), [&](size_t run) {
     thread_local v1::PseudonymRecord record;  // keeps its allocations from row to row
@@ -306,9 +311,9 @@ void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
       try {
         built[i] = Build(rows[i], &record);
         if (built[i].ok()) AppendRecord(record, &out);
-      } catch (const std::exception& e) {  // out of memory: this row is not built
+      } catch (const std::exception&) {  // this row is not built; nothing here throws
         out.resize(before);
-        built[i] = absl::ResourceExhaustedError(e.what());
+        built[i] = kOutOfMemory;
       }
     }
     return absl::OkStatus();
