@@ -118,9 +118,11 @@ void BigramBitsAtOnce(const uint64_t (*keys)[2], const uint8_t (*messages)[2], c
     case 3:
       Gather<3>(first, second, k, out);
       break;
-    default:
+    case 4:
       Gather<4>(first, second, k, out);
       break;
+    default:
+      assert(false && "words must be 1 to kMaxGatheredWords");
   }
 }
 

@@ -54,7 +54,7 @@ absl::StatusOr<std::unique_ptr<MatchKeyer>> MatchKeyer::Create(const SecretBytes
 }
 
 MatchKey MatchKeyer::Compute(std::string_view kind, std::string_view normalized_value) const {
-  return mac_->Compute({kind, std::string_view(&kSeparator, 1), normalized_value});
+  return Compute(kind, std::span<const std::string_view>(&normalized_value, 1));
 }
 
 MatchKey MatchKeyer::Compute(std::string_view kind,

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <google/protobuf/io/coded_stream.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +17,7 @@
 #include "ledger/log_format.h"
 #include "ledger/log_reader.h"
 #include "party-agent/batch_pipeline.h"
+#include "party-agent/field_head.h"
 #include "party-agent/record_builder.h"
 #include "records/csv_reader.h"
 
@@ -199,7 +199,6 @@ struct Agent::Submission {
   // The batch being filled, as the bytes it is sent as: its other fields serialized, then its
   // records as the batch's repeated field (RecordBuilder::BuildAll).
   std::string batch;
-  size_t batch_bytes = 0;  // the size of the batch before
   int record_count = 0;
   Sha256Stream sent_digest;  // over every SignedBatch sent, as the hub stores them
 };
@@ -273,17 +272,12 @@ namespace {
 // Updates `digest` with the bytes of `signed_batch` serialized, without writing them out
 // (a batch is megabytes): its two fields, each its tag, length and bytes.
 void UpdateWithSerialized(const v1::SignedBatch& signed_batch, Sha256Stream* digest) {
-  constexpr uint32_t kLengthDelimited = 2;
   for (const auto& [number, bytes] :
-       {std::pair<uint32_t, const std::string*>{v1::SignedBatch::kBatchFieldNumber,
-                                                &signed_batch.batch()},
+       {std::pair<int, const std::string*>{v1::SignedBatch::kBatchFieldNumber,
+                                           &signed_batch.batch()},
         {v1::SignedBatch::kSignatureFieldNumber, &signed_batch.signature()}}) {
     if (bytes->empty()) continue;  // proto3 leaves an empty field out
-    static_assert(v1::SignedBatch::kSignatureFieldNumber < 16, "the tags are one byte");
-    uint8_t head[6] = {static_cast<uint8_t>(number << 3 | kLengthDelimited)};  // + a varint
-    const uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
-        static_cast<uint32_t>(bytes->size()), head + 1);
-    digest->Update(std::span<const uint8_t>(head, end));
+    digest->Update(FieldHead(number, bytes->size()).bytes());
     digest->Update(*bytes);
   }
 }
@@ -302,8 +296,7 @@ void Agent::NewBatch(Submission* run) {
   if (bloom_ != nullptr) batch.set_bloom_layout(BloomLayout(*manifest_.fuzzy));
   for (const auto& k : run->builder->match_key_kinds()) batch.add_match_key_kinds(k);
   for (const auto& a : run->builder->attribute_names()) batch.add_attribute_names(a);
-  run->batch.clear();  // the one before went out with its bytes: room for one as large
-  run->batch.reserve(run->batch_bytes);
+  run->batch.clear();  // the one before went out with its bytes
   batch.AppendToString(&run->batch);
 }
 
@@ -313,7 +306,6 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
   const int records = run->record_count;
   if (records == 0) return absl::OkStatus();
   v1::SignedBatch signed_batch;
-  run->batch_bytes = run->batch.size();
   *signed_batch.mutable_batch() = std::move(run->batch);
   const Ed25519Signature sig =
       signer_->Sign(kBatchSignatureContext, DigestToSign(signed_batch.batch()));

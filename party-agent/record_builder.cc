@@ -2,7 +2,6 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <google/protobuf/io/coded_stream.h>
 
 #include <algorithm>
 #include <ctime>
@@ -11,6 +10,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "parallel/for_each_index.h"
+#include "party-agent/field_head.h"
 #include "records/area_code.h"
 #include "records/birth_date.h"
 #include "records/bsn.h"
@@ -50,13 +50,8 @@ absl::StatusOr<uint32_t> ParseFlag(std::string_view text) {
 // Appends `record` to `batch` as the wire format writes an element of v1::Batch's repeated
 // field `records`: its tag, its length and its bytes.
 void AppendRecord(const v1::PseudonymRecord& record, std::string* batch) {
-  constexpr uint32_t kLengthDelimited = 2;
-  static_assert(v1::Batch::kRecordsFieldNumber < 16, "the tag is one byte");
   const size_t size = record.ByteSizeLong();
-  uint8_t head[6] = {(v1::Batch::kRecordsFieldNumber << 3) | kLengthDelimited};  // + a varint
-  const uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
-      static_cast<uint32_t>(size), head + 1);
-  batch->append(reinterpret_cast<const char*>(head), static_cast<size_t>(end - head));
+  batch->append(FieldHead(v1::Batch::kRecordsFieldNumber, size).bytes());
   const size_t at = batch->size();
   batch->resize(at + size);
   record.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(batch->data() + at));
