@@ -146,6 +146,7 @@ class LinkageRun {
                 std::any_of(own.begin(), own.end(),
                             [&](const MatchKey& k) { return reg->second.contains(k); });
             eval_.reachable_pairs += reachable;
+            if (reachable) reachable_lines_.insert(line);
             if (!reachable && eval_.unreachable_pairs.size() < 100) {
               eval_.unreachable_pairs.emplace_back(line, it->second);
             }
@@ -159,6 +160,12 @@ class LinkageRun {
   // Makes the fuzzy pass's links and returns the evaluation, timed from `start`.
   LinkageEvaluation Finish(std::chrono::steady_clock::time_point start) {
     for (const auto& [line, person] : linker_.FinishSource(&source_stats_)) Judge(line, person);
+    for (size_t line : reachable_lines_) {
+      if (eval_.missed_pairs.size() == 100) break;
+      if (!correct_lines_.contains(line)) {
+        eval_.missed_pairs.emplace_back(line, true_register_line_.at(line));
+      }
+    }
     eval_.fuzzy_comparisons = linker_.fuzzy_comparisons();
     eval_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     eval_.register_records = register_stats_.records;
@@ -182,6 +189,7 @@ class LinkageRun {
     const size_t truth_line = it == true_register_line_.end() ? 0 : it->second;
     if (truth_line == person_line_[person]) {
       ++eval_.correct_links;
+      correct_lines_.insert(line);
     } else if (eval_.wrong_links.size() < 100) {
       eval_.wrong_links.push_back({line, person_line_[person], truth_line});
     }
@@ -217,6 +225,7 @@ class LinkageRun {
   std::map<size_t, absl::flat_hash_set<MatchKey, MatchKeyHash>> register_keys_;  // by line
   Linker linker_;
   std::vector<size_t> person_line_;  // person -> first register line
+  std::set<size_t> reachable_lines_, correct_lines_;  // source lines of true pairs
   RecordView view_;
   LinkStats register_stats_, source_stats_;
   LinkageEvaluation eval_;

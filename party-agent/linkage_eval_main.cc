@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   size_t show_unreachable = 0;
   app.add_option("--show-unreachable", show_unreachable,
                  "List up to this many true pairs that share no key or salt (line numbers)");
+  size_t show_missed = 0;
+  app.add_option("--show-missed", show_missed,
+                 "List up to this many true pairs that share a key or salt but were not linked");
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
   auto reg = stapel::AgentConfig::Load(register_config);
@@ -71,12 +74,14 @@ int main(int argc, char** argv) {
                                w.true_register_line == 0 ? "none" : std::to_string(w.true_register_line));
     }
   }
-  if (show_unreachable > 0 && !e.unreachable_pairs.empty()) {
-    std::cout << "true pairs sharing no key or salt (source line, register line):\n";
-    for (size_t i = 0; i < e.unreachable_pairs.size() && i < show_unreachable; ++i) {
-      std::cout << fmt::format("  {}, {}\n", e.unreachable_pairs[i].first,
-                               e.unreachable_pairs[i].second);
+  const auto show_pairs = [](const char* title, const auto& pairs, size_t most) {
+    if (most == 0 || pairs.empty()) return;
+    std::cout << title << " (source line, register line):\n";
+    for (size_t i = 0; i < pairs.size() && i < most; ++i) {
+      std::cout << fmt::format("  {}, {}\n", pairs[i].first, pairs[i].second);
     }
-  }
+  };
+  show_pairs("true pairs sharing no key or salt", e.unreachable_pairs, show_unreachable);
+  show_pairs("true pairs sharing a key or salt, not linked", e.missed_pairs, show_missed);
   return 0;
 }
