@@ -1,8 +1,35 @@
 #include "linker/fuzzy_linkage.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace stapel {
+
+namespace {
+
+// The share of records whose match is among their candidates, rho, from each record's sum of
+// its candidates' odds (`rivals`): the fixed point of rho = mean(r / (r + 1 - rho)), expectation
+// maximisation of the mixture "the match is one of the candidates, or none of them". Pairs
+// alone weigh their odds against every other person; rho is what lets a record without rivals
+// be as likely as its evidence makes it, and keeps a record whose match is absent (1 - rho)
+// from linking to the only person near it.
+double ShareMatchedAmongCandidates(std::span<const double> rivals) {
+  if (rivals.empty()) return 0;
+  constexpr int kMaxIterations = 200;
+  constexpr double kConverged = 1e-7, kMost = 1 - 1e-6;
+  double rho = 0.5;
+  for (int i = 0; i < kMaxIterations; ++i) {
+    double next = 0;
+    for (double r : rivals) next += r / (r + 1 - rho);
+    next = std::min(next / static_cast<double>(rivals.size()), kMost);
+    const bool converged = std::abs(next - rho) < kConverged;
+    rho = next;
+    if (converged) break;
+  }
+  return rho;
+}
+
+}  // namespace
 
 FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
     : words_(static_cast<size_t>(settings.bits) / 64),
@@ -138,17 +165,30 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     for (const Pair& p : pairs_) candidates[p.pattern] += 1;
     model.Train(candidates, known_,
                 static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
-    // Each pattern's weight and probability, once.
-    absl::flat_hash_map<uint32_t, std::pair<double, double>> scored;
+    // Each pattern's odds of a match (the pair alone, against the prior), once.
+    absl::flat_hash_map<uint32_t, double> odds;
     for (const auto& [pattern, n] : candidates) {
-      scored[pattern] = {model.Weight(pattern), model.Probability(pattern)};
+      odds[pattern] = std::exp2(model.Weight(pattern)) * model.lambda();
     }
-    // The pairs that may link (never one less likely a match than not), best weight first;
-    // ties in a fixed order.
+    // Per record, the odds of its candidates that may still be its match (persons not taken).
+    std::vector<double> rivals(queries_.size(), 0.0);
+    for (const Pair& p : pairs_) {
+      if (!taken.contains(person_[p.slot])) rivals[p.query] += odds.at(p.pattern);
+    }
+    const double none = 1 - ShareMatchedAmongCandidates(rivals);
+    // A pair's match probability given its record's other candidates, a record having one
+    // match at most: its odds against its rivals' and the chance that the record's match is
+    // none of them.
+    const auto probability_of = [&](const Pair& p) {
+      return odds.at(p.pattern) / (rivals[p.query] + none);
+    };
+    // The pairs that may link (never one less likely a match than not), likeliest first; ties
+    // in a fixed order.
     std::vector<std::pair<double, size_t>> order;
     for (size_t i = 0; i < pairs_.size(); ++i) {
-      const auto& [weight, probability] = scored.at(pairs_[i].pattern);
-      if (probability >= 0.5) order.emplace_back(weight, i);
+      if (taken.contains(person_[pairs_[i].slot])) continue;
+      const double probability = probability_of(pairs_[i]);
+      if (probability >= 0.5) order.emplace_back(probability, i);
     }
     std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first > b.first;
@@ -157,14 +197,10 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     });
     absl::flat_hash_set<uint32_t> used_queries, used_persons;
     double right = 0;
-    for (const auto& [weight, i] : order) {
+    for (const auto& [probability, i] : order) {
       const Pair& p = pairs_[i];
       const uint32_t person = person_[p.slot];
-      const double probability = scored.at(p.pattern).second;
-      if (taken.contains(person) || used_persons.contains(person) ||
-          used_queries.contains(p.query)) {
-        continue;
-      }
+      if (used_persons.contains(person) || used_queries.contains(p.query)) continue;
       // Probabilities only fall from here on, so the mean only falls too.
       if (right + probability < precision_ * static_cast<double>(out.size() + 1)) break;
       used_queries.insert(p.query);
@@ -173,13 +209,9 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
       out.push_back({queries_[p.query], person, static_cast<float>(probability)});
     }
     if (estimate != nullptr) {
-      // Each record has at most one match: its expected matches are capped at 1.
-      std::vector<double> expected(queries_.size(), 0.0);
-      for (const Pair& p : pairs_) {
-        if (!taken.contains(person_[p.slot])) expected[p.query] += scored.at(p.pattern).second;
-      }
+      // A record's chance that its match is among its candidates.
       double matches = 0;
-      for (double e : expected) matches += std::min(1.0, e);
+      for (double r : rivals) matches += r / (r + none);
       *estimate = {.expected_right = right,
                    .expected_missed = std::max(0.0, matches - right)};
     }

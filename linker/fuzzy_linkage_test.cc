@@ -203,6 +203,30 @@ TEST_F(FuzzyMatcherTest, AnUnregisteredMemberOfARegisteredHouseholdIsNotLinkedTo
   EXPECT_LE(wrong, 6) << "the unregistered members link to no one";
 }
 
+TEST_F(FuzzyMatcherTest, ARecordThatFitsTwoPersonsEquallyLinksToNeitherAndOneThatFitsOneLinks) {
+  std::mt19937_64 rng(15);
+  std::vector<Record> persons = Register(rng, 3000);
+  // Persons 0 and 1 are twins: everything the same but the given name.
+  persons[1] = persons[0];
+  persons[1].values[0] = persons[0].values[0] == "jan" ? "piet" : "jan";
+  FuzzyMatcher m(kFuzzySettings);
+  for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, Encode(persons[p]));
+  // Records of 200 other persons with an error each, for the model to learn from.
+  for (uint64_t q = 2; q < 202; ++q) m.AddQuery(q, Encode(Corrupt(rng, persons[q], 1)));
+  // Without a given name, record 1000 fits either twin, and record 1001 fits person 500.
+  Record twin = persons[0], single = persons[500];
+  twin.values[0].clear();
+  single.values[0].clear();
+  m.AddQuery(1000, Encode(twin));
+  m.AddQuery(1001, Encode(single));
+  std::map<uint64_t, FuzzyMatch> linked;
+  for (const FuzzyMatch& l : m.Assign({})) linked.emplace(l.query, l);
+  EXPECT_FALSE(linked.contains(1000)) << "linked to person " << linked.at(1000).person;
+  ASSERT_TRUE(linked.contains(1001));
+  EXPECT_EQ(linked.at(1001).person, 500u);
+  EXPECT_GT(linked.at(1001).probability, 0.9);
+}
+
 TEST_F(FuzzyMatcherTest, PersonsMeetThroughASharedSaltAndTakenOnesAreSkipped) {
   const std::vector<Record> persons = {{{"jan", "jansen", "1950-01-01", "1000AB", "1"}},
                                        {{"piet", "bakker", "1961-12-22", "2000CD", "12"}},
