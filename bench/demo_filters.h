@@ -9,11 +9,12 @@
 namespace stapel {
 
 inline BloomSettings DemoFilters() {
-  return BloomSettings{.bits = 1536,
+  return BloomSettings{.bits = 1664,
                        .hashes = 8,
                        .fields = {{"first_names", 1.0},
                                   {"surname", 1.0},
                                   {"birth_date", 1.0},
+                                  {"birth_year", 1.0},
                                   {"postcode", 1.0},
                                   {"house_number", 2.0}}};
 }

@@ -40,7 +40,8 @@
 namespace stapel {
 
 struct BloomField {
-  // first_names, surname, birth_date, postcode, house_number, street, place, sex, initials
+  // first_names, surname, birth_date, birth_year (part of the birth date's salt, like the date),
+  // postcode, house_number, street, place, sex, initials
   std::string name;
   double weight = 1;  // hash functions per bigram = round(hashes * weight)
 };
@@ -52,7 +53,7 @@ inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress};
 
 // Whether field `name` is part of the salt's value (then it has no segment under it).
 inline bool IsPartOf(std::string_view name, Salt salt) {
-  return salt == Salt::kBirthDate ? name == "birth_date"
+  return salt == Salt::kBirthDate ? name == "birth_date" || name == "birth_year"
                                   : name == "postcode" || name == "house_number";
 }
 

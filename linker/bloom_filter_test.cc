@@ -8,6 +8,7 @@
 #include <string>
 
 #include "encoding/sha256.h"
+#include "linker/field_comparison.h"
 
 namespace stapel {
 namespace {
@@ -103,6 +104,40 @@ TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeAndHouseNumberDigi
   EXPECT_NE(tag("5401AB", "12-4"), tag("5401AB", "14-2"));  // an addition is another home
   EXPECT_NE(tag("5401AB", "3"), tag("5401AC", "3"));
   EXPECT_NE(tag("5401AB", "3"), tag("5401AB", "4"));
+}
+
+TEST(BloomFilterTest, TheBirthYearIsComparedOnItsOwnOnlyWhereTheDatesDiffer) {
+  const BloomSettings s{.bits = 1600,
+                        .hashes = 10,
+                        .fields = {{"first_names", 1},
+                                   {"surname", 1},
+                                   {"birth_date", 1},
+                                   {"birth_year", 1},
+                                   {"postcode", 1},
+                                   {"house_number", 1}}};
+  auto e = *BloomEncoder::Create(SecretBytes::Random(32), "p", s);
+  const FieldComparator c(s);
+  constexpr size_t kDate = 2, kYear = 3;
+  // Four residents of one address: a date written wrong that keeps its year, the same day, a
+  // sibling born two months later the same year, a parent.
+  const auto at_home = [&](std::string date, std::string year) {
+    return Encode(*e, {"jan", "jansen", date, year, "5401AB", "3"});
+  };
+  const auto a = at_home("", "1982"), same = at_home("1982-06-09", "1982"),
+             sibling = at_home("1982-08-21", "1982"), parent = at_home("1950-03-02", "1950");
+  const auto levels = [&](const auto& x, const auto& y) {
+    const uint32_t p = c.Compare(x.data(), y.data());
+    return std::pair(FieldComparator::LevelOf(p, kDate), FieldComparator::LevelOf(p, kYear));
+  };
+  EXPECT_EQ(FieldComparator::SharedSalt(a.data(), same.data()), Salt::kAddress);
+  EXPECT_EQ(levels(a, same), std::pair(Level::kMissing, Level::kExact));
+  EXPECT_EQ(levels(a, parent).second, Level::kDifferent);
+  EXPECT_EQ(levels(same, sibling).second, Level::kExact);
+  EXPECT_NE(levels(same, sibling).first, Level::kExact);
+  // Equal dates share the birth date's salt, whose fields the date and the year both are.
+  const auto moved = Encode(*e, {"jan", "jansen", "1982-06-09", "1982", "", ""});
+  EXPECT_EQ(FieldComparator::SharedSalt(same.data(), moved.data()), Salt::kBirthDate);
+  EXPECT_EQ(levels(same, moved), std::pair(Level::kExact, Level::kExact));
 }
 
 TEST(BloomFilterTest, FiltersAreKeyedBySecretAndProject) {

@@ -141,6 +141,7 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
       const std::string& n = f.name;
       b->bloom_values_.push_back(n == kFieldFirstNames    ? &Fields::first
                                  : n == kFieldBirthDate   ? &Fields::birth
+                                 : n == "birth_year"      ? &Fields::birth_year
                                  : n == kFieldPostcode    ? &Fields::postcode
                                  : n == kFieldHouseNumber ? &Fields::house
                                  : n == kFieldStreet      ? &Fields::street
@@ -211,7 +212,14 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
          ParseSurname(*v, !cols.surname_prefix ? "" : Trim(row.fields[cols.surname_prefix->index])),
          &f.surname);
   }
-  if (auto v = text(cols.birth_date)) keep(cols.birth_date, BirthDate(*v), &f.birth);
+  if (auto v = text(cols.birth_date)) {
+    keep(cols.birth_date, BirthDate(*v), &f.birth);
+    if (f.birth) {
+      f.birth_year = f.birth->substr(0, 4);
+    } else if (auto written = ReadDate(*v); written.ok() && IsBirthYear(written->year)) {
+      f.birth_year = written->Iso().substr(0, 4);
+    }
+  }
   if (auto v = text(cols.postcode)) keep(cols.postcode, NormalizePostcode(*v), &f.postcode);
   if (auto v = text(cols.house_number)) {
     auto house = ParseHouseNumber(*v);

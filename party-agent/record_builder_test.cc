@@ -316,6 +316,43 @@ TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
             kIncomplete);
 }
 
+TEST_F(RecordBuilderTest, TheBirthYearIsEncodedAlsoOfADateWrittenWrongThatKeepsIt) {
+  project_ = MakeTestProject("housing", "");
+  manifest_ = *Manifest::Load(project_.config.manifest);
+  const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
+  manifest_.fuzzy = BloomSettings{.bits = 1536,
+                                  .hashes = 8,
+                                  .fields = {{"first_names", 1},
+                                             {"surname", 1},
+                                             {"birth_date", 1},
+                                             {"birth_year", 1},
+                                             {"postcode", 1},
+                                             {"house_number", 1}}};
+  auto text = ReadPrivateFile(project_.config.linkage_secret);
+  auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);
+  CsvRow header{
+      1, {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"}, 6, ""};
+  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
+  ASSERT_TRUE(b.ok()) << b.status();
+  const auto filter_of = [&](const std::string& date,
+                             const absl::StatusOr<RecordBuilder::Completeness>& expected) {
+    v1::PseudonymRecord r;
+    EXPECT_EQ((*b)->Build(Row({"Jan", "Jansen", date, "5401AB", "3", "nee"}), &r), expected)
+        << date;
+    return r.bloom();
+  };
+  const auto encoded = [&](const std::string& date, const std::string& year) {
+    std::vector<uint64_t> f(bloom->words());
+    bloom->Encode(std::vector<std::string>{"jan", "jansen", date, year, "5401AB", "3"}, f);
+    return std::string(reinterpret_cast<const char*>(f.data()), f.size() * sizeof(uint64_t));
+  };
+  EXPECT_EQ(filter_of("12-02-1980", kComplete), encoded("1980-02-12", "1980"));
+  // An impossible date is left out (no salt, no key); its year still tells.
+  EXPECT_EQ(filter_of("31-04-1950", kIncomplete), encoded("", "1950"));
+  EXPECT_EQ(filter_of("12-04-1690", kIncomplete), encoded("", ""));  // no year either
+  EXPECT_EQ(filter_of("gisteren", kIncomplete), encoded("", ""));
+}
+
 TEST_F(RecordBuilderTest, SurvivesHostileInputs) {
   auto b = Builder(header_);
   v1::PseudonymRecord r;

@@ -239,8 +239,8 @@ absl::Status ReadFuzzyWeights(const Reader& r, const toml::table& fuzzy, BloomSe
   }
   for (const auto& [name, weight] : *weights) {  // toml++ keeps keys in name order
     static constexpr std::string_view kFuzzyFields[] = {
-        "birth_date", "first_names", "house_number", "initials", "place",
-        "postcode",   "sex",         "street",       "surname"};
+        "birth_date", "birth_year", "first_names", "house_number", "initials",
+        "place",      "postcode",   "sex",         "street",       "surname"};
     if (std::find(std::begin(kFuzzyFields), std::end(kFuzzyFields), name.str()) ==
         std::end(kFuzzyFields)) {
       return r.Error("fuzzy.weights", fmt::format("'{}' is not a field (use {})", name.str(),

@@ -67,7 +67,7 @@ int DutchMonth(std::string_view name) {
 }
 
 absl::StatusOr<Date> Checked(std::string_view text, int y, int m, int d) {
-  if (y < 1880 || y > 2100) {
+  if (!IsBirthYear(y)) {
     return absl::InvalidArgumentError(
         fmt::format("date '{}' has year {} outside 1880..2100", text, y));
   }
@@ -96,7 +96,7 @@ std::string Date::Iso() const {
   return iso;
 }
 
-absl::StatusOr<Date> ParseDate(std::string_view raw) {
+absl::StatusOr<Date> ReadDate(std::string_view raw) {
   const std::string_view text = Trim(raw);
   if (text.empty()) return absl::InvalidArgumentError("date is empty");
   int y = 0, m = 0, d = 0;
@@ -104,7 +104,7 @@ absl::StatusOr<Date> ParseDate(std::string_view raw) {
     ParseNumber(text.substr(0, 4), 4, &y);
     ParseNumber(text.substr(4, 2), 2, &m);
     ParseNumber(text.substr(6, 2), 2, &d);
-    return Checked(text, y, m, d);
+    return Date{y, m, d};
   }
   for (char sep : {'-', '/', '.'}) {
     std::vector<std::string_view> parts = Split(text, sep, false);
@@ -112,13 +112,13 @@ absl::StatusOr<Date> ParseDate(std::string_view raw) {
     if (parts[0].size() == 4) {  // ISO order
       if (sep == '-' && ParseNumber(parts[0], 4, &y) && ParseNumber(parts[1], 2, &m) &&
           ParseNumber(parts[2], 2, &d)) {
-        return Checked(text, y, m, d);
+        return Date{y, m, d};
       }
       return Unrecognized(text);
     }
     if (ParseNumber(parts[0], 2, &d) && ParseNumber(parts[1], 2, &m) && parts[2].size() == 4 &&
         ParseNumber(parts[2], 4, &y)) {
-      return Checked(text, y, m, d);
+      return Date{y, m, d};
     }
     return Unrecognized(text);
   }
@@ -129,9 +129,17 @@ absl::StatusOr<Date> ParseDate(std::string_view raw) {
     if (m == 0) {
       return absl::InvalidArgumentError(fmt::format("date '{}' has an unknown month name", text));
     }
-    return Checked(text, y, m, d);
+    return Date{y, m, d};
   }
   return Unrecognized(text);
 }
+
+absl::StatusOr<Date> ParseDate(std::string_view raw) {
+  const absl::StatusOr<Date> written = ReadDate(raw);
+  if (!written.ok()) return written.status();
+  return Checked(Trim(raw), written->year, written->month, written->day);
+}
+
+bool IsBirthYear(int year) { return year >= 1880 && year <= 2100; }
 
 }  // namespace stapel

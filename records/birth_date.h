@@ -27,6 +27,14 @@ struct Date {
 // that do not exist (31-02-1980).
 absl::StatusOr<Date> ParseDate(std::string_view text);
 
+// The numbers of a date in one of ParseDate's layouts as written, whether or not they make a
+// date ("31-04-1950", "00-27-2004", "15-13-1939"): a mistyped date may still hold its year.
+// INVALID_ARGUMENT when the text is in none of the layouts.
+absl::StatusOr<Date> ReadDate(std::string_view text);
+
+// Whether `year` is one ParseDate accepts (1880..2100).
+bool IsBirthYear(int year);
+
 }  // namespace stapel
 
 #endif  // STAPEL_RECORDS_BIRTH_DATE_H_

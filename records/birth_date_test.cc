@@ -36,5 +36,18 @@ TEST(ParseDateTest, RejectsOtherShapesWithAReason) {
   }
 }
 
+TEST(ReadDateTest, KeepsTheNumbersOfADateWrittenWrongAsWritten) {
+  EXPECT_EQ(*ReadDate("31-04-1950"), (Date{1950, 4, 31}));
+  EXPECT_EQ(*ReadDate("00-27-2004"), (Date{2004, 27, 0}));
+  EXPECT_EQ(*ReadDate("19671081"), (Date{1967, 10, 81}));
+  EXPECT_EQ(ReadDate("12-04-1690")->Iso(), "1690-04-12");
+  EXPECT_FALSE(IsBirthYear(1690));
+  EXPECT_TRUE(IsBirthYear(1950));
+  EXPECT_EQ(*ReadDate("12 februari 1980"), *ParseDate("12 februari 1980"));
+  for (const char* text : {"", "1980", "12-02-80", "12 foo 1980", "yesterday"}) {
+    EXPECT_FALSE(ReadDate(text).ok()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace stapel
