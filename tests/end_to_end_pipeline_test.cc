@@ -254,8 +254,10 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   EXPECT_GE(precision, 0.995) << out;
   // 0.869 while rows with an impossible date were rejected, 0.915 with one Bloom filter over
   // all fields and a Dice threshold, 0.950 with a filter per field and the Fellegi-Sunter model
-  // (0.952 with the filters' own blocks too), 0.950 with the filters salted (bloom_filter.h).
-  EXPECT_GE(recall, 0.94) << out;
+  // (0.952 with the filters' own blocks too), 0.950 with the filters salted (bloom_filter.h),
+  // 0.971 with a move as one event, 0.979 with a pair weighed against its record's other
+  // candidates and the birth year as a field.
+  EXPECT_GE(recall, 0.97) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
