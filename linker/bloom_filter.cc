@@ -25,7 +25,9 @@ std::vector<BloomSegment> BloomSettings::Segments() const {
   std::vector<BloomSegment> out;
   for (size_t f = 0; f < fields.size(); ++f) {
     for (Salt salt : kAllSalts) {
-      if (HasSalt(salt) && !IsPartOf(fields[f].name, salt)) out.push_back({static_cast<int>(f), salt});
+      if (HasSalt(salt) && !IsPartOf(fields[f].name, salt) && !FollowsFrom(fields[f].name, salt)) {
+        out.push_back({static_cast<int>(f), salt});
+      }
     }
   }
   return out;

@@ -40,8 +40,8 @@
 namespace stapel {
 
 struct BloomField {
-  // first_names, surname, birth_date, birth_year (part of the birth date's salt, like the date),
-  // postcode, house_number, street, place, sex, initials
+  // first_names, surname, birth_date, birth_year (FollowsFrom the birth date's salt), postcode,
+  // house_number, street, place, sex, initials
   std::string name;
   double weight = 1;  // hash functions per bigram = round(hashes * weight)
 };
@@ -53,8 +53,15 @@ inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress};
 
 // Whether field `name` is part of the salt's value (then it has no segment under it).
 inline bool IsPartOf(std::string_view name, Salt salt) {
-  return salt == Salt::kBirthDate ? name == "birth_date" || name == "birth_year"
+  return salt == Salt::kBirthDate ? name == "birth_date"
                                   : name == "postcode" || name == "house_number";
+}
+
+// Whether field `name`'s value follows from the salt's (the birth year from the birth date):
+// it has no segment under the salt, and a pair compared under it counts it neither way (the
+// salt's own fields weigh that agreement once).
+inline bool FollowsFrom(std::string_view name, Salt salt) {
+  return salt == Salt::kBirthDate && name == "birth_year";
 }
 
 struct BloomSegment {

@@ -135,9 +135,8 @@ double FellegiSunterModel::Weight(uint32_t pattern) const {
                    Likelihood(within->u, pattern, within->salt_fields));
 }
 
-double FellegiSunterModel::Probability(uint32_t pattern) const {
-  const double odds = std::exp2(Weight(pattern)) * lambda_ / (1 - lambda_);
-  return std::clamp(odds / (1 + odds), kMinProbability, 1 - kMinProbability);
+double FellegiSunterModel::Odds(uint32_t pattern) const {
+  return std::exp2(Weight(pattern)) * lambda_;
 }
 
 int FellegiSunterModel::Train(const PatternCounts& candidate_pairs,

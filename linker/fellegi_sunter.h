@@ -11,8 +11,8 @@
 // comes from expectation maximisation over the candidate pairs (those sharing a salt),
 // semi-supervised by the pairs the deterministic keys linked; it fits its own non-match levels
 // for the candidates. A pattern's match weight is log2 of its Bayes factor m / u (a missing
-// field counts neither way); its match probability takes as prior the share of matches among
-// all pairs of records and persons, which is what the salts' shares are relative to.
+// field counts neither way); its odds of a match take as prior the share of matches among all
+// pairs of records and persons, which is what the salts' shares are relative to.
 // Fields that change together — an address's postcode, house number and street change in a
 // move — have a move in m: a match moved with probability m_moved(), and then its two
 // addresses compare as an unrelated pair's do (u); else field by field as m says. Independent
@@ -54,7 +54,9 @@ class FellegiSunterModel {
             double all_pairs);
 
   double Weight(uint32_t pattern) const;
-  double Probability(uint32_t pattern) const;
+  // The pair's odds of a match: 2^Weight times the prior share of matches among all pairs
+  // (lambda). Its match probability depends on its record's other candidates (fuzzy_linkage.h).
+  double Odds(uint32_t pattern) const;
   double lambda() const { return lambda_; }  // the prior share of matches among all pairs
   double candidate_matches() const { return candidate_matches_; }  // EM's expected matches
   double m(size_t field, Level level) const { return m_.shares[field][static_cast<size_t>(level)]; }

@@ -79,9 +79,8 @@ TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNei
   EXPECT_NEAR(all_exact - one_missing,
               model.Weight(pattern(L::kExact, L::kMissing, L::kMissing, L::kExact)) - salt_alone,
               1e-9);
-  EXPECT_GT(model.Probability(pattern(L::kExact, L::kExact, L::kExact, L::kExact)), 0.999);
-  EXPECT_LT(model.Probability(pattern(L::kExact, L::kDifferent, L::kDifferent, L::kDifferent)),
-            0.001);
+  EXPECT_GT(model.Odds(pattern(L::kExact, L::kExact, L::kExact, L::kExact)), 999);
+  EXPECT_LT(model.Odds(pattern(L::kExact, L::kDifferent, L::kDifferent, L::kDifferent)), 1e-3);
   // A pair compared under no salt: nothing tells, whatever its other levels say.
   EXPECT_EQ(model.Weight(pattern(L::kDifferent, L::kExact, L::kExact, L::kExact)), 0);
 }

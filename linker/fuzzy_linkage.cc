@@ -5,31 +5,21 @@
 
 namespace stapel {
 
-namespace {
-
-// The share of records whose match is among their candidates, rho, from each record's sum of
-// its candidates' odds (`rivals`): the fixed point of rho = mean(r / (r + 1 - rho)), expectation
-// maximisation of the mixture "the match is one of the candidates, or none of them". Pairs
-// alone weigh their odds against every other person; rho is what lets a record without rivals
-// be as likely as its evidence makes it, and keeps a record whose match is absent (1 - rho)
-// from linking to the only person near it.
 double ShareMatchedAmongCandidates(std::span<const double> rivals) {
-  if (rivals.empty()) return 0;
   constexpr int kMaxIterations = 200;
-  constexpr double kConverged = 1e-7, kMost = 1 - 1e-6;
+  constexpr double kConverged = 1e-7;
+  const auto records = static_cast<double>(rivals.size() + 1);
   double rho = 0.5;
   for (int i = 0; i < kMaxIterations; ++i) {
     double next = 0;
     for (double r : rivals) next += r / (r + 1 - rho);
-    next = std::min(next / static_cast<double>(rivals.size()), kMost);
+    next /= records;
     const bool converged = std::abs(next - rho) < kConverged;
     rho = next;
     if (converged) break;
   }
   return rho;
 }
-
-}  // namespace
 
 FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
     : words_(static_cast<size_t>(settings.bits) / 64),
@@ -168,7 +158,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     // Each pattern's odds of a match (the pair alone, against the prior), once.
     absl::flat_hash_map<uint32_t, double> odds;
     for (const auto& [pattern, n] : candidates) {
-      odds[pattern] = std::exp2(model.Weight(pattern)) * model.lambda();
+      odds[pattern] = model.Odds(pattern);
     }
     // Per record, the odds of its candidates that may still be its match (persons not taken).
     std::vector<double> rivals(queries_.size(), 0.0);
@@ -182,28 +172,28 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     const auto probability_of = [&](const Pair& p) {
       return odds.at(p.pattern) / (rivals[p.query] + none);
     };
-    // The pairs that may link (never one less likely a match than not), likeliest first; ties
-    // in a fixed order.
+    // The pairs that may link, likeliest first (ties in a fixed order): only a pair more likely
+    // a match than not, so at most one per record (a record's pairs' probabilities sum below 1;
+    // of two equal rivals, neither).
     std::vector<std::pair<double, size_t>> order;
     for (size_t i = 0; i < pairs_.size(); ++i) {
       if (taken.contains(person_[pairs_[i].slot])) continue;
       const double probability = probability_of(pairs_[i]);
-      if (probability >= 0.5) order.emplace_back(probability, i);
+      if (probability > 0.5) order.emplace_back(probability, i);
     }
     std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first > b.first;
       const Pair &pa = pairs_[a.second], &pb = pairs_[b.second];
       return std::pair(pa.query, person_[pa.slot]) < std::pair(pb.query, person_[pb.slot]);
     });
-    absl::flat_hash_set<uint32_t> used_queries, used_persons;
+    absl::flat_hash_set<uint32_t> used_persons;
     double right = 0;
     for (const auto& [probability, i] : order) {
       const Pair& p = pairs_[i];
       const uint32_t person = person_[p.slot];
-      if (used_persons.contains(person) || used_queries.contains(p.query)) continue;
+      if (used_persons.contains(person)) continue;
       // Probabilities only fall from here on, so the mean only falls too.
       if (right + probability < precision_ * static_cast<double>(out.size() + 1)) break;
-      used_queries.insert(p.query);
       used_persons.insert(person);
       right += probability;
       out.push_back({queries_[p.query], person, static_cast<float>(probability)});

@@ -33,7 +33,7 @@ namespace stapel {
 struct FuzzyMatch {
   uint64_t query;     // the caller's id of the source record
   uint32_t person;    // the register person
-  float probability;  // the model's match probability of the pair
+  float probability;  // the pair's match probability, given its record's other candidates
 };
 
 // What the model says of the links it made, without ground truth.
@@ -41,6 +41,17 @@ struct FuzzyEstimate {
   double expected_right = 0;   // the sum of the links' match probabilities
   double expected_missed = 0;  // matches expected among the records' candidates, not linked
 };
+
+// The share of records whose match is among their candidates, rho, from each record's sum of
+// its candidates' odds (`rivals`, 0 for a record without any): self-consistent, the mean of
+// the records' chances r / (r + 1 - rho) that their match is one of their candidates, found by
+// iterating from one half (which reaches the lowest such rho; rho = 1 is one too when every
+// record has a candidate). Counted over one record more than given, without a candidate, so
+// that no finite number of records makes "none of them" impossible: rho < n / (n + 1). Pairs
+// alone weigh their odds against every other person; rho is what lets a record without rivals
+// be as likely as its evidence makes it, and keeps a record whose match is absent (1 - rho)
+// from linking to the only person near it.
+double ShareMatchedAmongCandidates(std::span<const double> rivals);
 
 class FuzzyMatcher {
  public:
@@ -51,7 +62,7 @@ class FuzzyMatcher {
   // AddQuery and AddKnownMatch). Call once per person.
   void AddPerson(uint32_t person, std::span<const uint64_t> filter);
   // Sizes the store of filters for this many persons up front: growing it by copying would
-  // hold it twice (3.5 GB of filters at 18 million persons).
+  // hold it twice (3.7 GB of the example manifest's filters at 18 million persons).
   void Reserve(size_t persons);
 
   // Queues a source record: Assign compares it with the persons sharing a salt.
@@ -61,7 +72,7 @@ class FuzzyMatcher {
   // known match, which anchors the model's m (FellegiSunterModel::Train).
   void AddKnownMatch(uint32_t person, std::span<const uint64_t> filter);
 
-  // Estimates the model over the queued records, then assigns one to one by best weight;
+  // Estimates the model over the queued records, then assigns one to one, likeliest pair first;
   // persons in `taken` (already linked to this source by a deterministic pass) are skipped.
   // Clears the queued records. `estimate` (optional) receives what the model says of the links.
   std::vector<FuzzyMatch> Assign(const absl::flat_hash_set<uint32_t>& taken,

@@ -203,6 +203,24 @@ TEST_F(FuzzyMatcherTest, AnUnregisteredMemberOfARegisteredHouseholdIsNotLinkedTo
   EXPECT_LE(wrong, 6) << "the unregistered members link to no one";
 }
 
+TEST(ShareMatchedAmongCandidatesTest, IsTheSelfConsistentShareAndNeverCertain) {
+  EXPECT_EQ(ShareMatchedAmongCandidates({}), 0);
+  EXPECT_EQ(ShareMatchedAmongCandidates(std::vector<double>(10, 0.0)), 0);
+  // Every record sure of its match: as near 1 as ten records (and one more) allow.
+  const double sure = ShareMatchedAmongCandidates(std::vector<double>(10, 1e12));
+  EXPECT_LT(sure, 10.0 / 11.0);
+  EXPECT_GT(sure, 10.0 / 11.0 - 1e-3);
+  // Half the records with strong candidates, half with none or weak ones: rho is the mean of
+  // the records' chances at rho itself.
+  const std::vector<double> rivals = {50, 80, 0, 0.01, 200, 0, 0.2, 30, 0, 0.05};
+  const double rho = ShareMatchedAmongCandidates(rivals);
+  double mean = 0;
+  for (double r : rivals) mean += r / (r + 1 - rho);
+  EXPECT_NEAR(rho, mean / (rivals.size() + 1), 1e-6);
+  EXPECT_GT(rho, 0.3);
+  EXPECT_LT(rho, 0.5);
+}
+
 TEST_F(FuzzyMatcherTest, ARecordThatFitsTwoPersonsEquallyLinksToNeitherAndOneThatFitsOneLinks) {
   std::mt19937_64 rng(15);
   std::vector<Record> persons = Register(rng, 3000);

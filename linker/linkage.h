@@ -107,7 +107,8 @@ class Linker {
   int64_t AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators, LinkStats* stats,
                           std::span<const uint64_t> filter = {}, uint64_t record_id = 0);
   // Runs the fuzzy pass over the waiting records of the current source party: one to one, by
-  // best match weight, never onto a person the party already linked to by a deterministic key.
+  // match probability (fuzzy_linkage.h), never onto a person the party already linked to by a
+  // deterministic key.
   // Returns (record_id, person) of each link made.
   std::vector<std::pair<uint64_t, uint32_t>> FinishSource(LinkStats* stats);
   uint64_t fuzzy_comparisons() const { return fuzzy_ ? fuzzy_->comparisons() : 0; }

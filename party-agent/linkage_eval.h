@@ -37,7 +37,8 @@ struct LinkageEvaluation {
   std::vector<WrongLink> wrong_links;  // the first 100
   // True pairs no pass can reach (source line, register line), the first 100.
   std::vector<std::pair<size_t, size_t>> unreachable_pairs;
-  // Reachable true pairs that no pass linked (source line, register line), the first 100.
+  // Reachable true pairs whose source record no pass linked to its true person (source line,
+  // register line): every one.
   std::vector<std::pair<size_t, size_t>> missed_pairs;
   double seconds = 0;  // normalize + key + link, both files
 

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
                  "List up to this many true pairs that share no key or salt (line numbers)");
   size_t show_missed = 0;
   app.add_option("--show-missed", show_missed,
-                 "List up to this many true pairs that share a key or salt but were not linked");
+                 "List up to this many true pairs that share a key or salt but were not linked "
+                 "to each other");
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
   auto reg = stapel::AgentConfig::Load(register_config);
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
     }
   };
   show_pairs("true pairs sharing no key or salt", e.unreachable_pairs, show_unreachable);
-  show_pairs("true pairs sharing a key or salt, not linked", e.missed_pairs, show_missed);
+  show_pairs("true pairs sharing a key or salt, not linked to each other", e.missed_pairs,
+             show_missed);
   return 0;
 }

@@ -217,7 +217,9 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
     if (f.birth) {
       f.birth_year = f.birth->substr(0, 4);
     } else if (auto written = ReadDate(*v); written.ok() && IsBirthYear(written->year)) {
-      f.birth_year = written->Iso().substr(0, 4);
+      // Four digits (IsBirthYear); a year still to come is as wrong as its date.
+      std::string year = std::to_string(written->year);
+      if (year <= std::string_view(today_).substr(0, 4)) f.birth_year = std::move(year);
     }
   }
   if (auto v = text(cols.postcode)) keep(cols.postcode, NormalizePostcode(*v), &f.postcode);

@@ -89,7 +89,8 @@ class RecordBuilder {
   struct Fields {
     std::optional<std::string> bsn, first, initial, birth, postcode, house;
     std::optional<std::string> street, place, sex, initials;  // for the fuzzy pass only
-    // The birth date's year, also of a date written wrong whose year is one (ReadDate).
+    // The birth date's year, also of a date written wrong whose year is one and not to come
+    // (ReadDate).
     std::optional<std::string> birth_year;
     std::optional<std::vector<SurnamePart>> surname;
     std::vector<std::string_view> empty;  // the headers of the columns left empty

@@ -351,6 +351,7 @@ TEST_F(RecordBuilderTest, TheBirthYearIsEncodedAlsoOfADateWrittenWrongThatKeepsI
   EXPECT_EQ(filter_of("31-04-1950", kIncomplete), encoded("", "1950"));
   EXPECT_EQ(filter_of("12-04-1690", kIncomplete), encoded("", ""));  // no year either
   EXPECT_EQ(filter_of("gisteren", kIncomplete), encoded("", ""));
+  EXPECT_EQ(filter_of("12-02-2999", kIncomplete), encoded("", ""));  // in the future
 }
 
 TEST_F(RecordBuilderTest, SurvivesHostileInputs) {

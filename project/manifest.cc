@@ -290,6 +290,11 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
                                              "of) after the {} tags; use at least {}",
                                              segments, kSalts, 64 * (kSalts + segments)));
   }
+  if (b.FieldIndex("birth_year") >= 0 && b.FieldIndex("birth_date") < 0) {
+    return r.Error("fuzzy.weights",
+                   "birth_year is the birth date's year, read from it: add "
+                   "birth_date too");
+  }
   // The name fields share a key so that swapped names compare; so must their hash counts.
   const int first = b.FieldIndex("first_names"), surname = b.FieldIndex("surname");
   if (first >= 0 && surname >= 0 &&

@@ -152,7 +152,10 @@ TEST(ManifestTest, TheFuzzyPassTakesAPrecisionTargetAndEnoughBitsForEveryField) 
            {"bits = 192\n" + weights, "use at least 256"},
            {"[fuzzy.weights]\nfirst_names = 1.0\nsurname = 1.0\n", "salted"},
            {"[fuzzy.weights]\nfirst_names = 0.5\nsurname = 1.0\nbirth_date = 1.0\n",
-            "the same weight"}}) {
+            "the same weight"},
+           {"[fuzzy.weights]\nsurname = 1.0\nbirth_year = 1.0\npostcode = 1.0\n"
+            "house_number = 1.0\n",
+            "add birth_date too"}}) {
     auto bad = with(lines);
     ASSERT_FALSE(bad.ok()) << lines;
     EXPECT_NE(bad.status().message().find(error), std::string::npos) << bad.status();
