@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "keys/key_file.h"
 #include "linker/bloom_filter.h"
 #include "linker/linkage.h"
@@ -33,6 +35,23 @@ class RecordBuilderTest : public testing::Test {
     EXPECT_TRUE(b.ok()) << b.status();
     return b.ok() ? std::move(*b) : nullptr;
   }
+  // The housing corporation as a party of the fuzzy pass with `settings` (its encoder in
+  // bloom_), its config mapping `columns` too, reading `header`.
+  std::unique_ptr<RecordBuilder> FuzzyBuilder(
+      const BloomSettings& settings, const std::vector<std::string>& header,
+      const std::map<std::string, std::string>& columns = {}) {
+    project_ = MakeTestProject("housing", "");
+    manifest_ = *Manifest::Load(project_.config.manifest);
+    const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
+    manifest_.fuzzy = settings;
+    for (const auto& [field, column] : columns) project_.config.columns[field] = column;
+    auto text = ReadPrivateFile(project_.config.linkage_secret);
+    bloom_ = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", settings);
+    const CsvRow row{1, header, header.size(), ""};
+    auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom_.get(), row);
+    EXPECT_TRUE(b.ok()) << b.status();
+    return b.ok() ? std::move(*b) : nullptr;
+  }
   static CsvRow Row(std::vector<std::string> fields) {
     const size_t n = fields.size();
     return CsvRow{2, std::move(fields), n, ""};
@@ -43,6 +62,7 @@ class RecordBuilderTest : public testing::Test {
   testing_util::TestProject project_;
   Manifest manifest_;
   std::unique_ptr<MatchKeyer> keyer_;
+  std::unique_ptr<BloomEncoder> bloom_;
 };
 
 std::string KeyOf(const MatchKey& k) { return std::string(k.begin(), k.end()); }
@@ -234,22 +254,16 @@ TEST_F(RecordBuilderTest, ARowWithNothingLeftToLinkOnIsRejectedNamingItsColumns)
 }
 
 TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAndAField) {
-  project_ = MakeTestProject("housing", "");
-  manifest_ = *Manifest::Load(project_.config.manifest);
-  const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
-  manifest_.fuzzy = BloomSettings{.bits = 1472,
-                                  .hashes = 8,
-                                  .fields = {{"first_names", 1},
-                                             {"surname", 1},
-                                             {"birth_date", 1},
-                                             {"postcode", 1},
-                                             {"house_number", 1}}};
-  auto text = ReadPrivateFile(project_.config.linkage_secret);
-  auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);
-  CsvRow header{1, {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"},
-                6, ""};
-  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
-  ASSERT_TRUE(b.ok()) << b.status();
+  auto b =
+      FuzzyBuilder({.bits = 1472,
+                    .hashes = 8,
+                    .fields = {{"first_names", 1},
+                               {"surname", 1},
+                               {"birth_date", 1},
+                               {"postcode", 1},
+                               {"house_number", 1}}},
+                   {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"});
+  ASSERT_NE(b, nullptr);
   v1::PseudonymRecord r;
   // A surname and a birth date, or a surname and an address: no match key (they all need the
   // initial or both), yet a salt of the filter (bloom_filter.h) under which the fuzzy pass can
@@ -257,7 +271,7 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAnd
   for (const std::vector<std::string>& row :
        {std::vector<std::string>{"", "Bos", "12-02-1980", "", "", "nee"},
         std::vector<std::string>{"", "Dijkstra", "", "5401AB", "3", "nee"}}) {
-    EXPECT_EQ((*b)->Build(Row(row), &r), kIncomplete) << row[1];
+    EXPECT_EQ(b->Build(Row(row), &r), kIncomplete) << row[1];
     EXPECT_EQ(r.keys_size(), 0);
     EXPECT_FALSE(r.bloom().empty());
   }
@@ -266,7 +280,7 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAnd
   for (const std::vector<std::string>& row :
        {std::vector<std::string>{"Anna", "Bos", "", "5401AB", "", "nee"},
         std::vector<std::string>{"", "", "12-02-1980", "", "", "nee"}}) {
-    absl::Status none = (*b)->Build(Row(row), &r).status();
+    absl::Status none = b->Build(Row(row), &r).status();
     ASSERT_FALSE(none.ok()) << row[2];
     EXPECT_NE(none.message().find("the fuzzy pass has no birth date or address with another "
                                   "field to compare"),
@@ -276,74 +290,58 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAnd
 }
 
 TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
-  project_ = MakeTestProject("housing", "");
-  manifest_ = *Manifest::Load(project_.config.manifest);
-  const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
-  manifest_.fuzzy = BloomSettings{.bits = 2048,
-                                  .hashes = 8,
-                                  .fields = {{"first_names", 1},
-                                             {"surname", 1},
-                                             {"birth_date", 1},
-                                             {"street", 1},
-                                             {"sex", 1},
-                                             {"initials", 1}}};
-  project_.config.columns["street"] = "straat";
-  project_.config.columns["sex"] = "geslacht";
-  auto text = ReadPrivateFile(project_.config.linkage_secret);
-  auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);
-  CsvRow header{1,
-                {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "straat",
-                 "geslacht", "achterstand"},
-                8, ""};
-  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
-  ASSERT_TRUE(b.ok()) << b.status();
+  auto b = FuzzyBuilder({.bits = 2048,
+                         .hashes = 8,
+                         .fields = {{"first_names", 1},
+                                    {"surname", 1},
+                                    {"birth_date", 1},
+                                    {"street", 1},
+                                    {"sex", 1},
+                                    {"initials", 1}}},
+                        {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "straat",
+                         "geslacht", "achterstand"},
+                        {{"street", "straat"}, {"sex", "geslacht"}});
+  ASSERT_NE(b, nullptr);
   v1::PseudonymRecord r;
-  ASSERT_EQ((*b)->Build(Row({"Jan Hendrik", "van Dijk", "12-02-1980", "5401AB", "3",
-                             "Sint Janstraat", "M", "nee"}),
-                        &r),
+  ASSERT_EQ(b->Build(Row({"Jan Hendrik", "van Dijk", "12-02-1980", "5401AB", "3", "Sint Janstraat",
+                          "M", "nee"}),
+                     &r),
             kComplete);
   // The filter holds the normalized values, the initials taken from the given names.
-  std::vector<uint64_t> expected(bloom->words());
-  bloom->Encode(std::vector<std::string>{"janhendrik", "dijk", "1980-02-12", "sintjanstraat", "m",
-                                         "jh"},
-                expected);
+  std::vector<uint64_t> expected(bloom_->words());
+  bloom_->Encode(
+      std::vector<std::string>{"janhendrik", "dijk", "1980-02-12", "sintjanstraat", "m", "jh"},
+      expected);
   EXPECT_EQ(r.bloom(), std::string(reinterpret_cast<const char*>(expected.data()),
                                    expected.size() * sizeof(uint64_t)));
   // A sex the agent cannot read is left out of the filter; the row is sent, incomplete.
-  EXPECT_EQ((*b)->Build(Row({"Jan", "van Dijk", "12-02-1980", "5401AB", "3", "Kerkstraat",
-                             "onbekend", "nee"}),
-                        &r),
+  EXPECT_EQ(b->Build(Row({"Jan", "van Dijk", "12-02-1980", "5401AB", "3", "Kerkstraat", "onbekend",
+                          "nee"}),
+                     &r),
             kIncomplete);
 }
 
 TEST_F(RecordBuilderTest, TheBirthYearIsEncodedAlsoOfADateWrittenWrongThatKeepsIt) {
-  project_ = MakeTestProject("housing", "");
-  manifest_ = *Manifest::Load(project_.config.manifest);
-  const_cast<PartyManifest*>(manifest_.FindParty("housing"))->fuzzy = true;
-  manifest_.fuzzy = BloomSettings{.bits = 1536,
-                                  .hashes = 8,
-                                  .fields = {{"first_names", 1},
-                                             {"surname", 1},
-                                             {"birth_date", 1},
-                                             {"birth_year", 1},
-                                             {"postcode", 1},
-                                             {"house_number", 1}}};
-  auto text = ReadPrivateFile(project_.config.linkage_secret);
-  auto bloom = *BloomEncoder::Create(*Base64DecodeSecret(*text), "test", *manifest_.fuzzy);
-  CsvRow header{
-      1, {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"}, 6, ""};
-  auto b = RecordBuilder::Create(project_.config, manifest_, keyer_.get(), bloom.get(), header);
-  ASSERT_TRUE(b.ok()) << b.status();
+  auto b =
+      FuzzyBuilder({.bits = 1536,
+                    .hashes = 8,
+                    .fields = {{"first_names", 1},
+                               {"surname", 1},
+                               {"birth_date", 1},
+                               {"birth_year", 1},
+                               {"postcode", 1},
+                               {"house_number", 1}}},
+                   {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"});
+  ASSERT_NE(b, nullptr);
   const auto filter_of = [&](const std::string& date,
                              const absl::StatusOr<RecordBuilder::Completeness>& expected) {
     v1::PseudonymRecord r;
-    EXPECT_EQ((*b)->Build(Row({"Jan", "Jansen", date, "5401AB", "3", "nee"}), &r), expected)
-        << date;
+    EXPECT_EQ(b->Build(Row({"Jan", "Jansen", date, "5401AB", "3", "nee"}), &r), expected) << date;
     return r.bloom();
   };
   const auto encoded = [&](const std::string& date, const std::string& year) {
-    std::vector<uint64_t> f(bloom->words());
-    bloom->Encode(std::vector<std::string>{"jan", "jansen", date, year, "5401AB", "3"}, f);
+    std::vector<uint64_t> f(bloom_->words());
+    bloom_->Encode(std::vector<std::string>{"jan", "jansen", date, year, "5401AB", "3"}, f);
     return std::string(reinterpret_cast<const char*>(f.data()), f.size() * sizeof(uint64_t));
   };
   EXPECT_EQ(filter_of("12-02-1980", kComplete), encoded("1980-02-12", "1980"));
