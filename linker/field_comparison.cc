@@ -81,7 +81,7 @@ std::optional<Salt> FieldComparator::SharedSalt(const uint64_t* a, const uint64_
 
 // Compiled twice, with and without the POPCNT instruction; the loader picks the one the
 // processor supports.
-__attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::Compare(
+__attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::CompareCloned(
     const uint64_t* a, const uint64_t* b) const {
   const std::optional<Salt> salt = SharedSalt(a, b);
   if (!salt) return 0;  // every field missing
@@ -92,6 +92,11 @@ __attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::Co
     pattern += static_cast<uint32_t>(level) * scale;
   }
   return pattern;
+}
+
+// After the clones: Clang binds a call to them only once it has seen their definition.
+uint32_t FieldComparator::Compare(const uint64_t* a, const uint64_t* b) const {
+  return CompareCloned(a, b);
 }
 
 Level FieldComparator::LevelOf(uint32_t pattern, size_t field) {

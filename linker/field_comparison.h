@@ -48,6 +48,9 @@ class FieldComparator {
   static uint32_t PatternOf(std::span<const Level> levels);
 
  private:
+  // Compare's work, built with and without POPCNT (the loader picks one), called from this
+  // file alone: Clang gives the picker a name of its own, which other files cannot call.
+  uint32_t CompareCloned(const uint64_t* a, const uint64_t* b) const;
   // Field `field`'s segment under `salt`, -1 when none.
   int SegmentOf(int field, Salt salt) const;
   Level LevelOf(const uint64_t* a, const uint64_t* b, int field, Salt salt) const;
