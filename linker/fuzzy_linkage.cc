@@ -155,30 +155,27 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     for (const Pair& p : pairs_) candidates[p.pattern] += 1;
     model.Train(candidates, known_,
                 static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
-    // Each pattern's odds of a match (the pair alone, against the prior), once.
+    // Each pattern's odds of a match (the pair alone, against the prior), once; each pair's,
+    // 0 for a person already taken (no longer anyone's match).
     absl::flat_hash_map<uint32_t, double> odds;
-    for (const auto& [pattern, n] : candidates) {
-      odds[pattern] = model.Odds(pattern);
-    }
-    // Per record, the odds of its candidates that may still be its match (persons not taken).
+    for (const auto& [pattern, n] : candidates) odds[pattern] = model.Odds(pattern);
+    std::vector<double> pair_odds(pairs_.size(), 0.0);
+    // Per record, the sum of its candidates' odds.
     std::vector<double> rivals(queries_.size(), 0.0);
-    for (const Pair& p : pairs_) {
-      if (!taken.contains(person_[p.slot])) rivals[p.query] += odds.at(p.pattern);
-    }
-    const double none = 1 - ShareMatchedAmongCandidates(rivals);
-    // A pair's match probability given its record's other candidates, a record having one
-    // match at most: its odds against its rivals' and the chance that the record's match is
-    // none of them.
-    const auto probability_of = [&](const Pair& p) {
-      return odds.at(p.pattern) / (rivals[p.query] + none);
-    };
-    // The pairs that may link, likeliest first (ties in a fixed order): only a pair more likely
-    // a match than not, so at most one per record (a record's pairs' probabilities sum below 1;
-    // of two equal rivals, neither).
-    std::vector<std::pair<double, size_t>> order;
     for (size_t i = 0; i < pairs_.size(); ++i) {
       if (taken.contains(person_[pairs_[i].slot])) continue;
-      const double probability = probability_of(pairs_[i]);
+      pair_odds[i] = odds.at(pairs_[i].pattern);
+      rivals[pairs_[i].query] += pair_odds[i];
+    }
+    const double none = 1 - ShareMatchedAmongCandidates(rivals);
+    // The pairs that may link, likeliest first (ties in a fixed order). A pair's match
+    // probability is taken given its record's other candidates, a record having one match at
+    // most: its odds against its rivals' and the chance that the record's match is none of
+    // them. Only a pair more likely a match than not links, so at most one per record (a
+    // record's pairs' probabilities sum below 1; of two equal rivals, neither).
+    std::vector<std::pair<double, size_t>> order;
+    for (size_t i = 0; i < pairs_.size(); ++i) {
+      const double probability = pair_odds[i] / (rivals[pairs_[i].query] + none);
       if (probability > 0.5) order.emplace_back(probability, i);
     }
     std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
