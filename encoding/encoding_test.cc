@@ -37,6 +37,40 @@ TEST(Sha256Test, KnownAnswersOneShotAndStreaming) {
   EXPECT_EQ(stream.FinalHex(), Sha256Hex("abc"));
 }
 
+Sha256Digest OpenSslSha256(std::string_view data) {
+  Sha256Digest out;
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), out.data(), &size, EVP_sha256(), nullptr);
+  return out;
+}
+
+// Every length around the blocks' and the padding's boundaries, given in two pieces split
+// anywhere; and two streams updated together, each at another place in its block.
+TEST(Sha256Test, EqualsOpenSslsForEveryLengthAndSplitAndTwoStreamsAtOnce) {
+  std::string data;
+  for (int i = 0; i < 300; ++i) data.push_back(static_cast<char>(i * 29 + 3));
+  for (size_t length = 0; length <= 300; ++length) {
+    const std::string_view message = std::string_view(data).substr(0, length);
+    const Sha256Digest want = OpenSslSha256(message);
+    ASSERT_EQ(Sha256(message), want) << length;
+    for (size_t split = 0; split <= length; split += 13) {
+      Sha256Stream stream;
+      stream.Update(message.substr(0, split));
+      stream.Update(message.substr(split));
+      ASSERT_EQ(stream.Final(), want) << length << " split at " << split;
+      // `a` starts with the first `split` bytes, `b` with the first 7: both then take the rest
+      // of the message from `split` on, together.
+      Sha256Stream a, b;
+      a.Update(message.substr(0, split));
+      b.Update(std::string_view(data).substr(0, 7));
+      Sha256Stream::UpdateBoth(&a, &b, message.substr(split));
+      ASSERT_EQ(a.Final(), want) << length << " split at " << split;
+      const std::string b_message = data.substr(0, 7) + std::string(message.substr(split));
+      ASSERT_EQ(b.Final(), OpenSslSha256(b_message)) << length << " split at " << split;
+    }
+  }
+}
+
 TEST(HmacSha256Test, PrefixedEqualsOneShotOverTheWholeMessage) {
   const std::array<uint8_t, 32> key = {1, 2, 3};
   auto mac = PrefixedHmacSha256::Create(key, "prefix|");
@@ -67,6 +101,34 @@ TEST(HmacSha256Test, EqualsOpenSslsHmacForEveryLengthAroundTheBlocks) {
             << "key " << key_size << ", prefix " << prefix << ", message " << length;
       }
     }
+  }
+}
+
+// Messages computed together, two at a time (the SHA instructions' interleaved path), each of
+// another length than its partner: shorter, longer, a block apart, past the four blocks that
+// are padded on the stack, and an odd one out at the end.
+TEST(HmacSha256Test, ComputeManyEqualsOpenSslsHmacForMessagesOfMixedLengths) {
+  std::string message;
+  for (int i = 0; i < 400; ++i) message.push_back(static_cast<char>(i * 53 + 7));
+  const std::array<uint8_t, 32> key = {9, 8, 7};
+  const std::string_view prefix = "stapel-match-key-v1";
+  auto mac = PrefixedHmacSha256::Create(key, prefix);
+  std::vector<std::string_view> rests;
+  for (size_t length : {0, 300, 36, 37, 100, 44, 55, 56, 119, 120, 183, 250, 400, 1, 64}) {
+    rests.push_back(std::string_view(message).substr(0, length));
+  }
+  std::vector<std::array<std::string_view, 1>> parts;
+  for (std::string_view rest : rests) parts.push_back({rest});
+  std::vector<std::span<const std::string_view>> messages(parts.begin(), parts.end());
+  std::vector<Sha256Digest> got(messages.size());
+  mac->ComputeMany(messages, got);
+  for (size_t i = 0; i < rests.size(); ++i) {
+    const std::string whole = std::string(prefix) + std::string(rests[i]);
+    unsigned int size = 0;
+    Sha256Digest want;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const uint8_t*>(whole.data()), whole.size(), want.data(), &size);
+    EXPECT_EQ(got[i], want) << "message " << i << " of " << rests[i].size() << " bytes";
   }
 }
 

@@ -1,11 +1,9 @@
 #include "encoding/sha256.h"
 
-#include "encoding/hex.h"
+#include <algorithm>
+#include <cstring>
 
-// OpenSSL 3 deprecates the SHA256_* functions in favour of EVP, whose contexts cannot be
-// copied or kept without an allocation; the low-level ones are still supported.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include "encoding/hex.h"
 
 namespace stapel {
 
@@ -17,22 +15,72 @@ Sha256Digest Sha256(std::string_view data) {
 
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 
-Sha256Stream::Sha256Stream() { SHA256_Init(&ctx_); }
-
-void Sha256Stream::Update(std::span<const uint8_t> data) {
-  SHA256_Update(&ctx_, data.data(), data.size());
+size_t Sha256Stream::FillBuffer(const uint8_t* data, size_t size) {
+  if (buffered_ == 0) return 0;
+  const size_t take = std::min(buffer_.size() - buffered_, size);
+  std::memcpy(buffer_.data() + buffered_, data, take);
+  buffered_ += take;
+  if (buffered_ == buffer_.size()) {
+    Sha256Compress(&state_, buffer_.data(), 1);
+    buffered_ = 0;
+  }
+  return take;
 }
 
-void Sha256Stream::Update(std::string_view data) { SHA256_Update(&ctx_, data.data(), data.size()); }
+void Sha256Stream::Absorb(const uint8_t* data, size_t size) {
+  const size_t taken = FillBuffer(data, size);
+  data += taken;
+  size -= taken;
+  if (size == 0) return;
+  const size_t whole = size / buffer_.size();
+  Sha256Compress(&state_, data, whole);
+  buffered_ = size - whole * buffer_.size();
+  std::memcpy(buffer_.data(), data + whole * buffer_.size(), buffered_);
+}
+
+void Sha256Stream::Update(std::span<const uint8_t> data) {
+  length_ += data.size();
+  Absorb(data.data(), data.size());
+}
+
+void Sha256Stream::Update(std::string_view data) {
+  Update(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
+}
+
+void Sha256Stream::UpdateBoth(Sha256Stream* a, Sha256Stream* b, std::string_view data) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
+  a->length_ += data.size();
+  b->length_ += data.size();
+  // Each stream is brought to a block boundary (its buffer may hold a part of one); then the
+  // whole blocks both still have go through together, and each absorbs its rest alone.
+  const size_t a_at = a->FillBuffer(bytes, data.size());
+  const size_t b_at = b->FillBuffer(bytes, data.size());
+  const size_t together = std::min(data.size() - a_at, data.size() - b_at) / 64;
+  if (a->buffered_ == 0 && b->buffered_ == 0) {
+    Sha256Compress2(&a->state_, bytes + a_at, &b->state_, bytes + b_at, together);
+  }
+  const size_t done = a->buffered_ == 0 && b->buffered_ == 0 ? together * 64 : 0;
+  a->Absorb(bytes + a_at + done, data.size() - a_at - done);
+  b->Absorb(bytes + b_at + done, data.size() - b_at - done);
+}
 
 Sha256Digest Sha256Stream::Final() {
+  // The padding: 0x80, zeros to 56 bytes of a block, the length in bits big-endian.
+  buffer_[buffered_++] = 0x80;
+  if (buffered_ > 56) {
+    std::memset(buffer_.data() + buffered_, 0, buffer_.size() - buffered_);
+    Sha256Compress(&state_, buffer_.data(), 1);
+    buffered_ = 0;
+  }
+  std::memset(buffer_.data() + buffered_, 0, 56 - buffered_);
+  const uint64_t bits = length_ * 8;
+  for (int i = 0; i < 8; ++i) buffer_[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  Sha256Compress(&state_, buffer_.data(), 1);
   Sha256Digest out;
-  SHA256_Final(out.data(), &ctx_);
+  Sha256StoreDigest(state_, out.data());
   return out;
 }
 
 std::string Sha256Stream::FinalHex() { return HexEncode(Final()); }
 
 }  // namespace stapel
-
-#pragma GCC diagnostic pop

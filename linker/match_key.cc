@@ -59,12 +59,31 @@ MatchKey MatchKeyer::Compute(std::string_view kind, std::string_view normalized_
 
 MatchKey MatchKeyer::Compute(std::string_view kind,
                              std::span<const std::string_view> fields) const {
-  absl::InlinedVector<std::string_view, 12> parts = {kind, std::string_view(&kSeparator, 1)};
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) parts.push_back("|");
-    parts.push_back(fields[i]);
+  const MatchKeyInput input{.kind = kind, .fields = {fields.begin(), fields.end()}};
+  MatchKey out;
+  ComputeMany({&input, 1}, {&out, 1});
+  return out;
+}
+
+void MatchKeyer::ComputeMany(std::span<const MatchKeyInput> inputs, std::span<MatchKey> out) const {
+  // Each message as parts after the absorbed prefix: kind 0 field | field | ..., all in one
+  // array (reserved, so the spans into it stay valid).
+  size_t count = 0;
+  for (const MatchKeyInput& input : inputs) count += 2 * input.fields.size() + 1;
+  absl::InlinedVector<std::string_view, 96> parts;
+  parts.reserve(count);
+  absl::InlinedVector<std::span<const std::string_view>, 12> messages;
+  for (const MatchKeyInput& input : inputs) {
+    const size_t first = parts.size();
+    parts.push_back(input.kind);
+    parts.push_back(std::string_view(&kSeparator, 1));
+    for (size_t i = 0; i < input.fields.size(); ++i) {
+      if (i > 0) parts.push_back("|");
+      parts.push_back(input.fields[i]);
+    }
+    messages.emplace_back(parts.data() + first, parts.size() - first);
   }
-  return mac_->Compute(parts);
+  mac_->ComputeMany(messages, out);
 }
 
 }  // namespace stapel

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "encoding/hmac_sha256.h"
 #include "keys/secret_bytes.h"
@@ -56,7 +57,13 @@ bool IsKnownMatchKeyKind(std::string_view kind);
 // it, every batch carries it, and the hub refuses a batch whose value differs.
 std::string KeyCheckValue(const SecretBytes& linkage_secret, std::string_view project_id);
 
-// Thread-safety: Compute is const and may be called from many threads.
+// One match key to compute: its kind and the normalized fields of its value.
+struct MatchKeyInput {
+  std::string_view kind;
+  absl::InlinedVector<std::string_view, 4> fields;
+};
+
+// Thread-safety: Compute and ComputeMany are const and may be called from many threads.
 class MatchKeyer {
  public:
   // Errors: INVALID_ARGUMENT when the secret is shorter than 32 bytes.
@@ -67,6 +74,9 @@ class MatchKeyer {
   MatchKey Compute(std::string_view kind, std::string_view normalized_value) const;
   // The same for a value of several fields, "field|field|...", without joining them first.
   MatchKey Compute(std::string_view kind, std::span<const std::string_view> fields) const;
+  // out[i] = Compute(inputs[i].kind, inputs[i].fields): a record's keys together, two at a time
+  // through the SHA instructions (PrefixedHmacSha256::ComputeMany). `out` has inputs.size().
+  void ComputeMany(std::span<const MatchKeyInput> inputs, std::span<MatchKey> out) const;
 
  private:
   explicit MatchKeyer(std::unique_ptr<PrefixedHmacSha256> mac) : mac_(std::move(mac)) {}

@@ -267,23 +267,6 @@ absl::Status Agent::ResumeOrStart(Submission* run) {
   return absl::OkStatus();
 }
 
-namespace {
-
-// Updates `digest` with the bytes of `signed_batch` serialized, without writing them out
-// (a batch is megabytes): its two fields, each its tag, length and bytes.
-void UpdateWithSerialized(const v1::SignedBatch& signed_batch, Sha256Stream* digest) {
-  for (const auto& [number, bytes] :
-       {std::pair<int, const std::string*>{v1::SignedBatch::kBatchFieldNumber,
-                                           &signed_batch.batch()},
-        {v1::SignedBatch::kSignatureFieldNumber, &signed_batch.signature()}}) {
-    if (bytes->empty()) continue;  // proto3 leaves an empty field out
-    digest->Update(FieldHead(number, bytes->size()).bytes());
-    digest->Update(*bytes);
-  }
-}
-
-}  // namespace
-
 void Agent::NewBatch(Submission* run) {
   v1::Batch batch;
   run->record_count = 0;
@@ -307,10 +290,20 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
   if (records == 0) return absl::OkStatus();
   v1::SignedBatch signed_batch;
   *signed_batch.mutable_batch() = std::move(run->batch);
+  // What the signature covers, the batch's SHA-256 (DigestToSign), and the running digest the
+  // receipt is checked against, over the SignedBatch as the hub stores it (each field's head
+  // and bytes, without serializing megabytes), read the batch's bytes together.
+  const std::string& bytes = signed_batch.batch();
+  Sha256Stream batch_digest;
+  run->sent_digest.Update(FieldHead(v1::SignedBatch::kBatchFieldNumber, bytes.size()).bytes());
+  Sha256Stream::UpdateBoth(&batch_digest, &run->sent_digest, bytes);
+  const Sha256Digest digest = batch_digest.Final();
   const Ed25519Signature sig =
-      signer_->Sign(kBatchSignatureContext, DigestToSign(signed_batch.batch()));
+      signer_->Sign(kBatchSignatureContext,
+                    std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
   signed_batch.set_signature(sig.data(), sig.size());
-  UpdateWithSerialized(signed_batch, &run->sent_digest);
+  run->sent_digest.Update(FieldHead(v1::SignedBatch::kSignatureFieldNumber, sig.size()).bytes());
+  run->sent_digest.Update(sig);
   if (summary.batches < run->resume_at) {  // the hub has it from the earlier run
     run->resumed_records += records;
   } else {

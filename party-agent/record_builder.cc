@@ -315,7 +315,11 @@ void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
       const size_t before = out.size();
       try {
         built[i] = Build(rows[i], &record);
-        if (built[i].ok()) AppendRecord(record, &out);
+        if (built[i].ok()) {
+          AppendRecord(record, &out);
+          // A party's records are of about one size: room for the run's others at once.
+          if (before == 0) out.reserve(out.size() * kRowsPerRun * 5 / 4);
+        }
       } catch (const std::exception&) {  // this row is not built; nothing here throws
         out.resize(before);
         built[i] = kOutOfMemory;
@@ -338,17 +342,17 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
         fmt::format("row has {} fields, the header has {}", row.size, header_size_));
   }
   const Fields fields = ParseFields(row);
+  // The row's match keys and household key are computed together (MatchKeyer::ComputeMany),
+  // once the row is known to be sent: here only their inputs are gathered.
+  absl::InlinedVector<MatchKeyInput, 12> keys;
+  absl::InlinedVector<uint32_t, 12> key_kinds;
   for (uint32_t k = 0; k < kinds_.size(); ++k) {
-    bool formed = false;
+    const size_t before = keys.size();
     ForEachKey(kinds_[k], fields, [&](std::initializer_list<std::string_view> values) {
-      const MatchKey key = keyer_->Compute(
-          kinds_[k], std::span<const std::string_view>(values.begin(), values.size()));
-      v1::MatchKeyEntry* entry = out->add_keys();
-      entry->set_kind(k);
-      entry->set_key(key.data(), key.size());
-      formed = true;
+      keys.push_back({.kind = kinds_[k], .fields = values});
+      key_kinds.push_back(k);
     });
-    if (!formed && k == 0 && is_register_) {
+    if (keys.size() == before && k == 0 && is_register_) {
       return absl::InvalidArgumentError(fmt::format(
           "the fields of {} ({}) are empty or invalid ({}); the population register identifies "
           "every person by it: correct the row in the export",
@@ -358,7 +362,7 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
   const bool comparable = bloom_ != nullptr && AddFuzzy(fields, out);
   // A record without match keys can still be found by the fuzzy pass, through a salt of its
   // filter (its birth date or address) and a field encoded under it.
-  if (out->keys_size() == 0 && !comparable) {
+  if (keys.empty() && !comparable) {
     return absl::InvalidArgumentError(fmt::format(
         "nothing left to link on: no match key ({}){} can be formed without the fields left "
         "out ({}); fill them in or correct them in the export",
@@ -368,11 +372,17 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
                           : "",
         LeftOut(fields)));
   }
-  if (is_register_ && fields.postcode && fields.house) {
-    const std::string_view address[] = {*fields.postcode, *fields.house};
-    const MatchKey household = keyer_->Compute(kHouseholdKind, address);
-    out->set_household(household.data(), household.size());
+  const bool household = is_register_ && fields.postcode && fields.house;
+  if (household)
+    keys.push_back({.kind = kHouseholdKind, .fields = {*fields.postcode, *fields.house}});
+  absl::InlinedVector<MatchKey, 12> computed(keys.size());
+  keyer_->ComputeMany(keys, computed);
+  for (size_t i = 0; i < key_kinds.size(); ++i) {
+    v1::MatchKeyEntry* entry = out->add_keys();
+    entry->set_kind(key_kinds[i]);
+    entry->set_key(computed[i].data(), computed[i].size());
   }
+  if (household) out->set_household(computed.back().data(), computed.back().size());
   if (is_register_) {
     const Column& c = *columns_.buurt;
     auto buurt = NormalizeBuurtCode(row.fields[c.index]);
