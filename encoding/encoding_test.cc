@@ -10,6 +10,7 @@
 #include "encoding/hmac_sha256.h"
 #include "encoding/json.h"
 #include "encoding/sha256.h"
+#include "encoding/sha256_compress.h"
 #include "encoding/utc_time.h"
 #include "encoding/utf8.h"
 
@@ -68,6 +69,25 @@ TEST(Sha256Test, EqualsOpenSslsForEveryLengthAndSplitAndTwoStreamsAtOnce) {
       const std::string b_message = data.substr(0, 7) + std::string(message.substr(split));
       ASSERT_EQ(b.Final(), OpenSslSha256(b_message)) << length << " split at " << split;
     }
+  }
+}
+
+// The SHA instructions' path (on a CPU that has them) against OpenSSL's compression, one
+// message and two at once, from states that are not the initial one.
+TEST(Sha256Test, CompressionAgreesWithOpenSslsOneAndTwoAtOnce) {
+  std::vector<uint8_t> data(64 * 5);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 131 + 17);
+  for (size_t blocks = 0; blocks <= 3; ++blocks) {
+    Sha256State want_a = kSha256Initial, want_b = kSha256Initial;
+    want_b[3] ^= 0x12345678;
+    Sha256State a = want_a, b = want_b, alone = want_a;
+    Sha256CompressWithOpenSsl(&want_a, data.data(), blocks);
+    Sha256CompressWithOpenSsl(&want_b, data.data() + 64 * 2, blocks);
+    Sha256Compress(&alone, data.data(), blocks);
+    Sha256Compress2(&a, data.data(), &b, data.data() + 64 * 2, blocks);
+    EXPECT_EQ(alone, want_a) << blocks;
+    EXPECT_EQ(a, want_a) << blocks;
+    EXPECT_EQ(b, want_b) << blocks;
   }
 }
 

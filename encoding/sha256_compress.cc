@@ -24,7 +24,7 @@ constexpr uint32_t kRoundConstants[64] = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-bool HasShaInstructions() {
+bool HasShaInstructionsOnThisCpu() {
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
   return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
@@ -32,6 +32,8 @@ bool HasShaInstructions() {
 
 // `Lanes` messages of `blocks` blocks each, their rounds interleaved (the loops over lanes
 // unroll). The state is kept as the SHA instructions want it: ABEF and CDGH.
+const bool kHasShaInstructions = HasShaInstructionsOnThisCpu();
+
 template <int Lanes>
 __attribute__((target("sha,sse4.1,ssse3"))) void CompressWithShaInstructions(
     Sha256State* const (&states)[Lanes], const uint8_t* const (&data)[Lanes], size_t blocks) {
@@ -95,7 +97,9 @@ __attribute__((target("sha,sse4.1,ssse3"))) void CompressWithShaInstructions(
   }
 }
 
-void CompressWithOpenSsl(Sha256State* state, const uint8_t* data, size_t blocks) {
+}  // namespace
+
+void Sha256CompressWithOpenSsl(Sha256State* state, const uint8_t* data, size_t blocks) {
   SHA256_CTX ctx;
   SHA256_Init(&ctx);
   for (int i = 0; i < 8; ++i) ctx.h[i] = (*state)[i];
@@ -103,10 +107,6 @@ void CompressWithOpenSsl(Sha256State* state, const uint8_t* data, size_t blocks)
   for (int i = 0; i < 8; ++i) (*state)[i] = ctx.h[i];
   OPENSSL_cleanse(&ctx, sizeof(ctx));
 }
-
-const bool kHasShaInstructions = HasShaInstructions();
-
-}  // namespace
 
 void Sha256StoreDigest(const Sha256State& state, uint8_t* out) {
   for (int i = 0; i < 8; ++i) {
@@ -119,7 +119,7 @@ void Sha256Compress(Sha256State* state, const uint8_t* data, size_t blocks) {
   if (kHasShaInstructions) {
     CompressWithShaInstructions<1>({state}, {data}, blocks);
   } else {
-    CompressWithOpenSsl(state, data, blocks);
+    Sha256CompressWithOpenSsl(state, data, blocks);
   }
 }
 
@@ -128,8 +128,8 @@ void Sha256Compress2(Sha256State* a, const uint8_t* data_a, Sha256State* b, cons
   if (kHasShaInstructions) {
     CompressWithShaInstructions<2>({a, b}, {data_a, data_b}, blocks);
   } else {
-    CompressWithOpenSsl(a, data_a, blocks);
-    CompressWithOpenSsl(b, data_b, blocks);
+    Sha256CompressWithOpenSsl(a, data_a, blocks);
+    Sha256CompressWithOpenSsl(b, data_b, blocks);
   }
 }
 

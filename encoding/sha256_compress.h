@@ -31,6 +31,10 @@ void Sha256Compress(Sha256State* state, const uint8_t* data, size_t blocks);
 void Sha256Compress2(Sha256State* a, const uint8_t* data_a, Sha256State* b, const uint8_t* data_b,
                      size_t blocks);
 
+// Sha256Compress through OpenSSL's compression: what a CPU without SHA instructions runs, and
+// what tests hold the SHA instructions' path to.
+void Sha256CompressWithOpenSsl(Sha256State* state, const uint8_t* data, size_t blocks);
+
 }  // namespace stapel
 
 #endif  // STAPEL_ENCODING_SHA256_COMPRESS_H_
