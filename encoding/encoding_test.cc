@@ -61,13 +61,18 @@ TEST(Sha256Test, EqualsOpenSslsForEveryLengthAndSplitAndTwoStreamsAtOnce) {
       ASSERT_EQ(stream.Final(), want) << length << " split at " << split;
       // `a` starts with the first `split` bytes, `b` with the first 7: both then take the rest
       // of the message from `split` on, together.
-      Sha256Stream a, b;
-      a.Update(message.substr(0, split));
-      b.Update(std::string_view(data).substr(0, 7));
-      Sha256Stream::UpdateBoth(&a, &b, message.substr(split));
-      ASSERT_EQ(a.Final(), want) << length << " split at " << split;
-      const std::string b_message = data.substr(0, 7) + std::string(message.substr(split));
-      ASSERT_EQ(b.Final(), OpenSslSha256(b_message)) << length << " split at " << split;
+      // `b` also at the same place as `a`; an empty view (null data) changes nothing.
+      for (size_t b_start : {size_t{7}, split}) {
+        Sha256Stream a, b;
+        a.Update(message.substr(0, split));
+        a.Update(std::string_view());
+        b.Update(std::string_view(data).substr(0, b_start));
+        Sha256Stream::UpdateBoth(&a, &b, message.substr(split));
+        Sha256Stream::UpdateBoth(&a, &b, std::string_view());
+        ASSERT_EQ(a.Final(), want) << length << " split at " << split;
+        const std::string b_message = data.substr(0, b_start) + std::string(message.substr(split));
+        ASSERT_EQ(b.Final(), OpenSslSha256(b_message)) << length << " split at " << split;
+      }
     }
   }
 }
@@ -75,6 +80,9 @@ TEST(Sha256Test, EqualsOpenSslsForEveryLengthAndSplitAndTwoStreamsAtOnce) {
 // The SHA instructions' path (on a CPU that has them) against OpenSSL's compression, one
 // message and two at once, from states that are not the initial one.
 TEST(Sha256Test, CompressionAgreesWithOpenSslsOneAndTwoAtOnce) {
+  if (!Sha256UsesShaInstructions()) {
+    GTEST_SKIP() << "this CPU has no SHA instructions: its compression is OpenSSL's";
+  }
   std::vector<uint8_t> data(64 * 5);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 131 + 17);
   for (size_t blocks = 0; blocks <= 3; ++blocks) {
@@ -100,7 +108,7 @@ TEST(HmacSha256Test, PrefixedEqualsOneShotOverTheWholeMessage) {
 }
 
 // Against OpenSSL's own HMAC, for every split of the message between prefix and parts around
-// the block boundaries: within one padded block, two, and longer (the streaming path).
+// the block boundaries: within one padded block, two, and longer than four (padded on the heap).
 TEST(HmacSha256Test, EqualsOpenSslsHmacForEveryLengthAroundTheBlocks) {
   std::string message;
   for (int i = 0; i < 300; ++i) message.push_back(static_cast<char>(i * 37 + 11));
@@ -127,28 +135,33 @@ TEST(HmacSha256Test, EqualsOpenSslsHmacForEveryLengthAroundTheBlocks) {
 // Messages computed together, two at a time (the SHA instructions' interleaved path), each of
 // another length than its partner: shorter, longer, a block apart, past the four blocks that
 // are padded on the stack, and an odd one out at the end.
+// Prefixes shorter than a block, of one block and longer; the first of each pair grows from
+// the stack to the heap and on (300, 400 after 250).
 TEST(HmacSha256Test, ComputeManyEqualsOpenSslsHmacForMessagesOfMixedLengths) {
   std::string message;
-  for (int i = 0; i < 400; ++i) message.push_back(static_cast<char>(i * 53 + 7));
+  for (int i = 0; i < 600; ++i) message.push_back(static_cast<char>(i * 53 + 7));
   const std::array<uint8_t, 32> key = {9, 8, 7};
-  const std::string_view prefix = "stapel-match-key-v1";
-  auto mac = PrefixedHmacSha256::Create(key, prefix);
-  std::vector<std::string_view> rests;
-  for (size_t length : {0, 300, 36, 37, 100, 44, 55, 56, 119, 120, 183, 250, 400, 1, 64}) {
-    rests.push_back(std::string_view(message).substr(0, length));
-  }
-  std::vector<std::array<std::string_view, 1>> parts;
-  for (std::string_view rest : rests) parts.push_back({rest});
-  std::vector<std::span<const std::string_view>> messages(parts.begin(), parts.end());
-  std::vector<Sha256Digest> got(messages.size());
-  mac->ComputeMany(messages, got);
-  for (size_t i = 0; i < rests.size(); ++i) {
-    const std::string whole = std::string(prefix) + std::string(rests[i]);
-    unsigned int size = 0;
-    Sha256Digest want;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const uint8_t*>(whole.data()), whole.size(), want.data(), &size);
-    EXPECT_EQ(got[i], want) << "message " << i << " of " << rests[i].size() << " bytes";
+  for (size_t prefix_size : {19, 64, 130}) {
+    const std::string_view prefix = std::string_view(message).substr(400, prefix_size);
+    auto mac = PrefixedHmacSha256::Create(key, prefix);
+    std::vector<std::string_view> rests;
+    for (size_t length : {0, 250, 300, 36, 37, 100, 44, 55, 56, 119, 120, 183, 400, 1, 64}) {
+      rests.push_back(std::string_view(message).substr(0, length));
+    }
+    std::vector<std::array<std::string_view, 1>> parts;
+    for (std::string_view rest : rests) parts.push_back({rest});
+    std::vector<std::span<const std::string_view>> messages(parts.begin(), parts.end());
+    std::vector<Sha256Digest> got(messages.size());
+    mac->ComputeMany(messages, got);
+    for (size_t i = 0; i < rests.size(); ++i) {
+      const std::string whole = std::string(prefix) + std::string(rests[i]);
+      unsigned int size = 0;
+      Sha256Digest want;
+      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const uint8_t*>(whole.data()), whole.size(), want.data(), &size);
+      EXPECT_EQ(got[i], want) << "prefix " << prefix_size << ", message " << i << " of "
+                              << rests[i].size() << " bytes";
+    }
   }
 }
 

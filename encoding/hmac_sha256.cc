@@ -11,9 +11,9 @@ namespace {
 
 constexpr size_t kBlock = 64;
 
-// A message's bytes after the blocks already absorbed, with SHA-256's padding: 0x80, zeros,
-// and the whole message's length in bits, big-endian, to a whole number of blocks. On the
-// stack up to four blocks; reused for several messages, and wiped when done.
+// A message's bytes after the blocks already absorbed, with SHA-256's padding, to a whole
+// number of blocks. On the stack up to four blocks, else on the heap; reused for several
+// messages, and wiped when done (its bytes are identifiers and the key's prefix).
 class PaddedMessage {
  public:
   PaddedMessage() = default;
@@ -21,15 +21,20 @@ class PaddedMessage {
   PaddedMessage& operator=(const PaddedMessage&) = delete;
   ~PaddedMessage() {
     OPENSSL_cleanse(inline_.data(), std::min(largest_, inline_.size()));
-    if (!heap_.empty()) OPENSSL_cleanse(heap_.data(), heap_.size());
+    OPENSSL_cleanse(heap_.data(), heap_.size());
   }
 
   void Pad(uint64_t absorbed, std::string_view head, std::span<const std::string_view> parts) {
     size_t length = head.size();
     for (std::string_view part : parts) length += part.size();
-    size_ = (length + 9 + kBlock - 1) / kBlock * kBlock;
+    const size_t whole = length / kBlock * kBlock;
+    size_ = whole + Sha256PaddedSize(length - whole);
     largest_ = std::max(largest_, size_);
-    if (size_ > inline_.size()) heap_.resize(size_);
+    if (size_ > inline_.size() && size_ > heap_.size()) {  // grows only, the old one wiped
+      std::vector<uint8_t> larger(size_);
+      OPENSSL_cleanse(heap_.data(), heap_.size());
+      heap_.swap(larger);
+    }
     uint8_t* out = data();
     std::memcpy(out, head.data(), head.size());
     size_t at = head.size();
@@ -37,10 +42,7 @@ class PaddedMessage {
       if (!part.empty()) std::memcpy(out + at, part.data(), part.size());
       at += part.size();
     }
-    out[at] = 0x80;
-    std::memset(out + at + 1, 0, size_ - at - 1);
-    const uint64_t bits = (absorbed + length) * 8;
-    for (int i = 0; i < 8; ++i) out[size_ - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+    Sha256WritePadding(out + whole, length - whole, absorbed + length);
   }
   const uint8_t* data() const { return size_ > inline_.size() ? heap_.data() : inline_.data(); }
   uint8_t* data() { return size_ > inline_.size() ? heap_.data() : inline_.data(); }
@@ -110,15 +112,11 @@ Sha256Digest PrefixedHmacSha256::Compute(std::span<const std::string_view> parts
 void PrefixedHmacSha256::ComputeMany(std::span<const std::span<const std::string_view>> messages,
                                      std::span<Sha256Digest> out) const {
   // Two at a time: the inner hashes of both, then their outer hashes (one block each: the
-  // inner digest and the padding of 64 + 32 bytes).
+  // inner digest after the key's block, padded).
   PaddedMessage message[2];
   Sha256State state[2];
-  uint8_t outer_block[2][kBlock] = {};
-  for (auto& block : outer_block) {
-    block[32] = 0x80;
-    block[62] = (kBlock + 32) * 8 >> 8;
-    block[63] = static_cast<uint8_t>((kBlock + 32) * 8);
-  }
+  uint8_t outer_block[2][kBlock];
+  for (auto& block : outer_block) Sha256WritePadding(block, 32, kBlock + 32);
   for (size_t i = 0; i < messages.size(); i += 2) {
     const int count = i + 1 < messages.size() ? 2 : 1;
     for (int m = 0; m < count; ++m) {

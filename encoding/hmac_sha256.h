@@ -21,9 +21,10 @@ Sha256Digest HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> m
 
 // HMAC-SHA256 under one key of messages that always start with the same prefix: the key pads
 // and the prefix's whole blocks are absorbed once, so a message costs only the blocks of its
-// rest (with the padding) and one block for the outer hash, without allocating when that rest
-// is padded to at most four blocks. ComputeMany computes messages two at a time, which the SHA
-// instructions do in about the time of one. Intermediate values are wiped.
+// rest (the prefix's last part, the parts and the padding) and one block for the outer hash,
+// without allocating when that rest is padded to at most four blocks. ComputeMany computes
+// messages two at a time, about 1.4 times the throughput of one after the other with the SHA
+// instructions. Intermediate values are wiped.
 // Thread-safety: Compute and ComputeMany are const and may be called from many threads.
 class PrefixedHmacSha256 {
  public:

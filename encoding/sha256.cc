@@ -1,5 +1,7 @@
 #include "encoding/sha256.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -18,6 +20,7 @@ std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 size_t Sha256Stream::FillBuffer(const uint8_t* data, size_t size) {
   if (buffered_ == 0) return 0;
   const size_t take = std::min(buffer_.size() - buffered_, size);
+  if (take == 0) return 0;  // `data` may be null then
   std::memcpy(buffer_.data() + buffered_, data, take);
   buffered_ += take;
   if (buffered_ == buffer_.size()) {
@@ -65,19 +68,15 @@ void Sha256Stream::UpdateBoth(Sha256Stream* a, Sha256Stream* b, std::string_view
 }
 
 Sha256Digest Sha256Stream::Final() {
-  // The padding: 0x80, zeros to 56 bytes of a block, the length in bits big-endian.
-  buffer_[buffered_++] = 0x80;
-  if (buffered_ > 56) {
-    std::memset(buffer_.data() + buffered_, 0, buffer_.size() - buffered_);
-    Sha256Compress(&state_, buffer_.data(), 1);
-    buffered_ = 0;
-  }
-  std::memset(buffer_.data() + buffered_, 0, 56 - buffered_);
-  const uint64_t bits = length_ * 8;
-  for (int i = 0; i < 8; ++i) buffer_[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
-  Sha256Compress(&state_, buffer_.data(), 1);
+  uint8_t last[2 * 64];  // the buffered bytes and the padding: one block or two
+  std::memcpy(last, buffer_.data(), buffered_);
+  Sha256WritePadding(last, buffered_, length_);
+  Sha256Compress(&state_, last, Sha256PaddedSize(buffered_) / 64);
   Sha256Digest out;
   Sha256StoreDigest(state_, out.data());
+  // What was hashed may be a secret (a long HMAC key) or identifiers.
+  OPENSSL_cleanse(last, sizeof(last));
+  OPENSSL_cleanse(buffer_.data(), buffer_.size());
   return out;
 }
 

@@ -26,10 +26,12 @@ class Sha256Stream {
  public:
   void Update(std::span<const uint8_t> data);
   void Update(std::string_view data);
-  // Updates two streams with the same data, both at once through the SHA instructions (about
-  // the time of one): a batch's own digest and a running digest over many batches.
+  // Updates two distinct streams with the same data, both at once through the SHA instructions
+  // (about 1.4 times the throughput of one after the other): a batch's own digest and a running
+  // digest over many batches.
   static void UpdateBoth(Sha256Stream* a, Sha256Stream* b, std::string_view data);
-  // The digest of everything given so far; the stream must not be used afterwards.
+  // The digest of everything given so far; the stream must not be used afterwards (its buffer
+  // is wiped).
   Sha256Digest Final();
   std::string FinalHex();
 

@@ -1,19 +1,23 @@
 #include "encoding/sha256_compress.h"
 
+#if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
+#endif
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include <cstring>
 
-// SHA256_Transform is deprecated in OpenSSL 3 but supported; it is the fallback's compression.
+// The low-level SHA256_* functions are deprecated in OpenSSL 3 but supported; the fallback
+// compresses with them.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 namespace stapel {
 namespace {
 
+#if defined(__x86_64__)
 constexpr uint32_t kRoundConstants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -32,8 +36,6 @@ bool HasShaInstructionsOnThisCpu() {
 
 // `Lanes` messages of `blocks` blocks each, their rounds interleaved (the loops over lanes
 // unroll). The state is kept as the SHA instructions want it: ABEF and CDGH.
-const bool kHasShaInstructions = HasShaInstructionsOnThisCpu();
-
 template <int Lanes>
 __attribute__((target("sha,sse4.1,ssse3"))) void CompressWithShaInstructions(
     Sha256State* const (&states)[Lanes], const uint8_t* const (&data)[Lanes], size_t blocks) {
@@ -97,15 +99,37 @@ __attribute__((target("sha,sse4.1,ssse3"))) void CompressWithShaInstructions(
   }
 }
 
+#endif  // __x86_64__
+
 }  // namespace
 
+bool Sha256UsesShaInstructions() {
+#if defined(__x86_64__)
+  static const bool has = HasShaInstructionsOnThisCpu();
+  return has;
+#else
+  return false;
+#endif
+}
+
 void Sha256CompressWithOpenSsl(Sha256State* state, const uint8_t* data, size_t blocks) {
+  if (blocks == 0) return;
+  // From `state`, with nothing buffered: SHA256_Update compresses the whole blocks in one call
+  // (its vector code wants several at once) and keeps none back.
   SHA256_CTX ctx;
   SHA256_Init(&ctx);
   for (int i = 0; i < 8; ++i) ctx.h[i] = (*state)[i];
-  for (size_t block = 0; block < blocks; ++block) SHA256_Transform(&ctx, data + 64 * block);
+  SHA256_Update(&ctx, data, 64 * blocks);
   for (int i = 0; i < 8; ++i) (*state)[i] = ctx.h[i];
   OPENSSL_cleanse(&ctx, sizeof(ctx));
+}
+
+void Sha256WritePadding(uint8_t* out, size_t used, uint64_t length) {
+  const size_t size = Sha256PaddedSize(used);
+  out[used] = 0x80;
+  std::memset(out + used + 1, 0, size - used - 1 - 8);
+  const uint64_t bits = length * 8;
+  for (int i = 0; i < 8; ++i) out[size - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
 }
 
 void Sha256StoreDigest(const Sha256State& state, uint8_t* out) {
@@ -116,21 +140,25 @@ void Sha256StoreDigest(const Sha256State& state, uint8_t* out) {
 }
 
 void Sha256Compress(Sha256State* state, const uint8_t* data, size_t blocks) {
-  if (kHasShaInstructions) {
+#if defined(__x86_64__)
+  if (Sha256UsesShaInstructions()) {
     CompressWithShaInstructions<1>({state}, {data}, blocks);
-  } else {
-    Sha256CompressWithOpenSsl(state, data, blocks);
+    return;
   }
+#endif
+  Sha256CompressWithOpenSsl(state, data, blocks);
 }
 
 void Sha256Compress2(Sha256State* a, const uint8_t* data_a, Sha256State* b, const uint8_t* data_b,
                      size_t blocks) {
-  if (kHasShaInstructions) {
+#if defined(__x86_64__)
+  if (Sha256UsesShaInstructions()) {
     CompressWithShaInstructions<2>({a, b}, {data_a, data_b}, blocks);
-  } else {
-    Sha256CompressWithOpenSsl(a, data_a, blocks);
-    Sha256CompressWithOpenSsl(b, data_b, blocks);
+    return;
   }
+#endif
+  Sha256CompressWithOpenSsl(a, data_a, blocks);
+  Sha256CompressWithOpenSsl(b, data_b, blocks);
 }
 
 }  // namespace stapel

@@ -23,9 +23,10 @@ std::string Framed(std::string_view context, std::string_view message) {
 
 }  // namespace
 
-std::string DigestToSign(std::string_view message) {
-  const Sha256Digest digest = Sha256(message);
-  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+std::string DigestToSign(std::string_view message) { return DigestToSign(Sha256(message)); }
+
+std::string DigestToSign(const Sha256Digest& message_sha256) {
+  return std::string(reinterpret_cast<const char*>(message_sha256.data()), message_sha256.size());
 }
 
 std::unique_ptr<Ed25519Signer> Ed25519Signer::Generate() {

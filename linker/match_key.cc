@@ -68,8 +68,8 @@ MatchKey MatchKeyer::Compute(std::string_view kind,
 void MatchKeyer::ComputeMany(std::span<const MatchKeyInput> inputs, std::span<MatchKey> out) const {
   // Each message as parts after the absorbed prefix: kind 0 field | field | ..., all in one
   // array (reserved, so the spans into it stay valid).
-  size_t count = 0;
-  for (const MatchKeyInput& input : inputs) count += 2 * input.fields.size() + 1;
+  size_t count = 0;  // at most: kind, separator, and each field with a "|"
+  for (const MatchKeyInput& input : inputs) count += 2 + 2 * input.fields.size();
   absl::InlinedVector<std::string_view, 96> parts;
   parts.reserve(count);
   absl::InlinedVector<std::span<const std::string_view>, 12> messages;

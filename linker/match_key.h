@@ -70,7 +70,8 @@ class MatchKeyer {
   static absl::StatusOr<std::unique_ptr<MatchKeyer>> Create(const SecretBytes& linkage_secret,
                                                             std::string_view project_id);
 
-  // Allocation-free (PrefixedHmacSha256 with "stapel-match-key-v1\0project\0" absorbed).
+  // Over PrefixedHmacSha256 with the prefix "stapel-match-key-v1\0project\0"; allocates
+  // nothing for values of up to four fields.
   MatchKey Compute(std::string_view kind, std::string_view normalized_value) const;
   // The same for a value of several fields, "field|field|...", without joining them first.
   MatchKey Compute(std::string_view kind, std::span<const std::string_view> fields) const;

@@ -98,6 +98,24 @@ TEST_F(MatchKeyerTest, AValueOfSeveralFieldsIsTheKeyOfTheFieldsJoinedByBars) {
             keyer->Compute(kMatchKeyBsn, "1990-01-02"));
 }
 
+// Many keys at once (more parts than are kept on the stack), one of no fields among them: each
+// the key Compute gives alone.
+TEST_F(MatchKeyerTest, ComputeManyGivesEachKeyAsComputeDoes) {
+  auto keyer = *MatchKeyer::Create(secret_, "proj");
+  std::vector<MatchKeyInput> inputs;
+  for (int i = 0; i < 30; ++i) {
+    MatchKeyInput input{.kind = KnownMatchKeyKinds()[static_cast<size_t>(i) % 5],
+                        .fields = {"j", "jansen", i % 2 == 0 ? "1990-01-02" : "5401AB", "12"}};
+    input.fields.resize(static_cast<size_t>(i % 5));  // 0 to 4 fields
+    inputs.push_back(input);
+  }
+  std::vector<MatchKey> got(inputs.size());
+  keyer->ComputeMany(inputs, got);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    EXPECT_EQ(got[i], keyer->Compute(inputs[i].kind, inputs[i].fields)) << i;
+  }
+}
+
 TEST_F(MatchKeyerTest, ShortSecretIsRefused) {
   SecretBytes short_secret = SecretBytes::Random(16);
   EXPECT_EQ(MatchKeyer::Create(short_secret, "p").status().code(),

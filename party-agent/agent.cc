@@ -297,10 +297,8 @@ absl::Status Agent::Flush(BatchSink* sink, const std::function<void(const AgentS
   Sha256Stream batch_digest;
   run->sent_digest.Update(FieldHead(v1::SignedBatch::kBatchFieldNumber, bytes.size()).bytes());
   Sha256Stream::UpdateBoth(&batch_digest, &run->sent_digest, bytes);
-  const Sha256Digest digest = batch_digest.Final();
   const Ed25519Signature sig =
-      signer_->Sign(kBatchSignatureContext,
-                    std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+      signer_->Sign(kBatchSignatureContext, DigestToSign(batch_digest.Final()));
   signed_batch.set_signature(sig.data(), sig.size());
   run->sent_digest.Update(FieldHead(v1::SignedBatch::kSignatureFieldNumber, sig.size()).bytes());
   run->sent_digest.Update(sig);

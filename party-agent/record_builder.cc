@@ -317,7 +317,8 @@ void RecordBuilder::BuildAll(std::span<const CsvRow> rows,
         built[i] = Build(rows[i], &record);
         if (built[i].ok()) {
           AppendRecord(record, &out);
-          // A party's records are of about one size: room for the run's others at once.
+          // A party's records are of about one size: room for the run's others at once (when
+          // even that fails, this row is noted as out of memory below, like any other).
           if (before == 0) out.reserve(out.size() * kRowsPerRun * 5 / 4);
         }
       } catch (const std::exception&) {  // this row is not built; nothing here throws
@@ -342,8 +343,8 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
         fmt::format("row has {} fields, the header has {}", row.size, header_size_));
   }
   const Fields fields = ParseFields(row);
-  // The row's match keys and household key are computed together (MatchKeyer::ComputeMany),
-  // once the row is known to be sent: here only their inputs are gathered.
+  // The row's match keys and household key are computed together (MatchKeyer::ComputeMany)
+  // once every check of the row has passed: here only their inputs are gathered.
   absl::InlinedVector<MatchKeyInput, 12> keys;
   absl::InlinedVector<uint32_t, 12> key_kinds;
   for (uint32_t k = 0; k < kinds_.size(); ++k) {
@@ -372,17 +373,6 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
                           : "",
         LeftOut(fields)));
   }
-  const bool household = is_register_ && fields.postcode && fields.house;
-  if (household)
-    keys.push_back({.kind = kHouseholdKind, .fields = {*fields.postcode, *fields.house}});
-  absl::InlinedVector<MatchKey, 12> computed(keys.size());
-  keyer_->ComputeMany(keys, computed);
-  for (size_t i = 0; i < key_kinds.size(); ++i) {
-    v1::MatchKeyEntry* entry = out->add_keys();
-    entry->set_kind(key_kinds[i]);
-    entry->set_key(computed[i].data(), computed[i].size());
-  }
-  if (household) out->set_household(computed.back().data(), computed.back().size());
   if (is_register_) {
     const Column& c = *columns_.buurt;
     auto buurt = NormalizeBuurtCode(row.fields[c.index]);
@@ -394,6 +384,18 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
     if (!flag.ok()) return InColumn(c.header, flag.status());
     out->add_attribute_values(*flag);
   }
+  const bool household = is_register_ && fields.postcode && fields.house;
+  if (household) {
+    keys.push_back({.kind = kHouseholdKind, .fields = {*fields.postcode, *fields.house}});
+  }
+  absl::InlinedVector<MatchKey, 12> computed(keys.size());
+  keyer_->ComputeMany(keys, computed);
+  for (size_t i = 0; i < key_kinds.size(); ++i) {
+    v1::MatchKeyEntry* entry = out->add_keys();
+    entry->set_kind(key_kinds[i]);
+    entry->set_key(computed[i].data(), computed[i].size());
+  }
+  if (household) out->set_household(computed.back().data(), computed.back().size());
   return fields.empty.empty() && fields.invalid.empty() ? Completeness::kComplete
                                                         : Completeness::kIncomplete;
 }

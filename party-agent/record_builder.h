@@ -105,6 +105,7 @@ class RecordBuilder {
   static std::string LeftOut(const Fields& f);
   // Calls key(values) for each match key of `kind` that `f` forms, with the normalized values it
   // is computed over (none when a field is absent, one per part of a surname with several).
+  // The values point into `f`: they live as long as it does.
   template <typename Key>
   static void ForEachKey(std::string_view kind, const Fields& f, Key key);
   // The Bloom filter of the fuzzy pass; whether the hub can compare it (IsComparable).
