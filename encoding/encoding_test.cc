@@ -59,9 +59,9 @@ TEST(Sha256Test, EqualsOpenSslsForEveryLengthAndSplitAndTwoStreamsAtOnce) {
       stream.Update(message.substr(0, split));
       stream.Update(message.substr(split));
       ASSERT_EQ(stream.Final(), want) << length << " split at " << split;
-      // `a` starts with the first `split` bytes, `b` with the first 7: both then take the rest
-      // of the message from `split` on, together.
-      // `b` also at the same place as `a`; an empty view (null data) changes nothing.
+      // `a` starts with the first `split` bytes, `b` with the first 7 or as `a` does: both then
+      // take the rest of the message from `split` on, together. An empty view (null data)
+      // changes nothing.
       for (size_t b_start : {size_t{7}, split}) {
         Sha256Stream a, b;
         a.Update(message.substr(0, split));
@@ -134,9 +134,8 @@ TEST(HmacSha256Test, EqualsOpenSslsHmacForEveryLengthAroundTheBlocks) {
 
 // Messages computed together, two at a time (the SHA instructions' interleaved path), each of
 // another length than its partner: shorter, longer, a block apart, past the four blocks that
-// are padded on the stack, and an odd one out at the end.
-// Prefixes shorter than a block, of one block and longer; the first of each pair grows from
-// the stack to the heap and on (300, 400 after 250).
+// are padded on the stack (the first of each pair grows to the heap and on: 250, 300, 400),
+// and an odd one out at the end; after prefixes shorter than a block, of one block and longer.
 TEST(HmacSha256Test, ComputeManyEqualsOpenSslsHmacForMessagesOfMixedLengths) {
   std::string message;
   for (int i = 0; i < 600; ++i) message.push_back(static_cast<char>(i * 53 + 7));
