@@ -58,11 +58,10 @@ void Sha256Stream::UpdateBoth(Sha256Stream* a, Sha256Stream* b, std::string_view
   // whole blocks both still have go through together, and each absorbs its rest alone.
   const size_t a_at = a->FillBuffer(bytes, data.size());
   const size_t b_at = b->FillBuffer(bytes, data.size());
-  const size_t together = std::min(data.size() - a_at, data.size() - b_at) / 64;
-  if (a->buffered_ == 0 && b->buffered_ == 0) {
-    Sha256Compress2(&a->state_, bytes + a_at, &b->state_, bytes + b_at, together);
-  }
-  const size_t done = a->buffered_ == 0 && b->buffered_ == 0 ? together * 64 : 0;
+  const bool at_boundaries = a->buffered_ == 0 && b->buffered_ == 0;  // else the data ran out
+  const size_t together = at_boundaries ? std::min(data.size() - a_at, data.size() - b_at) / 64 : 0;
+  Sha256Compress2(&a->state_, bytes + a_at, &b->state_, bytes + b_at, together);
+  const size_t done = together * 64;
   a->Absorb(bytes + a_at + done, data.size() - a_at - done);
   b->Absorb(bytes + b_at + done, data.size() - b_at - done);
 }

@@ -36,9 +36,11 @@ class RecordBuilderTest : public testing::Test {
     return b.ok() ? std::move(*b) : nullptr;
   }
   // The housing corporation as a party of the fuzzy pass with `settings` (its encoder in
-  // bloom_), its config mapping `columns` too, reading `header`.
+  // bloom_), its config mapping `columns` too, reading `header` (its export's, by default).
   std::unique_ptr<RecordBuilder> FuzzyBuilder(
-      const BloomSettings& settings, const std::vector<std::string>& header,
+      const BloomSettings& settings,
+      const std::vector<std::string>& header = {"voornaam", "achternaam", "geboren", "postcode",
+                                                "huisnummer", "achterstand"},
       const std::map<std::string, std::string>& columns = {}) {
     project_ = MakeTestProject("housing", "");
     manifest_ = *Manifest::Load(project_.config.manifest);
@@ -254,15 +256,13 @@ TEST_F(RecordBuilderTest, ARowWithNothingLeftToLinkOnIsRejectedNamingItsColumns)
 }
 
 TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAndAField) {
-  auto b =
-      FuzzyBuilder({.bits = 1472,
-                    .hashes = 8,
-                    .fields = {{"first_names", 1},
-                               {"surname", 1},
-                               {"birth_date", 1},
-                               {"postcode", 1},
-                               {"house_number", 1}}},
-                   {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"});
+  auto b = FuzzyBuilder({.bits = 1472,
+                         .hashes = 8,
+                         .fields = {{"first_names", 1},
+                                    {"surname", 1},
+                                    {"birth_date", 1},
+                                    {"postcode", 1},
+                                    {"house_number", 1}}});
   ASSERT_NE(b, nullptr);
   v1::PseudonymRecord r;
   // A surname and a birth date, or a surname and an address: no match key (they all need the
@@ -322,16 +322,14 @@ TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
 }
 
 TEST_F(RecordBuilderTest, TheBirthYearIsEncodedAlsoOfADateWrittenWrongThatKeepsIt) {
-  auto b =
-      FuzzyBuilder({.bits = 1536,
-                    .hashes = 8,
-                    .fields = {{"first_names", 1},
-                               {"surname", 1},
-                               {"birth_date", 1},
-                               {"birth_year", 1},
-                               {"postcode", 1},
-                               {"house_number", 1}}},
-                   {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "achterstand"});
+  auto b = FuzzyBuilder({.bits = 1536,
+                         .hashes = 8,
+                         .fields = {{"first_names", 1},
+                                    {"surname", 1},
+                                    {"birth_date", 1},
+                                    {"birth_year", 1},
+                                    {"postcode", 1},
+                                    {"house_number", 1}}});
   ASSERT_NE(b, nullptr);
   const auto filter_of = [&](const std::string& date,
                              const absl::StatusOr<RecordBuilder::Completeness>& expected) {
