@@ -1,6 +1,7 @@
 // What a curious hub re-identifies in the fuzzy pass's filters with a public frequency list of
 // names (linker/encoding_attack.h), before salting (one key for every record: every record given
-// one birth date here) and as the hub has them (salted with the birth date and the address), at
+// one birth date here) and as the hub has them (salted with the birth date and the address), and
+// in the names salt's tags (the groups of one name pair and birth year), at
 // a municipality's size and a large city's. Counters are shares of all residents: re-identified
 // by aligning the 300 largest groups of equal name segments with the list ("aligned"), by
 // aligning within each salt value ("within"), and what labelling the same residents with the
@@ -8,12 +9,23 @@
 #include <benchmark/benchmark.h>
 
 #include <array>
+#include <memory>
 
 #include "linker/bloom_filter.h"
 #include "linker/encoding_attack.h"
 
 namespace stapel {
 namespace {
+
+std::unique_ptr<BloomEncoder> AttackedEncoder() {
+  std::array<uint8_t, 32> secret_bytes{};
+  for (size_t i = 0; i < secret_bytes.size(); ++i) secret_bytes[i] = static_cast<uint8_t>(i * 13);
+  const SecretBytes secret(secret_bytes.data(), secret_bytes.size());
+  return *BloomEncoder::Create(secret, "bench", AttackedSettings());
+}
+// The public frequency lists the attacker holds.
+std::vector<ListedName> Given() { return PowerLawNames(2'000, 0.7, 1); }
+std::vector<ListedName> Family() { return PowerLawNames(20'000, 0.6, 2); }
 
 // Args: residents, salted (0: every record one birth date), field (0 given names, 1 surname),
 // salt (0 birth date, 1 address).
@@ -22,13 +34,9 @@ void BM_ReidentifiedNames(benchmark::State& state) {
   const bool salted = state.range(1) != 0;
   const int field = static_cast<int>(state.range(2));
   const Salt salt = state.range(3) == 0 ? Salt::kBirthDate : Salt::kAddress;
-  std::array<uint8_t, 32> secret_bytes{};
-  for (size_t i = 0; i < secret_bytes.size(); ++i) secret_bytes[i] = static_cast<uint8_t>(i * 13);
-  const SecretBytes secret(secret_bytes.data(), secret_bytes.size());
   const BloomSettings settings = AttackedSettings();
-  auto encoder = *BloomEncoder::Create(secret, "bench", settings);
-  const std::vector<ListedName> given = PowerLawNames(2'000, 0.7, 1);
-  const std::vector<ListedName> family = PowerLawNames(20'000, 0.6, 2);
+  const auto encoder = AttackedEncoder();
+  const std::vector<ListedName> given = Given(), family = Family();
   ListedResidents people = DrawResidents(residents, given, family, 3);
   if (!salted) {
     for (auto& v : people.values) v[2] = "1980-01-01";
@@ -55,6 +63,27 @@ void Cases(benchmark::internal::Benchmark* b) {
   }
 }
 BENCHMARK(BM_ReidentifiedNames)->Apply(Cases)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Args: residents, field (0 given names, 1 surname) the names salt's tags are aligned with.
+void BM_ReidentifiedByNamesTags(benchmark::State& state) {
+  const auto residents = static_cast<size_t>(state.range(0));
+  const int field = static_cast<int>(state.range(1));
+  const auto encoder = AttackedEncoder();
+  const std::vector<ListedName> given = Given(), family = Family();
+  const ListedResidents people = DrawResidents(residents, given, family, 3);
+  const auto& list = field == 0 ? given : family;
+  const auto& truth = field == 0 ? people.first_names : people.surnames;
+  for (auto _ : state) {
+    const auto aligned = AlignFrequencies(NamesTags(*encoder, people.values), list, 300);
+    state.counters["aligned"] = ReidentifiedShare(aligned, truth);
+    state.counters["aligned_guess"] = GuessedShare(aligned, truth, list.front().name);
+  }
+}
+BENCHMARK(BM_ReidentifiedByNamesTags)
+    ->ArgNames({"residents", "field"})
+    ->ArgsProduct({{50'000, 1'000'000}, {0, 1}})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace stapel

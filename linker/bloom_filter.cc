@@ -16,9 +16,29 @@
 
 namespace stapel {
 
+std::string_view SaltName(Salt salt) {
+  switch (salt) {
+    case Salt::kBirthDate:
+      return "birth date";
+    case Salt::kAddress:
+      return "address";
+    case Salt::kNames:
+      return "names and birth year";
+  }
+  return "?";
+}
+
 bool BloomSettings::HasSalt(Salt salt) const {
-  return salt == Salt::kBirthDate ? FieldIndex("birth_date") >= 0
-                                  : FieldIndex("postcode") >= 0 && FieldIndex("house_number") >= 0;
+  switch (salt) {
+    case Salt::kBirthDate:
+      return FieldIndex("birth_date") >= 0;
+    case Salt::kAddress:
+      return FieldIndex("postcode") >= 0 && FieldIndex("house_number") >= 0;
+    case Salt::kNames:
+      return FieldIndex("first_names") >= 0 && FieldIndex("surname") >= 0 &&
+             FieldIndex("birth_year") >= 0;
+  }
+  return false;
 }
 
 std::vector<BloomSegment> BloomSettings::Segments() const {
@@ -57,8 +77,8 @@ bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filte
 }
 
 uint32_t BloomLayout(const BloomSettings& settings) {
-  // v4: the house number's digits are sorted in the address salt, as the postcode's are.
-  std::string text = fmt::format("stapel-bloom-v4|{}|{}", settings.bits, settings.hashes);
+  // v5: a third tag word and salt, the names with the birth year.
+  std::string text = fmt::format("stapel-bloom-v5|{}|{}", settings.bits, settings.hashes);
   for (const BloomField& f : settings.fields) text += fmt::format("|{}={}", f.name, f.weight);
   const Sha256Digest digest = Sha256(text);
   uint32_t layout;
@@ -69,7 +89,7 @@ uint32_t BloomLayout(const BloomSettings& settings) {
 namespace {
 
 // HMAC-SHA256(secret, "stapel-bloom-v3" 0 project 0 name): a field's key ("names" for both
-// name fields) or a salt's tag key ("salt:birth_date", "salt:address").
+// name fields) or a salt's tag key ("salt:birth_date", "salt:address", "salt:names").
 SecretBytes DeriveKey(const SecretBytes& secret, std::string_view project_id,
                       std::string_view name) {
   std::string label = "stapel-bloom-v3";
@@ -210,7 +230,7 @@ absl::StatusOr<std::unique_ptr<BloomEncoder>> BloomEncoder::Create(
     e->field_keys_.push_back(
         DeriveKey(linkage_secret, project_id, IsNameField(f.name) ? "names" : f.name));
   }
-  for (std::string_view salt : {"salt:birth_date", "salt:address"}) {
+  for (std::string_view salt : {"salt:birth_date", "salt:address", "salt:names"}) {
     e->tag_keys_.push_back(DeriveKey(linkage_secret, project_id, salt));
   }
   return e;
@@ -252,6 +272,15 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     AppendDigitsSorted(value_of(postcode_), &salt);
     salt += '\0';
     AppendDigitsSorted(value_of(house_number_), &salt);
+  }
+  if (const std::string_view first = value_of(first_names_), family = value_of(surname_),
+      year = value_of(birth_year_);
+      !first.empty() && !family.empty() && !year.empty()) {
+    // The two names in order, so that a given name and surname written in each other's column
+    // keep the salt.
+    std::string& salt = salts[static_cast<size_t>(Salt::kNames)];
+    ((((salt = "n") += std::min(first, family)) += '\0') += std::max(first, family)) += '\0';
+    salt += year;
   }
   // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast
   // on inputs of two bytes. A segment's key is that PRF, under the field key, of the salt.

@@ -5,16 +5,18 @@
 // level Bloom filters, Schnell et al.), salted per record so that the hub cannot mine them.
 //
 // A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
-// taken in either order, so that a date with the two swapped keeps its salt) and the address
-// (postcode and house number, the digits of each number in any order) — and is then cut into segments of
-// equal whole 64-bit words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash
-// of the record's value of the salt, 0 when the record lacks it: records with equal tags share the
-// salt. Each field has one segment per salt it is not part of (a name two, the birth date the
-// address's, the postcode and house number the birth date's), into which its padded bigrams are
-// hashed with a number of hash functions proportional to the field's weight, under a key derived
-// from the field's key and the record's value of the salt (SipHash-2-4, 128-bit output; the field
-// keys are HMAC-SHA256 of the linkage secret, the project and the field, so the hub cannot build a
-// dictionary). No segment when the record lacks the salt or the field.
+// taken in either order, so that a date with the two swapped keeps its salt), the address
+// (postcode and house number, the digits of each number in any order) and the names (the given
+// names and the surname in either order, with the birth year: a record whose date and address are
+// both wrong or changed still shares it) — and is then cut into segments of equal whole 64-bit
+// words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the record's
+// value of the salt, 0 when the record lacks it: records with equal tags share the salt. Each
+// field has one segment per salt it is not part of (a name two, the birth date two, the postcode
+// and house number two), into which its padded bigrams are hashed with a number of hash functions
+// proportional to the field's weight, under a key derived from the field's key and the record's
+// value of the salt (SipHash-2-4, 128-bit output; the field keys are HMAC-SHA256 of the linkage
+// secret, the project and the field, so the hub cannot build a dictionary). No segment when the
+// record lacks the salt or the field.
 //
 // Why salted (Niedermeyer et al. 2014; Christen, Ranbaduge, Vatsalan, Schnell, "Precise and
 // fast cryptanalysis for Bloom filter based privacy-preserving record linkage", 2019): with
@@ -22,10 +24,12 @@
 // them, align the counts with a public list of common surnames, and from the filters it so
 // labels learn which bit positions each bigram sets and read rarer names. Salted, a segment is
 // the same in two records only when the field and the salt are, and a bit position means a
-// bigram only among records with one salt value: a day of birth or an address (field_
-// comparison.h compares a pair's fields under a salt they share, and nothing when they share
-// none). The two name fields share one key per salt, so that given and family names written in
-// each other's column still compare.
+// bigram only among records with one salt value: a day of birth, an address, or a name and
+// year (field_comparison.h compares a pair's fields under a salt they share, and nothing when they
+// share none). The two name fields share one key per salt, so that given and family names written
+// in each other's column still compare. The names' tag itself groups persons as finely as the
+// agents' initial_surname_birth match key does; the frequency attack on it is
+// encoding_attack_test's.
 
 #include <cstdint>
 #include <memory>
@@ -46,15 +50,23 @@ struct BloomField {
   double weight = 1;  // hash functions per bigram = round(hashes * weight)
 };
 
-// A record-level salt: the birth date, or the address (postcode and house number).
-enum class Salt : uint8_t { kBirthDate, kAddress };
-inline constexpr size_t kSalts = 2;  // tag words at the start of a filter, in Salt order
-inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress};
+// A record-level salt: the birth date; the address (postcode and house number); or the names
+// with the birth year (the given names and the surname in either column, and the year).
+enum class Salt : uint8_t { kBirthDate, kAddress, kNames };
+inline constexpr size_t kSalts = 3;  // tag words at the start of a filter, in Salt order
+inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress, Salt::kNames};
 
 // Whether field `name` is part of the salt's value (then it has no segment under it).
 inline bool IsPartOf(std::string_view name, Salt salt) {
-  return salt == Salt::kBirthDate ? name == "birth_date"
-                                  : name == "postcode" || name == "house_number";
+  switch (salt) {
+    case Salt::kBirthDate:
+      return name == "birth_date";
+    case Salt::kAddress:
+      return name == "postcode" || name == "house_number";
+    case Salt::kNames:
+      return name == "first_names" || name == "surname" || name == "birth_year";
+  }
+  return false;
 }
 
 // Whether field `name`'s value follows from the salt's (the birth year from the birth date):
@@ -63,6 +75,9 @@ inline bool IsPartOf(std::string_view name, Salt salt) {
 inline bool FollowsFrom(std::string_view name, Salt salt) {
   return salt == Salt::kBirthDate && name == "birth_year";
 }
+
+// The salt's name as manifests, reports and errors write it.
+std::string_view SaltName(Salt salt);
 
 struct BloomSegment {
   int field;  // its index in BloomSettings::fields
@@ -77,7 +92,8 @@ struct BloomSettings {
   double precision = 0.99;
   std::vector<BloomField> fields;
 
-  // Whether the fields hold the salt's value (birth_date; postcode and house_number).
+  // Whether the fields hold the salt's value (birth_date; postcode and house_number;
+  // first_names, surname and birth_year).
   bool HasSalt(Salt salt) const;
   // The filter's segments in order: each field under each salt the fields hold and it is not
   // part of.
@@ -144,7 +160,10 @@ class BloomEncoder {
         field_hashes_(HashesPerField(settings_)),
         birth_date_(settings_.FieldIndex("birth_date")),
         postcode_(settings_.FieldIndex("postcode")),
-        house_number_(settings_.FieldIndex("house_number")) {}
+        house_number_(settings_.FieldIndex("house_number")),
+        first_names_(settings_.FieldIndex("first_names")),
+        surname_(settings_.FieldIndex("surname")),
+        birth_year_(settings_.FieldIndex("birth_year")) {}
   BloomSettings settings_;
   std::vector<BloomSegment> segments_;
   size_t segment_words_;
@@ -152,6 +171,7 @@ class BloomEncoder {
   std::vector<SecretBytes> field_keys_;  // per field
   std::vector<SecretBytes> tag_keys_;    // per salt
   int birth_date_, postcode_, house_number_;  // their fields, -1 when not encoded
+  int first_names_, surname_, birth_year_;
 };
 
 }  // namespace stapel

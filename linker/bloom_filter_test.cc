@@ -106,6 +106,39 @@ TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeAndHouseNumberDigi
   EXPECT_NE(tag("5401AB", "3"), tag("5401AB", "4"));
 }
 
+TEST(BloomFilterTest, TheNamesSaltSurvivesSwappedNamesAWrongDateAndAMove) {
+  const BloomSettings s{.bits = 1600,
+                        .hashes = 10,
+                        .fields = {{"first_names", 1},
+                                   {"surname", 1},
+                                   {"birth_date", 1},
+                                   {"birth_year", 1},
+                                   {"postcode", 1},
+                                   {"house_number", 1}}};
+  ASSERT_TRUE(s.HasSalt(Salt::kNames));
+  auto e = *BloomEncoder::Create(SecretBytes::Random(32), "p", s);
+  const FieldComparator c(s);
+  const auto a = Encode(*e, {"jan", "jansen", "1982-06-09", "1982", "5401AB", "3"});
+  // Moved, the date lost (its year kept), the names in each other's column: only the names
+  // and year are left in common, and the pair is compared under them.
+  const auto later = Encode(*e, {"jansen", "jan", "", "1982", "1011AA", "7"});
+  EXPECT_NE(TagOf(a.data(), Salt::kNames), 0u);
+  EXPECT_EQ(TagOf(a.data(), Salt::kNames), TagOf(later.data(), Salt::kNames));
+  ASSERT_EQ(FieldComparator::SharedSalt(a.data(), later.data()), Salt::kNames);
+  const uint32_t p = c.Compare(a.data(), later.data());
+  for (size_t f : {0, 1, 3}) EXPECT_EQ(FieldComparator::LevelOf(p, f), Level::kExact) << f;
+  EXPECT_EQ(FieldComparator::LevelOf(p, 2), Level::kMissing);
+  EXPECT_NE(FieldComparator::LevelOf(p, 4), Level::kExact);  // another postcode
+  EXPECT_NE(FieldComparator::LevelOf(p, 4), Level::kMissing);
+  // Another year, another name, or a name missing: another salt, or none.
+  EXPECT_NE(TagOf(a.data(), Salt::kNames),
+            TagOf(Encode(*e, {"jan", "jansen", "", "1983", "", ""}).data(), Salt::kNames));
+  EXPECT_NE(TagOf(a.data(), Salt::kNames),
+            TagOf(Encode(*e, {"jan", "janssen", "", "1982", "", ""}).data(), Salt::kNames));
+  EXPECT_EQ(TagOf(Encode(*e, {"", "jansen", "1982-06-09", "1982", "", ""}).data(), Salt::kNames),
+            0u);
+}
+
 TEST(BloomFilterTest, TheBirthYearIsComparedOnItsOwnOnlyWhereTheDatesDiffer) {
   const BloomSettings s{.bits = 1600,
                         .hashes = 10,
@@ -206,19 +239,20 @@ TEST(BloomFilterTest, FiltersKeepTheirKnownBits) {
   const std::string fixed(32, 'k');
   const SecretBytes secret(reinterpret_cast<const uint8_t*>(fixed.data()), fixed.size());
   const std::vector<std::vector<std::string>> records = {
-      {"jan", "jansen", "1990-01-02", "5401ab", "12"},
-      {"anna maria", "vandenberg", "1985-12-31", "1011aa", "1-3"},
-      {"", "bakkersmit", "2001-07-04", "", "7"},
-      {"mohamed", "elamrani", "", "3511xz", "220"}};
+      {"jan", "jansen", "1990-01-02", "5401ab", "12", "1990"},
+      {"anna maria", "vandenberg", "1985-12-31", "1011aa", "1-3", "1985"},
+      {"", "bakkersmit", "2001-07-04", "", "7", "2001"},
+      {"mohamed", "elamrani", "", "3511xz", "220", "1970"}};
   std::string digests;
-  for (int bits : {576, 1088, 1600, 2112, 4672}) {  // 2 tags, 7 segments of 1, 2, 3, 4, 10 words
+  for (int bits : {896, 1600, 2304, 3008, 7232}) {  // 3 tags, 11 segments of 1, 2, 3, 4, 10 words
     const BloomSettings settings{.bits = bits,
                                  .hashes = 8,
                                  .fields = {{"first_names", 1.0},
                                             {"surname", 1.0},
                                             {"birth_date", 1.0},
                                             {"postcode", 1.0},
-                                            {"house_number", 2.0}}};
+                                            {"house_number", 2.0},
+                                            {"birth_year", 1.0}}};
     auto encoder = BloomEncoder::Create(secret, "kat", settings);
     ASSERT_TRUE(encoder.ok()) << encoder.status();
     Sha256Stream digest;
@@ -231,7 +265,7 @@ TEST(BloomFilterTest, FiltersKeepTheirKnownBits) {
   }
   EXPECT_EQ(
       digests,
-      "32e63774c83e766c 3342535442f8fe48 d18c11e3c9833402 6ca148334921f885 8ff738e0a7a66f34 ");
+      "c0ab8127718c5d38 fda5dcdb704a1185 ae7208cda9c38e35 cdf68ed8c0cc3fbc ea0820bebb720ffb ");
 }
 
 }  // namespace

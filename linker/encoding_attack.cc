@@ -102,23 +102,23 @@ ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
       const std::string first = given[Draw(rng, g)].name;
       out.first_names.push_back(first);
       out.surnames.push_back(surname);
-      out.values.push_back({first, surname,
-                            fmt::format("{}-{:02}-{:02}", 1940 + rng() % 65, 1 + rng() % 12,
-                                        1 + rng() % 28),
-                            postcode, house});
+      const std::string date =
+          fmt::format("{}-{:02}-{:02}", 1940 + rng() % 65, 1 + rng() % 12, 1 + rng() % 28);
+      out.values.push_back({first, surname, date, postcode, house, date.substr(0, 4)});
     }
   }
   return out;
 }
 
 BloomSettings AttackedSettings() {
-  return {.bits = 1472,
+  return {.bits = 1600,  // three tags, then 128 bits for each of the eleven segments
           .hashes = 8,
           .fields = {{"first_names", 1},
                      {"surname", 1},
                      {"birth_date", 1},
                      {"postcode", 1},
-                     {"house_number", 2}}};
+                     {"house_number", 2},
+                     {"birth_year", 1}}};
 }
 
 HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
@@ -133,6 +133,16 @@ HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
     out.segments.bits.insert(out.segments.bits.end(), filter.begin() + static_cast<ptrdiff_t>(at),
                              filter.begin() + static_cast<ptrdiff_t>(at + words));
     out.tags.push_back(TagOf(filter.data(), salt));
+  }
+  return out;
+}
+
+Segments NamesTags(const BloomEncoder& encoder, std::span<const std::vector<std::string>> values) {
+  Segments out{.words = 1};
+  std::vector<uint64_t> filter(encoder.words());
+  for (const auto& v : values) {
+    encoder.Encode(v, filter);
+    out.bits.push_back(TagOf(filter.data(), Salt::kNames));
   }
   return out;
 }

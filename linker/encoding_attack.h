@@ -35,11 +35,12 @@ struct ListedName {
 std::vector<ListedName> PowerLawNames(size_t count, double exponent, uint64_t seed);
 
 // Residents whose names follow the lists, as the fields of bloom_filter.h's example settings:
-// given names, surname, birth date (over 65 years), postcode and house number, in households
-// of one to four at one address who share the surname. The same seed gives the same residents.
+// given names, surname, birth date (over 65 years), postcode, house number and birth year, in
+// households of one to four at one address who share the surname. The same seed gives the same
+// residents.
 struct ListedResidents {
   std::vector<std::string> first_names, surnames;
-  std::vector<std::vector<std::string>> values;  // per resident: the five fields
+  std::vector<std::vector<std::string>> values;  // per resident: the six fields
 };
 ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
                               std::span<const ListedName> family, uint64_t seed);
@@ -64,9 +65,13 @@ struct HubView {
   std::vector<uint64_t> tags;
 };
 // Encodes `values` (per record, as `settings.fields`) and keeps field `field`'s segments under
-// `salt`.
+// `salt` (settings.SegmentIndex(field, salt) >= 0).
 HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
                     std::span<const std::vector<std::string>> values, int field, Salt salt);
+
+// Every record's tag of the names salt (the names and birth year) as a one-word segment: what
+// AlignFrequencies can label when the tag's groups are aligned with a list of names.
+Segments NamesTags(const BloomEncoder& encoder, std::span<const std::vector<std::string>> values);
 
 // Per record, the name frequency alignment gives it (nullopt: not labelled): the `top`
 // largest groups of equal, non-empty segments get the `top` most frequent names of `list`.

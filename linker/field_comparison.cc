@@ -32,8 +32,9 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
       segment_(settings.SegmentWords()),
       first_names_(settings.FieldIndex("first_names")),
       surname_(settings.FieldIndex("surname")),
-      segments_(fields_, {-1, -1}),
-      part_of_(fields_, {false, false}) {
+      segments_(fields_),
+      part_of_(fields_) {
+  for (std::array<int, kSalts>& of_field : segments_) of_field.fill(-1);
   const std::vector<BloomSegment> segments = settings.Segments();
   for (size_t s = 0; s < segments.size(); ++s) {
     segments_[static_cast<size_t>(segments[s].field)][static_cast<size_t>(segments[s].salt)] =

@@ -40,6 +40,7 @@ void FuzzyMatcher::Reserve(size_t persons) {
   filters_.reserve(persons * words_);
   person_.reserve(persons);
   slot_of_.reserve(persons);
+  for (std::vector<Tagged>& tagged : by_tag_) tagged.reserve(persons);
 }
 
 void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) {
@@ -51,9 +52,29 @@ void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) 
   filters_.insert(filters_.end(), filter.begin(), filter.end());
   for (Salt salt : kAllSalts) {
     if (const uint64_t tag = TagOf(filter.data(), salt); tag != 0) {
-      by_tag_[static_cast<size_t>(salt)][tag].push_back(slot);
+      by_tag_[static_cast<size_t>(salt)].push_back({tag, slot});
+      tags_sorted_ = false;
     }
   }
+}
+
+void FuzzyMatcher::SortTags() {
+  if (tags_sorted_) return;
+  for (std::vector<Tagged>& tagged : by_tag_) {
+    std::sort(tagged.begin(), tagged.end(), [](const Tagged& a, const Tagged& b) {
+      return std::pair(a.tag, a.slot) < std::pair(b.tag, b.slot);
+    });
+  }
+  tags_sorted_ = true;
+}
+
+std::span<const FuzzyMatcher::Tagged> FuzzyMatcher::WithTag(Salt salt, uint64_t tag) const {
+  const std::vector<Tagged>& tagged = by_tag_[static_cast<size_t>(salt)];
+  const auto first = std::partition_point(tagged.begin(), tagged.end(),
+                                          [tag](const Tagged& t) { return t.tag < tag; });
+  const auto last =
+      std::partition_point(first, tagged.end(), [tag](const Tagged& t) { return t.tag == tag; });
+  return {first, last};
 }
 
 void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
@@ -62,16 +83,15 @@ void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
   queries_.push_back(query);
   query_filters_.insert(query_filters_.end(), filter.begin(), filter.end());
   const size_t first = pairs_.size();
+  SortTags();
   for (Salt salt : kAllSalts) {
     const uint64_t tag = TagOf(filter.data(), salt);
     if (tag == 0) continue;
-    const auto& by_tag = by_tag_[static_cast<size_t>(salt)];
-    auto it = by_tag.find(tag);
-    if (it == by_tag.end()) continue;
-    if (it->second.size() > kMostPerSaltValue) continue;
-    for (uint32_t slot : it->second) pairs_.push_back({index, slot, 0});
+    const std::span<const Tagged> with = WithTag(salt, tag);
+    if (with.size() > kMostPerSaltValue) continue;
+    for (const Tagged& t : with) pairs_.push_back({index, t.slot, 0});
   }
-  // Each person once per record (it may share both salts).
+  // Each person once per record (it may share several salts).
   std::sort(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
             [](const Pair& a, const Pair& b) { return a.slot < b.slot; });
   pairs_.erase(std::unique(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
@@ -88,6 +108,7 @@ void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
 void FuzzyMatcher::EstimateWithinSalts(FellegiSunterModel* model) {
   if (person_.size() < 2) return;
   if (!within_) {
+    SortTags();
     within_.emplace();
     for (Salt salt : kAllSalts) within_->push_back(CountWithin(salt));
   }
@@ -100,15 +121,15 @@ void FuzzyMatcher::EstimateWithinSalts(FellegiSunterModel* model) {
 
 FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
   // The groups in a fixed order (by tag), each in the order persons were added.
-  const auto& by_tag = by_tag_[static_cast<size_t>(salt)];
-  std::vector<uint64_t> tags;
-  tags.reserve(by_tag.size());
-  for (const auto& [tag, slots] : by_tag) tags.push_back(tag);
-  std::sort(tags.begin(), tags.end());
+  const std::vector<Tagged>& tagged = by_tag_[static_cast<size_t>(salt)];
   PatternCounts within;
   double pairs = 0;
-  for (uint64_t tag : tags) {
-    const std::vector<uint32_t>& slots = by_tag.at(tag);
+  for (auto group = tagged.begin(); group != tagged.end();) {
+    const uint64_t tag = group->tag;
+    const auto end =
+        std::find_if(group, tagged.end(), [tag](const Tagged& t) { return t.tag != tag; });
+    const std::span<const Tagged> slots(group, end);
+    group = end;
     // A large group's pairs are many; those of kPersonsPerGroupSampled persons spread over it
     // (the register's order may follow its areas) tell enough, each counting for the pairs of
     // the group it stands for. Pairs compared under another salt (born the same day and living
@@ -120,8 +141,8 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
     for (size_t a = 0; a < n; ++a) {
       for (size_t b = 0; b < n; ++b) {
         if (a == b) continue;
-        const uint64_t* fa = filters_.data() + slots[a * slots.size() / n] * words_;
-        const uint64_t* fb = filters_.data() + slots[b * slots.size() / n] * words_;
+        const uint64_t* fa = filters_.data() + slots[a * slots.size() / n].slot * words_;
+        const uint64_t* fb = filters_.data() + slots[b * slots.size() / n].slot * words_;
         if (FieldComparator::SharedSalt(fa, fb) != salt) continue;
         within[comparator_.Compare(fa, fb)] += stands_for;
         pairs += stands_for;

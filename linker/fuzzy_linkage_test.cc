@@ -271,5 +271,47 @@ TEST_F(FuzzyMatcherTest, PersonsMeetThroughASharedSaltAndTakenOnesAreSkipped) {
   EXPECT_EQ(linked, (std::map<uint64_t, uint32_t>{{11, 1}, {12, 2}}));
 }
 
+TEST_F(FuzzyMatcherTest, WithTheBirthYearAMovedRecordWithAWrongDateMeetsItsPersonByName) {
+  BloomSettings settings = kFuzzySettings;
+  settings.bits = 1600;  // three tags, eleven segments of two words
+  settings.fields.push_back({"birth_year", 1});
+  const auto encoder = *BloomEncoder::Create(secret_, "p", settings);
+  const auto encode = [&](const std::vector<std::string>& values) {
+    std::vector<uint64_t> f(encoder->words());
+    encoder->Encode(values, f);
+    return f;
+  };
+  std::vector<std::vector<std::string>> persons;
+  std::mt19937_64 rng(5);
+  for (const Record& r : Register(rng, 2000)) {
+    persons.push_back(r.values);
+    persons.back().push_back(r.values[2].substr(0, 4));
+  }
+  FuzzyMatcher m(settings);
+  for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, encode(persons[p]));
+  // Persons 0..99 moved, with their date lost but its year kept: no birth date or address in
+  // common, only the names and year.
+  size_t alone = 0;  // the records whose names and year no other person has
+  for (uint32_t q = 0; q < 100; ++q) {
+    std::vector<std::string> r = persons[q];
+    r[2] = "";
+    r[3] = "9999ZZ";
+    const auto filter = encode(r);
+    ASSERT_EQ(FieldComparator::SharedSalt(filter.data(), encode(persons[q]).data()), Salt::kNames);
+    alone += std::count_if(persons.begin(), persons.end(), [&](const auto& p) {
+               return p[0] == r[0] && p[1] == r[1] && p[5] == r[5];
+             }) == 1;
+    m.AddQuery(q, filter);
+  }
+  const std::vector<FuzzyMatch> links = m.Assign({});
+  size_t right = 0;
+  for (const FuzzyMatch& l : links) right += l.query == l.person;
+  fmt::print("{} of 100 moved records linked, {} right; {} with names and year of their own\n",
+             links.size(), right, alone);
+  EXPECT_EQ(right, links.size()) << "a wrong link";
+  EXPECT_GE(right, alone * 9 / 10)
+      << "of " << alone << " records whose names and year are theirs alone";
+}
+
 }  // namespace
 }  // namespace stapel

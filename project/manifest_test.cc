@@ -142,14 +142,14 @@ TEST(ManifestTest, TheFuzzyPassTakesAPrecisionTargetAndEnoughBitsForEveryField) 
   auto good = with("bits = 960\nprecision = 0.995\n" + weights);
   ASSERT_TRUE(good.ok()) << good.status();
   EXPECT_DOUBLE_EQ(good->fuzzy->precision, 0.995);
-  // 15 words: two salts' tags, then the names' segments under the birth date (there is no
+  // 15 words: three salts' tags, then the names' segments under the birth date (there is no
   // address to salt with).
   EXPECT_EQ(good->fuzzy->SegmentWords(), 6u);
   EXPECT_DOUBLE_EQ(with(weights)->fuzzy->precision, 0.99);  // the default
   for (const auto& [lines, error] : std::vector<std::pair<std::string, std::string>>{
            {"threshold = 0.85\n" + weights, "set fuzzy.precision"},
            {"precision = 1.0\n" + weights, "from 0.5 to below 1"},
-           {"bits = 192\n" + weights, "use at least 256"},
+           {"bits = 192\n" + weights, "use at least 320"},
            {"[fuzzy.weights]\nfirst_names = 1.0\nsurname = 1.0\n", "salted"},
            {"[fuzzy.weights]\nfirst_names = 0.5\nsurname = 1.0\nbirth_date = 1.0\n",
             "the same weight"},

@@ -398,8 +398,8 @@ TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterWithASaltAndAField) {
   const_cast<PartyManifest*>(p_.manifest.FindParty("credit"))->fuzzy = true;
   p_.manifest.fuzzy =
       BloomSettings{.bits = 1024, .hashes = 20, .fields = {{"birth_date", 1}, {"surname", 1}}};
-  // The filter: the birth date's tag (bytes 0..7), the address's (8..15), then the surname's
-  // segment under the birth date.
+  // The filter: the birth date's tag (bytes 0..7), the address's (8..15), the names' (16..23),
+  // then the surname's segment under the birth date.
   const uint32_t layout = BloomLayout(*p_.manifest.fuzzy);
   auto submit = [&](uint64_t seq, bool tag, bool surname, uint32_t stated = 0) {
     v1::Batch b = HubTestProject::MakeBatch("credit", kSub, seq, 1, 1);
@@ -408,7 +408,7 @@ TEST_F(IngestTest, ARecordWithoutMatchKeysNeedsABloomFilterWithASaltAndAField) {
     r->clear_keys();
     std::string filter(128, '\0');
     if (tag) filter[0] = 't';
-    if (surname) filter[16] = 'b';
+    if (surname) filter[24] = 'b';
     r->set_bloom(filter);
     return ingest_->SubmitBatch("credit", HubTestProject::Sign(b, *p_.source_key));
   };
