@@ -259,26 +259,31 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
                ? std::string_view(values[static_cast<size_t>(field)])
                : std::string_view();
   };
-  // The record's salt values, each after a letter of its own ("" when it lacks one).
+  // The record's salt values, each after a letter of its own ("" when it lacks one); each
+  // reserved whole first, so that no copy is left behind unwiped.
   std::string salts[kSalts];
   if (!value_of(birth_date_).empty()) {
     std::string& salt = salts[static_cast<size_t>(Salt::kBirthDate)];
+    salt.reserve(value_of(birth_date_).size() + 1);
     salt = "d";
     AppendBirthDateSalt(value_of(birth_date_), &salt);
   }
   if (!value_of(postcode_).empty() && !value_of(house_number_).empty()) {
     std::string& salt = salts[static_cast<size_t>(Salt::kAddress)];
+    salt.reserve(value_of(postcode_).size() + value_of(house_number_).size() + 2);
     salt = "a";
     AppendDigitsSorted(value_of(postcode_), &salt);
     salt += '\0';
     AppendDigitsSorted(value_of(house_number_), &salt);
   }
-  if (const std::string_view first = value_of(first_names_), family = value_of(surname_),
+  const std::string_view given = value_of(first_names_);
+  if (const std::string_view first = given.substr(0, given.find(' ')), family = value_of(surname_),
       year = value_of(birth_year_);
       !first.empty() && !family.empty() && !year.empty()) {
-    // The two names in order, so that a given name and surname written in each other's column
-    // keep the salt.
+    // The first given name and the surname in order, so that names written in each other's
+    // column keep the salt.
     std::string& salt = salts[static_cast<size_t>(Salt::kNames)];
+    salt.reserve(first.size() + family.size() + year.size() + 3);
     ((((salt = "n") += std::min(first, family)) += '\0') += std::max(first, family)) += '\0';
     salt += year;
   }
@@ -297,12 +302,21 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     std::memcpy(&filter[t], tag, sizeof(uint64_t));
     filter[t] |= 1;  // 0 is "no salt"
   }
+  // The given names written together: their bigrams.
+  std::string given_together;
+  if (given.find(' ') != std::string_view::npos) {
+    given_together.reserve(given.size());
+    for (char c : given) {
+      if (c != ' ') given_together += c;
+    }
+  }
   BigramBits bits(filter.data() + kSalts, segment);
   uint8_t key[crypto_shorthash_siphashx24_KEYBYTES];
   for (size_t s = 0; s < segments_.size(); ++s) {
     const auto [field, salt] = segments_[s];
     const std::string& with = salts[static_cast<size_t>(salt)];
-    const std::string_view value = value_of(field);
+    const std::string_view value =
+        field == first_names_ && !given_together.empty() ? given_together : value_of(field);
     if (value.empty() || with.empty()) continue;
     prf(with, field_keys_[static_cast<size_t>(field)], key);
     bits.Add(value, field_hashes_[static_cast<size_t>(field)], s, key);
@@ -310,6 +324,7 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
   bits.Flush();
   sodium_memzero(key, sizeof(key));
   for (std::string& salt : salts) sodium_memzero(salt.data(), salt.size());
+  sodium_memzero(given_together.data(), given_together.size());
 }
 
 }  // namespace stapel

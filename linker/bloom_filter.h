@@ -6,17 +6,17 @@
 //
 // A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
 // taken in either order, so that a date with the two swapped keeps its salt), the address
-// (postcode and house number, the digits of each number in any order) and the names (the given
-// names and the surname in either order, with the birth year: a record whose date and address are
-// both wrong or changed still shares it) — and is then cut into segments of equal whole 64-bit
-// words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the record's
-// value of the salt, 0 when the record lacks it: records with equal tags share the salt. Each
-// field has one segment per salt it is not part of (a name two, the birth date two, the postcode
-// and house number two), into which its padded bigrams are hashed with a number of hash functions
-// proportional to the field's weight, under a key derived from the field's key and the record's
-// value of the salt (SipHash-2-4, 128-bit output; the field keys are HMAC-SHA256 of the linkage
-// secret, the project and the field, so the hub cannot build a dictionary). No segment when the
-// record lacks the salt or the field.
+// (postcode and house number, the digits of each number in any order) and the names (the first
+// given name and the surname in either order, with the birth year: a record whose date and
+// address are both wrong or changed still shares it) — and is then cut into segments of equal whole
+// 64-bit words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the
+// record's value of the salt, 0 when the record lacks it: records with equal tags share the salt.
+// Each field has one segment per salt it is not part of (a name two, the birth date two, the
+// postcode and house number two), into which its padded bigrams are hashed with a number of hash
+// functions proportional to the field's weight, under a key derived from the field's key and the
+// record's value of the salt (SipHash-2-4, 128-bit output; the field keys are HMAC-SHA256 of the
+// linkage secret, the project and the field, so the hub cannot build a dictionary). No segment when
+// the record lacks the salt or the field.
 //
 // Why salted (Niedermeyer et al. 2014; Christen, Ranbaduge, Vatsalan, Schnell, "Precise and
 // fast cryptanalysis for Bloom filter based privacy-preserving record linkage", 2019): with
@@ -51,7 +51,7 @@ struct BloomField {
 };
 
 // A record-level salt: the birth date; the address (postcode and house number); or the names
-// with the birth year (the given names and the surname in either column, and the year).
+// with the birth year (the first given name and the surname in either column, and the year).
 enum class Salt : uint8_t { kBirthDate, kAddress, kNames };
 inline constexpr size_t kSalts = 3;  // tag words at the start of a filter, in Salt order
 inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress, Salt::kNames};
@@ -143,7 +143,10 @@ class BloomEncoder {
                                                               const BloomSettings& settings);
 
   // Encodes normalized field values (aligned with settings.fields; "" = field missing) into
-  // `filter` of settings.bits / 64 words, without copying the values.
+  // `filter` of settings.bits / 64 words. first_names may hold several names, one space between
+  // them (FirstInitial's folding): its bigrams are those of the names written together, and the
+  // names salt takes the first name alone, so that a register's "jan hendrik" and a source's
+  // "jan" share it.
   void Encode(std::span<const std::string_view> values, std::span<uint64_t> filter) const;
   // The same for values held as strings.
   void Encode(std::span<const std::string> values, std::span<uint64_t> filter) const;

@@ -40,7 +40,9 @@ void FuzzyMatcher::Reserve(size_t persons) {
   filters_.reserve(persons * words_);
   person_.reserve(persons);
   slot_of_.reserve(persons);
-  for (std::vector<Tagged>& tagged : by_tag_) tagged.reserve(persons);
+  for (size_t s = 0; s < kSalts; ++s) {
+    if (!salt_fields_[s].empty()) by_tag_[s].reserve(persons);  // the salts the settings hold
+  }
 }
 
 void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) {

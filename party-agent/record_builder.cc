@@ -362,14 +362,14 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
   }
   const bool comparable = bloom_ != nullptr && AddFuzzy(fields, out);
   // A record without match keys can still be found by the fuzzy pass, through a salt of its
-  // filter (its birth date or address) and a field encoded under it.
+  // filter (its birth date, address, or names and birth year) and a field encoded under it.
   if (keys.empty() && !comparable) {
     return absl::InvalidArgumentError(fmt::format(
         "nothing left to link on: no match key ({}){} can be formed without the fields left "
         "out ({}); fill them in or correct them in the export",
         fmt::join(kinds_, ", "),
-        bloom_ != nullptr ? " and the fuzzy pass has no birth date or address with another field "
-                            "to compare"
+        bloom_ != nullptr ? " and the fuzzy pass has no birth date, address, or names with a "
+                            "birth year, with another field to compare"
                           : "",
         LeftOut(fields)));
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
 
 #include "keys/key_file.h"
@@ -282,11 +283,38 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAnd
         std::vector<std::string>{"", "", "12-02-1980", "", "", "nee"}}) {
     absl::Status none = b->Build(Row(row), &r).status();
     ASSERT_FALSE(none.ok()) << row[2];
-    EXPECT_NE(none.message().find("the fuzzy pass has no birth date or address with another "
-                                  "field to compare"),
+    EXPECT_NE(none.message().find("the fuzzy pass has no birth date, address, or names with a "
+                                  "birth year, with another field to compare"),
               std::string::npos)
         << none;
   }
+}
+
+TEST_F(RecordBuilderTest, AllGivenNamesAndTheFirstAloneShareTheNamesSaltAsTheAgentFoldsThem) {
+  const BloomSettings settings{.bits = 1600,
+                               .hashes = 8,
+                               .fields = {{"first_names", 1},
+                                          {"surname", 1},
+                                          {"birth_date", 1},
+                                          {"birth_year", 1},
+                                          {"postcode", 1},
+                                          {"house_number", 1}}};
+  auto b = FuzzyBuilder(settings);
+  ASSERT_NE(b, nullptr);
+  const auto names_tag = [&](std::vector<std::string> row) {
+    v1::PseudonymRecord r;
+    EXPECT_TRUE(b->Build(Row(std::move(row)), &r).ok());
+    EXPECT_EQ(r.bloom().size(), 1600u / 8);
+    uint64_t tag;
+    std::memcpy(&tag, r.bloom().data() + 8 * static_cast<size_t>(Salt::kNames), sizeof tag);
+    return tag;
+  };
+  // A register's given names, all of them; a source's first name, its surname in the other
+  // column and an impossible date that keeps its year; another year.
+  const uint64_t all = names_tag({"Jan  Hendrik", "van der Berg", "12-02-1980", "", "", "nee"});
+  EXPECT_NE(all, 0u);
+  EXPECT_EQ(names_tag({"BERG", "Jan", "31-04-1980", "5401AB", "3", "nee"}), all);
+  EXPECT_NE(names_tag({"Jan", "Berg", "12-02-1981", "", "", "nee"}), all);
 }
 
 TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {

@@ -92,13 +92,21 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
 }
 
 absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::string* folded_out) {
-  auto folded = FoldName(first_names);
-  if (!folded.ok()) return folded.status();
-  if (folded->empty()) {
+  std::string folded;
+  const auto space = [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); };
+  for (auto begin = first_names.begin(); begin != first_names.end();) {
+    const auto end = std::find_if(begin, first_names.end(), space);
+    auto one = FoldName(std::string_view(begin, end));
+    if (!one.ok()) return one.status();
+    if (!one->empty() && !folded.empty()) folded += ' ';
+    folded += *one;
+    begin = std::find_if_not(end, first_names.end(), space);
+  }
+  if (folded.empty()) {
     return absl::InvalidArgumentError(fmt::format("first names '{}' have no letters", first_names));
   }
-  std::string initial = FirstLetter(*folded);
-  if (folded_out != nullptr) *folded_out = std::move(*folded);
+  std::string initial = FirstLetter(folded);
+  if (folded_out != nullptr) *folded_out = std::move(folded);
   return initial;
 }
 

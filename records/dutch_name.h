@@ -27,7 +27,9 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
                                                       std::string_view prefix_column = "");
 
 // The first letter of the folded first names or initials ("J.P." -> "j", "Émile" -> "e").
-// `folded`, when given, receives FoldName(first_names), so callers need not fold twice.
+// `folded`, when given, receives the names folded one by one (FoldName of each word between
+// white space), one space between them ("Jan  Pieter" -> "jan pieter", "Anne-Marie" ->
+// "annemarie"), so callers need not fold twice.
 absl::StatusOr<std::string> FirstInitial(std::string_view first_names,
                                          std::string* folded = nullptr);
 

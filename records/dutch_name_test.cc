@@ -49,6 +49,12 @@ TEST(FirstInitialTest, TakesTheFirstLetter) {
   EXPECT_EQ(*FirstInitial("Émile"), "e");
   EXPECT_EQ(*FirstInitial("Юлия"), "ю");
   EXPECT_FALSE(FirstInitial("..").ok());
+  // The names folded one by one, one space between them.
+  std::string folded;
+  EXPECT_EQ(*FirstInitial("  Jan \t Piëter ", &folded), "j");
+  EXPECT_EQ(folded, "jan pieter");
+  ASSERT_TRUE(FirstInitial("Anne-Marie . J.", &folded).ok());
+  EXPECT_EQ(folded, "annemarie j");
 }
 
 TEST(InitialsTest, TakesEachGivenNamesFirstLetter) {
