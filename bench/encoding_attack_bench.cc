@@ -74,7 +74,8 @@ void BM_ReidentifiedByNamesTags(benchmark::State& state) {
   const auto& list = field == 0 ? given : family;
   const auto& truth = field == 0 ? people.first_names : people.surnames;
   for (auto _ : state) {
-    const auto aligned = AlignFrequencies(NamesTags(*encoder, people.values), list, 300);
+    const auto aligned =
+        AlignFrequencies(NamesTags(*encoder, AttackedSettings(), people.values), list, 300);
     state.counters["aligned"] = ReidentifiedShare(aligned, truth);
     state.counters["aligned_guess"] = GuessedShare(aligned, truth, list.front().name);
   }

@@ -124,6 +124,7 @@ class BigramBits {
   ~BigramBits() {
     assert(pending_ == 0 && "Flush the bigrams added");
     sodium_memzero(keys_, sizeof keys_);
+    sodium_memzero(bigrams_, sizeof bigrams_);
   }
 
   // Adds the bigrams of `value` padded with '_' on both sides, to set k bits each in segment
@@ -277,15 +278,18 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     AppendDigitsSorted(value_of(house_number_), &salt);
   }
   const std::string_view given = value_of(first_names_);
-  if (const std::string_view first = given.substr(0, given.find(' ')), family = value_of(surname_),
-      year = value_of(birth_year_);
-      !first.empty() && !family.empty() && !year.empty()) {
+  const size_t space = given.find(' ');  // npos for one given name
+  const std::string_view first = given.substr(0, space), family = value_of(surname_),
+                         year = value_of(birth_year_);
+  if (!first.empty() && !family.empty() && !year.empty()) {
     // The first given name and the surname in order, so that names written in each other's
     // column keep the salt.
     std::string& salt = salts[static_cast<size_t>(Salt::kNames)];
     salt.reserve(first.size() + family.size() + year.size() + 3);
-    ((((salt = "n") += std::min(first, family)) += '\0') += std::max(first, family)) += '\0';
-    salt += year;
+    salt = "n";
+    salt.append(std::min(first, family)).append(1, '\0');
+    salt.append(std::max(first, family)).append(1, '\0');
+    salt.append(year);
   }
   // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast
   // on inputs of two bytes. A segment's key is that PRF, under the field key, of the salt.
@@ -304,7 +308,7 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
   }
   // The given names written together: their bigrams.
   std::string given_together;
-  if (given.find(' ') != std::string_view::npos) {
+  if (space != std::string_view::npos) {
     given_together.reserve(given.size());
     for (char c : given) {
       if (c != ' ') given_together += c;

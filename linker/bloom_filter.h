@@ -27,7 +27,7 @@
 // bigram only among records with one salt value: a day of birth, an address, or a name and
 // year (field_comparison.h compares a pair's fields under a salt they share, and nothing when they
 // share none). The two name fields share one key per salt, so that given and family names written
-// in each other's column still compare. The names' tag itself groups persons as finely as the
+// in each other's column still compare. The names' tag itself groups persons about as finely as the
 // agents' initial_surname_birth match key does; the frequency attack on it is
 // encoding_attack_test's.
 

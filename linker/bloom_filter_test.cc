@@ -33,6 +33,15 @@ BloomSettings Settings() {
           .fields = {{"first_names", 1}, {"surname", 1}, {"birth_date", 1}, {"postcode", 1}}};
 }
 
+// Settings() with the birth year and the address: all three salts.
+BloomSettings SettingsWithTheYear() {
+  BloomSettings s = Settings();
+  s.bits = 1600;  // three tags, eleven segments of two words
+  s.fields.insert(s.fields.begin() + 3, {"birth_year", 1});  // after the birth date
+  s.fields.push_back({"house_number", 1});
+  return s;
+}
+
 std::vector<uint64_t> Encode(const BloomEncoder& e, std::vector<std::string> values) {
   std::vector<uint64_t> f(e.words());
   e.Encode(values, f);
@@ -57,7 +66,7 @@ TEST(BloomFilterTest, EachFieldHasASegmentPerSaltItIsNotPartOf) {
   EXPECT_EQ(s.SegmentIndex(1, Salt::kBirthDate), 1);
   EXPECT_EQ(s.SegmentIndex(2, Salt::kBirthDate), -1);
   EXPECT_EQ(s.SegmentIndex(3, Salt::kBirthDate), 2);
-  EXPECT_EQ(s.SegmentWords(), 4u);  // (16 words - 2 tags) / 3
+  EXPECT_EQ(s.SegmentWords(), 4u);  // (16 words - 3 tags) / 3
   s.fields.push_back({"house_number", 2});
   // first_names x2, surname x2, birth_date (address), postcode and house number (birth date).
   EXPECT_EQ(s.Segments().size(), 7u);
@@ -107,14 +116,7 @@ TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeAndHouseNumberDigi
 }
 
 TEST(BloomFilterTest, TheNamesSaltSurvivesSwappedNamesAWrongDateAndAMove) {
-  const BloomSettings s{.bits = 1600,
-                        .hashes = 10,
-                        .fields = {{"first_names", 1},
-                                   {"surname", 1},
-                                   {"birth_date", 1},
-                                   {"birth_year", 1},
-                                   {"postcode", 1},
-                                   {"house_number", 1}}};
+  const BloomSettings s = SettingsWithTheYear();
   ASSERT_TRUE(s.HasSalt(Salt::kNames));
   auto e = *BloomEncoder::Create(SecretBytes::Random(32), "p", s);
   const FieldComparator c(s);
@@ -148,14 +150,7 @@ TEST(BloomFilterTest, TheNamesSaltSurvivesSwappedNamesAWrongDateAndAMove) {
 }
 
 TEST(BloomFilterTest, TheBirthYearIsComparedOnItsOwnOnlyWhereTheDatesDiffer) {
-  const BloomSettings s{.bits = 1600,
-                        .hashes = 10,
-                        .fields = {{"first_names", 1},
-                                   {"surname", 1},
-                                   {"birth_date", 1},
-                                   {"birth_year", 1},
-                                   {"postcode", 1},
-                                   {"house_number", 1}}};
+  const BloomSettings s = SettingsWithTheYear();
   auto e = *BloomEncoder::Create(SecretBytes::Random(32), "p", s);
   const FieldComparator c(s);
   constexpr size_t kDate = 2, kYear = 3;
@@ -232,7 +227,7 @@ TEST(BloomFilterTest, SettingsOutOfRangeAreRefused) {
   s.hashes = 0;
   EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
   s = Settings();
-  s.bits = 256;  // two tags and less than a word per segment
+  s.bits = 256;  // three tags and less than a word per segment
   EXPECT_FALSE(BloomEncoder::Create(secret, "p", s).ok());
   s = Settings();
   s.fields = {{"first_names", 1}, {"surname", 1}};  // nothing to salt the names with

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <random>
 
@@ -123,8 +124,10 @@ BloomSettings AttackedSettings() {
 
 HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
                     std::span<const std::vector<std::string>> values, int field, Salt salt) {
+  const int segment = settings.SegmentIndex(field, salt);
+  assert(segment >= 0 && "the field has a segment under the salt");
   const size_t words = settings.SegmentWords();
-  const size_t at = kSalts + static_cast<size_t>(settings.SegmentIndex(field, salt)) * words;
+  const size_t at = kSalts + static_cast<size_t>(segment) * words;
   HubView out;
   out.segments.words = words;
   std::vector<uint64_t> filter(encoder.words());
@@ -137,14 +140,12 @@ HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
   return out;
 }
 
-Segments NamesTags(const BloomEncoder& encoder, std::span<const std::vector<std::string>> values) {
-  Segments out{.words = 1};
-  std::vector<uint64_t> filter(encoder.words());
-  for (const auto& v : values) {
-    encoder.Encode(v, filter);
-    out.bits.push_back(TagOf(filter.data(), Salt::kNames));
-  }
-  return out;
+Segments NamesTags(const BloomEncoder& encoder, const BloomSettings& settings,
+                   std::span<const std::vector<std::string>> values) {
+  // Any field under the names salt gives its tags.
+  HubView view =
+      EncodeField(encoder, settings, values, settings.FieldIndex("birth_date"), Salt::kNames);
+  return {.bits = std::move(view.tags), .words = 1};
 }
 
 std::vector<std::optional<std::string>> AlignFrequencies(const Segments& segments,

@@ -71,7 +71,9 @@ HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
 
 // Every record's tag of the names salt (the names and birth year) as a one-word segment: what
 // AlignFrequencies can label when the tag's groups are aligned with a list of names.
-Segments NamesTags(const BloomEncoder& encoder, std::span<const std::vector<std::string>> values);
+// `settings` hold the names salt and the birth date.
+Segments NamesTags(const BloomEncoder& encoder, const BloomSettings& settings,
+                   std::span<const std::vector<std::string>> values);
 
 // Per record, the name frequency alignment gives it (nullopt: not labelled): the `top`
 // largest groups of equal, non-empty segments get the `top` most frequent names of `list`.

@@ -69,7 +69,7 @@ TEST_F(EncodingAttackTest, SaltedNameFiltersGiveUpLessThanOnePercent) {
 TEST_F(EncodingAttackTest, TheNamesTagGivesUpLessThanOnePercent) {
   // The names salt's tag groups the records of one name pair and birth year: aligned as the
   // filters are, with the surnames and with the given names.
-  const Segments tags = NamesTags(*encoder_, residents_.values);
+  const Segments tags = NamesTags(*encoder_, settings_, residents_.values);
   for (int field : {0, 1}) {
     const auto& list = field == 0 ? given_ : family_;
     const auto& truth = field == 0 ? residents_.first_names : residents_.surnames;

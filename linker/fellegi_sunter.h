@@ -4,9 +4,10 @@
 // The Fellegi-Sunter model of record linkage, estimated from the data itself as Splink does:
 // for each field and comparison level (field_comparison.h), m = P(level | the pair is a
 // match) and u = P(level | it is not), fields taken as independent given match status.
-// A pair is compared only under a salt it shares (its birth date, or its address), so u is
-// estimated per salt among pairs of register persons who share it (nearly all non-matches:
-// two persons born the same day; the members of a household), and the salt's own fields are
+// A pair is compared only under a salt it shares (its birth date, its address, or its names and
+// birth year), so u is estimated per salt among pairs of register persons who share it (nearly
+// all non-matches: two persons born the same day; the members of a household; namesakes born
+// the same year), and the salt's own fields are
 // weighed together by their m over the share of all pairs of persons that share the salt. m
 // comes from expectation maximisation over the candidate pairs (those sharing a salt),
 // semi-supervised by the pairs the deterministic keys linked; it fits its own non-match levels

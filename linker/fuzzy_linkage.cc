@@ -63,8 +63,9 @@ void FuzzyMatcher::AddPerson(uint32_t person, std::span<const uint64_t> filter) 
 void FuzzyMatcher::SortTags() {
   if (tags_sorted_) return;
   for (std::vector<Tagged>& tagged : by_tag_) {
+    // By value: a packed field must not be bound to a reference (it may be misaligned).
     std::sort(tagged.begin(), tagged.end(), [](const Tagged& a, const Tagged& b) {
-      return std::pair(a.tag, a.slot) < std::pair(b.tag, b.slot);
+      return a.tag != b.tag ? a.tag < b.tag : a.slot < b.slot;
     });
   }
   tags_sorted_ = true;

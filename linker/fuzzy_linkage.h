@@ -59,10 +59,12 @@ class FuzzyMatcher {
   explicit FuzzyMatcher(const BloomSettings& settings);
 
   // A register person's filter (settings.bits / 64 words; one of another size is left out, as in
-  // AddQuery and AddKnownMatch). Call once per person.
+  // AddQuery and AddKnownMatch). Call once per person, every person before the first AddQuery:
+  // a person added after a query sorts the salt groups again, and the records queued before it
+  // are not compared with it.
   void AddPerson(uint32_t person, std::span<const uint64_t> filter);
   // Sizes the store of filters for this many persons up front: growing it by copying would
-  // hold it twice (3.7 GB of the example manifest's filters at 18 million persons).
+  // hold it twice (5.3 GB of the example manifest's filters at 18 million persons).
   void Reserve(size_t persons);
 
   // Queues a source record: Assign compares it with the persons sharing a salt.

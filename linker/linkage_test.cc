@@ -127,10 +127,10 @@ TEST(LinkerTest, FuzzyPassLinksWhatNoKeyLinkedOneToOne) {
   for (int p = 0; p < 100; ++p) keys.push_back(Key(static_cast<uint8_t>(p + 1)));
   for (int p = 0; p < 100; ++p) {
     filters.emplace_back();
-    // The birth date's tag (each person's own), no address, two segments of five words.
+    // The birth date's tag (each person's own), no other salt, two segments of four words.
     filters.back().push_back(rng() | 1);
-    filters.back().push_back(0);
-    for (int w = 2; w < 12; ++w) filters.back().push_back(rng() & rng());
+    for (size_t t = 1; t < kSalts; ++t) filters.back().push_back(0);
+    for (size_t w = kSalts; w < 12; ++w) filters.back().push_back(rng() & rng());
     const KeyRef ref[] = {{0, &keys[static_cast<size_t>(p)]}};
     linker.AddRegisterRecord(ref, 0, 0, &reg, filters.back());
   }

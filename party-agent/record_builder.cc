@@ -275,6 +275,14 @@ void RecordBuilder::ForEachKey(std::string_view kind, const Fields& f, Key key) 
   }
 }
 
+std::vector<std::string_view> RecordBuilder::SaltsHeld() const {
+  std::vector<std::string_view> held;
+  for (Salt salt : kAllSalts) {
+    if (bloom_settings_.HasSalt(salt)) held.push_back(SaltName(salt));
+  }
+  return held;
+}
+
 bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
   std::string surname;  // the parts without prefixes
   if (f.surname) {
@@ -287,7 +295,7 @@ bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
                      : v->has_value() ? std::string_view(**v)
                                       : std::string_view());
   }
-  absl::InlinedVector<uint64_t, 32> filter(bloom_->words());  // 2,048 bits without allocating
+  absl::InlinedVector<uint64_t, 48> filter(bloom_->words());  // 3,072 bits without allocating
   bloom_->Encode(values, filter);
   out->set_bloom(reinterpret_cast<const char*>(filter.data()), filter.size() * sizeof(uint64_t));
   return IsComparable(bloom_settings_, filter);
@@ -368,9 +376,10 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
         "nothing left to link on: no match key ({}){} can be formed without the fields left "
         "out ({}); fill them in or correct them in the export",
         fmt::join(kinds_, ", "),
-        bloom_ != nullptr ? " and the fuzzy pass has no birth date, address, or names with a "
-                            "birth year, with another field to compare"
-                          : "",
+        bloom_ != nullptr
+            ? fmt::format(" and the fuzzy pass has no {} with another field to compare",
+                          fmt::join(SaltsHeld(), " or "))
+            : "",
         LeftOut(fields)));
   }
   if (is_register_) {

@@ -142,7 +142,7 @@ TEST(ManifestTest, TheFuzzyPassTakesAPrecisionTargetAndEnoughBitsForEveryField) 
   auto good = with("bits = 960\nprecision = 0.995\n" + weights);
   ASSERT_TRUE(good.ok()) << good.status();
   EXPECT_DOUBLE_EQ(good->fuzzy->precision, 0.995);
-  // 15 words: three salts' tags, then the names' segments under the birth date (there is no
+  // 15 words: three tag words, then the names' segments under the birth date (there is no
   // address to salt with).
   EXPECT_EQ(good->fuzzy->SegmentWords(), 6u);
   EXPECT_DOUBLE_EQ(with(weights)->fuzzy->precision, 0.99);  // the default

@@ -72,7 +72,7 @@ TEST_F(ReleaseTest, DataOfAnEarlierEpochAreNeverLinked) {
 }
 
 TEST_F(ReleaseTest, StoredFiltersTheFuzzyPassCannotReadStopTheLinkAndSaySo) {
-  // The register sends salted filters (two tag words, then the surname under the birth date).
+  // The register sends salted filters (three tag words, then the surname under the birth date).
   const_cast<PartyManifest*>(p_.manifest.FindParty("municipality"))->fuzzy = true;
   p_.manifest.fuzzy =
       BloomSettings{.bits = 1024, .hashes = 8, .fields = {{"birth_date", 1}, {"surname", 1}}};
@@ -82,7 +82,7 @@ TEST_F(ReleaseTest, StoredFiltersTheFuzzyPassCannotReadStopTheLinkAndSaySo) {
   for (auto& r : *batch.mutable_records()) {
     std::string filter(128, '\0');
     filter[0] = 't';
-    filter[16] = static_cast<char>(r.keys(0).key()[0]);
+    filter[24] = static_cast<char>(r.keys(0).key()[0]);
     r.set_bloom(filter);
   }
   ASSERT_TRUE(ingest_->SubmitBatch("municipality", HubTestProject::Sign(batch, *p_.register_key))
