@@ -10,7 +10,8 @@ than that benchmark. It reads the population register and the housing export, no
 clkhash's schemas would (names folded to letters and digits, dates to YYYYMMDD where they can be
 read, postcodes without spaces), and prints precision and recall per threshold against
 truth/housing_pairs.csv. Every pair is compared: use 10,000 residents or so (about 10 s here;
-the time grows with the register times the source).
+the time grows with the register times the source). Needs Python 3.10 or later (Debian 12 has
+3.11).
 
 Example:
   build/release/bin/stapel-synth --out /tmp/h11 --residents 10000 --seed 11 --preset harsh
@@ -54,6 +55,8 @@ def clk(values, bits, hashes, key):
     over a keyed BLAKE2b)."""
     word = 0
     for (name, _), value in zip(FIELDS, values):
+        if not value:
+            continue  # a missing value sets no bits, as clkhash leaves it out
         padded = '_' + value + '_'
         for i in range(len(padded) - 1):
             digest = hashlib.blake2b(f'{name}|{padded[i:i + 2]}'.encode(), digest_size=16,
