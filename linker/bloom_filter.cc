@@ -129,16 +129,15 @@ class BigramBits {
 
   // Adds the bigrams of `value` padded with '_' on both sides, to set k bits each in segment
   // `segment` (at `filter` + `segment` * segment_words) under the 16-byte SipHash key `key`.
+  // Spaces are skipped: several given names are hashed as if written together.
   void Add(std::string_view value, int k, size_t segment, const uint8_t* key) {
-    const size_t n = value.size();  // "_value_" has n + 1 bigrams
-    for (size_t i = 0; i <= n; ++i) {
-      std::memcpy(keys_[pending_], key, sizeof keys_[pending_]);
-      bigrams_[pending_][0] = static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]);
-      bigrams_[pending_][1] = static_cast<uint8_t>(i == n ? '_' : value[i]);
-      words_[pending_] = filter_ + segment * segment_words_;
-      k_[pending_] = k;
-      if (++pending_ == kBigramsAtOnce) Flush();
+    char previous = '_';
+    for (char c : value) {
+      if (c == ' ') continue;
+      AddBigram(previous, c, k, segment, key);
+      previous = c;
     }
+    AddBigram(previous, '_', k, segment, key);
   }
   // Hashes the bigrams added and sets their bits.
   void Flush() {
@@ -165,6 +164,15 @@ class BigramBits {
   }
 
  private:
+  void AddBigram(char first, char second, int k, size_t segment, const uint8_t* key) {
+    std::memcpy(keys_[pending_], key, sizeof keys_[pending_]);
+    bigrams_[pending_][0] = static_cast<uint8_t>(first);
+    bigrams_[pending_][1] = static_cast<uint8_t>(second);
+    words_[pending_] = filter_ + segment * segment_words_;
+    k_[pending_] = k;
+    if (++pending_ == kBigramsAtOnce) Flush();
+  }
+
   uint64_t* filter_;
   size_t segment_words_;
   uint64_t keys_[kBigramsAtOnce][2];
@@ -278,8 +286,7 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     AppendDigitsSorted(value_of(house_number_), &salt);
   }
   const std::string_view given = value_of(first_names_);
-  const size_t space = given.find(' ');  // npos for one given name
-  const std::string_view first = given.substr(0, space), family = value_of(surname_),
+  const std::string_view first = given.substr(0, given.find(' ')), family = value_of(surname_),
                          year = value_of(birth_year_);
   if (!first.empty() && !family.empty() && !year.empty()) {
     // The first given name and the surname in order, so that names written in each other's
@@ -306,21 +313,12 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     std::memcpy(&filter[t], tag, sizeof(uint64_t));
     filter[t] |= 1;  // 0 is "no salt"
   }
-  // The given names written together: their bigrams.
-  std::string given_together;
-  if (space != std::string_view::npos) {
-    given_together.reserve(given.size());
-    for (char c : given) {
-      if (c != ' ') given_together += c;
-    }
-  }
   BigramBits bits(filter.data() + kSalts, segment);
   uint8_t key[crypto_shorthash_siphashx24_KEYBYTES];
   for (size_t s = 0; s < segments_.size(); ++s) {
     const auto [field, salt] = segments_[s];
     const std::string& with = salts[static_cast<size_t>(salt)];
-    const std::string_view value =
-        field == first_names_ && !given_together.empty() ? given_together : value_of(field);
+    const std::string_view value = value_of(field);
     if (value.empty() || with.empty()) continue;
     prf(with, field_keys_[static_cast<size_t>(field)], key);
     bits.Add(value, field_hashes_[static_cast<size_t>(field)], s, key);
@@ -328,7 +326,6 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
   bits.Flush();
   sodium_memzero(key, sizeof(key));
   for (std::string& salt : salts) sodium_memzero(salt.data(), salt.size());
-  sodium_memzero(given_together.data(), given_together.size());
 }
 
 }  // namespace stapel
