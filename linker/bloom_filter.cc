@@ -77,8 +77,9 @@ bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filte
 }
 
 uint32_t BloomLayout(const BloomSettings& settings) {
-  // v5: a third tag word and salt, the names with the birth year.
-  std::string text = fmt::format("stapel-bloom-v5|{}|{}", settings.bits, settings.hashes);
+  // v5: a third tag word and salt, the names with the birth year. v6: the first given name
+  // alone (not all of them), without a surname prefix written among the given names.
+  std::string text = fmt::format("stapel-bloom-v6|{}|{}", settings.bits, settings.hashes);
   for (const BloomField& f : settings.fields) text += fmt::format("|{}={}", f.name, f.weight);
   const Sha256Digest digest = Sha256(text);
   uint32_t layout;
@@ -129,11 +130,9 @@ class BigramBits {
 
   // Adds the bigrams of `value` padded with '_' on both sides, to set k bits each in segment
   // `segment` (at `filter` + `segment` * segment_words) under the 16-byte SipHash key `key`.
-  // Spaces are skipped: several given names are hashed as if written together.
   void Add(std::string_view value, int k, size_t segment, const uint8_t* key) {
     char previous = '_';
     for (char c : value) {
-      if (c == ' ') continue;
       AddBigram(previous, c, k, segment, key);
       previous = c;
     }
@@ -263,10 +262,11 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
                           std::span<uint64_t> filter) const {
   std::fill(filter.begin(), filter.end(), 0);
   const size_t segment = segment_words_;
+  // The first given name alone (a register lists them all, a source mostly writes one).
   const auto value_of = [&](int field) -> std::string_view {
-    return field >= 0 && static_cast<size_t>(field) < values.size()
-               ? std::string_view(values[static_cast<size_t>(field)])
-               : std::string_view();
+    if (field < 0 || static_cast<size_t>(field) >= values.size()) return {};
+    const std::string_view value = values[static_cast<size_t>(field)];
+    return field == first_names_ ? value.substr(0, value.find(' ')) : value;
   };
   // The record's salt values, each after a letter of its own ("" when it lacks one); each
   // reserved whole first, so that no copy is left behind unwiped.
@@ -285,8 +285,7 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     salt += '\0';
     AppendDigitsSorted(value_of(house_number_), &salt);
   }
-  const std::string_view given = value_of(first_names_);
-  const std::string_view first = given.substr(0, given.find(' ')), family = value_of(surname_),
+  const std::string_view first = value_of(first_names_), family = value_of(surname_),
                          year = value_of(birth_year_);
   if (!first.empty() && !family.empty() && !year.empty()) {
     // The first given name and the surname in order, so that names written in each other's

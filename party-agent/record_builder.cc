@@ -204,7 +204,7 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
   if (first_names) {
     std::string folded;
     auto initial = FirstInitial(*first_names, &folded);
-    if (initial.ok()) f.first = std::move(folded);
+    if (initial.ok() && !folded.empty()) f.first = std::move(folded);  // not initials only
     keep(cols.first_names, std::move(initial), &f.initial);
   }
   if (auto v = text(cols.surname)) {
@@ -241,7 +241,7 @@ RecordBuilder::Fields RecordBuilder::ParseFields(const CsvRow& row) const {
   if (auto v = text(cols.sex)) keep(cols.sex, NormalizeSex(*v), &f.sex);
   if (auto v = text(cols.initials)) {
     keep(cols.initials, Initials(*v), &f.initials);
-  } else if (f.first) {
+  } else if (f.initial) {
     f.initials = *Initials(*first_names);  // valid: the given names have a letter
   }
   return f;

@@ -313,7 +313,14 @@ TEST_F(RecordBuilderTest, AllGivenNamesAndTheFirstAloneShareTheNamesSaltAsTheAge
   const uint64_t all = names_tag({"Jan  Hendrik", "van der Berg", "12-02-1980", "", "", "nee"});
   EXPECT_NE(all, 0u);
   EXPECT_EQ(names_tag({"BERG", "Jan", "31-04-1980", "5401AB", "3", "nee"}), all);
+  EXPECT_EQ(names_tag({"Van der Berg", "Jan", "31-04-1980", "5401AB", "3", "nee"}), all);
   EXPECT_NE(names_tag({"Jan", "Berg", "12-02-1981", "", "", "nee"}), all);
+  // Initials alone are no given name: no names salt, but the initial's keys.
+  EXPECT_EQ(names_tag({"J.H.", "van der Berg", "12-02-1980", "", "", "nee"}), 0u);
+  v1::PseudonymRecord initials;
+  ASSERT_TRUE(
+      b->Build(Row({"J. H.", "van der Berg", "12-02-1980", "", "", "nee"}), &initials).ok());
+  EXPECT_GT(initials.keys_size(), 0);
   // No match key and no date, only the names and the year, and a postcode to compare under
   // them: sent for the fuzzy pass alone. Without the postcode nothing is left to compare.
   v1::PseudonymRecord r;

@@ -52,6 +52,28 @@ std::string FirstLetter(const std::string& folded) {
   return folded.substr(0, len);
 }
 
+// Whether `first_names` are initials only ("J.H.", "J. H.", "j h", "É."): each part between
+// white space, dots and hyphens one letter. A given name of one letter is rare; initials in the
+// given names' column are common.
+bool IsInitials(std::string_view first_names) {
+  const auto one_letter = [](std::string_view part) {
+    if (part.size() == 1) return true;
+    if (static_cast<unsigned char>(part[0]) < 0x80) return false;  // two ASCII letters or more
+    const absl::StatusOr<std::string> folded = FoldName(part);     // "É", maybe decomposed
+    return folded.ok() && !folded->empty() && FirstLetter(*folded).size() == folded->size();
+  };
+  bool any = false;
+  for (size_t at = 0; at < first_names.size();) {
+    const size_t end = std::min(first_names.find_first_of(" \t.-", at), first_names.size());
+    if (end > at) {
+      if (!one_letter(first_names.substr(at, end - at))) return false;
+      any = true;
+    }
+    at = end + 1;
+  }
+  return any;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
@@ -106,7 +128,17 @@ absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::stri
     return absl::InvalidArgumentError(fmt::format("first names '{}' have no letters", first_names));
   }
   std::string initial = FirstLetter(folded);
-  if (folded_out != nullptr) *folded_out = std::move(folded);
+  if (folded_out != nullptr) {
+    // A surname in the given names' column (the two swapped): its prefix is no given name.
+    size_t given = 0;
+    for (size_t space = folded.find(' ');
+         space != std::string::npos &&
+         IsPrefixWord(std::string_view(folded).substr(given, space - given));
+         space = folded.find(' ', given)) {
+      given = space + 1;
+    }
+    *folded_out = IsInitials(first_names) ? "" : folded.substr(given);
+  }
   return initial;
 }
 

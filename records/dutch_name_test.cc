@@ -57,6 +57,33 @@ TEST(FirstInitialTest, TakesTheFirstLetter) {
   EXPECT_EQ(folded, "annemarie j");
 }
 
+TEST(FirstInitialTest, InitialsAloneAreNoGivenName) {
+  for (std::string_view initials : {"J.H.", "J. H.", "j h", "J", "É.", "J.-P."}) {
+    std::string folded = "x";
+    auto initial = FirstInitial(initials, &folded);
+    ASSERT_TRUE(initial.ok()) << initials;
+    EXPECT_EQ(folded, "") << initials;
+    EXPECT_EQ(*initial, initials == "É." ? "e" : "j");
+  }
+  for (std::string_view names : {"Jo", "Bo H.", "Ömer", "J. Hendrik"}) {
+    std::string folded;
+    ASSERT_TRUE(FirstInitial(names, &folded).ok());
+    EXPECT_NE(folded, "") << names;
+  }
+}
+
+TEST(FirstInitialTest, ASurnameInTheGivenNamesColumnLosesItsPrefix) {
+  std::string folded;
+  ASSERT_TRUE(FirstInitial("van der Berg", &folded).ok());
+  EXPECT_EQ(folded, "berg");
+  ASSERT_TRUE(FirstInitial("Van 't Hof", &folded).ok());
+  EXPECT_EQ(folded, "hof");
+  ASSERT_TRUE(FirstInitial("Al", &folded).ok());  // a word alone is a given name
+  EXPECT_EQ(folded, "al");
+  ASSERT_TRUE(FirstInitial("Jan de Wit", &folded).ok());  // a prefix after a given name stays
+  EXPECT_EQ(folded, "jan de wit");
+}
+
 TEST(InitialsTest, TakesEachGivenNamesFirstLetter) {
   EXPECT_EQ(*Initials("Jan Hendrik"), "jh");
   EXPECT_EQ(*Initials("J.H."), "jh");

@@ -95,10 +95,13 @@ std::string Mistype(Random& rng, const std::string& bsn) {
 
 std::string Flag(bool v) { return v ? "1" : "0"; }
 
+// The given name a person goes by, the first (SynthOptions::several_given_names).
+std::string CallName(const Person& p) { return p.first_names.substr(0, p.first_names.find(' ')); }
+
 // The person's sex as registers write it (M or V), from a hash of who they are: no draw, so
 // the rest of the data stay as they were.
 std::string SexOf(const Person& p) {
-  return std::hash<std::string>{}(p.bsn + p.first_names + p.surname) % 2 == 0 ? "M" : "V";
+  return std::hash<std::string>{}(p.bsn + CallName(p) + p.surname) % 2 == 0 ? "M" : "V";
 }
 
 std::string DateVariant(Random& rng, const Person& p) {
@@ -297,6 +300,19 @@ Town DrawResidents(Random& rng, const SynthGemeente& gemeente, BsnsUsed& bsns) {
   return town;
 }
 
+// One or two more given names for about two in three persons, after the first (which the keys
+// use), from a draw of their own: the rest of the data stay as they were.
+void AddGivenNames(uint64_t seed, Town* town) {
+  for (Person& p : town->persons) {
+    Random rng(seed ^ std::hash<std::string>{}(p.bsn));
+    const int more = rng.Chance(0.35) ? 0 : rng.Chance(0.7) ? 1 : 2;
+    for (int i = 0; i < more; ++i) {
+      const std::string name = DrawFirstName(rng);
+      if (p.first_names.find(name) == std::string::npos) p.first_names += " " + name;
+    }
+  }
+}
+
 // The municipality's population register with youth care, Wmo and social assistance (the
 // register of every gemeente, in one file).
 class RegisterExport {
@@ -390,9 +406,13 @@ class HousingExport {
   // typed errors in the rows of residents. True if the row is a true pair: a row of a resident
   // in the register, unless what the agent leaves out leaves it no key to link on.
   bool Row(const Person& p, long person, bool arrears) {
-    TypedRow typed{NameVariant(rng_, p.first_names), NameVariant(rng_, p.surname),
-                   DateVariant(rng_, p), PostcodeVariant(rng_, p.postcode),
-                   std::to_string(p.house_number), p.street};
+    TypedRow typed{NameVariant(rng_, CallName(p)),
+                   NameVariant(rng_, p.surname),
+                   DateVariant(rng_, p),
+                   PostcodeVariant(rng_, p.postcode),
+                   std::to_string(p.house_number),
+                   p.street,
+                   p.first_names};
     Carried carried;
     if (rng_.Chance(0.01)) {
       ++summary_->incomplete_rows;
@@ -623,6 +643,7 @@ absl::StatusOr<SynthSummary> GenerateMunicipality(const SynthOptions& o) {
   PersonsTruth persons(truth);
   for (const SynthGemeente& g : areas) {
     Town town = DrawResidents(rng, g, bsns);
+    if (o.several_given_names) AddGivenNames(o.seed, &town);
     const long first = persons.persons();
     reg.Write(rng, &town, first);
     WriteHousing(rng, &housing, &town, first, &summary);

@@ -44,6 +44,7 @@ struct ErrorMix {
   double invalid_date = 0;       // a birth date that is no date at all (31-04, 30-02, month 13)
   double nickname = 0;           // Johannes for Jan, Henk for Hendrikus, Mieke for Maria, ...
   double missing_name = 0;       // the first names (or, less often, the surname) left empty
+  double initials = 0;  // the given names written as their initials: "J.H." for Jan Hendrik
 };
 
 struct SynthOptions {
@@ -55,6 +56,10 @@ struct SynthOptions {
   double second_error_rate = 0.1;
   double third_error_rate = 0;
   ErrorMix error_mix;
+  // Persons have one to three given names, as most Dutch do; the register lists them all, as the
+  // BRP does, and the housing export writes the first (the name a person goes by). Off: one
+  // given name each, the demo's data as they were.
+  bool several_given_names = false;
   std::filesystem::path out;  // writes out/input/*.csv and out/truth/*
   // Spread the residents over a fictional nation (synth/areas.h: 342 gemeenten at 17.9 million
   // residents, fewer in proportion) instead of the demo municipality; written gemeente by
@@ -74,7 +79,7 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text);
 //  - demo: the defaults (20% of rows with one error of the first seven kinds, a tenth of those
 //    with two);
 //  - harsh: as public linkage benchmarks corrupt records: 60% of rows with errors of every
-//    kind, up to three per row.
+//    kind, up to three per row; persons with several given names.
 // INVALID_ARGUMENT names the presets for another name.
 absl::Status ApplyErrorPreset(std::string_view name, SynthOptions* options);
 

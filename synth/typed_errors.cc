@@ -64,6 +64,25 @@ std::vector<size_t> Digits(const std::string& s) {
   return at;
 }
 
+// The first letters of `names` (space-separated), upper case: "J.H.", "J. H." or "J H".
+std::string WrittenInitials(Random& rng, std::string_view names) {
+  static constexpr std::string_view kBetween[] = {".", ". ", " "};
+  const std::string_view between = kBetween[rng.Below(std::size(kBetween))];
+  std::string out;
+  for (size_t at = names.find_first_not_of(' '); at < names.size();
+       at = names.find_first_not_of(' ', names.find(' ', at))) {
+    if (!out.empty()) out += between;
+    const auto lead = static_cast<unsigned char>(names[at]);
+    if (lead < 0x80) {
+      out += absl::ascii_toupper(lead);
+    } else {  // the whole letter: in UTF-8 ("Ö") more than one byte
+      out += names.substr(at, lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4);
+    }
+  }
+  if (!out.empty() && between.starts_with('.')) out += '.';
+  return out;
+}
+
 // Short and formal forms of Dutch first names, both ways.
 constexpr std::pair<std::string_view, std::string_view> kNicknames[] = {
     {"Jan", "Johannes"},      {"Piet", "Petrus"},       {"Kees", "Cornelis"},
@@ -77,11 +96,22 @@ constexpr std::pair<std::string_view, std::string_view> kNicknames[] = {
 }  // namespace
 
 void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, TypedRow* row) {
-  const double weights[] = {mix.typo,          mix.transposition,     mix.dropped_prefix,
-                            mix.swapped_day_month, mix.missing_field, mix.married_name,
-                            mix.moved,         mix.swapped_names,     mix.keyboard,
-                            mix.phonetic,      mix.ocr,               mix.transposed_digits,
-                            mix.invalid_date,  mix.nickname,          mix.missing_name};
+  const double weights[] = {mix.typo,
+                            mix.transposition,
+                            mix.dropped_prefix,
+                            mix.swapped_day_month,
+                            mix.missing_field,
+                            mix.married_name,
+                            mix.moved,
+                            mix.swapped_names,
+                            mix.keyboard,
+                            mix.phonetic,
+                            mix.ocr,
+                            mix.transposed_digits,
+                            mix.invalid_date,
+                            mix.nickname,
+                            mix.missing_name,
+                            mix.initials};
   constexpr int kKinds = static_cast<int>(std::size(weights));
   double total = 0;
   int last = -1;  // the last kind with weight: what rounding at the end of the range picks
@@ -196,8 +226,11 @@ void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, T
       }
       break;
     }
-    default:  // a name left empty
+    case 14:  // a name left empty
       (rng.Chance(0.7) ? row->first_names : row->surname).clear();
+      break;
+    default:  // the initials of every given name, in one of the ways forms write them
+      row->first_names = WrittenInitials(rng, row->given_names);
       break;
   }
 }
@@ -221,7 +254,8 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
       {"transposed_digits", &mix.transposed_digits},
       {"invalid_date", &mix.invalid_date},
       {"nickname", &mix.nickname},
-      {"missing_name", &mix.missing_name}};
+      {"missing_name", &mix.missing_name},
+      {"initials", &mix.initials}};
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find(',', start);
@@ -240,7 +274,7 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
           fmt::format("'{}' is not kind=weight with a kind of typo, transposition, dropped_prefix, "
                       "swapped_day_month, missing_field, married_name, moved, swapped_names, "
                       "keyboard, phonetic, ocr, transposed_digits, invalid_date, nickname, "
-                      "missing_name",
+                      "missing_name, initials",
                       item));
     }
     *it->second = weight;
@@ -258,13 +292,21 @@ absl::Status ApplyErrorPreset(std::string_view name, SynthOptions* o) {
     o->second_error_rate = defaults.second_error_rate;
     o->third_error_rate = defaults.third_error_rate;
     o->error_mix = defaults.error_mix;
+    o->several_given_names = defaults.several_given_names;
   } else if (name == "harsh") {  // every kind, the first seven too
     o->error_rate = 0.6;
     o->second_error_rate = 0.6;
     o->third_error_rate = 0.4;
-    o->error_mix = ErrorMix{.swapped_names = 1, .keyboard = 1, .phonetic = 1, .ocr = 1,
-                            .transposed_digits = 1, .invalid_date = 1, .nickname = 1,
-                            .missing_name = 1};
+    o->error_mix = ErrorMix{.swapped_names = 1,
+                            .keyboard = 1,
+                            .phonetic = 1,
+                            .ocr = 1,
+                            .transposed_digits = 1,
+                            .invalid_date = 1,
+                            .nickname = 1,
+                            .missing_name = 1,
+                            .initials = 1};
+    o->several_given_names = true;
   } else {
     return absl::InvalidArgumentError(
         fmt::format("no preset '{}'; the presets are clean, demo and harsh", name));

@@ -14,6 +14,7 @@ namespace stapel::synth {
 // A housing row as typed, before formatting.
 struct TypedRow {
   std::string first_names, surname, date, postcode, house, street;
+  std::string given_names;  // every one of the person's, for their initials (not written)
 };
 
 // Types one error of a kind drawn from `mix` into `row` (the person's true birth date is

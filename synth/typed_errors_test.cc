@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 
 namespace stapel::synth {
 namespace {
 
-const TypedRow kRow{"Johannes", "van Dijk-Schouten", "12-03-1980", "5401AB", "128", "Kerkstraat"};
+const TypedRow kRow{"Johannes",   "van Dijk-Schouten",      "12-03-1980", "5401AB", "128",
+                    "Kerkstraat", "Johannes Hendrikus Ömer"};
 
 // The rows `kind` alone makes of kRow over many draws.
 std::vector<TypedRow> Typed(double ErrorMix::*kind) {
@@ -71,6 +73,9 @@ TEST(TypedErrorsTest, EachHarshKindCorruptsTheRowAsNamed) {
   for (const TypedRow& r : Typed(&ErrorMix::missing_name)) {
     EXPECT_TRUE(r.first_names.empty() != r.surname.empty());
   }
+  std::set<std::string> initials;  // of every given name, in each of three ways
+  for (const TypedRow& r : Typed(&ErrorMix::initials)) initials.insert(r.first_names);
+  EXPECT_EQ(initials, (std::set<std::string>{"J.H.Ö.", "J. H. Ö.", "J H Ö"}));
 }
 
 TEST(TypedErrorsTest, PresetsSetTheDirtAndAnUnknownOneIsNamed) {
@@ -82,9 +87,12 @@ TEST(TypedErrorsTest, PresetsSetTheDirtAndAnUnknownOneIsNamed) {
   EXPECT_DOUBLE_EQ(o.third_error_rate, 0.4);
   EXPECT_DOUBLE_EQ(o.error_mix.typo, 1);
   EXPECT_DOUBLE_EQ(o.error_mix.nickname, 1);
+  EXPECT_DOUBLE_EQ(o.error_mix.initials, 1);
+  EXPECT_TRUE(o.several_given_names);
   ASSERT_TRUE(ApplyErrorPreset("demo", &o).ok());
   EXPECT_DOUBLE_EQ(o.error_rate, SynthOptions().error_rate);
   EXPECT_DOUBLE_EQ(o.error_mix.nickname, 0);
+  EXPECT_FALSE(o.several_given_names);
   ASSERT_TRUE(ApplyErrorPreset("clean", &o).ok());
   EXPECT_DOUBLE_EQ(o.error_rate, 0);
   const absl::Status unknown = ApplyErrorPreset("dirty", &o);
