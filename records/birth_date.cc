@@ -45,19 +45,21 @@ std::vector<std::string_view> Split(std::string_view s, char sep, bool skip_empt
 int DutchMonth(std::string_view name) {
   std::string n = absl::AsciiStrToLower(std::string(name));
   if (!n.empty() && n.back() == '.') n.pop_back();
-  static constexpr std::array<std::array<std::string_view, 3>, 12> kNames = {
-      {{"januari", "jan", ""},
-       {"februari", "feb", ""},
-       {"maart", "mrt", "mar"},
-       {"april", "apr", ""},
-       {"mei", "", ""},
-       {"juni", "jun", ""},
-       {"juli", "jul", ""},
-       {"augustus", "aug", ""},
-       {"september", "sep", "sept"},
-       {"oktober", "okt", "oct"},
-       {"november", "nov", ""},
-       {"december", "dec", ""}}};
+  // Dutch names and abbreviations, and the English ones that differ (exports of systems set up
+  // in English).
+  static constexpr std::array<std::array<std::string_view, 4>, 12> kNames = {
+      {{"januari", "jan", "january", ""},
+       {"februari", "feb", "february", ""},
+       {"maart", "mrt", "mar", "march"},
+       {"april", "apr", "", ""},
+       {"mei", "may", "", ""},
+       {"juni", "jun", "june", ""},
+       {"juli", "jul", "july", ""},
+       {"augustus", "aug", "august", ""},
+       {"september", "sep", "sept", ""},
+       {"oktober", "okt", "oct", "october"},
+       {"november", "nov", "", ""},
+       {"december", "dec", "", ""}}};
   for (int m = 0; m < 12; ++m) {
     for (std::string_view candidate : kNames[m]) {
       if (!candidate.empty() && n == candidate) return m + 1;
@@ -109,8 +111,8 @@ absl::StatusOr<Date> ReadDate(std::string_view raw) {
   for (char sep : {'-', '/', '.'}) {
     std::vector<std::string_view> parts = Split(text, sep, false);
     if (parts.size() != 3) continue;
-    if (parts[0].size() == 4) {  // ISO order
-      if (sep == '-' && ParseNumber(parts[0], 4, &y) && ParseNumber(parts[1], 2, &m) &&
+    if (parts[0].size() == 4) {  // year first: ISO's order, also with slashes or dots
+      if (ParseNumber(parts[0], 4, &y) && ParseNumber(parts[1], 2, &m) &&
           ParseNumber(parts[2], 2, &d)) {
         return Date{y, m, d};
       }

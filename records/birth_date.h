@@ -20,9 +20,9 @@ struct Date {
 
 // Accepts, with surrounding spaces ignored:
 //   12-02-1980, 12/02/1980, 12.02.1980, 2-2-1980   (day first, the Dutch order)
-//   1980-02-12                                      (ISO 8601)
+//   1980-02-12, 1980/02/12, 1980.02.12              (year first: ISO 8601's order)
 //   19800212                                        (yyyymmdd, as in the BRP)
-//   12 februari 1980, 12 feb 1980, 12 mrt. 1980     (Dutch month names)
+//   12 februari 1980, 12 feb 1980, 12 mrt. 1980     (Dutch month names; English ones too)
 // Years 1880..2100. INVALID_ARGUMENT naming the problem for anything else, including dates
 // that do not exist (31-02-1980).
 absl::StatusOr<Date> ParseDate(std::string_view text);

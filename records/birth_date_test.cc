@@ -7,14 +7,19 @@ namespace {
 
 TEST(ParseDateTest, AcceptsCommonDutchAndIsoFormats) {
   const Date expected{1980, 2, 12};
-  for (const char* text : {"12-02-1980", "12/02/1980", "12.02.1980", "1980-02-12", "19800212",
-                           "12 februari 1980", "12 feb 1980", "12 Feb. 1980", " 12-2-1980 "}) {
+  for (const char* text : {"12-02-1980", "12/02/1980", "12.02.1980", "1980-02-12", "1980/02/12",
+                           "1980.2.12", "19800212", "12 februari 1980", "12 feb 1980",
+                           "12 Feb. 1980", "12 February 1980", " 12-2-1980 "}) {
     auto d = ParseDate(text);
     ASSERT_TRUE(d.ok()) << text << ": " << d.status();
     EXPECT_EQ(*d, expected) << text;
   }
   EXPECT_EQ(ParseDate("1-3-2001")->Iso(), "2001-03-01");
   EXPECT_EQ(ParseDate("3 mrt 2001")->Iso(), "2001-03-03");
+  EXPECT_EQ(ParseDate("3 March 2001")->Iso(), "2001-03-03");
+  EXPECT_EQ(ParseDate("3 mei 2001")->Iso(), "2001-05-03");
+  EXPECT_EQ(ParseDate("3 May 2001")->Iso(), "2001-05-03");
+  EXPECT_EQ(ParseDate("3 oct. 2001")->Iso(), "2001-10-03");
 }
 
 TEST(ParseDateTest, RejectsDatesThatDoNotExist) {
@@ -28,8 +33,8 @@ TEST(ParseDateTest, RejectsDatesThatDoNotExist) {
 }
 
 TEST(ParseDateTest, RejectsOtherShapesWithAReason) {
-  for (const char* text : {"", "1980", "12-02-80", "1980/02/12", "12-02/1980", "12 foo 1980",
-                           "12-02-1780", "yesterday"}) {
+  for (const char* text : {"", "1980", "12-02-80", "1980/12/02/1", "12-02/1980", "12 foo 1980",
+                           "12-02-1780", "yesterday", "1980-002-12"}) {
     auto d = ParseDate(text);
     EXPECT_FALSE(d.ok()) << text;
     EXPECT_FALSE(d.status().message().empty());
