@@ -143,9 +143,10 @@ class BloomEncoder {
                                                               const BloomSettings& settings);
 
   // Encodes normalized field values (aligned with settings.fields; "" = field missing) into
-  // `filter` of settings.bits / 64 words. first_names may hold several names, one space between
-  // them (FirstInitial's folding): the first alone is encoded and salts the names, so that a
-  // register's "jan hendrik" and a source's "jan" compare exact and share the names salt.
+  // `filter` of settings.bits / 64 words. Values are folded as the agent folds them (no leading
+  // space, no space but between given names). first_names may hold several names, one space
+  // between them (FirstInitial's folding): the first alone is encoded and salts the names, so
+  // that a register's "jan hendrik" and a source's "jan" compare exact and share the names salt.
   void Encode(std::span<const std::string_view> values, std::span<uint64_t> filter) const;
   // The same for values held as strings.
   void Encode(std::span<const std::string> values, std::span<uint64_t> filter) const;

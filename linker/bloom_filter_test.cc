@@ -240,7 +240,7 @@ TEST(BloomFilterTest, FiltersKeepTheirKnownBits) {
   const std::vector<std::vector<std::string>> records = {
       {"jan", "jansen", "1990-01-02", "5401ab", "12", "1990"},
       // Two given names: layout v6 encodes the first alone (these digests are layout v5's
-      // with "anna" here; they changed with the version).
+      // with "anna" here; the encoding changed with the version).
       {"anna maria", "vandenberg", "1985-12-31", "1011aa", "1-3", "1985"},
       {"", "bakkersmit", "2001-07-04", "", "7", "2001"},
       {"mohamed", "elamrani", "", "3511xz", "220", "1970"}};

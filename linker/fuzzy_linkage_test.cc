@@ -35,9 +35,10 @@ std::string Pick(std::mt19937_64& rng, const std::vector<std::string>& from) {
 std::vector<Record> Register(std::mt19937_64& rng, size_t n) {
   const std::vector<std::string> given = {"jan", "piet", "kees", "anna", "maria", "fatima",
                                           "mohammed", "sanne", "daan", "emma", "lucas", "julia"};
-  const std::vector<std::string> family = {"jansen", "de vries", "bakker", "visser", "smit",
-                                           "meijer", "de boer", "mulder", "bos", "yilmaz",
-                                           "el amrani", "van dijk", "peters", "hendriks"};
+  // Surnames as the agent writes them, without their prefixes ("de Vries": "vries").
+  const std::vector<std::string> family = {"jansen", "vries", "bakker", "visser",  "smit",
+                                           "meijer", "boer",  "mulder", "bos",     "yilmaz",
+                                           "amrani", "dijk",  "peters", "hendriks"};
   std::vector<Record> out;
   for (size_t i = 0; i < n; ++i) {
     out.push_back({{Pick(rng, given), Pick(rng, family),

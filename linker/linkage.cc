@@ -88,8 +88,8 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
   return kNotLinked;
 }
 
-std::vector<std::pair<uint64_t, uint32_t>> Linker::FinishSource(LinkStats* stats) {
-  std::vector<std::pair<uint64_t, uint32_t>> links;
+std::vector<FuzzyMatch> Linker::FinishSource(LinkStats* stats) {
+  std::vector<FuzzyMatch> links;
   if (fuzzy_) {
     for (const FuzzyMatch& m : fuzzy_->Assign(taken_, &stats->fuzzy)) {
       const auto& [record_id, indicators] = waiting_[m.query];
@@ -97,7 +97,7 @@ std::vector<std::pair<uint64_t, uint32_t>> Linker::FinishSource(LinkStats* stats
       ++stats->linked;
       ++stats->linked_fuzzy;
       --stats->unlinked;
-      links.emplace_back(record_id, m.person);
+      links.push_back({record_id, m.person, m.probability});
     }
   }
   taken_.clear();

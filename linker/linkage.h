@@ -109,8 +109,8 @@ class Linker {
   // Runs the fuzzy pass over the waiting records of the current source party: one to one, by
   // match probability (fuzzy_linkage.h), never onto a person the party already linked to by a
   // deterministic key.
-  // Returns (record_id, person) of each link made.
-  std::vector<std::pair<uint64_t, uint32_t>> FinishSource(LinkStats* stats);
+  // Returns each link made, its query the record's `record_id`.
+  std::vector<FuzzyMatch> FinishSource(LinkStats* stats);
   uint64_t fuzzy_comparisons() const { return fuzzy_ ? fuzzy_->comparisons() : 0; }
 
   const std::vector<LinkedPerson>& persons() const { return persons_; }

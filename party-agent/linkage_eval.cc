@@ -159,7 +159,16 @@ class LinkageRun {
 
   // Makes the fuzzy pass's links and returns the evaluation, timed from `start`.
   LinkageEvaluation Finish(std::chrono::steady_clock::time_point start) {
-    for (const auto& [line, person] : linker_.FinishSource(&source_stats_)) Judge(line, person);
+    for (double from : LinkageEvaluation::kProbabilityBands) eval_.fuzzy_bands.push_back({from});
+    for (const FuzzyMatch& link : linker_.FinishSource(&source_stats_)) {
+      auto band = std::find_if(eval_.fuzzy_bands.rbegin(), eval_.fuzzy_bands.rend(),
+                               [&](const auto& b) { return link.probability >= b.from; });
+      const bool right = Judge(link.query, link.person);
+      if (band == eval_.fuzzy_bands.rend()) continue;  // below one half: none is made
+      ++band->links;
+      band->correct += right;
+      band->probability += link.probability;
+    }
     for (size_t line : reachable_lines_) {
       if (!correct_lines_.contains(line)) {
         eval_.missed_pairs.emplace_back(line, true_register_line_.at(line));
@@ -181,17 +190,21 @@ class LinkageRun {
   }
 
  private:
-  // Counts the link of source `line` to `person`: correct, or one of the first 100 wrong ones.
-  void Judge(size_t line, uint32_t person) {
+  // Counts the link of source `line` to `person`: correct (true), or one of the first 100 wrong
+  // ones.
+  bool Judge(size_t line, uint32_t person) {
     ++eval_.links;
     auto it = true_register_line_.find(line);
     const size_t truth_line = it == true_register_line_.end() ? 0 : it->second;
     if (truth_line == person_line_[person]) {
       ++eval_.correct_links;
       correct_lines_.insert(line);
-    } else if (eval_.wrong_links.size() < 100) {
+      return true;
+    }
+    if (eval_.wrong_links.size() < 100) {
       eval_.wrong_links.push_back({line, person_line_[person], truth_line});
     }
+    return false;
   }
 
   // A record's match keys and, with the fuzzy pass, its salt tags (bloom_filter.h), marked

@@ -31,6 +31,16 @@ struct LinkageEvaluation {
   // nothing).
   uint64_t reachable_pairs = 0;
   std::vector<std::pair<std::string, uint64_t>> links_by_pass;
+  // The fuzzy links by the model's match probability, from `from` (kProbabilityBands) to the
+  // next band's: how many, their probabilities' sum and how many are right. A calibrated model's
+  // band is right about as often as its mean probability says.
+  struct ProbabilityBand {
+    double from;
+    uint64_t links = 0, correct = 0;
+    double probability = 0;
+  };
+  std::vector<ProbabilityBand> fuzzy_bands;
+  static constexpr double kProbabilityBands[] = {0.5, 0.8, 0.9, 0.95, 0.99};
   struct WrongLink {
     size_t source_line, linked_register_line, true_register_line;  // 0: none
   };

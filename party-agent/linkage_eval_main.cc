@@ -67,6 +67,22 @@ int main(int argc, char** argv) {
         e.estimated->precision, e.estimated->recall);
   }
   for (const auto& [pass, n] : e.links_by_pass) std::cout << fmt::format("  {:<32} {}\n", pass, n);
+  if (!e.fuzzy_bands.empty()) {
+    std::cout << "fuzzy links by the model's match probability (its mean, and the truth's share "
+                 "right):\n";
+    for (size_t b = 0; b < e.fuzzy_bands.size(); ++b) {
+      const auto& band = e.fuzzy_bands[b];
+      const double to = b + 1 < e.fuzzy_bands.size() ? e.fuzzy_bands[b + 1].from : 1.0;
+      const auto n = static_cast<double>(band.links);
+      std::cout << fmt::format("  [{:.2f}, {:.2f}{} {:>6} links", band.from, to,
+                               b + 1 < e.fuzzy_bands.size() ? ")" : "]", band.links);
+      if (band.links > 0) {
+        std::cout << fmt::format("  mean {:.4f}  right {:.4f}", band.probability / n,
+                                 static_cast<double>(band.correct) / n);
+      }
+      std::cout << "\n";
+    }
+  }
   if (show_wrong > 0 && !e.wrong_links.empty()) {
     std::cout << "wrong links (source line -> linked register line, true register line):\n";
     for (size_t i = 0; i < e.wrong_links.size() && i < show_wrong; ++i) {

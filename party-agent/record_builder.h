@@ -87,7 +87,9 @@ class RecordBuilder {
   // The identifying fields of one row, normalized; absent when the row leaves them empty or
   // their value is invalid, and then named in `empty` or `invalid`.
   struct Fields {
-    // `first`: the given names folded, one space between them (FirstInitial).
+    // `first`: the given names folded, one space between them, without a surname prefix written
+    // before them; absent for initials alone, which are no given name though the row counts as
+    // complete (FirstInitial).
     std::optional<std::string> bsn, first, initial, birth, postcode, house;
     std::optional<std::string> street, place, sex, initials;  // for the fuzzy pass only
     // The birth date's year, also of a date written wrong whose year is one and not to come

@@ -317,10 +317,16 @@ TEST_F(RecordBuilderTest, AllGivenNamesAndTheFirstAloneShareTheNamesSaltAsTheAge
   EXPECT_NE(names_tag({"Jan", "Berg", "12-02-1981", "", "", "nee"}), all);
   // Initials alone are no given name: no names salt, but the initial's keys.
   EXPECT_EQ(names_tag({"J.H.", "van der Berg", "12-02-1980", "", "", "nee"}), 0u);
-  v1::PseudonymRecord initials;
+  v1::PseudonymRecord initials, named;
   ASSERT_TRUE(
       b->Build(Row({"J. H.", "van der Berg", "12-02-1980", "", "", "nee"}), &initials).ok());
-  EXPECT_GT(initials.keys_size(), 0);
+  ASSERT_TRUE(
+      b->Build(Row({"Jan Hendrik", "van der Berg", "12-02-1980", "", "", "nee"}), &named).ok());
+  ASSERT_GT(initials.keys_size(), 0);
+  ASSERT_EQ(initials.keys_size(), named.keys_size());
+  for (int k = 0; k < named.keys_size(); ++k) {
+    EXPECT_EQ(initials.keys(k).SerializeAsString(), named.keys(k).SerializeAsString()) << k;
+  }
   // No match key and no date, only the names and the year, and a postcode to compare under
   // them: sent for the fuzzy pass alone. Without the postcode nothing is left to compare.
   v1::PseudonymRecord r;

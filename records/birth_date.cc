@@ -42,7 +42,8 @@ std::vector<std::string_view> Split(std::string_view s, char sep, bool skip_empt
   return parts;
 }
 
-int DutchMonth(std::string_view name) {
+// The month a name or abbreviation names (1 to 12), 0 for none.
+int MonthNumber(std::string_view name) {
   std::string n = absl::AsciiStrToLower(std::string(name));
   if (!n.empty() && n.back() == '.') n.pop_back();
   // Dutch names and abbreviations, and the English ones that differ (exports of systems set up
@@ -127,7 +128,7 @@ absl::StatusOr<Date> ReadDate(std::string_view raw) {
   std::vector<std::string_view> words = Split(text, ' ', true);
   if (words.size() == 3 && ParseNumber(words[0], 2, &d) && words[2].size() == 4 &&
       ParseNumber(words[2], 4, &y)) {
-    m = DutchMonth(words[1]);
+    m = MonthNumber(words[1]);
     if (m == 0) {
       return absl::InvalidArgumentError(fmt::format("date '{}' has an unknown month name", text));
     }

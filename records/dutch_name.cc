@@ -52,14 +52,20 @@ std::string FirstLetter(const std::string& folded) {
   return folded.substr(0, len);
 }
 
-// Whether `first_names` are initials only ("J.H.", "J. H.", "j h", "É."): each part between
-// white space, dots and hyphens one letter. A given name of one letter is rare; initials in the
-// given names' column are common.
+// Whether `first_names` are initials only ("J.H.", "J. H.", "j h", "É.", "IJ."): each part
+// between white space, dots and hyphens one letter. A given name of one letter is rare; initials
+// in the given names' column are common. Initials run together ("JH") are read as a name.
 bool IsInitials(std::string_view first_names) {
   const auto one_letter = [](std::string_view part) {
-    if (part.size() == 1) return true;
-    if (static_cast<unsigned char>(part[0]) < 0x80) return false;  // two ASCII letters or more
-    const absl::StatusOr<std::string> folded = FoldName(part);     // "É", maybe decomposed
+    const auto lower = [](char c) { return absl::ascii_tolower(static_cast<unsigned char>(c)); };
+    if (part.size() == 1 || (part.size() == 2 && lower(part[0]) == 'i' && lower(part[1]) == 'j')) {
+      return true;  // "IJ." (IJsbrand) is one letter in Dutch
+    }
+    if (std::all_of(part.begin(), part.end(),
+                    [](char c) { return absl::ascii_isascii(static_cast<unsigned char>(c)); })) {
+      return false;  // two ASCII letters or more
+    }
+    const absl::StatusOr<std::string> folded = FoldName(part);  // "É", maybe decomposed
     return folded.ok() && !folded->empty() && FirstLetter(*folded).size() == folded->size();
   };
   bool any = false;
@@ -114,32 +120,36 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
 }
 
 absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::string* folded_out) {
-  std::string folded;
-  const auto space = [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); };
-  for (auto begin = first_names.begin(); begin != first_names.end();) {
-    const auto end = std::find_if(begin, first_names.end(), space);
-    auto one = FoldName(std::string_view(begin, end));
+  // The names one by one, between white space and hyphens ("Jan-Willem" as "Jan Willem"), each
+  // folded. A surname's prefix at the start (the names swapped: "van der Berg") is no given name:
+  // a prefix word as written, of two characters at least (a lone "T" is an initial), before
+  // another word.
+  std::string folded, given;
+  const auto apart = [](char c) {
+    return c == '-' || absl::ascii_isspace(static_cast<unsigned char>(c));
+  };
+  const auto last = first_names.end();
+  for (auto begin = std::find_if_not(first_names.begin(), last, apart); begin != last;) {
+    const auto end = std::find_if(begin, last, apart);
+    const std::string_view word(begin, end);
+    auto one = FoldName(word);
     if (!one.ok()) return one.status();
-    if (!one->empty() && !folded.empty()) folded += ' ';
+    begin = std::find_if_not(end, last, apart);
+    if (one->empty()) continue;
+    if (!folded.empty()) folded += ' ';
     folded += *one;
-    begin = std::find_if_not(end, first_names.end(), space);
+    if (given.empty() && begin != last && word.size() >= 2 &&
+        IsPrefixWord(absl::AsciiStrToLower(std::string(word)))) {
+      continue;
+    }
+    if (!given.empty()) given += ' ';
+    given += *one;
   }
   if (folded.empty()) {
     return absl::InvalidArgumentError(fmt::format("first names '{}' have no letters", first_names));
   }
-  std::string initial = FirstLetter(folded);
-  if (folded_out != nullptr) {
-    // A surname in the given names' column (the two swapped): its prefix is no given name.
-    size_t given = 0;
-    for (size_t space = folded.find(' ');
-         space != std::string::npos &&
-         IsPrefixWord(std::string_view(folded).substr(given, space - given));
-         space = folded.find(' ', given)) {
-      given = space + 1;
-    }
-    *folded_out = IsInitials(first_names) ? "" : folded.substr(given);
-  }
-  return initial;
+  if (folded_out != nullptr) *folded_out = IsInitials(first_names) ? "" : std::move(given);
+  return FirstLetter(folded);
 }
 
 absl::StatusOr<std::string> Initials(std::string_view first_names) {

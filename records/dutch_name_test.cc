@@ -53,19 +53,23 @@ TEST(FirstInitialTest, TakesTheFirstLetter) {
   std::string folded;
   EXPECT_EQ(*FirstInitial("  Jan \t Piëter ", &folded), "j");
   EXPECT_EQ(folded, "jan pieter");
-  ASSERT_TRUE(FirstInitial("Anne-Marie . J.", &folded).ok());
-  EXPECT_EQ(folded, "annemarie j");
+  ASSERT_TRUE(FirstInitial("Anne-Marie . J.", &folded).ok());  // a hyphen parts names too
+  EXPECT_EQ(folded, "anne marie j");
 }
 
 TEST(FirstInitialTest, InitialsAloneAreNoGivenName) {
-  for (std::string_view initials : {"J.H.", "J. H.", "j h", "J", "É.", "J.-P."}) {
+  for (std::string_view initials :
+       {"J.H.", "J. H.", "j h", "J", "J.-P.", "É.", "E\u0301.", "IJ.", "IJ. H."}) {
     std::string folded = "x";
     auto initial = FirstInitial(initials, &folded);
     ASSERT_TRUE(initial.ok()) << initials;
     EXPECT_EQ(folded, "") << initials;
-    EXPECT_EQ(*initial, initials == "É." ? "e" : "j");
+    EXPECT_EQ(*initial, initials.starts_with("J") || initials.starts_with("j") ? "j"
+                        : initials.starts_with("I")                            ? "i"
+                                                                               : "e");
   }
-  for (std::string_view names : {"Jo", "Bo H.", "Ömer", "J. Hendrik"}) {
+  // A name, and initials run together (read as a name: "JH" may be one).
+  for (std::string_view names : {"Jo", "Bo H.", "Ömer", "J. Hendrik", "JH"}) {
     std::string folded;
     ASSERT_TRUE(FirstInitial(names, &folded).ok());
     EXPECT_NE(folded, "") << names;
@@ -82,6 +86,12 @@ TEST(FirstInitialTest, ASurnameInTheGivenNamesColumnLosesItsPrefix) {
   EXPECT_EQ(folded, "al");
   ASSERT_TRUE(FirstInitial("Jan de Wit", &folded).ok());  // a prefix after a given name stays
   EXPECT_EQ(folded, "jan de wit");
+  ASSERT_TRUE(FirstInitial("'t Hart", &folded).ok());
+  EXPECT_EQ(folded, "hart");
+  ASSERT_TRUE(FirstInitial("T. Maria", &folded).ok());  // an initial, not "'t"
+  EXPECT_EQ(folded, "t maria");
+  ASSERT_TRUE(FirstInitial("El-Mehdi", &folded).ok());  // as "El Mehdi": both read alike
+  EXPECT_EQ(folded, "mehdi");
 }
 
 TEST(InitialsTest, TakesEachGivenNamesFirstLetter) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "linker/linkage.h"
 #include "records/csv_reader.h"
 #include "records/dutch_name.h"
@@ -301,14 +302,17 @@ Town DrawResidents(Random& rng, const SynthGemeente& gemeente, BsnsUsed& bsns) {
 }
 
 // One or two more given names for about two in three persons, after the first (which the keys
-// use), from a draw of their own: the rest of the data stay as they were.
+// use), from a draw of their own (seeded by the BSN's number): the rest of the data stay as they
+// were.
 void AddGivenNames(uint64_t seed, Town* town) {
   for (Person& p : town->persons) {
-    Random rng(seed ^ std::hash<std::string>{}(p.bsn));
+    Random rng(seed * 0x9E3779B97F4A7C15ULL + std::stoull(p.bsn));
     const int more = rng.Chance(0.35) ? 0 : rng.Chance(0.7) ? 1 : 2;
     for (int i = 0; i < more; ++i) {
       const std::string name = DrawFirstName(rng);
-      if (p.first_names.find(name) == std::string::npos) p.first_names += " " + name;
+      if (!absl::StrContains(" " + p.first_names + " ", " " + name + " ")) {
+        p.first_names += " " + name;
+      }
     }
   }
 }

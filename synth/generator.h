@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -45,6 +46,7 @@ struct ErrorMix {
   double nickname = 0;           // Johannes for Jan, Henk for Hendrikus, Mieke for Maria, ...
   double missing_name = 0;       // the first names (or, less often, the surname) left empty
   double initials = 0;  // the given names written as their initials: "J.H." for Jan Hendrik
+  double later_given_name = 0;  // the name a person goes by: the second given name, not the first
 };
 
 struct SynthOptions {
@@ -73,6 +75,8 @@ struct SynthOptions {
 
 // Parses "typo=2,moved=0.5": weights for the named kinds, 0 for the kinds not named.
 absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text);
+// The kinds' names as ParseErrorMix reads them, in the order above: "typo, transposition, ...".
+std::string ErrorKinds();
 
 // Named settings of the housing export's dirt (stapel-synth --preset):
 //  - clean: no typed errors;

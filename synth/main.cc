@@ -28,13 +28,12 @@ int main(int argc, char** argv) {
   app.add_option("--preset", preset,
                  "Named dirt of the housing export, applied before --error-rate and --error-mix: "
                  "clean (no typed errors), demo (the defaults) or harsh (60% of rows with up to "
-                 "three errors of every kind, as public linkage benchmarks have)");
+                 "three errors of every kind, as public linkage benchmarks have, and persons with "
+                 "several given names, all in the register, one in the housing export)");
   std::string mix;
   app.add_option("--error-mix", mix,
-                 "Weights of the error kinds, e.g. typo=2,moved=1 (kinds not named get 0): typo, "
-                 "transposition, dropped_prefix, swapped_day_month, missing_field, married_name, "
-                 "moved, swapped_names, keyboard, phonetic, ocr, transposed_digits, invalid_date, "
-                 "nickname, missing_name. Default: 1 for the first seven, 0 for the others");
+                 "Weights of the error kinds, e.g. typo=2,moved=1 (kinds not named get 0): " +
+                     stapel::ErrorKinds() + ". Default: 1 for the first seven, 0 for the others");
   CLI11_PARSE(app, argc, argv);
   if (!preset.empty()) {
     if (absl::Status s = stapel::ApplyErrorPreset(preset, &o); !s.ok()) {

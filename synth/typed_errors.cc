@@ -95,27 +95,33 @@ constexpr std::pair<std::string_view, std::string_view> kNicknames[] = {
 
 }  // namespace
 
+// The kinds in the order TypeError's cases take them, by the name --error-mix gives them.
+constexpr std::pair<std::string_view, double ErrorMix::*> kKinds[] = {
+    {"typo", &ErrorMix::typo},
+    {"transposition", &ErrorMix::transposition},
+    {"dropped_prefix", &ErrorMix::dropped_prefix},
+    {"swapped_day_month", &ErrorMix::swapped_day_month},
+    {"missing_field", &ErrorMix::missing_field},
+    {"married_name", &ErrorMix::married_name},
+    {"moved", &ErrorMix::moved},
+    {"swapped_names", &ErrorMix::swapped_names},
+    {"keyboard", &ErrorMix::keyboard},
+    {"phonetic", &ErrorMix::phonetic},
+    {"ocr", &ErrorMix::ocr},
+    {"transposed_digits", &ErrorMix::transposed_digits},
+    {"invalid_date", &ErrorMix::invalid_date},
+    {"nickname", &ErrorMix::nickname},
+    {"missing_name", &ErrorMix::missing_name},
+    {"initials", &ErrorMix::initials},
+    {"later_given_name", &ErrorMix::later_given_name}};
+
 void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, TypedRow* row) {
-  const double weights[] = {mix.typo,
-                            mix.transposition,
-                            mix.dropped_prefix,
-                            mix.swapped_day_month,
-                            mix.missing_field,
-                            mix.married_name,
-                            mix.moved,
-                            mix.swapped_names,
-                            mix.keyboard,
-                            mix.phonetic,
-                            mix.ocr,
-                            mix.transposed_digits,
-                            mix.invalid_date,
-                            mix.nickname,
-                            mix.missing_name,
-                            mix.initials};
-  constexpr int kKinds = static_cast<int>(std::size(weights));
+  constexpr int kCount = static_cast<int>(std::size(kKinds));
+  double weights[kCount];
+  for (int k = 0; k < kCount; ++k) weights[k] = mix.*kKinds[k].second;
   double total = 0;
   int last = -1;  // the last kind with weight: what rounding at the end of the range picks
-  for (int k = 0; k < kKinds; ++k) {
+  for (int k = 0; k < kCount; ++k) {
     total += weights[k];
     if (weights[k] > 0) last = k;
   }
@@ -229,33 +235,30 @@ void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, T
     case 14:  // a name left empty
       (rng.Chance(0.7) ? row->first_names : row->surname).clear();
       break;
-    default:  // the initials of every given name, in one of the ways forms write them
+    case 15:  // the initials of every given name, in one of the ways forms write them
       row->first_names = WrittenInitials(rng, row->given_names);
       break;
+    default:  // the name a person goes by: a later given name, where there is one
+      if (const size_t space = row->given_names.find(' '); space != std::string::npos) {
+        const size_t next = row->given_names.find(' ', space + 1);
+        row->first_names = row->given_names.substr(space + 1, next - space - 1);
+      }
+      break;
   }
+  static_assert(std::size(kKinds) == 17, "a case for each kind");
 }
 
 }  // namespace synth
 
+std::string ErrorKinds() {
+  std::string out;
+  for (const auto& [name, weight] : synth::kKinds)
+    out += fmt::format("{}{}", out.empty() ? "" : ", ", name);
+  return out;
+}
+
 absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
   ErrorMix mix{0, 0, 0, 0, 0, 0, 0};  // the harsher kinds are 0 by default
-  const std::pair<std::string_view, double*> kinds[] = {
-      {"typo", &mix.typo},
-      {"transposition", &mix.transposition},
-      {"dropped_prefix", &mix.dropped_prefix},
-      {"swapped_day_month", &mix.swapped_day_month},
-      {"missing_field", &mix.missing_field},
-      {"married_name", &mix.married_name},
-      {"moved", &mix.moved},
-      {"swapped_names", &mix.swapped_names},
-      {"keyboard", &mix.keyboard},
-      {"phonetic", &mix.phonetic},
-      {"ocr", &mix.ocr},
-      {"transposed_digits", &mix.transposed_digits},
-      {"invalid_date", &mix.invalid_date},
-      {"nickname", &mix.nickname},
-      {"missing_name", &mix.missing_name},
-      {"initials", &mix.initials}};
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find(',', start);
@@ -267,17 +270,13 @@ absl::StatusOr<ErrorMix> ParseErrorMix(std::string_view text) {
     if (eq != std::string_view::npos) {
       std::from_chars(item.data() + eq + 1, item.data() + item.size(), weight);
     }
-    auto it = std::find_if(std::begin(kinds), std::end(kinds),
+    auto it = std::find_if(std::begin(synth::kKinds), std::end(synth::kKinds),
                            [&](const auto& k) { return k.first == name; });
-    if (it == std::end(kinds) || weight < 0) {
+    if (it == std::end(synth::kKinds) || weight < 0) {
       return absl::InvalidArgumentError(
-          fmt::format("'{}' is not kind=weight with a kind of typo, transposition, dropped_prefix, "
-                      "swapped_day_month, missing_field, married_name, moved, swapped_names, "
-                      "keyboard, phonetic, ocr, transposed_digits, invalid_date, nickname, "
-                      "missing_name, initials",
-                      item));
+          fmt::format("'{}' is not kind=weight with a kind of {}", item, ErrorKinds()));
     }
-    *it->second = weight;
+    mix.*it->second = weight;
     start = end + 1;
   }
   return mix;
@@ -305,7 +304,8 @@ absl::Status ApplyErrorPreset(std::string_view name, SynthOptions* o) {
                             .invalid_date = 1,
                             .nickname = 1,
                             .missing_name = 1,
-                            .initials = 1};
+                            .initials = 1,
+                            .later_given_name = 1};
     o->several_given_names = true;
   } else {
     return absl::InvalidArgumentError(

@@ -76,6 +76,8 @@ TEST(TypedErrorsTest, EachHarshKindCorruptsTheRowAsNamed) {
   std::set<std::string> initials;  // of every given name, in each of three ways
   for (const TypedRow& r : Typed(&ErrorMix::initials)) initials.insert(r.first_names);
   EXPECT_EQ(initials, (std::set<std::string>{"J.H.Ö.", "J. H. Ö.", "J H Ö"}));
+  for (const TypedRow& r : Typed(&ErrorMix::later_given_name))
+    EXPECT_EQ(r.first_names, "Hendrikus");
 }
 
 TEST(TypedErrorsTest, PresetsSetTheDirtAndAnUnknownOneIsNamed) {
@@ -88,6 +90,7 @@ TEST(TypedErrorsTest, PresetsSetTheDirtAndAnUnknownOneIsNamed) {
   EXPECT_DOUBLE_EQ(o.error_mix.typo, 1);
   EXPECT_DOUBLE_EQ(o.error_mix.nickname, 1);
   EXPECT_DOUBLE_EQ(o.error_mix.initials, 1);
+  EXPECT_DOUBLE_EQ(o.error_mix.later_given_name, 1);
   EXPECT_TRUE(o.several_given_names);
   ASSERT_TRUE(ApplyErrorPreset("demo", &o).ok());
   EXPECT_DOUBLE_EQ(o.error_rate, SynthOptions().error_rate);
@@ -102,6 +105,13 @@ TEST(TypedErrorsTest, PresetsSetTheDirtAndAnUnknownOneIsNamed) {
   ASSERT_TRUE(mix.ok()) << mix.status();
   EXPECT_DOUBLE_EQ(mix->nickname, 2);
   EXPECT_DOUBLE_EQ(mix->typo, 0);
+  // Every kind by its name; another name is refused with the list.
+  EXPECT_EQ(ParseErrorMix("later_given_name=3")->later_given_name, 3);
+  const auto unknown_kind = ParseErrorMix("typos=1");
+  ASSERT_FALSE(unknown_kind.ok());
+  EXPECT_NE(unknown_kind.status().message().find(ErrorKinds()), std::string::npos);
+  EXPECT_TRUE(ErrorKinds().starts_with("typo, transposition, "));
+  EXPECT_TRUE(ErrorKinds().ends_with(", initials, later_given_name"));
 }
 
 }  // namespace

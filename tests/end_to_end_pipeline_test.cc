@@ -1,6 +1,7 @@
 // End-to-end: the pipeline from the parties' exports to released tables, linked once per data
 // state; the release log's proofs; linkage quality on dirty data.
 
+#include <cmath>
 #include <sstream>
 #include <string>
 
@@ -255,14 +256,37 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   // all fields and a Dice threshold, 0.950 with a filter per field and the Fellegi-Sunter model
   // (0.952 with the filters' own blocks too), 0.950 with the filters salted (bloom_filter.h),
   // 0.971 with a move as one event, 0.979 with a pair weighed against its record's other
-  // candidates and the birth year as a field, 0.984 with the names salt.
-  EXPECT_GE(recall, 0.98) << out;
+  // candidates and the birth year as a field, 0.984 with the names salt; 0.977 when the preset
+  // gave persons several given names and typed initials, 0.986 with the first given name alone
+  // encoded and initials left out; 0.980 to 0.981 with a later given name typed too (the run's
+  // random secret moves the last digit).
+  EXPECT_GE(recall, 0.977) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
   double estimated = 0;
   ASSERT_EQ(std::sscanf(out.c_str() + e, "without the truth: precision %lf", &estimated), 1);
   EXPECT_NEAR(estimated, precision, 0.01) << out;
+  // Link by link the model does not overstate: each band of match probabilities with links is
+  // right at least as often as its mean probability says, give or take chance (on this preset
+  // it understates, 2026-12-04: its links of 0.80 to 0.90 were all right). Every fuzzy link is
+  // in a band.
+  const size_t fuzzy = out.find("  fuzzy "), bands = out.find("right):\n");
+  ASSERT_NE(fuzzy, std::string::npos) << out;
+  ASSERT_NE(bands, std::string::npos) << out;
+  std::istringstream band_lines(out.substr(bands + 8));
+  std::string band;
+  int banded = 0;
+  while (std::getline(band_lines, band) && band.starts_with("  [")) {
+    int links = 0;
+    double mean = 0, right = 0;
+    const int read = std::sscanf(band.c_str(), "  [%*f, %*f%*c %d links  mean %lf  right %lf",
+                                 &links, &mean, &right);
+    ASSERT_GE(read, 1) << band;
+    banded += links;
+    if (links >= 20) EXPECT_GE(right, mean - 2 * std::sqrt(mean * (1 - mean) / links)) << band;
+  }
+  EXPECT_EQ(banded, std::stoi(out.substr(fuzzy + 8))) << out;
   // 0.886 with the three blocking schemes of before, 0.902 with five, 0.955 since the agent keeps
   // what is valid of a row, 0.989 and then 0.999 with the hub's blocks of the filters. Since the
   // filters are salted (bloom_filter.h) a pair can be compared only when it shares a salt; with

@@ -34,7 +34,7 @@ fuzz_one() {
 }
 export -f fuzz_one
 # As many targets at once as there are cores; each still gets its full time.
-printf '%s\n' csv_reader manifest configs table_request batch key_envelope |
+printf '%s\n' csv_reader record_fields manifest configs table_request batch key_envelope |
   xargs -P "$(nproc)" -I{} bash -c 'fuzz_one "$1"' _ {} ||
   { echo "fuzz: a target failed (above)" >&2; exit 1; }
 echo "fuzz: all targets ran clean"
