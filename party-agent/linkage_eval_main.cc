@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
         e.estimated->precision, e.estimated->recall);
   }
   for (const auto& [pass, n] : e.links_by_pass) std::cout << fmt::format("  {:<32} {}\n", pass, n);
-  if (!e.fuzzy_bands.empty()) {
+  if (e.estimated) {  // with the fuzzy pass
     std::cout << "fuzzy links by the model's match probability (its mean, and the truth's share "
                  "right):\n";
     for (size_t b = 0; b < e.fuzzy_bands.size(); ++b) {

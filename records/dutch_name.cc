@@ -40,7 +40,9 @@ absl::InlinedVector<std::string_view, 8> Words(std::string_view text) {
 std::string WithPartsApart(std::string_view surname) {
   std::string s = absl::AsciiStrToLower(std::string(surname));
   for (std::string_view sep : {" e/v ", " ev ", " geb. ", " geb ", " x "}) {
-    for (size_t at; (at = s.find(sep)) != std::string::npos;) s.replace(at, sep.size(), "-");
+    // From where the last one was: no separator holds a '-', so none starts before it.
+    for (size_t at = 0; (at = s.find(sep, at)) != std::string::npos;)
+      s.replace(at, sep.size(), "-");
   }
   return s;
 }
@@ -65,8 +67,9 @@ bool IsInitials(std::string_view first_names) {
                     [](char c) { return absl::ascii_isascii(static_cast<unsigned char>(c)); })) {
       return false;  // two ASCII letters or more
     }
-    const absl::StatusOr<std::string> folded = FoldName(part);  // "É", maybe decomposed
-    return folded.ok() && !folded->empty() && FirstLetter(*folded).size() == folded->size();
+    const absl::StatusOr<std::string> folded = FoldName(part);  // "É", maybe decomposed; "Ĳ"
+    return folded.ok() && !folded->empty() &&
+           (FirstLetter(*folded).size() == folded->size() || *folded == "ij");
   };
   bool any = false;
   for (size_t at = 0; at < first_names.size();) {
@@ -120,25 +123,23 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
 }
 
 absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::string* folded_out) {
-  // The names one by one, between white space and hyphens ("Jan-Willem" as "Jan Willem"), each
-  // folded. A surname's prefix at the start (the names swapped: "van der Berg") is no given name:
-  // a prefix word as written, of two characters at least (a lone "T" is an initial), before
-  // another word.
+  // The names one by one, between white space, each folded ("Anne-Marie" is one name). A
+  // surname's prefix at the start (the names swapped: "van der Berg") is no given name: a prefix
+  // word as written, of two characters at least and not an initial with its dot (a lone "T" or
+  // "V." is one), before another word.
   std::string folded, given;
-  const auto apart = [](char c) {
-    return c == '-' || absl::ascii_isspace(static_cast<unsigned char>(c));
-  };
+  const auto space = [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); };
   const auto last = first_names.end();
-  for (auto begin = std::find_if_not(first_names.begin(), last, apart); begin != last;) {
-    const auto end = std::find_if(begin, last, apart);
+  for (auto begin = std::find_if_not(first_names.begin(), last, space); begin != last;) {
+    const auto end = std::find_if(begin, last, space);
     const std::string_view word(begin, end);
     auto one = FoldName(word);
     if (!one.ok()) return one.status();
-    begin = std::find_if_not(end, last, apart);
+    begin = std::find_if_not(end, last, space);
     if (one->empty()) continue;
     if (!folded.empty()) folded += ' ';
     folded += *one;
-    if (given.empty() && begin != last && word.size() >= 2 &&
+    if (given.empty() && begin != last && word.size() >= 2 && !word.ends_with('.') &&
         IsPrefixWord(absl::AsciiStrToLower(std::string(word)))) {
       continue;
     }
@@ -148,7 +149,10 @@ absl::StatusOr<std::string> FirstInitial(std::string_view first_names, std::stri
   if (folded.empty()) {
     return absl::InvalidArgumentError(fmt::format("first names '{}' have no letters", first_names));
   }
-  if (folded_out != nullptr) *folded_out = IsInitials(first_names) ? "" : std::move(given);
+  if (folded_out != nullptr) {
+    // Only prefix words ("van ."): as they are.
+    *folded_out = IsInitials(first_names) ? "" : given.empty() ? folded : std::move(given);
+  }
   return FirstLetter(folded);
 }
 

@@ -30,8 +30,8 @@ absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,
 // `folded`, when given, receives the names folded one by one (FoldName of each word between
 // white space), one space between them ("Jan  Pieter" -> "jan pieter", "Anne-Marie" ->
 // "annemarie"), so callers need not fold twice; without the prefix of a surname written there
-// ("van der Berg" -> "berg"), and "" for initials only ("J.P.", "J. P.", "J P", "J"), which are
-// no given name to compare.
+// ("van der Berg" -> "berg"; a prefix word as written, not "V." or "T", which are initials), and
+// "" for initials only ("J.P.", "J. P.", "J P", "J", "IJ."), which are no given name to compare.
 absl::StatusOr<std::string> FirstInitial(std::string_view first_names,
                                          std::string* folded = nullptr);
 

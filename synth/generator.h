@@ -59,8 +59,8 @@ struct SynthOptions {
   double third_error_rate = 0;
   ErrorMix error_mix;
   // Persons have one to three given names, as most Dutch do; the register lists them all, as the
-  // BRP does, and the housing export writes the first (the name a person goes by). Off: one
-  // given name each, the demo's data as they were.
+  // BRP does, and the housing export writes the first (the name a person goes by; a later one or
+  // the initials as errors of ErrorMix). Off: one given name each, the demo's data as they were.
   bool several_given_names = false;
   std::filesystem::path out;  // writes out/input/*.csv and out/truth/*
   // Spread the residents over a fictional nation (synth/areas.h: 342 gemeenten at 17.9 million

@@ -259,18 +259,17 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   // candidates and the birth year as a field, 0.984 with the names salt; 0.977 when the preset
   // gave persons several given names and typed initials, 0.986 with the first given name alone
   // encoded and initials left out; 0.980 to 0.981 with a later given name typed too (the run's
-  // random secret moves the last digit).
-  EXPECT_GE(recall, 0.977) << out;
+  // random secret moves the last digit), where every given name encoded together gives 0.977.
+  EXPECT_GE(recall, 0.979) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
   double estimated = 0;
   ASSERT_EQ(std::sscanf(out.c_str() + e, "without the truth: precision %lf", &estimated), 1);
   EXPECT_NEAR(estimated, precision, 0.01) << out;
-  // Link by link the model does not overstate: each band of match probabilities with links is
-  // right at least as often as its mean probability says, give or take chance (on this preset
-  // it understates, 2026-12-04: its links of 0.80 to 0.90 were all right). Every fuzzy link is
-  // in a band.
+  // Link by link the model does not overstate: no band of match probabilities has more wrong
+  // links than its probabilities expect, give or take chance (on this preset it understates,
+  // 2026-12-04: its links of 0.80 to 0.90 were all right). Every fuzzy link is in a band.
   const size_t fuzzy = out.find("  fuzzy "), bands = out.find("right):\n");
   ASSERT_NE(fuzzy, std::string::npos) << out;
   ASSERT_NE(bands, std::string::npos) << out;
@@ -284,7 +283,9 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
                                  &links, &mean, &right);
     ASSERT_GE(read, 1) << band;
     banded += links;
-    if (links >= 20) EXPECT_GE(right, mean - 2 * std::sqrt(mean * (1 - mean) / links)) << band;
+    const double expected_wrong = links * (1 - mean);
+    EXPECT_LE(links * (1 - right), expected_wrong + 2 * std::sqrt(links * mean * (1 - mean)) + 1)
+        << band;
   }
   EXPECT_EQ(banded, std::stoi(out.substr(fuzzy + 8))) << out;
   // 0.886 with the three blocking schemes of before, 0.902 with five, 0.955 since the agent keeps
