@@ -131,12 +131,15 @@ class BigramBits {
   // Adds the bigrams of `value` padded with '_' on both sides, to set k bits each in segment
   // `segment` (at `filter` + `segment` * segment_words) under the 16-byte SipHash key `key`.
   void Add(std::string_view value, int k, size_t segment, const uint8_t* key) {
-    char previous = '_';
-    for (char c : value) {
-      AddBigram(previous, c, k, segment, key);
-      previous = c;
+    const size_t n = value.size();  // "_value_" has n + 1 bigrams
+    for (size_t i = 0; i <= n; ++i) {
+      std::memcpy(keys_[pending_], key, sizeof keys_[pending_]);
+      bigrams_[pending_][0] = static_cast<uint8_t>(i == 0 ? '_' : value[i - 1]);
+      bigrams_[pending_][1] = static_cast<uint8_t>(i == n ? '_' : value[i]);
+      words_[pending_] = filter_ + segment * segment_words_;
+      k_[pending_] = k;
+      if (++pending_ == kBigramsAtOnce) Flush();
     }
-    AddBigram(previous, '_', k, segment, key);
   }
   // Hashes the bigrams added and sets their bits.
   void Flush() {
@@ -163,15 +166,6 @@ class BigramBits {
   }
 
  private:
-  void AddBigram(char first, char second, int k, size_t segment, const uint8_t* key) {
-    std::memcpy(keys_[pending_], key, sizeof keys_[pending_]);
-    bigrams_[pending_][0] = static_cast<uint8_t>(first);
-    bigrams_[pending_][1] = static_cast<uint8_t>(second);
-    words_[pending_] = filter_ + segment * segment_words_;
-    k_[pending_] = k;
-    if (++pending_ == kBigramsAtOnce) Flush();
-  }
-
   uint64_t* filter_;
   size_t segment_words_;
   uint64_t keys_[kBigramsAtOnce][2];
