@@ -7,8 +7,10 @@
 // A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
 // taken in either order, so that a date with the two swapped keeps its salt), the address
 // (postcode and house number, the digits of each number in any order) and the names (the first
-// given name and the surname in either order, with the birth year: a record whose date and
-// address are both wrong or changed still shares it) — and is then cut into segments of equal whole
+// given name and the surname's last part in either order, with the birth year's digits in any
+// order: a record whose date and address are both wrong or changed, whose surname is written
+// married, or whose year has two digits typed the wrong way round still shares it) — and is
+// then cut into segments of equal whole
 // 64-bit words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the
 // record's value of the salt, 0 when the record lacks it: records with equal tags share the salt.
 // Each field has one segment per salt it is not part of (a name two, the birth date two, the
@@ -51,7 +53,8 @@ struct BloomField {
 };
 
 // A record-level salt: the birth date; the address (postcode and house number); or the names
-// with the birth year (the first given name and the surname in either column, and the year).
+// with the birth year (the first given name and the surname's last part in either column, and
+// the year's digits in order).
 enum class Salt : uint8_t { kBirthDate, kAddress, kNames };
 inline constexpr size_t kSalts = 3;  // tag words at the start of a filter, in Salt order
 inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress, Salt::kNames};
@@ -144,9 +147,12 @@ class BloomEncoder {
 
   // Encodes normalized field values (aligned with settings.fields; "" = field missing) into
   // `filter` of settings.bits / 64 words. Values are folded as the agent folds them (no leading
-  // space, no space but between given names). first_names may hold several names, one space
-  // between them (FirstInitial's folding): the first alone is encoded and salts the names, so
-  // that a register's "jan hendrik" and a source's "jan" compare exact and share the names salt.
+  // space, no space but between given names and between a surname's parts). first_names may
+  // hold several names, one space between them (FirstInitial's folding): the first alone is
+  // encoded and salts the names, so that a register's "jan hendrik" and a source's "jan" compare
+  // exact and share the names salt. A surname's parts ("jansen vries", without prefixes) are
+  // encoded together; its last part salts the names, as a married name is written with the
+  // partner's name first ("Jansen-de Vries" for a born "de Vries").
   void Encode(std::span<const std::string_view> values, std::span<uint64_t> filter) const;
   // The same for values held as strings.
   void Encode(std::span<const std::string> values, std::span<uint64_t> filter) const;

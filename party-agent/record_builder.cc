@@ -284,9 +284,12 @@ std::vector<std::string_view> RecordBuilder::SaltsHeld() const {
 }
 
 bool RecordBuilder::AddFuzzy(const Fields& f, v1::PseudonymRecord* out) const {
-  std::string surname;  // the parts without prefixes
+  std::string surname;  // the parts without prefixes, a space between them
   if (f.surname) {
-    for (const SurnamePart& part : *f.surname) surname += part.name;
+    for (const SurnamePart& part : *f.surname) {
+      if (!surname.empty()) surname += ' ';
+      surname += part.name;
+    }
   }
   absl::InlinedVector<std::string_view, 16> values;
   for (std::optional<std::string> Fields::*value : bloom_values_) {

@@ -131,7 +131,7 @@ class RecordBuilder {
   };
   FieldColumns columns_;
   // Per field of the Bloom filter (bloom_settings_.fields), the value of Fields it encodes;
-  // null for the surname, which is encoded as its parts without prefixes.
+  // null for the surname, which is encoded as its parts without prefixes, one space apart.
   std::vector<std::optional<std::string> Fields::*> bloom_values_;
   size_t header_size_ = 0;
   std::string today_;  // ISO date: later birth dates are rejected
