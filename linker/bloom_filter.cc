@@ -23,7 +23,7 @@ std::string_view SaltName(Salt salt) {
     case Salt::kAddress:
       return "address";
     case Salt::kNames:
-      return "names and birth year";
+      return "names";
   }
   return "?";
 }
@@ -79,7 +79,8 @@ bool IsComparable(const BloomSettings& settings, std::span<const uint64_t> filte
 uint32_t BloomLayout(const BloomSettings& settings) {
   // v5: a third tag word and salt, the names with the birth year. v6: the first given name
   // alone (not all of them), without a surname prefix written among the given names.
-  // v7: the names salt takes the surname's last part and the year's digits in order.
+  // v7: the names salt is the first given name and the surname's last part, without the year
+  // (which gets a segment under it).
   std::string text = fmt::format("stapel-bloom-v7|{}|{}", settings.bits, settings.hashes);
   for (const BloomField& f : settings.fields) text += fmt::format("|{}={}", f.name, f.weight);
   const Sha256Digest digest = Sha256(text);
@@ -280,21 +281,19 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     salt += '\0';
     AppendDigitsSorted(value_of(house_number_), &salt);
   }
-  const std::string_view first = value_of(first_names_), year = value_of(birth_year_);
-  // The surname's last part: a married name is written the partner's first ("jansen vries"
-  // for a born "de Vries"), and the register holds the own.
+  // The names: the first given name and the surname's last part (a married name is written
+  // with the partner's first, "jansen vries" for a born "de Vries", and the register holds the
+  // own), in order, so that names written in each other's column keep the salt. Not the year:
+  // a record whose date is lost still shares it, and the year is compared under it.
+  const std::string_view first = value_of(first_names_);
   std::string_view family = value_of(surname_);
   family.remove_prefix(family.rfind(' ') + 1);  // npos + 1 is 0
-  if (!first.empty() && !family.empty() && !year.empty()) {
-    // The first given name and the surname in order, so that names written in each other's
-    // column keep the salt; the year's digits in order, so that two typed the wrong way round
-    // ("1968"/"1986") keep it too.
+  if (names_salted_ && !first.empty() && !family.empty()) {
     std::string& salt = salts[static_cast<size_t>(Salt::kNames)];
-    salt.reserve(first.size() + family.size() + year.size() + 3);
+    salt.reserve(first.size() + family.size() + 2);
     salt = "n";
     salt.append(std::min(first, family)).append(1, '\0');
-    salt.append(std::max(first, family)).append(1, '\0');
-    AppendDigitsSorted(year, &salt);
+    salt.append(std::max(first, family));
   }
   // SipHash-2-4 with 128-bit output, keyed with the first 16 bytes of a key: a PRF that is fast
   // on inputs of two bytes. A segment's key is that PRF, under the field key, of the salt.

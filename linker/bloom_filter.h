@@ -6,12 +6,11 @@
 //
 // A filter of `bits` bits starts with one tag word per salt — the birth date (its day and month
 // taken in either order, so that a date with the two swapped keeps its salt), the address
-// (postcode and house number, the digits of each number in any order) and the names (the first
-// given name and the surname's last part in either order, with the birth year's digits in any
-// order: a record whose date and address are both wrong or changed, whose surname is written
-// married, or whose year has two digits typed the wrong way round still shares it) — and is
-// then cut into segments of equal whole
-// 64-bit words (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the
+// (postcode and house number, the digits of each number in any order) and, where the fields
+// hold the birth year, the names (the first given name and the surname's last part in either
+// order: a record whose date and address are both wrong, lost or changed, or whose surname is
+// written married, still shares it) — and is then cut into segments of equal whole 64-bit words
+// (SegmentWords; words left over stay zero). A tag is a keyed 64-bit hash of the
 // record's value of the salt, 0 when the record lacks it: records with equal tags share the salt.
 // Each field has one segment per salt it is not part of (a name two, the birth date two, the
 // postcode and house number two), into which its padded bigrams are hashed with a number of hash
@@ -26,12 +25,12 @@
 // them, align the counts with a public list of common surnames, and from the filters it so
 // labels learn which bit positions each bigram sets and read rarer names. Salted, a segment is
 // the same in two records only when the field and the salt are, and a bit position means a
-// bigram only among records with one salt value: a day of birth, an address, or a name and
-// year (field_comparison.h compares a pair's fields under a salt they share, and nothing when they
+// bigram only among records with one salt value: a day of birth, an address, or a name pair
+// (field_comparison.h compares a pair's fields under a salt they share, and nothing when they
 // share none). The two name fields share one key per salt, so that given and family names written
-// in each other's column still compare. The names' tag itself groups persons about as finely as the
-// agents' initial_surname_birth match key does; the frequency attack on it is
-// encoding_attack_test's.
+// in each other's column still compare. The names' tag itself tells the hub which records share a
+// first given name and surname; aligning its groups with a public list of name pairs labels the
+// commonest (encoding_attack_test's frequency attack measures how many).
 
 #include <cstdint>
 #include <memory>
@@ -53,8 +52,7 @@ struct BloomField {
 };
 
 // A record-level salt: the birth date; the address (postcode and house number); or the names
-// with the birth year (the first given name and the surname's last part in either column, and
-// the year's digits in order).
+// (the first given name and the surname's last part in either column).
 enum class Salt : uint8_t { kBirthDate, kAddress, kNames };
 inline constexpr size_t kSalts = 3;  // tag words at the start of a filter, in Salt order
 inline constexpr Salt kAllSalts[] = {Salt::kBirthDate, Salt::kAddress, Salt::kNames};
@@ -67,7 +65,7 @@ inline bool IsPartOf(std::string_view name, Salt salt) {
     case Salt::kAddress:
       return name == "postcode" || name == "house_number";
     case Salt::kNames:
-      return name == "first_names" || name == "surname" || name == "birth_year";
+      return name == "first_names" || name == "surname";
   }
   return false;
 }
@@ -96,7 +94,7 @@ struct BloomSettings {
   std::vector<BloomField> fields;
 
   // Whether the fields hold the salt's value (birth_date; postcode and house_number;
-  // first_names, surname and birth_year).
+  // first_names and surname, with birth_year: a manifest without the year keeps to two salts).
   bool HasSalt(Salt salt) const;
   // The filter's segments in order: each field under each salt the fields hold and it is not
   // part of.
@@ -172,7 +170,7 @@ class BloomEncoder {
         house_number_(settings_.FieldIndex("house_number")),
         first_names_(settings_.FieldIndex("first_names")),
         surname_(settings_.FieldIndex("surname")),
-        birth_year_(settings_.FieldIndex("birth_year")) {}
+        names_salted_(settings_.HasSalt(Salt::kNames)) {}
   BloomSettings settings_;
   std::vector<BloomSegment> segments_;
   size_t segment_words_;
@@ -180,7 +178,8 @@ class BloomEncoder {
   std::vector<SecretBytes> field_keys_;  // per field
   std::vector<SecretBytes> tag_keys_;    // per salt
   int birth_date_, postcode_, house_number_;  // their fields, -1 when not encoded
-  int first_names_, surname_, birth_year_;
+  int first_names_, surname_;
+  bool names_salted_;
 };
 
 }  // namespace stapel

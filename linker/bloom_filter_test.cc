@@ -36,7 +36,7 @@ BloomSettings Settings() {
 // Settings() with the birth year and the address: all three salts.
 BloomSettings SettingsWithTheYear() {
   BloomSettings s = Settings();
-  s.bits = 1600;  // three tags, eleven segments of two words
+  s.bits = 1728;  // three tags, twelve segments of two words
   s.fields.insert(s.fields.begin() + 3, {"birth_year", 1});  // after the birth date
   s.fields.push_back({"house_number", 1});
   return s;
@@ -115,14 +115,14 @@ TEST(BloomFilterTest, TheAddressSaltSurvivesTransposedPostcodeAndHouseNumberDigi
   EXPECT_NE(tag("5401AB", "3"), tag("5401AB", "4"));
 }
 
-TEST(BloomFilterTest, TheNamesSaltSurvivesSwappedNamesAWrongDateAndAMove) {
+TEST(BloomFilterTest, TheNamesSaltSurvivesSwappedNamesALostDateAndAMove) {
   const BloomSettings s = SettingsWithTheYear();
   ASSERT_TRUE(s.HasSalt(Salt::kNames));
   auto e = *BloomEncoder::Create(SecretBytes::Random(32), "p", s);
   const FieldComparator c(s);
   const auto a = Encode(*e, {"jan", "jansen", "1982-06-09", "1982", "5401AB", "3"});
-  // Moved, the date lost (its year kept), the names in each other's column: only the names
-  // and year are left in common, and the pair is compared under them.
+  // Moved, the date lost (its year kept), the names in each other's column: only the names and
+  // year are left in common, and the pair is compared under the names, the year as a field.
   const auto later = Encode(*e, {"jansen", "jan", "", "1982", "1011AA", "7"});
   EXPECT_NE(TagOf(a.data(), Salt::kNames), 0u);
   EXPECT_EQ(TagOf(a.data(), Salt::kNames), TagOf(later.data(), Salt::kNames));
@@ -132,16 +132,20 @@ TEST(BloomFilterTest, TheNamesSaltSurvivesSwappedNamesAWrongDateAndAMove) {
   EXPECT_EQ(FieldComparator::LevelOf(p, 2), Level::kMissing);
   EXPECT_NE(FieldComparator::LevelOf(p, 4), Level::kExact);  // another postcode
   EXPECT_NE(FieldComparator::LevelOf(p, 4), Level::kMissing);
-  // A married name (the partner's first, the agent's parts one space apart) and a year with
-  // two digits the wrong way round keep the salt: its surname is the last part, its year's
-  // digits in order.
+  // The date and year both lost, or another year: the same salt, the year missing or differing.
+  const auto undated = Encode(*e, {"jan", "jansen", "", "", "1011AA", "7"});
+  EXPECT_EQ(TagOf(a.data(), Salt::kNames), TagOf(undated.data(), Salt::kNames));
+  EXPECT_EQ(FieldComparator::LevelOf(c.Compare(a.data(), undated.data()), 3), Level::kMissing);
+  const auto elder = Encode(*e, {"jan", "jansen", "1956-02-11", "1956", "1011AA", "7"});
+  EXPECT_EQ(TagOf(a.data(), Salt::kNames), TagOf(elder.data(), Salt::kNames));
+  EXPECT_EQ(FieldComparator::LevelOf(c.Compare(a.data(), elder.data()), 3), Level::kDifferent);
+  // A married name (the partner's first, the agent's parts one space apart) keeps the salt: its
+  // surname is the last part.
   EXPECT_EQ(TagOf(a.data(), Salt::kNames),
-            TagOf(Encode(*e, {"jan", "bakker jansen", "", "1928", "", ""}).data(), Salt::kNames));
+            TagOf(Encode(*e, {"jan", "bakker jansen", "", "", "", ""}).data(), Salt::kNames));
   EXPECT_NE(TagOf(a.data(), Salt::kNames),
-            TagOf(Encode(*e, {"jan", "jansen bakker", "", "1982", "", ""}).data(), Salt::kNames));
-  // Another year, another name, or a name missing: another salt, or none.
-  EXPECT_NE(TagOf(a.data(), Salt::kNames),
-            TagOf(Encode(*e, {"jan", "jansen", "", "1983", "", ""}).data(), Salt::kNames));
+            TagOf(Encode(*e, {"jan", "jansen bakker", "", "", "", ""}).data(), Salt::kNames));
+  // Another name, or a name missing: another salt, or none.
   EXPECT_NE(TagOf(a.data(), Salt::kNames),
             TagOf(Encode(*e, {"jan", "janssen", "", "1982", "", ""}).data(), Salt::kNames));
   EXPECT_EQ(TagOf(Encode(*e, {"", "jansen", "1982-06-09", "1982", "", ""}).data(), Salt::kNames),
@@ -247,12 +251,12 @@ TEST(BloomFilterTest, FiltersKeepTheirKnownBits) {
   const std::vector<std::vector<std::string>> records = {
       {"jan", "jansen", "1990-01-02", "5401ab", "12", "1990"},
       // Two given names: layout v6 encodes the first alone (its digests were layout v5's with
-      // "anna" here). Layout v7 changed the names salt's year (its digits in order).
+      // "anna" here). Layout v7 took the year out of the names salt.
       {"anna maria", "vandenberg", "1985-12-31", "1011aa", "1-3", "1985"},
       {"", "bakkersmit", "2001-07-04", "", "7", "2001"},
       {"mohamed", "elamrani", "", "3511xz", "220", "1970"}};
   std::string digests;
-  for (int bits : {896, 1600, 2304, 3008, 7232}) {  // 3 tags, 11 segments of 1, 2, 3, 4, 10 words
+  for (int bits : {960, 1728, 2496, 3264, 7872}) {  // 3 tags, 12 segments of 1, 2, 3, 4, 10 words
     const BloomSettings settings{.bits = bits,
                                  .hashes = 8,
                                  .fields = {{"first_names", 1.0},
@@ -273,7 +277,7 @@ TEST(BloomFilterTest, FiltersKeepTheirKnownBits) {
   }
   EXPECT_EQ(
       digests,
-      "e60eef984f91a216 cda5b241cb661098 6b800edc8b08003b 2ed49c279d26f269 707abfbe02dca7e7 ");
+      "de063ad57b801ffe a1869f3691f50671 13c06f67da25b541 941d8cc381bbdb86 5e3b3869d00f35be ");
 }
 
 }  // namespace

@@ -112,7 +112,7 @@ ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
 }
 
 BloomSettings AttackedSettings() {
-  return {.bits = 1600,  // three tags, then 128 bits for each of the eleven segments
+  return {.bits = 1728,  // three tags, then 128 bits for each of the twelve segments
           .hashes = 8,
           .fields = {{"first_names", 1},
                      {"surname", 1},
@@ -146,6 +146,24 @@ Segments NamesTags(const BloomEncoder& encoder, const BloomSettings& settings,
   HubView view =
       EncodeField(encoder, settings, values, settings.FieldIndex("birth_date"), Salt::kNames);
   return {.bits = std::move(view.tags), .words = 1};
+}
+
+std::vector<ListedName> NamePairs(std::span<const ListedName> given,
+                                  std::span<const ListedName> family, size_t count) {
+  // Of the `count` most frequent pairs, neither name ranks below `count` in its list.
+  std::vector<ListedName> out;
+  for (const ListedName& g : given.first(std::min(count, given.size()))) {
+    for (const ListedName& f : family.first(std::min(count, family.size()))) {
+      out.push_back({NamePair(g.name, f.name), g.frequency * f.frequency});
+    }
+  }
+  std::ranges::stable_sort(out, std::greater<>(), &ListedName::frequency);
+  out.resize(std::min(count, out.size()));
+  return out;
+}
+
+std::string NamePair(const std::string& given, const std::string& family) {
+  return std::min(given, family) + " " + std::max(given, family);
 }
 
 std::vector<std::optional<std::string>> AlignFrequencies(const Segments& segments,

@@ -69,11 +69,19 @@ struct HubView {
 HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,
                     std::span<const std::vector<std::string>> values, int field, Salt salt);
 
-// Every record's tag of the names salt (the names and birth year) as a one-word segment: what
-// AlignFrequencies can label when the tag's groups are aligned with a list of names.
-// `settings` hold the names salt and the birth date.
+// Every record's tag of the names salt (its first given name and surname) as a one-word
+// segment: what AlignFrequencies can label when the tag's groups are aligned with a list of
+// name pairs. `settings` hold the names salt and the birth date.
 Segments NamesTags(const BloomEncoder& encoder, const BloomSettings& settings,
                    std::span<const std::vector<std::string>> values);
+
+// The `count` most frequent pairs of a given name and a surname, names drawn independently (a
+// pair's frequency the product of its names'), most frequent first, each written as NamePair
+// writes it: the list an attacker aligns the names' tags with.
+std::vector<ListedName> NamePairs(std::span<const ListedName> given,
+                                  std::span<const ListedName> family, size_t count);
+// A given name and a surname as the names salt holds them: in order, a space between.
+std::string NamePair(const std::string& given, const std::string& family);
 
 // Per record, the name frequency alignment gives it (nullopt: not labelled): the `top`
 // largest groups of equal, non-empty segments get the `top` most frequent names of `list`.

@@ -4,22 +4,20 @@
 // The Fellegi-Sunter model of record linkage, estimated from the data itself as Splink does:
 // for each field and comparison level (field_comparison.h), m = P(level | the pair is a
 // match) and u = P(level | it is not), fields taken as independent given match status.
-// A pair is compared only under a salt it shares (its birth date, its address, or its names and
-// birth year), so u is estimated per salt among pairs of register persons who share it (nearly
-// all non-matches: two persons born the same day; the members of a household; namesakes born
-// the same year), and the salt's own fields are
-// weighed together by their m over the share of all pairs of persons that share the salt. m
-// comes from expectation maximisation over the candidate pairs (those sharing a salt),
-// semi-supervised by the pairs the deterministic keys linked; it fits its own non-match levels
-// for the candidates. A pattern's match weight is log2 of its Bayes factor m / u (a missing
-// field counts neither way); its odds of a match take as prior the share of matches among all
-// pairs of records and persons, which is what the salts' shares are relative to.
-// Fields that change together — an address's postcode, house number and street change in a
-// move — have a move in m: a match moved with probability m_moved(), and then its two
-// addresses compare as an unrelated pair's do (u); else field by field as m says. Independent
-// fields alone would count a move once per field, each at the odds of a single disagreement.
-// A pair compared under the address salt did not move.
-// Deterministic: the same counts give the same model. Thread-compatible.
+// A pair is compared only under a salt it shares (its birth date, its address, or its first
+// given name and surname), so u is estimated per salt among pairs of register persons who share
+// it (nearly all non-matches: two persons born the same day; the members of a household;
+// namesakes), and the salt's own fields are weighed together by their m over the share of all pairs
+// of persons that share the salt. m comes from expectation maximisation over the candidate pairs
+// (those sharing a salt), semi-supervised by the pairs the deterministic keys linked; it fits its
+// own non-match levels for the candidates. A pattern's match weight is log2 of its Bayes factor m /
+// u (a missing field counts neither way); its odds of a match take as prior the share of matches
+// among all pairs of records and persons, which is what the salts' shares are relative to. Fields
+// that change together — an address's postcode, house number and street change in a move — have a
+// move in m: a match moved with probability m_moved(), and then its two addresses compare as an
+// unrelated pair's do (u); else field by field as m says. Independent fields alone would count a
+// move once per field, each at the odds of a single disagreement. A pair compared under the address
+// salt did not move. Deterministic: the same counts give the same model. Thread-compatible.
 
 #include <array>
 #include <cstdint>

@@ -6,7 +6,7 @@
 // exact, close, fair, different — or the field is missing from either record; a given or
 // family name that matches the other record's other name column is "swapped". The filters are
 // salted (bloom_filter.h): a pair is compared under a salt it shares (equal tags), the birth
-// date first, then the address, then the names and year; the fields of that salt are exact, the
+// date first, then the address, then the names; the fields of that salt are exact, the
 // others compared in their segments under it. A pair that shares no salt has every field missing:
 // nothing tells whether they agree. The birth year follows from the birth date's salt
 // (bloom_filter.h FollowsFrom): two records with equal dates are compared under it and the year is

@@ -3,18 +3,18 @@
 
 // The fuzzy pass: for source records no deterministic key linked, compare field-level keyed
 // Bloom filters (field_comparison.h) with the register persons that share a salt with them
-// (their birth date, their address, or their names and birth year: equal tags, bloom_filter.h) —
-// the only pairs whose fields can be compared — weigh each pair with a Fellegi-Sunter model
-// estimated from these very records (fellegi_sunter.h: u among register persons who share each
-// salt, m by EM over the candidate pairs), and assign one to one by match probability: the
-// likeliest pair first, each person and each record used at most once, only a pair more likely a
-// match than not. A pair's probability is taken given its record's other candidates, a record
-// having one match at most: the pair's odds against theirs and against the chance that the record's
-// match is none of them (from all the records' candidates, ShareMatchedAmongCandidates) — a record
-// that fits two persons equally links to neither, one that fits one person alone is not held back
-// by the odds of a pair weighed against everyone. The links stop where their estimated precision
-// (the mean match probability of the links made) would fall below the target. Deterministic: the
-// same records added in the same order give the same links. Thread-compatible.
+// (their birth date, their address, or their first given name and surname: equal tags,
+// bloom_filter.h) — the only pairs whose fields can be compared — weigh each pair with a
+// Fellegi-Sunter model estimated from these very records (fellegi_sunter.h: u among register
+// persons who share each salt, m by EM over the candidate pairs), and assign one to one by match
+// probability: the likeliest pair first, each person and each record used at most once, only a pair
+// more likely a match than not. A pair's probability is taken given its record's other candidates,
+// a record having one match at most: the pair's odds against theirs and against the chance that the
+// record's match is none of them (from all the records' candidates, ShareMatchedAmongCandidates) —
+// a record that fits two persons equally links to neither, one that fits one person alone is not
+// held back by the odds of a pair weighed against everyone. The links stop where their estimated
+// precision (the mean match probability of the links made) would fall below the target.
+// Deterministic: the same records added in the same order give the same links. Thread-compatible.
 
 #include <array>
 #include <cstdint>

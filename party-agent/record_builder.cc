@@ -373,7 +373,7 @@ absl::StatusOr<RecordBuilder::Completeness> RecordBuilder::Build(const CsvRow& r
   }
   const bool comparable = bloom_ != nullptr && AddFuzzy(fields, out);
   // A record without match keys can still be found by the fuzzy pass, through a salt of its
-  // filter (its birth date, address, or names and birth year) and a field encoded under it.
+  // filter (its birth date, address, or names) and a field encoded under it.
   if (keys.empty() && !comparable) {
     return absl::InvalidArgumentError(fmt::format(
         "nothing left to link on: no match key ({}){} can be formed without the fields left "

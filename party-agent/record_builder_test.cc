@@ -291,9 +291,9 @@ TEST_F(RecordBuilderTest, AFuzzyPartysRowWithoutAMatchKeyIsSentWhenItHasASaltAnd
 }
 
 TEST_F(RecordBuilderTest, AllGivenNamesAndTheFirstAloneShareTheNamesSaltAsTheAgentFoldsThem) {
-  // Three tags, then the names and postcode under the birth date, the date and postcode under
-  // the names (no house number, no address salt): 64 bits each.
-  auto b = FuzzyBuilder({.bits = 512,
+  // Three tags, then the names and postcode under the birth date, the date, year and postcode
+  // under the names (no house number, no address salt): 64 bits each.
+  auto b = FuzzyBuilder({.bits = 576,
                          .fields = {{"first_names", 1},
                                     {"surname", 1},
                                     {"birth_date", 1},
@@ -303,18 +303,21 @@ TEST_F(RecordBuilderTest, AllGivenNamesAndTheFirstAloneShareTheNamesSaltAsTheAge
   const auto names_tag = [&](std::vector<std::string> row) {
     v1::PseudonymRecord r;
     EXPECT_TRUE(b->Build(Row(std::move(row)), &r).ok());
-    EXPECT_EQ(r.bloom().size(), 512u / 8);
+    EXPECT_EQ(r.bloom().size(), 576u / 8);
     uint64_t tag;
     std::memcpy(&tag, r.bloom().data() + 8 * static_cast<size_t>(Salt::kNames), sizeof tag);
     return tag;
   };
   // A register's given names, all of them; a source's first name, its surname in the other
-  // column and an impossible date that keeps its year; another year.
+  // column and an impossible date; another year, which is compared under the salt, not part of
+  // it; a married name, the partner's first.
   const uint64_t all = names_tag({"Jan  Hendrik", "van der Berg", "12-02-1980", "", "", "nee"});
   EXPECT_NE(all, 0u);
   EXPECT_EQ(names_tag({"BERG", "Jan", "31-04-1980", "5401AB", "3", "nee"}), all);
   EXPECT_EQ(names_tag({"Van der Berg", "Jan", "31-04-1980", "5401AB", "3", "nee"}), all);
-  EXPECT_NE(names_tag({"Jan", "Berg", "12-02-1981", "", "", "nee"}), all);
+  EXPECT_EQ(names_tag({"Jan", "Berg", "12-02-1981", "", "", "nee"}), all);
+  EXPECT_EQ(names_tag({"Jan", "Jansen-van der Berg", "", "5401AB", "", "nee"}), all);
+  EXPECT_NE(names_tag({"Jan", "van der Berg-Jansen", "12-02-1980", "", "", "nee"}), all);
   // Initials alone are no given name: no names salt, but the initial's keys.
   EXPECT_EQ(names_tag({"J.H.", "van der Berg", "12-02-1980", "", "", "nee"}), 0u);
   v1::PseudonymRecord initials, named;
@@ -327,12 +330,13 @@ TEST_F(RecordBuilderTest, AllGivenNamesAndTheFirstAloneShareTheNamesSaltAsTheAge
   for (int k = 0; k < named.keys_size(); ++k) {
     EXPECT_EQ(initials.keys(k).SerializeAsString(), named.keys(k).SerializeAsString()) << k;
   }
-  // No match key and no date, only the names and the year, and a postcode to compare under
-  // them: sent for the fuzzy pass alone. Without the postcode nothing is left to compare.
+  // No match key and no date, only the names, and the year or a postcode to compare under them:
+  // sent for the fuzzy pass alone. With neither nothing is left to compare.
   v1::PseudonymRecord r;
-  EXPECT_EQ(b->Build(Row({"Jan", "Berg", "31-04-1980", "5401AB", "", "nee"}), &r), kIncomplete);
+  EXPECT_EQ(b->Build(Row({"Jan", "Berg", "31-04-1980", "", "", "nee"}), &r), kIncomplete);
   EXPECT_EQ(r.keys_size(), 0);
-  EXPECT_FALSE(b->Build(Row({"Jan", "Berg", "31-04-1980", "", "", "nee"}), &r).ok());
+  EXPECT_EQ(b->Build(Row({"Jan", "Berg", "", "5401AB", "", "nee"}), &r), kIncomplete);
+  EXPECT_FALSE(b->Build(Row({"Jan", "Berg", "", "", "", "nee"}), &r).ok());
 }
 
 TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
