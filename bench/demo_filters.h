@@ -9,7 +9,7 @@
 namespace stapel {
 
 inline BloomSettings DemoFilters() {
-  return BloomSettings{.bits = 2496,
+  return BloomSettings{.bits = 2368,
                        .hashes = 8,
                        .fields = {{"first_names", 1.0},
                                   {"surname", 1.0},

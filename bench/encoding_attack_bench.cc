@@ -74,10 +74,7 @@ void BM_ReidentifiedByNamesTags(benchmark::State& state) {
   const std::vector<ListedName> given = Given(), family = Family();
   const ListedResidents people = DrawResidents(residents, given, family, 3);
   const std::vector<ListedName> pairs = NamePairs(given, family, top);
-  std::vector<std::string> truth;
-  for (size_t r = 0; r < residents; ++r) {
-    truth.push_back(NamePair(people.first_names[r], people.surnames[r]));
-  }
+  const std::vector<std::string> truth = NamePairsOf(people);
   for (auto _ : state) {
     const auto aligned =
         AlignFrequencies(NamesTags(*encoder, AttackedSettings(), people.values), pairs, top);

@@ -1,6 +1,6 @@
 // The hub's ingest of register batches shaped as an agent sends them (5,000 records, each with
 // the five match keys of tests/test_project.h's register, a household key, a buurt, two
-// attributes and a 2,496-bit Bloom filter): the signature check, parsing, validation against
+// attributes and a 2,368-bit Bloom filter): the signature check, parsing, validation against
 // the manifest and the synced RocksDB write (Ingest::SubmitBatch, in process: no gRPC and no
 // TLS), from 1 sender and from one per core at once, in one run so the ratio is measured, not
 // remembered. Reports records per second; bench/national.sh times ingest behind a real agent.

@@ -80,7 +80,7 @@ uint32_t BloomLayout(const BloomSettings& settings) {
   // v5: a third tag word and salt, the names with the birth year. v6: the first given name
   // alone (not all of them), without a surname prefix written among the given names.
   // v7: the names salt is the first given name and the surname's last part, without the year
-  // (which gets a segment under it).
+  // (which gets a segment under it, and the sex none).
   std::string text = fmt::format("stapel-bloom-v7|{}|{}", settings.bits, settings.hashes);
   for (const BloomField& f : settings.fields) text += fmt::format("|{}={}", f.name, f.weight);
   const Sha256Digest digest = Sha256(text);

@@ -70,11 +70,12 @@ inline bool IsPartOf(std::string_view name, Salt salt) {
   return false;
 }
 
-// Whether field `name`'s value follows from the salt's (the birth year from the birth date):
-// it has no segment under the salt, and a pair compared under it counts it neither way (the
-// salt's own fields weigh that agreement once).
+// Whether field `name`'s value follows from the salt's (the birth year from the birth date;
+// the sex, nearly always, from the first given name): it has no segment under the salt, and a
+// pair compared under it counts it neither way (the salt's own fields weigh that agreement once).
 inline bool FollowsFrom(std::string_view name, Salt salt) {
-  return salt == Salt::kBirthDate && name == "birth_year";
+  return (salt == Salt::kBirthDate && name == "birth_year") ||
+         (salt == Salt::kNames && name == "sex");
 }
 
 // The salt's name as manifests, reports and errors write it.

@@ -148,22 +148,49 @@ Segments NamesTags(const BloomEncoder& encoder, const BloomSettings& settings,
   return {.bits = std::move(view.tags), .words = 1};
 }
 
-std::vector<ListedName> NamePairs(std::span<const ListedName> given,
-                                  std::span<const ListedName> family, size_t count) {
-  // Of the `count` most frequent pairs, neither name ranks below `count` in its list.
-  std::vector<ListedName> out;
-  for (const ListedName& g : given.first(std::min(count, given.size()))) {
-    for (const ListedName& f : family.first(std::min(count, family.size()))) {
-      out.push_back({NamePair(g.name, f.name), g.frequency * f.frequency});
-    }
-  }
-  std::ranges::stable_sort(out, std::greater<>(), &ListedName::frequency);
-  out.resize(std::min(count, out.size()));
-  return out;
-}
+namespace {
 
 std::string NamePair(const std::string& given, const std::string& family) {
   return std::min(given, family) + " " + std::max(given, family);
+}
+
+}  // namespace
+
+std::vector<ListedName> NamePairs(std::span<const ListedName> given,
+                                  std::span<const ListedName> family, size_t count) {
+  // Of the `count` most frequent pairs, neither name ranks below `count` in its list: their
+  // frequencies first, the `count`-th largest the least a pair needs, then the pairs' names.
+  given = given.first(std::min(count, given.size()));
+  family = family.first(std::min(count, family.size()));
+  std::vector<double> products;
+  products.reserve(given.size() * family.size());
+  for (const ListedName& g : given) {
+    for (const ListedName& f : family) products.push_back(g.frequency * f.frequency);
+  }
+  if (products.empty() || count == 0) return {};
+  const size_t n = std::min(count, products.size());
+  std::nth_element(products.begin(), products.begin() + static_cast<ptrdiff_t>(n - 1),
+                   products.end(), std::greater<>());
+  const double least = products[n - 1];
+  std::vector<ListedName> out;
+  for (const ListedName& g : given) {
+    for (const ListedName& f : family) {
+      if (g.frequency * f.frequency >= least) {
+        out.push_back({NamePair(g.name, f.name), g.frequency * f.frequency});
+      }
+    }
+  }
+  std::ranges::stable_sort(out, std::greater<>(), &ListedName::frequency);
+  out.resize(n);
+  return out;
+}
+
+std::vector<std::string> NamePairsOf(const ListedResidents& residents) {
+  std::vector<std::string> out;
+  for (size_t r = 0; r < residents.first_names.size(); ++r) {
+    out.push_back(NamePair(residents.first_names[r], residents.surnames[r]));
+  }
+  return out;
 }
 
 std::vector<std::optional<std::string>> AlignFrequencies(const Segments& segments,

@@ -80,8 +80,9 @@ Segments NamesTags(const BloomEncoder& encoder, const BloomSettings& settings,
 // writes it: the list an attacker aligns the names' tags with.
 std::vector<ListedName> NamePairs(std::span<const ListedName> given,
                                   std::span<const ListedName> family, size_t count);
-// A given name and a surname as the names salt holds them: in order, a space between.
-std::string NamePair(const std::string& given, const std::string& family);
+// Each resident's given name and surname as NamePairs writes them: in order, a space between,
+// as the names salt holds them.
+std::vector<std::string> NamePairsOf(const ListedResidents& residents);
 
 // Per record, the name frequency alignment gives it (nullopt: not labelled): the `top`
 // largest groups of equal, non-empty segments get the `top` most frequent names of `list`.

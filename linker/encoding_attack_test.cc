@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <map>
+#include <set>
 
 #include "linker/bloom_filter.h"
 #include "linker/match_key.h"
@@ -70,12 +72,19 @@ TEST_F(EncodingAttackTest, TheNamesTagGivesUpLessThanOnePercent) {
   // The names salt's tag groups the records of one first given name and surname: its groups
   // aligned with the commonest name pairs.
   const std::vector<ListedName> pairs = NamePairs(given_, family_, 300);
-  std::vector<std::string> truth;
-  for (size_t r = 0; r < residents_.values.size(); ++r) {
-    truth.push_back(NamePair(residents_.first_names[r], residents_.surnames[r]));
+  const std::vector<std::string> truth = NamePairsOf(residents_);
+  const Segments tags = NamesTags(*encoder_, settings_, residents_.values);
+  // One tag per name pair, whatever the year: a name pair is one group, and no two share one.
+  std::map<uint64_t, std::set<std::string>> pairs_of_tag;
+  std::map<std::string, std::set<uint64_t>> tags_of_pair;
+  for (size_t r = 0; r < truth.size(); ++r) {
+    ASSERT_NE(tags.bits[r], 0u);
+    pairs_of_tag[tags.bits[r]].insert(truth[r]);
+    tags_of_pair[truth[r]].insert(tags.bits[r]);
   }
-  const auto aligned =
-      AlignFrequencies(NamesTags(*encoder_, settings_, residents_.values), pairs, 300);
+  for (const auto& [tag, of] : pairs_of_tag) EXPECT_EQ(of.size(), 1u) << *of.begin();
+  for (const auto& [pair, of] : tags_of_pair) EXPECT_EQ(of.size(), 1u) << pair;
+  const auto aligned = AlignFrequencies(tags, pairs, 300);
   const double share =
       ReidentifiedShare(aligned, truth) - GuessedShare(aligned, truth, pairs.front().name);
   fmt::print("names tags: {:.4f} beyond guessing\n", share);

@@ -121,7 +121,7 @@ class FuzzyMatcher {
   };
   // Per salt, the persons with a tag: sorted by tag, then slot (the order persons were added),
   // once after the last AddPerson (SortTags). A flat array rather than a map of vectors, which
-  // would cost some 50 bytes more per nearly unique tag (an address, a name and year).
+  // would cost some 50 bytes more per nearly unique tag (an address, a name pair).
   std::array<std::vector<Tagged>, kSalts> by_tag_;
   bool tags_sorted_ = true;
   void SortTags();

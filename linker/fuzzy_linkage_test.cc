@@ -274,7 +274,7 @@ TEST_F(FuzzyMatcherTest, PersonsMeetThroughASharedSaltAndTakenOnesAreSkipped) {
 
 TEST_F(FuzzyMatcherTest, WithTheBirthYearAMovedRecordWithAWrongDateMeetsItsPersonByName) {
   BloomSettings settings = kFuzzySettings;
-  settings.bits = 1600;  // three tags, eleven segments of two words
+  settings.bits = 1728;  // three tags, twelve segments of two words
   settings.fields.push_back({"birth_year", 1});
   const auto encoder = *BloomEncoder::Create(secret_, "p", settings);
   const auto encode = [&](const std::vector<std::string>& values) {
@@ -291,7 +291,7 @@ TEST_F(FuzzyMatcherTest, WithTheBirthYearAMovedRecordWithAWrongDateMeetsItsPerso
   FuzzyMatcher m(settings);
   for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, encode(persons[p]));
   // Persons 0..99 moved, with their date lost but its year kept: no birth date or address in
-  // common, only the names and year.
+  // common, only the names (the salt) and the year (compared under it).
   size_t alone = 0;  // the records whose names and year no other person has
   for (uint32_t q = 0; q < 100; ++q) {
     std::vector<std::string> r = persons[q];

@@ -61,12 +61,12 @@ class RecordBuilder {
   // must be a calendar date, not in the future; a postcode must be 4 digits and 2 letters; a
   // house number must start with a number from 1 to 99999; a name must be UTF-8 and hold a
   // letter. A row is rejected only when it has nothing left to link on: no match key can be
-  // formed and (for a party of the fuzzy pass) its filter has no salt (birth date, address, names
-  // and birth year) with another field to compare, or (register) its first, person-identifying key
-  // cannot be (so a register row whose BSN fails the eleven-test is still rejected: the register
-  // names each person by it). The buurt code and the indicator flags are the row's data, not ways
-  // to find its person: one that is invalid rejects the row, as does a malformed row or one with
-  // too few fields.
+  // formed and (for a party of the fuzzy pass) its filter has no salt (birth date, address, or
+  // first given name and surname) with another field to compare, or (register) its first,
+  // person-identifying key cannot be (so a register row whose BSN fails the eleven-test is still
+  // rejected: the register names each person by it). The buurt code and the indicator flags are the
+  // row's data, not ways to find its person: one that is invalid rejects the row, as does a
+  // malformed row or one with too few fields.
   absl::StatusOr<Completeness> Build(const CsvRow& row, v1::PseudonymRecord* out) const;
   // Build for each of `rows`, its outcome in `built[i]` (the spans are of one size), on up to
   // `threads` threads (< 1 counts as 1): the HMAC keys, the Bloom filters and the serialization

@@ -8,6 +8,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "records/text_normalize.h"
 
 namespace stapel {
@@ -36,9 +37,17 @@ absl::InlinedVector<std::string_view, 8> Words(std::string_view text) {
   return words;
 }
 
-// The surname in lower case with the separators of double and married names made '-'.
+// The surname in lower case with the separators of double and married names made '-', the own
+// name last where the writing tells: "jansen e/v de vries" (Jansen, wife of de Vries) becomes
+// "de vries-jansen", as "de vries-jansen" and "de vries geb. jansen" already have it.
 std::string WithPartsApart(std::string_view surname) {
   std::string s = absl::AsciiStrToLower(std::string(surname));
+  for (std::string_view sep : {" e/v ", " ev "}) {
+    if (const size_t at = s.find(sep); at != std::string::npos) {
+      s = absl::StrCat(s.substr(at + sep.size()), "-", s.substr(0, at));
+      break;
+    }
+  }
   for (std::string_view sep : {" e/v ", " ev ", " geb. ", " geb ", " x "}) {
     // From where the last one was: no separator holds a '-', so none starts before it.
     for (size_t at = 0; (at = s.find(sep, at)) != std::string::npos;)

@@ -21,6 +21,11 @@ struct SurnamePart {
   std::string name;    // folded surname without its prefix: "berg"
 };
 
+// The parts in the order written, but that a married name written with "e/v" (the own name, then
+// the partner's) has the own name last, as a hyphenated married name mostly has it ("de
+// Vries-Jansen", the partner's name first) and "geb." has it ("de Vries geb. Jansen"). A
+// hyphenated name written the other way round (own name first, as some choose) cannot be told
+// apart and keeps its order.
 // INVALID_ARGUMENT for invalid UTF-8 or a surname with no letters. `prefix_column` is the
 // separate voorvoegsel field some exports have ("" when absent); it belongs to the first part.
 absl::StatusOr<std::vector<SurnamePart>> ParseSurname(std::string_view surname,

@@ -34,7 +34,8 @@ TEST(ParseSurnameTest, AWordThatIsOnlyAPrefixIsTheSurname) {
 TEST(ParseSurnameTest, SplitsDoubleAndMarriedNames) {
   EXPECT_EQ(Names("Jansen-de Vries"), (std::vector<std::string>{"|jansen", "de|vries"}));
   EXPECT_EQ(Names("JANSEN - DE VRIES"), (std::vector<std::string>{"|jansen", "de|vries"}));
-  EXPECT_EQ(Names("de Vries e/v Jansen"), (std::vector<std::string>{"de|vries", "|jansen"}));
+  // The own name last: "e/v" (echtgenote van) writes it first.
+  EXPECT_EQ(Names("de Vries e/v Jansen"), (std::vector<std::string>{"|jansen", "de|vries"}));
   EXPECT_EQ(Names("Jansen geb. de Vries"), (std::vector<std::string>{"|jansen", "de|vries"}));
   EXPECT_EQ(Names("Müller-Lüdenscheidt"), (std::vector<std::string>{"|muller", "|ludenscheidt"}));
 }

@@ -31,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (auto surname = stapel::ParseSurname(text, text.substr(0, size / 2)); surname.ok()) {
     Check(!surname->empty());
+    // The agent writes the parts one space apart and the names salt takes the last.
+    for (const stapel::SurnamePart& part : *surname) {
+      Check(!part.name.empty() && part.name.find(' ') == std::string::npos);
+    }
   }
   if (auto date = stapel::ParseDate(text); date.ok()) {
     Check(stapel::IsBirthYear(date->year) && date->month >= 1 && date->month <= 12 &&
