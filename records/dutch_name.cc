@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <span>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
@@ -42,13 +43,15 @@ absl::InlinedVector<std::string_view, 8> Words(std::string_view text) {
 // "de vries-jansen", as "de vries-jansen" and "de vries geb. jansen" already have it.
 std::string WithPartsApart(std::string_view surname) {
   std::string s = absl::AsciiStrToLower(std::string(surname));
-  for (std::string_view sep : {" e/v ", " ev "}) {
+  // The first two ("echtgenote van") write the own name first.
+  constexpr std::string_view kSeparators[] = {" e/v ", " ev ", " geb. ", " geb ", " x "};
+  for (std::string_view sep : std::span(kSeparators).first(2)) {
     if (const size_t at = s.find(sep); at != std::string::npos) {
       s = absl::StrCat(s.substr(at + sep.size()), "-", s.substr(0, at));
       break;
     }
   }
-  for (std::string_view sep : {" e/v ", " ev ", " geb. ", " geb ", " x "}) {
+  for (std::string_view sep : kSeparators) {
     // From where the last one was: no separator holds a '-', so none starts before it.
     for (size_t at = 0; (at = s.find(sep, at)) != std::string::npos;)
       s.replace(at, sep.size(), "-");
