@@ -33,7 +33,6 @@ FellegiSunterModel::FellegiSunterModel(size_t fields, std::vector<size_t> togeth
   // Before any data: a match is mostly exact, a non-match mostly different.
   m_.shares.assign(fields, {1, 0.70, 0.15, 0.07, 0.03, 0.05});
   m_.moved = together_.empty() ? 0 : 0.05;
-  u_.shares.assign(fields, {1, 0.01, 0.02, 0.05, 0.01, 0.91});
 }
 
 bool FellegiSunterModel::MayHaveMoved(uint32_t pattern,
@@ -47,14 +46,15 @@ bool FellegiSunterModel::MayHaveMoved(uint32_t pattern,
 }
 
 FellegiSunterModel::Levels FellegiSunterModel::CountLevels(const PatternCounts& pairs, double prior,
-                                                           const Moves* moves) const {
+                                                           const Levels* moves) const {
   Levels out{.shares = std::vector<Shares>(fields_, Shares{})};
   double held = 0, moved = 0;
   for (const auto& [pattern, n] : pairs) {
     double chance = 0;  // that the pair moved
-    if (moves != nullptr && MayHaveMoved(pattern, {})) {
-      const auto [stayed, elsewhere] = StayedOrMoved(*moves->m, *moves->random, pattern);
-      const double a = moves->m->moved * elsewhere, b = (1 - moves->m->moved) * stayed;
+    const Within* within = moves != nullptr ? WithinOf(pattern) : nullptr;
+    if (within != nullptr && MayHaveMoved(pattern, within->salt_fields)) {
+      const auto [stayed, elsewhere] = StayedOrMoved(*moves, within->u, pattern);
+      const double a = moves->moved * elsewhere, b = (1 - moves->moved) * stayed;
       chance = a + b > 0 ? a / (a + b) : 0;
       held += n;
       moved += chance * n;
@@ -139,48 +139,51 @@ double FellegiSunterModel::Odds(uint32_t pattern) const {
   return std::exp2(Weight(pattern)) * lambda_;
 }
 
-int FellegiSunterModel::Train(const PatternCounts& candidate_pairs,
+int FellegiSunterModel::Train(std::span<const uint32_t> patterns,
+                              std::span<const CandidatePair> pairs, size_t records,
                               const PatternCounts& known_matches, double all_pairs) {
-  double pairs = 0;
-  for (const auto& [pattern, n] : candidate_pairs) pairs += n;
-  if (pairs == 0) return 0;
-  // The candidates' own model: m, their non-match levels and their share of matches.
-  Levels uc = u_;
-  double share = 0.1;
+  if (pairs.empty() || records == 0 || within_.empty()) return 0;
+  all_pairs = std::max(all_pairs, static_cast<double>(pairs.size()));
+  lambda_ = 0.5 * static_cast<double>(records) / all_pairs;
+  matched_share_ = 0.5;
+  std::vector<double> odds(patterns.size()), as_match_at(patterns.size()), sums(records);
   int iteration = 0;
   while (iteration < kMaxIterations) {
     ++iteration;
-    PatternCounts as_match = known_matches, candidates_as_match, as_non_match;
+    for (size_t k = 0; k < patterns.size(); ++k) odds[k] = Odds(patterns[k]);
+    std::ranges::fill(sums, 0.0);
+    for (const CandidatePair& p : pairs) sums[p.record] += odds[p.pattern];
+    const double none = 1 - matched_share_;
+    std::ranges::fill(as_match_at, 0.0);
     double matches = 0;
-    for (const auto& [pattern, n] : candidate_pairs) {
-      const double a = share * Likelihood(m_, pattern, {}, &uc),
-                   b = (1 - share) * Likelihood(uc, pattern, {});
-      const double p = a + b > 0 ? a / (a + b) : 0;
-      matches += p * n;
-      as_match[pattern] += p * n;
-      candidates_as_match[pattern] += p * n;
-      as_non_match[pattern] += (1 - p) * n;
+    for (const CandidatePair& p : pairs) {
+      const double chance = odds[p.pattern] / (sums[p.record] + none);
+      as_match_at[p.pattern] += chance;
+      matches += chance;
     }
-    const Moves moves_now{.m = &m_, .random = &uc};
-    const Moves* moves = together_.empty() ? nullptr : &moves_now;
+    PatternCounts as_match = known_matches, candidates_as_match;
+    for (size_t k = 0; k < patterns.size(); ++k) {
+      as_match[patterns[k]] += as_match_at[k];
+      candidates_as_match[patterns[k]] += as_match_at[k];
+    }
+    const Levels* moves = together_.empty() ? nullptr : &m_;
     Levels m = CountLevels(as_match, kMPrior, moves);
     // A move's probability from the candidates alone: the known matches were linked by keys
     // that mostly hold a postcode or house number, so they hold few of the matches that moved.
     if (moves != nullptr) m.moved = CountLevels(candidates_as_match, kMPrior, moves).moved;
-    uc = CountLevels(as_non_match, kMPrior);
-    double moved = std::max(std::abs(matches / pairs - share), std::abs(m.moved - m_.moved));
+    const double lambda = std::clamp(matches / all_pairs, kMinProbability, 1 - kMinProbability);
+    double moved = std::max(std::abs(lambda / lambda_ - 1), std::abs(m.moved - m_.moved));
     for (size_t f = 0; f < fields_; ++f) {
       for (size_t l = 1; l < kLevels; ++l) {
         moved = std::max(moved, std::abs(m.shares[f][l] - m_.shares[f][l]));
       }
     }
-    share = std::clamp(matches / pairs, kMinProbability, 1 - kMinProbability);
+    lambda_ = lambda;
     candidate_matches_ = matches;
+    matched_share_ = matches / static_cast<double>(records + 1);
     m_ = std::move(m);
     if (moved < kConverged) break;
   }
-  lambda_ = std::clamp(candidate_matches_ / std::max(all_pairs, pairs), kMinProbability,
-                       1 - kMinProbability);
   return iteration;
 }
 

@@ -5,14 +5,17 @@
 // for each field and comparison level (field_comparison.h), m = P(level | the pair is a
 // match) and u = P(level | it is not), fields taken as independent given match status.
 // A pair is compared only under a salt it shares (its birth date, its address, or its first
-// given name and surname), so u is estimated per salt among pairs of register persons who share
-// it (nearly all non-matches: two persons born the same day; the members of a household;
-// namesakes), and the salt's own fields are weighed together by their m over the share of all pairs
-// of persons that share the salt. m comes from expectation maximisation over the candidate pairs
-// (those sharing a salt), semi-supervised by the pairs the deterministic keys linked; it fits its
-// own non-match levels for the candidates. A pattern's match weight is log2 of its Bayes factor m /
-// u (a missing field counts neither way); its odds of a match take as prior the share of matches
-// among all pairs of records and persons, which is what the salts' shares are relative to. Fields
+// given name and surname), so u is estimated per salt among pairs that share it and are not
+// matches (two persons born the same day; the members of a household; namesakes), and the salt's
+// own fields are weighed together by their m over the share of all pairs that share the salt. u
+// is fixed before m is fitted, as Splink fixes it from random pairs: m and the share of matches
+// come from expectation maximisation over the candidate pairs (those sharing a salt),
+// semi-supervised by the pairs the deterministic keys linked, each record having one match at
+// most. A model that fitted its own non-match levels too could take a cluster of non-matches
+// (a household's members) for matches, and count more matches than there are records. A
+// pattern's match weight is log2 of its Bayes factor m / u (a missing field counts neither way);
+// its odds of a match take as prior the share of matches among all pairs of records and
+// persons, which is what the salts' shares are relative to. Fields
 // that change together — an address's postcode, house number and street change in a move — have a
 // move in m: a match moved with probability m_moved(), and then its two addresses compare as an
 // unrelated pair's do (u); else field by field as m says. Independent fields alone would count a
@@ -22,6 +25,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <vector>
 
 #include "linker/field_comparison.h"
@@ -31,26 +35,39 @@ namespace stapel {
 // How many pairs have each pattern.
 using PatternCounts = std::map<uint32_t, double>;
 
+// A candidate pair of a source record and a register person.
+struct CandidatePair {
+  uint32_t record;   // the record's index, below Train's `records`
+  uint32_t person;   // the caller's: the model does not read it
+  uint32_t pattern;  // the index of its pattern in Train's `patterns`
+};
+
 class FellegiSunterModel {
  public:
   // `together`: the fields that change together (above), none by default.
   explicit FellegiSunterModel(size_t fields, std::vector<size_t> together = {});
 
-  // u among pairs of register persons who share a salt: `pairs`, their patterns (compared
-  // under it: `salt_fields` exact), and `share`, the share of all pairs of persons that share
-  // it. A pattern with the salt's fields exact is weighed with it (the first salt given that
-  // fits); a pattern no salt fits has every field missing.
+  // u among non-matches that share a salt: `pairs`, their patterns (compared under it:
+  // `salt_fields` exact), and `share`, the share of all pairs that share it. A pattern with the
+  // salt's fields exact is weighed with it (the first salt given that fits); a pattern no salt fits
+  // has every field missing.
   void EstimateWithin(const PatternCounts& pairs, double share, std::vector<size_t> salt_fields);
 
-  // m by EM over the candidate pairs' patterns, from a prior of mostly exact matches, with
-  // `known_matches` (pairs a deterministic key linked) counted as matches in every step: they
-  // anchor m where the candidates alone leave two readings (a household's other members agree
-  // on surname and address as a person's own records do). Not the m of a move: most keys hold
-  // an address field, so the known matches seldom moved. The prior: the matches EM expects
-  // among the candidates over `all_pairs`, the pairs of records and persons there are.
-  // Returns the iterations run (at most kMaxIterations).
-  int Train(const PatternCounts& candidate_pairs, const PatternCounts& known_matches,
-            double all_pairs);
+  // m by EM over the candidate `pairs` of `records` source records, from a prior of mostly
+  // exact matches, u as EstimateWithin gave it, with `known_matches` (pairs a deterministic key
+  // linked) counted as matches in every step: they anchor m where the candidates alone leave two
+  // readings (a household's other members agree on surname and address as a person's own
+  // records do). Not the m of a move: most keys hold an address field, so the known matches
+  // seldom moved. A record's match is any one of the persons alike before its fields are seen,
+  // or none of them: each step takes a pair's chance of being its record's match as its odds
+  // over the sum of its record's candidates' odds and the chance that the match is not among
+  // them (1 - matched_share()). So a record's candidates share one match between them: two
+  // household members who fit a record equally are half a match each, not one each. The prior:
+  // the matches EM expects among the candidates over `all_pairs`, the pairs of records and
+  // persons there are. Without EstimateWithin, nothing is fitted. Returns the iterations run
+  // (at most kMaxIterations).
+  int Train(std::span<const uint32_t> patterns, std::span<const CandidatePair> pairs,
+            size_t records, const PatternCounts& known_matches, double all_pairs);
 
   double Weight(uint32_t pattern) const;
   // The pair's odds of a match: 2^Weight times the prior share of matches among all pairs
@@ -58,6 +75,10 @@ class FellegiSunterModel {
   double Odds(uint32_t pattern) const;
   double lambda() const { return lambda_; }  // the prior share of matches among all pairs
   double candidate_matches() const { return candidate_matches_; }  // EM's expected matches
+  // The share of records whose match is among their candidates (EM's expected matches over the
+  // records, with one record more, without a candidate, so that no number of records makes
+  // "none of them" impossible).
+  double matched_share() const { return matched_share_; }
   double m(size_t field, Level level) const { return m_.shares[field][static_cast<size_t>(level)]; }
   // m's probability of a move, estimated among the candidates that hold a field that changes
   // together (not among the known matches).
@@ -88,17 +109,12 @@ class FellegiSunterModel {
   // a non-match's levels).
   std::pair<double, double> StayedOrMoved(const Levels& levels, const Levels& random,
                                           uint32_t pattern) const;
-  // The current m, and a non-match's levels for the address of a match that moved.
-  struct Moves {
-    const Levels* m;
-    const Levels* random;
-  };
   // The shares of `pairs` at each level, with `prior` added to each count; with `moves`, the
   // probability of a move too, each pattern that holds a field of together_ counted as moved by
   // its chance under `moves` (and those fields only as far as it did not move). Unlike Weight,
   // this does not tell candidates compared under the address apart: they did not move, and
   // their chance of having moved under `moves` is small.
-  Levels CountLevels(const PatternCounts& pairs, double prior, const Moves* moves = nullptr) const;
+  Levels CountLevels(const PatternCounts& pairs, double prior, const Levels* moves = nullptr) const;
   // The probability of `pattern`'s levels under `levels` (fields not in `salt_fields`; every
   // field for the candidates' own model); with `random`, under m with its moves.
   double Likelihood(const Levels& levels, uint32_t pattern, const std::vector<size_t>& salt_fields,
@@ -107,9 +123,9 @@ class FellegiSunterModel {
   size_t fields_;
   std::vector<size_t> together_;
   Levels m_;
-  Levels u_;  // EM's starting point for the candidates' own non-match levels
   double lambda_ = 0.01;
   double candidate_matches_ = 0;
+  double matched_share_ = 0;
   std::vector<Within> within_;
 };
 

@@ -36,13 +36,32 @@ PatternCounts Pairs(std::mt19937_64& rng, size_t n, double lambda, const std::ar
   return counts;
 }
 
+// EM's candidates: `counts`' pairs, each of a record of its own.
+struct Apart {
+  explicit Apart(const PatternCounts& counts) {
+    for (const auto& [pattern, n] : counts) {
+      for (double i = 0; i < n; ++i) {
+        pairs.push_back(
+            {static_cast<uint32_t>(pairs.size()), 0, static_cast<uint32_t>(patterns.size())});
+      }
+      patterns.push_back(pattern);
+    }
+  }
+  int Train(FellegiSunterModel& model, const PatternCounts& known, double all_pairs) const {
+    return model.Train(patterns, pairs, pairs.size(), known, all_pairs);
+  }
+  std::vector<uint32_t> patterns;
+  std::vector<CandidatePair> pairs;
+};
+
 TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
   std::mt19937_64 rng(7);
   const std::array<double, 5> m = {0.6, 0.2, 0.1, 0.0, 0.1}, u = {0.02, 0.03, 0.1, 0.0, 0.85};
   FellegiSunterModel model(kModelFields);
-  model.EstimateWithin(Pairs(rng, 200'000, 0.0, m, u), 0.5, {0});
-  // The candidates are all the pairs there are: the prior is their share of matches.
-  const int iterations = model.Train(Pairs(rng, 100'000, 0.2, m, u), {}, 100'000);
+  // Every pair shares the salt, and the candidates are all the pairs there are: the prior is
+  // their share of matches.
+  model.EstimateWithin(Pairs(rng, 200'000, 0.0, m, u), 1.0, {0});
+  const int iterations = Apart(Pairs(rng, 100'000, 0.2, m, u)).Train(model, {}, 100'000);
   EXPECT_GT(iterations, 1);
   EXPECT_LE(iterations, FellegiSunterModel::kMaxIterations);
   EXPECT_NEAR(model.lambda(), 0.2, 0.01);
@@ -54,6 +73,27 @@ TEST(FellegiSunterTest, EmRecoversTheMatchShareAndMFromUnlabelledPairs) {
   }
 }
 
+TEST(FellegiSunterTest, ARecordsCandidatesShareItsOneMatch) {
+  std::mt19937_64 rng(12);
+  const std::array<double, 5> m = {0.9, 0.05, 0.0, 0.0, 0.05}, u = {0.05, 0.05, 0.0, 0.0, 0.9};
+  FellegiSunterModel model(kModelFields);
+  model.EstimateWithin(Pairs(rng, 100'000, 0.0, m, u), 0.001, {0});
+  // 2,000 of 4,000 records each fit three persons alike in every field (a household that
+  // shares everything the fields hold); the others have no candidate.
+  const Level exact[] = {Level::kExact, Level::kExact, Level::kExact, Level::kExact};
+  const std::vector<uint32_t> patterns = {FieldComparator::PatternOf(exact)};
+  std::vector<CandidatePair> pairs;
+  for (uint32_t record = 0; record < 2'000; ++record) {
+    for (uint32_t person = 0; person < 3; ++person) pairs.push_back({record, person, 0});
+  }
+  model.Train(patterns, pairs, 4'000, {}, 4'000.0 * 10'000);
+  // One match per record at most, not one per pair.
+  EXPECT_LE(model.candidate_matches(), 2'000);
+  EXPECT_GT(model.candidate_matches(), 1'900);
+  EXPECT_NEAR(model.matched_share(), 0.5, 0.03);
+  EXPECT_LT(model.matched_share(), 2'000.0 / 4'001);
+}
+
 TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNeither) {
   std::mt19937_64 rng(8);
   const std::array<double, 5> m = {0.7, 0.15, 0.05, 0.0, 0.1}, u = {0.01, 0.02, 0.07, 0.0, 0.9};
@@ -61,7 +101,7 @@ TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNei
   constexpr double kShare = 0.001;  // of all pairs, those that share the salt
   model.EstimateWithin(Pairs(rng, 100'000, 0.0, m, u), kShare, {0});
   // The candidates are the pairs that share the salt, of all pairs there are.
-  model.Train(Pairs(rng, 50'000, 0.1, m, u), {}, 50'000 / kShare);
+  Apart(Pairs(rng, 50'000, 0.1, m, u)).Train(model, {}, 50'000 / kShare);
   auto pattern = [](Level a, Level b, Level c, Level d) {
     const Level levels[] = {a, b, c, d};
     return FieldComparator::PatternOf(levels);
@@ -109,7 +149,7 @@ TEST(FellegiSunterTest, FieldsThatChangeTogetherWeighAMoveOnce) {
     model->EstimateWithin(pairs(100'000, 0.0, 0), 0.001, {0});
     // Half the candidates are matches, one in ten of them moved; the known matches (linked by
     // keys that hold the address) never moved, and do not count for the move.
-    model->Train(pairs(50'000, 0.5, 0.1), pairs(50'000, 1.0, 0), 50'000 / 0.001);
+    Apart(pairs(50'000, 0.5, 0.1)).Train(*model, pairs(50'000, 1.0, 0), 50'000 / 0.001);
   }
   // EM approaches the move slowly (a match that moved looks like a non-match but for its name):
   // within its 200 steps, the true 0.1 is found within a factor of two.

@@ -5,22 +5,6 @@
 
 namespace stapel {
 
-double ShareMatchedAmongCandidates(std::span<const double> rivals) {
-  constexpr int kMaxIterations = 200;
-  constexpr double kConverged = 1e-7;
-  const auto records = static_cast<double>(rivals.size() + 1);
-  double rho = 0.5;
-  for (int i = 0; i < kMaxIterations; ++i) {
-    double next = 0;
-    for (double r : rivals) next += r / (r + 1 - rho);
-    next /= records;
-    const bool converged = std::abs(next - rho) < kConverged;
-    rho = next;
-    if (converged) break;
-  }
-  return rho;
-}
-
 FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
     : words_(static_cast<size_t>(settings.bits) / 64),
       precision_(settings.precision),
@@ -96,9 +80,11 @@ void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
   }
   // Each person once per record (it may share several salts).
   std::sort(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
-            [](const Pair& a, const Pair& b) { return a.slot < b.slot; });
+            [](const CandidatePair& a, const CandidatePair& b) { return a.person < b.person; });
   pairs_.erase(std::unique(pairs_.begin() + static_cast<ptrdiff_t>(first), pairs_.end(),
-                           [](const Pair& a, const Pair& b) { return a.slot == b.slot; }),
+                           [](const CandidatePair& a, const CandidatePair& b) {
+                             return a.person == b.person;
+                           }),
                pairs_.end());
 }
 
@@ -106,10 +92,34 @@ void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   auto it = slot_of_.find(person);
   if (it == slot_of_.end() || filter.size() != words_) return;  // the person has no filter
   known_[comparator_.Compare(filter.data(), filters_.data() + it->second * words_)] += 1;
+  // The sample: the records of least hash (SplitMix64's finaliser over the filter's words, which
+  // are keyed and so look random), whatever the order they come in.
+  uint64_t hash = 0;
+  for (uint64_t w : filter) {
+    hash = (hash ^ w) * 0xbf58476d1ce4e5b9ULL;
+    hash ^= hash >> 31;
+  }
+  if (sample_.size() == kKnownSampled && hash >= sample_.front().hash) return;
+  if (sample_.size() == kKnownSampled) {
+    std::pop_heap(sample_.begin(), sample_.end());
+    sample_.pop_back();
+  }
+  sample_.push_back({hash, it->second, std::vector<uint64_t>(filter.begin(), filter.end())});
+  std::push_heap(sample_.begin(), sample_.end());
 }
 
 void FuzzyMatcher::EstimateWithinSalts(FellegiSunterModel* model) {
   if (person_.size() < 2) return;
+  if (sample_.size() >= kKnownForU) {
+    SortTags();
+    for (Salt salt : kAllSalts) {
+      const auto s = static_cast<size_t>(salt);
+      if (salt_fields_[s].empty()) continue;
+      const SaltPairs pairs = CountAgainstKnown(salt);
+      model->EstimateWithin(pairs.pairs, pairs.share, salt_fields_[s]);
+    }
+    return;
+  }
   if (!within_) {
     SortTags();
     within_.emplace();
@@ -159,39 +169,64 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
           .share = persons < 2 ? 0 : (pairs + 1) / (persons * (persons - 1))};
 }
 
+FuzzyMatcher::SaltPairs FuzzyMatcher::CountAgainstKnown(Salt salt) const {
+  PatternCounts against;
+  double pairs = 0;
+  for (const KnownRecord& known : sample_) {
+    const uint64_t tag = TagOf(known.filter.data(), salt);
+    if (tag == 0) continue;
+    const std::span<const Tagged> with = WithTag(salt, tag);
+    if (with.size() > kMostPerSaltValue) continue;  // no candidates there either
+    for (const Tagged& t : with) {
+      const uint64_t* person = filters_.data() + t.slot * words_;
+      if (t.slot == known.match ||
+          FieldComparator::SharedSalt(known.filter.data(), person) != salt) {
+        continue;
+      }
+      against[comparator_.Compare(known.filter.data(), person)] += 1;
+      pairs += 1;
+    }
+  }
+  const double all = static_cast<double>(sample_.size()) * static_cast<double>(person_.size() - 1);
+  return {.pairs = std::move(against), .share = (pairs + 1) / all};
+}
+
 std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>& taken,
                                              FuzzyEstimate* estimate) {
   // The pairs in a fixed order, by person first: the register's filters are then read in
-  // order.
-  std::sort(pairs_.begin(), pairs_.end(), [](const Pair& a, const Pair& b) {
-    return std::pair(a.slot, a.query) < std::pair(b.slot, b.query);
+  // order. Each pair's pattern as its index among the distinct patterns.
+  std::sort(pairs_.begin(), pairs_.end(), [](const CandidatePair& a, const CandidatePair& b) {
+    return std::pair(a.person, a.record) < std::pair(b.person, b.record);
   });
   comparisons_ += pairs_.size();
-  for (Pair& p : pairs_) {
-    p.pattern = comparator_.Compare(query_filters_.data() + p.query * words_,
-                                    filters_.data() + p.slot * words_);
+  std::vector<uint32_t> patterns;
+  absl::flat_hash_map<uint32_t, uint32_t> index;
+  for (CandidatePair& p : pairs_) {
+    const uint32_t pattern = comparator_.Compare(query_filters_.data() + p.record * words_,
+                                                 filters_.data() + p.person * words_);
+    const auto [it, added] = index.try_emplace(pattern, static_cast<uint32_t>(patterns.size()));
+    if (added) patterns.push_back(pattern);
+    p.pattern = it->second;
   }
   FellegiSunterModel model(comparator_.fields(), moved_together_);
   std::vector<FuzzyMatch> out;
   if (!pairs_.empty() && !person_.empty()) {
     EstimateWithinSalts(&model);
-    PatternCounts candidates;
-    for (const Pair& p : pairs_) candidates[p.pattern] += 1;
-    model.Train(candidates, known_,
+    model.Train(patterns, pairs_, queries_.size(), known_,
                 static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
     // Each pattern's odds of a match (the pair alone, against the prior), once; each pair's,
     // 0 for a person already taken (no longer anyone's match).
-    absl::flat_hash_map<uint32_t, double> odds;
-    for (const auto& [pattern, n] : candidates) odds[pattern] = model.Odds(pattern);
+    std::vector<double> odds(patterns.size());
+    for (size_t k = 0; k < patterns.size(); ++k) odds[k] = model.Odds(patterns[k]);
     std::vector<double> pair_odds(pairs_.size(), 0.0);
     // Per record, the sum of its candidates' odds.
     std::vector<double> rivals(queries_.size(), 0.0);
     for (size_t i = 0; i < pairs_.size(); ++i) {
-      if (taken.contains(person_[pairs_[i].slot])) continue;
-      pair_odds[i] = odds.at(pairs_[i].pattern);
-      rivals[pairs_[i].query] += pair_odds[i];
+      if (taken.contains(person_[pairs_[i].person])) continue;
+      pair_odds[i] = odds[pairs_[i].pattern];
+      rivals[pairs_[i].record] += pair_odds[i];
     }
-    const double none = 1 - ShareMatchedAmongCandidates(rivals);
+    const double none = 1 - model.matched_share();
     // The pairs that may link, likeliest first (ties in a fixed order). A pair's match
     // probability is taken given its record's other candidates, a record having one match at
     // most: its odds against its rivals' and the chance that the record's match is none of
@@ -199,25 +234,25 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     // record's pairs' probabilities sum below 1; of two equal rivals, neither).
     std::vector<std::pair<double, size_t>> order;
     for (size_t i = 0; i < pairs_.size(); ++i) {
-      const double probability = pair_odds[i] / (rivals[pairs_[i].query] + none);
+      const double probability = pair_odds[i] / (rivals[pairs_[i].record] + none);
       if (probability > 0.5) order.emplace_back(probability, i);
     }
     std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
       if (a.first != b.first) return a.first > b.first;
-      const Pair &pa = pairs_[a.second], &pb = pairs_[b.second];
-      return std::pair(pa.query, person_[pa.slot]) < std::pair(pb.query, person_[pb.slot]);
+      const CandidatePair &pa = pairs_[a.second], &pb = pairs_[b.second];
+      return std::pair(pa.record, person_[pa.person]) < std::pair(pb.record, person_[pb.person]);
     });
     absl::flat_hash_set<uint32_t> used_persons;
     double right = 0;
     for (const auto& [probability, i] : order) {
-      const Pair& p = pairs_[i];
-      const uint32_t person = person_[p.slot];
+      const CandidatePair& p = pairs_[i];
+      const uint32_t person = person_[p.person];
       if (used_persons.contains(person)) continue;
       // Probabilities only fall from here on, so the mean only falls too.
       if (right + probability < precision_ * static_cast<double>(out.size() + 1)) break;
       used_persons.insert(person);
       right += probability;
-      out.push_back({queries_[p.query], person, static_cast<float>(probability)});
+      out.push_back({queries_[p.record], person, static_cast<float>(probability)});
     }
     if (estimate != nullptr) {
       // A record's chance that its match is among its candidates.
@@ -229,6 +264,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
   }
   pairs_.clear();
   known_.clear();
+  sample_.clear();
   queries_.clear();
   query_filters_.clear();
   return out;

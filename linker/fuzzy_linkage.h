@@ -5,14 +5,15 @@
 // Bloom filters (field_comparison.h) with the register persons that share a salt with them
 // (their birth date, their address, or their first given name and surname: equal tags,
 // bloom_filter.h) — the only pairs whose fields can be compared — weigh each pair with a
-// Fellegi-Sunter model estimated from these very records (fellegi_sunter.h: u among register
-// persons who share each salt, m by EM over the candidate pairs), and assign one to one by match
-// probability: the likeliest pair first, each person and each record used at most once, only a pair
-// more likely a match than not. A pair's probability is taken given its record's other candidates,
-// a record having one match at most: the pair's odds against theirs and against the chance that the
-// record's match is none of them (from all the records' candidates, ShareMatchedAmongCandidates) —
-// a record that fits two persons equally links to neither, one that fits one person alone is not
-// held back by the odds of a pair weighed against everyone. The links stop where their estimated
+// Fellegi-Sunter model estimated from these very records (fellegi_sunter.h: u among pairs of
+// this source's linked records and the persons other than their match who share a salt with them,
+// or among register persons who share it; m by EM over the candidate pairs), and assign one to one
+// by match probability: the likeliest pair first, each person and each record used at most once,
+// only a pair more likely a match than not. A pair's probability is taken given its record's other
+// candidates, a record having one match at most: the pair's odds against theirs and against the
+// chance that the record's match is none of them (the model's matched_share) — a record that fits
+// two persons equally links to neither, one that fits one person alone is not held back by the
+// odds of a pair weighed against everyone. The links stop where their estimated
 // precision (the mean match probability of the links made) would fall below the target.
 // Deterministic: the same records added in the same order give the same links. Thread-compatible.
 
@@ -41,17 +42,6 @@ struct FuzzyEstimate {
   double expected_right = 0;   // the sum of the links' match probabilities
   double expected_missed = 0;  // matches expected among the records' candidates, not linked
 };
-
-// The share of records whose match is among their candidates, rho, from each record's sum of
-// its candidates' odds (`rivals`, 0 for a record without any): self-consistent, the mean of
-// the records' chances r / (r + 1 - rho) that their match is one of their candidates, found by
-// iterating from one half (which reaches the lowest such rho; rho = 1 is one too when every
-// record has a candidate). Counted over one record more than given, without a candidate, so
-// that no finite number of records makes "none of them" impossible: rho < n / (n + 1). Pairs
-// alone weigh their odds against every other person; rho is what lets a record without rivals
-// be as likely as its evidence makes it, and keeps a record whose match is absent (1 - rho)
-// from linking to the only person near it.
-double ShareMatchedAmongCandidates(std::span<const double> rivals);
 
 class FuzzyMatcher {
  public:
@@ -87,10 +77,15 @@ class FuzzyMatcher {
   static constexpr size_t kMostPerSaltValue = 1'000;
   // Persons of one salt value whose pairs estimate u among persons who share it.
   static constexpr size_t kPersonsPerGroupSampled = 20;
+  // Known matches' records kept to estimate u against the persons who share a salt with them, and
+  // how many it takes to use them rather than pairs of persons.
+  static constexpr size_t kKnownSampled = 20'000;
+  static constexpr size_t kKnownForU = 500;
 
  private:
-  // The model's u among register persons who share each salt (FellegiSunterModel::
-  // EstimateWithin), counted once for every source.
+  // The model's u among non-matches that share each salt (FellegiSunterModel::EstimateWithin):
+  // CountAgainstKnown where the source has kKnownForU known matches, else CountWithin (counted
+  // once for every source).
   void EstimateWithinSalts(FellegiSunterModel* model);
   // The patterns of pairs of register persons compared under `salt` (kPersonsPerGroupSampled
   // persons of each salt value, each pair weighted by the pairs of its group it stands for),
@@ -100,12 +95,14 @@ class FuzzyMatcher {
     double share = 0;
   };
   SaltPairs CountWithin(Salt salt) const;
+  // The patterns of the sampled known matches' records with the persons who share `salt` with
+  // them (compared under it), other than their match: pairs of this source's records and persons
+  // that are not theirs, as the candidates' non-matches are. Persons of the register's pairs are
+  // drawn from the whole register; a source's records may not be (tenants are adults, and adults'
+  // namesakes are seldom born the same year as children's are). The share: of all pairs of the
+  // sampled records and persons.
+  SaltPairs CountAgainstKnown(Salt salt) const;
 
-  struct Pair {
-    uint32_t query;  // index into queries_
-    uint32_t slot;   // the person's slot
-    uint32_t pattern;  // set by Assign
-  };
   size_t words_;
   double precision_;
   FieldComparator comparator_;
@@ -128,11 +125,20 @@ class FuzzyMatcher {
   // The slots of the persons with `tag` under `salt` (by_tag_ sorted), in the order added.
   std::span<const Tagged> WithTag(Salt salt, uint64_t tag) const;
   PatternCounts known_;            // the known matches' patterns
+  // A sample of the known matches' records: a max-heap by hash of the kKnownSampled least.
+  struct KnownRecord {
+    uint64_t hash;
+    uint32_t match;  // the person's slot
+    std::vector<uint64_t> filter;
+    bool operator<(const KnownRecord& o) const { return hash < o.hash; }
+  };
+  std::vector<KnownRecord> sample_;
   // CountWithin per salt, once for every source (reset by AddPerson).
   std::optional<std::vector<SaltPairs>> within_;
   std::vector<uint64_t> query_filters_;  // query i at i * words_
   std::vector<uint64_t> queries_;        // index -> the caller's id
-  std::vector<Pair> pairs_;
+  // Record: index into queries_; person: the person's slot; pattern: set by Assign.
+  std::vector<CandidatePair> pairs_;
   uint64_t comparisons_ = 0;
 };
 

@@ -204,24 +204,6 @@ TEST_F(FuzzyMatcherTest, AnUnregisteredMemberOfARegisteredHouseholdIsNotLinkedTo
   EXPECT_LE(wrong, 6) << "the unregistered members link to no one";
 }
 
-TEST(ShareMatchedAmongCandidatesTest, IsTheSelfConsistentShareAndNeverCertain) {
-  EXPECT_EQ(ShareMatchedAmongCandidates({}), 0);
-  EXPECT_EQ(ShareMatchedAmongCandidates(std::vector<double>(10, 0.0)), 0);
-  // Every record sure of its match: as near 1 as ten records (and one more) allow.
-  const double sure = ShareMatchedAmongCandidates(std::vector<double>(10, 1e12));
-  EXPECT_LT(sure, 10.0 / 11.0);
-  EXPECT_GT(sure, 10.0 / 11.0 - 1e-3);
-  // Half the records with strong candidates, half with none or weak ones: rho is the mean of
-  // the records' chances at rho itself.
-  const std::vector<double> rivals = {50, 80, 0, 0.01, 200, 0, 0.2, 30, 0, 0.05};
-  const double rho = ShareMatchedAmongCandidates(rivals);
-  double mean = 0;
-  for (double r : rivals) mean += r / (r + 1 - rho);
-  EXPECT_NEAR(rho, mean / (rivals.size() + 1), 1e-6);
-  EXPECT_GT(rho, 0.3);
-  EXPECT_LT(rho, 0.5);
-}
-
 TEST_F(FuzzyMatcherTest, ARecordThatFitsTwoPersonsEquallyLinksToNeitherAndOneThatFitsOneLinks) {
   std::mt19937_64 rng(15);
   std::vector<Record> persons = Register(rng, 3000);
@@ -310,6 +292,64 @@ TEST_F(FuzzyMatcherTest, WithTheBirthYearAMovedRecordWithAWrongDateMeetsItsPerso
   fmt::print("{} of 100 moved records linked, {} right; {} with names and year of their own\n",
              links.size(), right, alone);
   EXPECT_EQ(right, links.size()) << "a wrong link";
+  EXPECT_GE(right, alone * 9 / 10)
+      << "of " << alone << " records whose names and year are theirs alone";
+}
+
+TEST_F(FuzzyMatcherTest, UComesFromTheSourcesOwnLinkedRecordsNotFromTheRegisterAlone) {
+  // A register of adults born over sixty years and children born in two; a source of adults
+  // (and a project that accepts one wrong link in ten).
+  // Among the register's namesakes one pair in eight is born the same year (the children); among
+  // an adult's, one in a hundred and twenty. Weighed by the register's pairs, a moved adult
+  // whose date was lost but whose year was kept would meet its person by name and a year that
+  // tells little; weighed by the source's own linked records, by a year that tells much.
+  BloomSettings settings = kFuzzySettings;
+  settings.bits = 1728;
+  settings.precision = 0.9;
+  settings.fields.push_back({"birth_year", 1});
+  const auto encoder = *BloomEncoder::Create(secret_, "p", settings);
+  const auto encode = [&](const std::vector<std::string>& values) {
+    std::vector<uint64_t> f(encoder->words());
+    encoder->Encode(values, f);
+    return f;
+  };
+  std::mt19937_64 rng(16);
+  std::vector<std::vector<std::string>> persons;
+  for (const Record& r : Register(rng, 4000)) {
+    const int year = persons.size() < 2000 ? 1940 + static_cast<int>(rng() % 60)
+                                           : 2015 + static_cast<int>(rng() % 2);
+    std::vector<std::string> v = r.values;
+    v[2] = fmt::format("{}{}", year, v[2].substr(4));
+    v.push_back(fmt::format("{}", year));
+    persons.push_back(v);
+  }
+  FuzzyMatcher m(settings);
+  for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, encode(persons[p]));
+  for (uint32_t p = 100; p < 1100; ++p) m.AddKnownMatch(p, encode(persons[p]));
+  // Adults 0..99 moved and lost their date, keeping its year; so did 30 adults who are not in
+  // the register.
+  std::vector<std::vector<std::string>> records(persons.begin(), persons.begin() + 100);
+  for (const Record& r : Register(rng, 30)) {
+    records.push_back(r.values);
+    records.back().push_back(fmt::format("{}", 1940 + rng() % 60));
+  }
+  size_t alone = 0;  // the registered records whose names and year no other person has
+  for (uint32_t q = 0; q < records.size(); ++q) {
+    std::vector<std::string> r = records[q];
+    r[2] = "";
+    r[3] = "9999ZZ";
+    r[4] = "999";
+    alone += q < 100 && std::count_if(persons.begin(), persons.end(), [&](const auto& p) {
+                          return p[0] == r[0] && p[1] == r[1] && p[5] == r[5];
+                        }) == 1;
+    m.AddQuery(q < 100 ? q : 10'000 + q, encode(r));
+  }
+  size_t right = 0, wrong = 0;
+  for (const FuzzyMatch& l : m.Assign({})) (l.query == l.person ? right : wrong) += 1;
+  fmt::print("{} right, {} wrong; {} with names and year of their own\n", right, wrong, alone);
+  // One outsider in five has a namesake born the same year: at a precision target of 0.9 some
+  // link (9 of 94 with this secret), as many as the target allows.
+  EXPECT_LE(static_cast<double>(wrong), 0.12 * static_cast<double>(right + wrong));
   EXPECT_GE(right, alone * 9 / 10)
       << "of " << alone << " records whose names and year are theirs alone";
 }
