@@ -79,7 +79,7 @@ class FuzzyMatcher {
   static constexpr size_t kPersonsPerGroupSampled = 20;
   // Known matches' records kept to estimate u against the persons who share a salt with them, and
   // how many it takes to use them rather than pairs of persons.
-  static constexpr size_t kKnownSampled = 20'000;
+  static constexpr size_t kKnownSampled = 10'000;
   static constexpr size_t kKnownForU = 500;
 
  private:
