@@ -9,6 +9,7 @@ FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
     : words_(static_cast<size_t>(settings.bits) / 64),
       precision_(settings.precision),
       comparator_(settings),
+      sex_(settings.FieldIndex("sex")),
       salt_fields_(kSalts) {
   for (size_t f = 0; f < settings.fields.size(); ++f) {
     if (ChangesInAMove(settings.fields[f].name)) moved_together_.push_back(f);
@@ -106,6 +107,14 @@ void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   }
   sample_.push_back({hash, it->second, std::vector<uint64_t>(filter.begin(), filter.end())});
   std::push_heap(sample_.begin(), sample_.end());
+}
+
+bool FuzzyMatcher::Contradicts(uint32_t person, std::span<const uint64_t> filter) const {
+  auto it = slot_of_.find(person);
+  if (sex_ < 0 || it == slot_of_.end() || filter.size() != words_) return false;
+  const uint32_t pattern =
+      comparator_.Compare(filter.data(), filters_.data() + it->second * words_);
+  return FieldComparator::LevelOf(pattern, static_cast<size_t>(sex_)) == Level::kDifferent;
 }
 
 void FuzzyMatcher::EstimateWithinSalts(FellegiSunterModel* model) {

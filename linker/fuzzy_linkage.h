@@ -64,6 +64,14 @@ class FuzzyMatcher {
   // known match, which anchors the model's m (FellegiSunterModel::Train).
   void AddKnownMatch(uint32_t person, std::span<const uint64_t> filter);
 
+  // Whether a record's fields plainly contradict `person`'s where a key links them: its sex is
+  // the other one. A key without the full given name (an initial, surname and address) finds a
+  // household's other member as readily as the person: a record that gives the second given name
+  // ("Johanna" of Anna Johanna) meets Jan. A differing birth year is no such sign: a year's
+  // digits are often transposed ("1798"), and on harsh seed 11 a veto on it lost 0.2 points
+  // of recall.
+  bool Contradicts(uint32_t person, std::span<const uint64_t> filter) const;
+
   // Estimates the model over the queued records, then assigns one to one, likeliest pair first;
   // persons in `taken` (already linked to this source by a deterministic pass) are skipped.
   // Clears the queued records. `estimate` (optional) receives what the model says of the links.
@@ -106,6 +114,7 @@ class FuzzyMatcher {
   size_t words_;
   double precision_;
   FieldComparator comparator_;
+  int sex_;  // the field Contradicts reads, -1 when not encoded
   std::vector<std::vector<size_t>> salt_fields_;  // per salt: its fields
   std::vector<size_t> moved_together_;            // the fields ChangesInAMove
   std::vector<uint64_t> filters_;  // slot i at i * words_

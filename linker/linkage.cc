@@ -71,6 +71,7 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
       ambiguous = true;
       continue;
     }
+    if (fuzzy_ && !filter.empty() && fuzzy_->Contradicts(candidate, filter)) continue;
     persons_[candidate].indicators |= indicators;
     ++stats->linked;
     ++stats->linked_by_kind[kind];

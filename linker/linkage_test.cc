@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 #include <random>
+#include <string>
+#include <vector>
 
 namespace stapel {
 namespace {
@@ -169,6 +172,56 @@ TEST(LinkerTest, FuzzyPassLinksWhatNoKeyLinkedOneToOne) {
   EXPECT_EQ(src.linked_fuzzy, 51u);
   EXPECT_EQ(src.unlinked, 1u);
   EXPECT_NEAR(src.fuzzy.expected_right, 51, 1);
+}
+
+TEST(LinkerTest, AKeyLinksNoRecordOfTheOtherSex) {
+  // A key of initial, surname and address finds a household's other member as readily as the
+  // person: a record that gives the second given name ("Johanna" of Anna Johanna Jansen) meets
+  // Jan Jansen. Where the record's sex is the person's other one, the key links nothing and the
+  // record waits for the fuzzy pass.
+  const BloomSettings settings{.bits = 1344,
+                               .fields = {{"first_names", 1},
+                                          {"surname", 1},
+                                          {"birth_date", 1},
+                                          {"postcode", 1},
+                                          {"house_number", 1},
+                                          {"sex", 1}}};
+  std::array<uint8_t, 32> secret{};
+  secret.fill(7);
+  const auto encoder =
+      BloomEncoder::Create(SecretBytes(secret.data(), secret.size()), "p", settings);
+  ASSERT_TRUE(encoder.ok()) << encoder.status();
+  const auto encode = [&](std::vector<std::string> values) {
+    std::vector<uint64_t> f((*encoder)->words());
+    (*encoder)->Encode(values, f);
+    return f;
+  };
+  Linker linker(2);
+  linker.EnableFuzzy(settings);
+  LinkStats reg, src;
+  const MatchKey jan = Key(1), household_j = Key(11), other = Key(2), unknown = Key(99);
+  const KeyRef person[] = {{0, &jan}, {1, &household_j}};
+  const KeyRef neighbour[] = {{0, &other}};
+  ASSERT_EQ(linker.AddRegisterRecord(person, 0, 0, &reg,
+                                     encode({"jan", "jansen", "1950-03-01", "1234AB", "5", "M"})),
+            0);
+  ASSERT_EQ(linker.AddRegisterRecord(neighbour, 0, 0, &reg,
+                                     encode({"piet", "bakker", "1961-07-12", "1234AB", "7", "M"})),
+            1);
+  const KeyRef by_household[] = {{1, &household_j}};
+  EXPECT_EQ(linker.AddSourceRecord(by_household, 0, &src,
+                                   encode({"johanna", "jansen", "", "1234AB", "5", "V"}), 1),
+            Linker::kNotLinked);
+  EXPECT_EQ(src.unlinked, 1u);
+  // Without the sex, or with his, the key links.
+  EXPECT_EQ(linker.AddSourceRecord(by_household, 0, &src,
+                                   encode({"j", "jansen", "", "1234AB", "5", ""}), 2),
+            0);
+  EXPECT_EQ(linker.AddSourceRecord(by_household, 0, &src,
+                                   encode({"jan", "jansen", "", "1234AB", "5", "M"}), 3),
+            0);
+  const KeyRef none[] = {{0, &unknown}};
+  EXPECT_EQ(linker.AddSourceRecord(none, 0, &src, {}, 4), Linker::kNotLinked);
 }
 
 }  // namespace
