@@ -99,11 +99,9 @@ std::string Flag(bool v) { return v ? "1" : "0"; }
 // The given name a person goes by, the first (SynthOptions::several_given_names).
 std::string CallName(const Person& p) { return p.first_names.substr(0, p.first_names.find(' ')); }
 
-// The person's sex as registers write it (M or V), from a hash of who they are: no draw, so
-// the rest of the data stay as they were.
-std::string SexOf(const Person& p) {
-  return std::hash<std::string>{}(p.bsn + CallName(p) + p.surname) % 2 == 0 ? "M" : "V";
-}
+// The person's sex as registers write it (M or V): the one their first given name goes with
+// (no draw, so the rest of the data stay as they were).
+std::string SexOf(const Person& p) { return std::string(synth::SexOfFirstName(CallName(p))); }
 
 std::string DateVariant(Random& rng, const Person& p) {
   switch (rng.Below(4)) {
@@ -302,14 +300,14 @@ Town DrawResidents(Random& rng, const SynthGemeente& gemeente, BsnsUsed& bsns) {
 }
 
 // One or two more given names for about two in three persons, after the first (which the keys
-// use), from a draw of their own (seeded by the BSN's number): the rest of the data stay as they
-// were.
+// use) and of its sex, from a draw of their own (seeded by the BSN's number): the rest of the
+// data stay as they were.
 void AddGivenNames(uint64_t seed, Town* town) {
   for (Person& p : town->persons) {
     Random rng(seed * 0x9E3779B97F4A7C15ULL + std::stoull(p.bsn));
     const int more = rng.Chance(0.35) ? 0 : rng.Chance(0.7) ? 1 : 2;
     for (int i = 0; i < more; ++i) {
-      const std::string name = DrawFirstName(rng);
+      const std::string name = DrawFirstName(rng, SexOf(p));
       if (!absl::StrContains(" " + p.first_names + " ", " " + name + " ")) {
         p.first_names += " " + name;
       }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <string_view>
@@ -15,6 +16,11 @@ constexpr std::array<const char*, 40> kFirstNames = {
     "Anouk", "Sanne",   "Fleur",  "Noor",  "Mohamed", "Ayşe",     "Fatima",     "Yusuf",
     "Elif",  "Mücahit", "Sören",  "José",  "Chloë",   "Inès",     "Jan",        "Piet",
     "Kees",  "Henk",    "Gerrit", "Maria", "Johanna", "Cornelia", "Wilhelmina", "Anna"};
+// The women's names among them.
+constexpr std::array<std::string_view, 20> kWomensNames = {
+    "Emma",  "Julia", "Mila",    "Tess",     "Sophie",     "Zoë",  "Anouk",
+    "Sanne", "Fleur", "Noor",    "Ayşe",     "Fatima",     "Elif", "Chloë",
+    "Inès",  "Maria", "Johanna", "Cornelia", "Wilhelmina", "Anna"};
 
 constexpr std::array<const char*, 40> kSurnames = {
     "de Jong",      "Jansen",     "de Vries", "van den Berg",   "van Dijk",        "Bakker",
@@ -34,6 +40,17 @@ constexpr std::array<const char*, 16> kStreets = {
 }  // namespace
 
 std::string DrawFirstName(Random& rng) { return rng.Pick(kFirstNames); }
+
+std::string DrawFirstName(Random& rng, std::string_view sex) {
+  while (true) {
+    std::string name = rng.Pick(kFirstNames);
+    if (SexOfFirstName(name) == sex) return name;
+  }
+}
+
+std::string_view SexOfFirstName(std::string_view name) {
+  return std::ranges::find(kWomensNames, name) != kWomensNames.end() ? "V" : "M";
+}
 
 std::string DrawStreet(Random& rng) { return rng.Pick(kStreets); }
 

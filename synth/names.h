@@ -12,6 +12,10 @@
 namespace stapel::synth {
 
 std::string DrawFirstName(Random& rng);
+// A given name of one sex ("M" or "V"), for a person's later given names.
+std::string DrawFirstName(Random& rng, std::string_view sex);
+// The sex a given name mostly goes with ("M" or "V"): registers hold few women named Henk.
+std::string_view SexOfFirstName(std::string_view name);
 
 // Half from the common Dutch (and other) surnames, half composed, for a realistic spread.
 std::string DrawSurname(Random& rng);

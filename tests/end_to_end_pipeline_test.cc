@@ -251,7 +251,7 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   ASSERT_EQ(std::sscanf(out.c_str() + p, "precision %lf recall %lf", &precision, &recall), 2)
       << out;
   ASSERT_EQ(std::sscanf(out.c_str() + r, "can find them): %*d (%lf)", &reachable), 1) << out;
-  EXPECT_GE(precision, 0.999) << out;
+  EXPECT_GE(precision, 0.998) << out;
   // 0.869 while rows with an impossible date were rejected, 0.915 with one Bloom filter over
   // all fields and a Dice threshold, 0.950 with a filter per field and the Fellegi-Sunter model
   // (0.952 with the filters' own blocks too), 0.950 with the filters salted (bloom_filter.h),
@@ -261,8 +261,9 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   // encoded and initials left out; 0.980 to 0.981 with a later given name typed too (the run's
   // random secret moves the last digit), where every given name encoded together gives 0.977;
   // 0.985 to 0.986 with the names salt without the year (layout v7); 0.986 to 0.988 with u
-  // fixed from the source's linked records and one match per record in EM.
-  EXPECT_GE(recall, 0.985) << out;
+  // fixed from the source's linked records and one match per record in EM; 0.990 with the
+  // example manifest's fuzzy precision 0.98 (was 0.99), precision 0.9994.
+  EXPECT_GE(recall, 0.988) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
