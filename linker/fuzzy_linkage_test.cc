@@ -69,10 +69,20 @@ Record Corrupt(std::mt19937_64& rng, Record r, int errors) {
 
 class FuzzyMatcherTest : public testing::Test {
  protected:
-  std::vector<uint64_t> Encode(const Record& r) const {
-    std::vector<uint64_t> f(encoder_->words());
-    encoder_->Encode(r.values, f);
+  std::vector<uint64_t> Encode(const Record& r) const { return EncodeWith(*encoder_, r.values); }
+  static std::vector<uint64_t> EncodeWith(const BloomEncoder& encoder,
+                                          const std::vector<std::string>& values) {
+    std::vector<uint64_t> f(encoder.words());
+    encoder.Encode(values, f);
     return f;
+  }
+  // kFuzzySettings with the birth year (three tags, twelve segments of two words).
+  static BloomSettings WithYear(double precision) {
+    BloomSettings settings = kFuzzySettings;
+    settings.bits = 1728;
+    settings.precision = precision;
+    settings.fields.push_back({"birth_year", 1});
+    return settings;
   }
 
   // A fixed secret: the same filters, and so the same links, every run.
@@ -255,14 +265,10 @@ TEST_F(FuzzyMatcherTest, PersonsMeetThroughASharedSaltAndTakenOnesAreSkipped) {
 }
 
 TEST_F(FuzzyMatcherTest, WithTheBirthYearAMovedRecordWithAWrongDateMeetsItsPersonByName) {
-  BloomSettings settings = kFuzzySettings;
-  settings.bits = 1728;  // three tags, twelve segments of two words
-  settings.fields.push_back({"birth_year", 1});
+  const BloomSettings settings = WithYear(kFuzzySettings.precision);
   const auto encoder = *BloomEncoder::Create(secret_, "p", settings);
   const auto encode = [&](const std::vector<std::string>& values) {
-    std::vector<uint64_t> f(encoder->words());
-    encoder->Encode(values, f);
-    return f;
+    return EncodeWith(*encoder, values);
   };
   std::vector<std::vector<std::string>> persons;
   std::mt19937_64 rng(5);
@@ -297,21 +303,15 @@ TEST_F(FuzzyMatcherTest, WithTheBirthYearAMovedRecordWithAWrongDateMeetsItsPerso
 }
 
 TEST_F(FuzzyMatcherTest, UComesFromTheSourcesOwnLinkedRecordsNotFromTheRegisterAlone) {
-  // A register of adults born over sixty years and children born in two; a source of adults
-  // (and a project that accepts one wrong link in ten).
-  // Among the register's namesakes one pair in eight is born the same year (the children); among
-  // an adult's, one in a hundred and twenty. Weighed by the register's pairs, a moved adult
-  // whose date was lost but whose year was kept would meet its person by name and a year that
-  // tells little; weighed by the source's own linked records, by a year that tells much.
-  BloomSettings settings = kFuzzySettings;
-  settings.bits = 1728;
-  settings.precision = 0.9;
-  settings.fields.push_back({"birth_year", 1});
-  const auto encoder = *BloomEncoder::Create(secret_, "p", settings);
+  // A register of adults born over sixty years and children born in two; a source of adults,
+  // and a project that accepts one wrong link in ten. Among the register's namesakes one pair in
+  // eight is born the same year (the children); among an adult's, one in a hundred and twenty.
+  // Weighed by the register's pairs, a moved adult whose date was lost but whose year was kept
+  // would meet its person by name and a year that tells little; weighed by the source's own
+  // linked records, by a year that tells much.
+  const auto encoder = *BloomEncoder::Create(secret_, "p", WithYear(0.9));
   const auto encode = [&](const std::vector<std::string>& values) {
-    std::vector<uint64_t> f(encoder->words());
-    encoder->Encode(values, f);
-    return f;
+    return EncodeWith(*encoder, values);
   };
   std::mt19937_64 rng(16);
   std::vector<std::vector<std::string>> persons;
@@ -323,7 +323,7 @@ TEST_F(FuzzyMatcherTest, UComesFromTheSourcesOwnLinkedRecordsNotFromTheRegisterA
     v.push_back(fmt::format("{}", year));
     persons.push_back(v);
   }
-  FuzzyMatcher m(settings);
+  FuzzyMatcher m(WithYear(0.9));
   for (uint32_t p = 0; p < persons.size(); ++p) m.AddPerson(p, encode(persons[p]));
   for (uint32_t p = 100; p < 1100; ++p) m.AddKnownMatch(p, encode(persons[p]));
   // Adults 0..99 moved and lost their date, keeping its year; so did 30 adults who are not in
