@@ -9,7 +9,7 @@ namespace {
 // Pseudo-counts that keep every level's m and u above zero (a level never seen among the pairs
 // that estimate u would otherwise be infinitely telling).
 constexpr double kUPrior = 0.5, kMPrior = 0.01;
-// EM stops when no m and not lambda moves by more than this.
+// EM stops when no m moves by more than this, nor lambda by more than this share of itself.
 constexpr double kConverged = 1e-7;
 // The match probability's bounds: a weight is finite however telling the fields.
 constexpr double kMinProbability = 1e-12;
@@ -30,7 +30,7 @@ bool Contains(const std::vector<size_t>& fields, size_t f) {
 
 FellegiSunterModel::FellegiSunterModel(size_t fields, std::vector<size_t> together)
     : fields_(fields), together_(std::move(together)) {
-  // Before any data: a match is mostly exact, a non-match mostly different.
+  // Before any data: a match is mostly exact.
   m_.shares.assign(fields, {1, 0.70, 0.15, 0.07, 0.03, 0.05});
   m_.moved = together_.empty() ? 0 : 0.05;
 }

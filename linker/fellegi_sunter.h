@@ -111,12 +111,12 @@ class FellegiSunterModel {
                                           uint32_t pattern) const;
   // The shares of `pairs` at each level, with `prior` added to each count; with `moves`, the
   // probability of a move too, each pattern that holds a field of together_ counted as moved by
-  // its chance under `moves` (and those fields only as far as it did not move). Unlike Weight,
-  // this does not tell candidates compared under the address apart: they did not move, and
-  // their chance of having moved under `moves` is small.
+  // its chance under `moves` (and those fields only as far as it did not move), against a
+  // non-match's levels under the salt the pattern is compared under; a pair compared under the
+  // address did not move.
   Levels CountLevels(const PatternCounts& pairs, double prior, const Levels* moves = nullptr) const;
-  // The probability of `pattern`'s levels under `levels` (fields not in `salt_fields`; every
-  // field for the candidates' own model); with `random`, under m with its moves.
+  // The probability of `pattern`'s levels under `levels` (fields not in `salt_fields`); with
+  // `random`, under m with its moves.
   double Likelihood(const Levels& levels, uint32_t pattern, const std::vector<size_t>& salt_fields,
                     const Levels* random = nullptr) const;
 

@@ -91,7 +91,6 @@ TEST(FellegiSunterTest, ARecordsCandidatesShareItsOneMatch) {
   EXPECT_LE(model.candidate_matches(), 2'000);
   EXPECT_GT(model.candidate_matches(), 1'900);
   EXPECT_NEAR(model.matched_share(), 0.5, 0.03);
-  EXPECT_LT(model.matched_share(), 2'000.0 / 4'001);
 }
 
 TEST(FellegiSunterTest, AgreementWeighsForAMatchDisagreementAgainstAndMissingNeither) {

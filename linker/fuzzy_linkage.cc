@@ -89,54 +89,49 @@ void FuzzyMatcher::AddQuery(uint64_t query, std::span<const uint64_t> filter) {
                pairs_.end());
 }
 
-void FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filter) {
+bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filter) {
   auto it = slot_of_.find(person);
-  if (it == slot_of_.end() || filter.size() != words_) return;  // the person has no filter
-  known_[comparator_.Compare(filter.data(), filters_.data() + it->second * words_)] += 1;
-  // The sample: the records of least hash (SplitMix64's finaliser over the filter's words, which
+  if (it == slot_of_.end() || filter.size() != words_) return true;  // the person has no filter
+  const uint32_t pattern =
+      comparator_.Compare(filter.data(), filters_.data() + it->second * words_);
+  if (sex_ >= 0 &&
+      FieldComparator::LevelOf(pattern, static_cast<size_t>(sex_)) == Level::kDifferent) {
+    return false;
+  }
+  known_[pattern] += 1;
+  // The sample: the records of least hash (a multiply-xorshift mix of the filter's words, which
   // are keyed and so look random), whatever the order they come in.
   uint64_t hash = 0;
   for (uint64_t w : filter) {
     hash = (hash ^ w) * 0xbf58476d1ce4e5b9ULL;
     hash ^= hash >> 31;
   }
-  if (sample_.size() == kKnownSampled && hash >= sample_.front().hash) return;
+  if (sample_.size() == kKnownSampled && hash >= sample_.front().hash) return true;
   if (sample_.size() == kKnownSampled) {
     std::pop_heap(sample_.begin(), sample_.end());
     sample_.pop_back();
   }
   sample_.push_back({hash, it->second, std::vector<uint64_t>(filter.begin(), filter.end())});
   std::push_heap(sample_.begin(), sample_.end());
-}
-
-bool FuzzyMatcher::Contradicts(uint32_t person, std::span<const uint64_t> filter) const {
-  auto it = slot_of_.find(person);
-  if (sex_ < 0 || it == slot_of_.end() || filter.size() != words_) return false;
-  const uint32_t pattern =
-      comparator_.Compare(filter.data(), filters_.data() + it->second * words_);
-  return FieldComparator::LevelOf(pattern, static_cast<size_t>(sex_)) == Level::kDifferent;
+  return true;
 }
 
 void FuzzyMatcher::EstimateWithinSalts(FellegiSunterModel* model) {
   if (person_.size() < 2) return;
-  if (sample_.size() >= kKnownForU) {
-    SortTags();
-    for (Salt salt : kAllSalts) {
-      const auto s = static_cast<size_t>(salt);
-      if (salt_fields_[s].empty()) continue;
-      const SaltPairs pairs = CountAgainstKnown(salt);
-      model->EstimateWithin(pairs.pairs, pairs.share, salt_fields_[s]);
-    }
-    return;
-  }
-  if (!within_) {
-    SortTags();
-    within_.emplace();
-    for (Salt salt : kAllSalts) within_->push_back(CountWithin(salt));
-  }
+  SortTags();
   for (Salt salt : kAllSalts) {
     const auto s = static_cast<size_t>(salt);
     if (salt_fields_[s].empty()) continue;
+    if (sample_.size() >= kKnownForU) {
+      if (SaltPairs pairs = CountAgainstKnown(salt); pairs.counted >= kPairsForU) {
+        model->EstimateWithin(pairs.pairs, pairs.share, salt_fields_[s]);
+        continue;
+      }
+    }
+    if (!within_) {
+      within_.emplace();
+      for (Salt each : kAllSalts) within_->push_back(CountWithin(each));
+    }
     model->EstimateWithin((*within_)[s].pairs, (*within_)[s].share, salt_fields_[s]);
   }
 }
@@ -146,6 +141,7 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
   const std::vector<Tagged>& tagged = by_tag_[static_cast<size_t>(salt)];
   PatternCounts within;
   double pairs = 0;
+  size_t counted = 0;
   for (auto group = tagged.begin(); group != tagged.end();) {
     const uint64_t tag = group->tag;
     const auto end =
@@ -168,6 +164,7 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
         if (FieldComparator::SharedSalt(fa, fb) != salt) continue;
         within[comparator_.Compare(fa, fb)] += stands_for;
         pairs += stands_for;
+        ++counted;
       }
     }
   }
@@ -175,7 +172,8 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountWithin(Salt salt) const {
   // sharing it certain proof.
   const auto persons = static_cast<double>(person_.size());
   return {.pairs = std::move(within),
-          .share = persons < 2 ? 0 : (pairs + 1) / (persons * (persons - 1))};
+          .share = persons < 2 ? 0 : (pairs + 1) / (persons * (persons - 1)),
+          .counted = counted};
 }
 
 FuzzyMatcher::SaltPairs FuzzyMatcher::CountAgainstKnown(Salt salt) const {
@@ -197,7 +195,9 @@ FuzzyMatcher::SaltPairs FuzzyMatcher::CountAgainstKnown(Salt salt) const {
     }
   }
   const double all = static_cast<double>(sample_.size()) * static_cast<double>(person_.size() - 1);
-  return {.pairs = std::move(against), .share = (pairs + 1) / all};
+  return {.pairs = std::move(against),
+          .share = (pairs + 1) / all,
+          .counted = static_cast<size_t>(pairs)};
 }
 
 std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>& taken,
@@ -219,22 +219,18 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
   }
   FellegiSunterModel model(comparator_.fields(), moved_together_);
   std::vector<FuzzyMatch> out;
+  // A person already taken is no longer anyone's match: not a candidate.
+  std::erase_if(pairs_, [&](const CandidatePair& p) { return taken.contains(person_[p.person]); });
   if (!pairs_.empty() && !person_.empty()) {
     EstimateWithinSalts(&model);
     model.Train(patterns, pairs_, queries_.size(), known_,
                 static_cast<double>(queries_.size()) * static_cast<double>(person_.size()));
-    // Each pattern's odds of a match (the pair alone, against the prior), once; each pair's,
-    // 0 for a person already taken (no longer anyone's match).
+    // Each pattern's odds of a match (the pair alone, against the prior), once.
     std::vector<double> odds(patterns.size());
     for (size_t k = 0; k < patterns.size(); ++k) odds[k] = model.Odds(patterns[k]);
-    std::vector<double> pair_odds(pairs_.size(), 0.0);
     // Per record, the sum of its candidates' odds.
     std::vector<double> rivals(queries_.size(), 0.0);
-    for (size_t i = 0; i < pairs_.size(); ++i) {
-      if (taken.contains(person_[pairs_[i].person])) continue;
-      pair_odds[i] = odds[pairs_[i].pattern];
-      rivals[pairs_[i].record] += pair_odds[i];
-    }
+    for (const CandidatePair& p : pairs_) rivals[p.record] += odds[p.pattern];
     const double none = 1 - model.matched_share();
     // The pairs that may link, likeliest first (ties in a fixed order). A pair's match
     // probability is taken given its record's other candidates, a record having one match at
@@ -243,7 +239,7 @@ std::vector<FuzzyMatch> FuzzyMatcher::Assign(const absl::flat_hash_set<uint32_t>
     // record's pairs' probabilities sum below 1; of two equal rivals, neither).
     std::vector<std::pair<double, size_t>> order;
     for (size_t i = 0; i < pairs_.size(); ++i) {
-      const double probability = pair_odds[i] / (rivals[pairs_[i].record] + none);
+      const double probability = odds[pairs_[i].pattern] / (rivals[pairs_[i].record] + none);
       if (probability > 0.5) order.emplace_back(probability, i);
     }
     std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {

@@ -60,17 +60,17 @@ class FuzzyMatcher {
   // Queues a source record: Assign compares it with the persons sharing a salt.
   void AddQuery(uint64_t query, std::span<const uint64_t> filter);
 
-  // A record of the source that a deterministic key linked to `person` (AddPerson's): a
-  // known match, which anchors the model's m (FellegiSunterModel::Train).
-  void AddKnownMatch(uint32_t person, std::span<const uint64_t> filter);
-
-  // Whether a record's fields plainly contradict `person`'s where a key links them: its sex is
-  // the other one. A key without the full given name (an initial, surname and address) finds a
-  // household's other member as readily as the person: a record that gives the second given name
-  // ("Johanna" of Anna Johanna) meets Jan. A differing birth year is no such sign: a year's
-  // digits are often transposed ("1798"), and on harsh seed 11 a veto on it lost 0.2 points
-  // of recall.
-  bool Contradicts(uint32_t person, std::span<const uint64_t> filter) const;
+  // A record of the source that a deterministic key found for `person` (AddPerson's): a known
+  // match, which anchors the model's m (FellegiSunterModel::Train) and, kept in a sample of
+  // kKnownSampled by hash, gives u (CountAgainstKnown). Returns false, and keeps nothing, where
+  // the record plainly contradicts the person: its sex is the other one. Then the key must not
+  // link them. A key without the full given name (an initial, surname and address) finds a
+  // household's other member as readily as the person: a record that gives the second given
+  // name ("Johanna" of Anna Johanna) meets Jan. Any two different sexes count ("X" against "M"
+  // too); a pair that shares only the names salt has no sex to compare (bloom_filter.h
+  // FollowsFrom). A differing birth year is no such sign: a year's digits are often transposed,
+  // and on harsh seed 11 a veto on it lost 0.2 points of recall.
+  bool AddKnownMatch(uint32_t person, std::span<const uint64_t> filter);
 
   // Estimates the model over the queued records, then assigns one to one, likeliest pair first;
   // persons in `taken` (already linked to this source by a deterministic pass) are skipped.
@@ -85,15 +85,17 @@ class FuzzyMatcher {
   static constexpr size_t kMostPerSaltValue = 1'000;
   // Persons of one salt value whose pairs estimate u among persons who share it.
   static constexpr size_t kPersonsPerGroupSampled = 20;
-  // Known matches' records kept to estimate u against the persons who share a salt with them, and
-  // how many it takes to use them rather than pairs of persons.
+  // Known matches' records kept to estimate u against the persons who share a salt with them,
+  // how many it takes to use them rather than pairs of persons, and how many of their pairs a
+  // salt must have.
   static constexpr size_t kKnownSampled = 10'000;
   static constexpr size_t kKnownForU = 500;
+  static constexpr size_t kPairsForU = 200;
 
  private:
   // The model's u among non-matches that share each salt (FellegiSunterModel::EstimateWithin):
-  // CountAgainstKnown where the source has kKnownForU known matches, else CountWithin (counted
-  // once for every source).
+  // CountAgainstKnown where the source has kKnownForU known matches and they give the salt
+  // kPairsForU pairs, else CountWithin (counted once for every source).
   void EstimateWithinSalts(FellegiSunterModel* model);
   // The patterns of pairs of register persons compared under `salt` (kPersonsPerGroupSampled
   // persons of each salt value, each pair weighted by the pairs of its group it stands for),
@@ -101,6 +103,7 @@ class FuzzyMatcher {
   struct SaltPairs {
     PatternCounts pairs;
     double share = 0;
+    size_t counted = 0;  // the pairs compared
   };
   SaltPairs CountWithin(Salt salt) const;
   // The patterns of the sampled known matches' records with the persons who share `salt` with
@@ -114,7 +117,7 @@ class FuzzyMatcher {
   size_t words_;
   double precision_;
   FieldComparator comparator_;
-  int sex_;  // the field Contradicts reads, -1 when not encoded
+  int sex_;  // the field AddKnownMatch reads, -1 when not encoded
   std::vector<std::vector<size_t>> salt_fields_;  // per salt: its fields
   std::vector<size_t> moved_together_;            // the fields ChangesInAMove
   std::vector<uint64_t> filters_;  // slot i at i * words_

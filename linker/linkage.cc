@@ -71,14 +71,11 @@ int64_t Linker::AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicator
       ambiguous = true;
       continue;
     }
-    if (fuzzy_ && !filter.empty() && fuzzy_->Contradicts(candidate, filter)) continue;
+    if (fuzzy_ && !filter.empty() && !fuzzy_->AddKnownMatch(candidate, filter)) continue;
     persons_[candidate].indicators |= indicators;
     ++stats->linked;
     ++stats->linked_by_kind[kind];
-    if (fuzzy_) {
-      taken_.insert(candidate);
-      if (!filter.empty()) fuzzy_->AddKnownMatch(candidate, filter);
-    }
+    if (fuzzy_) taken_.insert(candidate);
     return candidate;
   }
   ++(ambiguous ? stats->ambiguous : stats->unlinked);

@@ -103,7 +103,7 @@ class Linker {
   // Call only after every register record has been added, and FinishSource after each
   // source party. Returns the person linked by a deterministic pass, or kNotLinked; with
   // a `filter`, a pass does not link a person whose fields the record plainly contradicts
-  // (FuzzyMatcher::Contradicts), and an unlinked record (not an ambiguous one) waits for the
+  // (FuzzyMatcher::AddKnownMatch), and an unlinked record (not an ambiguous one) waits for the
   // fuzzy pass as `record_id`.
   int64_t AddSourceRecord(std::span<const KeyRef> keys, uint64_t indicators, LinkStats* stats,
                           std::span<const uint64_t> filter = {}, uint64_t record_id = 0);

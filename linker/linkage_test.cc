@@ -199,7 +199,7 @@ TEST(LinkerTest, AKeyLinksNoRecordOfTheOtherSex) {
   Linker linker(2);
   linker.EnableFuzzy(settings);
   LinkStats reg, src;
-  const MatchKey jan = Key(1), household_j = Key(11), other = Key(2), unknown = Key(99);
+  const MatchKey jan = Key(1), household_j = Key(11), other = Key(2);
   const KeyRef person[] = {{0, &jan}, {1, &household_j}};
   const KeyRef neighbour[] = {{0, &other}};
   ASSERT_EQ(linker.AddRegisterRecord(person, 0, 0, &reg,
@@ -220,8 +220,6 @@ TEST(LinkerTest, AKeyLinksNoRecordOfTheOtherSex) {
   EXPECT_EQ(linker.AddSourceRecord(by_household, 0, &src,
                                    encode({"jan", "jansen", "", "1234AB", "5", "M"}), 3),
             0);
-  const KeyRef none[] = {{0, &unknown}};
-  EXPECT_EQ(linker.AddSourceRecord(none, 0, &src, {}, 4), Linker::kNotLinked);
 }
 
 }  // namespace
