@@ -414,7 +414,8 @@ class HousingExport {
                    PostcodeVariant(rng_, p.postcode),
                    std::to_string(p.house_number),
                    p.street,
-                   p.first_names};
+                   p.first_names,
+                   SexOf(p)};
     Carried carried;
     if (rng_.Chance(0.01)) {
       ++summary_->incomplete_rows;
@@ -437,7 +438,7 @@ class HousingExport {
     }
     ++line_;
     housing_ << Csv({typed.first_names, typed.surname, typed.date, typed.postcode, typed.house,
-                     typed.street, SexOf(p), arrears ? "ja" : "nee"},
+                     typed.street, typed.sex, arrears ? "ja" : "nee"},
                     ',');
     // Valid: no row is made to be rejected (typed errors are not judged: some leave nothing).
     housing_truth_ << fmt::format("{},{},1\n", line_, person);

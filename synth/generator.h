@@ -47,6 +47,7 @@ struct ErrorMix {
   double missing_name = 0;       // the first names (or, less often, the surname) left empty
   double initials = 0;  // the given names written as their initials: "J.H." for Jan Hendrik
   double later_given_name = 0;  // the name a person goes by: the second given name, not the first
+  double sex = 0;               // the sex left empty (two in three) or written as the other one
 };
 
 struct SynthOptions {

@@ -113,7 +113,8 @@ constexpr std::pair<std::string_view, double ErrorMix::*> kKinds[] = {
     {"nickname", &ErrorMix::nickname},
     {"missing_name", &ErrorMix::missing_name},
     {"initials", &ErrorMix::initials},
-    {"later_given_name", &ErrorMix::later_given_name}};
+    {"later_given_name", &ErrorMix::later_given_name},
+    {"sex", &ErrorMix::sex}};
 
 void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, TypedRow* row) {
   constexpr int kCount = static_cast<int>(std::size(kKinds));
@@ -238,14 +239,17 @@ void TypeError(Random& rng, const ErrorMix& mix, int year, int month, int day, T
     case 15:  // the initials of every given name, in one of the ways forms write them
       row->first_names = WrittenInitials(rng, row->given_names);
       break;
-    default:  // the name a person goes by: a later given name, where there is one
+    case 16:  // the name a person goes by: a later given name, where there is one
       if (const size_t space = row->given_names.find(' '); space != std::string::npos) {
         const size_t next = row->given_names.find(' ', space + 1);
         row->first_names = row->given_names.substr(space + 1, next - space - 1);
       }
       break;
+    default:  // the sex left empty, or written as the other one
+      row->sex = rng.Chance(2.0 / 3) ? "" : row->sex == "M" ? "V" : "M";
+      break;
   }
-  static_assert(std::size(kKinds) == 17, "a case for each kind");
+  static_assert(std::size(kKinds) == 18, "a case for each kind");
 }
 
 }  // namespace synth
@@ -305,7 +309,8 @@ absl::Status ApplyErrorPreset(std::string_view name, SynthOptions* o) {
                             .nickname = 1,
                             .missing_name = 1,
                             .initials = 1,
-                            .later_given_name = 1};
+                            .later_given_name = 1,
+                            .sex = 0.3};
     o->several_given_names = true;
   } else {
     return absl::InvalidArgumentError(

@@ -15,6 +15,7 @@ namespace stapel::synth {
 struct TypedRow {
   std::string first_names, surname, date, postcode, house, street;
   std::string given_names;  // every one of the person's, for their initials (not written)
+  std::string sex;          // M or V
 };
 
 // Types one error of a kind drawn from `mix` into `row` (the person's true birth date is

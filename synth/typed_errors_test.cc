@@ -4,13 +4,14 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 namespace stapel::synth {
 namespace {
 
-const TypedRow kRow{"Johannes",   "van Dijk-Schouten",      "12-03-1980", "5401AB", "128",
-                    "Kerkstraat", "Johannes Hendrikus Ömer"};
+const TypedRow kRow{"Johannes",   "van Dijk-Schouten",       "12-03-1980", "5401AB", "128",
+                    "Kerkstraat", "Johannes Hendrikus Ömer", "M"};
 
 // The rows `kind` alone makes of kRow over many draws.
 std::vector<TypedRow> Typed(double ErrorMix::*kind) {
@@ -78,6 +79,11 @@ TEST(TypedErrorsTest, EachHarshKindCorruptsTheRowAsNamed) {
   EXPECT_EQ(initials, (std::set<std::string>{"J.H.Ö.", "J. H. Ö.", "J H Ö"}));
   for (const TypedRow& r : Typed(&ErrorMix::later_given_name))
     EXPECT_EQ(r.first_names, "Hendrikus");
+  std::map<std::string, int> sexes;  // left empty two times in three, else the other one
+  for (const TypedRow& r : Typed(&ErrorMix::sex)) ++sexes[r.sex];
+  EXPECT_EQ(sexes.size(), 2u);
+  EXPECT_GT(sexes[""], sexes["V"]);
+  EXPECT_GT(sexes["V"], 30);
 }
 
 TEST(TypedErrorsTest, PresetsSetTheDirtAndAnUnknownOneIsNamed) {
@@ -111,7 +117,7 @@ TEST(TypedErrorsTest, PresetsSetTheDirtAndAnUnknownOneIsNamed) {
   ASSERT_FALSE(unknown_kind.ok());
   EXPECT_NE(unknown_kind.status().message().find(ErrorKinds()), std::string::npos);
   EXPECT_TRUE(ErrorKinds().starts_with("typo, transposition, "));
-  EXPECT_TRUE(ErrorKinds().ends_with(", initials, later_given_name"));
+  EXPECT_TRUE(ErrorKinds().ends_with(", initials, later_given_name, sex"));
 }
 
 }  // namespace
