@@ -10,6 +10,9 @@ FuzzyMatcher::FuzzyMatcher(const BloomSettings& settings)
       precision_(settings.precision),
       comparator_(settings),
       sex_(settings.FieldIndex("sex")),
+      first_names_(settings.FieldIndex("first_names")),
+      birth_date_(settings.FieldIndex("birth_date")),
+      birth_year_(settings.FieldIndex("birth_year")),
       salt_fields_(kSalts) {
   for (size_t f = 0; f < settings.fields.size(); ++f) {
     if (ChangesInAMove(settings.fields[f].name)) moved_together_.push_back(f);
@@ -94,8 +97,16 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   if (it == slot_of_.end() || filter.size() != words_) return true;  // the person has no filter
   const uint32_t pattern =
       comparator_.Compare(filter.data(), filters_.data() + it->second * words_);
-  if (sex_ >= 0 &&
-      FieldComparator::LevelOf(pattern, static_cast<size_t>(sex_)) == Level::kDifferent) {
+  const auto level = [pattern](int field) {
+    return field < 0 ? Level::kMissing
+                     : FieldComparator::LevelOf(pattern, static_cast<size_t>(field));
+  };
+  if (level(sex_) == Level::kDifferent) return false;
+  const Level date = level(birth_date_), year = level(birth_year_);
+  const bool other_date = date == Level::kFair || date == Level::kDifferent;
+  const bool other_year = year == Level::kDifferent;
+  if (level(first_names_) == Level::kDifferent && (other_date || other_year) &&
+      (other_date || date == Level::kMissing) && (other_year || year == Level::kMissing)) {
     return false;
   }
   known_[pattern] += 1;

@@ -222,5 +222,51 @@ TEST(LinkerTest, AKeyLinksNoRecordOfTheOtherSex) {
             0);
 }
 
+TEST(LinkerTest, AKeyLinksNoRecordThatAgreesOnNeitherFirstNameNorBirthDate) {
+  // A key of initial, surname and address finds a household's other member as readily as the
+  // person: Soeren Schroeder's record meets his son Sem. Where neither the first given name nor
+  // any of the birth date agrees, the key links nothing and the record waits for the fuzzy pass.
+  const BloomSettings settings{.bits = 1600,
+                               .hashes = 8,
+                               .fields = {{"first_names", 1},
+                                          {"surname", 1},
+                                          {"birth_date", 1},
+                                          {"postcode", 1},
+                                          {"house_number", 1},
+                                          {"sex", 1},
+                                          {"birth_year", 1}}};
+  std::array<uint8_t, 32> secret{};
+  secret.fill(7);
+  const auto encoder =
+      BloomEncoder::Create(SecretBytes(secret.data(), secret.size()), "p", settings);
+  ASSERT_TRUE(encoder.ok()) << encoder.status();
+  const auto encode = [&](std::vector<std::string> values) {
+    std::vector<uint64_t> f((*encoder)->words());
+    (*encoder)->Encode(values, f);
+    return f;
+  };
+  Linker linker(2);
+  linker.EnableFuzzy(settings);
+  LinkStats reg, src;
+  const MatchKey sem = Key(1), household_s = Key(11);
+  const KeyRef son[] = {{0, &sem}, {1, &household_s}};
+  ASSERT_EQ(
+      linker.AddRegisterRecord(
+          son, 0, 0, &reg, encode({"sem", "schroder", "2022-08-05", "1234AB", "5", "M", "2022"})),
+      0);
+  const KeyRef by_household[] = {{1, &household_s}};
+  const auto add = [&](std::vector<std::string> values, uint64_t line) {
+    return linker.AddSourceRecord(by_household, 0, &src, encode(std::move(values)), line);
+  };
+  EXPECT_EQ(add({"soren", "schroder", "1957-06-14", "1234AB", "5", "M", "1957"}, 1),
+            Linker::kNotLinked);
+  EXPECT_EQ(add({"soren", "schroder", "", "1234AB", "5", "M", "1957"}, 2), Linker::kNotLinked);
+  EXPECT_EQ(src.unlinked, 2u);
+  // Where the name agrees, or any of the date does, or nothing of the date is given, it links.
+  EXPECT_EQ(add({"sem", "schroder", "1957-06-14", "1234AB", "5", "M", "1957"}, 3), 0);
+  EXPECT_EQ(add({"soren", "schroder", "2022-05-08", "1234AB", "5", "M", "2022"}, 4), 0);
+  EXPECT_EQ(add({"soren", "schroder", "", "1234AB", "5", "M", ""}, 5), 0);
+}
+
 }  // namespace
 }  // namespace stapel

@@ -151,9 +151,18 @@ class LinkageRun {
               eval_.unreachable_pairs.emplace_back(line, it->second);
             }
           }
+          // The pass that links it: the kind whose count goes up.
+          std::vector<uint64_t> before = source_stats_.linked_by_kind;
+          before.resize(manifest_.match_keys.size());
           const int64_t person =
               linker_.AddSourceRecord(view_.keys(), 1, &source_stats_, view_.filter(), line);
-          if (person != Linker::kNotLinked) Judge(line, static_cast<uint32_t>(person));
+          if (person == Linker::kNotLinked) return;
+          const auto kind = static_cast<size_t>(
+              std::mismatch(before.begin(), before.end(), source_stats_.linked_by_kind.begin())
+                  .first -
+              before.begin());
+          Judge(line, static_cast<uint32_t>(person),
+                kind < before.size() ? manifest_.match_keys[kind] : "?", 1.0);
         });
   }
 
@@ -163,7 +172,7 @@ class LinkageRun {
     for (const FuzzyMatch& link : linker_.FinishSource(&source_stats_)) {
       auto band = std::find_if(eval_.fuzzy_bands.rbegin(), eval_.fuzzy_bands.rend(),
                                [&](const auto& b) { return link.probability >= b.from; });
-      const bool right = Judge(link.query, link.person);
+      const bool right = Judge(link.query, link.person, "fuzzy", link.probability);
       if (band == eval_.fuzzy_bands.rend()) continue;  // below one half: none is made
       ++band->links;
       band->correct += right;
@@ -190,9 +199,9 @@ class LinkageRun {
   }
 
  private:
-  // Counts the link of source `line` to `person`: correct (true), or one of the first 100 wrong
-  // ones.
-  bool Judge(size_t line, uint32_t person) {
+  // Counts the link of source `line` to `person`, made by `pass` at `probability`: correct
+  // (true), or one of the first 100 wrong ones.
+  bool Judge(size_t line, uint32_t person, const std::string& pass, double probability) {
     ++eval_.links;
     auto it = true_register_line_.find(line);
     const size_t truth_line = it == true_register_line_.end() ? 0 : it->second;
@@ -202,7 +211,7 @@ class LinkageRun {
       return true;
     }
     if (eval_.wrong_links.size() < 100) {
-      eval_.wrong_links.push_back({line, person_line_[person], truth_line});
+      eval_.wrong_links.push_back({line, person_line_[person], truth_line, pass, probability});
     }
     return false;
   }

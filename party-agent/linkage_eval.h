@@ -43,6 +43,8 @@ struct LinkageEvaluation {
   static constexpr double kProbabilityBands[] = {0.5, 0.8, 0.9, 0.95, 0.99};
   struct WrongLink {
     size_t source_line, linked_register_line, true_register_line;  // 0: none
+    std::string pass;    // the match key's kind, or "fuzzy"
+    double probability;  // the fuzzy pass's match probability; 1 for a key's link
   };
   std::vector<WrongLink> wrong_links;  // the first 100
   // True pairs no pass can reach (source line, register line), the first 100.

@@ -84,11 +84,14 @@ int main(int argc, char** argv) {
     }
   }
   if (show_wrong > 0 && !e.wrong_links.empty()) {
-    std::cout << "wrong links (source line -> linked register line, true register line):\n";
+    std::cout << "wrong links (source line -> linked register line, true register line: pass, "
+                 "match probability):\n";
     for (size_t i = 0; i < e.wrong_links.size() && i < show_wrong; ++i) {
       const auto& w = e.wrong_links[i];
-      std::cout << fmt::format("  {} -> {}, {}\n", w.source_line, w.linked_register_line,
-                               w.true_register_line == 0 ? "none" : std::to_string(w.true_register_line));
+      std::cout << fmt::format(
+          "  {} -> {}, {}: {} {:.4f}\n", w.source_line, w.linked_register_line,
+          w.true_register_line == 0 ? "none" : std::to_string(w.true_register_line), w.pass,
+          w.probability);
     }
   }
   const auto show_pairs = [](const char* title, const auto& pairs, size_t most) {
