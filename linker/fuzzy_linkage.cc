@@ -109,6 +109,10 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
       (other_date || date == Level::kMissing) && (other_year || year == Level::kMissing)) {
     return false;
   }
+  if ((other_year || (other_date && year == Level::kMissing)) &&
+      BornThenAtTheAddress(filter, it->second)) {
+    return false;
+  }
   known_[pattern] += 1;
   // The sample: the records of least hash (a multiply-xorshift mix of the filter's words, which
   // are keyed and so look random), whatever the order they come in.
@@ -125,6 +129,25 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   sample_.push_back({hash, it->second, std::vector<uint64_t>(filter.begin(), filter.end())});
   std::push_heap(sample_.begin(), sample_.end());
   return true;
+}
+
+bool FuzzyMatcher::BornThenAtTheAddress(std::span<const uint64_t> filter, uint32_t slot) {
+  const uint64_t tag = TagOf(filter.data(), Salt::kAddress);
+  if (tag == 0) return false;
+  SortTags();
+  for (const Tagged& t : WithTag(Salt::kAddress, tag)) {
+    if (t.slot == slot) continue;
+    const uint32_t pattern = comparator_.Compare(filter.data(), filters_.data() + t.slot * words_);
+    const auto level = [pattern](int field) {
+      return field < 0 ? Level::kMissing
+                       : FieldComparator::LevelOf(pattern, static_cast<size_t>(field));
+    };
+    if (level(sex_) != Level::kDifferent &&
+        (level(birth_date_) == Level::kExact || level(birth_year_) == Level::kExact)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void FuzzyMatcher::EstimateWithinSalts(FellegiSunterModel* model) {

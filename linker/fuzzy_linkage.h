@@ -72,11 +72,17 @@ class FuzzyMatcher {
   // - neither its first given name nor any of its birth date agrees: the name is different,
   //   the date different or fair (two unrelated dates share bigrams, "19" and "-0") or missing,
   //   the year different or missing (a year with two digits transposed is fair), one of them
-  //   given. On harsh seed 12 this took 1.5 of 5 wrong links a run away. A differing
-  //   birth year alone is no such sign: a year's digits are often transposed, and on harsh seed
-  //   11 a veto on it lost 0.2 points of recall; a first name alone neither: a record may give a
-  //   later given name, and such a veto cut precision (the vetoed records found wrong persons in
-  //   the fuzzy pass).
+  //   given. On harsh seed 12 this took 1.5 of 5 wrong links a run away;
+  // - its year is not the person's (different, or a date different or fair with no year) and
+  //   another person at its address, not of the other sex, was born then (the same date or
+  //   year): a mother's record that gives her second given name, her daughter's first, and a
+  //   date that does not exist but holds its year, meets the daughter. On harsh seeds 11 to 15
+  //   this took one wrong link each from four of them. A record whose year is fair (a mother
+  //   born 1956 against her son born 1996) is kept: the fuzzy pass found the son as well.
+  // A differing birth year alone is no such sign: a year's digits are often transposed, and on
+  // harsh seed 11 a veto on it lost 0.2 points of recall; a first name alone neither: a record
+  // may give a later given name, and such a veto cut precision (the vetoed records found wrong
+  // persons in the fuzzy pass).
   bool AddKnownMatch(uint32_t person, std::span<const uint64_t> filter);
 
   // Estimates the model over the queued records, then assigns one to one, likeliest pair first;
@@ -100,6 +106,9 @@ class FuzzyMatcher {
   static constexpr size_t kPairsForU = 200;
 
  private:
+  // Whether a person at the address of the record `filter`, other than the one at `slot`, was
+  // born when the record says (the same date, or year) and is not of the other sex.
+  bool BornThenAtTheAddress(std::span<const uint64_t> filter, uint32_t slot);
   // The model's u among non-matches that share each salt (FellegiSunterModel::EstimateWithin):
   // CountAgainstKnown where the source has kKnownForU known matches and they give the salt
   // kPairsForU pairs, else CountWithin (counted once for every source).

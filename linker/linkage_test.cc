@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <functional>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,6 +18,32 @@ MatchKey Key(uint8_t tag) {
   k.fill(tag);
   return k;
 }
+
+// Filters under `settings` and a fixed secret: values in the settings' field order.
+std::function<std::vector<uint64_t>(std::vector<std::string>)> Encoder(
+    const BloomSettings& settings) {
+  std::array<uint8_t, 32> secret{};
+  secret.fill(7);
+  auto encoder = BloomEncoder::Create(SecretBytes(secret.data(), secret.size()), "p", settings);
+  EXPECT_TRUE(encoder.ok()) << encoder.status();
+  return [encoder =
+              std::shared_ptr<BloomEncoder>(std::move(*encoder))](std::vector<std::string> values) {
+    std::vector<uint64_t> f(encoder->words());
+    encoder->Encode(values, f);
+    return f;
+  };
+}
+
+// Names, birth date and year, address and sex: what the household checks read.
+const BloomSettings kWithYear{.bits = 1600,
+                              .hashes = 8,
+                              .fields = {{"first_names", 1},
+                                         {"surname", 1},
+                                         {"birth_date", 1},
+                                         {"postcode", 1},
+                                         {"house_number", 1},
+                                         {"sex", 1},
+                                         {"birth_year", 1}}};
 
 TEST(LinkerTest, LinksInTheMostPrecisePassAndCombinesIndicators) {
   Linker linker(2);
@@ -186,16 +214,7 @@ TEST(LinkerTest, AKeyLinksNoRecordOfTheOtherSex) {
                                           {"postcode", 1},
                                           {"house_number", 1},
                                           {"sex", 1}}};
-  std::array<uint8_t, 32> secret{};
-  secret.fill(7);
-  const auto encoder =
-      BloomEncoder::Create(SecretBytes(secret.data(), secret.size()), "p", settings);
-  ASSERT_TRUE(encoder.ok()) << encoder.status();
-  const auto encode = [&](std::vector<std::string> values) {
-    std::vector<uint64_t> f((*encoder)->words());
-    (*encoder)->Encode(values, f);
-    return f;
-  };
+  const auto encode = Encoder(settings);
   Linker linker(2);
   linker.EnableFuzzy(settings);
   LinkStats reg, src;
@@ -226,27 +245,9 @@ TEST(LinkerTest, AKeyLinksNoRecordThatAgreesOnNeitherFirstNameNorBirthDate) {
   // A key of initial, surname and address finds a household's other member as readily as the
   // person: Soeren Schroeder's record meets his son Sem. Where neither the first given name nor
   // any of the birth date agrees, the key links nothing and the record waits for the fuzzy pass.
-  const BloomSettings settings{.bits = 1600,
-                               .hashes = 8,
-                               .fields = {{"first_names", 1},
-                                          {"surname", 1},
-                                          {"birth_date", 1},
-                                          {"postcode", 1},
-                                          {"house_number", 1},
-                                          {"sex", 1},
-                                          {"birth_year", 1}}};
-  std::array<uint8_t, 32> secret{};
-  secret.fill(7);
-  const auto encoder =
-      BloomEncoder::Create(SecretBytes(secret.data(), secret.size()), "p", settings);
-  ASSERT_TRUE(encoder.ok()) << encoder.status();
-  const auto encode = [&](std::vector<std::string> values) {
-    std::vector<uint64_t> f((*encoder)->words());
-    (*encoder)->Encode(values, f);
-    return f;
-  };
+  const auto encode = Encoder(kWithYear);
   Linker linker(2);
-  linker.EnableFuzzy(settings);
+  linker.EnableFuzzy(kWithYear);
   LinkStats reg, src;
   const MatchKey sem = Key(1), household_s = Key(11);
   const KeyRef son[] = {{0, &sem}, {1, &household_s}};
@@ -266,6 +267,39 @@ TEST(LinkerTest, AKeyLinksNoRecordThatAgreesOnNeitherFirstNameNorBirthDate) {
   EXPECT_EQ(add({"sem", "schroder", "1957-06-14", "1234AB", "5", "M", "1957"}, 3), 0);
   EXPECT_EQ(add({"soren", "schroder", "2022-05-08", "1234AB", "5", "M", "2022"}, 4), 0);
   EXPECT_EQ(add({"soren", "schroder", "", "1234AB", "5", "M", ""}, 5), 0);
+}
+
+TEST(LinkerTest, AKeyLinksNoRecordBornWhenAnotherAtItsAddressWasAndItsPersonWasNot) {
+  // Ines Elif ter Rooen's record gives her second given name and a date that does not exist
+  // (its year holds): the key of initial, surname and address finds her daughter Elif Emma.
+  // Where the record's year is not its person's and another at the address was born then, the
+  // key links nothing and the record waits for the fuzzy pass.
+  const auto encode = Encoder(kWithYear);
+  const auto link = [&](bool with_mother, std::vector<std::string> record) {
+    Linker linker(2);
+    linker.EnableFuzzy(kWithYear);
+    LinkStats reg, src;
+    const MatchKey elif = Key(1), household_e = Key(11), ines = Key(2), household_i = Key(12);
+    const KeyRef daughter[] = {{0, &elif}, {1, &household_e}};
+    const KeyRef mother[] = {{0, &ines}, {1, &household_i}};
+    EXPECT_EQ(linker.AddRegisterRecord(
+                  daughter, 0, 0, &reg,
+                  encode({"elif emma", "rooen", "2020-07-28", "5544MA", "61", "V", "2020"})),
+              0);
+    if (with_mother) {
+      linker.AddRegisterRecord(
+          mother, 0, 0, &reg,
+          encode({"ines elif", "rooen", "1960-04-27", "5544MA", "61", "V", "1960"}));
+    }
+    const KeyRef by_household[] = {{1, &household_e}};
+    return linker.AddSourceRecord(by_household, 0, &src, encode(std::move(record)), 1);
+  };
+  const std::vector<std::string> elif_1960 = {"elif", "rooen", "", "5544MA", "61", "V", "1960"};
+  EXPECT_EQ(link(true, elif_1960), Linker::kNotLinked);
+  // Without anyone else born then at the address, or with the daughter's year, it links.
+  EXPECT_EQ(link(false, elif_1960), 0);
+  EXPECT_EQ(link(true, {"elif", "rooen", "", "5544MA", "61", "V", "2020"}), 0);
+  EXPECT_EQ(link(true, {"elif", "rooen", "", "5544MA", "61", "V", ""}), 0);
 }
 
 }  // namespace
