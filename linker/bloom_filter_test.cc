@@ -188,6 +188,30 @@ TEST(BloomFilterTest, TheBirthYearIsComparedOnItsOwnOnlyWhereTheDatesDiffer) {
   EXPECT_EQ(s.SegmentIndex(static_cast<int>(kYear), Salt::kBirthDate), -1);
 }
 
+TEST(BloomFilterTest, AYearIsNotComparedWhereTheDatesAreClose) {
+  // A date one character off holds its year: the year would count the same agreement twice.
+  const BloomSettings s = SettingsWithTheYear();
+  const FieldComparator c(s);
+  constexpr size_t kDate = 2, kYear = 3;
+  int close = 0;
+  for (int secret = 0; secret < 20; ++secret) {
+    auto e = *BloomEncoder::Create(SecretBytes::Random(32), "p", s);
+    const auto a = Encode(*e, {"jan", "jansen", "1982-06-09", "1982", "5401AB", "3"});
+    const auto b = Encode(*e, {"jan", "jansen", "1982-06-08", "1982", "5401AB", "3"});
+    const auto later = Encode(*e, {"jan", "jansen", "1982-08-21", "1982", "5401AB", "3"});
+    const uint32_t typo = c.Compare(a.data(), b.data()), other = c.Compare(a.data(), later.data());
+    if (FieldComparator::LevelOf(typo, kDate) == Level::kClose) {
+      ++close;
+      EXPECT_EQ(FieldComparator::LevelOf(typo, kYear), Level::kMissing);
+    }
+    // Another day of the same year, not close: the year counts.
+    if (FieldComparator::LevelOf(other, kDate) != Level::kClose) {
+      EXPECT_EQ(FieldComparator::LevelOf(other, kYear), Level::kExact);
+    }
+  }
+  EXPECT_GE(close, 15);  // nearly always close: 9 of 11 bigrams in common
+}
+
 TEST(BloomFilterTest, FiltersAreKeyedBySecretAndProject) {
   SecretBytes s1 = SecretBytes::Random(32), s2 = SecretBytes::Random(32);
   const std::vector<std::string> v = {"jan", "jansen", "1980-02-12", "5401AB"};

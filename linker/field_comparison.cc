@@ -32,6 +32,8 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
       segment_(settings.SegmentWords()),
       first_names_(settings.FieldIndex("first_names")),
       surname_(settings.FieldIndex("surname")),
+      birth_date_(settings.FieldIndex("birth_date")),
+      birth_year_(settings.FieldIndex("birth_year")),
       segments_(fields_),
       part_of_(fields_) {
   for (std::array<int, kSalts>& of_field : segments_) of_field.fill(-1);
@@ -87,11 +89,17 @@ __attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::Co
   const std::optional<Salt> salt = SharedSalt(a, b);
   if (!salt) return 0;  // every field missing
   const auto s = static_cast<size_t>(*salt);
-  uint32_t pattern = 0, scale = 1;
+  uint32_t pattern = 0, scale = 1, year_scale = 0;
+  Level date = Level::kMissing, year = Level::kMissing;
   for (size_t f = 0; f < fields_; ++f, scale *= kLevels) {
-    const Level level = part_of_[f][s] ? Level::kExact : LevelOf(a, b, static_cast<int>(f), *salt);
+    const auto field = static_cast<int>(f);
+    const Level level = part_of_[f][s] ? Level::kExact : LevelOf(a, b, field, *salt);
     pattern += static_cast<uint32_t>(level) * scale;
+    if (field == birth_date_) date = level;
+    if (field == birth_year_) year = level, year_scale = scale;
   }
+  // A close date holds its year (header).
+  if (date == Level::kClose) pattern -= static_cast<uint32_t>(year) * year_scale;
   return pattern;
 }
 

@@ -251,7 +251,10 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   ASSERT_EQ(std::sscanf(out.c_str() + p, "precision %lf recall %lf", &precision, &recall), 2)
       << out;
   ASSERT_EQ(std::sscanf(out.c_str() + r, "can find them): %*d (%lf)", &reachable), 1) << out;
-  EXPECT_GE(precision, 0.998) << out;
+  // 0.9986 to 0.9989 before keys were held back from records that contradict their person on
+  // both the first name and the birth date, or were born with another at their address, and
+  // before a close date's year was left out; 0.9989 to 0.9994 over twelve secrets since.
+  EXPECT_GE(precision, 0.9985) << out;
   // 0.869 while rows with an impossible date were rejected, 0.915 with one Bloom filter over
   // all fields and a Dice threshold, 0.950 with a filter per field and the Fellegi-Sunter model
   // (0.952 with the filters' own blocks too), 0.950 with the filters salted (bloom_filter.h),
@@ -264,8 +267,8 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   // fixed from the source's linked records and one match per record in EM; 0.990 with the
   // example manifest's fuzzy precision 0.98 (was 0.99): 0.9891 to 0.9900 over five secrets,
   // precision 0.9993 to 0.9996; 0.9891 to 0.9896, precision 0.9986 to 0.9987, with the sex
-  // written wrong or left out too.
-  EXPECT_GE(recall, 0.987) << out;
+  // written wrong or left out too; 0.9889 to 0.9895 with a close date's year left out.
+  EXPECT_GE(recall, 0.988) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
