@@ -36,6 +36,12 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
       birth_year_(settings.FieldIndex("birth_year")),
       segments_(fields_),
       part_of_(fields_) {
+  if (birth_date_ >= 0 && birth_year_ >= 0) {
+    year_scale_ = 1;
+    for (int f = 0; f < birth_year_; ++f) year_scale_ *= kLevels;
+    date_scale_ = 1;
+    for (int f = 0; f < birth_date_; ++f) date_scale_ *= kLevels;
+  }
   for (std::array<int, kSalts>& of_field : segments_) of_field.fill(-1);
   const std::vector<BloomSegment> segments = settings.Segments();
   for (size_t s = 0; s < segments.size(); ++s) {
@@ -89,17 +95,16 @@ __attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::Co
   const std::optional<Salt> salt = SharedSalt(a, b);
   if (!salt) return 0;  // every field missing
   const auto s = static_cast<size_t>(*salt);
-  uint32_t pattern = 0, scale = 1, year_scale = 0;
-  Level date = Level::kMissing, year = Level::kMissing;
+  uint32_t pattern = 0, scale = 1;
   for (size_t f = 0; f < fields_; ++f, scale *= kLevels) {
-    const auto field = static_cast<int>(f);
-    const Level level = part_of_[f][s] ? Level::kExact : LevelOf(a, b, field, *salt);
+    const Level level = part_of_[f][s] ? Level::kExact : LevelOf(a, b, static_cast<int>(f), *salt);
     pattern += static_cast<uint32_t>(level) * scale;
-    if (field == birth_date_) date = level;
-    if (field == birth_year_) year = level, year_scale = scale;
   }
   // A close date holds its year (header).
-  if (date == Level::kClose) pattern -= static_cast<uint32_t>(year) * year_scale;
+  if (year_scale_ != 0 &&
+      (pattern / date_scale_) % kLevels == static_cast<uint32_t>(Level::kClose)) {
+    pattern -= (pattern / year_scale_) % kLevels * year_scale_;
+  }
   return pattern;
 }
 

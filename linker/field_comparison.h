@@ -63,6 +63,8 @@ class FieldComparator {
   size_t fields_;
   size_t segment_;  // words per segment
   int first_names_, surname_, birth_date_, birth_year_;  // -1 when not encoded
+  // The values of the birth year's and the birth date's digits in a pattern; 0 without both.
+  uint32_t year_scale_ = 0, date_scale_ = 0;
   // Per field, its segment under each salt (in Salt order), -1 when none.
   std::vector<std::array<int, kSalts>> segments_;
   std::vector<std::array<bool, kSalts>> part_of_;  // per field: part of each salt
