@@ -32,15 +32,15 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
       segment_(settings.SegmentWords()),
       first_names_(settings.FieldIndex("first_names")),
       surname_(settings.FieldIndex("surname")),
-      birth_date_(settings.FieldIndex("birth_date")),
-      birth_year_(settings.FieldIndex("birth_year")),
       segments_(fields_),
       part_of_(fields_) {
-  if (birth_date_ >= 0 && birth_year_ >= 0) {
+  const int birth_date = settings.FieldIndex("birth_date");
+  const int birth_year = settings.FieldIndex("birth_year");
+  if (birth_date >= 0 && birth_year >= 0) {
     year_scale_ = 1;
-    for (int f = 0; f < birth_year_; ++f) year_scale_ *= kLevels;
+    for (int f = 0; f < birth_year; ++f) year_scale_ *= kLevels;
     date_scale_ = 1;
-    for (int f = 0; f < birth_date_; ++f) date_scale_ *= kLevels;
+    for (int f = 0; f < birth_date; ++f) date_scale_ *= kLevels;
   }
   for (std::array<int, kSalts>& of_field : segments_) of_field.fill(-1);
   const std::vector<BloomSegment> segments = settings.Segments();
@@ -101,9 +101,11 @@ __attribute__((target_clones("popcnt", "default"))) uint32_t FieldComparator::Co
     pattern += static_cast<uint32_t>(level) * scale;
   }
   // A close date holds its year (header).
-  if (year_scale_ != 0 &&
-      (pattern / date_scale_) % kLevels == static_cast<uint32_t>(Level::kClose)) {
-    pattern -= (pattern / year_scale_) % kLevels * year_scale_;
+  constexpr auto kClose = static_cast<uint32_t>(Level::kClose);
+  constexpr auto kExact = static_cast<uint32_t>(Level::kExact);
+  if (year_scale_ != 0 && (pattern / date_scale_) % kLevels == kClose &&
+      (pattern / year_scale_) % kLevels == kExact) {
+    pattern -= kExact * year_scale_;
   }
   return pattern;
 }

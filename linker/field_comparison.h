@@ -10,15 +10,17 @@
 // others compared in their segments under it. A pair that shares no salt has every field missing:
 // nothing tells whether they agree. The birth year follows from the birth date's salt
 // (bloom_filter.h FollowsFrom): two records with equal dates are compared under it and the year is
-// missing there, so the year counts only where the dates are not equal (another day, or one written
-// wrong or missing), and its m and u are those of such pairs. Nor where the dates are close: a
-// date one character off holds its year in nearly every such pair, a match or not, and its year
-// counted again would count one agreement twice. On harsh seeds 11 to 15 the pairs of namesakes
-// living apart with close dates and the same year were 17 of 19 wrong where the model, counting
-// the year, gave them 0.78; without it, the wrong fuzzy links of the five seeds fell from 31 to
-// 19 (means of six runs), with recall the same or higher. A pair's
-// levels together are its pattern, a whole number (field f's level is digit f in base kLevels),
-// which is what the Fellegi-Sunter model (fellegi_sunter.h) weighs. Thread-safe: Compare is const.
+// missing there. Nor does an equal year count where the dates are close: a date one character
+// off holds its year in nearly every such pair, a match or not, and its year counted again
+// would count one agreement twice. A differing year still counts there: in a half-full segment
+// two dates of one day in different years ("1960-04-28", "2020-07-28") can come out close. So the
+// year counts where the dates are not equal (another day, or one written wrong or missing),
+// unless they are close and it is equal, and its m and u are those of such pairs. On harsh seeds 11
+// to 15 the pairs of namesakes living apart with close dates and the same year were 17 of 19 wrong
+// where the model, counting the year, gave them 0.78; without it, the wrong fuzzy links of the five
+// seeds fell from 31 to 19 (means of six runs), with recall the same or higher. A pair's levels
+// together are its pattern, a whole number (field f's level is digit f in base kLevels), which is
+// what the Fellegi-Sunter model (fellegi_sunter.h) weighs. Thread-safe: Compare is const.
 
 #include <array>
 #include <cstdint>
@@ -62,8 +64,9 @@ class FieldComparator {
 
   size_t fields_;
   size_t segment_;  // words per segment
-  int first_names_, surname_, birth_date_, birth_year_;  // -1 when not encoded
-  // The values of the birth year's and the birth date's digits in a pattern; 0 without both.
+  int first_names_, surname_;  // -1 when not encoded
+  // The place values (kLevels to the field's index) of the birth year's and the birth date's
+  // digits in a pattern; 0 without both fields.
   uint32_t year_scale_ = 0, date_scale_ = 0;
   // Per field, its segment under each salt (in Salt order), -1 when none.
   std::vector<std::array<int, kSalts>> segments_;

@@ -97,20 +97,18 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   if (it == slot_of_.end() || filter.size() != words_) return true;  // the person has no filter
   const uint32_t pattern =
       comparator_.Compare(filter.data(), filters_.data() + it->second * words_);
-  const auto level = [pattern](int field) {
-    return field < 0 ? Level::kMissing
-                     : FieldComparator::LevelOf(pattern, static_cast<size_t>(field));
-  };
-  if (level(sex_) == Level::kDifferent) return false;
-  const Level date = level(birth_date_), year = level(birth_year_);
+  if (LevelIn(pattern, sex_) == Level::kDifferent) return false;
+  const Level date = LevelIn(pattern, birth_date_), year = LevelIn(pattern, birth_year_);
   const bool other_date = date == Level::kFair || date == Level::kDifferent;
   const bool other_year = year == Level::kDifferent;
-  if (level(first_names_) == Level::kDifferent && (other_date || other_year) &&
-      (other_date || date == Level::kMissing) && (other_year || year == Level::kMissing)) {
+  const bool nothing_of_the_date_agrees = (other_date || other_year) &&
+                                          (other_date || date == Level::kMissing) &&
+                                          (other_year || year == Level::kMissing);
+  if (LevelIn(pattern, first_names_) == Level::kDifferent && nothing_of_the_date_agrees) {
     return false;
   }
   if ((other_year || (other_date && year == Level::kMissing)) &&
-      BornThenAtTheAddress(filter, it->second)) {
+      AnotherAtItsAddressBornThen(filter, it->second)) {
     return false;
   }
   known_[pattern] += 1;
@@ -131,19 +129,25 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   return true;
 }
 
-bool FuzzyMatcher::BornThenAtTheAddress(std::span<const uint64_t> filter, uint32_t slot) {
+Level FuzzyMatcher::LevelIn(uint32_t pattern, int field) {
+  return field < 0 ? Level::kMissing
+                   : FieldComparator::LevelOf(pattern, static_cast<size_t>(field));
+}
+
+bool FuzzyMatcher::AnotherAtItsAddressBornThen(std::span<const uint64_t> filter, uint32_t slot) {
   const uint64_t tag = TagOf(filter.data(), Salt::kAddress);
   if (tag == 0) return false;
   SortTags();
-  for (const Tagged& t : WithTag(Salt::kAddress, tag)) {
+  const std::span<const Tagged> at_the_address = WithTag(Salt::kAddress, tag);
+  if (at_the_address.size() > kMostPerSaltValue) return false;  // no household: no candidates
+  for (const Tagged& t : at_the_address) {
     if (t.slot == slot) continue;
     const uint32_t pattern = comparator_.Compare(filter.data(), filters_.data() + t.slot * words_);
-    const auto level = [pattern](int field) {
-      return field < 0 ? Level::kMissing
-                       : FieldComparator::LevelOf(pattern, static_cast<size_t>(field));
-    };
-    if (level(sex_) != Level::kDifferent &&
-        (level(birth_date_) == Level::kExact || level(birth_year_) == Level::kExact)) {
+    const Level date = LevelIn(pattern, birth_date_);
+    // A close date holds its year (field_comparison.h).
+    if (LevelIn(pattern, sex_) != Level::kDifferent &&
+        (date == Level::kExact || date == Level::kClose ||
+         LevelIn(pattern, birth_year_) == Level::kExact)) {
       return true;
     }
   }

@@ -49,9 +49,9 @@ class FuzzyMatcher {
   explicit FuzzyMatcher(const BloomSettings& settings);
 
   // A register person's filter (settings.bits / 64 words; one of another size is left out, as in
-  // AddQuery and AddKnownMatch). Call once per person, every person before the first AddQuery:
-  // a person added after a query sorts the salt groups again, and the records queued before it
-  // are not compared with it.
+  // AddQuery and AddKnownMatch). Call once per person, every person before the first AddQuery
+  // or AddKnownMatch: a person added after them sorts the salt groups again, and the records
+  // queued or checked before it are not compared with it.
   void AddPerson(uint32_t person, std::span<const uint64_t> filter);
   // Sizes the store of filters for this many persons up front: growing it by copying would
   // hold it twice (5.3 GB of the example manifest's filters at 18 million persons).
@@ -74,11 +74,12 @@ class FuzzyMatcher {
   //   the year different or missing (a year with two digits transposed is fair), one of them
   //   given. On harsh seed 12 this took 1.5 of 5 wrong links a run away;
   // - its year is not the person's (different, or a date different or fair with no year) and
-  //   another person at its address, not of the other sex, was born then (the same date or
-  //   year): a mother's record that gives her second given name, her daughter's first, and a
-  //   date that does not exist but holds its year, meets the daughter. On harsh seeds 11 to 15
-  //   this took one wrong link each from four of them. A record whose year is fair (a mother
-  //   born 1956 against her son born 1996) is kept: the fuzzy pass found the son as well.
+  //   another person at its address, not of the other sex, was born then (the same date or one
+  //   close to it, or the same year): a mother's record that gives her second given name, her
+  //   daughter's first, and a date that does not exist but holds its year, meets the daughter. On
+  //   harsh seeds 11 to 15 this took one wrong link each from four of them. A record whose year is
+  //   fair (a mother born 1956 against her son born 1996) is kept: the fuzzy pass found the son as
+  //   well.
   // A differing birth year alone is no such sign: a year's digits are often transposed, and on
   // harsh seed 11 a veto on it lost 0.2 points of recall; a first name alone neither: a record
   // may give a later given name, and such a veto cut precision (the vetoed records found wrong
@@ -107,8 +108,11 @@ class FuzzyMatcher {
 
  private:
   // Whether a person at the address of the record `filter`, other than the one at `slot`, was
-  // born when the record says (the same date, or year) and is not of the other sex.
-  bool BornThenAtTheAddress(std::span<const uint64_t> filter, uint32_t slot);
+  // born when the record says (the same date or one close to it, or the same year) and is not of
+  // the other sex.
+  bool AnotherAtItsAddressBornThen(std::span<const uint64_t> filter, uint32_t slot);
+  // `field`'s level in `pattern`; missing for a field not encoded (-1).
+  static Level LevelIn(uint32_t pattern, int field);
   // The model's u among non-matches that share each salt (FellegiSunterModel::EstimateWithin):
   // CountAgainstKnown where the source has kKnownForU known matches and they give the salt
   // kPairsForU pairs, else CountWithin (counted once for every source).

@@ -151,18 +151,16 @@ class LinkageRun {
               eval_.unreachable_pairs.emplace_back(line, it->second);
             }
           }
-          // The pass that links it: the kind whose count goes up.
+          // The pass that links it: the kind whose count goes up (the Linker counts one per
+          // kind of the manifest's).
           std::vector<uint64_t> before = source_stats_.linked_by_kind;
           before.resize(manifest_.match_keys.size());
           const int64_t person =
               linker_.AddSourceRecord(view_.keys(), 1, &source_stats_, view_.filter(), line);
           if (person == Linker::kNotLinked) return;
           const auto kind = static_cast<size_t>(
-              std::mismatch(before.begin(), before.end(), source_stats_.linked_by_kind.begin())
-                  .first -
-              before.begin());
-          Judge(line, static_cast<uint32_t>(person),
-                kind < before.size() ? manifest_.match_keys[kind] : "?", 1.0);
+              std::ranges::mismatch(before, source_stats_.linked_by_kind).in1 - before.begin());
+          Judge(line, static_cast<uint32_t>(person), manifest_.match_keys.at(kind), 1.0);
         });
   }
 
@@ -201,7 +199,7 @@ class LinkageRun {
  private:
   // Counts the link of source `line` to `person`, made by `pass` at `probability`: correct
   // (true), or one of the first 100 wrong ones.
-  bool Judge(size_t line, uint32_t person, const std::string& pass, double probability) {
+  bool Judge(size_t line, uint32_t person, std::string_view pass, double probability) {
     ++eval_.links;
     auto it = true_register_line_.find(line);
     const size_t truth_line = it == true_register_line_.end() ? 0 : it->second;
@@ -211,7 +209,8 @@ class LinkageRun {
       return true;
     }
     if (eval_.wrong_links.size() < 100) {
-      eval_.wrong_links.push_back({line, person_line_[person], truth_line, pass, probability});
+      eval_.wrong_links.push_back(
+          {line, person_line_[person], truth_line, std::string(pass), probability});
     }
     return false;
   }

@@ -25,7 +25,9 @@ int main(int argc, char** argv) {
   bool no_fuzzy = false;
   app.add_flag("--no-fuzzy", no_fuzzy, "Leave out the fuzzy pass: deterministic passes only");
   size_t show_wrong = 0;
-  app.add_option("--show-wrong", show_wrong, "List up to this many wrong links (line numbers)");
+  app.add_option("--show-wrong", show_wrong,
+                 "List up to this many wrong links (line numbers, the pass and the match "
+                 "probability: 1 for a key's link)");
   size_t show_unreachable = 0;
   app.add_option("--show-unreachable", show_unreachable,
                  "List up to this many true pairs that share no key or salt (line numbers)");
