@@ -267,8 +267,9 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   // fixed from the source's linked records and one match per record in EM; 0.990 with the
   // example manifest's fuzzy precision 0.98 (was 0.99): 0.9891 to 0.9900 over five secrets,
   // precision 0.9993 to 0.9996; 0.9891 to 0.9896, precision 0.9986 to 0.9987, with the sex
-  // written wrong or left out too; 0.9889 to 0.9895 with a close date's year left out.
-  EXPECT_GE(recall, 0.988) << out;
+  // written wrong or left out too; 0.9888 to 0.9896 over eighteen secrets with an equal year
+  // beside a close date left out (kept at 0.987: a run's secret moves it by 0.001).
+  EXPECT_GE(recall, 0.987) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
