@@ -18,7 +18,8 @@
 // unless they are close and it is equal, and its m and u are those of such pairs. On harsh seeds 11
 // to 15 the pairs of namesakes living apart with close dates and the same year were 17 of 19 wrong
 // where the model, counting the year, gave them 0.78; without it, the wrong fuzzy links of the five
-// seeds fell from 31 to 19 (means of six runs), with recall the same or higher. A pair's levels
+// seeds fell from 31 to 16–19 (sums of means over four to six runs), with recall the same or
+// higher. A pair's levels
 // together are its pattern, a whole number (field f's level is digit f in base kLevels), which is
 // what the Fellegi-Sunter model (fellegi_sunter.h) weighs. Thread-safe: Compare is const.
 
