@@ -9,14 +9,15 @@
 namespace stapel {
 
 inline BloomSettings DemoFilters() {
-  return BloomSettings{.bits = 2368,
+  return BloomSettings{.bits = 2624,
                        .hashes = 8,
                        .fields = {{"first_names", 1.0},
                                   {"surname", 1.0},
                                   {"birth_date", 1.0},
                                   {"birth_year", 1.0},
                                   {"postcode", 1.0},
-                                  {"house_number", 2.0}}};
+                                  {"house_number", 2.0},
+                                  {"later_given_names", 1.0}}};
 }
 
 }  // namespace stapel

@@ -258,11 +258,17 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
                           std::span<uint64_t> filter) const {
   std::fill(filter.begin(), filter.end(), 0);
   const size_t segment = segment_words_;
-  // The first given name alone (a register lists them all, a source mostly writes one).
+  // The first given name alone (a register lists them all, a source mostly writes one); the
+  // later ones from the same value.
   const auto value_of = [&](int field) -> std::string_view {
     if (field < 0 || static_cast<size_t>(field) >= values.size()) return {};
     const std::string_view value = values[static_cast<size_t>(field)];
-    return field == first_names_ ? value.substr(0, value.find(' ')) : value;
+    if (field == first_names_) return value.substr(0, value.find(' '));
+    if (field == later_given_names_) {
+      const size_t space = value.find(' ');
+      return space == std::string_view::npos ? std::string_view() : value.substr(space + 1);
+    }
+    return value;
   };
   // The record's salt values, each after a letter of its own ("" when it lacks one); each
   // reserved whole first, so that no copy is left behind unwiped.
@@ -318,7 +324,15 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     const std::string_view value = value_of(field);
     if (value.empty() || with.empty()) continue;
     prf(with, field_keys_[static_cast<size_t>(field)], key);
-    bits.Add(value, field_hashes_[static_cast<size_t>(field)], s, key);
+    if (field == later_given_names_) {  // each name padded as a first given name is
+      for (size_t at = 0; at <= value.size();) {
+        const size_t end = std::min(value.find(' ', at), value.size());
+        bits.Add(value.substr(at, end - at), field_hashes_[static_cast<size_t>(field)], s, key);
+        at = end + 1;
+      }
+    } else {
+      bits.Add(value, field_hashes_[static_cast<size_t>(field)], s, key);
+    }
   }
   bits.Flush();
   sodium_memzero(key, sizeof(key));

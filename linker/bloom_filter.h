@@ -46,7 +46,8 @@ namespace stapel {
 
 struct BloomField {
   // first_names, surname, birth_date, birth_year (FollowsFrom the birth date's salt), postcode,
-  // house_number, street, place, sex, initials
+  // house_number, street, place, sex, initials, later_given_names (the given names after the
+  // first, from the first_names value: the name a person goes by is often one of them)
   std::string name;
   double weight = 1;  // hash functions per bigram = round(hashes * weight)
 };
@@ -71,11 +72,13 @@ inline bool IsPartOf(std::string_view name, Salt salt) {
 }
 
 // Whether field `name`'s value follows from the salt's (the birth year from the birth date;
-// the sex, nearly always, from the first given name): it has no segment under the salt, and a
-// pair compared under it counts it neither way (the salt's own fields weigh that agreement once).
+// the sex, nearly always, from the first given name), or adds too little under it to pay for its
+// room (the later given names where the first given name agrees): it has no segment under the
+// salt, and a pair compared under it counts it neither way (the salt's own fields weigh that
+// agreement once).
 inline bool FollowsFrom(std::string_view name, Salt salt) {
   return (salt == Salt::kBirthDate && name == "birth_year") ||
-         (salt == Salt::kNames && name == "sex");
+         (salt == Salt::kNames && (name == "sex" || name == "later_given_names"));
 }
 
 // The salt's name as manifests, reports and errors write it.
@@ -120,8 +123,10 @@ inline bool ChangesInAMove(std::string_view name) {
 }
 
 // The given names and the surname: one key, one class of field (a name may be written in
-// either column).
-inline bool IsNameField(std::string_view name) { return name == "first_names" || name == "surname"; }
+// either column, and the name a person goes by may be a later given name).
+inline bool IsNameField(std::string_view name) {
+  return name == "first_names" || name == "surname" || name == "later_given_names";
+}
 
 // The tag of `salt` in `filter`: 0 when the record lacks it.
 inline uint64_t TagOf(const uint64_t* filter, Salt salt) { return filter[static_cast<size_t>(salt)]; }
@@ -170,6 +175,7 @@ class BloomEncoder {
         postcode_(settings_.FieldIndex("postcode")),
         house_number_(settings_.FieldIndex("house_number")),
         first_names_(settings_.FieldIndex("first_names")),
+        later_given_names_(settings_.FieldIndex("later_given_names")),
         surname_(settings_.FieldIndex("surname")),
         names_salted_(settings_.HasSalt(Salt::kNames)) {}
   BloomSettings settings_;
@@ -179,7 +185,7 @@ class BloomEncoder {
   std::vector<SecretBytes> field_keys_;  // per field
   std::vector<SecretBytes> tag_keys_;    // per salt
   int birth_date_, postcode_, house_number_;  // their fields, -1 when not encoded
-  int first_names_, surname_;
+  int first_names_, later_given_names_, surname_;
   bool names_salted_;
 };
 

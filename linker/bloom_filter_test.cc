@@ -250,6 +250,46 @@ TEST(BloomFilterTest, TheNameFieldsShareAKeyPerSalt) {
   EXPECT_NE(Segment(s, as_postcode, 2), Segment(s, as_surname, 1));
 }
 
+TEST(BloomFilterTest, ALaterGivenNameMeetsTheFirstGivenNameOfTheOther) {
+  // The name a person goes by is often a later given name: "Levi" for a registered "Jan Levi".
+  BloomSettings s = Settings();
+  s.bits = 1344;  // three tags, nine segments of two words
+  s.fields.push_back({"house_number", 1});
+  s.fields.push_back({"later_given_names", 1});
+  constexpr int kFirst = 0, kLater = 5;
+  EXPECT_EQ(s.Segments().size(), 9u);
+  EXPECT_EQ(s.SegmentIndex(kLater, Salt::kNames), -1);
+  const FieldComparator c(s);
+  auto e = *BloomEncoder::Create(SecretBytes::Random(32), "p", s);
+  // The encoder takes the later names from the given names, as the agent passes them.
+  const auto person = [&](std::string names, std::string date) {
+    return Encode(*e, {names, "jansen", date, "5401AB", "3", names});
+  };
+  const auto registered = person("jan levi noah", "1980-02-12");
+  const auto levi = person("levi", "1980-02-12");
+  // Each later name is padded as a first given name is, under the same key: its bits are there.
+  const auto first = Segment(s, levi, s.SegmentIndex(kFirst, Salt::kBirthDate));
+  const auto later = Segment(s, registered, s.SegmentIndex(kLater, Salt::kBirthDate));
+  for (size_t w = 0; w < first.size(); ++w) EXPECT_EQ(first[w] & later[w], first[w]);
+  EXPECT_EQ(PopCount(Segment(s, levi, s.SegmentIndex(kLater, Salt::kBirthDate))), 0u);
+  const auto level = [&](const auto& a, const auto& b, size_t field) {
+    return FieldComparator::LevelOf(c.Compare(a.data(), b.data()), field);
+  };
+  EXPECT_EQ(level(levi, registered, kFirst), Level::kLaterName);
+  EXPECT_EQ(level(registered, levi, kFirst), Level::kLaterName);
+  EXPECT_EQ(level(levi, registered, kLater), Level::kMissing);  // one has none
+  // At the address, without a date: the address's segments.
+  const auto undated = person("levi", "");
+  EXPECT_EQ(FieldComparator::SharedSalt(undated.data(), registered.data()), Salt::kAddress);
+  EXPECT_EQ(level(undated, registered, kFirst), Level::kLaterName);
+  // Neither a name that is not among them, nor the start of one, nor a later name of both.
+  for (const char* other : {"noa", "lev", "piet levi", "bram"}) {
+    SCOPED_TRACE(other);
+    EXPECT_EQ(level(person(other, "1980-02-12"), registered, kFirst), Level::kDifferent);
+  }
+  EXPECT_EQ(level(person("piet levi noah", "1980-02-12"), registered, kLater), Level::kExact);
+}
+
 TEST(BloomFilterTest, SettingsOutOfRangeAreRefused) {
   SecretBytes secret = SecretBytes::Random(32);
   BloomSettings s = Settings();

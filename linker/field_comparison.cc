@@ -31,6 +31,7 @@ FieldComparator::FieldComparator(const BloomSettings& settings)
     : fields_(settings.fields.size()),
       segment_(settings.SegmentWords()),
       first_names_(settings.FieldIndex("first_names")),
+      later_given_names_(settings.FieldIndex("later_given_names")),
       surname_(settings.FieldIndex("surname")),
       segments_(fields_),
       part_of_(fields_) {
@@ -81,11 +82,18 @@ std::optional<Salt> FieldComparator::SharedSalt(const uint64_t* a, const uint64_
   // A name in the other record's other name column.
   const int other = field == first_names_ ? surname_ : field == surname_ ? first_names_ : -1;
   const int swapped = SegmentOf(other, salt);
-  if (swapped < 0) return level;
-  const uint64_t* fo = b + kSalts + static_cast<size_t>(swapped) * n;
-  const uint32_t ones_o = Ones(fo, n);
-  return ones_o > 0 && 2.0 * Both(fa, fo, n) / (ones_a + ones_o) >= kCloseDice ? Level::kSwapped
-                                                                               : level;
+  if (swapped >= 0) {
+    const uint64_t* fo = b + kSalts + static_cast<size_t>(swapped) * n;
+    const uint32_t ones_o = Ones(fo, n);
+    if (ones_o > 0 && 2.0 * Both(fa, fo, n) / (ones_a + ones_o) >= kCloseDice) {
+      return Level::kSwapped;
+    }
+  }
+  // The first given name among the other's later ones, either way.
+  const int later = field == first_names_ ? SegmentOf(later_given_names_, salt) : -1;
+  if (later < 0) return level;
+  const size_t at = kSalts + static_cast<size_t>(later) * n;
+  return Both(fa, b + at, n) == ones_a || Both(fb, a + at, n) == ones_b ? Level::kLaterName : level;
 }
 
 // Compiled twice, with and without the POPCNT instruction; the loader picks the one the

@@ -4,7 +4,8 @@
 // Comparison levels of two records' field-level Bloom filters (bloom_filter.h), as Splink's
 // comparisons have them: per field, the Dice similarity of its segments falls into a level —
 // exact, close, fair, different — or the field is missing from either record; a given or
-// family name that matches the other record's other name column is "swapped". The filters are
+// family name that matches the other record's other name column is "swapped", and a first given
+// name found among the other's later given names is "later name". The filters are
 // salted (bloom_filter.h): a pair is compared under a salt it shares (equal tags), the birth
 // date first, then the address, then the names; the fields of that salt are exact, the
 // others compared in their segments under it. A pair that shares no salt has every field missing:
@@ -33,12 +34,15 @@
 
 namespace stapel {
 
-enum class Level : uint8_t { kMissing, kExact, kClose, kFair, kSwapped, kDifferent };
-constexpr uint32_t kLevels = 6;
+// kLaterName: the first given name of one record is a later given name of the other's (the
+// name a person goes by: "Levi" for a registered "Jan Levi"), every bit of its segment set in
+// the other's later_given_names segment. Only first_names has it.
+enum class Level : uint8_t { kMissing, kExact, kClose, kFair, kSwapped, kDifferent, kLaterName };
+constexpr uint32_t kLevels = 7;
 // Dice similarity of a field's segments at or above which it is exact, close or fair.
 constexpr double kExactDice = 0.999, kCloseDice = 0.8, kFairDice = 0.6;
 // Fields a pattern holds at most: kLevels ^ kMaxFields fits 32 bits.
-constexpr size_t kMaxFields = 12;
+constexpr size_t kMaxFields = 11;
 
 class FieldComparator {
  public:
@@ -65,7 +69,7 @@ class FieldComparator {
 
   size_t fields_;
   size_t segment_;  // words per segment
-  int first_names_, surname_;  // -1 when not encoded
+  int first_names_, later_given_names_, surname_;  // -1 when not encoded
   // The place values (kLevels to the field's index) of the birth year's and the birth date's
   // digits in a pattern; 0 without both fields.
   uint32_t year_scale_ = 0, date_scale_ = 0;

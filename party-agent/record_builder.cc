@@ -139,16 +139,18 @@ absl::StatusOr<std::unique_ptr<RecordBuilder>> RecordBuilder::Create(const Agent
   if (b->bloom_ != nullptr) {
     for (const BloomField& f : b->bloom_settings_.fields) {
       const std::string& n = f.name;
-      b->bloom_values_.push_back(n == kFieldFirstNames    ? &Fields::first
-                                 : n == kFieldBirthDate   ? &Fields::birth
-                                 : n == "birth_year"      ? &Fields::birth_year
-                                 : n == kFieldPostcode    ? &Fields::postcode
-                                 : n == kFieldHouseNumber ? &Fields::house
-                                 : n == kFieldStreet      ? &Fields::street
-                                 : n == kFieldPlace       ? &Fields::place
-                                 : n == kFieldSex         ? &Fields::sex
-                                 : n == kFieldInitials    ? &Fields::initials
-                                                          : nullptr);  // the surname
+      // The given names for the later ones too: the encoder takes them apart.
+      b->bloom_values_.push_back(n == kFieldFirstNames      ? &Fields::first
+                                 : n == "later_given_names" ? &Fields::first
+                                 : n == kFieldBirthDate     ? &Fields::birth
+                                 : n == "birth_year"        ? &Fields::birth_year
+                                 : n == kFieldPostcode      ? &Fields::postcode
+                                 : n == kFieldHouseNumber   ? &Fields::house
+                                 : n == kFieldStreet        ? &Fields::street
+                                 : n == kFieldPlace         ? &Fields::place
+                                 : n == kFieldSex           ? &Fields::sex
+                                 : n == kFieldInitials      ? &Fields::initials
+                                                            : nullptr);  // the surname
     }
   }
   for (const auto& [attribute, header_name] : config.attributes) {

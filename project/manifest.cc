@@ -11,6 +11,7 @@
 #include "keys/key_file.h"
 #include "keys/sealed_secret.h"
 #include "keys/signing.h"
+#include "linker/field_comparison.h"
 #include "linker/match_key.h"
 #include "project/indicator_expression.h"
 #include "project/toml_file.h"
@@ -239,8 +240,9 @@ absl::Status ReadFuzzyWeights(const Reader& r, const toml::table& fuzzy, BloomSe
   }
   for (const auto& [name, weight] : *weights) {  // toml++ keeps keys in name order
     static constexpr std::string_view kFuzzyFields[] = {
-        "birth_date", "birth_year", "first_names", "house_number", "initials",
+        "birth_date", "birth_year", "first_names", "house_number", "initials", "later_given_names",
         "place",      "postcode",   "sex",         "street",       "surname"};
+    static_assert(std::size(kFuzzyFields) <= kMaxFields, "a pattern holds every field");
     if (std::find(std::begin(kFuzzyFields), std::end(kFuzzyFields), name.str()) ==
         std::end(kFuzzyFields)) {
       return r.Error("fuzzy.weights", fmt::format("'{}' is not a field (use {})", name.str(),
