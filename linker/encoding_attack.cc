@@ -90,7 +90,7 @@ std::vector<double> Cumulative(std::span<const ListedName> list) {
 
 ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
                               std::span<const ListedName> family, uint64_t seed) {
-  std::mt19937_64 rng(seed);
+  std::mt19937_64 rng(seed), later_rng(seed + 1);  // the later names apart: the rest as before
   const std::vector<double> g = Cumulative(given), f = Cumulative(family);
   ListedResidents out;
   while (out.values.size() < n) {
@@ -100,26 +100,29 @@ ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
                                              static_cast<char>('A' + rng() % 26));
     const std::string house = fmt::format("{}", 1 + rng() % 200);
     for (size_t m = 1 + rng() % 4; m > 0 && out.values.size() < n; --m) {
-      const std::string first = given[Draw(rng, g)].name;
+      const std::string first = given[Draw(rng, g)].name, later = given[Draw(later_rng, g)].name;
       out.first_names.push_back(first);
+      out.later_names.push_back(later);
       out.surnames.push_back(surname);
       const std::string date =
           fmt::format("{}-{:02}-{:02}", 1940 + rng() % 65, 1 + rng() % 12, 1 + rng() % 28);
-      out.values.push_back({first, surname, date, postcode, house, date.substr(0, 4)});
+      const std::string names = first + " " + later;
+      out.values.push_back({names, surname, date, postcode, house, date.substr(0, 4), names});
     }
   }
   return out;
 }
 
 BloomSettings AttackedSettings() {
-  return {.bits = 1728,  // three tags, then 128 bits for each of the twelve segments
+  return {.bits = 1984,  // three tags, then 128 bits for each of the fourteen segments
           .hashes = 8,
           .fields = {{"first_names", 1},
                      {"surname", 1},
                      {"birth_date", 1},
                      {"postcode", 1},
                      {"house_number", 2},
-                     {"birth_year", 1}}};
+                     {"birth_year", 1},
+                     {"later_given_names", 1}}};
 }
 
 HubView EncodeField(const BloomEncoder& encoder, const BloomSettings& settings,

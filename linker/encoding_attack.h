@@ -34,13 +34,13 @@ struct ListedName {
 // names 3.4%), most frequent first. The same seed gives the same list.
 std::vector<ListedName> PowerLawNames(size_t count, double exponent, uint64_t seed);
 
-// Residents whose names follow the lists, as the fields of bloom_filter.h's example settings:
-// given names, surname, birth date (over 65 years), postcode, house number and birth year, in
-// households of one to four at one address who share the surname. The same seed gives the same
-// residents.
+// Residents whose names follow the lists, as the fields of AttackedSettings: given names (a
+// first and a later one), surname, birth date (over 65 years), postcode, house number, birth
+// year and the given names again (the later one's field), in households of one to four at one
+// address who share the surname. The same seed gives the same residents.
 struct ListedResidents {
-  std::vector<std::string> first_names, surnames;
-  std::vector<std::vector<std::string>> values;  // per resident: the six fields
+  std::vector<std::string> first_names, later_names, surnames;
+  std::vector<std::vector<std::string>> values;  // per resident: the seven fields
 };
 ListedResidents DrawResidents(size_t n, std::span<const ListedName> given,
                               std::span<const ListedName> family, uint64_t seed);

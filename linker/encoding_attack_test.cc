@@ -15,6 +15,7 @@ namespace {
 
 class EncodingAttackTest : public testing::Test {
  protected:
+  static constexpr int kLater = 6;  // later_given_names, in AttackedSettings
   // The shares of records whose name the attacks re-identify beyond guessing the commonest
   // name: the 300 largest groups aligned with the list; the groups within each salt value.
   std::pair<double, double> Attack(const HubView& encoded, const std::vector<ListedName>& list,
@@ -47,19 +48,27 @@ TEST_F(EncodingAttackTest, UnsaltedNameFiltersGiveUpTheirNames) {
       Attack(EncodeField(*encoder_, settings_, unsalted, 1, Salt::kBirthDate), family_, residents_.surnames);
   const auto [given, given_within] = Attack(EncodeField(*encoder_, settings_, unsalted, 0, Salt::kBirthDate),
                                             given_, residents_.first_names);
-  fmt::print("unsalted: surnames {:.4f}, given names {:.4f}\n", surnames, given);
+  const auto [later, later_within] =
+      Attack(EncodeField(*encoder_, settings_, unsalted, kLater, Salt::kBirthDate), given_,
+             residents_.later_names);
+  fmt::print("unsalted: surnames {:.4f}, given names {:.4f}, later given names {:.4f}\n", surnames,
+             given, later);
   // The attack works: the test of the salted filters below means something.
   EXPECT_GT(surnames, 0.02);
   EXPECT_GT(given, 0.1);
+  EXPECT_GT(later, 0.1);
 }
 
 TEST_F(EncodingAttackTest, SaltedNameFiltersGiveUpLessThanOnePercent) {
   for (Salt salt : kAllSalts) {
-    for (int field : {0, 1}) {
+    for (int field : {0, 1, kLater}) {
       if (settings_.SegmentIndex(field, salt) < 0) continue;  // the names salt has no name segment
-      const auto& truth = field == 0 ? residents_.first_names : residents_.surnames;
-      const auto [aligned, within] = Attack(EncodeField(*encoder_, settings_, residents_.values, field, salt),
-                                            field == 0 ? given_ : family_, truth);
+      const auto& truth = field == 0   ? residents_.first_names
+                          : field == 1 ? residents_.surnames
+                                       : residents_.later_names;
+      const auto [aligned, within] =
+          Attack(EncodeField(*encoder_, settings_, residents_.values, field, salt),
+                 field == 1 ? family_ : given_, truth);
       fmt::print("salted by {}: field {}: {:.4f} aligned, {:.4f} within a salt value\n",
                  SaltName(salt), field, aligned, within);
       EXPECT_LT(aligned, 0.01) << "field " << field;
