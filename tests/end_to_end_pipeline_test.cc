@@ -268,8 +268,10 @@ TEST(LinkageQualityTest, TheHarshPresetKeepsPrecisionAndItsPairsShareAKeyOrASalt
   // example manifest's fuzzy precision 0.98 (was 0.99): 0.9891 to 0.9900 over five secrets,
   // precision 0.9993 to 0.9996; 0.9891 to 0.9896, precision 0.9986 to 0.9987, with the sex
   // written wrong or left out too; 0.9888 to 0.9896 over eighteen secrets with an equal year
-  // beside a close date left out (kept at 0.987: a run's secret moves it by 0.001).
-  EXPECT_GE(recall, 0.987) << out;
+  // beside a close date left out; 0.9903 to 0.9909 over ten secrets with a first given name
+  // found among the later ones as its own level (later_given_names; kept at 0.988: a run's
+  // secret moves it by 0.001).
+  EXPECT_GE(recall, 0.988) << out;
   // The model's own estimate of precision, made without the truth, is near the truth.
   const size_t e = out.find("without the truth: precision ");
   ASSERT_NE(e, std::string::npos) << out;
