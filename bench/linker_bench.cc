@@ -136,7 +136,7 @@ std::vector<uint64_t> RandomFilters(size_t n, size_t words) {
   return f;
 }
 
-// The example manifest's filters: 2,368 bits.
+// The example manifest's filters: 2,624 bits.
 constexpr size_t kFilterWords = 41;
 
 // The fuzzy pass's kernel: a record's field-level filters against 4,096 persons' who share its

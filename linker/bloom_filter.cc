@@ -325,9 +325,11 @@ void BloomEncoder::Encode(std::span<const std::string_view> values,
     if (value.empty() || with.empty()) continue;
     prf(with, field_keys_[static_cast<size_t>(field)], key);
     if (field == later_given_names_) {  // each name padded as a first given name is
-      for (size_t at = 0; at <= value.size();) {
+      for (size_t at = 0; at < value.size();) {
         const size_t end = std::min(value.find(' ', at), value.size());
-        bits.Add(value.substr(at, end - at), field_hashes_[static_cast<size_t>(field)], s, key);
+        if (end > at) {
+          bits.Add(value.substr(at, end - at), field_hashes_[static_cast<size_t>(field)], s, key);
+        }
         at = end + 1;
       }
     } else {

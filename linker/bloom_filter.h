@@ -27,8 +27,9 @@
 // the same in two records only when the field and the salt are, and a bit position means a
 // bigram only among records with one salt value: a day of birth, an address, or a name pair
 // (field_comparison.h compares a pair's fields under a salt they share, and nothing when they
-// share none). The two name fields share one key per salt, so that given and family names written
-// in each other's column still compare. The names' tag itself tells the hub which records share a
+// share none). The name fields share one key per salt, so that given and family names written
+// in each other's column still compare, and a first given name is found among another record's
+// later ones. The names' tag itself tells the hub which records share a
 // first given name and surname; aligning its groups with a public list of name pairs labels the
 // commonest (encoding_attack_test's frequency attack measures how many).
 
@@ -72,10 +73,10 @@ inline bool IsPartOf(std::string_view name, Salt salt) {
 }
 
 // Whether field `name`'s value follows from the salt's (the birth year from the birth date;
-// the sex, nearly always, from the first given name), or adds too little under it to pay for its
-// room (the later given names where the first given name agrees): it has no segment under the
-// salt, and a pair compared under it counts it neither way (the salt's own fields weigh that
-// agreement once).
+// the sex, nearly always, from the first given name), or is left out under it by choice to save
+// room (the later given names under the names salt: its pairs' first given names agree already;
+// that they would tell namesakes apart is not measured): it has no segment under the salt, and a
+// pair compared under it counts it neither way (the salt's own fields weigh that agreement once).
 inline bool FollowsFrom(std::string_view name, Salt salt) {
   return (salt == Salt::kBirthDate && name == "birth_year") ||
          (salt == Salt::kNames && (name == "sex" || name == "later_given_names"));

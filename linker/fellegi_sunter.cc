@@ -31,7 +31,7 @@ bool Contains(const std::vector<size_t>& fields, size_t f) {
 FellegiSunterModel::FellegiSunterModel(size_t fields, std::vector<size_t> together)
     : fields_(fields), together_(std::move(together)) {
   // Before any data: a match is mostly exact.
-  m_.shares.assign(fields, {1, 0.70, 0.15, 0.07, 0.03, 0.05});
+  m_.shares.assign(fields, {1, 0.70, 0.15, 0.07, 0.03, 0.03, 0.02});  // in Level's order
   m_.moved = together_.empty() ? 0 : 0.05;
 }
 

@@ -104,7 +104,8 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   const bool nothing_of_the_date_agrees = (other_date || other_year) &&
                                           (other_date || date == Level::kMissing) &&
                                           (other_year || year == Level::kMissing);
-  if (LevelIn(pattern, first_names_) == Level::kDifferent && nothing_of_the_date_agrees) {
+  const Level first = LevelIn(pattern, first_names_);
+  if ((first == Level::kDifferent || first == Level::kLaterName) && nothing_of_the_date_agrees) {
     return false;
   }
   if ((other_year || (other_date && year == Level::kMissing)) &&

@@ -275,6 +275,36 @@ TEST(LinkerTest, AKeyLinksNoRecordThatAgreesOnNeitherFirstNameNorBirthDate) {
   EXPECT_EQ(add({"soren", "schroder", "", "1234AB", "5", "M", ""}, 5), 0);
 }
 
+TEST(LinkerTest, AFathersNameAmongHisSonsLaterOnesDoesNotLinkTheFathersRecordToTheSon) {
+  // Sem Soren Schroeder carries his father's name as a later given name: the father's record
+  // meets its name there (a later name), which is no more agreement for the key than a
+  // different name.
+  BloomSettings settings = WithYear();
+  settings.fields.push_back({"later_given_names", 1});
+  const auto encode = FixedSecretFilters(settings);
+  Linker linker(2);
+  linker.EnableFuzzy(settings);
+  LinkStats reg, src;
+  const MatchKey sem = Key(1), household_s = Key(11);
+  const KeyRef son[] = {{0, &sem}, {1, &household_s}};
+  ASSERT_EQ(linker.AddRegisterRecord(son, 0, 0, &reg,
+                                     encode({"sem soren", "schroder", "2022-08-05", "1234AB", "5",
+                                             "M", "2022", "sem soren"})),
+            0);
+  const KeyRef by_household[] = {{1, &household_s}};
+  EXPECT_EQ(
+      linker.AddSourceRecord(
+          by_household, 0, &src,
+          encode({"soren", "schroder", "1957-06-14", "1234AB", "5", "M", "1957", "soren"}), 1),
+      Linker::kNotLinked);
+  // The son's own record, by the name he goes by and his birth date, links.
+  EXPECT_EQ(
+      linker.AddSourceRecord(
+          by_household, 0, &src,
+          encode({"soren", "schroder", "2022-08-05", "1234AB", "5", "M", "2022", "soren"}), 2),
+      0);
+}
+
 TEST(LinkerTest, AKeyLinksNoRecordBornWhenAnotherAtItsAddressWasAndItsPersonWasNot) {
   // Ines Elif ter Rooen's record gives her second given name and a date that does not exist
   // (its year holds): the key of initial, surname and address finds her daughter Elif Emma.

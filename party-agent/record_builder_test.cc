@@ -339,7 +339,7 @@ TEST_F(RecordBuilderTest, AllGivenNamesAndTheFirstAloneShareTheNamesSaltAsTheAge
   EXPECT_FALSE(b->Build(Row({"Jan", "Berg", "", "", "", "nee"}), &r).ok());
 }
 
-TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
+TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexInitialsAndLaterGivenNames) {
   auto b = FuzzyBuilder({.bits = 2048,
                          .hashes = 8,
                          .fields = {{"first_names", 1},
@@ -347,7 +347,8 @@ TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
                                     {"birth_date", 1},
                                     {"street", 1},
                                     {"sex", 1},
-                                    {"initials", 1}}},
+                                    {"initials", 1},
+                                    {"later_given_names", 1}}},
                         {"voornaam", "achternaam", "geboren", "postcode", "huisnummer", "straat",
                          "geslacht", "achterstand"},
                         {{"street", "straat"}, {"sex", "geslacht"}});
@@ -357,11 +358,12 @@ TEST_F(RecordBuilderTest, AFuzzyPartyCanAddStreetSexAndInitials) {
                           "M", "nee"}),
                      &r),
             kComplete);
-  // The filter holds the normalized values, the initials taken from the given names.
+  // The filter holds the normalized values, the initials taken from the given names, and the
+  // given names for the later ones (the encoder takes "hendrik" from them).
   std::vector<uint64_t> expected(bloom_->words());
-  bloom_->Encode(
-      std::vector<std::string>{"jan hendrik", "dijk", "1980-02-12", "sintjanstraat", "m", "jh"},
-      expected);
+  bloom_->Encode(std::vector<std::string>{"jan hendrik", "dijk", "1980-02-12", "sintjanstraat", "m",
+                                          "jh", "jan hendrik"},
+                 expected);
   EXPECT_EQ(r.bloom(), std::string(reinterpret_cast<const char*>(expected.data()),
                                    expected.size() * sizeof(uint64_t)));
   // A sex the agent cannot read is left out of the filter; the row is sent, incomplete.

@@ -304,6 +304,20 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
     return r.Error("fuzzy.weights", "first_names and surname must have the same weight (names "
                                     "written in each other's column are compared)");
   }
+  // A first given name is found among the later ones by its bits: the same key, the same count.
+  if (const int later = b.FieldIndex("later_given_names"); later >= 0) {
+    if (first < 0) {
+      return r.Error("fuzzy.weights",
+                     "later_given_names are compared with first_names: add "
+                     "first_names too");
+    }
+    if (b.fields[static_cast<size_t>(later)].weight !=
+        b.fields[static_cast<size_t>(first)].weight) {
+      return r.Error("fuzzy.weights",
+                     "later_given_names and first_names must have the same weight "
+                     "(a first given name is looked for among the later ones)");
+    }
+  }
   m->fuzzy = b;
   return absl::OkStatus();
 }

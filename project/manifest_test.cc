@@ -155,7 +155,11 @@ TEST(ManifestTest, TheFuzzyPassTakesAPrecisionTargetAndEnoughBitsForEveryField) 
             "the same weight"},
            {"[fuzzy.weights]\nsurname = 1.0\nbirth_year = 1.0\npostcode = 1.0\n"
             "house_number = 1.0\n",
-            "add birth_date too"}}) {
+            "add birth_date too"},
+           {"bits = 1024\n" + weights + "later_given_names = 0.5\n", "the same weight"},
+           {"bits = 1024\n[fuzzy.weights]\nsurname = 1.0\nbirth_date = 1.0\n"
+            "later_given_names = 1.0\n",
+            "add first_names too"}}) {
     auto bad = with(lines);
     ASSERT_FALSE(bad.ok()) << lines;
     EXPECT_NE(bad.status().message().find(error), std::string::npos) << bad.status();
