@@ -56,6 +56,10 @@ class FieldComparator {
 
   size_t fields() const { return fields_; }
   static Level LevelOf(uint32_t pattern, size_t field);
+  // The same for a field index kept as -1 when the field is not encoded: missing then.
+  static Level LevelOf(uint32_t pattern, int field) {
+    return field < 0 ? Level::kMissing : LevelOf(pattern, static_cast<size_t>(field));
+  }
   // The pattern with every field at `levels[f]`.
   static uint32_t PatternOf(std::span<const Level> levels);
 

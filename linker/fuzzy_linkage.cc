@@ -97,14 +97,15 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   if (it == slot_of_.end() || filter.size() != words_) return true;  // the person has no filter
   const uint32_t pattern =
       comparator_.Compare(filter.data(), filters_.data() + it->second * words_);
-  if (LevelIn(pattern, sex_) == Level::kDifferent) return false;
-  const Level date = LevelIn(pattern, birth_date_), year = LevelIn(pattern, birth_year_);
+  if (FieldComparator::LevelOf(pattern, sex_) == Level::kDifferent) return false;
+  const Level date = FieldComparator::LevelOf(pattern, birth_date_),
+              year = FieldComparator::LevelOf(pattern, birth_year_);
   const bool other_date = date == Level::kFair || date == Level::kDifferent;
   const bool other_year = year == Level::kDifferent;
   const bool nothing_of_the_date_agrees = (other_date || other_year) &&
                                           (other_date || date == Level::kMissing) &&
                                           (other_year || year == Level::kMissing);
-  const Level first = LevelIn(pattern, first_names_);
+  const Level first = FieldComparator::LevelOf(pattern, first_names_);
   if ((first == Level::kDifferent || first == Level::kLaterName) && nothing_of_the_date_agrees) {
     return false;
   }
@@ -130,11 +131,6 @@ bool FuzzyMatcher::AddKnownMatch(uint32_t person, std::span<const uint64_t> filt
   return true;
 }
 
-Level FuzzyMatcher::LevelIn(uint32_t pattern, int field) {
-  return field < 0 ? Level::kMissing
-                   : FieldComparator::LevelOf(pattern, static_cast<size_t>(field));
-}
-
 bool FuzzyMatcher::AnotherAtItsAddressBornThen(std::span<const uint64_t> filter, uint32_t slot) {
   const uint64_t tag = TagOf(filter.data(), Salt::kAddress);
   if (tag == 0) return false;
@@ -144,11 +140,11 @@ bool FuzzyMatcher::AnotherAtItsAddressBornThen(std::span<const uint64_t> filter,
   for (const Tagged& t : at_the_address) {
     if (t.slot == slot) continue;
     const uint32_t pattern = comparator_.Compare(filter.data(), filters_.data() + t.slot * words_);
-    const Level date = LevelIn(pattern, birth_date_);
+    const Level date = FieldComparator::LevelOf(pattern, birth_date_);
     // A close date holds its year (field_comparison.h).
-    if (LevelIn(pattern, sex_) != Level::kDifferent &&
+    if (FieldComparator::LevelOf(pattern, sex_) != Level::kDifferent &&
         (date == Level::kExact || date == Level::kClose ||
-         LevelIn(pattern, birth_year_) == Level::kExact)) {
+         FieldComparator::LevelOf(pattern, birth_year_) == Level::kExact)) {
       return true;
     }
   }

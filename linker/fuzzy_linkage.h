@@ -112,8 +112,6 @@ class FuzzyMatcher {
   // born when the record says (the same date or one close to it, or the same year) and is not of
   // the other sex.
   bool AnotherAtItsAddressBornThen(std::span<const uint64_t> filter, uint32_t slot);
-  // `field`'s level in `pattern`; missing for a field not encoded (-1).
-  static Level LevelIn(uint32_t pattern, int field);
   // The model's u among non-matches that share each salt (FellegiSunterModel::EstimateWithin):
   // CountAgainstKnown where the source has kKnownForU known matches and they give the salt
   // kPairsForU pairs, else CountWithin (counted once for every source).

@@ -297,26 +297,23 @@ absl::Status ReadFuzzy(const Reader& r, const Node& top, Manifest* m) {
                    "birth_year is the birth date's year, read from it: add "
                    "birth_date too");
   }
-  // The name fields share a key so that swapped names compare; so must their hash counts.
-  const int first = b.FieldIndex("first_names"), surname = b.FieldIndex("surname");
-  if (first >= 0 && surname >= 0 &&
-      b.fields[static_cast<size_t>(first)].weight != b.fields[static_cast<size_t>(surname)].weight) {
-    return r.Error("fuzzy.weights", "first_names and surname must have the same weight (names "
-                                    "written in each other's column are compared)");
+  // The name fields share a key, so that a name is found in another name field by its bits
+  // (written in the other column, or among the later given names); so must their hash counts.
+  const BloomField* name = nullptr;
+  for (const BloomField& f : b.fields) {
+    if (!IsNameField(f.name)) continue;
+    if (name != nullptr && f.weight != name->weight) {
+      return r.Error("fuzzy.weights",
+                     fmt::format("{} and {} must have the same weight (the name fields are "
+                                 "compared with each other: names written in each other's "
+                                 "column, a first given name among the later ones)",
+                                 name->name, f.name));
+    }
+    name = &f;
   }
-  // A first given name is found among the later ones by its bits: the same key, the same count.
-  if (const int later = b.FieldIndex("later_given_names"); later >= 0) {
-    if (first < 0) {
-      return r.Error("fuzzy.weights",
-                     "later_given_names are compared with first_names: add "
-                     "first_names too");
-    }
-    if (b.fields[static_cast<size_t>(later)].weight !=
-        b.fields[static_cast<size_t>(first)].weight) {
-      return r.Error("fuzzy.weights",
-                     "later_given_names and first_names must have the same weight "
-                     "(a first given name is looked for among the later ones)");
-    }
+  if (b.FieldIndex("later_given_names") >= 0 && b.FieldIndex("first_names") < 0) {
+    return r.Error("fuzzy.weights",
+                   "later_given_names are compared with first_names: add first_names too");
   }
   m->fuzzy = b;
   return absl::OkStatus();
