@@ -10,7 +10,7 @@
 namespace stapel {
 
 absl::StatusOr<Releaser::CellKeyHistory> Releaser::EarlierCellKeyReleases(
-    const Linked& linked, const std::string& period) {
+    const LinkedStates::State& linked, const std::string& period) {
   CellKeyHistory out;
   std::set<std::string> compared;  // data versions
   const nlohmann::json now = RulesToJson(manifest_->disclosure);
@@ -76,7 +76,7 @@ absl::StatusOr<Releaser::CellKeyHistory> Releaser::EarlierCellKeyReleases(
   return out;
 }
 
-absl::StatusOr<Releaser::CellKeyTableOf> Releaser::CellKeyTable(const Linked& linked,
+absl::StatusOr<Releaser::CellKeyTableOf> Releaser::CellKeyTable(const LinkedStates::State& linked,
                                                                 const TableSpec& spec,
                                                                 const std::string& period) {
   const DisclosureRules& rules = manifest_->disclosure;

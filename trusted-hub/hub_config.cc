@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "project/toml_file.h"
 
 namespace stapel {
@@ -41,6 +43,14 @@ absl::StatusOr<HubConfig> HubConfig::Load(const std::filesystem::path& path) {
   if (c.call_seconds < 1 || c.call_seconds > 86400) {
     return absl::InvalidArgumentError(
         fmt::format("{}: [limits] call_seconds must be from 1 to 86400", file));
+  }
+  c.link_wait_seconds = static_cast<int>(root["limits"]["link_wait_seconds"].value_or(
+      int64_t{std::min(c.link_wait_seconds, c.call_seconds)}));
+  if (c.link_wait_seconds < 0 || c.link_wait_seconds > c.call_seconds) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: [limits] link_wait_seconds must be from 0 to call_seconds ({}): a request may not "
+        "wait longer than its call lasts",
+        file, c.call_seconds));
   }
   auto tls = ReadTlsSection(root, path);
   if (!tls.ok()) return tls.status();

@@ -18,6 +18,7 @@
 //   listen = "127.0.0.1:9464"
 //   [limits]                         # optional
 //   call_seconds = 120               # the deadline every gRPC call gets (see call_seconds below)
+//   link_wait_seconds = 30           # how long a table request waits for a new state's link
 //
 // Paths are relative to the config file's folder.
 
@@ -45,6 +46,10 @@ struct HubConfig {
   // call) and gives the calls in progress on it as long again to finish: no call, not even
   // one a client opened and never fed, holds the hub for more than twice this.
   int call_seconds = 120;
+  // A table request that comes while a newer data state of its period is being linked waits
+  // up to this long for it, then counts the state before (its reply says so): a national
+  // relink takes minutes. 0 to call_seconds (30, or call_seconds when that is less).
+  int link_wait_seconds = 30;
 
   static absl::StatusOr<HubConfig> Load(const std::filesystem::path& path);
 };

@@ -216,9 +216,9 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   if (!ingest.ok()) return ingest.status();
   ingest_ = *std::move(ingest);
   if (absl::Status s = StartMetrics(options); !s.ok()) return s;
-  releaser_ = std::make_unique<Releaser>(&manifest_, submissions_.get(), log_.get(),
-                                         key_relay_.get(), *std::move(geography),
-                                         record_keys_.get(), metrics_.get());
+  releaser_ = std::make_unique<Releaser>(
+      &manifest_, submissions_.get(), log_.get(), key_relay_.get(), *std::move(geography),
+      record_keys_.get(), metrics_.get(), std::chrono::seconds(config_.link_wait_seconds));
   // The data state in storage is linked now, and each new one as its submission completes,
   // so table requests find it linked (the Releaser logs each link).
   linker_ = std::make_unique<BackgroundTask>([this](std::stop_token stop) {

@@ -2,10 +2,14 @@
 #define STAPEL_TRUSTED_HUB_HUB_TEST_PROJECT_H_
 
 // Test-only: the project of tests/test_project.h (register "municipality", source "credit"),
-// a RocksDB store and a release log in a fresh folder, and helpers to make signed batches.
+// a RocksDB store (behind a gate a test may close) and a release log in a fresh folder, and
+// helpers to make signed batches.
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "keys/signing.h"
@@ -23,12 +27,61 @@
 
 namespace stapel::testing_util {
 
+// A store in front of another whose scans of stored batches (a link reading a submission's
+// batches) wait at the gate while it is closed: a link held in progress. Open at first.
+class GatedStore : public Store {
+ public:
+  explicit GatedStore(Store* inner) : inner_(inner) {}
+  void Close() {
+    std::lock_guard lock(mu_);
+    open_ = false;
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  // Whether a scan came to the closed gate within `timeout`.
+  bool AScanWaits(std::chrono::seconds timeout) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, timeout, [&] { return waiting_ > 0; });
+  }
+
+  absl::Status Apply(const std::vector<Write>& writes, bool sync) override {
+    return inner_->Apply(writes, sync);
+  }
+  absl::StatusOr<std::optional<std::string>> Get(std::string_view key) override {
+    return inner_->Get(key);
+  }
+  absl::Status Scan(
+      std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) override {
+    if (prefix.starts_with("batch/")) {
+      std::unique_lock lock(mu_);
+      ++waiting_;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return open_; });
+      --waiting_;
+    }
+    return inner_->Scan(prefix, fn);
+  }
+  absl::Status Compact() override { return inner_->Compact(); }
+
+ private:
+  Store* const inner_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool open_ = true;
+  int waiting_ = 0;
+};
+
 struct HubTestProject {
   std::filesystem::path dir;
   Manifest manifest;
   std::unique_ptr<Ed25519Signer> register_key, source_key;
   std::unique_ptr<RocksDbStore> store;
-  std::unique_ptr<SubmissionStore> submissions;
+  std::unique_ptr<GatedStore> gate;              // in front of `store`
+  std::unique_ptr<SubmissionStore> submissions;  // over `gate`
   std::unique_ptr<Ed25519Verifier> hub_key;  // verifies `log`
   std::unique_ptr<ReleaseLogWriter> log;     // the hub's log, in the same folder
   std::unique_ptr<KeyRelay> relay;           // at epoch 1, the secret of TestLinkageSecret()
@@ -39,7 +92,8 @@ struct HubTestProject {
     source_key = std::move(signers.at("credit"));
     manifest = *Manifest::Load(dir / "manifest.toml");
     store = *RocksDbStore::Open(dir / "db");
-    submissions = std::make_unique<SubmissionStore>(store.get());
+    gate = std::make_unique<GatedStore>(store.get());
+    submissions = std::make_unique<SubmissionStore>(gate.get());
     auto hub_signer = Ed25519Signer::Generate();
     hub_key = std::make_unique<Ed25519Verifier>(
         *Ed25519Verifier::FromBase64(hub_signer->PublicKeyBase64()));

@@ -12,201 +12,17 @@
 #include "audit/officer_audit.h"
 #include "disclosure/cell_key.h"
 #include "disclosure/disclosure.h"
-#include "encoding/hex.h"
 #include "encoding/sha256.h"
 #include "encoding/utc_time.h"
 #include "encoding/utf8.h"
 #include "ledger/log_entry.h"
 #include "ledger/log_format.h"
-#include "linker/bloom_filter.h"
-#include "linker/linkage.h"
-#include "proto/record_view.h"
 #include "proto/table_request.h"
 #include "tables/trend_table.h"
-#include "trusted-hub/content_digest.h"
 #include "trusted-hub/retention.h"
 
 namespace stapel {
 namespace {
-
-// Per batch: where each of its key kinds and attributes sits in the project's order.
-struct BatchLayout {
-  std::vector<int> kind_slot;  // batch key i -> project kind index
-  std::vector<int> indicator_bit;
-};
-
-BatchLayout Layout(const v1::Batch& batch, const Manifest& manifest,
-                   const std::vector<std::string>& indicators) {
-  BatchLayout layout;
-  for (const auto& kind : batch.match_key_kinds()) {
-    layout.kind_slot.push_back(static_cast<int>(manifest.MatchKeyIndex(kind)));
-  }
-  for (const auto& name : batch.attribute_names()) {
-    layout.indicator_bit.push_back(static_cast<int>(
-        std::find(indicators.begin(), indicators.end(), name) - indicators.begin()));
-  }
-  return layout;
-}
-
-uint64_t RecordIndicators(const v1::PseudonymRecord& r, const BatchLayout& layout) {
-  uint64_t bits = 0;
-  for (int i = 0; i < r.attribute_values_size(); ++i) {
-    if (r.attribute_values(i) != 0) bits |= uint64_t{1} << layout.indicator_bit[i];
-  }
-  return bits;
-}
-
-// Counts only: per party, and for sources per pass, how many records linked.
-// A share as text ("99.52%"): the log's canonical encoding holds whole numbers only.
-std::string Share(uint64_t part, uint64_t whole) {
-  return whole == 0 ? "-" : fmt::format("{:.2f}%", 100.0 * static_cast<double>(part) / whole);
-}
-
-// The linkage report: counts and shares only, per party and, for sources, per pass.
-nlohmann::json StatsJson(const LinkStats& s, const PartyManifest& party, const Manifest& manifest) {
-  if (party.role == PartyRole::kRegister) {
-    return {{"records", s.records}, {"persons", s.linked}, {"duplicates", s.duplicates}};
-  }
-  nlohmann::json by_pass = nlohmann::json::array();  // in pass order
-  auto add_pass = [&](const std::string& pass, uint64_t n) {
-    if (n > 0) by_pass.push_back({{"pass", pass}, {"linked", n}, {"share", Share(n, s.records)}});
-  };
-  for (size_t k = 0; k < s.linked_by_kind.size(); ++k)
-    add_pass(manifest.match_keys[k], s.linked_by_kind[k]);
-  add_pass("fuzzy", s.linked_fuzzy);
-  nlohmann::json out = {{"records", s.records},
-                        {"linked", s.linked},
-                        {"linked_share", Share(s.linked, s.records)},
-                        {"ambiguous", s.ambiguous},
-                        {"unlinked", s.unlinked},
-                        {"passes", std::move(by_pass)}};
-  if (manifest.fuzzy && party.fuzzy) {  // the fuzzy pass's model, without ground truth
-    const LinkEstimate e = EstimateQuality(s);
-    out["estimated"] = {{"precision", fmt::format("{:.2f}%", 100 * e.precision)},
-                        {"recall_of_candidates", fmt::format("{:.2f}%", 100 * e.recall)}};
-  }
-  return out;
-}
-
-// The register first: it defines the persons every other record links onto.
-std::vector<const PartyManifest*> LinkOrder(const Manifest& manifest) {
-  std::vector<const PartyManifest*> order = {&manifest.RegisterParty()};
-  for (const auto& p : manifest.parties) {
-    if (p.role != PartyRole::kRegister) order.push_back(&p);
-  }
-  return order;
-}
-
-// One linkage of every party's current submission onto the register: the linker and the
-// buurten seen so far. Refers to `manifest`, which must outlive it.
-struct LinkRun {
-  LinkRun(const Manifest& manifest, KeyRelay::Epoch current, std::stop_token stop,
-          const RecordKeyer& record_keys)
-      : manifest(manifest),
-        record_keys(record_keys),
-        indicators(manifest.Attributes()),
-        epoch(std::move(current)),
-        stop(std::move(stop)),
-        linker(manifest.match_keys.size()) {
-    if (manifest.fuzzy) linker.EnableFuzzy(*manifest.fuzzy);
-  }
-
-  const Manifest& manifest;
-  const RecordKeyer& record_keys;
-  const std::vector<std::string> indicators;
-  const KeyRelay::Epoch epoch;
-  const std::stop_token stop;  // the hub is stopping: leave the link unfinished
-  Linker linker;
-  RecordView view;
-  std::vector<std::string> buurt_codes;
-  std::map<std::string, uint32_t, std::less<>> buurt_index;
-};
-
-// Links the records of one batch: the register's become persons (their buurten numbered in
-// the order met), a source's link onto those persons.
-void LinkBatch(const v1::Batch& batch, const PartyManifest& party, LinkRun* run,
-               LinkStats* stats) {
-  const bool is_register = party.role == PartyRole::kRegister;
-  const BatchLayout layout = Layout(batch, run->manifest, run->indicators);
-  for (const auto& r : batch.records()) {
-    run->view.Read(r, layout.kind_slot);
-    // Only a party of the fuzzy pass has its filters compared (CheckFilters checked them).
-    const std::span<const uint64_t> filter =
-        party.fuzzy ? run->view.filter() : std::span<const uint64_t>();
-    if (is_register) {
-      auto [it, fresh] = run->buurt_index.try_emplace(r.buurt(), run->buurt_codes.size());
-      if (fresh) run->buurt_codes.push_back(r.buurt());
-      const int64_t person =
-          run->linker.AddRegisterRecord(run->view.keys(), it->second, RecordIndicators(r, layout),
-                                        stats, filter, run->view.household());
-      for (const KeyRef& key : run->view.keys()) {
-        if (person >= 0 && key.kind == 0) {
-          run->linker.SetRecordKey(person, run->record_keys.KeyOf(*key.key));
-        }
-      }
-    } else {
-      run->linker.AddSourceRecord(run->view.keys(), RecordIndicators(r, layout), stats, filter);
-    }
-  }
-}
-
-// FAILED_PRECONDITION when a stored batch's Bloom filters are not what the fuzzy pass compares
-// now: of another layout (an agent from before an upgrade, or a [fuzzy] section changed since)
-// or size. Read as the current layout they would be compared wrongly.
-absl::Status CheckFilters(const v1::Batch& batch, const PartyManifest& party,
-                          const Manifest& manifest) {
-  if (!manifest.fuzzy || !party.fuzzy) return absl::OkStatus();
-  const size_t bytes = static_cast<size_t>(manifest.fuzzy->bits) / 8;
-  const uint32_t layout = BloomLayout(*manifest.fuzzy);
-  for (const auto& r : batch.records()) {
-    if (r.bloom().empty()) continue;
-    if (batch.bloom_layout() != layout || r.bloom().size() != bytes) {
-      return absl::FailedPreconditionError(fmt::format(
-          "party '{}' sent Bloom filters of layout {:08x} and {} bytes; the fuzzy pass compares "
-          "layout {:08x} of {} bytes (the manifest's [fuzzy] section), so the party must send "
-          "its export again with a current stapel-agent",
-          party.id, batch.bloom_layout(), r.bloom().size(), layout, bytes));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// Reads the batches of `party`'s current submission from `store` and links them; refuses
-// batches of another epoch than the run's, and filters the fuzzy pass cannot compare. Puts the party's statistics into `*linkage` and
-// returns the digest of the content it sent.
-absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifest& party,
-                                      const v1::SubmissionSummary& current, LinkRun* run,
-                                      nlohmann::json* linkage) {
-  const bool is_register = party.role == PartyRole::kRegister;
-  // What the party sent, not which submission carried it: sending the same export again
-  // keeps the data state, so the differencing guard still sees the earlier releases.
-  ContentDigest content;
-  if (is_register) run->linker.Reserve(current.record_count(), party.fuzzy);
-  LinkStats stats;
-  absl::Status s = store->ForEachBatch(
-      party.id, current.submission_id(),
-      [&](uint64_t, const v1::Batch& batch, std::string_view) -> absl::Status {
-        if (run->stop.stop_requested()) {
-          return absl::CancelledError("the hub is stopping; the link was left unfinished");
-        }
-        if (batch.key_check() != run->epoch.key_check) {
-          return absl::FailedPreconditionError(fmt::format(
-              "the data of party '{}' were made with the linkage secret of an earlier epoch "
-              "(the project is at epoch {}); pseudonyms of different epochs never link, so the "
-              "party must fetch the current secret (stapel-ceremony fetch) and send its export "
-              "again",
-              party.id, run->epoch.number));
-        }
-        if (absl::Status s = CheckFilters(batch, party, run->manifest); !s.ok()) return s;
-        content.AddBatch(batch);
-        LinkBatch(batch, party, run, &stats);
-        return absl::OkStatus();
-      });
-  if (!s.ok()) return s;
-  if (!is_register) run->linker.FinishSource(&stats);
-  (*linkage)[party.id] = StatsJson(stats, party, run->manifest);
-  return content.FinalHex();
-}
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -338,95 +154,8 @@ struct Releaser::PreparedRelease {
   ProtectedTable table;
   ReleaseEntry entry;
   std::optional<StateChangesEntry> changes;  // over several data states of the period
+  std::string notice;  // for the requester: a newer state was being linked (ReleaseReply)
 };
-
-absl::StatusOr<std::vector<std::string>> Releaser::LinkCurrent() {
-  std::vector<std::string> versions;
-  absl::Status last = absl::OkStatus();
-  const std::vector<std::string> periods =
-      manifest_->periods.empty() ? std::vector<std::string>{""} : manifest_->periods;
-  for (const std::string& period : periods) {
-    auto linked = CurrentLinked(period);
-    if (linked.ok()) {
-      versions.push_back((*linked)->data_version);
-    } else if (!absl::IsFailedPrecondition(linked.status())) {
-      return linked.status();
-    } else {
-      last = linked.status();  // this period's register has not sent (or another epoch's data)
-    }
-  }
-  if (versions.empty()) return last;
-  return versions;
-}
-
-absl::StatusOr<std::shared_ptr<const Releaser::Linked>> Releaser::CurrentLinked(
-    const std::string& period) {
-  std::lock_guard lock(link_mu_);
-  const KeyRelay::Epoch epoch = keys_->Current();
-  std::string submissions = fmt::format("epoch {} {};", epoch.number, epoch.key_check);
-  Submissions current;
-  for (const PartyManifest* party : LinkOrder(*manifest_)) {
-    auto summary = store_->Current(party->id, period);
-    if (!summary.ok()) return summary.status();
-    if (!summary->has_value()) {
-      if (party->role == PartyRole::kRegister) {
-        return absl::FailedPreconditionError(fmt::format(
-            "the population register '{}' has not completed a submission {}yet; run its agent "
-            "first",
-            party->id, period.empty() ? "" : fmt::format("of period {} ", period)));
-      }
-      submissions += party->id + " none;";
-    } else {
-      submissions +=
-          fmt::format("{} {};", party->id, Sha256Hex((*summary)->SerializeAsString()));
-    }
-    current.emplace_back(party, std::move(*summary));
-  }
-  std::shared_ptr<const Linked>& kept = linked_[period];
-  if (!kept || kept->submissions != submissions) {
-    kept.reset();  // its memory goes once no release holds it
-    const auto start = std::chrono::steady_clock::now();
-    auto linked = Link(current, epoch);
-    if (!linked.ok()) return linked.status();
-    const double seconds = SecondsSince(start);
-    if (metrics_ != nullptr) metrics_->Linked(seconds);
-    std::vector<std::string_view> parties;  // those with a submission in this state
-    for (const auto& [party, summary] : current) {
-      if (summary.has_value()) parties.push_back(party->id);
-    }
-    spdlog::info("linked data state {}{} of {} in {:.1f} s", linked->data_version,
-                 period.empty() ? "" : fmt::format(" (period {})", period),
-                 fmt::join(parties, ", "), seconds);
-    linked->submissions = std::move(submissions);
-    kept = std::make_shared<const Linked>(*std::move(linked));
-  }
-  return kept;
-}
-
-absl::StatusOr<Releaser::Linked> Releaser::Link(const Submissions& current,
-                                                const KeyRelay::Epoch& epoch) {
-  LinkRun run(*manifest_, epoch, stopping_.get_token(), *record_keys_);
-  Linked linked;
-  linked.linkage = nlohmann::json::object();
-  std::string contents;
-  for (const auto& [party, summary] : current) {
-    if (!summary.has_value()) {
-      linked.linkage[party->id] = {{"submitted", false}};
-      continue;
-    }
-    auto content = LinkParty(store_, *party, *summary, &run, &linked.linkage);
-    if (!content.ok()) return content.status();
-    contents += fmt::format("{}:{};", party->id, *content);
-  }
-  linked.counts = CountByBuurt(run.linker.persons(), run.buurt_codes, geography_);
-  linked.contents = AreaContentsOf(linked.counts);
-  // The same records and the same linked counts: the same data state. (The counts are in, as
-  // linking resolves a register's duplicate persons by the order it meets them; they are
-  // hashed together with the records' digests, which nobody outside the hub knows, so the
-  // published value lets nobody test guesses of counts.)
-  linked.data_version = Sha256Hex(contents + BuurtCountsToJson(linked.counts).dump());
-  return linked;
-}
 
 absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& data_version,
                                                              const std::string& period) {
@@ -599,7 +328,9 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   out.set_suppressed_secondary(0);
   out.set_suppressed_by_guard(0);
   out.set_earlier_releases_checked(0);
+  std::vector<std::string_view> notices;
   for (const v1::ReleaseReply& reply : replies) {
+    if (!reply.notice().empty()) notices.push_back(reply.notice());
     out.set_suppressed_primary(out.suppressed_primary() + reply.suppressed_primary());
     out.set_suppressed_secondary(out.suppressed_secondary() + reply.suppressed_secondary());
     out.set_suppressed_by_guard(out.suppressed_by_guard() + reply.suppressed_by_guard());
@@ -608,16 +339,19 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
     out.add_period_sequences(reply.sequence());
     out.add_period_log_entries(reply.log_entry());
   }
+  out.set_notice(fmt::format("{}", fmt::join(notices, "; ")));
   return out;
 }
 
 absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
     std::string_view requester, const v1::TableRequest& request,
     const TableRequest& table_request, const std::string& period) {
-  auto linked = CurrentLinked(period);  // held: a new state linked meanwhile does not change it
-  if (!linked.ok()) return linked.status();
-  const BuurtCounts* counts = &(*linked)->counts;
-  const std::string& data_version = (*linked)->data_version;
+  // Held: a new state linked meanwhile does not change it.
+  auto for_request = states_.ForRequest(period);
+  if (!for_request.ok()) return for_request.status();
+  const LinkedStates::State& linked = *for_request->state;
+  const BuurtCounts* counts = &linked.counts;
+  const std::string& data_version = linked.data_version;
   auto spec = ResolveRequest(table_request, *manifest_, counts->has_households);
   if (!spec.ok()) return spec.status();
   if (absl::Status s = CheckWithin(*spec, *counts); !s.ok()) return s;
@@ -630,15 +364,27 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
                                 .period = period,
                                 .rules = RulesToJson(rules),
                                 .protection = {},
-                                .linkage = (*linked)->linkage,
+                                .linkage = linked.linkage,
                                 .table = {}},
-                      .changes = std::nullopt};
+                      .changes = std::nullopt,
+                      .notice = {}};
+  if (for_request->newer_linking_since.has_value()) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - *for_request->newer_linking_since);
+    out.notice = fmt::format(
+        "a newer data state{} is being linked (a party sent new data; {} s so far); this table "
+        "counts the state before it, data version {}: ask again later for the new data",
+        period.empty() ? "" : fmt::format(" of period {}", period), seconds.count(),
+        data_version.substr(0, 16));
+    spdlog::info("a request counts from data state {} while a newer one is being linked",
+                 data_version);
+  }
   // Kept before the release is logged: a later update's guard needs this state's counts.
   auto kept = store_->StateCounts(data_version);
   if (!kept.ok()) return kept.status();
   if (!kept->has_value()) {
     nlohmann::json counts_json = BuurtCountsToJson(*counts);
-    counts_json["cell_key_contents"] = AreaContentsToJson((*linked)->contents);
+    counts_json["cell_key_contents"] = AreaContentsToJson(linked.contents);
     if (absl::Status s = store_->PutStateCounts(data_version, counts_json.dump()); !s.ok()) {
       return s;
     }
@@ -648,7 +394,7 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
     // Consistent perturbation needs no guard: the same persons give the same value. But it
     // cannot answer for exact counts released before by suppression, nor show an area again
     // after its data changed.
-    auto cell_key = CellKeyTable(**linked, *spec, period);
+    auto cell_key = CellKeyTable(linked, *spec, period);
     if (!cell_key.ok()) return cell_key.status();
     if (metrics_ != nullptr) metrics_->Protected(SecondsSince(start));
     const CellKeyResult& result = cell_key->result;
@@ -694,7 +440,9 @@ absl::StatusOr<v1::ReleaseReply> Releaser::LogRelease(PreparedRelease& prepared)
   auto line = log_->Append(prepared.entry.ToEntry());
   if (!line.ok()) return line.status();
   // Its own seq, from the line: other entries (submissions, refusals) may be appended meanwhile.
-  return ReplyOf(prepared.table, prepared.entry.table, SeqOf(*line), *line);
+  v1::ReleaseReply reply = ReplyOf(prepared.table, prepared.entry.table, SeqOf(*line), *line);
+  reply.set_notice(prepared.notice);
+  return reply;
 }
 
 }  // namespace stapel

@@ -9,15 +9,16 @@
 // rounds it, and appends the signed entry to the release log before the table is handed out.
 // A request over several periods is a trend: each period released so, then combined
 // (tables/trend_table.h). Thread-safe: releases are serialized (the guard sees every earlier
-// one); linking a new data state (LinkCurrent) runs beside them.
+// one); linking a new data state (LinkCurrent, trusted-hub/linked_states.h) runs beside them,
+// and a request meanwhile counts from the state before.
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,7 @@
 #include "tables/geography.h"
 #include "trusted-hub/hub_metrics.h"
 #include "trusted-hub/key_relay.h"
+#include "trusted-hub/linked_states.h"
 #include "trusted-hub/submission_store.h"
 
 namespace stapel {
@@ -48,10 +50,12 @@ class Releaser {
   // linking and protecting) are not owned and must remain live while the Releaser is in use.
   // `record_keys` gives linked persons their record keys (the cell key method's); not owned,
   // it must outlive the Releaser too. With [disclosure] method = "cell_key" the manifest's
-  // parameters must make a p-table (PTable::Create; the hub checks it at start).
+  // parameters must make a p-table (PTable::Create; the hub checks it at start). A request
+  // waits up to `link_wait` for a newer data state of its period being linked, then counts
+  // the one before (LinkedStates::ForRequest).
   Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
            const KeyRelay* keys, Geography geography, const RecordKeyer* record_keys,
-           HubMetrics* metrics = nullptr)
+           HubMetrics* metrics = nullptr, std::chrono::milliseconds link_wait = kDefaultLinkWait)
       : manifest_(manifest),
         store_(store),
         log_(log),
@@ -59,7 +63,9 @@ class Releaser {
         geography_(std::move(geography)),
         record_keys_(record_keys),
         ptable_(PTable::Create(manifest->disclosure.cell_key)),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        states_(manifest, store, keys, &geography_, record_keys, metrics, link_wait) {}
+  static constexpr std::chrono::seconds kDefaultLinkWait{30};
 
   // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
   // INVALID_ARGUMENT for a period the manifest does not name (or one named twice, or more
@@ -72,17 +78,18 @@ class Releaser {
 
   // Links the current submissions of every period of the manifest whose register has
   // submitted, unless they are linked already, so that the next request finds them linked,
-  // and returns their data versions (in the manifest's order of periods). The hub calls it off the request path:
-  // at start (the data state in storage) and after each completed submission. A request that
-  // comes meanwhile waits for this link instead of linking again; one being protected goes on
-  // with the state it has. Errors: FAILED_PRECONDITION as Release (no period has register
-  // data); CANCELLED after Stop.
-  absl::StatusOr<std::vector<std::string>> LinkCurrent();
+  // and returns their data versions (in the manifest's order of periods). The hub calls it off
+  // the request path: at start (the data state in storage) and after each completed
+  // submission. A request that comes meanwhile waits for it up to `link_wait`, then counts
+  // the period's state before (its reply's notice says so), unless it has none of the same key
+  // epoch; then it waits for this link instead of linking again. Errors: FAILED_PRECONDITION
+  // as Release (no period has register data); CANCELLED after Stop.
+  absl::StatusOr<std::vector<std::string>> LinkCurrent() { return states_.LinkCurrent(); }
   // The hub is stopping: a link in progress (off the request path or on it) is left
   // unfinished while it reads the parties' batches (checked per batch), and every later one
   // is refused (CANCELLED). The steps after reading (the fuzzy pass, the counts per buurt) are
   // not interrupted.
-  void Stop() { stopping_.request_stop(); }
+  void Stop() { states_.Stop(); }
 
  private:
   // The checks before any data is read: the requester is one of the manifest, the microdata
@@ -106,25 +113,6 @@ class Releaser {
   // Appends the prepared entries (what changed between states first; the release then names
   // its seq) and returns the reply.
   absl::StatusOr<v1::ReleaseReply> LogRelease(PreparedRelease& prepared);
-  // The current submissions of a period linked into counts per buurt, with per-party linkage
-  // statistics and the data version: a digest of the records every party's current submission
-  // holds (the same export sent again gives the same data version).
-  struct Linked {
-    std::string submissions;  // what was linked: each party's current submission, the epoch
-    BuurtCounts counts;
-    AreaContents contents;  // for the cell key method's check of what changed
-    nlohmann::json linkage;
-    std::string data_version;
-  };
-  // The current submissions of `period` linked: kept while they and the key epoch are the
-  // same (a completed submission never changes), else read and linked anew (logged, with the
-  // time).
-  absl::StatusOr<std::shared_ptr<const Linked>> CurrentLinked(const std::string& period);
-  // Each party in link order with its current submission (none yet: nullopt).
-  using Submissions =
-      std::vector<std::pair<const PartyManifest*, std::optional<v1::SubmissionSummary>>>;
-  // Reads and links the submissions `current` names, with the secret of `epoch`.
-  absl::StatusOr<Linked> Link(const Submissions& current, const KeyRelay::Epoch& epoch);
   // The differencing guard's input: every earlier release of `period`, of the data state
   // `data_version` (ReleasedTable::state 0) and of the earlier states it updated (1 the
   // oldest, ...), with the true counts of those earlier states, which states followed which in
@@ -160,9 +148,9 @@ class Releaser {
     CellKeyResult result;
     size_t earlier_releases = 0;
   };
-  absl::StatusOr<CellKeyTableOf> CellKeyTable(const Linked& linked, const TableSpec& spec,
-                                              const std::string& period);
-  absl::StatusOr<CellKeyHistory> EarlierCellKeyReleases(const Linked& linked,
+  absl::StatusOr<CellKeyTableOf> CellKeyTable(const LinkedStates::State& linked,
+                                              const TableSpec& spec, const std::string& period);
+  absl::StatusOr<CellKeyHistory> EarlierCellKeyReleases(const LinkedStates::State& linked,
                                                         const std::string& period);
 
   const Manifest* manifest_;
@@ -173,10 +161,8 @@ class Releaser {
   const RecordKeyer* const record_keys_;
   const absl::StatusOr<PTable> ptable_;  // the cell key method's, from the manifest
   HubMetrics* const metrics_;  // not owned; may be null
-  std::mutex mu_;       // serializes releases; taken before link_mu_
-  std::mutex link_mu_;  // one link at a time
-  // Per period, under link_mu_; a release holds its own reference.
-  std::map<std::string, std::shared_ptr<const Linked>> linked_;
+  LinkedStates states_;
+  std::mutex mu_;  // serializes releases
   // Earlier data states with cell-key releases, as kept: their area contents (when the hub
   // that kept them did), and the counts of a period's base. By data version, under mu_.
   struct KeptState {
@@ -188,7 +174,6 @@ class Releaser {
   // the log only grows, so a request reads only the entries appended since. Under mu_.
   std::vector<LoggedRelease> logged_;
   size_t lines_read_ = 0;
-  std::stop_source stopping_;
 };
 
 }  // namespace stapel

@@ -102,6 +102,7 @@ void PrintSummary(const v1::ReleaseReply& reply, const nlohmann::json& entry,
   }
   std::cout << "\nRelease " << reply.sequence() << " (table sha256 " << reply.table_sha256()
             << ")\nSaved " << base << ".csv and " << base << ".json; x = suppressed.\n";
+  if (!reply.notice().empty()) std::cout << "\nNote: " << reply.notice() << ".\n";
 }
 
 // What the reader must know of a table made with the cell key method.

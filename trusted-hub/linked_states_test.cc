@@ -1,0 +1,179 @@
+// Requests while a newer data state is being linked (trusted-hub/linked_states.h): they are
+// answered at once from the state before, with a notice, and the new state's tables follow
+// once it is linked. A link is held in progress at the store's gate (GatedStore).
+
+#include "trusted-hub/linked_states.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "audit/officer_audit.h"
+#include "trusted-hub/hub_test_project.h"
+
+namespace stapel {
+namespace {
+
+using testing_util::HubTestProject;
+
+class RelinkTest : public testing::Test {
+ protected:
+  static constexpr std::chrono::milliseconds kLinkWait{200};
+  // Two periods, each with the register (60 persons); credit sends 2025 later (30 of them
+  // with debts).
+  void SetUp() override {
+    // A request waits a fifth of a second for a new state being linked.
+    hub_.releaser =
+        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(), p_.relay.get(),
+                                   Geography(), hub_.record_keys.get(), nullptr, kLinkWait);
+    p_.manifest.periods = {"2024", "2025"};
+    ASSERT_TRUE(hub_.Submit("municipality", 60, 101, *p_.register_key, "2024").ok());
+    ASSERT_TRUE(hub_.Submit("municipality", 60, 1, *p_.register_key, "2025").ok());
+  }
+  // The hub's link of the current states, held at the closed gate until the gate opens (at
+  // the latest when this ends, so that no failed test leaves it waiting).
+  struct HeldLink {
+    explicit HeldLink(testing_util::HubServices& hub) : gate(hub.p.gate.get()) {
+      gate->Close();
+      result = std::async(std::launch::async, [&hub] { return hub.releaser->LinkCurrent(); });
+    }
+    ~HeldLink() { gate->Open(); }
+    testing_util::GatedStore* gate;
+    std::future<absl::StatusOr<std::vector<std::string>>> result;
+  };
+  static v1::TableRequest Of(const std::string& period) {
+    v1::TableRequest request;
+    request.add_periods(period);
+    return request;
+  }
+  static std::string VersionOf(const v1::ReleaseReply& reply) {
+    return nlohmann::json::parse(reply.log_entry())["data_version"];
+  }
+  // The buurt's debts in a released table (-1: suppressed).
+  static int64_t Debts(const v1::ReleaseReply& reply) {
+    auto table = *AreaTable::FromJson(nlohmann::json::parse(reply.table_json()));
+    const auto& m = table.measures;
+    const auto& cell = table.rows[2].cells[std::find(m.begin(), m.end(), "debts") - m.begin()];
+    return cell.suppressed ? -1 : cell.value;
+  }
+  // A release asked on a thread of its own, so that one that waits fails the test instead of
+  // hanging it.
+  absl::StatusOr<v1::ReleaseReply> ReleaseWithin(const std::string& period,
+                                                 std::chrono::seconds timeout) {
+    auto reply = std::async(std::launch::async,
+                            [&] { return hub_.releaser->Release("analyst", Of(period)); });
+    if (reply.wait_for(timeout) == std::future_status::ready) return reply.get();
+    p_.gate->Open();  // lets the waiting request finish, so the test can end
+    reply.wait();
+    return absl::DeadlineExceededError("the request waited for the link");
+  }
+
+  testing_util::HubServices hub_;
+  HubTestProject& p_ = hub_.p;
+};
+
+TEST_F(RelinkTest, RequestsDuringALinkCountTheStateBeforeAndSaySo) {
+  ASSERT_TRUE(hub_.releaser->LinkCurrent().ok());
+  auto before = hub_.releaser->Release("analyst", Of("2025"));
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(Debts(*before), 0);
+  EXPECT_EQ(before->notice(), "");
+  // The credit registry sends 2025; the hub's link of the new state is held at the gate.
+  ASSERT_TRUE(hub_.Submit("credit", 40, 31, *p_.source_key, "2025").ok());
+  HeldLink link(hub_);
+  ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
+
+  // Meanwhile requests of 2025 count the state before, at once, and say so.
+  for (int i = 0; i < 3; ++i) {
+    auto during = ReleaseWithin("2025", std::chrono::seconds(10));
+    ASSERT_TRUE(during.ok()) << during.status();
+    EXPECT_EQ(VersionOf(*during), VersionOf(*before));
+    EXPECT_EQ(Debts(*during), 0);
+    EXPECT_NE(during->notice().find("a newer data state of period 2025 is being linked"),
+              std::string::npos)
+        << during->notice();
+    EXPECT_NE(during->notice().find(VersionOf(*before).substr(0, 16)), std::string::npos);
+  }
+  // A request of a period whose state did not change does not wait either.
+  auto other = ReleaseWithin("2024", std::chrono::seconds(10));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->notice(), "");
+
+  p_.gate->Open();
+  auto linked = link.result.get();
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  ASSERT_EQ(linked->size(), 2u);
+  EXPECT_NE(linked->back(), VersionOf(*before));
+  // Once linked, requests count the new state, and its guard sees every release before.
+  auto after = hub_.releaser->Release("analyst", Of("2025"));
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(VersionOf(*after), linked->back());
+  EXPECT_EQ(Debts(*after), 30);
+  EXPECT_EQ(after->notice(), "");
+  EXPECT_EQ(after->earlier_releases_checked(), 4u);
+  // The officer's audit re-proves every release, those of the state before included.
+  auto audit = AuditReleaseLog(p_.dir / "release.log", *p_.hub_key);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_TRUE(audit->lp_audit.ok()) << audit->lp_audit;
+  EXPECT_EQ(audit->releases_audited, 6u);
+}
+
+TEST_F(RelinkTest, ALinkThatEndsWithinTheWaitGivesTheRequestTheNewState) {
+  hub_.releaser = std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(),
+                                             p_.relay.get(), Geography(), hub_.record_keys.get(),
+                                             nullptr, std::chrono::minutes(1));
+  ASSERT_TRUE(hub_.releaser->LinkCurrent().ok());
+  ASSERT_TRUE(hub_.Submit("credit", 40, 31, *p_.source_key, "2025").ok());
+  HeldLink link(hub_);
+  ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
+  auto request =
+      std::async(std::launch::async, [&] { return hub_.releaser->Release("analyst", Of("2025")); });
+  const bool waited =
+      request.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  p_.gate->Open();
+  auto reply = request.get();
+  EXPECT_TRUE(waited);
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(Debts(*reply), 30);
+  EXPECT_EQ(reply->notice(), "");
+  auto linked = link.result.get();
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  EXPECT_EQ(VersionOf(*reply), linked->back());
+}
+
+TEST_F(RelinkTest, WithoutAStateOfTheCurrentEpochARequestWaitsForTheLink) {
+  // Never linked: the first request has nothing to count from, so it waits for the link under
+  // way and counts what it linked.
+  HeldLink link(hub_);
+  ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
+  auto request =
+      std::async(std::launch::async, [&] { return hub_.releaser->Release("analyst", Of("2024")); });
+  const bool waited =
+      request.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  p_.gate->Open();
+  auto first = request.get();
+  EXPECT_TRUE(waited);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->notice(), "");
+  auto linked = link.result.get();
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  EXPECT_EQ(VersionOf(*first), linked->front());
+
+  // After a key rotation the state kept is of the old secret: no request counts from it while
+  // a link runs (that link refuses the old epoch's data, and so does the request).
+  ASSERT_TRUE(p_.DepositEpoch(SecretBytes::Random(32)).ok());
+  HeldLink relink(hub_);
+  ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
+  auto rotated =
+      std::async(std::launch::async, [&] { return hub_.releaser->Release("analyst", Of("2024")); });
+  const bool rotated_waited =
+      rotated.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  p_.gate->Open();
+  EXPECT_TRUE(rotated_waited);
+  EXPECT_EQ(rotated.get().status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(relink.result.get().status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace stapel
