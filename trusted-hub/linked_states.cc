@@ -214,10 +214,11 @@ absl::StatusOr<std::vector<std::string>> LinkedStates::LinkCurrent() {
   return versions;
 }
 
-absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(const std::string& period) {
+absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
+    const std::string& period, std::chrono::steady_clock::time_point asked) {
   auto current = ReadCurrent(period);
   if (!current.ok()) return current.status();
-  const auto deadline = std::chrono::steady_clock::now() + link_wait_;
+  const auto deadline = asked + link_wait_;
   {
     std::unique_lock lock(mu_);
     for (;;) {

@@ -70,13 +70,15 @@ class LinkedStates {
   // periods). Errors: FAILED_PRECONDITION when no period has register data (or the data are of
   // an earlier epoch); CANCELLED after Stop.
   absl::StatusOr<std::vector<std::string>> LinkCurrent();
-  // The state a request of `period` counts from: the current one when it is linked, or linked
-  // within `link_wait`; else, while the link of it goes on, the state before. Waits for the
+  // The state a request of `period`, made at `asked`, counts from: the current one when it is
+  // linked, or linked within `link_wait` of `asked`; else, while the link of it goes on, the
+  // state before. Waits for the
   // link when there is nothing to count from meanwhile: the period's state was never linked,
   // or of an earlier key epoch (a rotation makes data of the old secret unusable), or no link
   // of the newer state is under way (it is linked here then). Errors as LinkCurrent's, for the
   // one period.
-  absl::StatusOr<ForRequestResult> ForRequest(const std::string& period);
+  absl::StatusOr<ForRequestResult> ForRequest(const std::string& period,
+                                              std::chrono::steady_clock::time_point asked);
   // The hub is stopping: a link in progress is left unfinished while it reads the parties'
   // batches (checked per batch), and every later one is refused (CANCELLED). The steps after
   // reading (the fuzzy pass, the counts per buurt) are not interrupted.

@@ -84,9 +84,9 @@ TEST_F(RelinkTest, RequestsDuringALinkCountTheStateBeforeAndSaySo) {
   HeldLink link(hub_);
   ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
 
-  // Meanwhile requests of 2025 count the state before, at once, and say so.
-  for (int i = 0; i < 3; ++i) {
-    auto during = ReleaseWithin("2025", std::chrono::seconds(10));
+  // Meanwhile requests of 2025 count the state before, after their wait, and say so: one, then
+  // three at once.
+  const auto counts_the_state_before = [&](const absl::StatusOr<v1::ReleaseReply>& during) {
     ASSERT_TRUE(during.ok()) << during.status();
     EXPECT_EQ(VersionOf(*during), VersionOf(*before));
     EXPECT_EQ(Debts(*during), 0);
@@ -94,7 +94,14 @@ TEST_F(RelinkTest, RequestsDuringALinkCountTheStateBeforeAndSaySo) {
               std::string::npos)
         << during->notice();
     EXPECT_NE(during->notice().find(VersionOf(*before).substr(0, 16)), std::string::npos);
+  };
+  counts_the_state_before(ReleaseWithin("2025", std::chrono::seconds(10)));
+  std::vector<std::future<absl::StatusOr<v1::ReleaseReply>>> at_once;
+  for (int i = 0; i < 3; ++i) {
+    at_once.push_back(std::async(std::launch::async,
+                                 [&] { return ReleaseWithin("2025", std::chrono::seconds(10)); }));
   }
+  for (auto& reply : at_once) counts_the_state_before(reply.get());
   // A request of a period whose state did not change does not wait either.
   auto other = ReleaseWithin("2024", std::chrono::seconds(10));
   ASSERT_TRUE(other.ok()) << other.status();
@@ -111,12 +118,12 @@ TEST_F(RelinkTest, RequestsDuringALinkCountTheStateBeforeAndSaySo) {
   EXPECT_EQ(VersionOf(*after), linked->back());
   EXPECT_EQ(Debts(*after), 30);
   EXPECT_EQ(after->notice(), "");
-  EXPECT_EQ(after->earlier_releases_checked(), 4u);
+  EXPECT_EQ(after->earlier_releases_checked(), 5u);
   // The officer's audit re-proves every release, those of the state before included.
   auto audit = AuditReleaseLog(p_.dir / "release.log", *p_.hub_key);
   ASSERT_TRUE(audit.ok()) << audit.status();
   EXPECT_TRUE(audit->lp_audit.ok()) << audit->lp_audit;
-  EXPECT_EQ(audit->releases_audited, 6u);
+  EXPECT_EQ(audit->releases_audited, 7u);
 }
 
 TEST_F(RelinkTest, ALinkThatEndsWithinTheWaitGivesTheRequestTheNewState) {

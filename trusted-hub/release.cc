@@ -298,12 +298,15 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   auto periods = RequestedPeriods(request);
   if (!periods.ok()) return periods.status();
   const TableRequest table_request = TableRequestFromProto(request);
+  // A request waits for a new state's link at most link_wait in all, its wait for the
+  // requests before it included.
+  const auto asked = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   // Every period is protected before any is logged: a refusal releases nothing. (The guard
   // of one period never looks at another's releases.)
   std::vector<PreparedRelease> prepared;
   for (const std::string& period : *periods) {
-    auto one = PrepareRelease(requester, request, table_request, period);
+    auto one = PrepareRelease(requester, request, table_request, period, asked);
     if (!one.ok()) return one.status();
     prepared.push_back(*std::move(one));
   }
@@ -344,10 +347,10 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
 }
 
 absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
-    std::string_view requester, const v1::TableRequest& request,
-    const TableRequest& table_request, const std::string& period) {
+    std::string_view requester, const v1::TableRequest& request, const TableRequest& table_request,
+    const std::string& period, std::chrono::steady_clock::time_point asked) {
   // Held: a new state linked meanwhile does not change it.
-  auto for_request = states_.ForRequest(period);
+  auto for_request = states_.ForRequest(period, asked);
   if (!for_request.ok()) return for_request.status();
   const LinkedStates::State& linked = *for_request->state;
   const BuurtCounts* counts = &linked.counts;

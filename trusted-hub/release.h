@@ -104,12 +104,15 @@ class Releaser {
   absl::StatusOr<std::vector<std::string>> RequestedPeriods(const v1::TableRequest& request) const;
   // One period's release, protected and rounded, with its log entries, not yet logged.
   struct PreparedRelease;
-  // Links `period`, resolves the request to a table spec, protects and rounds the table, and
-  // keeps the state's counts for later updates' guard. Callers hold mu_.
+  // Takes the state of `period` the request counts from (LinkedStates::ForRequest, its wait
+  // counted from `asked`, when the request came), resolves the request to a table spec,
+  // protects and rounds the table, and keeps the state's counts for later updates' guard.
+  // Callers hold mu_.
   absl::StatusOr<PreparedRelease> PrepareRelease(std::string_view requester,
                                                  const v1::TableRequest& request,
                                                  const TableRequest& table_request,
-                                                 const std::string& period);
+                                                 const std::string& period,
+                                                 std::chrono::steady_clock::time_point asked);
   // Appends the prepared entries (what changed between states first; the release then names
   // its seq) and returns the reply.
   absl::StatusOr<v1::ReleaseReply> LogRelease(PreparedRelease& prepared);
