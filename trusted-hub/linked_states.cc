@@ -225,9 +225,17 @@ absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
       const std::shared_ptr<const State>& kept = kept_[period];
       if (kept && kept->submissions == current->names) return ForRequestResult{kept, std::nullopt};
       const auto linking = linking_.find(period);
-      if (!kept || kept->epoch != current->epoch.number || linking == linking_.end()) break;
+      if (linking == linking_.end()) break;  // linked here, unless another link runs
+      const bool usable = kept && kept->epoch == current->epoch.number;
       if (std::chrono::steady_clock::now() >= deadline) {
-        return ForRequestResult{kept, linking->second};
+        if (usable) return ForRequestResult{kept, linking->second};
+        return absl::UnavailableError(fmt::format(
+            "the hub is linking the data{} and has no earlier state of them to count from (after "
+            "a restart or a new key epoch); linking for {} s so far: ask again in a few minutes",
+            period.empty() ? "" : fmt::format(" of period {}", period),
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                             linking->second)
+                .count()));
       }
       link_ended_.wait_until(lock, deadline);
     }

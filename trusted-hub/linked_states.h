@@ -72,10 +72,10 @@ class LinkedStates {
   absl::StatusOr<std::vector<std::string>> LinkCurrent();
   // The state a request of `period`, made at `asked`, counts from: the current one when it is
   // linked, or linked within `link_wait` of `asked`; else, while the link of it goes on, the
-  // state before. Waits for the
-  // link when there is nothing to count from meanwhile: the period's state was never linked,
-  // or of an earlier key epoch (a rotation makes data of the old secret unusable), or no link
-  // of the newer state is under way (it is linked here then). Errors as LinkCurrent's, for the
+  // state before. UNAVAILABLE when there is none to count from meanwhile: the period's state
+  // was never linked (a restart), or is of an earlier key epoch (a rotation makes data of the
+  // old secret unusable). When no link of the current state is under way it is linked here
+  // (after a link that failed: the request gets its error). Errors as LinkCurrent's, for the
   // one period.
   absl::StatusOr<ForRequestResult> ForRequest(const std::string& period,
                                               std::chrono::steady_clock::time_point asked);

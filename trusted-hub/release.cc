@@ -216,11 +216,13 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
                                                    const v1::TableRequest& request) {
   absl::StatusOr<v1::ReleaseReply> reply = TryRelease(requester, request);
-  // A stopping hub (CANCELLED) refused nothing: the request is asked again once it is back.
+  // A stopping hub (CANCELLED) or one still linking (UNAVAILABLE) refused nothing: the request
+  // is asked again later.
   const absl::StatusCode code = reply.status().code();
-  const bool refused = !reply.ok() && code != absl::StatusCode::kInternal &&
-                       code != absl::StatusCode::kDataLoss && code != absl::StatusCode::kCancelled;
-  if (metrics_ != nullptr) {
+  const bool refused =
+      !reply.ok() && code != absl::StatusCode::kInternal && code != absl::StatusCode::kDataLoss &&
+      code != absl::StatusCode::kCancelled && code != absl::StatusCode::kUnavailable;
+  if (metrics_ != nullptr && code != absl::StatusCode::kUnavailable) {  // not an error
     reply.ok() ? metrics_->Released() : refused ? metrics_->ReleaseRefused() : metrics_->ReleaseFailed();
   }
   if (refused) {
