@@ -44,13 +44,14 @@ absl::StatusOr<HubConfig> HubConfig::Load(const std::filesystem::path& path) {
     return absl::InvalidArgumentError(
         fmt::format("{}: [limits] call_seconds must be from 1 to 86400", file));
   }
+  // Half a call at most: the rest is for protecting the table.
   c.link_wait_seconds = static_cast<int>(root["limits"]["link_wait_seconds"].value_or(
-      int64_t{std::min(c.link_wait_seconds, c.call_seconds)}));
-  if (c.link_wait_seconds < 0 || c.link_wait_seconds > c.call_seconds) {
+      int64_t{std::min(c.link_wait_seconds, c.call_seconds / 2)}));
+  if (c.link_wait_seconds < 0 || c.link_wait_seconds > c.call_seconds / 2) {
     return absl::InvalidArgumentError(fmt::format(
-        "{}: [limits] link_wait_seconds must be from 0 to call_seconds ({}): a request may not "
-        "wait longer than its call lasts",
-        file, c.call_seconds));
+        "{}: [limits] link_wait_seconds must be from 0 to half of call_seconds ({}): the rest "
+        "of a request's call is for protecting its table",
+        file, c.call_seconds / 2));
   }
   auto tls = ReadTlsSection(root, path);
   if (!tls.ok()) return tls.status();

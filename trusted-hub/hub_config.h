@@ -48,7 +48,7 @@ struct HubConfig {
   int call_seconds = 120;
   // A table request that comes while a newer data state of its period is being linked waits
   // up to this long for it, then counts the state before (its reply says so): a national
-  // relink takes minutes. 0 to call_seconds (30, or call_seconds when that is less).
+  // relink takes minutes. 0 to half of call_seconds (30, or that half when it is less).
   int link_wait_seconds = 30;
 
   static absl::StatusOr<HubConfig> Load(const std::filesystem::path& path);

@@ -220,7 +220,7 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
       &manifest_, submissions_.get(), log_.get(), key_relay_.get(), *std::move(geography),
       record_keys_.get(), metrics_.get(), std::chrono::seconds(config_.link_wait_seconds));
   // The data state in storage is linked now, and each new one as its submission completes,
-  // so table requests find it linked (the Releaser logs each link).
+  // so table requests find it linked (LinkedStates logs each link).
   linker_ = std::make_unique<BackgroundTask>([this](std::stop_token stop) {
     std::stop_callback stopping(stop, [this] { releaser_->Stop(); });
     auto version = releaser_->LinkCurrent();

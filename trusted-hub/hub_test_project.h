@@ -5,6 +5,7 @@
 // a RocksDB store (behind a gate a test may close) and a release log in a fresh folder, and
 // helpers to make signed batches.
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -27,8 +28,9 @@
 
 namespace stapel::testing_util {
 
-// A store in front of another whose scans of stored batches (a link reading a submission's
-// batches) wait at the gate while it is closed: a link held in progress. Open at first.
+// A store in front of another whose scans of one submission's batches (a link reading them;
+// "batch/<party>/<submission>/") wait at the gate while it is closed: a link held in
+// progress. Other scans pass. Open at first.
 class GatedStore : public Store {
  public:
   explicit GatedStore(Store* inner) : inner_(inner) {}
@@ -56,7 +58,7 @@ class GatedStore : public Store {
   absl::Status Scan(
       std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& fn) override {
-    if (prefix.starts_with("batch/")) {
+    if (prefix.starts_with("batch/") && std::count(prefix.begin(), prefix.end(), '/') == 3) {
       std::unique_lock lock(mu_);
       ++waiting_;
       changed_.notify_all();

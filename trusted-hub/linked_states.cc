@@ -4,8 +4,11 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <span>
 
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/cord.h"
 #include "encoding/sha256.h"
 #include "linker/bloom_filter.h"
 #include "linker/linkage.h"
@@ -193,7 +196,13 @@ absl::StatusOr<std::string> LinkParty(SubmissionStore* store, const PartyManifes
   return content.FinalHex();
 }
 
+constexpr char kStillLinking[] = "type.stapel/still-linking";
+
 }  // namespace
+
+bool IsStillLinking(const absl::Status& status) {
+  return absl::IsUnavailable(status) && status.GetPayload(kStillLinking).has_value();
+}
 
 absl::StatusOr<std::vector<std::string>> LinkedStates::LinkCurrent() {
   std::vector<std::string> versions;
@@ -201,7 +210,8 @@ absl::StatusOr<std::vector<std::string>> LinkedStates::LinkCurrent() {
   const std::vector<std::string> periods =
       manifest_->periods.empty() ? std::vector<std::string>{""} : manifest_->periods;
   for (const std::string& period : periods) {
-    auto linked = Linked(period);
+    std::unique_lock link_lock(link_mu_);
+    auto linked = LinkHeld(period);
     if (linked.ok()) {
       versions.push_back((*linked)->data_version);
     } else if (!absl::IsFailedPrecondition(linked.status())) {
@@ -214,35 +224,51 @@ absl::StatusOr<std::vector<std::string>> LinkedStates::LinkCurrent() {
   return versions;
 }
 
+void LinkedStates::Stop() {
+  stopping_.request_stop();
+  std::lock_guard lock(mu_);
+  link_ended_.notify_all();  // waiting requests return CANCELLED
+}
+
 absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
     const std::string& period, std::chrono::steady_clock::time_point asked) {
-  auto current = ReadCurrent(period);
-  if (!current.ok()) return current.status();
   const auto deadline = asked + link_wait_;
-  {
-    std::unique_lock lock(mu_);
-    for (;;) {
+  for (;;) {
+    if (stopping_.stop_requested()) return absl::CancelledError("the hub is stopping");
+    // Read again after every wait: a submission or a key rotation may have come meanwhile.
+    auto current = ReadCurrent(period);
+    if (!current.ok()) return current.status();
+    uint64_t seen = 0;                    // links ended so far
+    std::shared_ptr<const State> usable;  // the kept state, when of the current epoch
+    {
+      std::lock_guard lock(mu_);
       const std::shared_ptr<const State>& kept = kept_[period];
-      if (kept && kept->submissions == current->names) return ForRequestResult{kept, std::nullopt};
-      const auto linking = linking_.find(period);
-      if (linking == linking_.end()) break;  // linked here, unless another link runs
-      const bool usable = kept && kept->epoch == current->epoch.number;
-      if (std::chrono::steady_clock::now() >= deadline) {
-        if (usable) return ForRequestResult{kept, linking->second};
-        return absl::UnavailableError(fmt::format(
-            "the hub is linking the data{} and has no earlier state of them to count from (after "
-            "a restart or a new key epoch); linking for {} s so far: ask again in a few minutes",
-            period.empty() ? "" : fmt::format(" of period {}", period),
-            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                             linking->second)
-                .count()));
+      if (kept && kept->submissions == current->names) return ForRequestResult{kept, false};
+      if (auto failed = failed_.find(period);
+          failed != failed_.end() && failed->second.names == current->names) {
+        return failed->second.status;
       }
-      link_ended_.wait_until(lock, deadline);
+      if (kept && kept->epoch == current->epoch.number) usable = kept;
+      seen = links_ended_;
     }
+    // Linked here when no link runs; else (this period's or another's) wait for it.
+    if (std::unique_lock link_lock(link_mu_, std::try_to_lock); link_lock.owns_lock()) {
+      auto linked = LinkHeld(period);
+      if (!linked.ok()) return linked.status();
+      return ForRequestResult{*std::move(linked), false};
+    }
+    std::unique_lock lock(mu_);
+    link_ended_.wait_until(lock, deadline,
+                           [&] { return links_ended_ != seen || stopping_.stop_requested(); });
+    if (links_ended_ != seen || stopping_.stop_requested()) continue;
+    if (usable) return ForRequestResult{usable, true};
+    absl::Status still_linking = absl::UnavailableError(fmt::format(
+        "the hub is linking the data{} and has no earlier state of them to count from (after a "
+        "start, or a new key epoch): ask again in a few minutes",
+        period.empty() ? "" : fmt::format(" of period {}", period)));
+    still_linking.SetPayload(kStillLinking, absl::Cord("1"));
+    return still_linking;
   }
-  auto linked = Linked(period);
-  if (!linked.ok()) return linked.status();
-  return ForRequestResult{*std::move(linked), std::nullopt};
 }
 
 absl::StatusOr<LinkedStates::Current> LinkedStates::ReadCurrent(const std::string& period) const {
@@ -267,27 +293,47 @@ absl::StatusOr<LinkedStates::Current> LinkedStates::ReadCurrent(const std::strin
   return out;
 }
 
-absl::StatusOr<std::shared_ptr<const LinkedStates::State>> LinkedStates::Linked(
+absl::StatusOr<std::shared_ptr<const LinkedStates::State>> LinkedStates::LinkHeld(
     const std::string& period) {
-  std::lock_guard link_lock(link_mu_);
   // Read under the link's lock: a link that just finished has kept what it linked.
   auto current = ReadCurrent(period);
   if (!current.ok()) return current.status();
-  const auto start = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
     const std::shared_ptr<const State>& kept = kept_[period];
     if (kept && kept->submissions == current->names) return kept;
-    // Requests count from the kept state meanwhile, unless it is of an earlier epoch.
-    linking_[period] = start;
+    if (auto failed = failed_.find(period);
+        failed != failed_.end() && failed->second.names == current->names) {
+      return failed->second.status;
+    }
   }
-  auto linked = Link(*current);
+  const auto start = std::chrono::steady_clock::now();
+  // Waiting requests learn that the link ended once what it linked is kept (below), or when it
+  // throws.
+  bool ended = false;
+  absl::Cleanup on_throw = [&] {
+    if (ended) return;
+    std::lock_guard lock(mu_);
+    ++links_ended_;
+    link_ended_.notify_all();
+  };
+  absl::StatusOr<State> linked = Link(*current);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::lock_guard lock(mu_);
-  linking_.erase(period);
-  link_ended_.notify_all();  // (a waiting request wakes once this lock is let go)
-  if (!linked.ok()) return linked.status();
+  ended = true;
+  ++links_ended_;
+  link_ended_.notify_all();  // (the waiting requests wake once this lock is let go)
+  if (!linked.ok()) {
+    // What the data themselves cause is not tried again until they change (a request gets
+    // the reason at once); a stop or a failing disk is.
+    const absl::StatusCode code = linked.status().code();
+    if (code == absl::StatusCode::kFailedPrecondition || code == absl::StatusCode::kDataLoss) {
+      failed_[period] = {current->names, linked.status()};
+    }
+    return linked.status();
+  }
+  failed_.erase(period);
   if (metrics_ != nullptr) metrics_->Linked(seconds);
   std::vector<std::string_view> parties;  // those with a submission in this state
   for (const auto& [party, summary] : current->submissions) {

@@ -5,8 +5,8 @@
 // submission of it, with the key epoch; it is linked once, onto the population register, into
 // counts per buurt, and kept while it is current (a completed submission never changes). The
 // hub links off the request path (LinkCurrent: at start and after each completed submission);
-// a request asks ForRequest, which waits a bounded time for a newer state of its period being
-// linked and then counts the state before it (a national relink takes minutes). Thread-safe.
+// a request asks ForRequest, which waits a bounded time while the hub links and then counts
+// the state before (a national relink takes minutes). Thread-safe.
 
 #include <chrono>
 #include <condition_variable>
@@ -32,6 +32,10 @@
 
 namespace stapel {
 
+// Whether `status` is ForRequest's UNAVAILABLE: the hub is still linking and has no state to
+// count from (not a refusal; ask again).
+bool IsStillLinking(const absl::Status& status);
+
 class LinkedStates {
  public:
   // A period's current submissions linked into counts per buurt, with per-party linkage
@@ -45,11 +49,11 @@ class LinkedStates {
     nlohmann::json linkage;
     std::string data_version;
   };
-  // What a request counts from: the current state; or, while a newer state of the period (of
-  // the same key epoch) is being linked, the one before it and since when the newer one is.
+  // What a request counts from: the current state; or, while the hub links (a newer state of
+  // the period, or another period first), the state before, of the same key epoch.
   struct ForRequestResult {
     std::shared_ptr<const State> state;
-    std::optional<std::chrono::steady_clock::time_point> newer_linking_since;
+    bool newer_being_linked = false;
   };
 
   // Not owned; each must outlive the LinkedStates. `metrics` may be null. A request waits up
@@ -71,18 +75,20 @@ class LinkedStates {
   // an earlier epoch); CANCELLED after Stop.
   absl::StatusOr<std::vector<std::string>> LinkCurrent();
   // The state a request of `period`, made at `asked`, counts from: the current one when it is
-  // linked, or linked within `link_wait` of `asked`; else, while the link of it goes on, the
-  // state before. UNAVAILABLE when there is none to count from meanwhile: the period's state
-  // was never linked (a restart), or is of an earlier key epoch (a rotation makes data of the
-  // old secret unusable). When no link of the current state is under way it is linked here
-  // (after a link that failed: the request gets its error). Errors as LinkCurrent's, for the
-  // one period.
+  // linked, or linked within `link_wait` of `asked`; else, while the hub is still linking, the
+  // state before. UNAVAILABLE then when there is none to count from: the period's state was
+  // never linked (a start), or is of an earlier key epoch (a rotation makes data of the old
+  // secret unusable). When no link runs, the current state is linked here. A state whose link
+  // failed on its data (FAILED_PRECONDITION, DATA_LOSS) gets that error at once, until the
+  // data change. CANCELLED once the hub is stopping. Errors as LinkCurrent's, for the one
+  // period.
   absl::StatusOr<ForRequestResult> ForRequest(const std::string& period,
                                               std::chrono::steady_clock::time_point asked);
   // The hub is stopping: a link in progress is left unfinished while it reads the parties'
-  // batches (checked per batch), and every later one is refused (CANCELLED). The steps after
-  // reading (the fuzzy pass, the counts per buurt) are not interrupted.
-  void Stop() { stopping_.request_stop(); }
+  // batches (checked per batch), and every later one is refused (CANCELLED), as are requests
+  // waiting for a link. The steps after reading (the fuzzy pass, the counts per buurt) are not
+  // interrupted.
+  void Stop();
 
  private:
   // Each party in link order with its current submission (none yet: nullopt).
@@ -97,7 +103,8 @@ class LinkedStates {
   };
   absl::StatusOr<Current> ReadCurrent(const std::string& period) const;
   // The current state of `period`: the kept one, or linked now (logged, with the time).
-  absl::StatusOr<std::shared_ptr<const State>> Linked(const std::string& period);
+  // Callers hold link_mu_.
+  absl::StatusOr<std::shared_ptr<const State>> LinkHeld(const std::string& period);
   // Reads and links the submissions `current` names, with the secret of its epoch.
   absl::StatusOr<State> Link(const Current& current);
 
@@ -109,12 +116,17 @@ class LinkedStates {
   HubMetrics* const metrics_;
   const std::chrono::milliseconds link_wait_;
   std::mutex link_mu_;                  // one link at a time; taken before mu_
-  std::mutex mu_;                       // guards kept_ and linking_, never held while linking
-  std::condition_variable link_ended_;  // under mu_: a link finished or failed
-  // Per period: the last state linked (a request holds its own reference), and since when a
-  // newer one is being linked.
+  std::mutex mu_;                       // guards the members below; never held while linking
+  std::condition_variable link_ended_;  // a link ended (links_ended_ grew), or the hub stops
+  uint64_t links_ended_ = 0;
+  // Per period: the last state linked (a request holds its own reference), and the current
+  // submissions whose link failed on their data, with why.
   std::map<std::string, std::shared_ptr<const State>> kept_;
-  std::map<std::string, std::chrono::steady_clock::time_point> linking_;
+  struct Failed {
+    std::string names;  // Current::names
+    absl::Status status;
+  };
+  std::map<std::string, Failed> failed_;
   std::stop_source stopping_;
 };
 

@@ -1,9 +1,11 @@
-// Requests while a newer data state is being linked (trusted-hub/linked_states.h): they are
-// answered at once from the state before, with a notice, and the new state's tables follow
-// once it is linked. A link is held in progress at the store's gate (GatedStore).
+// Requests while the hub links a new data state (trusted-hub/linked_states.h): after their
+// wait they are answered from the state before, with a notice, or asked to come back when
+// there is none; the new state's tables follow once it is linked. A link is held in progress
+// at the store's gate (GatedStore).
 
 #include "trusted-hub/linked_states.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <future>
@@ -152,17 +154,23 @@ TEST_F(RelinkTest, ALinkThatEndsWithinTheWaitGivesTheRequestTheNewState) {
 
 TEST_F(RelinkTest, WithoutAStateOfTheCurrentEpochARequestIsAskedToComeBack) {
   // Never linked (a hub just started): nothing to count from while the link goes on, so a
-  // request gets UNAVAILABLE after its wait, which the log does not hold as a refusal; once
-  // linked, the same request gets its table.
+  // request gets UNAVAILABLE after its wait, which the log does not hold as a refusal; so does
+  // one of the period linked next, without waiting for the link of the first. Once linked,
+  // the same request gets its table.
   {
-    HeldLink link(hub_);
+    HeldLink link(hub_);  // 2024 first
     ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
-    auto first = ReleaseWithin("2024", std::chrono::seconds(10));
-    EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable) << first.status();
-    EXPECT_NE(first.status().message().find("the hub is linking the data of period 2024 and has "
-                                            "no earlier state of them to count from"),
-              std::string::npos)
-        << first.status();
+    for (const char* period : {"2024", "2025"}) {
+      auto first = ReleaseWithin(period, std::chrono::seconds(10));
+      EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable) << first.status();
+      EXPECT_TRUE(IsStillLinking(first.status()));
+      EXPECT_NE(first.status().message().find(
+                    fmt::format("the hub is linking the data of period {} and has no earlier "
+                                "state of them to count from",
+                                period)),
+                std::string::npos)
+          << first.status();
+    }
     p_.gate->Open();
     ASSERT_TRUE(link.result.get().ok());
   }
@@ -182,6 +190,26 @@ TEST_F(RelinkTest, WithoutAStateOfTheCurrentEpochARequestIsAskedToComeBack) {
   EXPECT_EQ(relink.result.get().status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(hub_.releaser->Release("analyst", Of("2024")).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(RelinkTest, AStoppingHubCancelsTheRequestsThatWaitForALink) {
+  hub_.releaser = std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(),
+                                             p_.relay.get(), Geography(), hub_.record_keys.get(),
+                                             nullptr, std::chrono::minutes(1));
+  HeldLink link(hub_);
+  ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
+  auto request =
+      std::async(std::launch::async, [&] { return hub_.releaser->Release("analyst", Of("2024")); });
+  const bool waited =
+      request.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  hub_.releaser->Stop();
+  const bool cancelled = request.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  p_.gate->Open();
+  EXPECT_TRUE(waited);
+  EXPECT_TRUE(cancelled) << "a waiting request outlived the stop";
+  EXPECT_EQ(request.get().status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(link.result.get().status().code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(p_.log->EntriesOfType(kEntryRefusal).empty());
 }
 
 }  // namespace

@@ -216,13 +216,14 @@ absl::StatusOr<Releaser::Guarded> Releaser::EarlierReleases(const std::string& d
 absl::StatusOr<v1::ReleaseReply> Releaser::Release(std::string_view requester,
                                                    const v1::TableRequest& request) {
   absl::StatusOr<v1::ReleaseReply> reply = TryRelease(requester, request);
-  // A stopping hub (CANCELLED) or one still linking (UNAVAILABLE) refused nothing: the request
-  // is asked again later.
+  // A stopping hub (CANCELLED) or one still linking refused nothing: the request is asked
+  // again later.
   const absl::StatusCode code = reply.status().code();
-  const bool refused =
-      !reply.ok() && code != absl::StatusCode::kInternal && code != absl::StatusCode::kDataLoss &&
-      code != absl::StatusCode::kCancelled && code != absl::StatusCode::kUnavailable;
-  if (metrics_ != nullptr && code != absl::StatusCode::kUnavailable) {  // not an error
+  const bool still_linking = IsStillLinking(reply.status());
+  const bool refused = !reply.ok() && code != absl::StatusCode::kInternal &&
+                       code != absl::StatusCode::kDataLoss &&
+                       code != absl::StatusCode::kCancelled && !still_linking;
+  if (metrics_ != nullptr && !still_linking) {
     reply.ok() ? metrics_->Released() : refused ? metrics_->ReleaseRefused() : metrics_->ReleaseFailed();
   }
   if (refused) {
@@ -373,14 +374,11 @@ absl::StatusOr<Releaser::PreparedRelease> Releaser::PrepareRelease(
                                 .table = {}},
                       .changes = std::nullopt,
                       .notice = {}};
-  if (for_request->newer_linking_since.has_value()) {
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::steady_clock::now() - *for_request->newer_linking_since);
+  if (for_request->newer_being_linked) {
     out.notice = fmt::format(
-        "a newer data state{} is being linked (a party sent new data; {} s so far); this table "
-        "counts the state before it, data version {}: ask again later for the new data",
-        period.empty() ? "" : fmt::format(" of period {}", period), seconds.count(),
-        data_version.substr(0, 16));
+        "a newer data state{} is being linked (a party sent new data); this table counts the "
+        "state before it, data version {}: ask again later for the new data",
+        period.empty() ? "" : fmt::format(" of period {}", period), data_version.substr(0, 16));
     spdlog::info("a request counts from data state {} while a newer one is being linked",
                  data_version);
   }

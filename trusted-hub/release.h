@@ -1,16 +1,17 @@
 #ifndef STAPEL_TRUSTED_HUB_RELEASE_H_
 #define STAPEL_TRUSTED_HUB_RELEASE_H_
 
-// Produces a release for a requester: validates the table request against the manifest, links
-// every party's current submission of the requested period onto the population register,
-// builds the requested table per buurt (or wijk) with the coarser totals, protects it (primary
+// Produces a release for a requester: validates the table request against the manifest, takes
+// the linked data state of the requested period (every party's current submission linked onto
+// the population register: trusted-hub/linked_states.h), builds the requested table per buurt
+// (or wijk) with the coarser totals, protects it (primary
 // rules, secondary suppression proved by the attacker's LP, the differencing guard against
 // every earlier release of the same period, of this data state and the ones it updated),
 // rounds it, and appends the signed entry to the release log before the table is handed out.
 // A request over several periods is a trend: each period released so, then combined
 // (tables/trend_table.h). Thread-safe: releases are serialized (the guard sees every earlier
-// one); linking a new data state (LinkCurrent, trusted-hub/linked_states.h) runs beside them,
-// and a request meanwhile counts from the state before.
+// one); linking a new data state (LinkCurrent) runs beside them, and a request that waited
+// link_wait for it counts from the state before.
 
 #include <chrono>
 #include <map>
@@ -51,17 +52,15 @@ class Releaser {
   // `record_keys` gives linked persons their record keys (the cell key method's); not owned,
   // it must outlive the Releaser too. With [disclosure] method = "cell_key" the manifest's
   // parameters must make a p-table (PTable::Create; the hub checks it at start). A request
-  // waits up to `link_wait` for a newer data state of its period being linked, then counts
-  // the one before (LinkedStates::ForRequest).
+  // waits up to `link_wait`, from when it came, while the hub links, then counts the state
+  // before (LinkedStates::ForRequest).
   Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
            const KeyRelay* keys, Geography geography, const RecordKeyer* record_keys,
            HubMetrics* metrics = nullptr, std::chrono::milliseconds link_wait = kDefaultLinkWait)
       : manifest_(manifest),
         store_(store),
         log_(log),
-        keys_(keys),
         geography_(std::move(geography)),
-        record_keys_(record_keys),
         ptable_(PTable::Create(manifest->disclosure.cell_key)),
         metrics_(metrics),
         states_(manifest, store, keys, &geography_, record_keys, metrics, link_wait) {}
@@ -71,7 +70,9 @@ class Releaser {
   // INVALID_ARGUMENT for a period the manifest does not name (or one named twice, or more
   // than kMaxPeriodsPerRequest), FAILED_PRECONDITION when the register has not completed a
   // submission of a requested period. A refused request is recorded in the log as a refusal
-  // with its reason.
+  // with its reason. Not refusals, so not in the log: UNAVAILABLE when the hub is still
+  // linking and has no earlier state to count from (LinkedStates::ForRequest), CANCELLED when
+  // it is stopping, INTERNAL and DATA_LOSS (a fault of the hub).
   absl::StatusOr<v1::ReleaseReply> Release(std::string_view requester,
                                            const v1::TableRequest& request);
   static constexpr int kMaxPeriodsPerRequest = 12;
@@ -81,14 +82,14 @@ class Releaser {
   // and returns their data versions (in the manifest's order of periods). The hub calls it off
   // the request path: at start (the data state in storage) and after each completed
   // submission. A request that comes meanwhile waits for it up to `link_wait`, then counts
-  // the period's state before (its reply's notice says so), unless it has none of the same key
-  // epoch; then it waits for this link instead of linking again. Errors: FAILED_PRECONDITION
-  // as Release (no period has register data); CANCELLED after Stop.
+  // the period's state before (its reply's notice says so), or is UNAVAILABLE when there is
+  // none of the current key epoch. Errors: FAILED_PRECONDITION as Release (no period has
+  // register data); CANCELLED after Stop.
   absl::StatusOr<std::vector<std::string>> LinkCurrent() { return states_.LinkCurrent(); }
   // The hub is stopping: a link in progress (off the request path or on it) is left
   // unfinished while it reads the parties' batches (checked per batch), and every later one
-  // is refused (CANCELLED). The steps after reading (the fuzzy pass, the counts per buurt) are
-  // not interrupted.
+  // is refused (CANCELLED), as are requests waiting for a link. The steps after reading (the
+  // fuzzy pass, the counts per buurt) are not interrupted.
   void Stop() { states_.Stop(); }
 
  private:
@@ -159,9 +160,7 @@ class Releaser {
   const Manifest* manifest_;
   SubmissionStore* store_;
   ReleaseLogWriter* log_;
-  const KeyRelay* keys_;
   const Geography geography_;
-  const RecordKeyer* const record_keys_;
   const absl::StatusOr<PTable> ptable_;  // the cell key method's, from the manifest
   HubMetrics* const metrics_;  // not owned; may be null
   LinkedStates states_;

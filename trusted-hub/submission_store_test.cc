@@ -22,6 +22,7 @@ TEST(SubmissionStoreTest, BatchesComeBackInSequenceOrderAfterReopening) {
             .ok());
   }
   p.submissions.reset();
+  p.gate.reset();
   p.store.reset();
   p.store = *RocksDbStore::Open(p.dir / "db");  // a restarted hub
   SubmissionStore reopened(p.store.get());
