@@ -22,14 +22,12 @@ using testing_util::HubTestProject;
 
 class RelinkTest : public testing::Test {
  protected:
+  // A request waits a fifth of a second for a link, unless a test says otherwise.
   static constexpr std::chrono::milliseconds kLinkWait{200};
   // Two periods, each with the register (60 persons); credit sends 2025 later (30 of them
   // with debts).
   void SetUp() override {
-    // A request waits a fifth of a second for a new state being linked.
-    hub_.releaser =
-        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(), p_.relay.get(),
-                                   Geography(), hub_.record_keys.get(), nullptr, kLinkWait);
+    UseLinkWait(kLinkWait);
     p_.manifest.periods = {"2024", "2025"};
     ASSERT_TRUE(hub_.Submit("municipality", 60, 101, *p_.register_key, "2024").ok());
     ASSERT_TRUE(hub_.Submit("municipality", 60, 1, *p_.register_key, "2025").ok());
@@ -45,6 +43,12 @@ class RelinkTest : public testing::Test {
     testing_util::GatedStore* gate;
     std::future<absl::StatusOr<std::vector<std::string>>> result;
   };
+  // A releaser whose requests wait up to `wait` for a link.
+  void UseLinkWait(std::chrono::milliseconds wait) {
+    hub_.releaser =
+        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(), p_.relay.get(),
+                                   Geography(), hub_.record_keys.get(), nullptr, wait);
+  }
   static v1::TableRequest Of(const std::string& period) {
     v1::TableRequest request;
     request.add_periods(period);
@@ -130,9 +134,7 @@ TEST_F(RelinkTest, RequestsDuringALinkCountTheStateBeforeAndSaySo) {
 }
 
 TEST_F(RelinkTest, ALinkThatEndsWithinTheWaitGivesTheRequestTheNewState) {
-  hub_.releaser = std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(),
-                                             p_.relay.get(), Geography(), hub_.record_keys.get(),
-                                             nullptr, std::chrono::minutes(1));
+  UseLinkWait(std::chrono::minutes(1));
   ASSERT_TRUE(hub_.releaser->LinkCurrent().ok());
   ASSERT_TRUE(hub_.Submit("credit", 40, 31, *p_.source_key, "2025").ok());
   HeldLink link(hub_);
@@ -193,9 +195,7 @@ TEST_F(RelinkTest, WithoutAStateOfTheCurrentEpochARequestIsAskedToComeBack) {
 }
 
 TEST_F(RelinkTest, AStoppingHubCancelsTheRequestsThatWaitForALink) {
-  hub_.releaser = std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(),
-                                             p_.relay.get(), Geography(), hub_.record_keys.get(),
-                                             nullptr, std::chrono::minutes(1));
+  UseLinkWait(std::chrono::minutes(1));
   HeldLink link(hub_);
   ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
   auto request =
