@@ -218,9 +218,12 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
   if (absl::Status s = StartMetrics(options); !s.ok()) return s;
   releaser_ = std::make_unique<Releaser>(
       &manifest_, submissions_.get(), log_.get(), key_relay_.get(), *std::move(geography),
-      record_keys_.get(), metrics_.get(), std::chrono::seconds(config_.link_wait_seconds));
-  // The data state in storage is linked now, and each new one as its submission completes,
-  // so table requests find it linked (LinkedStates logs each link).
+      record_keys_.get(), metrics_.get(),
+      LinkedStates::Waiting{.wait = std::chrono::seconds(config_.link_wait_seconds),
+                            .wake_linker = [this] { linker_->Wake(); }});
+  // The data state in storage is linked now, and each new one as its submission completes
+  // (or a request finds it not linked), so table requests find it linked (LinkedStates logs
+  // each link). Requests never link: they wait for this thread.
   linker_ = std::make_unique<BackgroundTask>([this](std::stop_token stop) {
     std::stop_callback stopping(stop, [this] { releaser_->Stop(); });
     auto version = releaser_->LinkCurrent();
@@ -228,8 +231,10 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
       spdlog::warn("the current data state is not linked: {}",
                    std::string(version.status().message()));
     } else if (!version.ok() && !absl::IsCancelled(version.status())) {
-      spdlog::warn("linking the current data state failed: {}; a table request will try again",
-                   std::string(version.status().message()));
+      spdlog::warn(
+          "linking the current data state failed: {}; the next submission or table "
+          "request tries again",
+          std::string(version.status().message()));
     }
   });
   return absl::OkStatus();

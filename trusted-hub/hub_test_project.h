@@ -28,8 +28,9 @@
 
 namespace stapel::testing_util {
 
-// A store in front of another whose scans of one submission's batches (a link reading them;
-// "batch/<party>/<submission>/") wait at the gate while it is closed: a link held in
+// A store in front of another whose scans of one submission's batches
+// ("batch/<party>/<submission>/": a link reading them, and also a completion checking them, so
+// a test submits only while it is open) wait at the gate while it is closed: a link held in
 // progress. Other scans pass. Open at first.
 class GatedStore : public Store {
  public:

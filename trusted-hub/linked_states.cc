@@ -209,15 +209,15 @@ absl::StatusOr<std::vector<std::string>> LinkedStates::LinkCurrent() {
   absl::Status last = absl::OkStatus();
   const std::vector<std::string> periods =
       manifest_->periods.empty() ? std::vector<std::string>{""} : manifest_->periods;
+  std::lock_guard link_lock(link_mu_);  // for every period: no request links between them
   for (const std::string& period : periods) {
-    std::unique_lock link_lock(link_mu_);
     auto linked = LinkHeld(period);
     if (linked.ok()) {
       versions.push_back((*linked)->data_version);
-    } else if (!absl::IsFailedPrecondition(linked.status())) {
-      return linked.status();
+    } else if (absl::IsFailedPrecondition(linked.status()) || absl::IsDataLoss(linked.status())) {
+      last = linked.status();  // its register has not sent, another epoch's data, a bad batch
     } else {
-      last = linked.status();  // this period's register has not sent (or another epoch's data)
+      return linked.status();
     }
   }
   if (versions.empty()) return last;
@@ -232,7 +232,7 @@ void LinkedStates::Stop() {
 
 absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
     const std::string& period, std::chrono::steady_clock::time_point asked) {
-  const auto deadline = asked + link_wait_;
+  const auto deadline = asked + waiting_.wait;
   for (;;) {
     if (stopping_.stop_requested()) return absl::CancelledError("the hub is stopping");
     // Read again after every wait: a submission or a key rotation may have come meanwhile.
@@ -242,32 +242,35 @@ absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
     std::shared_ptr<const State> usable;  // the kept state, when of the current epoch
     {
       std::lock_guard lock(mu_);
-      const std::shared_ptr<const State>& kept = kept_[period];
-      if (kept && kept->submissions == current->names) return ForRequestResult{kept, false};
+      if (auto kept = kept_.find(period); kept != kept_.end()) {
+        if (kept->second->submissions == current->names) return ForRequestResult{kept->second};
+        if (kept->second->epoch == current->epoch.number) usable = kept->second;
+      }
       if (auto failed = failed_.find(period);
           failed != failed_.end() && failed->second.names == current->names) {
         return failed->second.status;
       }
-      if (kept && kept->epoch == current->epoch.number) usable = kept;
       seen = links_ended_;
     }
-    // Linked here when no link runs; else (this period's or another's) wait for it.
-    if (std::unique_lock link_lock(link_mu_, std::try_to_lock); link_lock.owns_lock()) {
+    if (!waiting_.wake_linker) {
+      std::lock_guard link_lock(link_mu_);
       auto linked = LinkHeld(period);
       if (!linked.ok()) return linked.status();
-      return ForRequestResult{*std::move(linked), false};
+      return ForRequestResult{*std::move(linked)};
     }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (usable) return ForRequestResult{usable, /*newer_being_linked=*/true};
+      absl::Status still_linking = absl::UnavailableError(fmt::format(
+          "the hub is linking the data{} and has no earlier state of them to count from (after "
+          "a start, or a new key epoch): ask again in a few minutes",
+          period.empty() ? "" : fmt::format(" of period {}", period)));
+      still_linking.SetPayload(kStillLinking, absl::Cord("1"));
+      return still_linking;
+    }
+    waiting_.wake_linker();
     std::unique_lock lock(mu_);
     link_ended_.wait_until(lock, deadline,
                            [&] { return links_ended_ != seen || stopping_.stop_requested(); });
-    if (links_ended_ != seen || stopping_.stop_requested()) continue;
-    if (usable) return ForRequestResult{usable, true};
-    absl::Status still_linking = absl::UnavailableError(fmt::format(
-        "the hub is linking the data{} and has no earlier state of them to count from (after a "
-        "start, or a new key epoch): ask again in a few minutes",
-        period.empty() ? "" : fmt::format(" of period {}", period)));
-    still_linking.SetPayload(kStillLinking, absl::Cord("1"));
-    return still_linking;
   }
 }
 
@@ -300,8 +303,10 @@ absl::StatusOr<std::shared_ptr<const LinkedStates::State>> LinkedStates::LinkHel
   if (!current.ok()) return current.status();
   {
     std::lock_guard lock(mu_);
-    const std::shared_ptr<const State>& kept = kept_[period];
-    if (kept && kept->submissions == current->names) return kept;
+    if (auto kept = kept_.find(period);
+        kept != kept_.end() && kept->second->submissions == current->names) {
+      return kept->second;
+    }
     if (auto failed = failed_.find(period);
         failed != failed_.end() && failed->second.names == current->names) {
       return failed->second.status;

@@ -4,12 +4,15 @@
 // The data states the hub counts from. A period's data state is every party's current
 // submission of it, with the key epoch; it is linked once, onto the population register, into
 // counts per buurt, and kept while it is current (a completed submission never changes). The
-// hub links off the request path (LinkCurrent: at start and after each completed submission);
-// a request asks ForRequest, which waits a bounded time while the hub links and then counts
-// the state before (a national relink takes minutes). Thread-safe.
+// hub links off the request path (LinkCurrent, on a thread of its own: at start and after each
+// completed submission); a request asks ForRequest, which in the hub never links: it waits a
+// bounded time while the hub links, then counts the state before (a national relink takes
+// minutes). Thread-safe.
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,32 +59,40 @@ class LinkedStates {
     bool newer_being_linked = false;
   };
 
-  // Not owned; each must outlive the LinkedStates. `metrics` may be null. A request waits up
-  // to `link_wait` for a newer state of its period being linked (ForRequest).
+  // How requests wait for links: up to `wait`, from when they came; `wake_linker` asks the
+  // thread that runs LinkCurrent for a run (the hub's; a run asked for during one follows it).
+  // Without one, a request links the current state itself, waiting as long as that takes.
+  struct Waiting {
+    std::chrono::milliseconds wait{30'000};
+    std::function<void()> wake_linker;
+  };
+
+  // Not owned; each must outlive the LinkedStates. `metrics` may be null.
   LinkedStates(const Manifest* manifest, SubmissionStore* store, const KeyRelay* keys,
                const Geography* geography, const RecordKeyer* record_keys, HubMetrics* metrics,
-               std::chrono::milliseconds link_wait)
+               Waiting waiting)
       : manifest_(manifest),
         store_(store),
         keys_(keys),
         geography_(geography),
         record_keys_(record_keys),
         metrics_(metrics),
-        link_wait_(link_wait) {}
+        waiting_(std::move(waiting)) {}
 
   // Links the current state of every period of the manifest whose register has submitted,
   // unless it is linked already, and returns their data versions (in the manifest's order of
-  // periods). Errors: FAILED_PRECONDITION when no period has register data (or the data are of
-  // an earlier epoch); CANCELLED after Stop.
+  // periods). A period whose data fail (FAILED_PRECONDITION: no register data, an earlier
+  // epoch's; DATA_LOSS) does not keep the others from being linked. Errors: the last of those
+  // when no period is linked; CANCELLED when a link is left unfinished by Stop.
   absl::StatusOr<std::vector<std::string>> LinkCurrent();
   // The state a request of `period`, made at `asked`, counts from: the current one when it is
-  // linked, or linked within `link_wait` of `asked`; else, while the hub is still linking, the
-  // state before. UNAVAILABLE then when there is none to count from: the period's state was
-  // never linked (a start), or is of an earlier key epoch (a rotation makes data of the old
-  // secret unusable). When no link runs, the current state is linked here. A state whose link
-  // failed on its data (FAILED_PRECONDITION, DATA_LOSS) gets that error at once, until the
-  // data change. CANCELLED once the hub is stopping. Errors as LinkCurrent's, for the one
-  // period.
+  // linked, or linked within `wait` of `asked`; else the state before, when it is of the
+  // current key epoch, or UNAVAILABLE (IsStillLinking) when there is none: never linked (a
+  // start), or of an earlier epoch (a rotation makes data of the old secret unusable). While
+  // it waits it wakes the linker; without one (Waiting) it links here instead. A state whose
+  // link failed on its data (FAILED_PRECONDITION, DATA_LOSS) gets that error at once, until
+  // the data or the epoch change. CANCELLED once the hub is stopping; else errors as
+  // LinkCurrent's, for the one period.
   absl::StatusOr<ForRequestResult> ForRequest(const std::string& period,
                                               std::chrono::steady_clock::time_point asked);
   // The hub is stopping: a link in progress is left unfinished while it reads the parties'
@@ -114,7 +125,7 @@ class LinkedStates {
   const Geography* const geography_;
   const RecordKeyer* const record_keys_;
   HubMetrics* const metrics_;
-  const std::chrono::milliseconds link_wait_;
+  const Waiting waiting_;
   std::mutex link_mu_;                  // one link at a time; taken before mu_
   std::mutex mu_;                       // guards the members below; never held while linking
   std::condition_variable link_ended_;  // a link ended (links_ended_ grew), or the hub stops

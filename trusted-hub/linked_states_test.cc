@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -43,12 +44,15 @@ class RelinkTest : public testing::Test {
     testing_util::GatedStore* gate;
     std::future<absl::StatusOr<std::vector<std::string>>> result;
   };
-  // A releaser whose requests wait up to `wait` for a link.
+  // A releaser whose requests wait up to `wait` for a link. Its linker is the test's: a
+  // HeldLink or LinkCurrent; a request's wake is only counted.
   void UseLinkWait(std::chrono::milliseconds wait) {
-    hub_.releaser =
-        std::make_unique<Releaser>(&p_.manifest, p_.submissions.get(), p_.log.get(), p_.relay.get(),
-                                   Geography(), hub_.record_keys.get(), nullptr, wait);
+    hub_.releaser = std::make_unique<Releaser>(
+        &p_.manifest, p_.submissions.get(), p_.log.get(), p_.relay.get(), Geography(),
+        hub_.record_keys.get(), nullptr,
+        LinkedStates::Waiting{.wait = wait, .wake_linker = [this] { ++wakes_; }});
   }
+  std::atomic<int> wakes_ = 0;
   static v1::TableRequest Of(const std::string& period) {
     v1::TableRequest request;
     request.add_periods(period);
@@ -109,6 +113,7 @@ TEST_F(RelinkTest, RequestsDuringALinkCountTheStateBeforeAndSaySo) {
                                  [&] { return ReleaseWithin("2025", std::chrono::seconds(10)); }));
   }
   for (auto& reply : at_once) counts_the_state_before(reply.get());
+  EXPECT_GT(wakes_, 0) << "a waiting request asks the linker for a run";
   // A request of a period whose state did not change does not wait either.
   auto other = ReleaseWithin("2024", std::chrono::seconds(10));
   ASSERT_TRUE(other.ok()) << other.status();
@@ -190,7 +195,11 @@ TEST_F(RelinkTest, WithoutAStateOfTheCurrentEpochARequestIsAskedToComeBack) {
             absl::StatusCode::kUnavailable);
   p_.gate->Open();
   EXPECT_EQ(relink.result.get().status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(hub_.releaser->Release("analyst", Of("2024")).status().code(),
+  // The same data fail the same way: not linked again (the gate stays shut), the reason at once.
+  HeldLink again(hub_);
+  EXPECT_EQ(again.result.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(again.result.get().status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReleaseWithin("2024", std::chrono::seconds(10)).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 

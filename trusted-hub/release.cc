@@ -301,8 +301,8 @@ absl::StatusOr<v1::ReleaseReply> Releaser::TryRelease(std::string_view requester
   auto periods = RequestedPeriods(request);
   if (!periods.ok()) return periods.status();
   const TableRequest table_request = TableRequestFromProto(request);
-  // A request waits for a new state's link at most link_wait in all, its wait for the
-  // requests before it included.
+  // A request waits for a new state's link at most the wait LinkedStates has, its wait for
+  // the requests before it included.
   const auto asked = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   // Every period is protected before any is logged: a refusal releases nothing. (The guard

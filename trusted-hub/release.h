@@ -11,7 +11,7 @@
 // A request over several periods is a trend: each period released so, then combined
 // (tables/trend_table.h). Thread-safe: releases are serialized (the guard sees every earlier
 // one); linking a new data state (LinkCurrent) runs beside them, and a request that waited
-// link_wait for it counts from the state before.
+// for it long enough counts from the state before.
 
 #include <chrono>
 #include <map>
@@ -51,20 +51,18 @@ class Releaser {
   // linking and protecting) are not owned and must remain live while the Releaser is in use.
   // `record_keys` gives linked persons their record keys (the cell key method's); not owned,
   // it must outlive the Releaser too. With [disclosure] method = "cell_key" the manifest's
-  // parameters must make a p-table (PTable::Create; the hub checks it at start). A request
-  // waits up to `link_wait`, from when it came, while the hub links, then counts the state
-  // before (LinkedStates::ForRequest).
+  // parameters must make a p-table (PTable::Create; the hub checks it at start). `waiting`:
+  // how requests wait for links (LinkedStates::ForRequest).
   Releaser(const Manifest* manifest, SubmissionStore* store, ReleaseLogWriter* log,
            const KeyRelay* keys, Geography geography, const RecordKeyer* record_keys,
-           HubMetrics* metrics = nullptr, std::chrono::milliseconds link_wait = kDefaultLinkWait)
+           HubMetrics* metrics = nullptr, LinkedStates::Waiting waiting = {})
       : manifest_(manifest),
         store_(store),
         log_(log),
         geography_(std::move(geography)),
         ptable_(PTable::Create(manifest->disclosure.cell_key)),
         metrics_(metrics),
-        states_(manifest, store, keys, &geography_, record_keys, metrics, link_wait) {}
-  static constexpr std::chrono::seconds kDefaultLinkWait{30};
+        states_(manifest, store, keys, &geography_, record_keys, metrics, std::move(waiting)) {}
 
   // Errors: PERMISSION_DENIED when `requester` is not a requester of the manifest,
   // INVALID_ARGUMENT for a period the manifest does not name (or one named twice, or more
@@ -81,10 +79,9 @@ class Releaser {
   // submitted, unless they are linked already, so that the next request finds them linked,
   // and returns their data versions (in the manifest's order of periods). The hub calls it off
   // the request path: at start (the data state in storage) and after each completed
-  // submission. A request that comes meanwhile waits for it up to `link_wait`, then counts
+  // submission. A request that comes meanwhile waits for it up to `waiting.wait`, then counts
   // the period's state before (its reply's notice says so), or is UNAVAILABLE when there is
-  // none of the current key epoch. Errors: FAILED_PRECONDITION as Release (no period has
-  // register data); CANCELLED after Stop.
+  // none of the current key epoch. Errors as LinkedStates::LinkCurrent's.
   absl::StatusOr<std::vector<std::string>> LinkCurrent() { return states_.LinkCurrent(); }
   // The hub is stopping: a link in progress (off the request path or on it) is left
   // unfinished while it reads the parties' batches (checked per batch), and every later one
