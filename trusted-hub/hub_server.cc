@@ -233,7 +233,7 @@ absl::Status HubServer::Open(const HubServerOptions& options) {
     } else if (!version.ok() && !absl::IsCancelled(version.status())) {
       spdlog::warn(
           "linking the current data state failed: {}; the next submission or table "
-          "request tries again",
+          "request tries again (a failure of the data only once they change)",
           std::string(version.status().message()));
     }
   });

@@ -209,7 +209,7 @@ absl::StatusOr<std::vector<std::string>> LinkedStates::LinkCurrent() {
   absl::Status last = absl::OkStatus();
   const std::vector<std::string> periods =
       manifest_->periods.empty() ? std::vector<std::string>{""} : manifest_->periods;
-  std::lock_guard link_lock(link_mu_);  // for every period: no request links between them
+  std::lock_guard link_lock(link_mu_);  // for every period: no link comes between them
   for (const std::string& period : periods) {
     auto linked = LinkHeld(period);
     if (linked.ok()) {
@@ -233,6 +233,7 @@ void LinkedStates::Stop() {
 absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
     const std::string& period, std::chrono::steady_clock::time_point asked) {
   const auto deadline = asked + waiting_.wait;
+  bool woke = false;  // the linker, by this request
   for (;;) {
     if (stopping_.stop_requested()) return absl::CancelledError("the hub is stopping");
     // Read again after every wait: a submission or a key rotation may have come meanwhile.
@@ -258,16 +259,20 @@ absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
       if (!linked.ok()) return linked.status();
       return ForRequestResult{*std::move(linked)};
     }
+    // Once a request: a link that fails for another reason than the data is not run again and
+    // again while it waits.
+    if (!woke) waiting_.wake_linker();
+    woke = true;
     if (std::chrono::steady_clock::now() >= deadline) {
       if (usable) return ForRequestResult{usable, /*newer_being_linked=*/true};
       absl::Status still_linking = absl::UnavailableError(fmt::format(
-          "the hub is linking the data{} and has no earlier state of them to count from (after "
-          "a start, or a new key epoch): ask again in a few minutes",
+          "the hub has not linked the data{} yet (it is linking them, or its last link failed: "
+          "see its log) and has no earlier state of them to count from (after a start, or a new "
+          "key epoch): ask again in a few minutes",
           period.empty() ? "" : fmt::format(" of period {}", period)));
       still_linking.SetPayload(kStillLinking, absl::Cord("1"));
       return still_linking;
     }
-    waiting_.wake_linker();
     std::unique_lock lock(mu_);
     link_ended_.wait_until(lock, deadline,
                            [&] { return links_ended_ != seen || stopping_.stop_requested(); });
@@ -335,6 +340,9 @@ absl::StatusOr<std::shared_ptr<const LinkedStates::State>> LinkedStates::LinkHel
     const absl::StatusCode code = linked.status().code();
     if (code == absl::StatusCode::kFailedPrecondition || code == absl::StatusCode::kDataLoss) {
       failed_[period] = {current->names, linked.status()};
+      spdlog::warn("the data state{} is not linked: {}; not tried again until its data change",
+                   period.empty() ? "" : fmt::format(" of period {}", period),
+                   std::string(linked.status().message()));
     }
     return linked.status();
   }

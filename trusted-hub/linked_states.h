@@ -4,8 +4,9 @@
 // The data states the hub counts from. A period's data state is every party's current
 // submission of it, with the key epoch; it is linked once, onto the population register, into
 // counts per buurt, and kept while it is current (a completed submission never changes). The
-// hub links off the request path (LinkCurrent, on a thread of its own: at start and after each
-// completed submission); a request asks ForRequest, which in the hub never links: it waits a
+// hub links off the request path (LinkCurrent, on a thread of its own: at start, after each
+// completed submission, and when a request finds its state not linked); a request asks
+// ForRequest, which in the hub never links: it waits a
 // bounded time while the hub links, then counts the state before (a national relink takes
 // minutes). Thread-safe.
 
@@ -89,7 +90,7 @@ class LinkedStates {
   // linked, or linked within `wait` of `asked`; else the state before, when it is of the
   // current key epoch, or UNAVAILABLE (IsStillLinking) when there is none: never linked (a
   // start), or of an earlier epoch (a rotation makes data of the old secret unusable). While
-  // it waits it wakes the linker; without one (Waiting) it links here instead. A state whose
+  // it waits it wakes the linker, once; without one (Waiting) it links here instead. A state whose
   // link failed on its data (FAILED_PRECONDITION, DATA_LOSS) gets that error at once, until
   // the data or the epoch change. CANCELLED once the hub is stopping; else errors as
   // LinkCurrent's, for the one period.
@@ -113,8 +114,9 @@ class LinkedStates {
     std::string names;
   };
   absl::StatusOr<Current> ReadCurrent(const std::string& period) const;
-  // The current state of `period`: the kept one, or linked now (logged, with the time).
-  // Callers hold link_mu_.
+  // The current state of `period`: the kept one, or linked now (logged, with the time); a
+  // failure of these data remembered (failed_), or new and then remembered when the data
+  // caused it. Callers hold link_mu_.
   absl::StatusOr<std::shared_ptr<const State>> LinkHeld(const std::string& period);
   // Reads and links the submissions `current` names, with the secret of its epoch.
   absl::StatusOr<State> Link(const Current& current);

@@ -78,10 +78,11 @@ class Releaser {
   // Links the current submissions of every period of the manifest whose register has
   // submitted, unless they are linked already, so that the next request finds them linked,
   // and returns their data versions (in the manifest's order of periods). The hub calls it off
-  // the request path: at start (the data state in storage) and after each completed
-  // submission. A request that comes meanwhile waits for it up to `waiting.wait`, then counts
-  // the period's state before (its reply's notice says so), or is UNAVAILABLE when there is
-  // none of the current key epoch. Errors as LinkedStates::LinkCurrent's.
+  // the request path: at start (the data state in storage), after each completed
+  // submission, and when a request finds its state not linked. A request that comes meanwhile waits
+  // for it up to `waiting.wait`, then counts the period's state before (its reply's notice says
+  // so), or is UNAVAILABLE when there is none of the current key epoch. Errors as
+  // LinkedStates::LinkCurrent's.
   absl::StatusOr<std::vector<std::string>> LinkCurrent() { return states_.LinkCurrent(); }
   // The hub is stopping: a link in progress (off the request path or on it) is left
   // unfinished while it reads the parties' batches (checked per batch), and every later one
