@@ -243,13 +243,13 @@ absl::StatusOr<LinkedStates::ForRequestResult> LinkedStates::ForRequest(
     std::shared_ptr<const State> usable;  // the kept state, when of the current epoch
     {
       std::lock_guard lock(mu_);
-      if (auto kept = kept_.find(period); kept != kept_.end()) {
-        if (kept->second->submissions == current->names) return ForRequestResult{kept->second};
-        if (kept->second->epoch == current->epoch.number) usable = kept->second;
+      if (auto known = KnownLocked(period, current->names)) {
+        if (!known->ok()) return known->status();
+        return ForRequestResult{**known};
       }
-      if (auto failed = failed_.find(period);
-          failed != failed_.end() && failed->second.names == current->names) {
-        return failed->second.status;
+      if (auto kept = kept_.find(period);
+          kept != kept_.end() && kept->second->epoch == current->epoch.number) {
+        usable = kept->second;
       }
       seen = links_ended_;
     }
@@ -308,56 +308,63 @@ absl::StatusOr<std::shared_ptr<const LinkedStates::State>> LinkedStates::LinkHel
   if (!current.ok()) return current.status();
   {
     std::lock_guard lock(mu_);
-    if (auto kept = kept_.find(period);
-        kept != kept_.end() && kept->second->submissions == current->names) {
-      return kept->second;
-    }
-    if (auto failed = failed_.find(period);
-        failed != failed_.end() && failed->second.names == current->names) {
-      return failed->second.status;
-    }
+    if (auto known = KnownLocked(period, current->names)) return *std::move(known);
   }
   const auto start = std::chrono::steady_clock::now();
-  // Waiting requests learn that the link ended once what it linked is kept (below), or when it
-  // throws.
-  bool ended = false;
-  absl::Cleanup on_throw = [&] {
-    if (ended) return;
-    std::lock_guard lock(mu_);
-    ++links_ended_;
-    link_ended_.notify_all();
-  };
-  absl::StatusOr<State> linked = Link(*current);
+  std::shared_ptr<const State> kept;
+  absl::Status failed = absl::InternalError("the link stopped with an exception");
+  {
+    // Its outcome is kept, and waiting requests learn that it ended, together (also when
+    // Link throws). What the data themselves cause is not tried again until they change (a
+    // request gets the reason at once); a stop or a failing disk is.
+    absl::Cleanup ended = [&] {
+      std::lock_guard lock(mu_);
+      if (kept) {
+        kept_[period] = kept;  // the state before goes once no request holds it
+        failed_.erase(period);
+      } else if (absl::IsFailedPrecondition(failed) || absl::IsDataLoss(failed)) {
+        failed_[period] = {current->names, failed};
+      }
+      ++links_ended_;
+      link_ended_.notify_all();
+    };
+    auto linked = Link(*current);
+    if (linked.ok()) {
+      kept = std::make_shared<const State>(*std::move(linked));
+    } else {
+      failed = linked.status();
+    }
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::lock_guard lock(mu_);
-  ended = true;
-  ++links_ended_;
-  link_ended_.notify_all();  // (the waiting requests wake once this lock is let go)
-  if (!linked.ok()) {
-    // What the data themselves cause is not tried again until they change (a request gets
-    // the reason at once); a stop or a failing disk is.
-    const absl::StatusCode code = linked.status().code();
-    if (code == absl::StatusCode::kFailedPrecondition || code == absl::StatusCode::kDataLoss) {
-      failed_[period] = {current->names, linked.status()};
+  const std::string of_period = period.empty() ? "" : fmt::format(" (period {})", period);
+  if (!kept) {
+    if (absl::IsFailedPrecondition(failed) || absl::IsDataLoss(failed)) {
       spdlog::warn("the data state{} is not linked: {}; not tried again until its data change",
-                   period.empty() ? "" : fmt::format(" of period {}", period),
-                   std::string(linked.status().message()));
+                   of_period, std::string(failed.message()));
     }
-    return linked.status();
+    return failed;
   }
-  failed_.erase(period);
   if (metrics_ != nullptr) metrics_->Linked(seconds);
   std::vector<std::string_view> parties;  // those with a submission in this state
   for (const auto& [party, summary] : current->submissions) {
     if (summary.has_value()) parties.push_back(party->id);
   }
-  spdlog::info("linked data state {}{} of {} in {:.1f} s", linked->data_version,
-               period.empty() ? "" : fmt::format(" (period {})", period), fmt::join(parties, ", "),
-               seconds);
-  // The state before goes once no request holds it.
-  kept_[period] = std::make_shared<const State>(*std::move(linked));
-  return kept_[period];
+  spdlog::info("linked data state {}{} of {} in {:.1f} s", kept->data_version, of_period,
+               fmt::join(parties, ", "), seconds);
+  return kept;
+}
+
+std::optional<absl::StatusOr<std::shared_ptr<const LinkedStates::State>>> LinkedStates::KnownLocked(
+    const std::string& period, const std::string& names) const {
+  if (auto kept = kept_.find(period); kept != kept_.end() && kept->second->submissions == names) {
+    return kept->second;
+  }
+  if (auto failed = failed_.find(period);
+      failed != failed_.end() && failed->second.names == names) {
+    return failed->second.status;
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<LinkedStates::State> LinkedStates::Link(const Current& current) {

@@ -118,6 +118,10 @@ class LinkedStates {
   // failure of these data remembered (failed_), or new and then remembered when the data
   // caused it. Callers hold link_mu_.
   absl::StatusOr<std::shared_ptr<const State>> LinkHeld(const std::string& period);
+  // The kept state of `period` when it is of the submissions `names`, or the failure their link
+  // met on their data; nullopt when neither. Callers hold mu_.
+  std::optional<absl::StatusOr<std::shared_ptr<const State>>> KnownLocked(
+      const std::string& period, const std::string& names) const;
   // Reads and links the submissions `current` names, with the secret of its epoch.
   absl::StatusOr<State> Link(const Current& current);
 

@@ -68,6 +68,19 @@ class RelinkTest : public testing::Test {
     const auto& cell = table.rows[2].cells[std::find(m.begin(), m.end(), "debts") - m.begin()];
     return cell.suppressed ? -1 : cell.value;
   }
+  // A release asked on a thread of its own, and whether it was still waiting 300 ms later.
+  struct Started {
+    std::future<absl::StatusOr<v1::ReleaseReply>> reply;
+    bool waited;
+  };
+  Started StartRelease(const std::string& period) {
+    auto reply = std::async(std::launch::async, [this, period] {
+      return hub_.releaser->Release("analyst", Of(period));
+    });
+    const bool waited =
+        reply.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+    return {std::move(reply), waited};
+  }
   // A release asked on a thread of its own, so that one that waits fails the test instead of
   // hanging it.
   absl::StatusOr<v1::ReleaseReply> ReleaseWithin(const std::string& period,
@@ -144,10 +157,7 @@ TEST_F(RelinkTest, ALinkThatEndsWithinTheWaitGivesTheRequestTheNewState) {
   ASSERT_TRUE(hub_.Submit("credit", 40, 31, *p_.source_key, "2025").ok());
   HeldLink link(hub_);
   ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
-  auto request =
-      std::async(std::launch::async, [&] { return hub_.releaser->Release("analyst", Of("2025")); });
-  const bool waited =
-      request.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  auto [request, waited] = StartRelease("2025");
   p_.gate->Open();
   auto reply = request.get();
   EXPECT_TRUE(waited);
@@ -205,10 +215,7 @@ TEST_F(RelinkTest, AStoppingHubCancelsTheRequestsThatWaitForALink) {
   UseLinkWait(std::chrono::minutes(1));
   HeldLink link(hub_);
   ASSERT_TRUE(p_.gate->AScanWaits(std::chrono::seconds(10)));
-  auto request =
-      std::async(std::launch::async, [&] { return hub_.releaser->Release("analyst", Of("2024")); });
-  const bool waited =
-      request.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout;
+  auto [request, waited] = StartRelease("2024");
   hub_.releaser->Stop();
   const bool cancelled = request.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
   p_.gate->Open();
